@@ -1,0 +1,78 @@
+import yargs from 'yargs';
+import { ExitCode, InputError, isRtbenchError } from '../errors.ts';
+import type { Output } from '../reporters/types.ts';
+import { runCommand } from './run-command.ts';
+import { serveCommand } from './serve-command.ts';
+import { runFlags, serveFlags } from './options.ts';
+
+/** The outside world the CLI touches, injected so whole CLI runs can be tested in-process. */
+export interface CliIO {
+  stdout: Output;
+  stderr: Output;
+  /** Subscribe to SIGINT/SIGTERM; returns an unsubscribe function. */
+  onSignal: (handler: (signal: string) => void) => () => void;
+}
+
+export const processIO = (): CliIO => ({
+  stdout: { write: (t) => void process.stdout.write(t), isTTY: Boolean(process.stdout.isTTY) },
+  stderr: { write: (t) => void process.stderr.write(t), isTTY: Boolean(process.stderr.isTTY) },
+  onSignal: (handler) => {
+    process.on('SIGINT', handler);
+    process.on('SIGTERM', handler);
+    return () => {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    };
+  },
+});
+
+/** Parse argv and run the command. Returns the exit code (see ExitCode); never calls process.exit. */
+export async function cli(argv: string[], io: CliIO = processIO()): Promise<number> {
+  let code: number = ExitCode.ok;
+  let action: (() => Promise<number>) | null = null;
+  const parser = yargs(argv)
+    .scriptName('rtbench')
+    .usage('$0 <command> [options]\n\nLoad-test realtime (Socket.IO / WebSocket) servers and the classic ways of scaling them.')
+    .command(
+      'run <scenario>',
+      'Run a scenario (.ts) against the bundled reference server or --target',
+      (y) => y.positional('scenario', { type: 'string', describe: 'Scenario file, e.g. scenarios/churn.ts', demandOption: true }).options(runFlags),
+      (args) => {
+        action = () => runCommand(args.scenario as string, args, io);
+      },
+    )
+    .command(
+      'serve',
+      'Start the reference server on its own',
+      (y) => y.options(serveFlags),
+      (args) => {
+        action = () => serveCommand({ topology: args.topology, port: args.port, host: args.host, pushRate: args['push-rate'] }, io);
+      },
+    )
+    .demandCommand(1, 'name a command: run or serve (see --help)')
+    .strict()
+    .help()
+    .alias('h', 'help')
+    .version(false)
+    .exitProcess(false)
+    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .fail((msg, err) => {
+      throw err ?? new InputError('E_USAGE', msg, { hint: 'see `rtbench --help`' });
+    });
+  try {
+    let helpText = '';
+    await parser.parseAsync(argv, {}, (_err, _argv, output) => {
+      helpText = output;
+    });
+    if (helpText) io.stdout.write(`${helpText}\n`);
+    if (action) code = await (action as () => Promise<number>)();
+  } catch (e) {
+    if (isRtbenchError(e)) {
+      io.stderr.write(`${e.format()}\n`);
+      return e.exitCode;
+    }
+    io.stderr.write(`rtbench: internal error (please report): ${e instanceof Error ? e.stack : String(e)}\n`);
+    return ExitCode.runFailed;
+  }
+  return code;
+}

@@ -1,0 +1,32 @@
+import { ExitCode } from '../errors.ts';
+import { run, type RunOptions } from '../run.ts';
+import type { CliIO } from './main.ts';
+
+/** `rtbench run <scenario>`: maps flags to RunOptions; first SIGINT interrupts (results kept), second exits. */
+export async function runCommand(scenario: string, args: Partial<Record<keyof RunOptions, unknown>>, io: CliIO): Promise<number> {
+  const ac = new AbortController();
+  let signals = 0;
+  const off = io.onSignal((sig) => {
+    signals++;
+    if (signals === 1) {
+      io.stderr.write(`\nrtbench: ${sig}: stopping the load and writing what was measured (again to quit at once)\n`);
+      ac.abort();
+    } else process.exit(ExitCode.interrupted);
+  });
+  try {
+    const outcome = await run(scenario, {
+      target: args.target as string | undefined,
+      duration: args.duration as string | undefined,
+      out: args.out as string | undefined,
+      topology: args.topology as string | undefined,
+      generators: args.generators as number | undefined,
+      quiet: Boolean(args.quiet),
+      signal: ac.signal,
+      stdout: io.stdout,
+      stderr: io.stderr,
+    });
+    return outcome.exitCode;
+  } finally {
+    off();
+  }
+}

@@ -1,0 +1,16 @@
+import { serve } from '../../reference-server/serve.ts';
+import { ExitCode } from '../errors.ts';
+import type { CliIO } from './main.ts';
+
+/** `rtbench serve`: the reference server in this process until SIGINT/SIGTERM. */
+export async function serveCommand(o: { topology: string; port: number; host: string; pushRate: number }, io: CliIO): Promise<number> {
+  const server = await serve({ ...o, log: (line) => io.stdout.write(`${line}\n`) });
+  await new Promise<void>((resolve) => {
+    const off = io.onSignal(() => {
+      off();
+      resolve();
+    });
+  });
+  await server.stop();
+  return ExitCode.ok;
+}

@@ -1,0 +1,80 @@
+import { io, type Socket } from 'socket.io-client';
+import { ClientOpError, type Transport, type TransportOptions } from './types.ts';
+
+/**
+ * The `socket.io` engine: socket.io-client v4, full fidelity (what applications run).
+ * Reconnection is off: a session's connection is measured as it is, never silently redone.
+ */
+export class SocketIoTransport implements Transport {
+  private readonly socket: Socket;
+  private disconnectHandler: ((reason: string) => void) | null = null;
+  private closing = false;
+
+  constructor(opts: TransportOptions) {
+    this.socket = io(opts.target, {
+      path: opts.path,
+      transports: opts.transports,
+      forceNew: true,
+      reconnection: false,
+      autoConnect: false,
+      localAddress: opts.localAddress,
+    } as Parameters<typeof io>[1]);
+  }
+
+  connect(timeoutMs: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const s = this.socket;
+      const done = (err?: ClientOpError): void => {
+        clearTimeout(timer);
+        s.off('connect', onConnect);
+        s.off('connect_error', onError);
+        if (err) {
+          s.disconnect();
+          reject(err);
+        } else resolve();
+      };
+      const onConnect = (): void => done();
+      const onError = (e: Error): void => done(new ClientOpError('connect_error', describe(e)));
+      const timer = setTimeout(() => done(new ClientOpError('connect_timeout', `not connected within ${timeoutMs}ms`)), timeoutMs);
+      s.on('connect', onConnect);
+      s.on('connect_error', onError);
+      s.on('disconnect', (reason) => {
+        if (!this.closing) this.disconnectHandler?.(reason);
+      });
+      s.connect();
+    });
+  }
+
+  emit(event: string, args: unknown[]): void {
+    this.socket.emit(event, ...args);
+  }
+
+  emitWithAck(event: string, args: unknown[], timeoutMs: number): Promise<unknown[]> {
+    return new Promise((resolve, reject) => {
+      this.socket.timeout(timeoutMs).emit(event, ...args, (err: Error | null, ...reply: unknown[]) => {
+        if (err) reject(new ClientOpError('ack_timeout', `no ack for \`${event}\` within ${timeoutMs}ms`));
+        else resolve(reply);
+      });
+    });
+  }
+
+  onEvent(handler: (event: string, args: unknown[]) => void): void {
+    this.socket.onAny((event: string, ...args: unknown[]) => handler(event, args));
+  }
+
+  onDisconnect(handler: (reason: string) => void): void {
+    this.disconnectHandler = handler;
+  }
+
+  close(): void {
+    this.closing = true;
+    this.socket.disconnect();
+    this.socket.removeAllListeners();
+  }
+}
+
+function describe(e: Error): string {
+  const cause = (e as { description?: { message?: string; code?: string } }).description;
+  const detail = cause && typeof cause === 'object' ? cause.message ?? cause.code : undefined;
+  return detail ? `${e.message}: ${detail}` : e.message;
+}

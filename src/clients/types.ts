@@ -1,0 +1,93 @@
+/** The worker a client landed on, as the reference app's `welcome` event reports it. */
+export interface WorkerInfo {
+  id: string;
+  index: number;
+  pid: number;
+  node: string;
+}
+
+/** The methods a session uses with a per-call ack timeout (`client.timeout(ms)`). */
+export interface AckEmitter {
+  /** Emit and wait for the server's acknowledgement; resolves with the first ack argument. Timed as `ack` and `ack:<event>`. */
+  emitWithAck<T = unknown>(event: string, ...args: unknown[]): Promise<T>;
+}
+
+/**
+ * The client API a session function drives. Every operation is timed from its **intended**
+ * start (see README, "Timing"): a session's clock starts at its scheduled arrival time.
+ */
+export interface Client extends AckEmitter {
+  /** Globally unique id of this client. */
+  readonly id: number;
+  /** Loopback source address the client connects from. */
+  readonly sourceAddress: string;
+  /** The worker that served this client, once the server's `welcome` arrived (reference app only). */
+  readonly worker: WorkerInfo | null;
+  /** True while connected. */
+  readonly connected: boolean;
+  /** Connect to the target. Timed as `connect` (from the session's intended start). */
+  connect(): Promise<void>;
+  /** Fire-and-forget event. */
+  emit(event: string, ...args: unknown[]): void;
+  /** Same as `emitWithAck`, with its own timeout in ms. */
+  timeout(ms: number): AckEmitter;
+  /** Handle every incoming `event`. */
+  on(event: string, handler: (...args: unknown[]) => void): void;
+  /** Wait for the next `event` (rejects after `timeoutMs`, default the scenario's ackTimeout). Resolves with its arguments. */
+  waitFor(event: string, timeoutMs?: number): Promise<unknown[]>;
+  /** Join a room of the reference app (acked, timed as `ack:join`). */
+  join(room: string): Promise<void>;
+  /** Leave a room (acked, timed as `ack:leave`). */
+  leave(room: string): Promise<void>;
+  /**
+   * Broadcast to a room through the reference app, carrying this client's timestamp: every member
+   * records `broadcast` fan-out latency on receipt. Acked, timed as `ack:broadcast`.
+   */
+  broadcast(room: string, data?: unknown): Promise<void>;
+  /** Pause: a fixed number of ms or a random one in [min, max]. Advances the intended clock. */
+  think(ms: number | [number, number]): Promise<void>;
+  /**
+   * Run `fn` `count` times on a fixed schedule, one every `intervalMs` from now (open loop):
+   * an iteration that starts late because an earlier one was slow is timed from its scheduled
+   * time, so stalls are not hidden (coordinated omission).
+   */
+  every(intervalMs: number, count: number, fn: (i: number) => Promise<void> | void): Promise<void>;
+  /** Disconnect (idempotent). */
+  disconnect(): Promise<void>;
+}
+
+/** What an engine provides; `SessionClient` builds the timed Client API on top of it. */
+export interface Transport {
+  /** Connect; resolve once connected, reject with a `ClientOpError` on failure or after `timeoutMs`. */
+  connect(timeoutMs: number): Promise<void>;
+  emit(event: string, args: unknown[]): void;
+  /** Emit with an ack; resolves with the ack's arguments; rejects with a `ClientOpError('ack_timeout')` after `timeoutMs`. */
+  emitWithAck(event: string, args: unknown[], timeoutMs: number): Promise<unknown[]>;
+  /** Called for every incoming event. */
+  onEvent(handler: (event: string, args: unknown[]) => void): void;
+  /** Called once when the connection ends for any reason other than `close()`. */
+  onDisconnect(handler: (reason: string) => void): void;
+  close(): void;
+}
+
+/** Options every engine gets. */
+export interface TransportOptions {
+  /** http(s) URL of the server (the engine derives ws:// and its path). */
+  target: string;
+  path: string;
+  localAddress: string;
+  transports: Array<'websocket' | 'polling'>;
+}
+
+/** Error kinds a client operation fails with; they key the result's error table. */
+export type ClientErrorKind = 'connect_error' | 'connect_timeout' | 'ack_timeout' | 'wait_timeout' | 'disconnected' | 'server_error';
+
+/** A failed client operation, classified. */
+export class ClientOpError extends Error {
+  readonly kind: ClientErrorKind;
+  constructor(kind: ClientErrorKind, message: string) {
+    super(message);
+    this.name = 'ClientOpError';
+    this.kind = kind;
+  }
+}

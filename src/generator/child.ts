@@ -1,0 +1,98 @@
+/**
+ * Generator child process entry. Protocol (IPC): init → ready | fatal; start → snapshot… → done.
+ * A `stop` message (or SIGINT/SIGTERM) interrupts the load; what was measured is still flushed.
+ */
+import { isRtbenchError } from '../errors.ts';
+import { HealthMonitor, summarizeHealth, type HealthSample } from '../metrics/health.ts';
+import { Recorder } from '../metrics/recorder.ts';
+import { loadScenario, type LoadedScenario } from '../scenario/load.ts';
+import { withTotalDuration } from '../scenario/validate.ts';
+import { monoMs } from '../util/clock.ts';
+import type { FromGenerator, InitMessage, ToGenerator } from './protocol.ts';
+import { LoadRunner } from './runner.ts';
+
+function send(msg: FromGenerator): Promise<void> {
+  return new Promise((resolve) => {
+    if (!process.connected) return resolve();
+    process.send!(msg, undefined, {}, () => resolve());
+  });
+}
+
+async function main(): Promise<void> {
+  let init: InitMessage | null = null;
+  let loaded: LoadedScenario | null = null;
+  let runner: LoadRunner | null = null;
+  process.on('disconnect', () => process.exit(0));
+  process.on('SIGINT', () => runner?.interrupt());
+  process.on('SIGTERM', () => runner?.interrupt());
+
+  process.on('message', (raw) => {
+    const msg = raw as ToGenerator;
+    if (msg.type === 'init') {
+      init = msg;
+      loadScenario(msg.scenarioFile)
+        .then((l) => {
+          loaded = msg.totalMs ? { ...l, resolved: withTotalDuration(l.resolved, msg.totalMs) } : l;
+          return send({ type: 'ready' });
+        })
+        .catch(async (e) => {
+          const err = isRtbenchError(e) ? e : null;
+          await send({ type: 'fatal', code: err?.code ?? 'E_GENERATOR', message: err?.message ?? String(e), details: [...(err?.details ?? [])] });
+          process.exit(1);
+        });
+    } else if (msg.type === 'start' && init && loaded) {
+      runner = startLoad(init, loaded, msg.startAt);
+    } else if (msg.type === 'stop') {
+      runner?.interrupt();
+    }
+  });
+}
+
+function startLoad(init: InitMessage, loaded: LoadedScenario, startAt: number): LoadRunner {
+  const recorder = new Recorder(init.generator);
+  const health = new HealthMonitor();
+  const samples: HealthSample[] = [];
+  const runner = new LoadRunner({
+    scenario: loaded.scenario,
+    resolved: loaded.resolved,
+    generator: init.generator,
+    generators: init.generators,
+    target: init.target,
+    sourceIps: init.sourceIps,
+    sink: recorder,
+    startAt,
+  });
+  const second = (): number => Math.max(0, Math.floor((monoMs() - startAt) / 1000));
+  const flush = (): Promise<void> => {
+    const t = second();
+    const sample = health.sample(t, runner.active);
+    samples.push(sample);
+    return send({ type: 'snapshot', snapshot: recorder.flush(t, sample) });
+  };
+  let timer: NodeJS.Timeout | undefined;
+  const tick = (): void => {
+    const next = startAt + (second() + 1) * 1000;
+    timer = setTimeout(() => {
+      void flush();
+      tick();
+    }, Math.max(1, next - monoMs()));
+  };
+  const begin = Math.max(0, startAt - monoMs());
+  setTimeout(() => {
+    health.start();
+    tick();
+  }, begin);
+  runner
+    .run()
+    .catch((e) => recorder.error('generator_error', e instanceof Error ? e.message : String(e)))
+    .then(async () => {
+      clearTimeout(timer);
+      await flush();
+      health.stop();
+      await send({ type: 'done', health: summarizeHealth(init.generator, process.pid, samples, runner.peakClients) });
+      process.exit(0);
+    });
+  return runner;
+}
+
+void main();

@@ -1,0 +1,140 @@
+import type { ChildProcess } from 'node:child_process';
+import { RunError } from '../errors.ts';
+import type { IntervalSnapshot } from '../metrics/snapshot.ts';
+import type { GeneratorHealth } from '../result.ts';
+import { monoMs } from '../util/clock.ts';
+import { forkTs } from '../util/fork-ts.ts';
+import type { FromGenerator, ToGenerator } from './protocol.ts';
+
+export interface PoolOptions {
+  scenarioFile: string;
+  generators: number;
+  target: string;
+  sourceIps: string[];
+  totalMs: number | null;
+  /** Every interval snapshot of every generator, as it arrives. */
+  onSnapshot: (s: IntervalSnapshot) => void;
+  /** Lines a generator wrote to stdout/stderr (user console.log, warnings), prefixed. */
+  onOutput: (line: string) => void;
+  /** Give up waiting for generators to load the scenario after this long. */
+  readyTimeoutMs?: number;
+}
+
+export interface PoolOutcome {
+  health: GeneratorHealth[];
+  /** Generators that died or failed before reporting `done`, with what they said last. */
+  failures: string[];
+}
+
+interface Gen {
+  index: number;
+  proc: ChildProcess;
+  done: GeneratorHealth | null;
+  exited: Promise<number | null>;
+  stderrTail: string[];
+}
+
+/**
+ * The coordinator's side of the generator processes: fork N children, hand each its share,
+ * start them together at one monotonic instant, stream their snapshots, collect their health.
+ * Processes, not threads: each has its own fd limit and event loop.
+ */
+export class GeneratorPool {
+  private readonly gens: Gen[] = [];
+
+  constructor(private readonly o: PoolOptions) {}
+
+  /** Fork every generator and wait until each has loaded the scenario. */
+  async prepare(): Promise<void> {
+    for (let index = 0; index < this.o.generators; index++) this.gens.push(this.fork(index));
+    const timeout = this.o.readyTimeoutMs ?? 30_000;
+    await Promise.all(this.gens.map((g) => this.waitReady(g, timeout)));
+  }
+
+  /** Start the load on every generator at one instant; resolve when all are done or dead. */
+  async run(): Promise<PoolOutcome> {
+    const startAt = monoMs() + 250;
+    for (const g of this.gens) this.send(g, { type: 'start', startAt });
+    await Promise.all(this.gens.map((g) => g.exited));
+    const failures = this.gens
+      .filter((g) => g.done === null)
+      .map((g) => `generator ${g.index} (pid ${g.proc.pid}) exited before finishing${g.stderrTail.length ? `: ${g.stderrTail.slice(-3).join(' | ')}` : ''}`);
+    return { health: this.gens.flatMap((g) => (g.done ? [g.done] : [])), failures };
+  }
+
+  /** Interrupt every generator: they stop the load, flush what they measured and exit. */
+  interrupt(): void {
+    for (const g of this.gens) this.send(g, { type: 'stop' });
+  }
+
+  /** Kill every generator still alive (by PID). */
+  async kill(): Promise<void> {
+    for (const g of this.gens) if (g.proc.exitCode === null && g.proc.signalCode === null) g.proc.kill('SIGKILL');
+    await Promise.all(this.gens.map((g) => g.exited));
+  }
+
+  private fork(index: number): Gen {
+    const proc = forkTs(new URL('./child.ts', import.meta.url), [], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'advanced' });
+    const g: Gen = {
+      index,
+      proc,
+      done: null,
+      stderrTail: [],
+      exited: new Promise((resolve) => proc.once('exit', (code) => resolve(code))),
+    };
+    const lines = (chunk: Buffer): void => {
+      for (const line of chunk.toString().split('\n')) {
+        if (!line.trim()) continue;
+        g.stderrTail.push(line);
+        if (g.stderrTail.length > 20) g.stderrTail.shift();
+        this.o.onOutput(`[generator ${index}] ${line}`);
+      }
+    };
+    proc.stdout?.on('data', lines);
+    proc.stderr?.on('data', lines);
+    proc.on('message', (raw) => {
+      const msg = raw as FromGenerator;
+      if (msg.type === 'snapshot') this.o.onSnapshot(msg.snapshot);
+      else if (msg.type === 'done') g.done = msg.health;
+    });
+    this.send(g, {
+      type: 'init',
+      scenarioFile: this.o.scenarioFile,
+      generator: index,
+      generators: this.o.generators,
+      target: this.o.target,
+      sourceIps: this.o.sourceIps,
+      totalMs: this.o.totalMs,
+    });
+    return g;
+  }
+
+  private waitReady(g: Gen, timeoutMs: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => fail(`did not load the scenario within ${timeoutMs}ms`), timeoutMs);
+      const onMsg = (raw: unknown): void => {
+        const msg = raw as FromGenerator;
+        if (msg.type === 'ready') finish();
+        else if (msg.type === 'fatal') fail(msg.message, msg.details);
+      };
+      const onExit = (code: number | null): void => fail(`exited with code ${code} while loading the scenario${g.stderrTail.length ? `: ${g.stderrTail.slice(-3).join(' | ')}` : ''}`);
+      const finish = (): void => {
+        clearTimeout(timer);
+        g.proc.off('message', onMsg);
+        g.proc.off('exit', onExit);
+        resolve();
+      };
+      const fail = (why: string, details: string[] = []): void => {
+        finish();
+        reject(new RunError('E_GENERATOR', `generator ${g.index} failed to start: ${why}`, { details }));
+      };
+      g.proc.on('message', onMsg);
+      g.proc.once('exit', onExit);
+    });
+  }
+
+  private send(g: Gen, msg: ToGenerator): void {
+    if (g.proc.connected) g.proc.send(msg);
+  }
+
+}

@@ -1,0 +1,30 @@
+import type { IntervalSnapshot } from '../metrics/snapshot.ts';
+import type { GeneratorHealth } from '../result.ts';
+
+/** Coordinator → generator: load the scenario and get ready. */
+export interface InitMessage {
+  type: 'init';
+  scenarioFile: string;
+  generator: number;
+  generators: number;
+  target: string;
+  sourceIps: string[];
+  /** `--duration` override (ms), or null. */
+  totalMs: number | null;
+}
+/** Coordinator → generator: start the load at this monotonic time. */
+export interface StartMessage {
+  type: 'start';
+  startAt: number;
+}
+/** Coordinator → generator: stop the load now (interrupt), flush and report. */
+export interface StopMessage {
+  type: 'stop';
+}
+export type ToGenerator = InitMessage | StartMessage | StopMessage;
+
+export type FromGenerator =
+  | { type: 'ready' }
+  | { type: 'fatal'; code: string; message: string; details: string[] }
+  | { type: 'snapshot'; snapshot: IntervalSnapshot }
+  | { type: 'done'; health: GeneratorHealth };

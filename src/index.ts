@@ -1,0 +1,17 @@
+/**
+ * rtbench public API. Explicit named exports only.
+ */
+export { defineScenario } from './scenario/types.ts';
+export type { Scenario, Phase, ArrivalPhase, VusPhase, Ramp, Duration, EngineName, SessionContext, SessionFn } from './scenario/types.ts';
+export type { Client, AckEmitter, WorkerInfo } from './clients/types.ts';
+export { ClientOpError } from './clients/types.ts';
+export { run } from './run.ts';
+export type { RunOptions, RunOutcome } from './run.ts';
+export { cli } from './cli/main.ts';
+export type { Reporter, ProgressTick, RunStartInfo, Output } from './reporters/types.ts';
+export { ExitCode, RtbenchError, InputError, RunError } from './errors.ts';
+export type { ErrorCode } from './errors.ts';
+export { RESULT_SCHEMA } from './result.ts';
+export type { RunFile, RunResult, MetricSummary, WorkerDistribution, GeneratorHealth, Saturation, TimeseriesPoint } from './result.ts';
+export { startReferenceServer } from '../reference-server/start.ts';
+export type { ServerHandle } from '../reference-server/start.ts';

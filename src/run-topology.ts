@@ -1,0 +1,122 @@
+import { isRtbenchError } from './errors.ts';
+import { GeneratorPool } from './generator/pool.ts';
+import { Aggregator } from './metrics/aggregate.ts';
+import { assessSaturation } from './metrics/health.ts';
+import type { RunResult } from './result.ts';
+import type { Reporter } from './reporters/types.ts';
+import type { ResolvedScenario } from './scenario/validate.ts';
+import type { Target } from './target.ts';
+import { startReferenceServer, type ServerHandle } from '../reference-server/start.ts';
+
+export interface TopologyRunOptions {
+  scenarioFile: string;
+  resolved: ResolvedScenario;
+  /** Reference topology to start, or `external` with a target. */
+  topology: string;
+  target: Target | null;
+  generators: number;
+  sourceIps: string[];
+  totalMsOverride: number | null;
+  reporters: Reporter[];
+  signal?: AbortSignal;
+  warn: (line: string) => void;
+}
+
+/**
+ * One entry of `runs`: start the reference topology (unless a target is given), run the
+ * generators against it, merge their snapshots, and stop everything it started.
+ * Whatever was measured is kept, also when a generator dies or the run is interrupted.
+ */
+export async function runTopology(o: TopologyRunOptions): Promise<RunResult> {
+  const startedAt = new Date().toISOString();
+  const t0 = Date.now();
+  const agg = new Aggregator();
+  let server: ServerHandle | null = null;
+  let pool: GeneratorPool | null = null;
+  let url = o.target?.url ?? '';
+  let status: RunResult['status'] = 'completed';
+  let failure: RunResult['failure'];
+  let health: Awaited<ReturnType<GeneratorPool['run']>>['health'] = [];
+  let ticker: NodeJS.Timeout | undefined;
+  const onAbort = (): void => {
+    status = 'interrupted';
+    pool?.interrupt();
+  };
+  o.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    if (!o.target) {
+      server = await startReferenceServer({ topology: o.topology, pushRate: o.resolved.server.pushRate });
+      url = server.url;
+    }
+    for (const r of o.reporters) {
+      r.onRunStart?.({ scenario: o.resolved.name, topology: o.topology, target: url, engine: o.resolved.engine, totalMs: o.resolved.totalMs, generators: o.generators, sourceIps: o.sourceIps.length });
+    }
+    let outputLines = 0;
+    pool = new GeneratorPool({
+      scenarioFile: o.scenarioFile,
+      generators: o.generators,
+      target: url,
+      sourceIps: o.sourceIps,
+      totalMs: o.totalMsOverride,
+      onSnapshot: (s) => agg.add(s),
+      onOutput: (line) => {
+        if (++outputLines <= 50) o.warn(line);
+        else if (outputLines === 51) o.warn('[generators] more output suppressed');
+      },
+    });
+    await pool.prepare();
+    if (o.signal?.aborted) pool.interrupt();
+    const begun = Date.now();
+    ticker = setInterval(() => tick(o, agg, Date.now() - begun), 1000);
+    const outcome = await pool.run();
+    health = outcome.health;
+    if (outcome.failures.length > 0 && status !== 'interrupted') {
+      status = 'failed';
+      failure = { code: 'E_GENERATOR', message: outcome.failures.join('; ') };
+    }
+  } catch (e) {
+    if (status !== 'interrupted') status = 'failed';
+    failure = { code: isRtbenchError(e) ? e.code : 'E_RUN', message: isRtbenchError(e) ? e.format() : String(e) };
+    o.warn(isRtbenchError(e) ? e.format() : `rtbench: run failed: ${String(e)}`);
+  } finally {
+    clearInterval(ticker);
+    o.signal?.removeEventListener('abort', onAbort);
+    await pool?.kill();
+    await server?.stop();
+  }
+  const metrics = agg.metrics();
+  const result: RunResult = {
+    topology: o.topology,
+    target: url,
+    engine: o.resolved.engine,
+    status,
+    startedAt,
+    durationMs: Date.now() - t0,
+    metrics,
+    counters: agg.counters(),
+    errors: agg.errors(),
+    workers: agg.workers(),
+    timeseries: agg.timeseries(),
+    generator: { processes: health, saturation: assessSaturation(health, metrics.lag) },
+    ...(failure ? { failure } : {}),
+  };
+  for (const r of o.reporters) r.onRunEnd?.(result);
+  return result;
+}
+
+function tick(o: TopologyRunOptions, agg: Aggregator, elapsedMs: number): void {
+  const series = agg.timeseries();
+  const last = series[series.length - 1];
+  const errors = agg.counters().errors ?? 0;
+  for (const r of o.reporters) {
+    r.onTick?.({
+      topology: o.topology,
+      elapsedMs,
+      totalMs: o.resolved.totalMs,
+      connected: last?.connected ?? 0,
+      msgsPerSec: last ? last.messagesSent + last.messagesReceived : 0,
+      ackP99: last?.ackP99 ?? null,
+      errors,
+    });
+  }
+}

@@ -1,0 +1,136 @@
+import os from 'node:os';
+import { join } from 'node:path';
+import { ExitCode, InputError, type ExitCodeValue } from './errors.ts';
+import { environment } from './environment.ts';
+import { resolveSourceIps } from './generator/source-ips.ts';
+import { loadScenario } from './scenario/load.ts';
+import { parseDuration } from './scenario/duration.ts';
+import { withTotalDuration, type ResolvedScenario } from './scenario/validate.ts';
+import { RESULT_SCHEMA, type RunFile, type RunResult } from './result.ts';
+import { jsonReporter } from './reporters/json.ts';
+import { progressReporter } from './reporters/progress.ts';
+import { summaryReporter } from './reporters/summary.ts';
+import type { Output, Reporter } from './reporters/types.ts';
+import { getTopology, parseTopologySpec } from '../reference-server/topologies/index.ts';
+import { checkReachable, parseTarget, type Target } from './target.ts';
+import { runTopology } from './run-topology.ts';
+
+/** Options of `run()`; the CLI flags map onto these one to one. */
+export interface RunOptions {
+  /** Drive this server instead of starting the bundled reference server. */
+  target?: string;
+  /** Override the scenario's total duration (phases scaled proportionally): ms or `'30s'`. */
+  duration?: number | string;
+  /** Output folder. Default `reports/<scenario>-<timestamp>/`. */
+  out?: string;
+  /** Reference topology (or comma-separated list) instead of the scenario's. */
+  topology?: string;
+  /** Generator processes. Default: the scenario's, else one per core. */
+  generators?: number;
+  /** No progress line and no summary on stdout. */
+  quiet?: boolean;
+  /** Replace the default reporters (progress, summary, json). */
+  reporters?: Reporter[];
+  /** Abort to interrupt the run: load stops, what was measured is written, status `interrupted`. */
+  signal?: AbortSignal;
+  /** Where progress and summary go. Default process.stdout. */
+  stdout?: Output;
+  /** Where warnings and generator output go. Default process.stderr. */
+  stderr?: Output;
+}
+
+/** What `run()` gives back. */
+export interface RunOutcome {
+  file: RunFile;
+  outDir: string;
+  exitCode: ExitCodeValue;
+}
+
+function slug(s: string): string {
+  return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'scenario';
+}
+
+function timestamp(d = new Date()): string {
+  return d.toISOString().replace(/[:]/g, '').replace(/\..+$/, '');
+}
+
+const stdio = (s: NodeJS.WriteStream): Output => ({ write: (t) => void s.write(t), isTTY: Boolean(s.isTTY) });
+
+/** Check the options that do not need the scenario; every problem at once. */
+function checkOptions(o: RunOptions): { totalMs: number | null } {
+  const problems: string[] = [];
+  let totalMs: number | null = null;
+  if (o.duration !== undefined) {
+    totalMs = parseDuration(o.duration);
+    if (totalMs === null || totalMs <= 0) problems.push(`\`--duration\` must be a positive duration like 30s or 2m (got ${String(o.duration)})`);
+  }
+  if (o.generators !== undefined && (!Number.isInteger(o.generators) || o.generators < 1 || o.generators > 256)) {
+    problems.push(`\`--generators\` must be a whole number from 1 to 256 (got ${String(o.generators)})`);
+  }
+  if (problems.length) throw new InputError('E_USAGE', 'invalid options', { details: problems, hint: 'see `rtbench run --help`' });
+  return { totalMs };
+}
+
+/**
+ * Run a scenario file: against `options.target`, or against each of its reference topologies
+ * started on loopback (the embedded default). Writes `<out>/result.json` and reports through
+ * the reporters. Throws `RtbenchError` for bad input; a failed run is returned with exit code 1.
+ */
+export async function run(scenarioFile: string, options: RunOptions = {}): Promise<RunOutcome> {
+  const stdout = options.stdout ?? stdio(process.stdout);
+  const stderr = options.stderr ?? stdio(process.stderr);
+  const { totalMs } = checkOptions(options);
+  const target: Target | null = options.target ? await parseTarget(options.target) : null;
+  const loaded = await loadScenario(scenarioFile);
+  let resolved: ResolvedScenario = totalMs ? withTotalDuration(loaded.resolved, totalMs) : loaded.resolved;
+  if (resolved.requiresTarget && !target) {
+    throw new InputError('E_USAGE', `scenario ${scenarioFile} needs an external server (requiresTarget: true)`, { hint: 'pass --target http://127.0.0.1:PORT' });
+  }
+  const topologies = target ? ['external'] : options.topology ? options.topology.split(',').map((t) => t.trim()) : resolved.topologies;
+  if (!target) for (const t of topologies) getTopology(parseTopologySpec(t));
+  const sourceIps = resolveSourceIps(resolved.sourceIps, target?.host ?? '127.0.0.1');
+  const generators = options.generators ?? resolved.generators ?? os.availableParallelism();
+  if (target) await checkReachable(target);
+
+  const outDir = options.out ?? join('reports', `${slug(resolved.name)}-${timestamp()}`);
+  const reporters = options.reporters ?? [
+    ...(options.quiet ? [] : [progressReporter(stdout), summaryReporter(stdout)]),
+    jsonReporter((p) => {
+      if (!options.quiet) stdout.write(`result: ${p}\n`);
+    }),
+  ];
+  const runs: RunResult[] = [];
+  for (const topology of topologies) {
+    if (options.signal?.aborted) break;
+    runs.push(
+      await runTopology({
+        scenarioFile,
+        resolved,
+        topology,
+        target,
+        generators,
+        sourceIps,
+        totalMsOverride: totalMs,
+        reporters,
+        signal: options.signal,
+        warn: (line) => stderr.write(`${line}\n`),
+      }),
+    );
+  }
+  const file: RunFile = {
+    schema: RESULT_SCHEMA,
+    scenario: { name: resolved.name, file: scenarioFile, options: resolved },
+    environment: await environment(),
+    createdAt: new Date().toISOString(),
+    runs,
+  };
+  for (const r of reporters) await r.onEnd?.(file, { outDir });
+  return { file, outDir, exitCode: exitCodeOf(runs) };
+}
+
+function exitCodeOf(runs: RunResult[]): ExitCodeValue {
+  if (runs.some((r) => r.status === 'interrupted')) return ExitCode.interrupted;
+  if (runs.some((r) => r.status === 'failed')) return ExitCode.runFailed;
+  return ExitCode.ok;
+}
+

@@ -1,0 +1,57 @@
+import { access } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { tsImport } from 'tsx/esm/api';
+import { InputError } from '../errors.ts';
+import type { Scenario } from './types.ts';
+import { validateScenario, type ResolvedScenario } from './validate.ts';
+
+/** A loaded scenario: its validated options and the module's session function. */
+export interface LoadedScenario {
+  resolved: ResolvedScenario;
+  scenario: Scenario;
+}
+
+/**
+ * Load a scenario `.ts` (or `.js`) file with tsx — no build step — and validate it.
+ * Errors name the file and say the fix: missing file, syntax/type-stripping error, throw at
+ * import time, invalid fields (all at once).
+ */
+export async function loadScenario(file: string): Promise<LoadedScenario> {
+  const abs = resolve(file);
+  try {
+    await access(abs);
+  } catch {
+    throw new InputError('E_SCENARIO_NOT_FOUND', `scenario file not found: ${file}`, {
+      hint: `check the path (resolved to ${abs}); the bundled scenarios are in scenarios/, e.g. scenarios/churn.ts`,
+    });
+  }
+  let mod: { default?: unknown };
+  try {
+    mod = (await tsImport(pathToFileURL(abs).href, import.meta.url)) as { default?: unknown };
+  } catch (e) {
+    throw new InputError('E_SCENARIO_LOAD', `scenario ${file} could not be loaded`, {
+      details: describeLoadError(e, abs),
+      hint: 'fix the error above in the scenario file; it must be valid TypeScript with `export default defineScenario({...})`',
+      cause: e,
+    });
+  }
+  const value = mod.default;
+  const resolved = validateScenario(value, file);
+  return { resolved, scenario: value as Scenario };
+}
+
+function describeLoadError(e: unknown, abs: string): string[] {
+  const err = e as { message?: string; errors?: Array<{ text: string; location?: { file: string; line: number; column: number; lineText?: string } }> };
+  if (Array.isArray(err.errors) && err.errors.length > 0) {
+    return err.errors.slice(0, 5).map((x) => {
+      const loc = x.location ? `${x.location.file}:${x.location.line}:${x.location.column}: ` : '';
+      return `${loc}${x.text}`;
+    });
+  }
+  const first = String(err.message ?? e).split('\n').filter((l) => l.trim()).slice(0, 4);
+  const stack = (e as { stack?: string }).stack ?? '';
+  const frame = stack.split('\n').find((l) => l.includes(abs));
+  if (frame) first.push(`at ${frame.trim().replace(/^at /, '')}`);
+  return first;
+}

@@ -1,0 +1,92 @@
+import type { Client } from '../clients/types.ts';
+
+/** A duration: milliseconds as a number, or a string such as `'500ms'`, `'30s'`, `'2m'`. */
+export type Duration = number | string;
+
+/** A constant value, or a linear ramp over the phase. */
+export type Ramp = number | { from: number; to: number };
+
+/** Open model: sessions arrive at a rate (per second) whatever the server does. */
+export interface ArrivalPhase {
+  name?: string;
+  duration: Duration;
+  /** New sessions per second (constant, or ramping from/to). */
+  arrivalRate: Ramp;
+}
+
+/** Closed model: a number of virtual users, each running sessions back to back. */
+export interface VusPhase {
+  name?: string;
+  duration: Duration;
+  /** Concurrent virtual users (constant, or ramping from/to). */
+  vus: Ramp;
+}
+
+export type Phase = ArrivalPhase | VusPhase;
+
+/** Client engines. `socket.io` is socket.io-client v4; `ws` is a raw WebSocket speaking the reference app's JSON protocol. */
+export type EngineName = 'socket.io' | 'ws';
+
+/** What the session function gets besides its client. */
+export interface SessionContext {
+  /** Globally unique client id of this session (stable for a VU across its sessions). */
+  readonly id: number;
+  /** Loopback source address the client connects from. */
+  readonly sourceAddress: string;
+  /** Index of the phase this session was started in. */
+  readonly phase: number;
+  /** Index of the generator process running it. */
+  readonly generator: number;
+  /** A seeded pseudo-random number in [0, 1), deterministic per client id. */
+  random(): number;
+  /** True once the run is stopping (last phase over, or interrupted): long loops should end. */
+  readonly stopping: boolean;
+}
+
+/** The function each client runs. */
+export type SessionFn = (client: Client, ctx: SessionContext) => Promise<void>;
+
+/** A scenario, as written by users with `defineScenario`. */
+export interface Scenario {
+  /** Shown in reports; also names the default output folder. */
+  name: string;
+  description?: string;
+  /**
+   * Topology (or several, run in turn) of the bundled reference server to start when no
+   * `--target` is given. Default `'single'`.
+   */
+  topology?: string | string[];
+  /** When true, the scenario only makes sense against an external server: `--target` is required. */
+  requiresTarget?: boolean;
+  /** Client engine. Default `'socket.io'`. */
+  engine?: EngineName;
+  /** socket.io-client transports. Default `['websocket']`. */
+  transports?: Array<'websocket' | 'polling'>;
+  /** socket.io path (default `/socket.io`) or, for the `ws` engine, the WebSocket path (default `/ws`). */
+  path?: string;
+  /** Load phases, run one after the other. */
+  phases: Phase[];
+  /** The session each client runs. */
+  session: SessionFn;
+  /** Default timeout of `emitWithAck`, `join`, `leave`, `broadcast`. Default `'10s'`. */
+  ackTimeout?: Duration;
+  /** Timeout of `connect()`. Default `'10s'`. */
+  connectTimeout?: Duration;
+  /** How long sessions still running after the last phase may take to finish. Default `'10s'`. */
+  gracefulStop?: Duration;
+  /** Loopback source addresses to spread clients over: a count (127.0.0.2, 127.0.0.3, …) or a list. Default 8. */
+  sourceIps?: number | string[];
+  /** Generator processes. Default: one per core. */
+  generators?: number;
+  /** Cap on concurrent sessions per generator in the open model; arrivals over it are dropped and counted. */
+  maxConcurrentPerGenerator?: number;
+  /** Options for the embedded reference server. */
+  server?: { pushRate?: number };
+  /** Reserved for the thresholds feature: metric expression → condition. */
+  thresholds?: Record<string, string>;
+}
+
+/** Typed identity helper: `export default defineScenario({...})`. */
+export function defineScenario(scenario: Scenario): Scenario {
+  return scenario;
+}

@@ -1,0 +1,224 @@
+import { InputError } from '../errors.ts';
+import { parseDuration } from './duration.ts';
+import type { EngineName, Scenario } from './types.ts';
+
+/** One load phase with its times resolved (ms from the run start). */
+export interface ResolvedPhase {
+  index: number;
+  name: string;
+  kind: 'arrivals' | 'vus';
+  startMs: number;
+  durationMs: number;
+  /** Rate per second (arrivals) or VU count (vus) at the phase start and end. */
+  from: number;
+  to: number;
+}
+
+/** A validated scenario: plain, serialisable options (the session function stays in the module). */
+export interface ResolvedScenario {
+  name: string;
+  description: string;
+  file: string;
+  topologies: string[];
+  requiresTarget: boolean;
+  engine: EngineName;
+  transports: Array<'websocket' | 'polling'>;
+  path: string;
+  phases: ResolvedPhase[];
+  totalMs: number;
+  ackTimeoutMs: number;
+  connectTimeoutMs: number;
+  gracefulStopMs: number;
+  sourceIps: number | string[];
+  generators: number | null;
+  maxConcurrentPerGenerator: number | null;
+  server: { pushRate: number };
+  thresholds: Record<string, string>;
+}
+
+const ENGINES: readonly EngineName[] = ['socket.io', 'ws'];
+const KNOWN_FIELDS = new Set([
+  'name', 'description', 'topology', 'requiresTarget', 'engine', 'transports', 'path', 'phases', 'session',
+  'ackTimeout', 'connectTimeout', 'gracefulStop', 'sourceIps', 'generators', 'maxConcurrentPerGenerator',
+  'server', 'thresholds',
+]);
+
+type Problems = string[];
+
+function checkRamp(v: unknown, field: string, problems: Problems, max: number): { from: number; to: number } | null {
+  const ok = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n) && n >= 0 && n <= max;
+  if (ok(v)) return { from: v, to: v };
+  if (v && typeof v === 'object' && 'from' in v && 'to' in v) {
+    const r = v as { from: unknown; to: unknown };
+    if (ok(r.from) && ok(r.to)) return { from: r.from, to: r.to };
+  }
+  problems.push(`\`${field}\` must be a number from 0 to ${max} or { from, to } with such numbers (got ${show(v)})`);
+  return null;
+}
+
+function show(v: unknown): string {
+  if (typeof v === 'function') return 'a function';
+  try {
+    const s = JSON.stringify(v);
+    return s === undefined ? String(v) : s.length > 60 ? `${s.slice(0, 57)}...` : s;
+  } catch {
+    return String(v);
+  }
+}
+
+function durationField(s: Record<string, unknown>, key: string, dflt: number, problems: Problems): number {
+  if (s[key] === undefined) return dflt;
+  const ms = parseDuration(s[key]);
+  if (ms === null) problems.push(`\`${key}\` must be a duration like 500, '500ms', '10s' or '2m' (got ${show(s[key])})`);
+  return ms ?? dflt;
+}
+
+function resolvePhases(raw: unknown, problems: Problems): ResolvedPhase[] {
+  if (!Array.isArray(raw) || raw.length === 0) {
+    problems.push('`phases` must be a non-empty array of phases, e.g. [{ duration: \'10s\', arrivalRate: 20 }]');
+    return [];
+  }
+  const phases: ResolvedPhase[] = [];
+  let startMs = 0;
+  raw.forEach((p: unknown, i) => {
+    const where = `phases[${i}]`;
+    if (!p || typeof p !== 'object') {
+      problems.push(`\`${where}\` must be an object with \`duration\` and \`arrivalRate\` or \`vus\``);
+      return;
+    }
+    const ph = p as Record<string, unknown>;
+    const durationMs = parseDuration(ph.duration);
+    if (durationMs === null || durationMs <= 0) {
+      problems.push(`\`${where}.duration\` must be a positive duration like '10s' (got ${show(ph.duration)})`);
+    }
+    const hasRate = ph.arrivalRate !== undefined;
+    const hasVus = ph.vus !== undefined;
+    if (hasRate === hasVus) {
+      problems.push(`\`${where}\` must have exactly one of \`arrivalRate\` (open model) or \`vus\` (closed model)`);
+      return;
+    }
+    const ramp = hasRate
+      ? checkRamp(ph.arrivalRate, `${where}.arrivalRate`, problems, 100_000)
+      : checkRamp(ph.vus, `${where}.vus`, problems, 1_000_000);
+    if (!ramp || durationMs === null || durationMs <= 0) return;
+    if (hasVus && (!Number.isInteger(ramp.from) || !Number.isInteger(ramp.to))) {
+      problems.push(`\`${where}.vus\` must be whole numbers (got ${show(ph.vus)})`);
+      return;
+    }
+    const name = typeof ph.name === 'string' && ph.name ? ph.name : `phase ${i + 1}`;
+    phases.push({ index: i, name, kind: hasRate ? 'arrivals' : 'vus', startMs, durationMs, ...ramp });
+    startMs += durationMs;
+  });
+  return phases;
+}
+
+/**
+ * Validate a scenario module's default export. Reports **every** problem at once, each
+ * naming the field, in one `InputError` (`E_SCENARIO_INVALID`) naming the file.
+ */
+export function validateScenario(value: unknown, file: string): ResolvedScenario {
+  const problems: Problems = [];
+  if (!value || typeof value !== 'object') {
+    throw new InputError('E_SCENARIO_INVALID', `scenario ${file} has no default export object`, {
+      hint: 'end the file with `export default defineScenario({ name, phases, session })`',
+    });
+  }
+  const s = value as Record<string, unknown>;
+  for (const key of Object.keys(s)) {
+    if (!KNOWN_FIELDS.has(key)) problems.push(`\`${key}\` is not a scenario field (known: ${[...KNOWN_FIELDS].join(', ')})`);
+  }
+  if (typeof s.name !== 'string' || !s.name.trim()) problems.push('`name` must be a non-empty string');
+  if (typeof s.session !== 'function') problems.push('`session` must be an async function (client, ctx) => { ... }');
+
+  let topologies = ['single'];
+  if (s.topology !== undefined) {
+    const list = Array.isArray(s.topology) ? s.topology : [s.topology];
+    if (list.length === 0 || !list.every((t) => typeof t === 'string' && t.length > 0)) {
+      problems.push(`\`topology\` must be a topology name or a non-empty array of names (got ${show(s.topology)})`);
+    } else topologies = list as string[];
+  }
+  const engine = (s.engine ?? 'socket.io') as EngineName;
+  if (!ENGINES.includes(engine)) problems.push(`\`engine\` must be one of ${ENGINES.map((e) => `'${e}'`).join(', ')} (got ${show(s.engine)})`);
+  const transports = (s.transports ?? ['websocket']) as Array<'websocket' | 'polling'>;
+  if (!Array.isArray(transports) || transports.length === 0 || !transports.every((t) => t === 'websocket' || t === 'polling')) {
+    problems.push(`\`transports\` must be a non-empty array of 'websocket' and/or 'polling' (got ${show(s.transports)})`);
+  }
+  if (s.path !== undefined && (typeof s.path !== 'string' || !s.path.startsWith('/'))) {
+    problems.push(`\`path\` must be a string starting with '/' (got ${show(s.path)})`);
+  }
+  const phases = resolvePhases(s.phases, problems);
+  const ackTimeoutMs = durationField(s, 'ackTimeout', 10_000, problems);
+  const connectTimeoutMs = durationField(s, 'connectTimeout', 10_000, problems);
+  const gracefulStopMs = durationField(s, 'gracefulStop', 10_000, problems);
+
+  let sourceIps: number | string[] = 8;
+  if (s.sourceIps !== undefined) {
+    const v = s.sourceIps;
+    if (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 65_000) sourceIps = v;
+    else if (Array.isArray(v) && v.length > 0 && v.every((a) => typeof a === 'string')) sourceIps = v as string[];
+    else problems.push(`\`sourceIps\` must be a count from 1 to 65000 or a non-empty list of loopback addresses (got ${show(v)})`);
+  }
+  const intOrNull = (key: string, max: number): number | null => {
+    const v = s[key];
+    if (v === undefined) return null;
+    if (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= max) return v;
+    problems.push(`\`${key}\` must be a whole number from 1 to ${max} (got ${show(v)})`);
+    return null;
+  };
+  const generators = intOrNull('generators', 256);
+  const maxConcurrentPerGenerator = intOrNull('maxConcurrentPerGenerator', 1_000_000);
+  let pushRate = 0;
+  if (s.server !== undefined) {
+    const srv = s.server as Record<string, unknown> | null;
+    const pr = srv && typeof srv === 'object' ? srv.pushRate : undefined;
+    if (!srv || typeof srv !== 'object') problems.push('`server` must be an object like { pushRate: 10 }');
+    else if (pr !== undefined && (typeof pr !== 'number' || pr < 0 || pr > 1000)) problems.push(`\`server.pushRate\` must be a number from 0 to 1000 (got ${show(pr)})`);
+    else pushRate = (pr as number | undefined) ?? 0;
+  }
+  const thresholds = (s.thresholds ?? {}) as Record<string, string>;
+  if (typeof thresholds !== 'object' || Array.isArray(thresholds) || !Object.values(thresholds).every((v) => typeof v === 'string')) {
+    problems.push('`thresholds` must be an object of metric → condition strings');
+  }
+  if (s.requiresTarget !== undefined && typeof s.requiresTarget !== 'boolean') problems.push('`requiresTarget` must be true or false');
+
+  if (problems.length > 0) {
+    throw new InputError('E_SCENARIO_INVALID', `scenario ${file} has ${problems.length} problem${problems.length > 1 ? 's' : ''}`, {
+      details: problems,
+      hint: 'correct the fields listed above (see "Writing a scenario" in README.md)',
+    });
+  }
+  const last = phases[phases.length - 1]!;
+  return {
+    name: (s.name as string).trim(),
+    description: typeof s.description === 'string' ? s.description : '',
+    file,
+    topologies,
+    requiresTarget: s.requiresTarget === true,
+    engine,
+    transports,
+    path: (s.path as string | undefined) ?? (engine === 'ws' ? '/ws' : '/socket.io'),
+    phases,
+    totalMs: last.startMs + last.durationMs,
+    ackTimeoutMs,
+    connectTimeoutMs,
+    gracefulStopMs,
+    sourceIps,
+    generators,
+    maxConcurrentPerGenerator,
+    server: { pushRate },
+    thresholds,
+  };
+}
+
+/** Scale every phase so the whole run lasts `totalMs` (the `--duration` override). */
+export function withTotalDuration(s: ResolvedScenario, totalMs: number): ResolvedScenario {
+  const k = totalMs / s.totalMs;
+  let start = 0;
+  const phases = s.phases.map((p) => {
+    const durationMs = p.durationMs * k;
+    const out = { ...p, startMs: start, durationMs };
+    start += durationMs;
+    return out;
+  });
+  return { ...s, phases, totalMs };
+}

@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { InputError } from '../../src/errors.ts';
+import { parseDuration } from '../../src/scenario/duration.ts';
+import { validateScenario, withTotalDuration } from '../../src/scenario/validate.ts';
+
+const session = async (): Promise<void> => {};
+
+test('parseDuration accepts numbers and unit strings, rejects junk', () => {
+  assert.equal(parseDuration(250), 250);
+  assert.equal(parseDuration('250ms'), 250);
+  assert.equal(parseDuration('1.5s'), 1500);
+  assert.equal(parseDuration('2m'), 120_000);
+  assert.equal(parseDuration('10'), 10);
+  assert.equal(parseDuration('ten seconds'), null);
+  assert.equal(parseDuration(-1), null);
+  assert.equal(parseDuration({}), null);
+});
+
+test('a valid scenario resolves phases back to back with defaults', () => {
+  const r = validateScenario(
+    { name: ' demo ', phases: [{ duration: '10s', arrivalRate: 5 }, { duration: 5000, vus: { from: 0, to: 10 } }], session },
+    'x.ts',
+  );
+  assert.equal(r.name, 'demo');
+  assert.deepEqual(r.topologies, ['single']);
+  assert.equal(r.engine, 'socket.io');
+  assert.equal(r.path, '/socket.io');
+  assert.deepEqual(r.transports, ['websocket']);
+  assert.equal(r.phases[1]!.startMs, 10_000);
+  assert.equal(r.phases[1]!.kind, 'vus');
+  assert.equal(r.totalMs, 15_000);
+  assert.equal(r.ackTimeoutMs, 10_000);
+});
+
+test('the ws engine defaults to path /ws', () => {
+  const r = validateScenario({ name: 'w', engine: 'ws', phases: [{ duration: '1s', vus: 1 }], session }, 'x.ts');
+  assert.equal(r.path, '/ws');
+});
+
+test('every problem is reported at once, naming file and fields', () => {
+  let err: unknown;
+  try {
+    validateScenario({ name: '', engine: 'mqtt', phases: [{ duration: 'soon', arrivalRate: 5 }, { duration: '1s', arrivalRate: 1, vus: 2 }], session: 3, extra: 1 }, 'bad.ts');
+  } catch (e) {
+    err = e;
+  }
+  assert.ok(err instanceof InputError);
+  assert.equal(err.code, 'E_SCENARIO_INVALID');
+  assert.match(err.message, /bad\.ts/);
+  const text = err.details.join('\n');
+  for (const field of ['`name`', '`engine`', '`phases[0].duration`', '`phases[1]`', '`session`', '`extra`']) {
+    assert.ok(text.includes(field), `expected ${field} in:\n${text}`);
+  }
+  assert.equal(err.details.length, 6);
+});
+
+test('vus must be whole numbers and rates bounded', () => {
+  assert.throws(() => validateScenario({ name: 'a', phases: [{ duration: '1s', vus: 1.5 }], session }, 'a.ts'), /problem/);
+  assert.throws(() => validateScenario({ name: 'a', phases: [{ duration: '1s', arrivalRate: -1 }], session }, 'a.ts'), /problem/);
+  assert.throws(() => validateScenario({ name: 'a', phases: [], session }, 'a.ts'), /problem/);
+});
+
+test('a missing default export is named with its fix', () => {
+  assert.throws(() => validateScenario(undefined, 'none.ts'), (e: unknown) => e instanceof InputError && /defineScenario/.test(e.hint ?? ''));
+});
+
+test('--duration scales every phase proportionally', () => {
+  const r = validateScenario({ name: 'a', phases: [{ duration: '10s', arrivalRate: 1 }, { duration: '30s', vus: 2 }], session }, 'a.ts');
+  const s = withTotalDuration(r, 4000);
+  assert.equal(s.totalMs, 4000);
+  assert.equal(s.phases[0]!.durationMs, 1000);
+  assert.equal(s.phases[1]!.startMs, 1000);
+  assert.equal(s.phases[1]!.durationMs, 3000);
+});

@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { SessionClient, type MetricsSink } from '../../src/clients/session-client.ts';
+import { ClientOpError, type Transport } from '../../src/clients/types.ts';
+import { monoMs, sleep } from '../../src/util/clock.ts';
+
+class FakeSink implements MetricsSink {
+  samples: Array<[string, number]> = [];
+  counters = new Map<string, number>();
+  errors: Array<[string, string]> = [];
+  workers: string[] = [];
+  connected = 0;
+  record(m: string, ms: number): void {
+    this.samples.push([m, ms]);
+  }
+  count(n: string, k = 1): void {
+    this.counters.set(n, (this.counters.get(n) ?? 0) + k);
+  }
+  error(kind: string, msg: string): void {
+    this.errors.push([kind, msg]);
+  }
+  worker(id: string): void {
+    this.workers.push(id);
+  }
+  connectedDelta(d: 1 | -1): void {
+    this.connected += d;
+  }
+  of(m: string): number[] {
+    return this.samples.filter(([k]) => k === m).map(([, v]) => v);
+  }
+}
+
+class FakeTransport implements Transport {
+  ackDelayMs = 5;
+  failConnect = false;
+  neverAck = false;
+  handler: (e: string, a: unknown[]) => void = () => {};
+  async connect(): Promise<void> {
+    await sleep(5);
+    if (this.failConnect) throw new ClientOpError('connect_error', 'ECONNREFUSED');
+  }
+  emit(): void {}
+  emitWithAck(event: string, args: unknown[], timeoutMs: number): Promise<unknown[]> {
+    if (this.neverAck) return new Promise((_, rej) => setTimeout(() => rej(new ClientOpError('ack_timeout', `no ack for ${event}`)), timeoutMs));
+    return sleep(this.ackDelayMs).then(() => args);
+  }
+  onEvent(h: (e: string, a: unknown[]) => void): void {
+    this.handler = h;
+  }
+  onDisconnect(): void {}
+  close(): void {}
+}
+
+const make = (intendedStart: number, t = new FakeTransport(), sink = new FakeSink()) => ({
+  t,
+  sink,
+  c: new SessionClient(t, sink, { id: 7, sourceAddress: '127.0.0.2', intendedStart, ackTimeoutMs: 200, connectTimeoutMs: 200, random: () => 0.5 }),
+});
+
+test('connect latency counts from the intended start, including lateness', async () => {
+  const { c, sink } = make(monoMs() - 300); // the session was due 300 ms ago
+  await c.connect();
+  const [ms] = sink.of('connect');
+  assert.ok(ms! >= 300 && ms! < 400, `connect ${ms}`);
+  assert.equal(sink.connected, 1);
+  await c.disconnect();
+  assert.equal(sink.connected, 0);
+});
+
+test('every(): an iteration that starts late is timed from its schedule', async () => {
+  const { c, t, sink } = make(monoMs());
+  await c.connect();
+  t.ackDelayMs = 1;
+  await c.every(20, 6, async (i) => {
+    if (i === 1) t.ackDelayMs = 100; // one slow answer: iterations 2-5 start late
+    else t.ackDelayMs = 1;
+    await c.emitWithAck('echo', i);
+  });
+  const acks = sink.of('ack:echo');
+  assert.equal(acks.length, 6);
+  assert.ok(acks[1]! >= 100, `slow one ${acks[1]}`);
+  // iteration 2 was due at +40ms but could only start at ~+120ms: its latency includes the ~80 ms wait
+  assert.ok(acks[2]! >= 60, `late one should carry lateness, got ${acks[2]}`);
+  assert.ok(acks[5]! < 40, `caught up by the end, got ${acks[5]}`);
+  assert.equal(sink.of('ack').length, 6);
+});
+
+test('think() advances the intended clock; a ramp range uses the random source', async () => {
+  const { c } = make(monoMs());
+  const t0 = monoMs();
+  await c.think([20, 60]); // random() = 0.5 → 40 ms
+  const waited = monoMs() - t0;
+  assert.ok(waited >= 35 && waited < 80, `waited ${waited}`);
+});
+
+test('ack timeouts and connect errors are classified and counted', async () => {
+  const { c, t, sink } = make(monoMs());
+  await c.connect();
+  t.neverAck = true;
+  await assert.rejects(c.timeout(30).emitWithAck('echo'), (e: unknown) => e instanceof ClientOpError && e.kind === 'ack_timeout');
+  const bad = make(monoMs());
+  bad.t.failConnect = true;
+  await assert.rejects(bad.c.connect(), (e: unknown) => e instanceof ClientOpError && e.kind === 'connect_error');
+  assert.deepEqual(sink.errors.map(([k]) => k), ['ack_timeout']);
+  assert.deepEqual(bad.sink.errors.map(([k]) => k), ['connect_error']);
+  assert.throws(() => bad.c.emit('x'), (e: unknown) => e instanceof ClientOpError && e.kind === 'disconnected');
+});
+
+test('welcome identifies the worker once; broadcasts record fan-out latency and sequence gaps', async () => {
+  const { c, t, sink } = make(monoMs());
+  await c.connect();
+  const seen: unknown[] = [];
+  c.on('broadcast', (m) => seen.push(m));
+  t.handler('welcome', [{ worker: { id: 'single#0', index: 0, pid: 1, node: 'h' } }]);
+  t.handler('welcome', [{ worker: { id: 'other#1', index: 1, pid: 2, node: 'h' } }]);
+  assert.deepEqual(sink.workers, ['single#0']);
+  assert.equal(c.worker?.id, 'single#0');
+  const ts = monoMs() - 12;
+  for (const seq of [1, 2, 5, 4]) t.handler('broadcast', [{ room: 'r', seq, ts }]);
+  assert.equal(sink.of('broadcast').length, 4);
+  assert.ok(sink.of('broadcast')[0]! >= 12);
+  assert.equal(sink.counters.get('broadcast.gaps'), 2);
+  assert.equal(sink.counters.get('broadcast.outOfOrder'), 1);
+  assert.equal(seen.length, 4);
+  const w = c.waitFor('news', 500);
+  t.handler('news', ['hello']);
+  assert.deepEqual(await w, ['hello']);
+});
+
+test('server error acks reject with server_error', async () => {
+  const { c, t, sink } = make(monoMs());
+  await c.connect();
+  t.emitWithAck = async () => [{ error: 'room name too long' }];
+  await assert.rejects(c.join('x'.repeat(300)), (e: unknown) => e instanceof ClientOpError && e.kind === 'server_error');
+  assert.equal(sink.errors[0]![0], 'server_error');
+});

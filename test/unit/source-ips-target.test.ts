@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { InputError, RunError } from '../../src/errors.ts';
+import { isLoopbackAddress, resolveSourceIps } from '../../src/generator/source-ips.ts';
+import { checkReachable, parseTarget } from '../../src/target.ts';
+import net from 'node:net';
+
+test('loopback detection', () => {
+  for (const a of ['127.0.0.1', '127.5.6.7', '::1', '[::1]', '::ffff:127.0.0.2']) assert.ok(isLoopbackAddress(a), a);
+  for (const a of ['10.0.0.1', '192.168.1.1', '::ffff:10.0.0.1', '8.8.8.8', 'fe80::1', 'localhost']) assert.ok(!isLoopbackAddress(a), a);
+});
+
+test('source addresses: a count gives distinct 127.x addresses, skipping .0 and .255', () => {
+  const ips = resolveSourceIps(300, '127.0.0.1');
+  assert.equal(ips.length, 300);
+  assert.equal(new Set(ips).size, 300);
+  assert.equal(ips[0], '127.0.0.2');
+  assert.ok(!ips.some((ip) => ip.endsWith('.0') || ip.endsWith('.255')));
+  assert.deepEqual(resolveSourceIps(16, '::1'), ['::1']);
+  assert.throws(() => resolveSourceIps(['127.0.0.2', '10.1.1.1'], '127.0.0.1'), (e: unknown) => e instanceof InputError && /10\.1\.1\.1/.test(e.message));
+});
+
+test('targets must be loopback URLs', async () => {
+  assert.deepEqual(await parseTarget('http://127.0.0.1:3000'), { url: 'http://127.0.0.1:3000', host: '127.0.0.1', port: 3000 });
+  assert.equal((await parseTarget('ws://localhost:4000/ws')).port, 4000);
+  assert.equal((await parseTarget('http://[::1]:5000')).url, 'http://[::1]:5000');
+  await assert.rejects(parseTarget('http://10.0.0.5:3000'), (e: unknown) => e instanceof InputError && e.code === 'E_TARGET_NOT_LOOPBACK');
+  await assert.rejects(parseTarget('not a url'), (e: unknown) => e instanceof InputError && e.code === 'E_TARGET_INVALID');
+  await assert.rejects(parseTarget('ftp://127.0.0.1'), (e: unknown) => e instanceof InputError && e.code === 'E_TARGET_INVALID');
+});
+
+test('an unreachable target fails fast, naming the URL', async () => {
+  const srv = net.createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as net.AddressInfo).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  const t0 = Date.now();
+  const t = await parseTarget(`http://127.0.0.1:${port}`);
+  await assert.rejects(checkReachable(t), (e: unknown) => e instanceof RunError && e.code === 'E_TARGET_UNREACHABLE' && e.message.includes(`127.0.0.1:${port}`));
+  assert.ok(Date.now() - t0 < 5000);
+});
