@@ -61,6 +61,8 @@ export interface GeneratorHealth {
   cpuMax: number;
   /** Share of seconds with CPU above the saturation bound, 0..1. */
   cpuHotShare: number;
+  /** Number of seconds with CPU above the saturation bound. */
+  cpuHotSeconds: number;
   /** Event-loop delay (ms) from `monitorEventLoopDelay`. */
   loopDelayP99: number;
   loopDelayMax: number;

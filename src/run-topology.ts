@@ -29,17 +29,17 @@ export interface TopologyRunOptions {
  */
 export async function runTopology(o: TopologyRunOptions): Promise<RunResult> {
   const startedAt = new Date().toISOString();
-  const t0 = Date.now();
+  let loadStart = Date.now();
   const agg = new Aggregator();
   let server: ServerHandle | null = null;
   let pool: GeneratorPool | null = null;
   let url = o.target?.url ?? '';
-  let status: RunResult['status'] = 'completed';
+  const state: { status: RunResult['status'] } = { status: 'completed' };
   let failure: RunResult['failure'];
   let health: Awaited<ReturnType<GeneratorPool['run']>>['health'] = [];
   let ticker: NodeJS.Timeout | undefined;
   const onAbort = (): void => {
-    status = 'interrupted';
+    state.status = 'interrupted';
     pool?.interrupt();
   };
   o.signal?.addEventListener('abort', onAbort, { once: true });
@@ -67,15 +67,16 @@ export async function runTopology(o: TopologyRunOptions): Promise<RunResult> {
     await pool.prepare();
     if (o.signal?.aborted) pool.interrupt();
     const begun = Date.now();
+    loadStart = begun;
     ticker = setInterval(() => tick(o, agg, Date.now() - begun), 1000);
     const outcome = await pool.run();
     health = outcome.health;
-    if (outcome.failures.length > 0 && status !== 'interrupted') {
-      status = 'failed';
+    if (outcome.failures.length > 0 && state.status !== 'interrupted') {
+      state.status = 'failed';
       failure = { code: 'E_GENERATOR', message: outcome.failures.join('; ') };
     }
   } catch (e) {
-    if (status !== 'interrupted') status = 'failed';
+    if (state.status !== 'interrupted') state.status = 'failed';
     failure = { code: isRtbenchError(e) ? e.code : 'E_RUN', message: isRtbenchError(e) ? e.format() : String(e) };
     o.warn(isRtbenchError(e) ? e.format() : `rtbench: run failed: ${String(e)}`);
   } finally {
@@ -89,9 +90,9 @@ export async function runTopology(o: TopologyRunOptions): Promise<RunResult> {
     topology: o.topology,
     target: url,
     engine: o.resolved.engine,
-    status,
+    status: state.status,
     startedAt,
-    durationMs: Date.now() - t0,
+    durationMs: Date.now() - loadStart,
     metrics,
     counters: agg.counters(),
     errors: agg.errors(),
@@ -106,7 +107,7 @@ export async function runTopology(o: TopologyRunOptions): Promise<RunResult> {
 
 function tick(o: TopologyRunOptions, agg: Aggregator, elapsedMs: number): void {
   const series = agg.timeseries();
-  const last = series[series.length - 1];
+  const last = series[series.length - 1]; // the newest second any generator reported
   const errors = agg.counters().errors ?? 0;
   for (const r of o.reporters) {
     r.onTick?.({

@@ -63,17 +63,17 @@ function startLoad(init: InitMessage, loaded: LoadedScenario, startAt: number): 
     startAt,
   });
   const second = (): number => Math.max(0, Math.floor((monoMs() - startAt) / 1000));
-  const flush = (): Promise<void> => {
-    const t = second();
+  let nextT = 0; // the second the next periodic flush covers
+  const flush = (t: number): Promise<void> => {
     const sample = health.sample(t, runner.active);
     samples.push(sample);
     return send({ type: 'snapshot', snapshot: recorder.flush(t, sample) });
   };
   let timer: NodeJS.Timeout | undefined;
   const tick = (): void => {
-    const next = startAt + (second() + 1) * 1000;
+    const next = startAt + (nextT + 1) * 1000;
     timer = setTimeout(() => {
-      void flush();
+      void flush(nextT++);
       tick();
     }, Math.max(1, next - monoMs()));
   };
@@ -87,7 +87,7 @@ function startLoad(init: InitMessage, loaded: LoadedScenario, startAt: number): 
     .catch((e) => recorder.error('generator_error', e instanceof Error ? e.message : String(e)))
     .then(async () => {
       clearTimeout(timer);
-      await flush();
+      await flush(Math.max(nextT, second()));
       health.stop();
       await send({ type: 'done', health: summarizeHealth(init.generator, process.pid, samples, runner.peakClients) });
       process.exit(0);

@@ -1,0 +1,56 @@
+import os from 'node:os';
+
+/** Which worker is serving: sent to every client in `welcome`. */
+export interface WorkerIdentity {
+  id: string;
+  index: number;
+  pid: number;
+  node: string;
+}
+
+/** Per-server-instance state of the reference app (no module-level state). */
+export interface AppContext {
+  identity: WorkerIdentity;
+  topology: string;
+  /** Server push events per second to every connected client (0 = none). */
+  pushRate: number;
+  /** Live counters, for the admin stats endpoint. */
+  stats: { socketio: number; ws: number; total: number };
+  /** Per-room broadcast sequence numbers of this worker. */
+  roomSeq: Map<string, number>;
+}
+
+export function createContext(topology: string, index: number, pushRate = 0, name = topology.split(':')[0]!): AppContext {
+  return {
+    identity: { id: `${name}#${index}`, index, pid: process.pid, node: os.hostname() },
+    topology,
+    pushRate,
+    stats: { socketio: 0, ws: 0, total: 0 },
+    roomSeq: new Map(),
+  };
+}
+
+/** Next sequence number of a room's broadcast stream from this worker. */
+export function nextSeq(ctx: AppContext, room: string): number {
+  const seq = (ctx.roomSeq.get(room) ?? 0) + 1;
+  ctx.roomSeq.set(room, seq);
+  return seq;
+}
+
+export const clamp = (v: unknown, lo: number, hi: number, dflt: number): number => {
+  const n = typeof v === 'number' && Number.isFinite(v) ? v : dflt;
+  return Math.min(hi, Math.max(lo, n));
+};
+
+/** Burn CPU for `ms` (the `work` handler and the stall endpoint). */
+export function busy(ms: number): void {
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    // spin
+  }
+}
+
+/** A room name the app accepts: a non-empty string of at most 200 characters. */
+export function validRoom(room: unknown): room is string {
+  return typeof room === 'string' && room.length > 0 && room.length <= 200;
+}

@@ -1,0 +1,54 @@
+import type { Server, Socket } from 'socket.io';
+import { monoMs } from '../../src/util/clock.ts';
+import { busy, clamp, nextSeq, validRoom, type AppContext } from './context.ts';
+import { startPush } from './pusher.ts';
+
+type Ack = ((...args: unknown[]) => void) | undefined;
+const ackOf = (args: unknown[]): Ack => (typeof args[args.length - 1] === 'function' ? (args.pop() as Ack) : undefined);
+
+/** Attach the reference app (echo, rooms, broadcast, push, work, welcome) to a socket.io server. */
+export function attachSocketIoApp(io: Server, ctx: AppContext): void {
+  io.on('connection', (socket: Socket) => {
+    ctx.stats.socketio++;
+    ctx.stats.total++;
+    const stops: Array<() => void> = [];
+    socket.emit('welcome', { worker: ctx.identity, topology: ctx.topology, ts: monoMs() });
+    if (ctx.pushRate > 0) stops.push(startPush((m) => socket.emit('push', m), ctx.pushRate, Infinity));
+
+    socket.on('echo', (...args: unknown[]) => {
+      const ack = ackOf(args);
+      ack?.(...args);
+    });
+    socket.on('join', (room: unknown, ack?: Ack) => {
+      if (!validRoom(room)) return ack?.({ error: 'room must be a non-empty string of at most 200 characters' });
+      void socket.join(room);
+      ack?.({ room, worker: ctx.identity.id });
+    });
+    socket.on('leave', (room: unknown, ack?: Ack) => {
+      if (!validRoom(room)) return ack?.({ error: 'room must be a non-empty string of at most 200 characters' });
+      void socket.leave(room);
+      ack?.({ room });
+    });
+    socket.on('broadcast', (room: unknown, payload: unknown, ack?: Ack) => {
+      if (typeof payload === 'function') [payload, ack] = [undefined, payload as Ack];
+      if (!validRoom(room)) return ack?.({ error: 'room must be a non-empty string of at most 200 characters' });
+      const p = (payload && typeof payload === 'object' ? payload : {}) as { ts?: unknown; data?: unknown };
+      const seq = nextSeq(ctx, room);
+      io.to(room).emit('broadcast', { room, seq, ts: p.ts, from: socket.id, origin: ctx.identity.id, data: p.data });
+      ack?.({ seq, worker: ctx.identity.id });
+    });
+    socket.on('push', (opts: unknown, ack?: Ack) => {
+      const o = (opts && typeof opts === 'object' ? opts : {}) as { rate?: unknown; count?: unknown };
+      stops.push(startPush((m) => socket.emit('push', m), clamp(o.rate, 1, 1000, 10), clamp(o.count, 1, 100_000, 10)));
+      ack?.({ ok: true });
+    });
+    socket.on('work', (opts: unknown, ack?: Ack) => {
+      busy(clamp((opts as { ms?: unknown } | null)?.ms, 0, 1000, 0));
+      ack?.({ worker: ctx.identity.id });
+    });
+    socket.on('disconnect', () => {
+      ctx.stats.socketio--;
+      for (const stop of stops) stop();
+    });
+  });
+}

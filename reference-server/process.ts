@@ -1,0 +1,47 @@
+/**
+ * Child-process entry of the embedded reference server. argv[2] is JSON
+ * `{ topology, host, port, pushRate }`. Sends `{ type: 'ready', url, pids, workers }` over IPC;
+ * stops on `{ type: 'stop' }`, SIGTERM/SIGINT, or when the parent goes away.
+ */
+import { isRtbenchError } from '../src/errors.ts';
+import { getTopology, parseTopologySpec } from './topologies/index.ts';
+import type { RunningTopology } from './topologies/types.ts';
+
+interface Args {
+  topology: string;
+  host: string;
+  port: number;
+  pushRate: number;
+}
+
+async function main(): Promise<void> {
+  const args = JSON.parse(process.argv[2] ?? '{}') as Args;
+  let running: RunningTopology | null = null;
+  let stopping = false;
+  const stop = async (): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    const force = setTimeout(() => process.exit(0), 4000);
+    force.unref();
+    await running?.stop().catch(() => {});
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop());
+  process.on('SIGINT', () => void stop());
+  process.on('disconnect', () => void stop());
+  process.on('message', (m) => {
+    if ((m as { type?: string }).type === 'stop') void stop();
+  });
+  try {
+    const spec = parseTopologySpec(args.topology);
+    running = await getTopology(spec).start({ host: args.host, port: args.port, pushRate: args.pushRate, spec });
+    if (stopping) return;
+    process.send?.({ type: 'ready', url: running.url, pids: running.pids, workers: running.workers });
+  } catch (e) {
+    const code = isRtbenchError(e) ? e.code : 'E_SERVER_START';
+    const message = isRtbenchError(e) ? e.message : e instanceof Error ? e.message : String(e);
+    process.send?.({ type: 'error', code, message }, () => process.exit(1));
+  }
+}
+
+void main();

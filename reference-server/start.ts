@@ -1,0 +1,68 @@
+import { RunError } from '../src/errors.ts';
+import { forkTs } from '../src/util/fork-ts.ts';
+import { getTopology, parseTopologySpec } from './topologies/index.ts';
+
+/** A reference server running in a child process. */
+export interface ServerHandle {
+  url: string;
+  /** PID of the child process that owns the topology. */
+  pid: number;
+  /** Every PID of the topology (workers, router, …). */
+  pids: number[];
+  workers: number;
+  topology: string;
+  /** Stop it: graceful, then SIGKILL after 5 s. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  topology: string;
+  host?: string;
+  port?: number;
+  pushRate?: number;
+  timeoutMs?: number;
+}
+
+/** Start the reference server (any topology) in a child process on loopback; resolves once it is ready. */
+export async function startReferenceServer(o: StartOptions): Promise<ServerHandle> {
+  getTopology(parseTopologySpec(o.topology)); // bad names fail here, before anything is forked
+  const args = { topology: o.topology, host: o.host ?? '127.0.0.1', port: o.port ?? 0, pushRate: o.pushRate ?? 0 };
+  const child = forkTs(new URL('./process.ts', import.meta.url), [JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  let tail = '';
+  const keep = (b: Buffer): void => {
+    tail = (tail + b.toString()).slice(-4096);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let stopped: Promise<void> | null = null;
+  const stop = (): Promise<void> =>
+    (stopped ??= (async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      if (child.connected) child.send({ type: 'stop' });
+      else child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    })());
+
+  const ready = await new Promise<{ url: string; pids: number[]; workers: number }>((resolve, reject) => {
+    const fail = (why: string): void => {
+      clearTimeout(timer);
+      void stop();
+      reject(new RunError('E_SERVER_START', `reference server \`${o.topology}\` failed to start: ${why}`, {
+        details: tail.trim() ? tail.trim().split('\n').slice(-8) : [],
+        hint: 'see the lines above; run `npx rtbench serve --topology ' + o.topology + '` to try it on its own',
+      }));
+    };
+    const timer = setTimeout(() => fail(`not ready within ${o.timeoutMs ?? 15_000}ms`), o.timeoutMs ?? 15_000);
+    child.on('message', (m: { type?: string; url?: string; pids?: number[]; workers?: number; message?: string }) => {
+      if (m.type === 'ready') {
+        clearTimeout(timer);
+        resolve({ url: m.url!, pids: m.pids ?? [child.pid!], workers: m.workers ?? 1 });
+      } else if (m.type === 'error') fail(m.message ?? 'unknown error');
+    });
+    child.once('exit', (code, signal) => fail(`process exited (${signal ?? `code ${code}`})`));
+  });
+  return { ...ready, pid: child.pid!, topology: o.topology, stop };
+}

@@ -1,0 +1,31 @@
+import { InputError } from '../../src/errors.ts';
+import { single } from './single.ts';
+import type { Topology, TopologySpec } from './types.ts';
+
+/** Every topology, by name. Adding one is one line. */
+const TOPOLOGIES: Readonly<Record<string, Topology>> = {
+  single,
+};
+
+/** `cluster:4:rr` → { name: 'cluster', params: ['4', 'rr'], raw }. */
+export function parseTopologySpec(raw: string): TopologySpec {
+  const [name = '', ...params] = raw.trim().split(':');
+  return { name, params, raw: raw.trim() };
+}
+
+export function topologyNames(): string[] {
+  return Object.keys(TOPOLOGIES);
+}
+
+/** The topology for a spec; an unknown name or bad params is an InputError naming the fix. */
+export function getTopology(spec: TopologySpec): Topology {
+  const t = Object.hasOwn(TOPOLOGIES, spec.name) ? TOPOLOGIES[spec.name] : undefined;
+  if (!t) {
+    throw new InputError('E_UNKNOWN_TOPOLOGY', `unknown topology \`${spec.raw}\``, {
+      hint: `use one of: ${topologyNames().join(', ')} (see README, "The reference server")`,
+    });
+  }
+  const problems = t.check?.(spec) ?? [];
+  if (problems.length) throw new InputError('E_UNKNOWN_TOPOLOGY', `invalid topology \`${spec.raw}\``, { details: problems, hint: 'see README, "The reference server"' });
+  return t;
+}

@@ -1,0 +1,15 @@
+import { createContext } from '../app/context.ts';
+import { createAppServer, urlOf } from '../app/server.ts';
+import type { Topology } from './types.ts';
+
+/** One process: socket.io + ws flavour, worker `single#0`. */
+export const single: Topology = {
+  name: 'single',
+  summary: 'one Node process serving socket.io and raw ws',
+  check: (spec) => (spec.params.length ? [`\`single\` takes no parameters (got ${spec.raw})`] : []),
+  async start({ host, port, pushRate, spec }) {
+    const app = createAppServer(createContext(spec.raw, 0, pushRate));
+    const actual = await app.listen(host, port);
+    return { url: urlOf(host, actual), pids: [process.pid], workers: 1, stop: () => app.close() };
+  },
+};

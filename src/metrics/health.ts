@@ -1,0 +1,112 @@
+import { monitorEventLoopDelay, PerformanceObserver, type IntervalHistogram } from 'node:perf_hooks';
+import type { GeneratorHealth, MetricSummary, Saturation } from '../result.ts';
+
+/** One second of a generator's own health. */
+export interface HealthSample {
+  t: number;
+  /** CPU in percent of one core over the interval. */
+  cpu: number;
+  loopDelayP99: number;
+  loopDelayMax: number;
+  gcPauseMs: number;
+  gcPauseMax: number;
+  rssMb: number;
+  clients: number;
+}
+
+/** When a generator's numbers say the harness, not the server, limited the measurement. */
+export const DEFAULT_SATURATION_BOUNDS = { cpuPercent: 85, hotShare: 0.2, loopDelayP99Ms: 50, lagP99Ms: 50 } as const;
+export type SaturationBounds = { cpuPercent: number; hotShare: number; loopDelayP99Ms: number; lagP99Ms: number };
+
+/** Samples CPU, event-loop delay, GC pauses and RSS of the current process, per interval. */
+export class HealthMonitor {
+  private loop: IntervalHistogram | null = null;
+  private gc: PerformanceObserver | null = null;
+  private gcSum = 0;
+  private gcMax = 0;
+  private cpu = process.cpuUsage();
+  private at = process.hrtime.bigint();
+
+  start(): void {
+    this.loop = monitorEventLoopDelay({ resolution: 10 });
+    this.loop.enable();
+    this.gc = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        this.gcSum += e.duration;
+        this.gcMax = Math.max(this.gcMax, e.duration);
+      }
+    });
+    this.gc.observe({ entryTypes: ['gc'] });
+    this.cpu = process.cpuUsage();
+    this.at = process.hrtime.bigint();
+  }
+
+  sample(t: number, clients: number): HealthSample {
+    const now = process.hrtime.bigint();
+    const wallUs = Number(now - this.at) / 1000;
+    const used = process.cpuUsage(this.cpu);
+    this.cpu = process.cpuUsage();
+    this.at = now;
+    const cpu = wallUs > 0 ? ((used.user + used.system) / wallUs) * 100 : 0;
+    const loop = this.loop;
+    const r = (x: number): number => Math.round(x * 10) / 10;
+    const s: HealthSample = {
+      t,
+      cpu: r(cpu),
+      loopDelayP99: loop && loop.count > 0 ? r(loop.percentile(99) / 1e6) : 0,
+      loopDelayMax: loop && loop.count > 0 ? r(loop.max / 1e6) : 0,
+      gcPauseMs: r(this.gcSum),
+      gcPauseMax: r(this.gcMax),
+      rssMb: r(process.memoryUsage.rss() / 2 ** 20),
+      clients,
+    };
+    loop?.reset();
+    this.gcSum = 0;
+    this.gcMax = 0;
+    return s;
+  }
+
+  stop(): void {
+    this.loop?.disable();
+    this.gc?.disconnect();
+  }
+}
+
+/** One generator's health over the run, from its per-second samples. */
+export function summarizeHealth(index: number, pid: number, samples: HealthSample[], peakClients: number, bounds: SaturationBounds = DEFAULT_SATURATION_BOUNDS): GeneratorHealth {
+  const n = samples.length || 1;
+  const max = (f: (s: HealthSample) => number): number => samples.reduce((m, s) => Math.max(m, f(s)), 0);
+  const r = (x: number): number => Math.round(x * 10) / 10;
+  return {
+    index,
+    pid,
+    cpuMean: r(samples.reduce((a, s) => a + s.cpu, 0) / n),
+    cpuMax: max((s) => s.cpu),
+    cpuHotShare: Math.round((samples.filter((s) => s.cpu > bounds.cpuPercent).length / n) * 1000) / 1000,
+    cpuHotSeconds: samples.filter((s) => s.cpu > bounds.cpuPercent).length,
+    loopDelayP99: max((s) => s.loopDelayP99),
+    loopDelayMax: max((s) => s.loopDelayMax),
+    gcPauseTotal: r(samples.reduce((a, s) => a + s.gcPauseMs, 0)),
+    gcPauseMax: max((s) => s.gcPauseMax),
+    rssMaxMb: max((s) => s.rssMb),
+    peakClients: Math.max(peakClients, max((s) => s.clients)),
+  };
+}
+
+/** The verdict every result carries: was the generator itself the bottleneck? */
+export function assessSaturation(processes: GeneratorHealth[], lag?: MetricSummary, bounds: SaturationBounds = DEFAULT_SATURATION_BOUNDS): Saturation {
+  const reasons: string[] = [];
+  for (const g of processes) {
+    // one hot second (warm-up, JIT) is not saturation: it takes a share of the run and at least two seconds
+    if (g.cpuHotShare > bounds.hotShare && g.cpuHotSeconds >= 2) {
+      reasons.push(`generator ${g.index}: CPU above ${bounds.cpuPercent}% in ${Math.round(g.cpuHotShare * 100)}% of seconds (max ${Math.round(g.cpuMax)}%)`);
+    }
+    if (g.loopDelayP99 > bounds.loopDelayP99Ms) {
+      reasons.push(`generator ${g.index}: event-loop delay p99 reached ${g.loopDelayP99}ms (bound ${bounds.loopDelayP99Ms}ms)`);
+    }
+  }
+  if (lag && lag.count > 0 && lag.p99 > bounds.lagP99Ms) {
+    reasons.push(`sessions started late: schedule lag p99 ${lag.p99}ms (bound ${bounds.lagP99Ms}ms)`);
+  }
+  return { saturated: reasons.length > 0, reasons };
+}

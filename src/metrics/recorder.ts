@@ -1,0 +1,78 @@
+import type { ErrorTable } from '../result.ts';
+import type { MetricsSink } from '../clients/session-client.ts';
+import type { HealthSample } from './health.ts';
+import { createHistogram, encode, recordMs, type Histogram } from './histogram.ts';
+import type { IntervalSnapshot } from './snapshot.ts';
+
+const SAMPLE_MAX = 300;
+
+/**
+ * A generator's recorder: latencies go into per-metric HDR histograms of the current
+ * interval, counters and errors into delta tables. `flush()` hands over the interval and
+ * starts the next one (histograms are reset and reused).
+ */
+export class Recorder implements MetricsSink {
+  private readonly hist = new Map<string, Histogram>();
+  private counters: Record<string, number> = {};
+  private errors: ErrorTable = {};
+  private workers: Record<string, number> = {};
+  private connectedNow = 0;
+
+  constructor(private readonly generator: number) {}
+
+  record(metric: string, ms: number): void {
+    let h = this.hist.get(metric);
+    if (!h) {
+      h = createHistogram();
+      this.hist.set(metric, h);
+    }
+    recordMs(h, ms);
+  }
+
+  count(name: string, n = 1): void {
+    this.counters[name] = (this.counters[name] ?? 0) + n;
+  }
+
+  error(kind: string, message: string): void {
+    const e = this.errors[kind];
+    if (e) e.count++;
+    else this.errors[kind] = { count: 1, sample: message.length > SAMPLE_MAX ? `${message.slice(0, SAMPLE_MAX - 1)}…` : message };
+    this.count('errors');
+  }
+
+  worker(id: string): void {
+    this.workers[id] = (this.workers[id] ?? 0) + 1;
+  }
+
+  connectedDelta(d: 1 | -1): void {
+    this.connectedNow += d;
+  }
+
+  get connected(): number {
+    return this.connectedNow;
+  }
+
+  /** The interval since the previous flush; resets interval state. */
+  flush(t: number, health?: HealthSample): IntervalSnapshot {
+    const histograms: Record<string, string> = {};
+    for (const [name, h] of this.hist) {
+      if (h.totalCount === 0) continue;
+      histograms[name] = encode(h);
+      h.reset();
+    }
+    const snap: IntervalSnapshot = {
+      generator: this.generator,
+      t,
+      histograms,
+      counters: this.counters,
+      errors: this.errors,
+      workers: this.workers,
+      connected: this.connectedNow,
+      ...(health ? { health } : {}),
+    };
+    this.counters = {};
+    this.errors = {};
+    this.workers = {};
+    return snap;
+  }
+}

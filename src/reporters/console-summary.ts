@@ -1,0 +1,70 @@
+import type { RunFile, RunResult } from '../result.ts';
+import { formatDuration } from '../scenario/duration.ts';
+import { table } from './table.ts';
+
+const fmt = (ms: number): string => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
+
+function metricsTable(r: RunResult): string {
+  const order = (k: string): string => (k === 'connect' ? '0' : k === 'ack' ? '1' : k.startsWith('ack:') ? `2${k}` : k === 'lag' ? `9` : `5${k}`);
+  const names = Object.keys(r.metrics).filter((k) => r.metrics[k]!.count > 0).sort((a, b) => order(a).localeCompare(order(b)));
+  if (names.length === 0) return '  (no latencies recorded)';
+  const rows = [['metric (ms)', 'count', 'p50', 'p90', 'p99', 'p99.9', 'max']];
+  for (const n of names) {
+    const m = r.metrics[n]!;
+    rows.push([n, String(m.count), fmt(m.p50), fmt(m.p90), fmt(m.p99), fmt(m.p999), fmt(m.max)]);
+  }
+  return table(rows);
+}
+
+function countersLine(r: RunResult): string {
+  const c = r.counters;
+  const n = (k: string): number => c[k] ?? 0;
+  const parts = [
+    `sessions ${n('sessions.started')} started, ${n('sessions.completed')} completed, ${n('sessions.failed')} failed`,
+    ...(n('sessions.interrupted') ? [`${n('sessions.interrupted')} interrupted`] : []),
+    ...(n('sessions.dropped') ? [`${n('sessions.dropped')} DROPPED`] : []),
+    `messages ${n('messages.sent')} sent, ${n('messages.received')} received`,
+  ];
+  const seconds = r.durationMs / 1000;
+  if (seconds > 0) parts.push(`${Math.round((n('messages.sent') + n('messages.received')) / seconds)} msgs/s`);
+  const loss = ['broadcast.gaps', 'broadcast.outOfOrder', 'push.gaps', 'push.outOfOrder'].filter((k) => n(k) > 0).map((k) => `${k} ${n(k)}`);
+  return `  ${parts.join('; ')}${loss.length ? `\n  sequence: ${loss.join(', ')}` : ''}`;
+}
+
+function errorsBlock(r: RunResult): string {
+  const kinds = Object.entries(r.errors).sort(([, a], [, b]) => b.count - a.count);
+  if (kinds.length === 0) return '  errors: none';
+  return ['  errors:', ...kinds.map(([k, e]) => `    ${k} ×${e.count}: ${e.sample}`)].join('\n');
+}
+
+function workersBlock(r: RunResult): string {
+  const w = r.workers;
+  const entries = Object.entries(w.connections);
+  if (entries.length === 0) return `  workers: none identified${w.unidentified ? ` (${w.unidentified} connections without a welcome)` : ''}`;
+  const list = entries.map(([id, n]) => `${id} ${n}`).join(', ');
+  const figures = w.maxOverMean === null ? '' : `; max/mean ${w.maxOverMean}, cv ${w.cv}`;
+  return `  workers: ${list}${figures}${w.unidentified ? `; ${w.unidentified} unidentified` : ''}`;
+}
+
+function runBlock(r: RunResult, color: boolean): string {
+  const lines: string[] = [];
+  const bold = (s: string): string => (color ? `\x1b[1m${s}\x1b[0m` : s);
+  const red = (s: string): string => (color ? `\x1b[1;31m${s}\x1b[0m` : s);
+  lines.push(bold(`── ${r.topology} · ${r.target} · ${r.engine} · ${formatDuration(r.durationMs)} · ${r.status.toUpperCase()}`));
+  if (r.generator.saturation.saturated) {
+    lines.push(red(`  !!! GENERATOR SATURATED — latencies below describe the load generator, not the server: ${r.generator.saturation.reasons.join('; ')}`));
+  }
+  if (r.failure) lines.push(red(`  run failed [${r.failure.code}]: ${r.failure.message}`));
+  lines.push(metricsTable(r), countersLine(r), errorsBlock(r), workersBlock(r));
+  const g = r.generator.processes;
+  if (g.length) {
+    lines.push(`  generators: ${g.map((p) => `#${p.index} cpu ${Math.round(p.cpuMean)}% (max ${Math.round(p.cpuMax)}%), loop p99 ${p.loopDelayP99}ms, peak ${p.peakClients} clients, rss ${Math.round(p.rssMaxMb)}MB`).join(' | ')}`);
+  }
+  return lines.join('\n');
+}
+
+/** The end-of-run summary: a pure function of the result. */
+export function formatSummary(file: RunFile, opts: { color?: boolean } = {}): string {
+  const head = `rtbench summary: ${file.scenario.name} (${file.scenario.file})`;
+  return [head, ...file.runs.map((r) => runBlock(r, opts.color ?? false))].join('\n');
+}
