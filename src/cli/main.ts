@@ -57,7 +57,11 @@ export async function cli(argv: string[], io: CliIO = processIO()): Promise<numb
     .exitProcess(false)
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .fail((msg, err) => {
-      throw err ?? new InputError('E_USAGE', msg, { hint: 'see `rtbench --help`' });
+      if (err) throw err;
+      if (/Not enough non-option arguments/.test(msg) && argv[0] === 'run') {
+        throw new InputError('E_USAGE', '`rtbench run` needs a scenario file', { hint: 'e.g. `npx rtbench run scenarios/churn.ts` (see `rtbench run --help`)' });
+      }
+      throw new InputError('E_USAGE', msg, { hint: 'see `rtbench --help`' });
     });
   try {
     let helpText = '';

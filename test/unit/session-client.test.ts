@@ -78,7 +78,7 @@ test('every(): an iteration that starts late is timed from its schedule', async 
   });
   const acks = sink.of('ack:echo');
   assert.equal(acks.length, 6);
-  assert.ok(acks[1]! >= 100, `slow one ${acks[1]}`);
+  assert.ok(acks[1]! >= 95, `slow one ${acks[1]}`); // timers may fire a hair early against hrtime
   // iteration 2 was due at +40ms but could only start at ~+120ms: its latency includes the ~80 ms wait
   assert.ok(acks[2]! >= 60, `late one should carry lateness, got ${acks[2]}`);
   assert.ok(acks[5]! < 40, `caught up by the end, got ${acks[5]}`);

@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Aggregator, imbalance } from '../../src/metrics/aggregate.ts';
+import { createHistogram, decode, encode, mergeMetricSummaries, recordMs, summarize } from '../../src/metrics/histogram.ts';
+import { Recorder } from '../../src/metrics/recorder.ts';
+import { seededRandom } from '../../src/util/random.ts';
+
+const samples = (n: number, seed: number): number[] => {
+  const r = seededRandom(seed);
+  return Array.from({ length: n }, () => (r() < 0.02 ? 200 + r() * 800 : 0.2 + r() * 5));
+};
+
+test('histogram: encode/decode round trip keeps counts and percentiles; out-of-range clamps', () => {
+  const h = createHistogram();
+  for (const v of samples(5000, 1)) recordMs(h, v);
+  recordMs(h, -5);
+  recordMs(h, 1e12);
+  const back = decode(encode(h));
+  assert.equal(back.totalCount, 5002);
+  assert.equal(back.getValueAtPercentile(99), h.getValueAtPercentile(99));
+  const s = summarize(h);
+  assert.equal(s.count, 5002);
+  assert.ok(s.p50 > 0.2 && s.p50 < 5.3, `p50 ${s.p50}`);
+  assert.ok(s.p99 >= 200, `p99 ${s.p99}`);
+  assert.equal(s.min, 0.001);
+  assert.ok(s.max >= 3_599_000_000 / 1000);
+  assert.deepEqual(summarize(createHistogram()).count, 0);
+});
+
+test('merging snapshots from 3 recorders equals recording everything in one', () => {
+  const all = samples(9000, 2);
+  const one = new Recorder(0);
+  for (const v of all) one.record('ack', v);
+  const single = new Aggregator();
+  single.add(one.flush(0));
+
+  const split = new Aggregator();
+  const recs = [new Recorder(0), new Recorder(1), new Recorder(2)];
+  all.forEach((v, i) => {
+    recs[i % 3]!.record('ack', v);
+    if (i % 1000 === 999) split.add(recs[i % 3]!.flush(Math.floor(i / 3000))); // several flushes per recorder
+  });
+  for (const r of recs) split.add(r.flush(3));
+  const a = single.metrics().ack!;
+  const b = split.metrics().ack!;
+  for (const k of ['count', 'min', 'mean', 'p50', 'p90', 'p99', 'p999', 'max'] as const) assert.equal(b[k], a[k], k);
+  // and merging the summaries of separate runs is exact too
+  const halves = [new Recorder(0), new Recorder(1)];
+  all.forEach((v, i) => halves[i % 2]!.record('ack', v));
+  const parts = halves.map((r) => {
+    const ag = new Aggregator();
+    ag.add(r.flush(0));
+    return ag.metrics().ack!;
+  });
+  assert.equal(mergeMetricSummaries(parts).p99, a.p99);
+  assert.equal(mergeMetricSummaries(parts).count, 9000);
+});
+
+test('flush hands over deltas only: counters, errors with their first sample, workers', () => {
+  const r = new Recorder(4);
+  r.count('messages.sent', 3);
+  r.error('ack_timeout', 'first');
+  r.error('ack_timeout', 'second');
+  r.worker('w#1');
+  const s1 = r.flush(0);
+  assert.equal(s1.generator, 4);
+  assert.deepEqual(s1.counters, { 'messages.sent': 3, errors: 2 });
+  assert.deepEqual(s1.errors, { ack_timeout: { count: 2, sample: 'first' } });
+  assert.deepEqual(s1.workers, { 'w#1': 1 });
+  const s2 = r.flush(1);
+  assert.deepEqual(s2.counters, {});
+  assert.deepEqual(s2.errors, {});
+  assert.deepEqual(s2.histograms, {});
+  r.error('x', 'y'.repeat(1000));
+  assert.ok(r.flush(2).errors.x!.sample.length <= 300);
+});
+
+test('timeseries: per-second counts, percentiles, connected summed with carry-forward', () => {
+  const ag = new Aggregator();
+  const g0 = new Recorder(0);
+  const g1 = new Recorder(1);
+  g0.connectedDelta(1);
+  g0.connectedDelta(1);
+  g0.record('ack', 10);
+  g0.count('messages.sent', 5);
+  ag.add(g0.flush(0));
+  g1.connectedDelta(1);
+  ag.add(g1.flush(0));
+  g1.connectedDelta(1);
+  ag.add(g1.flush(2)); // g0 sends nothing in seconds 1 and 2
+  const ts = ag.timeseries();
+  assert.equal(ts.length, 3);
+  assert.deepEqual(ts.map((p) => p.connected), [3, 3, 4]);
+  assert.equal(ts[0]!.messagesSent, 5);
+  assert.ok(Math.abs(ts[0]!.ackP99! - 10) < 0.02, String(ts[0]!.ackP99)); // HDR: 3 significant digits
+  assert.equal(ts[1]!.ackP99, null);
+  assert.equal(ts[1]!.messagesSent, 0);
+});
+
+test('worker imbalance: max/mean and coefficient of variation', () => {
+  assert.deepEqual(imbalance([10, 10, 10, 30]), { maxOverMean: 2, cv: 0.577 }); // mean 15, sd sqrt(75)=8.66, 8.66/15
+  assert.deepEqual(imbalance([5, 5]), { maxOverMean: 1, cv: 0 });
+  assert.deepEqual(imbalance([]), { maxOverMean: null, cv: null });
+  const ag = new Aggregator();
+  const r = new Recorder(0);
+  for (let i = 0; i < 3; i++) r.record('connect', 1);
+  r.worker('a#0');
+  r.worker('a#1');
+  ag.add(r.flush(0));
+  assert.equal(ag.workers().unidentified, 1);
+  assert.deepEqual(ag.workers().connections, { 'a#0': 1, 'a#1': 1 });
+});
