@@ -19,6 +19,9 @@ export function attachSocketIoApp(io: Server, ctx: AppContext): void {
       const ack = ackOf(args);
       ack?.(...args);
     });
+    socket.on('whoami', (ack?: Ack) => {
+      ack?.({ address: socket.handshake.address, worker: ctx.identity.id, transport: socket.conn.transport.name });
+    });
     socket.on('join', (room: unknown, ack?: Ack) => {
       if (!validRoom(room)) return ack?.({ error: 'room must be a non-empty string of at most 200 characters' });
       void socket.join(room);

@@ -7,6 +7,7 @@ import { startPush } from './pusher.ts';
 
 interface Conn {
   ws: WebSocket;
+  address: string;
   id: string;
   rooms: Set<string>;
   stops: Array<() => void>;
@@ -26,6 +27,7 @@ export function createWsApp(ctx: AppContext): { handleUpgrade(req: IncomingMessa
 
   const handlers: Record<string, (c: Conn, a: unknown[]) => unknown[] | null> = {
     echo: (_c, a) => a,
+    whoami: (c) => [{ address: c.address, worker: ctx.identity.id, transport: 'ws' }],
     join: (c, [room]) => {
       if (!validRoom(room)) return [{ error: 'room must be a non-empty string of at most 200 characters' }];
       c.rooms.add(room);
@@ -64,8 +66,8 @@ export function createWsApp(ctx: AppContext): { handleUpgrade(req: IncomingMessa
     if (set && set.size === 0) rooms.delete(room);
   }
 
-  wss.on('connection', (ws) => {
-    const c: Conn = { ws, id: `ws-${ctx.identity.id}-${++next}`, rooms: new Set(), stops: [] };
+  wss.on('connection', (ws, req: IncomingMessage) => {
+    const c: Conn = { ws, address: req.socket.remoteAddress ?? '', id: `ws-${ctx.identity.id}-${++next}`, rooms: new Set(), stops: [] };
     ctx.stats.ws++;
     ctx.stats.total++;
     send(c, { e: 'welcome', a: [{ worker: ctx.identity, topology: ctx.topology, ts: monoMs() }] });

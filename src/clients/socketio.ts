@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { io, type Socket } from 'socket.io-client';
 import { ClientOpError, type Transport, type TransportOptions } from './types.ts';
 
@@ -18,6 +19,8 @@ export class SocketIoTransport implements Transport {
       reconnection: false,
       autoConnect: false,
       localAddress: opts.localAddress,
+      // long-polling requests go through an agent bound to the same source address
+      ...(opts.transports.includes('polling') ? { agent: new http.Agent({ localAddress: opts.localAddress, keepAlive: true, maxSockets: 2 }) } : {}),
     } as Parameters<typeof io>[1]);
   }
 

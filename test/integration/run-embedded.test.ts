@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { run } from '../../src/run.ts';
+import { jsonReporter } from '../../src/reporters/json.ts';
+import type { Reporter } from '../../src/reporters/types.ts';
 import type { RunFile } from '../../src/result.ts';
 import { alive, memOutput } from './helpers.ts';
 
@@ -45,9 +47,18 @@ test('run(): the ws engine against the reference app\'s /ws flavour, with room b
   const r = outcome.file.runs[0]!;
   assert.equal(r.engine, 'ws');
   assert.ok(r.metrics['ack:join']!.count >= 6);
+  assert.equal(r.metrics['ack:whoami']!.count, r.counters['sessions.completed'], 'each client saw its own source address');
   assert.ok(r.metrics.broadcast!.count >= 6, 'broadcast fan-out recorded');
   assert.equal(r.workers.connections['single#0'], r.counters['sessions.started']);
   assert.equal(r.errors.disconnected, undefined);
+});
+
+test('long-polling clients bind their own source addresses (the server sees them)', async () => {
+  const outcome = await run('test/fixtures/tiny-polling.ts', { out: tmp(), generators: 1, stdout: memOutput(), stderr: memOutput() });
+  const r = outcome.file.runs[0]!;
+  assert.deepEqual(r.errors, {});
+  assert.equal(r.counters['sessions.completed'], 6);
+  assert.equal(r.metrics['ack:whoami']!.count, 6);
 });
 
 test('a session that throws is counted and sampled with its scenario line, not a crash', async () => {
@@ -61,11 +72,20 @@ test('a session that throws is counted and sampled with its scenario line, not a
 
 test('interrupting a run keeps what was measured and marks it interrupted', async () => {
   const ac = new AbortController();
-  setTimeout(() => ac.abort(), 2500);
+  let abortedAt = 0;
+  const interrupter: Reporter = {
+    name: 'interrupter',
+    onTick(t) {
+      if (t.elapsedMs >= 2000 && !abortedAt) {
+        abortedAt = Date.now();
+        ac.abort();
+      }
+    },
+  };
   const out = tmp();
-  const t0 = Date.now();
-  const outcome = await run('scenarios/echo.ts', { out, generators: 1, signal: ac.signal, stdout: memOutput(), stderr: memOutput() });
-  assert.ok(Date.now() - t0 < 12_000, 'stops promptly');
+  const outcome = await run('scenarios/echo.ts', { out, generators: 1, signal: ac.signal, reporters: [interrupter, jsonReporter()], stdout: memOutput(), stderr: memOutput() });
+  assert.ok(abortedAt > 0);
+  assert.ok(Date.now() - abortedAt < 8000, 'stops promptly');
   assert.equal(outcome.exitCode, 130);
   const file = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as RunFile;
   assert.equal(file.runs[0]!.status, 'interrupted');
