@@ -29,8 +29,14 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop());
   process.on('SIGINT', () => void stop());
   process.on('disconnect', () => void stop());
-  process.on('message', (m) => {
-    if ((m as { type?: string }).type === 'stop') void stop();
+  process.on('message', (m: { type?: string; id?: number }) => {
+    if (m.type === 'stop') void stop();
+    else if (m.type === 'stats') {
+      const id = m.id;
+      (running?.stats?.() ?? Promise.resolve([]))
+        .catch(() => [])
+        .then((stats) => process.send?.({ type: 'stats', id, stats }));
+    }
   });
   try {
     const spec = parseTopologySpec(args.topology);

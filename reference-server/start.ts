@@ -1,6 +1,7 @@
 import { RunError } from '../src/errors.ts';
 import { forkTs } from '../src/util/fork-ts.ts';
 import { getTopology, parseTopologySpec } from './topologies/index.ts';
+import type { WorkerStats } from './topologies/types.ts';
 
 /** A reference server running in a child process. */
 export interface ServerHandle {
@@ -11,6 +12,8 @@ export interface ServerHandle {
   pids: number[];
   workers: number;
   topology: string;
+  /** The workers' own per-worker counts (empty when the topology cannot tell). */
+  stats(timeoutMs?: number): Promise<WorkerStats[]>;
   /** Stop it: graceful, then SIGKILL after 5 s. Idempotent. */
   stop(): Promise<void>;
 }
@@ -64,5 +67,22 @@ export async function startReferenceServer(o: StartOptions): Promise<ServerHandl
     });
     child.once('exit', (code, signal) => fail(`process exited (${signal ?? `code ${code}`})`));
   });
-  return { ...ready, pid: child.pid!, topology: o.topology, stop };
+  let statsId = 0;
+  const stats = (timeoutMs = 3000): Promise<WorkerStats[]> =>
+    new Promise((resolve) => {
+      if (!child.connected) return resolve([]);
+      const id = ++statsId;
+      const onMsg = (m: { type?: string; id?: number; stats?: WorkerStats[] }): void => {
+        if (m.type === 'stats' && m.id === id) done(m.stats ?? []);
+      };
+      const done = (s: WorkerStats[]): void => {
+        clearTimeout(timer);
+        child.off('message', onMsg);
+        resolve(s);
+      };
+      const timer = setTimeout(() => done([]), timeoutMs);
+      child.on('message', onMsg);
+      child.send({ type: 'stats', id });
+    });
+  return { ...ready, pid: child.pid!, topology: o.topology, stats, stop };
 }

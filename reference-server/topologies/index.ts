@@ -1,10 +1,12 @@
 import { InputError } from '../../src/errors.ts';
+import { clusterTopology } from './cluster.ts';
 import { single } from './single.ts';
 import type { Topology, TopologySpec } from './types.ts';
 
 /** Every topology, by name. Adding one is one line. */
 const TOPOLOGIES: Readonly<Record<string, Topology>> = {
   single,
+  cluster: clusterTopology,
 };
 
 /** `cluster:4:rr` → { name: 'cluster', params: ['4', 'rr'], raw }. */

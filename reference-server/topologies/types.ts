@@ -12,6 +12,16 @@ export interface TopologyStartOptions {
   spec: TopologySpec;
 }
 
+/** A worker's own view of what it served (from the server side, to compare with what clients report). */
+export interface WorkerStats {
+  id: string;
+  pid: number;
+  /** Connections open now. */
+  current: number;
+  /** Connections accepted since the worker started. */
+  total: number;
+}
+
 /** A started topology. */
 export interface RunningTopology {
   /** Where clients connect, e.g. http://127.0.0.1:PORT. */
@@ -20,6 +30,8 @@ export interface RunningTopology {
   pids: number[];
   /** Worker count. */
   workers: number;
+  /** Per-worker server-side counts, when the topology can collect them. */
+  stats?(): Promise<WorkerStats[]>;
   stop(): Promise<void>;
 }
 

@@ -80,7 +80,8 @@ export class GeneratorPool {
       proc,
       done: null,
       stderrTail: [],
-      exited: new Promise((resolve) => proc.once('exit', (code) => resolve(code))),
+      // 'close' (not 'exit'): fires after the IPC channel is drained, so a last 'done' is never lost
+      exited: new Promise((resolve) => proc.once('close', (code) => resolve(code))),
     };
     const lines = (chunk: Buffer): void => {
       for (const line of chunk.toString().split('\n')) {

@@ -1,0 +1,24 @@
+import type { WorkerStats } from '../topologies/types.ts';
+
+/** How a cluster worker takes connections. */
+export type WorkerMode = 'listen' | 'handoff' | 'sid';
+
+/** Worker configuration, passed in the RTBENCH_WORKER environment variable (JSON). */
+export interface WorkerConfig {
+  topology: string;
+  /** Prefix of worker ids, e.g. `cluster` → `cluster#0`. */
+  name: string;
+  index: number;
+  pushRate: number;
+  adapter: 'cluster' | 'redis';
+  redisUrl: string | null;
+  mode: WorkerMode;
+  host: string;
+  port: number;
+}
+
+/** Primary ↔ worker IPC messages (besides the adapters' own). */
+export type PrimaryToWorker = { type: 'rtbench:stats'; id: number } | { type: 'rtbench:conn'; data: string };
+export type WorkerToPrimary =
+  | { type: 'rtbench:listening'; port: number }
+  | { type: 'rtbench:stats'; id: number; stats: WorkerStats };

@@ -1,0 +1,110 @@
+import cluster, { type Worker } from 'node:cluster';
+import { fileURLToPath } from 'node:url';
+import type { WorkerStats } from '../topologies/types.ts';
+import type { PrimaryToWorker, WorkerConfig, WorkerToPrimary } from './messages.ts';
+
+/** Cluster workers kept in fixed slots: a worker that dies is respawned in the same slot. */
+export interface SlotPool {
+  /** Fork every slot; resolves with the port the first worker reported (0 when not listening). */
+  start(): Promise<number>;
+  /** The live worker of a slot, or null while it is being respawned. */
+  worker(index: number): Worker | null;
+  size: number;
+  /** How many times a slot was respawned. */
+  respawns(): number;
+  pids(): number[];
+  stats(timeoutMs?: number): Promise<WorkerStats[]>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Fork `count` cluster workers running reference-server/cluster/worker.ts with tsx.
+ * `policy` sets cluster.schedulingPolicy ('rr' round-robin through the primary, 'none' = the OS);
+ * it must be chosen before the first fork and holds for the whole process (the topology
+ * process owns its cluster, so one pool per process).
+ */
+export function createSlotPool(count: number, config: (index: number) => WorkerConfig, policy: 'rr' | 'none' = 'rr'): SlotPool {
+  const slots: Array<Worker | null> = new Array(count).fill(null);
+  let stopping = false;
+  let respawned = 0;
+  let statsId = 0;
+  cluster.schedulingPolicy = policy === 'rr' ? cluster.SCHED_RR : cluster.SCHED_NONE;
+  cluster.setupPrimary({
+    exec: fileURLToPath(new URL('./worker.ts', import.meta.url)),
+    execArgv: ['--import', import.meta.resolve('tsx')],
+    silent: false,
+  });
+
+  const fork = (index: number): Promise<number> =>
+    new Promise((resolve, reject) => {
+      const w = cluster.fork({ RTBENCH_WORKER: JSON.stringify(config(index)) });
+      slots[index] = w;
+      const onMsg = (m: WorkerToPrimary): void => {
+        if (m?.type === 'rtbench:listening') {
+          w.off('message', onMsg);
+          resolve(m.port);
+        }
+      };
+      w.on('message', onMsg);
+      w.once('exit', (code, signal) => {
+        if (slots[index] === w) slots[index] = null;
+        reject(new Error(`worker ${index} exited (${signal ?? code}) before listening`));
+        if (!stopping) {
+          respawned++;
+          setTimeout(() => {
+            if (!stopping) fork(index).catch(() => {});
+          }, 50);
+        }
+      });
+    });
+
+  return {
+    size: count,
+    async start() {
+      const ports = await Promise.all(slots.map((_, i) => fork(i)));
+      return ports[0] ?? 0;
+    },
+    worker: (i) => slots[i] ?? null,
+    respawns: () => respawned,
+    pids: () => slots.flatMap((w) => (w?.process.pid ? [w.process.pid] : [])),
+    async stats(timeoutMs = 2000) {
+      const id = ++statsId;
+      const live = slots.filter((w): w is Worker => w !== null && w.isConnected());
+      const replies = live.map(
+        (w) =>
+          new Promise<WorkerStats | null>((resolve) => {
+            const timer = setTimeout(() => done(null), timeoutMs);
+            const onMsg = (m: WorkerToPrimary): void => {
+              if (m?.type === 'rtbench:stats' && m.id === id) done(m.stats);
+            };
+            const done = (s: WorkerStats | null): void => {
+              clearTimeout(timer);
+              w.off('message', onMsg);
+              resolve(s);
+            };
+            w.on('message', onMsg);
+            w.send({ type: 'rtbench:stats', id } satisfies PrimaryToWorker);
+          }),
+      );
+      return (await Promise.all(replies)).filter((s): s is WorkerStats => s !== null);
+    },
+    async stop() {
+      stopping = true;
+      const live = slots.filter((w): w is Worker => w !== null);
+      await Promise.all(
+        live.map(
+          (w) =>
+            new Promise<void>((resolve) => {
+              if (w.isDead()) return resolve();
+              const t = setTimeout(() => w.process.kill('SIGKILL'), 3000);
+              w.once('exit', () => {
+                clearTimeout(t);
+                resolve();
+              });
+              w.process.kill('SIGTERM');
+            }),
+        ),
+      );
+    },
+  };
+}

@@ -1,0 +1,52 @@
+/**
+ * A cluster worker of the `cluster` and `sticky` topologies: the reference app with a
+ * cross-worker adapter (cluster adapter or Redis). Takes connections by listening on the shared
+ * port (`listen`), by socket handoff from a sticky primary (`handoff`), or through
+ * @socket.io/sticky (`sid`).
+ */
+import type { Socket } from 'node:net';
+import { createAdapter as clusterAdapter } from '@socket.io/cluster-adapter';
+import { createAdapter as redisAdapter } from '@socket.io/redis-adapter';
+import { setupWorker } from '@socket.io/sticky';
+import { createClient } from 'redis';
+import { createContext } from '../app/context.ts';
+import { createAppServer } from '../app/server.ts';
+import type { PrimaryToWorker, WorkerConfig, WorkerToPrimary } from './messages.ts';
+
+async function main(): Promise<void> {
+  const cfg = JSON.parse(process.env.RTBENCH_WORKER ?? '{}') as WorkerConfig;
+  const ctx = createContext(cfg.topology, cfg.index, cfg.pushRate, cfg.name);
+  let adapter;
+  if (cfg.adapter === 'redis') {
+    const pub = createClient({ url: cfg.redisUrl! });
+    const sub = pub.duplicate();
+    pub.on('error', () => {});
+    sub.on('error', () => {});
+    await Promise.all([pub.connect(), sub.connect()]);
+    adapter = redisAdapter(pub, sub);
+  } else {
+    adapter = clusterAdapter();
+  }
+  const app = createAppServer(ctx, { adapter });
+  const send = (m: WorkerToPrimary): void => void process.send?.(m);
+
+  process.on('message', (msg: PrimaryToWorker, handle?: Socket) => {
+    if (msg?.type === 'rtbench:stats') {
+      send({ type: 'rtbench:stats', id: msg.id, stats: { id: ctx.identity.id, pid: process.pid, current: ctx.stats.socketio + ctx.stats.ws, total: ctx.stats.total } });
+    } else if (msg?.type === 'rtbench:conn' && handle) {
+      app.http.emit('connection', handle);
+      if (msg.data) handle.emit('data', Buffer.from(msg.data, 'base64'));
+      handle.resume();
+    }
+  });
+
+  if (cfg.mode === 'listen') {
+    const port = await app.listen(cfg.host, cfg.port);
+    send({ type: 'rtbench:listening', port });
+  } else {
+    if (cfg.mode === 'sid') setupWorker(app.io);
+    send({ type: 'rtbench:listening', port: 0 });
+  }
+}
+
+void main();
