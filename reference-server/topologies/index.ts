@@ -1,5 +1,6 @@
 import { InputError } from '../../src/errors.ts';
 import { clusterTopology } from './cluster.ts';
+import { lbTopology } from './lb.ts';
 import { single } from './single.ts';
 import type { Topology, TopologySpec } from './types.ts';
 
@@ -7,6 +8,7 @@ import type { Topology, TopologySpec } from './types.ts';
 const TOPOLOGIES: Readonly<Record<string, Topology>> = {
   single,
   cluster: clusterTopology,
+  lb: lbTopology,
 };
 
 /** `cluster:4:rr` → { name: 'cluster', params: ['4', 'rr'], raw }. */

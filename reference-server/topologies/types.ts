@@ -32,6 +32,8 @@ export interface RunningTopology {
   workers: number;
   /** Per-worker server-side counts, when the topology can collect them. */
   stats?(): Promise<WorkerStats[]>;
+  /** Topology-level server-side counters (e.g. misrouted connections, respawns). */
+  counters?(): Promise<Record<string, number>>;
   stop(): Promise<void>;
 }
 

@@ -1,0 +1,101 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RunError } from '../../src/errors.ts';
+import { waitForPort } from '../infra/free-port.ts';
+
+/** What HAProxy balances on. `cookie` inserts a SERVERID cookie (stickiness that survives long-polling). */
+export type Balance = 'roundrobin' | 'source' | 'cookie';
+
+export interface HaproxyConfig {
+  host: string;
+  port: number;
+  backends: Array<{ name: string; host: string; port: number }>;
+  balance: Balance;
+  /** `tcp` passes bytes; `http` parses requests (needed for cookie and X-Forwarded-For). */
+  mode: 'tcp' | 'http';
+  /** Send a PROXY protocol v1 header to the servers (the real client address). */
+  sendProxy?: boolean;
+  /** Add X-Forwarded-For (http mode). */
+  forwardFor?: boolean;
+}
+
+/** Render haproxy.cfg from a typed config. */
+export function renderHaproxyConfig(c: HaproxyConfig): string {
+  const balance = c.balance === 'cookie' ? 'roundrobin' : c.balance;
+  const lines = [
+    'global',
+    // each proxied connection holds two fds; this machine's hard limit is 20,000 per process
+    '  maxconn 9500',
+    '  log stderr format raw local0 err',
+    'defaults',
+    `  mode ${c.mode}`,
+    '  timeout connect 5s',
+    '  timeout client 120s',
+    '  timeout server 120s',
+    '  timeout tunnel 1h',
+    ...(c.mode === 'http' ? ['  http-reuse never', ...(c.forwardFor ? ['  option forwardfor'] : [])] : []),
+    'frontend rtbench_in',
+    `  bind ${c.host.includes(':') ? `[${c.host}]` : c.host}:${c.port}`,
+    '  default_backend rtbench_nodes',
+    'backend rtbench_nodes',
+    `  balance ${balance}`,
+    ...(c.balance === 'source' ? ['  hash-type map-based'] : []),
+    ...(c.balance === 'cookie' ? ['  cookie SERVERID insert indirect nocache'] : []),
+    ...c.backends.map(
+      (b) => `  server ${b.name} ${b.host}:${b.port}${c.balance === 'cookie' ? ` cookie ${b.name}` : ''}${c.sendProxy ? ' send-proxy' : ''}`,
+    ),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+export interface HaproxyHandle {
+  pid: number;
+  config: string;
+  stop(): Promise<void>;
+}
+
+/** Start the real `haproxy` (Debian package) in the foreground with a generated config. */
+export async function startHaproxy(c: HaproxyConfig, bin = process.env.RTBENCH_HAPROXY ?? (process.platform === 'linux' ? 'haproxy' : 'haproxy')): Promise<HaproxyHandle> {
+  const dir = await mkdtemp(join(tmpdir(), 'rtbench-haproxy-'));
+  const config = renderHaproxyConfig(c);
+  const file = join(dir, 'haproxy.cfg');
+  await writeFile(file, config);
+  const env = { ...process.env, PATH: `${process.env.PATH ?? ''}:/usr/sbin:/sbin` };
+  const child = spawn(bin, ['-f', file, '-db'], { stdio: ['ignore', 'ignore', 'pipe'], env });
+  let stderr = '';
+  child.stderr?.on('data', (b: Buffer) => (stderr = (stderr + b.toString()).slice(-3000)));
+  const spawnErr = await new Promise<NodeJS.ErrnoException | null>((resolve) => {
+    child.once('error', (e) => resolve(e));
+    child.once('spawn', () => resolve(null));
+  });
+  if (spawnErr) {
+    await rm(dir, { recursive: true, force: true });
+    throw new RunError('E_SERVER_START', `cannot start haproxy: ${spawnErr.code === 'ENOENT' ? 'not installed' : spawnErr.message}`, {
+      hint: 'install it with `apt-get install -y haproxy` (or run `npm run setup`), or set RTBENCH_HAPROXY to its path',
+    });
+  }
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const t = setTimeout(() => child.kill('SIGKILL'), 3000);
+      await exited;
+      clearTimeout(t);
+    }
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    await Promise.race([
+      waitForPort(c.host, c.port, 10_000),
+      exited.then(() => {
+        throw new Error(`haproxy exited: ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
+      }),
+    ]);
+  } catch (e) {
+    await stop();
+    throw new RunError('E_SERVER_START', `haproxy did not start: ${(e as Error).message}`);
+  }
+  return { pid: child.pid!, config, stop };
+}

@@ -1,0 +1,60 @@
+import { availableParallelism } from 'node:os';
+import { urlOf } from '../app/server.ts';
+import { freePort } from '../infra/free-port.ts';
+import { startHaproxy, type Balance } from '../lb/haproxy.ts';
+import { startNodes } from '../lb/nodes.ts';
+import type { Topology, TopologySpec } from './types.ts';
+
+const BALANCES: readonly Balance[] = ['roundrobin', 'source', 'cookie'];
+
+/** `lb:N[:roundrobin|source|cookie]`. */
+export function parseLbSpec(spec: TopologySpec): { nodes: number; balance: Balance } {
+  const [n, balance = 'roundrobin'] = spec.params;
+  return { nodes: n ? Number(n) : availableParallelism(), balance: balance as Balance };
+}
+
+/**
+ * Real HAProxy in front of N single-process nodes: `roundrobin`, `source` (client-IP hash) or
+ * `cookie` (inserted SERVERID cookie: sticky, so long-polling works). No cross-node adapter:
+ * broadcasts reach members on the same node only (what an adapter-less deployment does).
+ */
+export const lbTopology: Topology = {
+  name: 'lb',
+  summary: 'HAProxy (roundrobin, source or cookie) in front of N single-process nodes',
+  check(spec) {
+    const { nodes, balance } = parseLbSpec(spec);
+    const problems: string[] = [];
+    if (!Number.isInteger(nodes) || nodes < 1 || nodes > 64) problems.push(`node count must be 1..64 (got ${spec.params[0]})`);
+    if (!BALANCES.includes(balance)) problems.push(`balance must be one of ${BALANCES.join(', ')} (got ${balance})`);
+    if (spec.params.length > 2) problems.push('expected lb:N[:roundrobin|source|cookie]');
+    return problems;
+  },
+  async start({ host, port, pushRate, spec }) {
+    const { nodes, balance } = parseLbSpec(spec);
+    const set = await startNodes(nodes, spec.raw, pushRate, host);
+    const listenPort = port || (await freePort(host));
+    let proxy;
+    try {
+      proxy = await startHaproxy({
+        host,
+        port: listenPort,
+        backends: set.nodes.map((n) => ({ name: `n${n.index}`, host, port: n.port })),
+        balance,
+        mode: balance === 'cookie' ? 'http' : 'tcp',
+      });
+    } catch (e) {
+      await set.stop();
+      throw e;
+    }
+    return {
+      url: urlOf(host, listenPort),
+      pids: [process.pid, proxy.pid, ...set.nodes.map((n) => n.pid)],
+      workers: nodes,
+      stats: () => set.stats(),
+      async stop() {
+        await proxy.stop();
+        await set.stop();
+      },
+    };
+  },
+};
