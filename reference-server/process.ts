@@ -33,9 +33,9 @@ async function main(): Promise<void> {
     if (m.type === 'stop') void stop();
     else if (m.type === 'stats') {
       const id = m.id;
-      (running?.stats?.() ?? Promise.resolve([]))
-        .catch(() => [])
-        .then((stats) => process.send?.({ type: 'stats', id, stats }));
+      Promise.all([running?.stats?.() ?? [], running?.counters?.() ?? {}])
+        .catch(() => [[], {}] as const)
+        .then(([stats, counters]) => process.send?.({ type: 'stats', id, stats, counters }));
     }
   });
   try {

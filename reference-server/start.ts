@@ -12,10 +12,16 @@ export interface ServerHandle {
   pids: number[];
   workers: number;
   topology: string;
-  /** The workers' own per-worker counts (empty when the topology cannot tell). */
-  stats(timeoutMs?: number): Promise<WorkerStats[]>;
+  /** The workers' own per-worker counts and topology counters (empty when the topology cannot tell). */
+  stats(timeoutMs?: number): Promise<ServerStats>;
   /** Stop it: graceful, then SIGKILL after 5 s. Idempotent. */
   stop(): Promise<void>;
+}
+
+/** Server-side view: per-worker stats and topology counters. */
+export interface ServerStats {
+  workers: WorkerStats[];
+  counters: Record<string, number>;
 }
 
 export interface StartOptions {
@@ -68,19 +74,20 @@ export async function startReferenceServer(o: StartOptions): Promise<ServerHandl
     child.once('exit', (code, signal) => fail(`process exited (${signal ?? `code ${code}`})`));
   });
   let statsId = 0;
-  const stats = (timeoutMs = 3000): Promise<WorkerStats[]> =>
+  const none: ServerStats = { workers: [], counters: {} };
+  const stats = (timeoutMs = 3000): Promise<ServerStats> =>
     new Promise((resolve) => {
-      if (!child.connected) return resolve([]);
+      if (!child.connected) return resolve(none);
       const id = ++statsId;
-      const onMsg = (m: { type?: string; id?: number; stats?: WorkerStats[] }): void => {
-        if (m.type === 'stats' && m.id === id) done(m.stats ?? []);
+      const onMsg = (m: { type?: string; id?: number; stats?: WorkerStats[]; counters?: Record<string, number> }): void => {
+        if (m.type === 'stats' && m.id === id) done({ workers: m.stats ?? [], counters: m.counters ?? {} });
       };
-      const done = (s: WorkerStats[]): void => {
+      const done = (s: ServerStats): void => {
         clearTimeout(timer);
         child.off('message', onMsg);
         resolve(s);
       };
-      const timer = setTimeout(() => done([]), timeoutMs);
+      const timer = setTimeout(() => done(none), timeoutMs);
       child.on('message', onMsg);
       child.send({ type: 'stats', id });
     });

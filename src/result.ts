@@ -50,6 +50,20 @@ export interface WorkerDistribution {
   maxOverMean: number | null;
   /** Coefficient of variation (stddev / mean) of connections per worker. */
   cv: number | null;
+  /** Share of all identified connections on the busiest worker (1 = everything on one). */
+  maxShare: number | null;
+  /** Chi-square goodness of fit against an even spread; a small pValue means uneven. */
+  chiSquare: { statistic: number; df: number; pValue: number } | null;
+  /** Share of reconnecting clients that came back to the same worker (null without reconnects). */
+  stickiness: number | null;
+}
+
+/** The server's own view of the run (reference topologies), compared with what clients reported. */
+export interface ServerView {
+  workers: Array<{ id: string; pid: number; current: number; total: number; messages?: number }>;
+  counters: Record<string, number>;
+  /** Differences between client-reported and server-counted connections per worker. */
+  mismatches: string[];
 }
 
 /** Health of one generator process over the run. */
@@ -94,6 +108,8 @@ export interface RunResult {
   counters: Counters;
   errors: ErrorTable;
   workers: WorkerDistribution;
+  /** Present for the bundled reference topologies. */
+  server?: ServerView;
   timeseries: TimeseriesPoint[];
   generator: {
     processes: GeneratorHealth[];

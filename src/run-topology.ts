@@ -2,11 +2,11 @@ import { isRtbenchError } from './errors.ts';
 import { GeneratorPool } from './generator/pool.ts';
 import { Aggregator } from './metrics/aggregate.ts';
 import { assessSaturation } from './metrics/health.ts';
-import type { RunResult } from './result.ts';
+import type { RunResult, ServerView } from './result.ts';
 import type { Reporter } from './reporters/types.ts';
 import type { ResolvedScenario } from './scenario/validate.ts';
 import type { Target } from './target.ts';
-import { startReferenceServer, type ServerHandle } from '../reference-server/start.ts';
+import { startReferenceServer, type ServerHandle, type ServerStats } from '../reference-server/start.ts';
 
 export interface TopologyRunOptions {
   scenarioFile: string;
@@ -38,6 +38,7 @@ export async function runTopology(o: TopologyRunOptions): Promise<RunResult> {
   let failure: RunResult['failure'];
   let health: Awaited<ReturnType<GeneratorPool['run']>>['health'] = [];
   let ticker: NodeJS.Timeout | undefined;
+  let serverStats: ServerStats | null = null;
   const onAbort = (): void => {
     state.status = 'interrupted';
     pool?.interrupt();
@@ -71,6 +72,7 @@ export async function runTopology(o: TopologyRunOptions): Promise<RunResult> {
     ticker = setInterval(() => tick(o, agg, Date.now() - begun), 1000);
     const outcome = await pool.run();
     health = outcome.health;
+    if (server) serverStats = await server.stats();
     if (outcome.failures.length > 0 && state.status !== 'interrupted') {
       state.status = 'failed';
       failure = { code: 'E_GENERATOR', message: outcome.failures.join('; ') };
@@ -86,6 +88,7 @@ export async function runTopology(o: TopologyRunOptions): Promise<RunResult> {
     await server?.stop();
   }
   const metrics = agg.metrics();
+  const workers = agg.workers(serverStats?.workers.map((w) => w.id) ?? []);
   const result: RunResult = {
     topology: o.topology,
     target: url,
@@ -96,13 +99,27 @@ export async function runTopology(o: TopologyRunOptions): Promise<RunResult> {
     metrics,
     counters: agg.counters(),
     errors: agg.errors(),
-    workers: agg.workers(),
+    workers,
+    ...(serverStats && serverStats.workers.length ? { server: serverView(serverStats, workers.connections) } : {}),
     timeseries: agg.timeseries(),
     generator: { processes: health, saturation: assessSaturation(health, metrics.lag) },
     ...(failure ? { failure } : {}),
   };
   for (const r of o.reporters) r.onRunEnd?.(result);
   return result;
+}
+
+/** The server's own counts beside the clients' view; differences are reported, not hidden. */
+function serverView(stats: ServerStats, clientConnections: Record<string, number>): ServerView {
+  const byId = new Map<string, { total: number }>();
+  for (const w of stats.workers) byId.set(w.id, { total: (byId.get(w.id)?.total ?? 0) + w.total });
+  const mismatches: string[] = [];
+  for (const id of new Set([...byId.keys(), ...Object.keys(clientConnections)])) {
+    const server = byId.get(id)?.total ?? 0;
+    const client = clientConnections[id] ?? 0;
+    if (server !== client) mismatches.push(`${id}: clients report ${client} connections, the server counted ${server}`);
+  }
+  return { workers: stats.workers, counters: stats.counters, mismatches };
 }
 
 function tick(o: TopologyRunOptions, agg: Aggregator, elapsedMs: number): void {

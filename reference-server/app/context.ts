@@ -15,7 +15,7 @@ export interface AppContext {
   /** Server push events per second to every connected client (0 = none). */
   pushRate: number;
   /** Live counters, for the admin stats endpoint. */
-  stats: { socketio: number; ws: number; total: number };
+  stats: { socketio: number; ws: number; total: number; messages: number };
   /** Per-room broadcast sequence numbers of this worker. */
   roomSeq: Map<string, number>;
 }
@@ -25,7 +25,7 @@ export function createContext(topology: string, index: number, pushRate = 0, nam
     identity: { id: `${name}#${index}`, index, pid: process.pid, node: os.hostname() },
     topology,
     pushRate,
-    stats: { socketio: 0, ws: 0, total: 0 },
+    stats: { socketio: 0, ws: 0, total: 0, messages: 0 },
     roomSeq: new Map(),
   };
 }

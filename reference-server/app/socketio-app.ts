@@ -12,6 +12,9 @@ export function attachSocketIoApp(io: Server, ctx: AppContext): void {
     ctx.stats.socketio++;
     ctx.stats.total++;
     const stops: Array<() => void> = [];
+    socket.onAny(() => {
+      ctx.stats.messages++;
+    });
     socket.emit('welcome', { worker: ctx.identity, topology: ctx.topology, ts: monoMs() });
     if (ctx.pushRate > 0) stops.push(startPush((m) => socket.emit('push', m), ctx.pushRate, Infinity));
 

@@ -73,6 +73,7 @@ export function createWsApp(ctx: AppContext): { handleUpgrade(req: IncomingMessa
     send(c, { e: 'welcome', a: [{ worker: ctx.identity, topology: ctx.topology, ts: monoMs() }] });
     if (ctx.pushRate > 0) c.stops.push(startPush((m) => send(c, { e: 'push', a: [m] }), ctx.pushRate, Infinity));
     ws.on('message', (data) => {
+      ctx.stats.messages++;
       let msg: { e?: unknown; a?: unknown; id?: unknown };
       try {
         msg = JSON.parse(String(data)) as typeof msg;

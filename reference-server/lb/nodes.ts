@@ -53,8 +53,9 @@ export async function startNodes(count: number, topology: string, pushRate: numb
                 worker: { id: string; pid: number };
                 connections: { socketio: number; ws: number };
                 totalConnections: number;
+                messages: number;
               };
-              return [{ id: r.worker.id, pid: r.worker.pid, current: r.connections.socketio + r.connections.ws, total: r.totalConnections }];
+              return [{ id: r.worker.id, pid: r.worker.pid, current: r.connections.socketio + r.connections.ws, total: r.totalConnections, messages: r.messages }];
             } catch {
               return [];
             }

@@ -1,6 +1,6 @@
 import { createContext } from '../app/context.ts';
 import { createAppServer, urlOf } from '../app/server.ts';
-import type { Topology } from './types.ts';
+import type { Topology, WorkerStats } from './types.ts';
 
 /** One process: socket.io + ws flavour, worker `single#0`. */
 export const single: Topology = {
@@ -10,6 +10,10 @@ export const single: Topology = {
   async start({ host, port, pushRate, spec }) {
     const app = createAppServer(createContext(spec.raw, 0, pushRate));
     const actual = await app.listen(host, port);
-    return { url: urlOf(host, actual), pids: [process.pid], workers: 1, stop: () => app.close() };
+    const stats = async (): Promise<WorkerStats[]> => {
+      const { identity, stats: s } = app.ctx;
+      return [{ id: identity.id, pid: identity.pid, current: s.socketio + s.ws, total: s.total, messages: s.messages }];
+    };
+    return { url: urlOf(host, actual), pids: [process.pid], workers: 1, stats, stop: () => app.close() };
   },
 };

@@ -20,6 +20,8 @@ export interface WorkerStats {
   current: number;
   /** Connections accepted since the worker started. */
   total: number;
+  /** Client events handled since the worker started. */
+  messages: number;
 }
 
 /** A started topology. */

@@ -36,43 +36,59 @@ export class SessionClient implements Client {
   private cursor: number;
   private readonly handlers = new Map<string, Array<(...args: unknown[]) => void>>();
   private lastSeq: Map<string, number> | null = null;
-  private closedByUs = false;
+  private transport: Transport | null = null;
+  /** Worker of the previous connection, while reconnecting (stickiness check). */
+  private previousWorker: string | null = null;
 
   constructor(
-    private readonly transport: Transport,
+    private readonly makeTransport: () => Transport,
     private readonly sink: MetricsSink,
     private readonly opts: SessionClientOptions,
   ) {
     this.id = opts.id;
     this.sourceAddress = opts.sourceAddress;
     this.cursor = opts.intendedStart;
-    transport.onEvent((event, args) => this.dispatch(event, args));
-    transport.onDisconnect((reason) => {
-      if (!this.connected) return;
-      this.connected = false;
-      this.sink.connectedDelta(-1);
-      if (!this.closedByUs) this.sink.error('disconnected', `server closed the connection: ${reason}`);
-    });
   }
 
   async connect(): Promise<void> {
+    await this.open('connect');
+  }
+
+  async reconnect(): Promise<void> {
+    this.previousWorker = this.worker?.id ?? null;
+    await this.disconnect();
+    this.worker = null;
+    this.lastSeq = null;
+    await this.open('reconnect');
+  }
+
+  private async open(metric: 'connect' | 'reconnect'): Promise<void> {
     if (this.connected) return;
     const intended = this.cursor;
+    const t = this.makeTransport();
+    this.transport = t;
+    t.onEvent((event, args) => this.dispatch(event, args));
+    t.onDisconnect((reason) => {
+      if (this.transport !== t || !this.connected) return;
+      this.connected = false;
+      this.sink.connectedDelta(-1);
+      this.sink.error('disconnected', `server closed the connection: ${reason}`);
+    });
     try {
-      await this.transport.connect(this.opts.connectTimeoutMs);
+      await t.connect(this.opts.connectTimeoutMs);
     } catch (e) {
       this.fail(e, 'connect_error');
     }
     const done = monoMs();
     this.connected = true;
     this.sink.connectedDelta(1);
-    this.sink.record('connect', done - intended);
+    this.sink.record(metric, done - intended);
     this.cursor = done;
   }
 
   emit(event: string, ...args: unknown[]): void {
     this.requireConnected(event);
-    this.transport.emit(event, args);
+    this.transport!.emit(event, args);
     this.sink.count('messages.sent');
   }
 
@@ -113,7 +129,7 @@ export class SessionClient implements Client {
 
   async leave(room: string): Promise<void> {
     await this.ack('leave', [room], this.opts.ackTimeoutMs);
-    this.lastSeq?.delete(room);
+    if (this.lastSeq) for (const k of [...this.lastSeq.keys()]) if (k.startsWith(`${room}\0`)) this.lastSeq.delete(k);
   }
 
   async broadcast(room: string, data?: unknown): Promise<void> {
@@ -137,12 +153,13 @@ export class SessionClient implements Client {
   }
 
   async disconnect(): Promise<void> {
-    this.closedByUs = true;
+    const t = this.transport;
+    this.transport = null;
     if (this.connected) {
       this.connected = false;
       this.sink.connectedDelta(-1);
     }
-    this.transport.close();
+    t?.close();
   }
 
   private async ack<T>(event: string, args: unknown[], timeoutMs: number): Promise<T> {
@@ -151,7 +168,7 @@ export class SessionClient implements Client {
     this.sink.count('messages.sent');
     let reply: unknown[];
     try {
-      reply = await this.transport.emitWithAck(event, args, timeoutMs);
+      reply = await this.transport!.emitWithAck(event, args, timeoutMs);
     } catch (e) {
       this.fail(e, 'ack_timeout');
     }
@@ -198,12 +215,17 @@ export class SessionClient implements Client {
       if (w && typeof w.id === 'string' && this.worker === null) {
         this.worker = w;
         this.sink.worker(w.id);
+        if (this.previousWorker !== null) {
+          this.sink.count(w.id === this.previousWorker ? 'reconnect.sameWorker' : 'reconnect.otherWorker');
+          this.previousWorker = null;
+        }
       }
     } else if (event === 'broadcast' || event === 'push') {
       this.sink.count('messages.received');
       const msg = args[0] as { ts?: unknown; seq?: unknown; room?: unknown } | undefined;
       if (msg && typeof msg.ts === 'number') this.sink.record(event, now - msg.ts);
-      if (msg && typeof msg.seq === 'number') this.checkSeq(event === 'push' ? '\0push' : String(msg.room), msg.seq, event);
+      // a stream is one room's broadcasts from one origin worker (each worker numbers its own)
+      if (msg && typeof msg.seq === 'number') this.checkSeq(event === 'push' ? '\0push' : `${String(msg.room)}\0${String((msg as { origin?: unknown }).origin ?? '')}`, msg.seq, event);
     } else {
       this.sink.count('messages.received');
     }

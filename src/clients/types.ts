@@ -52,6 +52,12 @@ export interface Client extends AckEmitter {
    * time, so stalls are not hidden (coordinated omission).
    */
   every(intervalMs: number, count: number, fn: (i: number) => Promise<void> | void): Promise<void>;
+  /**
+   * Close the connection and connect again from the same source address. Timed as `reconnect`;
+   * with the reference app it also records whether the client came back to the same worker
+   * (counters `reconnect.sameWorker` / `reconnect.otherWorker`: stickiness).
+   */
+  reconnect(): Promise<void>;
   /** Disconnect (idempotent). */
   disconnect(): Promise<void>;
 }

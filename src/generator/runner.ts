@@ -124,8 +124,9 @@ export class LoadRunner {
     const { resolved, sink, sourceIps } = this.o;
     const sourceAddress = sourceIps[id % sourceIps.length]!;
     const random = seededRandom(id);
-    const transport = engines[resolved.engine]({ target: this.o.target, path: resolved.path, localAddress: sourceAddress, transports: resolved.transports });
-    const client = new SessionClient(transport, sink, {
+    const engine = engines[resolved.engine];
+    const transportOptions = { target: this.o.target, path: resolved.path, localAddress: sourceAddress, transports: resolved.transports };
+    const client = new SessionClient(() => engine(transportOptions), sink, {
       id,
       sourceAddress,
       intendedStart: intended,

@@ -1,4 +1,5 @@
 import type { Counters, ErrorTable, MetricSummary, TimeseriesPoint, WorkerDistribution } from '../result.ts';
+import { distribution } from './distribution.ts';
 import type { HealthSample } from './health.ts';
 import { createHistogram, decode, summarize, type Histogram } from './histogram.ts';
 import type { IntervalSnapshot } from './snapshot.ts';
@@ -9,16 +10,6 @@ interface Second {
   connect: Histogram | null;
   /** generator → connected gauge reported in this second */
   connected: Map<number, number>;
-}
-
-/** Mean, max/mean and coefficient of variation of worker counts. */
-export function imbalance(counts: number[]): { maxOverMean: number | null; cv: number | null } {
-  if (counts.length === 0) return { maxOverMean: null, cv: null };
-  const mean = counts.reduce((a, b) => a + b, 0) / counts.length;
-  if (mean === 0) return { maxOverMean: null, cv: null };
-  const variance = counts.reduce((a, c) => a + (c - mean) ** 2, 0) / counts.length;
-  const round = (x: number): number => Math.round(x * 1000) / 1000;
-  return { maxOverMean: round(Math.max(...counts) / mean), cv: round(Math.sqrt(variance) / mean) };
 }
 
 /**
@@ -78,11 +69,12 @@ export class Aggregator {
     return structuredClone(this.errorTotals);
   }
 
-  workers(): WorkerDistribution {
-    const connections = Object.fromEntries(Object.entries(this.workerTotals).sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true })));
-    const identified = Object.values(connections).reduce((a, b) => a + b, 0);
-    const connects = this.totals.get('connect')?.totalCount ?? 0;
-    return { connections, unidentified: Math.max(0, connects - identified), ...imbalance(Object.values(connections)) };
+  /** Connections per worker; `knownWorkers` (from the server) adds workers no client reached, as 0. */
+  workers(knownWorkers: string[] = []): WorkerDistribution {
+    const identified = Object.values(this.workerTotals).reduce((a, b) => a + b, 0);
+    const connects = (this.totals.get('connect')?.totalCount ?? 0) + (this.totals.get('reconnect')?.totalCount ?? 0);
+    const reconnect = { same: this.counterTotals['reconnect.sameWorker'] ?? 0, other: this.counterTotals['reconnect.otherWorker'] ?? 0 };
+    return distribution(this.workerTotals, Math.max(0, connects - identified), knownWorkers, reconnect);
   }
 
   /** Health samples a generator sent, in order. */

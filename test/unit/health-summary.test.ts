@@ -46,7 +46,7 @@ function file(saturated: boolean): RunFile {
       metrics: { connect: { count: 3, min: 1, mean: 2, p50: 2, p90: 3, p99: 4.25, p999: 5, max: 6, hdr: '' }, 'ack:echo': { count: 9, min: 1, mean: 2, p50: 2, p90: 3, p99: 123.4, p999: 5, max: 6, hdr: '' } },
       counters: { 'sessions.started': 3, 'sessions.completed': 2, 'sessions.failed': 1, 'messages.sent': 9, 'messages.received': 9 },
       errors: { ack_timeout: { count: 1, sample: 'no ack for `echo`' } },
-      workers: { connections: { 'single#0': 3 }, unidentified: 0, maxOverMean: 1, cv: 0 },
+      workers: { connections: { 'single#0': 3 }, unidentified: 0, maxOverMean: 1, cv: 0, maxShare: 1, chiSquare: null, stickiness: null },
       timeseries: [],
       generator: { processes: [g], saturation: saturated ? { saturated: true, reasons: ['generator 0: CPU above 85%'] } : { saturated: false, reasons: [] } },
     }],

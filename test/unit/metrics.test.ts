@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Aggregator, imbalance } from '../../src/metrics/aggregate.ts';
+import { Aggregator } from '../../src/metrics/aggregate.ts';
+import { chiSquareUniform, distribution, imbalance } from '../../src/metrics/distribution.ts';
 import { createHistogram, decode, encode, mergeMetricSummaries, recordMs, summarize } from '../../src/metrics/histogram.ts';
 import { Recorder } from '../../src/metrics/recorder.ts';
 import { seededRandom } from '../../src/util/random.ts';
@@ -109,4 +110,29 @@ test('worker imbalance: max/mean and coefficient of variation', () => {
   ag.add(r.flush(0));
   assert.equal(ag.workers().unidentified, 1);
   assert.deepEqual(ag.workers().connections, { 'a#0': 1, 'a#1': 1 });
+});
+
+test('chi-square against uniform: p-values match known tables; distribution fills unseen workers with 0', () => {
+  // df=3, statistic 7.815 is the 5% critical value; df=1, 3.841 likewise
+  assert.ok(Math.abs(chiSquareUniform([10, 20, 30, 40])!.statistic - 20) < 1e-9);
+  const p = (counts: number[]): number => chiSquareUniform(counts)!.pValue;
+  assert.ok(p([250, 250, 250, 250]) > 0.99);
+  assert.ok(p([1000, 0, 0, 0]) < 1e-10);
+  const at = (stat: number, df: number): number => {
+    const n = 100_000;
+    const k = df + 1;
+    // build counts whose statistic is `stat`: put the excess on one bucket
+    const e = n / k;
+    const d = Math.sqrt((stat * e * (k - 1)) / k);
+    return chiSquareUniform([e + d, ...Array(k - 1).fill(e - d / (k - 1))])!.pValue;
+  };
+  assert.ok(Math.abs(at(7.815, 3) - 0.05) < 0.002, String(at(7.815, 3)));
+  assert.ok(Math.abs(at(3.841, 1) - 0.05) < 0.002, String(at(3.841, 1)));
+  assert.ok(Math.abs(at(23.209, 10) - 0.01) < 0.001, String(at(23.209, 10)));
+  const d = distribution({ 'sticky#1': 100 }, 0, ['sticky#0', 'sticky#1', 'sticky#2', 'sticky#3'], { same: 9, other: 1 });
+  assert.deepEqual(d.connections, { 'sticky#0': 0, 'sticky#1': 100, 'sticky#2': 0, 'sticky#3': 0 });
+  assert.equal(d.maxShare, 1);
+  assert.equal(d.maxOverMean, 4);
+  assert.ok(d.chiSquare!.pValue < 1e-10);
+  assert.equal(d.stickiness, 0.9);
 });

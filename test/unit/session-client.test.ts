@@ -54,7 +54,7 @@ class FakeTransport implements Transport {
 const make = (intendedStart: number, t = new FakeTransport(), sink = new FakeSink()) => ({
   t,
   sink,
-  c: new SessionClient(t, sink, { id: 7, sourceAddress: '127.0.0.2', intendedStart, ackTimeoutMs: 200, connectTimeoutMs: 200, random: () => 0.5 }),
+  c: new SessionClient(() => t, sink, { id: 7, sourceAddress: '127.0.0.2', intendedStart, ackTimeoutMs: 200, connectTimeoutMs: 200, random: () => 0.5 }),
 });
 
 test('connect latency counts from the intended start, including lateness', async () => {
@@ -133,4 +133,27 @@ test('server error acks reject with server_error', async () => {
   t.emitWithAck = async () => [{ error: 'room name too long' }];
   await assert.rejects(c.join('x'.repeat(300)), (e: unknown) => e instanceof ClientOpError && e.kind === 'server_error');
   assert.equal(sink.errors[0]![0], 'server_error');
+});
+
+test('reconnect(): times `reconnect`, opens a new transport and records whether the worker stayed', async () => {
+  const sink = new FakeSink();
+  const made: FakeTransport[] = [];
+  const c = new SessionClient(() => {
+    const t = new FakeTransport();
+    made.push(t);
+    return t;
+  }, sink, { id: 1, sourceAddress: '127.0.0.2', intendedStart: monoMs(), ackTimeoutMs: 200, connectTimeoutMs: 200, random: () => 0.5 });
+  await c.connect();
+  made[0]!.handler('welcome', [{ worker: { id: 'sticky#2', index: 2, pid: 1, node: 'h' } }]);
+  await c.reconnect();
+  assert.equal(made.length, 2);
+  assert.equal(c.worker, null);
+  made[1]!.handler('welcome', [{ worker: { id: 'sticky#2', index: 2, pid: 9, node: 'h' } }]);
+  await c.reconnect();
+  made[2]!.handler('welcome', [{ worker: { id: 'sticky#0', index: 0, pid: 3, node: 'h' } }]);
+  assert.equal(sink.counters.get('reconnect.sameWorker'), 1);
+  assert.equal(sink.counters.get('reconnect.otherWorker'), 1);
+  assert.equal(sink.of('reconnect').length, 2);
+  assert.equal(sink.connected, 1);
+  assert.deepEqual(sink.errors, [], 'closing our own connection is not an error');
 });
