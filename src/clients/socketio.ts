@@ -15,6 +15,7 @@ export class SocketIoTransport implements Transport {
     this.socket = io(opts.target, {
       path: opts.path,
       transports: opts.transports,
+      withCredentials: true, // keeps cookies (e.g. HAProxy's SERVERID) across long-polling requests
       forceNew: true,
       reconnection: false,
       autoConnect: false,
@@ -37,7 +38,7 @@ export class SocketIoTransport implements Transport {
         } else resolve();
       };
       const onConnect = (): void => done();
-      const onError = (e: Error): void => done(new ClientOpError('connect_error', describe(e)));
+      const onError = (e: Error): void => done(new ClientOpError(httpStatus(e) === 400 ? 'session_unknown' : 'connect_error', describe(e)));
       const timer = setTimeout(() => done(new ClientOpError('connect_timeout', `not connected within ${timeoutMs}ms`)), timeoutMs);
       s.on('connect', onConnect);
       s.on('connect_error', onError);
@@ -76,7 +77,16 @@ export class SocketIoTransport implements Transport {
   }
 }
 
+/** The HTTP status of a failed long-polling request (engine.io-client puts it in `description`). */
+function httpStatus(e: Error): number | null {
+  const d = (e as { description?: unknown }).description;
+  return typeof d === 'number' ? d : null;
+}
+
 function describe(e: Error): string {
+  const status = httpStatus(e);
+  if (status === 400) return `${e.message}: HTTP 400 (Engine.IO "Session ID unknown": a polling request reached a worker without the session)`;
+  if (status !== null) return `${e.message}: HTTP ${status}`;
   const cause = (e as { description?: { message?: string; code?: string } }).description;
   const detail = cause && typeof cause === 'object' ? cause.message ?? cause.code : undefined;
   return detail ? `${e.message}: ${detail}` : e.message;

@@ -86,7 +86,7 @@ export interface TransportOptions {
 }
 
 /** Error kinds a client operation fails with; they key the result's error table. */
-export type ClientErrorKind = 'connect_error' | 'connect_timeout' | 'ack_timeout' | 'wait_timeout' | 'disconnected' | 'server_error';
+export type ClientErrorKind = 'connect_error' | 'session_unknown' | 'connect_timeout' | 'ack_timeout' | 'wait_timeout' | 'disconnected' | 'server_error';
 
 /** A failed client operation, classified. */
 export class ClientOpError extends Error {

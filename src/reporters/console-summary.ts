@@ -43,7 +43,11 @@ function workersBlock(r: RunResult): string {
   if (entries.length === 0) return `  workers: none identified${w.unidentified ? ` (${w.unidentified} connections without a welcome)` : ''}`;
   const list = entries.map(([id, n]) => `${id} ${n}`).join(', ');
   const figures = w.maxOverMean === null ? '' : `; max/mean ${w.maxOverMean}, cv ${w.cv}`;
-  return `  workers: ${list}${figures}${w.unidentified ? `; ${w.unidentified} unidentified` : ''}`;
+  const chi = w.chiSquare && w.chiSquare.df > 0 ? `, chi-square p ${w.chiSquare.pValue.toExponential(1)}` : '';
+  const sticky = w.stickiness === null ? '' : `; stickiness ${Math.round(w.stickiness * 100)}% of reconnects to the same worker`;
+  const mism = r.server?.mismatches.length ? `\n  server/client mismatch: ${r.server.mismatches.join('; ')}` : '';
+  const srv = r.server && Object.keys(r.server.counters).length ? `\n  server: ${Object.entries(r.server.counters).map(([k, v]) => `${k} ${v}`).join(', ')}` : '';
+  return `  workers: ${list}${figures}${chi}${sticky}${w.unidentified ? `; ${w.unidentified} unidentified` : ''}${mism}${srv}`;
 }
 
 function runBlock(r: RunResult, color: boolean): string {
@@ -63,8 +67,41 @@ function runBlock(r: RunResult, color: boolean): string {
   return lines.join('\n');
 }
 
+const p99 = (r: RunResult, m: string): string => (r.metrics[m]?.count ? fmt(r.metrics[m]!.p99) : '-');
+const num = (x: number | null | undefined, d = 2): string => (x === null || x === undefined ? '-' : String(+x.toFixed(d)));
+
+/** Topologies side by side: latency, throughput, errors and worker distribution, one row each. */
+export function sideBySide(runs: RunResult[]): string {
+  const rows = [['topology', 'status', 'workers', 'conns', 'connect p99', 'ack p99', 'bcast p99', 'msgs/s', 'errors', 'max/mean', 'cv', 'max share', 'chi2 p', 'sticky']];
+  for (const r of runs) {
+    const c = r.counters;
+    const w = r.workers;
+    const conns = Object.values(w.connections).reduce((a, b) => a + b, 0);
+    const rate = r.durationMs > 0 ? Math.round(((c['messages.sent'] ?? 0) + (c['messages.received'] ?? 0)) / (r.durationMs / 1000)) : 0;
+    rows.push([
+      r.topology,
+      r.status + (r.generator.saturation.saturated ? ' (SATURATED)' : ''),
+      String(Object.keys(w.connections).length),
+      String(conns),
+      p99(r, 'connect'),
+      p99(r, 'ack'),
+      p99(r, 'broadcast'),
+      String(rate),
+      String(c.errors ?? 0),
+      num(w.maxOverMean),
+      num(w.cv),
+      w.maxShare === null ? '-' : `${Math.round(w.maxShare * 100)}%`,
+      w.chiSquare ? w.chiSquare.pValue.toExponential(1) : '-',
+      w.stickiness === null ? '-' : `${Math.round(w.stickiness * 100)}%`,
+    ]);
+  }
+  return table(rows);
+}
+
 /** The end-of-run summary: a pure function of the result. */
 export function formatSummary(file: RunFile, opts: { color?: boolean } = {}): string {
   const head = `rtbench summary: ${file.scenario.name} (${file.scenario.file})`;
-  return [head, ...file.runs.map((r) => runBlock(r, opts.color ?? false))].join('\n');
+  const blocks = [head, ...file.runs.map((r) => runBlock(r, opts.color ?? false))];
+  if (file.runs.length > 1) blocks.push('── side by side (latencies in ms)', sideBySide(file.runs));
+  return blocks.join('\n');
 }
