@@ -6,7 +6,7 @@ export async function serve(o: { topology: string; host: string; port: number; p
   const spec = parseTopologySpec(o.topology);
   const topology = getTopology(spec);
   if (!isLoopbackAddress(o.host)) {
-    o.log(`WARNING: binding ${o.host}, which is not loopback: anyone who can reach this address can connect and use the admin-free app endpoints.`);
+    o.log(`WARNING: binding ${o.host}, which is not loopback: anyone who can reach it can connect to the app (the admin endpoints still answer loopback clients only).`);
   }
   const running = await topology.start({ host: o.host, port: o.port, pushRate: o.pushRate, spec });
   const ws = running.url.replace(/^http/, 'ws');
