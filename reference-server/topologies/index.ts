@@ -1,14 +1,18 @@
 import { InputError } from '../../src/errors.ts';
 import { clusterTopology } from './cluster.ts';
+import { lbStickyTopology } from './lb-sticky.ts';
 import { lbTopology } from './lb.ts';
 import { single } from './single.ts';
+import { stickyTopology } from './sticky.ts';
 import type { Topology, TopologySpec } from './types.ts';
 
 /** Every topology, by name. Adding one is one line. */
 const TOPOLOGIES: Readonly<Record<string, Topology>> = {
   single,
   cluster: clusterTopology,
+  sticky: stickyTopology,
   lb: lbTopology,
+  'lb-sticky': lbStickyTopology,
 };
 
 /** `cluster:4:rr` → { name: 'cluster', params: ['4', 'rr'], raw }. */

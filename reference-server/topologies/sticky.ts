@@ -1,0 +1,57 @@
+import { availableParallelism } from 'node:os';
+import { urlOf } from '../app/server.ts';
+import { ADAPTERS, setupAdapterPrimary, type AdapterName } from '../cluster/adapter.ts';
+import { createSlotPool } from '../cluster/primary.ts';
+import { HASH_NAMES, type HashName } from '../sticky/hashes.ts';
+import { startStickyMaster, type Route } from '../sticky/master.ts';
+import type { Topology, TopologySpec } from './types.ts';
+
+const ROUTES = [...HASH_NAMES, 'proxy', 'xff', 'sid'] as const;
+
+/** `sticky:N[:route][:cluster|redis]`; route is a hash name (default `default`), `proxy`, `xff` or `sid`. */
+export function parseStickySpec(spec: TopologySpec): { workers: number; route: Route; routeName: string; adapter: AdapterName } {
+  const [n, routeName = 'default', adapter = 'cluster'] = spec.params;
+  const route: Route =
+    routeName === 'proxy' || routeName === 'xff' || routeName === 'sid' ? { kind: routeName } : { kind: 'hash', hash: routeName as HashName };
+  return { workers: n ? Number(n) : availableParallelism(), route, routeName, adapter: adapter as AdapterName };
+}
+
+/**
+ * The classic sticky master: the primary accepts TCP connections (`pauseOnConnect`), picks a
+ * worker from the client address and hands the socket over; the worker emits `connection` on its
+ * own (not listening) server and resumes. Workers respawn in their slot, so the address → worker
+ * mapping survives a crash.
+ */
+export const stickyTopology: Topology = {
+  name: 'sticky',
+  summary: 'sticky master hashing the client address (or PROXY/XFF/sid) over N cluster workers',
+  check(spec) {
+    const problems: string[] = [];
+    const { workers, routeName, adapter } = parseStickySpec(spec);
+    if (!Number.isInteger(workers) || workers < 1 || workers > 64) problems.push(`worker count must be 1..64 (got ${spec.params[0]})`);
+    if (!(ROUTES as readonly string[]).includes(routeName)) problems.push(`route must be one of ${ROUTES.join(', ')} (got ${routeName})`);
+    if (!ADAPTERS.includes(adapter)) problems.push(`adapter must be ${ADAPTERS.join(' or ')} (got ${adapter})`);
+    if (spec.params.length > 3) problems.push('expected sticky:N[:route][:cluster|redis]');
+    return problems;
+  },
+  async start({ host, port, pushRate, spec }) {
+    const { workers, route, adapter } = parseStickySpec(spec);
+    const { redis } = await setupAdapterPrimary(adapter);
+    const mode = route.kind === 'sid' ? 'sid' : 'handoff';
+    const pool = createSlotPool(workers, (index) => ({ topology: spec.raw, name: 'sticky', index, pushRate, adapter, redisUrl: redis?.url ?? null, mode, host, port: 0 }));
+    await pool.start();
+    const master = await startStickyMaster({ host, port, pool, route });
+    return {
+      url: urlOf(host, master.port),
+      pids: [process.pid, ...pool.pids(), ...(redis ? [redis.pid] : [])],
+      workers,
+      stats: () => pool.stats(),
+      counters: async () => ({ ...master.counters(), respawns: pool.respawns() }),
+      async stop() {
+        await master.close();
+        await pool.stop();
+        await redis?.stop();
+      },
+    };
+  },
+};
