@@ -1,7 +1,7 @@
 import type { WorkerStats } from '../topologies/types.ts';
 
 /** How a cluster worker takes connections. */
-export type WorkerMode = 'listen' | 'handoff' | 'sid';
+export type WorkerMode = 'listen' | 'handoff';
 
 /** Worker configuration, passed in the RTBENCH_WORKER environment variable (JSON). */
 export interface WorkerConfig {
@@ -21,4 +21,5 @@ export interface WorkerConfig {
 export type PrimaryToWorker = { type: 'rtbench:stats'; id: number } | { type: 'rtbench:conn'; data: string };
 export type WorkerToPrimary =
   | { type: 'rtbench:listening'; port: number }
-  | { type: 'rtbench:stats'; id: number; stats: WorkerStats };
+  | { type: 'rtbench:stats'; id: number; stats: WorkerStats }
+  | { type: 'rtbench:sid'; sid: string; open: boolean };

@@ -14,6 +14,8 @@ export interface SlotPool {
   respawns(): number;
   pids(): number[];
   stats(timeoutMs?: number): Promise<WorkerStats[]>;
+  /** Listen to every worker's messages (also those of respawned workers). */
+  onMessage(fn: (index: number, msg: WorkerToPrimary) => void): void;
   stop(): Promise<void>;
 }
 
@@ -28,6 +30,7 @@ export function createSlotPool(count: number, config: (index: number) => WorkerC
   let stopping = false;
   let respawned = 0;
   let statsId = 0;
+  const listeners: Array<(index: number, msg: WorkerToPrimary) => void> = [];
   cluster.schedulingPolicy = policy === 'rr' ? cluster.SCHED_RR : cluster.SCHED_NONE;
   cluster.setupPrimary({
     exec: fileURLToPath(new URL('./worker.ts', import.meta.url)),
@@ -39,6 +42,9 @@ export function createSlotPool(count: number, config: (index: number) => WorkerC
     new Promise((resolve, reject) => {
       const w = cluster.fork({ RTBENCH_WORKER: JSON.stringify(config(index)) });
       slots[index] = w;
+      w.on('message', (m: WorkerToPrimary) => {
+        for (const fn of listeners) fn(index, m);
+      });
       const onMsg = (m: WorkerToPrimary): void => {
         if (m?.type === 'rtbench:listening') {
           w.off('message', onMsg);
@@ -65,6 +71,7 @@ export function createSlotPool(count: number, config: (index: number) => WorkerC
       return ports[0] ?? 0;
     },
     worker: (i) => slots[i] ?? null,
+    onMessage: (fn) => void listeners.push(fn),
     respawns: () => respawned,
     pids: () => slots.flatMap((w) => (w?.process.pid ? [w.process.pid] : [])),
     async stats(timeoutMs = 2000) {

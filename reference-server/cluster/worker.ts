@@ -1,13 +1,12 @@
 /**
  * A cluster worker of the `cluster` and `sticky` topologies: the reference app with a
  * cross-worker adapter (cluster adapter or Redis). Takes connections by listening on the shared
- * port (`listen`), by socket handoff from a sticky primary (`handoff`), or through
- * @socket.io/sticky (`sid`).
+ * port (`listen`), or by socket handoff from a sticky primary (`handoff`). Workers report their
+ * Engine.IO session ids to the primary so it can route long-polling requests by `sid`.
  */
 import type { Socket } from 'node:net';
 import { createAdapter as clusterAdapter } from '@socket.io/cluster-adapter';
 import { createAdapter as redisAdapter } from '@socket.io/redis-adapter';
-import { setupWorker } from '@socket.io/sticky';
 import { createClient } from 'redis';
 import { createContext } from '../app/context.ts';
 import { createAppServer } from '../app/server.ts';
@@ -44,7 +43,10 @@ async function main(): Promise<void> {
     const port = await app.listen(cfg.host, cfg.port);
     send({ type: 'rtbench:listening', port });
   } else {
-    if (cfg.mode === 'sid') setupWorker(app.io);
+    app.io.engine.on('connection', (s: { id: string; once(ev: 'close', fn: () => void): void }) => {
+      send({ type: 'rtbench:sid', sid: s.id, open: true });
+      s.once('close', () => send({ type: 'rtbench:sid', sid: s.id, open: false }));
+    });
     send({ type: 'rtbench:listening', port: 0 });
   }
 }

@@ -1,6 +1,4 @@
-import http from 'node:http';
 import net from 'node:net';
-import { setupMaster } from '@socket.io/sticky';
 import type { SlotPool } from '../cluster/primary.ts';
 import type { PrimaryToWorker } from '../cluster/messages.ts';
 import { pickWorker, type HashName } from './hashes.ts';
@@ -11,7 +9,9 @@ import { pickWorker, type HashName } from './hashes.ts';
  *   every connection then comes from the balancer's address and lands on one worker);
  * - `proxy`: the real client address from a PROXY protocol v1 header (HAProxy `send-proxy`);
  * - `xff`: the first X-Forwarded-For address of the first HTTP request;
- * - `sid`: the Engine.IO session id (@socket.io/sticky), so HTTP long-polling works.
+ * - `sid`: the Engine.IO session id in the request (`?sid=`): a request of a known session goes
+ *   to the worker holding it (workers report their sessions); a new handshake goes to the worker
+ *   with the fewest sessions. So HTTP long-polling works.
  */
 export type Route = { kind: 'hash'; hash: HashName } | { kind: 'proxy' } | { kind: 'xff' } | { kind: 'sid' };
 
@@ -47,8 +47,23 @@ export function requestComplete(buf: Buffer): boolean {
 /** Listen on host:port and hand each connection to a worker of `pool` by `route`. */
 export async function startStickyMaster(o: { host: string; port: number; pool: SlotPool; route: Route }): Promise<StickyMaster> {
   const counts = { routed: 0, misrouted: 0, workerDown: 0 };
+  const sessions = new Map<string, number>(); // sid → worker index
+  const perWorker = new Array<number>(o.pool.size).fill(0);
+  o.pool.onMessage((index, m) => {
+    if (m.type !== 'rtbench:sid') return;
+    if (m.open) {
+      sessions.set(m.sid, index);
+      perWorker[index]!++;
+    } else if (sessions.delete(m.sid)) perWorker[index]!--;
+  });
+  const bySid = (head: Buffer): { index: number } => {
+    const sid = /[?&]sid=([^&\s]+)/.exec(head.subarray(0, head.indexOf('\r\n')).toString('latin1'))?.[1];
+    const known = sid === undefined ? undefined : sessions.get(sid);
+    if (known !== undefined) return { index: known };
+    return { index: perWorker.indexOf(Math.min(...perWorker)) };
+  };
   const handOff = (socket: net.Socket, address: string, hash: HashName, data: Buffer | null): void => {
-    const pick = pickWorker(hash, address, o.pool.size);
+    const pick = route.kind === 'sid' && data ? bySid(data) : pickWorker(hash, address, o.pool.size);
     if ('error' in pick) {
       counts.misrouted++; // the seed's primary would throw on workers[NaN].send and crash; we count and drop
       socket.destroy();
@@ -67,12 +82,9 @@ export async function startStickyMaster(o: { host: string; port: number; pool: S
     });
   };
 
-  let server: net.Server | http.Server;
-  if (o.route.kind === 'sid') {
-    const httpServer = http.createServer();
-    setupMaster(httpServer, { loadBalancingMethod: 'least-connection' });
-    server = httpServer;
-  } else if (o.route.kind === 'hash') {
+  const route = o.route;
+  let server: net.Server;
+  if (o.route.kind === 'hash') {
     const hash = o.route.hash;
     server = net.createServer({ pauseOnConnect: true }, (socket) => handOff(socket, socket.remoteAddress ?? '', hash, null));
   } else {
@@ -98,7 +110,7 @@ export async function startStickyMaster(o: { host: string; port: number; pool: S
         clearTimeout(timer);
         socket.off('data', onData);
         socket.pause();
-        const address = p ? p.address : forwardedFor(http) ?? socket.remoteAddress ?? '';
+        const address = p ? p.address : (kind === 'xff' ? forwardedFor(http) : null) ?? socket.remoteAddress ?? '';
         handOff(socket, address, 'default', http);
       };
       socket.on('data', onData);

@@ -83,3 +83,86 @@ test('lb:3:source: HAProxy hashes the client address (same address → same node
     assert.equal(again.worker, conns[0]!.worker);
   });
 });
+
+test('sticky:4 (default hash): same address → same worker on reconnect; broadcast across workers', async () => {
+  await exercise('sticky:4', 16, async (conns, url) => {
+    assert.ok(new Set(conns.map((c) => c.worker)).size >= 3, 'addresses spread over the workers');
+    for (const i of [0, 5, 11]) {
+      const again = await connect(url, `127.0.0.${i + 2}`);
+      conns.push(again);
+      assert.equal(again.worker, conns[i]!.worker, `127.0.0.${i + 2} comes back to its worker`);
+    }
+    await crossWorkerBroadcast(conns.slice(0, 16));
+  });
+});
+
+test('sticky:3: a killed worker is respawned in its slot; survivors are undisturbed and keep their mapping', async () => {
+  const server = await startReferenceServer({ topology: 'sticky:3', timeoutMs: 30_000 });
+  const conns: Conn[] = [];
+  try {
+    for (const ip of ips(12)) conns.push(await connect(server.url, ip));
+    const before = await server.stats();
+    const victim = before.workers.find((w) => conns.some((c) => c.worker === w.id))!;
+    process.kill(victim.pid, 'SIGKILL');
+    let after = before;
+    for (let i = 0; i < 100; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      after = await server.stats();
+      const w = after.workers.find((x) => x.id === victim.id);
+      if (w && w.pid !== victim.pid) break;
+    }
+    const respawned = after.workers.find((x) => x.id === victim.id);
+    assert.ok(respawned && respawned.pid !== victim.pid, `${victim.id} respawned with a new pid`);
+    assert.equal(after.counters.respawns, 1);
+    for (const c of conns) {
+      if (c.worker === victim.id) continue;
+      assert.ok(c.s.connected, `a client of ${c.worker} stays connected`);
+      assert.equal(await c.s.timeout(3000).emitWithAck('echo', 'still here'), 'still here');
+    }
+    for (const [i, ip] of ips(12).entries()) {
+      const again = await connect(server.url, ip);
+      conns.push(again);
+      assert.equal(again.worker, conns[i]!.worker, `${ip} maps to the same slot after the respawn`);
+    }
+  } finally {
+    for (const c of conns) c.s.disconnect();
+    await server.stop();
+  }
+  for (const pid of server.pids) assert.ok(!alive(pid), `pid ${pid} still alive after stop()`);
+});
+
+test('lb-sticky:3: behind HAProxy every connection lands on one worker; the PROXY-protocol fix spreads them', async () => {
+  await exercise('lb-sticky:3', 9, async (conns) => {
+    assert.equal(new Set(conns.map((c) => c.worker)).size, 1, 'the famous collapse');
+  });
+  await exercise('lb-sticky:3:proxy', 9, async (conns, url) => {
+    assert.ok(new Set(conns.map((c) => c.worker)).size >= 2, 'the real client address is hashed');
+    const again = await connect(url, '127.0.0.4');
+    conns.push(again);
+    assert.equal(again.worker, conns[2]!.worker);
+  });
+});
+
+test('long-polling: without stickiness the handshake fails (HTTP 400 Session ID unknown); sticky:3:sid and lb:3:cookie work', async () => {
+  const plain = await startReferenceServer({ topology: 'cluster:3:rr', timeoutMs: 30_000 });
+  try {
+    const s = io(plain.url, { transports: ['polling'], forceNew: true, reconnection: false });
+    const err = await new Promise<Error & { description?: unknown }>((resolve) => s.once('connect_error', resolve));
+    s.disconnect();
+    assert.equal(err.description, 400);
+  } finally {
+    await plain.stop();
+  }
+  for (const topology of ['sticky:3:sid', 'lb:3:cookie']) {
+    const server = await startReferenceServer({ topology, timeoutMs: 30_000 });
+    try {
+      for (const ip of ips(3)) {
+        const c = await connect(server.url, ip, ['polling']);
+        assert.equal(await c.s.timeout(3000).emitWithAck('echo', 'poll'), 'poll', topology);
+        c.s.disconnect();
+      }
+    } finally {
+      await server.stop();
+    }
+  }
+});
