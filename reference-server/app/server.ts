@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Server, type ServerOptions } from 'socket.io';
 import { handleAdmin } from './admin.ts';
 import type { AppContext } from './context.ts';
-import { attachSocketIoApp } from './socketio-app.ts';
+import { attachSocketIoApp, type AppDelegate } from './socketio-app.ts';
 import { createWsApp } from './ws-app.ts';
 
 /** One reference-app server: HTTP (admin), socket.io on /socket.io, raw ws on /ws. */
@@ -17,7 +17,7 @@ export interface AppServer {
 }
 
 /** Build the reference app server. `io` options (e.g. an adapter) may be added by topologies. */
-export function createAppServer(ctx: AppContext, ioOptions: Partial<ServerOptions> = {}): AppServer {
+export function createAppServer(ctx: AppContext, ioOptions: Partial<ServerOptions> = {}, delegate?: AppDelegate): AppServer {
   const wsApp = createWsApp(ctx);
   let io: Server | null = null;
   const roomCount = (): number => {
@@ -33,7 +33,7 @@ export function createAppServer(ctx: AppContext, ioOptions: Partial<ServerOption
     if ((req.url ?? '').split('?')[0] === '/ws') wsApp.handleUpgrade(req, socket, head);
   });
   io = new Server(server, { maxHttpBufferSize: 1e6, destroyUpgrade: false, ...ioOptions });
-  attachSocketIoApp(io, ctx);
+  attachSocketIoApp(io, ctx, delegate);
   return {
     http: server,
     io,

@@ -6,8 +6,23 @@ import { startPush } from './pusher.ts';
 type Ack = ((...args: unknown[]) => void) | undefined;
 const ackOf = (args: unknown[]): Ack => (typeof args[args.length - 1] === 'function' ? (args.pop() as Ack) : undefined);
 
+/**
+ * Where `echo`, `work` and `broadcast` run when they do not run here: the router topology's
+ * frontends send them to backend workers. The delegate answers with the ack arguments; a
+ * broadcast's fan-out then comes back through the frontend's own delivery path.
+ */
+export interface AppDelegate {
+  call(method: 'echo' | 'work' | 'broadcast', args: unknown[], from: string): Promise<unknown[]>;
+}
+
 /** Attach the reference app (echo, rooms, broadcast, push, work, welcome) to a socket.io server. */
-export function attachSocketIoApp(io: Server, ctx: AppContext): void {
+export function attachSocketIoApp(io: Server, ctx: AppContext, delegate?: AppDelegate): void {
+  const remote = (socket: Socket, method: 'echo' | 'work' | 'broadcast', args: unknown[], ack: Ack): void => {
+    delegate!.call(method, args, socket.id).then(
+      (reply) => ack?.(...reply),
+      (e: Error) => ack?.({ error: e.message }),
+    );
+  };
   io.on('connection', (socket: Socket) => {
     ctx.stats.socketio++;
     ctx.stats.total++;
@@ -20,7 +35,8 @@ export function attachSocketIoApp(io: Server, ctx: AppContext): void {
 
     socket.on('echo', (...args: unknown[]) => {
       const ack = ackOf(args);
-      ack?.(...args);
+      if (delegate) remote(socket, 'echo', args, ack);
+      else ack?.(...args);
     });
     socket.on('whoami', (ack?: Ack) => {
       ack?.({ address: socket.handshake.address, worker: ctx.identity.id, transport: socket.conn.transport.name });
@@ -38,6 +54,7 @@ export function attachSocketIoApp(io: Server, ctx: AppContext): void {
     socket.on('broadcast', (room: unknown, payload: unknown, ack?: Ack) => {
       if (typeof payload === 'function') [payload, ack] = [undefined, payload as Ack];
       if (!validRoom(room)) return ack?.({ error: 'room must be a non-empty string of at most 200 characters' });
+      if (delegate) return remote(socket, 'broadcast', [room, payload], ack);
       const p = (payload && typeof payload === 'object' ? payload : {}) as { ts?: unknown; data?: unknown };
       const seq = nextSeq(ctx, room);
       io.to(room).emit('broadcast', { room, seq, ts: p.ts, from: socket.id, origin: ctx.identity.id, data: p.data });
@@ -49,6 +66,7 @@ export function attachSocketIoApp(io: Server, ctx: AppContext): void {
       ack?.({ ok: true });
     });
     socket.on('work', (opts: unknown, ack?: Ack) => {
+      if (delegate) return remote(socket, 'work', [opts], ack);
       busy(clamp((opts as { ms?: unknown } | null)?.ms, 0, 1000, 0));
       ack?.({ worker: ctx.identity.id });
     });

@@ -2,6 +2,7 @@ import { InputError } from '../../src/errors.ts';
 import { clusterTopology } from './cluster.ts';
 import { lbStickyTopology } from './lb-sticky.ts';
 import { lbTopology } from './lb.ts';
+import { routerTopology } from './router.ts';
 import { single } from './single.ts';
 import { stickyTopology } from './sticky.ts';
 import type { Topology, TopologySpec } from './types.ts';
@@ -13,6 +14,7 @@ const TOPOLOGIES: Readonly<Record<string, Topology>> = {
   sticky: stickyTopology,
   lb: lbTopology,
   'lb-sticky': lbStickyTopology,
+  router: routerTopology,
 };
 
 /** `cluster:4:rr` → { name: 'cluster', params: ['4', 'rr'], raw }. */

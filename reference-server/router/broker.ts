@@ -1,0 +1,53 @@
+/**
+ * The router process (SocketStream 0.2's `router`): the only process that binds fixed ports.
+ * Frontends (DEALER) send RPC requests to its frontend ROUTER socket; it deals them to live
+ * backends (DEALER, registered by `hello`/heartbeats) round-robin on its backend ROUTER socket,
+ * and routes replies back. Backends' room broadcasts arrive as `pub` and go out on PUB to every
+ * frontend. argv[2]: JSON { fePort, bePort, pubPort }.
+ */
+import { Publisher, Router } from 'zeromq';
+import { sendQueue } from './zmq-send.ts';
+
+const HEARTBEAT_TIMEOUT_MS = 3000;
+
+async function main(): Promise<void> {
+  const { fePort, bePort, pubPort } = JSON.parse(process.argv[2] ?? '{}') as { fePort: number; bePort: number; pubPort: number };
+  const fe = new Router();
+  const be = new Router();
+  const pub = new Publisher();
+  await Promise.all([fe.bind(`tcp://127.0.0.1:${fePort}`), be.bind(`tcp://127.0.0.1:${bePort}`), pub.bind(`tcp://127.0.0.1:${pubPort}`)]);
+  const toFe = sendQueue(fe);
+  const toBe = sendQueue(be);
+  const toPub = sendQueue(pub);
+  const backends = new Map<string, { id: Buffer; seen: number }>();
+  let next = 0;
+  const live = (): Array<{ id: Buffer; seen: number }> => {
+    const now = Date.now();
+    for (const [k, b] of backends) if (now - b.seen > HEARTBEAT_TIMEOUT_MS) backends.delete(k);
+    return [...backends.values()];
+  };
+  process.on('SIGTERM', () => process.exit(0));
+  process.on('disconnect', () => process.exit(0));
+  process.send?.({ type: 'ready' });
+
+  void (async () => {
+    for await (const [beId, kind, ...rest] of be) {
+      const k = kind!.toString();
+      if (k === 'hello' || k === 'hb') backends.set(beId!.toString('hex'), { id: beId!, seen: Date.now() });
+      else if (k === 'bye') backends.delete(beId!.toString('hex'));
+      else if (k === 'pub') toPub(['room', rest[0]!]);
+      else if (k === 'rep') toFe([rest[0]!, rest[1]!, rest[2]!]); // [frontend id, request id, reply]
+    }
+  })();
+  for await (const [feId, reqId, payload] of fe) {
+    const list = live();
+    if (list.length === 0) {
+      toFe([feId!, reqId!, JSON.stringify([{ error: 'no backend available' }])]);
+      continue;
+    }
+    const b = list[next++ % list.length]!;
+    toBe([b.id, feId!, reqId!, payload!]);
+  }
+}
+
+void main();
