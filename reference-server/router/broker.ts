@@ -9,6 +9,7 @@ import { Publisher, Router } from 'zeromq';
 import { sendQueue } from './zmq-send.ts';
 
 const HEARTBEAT_TIMEOUT_MS = 3000;
+const WAIT_MS = 2000;
 
 async function main(): Promise<void> {
   const { fePort, bePort, pubPort } = JSON.parse(process.argv[2] ?? '{}') as { fePort: number; bePort: number; pubPort: number };
@@ -30,23 +31,38 @@ async function main(): Promise<void> {
   process.on('disconnect', () => process.exit(0));
   process.send?.({ type: 'ready' });
 
+  // requests that arrived while no backend was known (e.g. right after a router restart, before
+  // the backends' next heartbeat): dealt as soon as one shows up, refused after WAIT_MS
+  const waiting: Array<{ frames: [Buffer, Buffer, Buffer]; at: number }> = [];
+  const deal = (feId: Buffer, reqId: Buffer, payload: Buffer): boolean => {
+    const list = live();
+    if (list.length === 0) return false;
+    toBe([list[next++ % list.length]!.id, feId, reqId, payload]);
+    return true;
+  };
+  setInterval(() => {
+    while (waiting.length && Date.now() - waiting[0]!.at > WAIT_MS) {
+      const [feId, reqId] = waiting.shift()!.frames;
+      toFe([feId, reqId, JSON.stringify([{ error: 'no backend available' }])]);
+    }
+  }, 100).unref();
+
   void (async () => {
     for await (const [beId, kind, ...rest] of be) {
       const k = kind!.toString();
-      if (k === 'hello' || k === 'hb') backends.set(beId!.toString('hex'), { id: beId!, seen: Date.now() });
+      if (k === 'hello' || k === 'hb') {
+        backends.set(beId!.toString('hex'), { id: beId!, seen: Date.now() });
+        while (waiting.length && deal(...waiting[0]!.frames)) waiting.shift();
+      }
       else if (k === 'bye') backends.delete(beId!.toString('hex'));
       else if (k === 'pub') toPub(['room', rest[0]!]);
       else if (k === 'rep') toFe([rest[0]!, rest[1]!, rest[2]!]); // [frontend id, request id, reply]
     }
   })();
   for await (const [feId, reqId, payload] of fe) {
-    const list = live();
-    if (list.length === 0) {
-      toFe([feId!, reqId!, JSON.stringify([{ error: 'no backend available' }])]);
-      continue;
+    if (waiting.length > 0 || !deal(feId!, reqId!, payload!)) {
+      if (waiting.length < 100_000) waiting.push({ frames: [feId!, reqId!, payload!], at: Date.now() });
     }
-    const b = list[next++ % list.length]!;
-    toBe([b.id, feId!, reqId!, payload!]);
   }
 }
 

@@ -166,3 +166,35 @@ test('long-polling: without stickiness the handshake fails (HTTP 400 Session ID 
     }
   }
 });
+
+test('router:2x3: frontends share clients, backends serve RPCs, broadcasts cross frontends, a killed router is restarted', async () => {
+  const server = await startReferenceServer({ topology: 'router:2x3', timeoutMs: 30_000 });
+  const conns: Conn[] = [];
+  try {
+    for (const ip of ips(4)) conns.push(await connect(server.url, ip));
+    assert.deepEqual([...new Set(conns.map((c) => c.worker))].sort(), ['router-fe#0', 'router-fe#1']);
+    assert.deepEqual(await conns[0]!.s.timeout(5000).emitWithAck('echo', { x: 1 }), { x: 1 });
+    const backends = new Set<string>();
+    for (let i = 0; i < 9; i++) backends.add(((await conns[i % 4]!.s.timeout(5000).emitWithAck('work', { ms: 1 })) as { backend: string }).backend);
+    assert.ok(backends.size >= 2, `RPCs dealt over several backends: ${[...backends]}`);
+    await crossWorkerBroadcast(conns);
+    assert.equal((await server.stats()).counters.routerRestarts, 0);
+    const brokerPid = server.pids[1]!; // [manager, router, backends…, frontends…]
+    process.kill(brokerPid, 'SIGKILL');
+    let restarts = 0;
+    for (let i = 0; i < 50 && restarts === 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      restarts = (await server.stats()).counters.routerRestarts ?? 0;
+    }
+    assert.equal(restarts, 1, 'the manager restarted the router');
+    let echoed: unknown = null;
+    for (let i = 0; i < 10 && echoed === null; i++) {
+      echoed = await conns[1]!.s.timeout(1500).emitWithAck('echo', 'back').catch(() => null);
+    }
+    assert.equal(echoed, 'back', 'RPCs flow again through the new router');
+  } finally {
+    for (const c of conns) c.s.disconnect();
+    await server.stop();
+  }
+  for (const pid of [server.pid, ...server.pids]) assert.ok(!alive(pid), `pid ${pid} still alive after stop()`);
+});
