@@ -4,23 +4,33 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { run } from '../../src/run.ts';
+import type { Reporter } from '../../src/reporters/types.ts';
 import { startReferenceServer } from '../../reference-server/start.ts';
 import { memOutput } from './helpers.ts';
 
 async function withStall(fixture: string): Promise<{ p99: number; max: number; count: number }> {
   const server = await startReferenceServer({ topology: 'single' });
   try {
-    const stall = setTimeout(() => {
-      void fetch(`${server.url}/__rtbench/stall?ms=1000`, { method: 'POST' });
-    }, 1800);
+    // stall once, 1.5 s into the load (driven by the progress stream, not a wall-clock guess)
+    let stalled = false;
+    const staller: Reporter = {
+      name: 'staller',
+      onTick(t) {
+        if (!stalled && t.elapsedMs >= 1500) {
+          stalled = true;
+          void fetch(`${server.url}/__rtbench/stall?ms=1000`, { method: 'POST' });
+        }
+      },
+    };
     const outcome = await run(fixture, {
       target: server.url,
       generators: 1,
       out: mkdtempSync(join(tmpdir(), 'rtbench-co-')),
+      reporters: [staller],
       stdout: memOutput(),
       stderr: memOutput(),
     });
-    clearTimeout(stall);
+    assert.ok(stalled, 'the stall was triggered during the load');
     assert.equal(outcome.exitCode, 0);
     const ack = outcome.file.runs[0]!.metrics['ack:echo']!;
     return { p99: ack.p99, max: ack.max, count: ack.count };

@@ -12,7 +12,7 @@ interface Conn {
 async function connect(url: string, localAddress: string, transports: Array<'websocket' | 'polling'> = ['websocket']): Promise<Conn> {
   const s = io(url, { transports, forceNew: true, reconnection: false, localAddress, withCredentials: true } as Parameters<typeof io>[1]);
   const welcome = await new Promise<{ worker: { id: string } }>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`no welcome from ${url} for ${localAddress}`)), 8000);
+    const t = setTimeout(() => reject(new Error(`no welcome from ${url} for ${localAddress}`)), 15_000);
     s.once('welcome', (w) => {
       clearTimeout(t);
       resolve(w);
