@@ -98,20 +98,42 @@ function hashIpv4(s: string, from: number, h: number): number | null {
   return fnv(h, octet);
 }
 
-/** FNV-1a of the 16 bytes of an IPv6 address (with `::`), or null if it is not one. */
+const hexval = (c: number): number => (c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1);
+
+/** FNV-1a of the 16 bytes of an IPv6 address (with `::`), or null if it is not one. One pass, no regex. */
 function hashIpv6(s: string, h: number): number | null {
-  const halves = s.split('::');
-  if (halves.length > 2) return null;
-  const head = halves[0] ? halves[0].split(':') : [];
-  const tail = halves.length === 2 && halves[1] ? halves[1].split(':') : [];
-  const missing = 8 - head.length - tail.length;
-  if (halves.length === 1 ? missing !== 0 : missing < 1) return null;
-  const words = [...head, ...Array<string>(halves.length === 2 ? missing : 0).fill('0'), ...tail];
-  for (const w of words) {
-    if (w.length === 0 || w.length > 4) return null;
-    const v = parseInt(w, 16);
-    if (Number.isNaN(v) || !/^[0-9a-f]+$/i.test(w)) return null;
-    h = fnv(fnv(h, v >>> 8), v & 0xff);
+  const words = [0, 0, 0, 0, 0, 0, 0, 0];
+  const len = s.length;
+  let i = 0;
+  let n = 0;
+  let gap = -1;
+  if (len >= 2 && s.charCodeAt(0) === 58 && s.charCodeAt(1) === 58) {
+    gap = 0;
+    i = 2;
+  }
+  while (i < len) {
+    let v = 0;
+    let d = 0;
+    for (let x = hexval(s.charCodeAt(i)); i < len && x >= 0; x = hexval(s.charCodeAt(++i))) {
+      v = v * 16 + x;
+      d++;
+    }
+    if (d === 0 || d > 4 || n >= 8) return null;
+    words[n++] = v;
+    if (i === len) break;
+    if (s.charCodeAt(i) !== 58) return null;
+    i++;
+    if (i < len && s.charCodeAt(i) === 58) {
+      if (gap >= 0) return null;
+      gap = n;
+      i++;
+    } else if (i === len) return null;
+  }
+  if (gap < 0 ? n !== 8 : n > 7) return null;
+  const zeros = gap < 0 ? 0 : 8 - n;
+  for (let k = 0; k < 8; k++) {
+    const w = gap < 0 || k < gap ? words[k]! : k < gap + zeros ? 0 : words[k - zeros]!;
+    h = fnv(fnv(h, w >>> 8), w & 0xff);
   }
   return h;
 }
@@ -123,7 +145,7 @@ export function defaultHash(address: string, workers: number): number {
   let h: number | null = null;
   if (a.length > 7 && a.charCodeAt(0) === 58 && /^::ffff:/i.test(a)) h = hashIpv4(a, 7, FNV_OFFSET);
   if (h === null && a.indexOf(':') < 0) h = hashIpv4(a, 0, FNV_OFFSET);
-  if (h === null && a.indexOf(':') >= 0) h = hashIpv6(a.toLowerCase(), FNV_OFFSET);
+  if (h === null && a.indexOf(':') >= 0) h = hashIpv6(a, FNV_OFFSET);
   if (h === null) {
     h = FNV_OFFSET; // malformed: hash its characters
     for (let i = 0; i < a.length; i++) h = fnv(h, a.charCodeAt(i) & 0xff);

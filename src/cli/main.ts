@@ -3,7 +3,8 @@ import { ExitCode, InputError, isRtbenchError } from '../errors.ts';
 import type { Output } from '../reporters/types.ts';
 import { runCommand } from './run-command.ts';
 import { serveCommand } from './serve-command.ts';
-import { runFlags, serveFlags } from './options.ts';
+import { benchHashCommand } from './bench-hash-command.ts';
+import { benchHashFlags, runFlags, serveFlags } from './options.ts';
 
 /** The outside world the CLI touches, injected so whole CLI runs can be tested in-process. */
 export interface CliIO {
@@ -49,7 +50,15 @@ export async function cli(argv: string[], io: CliIO = processIO()): Promise<numb
         action = () => serveCommand({ topology: args.topology, port: args.port, host: args.host, pushRate: args['push-rate'] }, io);
       },
     )
-    .demandCommand(1, 'name a command: run or serve (see --help)')
+    .command(
+      'bench-hash',
+      'Reproduce the sticky-master IP-hash benchmark (time and scatter per worker), with rtbench\'s default hash',
+      (y) => y.options(benchHashFlags),
+      (args) => {
+        action = async () => benchHashCommand({ workers: args.workers, ips: args.ips, ipv6: args.ipv6, json: args.json }, io.stdout);
+      },
+    )
+    .demandCommand(1, 'name a command: run, serve or bench-hash (see --help)')
     .strict()
     .help()
     .alias('h', 'help')

@@ -19,3 +19,10 @@ export const serveFlags = {
   host: { type: 'string', default: '127.0.0.1', describe: 'Address to bind (loopback by default; anything else is warned about)' },
   'push-rate': { type: 'number', default: 0, describe: 'Server push events per second to every connected client' },
 } as const satisfies Record<string, Options>;
+
+export const benchHashFlags = {
+  workers: { type: 'number', default: 4, describe: 'Worker count to hash onto' },
+  ips: { type: 'number', default: 1_000_000, describe: 'Random addresses per set' },
+  ipv6: { type: 'boolean', default: false, describe: 'Also measure an IPv6 address set' },
+  json: { type: 'boolean', default: false, describe: 'Print the result as JSON' },
+} as const satisfies Record<string, Options>;

@@ -81,3 +81,13 @@ test('usage errors exit 2; --help works on every command', () => {
   assert.match(rtbench('run', '--help').stdout, /--target/);
   assert.match(rtbench('serve', '--help').stdout, /--topology/);
 });
+
+test('rtbench bench-hash prints the table; bad numbers exit 2', () => {
+  const ok = rtbench('bench-hash', '--workers', '3', '--ips', '3000', '--ipv6');
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.match(ok.stdout, /ipv4-mapped/);
+  assert.match(ok.stdout, /default .* uniform/);
+  const bad = rtbench('bench-hash', '--workers', '0');
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /`--workers` must be 1\.\.1024/);
+});
