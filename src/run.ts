@@ -14,6 +14,24 @@ import type { Output, Reporter } from './reporters/types.ts';
 import { getTopology, parseTopologySpec } from '../reference-server/topologies/index.ts';
 import { checkReachable, parseTarget, type Target } from './target.ts';
 import { runTopology } from './run-topology.ts';
+import { peakVus } from './executors/plan.ts';
+
+/** Per-process fd limit on these machines, and the ephemeral ports one source address offers. */
+const FD_LIMIT = 20_000;
+const PORTS_PER_ADDRESS = 28_000;
+
+/** Say before starting when a run may hit the fd limit or run out of ports, and what to change. */
+function capacityWarnings(s: ResolvedScenario, generators: number, addresses: number): string[] {
+  const peak = peakVus(s);
+  const out: string[] = [];
+  if (peak / generators > FD_LIMIT * 0.9) {
+    out.push(`${peak} VUs over ${generators} generators would pass the ${FD_LIMIT} open files a process may hold: use --generators ${Math.ceil(peak / (FD_LIMIT * 0.8))} (or raise \`ulimit -n\`)`);
+  }
+  if (peak / addresses > PORTS_PER_ADDRESS * 0.9) {
+    out.push(`${peak} VUs over ${addresses} source address(es) would exhaust the ~${PORTS_PER_ADDRESS} ephemeral ports per address: set \`sourceIps: ${Math.ceil(peak / (PORTS_PER_ADDRESS * 0.8))}\``);
+  }
+  return out;
+}
 
 /** Options of `run()`; the CLI flags map onto these one to one. */
 export interface RunOptions {
@@ -90,6 +108,7 @@ export async function run(scenarioFile: string, options: RunOptions = {}): Promi
   if (!target) for (const t of topologies) getTopology(parseTopologySpec(t));
   const sourceIps = resolveSourceIps(resolved.sourceIps, target?.host ?? '127.0.0.1');
   const generators = options.generators ?? resolved.generators ?? os.availableParallelism();
+  for (const w of capacityWarnings(resolved, generators, sourceIps.length)) stderr.write(`rtbench: warning: ${w}\n`);
   if (target) await checkReachable(target);
 
   const outDir = options.out ?? join('reports', `${slug(resolved.name)}-${timestamp()}`);

@@ -14,20 +14,10 @@ export function idBases(phases: ResolvedPhase[]): number[] {
 }
 
 /**
- * Upper bound of concurrently open clients the scenario may need (used to size generators,
- * source addresses and fd limits before starting). For arrivals it assumes each session may
- * live until the end of the run (a safe overestimate) capped by the arrival count.
+ * Concurrent clients the closed-model phases hold at their peak (exact: one client per VU).
+ * Open-model concurrency depends on session lifetimes, so it is capped at run time instead
+ * (`maxConcurrentPerGenerator`, drops counted).
  */
-export function peakClientsBound(s: ResolvedScenario): number {
-  let peak = 0;
-  let arrivalsSoFar = 0;
-  for (const p of s.phases) {
-    if (p.kind === 'arrivals') {
-      arrivalsSoFar += arrivalCount(p);
-      peak = Math.max(peak, arrivalsSoFar);
-    } else {
-      peak = Math.max(peak, arrivalsSoFar + maxVus(p));
-    }
-  }
-  return peak;
+export function peakVus(s: ResolvedScenario): number {
+  return s.phases.reduce((m, p) => (p.kind === 'vus' ? Math.max(m, maxVus(p)) : m), 0);
 }

@@ -1,6 +1,5 @@
 import type { Counters, ErrorTable, MetricSummary, TimeseriesPoint, WorkerDistribution } from '../result.ts';
 import { distribution } from './distribution.ts';
-import type { HealthSample } from './health.ts';
 import { createHistogram, decode, summarize, type Histogram } from './histogram.ts';
 import type { IntervalSnapshot } from './snapshot.ts';
 
@@ -22,7 +21,6 @@ export class Aggregator {
   private readonly errorTotals: ErrorTable = {};
   private readonly workerTotals: Record<string, number> = {};
   private readonly seconds = new Map<number, Second>();
-  private readonly health = new Map<number, HealthSample[]>();
 
   add(s: IntervalSnapshot): void {
     const sec = this.second(s.t);
@@ -48,11 +46,6 @@ export class Aggregator {
     }
     for (const [k, v] of Object.entries(s.workers)) this.workerTotals[k] = (this.workerTotals[k] ?? 0) + v;
     sec.connected.set(s.generator, s.connected);
-    if (s.health) {
-      const list = this.health.get(s.generator) ?? [];
-      list.push(s.health);
-      this.health.set(s.generator, list);
-    }
   }
 
   metrics(): Record<string, MetricSummary> {
@@ -75,11 +68,6 @@ export class Aggregator {
     const connects = (this.totals.get('connect')?.totalCount ?? 0) + (this.totals.get('reconnect')?.totalCount ?? 0);
     const reconnect = { same: this.counterTotals['reconnect.sameWorker'] ?? 0, other: this.counterTotals['reconnect.otherWorker'] ?? 0 };
     return distribution(this.workerTotals, Math.max(0, connects - identified), knownWorkers, reconnect);
-  }
-
-  /** Health samples a generator sent, in order. */
-  healthSamples(generator: number): HealthSample[] {
-    return [...(this.health.get(generator) ?? [])];
   }
 
   timeseries(): TimeseriesPoint[] {

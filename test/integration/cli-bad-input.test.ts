@@ -91,3 +91,14 @@ test('rtbench bench-hash prints the table; bad numbers exit 2', () => {
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /`--workers` must be 1\.\.1024/);
 });
+
+test('capacity is checked before starting: fd limit and port budget, with what to change', async () => {
+  const srv = net.createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as net.AddressInfo).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  const r = rtbench('run', 'test/fixtures/huge-vus.ts', '--generators', '2', '--target', `http://127.0.0.1:${port}`);
+  assert.equal(r.code, 1); // then the (closed) target stops it before any load
+  assert.match(r.stderr, /60000 VUs over 2 generators would pass the 20000 open files.*--generators 4/);
+  assert.match(r.stderr, /would exhaust the ~28000 ephemeral ports per address: set `sourceIps: 3`/);
+});

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { arrivalCount, arrivalOffsetMs, arrivalsFor } from '../../src/executors/arrivals.ts';
-import { idBases } from '../../src/executors/plan.ts';
+import { idBases, peakVus } from '../../src/executors/plan.ts';
 import { ownedVus, vuTarget } from '../../src/executors/vus.ts';
-import type { ResolvedPhase } from '../../src/scenario/validate.ts';
+import type { ResolvedPhase, ResolvedScenario } from '../../src/scenario/validate.ts';
 
 const phase = (over: Partial<ResolvedPhase>): ResolvedPhase => ({ index: 0, name: 'p', kind: 'arrivals', startMs: 0, durationMs: 10_000, from: 10, to: 10, ...over });
 
@@ -48,4 +48,9 @@ test('VU ramp target and ownership', () => {
 test('client ids do not overlap across phases', () => {
   const bases = idBases([phase({}), phase({ index: 1, kind: 'vus', from: 3, to: 8 }), phase({ index: 2 })]);
   assert.deepEqual(bases, [0, 100, 108]);
+});
+
+test('peakVus: the largest VU count of the closed-model phases', () => {
+  const s = { phases: [phase({}), phase({ index: 1, kind: 'vus', from: 3, to: 800 }), phase({ index: 2, kind: 'vus', from: 50, to: 50 })] } as unknown as ResolvedScenario;
+  assert.equal(peakVus(s), 800);
 });
