@@ -17,7 +17,7 @@ export default defineScenario({
     'cluster:4:none',
     'sticky:4',
     'sticky:4:simple_loop',
-    'router:2x4',
+    'router:2x2',
     'lb:4:roundrobin',
     'lb:4:source',
     'lb-sticky:4',
