@@ -46,7 +46,7 @@ export function requestComplete(buf: Buffer): boolean {
 
 /** Listen on host:port and hand each connection to a worker of `pool` by `route`. */
 export async function startStickyMaster(o: { host: string; port: number; pool: SlotPool; route: Route }): Promise<StickyMaster> {
-  const counts = { routed: 0, misrouted: 0, workerDown: 0 };
+  const counts = { routed: 0, misrouted: 0, workerDown: 0, incomplete: 0 };
   const sessions = new Map<string, number>(); // sid → worker index
   const perWorker = new Array<number>(o.pool.size).fill(0);
   o.pool.onMessage((index, m) => {
@@ -94,7 +94,10 @@ export async function startStickyMaster(o: { host: string; port: number; pool: S
       // Read until the first HTTP request is complete (PROXY header, head and body), so no byte
       // is left in this process's buffers when the socket moves to the worker.
       let buf: Buffer = Buffer.alloc(0);
-      const timer = setTimeout(() => socket.destroy(), 5000);
+      const timer = setTimeout(() => {
+        counts.incomplete++; // no complete first request within 5 s
+        socket.destroy();
+      }, 5000);
       const onData = (chunk: Buffer): void => {
         buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
         const p = kind === 'proxy' ? parseProxyV1(buf) : null;
@@ -109,6 +112,10 @@ export async function startStickyMaster(o: { host: string; port: number; pool: S
         }
         clearTimeout(timer);
         socket.off('data', onData);
+        // Stop the master's own reads at the libuv level. pause() alone does not, and once the handle
+        // is sent, a master still reading the shared fd would swallow the client's next bytes (its
+        // first WebSocket frames) into a no-op callback: rare hung connects and lost acks.
+        (socket as unknown as { _handle?: { readStop?: () => void } })._handle?.readStop?.();
         socket.pause();
         const address = p ? p.address : (kind === 'xff' ? forwardedFor(http) : null) ?? socket.remoteAddress ?? '';
         handOff(socket, address, 'default', http);
