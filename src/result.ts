@@ -96,6 +96,17 @@ export interface Saturation {
   reasons: string[];
 }
 
+/** One threshold's verdict on a run. */
+export interface ThresholdResult {
+  subject: string;
+  condition: string;
+  /** The measured figure (ms for latencies, fraction for rates), null when not measured. */
+  actual: number | null;
+  ok: boolean;
+  abortOnFail: boolean;
+  note?: string;
+}
+
 /** One topology run (one entry of `runs`). */
 export interface RunResult {
   topology: string;
@@ -115,6 +126,10 @@ export interface RunResult {
     processes: GeneratorHealth[];
     saturation: Saturation;
   };
+  /** Threshold verdicts, failed ones first (empty without thresholds). */
+  thresholds: ThresholdResult[];
+  /** Set when a threshold with `abortOnFail` stopped the run early. */
+  abortedBy?: string;
   /** Set when status is `failed`. */
   failure?: { code: string; message: string };
 }

@@ -6,6 +6,8 @@ import type { RunResult, ServerView } from './result.ts';
 import type { Reporter } from './reporters/types.ts';
 import type { ResolvedScenario } from './scenario/validate.ts';
 import type { Target } from './target.ts';
+import { evaluateThresholds } from './thresholds/evaluate.ts';
+import type { Threshold } from './thresholds/parse.ts';
 import { startReferenceServer, type ServerHandle, type ServerStats } from '../reference-server/start.ts';
 
 export interface TopologyRunOptions {
@@ -18,6 +20,7 @@ export interface TopologyRunOptions {
   sourceIps: string[];
   totalMsOverride: number | null;
   reporters: Reporter[];
+  thresholds: Threshold[];
   signal?: AbortSignal;
   warn: (line: string) => void;
 }
@@ -39,6 +42,7 @@ export async function runTopology(o: TopologyRunOptions): Promise<RunResult> {
   let health: Awaited<ReturnType<GeneratorPool['run']>>['health'] = [];
   let ticker: NodeJS.Timeout | undefined;
   let serverStats: ServerStats | null = null;
+  const abortedBy: { value: string | null } = { value: null };
   const onAbort = (): void => {
     state.status = 'interrupted';
     pool?.interrupt();
@@ -69,7 +73,16 @@ export async function runTopology(o: TopologyRunOptions): Promise<RunResult> {
     if (o.signal?.aborted) pool.interrupt();
     const begun = Date.now();
     loadStart = begun;
-    ticker = setInterval(() => tick(o, agg, Date.now() - begun), 1000);
+    ticker = setInterval(() => {
+      tick(o, agg, Date.now() - begun);
+      const failed = abortCheck(o.thresholds, agg, Date.now() - begun);
+      if (failed && !abortedBy.value) {
+        abortedBy.value = failed;
+        state.status = 'interrupted';
+        o.warn(`rtbench: threshold ${failed} failed with abortOnFail: stopping the run`);
+        pool?.interrupt();
+      }
+    }, 1000);
     const outcome = await pool.run();
     health = outcome.health;
     if (server) serverStats = await server.stats();
@@ -88,6 +101,7 @@ export async function runTopology(o: TopologyRunOptions): Promise<RunResult> {
     await server?.stop();
   }
   const metrics = agg.metrics();
+  const durationMs = Date.now() - loadStart;
   const workers = agg.workers(serverStats?.workers.map((w) => w.id) ?? []);
   const result: RunResult = {
     topology: o.topology,
@@ -95,13 +109,15 @@ export async function runTopology(o: TopologyRunOptions): Promise<RunResult> {
     engine: o.resolved.engine,
     status: state.status,
     startedAt,
-    durationMs: Date.now() - loadStart,
+    durationMs,
     metrics,
     counters: agg.counters(),
     errors: agg.errors(),
     workers,
     ...(serverStats && serverStats.workers.length ? { server: serverView(serverStats, workers.connections) } : {}),
     timeseries: agg.timeseries(),
+    thresholds: evaluateThresholds(o.thresholds, { metrics, counters: agg.counters(), workers, durationMs }),
+    ...(abortedBy.value ? { abortedBy: abortedBy.value } : {}),
     generator: { processes: health, saturation: assessSaturation(health, metrics.lag) },
     ...(failure ? { failure } : {}),
   };
@@ -120,6 +136,14 @@ function serverView(stats: ServerStats, clientConnections: Record<string, number
     if (server !== client) mismatches.push(`${id}: clients report ${client} connections, the server counted ${server}`);
   }
   return { workers: stats.workers, counters: stats.counters, mismatches };
+}
+
+/** The first failing abortOnFail threshold on the figures so far, or null. */
+function abortCheck(thresholds: Threshold[], agg: Aggregator, elapsedMs: number): string | null {
+  const live = thresholds.filter((t) => t.abortOnFail);
+  if (live.length === 0) return null;
+  const bad = evaluateThresholds(live, { metrics: agg.metrics(), counters: agg.counters(), workers: agg.workers(), durationMs: elapsedMs }).find((r) => !r.ok && r.actual !== null);
+  return bad ? `${bad.subject} ${bad.condition} (was ${bad.actual})` : null;
 }
 
 function tick(o: TopologyRunOptions, agg: Aggregator, elapsedMs: number): void {

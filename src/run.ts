@@ -15,6 +15,7 @@ import { getTopology, parseTopologySpec } from '../reference-server/topologies/i
 import { checkReachable, parseTarget, type Target } from './target.ts';
 import { runTopology } from './run-topology.ts';
 import { peakVus } from './executors/plan.ts';
+import { parseThresholds } from './thresholds/parse.ts';
 
 /** Per-process fd limit on these machines, and the ephemeral ports one source address offers. */
 const FD_LIMIT = 20_000;
@@ -131,6 +132,7 @@ export async function run(scenarioFile: string, options: RunOptions = {}): Promi
         sourceIps,
         totalMsOverride: totalMs,
         reporters,
+        thresholds: parseThresholds(resolved.thresholds).thresholds,
         signal: options.signal,
         warn: (line) => stderr.write(`${line}\n`),
       }),
@@ -147,9 +149,11 @@ export async function run(scenarioFile: string, options: RunOptions = {}): Promi
   return { file, outDir, exitCode: exitCodeOf(runs) };
 }
 
-function exitCodeOf(runs: RunResult[]): ExitCodeValue {
-  if (runs.some((r) => r.status === 'interrupted')) return ExitCode.interrupted;
+/** One exit code for the whole file: failed run > interrupted > thresholds > ok. */
+export function exitCodeOf(runs: RunResult[]): ExitCodeValue {
   if (runs.some((r) => r.status === 'failed')) return ExitCode.runFailed;
+  if (runs.some((r) => r.abortedBy || r.thresholds.some((t) => !t.ok))) return ExitCode.thresholdsFailed;
+  if (runs.some((r) => r.status === 'interrupted')) return ExitCode.interrupted;
   return ExitCode.ok;
 }
 

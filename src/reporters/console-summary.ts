@@ -50,6 +50,13 @@ function workersBlock(r: RunResult): string {
   return `  workers: ${list}${figures}${chi}${sticky}${w.unidentified ? `; ${w.unidentified} unidentified` : ''}${mism}${srv}`;
 }
 
+function formatActual(subject: string, v: number | null): string {
+  if (v === null) return 'no value';
+  if (/rate|maxShare/.test(subject)) return `${+(v * 100).toFixed(3)}%`;
+  if (/^(workers|throughput)|\.count$/.test(subject)) return `${+v.toFixed(3)}`;
+  return `${fmt(v)}ms`;
+}
+
 function runBlock(r: RunResult, color: boolean): string {
   const lines: string[] = [];
   const bold = (s: string): string => (color ? `\x1b[1m${s}\x1b[0m` : s);
@@ -59,6 +66,12 @@ function runBlock(r: RunResult, color: boolean): string {
     lines.push(red(`  !!! GENERATOR SATURATED — latencies below describe the load generator, not the server: ${r.generator.saturation.reasons.join('; ')}`));
   }
   if (r.failure) lines.push(red(`  run failed [${r.failure.code}]: ${r.failure.message}`));
+  if (r.abortedBy) lines.push(red(`  stopped early: threshold ${r.abortedBy} (abortOnFail)`));
+  if (r.thresholds.length) {
+    const failed = r.thresholds.filter((t) => !t.ok).length;
+    lines.push(failed ? red(`  THRESHOLDS FAILED: ${failed} of ${r.thresholds.length}`) : `  thresholds: all ${r.thresholds.length} passed`);
+    for (const t of r.thresholds) lines.push(`    ${t.ok ? 'ok  ' : 'FAIL'} ${t.subject} ${t.condition}  (${formatActual(t.subject, t.actual)}${t.note ? `, ${t.note}` : ''})`);
+  }
   lines.push(metricsTable(r), countersLine(r), errorsBlock(r), workersBlock(r));
   const g = r.generator.processes;
   if (g.length) {

@@ -82,8 +82,12 @@ export interface Scenario {
   maxConcurrentPerGenerator?: number;
   /** Options for the embedded reference server. */
   server?: { pushRate?: number };
-  /** Reserved for the thresholds feature: metric expression → condition. */
-  thresholds?: Record<string, string>;
+  /**
+   * Pass/fail gates evaluated on the merged result: subject → condition, e.g.
+   * `{ 'ack.p99': '< 50ms', 'errors.rate': '< 1%', 'workers.imbalance': '< 1.3' }`, or
+   * `{ condition, abortOnFail: true }` to stop the run as soon as it fails. Grammar: README, "Thresholds".
+   */
+  thresholds?: Record<string, string | { condition: string; abortOnFail?: boolean }>;
 }
 
 /** Typed identity helper: `export default defineScenario({...})`. */

@@ -1,4 +1,5 @@
 import { InputError } from '../errors.ts';
+import { parseThresholds } from '../thresholds/parse.ts';
 import { parseDuration } from './duration.ts';
 import type { EngineName, Scenario } from './types.ts';
 
@@ -33,7 +34,7 @@ export interface ResolvedScenario {
   generators: number | null;
   maxConcurrentPerGenerator: number | null;
   server: { pushRate: number };
-  thresholds: Record<string, string>;
+  thresholds: Record<string, string | { condition: string; abortOnFail?: boolean }>;
 }
 
 const ENGINES: readonly EngineName[] = ['socket.io', 'ws'];
@@ -175,10 +176,9 @@ export function validateScenario(value: unknown, file: string): ResolvedScenario
     else if (pr !== undefined && (typeof pr !== 'number' || pr < 0 || pr > 1000)) problems.push(`\`server.pushRate\` must be a number from 0 to 1000 (got ${show(pr)})`);
     else pushRate = (pr as number | undefined) ?? 0;
   }
-  const thresholds = (s.thresholds ?? {}) as Record<string, string>;
-  if (typeof thresholds !== 'object' || Array.isArray(thresholds) || !Object.values(thresholds).every((v) => typeof v === 'string')) {
-    problems.push('`thresholds` must be an object of metric → condition strings');
-  }
+  const thresholds = (s.thresholds ?? {}) as ResolvedScenario['thresholds'];
+  if (typeof thresholds !== 'object' || thresholds === null || Array.isArray(thresholds)) problems.push('`thresholds` must be an object of subject → condition');
+  else problems.push(...parseThresholds(thresholds).problems);
   if (s.requiresTarget !== undefined && typeof s.requiresTarget !== 'boolean') problems.push('`requiresTarget` must be true or false');
 
   if (problems.length > 0) {

@@ -102,3 +102,21 @@ test('CLI acceptance: rtbench run scenarios/churn.ts --out DIR exits 0 with conn
   for (const k of ['connect', 'ack', 'broadcast', 'session']) assert.ok(m[k]!.count > 0, `${k} empty`);
   assert.equal(Object.keys(file.runs[0]!.workers.connections).length, 1);
 });
+
+test('thresholds: evaluated on the merged result, failures listed first, exit 99', async () => {
+  const stdout = memOutput();
+  const outcome = await run('test/fixtures/gated.ts', { out: tmp(), generators: 2, stdout, stderr: memOutput() });
+  assert.equal(outcome.exitCode, 99);
+  const t = outcome.file.runs[0]!.thresholds;
+  assert.deepEqual(t.map((x) => [x.subject, x.ok]), [['ack:echo.p95', false], ['broadcast.p99', false], ['errors.rate', true]]);
+  assert.match(stdout.text(), /THRESHOLDS FAILED: 2 of 3\n\s+FAIL ack:echo\.p95/);
+});
+
+test('abortOnFail stops a 30 s run within seconds, exit 99', async () => {
+  const t0 = Date.now();
+  const outcome = await run('test/fixtures/abort-on-fail.ts', { out: tmp(), generators: 1, stdout: memOutput(), stderr: memOutput() });
+  assert.ok(Date.now() - t0 < 15_000, `took ${Date.now() - t0}ms`);
+  assert.equal(outcome.exitCode, 99);
+  assert.match(outcome.file.runs[0]!.abortedBy!, /connect\.max < 0\.001ms/);
+  assert.equal(outcome.file.runs[0]!.status, 'interrupted');
+});

@@ -48,6 +48,7 @@ function file(saturated: boolean): RunFile {
       errors: { ack_timeout: { count: 1, sample: 'no ack for `echo`' } },
       workers: { connections: { 'single#0': 3 }, unidentified: 0, maxOverMean: 1, cv: 0, maxShare: 1, chiSquare: null, stickiness: null },
       timeseries: [],
+      thresholds: [],
       generator: { processes: [g], saturation: saturated ? { saturated: true, reasons: ['generator 0: CPU above 85%'] } : { saturated: false, reasons: [] } },
     }],
   };

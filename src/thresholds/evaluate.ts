@@ -1,0 +1,59 @@
+import { decode } from '../metrics/histogram.ts';
+import type { RunResult, ThresholdResult } from '../result.ts';
+import type { Op, Threshold } from './parse.ts';
+
+const cmp: Record<Op, (a: number, b: number) => boolean> = {
+  '<': (a, b) => a < b,
+  '<=': (a, b) => a <= b,
+  '>': (a, b) => a > b,
+  '>=': (a, b) => a >= b,
+  '==': (a, b) => a === b,
+};
+
+/** The measured value a threshold talks about, or null when the run has no such figure. */
+export function actualValue(t: Threshold, r: Pick<RunResult, 'metrics' | 'counters' | 'workers' | 'durationMs'>): number | null {
+  const p = t.parsed;
+  if (p.kind === 'latency') {
+    const m = r.metrics[p.metric];
+    if (!m || m.count === 0) return null;
+    if (typeof p.stat === 'object') {
+      if (p.stat.percentile === 50) return m.p50;
+      if (p.stat.percentile === 90) return m.p90;
+      if (p.stat.percentile === 99) return m.p99;
+      return Math.round(decode(m.hdr).getValueAtPercentile(p.stat.percentile)) / 1000;
+    }
+    return m[p.stat];
+  }
+  const c = r.counters;
+  const started = c['sessions.started'] ?? 0;
+  const msgs = (c['messages.sent'] ?? 0) + (c['messages.received'] ?? 0);
+  switch (p.name) {
+    case 'errors.count':
+      return c.errors ?? 0;
+    case 'errors.rate':
+      return msgs + started > 0 ? (c.errors ?? 0) / (msgs + started) : 0;
+    case 'sessions.failedRate':
+      return started > 0 ? (c['sessions.failed'] ?? 0) / started : 0;
+    case 'throughput':
+      return r.durationMs > 0 ? msgs / (r.durationMs / 1000) : 0;
+    case 'workers.imbalance':
+      return r.workers.maxOverMean;
+    case 'workers.cv':
+      return r.workers.cv;
+    case 'workers.maxShare':
+      return r.workers.maxShare;
+  }
+}
+
+/**
+ * Evaluate thresholds on one run's merged result. A threshold whose figure is missing fails
+ * (a gate must not pass because nothing was measured). Failed ones come first.
+ */
+export function evaluateThresholds(thresholds: Threshold[], r: Pick<RunResult, 'metrics' | 'counters' | 'workers' | 'durationMs'>): ThresholdResult[] {
+  const out = thresholds.map((t): ThresholdResult => {
+    const actual = actualValue(t, r);
+    const ok = actual !== null && cmp[t.op](actual, t.value);
+    return { subject: t.subject, condition: t.condition, actual, ok, abortOnFail: t.abortOnFail, ...(actual === null ? { note: 'not measured in this run' } : {}) };
+  });
+  return [...out.filter((x) => !x.ok), ...out.filter((x) => x.ok)];
+}
