@@ -8,6 +8,8 @@ import { parseDuration } from './scenario/duration.ts';
 import { withTotalDuration, type ResolvedScenario } from './scenario/validate.ts';
 import { RESULT_SCHEMA, type RunFile, type RunResult } from './result.ts';
 import { jsonReporter } from './reporters/json.ts';
+import { junitReporter } from './reporters/junit.ts';
+import { markdownReporter } from './reporters/markdown.ts';
 import { progressReporter } from './reporters/progress.ts';
 import { summaryReporter } from './reporters/summary.ts';
 import type { Output, Reporter } from './reporters/types.ts';
@@ -48,6 +50,10 @@ export interface RunOptions {
   generators?: number;
   /** No progress line and no summary on stdout. */
   quiet?: boolean;
+  /** Also write JUnit XML to this file. */
+  junit?: string;
+  /** Also write a Markdown summary to this file. */
+  summaryMd?: string;
   /** Replace the default reporters (progress, summary, json). */
   reporters?: Reporter[];
   /** Abort to interrupt the run: load stops, what was measured is written, status `interrupted`. */
@@ -118,6 +124,8 @@ export async function run(scenarioFile: string, options: RunOptions = {}): Promi
     jsonReporter((p) => {
       if (!options.quiet) stdout.write(`result: ${p}\n`);
     }),
+    ...(options.junit ? [junitReporter(options.junit)] : []),
+    ...(options.summaryMd ? [markdownReporter(options.summaryMd)] : []),
   ];
   const runs: RunResult[] = [];
   for (const topology of topologies) {

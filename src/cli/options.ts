@@ -11,6 +11,8 @@ export const runFlags = {
   topology: { type: 'string', describe: 'Reference topology to start (or comma-separated list), instead of the scenario\'s' },
   generators: { type: 'number', describe: 'Generator processes (default: one per core)' },
   quiet: { type: 'boolean', describe: 'No progress line and no summary; errors only' },
+  junit: { type: 'string', describe: 'Also write JUnit XML here (one testcase per run and per threshold)' },
+  'summary-md': { type: 'string', describe: 'Also write a Markdown summary here (for a CI step summary)' },
 } as const satisfies Record<string, Options>;
 
 export const serveFlags = {

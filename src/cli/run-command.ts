@@ -21,6 +21,8 @@ export async function runCommand(scenario: string, args: Partial<Record<keyof Ru
       topology: args.topology as string | undefined,
       generators: args.generators as number | undefined,
       quiet: Boolean(args.quiet),
+      junit: args.junit as string | undefined,
+      summaryMd: (args as Record<string, unknown>)['summary-md'] as string | undefined,
       signal: ac.signal,
       stdout: io.stdout,
       stderr: io.stderr,

@@ -1,0 +1,39 @@
+import type { RunFile, RunResult } from '../result.ts';
+import { writeFileAtomic } from '../util/atomic-write.ts';
+import type { Reporter } from './types.ts';
+
+/** Escape text for a Markdown table cell. */
+export function mdEscape(s: string): string {
+  return s.replace(/[\\`*_{}[\]<>|]/g, (c) => `\\${c}`).replace(/\n/g, ' ');
+}
+
+const ms = (v: number | undefined): string => (v === undefined ? '–' : v >= 100 ? v.toFixed(0) : v.toFixed(2));
+
+function runMarkdown(r: RunResult): string[] {
+  const failed = r.thresholds.filter((t) => !t.ok);
+  const verdict = r.status !== 'completed' && !r.abortedBy ? `❌ run ${r.status}` : failed.length || r.abortedBy ? `❌ ${failed.length} threshold(s) failed` : '✅ passed';
+  const lines = [`### ${mdEscape(r.topology)} — ${verdict}`, ''];
+  if (r.generator.saturation.saturated) lines.push(`> ⚠️ **Generator saturated** — latencies describe the load generator, not the server: ${mdEscape(r.generator.saturation.reasons.join('; '))}`, '');
+  if (r.thresholds.length) {
+    lines.push('| | threshold | measured |', '|---|---|---|');
+    for (const t of r.thresholds) lines.push(`| ${t.ok ? '✅' : '❌'} | ${mdEscape(`${t.subject} ${t.condition}`)} | ${t.actual === null ? 'not measured' : +t.actual.toFixed(4)} |`);
+    lines.push('');
+  }
+  lines.push('| metric | count | p50 ms | p99 ms | max ms |', '|---|---:|---:|---:|---:|');
+  for (const [name, m] of Object.entries(r.metrics)) if (m.count) lines.push(`| ${mdEscape(name)} | ${m.count} | ${ms(m.p50)} | ${ms(m.p99)} | ${ms(m.max)} |`);
+  const w = r.workers;
+  if (Object.keys(w.connections).length) lines.push('', `Workers: ${Object.entries(w.connections).map(([k, v]) => `${mdEscape(k)} ${v}`).join(', ')} (max/mean ${w.maxOverMean ?? '–'}, cv ${w.cv ?? '–'})`);
+  const errs = Object.entries(r.errors);
+  if (errs.length) lines.push('', `Errors: ${errs.map(([k, e]) => `${mdEscape(k)} ×${e.count}`).join(', ')}`);
+  return [...lines, ''];
+}
+
+/** Markdown for a CI step summary (e.g. `$GITHUB_STEP_SUMMARY`). Pure. */
+export function renderMarkdown(file: RunFile): string {
+  return [`## rtbench: ${mdEscape(file.scenario.name)}`, '', ...file.runs.flatMap(runMarkdown)].join('\n');
+}
+
+/** `--summary-md FILE`. */
+export function markdownReporter(path: string): Reporter {
+  return { name: 'markdown', onEnd: (file) => writeFileAtomic(path, renderMarkdown(file)) };
+}
