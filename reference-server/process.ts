@@ -12,6 +12,7 @@ interface Args {
   host: string;
   port: number;
   pushRate: number;
+  delayMs?: number;
 }
 
 async function main(): Promise<void> {
@@ -40,7 +41,7 @@ async function main(): Promise<void> {
   });
   try {
     const spec = parseTopologySpec(args.topology);
-    running = await getTopology(spec).start({ host: args.host, port: args.port, pushRate: args.pushRate, spec });
+    running = await getTopology(spec).start({ host: args.host, port: args.port, pushRate: args.pushRate, delayMs: args.delayMs ?? 0, spec });
     if (stopping) return;
     process.send?.({ type: 'ready', url: running.url, pids: running.pids, workers: running.workers });
   } catch (e) {

@@ -29,13 +29,15 @@ export interface StartOptions {
   host?: string;
   port?: number;
   pushRate?: number;
+  /** Delay every client event by this many ms (single topology). */
+  delayMs?: number;
   timeoutMs?: number;
 }
 
 /** Start the reference server (any topology) in a child process on loopback; resolves once it is ready. */
 export async function startReferenceServer(o: StartOptions): Promise<ServerHandle> {
   getTopology(parseTopologySpec(o.topology)); // bad names fail here, before anything is forked
-  const args = { topology: o.topology, host: o.host ?? '127.0.0.1', port: o.port ?? 0, pushRate: o.pushRate ?? 0 };
+  const args = { topology: o.topology, host: o.host ?? '127.0.0.1', port: o.port ?? 0, pushRate: o.pushRate ?? 0, delayMs: o.delayMs ?? 0 };
   const child = forkTs(new URL('./process.ts', import.meta.url), [JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   let tail = '';
   const keep = (b: Buffer): void => {

@@ -107,6 +107,14 @@ export interface ThresholdResult {
   note?: string;
 }
 
+/** One round's figures (`--repeat`): what `compare` and `ab` test across rounds. */
+export interface RoundFigures {
+  metrics: Record<string, { p50: number; p90: number; p99: number; p999: number; mean: number }>;
+  /** Messages sent + received per second. */
+  throughput: number;
+  errorRate: number;
+}
+
 /** One topology run (one entry of `runs`). */
 export interface RunResult {
   topology: string;
@@ -126,6 +134,8 @@ export interface RunResult {
     processes: GeneratorHealth[];
     saturation: Saturation;
   };
+  /** Per-round figures when the run was repeated (`--repeat N`), for noise-aware comparisons. */
+  rounds?: RoundFigures[];
   /** Threshold verdicts, failed ones first (empty without thresholds). */
   thresholds: ThresholdResult[];
   /** Set when a threshold with `abortOnFail` stopped the run early. */

@@ -18,6 +18,8 @@ import { checkReachable, parseTarget, type Target } from './target.ts';
 import { runTopology } from './run-topology.ts';
 import { peakVus } from './executors/plan.ts';
 import { parseThresholds } from './thresholds/parse.ts';
+import { evaluateThresholds } from './thresholds/evaluate.ts';
+import { combineRounds } from './compare/rounds.ts';
 
 /** Per-process fd limit on these machines, and the ephemeral ports one source address offers. */
 const FD_LIMIT = 20_000;
@@ -46,6 +48,8 @@ export interface RunOptions {
   out?: string;
   /** Reference topology (or comma-separated list) instead of the scenario's. */
   topology?: string;
+  /** Run each topology this many rounds (per-round figures kept for `compare`). Default 1. */
+  repeat?: number;
   /** Generator processes. Default: the scenario's, else one per core. */
   generators?: number;
   /** No progress line and no summary on stdout. */
@@ -89,6 +93,7 @@ function checkOptions(o: RunOptions): { totalMs: number | null } {
     totalMs = parseDuration(o.duration);
     if (totalMs === null || totalMs <= 0) problems.push(`\`--duration\` must be a positive duration like 30s or 2m (got ${String(o.duration)})`);
   }
+  if (o.repeat !== undefined && (!Number.isInteger(o.repeat) || o.repeat < 1 || o.repeat > 100)) problems.push(`\`--repeat\` must be a whole number from 1 to 100 (got ${String(o.repeat)})`);
   if (o.generators !== undefined && (!Number.isInteger(o.generators) || o.generators < 1 || o.generators > 256)) {
     problems.push(`\`--generators\` must be a whole number from 1 to 256 (got ${String(o.generators)})`);
   }
@@ -128,9 +133,11 @@ export async function run(scenarioFile: string, options: RunOptions = {}): Promi
     ...(options.summaryMd ? [markdownReporter(options.summaryMd)] : []),
   ];
   const runs: RunResult[] = [];
+  const thresholds = parseThresholds(resolved.thresholds).thresholds;
   for (const topology of topologies) {
-    if (options.signal?.aborted) break;
-    runs.push(
+    const rounds: RunResult[] = [];
+    for (let round = 0; round < (options.repeat ?? 1) && !options.signal?.aborted; round++) {
+      rounds.push(
       await runTopology({
         scenarioFile,
         resolved,
@@ -140,11 +147,16 @@ export async function run(scenarioFile: string, options: RunOptions = {}): Promi
         sourceIps,
         totalMsOverride: totalMs,
         reporters,
-        thresholds: parseThresholds(resolved.thresholds).thresholds,
+        thresholds,
         signal: options.signal,
         warn: (line) => stderr.write(`${line}\n`),
       }),
-    );
+      );
+      if (rounds[rounds.length - 1]!.status !== 'completed') break;
+    }
+    if (rounds.length === 0) break;
+    const combined = combineRounds(rounds);
+    runs.push(rounds.length > 1 ? { ...combined, thresholds: evaluateThresholds(thresholds, combined) } : combined);
   }
   const file: RunFile = {
     schema: RESULT_SCHEMA,

@@ -16,6 +16,8 @@ export interface AppContext {
   pushRate: number;
   /** Live counters, for the admin stats endpoint. */
   stats: { socketio: number; ws: number; total: number; messages: number };
+  /** Extra delay (ms) before every client event is handled: a server "told to add latency". */
+  delayMs: number;
   /** Per-room broadcast sequence numbers of this worker. */
   roomSeq: Map<string, number>;
 }
@@ -26,6 +28,7 @@ export function createContext(topology: string, index: number, pushRate = 0, nam
     topology,
     pushRate,
     stats: { socketio: 0, ws: 0, total: 0, messages: 0 },
+    delayMs: 0,
     roomSeq: new Map(),
   };
 }

@@ -30,6 +30,7 @@ export function attachSocketIoApp(io: Server, ctx: AppContext, delegate?: AppDel
     socket.onAny(() => {
       ctx.stats.messages++;
     });
+    if (ctx.delayMs > 0) socket.use((_packet, next) => void setTimeout(next, ctx.delayMs));
     socket.emit('welcome', { worker: ctx.identity, topology: ctx.topology, ts: monoMs() });
     if (ctx.pushRate > 0) stops.push(startPush((m) => socket.emit('push', m), ctx.pushRate, Infinity));
 

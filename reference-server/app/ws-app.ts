@@ -73,6 +73,10 @@ export function createWsApp(ctx: AppContext): { handleUpgrade(req: IncomingMessa
     send(c, { e: 'welcome', a: [{ worker: ctx.identity, topology: ctx.topology, ts: monoMs() }] });
     if (ctx.pushRate > 0) c.stops.push(startPush((m) => send(c, { e: 'push', a: [m] }), ctx.pushRate, Infinity));
     ws.on('message', (data) => {
+      if (ctx.delayMs > 0) return void setTimeout(() => onMessage(data), ctx.delayMs);
+      onMessage(data);
+    });
+    const onMessage = (data: unknown): void => {
       ctx.stats.messages++;
       let msg: { e?: unknown; a?: unknown; id?: unknown };
       try {
@@ -84,7 +88,7 @@ export function createWsApp(ctx: AppContext): { handleUpgrade(req: IncomingMessa
       if (!handler) return send(c, { e: 'error', a: [{ message: `unknown event ${JSON.stringify(msg.e)}` }] });
       const reply = handler(c, Array.isArray(msg.a) ? msg.a : []);
       if (typeof msg.id === 'number' && reply) send(c, { ack: msg.id, a: reply });
-    });
+    };
     ws.on('close', () => {
       ctx.stats.ws--;
       for (const r of [...c.rooms]) leaveRoom(c, r);

@@ -47,6 +47,7 @@ export function requestComplete(buf: Buffer): boolean {
 /** Listen on host:port and hand each connection to a worker of `pool` by `route`. */
 export async function startStickyMaster(o: { host: string; port: number; pool: SlotPool; route: Route }): Promise<StickyMaster> {
   const counts = { routed: 0, misrouted: 0, workerDown: 0, incomplete: 0 };
+  const pending = new Set<net.Socket>();
   const sessions = new Map<string, number>(); // sid → worker index
   const perWorker = new Array<number>(o.pool.size).fill(0);
   o.pool.onMessage((index, m) => {
@@ -94,6 +95,8 @@ export async function startStickyMaster(o: { host: string; port: number; pool: S
       // Read until the first HTTP request is complete (PROXY header, head and body), so no byte
       // is left in this process's buffers when the socket moves to the worker.
       let buf: Buffer = Buffer.alloc(0);
+      pending.add(socket);
+      socket.once('close', () => pending.delete(socket));
       const timer = setTimeout(() => {
         counts.incomplete++; // no complete first request within 5 s
         socket.destroy();
@@ -111,6 +114,7 @@ export async function startStickyMaster(o: { host: string; port: number; pool: S
           return;
         }
         clearTimeout(timer);
+        pending.delete(socket);
         socket.off('data', onData);
         // Stop the master's own reads at the libuv level. pause() alone does not, and once the handle
         // is sent, a master still reading the shared fd would swallow the client's next bytes (its
@@ -130,6 +134,11 @@ export async function startStickyMaster(o: { host: string; port: number; pool: S
   return {
     port: (server.address() as net.AddressInfo).port,
     counters: () => ({ ...counts }),
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    // connections still being read (not yet handed over) are dropped, so close() never waits on a client
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        for (const s of pending) s.destroy();
+      }),
   };
 }

@@ -7,8 +7,10 @@ export const single: Topology = {
   name: 'single',
   summary: 'one Node process serving socket.io and raw ws',
   check: (spec) => (spec.params.length ? [`\`single\` takes no parameters (got ${spec.raw})`] : []),
-  async start({ host, port, pushRate, spec }) {
-    const app = createAppServer(createContext(spec.raw, 0, pushRate));
+  async start({ host, port, pushRate, spec, delayMs = 0 }) {
+    const ctx = createContext(spec.raw, 0, pushRate);
+    ctx.delayMs = delayMs;
+    const app = createAppServer(ctx);
     const actual = await app.listen(host, port);
     const stats = async (): Promise<WorkerStats[]> => {
       const { identity, stats: s } = app.ctx;

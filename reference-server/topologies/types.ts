@@ -9,6 +9,8 @@ export interface TopologyStartOptions {
   host: string;
   port: number;
   pushRate: number;
+  /** Delay every client event by this many ms (single topology): a server with added latency. */
+  delayMs?: number;
   spec: TopologySpec;
 }
 

@@ -3,8 +3,12 @@ import { ExitCode, InputError, isRtbenchError } from '../errors.ts';
 import type { Output } from '../reporters/types.ts';
 import { runCommand } from './run-command.ts';
 import { serveCommand } from './serve-command.ts';
+import { join } from 'node:path';
+import { runAb } from '../compare/ab.ts';
+import { parseTolerances } from '../compare/compare.ts';
 import { benchHashCommand } from './bench-hash-command.ts';
-import { benchHashFlags, runFlags, serveFlags } from './options.ts';
+import { compareCommand } from './compare-command.ts';
+import { abFlags, benchHashFlags, compareFlags, runFlags, serveFlags } from './options.ts';
 
 /** The outside world the CLI touches, injected so whole CLI runs can be tested in-process. */
 export interface CliIO {
@@ -47,7 +51,7 @@ export async function cli(argv: string[], io: CliIO = processIO()): Promise<numb
       'Start the reference server on its own',
       (y) => y.options(serveFlags),
       (args) => {
-        action = () => serveCommand({ topology: args.topology, port: args.port, host: args.host, pushRate: args['push-rate'] }, io);
+        action = () => serveCommand({ topology: args.topology, port: args.port, host: args.host, pushRate: args['push-rate'], delayMs: args['delay-ms'] }, io);
       },
     )
     .command(
@@ -58,7 +62,38 @@ export async function cli(argv: string[], io: CliIO = processIO()): Promise<numb
         action = async () => benchHashCommand({ workers: args.workers, ips: args.ips, ipv6: args.ipv6, json: args.json }, io.stdout);
       },
     )
-    .demandCommand(1, 'name a command: run, serve or bench-hash (see --help)')
+    .command(
+      'compare <baseline> <current>',
+      'Compare two result.json files; exit 99 on a regression beyond tolerance',
+      (y) => y.positional('baseline', { type: 'string', demandOption: true }).positional('current', { type: 'string', demandOption: true }).options(compareFlags),
+      (args) => {
+        action = () => compareCommand({ baseline: args.baseline as string, current: args.current as string, max: args.max, junit: args.junit, summaryMd: args['summary-md'] }, io.stdout);
+      },
+    )
+    .command(
+      'ab <scenario>',
+      'Interleaved A/B: rounds A B A B … against two servers; ratio B/A with a confidence interval',
+      (y) => y.positional('scenario', { type: 'string', demandOption: true }).options(abFlags),
+      (args) => {
+        action = async () =>
+          (
+            await runAb(args.scenario as string, {
+              targetA: args['target-a'],
+              targetB: args['target-b'],
+              cmdA: args.a,
+              cmdB: args.b,
+              rounds: args.rounds,
+              duration: args.duration,
+              generators: args.generators,
+              tolerances: parseTolerances(args.max),
+              out: args.out ?? join('reports', `ab-${new Date().toISOString().replace(/[:]/g, '').replace(/\..+$/, '')}`),
+              stdout: io.stdout,
+              stderr: io.stderr,
+            })
+          ).exitCode;
+      },
+    )
+    .demandCommand(1, 'name a command: run, serve, compare, ab or bench-hash (see --help)')
     .strict()
     .help()
     .alias('h', 'help')

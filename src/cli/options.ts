@@ -10,6 +10,7 @@ export const runFlags = {
   out: { type: 'string', describe: 'Output folder (default reports/<scenario>-<timestamp>/)' },
   topology: { type: 'string', describe: 'Reference topology to start (or comma-separated list), instead of the scenario\'s' },
   generators: { type: 'number', describe: 'Generator processes (default: one per core)' },
+  repeat: { type: 'number', describe: 'Rounds per topology; per-round figures make `compare` noise-aware (default 1)' },
   quiet: { type: 'boolean', describe: 'No progress line and no summary; errors only' },
   junit: { type: 'string', describe: 'Also write JUnit XML here (one testcase per run and per threshold)' },
   'summary-md': { type: 'string', describe: 'Also write a Markdown summary here (for a CI step summary)' },
@@ -20,6 +21,7 @@ export const serveFlags = {
   port: { type: 'number', default: 3000, describe: 'Port to listen on (0 = any free port)' },
   host: { type: 'string', default: '127.0.0.1', describe: 'Address to bind (loopback by default; anything else is warned about)' },
   'push-rate': { type: 'number', default: 0, describe: 'Server push events per second to every connected client' },
+  'delay-ms': { type: 'number', default: 0, describe: 'Delay every client event by this many ms (single topology): a server with added latency' },
 } as const satisfies Record<string, Options>;
 
 export const benchHashFlags = {
@@ -27,4 +29,22 @@ export const benchHashFlags = {
   ips: { type: 'number', default: 1_000_000, describe: 'Random addresses per set' },
   ipv6: { type: 'boolean', default: false, describe: 'Also measure an IPv6 address set' },
   json: { type: 'boolean', default: false, describe: 'Print the result as JSON' },
+} as const satisfies Record<string, Options>;
+
+export const compareFlags = {
+  max: { type: 'string', describe: 'Tolerances, e.g. p99=+10%,throughput=-5% (default p99=+10%,throughput=-5%)' },
+  junit: { type: 'string', describe: 'Also write JUnit XML (one testcase per compared figure)' },
+  'summary-md': { type: 'string', describe: 'Also write a Markdown summary' },
+} as const satisfies Record<string, Options>;
+
+export const abFlags = {
+  'target-a': { type: 'string', demandOption: true, describe: 'URL of server A (loopback)' },
+  'target-b': { type: 'string', demandOption: true, describe: 'URL of server B (loopback)' },
+  a: { type: 'string', describe: 'Shell command that starts server A (stopped at the end)' },
+  b: { type: 'string', describe: 'Shell command that starts server B (stopped at the end)' },
+  rounds: { type: 'number', default: 6, describe: 'Rounds per side, interleaved A B A B … (at least 3)' },
+  duration: { type: 'string', describe: "Override the scenario's duration for each round" },
+  generators: { type: 'number', describe: 'Generator processes per round' },
+  max: { type: 'string', describe: 'Tolerances for B vs A, e.g. p99=+10%' },
+  out: { type: 'string', describe: 'Folder for ab.json (default reports/ab-<timestamp>/)' },
 } as const satisfies Record<string, Options>;

@@ -20,6 +20,7 @@ export async function runCommand(scenario: string, args: Partial<Record<keyof Ru
       out: args.out as string | undefined,
       topology: args.topology as string | undefined,
       generators: args.generators as number | undefined,
+      repeat: args.repeat as number | undefined,
       quiet: Boolean(args.quiet),
       junit: args.junit as string | undefined,
       summaryMd: (args as Record<string, unknown>)['summary-md'] as string | undefined,

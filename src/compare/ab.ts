@@ -1,0 +1,108 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { ExitCode, InputError, RunError, type ExitCodeValue } from '../errors.ts';
+import type { RunFile, RunResult } from '../result.ts';
+import { run } from '../run.ts';
+import type { Output } from '../reporters/types.ts';
+import { checkReachable, parseTarget } from '../target.ts';
+import { writeFileAtomic } from '../util/atomic-write.ts';
+import { compareResults, formatCompare, type CompareRow, type Tolerances } from './compare.ts';
+import { roundFigures } from './rounds.ts';
+
+export interface AbOptions {
+  targetA: string;
+  targetB: string;
+  /** Shell commands that start server A / B (optional: else the targets must already run). */
+  cmdA?: string;
+  cmdB?: string;
+  rounds: number;
+  duration?: string;
+  generators?: number;
+  tolerances: Tolerances;
+  out: string;
+  stdout: Output;
+  stderr: Output;
+}
+
+async function waitReachable(url: string, timeoutMs: number): Promise<void> {
+  const t = await parseTarget(url);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await checkReachable(t, 1000);
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
+/** Start a server command in its own process group (so the whole group can be stopped by PID). */
+function startCommand(cmd: string, label: string, stderr: Output): ChildProcess {
+  const child = spawn('sh', ['-c', cmd], { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+  child.stderr?.on('data', (b: Buffer) => stderr.write(`[${label}] ${b.toString()}`));
+  return child;
+}
+
+function stopCommand(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || !child.pid) return Promise.resolve();
+  return new Promise((resolve) => {
+    const t = setTimeout(() => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {}
+    }, 5000);
+    child.once('exit', () => {
+      clearTimeout(t);
+      resolve();
+    });
+    try {
+      process.kill(-child.pid!, 'SIGTERM');
+    } catch {
+      resolve();
+    }
+  });
+}
+
+/**
+ * Interleaved A/B: rounds A B A B … of the same scenario against two servers in one job, then
+ * the ratio B/A per figure with a 95% bootstrap interval over the rounds. Noise common to both
+ * (a busy shared machine) hits both sides alike.
+ */
+export async function runAb(scenario: string, o: AbOptions): Promise<{ rows: CompareRow[]; exitCode: ExitCodeValue }> {
+  if (!Number.isInteger(o.rounds) || o.rounds < 3 || o.rounds > 100) {
+    throw new InputError('E_USAGE', `\`--rounds\` must be 3..100 (got ${o.rounds})`, { hint: 'a confidence interval needs at least 3 rounds per side' });
+  }
+  const cmds: ChildProcess[] = [];
+  const results: Record<'a' | 'b', RunResult[]> = { a: [], b: [] };
+  let last: RunFile | null = null;
+  try {
+    if (o.cmdA) cmds.push(startCommand(o.cmdA, 'A', o.stderr));
+    if (o.cmdB) cmds.push(startCommand(o.cmdB, 'B', o.stderr));
+    await Promise.all([waitReachable(o.targetA, o.cmdA ? 20_000 : 3000), waitReachable(o.targetB, o.cmdB ? 20_000 : 3000)]);
+    for (let i = 0; i < o.rounds; i++) {
+      for (const side of ['a', 'b'] as const) {
+        const outcome = await run(scenario, {
+          target: side === 'a' ? o.targetA : o.targetB,
+          ...(o.duration ? { duration: o.duration } : {}),
+          ...(o.generators ? { generators: o.generators } : {}),
+          reporters: [],
+          stdout: o.stdout,
+          stderr: o.stderr,
+        });
+        const r = outcome.file.runs[0]!;
+        if (r.status !== 'completed') throw new RunError('E_RUN', `round ${i + 1} of ${side.toUpperCase()} ${r.status}: ${r.failure?.message ?? ''}`);
+        results[side].push(r);
+        last = outcome.file;
+        o.stdout.write(`  round ${i + 1}/${o.rounds} ${side.toUpperCase()}: ack p99 ${r.metrics.ack?.p99 ?? '-'}ms\n`);
+      }
+    }
+  } finally {
+    await Promise.all(cmds.map(stopCommand));
+  }
+  const file = (side: 'a' | 'b'): RunFile => ({ ...last!, runs: [{ ...results[side][0]!, topology: 'ab', rounds: results[side].map(roundFigures) }] });
+  const rows = compareResults(file('a'), file('b'), o.tolerances);
+  o.stdout.write(`rtbench ab: B/A over ${o.rounds} interleaved rounds (A ${o.targetA}, B ${o.targetB})\n${formatCompare(rows, ['A', 'B'])}\n`);
+  await writeFileAtomic(join(o.out, 'ab.json'), `${JSON.stringify({ schema: 'rtbench.ab/v1', scenario, targetA: o.targetA, targetB: o.targetB, rounds: o.rounds, rows, a: results.a.map(roundFigures), b: results.b.map(roundFigures) }, null, 2)}\n`);
+  return { rows, exitCode: rows.some((r) => r.verdict === 'regression') ? ExitCode.thresholdsFailed : ExitCode.ok };
+}
