@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages rtbench's reference topologies and tests need: redis-server (Redis
-# adapter), haproxy (lb topologies). Idempotent; needs root (or sudo) when something is missing.
+# adapter), haproxy (lb topologies), chromium (the HTML report's browser test).
+# Idempotent; needs root (or sudo) when something is missing.
 set -euo pipefail
 need=()
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || need+=(haproxy)
+[ -x /usr/bin/chromium ] || need+=(chromium)
 if [ ${#need[@]} -eq 0 ]; then
-  echo "setup: redis-server and haproxy present"
+  echo "setup: redis-server, haproxy and chromium present"
   exit 0
 fi
 echo "setup: installing ${need[*]}"

@@ -8,6 +8,7 @@ import { parseDuration } from './scenario/duration.ts';
 import { withTotalDuration, type ResolvedScenario } from './scenario/validate.ts';
 import { RESULT_SCHEMA, type RunFile, type RunResult } from './result.ts';
 import { jsonReporter } from './reporters/json.ts';
+import { htmlReporter } from './reporters/html/index.ts';
 import { junitReporter } from './reporters/junit.ts';
 import { markdownReporter } from './reporters/markdown.ts';
 import { progressReporter } from './reporters/progress.ts';
@@ -128,6 +129,9 @@ export async function run(scenarioFile: string, options: RunOptions = {}): Promi
     ...(options.quiet ? [] : [progressReporter(stdout), summaryReporter(stdout)]),
     jsonReporter((p) => {
       if (!options.quiet) stdout.write(`result: ${p}\n`);
+    }),
+    htmlReporter((p) => {
+      if (!options.quiet) stdout.write(`report: ${p}\n`);
     }),
     ...(options.junit ? [junitReporter(options.junit)] : []),
     ...(options.summaryMd ? [markdownReporter(options.summaryMd)] : []),

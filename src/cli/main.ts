@@ -8,6 +8,7 @@ import { runAb } from '../compare/ab.ts';
 import { parseTolerances } from '../compare/compare.ts';
 import { benchHashCommand } from './bench-hash-command.ts';
 import { compareCommand } from './compare-command.ts';
+import { reportCommand } from './report-command.ts';
 import { abFlags, benchHashFlags, compareFlags, runFlags, serveFlags } from './options.ts';
 
 /** The outside world the CLI touches, injected so whole CLI runs can be tested in-process. */
@@ -93,7 +94,15 @@ export async function cli(argv: string[], io: CliIO = processIO()): Promise<numb
           ).exitCode;
       },
     )
-    .demandCommand(1, 'name a command: run, serve, compare, ab or bench-hash (see --help)')
+    .command(
+      'report <results..>',
+      'Render the HTML report again from result.json files (several: a comparison)',
+      (y) => y.positional('results', { type: 'string', array: true, demandOption: true }).option('out', { type: 'string', describe: 'Output HTML file' }),
+      (args) => {
+        action = () => reportCommand({ results: args.results as string[], out: args.out }, io.stdout);
+      },
+    )
+    .demandCommand(1, 'name a command: run, serve, report, compare, ab or bench-hash (see --help)')
     .strict()
     .help()
     .alias('h', 'help')

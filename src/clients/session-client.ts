@@ -64,7 +64,7 @@ export class SessionClient implements Client {
 
   private async open(metric: 'connect' | 'reconnect'): Promise<void> {
     if (this.connected) return;
-    const intended = this.cursor;
+    const intended = this.reference();
     const t = this.makeTransport();
     this.transport = t;
     t.onEvent((event, args) => this.dispatch(event, args));
@@ -164,7 +164,7 @@ export class SessionClient implements Client {
 
   private async ack<T>(event: string, args: unknown[], timeoutMs: number): Promise<T> {
     this.requireConnected(event);
-    const intended = this.cursor;
+    const intended = this.reference();
     this.sink.count('messages.sent');
     let reply: unknown[];
     try {
@@ -185,6 +185,15 @@ export class SessionClient implements Client {
       throw err;
     }
     return first as T;
+  }
+
+  /**
+   * What an operation starting now is timed from: its intended time when it starts late (so the
+   * lateness counts), or now when a timer woke us a little early (so the round trip is never
+   * shortened).
+   */
+  private reference(): number {
+    return Math.min(this.cursor, monoMs());
   }
 
   private requireConnected(event: string): void {

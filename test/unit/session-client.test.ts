@@ -157,3 +157,14 @@ test('reconnect(): times `reconnect`, opens a new transport and records whether 
   assert.equal(sink.connected, 1);
   assert.deepEqual(sink.errors, [], 'closing our own connection is not an error');
 });
+
+test('an operation started early (timer fired before its time) is timed from its actual start', async () => {
+  const { c, t, sink } = make(monoMs());
+  await c.connect();
+  t.ackDelayMs = 5;
+  // the intended clock is 50 ms ahead: as if a timer woke us early
+  (c as unknown as { cursor: number }).cursor = monoMs() + 50;
+  await c.emitWithAck('echo', 1);
+  const [ms] = sink.of('ack:echo');
+  assert.ok(ms! >= 4, `the round trip is not shortened: ${ms}`);
+});
