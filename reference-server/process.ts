@@ -6,6 +6,7 @@
 import { isRtbenchError } from '../src/errors.ts';
 import { getTopology, parseTopologySpec } from './topologies/index.ts';
 import type { RunningTopology } from './topologies/types.ts';
+import { FaultInjector, type FaultRequest } from './faults.ts';
 
 interface Args {
   topology: string;
@@ -18,20 +19,30 @@ interface Args {
 async function main(): Promise<void> {
   const args = JSON.parse(process.argv[2] ?? '{}') as Args;
   let running: RunningTopology | null = null;
+  let injector: FaultInjector | null = null;
   let stopping = false;
   const stop = async (): Promise<void> => {
     if (stopping) return;
     stopping = true;
     const force = setTimeout(() => process.exit(0), 4000);
     force.unref();
+    injector?.resumeAll();
     await running?.stop().catch(() => {});
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop());
   process.on('SIGINT', () => void stop());
   process.on('disconnect', () => void stop());
-  process.on('message', (m: { type?: string; id?: number }) => {
+  process.on('message', (m: { type?: string; id?: number; fault?: FaultRequest }) => {
     if (m.type === 'stop') void stop();
+    else if (m.type === 'fault' && m.fault) {
+      const id = m.id;
+      if (!injector) return void process.send?.({ type: 'fault', id, error: 'the server is not running yet' });
+      injector.apply(m.fault).then(
+        (outcome) => process.send?.({ type: 'fault', id, outcome }),
+        (e: Error) => process.send?.({ type: 'fault', id, error: e.message }),
+      );
+    }
     else if (m.type === 'stats') {
       const id = m.id;
       Promise.all([running?.stats?.() ?? [], running?.counters?.() ?? {}])
@@ -43,6 +54,8 @@ async function main(): Promise<void> {
     const spec = parseTopologySpec(args.topology);
     running = await getTopology(spec).start({ host: args.host, port: args.port, pushRate: args.pushRate, delayMs: args.delayMs ?? 0, spec });
     if (stopping) return;
+    const r = running;
+    injector = new FaultInjector(args.topology, () => r.faultTargets?.() ?? {});
     process.send?.({ type: 'ready', url: running.url, pids: running.pids, workers: running.workers });
   } catch (e) {
     const code = isRtbenchError(e) ? e.code : 'E_SERVER_START';

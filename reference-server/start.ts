@@ -2,6 +2,7 @@ import { RunError } from '../src/errors.ts';
 import { forkTs } from '../src/util/fork-ts.ts';
 import { getTopology, parseTopologySpec } from './topologies/index.ts';
 import type { WorkerStats } from './topologies/types.ts';
+import type { FaultOutcome, FaultRequest } from './faults.ts';
 
 /** A reference server running in a child process. */
 export interface ServerHandle {
@@ -14,6 +15,8 @@ export interface ServerHandle {
   topology: string;
   /** The workers' own per-worker counts and topology counters (empty when the topology cannot tell). */
   stats(timeoutMs?: number): Promise<ServerStats>;
+  /** Inject a fault (kill, pause, restart a piece); resolves once it is replaced (or with why not). Rejects with the reason it cannot be done. */
+  fault(req: FaultRequest, timeoutMs?: number): Promise<FaultOutcome>;
   /** Stop it: graceful, then SIGKILL after 5 s. Idempotent. */
   stop(): Promise<void>;
 }
@@ -31,6 +34,9 @@ export interface StartOptions {
   pushRate?: number;
   /** Delay every client event by this many ms (single topology). */
   delayMs?: number;
+  /** Engine.IO heartbeat of every worker (ms); a paused worker is noticed after interval + timeout. Default socket.io's 25 s / 20 s. */
+  pingIntervalMs?: number;
+  pingTimeoutMs?: number;
   timeoutMs?: number;
 }
 
@@ -38,7 +44,12 @@ export interface StartOptions {
 export async function startReferenceServer(o: StartOptions): Promise<ServerHandle> {
   getTopology(parseTopologySpec(o.topology)); // bad names fail here, before anything is forked
   const args = { topology: o.topology, host: o.host ?? '127.0.0.1', port: o.port ?? 0, pushRate: o.pushRate ?? 0, delayMs: o.delayMs ?? 0 };
-  const child = forkTs(new URL('./process.ts', import.meta.url), [JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  const env = {
+    ...process.env,
+    ...(o.pingIntervalMs ? { RTBENCH_PING_INTERVAL_MS: String(o.pingIntervalMs) } : {}),
+    ...(o.pingTimeoutMs ? { RTBENCH_PING_TIMEOUT_MS: String(o.pingTimeoutMs) } : {}),
+  };
+  const child = forkTs(new URL('./process.ts', import.meta.url), [JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env });
   let tail = '';
   const keep = (b: Buffer): void => {
     tail = (tail + b.toString()).slice(-4096);
@@ -93,5 +104,24 @@ export async function startReferenceServer(o: StartOptions): Promise<ServerHandl
       child.on('message', onMsg);
       child.send({ type: 'stats', id });
     });
-  return { ...ready, pid: child.pid!, topology: o.topology, stats, stop };
+  let faultId = 0;
+  const fault = (req: FaultRequest, timeoutMs = 40_000): Promise<FaultOutcome> =>
+    new Promise((resolve, reject) => {
+      if (!child.connected) return reject(new Error('the reference server is not running'));
+      const id = ++faultId;
+      const onMsg = (m: { type?: string; id?: number; outcome?: FaultOutcome; error?: string }): void => {
+        if (m.type !== 'fault' || m.id !== id) return;
+        clearTimeout(timer);
+        child.off('message', onMsg);
+        if (m.outcome) resolve(m.outcome);
+        else reject(new Error(m.error ?? 'fault failed'));
+      };
+      const timer = setTimeout(() => {
+        child.off('message', onMsg);
+        reject(new Error(`no answer from the reference server within ${timeoutMs}ms`));
+      }, timeoutMs);
+      child.on('message', onMsg);
+      child.send({ type: 'fault', id, fault: req });
+    });
+  return { ...ready, pid: child.pid!, topology: o.topology, stats, fault, stop };
 }

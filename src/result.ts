@@ -1,3 +1,4 @@
+import type { FaultSection } from './faults/types.ts';
 /**
  * The result data model: plain, serialisable, versioned. Everything rtbench writes
  * (result.json, console summary, later HTML/JUnit) is a pure function of these types.
@@ -39,6 +40,19 @@ export interface TimeseriesPoint {
   ackP50: number | null;
   ackP99: number | null;
   connectP99: number | null;
+}
+
+/**
+ * One second of the time series before it is reduced to percentiles (shard results only):
+ * all counters of that second, the encoded ack and connect histograms of that second, and the
+ * connected gauge. `rtbench merge` rebuilds the merged series from these exactly.
+ */
+export interface SecondRecord {
+  t: number;
+  counters: Counters;
+  ack?: string;
+  connect?: string;
+  connected: number;
 }
 
 /** Worker distribution: worker id → connections, plus imbalance figures. */
@@ -140,8 +154,60 @@ export interface RunResult {
   thresholds: ThresholdResult[];
   /** Set when a threshold with `abortOnFail` stopped the run early. */
   abortedBy?: string;
+  /** The scenario's fault timeline as it happened, with what each fault cost (see src/faults/types.ts). */
+  faults?: FaultSection;
+  /** Generator processes that crashed (their figures up to their last report are kept). */
+  crashedGenerators?: string[];
   /** Set when status is `failed`. */
   failure?: { code: string; message: string };
+  /** Shard results only: the lossless per-second series that `rtbench merge` aligns by wall clock. */
+  seconds?: SecondRecord[];
+}
+
+/** How a shard's clock was compared with the reference clock (the target's). */
+export type ClockMethod = 'rtbench-time' | 'http-date' | 'none';
+
+/** A shard's clock against the reference (the target): offset = reference − local. */
+export interface ClockEstimate {
+  method: ClockMethod;
+  /** Reference wall clock minus this host's wall clock, ms (0 when `method` is `none`). */
+  offsetMs: number;
+  /**
+   * Reference monotonic clock minus this host's monotonic clock, ms: what cross-host timestamps
+   * (broadcast send times, broadcast/push receive times) were corrected by. With `http-date` it is
+   * derived from the wall-clock offset.
+   */
+  monoOffsetMs: number;
+  /** ± bound of both offsets, ms: half the smallest round trip (`rtbench-time`), or half the Date-header window (`http-date`); null for `none`. */
+  uncertaintyMs: number | null;
+  /** Round trips that answered. */
+  samples: number;
+  /** Smallest round trip, ms (null without an answer). */
+  minRttMs: number | null;
+  note?: string;
+}
+
+/** Present in a shard result (`rtbench run --shard i/N`). */
+export interface ShardInfo {
+  /** 0-based shard index. */
+  index: number;
+  count: number;
+  /** Wall-clock time (this host's clock, ISO) of the load's second 0. */
+  startedAt: string;
+  /** Reference clock minus this host's clock (ms), when it could be estimated. */
+  clockOffsetMs?: number;
+  clock?: ClockEstimate;
+}
+
+/** Present in a result made by `rtbench merge` / `rtbench collect`. */
+export interface MergeInfo {
+  shards: Array<{ index: number; hostname: string; startedAt: string; shiftSeconds: number; status: RunResult['status']; clock?: ClockEstimate }>;
+  /**
+   * Uncertainty (ms) of latencies measured across hosts (`broadcast` and `push` fan-out): the
+   * largest clock-offset uncertainty of any shard. null when some shard had no estimate.
+   */
+  fanoutUncertaintyMs: number | null;
+  notes: string[];
 }
 
 /** Environment the run happened in. */
@@ -163,4 +229,8 @@ export interface RunFile {
   environment: Environment;
   createdAt: string;
   runs: RunResult[];
+  /** Set in shard results. */
+  shard?: ShardInfo;
+  /** Set in merged results. */
+  merged?: MergeInfo;
 }

@@ -1,6 +1,7 @@
 import { isRtbenchError } from './errors.ts';
 import { GeneratorPool } from './generator/pool.ts';
 import { Aggregator } from './metrics/aggregate.ts';
+import { waitUntilWall, type ShardHooks } from './shard/options.ts';
 import { assessSaturation } from './metrics/health.ts';
 import type { RunResult, ServerView } from './result.ts';
 import type { Reporter } from './reporters/types.ts';
@@ -9,6 +10,10 @@ import type { Target } from './target.ts';
 import { evaluateThresholds } from './thresholds/evaluate.ts';
 import type { Threshold } from './thresholds/parse.ts';
 import { startReferenceServer, type ServerHandle, type ServerStats } from '../reference-server/start.ts';
+import { FaultTimeline, type FaultRecord } from './faults/timeline.ts';
+import { FaultWindows } from './faults/windows.ts';
+import { monoMs } from './util/clock.ts';
+import { faultsFor } from './scenario/faults.ts';
 
 export interface TopologyRunOptions {
   scenarioFile: string;
@@ -23,6 +28,10 @@ export interface TopologyRunOptions {
   thresholds: Threshold[];
   signal?: AbortSignal;
   warn: (line: string) => void;
+  /** `--shard` / `--start-at` (src/shard/options.ts). */
+  shard?: ShardHooks;
+  /** A generator process that crashes: `fail` the run (default), or `continue` with a loud warning. */
+  onGeneratorCrash?: 'fail' | 'continue';
 }
 
 /**
@@ -34,6 +43,11 @@ export async function runTopology(o: TopologyRunOptions): Promise<RunResult> {
   const startedAt = new Date().toISOString();
   let loadStart = Date.now();
   const agg = new Aggregator();
+  const faults = faultsFor(o.resolved.faults, o.topology);
+  const windows = new FaultWindows(faults);
+  let timeline: FaultTimeline | null = null;
+  let faultRecords: FaultRecord[] = [];
+  let crashed: string[] = [];
   let server: ServerHandle | null = null;
   let pool: GeneratorPool | null = null;
   let url = o.target?.url ?? '';
@@ -50,7 +64,11 @@ export async function runTopology(o: TopologyRunOptions): Promise<RunResult> {
   o.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     if (!o.target) {
-      server = await startReferenceServer({ topology: o.topology, pushRate: o.resolved.server.pushRate });
+      server = await startReferenceServer({
+        topology: o.topology,
+        pushRate: o.resolved.server.pushRate,
+        ...(o.resolved.server.pingIntervalMs ? { pingIntervalMs: o.resolved.server.pingIntervalMs, pingTimeoutMs: o.resolved.server.pingTimeoutMs! } : {}),
+      });
       url = server.url;
     }
     for (const r of o.reporters) {
@@ -63,16 +81,29 @@ export async function runTopology(o: TopologyRunOptions): Promise<RunResult> {
       target: url,
       sourceIps: o.sourceIps,
       totalMs: o.totalMsOverride,
-      onSnapshot: (s) => agg.add(s),
+      ...(o.shard?.spec ? { shard: { ...o.shard.spec, clockMonoOffsetMs: o.shard.clockMonoOffsetMs } } : {}),
+      onSnapshot: (s) => {
+        agg.add(s);
+        windows.add(s);
+      },
+      onCrash: (why) => o.warn(`rtbench: WARNING ${why}; its figures up to its last report are kept${(o.onGeneratorCrash ?? 'fail') === 'continue' ? ', the run goes on (--on-generator-crash continue)' : ''}`),
       onOutput: (line) => {
         if (++outputLines <= 50) o.warn(line);
         else if (outputLines === 51) o.warn('[generators] more output suppressed');
       },
     });
     await pool.prepare();
+    if (o.shard?.startAtWallMs) await waitUntilWall(o.shard.startAtWallMs - 250, o.signal); // the load starts 250 ms after the wait
+    o.shard?.onLoadStart(Date.now() + 250);
     if (o.signal?.aborted) pool.interrupt();
     const begun = Date.now();
     loadStart = begun;
+    pool.startAt = monoMs() + 250; // the generators' common start instant; faults are timed from it
+    if (faults.length > 0) {
+      const p = pool;
+      timeline = new FaultTimeline({ faults, server, onInjected: (at) => p.faultInjected(at), warn: o.warn });
+      timeline.start(pool.startAt);
+    }
     ticker = setInterval(() => {
       tick(o, agg, Date.now() - begun);
       const failed = abortCheck(o.thresholds, agg, Date.now() - begun);
@@ -85,10 +116,12 @@ export async function runTopology(o: TopologyRunOptions): Promise<RunResult> {
     }, 1000);
     const outcome = await pool.run();
     health = outcome.health;
+    faultRecords = (await timeline?.stop()) ?? [];
     if (server) serverStats = await server.stats();
-    if (outcome.failures.length > 0 && state.status !== 'interrupted') {
+    crashed = outcome.failures;
+    if (outcome.failures.length > 0 && state.status !== 'interrupted' && (o.onGeneratorCrash ?? 'fail') === 'fail') {
       state.status = 'failed';
-      failure = { code: 'E_GENERATOR', message: outcome.failures.join('; ') };
+      failure = { code: 'E_GENERATOR', message: `${outcome.failures.join('; ')} (measured figures are kept; --on-generator-crash continue runs on without it)` };
     }
   } catch (e) {
     if (state.status !== 'interrupted') state.status = 'failed';
@@ -96,6 +129,7 @@ export async function runTopology(o: TopologyRunOptions): Promise<RunResult> {
     o.warn(isRtbenchError(e) ? e.format() : `rtbench: run failed: ${String(e)}`);
   } finally {
     clearInterval(ticker);
+    if (timeline && faultRecords.length === 0) faultRecords = await timeline.stop();
     o.signal?.removeEventListener('abort', onAbort);
     await pool?.kill();
     await server?.stop();
@@ -118,8 +152,11 @@ export async function runTopology(o: TopologyRunOptions): Promise<RunResult> {
     timeseries: agg.timeseries(),
     thresholds: evaluateThresholds(o.thresholds, { metrics, counters: agg.counters(), workers, durationMs }),
     ...(abortedBy.value ? { abortedBy: abortedBy.value } : {}),
+    ...(faultRecords.length ? { faults: { faults: faultRecords.map((r, i) => ({ ...r, impact: windows.impact(i) })), baselineAckP99: windows.baselineAckP99() } } : {}),
+    ...(crashed.length ? { crashedGenerators: crashed } : {}),
     generator: { processes: health, saturation: assessSaturation(health, metrics.lag) },
     ...(failure ? { failure } : {}),
+    ...(o.shard?.spec ? { seconds: agg.seconds() } : {}),
   };
   for (const r of o.reporters) r.onRunEnd?.(result);
   return result;

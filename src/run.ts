@@ -21,6 +21,8 @@ import { peakVus } from './executors/plan.ts';
 import { parseThresholds } from './thresholds/parse.ts';
 import { evaluateThresholds } from './thresholds/evaluate.ts';
 import { combineRounds } from './compare/rounds.ts';
+import { checkShardOptions } from './shard/options.ts';
+import { prepareShardRun, runSourceIps } from './shard/run-shard.ts';
 
 /** Per-process fd limit on these machines, and the ephemeral ports one source address offers. */
 const FD_LIMIT = 20_000;
@@ -59,6 +61,12 @@ export interface RunOptions {
   junit?: string;
   /** Also write a Markdown summary to this file. */
   summaryMd?: string;
+  /** Run only the i-th of N slices of the load (`'i/N'`, 0-based) and write a shard result: src/shard/. */
+  shard?: string;
+  /** Wait until this wall-clock time (ISO, at most 1 h ahead) to start the load. */
+  startAt?: string;
+  /** A shard inside Kubernetes may load a non-loopback target (set by `rtbench k8s` manifests only). */
+  allowRemoteTarget?: boolean;
   /** Replace the default reporters (progress, summary, json). */
   reporters?: Reporter[];
   /** Abort to interrupt the run: load stops, what was measured is written, status `interrupted`. */
@@ -67,6 +75,8 @@ export interface RunOptions {
   stdout?: Output;
   /** Where warnings and generator output go. Default process.stderr. */
   stderr?: Output;
+  /** A generator process that crashes: `fail` the run (default, exit 1) or `continue` with a loud warning. */
+  onGeneratorCrash?: 'fail' | 'continue';
 }
 
 /** What `run()` gives back. */
@@ -98,6 +108,9 @@ function checkOptions(o: RunOptions): { totalMs: number | null } {
   if (o.generators !== undefined && (!Number.isInteger(o.generators) || o.generators < 1 || o.generators > 256)) {
     problems.push(`\`--generators\` must be a whole number from 1 to 256 (got ${String(o.generators)})`);
   }
+  if (o.onGeneratorCrash !== undefined && o.onGeneratorCrash !== 'fail' && o.onGeneratorCrash !== 'continue') {
+    problems.push(`\`--on-generator-crash\` must be fail or continue (got ${String(o.onGeneratorCrash)})`);
+  }
   if (problems.length) throw new InputError('E_USAGE', 'invalid options', { details: problems, hint: 'see `rtbench run --help`' });
   return { totalMs };
 }
@@ -111,17 +124,24 @@ export async function run(scenarioFile: string, options: RunOptions = {}): Promi
   const stdout = options.stdout ?? stdio(process.stdout);
   const stderr = options.stderr ?? stdio(process.stderr);
   const { totalMs } = checkOptions(options);
-  const target: Target | null = options.target ? await parseTarget(options.target) : null;
+  const shardPlan = checkShardOptions(options);
+  const target: Target | null = options.target ? await parseTarget(options.target, { allowRemote: shardPlan.allowRemoteTarget }) : null;
   const loaded = await loadScenario(scenarioFile);
   let resolved: ResolvedScenario = totalMs ? withTotalDuration(loaded.resolved, totalMs) : loaded.resolved;
   if (resolved.requiresTarget && !target) {
     throw new InputError('E_USAGE', `scenario ${scenarioFile} needs an external server (requiresTarget: true)`, { hint: 'pass --target http://127.0.0.1:PORT' });
   }
+  const signals = resolved.faults.filter((f) => f.action !== 'run');
+  if (target && signals.length) {
+    throw new InputError('E_SCENARIO_INVALID', `scenario ${scenarioFile}: fault${signals.length > 1 ? 's' : ''} ${signals.map((f) => `\`${f.label}\``).join(', ')} need the bundled reference server, not --target`, {
+      hint: "against your own server use hooks: faults: [{ at: '20s', run: 'kill -9 $(cat /run/my-worker.pid)' }], or drop --target",
+    });
+  }
   const topologies = target ? ['external'] : options.topology ? options.topology.split(',').map((t) => t.trim()) : resolved.topologies;
   if (!target) for (const t of topologies) getTopology(parseTopologySpec(t));
-  const sourceIps = resolveSourceIps(resolved.sourceIps, target?.host ?? '127.0.0.1');
+  const sourceIps = runSourceIps(resolved.sourceIps, target, shardPlan);
   const generators = options.generators ?? resolved.generators ?? os.availableParallelism();
-  for (const w of capacityWarnings(resolved, generators, sourceIps.length)) stderr.write(`rtbench: warning: ${w}\n`);
+  for (const w of capacityWarnings(resolved, generators * (shardPlan.shard?.count ?? 1), sourceIps.length * (shardPlan.shard?.count ?? 1))) stderr.write(`rtbench: warning: ${w}\n`);
   if (target) await checkReachable(target);
 
   const outDir = options.out ?? join('reports', `${slug(resolved.name)}-${timestamp()}`);
@@ -137,7 +157,9 @@ export async function run(scenarioFile: string, options: RunOptions = {}): Promi
     ...(options.summaryMd ? [markdownReporter(options.summaryMd)] : []),
   ];
   const runs: RunResult[] = [];
-  const thresholds = parseThresholds(resolved.thresholds).thresholds;
+  const shardRun = await prepareShardRun(shardPlan, target, (line) => stderr.write(`${line}\n`));
+  // a shard's slice says nothing about the whole: thresholds are evaluated by `rtbench merge`
+  const thresholds = shardPlan.shard ? [] : parseThresholds(resolved.thresholds).thresholds;
   for (const topology of topologies) {
     const rounds: RunResult[] = [];
     for (let round = 0; round < (options.repeat ?? 1) && !options.signal?.aborted; round++) {
@@ -154,6 +176,8 @@ export async function run(scenarioFile: string, options: RunOptions = {}): Promi
         thresholds,
         signal: options.signal,
         warn: (line) => stderr.write(`${line}\n`),
+        ...(shardRun ? { shard: shardRun.hooks } : {}),
+        ...(options.onGeneratorCrash ? { onGeneratorCrash: options.onGeneratorCrash } : {}),
       }),
       );
       if (rounds[rounds.length - 1]!.status !== 'completed') break;
@@ -168,6 +192,7 @@ export async function run(scenarioFile: string, options: RunOptions = {}): Promi
     environment: await environment(),
     createdAt: new Date().toISOString(),
     runs,
+    ...(shardRun?.info() ? { shard: shardRun.info()! } : {}),
   };
   for (const r of reporters) await r.onEnd?.(file, { outDir });
   return { file, outDir, exitCode: exitCodeOf(runs) };

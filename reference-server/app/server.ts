@@ -32,7 +32,7 @@ export function createAppServer(ctx: AppContext, ioOptions: Partial<ServerOption
   server.on('upgrade', (req, socket, head) => {
     if ((req.url ?? '').split('?')[0] === '/ws') wsApp.handleUpgrade(req, socket, head);
   });
-  io = new Server(server, { maxHttpBufferSize: 1e6, destroyUpgrade: false, ...ioOptions });
+  io = new Server(server, { maxHttpBufferSize: MAX_MESSAGE_BYTES, destroyUpgrade: false, ...heartbeatFromEnv(), ...ioOptions });
   attachSocketIoApp(io, ctx, delegate);
   return {
     http: server,
@@ -54,6 +54,21 @@ export function createAppServer(ctx: AppContext, ioOptions: Partial<ServerOption
       server.closeAllConnections();
     },
   };
+}
+
+/** Largest message (HTTP body or WebSocket frame) a client may send: a hostile client cannot exhaust a worker with one message. */
+export const MAX_MESSAGE_BYTES = 1_000_000;
+
+/**
+ * Engine.IO heartbeat, settable for fault scenarios (a paused worker is only noticed after
+ * pingInterval + pingTimeout): RTBENCH_PING_INTERVAL_MS / RTBENCH_PING_TIMEOUT_MS, inherited by
+ * every process of a topology. Default: socket.io's own (25 s / 20 s).
+ */
+export function heartbeatFromEnv(env: NodeJS.ProcessEnv = process.env): { pingInterval?: number; pingTimeout?: number } {
+  const n = (v: string | undefined): number | undefined => (v && Number(v) > 0 ? Number(v) : undefined);
+  const pingInterval = n(env.RTBENCH_PING_INTERVAL_MS);
+  const pingTimeout = n(env.RTBENCH_PING_TIMEOUT_MS);
+  return { ...(pingInterval ? { pingInterval } : {}), ...(pingTimeout ? { pingTimeout } : {}) };
 }
 
 /** `http://host:port`, with brackets for IPv6. */

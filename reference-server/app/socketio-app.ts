@@ -58,7 +58,7 @@ export function attachSocketIoApp(io: Server, ctx: AppContext, delegate?: AppDel
       if (delegate) return remote(socket, 'broadcast', [room, payload], ack);
       const p = (payload && typeof payload === 'object' ? payload : {}) as { ts?: unknown; data?: unknown };
       const seq = nextSeq(ctx, room);
-      io.to(room).emit('broadcast', { room, seq, ts: p.ts, from: socket.id, origin: ctx.identity.id, data: p.data });
+      io.to(room).emit('broadcast', { room, seq, ts: p.ts, from: socket.id, origin: `${ctx.identity.id}@${ctx.identity.pid}`, data: p.data });
       ack?.({ seq, worker: ctx.identity.id });
     });
     socket.on('push', (opts: unknown, ack?: Ack) => {

@@ -1,5 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
 import { fileURLToPath } from 'node:url';
+import type { FaultSlot } from '../faults.ts';
 import type { WorkerStats } from '../topologies/types.ts';
 import type { PrimaryToWorker, WorkerConfig, WorkerToPrimary } from './messages.ts';
 
@@ -7,12 +8,14 @@ import type { PrimaryToWorker, WorkerConfig, WorkerToPrimary } from './messages.
 export interface SlotPool {
   /** Fork every slot; resolves with the port the first worker reported (0 when not listening). */
   start(): Promise<number>;
-  /** The live worker of a slot, or null while it is being respawned. */
+  /** The live worker of a slot once it is ready to serve, or null while it is being respawned or starting. */
   worker(index: number): Worker | null;
   size: number;
   /** How many times a slot was respawned. */
   respawns(): number;
   pids(): number[];
+  /** Fault slots, one per worker slot (a killed worker is respawned in its slot). */
+  faultSlots(): FaultSlot[];
   stats(timeoutMs?: number): Promise<WorkerStats[]>;
   /** Listen to every worker's messages (also those of respawned workers). */
   onMessage(fn: (index: number, msg: WorkerToPrimary) => void): void;
@@ -27,6 +30,8 @@ export interface SlotPool {
  */
 export function createSlotPool(count: number, config: (index: number) => WorkerConfig, policy: 'rr' | 'none' = 'rr'): SlotPool {
   const slots: Array<Worker | null> = new Array(count).fill(null);
+  /** PID of each slot's worker once it reported listening (ready to serve). */
+  const readyPids: Array<number | null> = new Array(count).fill(null);
   let stopping = false;
   let respawned = 0;
   let statsId = 0;
@@ -48,12 +53,16 @@ export function createSlotPool(count: number, config: (index: number) => WorkerC
       const onMsg = (m: WorkerToPrimary): void => {
         if (m?.type === 'rtbench:listening') {
           w.off('message', onMsg);
+          if (slots[index] === w) readyPids[index] = w.process.pid ?? null;
           resolve(m.port);
         }
       };
       w.on('message', onMsg);
       w.once('exit', (code, signal) => {
-        if (slots[index] === w) slots[index] = null;
+        if (slots[index] === w) {
+          slots[index] = null;
+          readyPids[index] = null;
+        }
         reject(new Error(`worker ${index} exited (${signal ?? code}) before listening`));
         if (!stopping) {
           respawned++;
@@ -70,10 +79,14 @@ export function createSlotPool(count: number, config: (index: number) => WorkerC
       const ports = await Promise.all(slots.map((_, i) => fork(i)));
       return ports[0] ?? 0;
     },
-    worker: (i) => slots[i] ?? null,
+    worker: (i) => {
+      const w = slots[i];
+      return w && readyPids[i] === w.process.pid ? w : null;
+    },
     onMessage: (fn) => void listeners.push(fn),
     respawns: () => respawned,
     pids: () => slots.flatMap((w) => (w?.process.pid ? [w.process.pid] : [])),
+    faultSlots: () => slots.map((_, i) => ({ pid: () => slots[i]?.process.pid ?? null, readyPid: () => readyPids[i] ?? null, supervised: true })),
     async stats(timeoutMs = 2000) {
       const id = ++statsId;
       const live = slots.filter((w): w is Worker => w !== null && w.isConnected());

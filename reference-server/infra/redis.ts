@@ -1,21 +1,68 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { RunError } from '../../src/errors.ts';
+import { supervisedSlot, type FaultSlot } from '../faults.ts';
 import { freePort, waitForPort } from './free-port.ts';
 
-/** A redis-server this process started. */
+/** A redis-server this process started and supervises (restarted on the same port if it dies). */
 export interface RedisHandle {
   url: string;
   port: number;
-  pid: number;
+  /** PID of the redis-server running now. */
+  readonly pid: number;
+  /** How many times it was restarted after dying. */
+  restarts(): number;
+  faultSlot(): FaultSlot;
   stop(): Promise<void>;
 }
 
 /**
- * Start the real `redis-server` (Debian package) on a free loopback port, no persistence.
- * A clear error says how to install it when it is missing.
+ * Start the real `redis-server` (Debian package) on a free loopback port (bound to 127.0.0.1),
+ * no persistence. If it dies while running it is started again on the same port, as a service
+ * manager would, so adapters can reconnect. A clear error says how to install it when missing.
  */
 export async function startRedis(bin = process.env.RTBENCH_REDIS_SERVER ?? 'redis-server'): Promise<RedisHandle> {
   const port = await freePort();
+  let stopping = false;
+  let restarts = 0;
+  let current: { child: ChildProcess; ready: boolean; exited: Promise<void> } = await launch(bin, port);
+  const supervise = (c: typeof current): void => {
+    void c.exited.then(async () => {
+      if (stopping) return;
+      restarts++;
+      for (let attempt = 0; attempt < 20 && !stopping; attempt++) {
+        try {
+          current = await launch(bin, port);
+          supervise(current);
+          return;
+        } catch {
+          await new Promise((r) => setTimeout(r, 100)); // the port may still be in TIME_WAIT
+        }
+      }
+    });
+  };
+  supervise(current);
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    get pid() {
+      return current.child.pid!;
+    },
+    restarts: () => restarts,
+    faultSlot: () => supervisedSlot(() => ({ pid: current.child.exitCode === null && current.child.signalCode === null ? current.child.pid ?? null : null, ready: current.ready })),
+    async stop() {
+      stopping = true;
+      const c = current.child;
+      if (c.exitCode !== null || c.signalCode !== null) return;
+      c.kill('SIGCONT'); // in case a fault left it stopped
+      c.kill('SIGTERM');
+      const t = setTimeout(() => c.kill('SIGKILL'), 3000);
+      await current.exited;
+      clearTimeout(t);
+    },
+  };
+}
+
+async function launch(bin: string, port: number): Promise<{ child: ChildProcess; ready: boolean; exited: Promise<void> }> {
   const child = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -31,18 +78,13 @@ export async function startRedis(bin = process.env.RTBENCH_REDIS_SERVER ?? 'redi
     });
   }
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async (): Promise<void> => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const t = setTimeout(() => child.kill('SIGKILL'), 3000);
-    await exited;
-    clearTimeout(t);
-  };
+  const handle = { child, ready: false, exited };
   try {
-    await waitForPort('127.0.0.1', port, 10_000);
+    await Promise.race([waitForPort('127.0.0.1', port, 10_000), exited.then(() => Promise.reject(new Error('exited')))]);
   } catch (e) {
-    await stop();
+    child.kill('SIGKILL');
     throw new RunError('E_SERVER_START', `redis-server did not start on 127.0.0.1:${port}: ${(e as Error).message}`, { details: stderr.split('\n').slice(-5) });
   }
-  return { url: `redis://127.0.0.1:${port}`, port, pid: child.pid!, stop };
+  handle.ready = true;
+  return handle;
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RunError } from '../../src/errors.ts';
 import { waitForPort } from '../infra/free-port.ts';
+import { supervisedSlot, type FaultSlot } from '../faults.ts';
 
 /** What HAProxy balances on. `cookie` inserts a SERVERID cookie (stickiness that survives long-polling). */
 export type Balance = 'roundrobin' | 'source' | 'cookie';
@@ -53,6 +54,8 @@ export function renderHaproxyConfig(c: HaproxyConfig): string {
 export interface HaproxyHandle {
   pid: number;
   config: string;
+  /** Resolves when the process exits (for any reason). */
+  exited: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -79,6 +82,7 @@ export async function startHaproxy(c: HaproxyConfig, bin = process.env.RTBENCH_H
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGCONT'); // in case a fault left it stopped
       child.kill('SIGTERM');
       const t = setTimeout(() => child.kill('SIGKILL'), 3000);
       await exited;
@@ -97,5 +101,50 @@ export async function startHaproxy(c: HaproxyConfig, bin = process.env.RTBENCH_H
     await stop();
     throw new RunError('E_SERVER_START', `haproxy did not start: ${(e as Error).message}`);
   }
-  return { pid: child.pid!, config, stop };
+  return { pid: child.pid!, config, exited, stop };
+}
+
+/** HAProxy under a supervisor: restarted with the same config if it dies (as systemd would). */
+export interface SupervisedHaproxy {
+  readonly pid: number;
+  restarts(): number;
+  faultSlot(): FaultSlot;
+  stop(): Promise<void>;
+}
+
+export async function startSupervisedHaproxy(c: HaproxyConfig): Promise<SupervisedHaproxy> {
+  let stopping = false;
+  let restarts = 0;
+  let current: HaproxyHandle | null = await startHaproxy(c);
+  const watch = (h: HaproxyHandle): void => {
+    void h.exited.then(async () => {
+      if (stopping) return;
+      current = null;
+      restarts++;
+      await h.stop(); // removes its temp dir
+      for (let attempt = 0; attempt < 20 && !stopping; attempt++) {
+        try {
+          const next = await startHaproxy(c);
+          if (stopping) return void (await next.stop());
+          current = next;
+          watch(next);
+          return;
+        } catch {
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
+    });
+  };
+  watch(current);
+  return {
+    get pid() {
+      return current?.pid ?? 0;
+    },
+    restarts: () => restarts,
+    faultSlot: () => supervisedSlot(() => ({ pid: current?.pid ?? null, ready: current !== null })),
+    async stop() {
+      stopping = true;
+      await current?.stop();
+    },
+  };
 }

@@ -39,7 +39,7 @@ export function createBackendHandlers(backendId: string, publish: (msg: Publishe
         const p = (payload && typeof payload === 'object' ? payload : {}) as { ts?: unknown; data?: unknown };
         const seq = (roomSeq.get(room) ?? 0) + 1;
         roomSeq.set(room, seq);
-        publish({ room, seq, ts: p.ts, from: req.from, origin: backendId, data: p.data });
+        publish({ room, seq, ts: p.ts, from: req.from, origin: `${backendId}@${process.pid}`, data: p.data });
         return [{ seq, worker: backendId }];
       }
       default:

@@ -41,6 +41,8 @@ export const clusterTopology: Topology = {
       pids: [process.pid, ...pool.pids(), ...(redis ? [redis.pid] : [])],
       workers,
       stats: () => pool.stats(),
+      counters: async () => ({ respawns: pool.respawns(), ...(redis ? { redisRestarts: redis.restarts() } : {}) }),
+      faultTargets: () => ({ worker: pool.faultSlots(), ...(redis ? { redis: [redis.faultSlot()] } : {}) }),
       async stop() {
         await pool.stop();
         await redis?.stop();

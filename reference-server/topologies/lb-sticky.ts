@@ -3,7 +3,7 @@ import { urlOf } from '../app/server.ts';
 import { setupAdapterPrimary } from '../cluster/adapter.ts';
 import { createSlotPool } from '../cluster/primary.ts';
 import { freePort } from '../infra/free-port.ts';
-import { startHaproxy } from '../lb/haproxy.ts';
+import { startSupervisedHaproxy } from '../lb/haproxy.ts';
 import { startStickyMaster, type Route } from '../sticky/master.ts';
 import type { Topology, TopologySpec } from './types.ts';
 
@@ -43,7 +43,7 @@ export const lbStickyTopology: Topology = {
     const listenPort = port || (await freePort(host));
     let proxy;
     try {
-      proxy = await startHaproxy({
+      proxy = await startSupervisedHaproxy({
         host,
         port: listenPort,
         backends: [{ name: 'sticky_master', host, port: master.port }],
@@ -62,7 +62,8 @@ export const lbStickyTopology: Topology = {
       pids: [process.pid, proxy.pid, ...pool.pids()],
       workers,
       stats: () => pool.stats(),
-      counters: async () => ({ ...master.counters(), respawns: pool.respawns() }),
+      counters: async () => ({ ...master.counters(), respawns: pool.respawns(), lbRestarts: proxy.restarts() }),
+      faultTargets: () => ({ worker: pool.faultSlots(), lb: [proxy.faultSlot()] }),
       async stop() {
         await proxy.stop();
         await master.close();

@@ -1,9 +1,18 @@
 import { availableParallelism } from 'node:os';
 import { urlOf } from '../app/server.ts';
 import { freePort } from '../infra/free-port.ts';
-import { startHaproxy, type Balance } from '../lb/haproxy.ts';
+import { startSupervisedHaproxy, type Balance } from '../lb/haproxy.ts';
 import { startNodes } from '../lb/nodes.ts';
 import type { Topology, TopologySpec } from './types.ts';
+
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 const BALANCES: readonly Balance[] = ['roundrobin', 'source', 'cookie'];
 
@@ -35,7 +44,7 @@ export const lbTopology: Topology = {
     const listenPort = port || (await freePort(host));
     let proxy;
     try {
-      proxy = await startHaproxy({
+      proxy = await startSupervisedHaproxy({
         host,
         port: listenPort,
         backends: set.nodes.map((n) => ({ name: `n${n.index}`, host, port: n.port })),
@@ -51,6 +60,12 @@ export const lbTopology: Topology = {
       pids: [process.pid, proxy.pid, ...set.nodes.map((n) => n.pid)],
       workers: nodes,
       stats: () => set.stats(),
+      counters: async () => ({ lbRestarts: proxy.restarts() }),
+      faultTargets: () => ({
+        lb: [proxy.faultSlot()],
+        // nodes are not restarted: HAProxy sends new connections to the others
+        node: set.nodes.map((n) => ({ pid: () => (isAlive(n.pid) ? n.pid : null), readyPid: () => null, supervised: false })),
+      }),
       async stop() {
         await proxy.stop();
         await set.stop();

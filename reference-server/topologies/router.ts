@@ -4,6 +4,7 @@ import { createAppServer, urlOf } from '../app/server.ts';
 import { startChild, type Child } from '../infra/child.ts';
 import { freePort } from '../infra/free-port.ts';
 import { createBackendHandlers, type RpcRequest } from '../router/handlers.ts';
+import type { FaultSlot } from '../faults.ts';
 import type { RunningTopology, Topology, TopologySpec, TopologyStartOptions, WorkerStats } from './types.ts';
 
 /** `router` (1x2), `router:FxB`, or `router:single`. */
@@ -58,30 +59,50 @@ export const routerTopology: Topology = {
     const children: Array<Child<{ type: string; port?: number }>> = [];
     let stopping = false;
     let restarts = 0;
+    let backendRespawns = 0;
     const brokerUrl = new URL('../router/broker.ts', import.meta.url);
-    let broker = startChild<{ type: string }>(brokerUrl, { fePort, bePort, pubPort });
-    const watch = (b: typeof broker): void => {
-      b.proc.once('exit', () => {
-        if (stopping) return;
-        restarts++;
-        broker = startChild(brokerUrl, { fePort, bePort, pubPort });
-        watch(broker);
-      });
+    const backendUrl = new URL('../router/backend.ts', import.meta.url);
+    /** A child the manager restarts when it dies (the router, the backends), with its readiness. */
+    const supervise = (start: () => Child<{ type: string }>, onRestart: () => void): { now: () => Child<{ type: string }>; ready: () => boolean } => {
+      let child = start();
+      let ready = false;
+      const watch = (c: Child<{ type: string }>): void => {
+        c.ready.then(() => {
+          if (child === c) ready = true;
+        }, () => {});
+        c.proc.once('exit', () => {
+          if (stopping) return;
+          onRestart();
+          ready = false;
+          child = start();
+          watch(child);
+        });
+      };
+      watch(child);
+      return { now: () => child, ready: () => ready };
     };
-    watch(broker);
+    const slotOf = (sv: { now: () => Child<{ type: string }>; ready: () => boolean }): FaultSlot => ({
+      pid: () => (sv.now().proc.exitCode === null && sv.now().proc.signalCode === null ? sv.now().proc.pid ?? null : null),
+      readyPid: () => (sv.ready() ? sv.now().proc.pid ?? null : null),
+      supervised: true,
+    });
+    const brokerSv = supervise(() => startChild<{ type: string }>(brokerUrl, { fePort, bePort, pubPort }), () => restarts++);
+    const backendSvs: Array<ReturnType<typeof supervise>> = [];
     const stopAll = async (): Promise<void> => {
       stopping = true;
-      await Promise.all([broker.stop(), ...children.map((c) => c.stop())]);
+      await Promise.all([brokerSv.now().stop(), ...backendSvs.map((b) => b.now().stop()), ...children.map((c) => c.stop())]);
     };
     try {
-      await broker.ready;
-      for (let index = 0; index < backends; index++) children.push(startChild(new URL('../router/backend.ts', import.meta.url), { index, bePort }));
+      await brokerSv.now().ready;
+      for (let index = 0; index < backends; index++) backendSvs.push(supervise(() => startChild(backendUrl, { index, bePort }), () => backendRespawns++));
+      await Promise.all(backendSvs.map((b) => b.now().ready));
       const fes = Array.from({ length: frontends }, (_, index) =>
         startChild<{ type: string; port: number }>(new URL('../router/frontend.ts', import.meta.url), { topology: spec.raw, index, pushRate, host, fePort, pubPort, rpcTimeoutMs: RPC_TIMEOUT_MS }),
       );
       children.push(...fes);
       await Promise.all(children.map((c) => c.ready));
       const fePorts = await Promise.all(fes.map(async (f) => (await f.ready).port));
+      const feSlots: FaultSlot[] = fes.map((f) => ({ pid: () => (f.proc.exitCode === null && f.proc.signalCode === null ? f.proc.pid ?? null : null), readyPid: () => null, supervised: false }));
       let next = 0;
       const door = net.createServer((client) => {
         const upstream = net.connect({ host, port: fePorts[next++ % fePorts.length]! });
@@ -116,11 +137,19 @@ export const routerTopology: Topology = {
       return {
         url: urlOf(host, (door.address() as net.AddressInfo).port),
         get pids() {
-          return [process.pid, broker.proc.pid!, ...children.map((c) => c.proc.pid!)];
+          return [process.pid, brokerSv.now().proc.pid!, ...backendSvs.map((b) => b.now().proc.pid!), ...children.map((c) => c.proc.pid!)];
         },
         workers: frontends,
         stats,
-        counters: async () => ({ routerRestarts: restarts, backends }),
+        counters: async () => ({ routerRestarts: restarts, backendRespawns, backends }),
+        faultTargets: () => ({
+          router: [slotOf(brokerSv)],
+          backend: backendSvs.map(slotOf),
+          // frontends are not restarted: their clients reconnect through the door to the others
+          frontend: feSlots,
+          // the frontends are this topology's workers: they own the client connections
+          worker: feSlots,
+        }),
         async stop() {
           await new Promise<void>((resolve) => door.close(() => resolve()));
           await stopAll();

@@ -45,7 +45,8 @@ export const stickyTopology: Topology = {
       pids: [process.pid, ...pool.pids(), ...(redis ? [redis.pid] : [])],
       workers,
       stats: () => pool.stats(),
-      counters: async () => ({ ...master.counters(), respawns: pool.respawns() }),
+      faultTargets: () => ({ worker: pool.faultSlots(), ...(redis ? { redis: [redis.faultSlot()] } : {}) }),
+      counters: async () => ({ ...master.counters(), respawns: pool.respawns(), ...(redis ? { redisRestarts: redis.restarts() } : {}) }),
       async stop() {
         await master.close();
         await pool.stop();

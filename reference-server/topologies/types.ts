@@ -1,3 +1,5 @@
+import type { FaultTargets } from '../faults.ts';
+
 /** A parsed topology spec: `cluster:4:rr` → { name: 'cluster', params: ['4', 'rr'] }. */
 export interface TopologySpec {
   name: string;
@@ -38,6 +40,8 @@ export interface RunningTopology {
   stats?(): Promise<WorkerStats[]>;
   /** Topology-level server-side counters (e.g. misrouted connections, respawns). */
   counters?(): Promise<Record<string, number>>;
+  /** The processes a scenario's `faults` may hit, by role (see reference-server/faults.ts). */
+  faultTargets?(): FaultTargets;
   stop(): Promise<void>;
 }
 

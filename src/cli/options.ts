@@ -14,6 +14,11 @@ export const runFlags = {
   quiet: { type: 'boolean', describe: 'No progress line and no summary; errors only' },
   junit: { type: 'string', describe: 'Also write JUnit XML here (one testcase per run and per threshold)' },
   'summary-md': { type: 'string', describe: 'Also write a Markdown summary here (for a CI step summary)' },
+  shard: { type: 'string', describe: 'Run only slice i of N of the load (0-based, e.g. 0/3) and write a shard result for `rtbench merge`; needs --target' },
+  'start-at': { type: 'string', describe: 'Wait until this wall-clock time (ISO, e.g. 2030-01-01T12:00:00Z; at most 1 h ahead) to start the load' },
+  'allow-remote-target': { type: 'boolean', describe: 'Shards inside Kubernetes only (set by `rtbench k8s` manifests): accept a non-loopback --target' },
+  'print-result-line': { type: 'boolean', describe: 'End stdout with one line RTBENCH_RESULT <base64 gzip JSON> (for `rtbench collect` from pod logs)' },
+  'on-generator-crash': { type: 'string', choices: ['fail', 'continue'], describe: 'A generator process that crashes: fail the run (default) or continue with a loud warning; its figures are kept either way' },
 } as const satisfies Record<string, Options>;
 
 export const serveFlags = {
@@ -47,4 +52,25 @@ export const abFlags = {
   generators: { type: 'number', describe: 'Generator processes per round' },
   max: { type: 'string', describe: 'Tolerances for B vs A, e.g. p99=+10%' },
   out: { type: 'string', describe: 'Folder for ab.json (default reports/ab-<timestamp>/)' },
+} as const satisfies Record<string, Options>;
+
+export const mergeFlags = {
+  out: { type: 'string', demandOption: true, describe: 'Output folder for the merged result.json and report.html' },
+  quiet: { type: 'boolean', describe: 'No summary; errors only' },
+  junit: { type: 'string', describe: 'Also write JUnit XML here (one testcase per run and per threshold)' },
+  'summary-md': { type: 'string', describe: 'Also write a Markdown summary here' },
+} as const satisfies Record<string, Options>;
+
+export const k8sFlags = {
+  shards: { type: 'number', demandOption: true, describe: 'Number of shards (pods of the Indexed Job)' },
+  target: { type: 'string', demandOption: true, describe: 'In-cluster URL of the server under test, e.g. http://chat.default.svc.cluster.local:3000' },
+  image: { type: 'string', demandOption: true, describe: 'Container image with rtbench (see Dockerfile)' },
+  out: { type: 'string', describe: 'Write the manifests to DIR/<job>.yaml (default: print them)' },
+  generators: { type: 'number', default: 1, describe: 'Generator processes per shard (also its CPU request)' },
+  'start-in': { type: 'string', default: '2m', describe: 'The shards start their load this long after now (10s..60m): time to apply and schedule' },
+  duration: { type: 'string', describe: "Override the scenario's total duration on every shard" },
+  namespace: { type: 'string', describe: 'Namespace of the objects' },
+  name: { type: 'string', describe: 'Job name (default rtbench-<scenario>-<HHMMSS>)' },
+  memory: { type: 'string', describe: 'Memory request and limit per shard (default 1Gi)' },
+  format: { type: 'string', choices: ['yaml', 'json'], default: 'yaml', describe: 'YAML documents or a JSON List' },
 } as const satisfies Record<string, Options>;

@@ -1,5 +1,6 @@
 import { ExitCode } from '../errors.ts';
 import { run, type RunOptions } from '../run.ts';
+import { encodeResultLine } from '../shard/result-line.ts';
 import type { CliIO } from './main.ts';
 
 /** `rtbench run <scenario>`: maps flags to RunOptions; first SIGINT interrupts (results kept), second exits. */
@@ -24,10 +25,15 @@ export async function runCommand(scenario: string, args: Partial<Record<keyof Ru
       quiet: Boolean(args.quiet),
       junit: args.junit as string | undefined,
       summaryMd: (args as Record<string, unknown>)['summary-md'] as string | undefined,
+      shard: args.shard as string | undefined,
+      startAt: (args as Record<string, unknown>)['start-at'] as string | undefined,
+      allowRemoteTarget: Boolean((args as Record<string, unknown>)['allow-remote-target']),
+      onGeneratorCrash: (args as Record<string, unknown>)['on-generator-crash'] as 'fail' | 'continue' | undefined,
       signal: ac.signal,
       stdout: io.stdout,
       stderr: io.stderr,
     });
+    if ((args as Record<string, unknown>)['print-result-line']) io.stdout.write(`${encodeResultLine(outcome.file)}\n`);
     return outcome.exitCode;
   } finally {
     off();

@@ -1,5 +1,6 @@
-import { monoMs, sleepUntil } from '../util/clock.ts';
-import { ClientOpError, type AckEmitter, type Client, type Transport, type WorkerInfo } from './types.ts';
+import { monoMs, sharedClockOffset, sharedMs, sleep, sleepUntil } from '../util/clock.ts';
+import { classifyError } from './classify.ts';
+import { ClientOpError, type AckEmitter, type Client, type ReconnectPolicy, type Transport, type WorkerInfo } from './types.ts';
 
 /** Where a client reports what it measures (the generator's Recorder satisfies it). */
 export interface MetricsSink {
@@ -8,6 +9,8 @@ export interface MetricsSink {
   error(kind: string, message: string): void;
   worker(id: string): void;
   connectedDelta(d: 1 | -1): void;
+  /** Ms since the latest injected fault (same-host monotonic clock), or null when none was injected yet. */
+  sinceFault?(): number | null;
 }
 
 export interface SessionClientOptions {
@@ -18,6 +21,8 @@ export interface SessionClientOptions {
   ackTimeoutMs: number;
   connectTimeoutMs: number;
   random: () => number;
+  /** Reconnect after unexpected disconnects, or null (a lost connection stays lost). */
+  reconnect?: ReconnectPolicy | null;
 }
 
 /**
@@ -37,8 +42,14 @@ export class SessionClient implements Client {
   private readonly handlers = new Map<string, Array<(...args: unknown[]) => void>>();
   private lastSeq: Map<string, number> | null = null;
   private transport: Transport | null = null;
-  /** Worker of the previous connection, while reconnecting (stickiness check). */
-  private previousWorker: string | null = null;
+  /** Worker of the previous connection, while reconnecting (stickiness check), and why. */
+  private previousWorker: { id: string; via: 'reconnect' | 'recovery' } | null = null;
+  /** Rooms joined, rejoined after an automatic reconnection (as applications do). */
+  private readonly rooms = new Set<string>();
+  /** While reconnecting after an unexpected disconnect: resolves true once connected again. */
+  private recovering: Promise<boolean> | null = null;
+  /** Set by disconnect(): the session is over, stop any reconnection. */
+  private closed = false;
 
   constructor(
     private readonly makeTransport: () => Transport,
@@ -55,7 +66,7 @@ export class SessionClient implements Client {
   }
 
   async reconnect(): Promise<void> {
-    this.previousWorker = this.worker?.id ?? null;
+    this.previousWorker = this.worker ? { id: this.worker.id, via: 'reconnect' } : null;
     await this.disconnect();
     this.worker = null;
     this.lastSeq = null;
@@ -64,16 +75,9 @@ export class SessionClient implements Client {
 
   private async open(metric: 'connect' | 'reconnect'): Promise<void> {
     if (this.connected) return;
+    this.closed = false;
     const intended = this.reference();
-    const t = this.makeTransport();
-    this.transport = t;
-    t.onEvent((event, args) => this.dispatch(event, args));
-    t.onDisconnect((reason) => {
-      if (this.transport !== t || !this.connected) return;
-      this.connected = false;
-      this.sink.connectedDelta(-1);
-      this.sink.error('disconnected', `server closed the connection: ${reason}`);
-    });
+    const t = this.wire(this.makeTransport());
     try {
       await t.connect(this.opts.connectTimeoutMs);
     } catch (e) {
@@ -86,7 +90,95 @@ export class SessionClient implements Client {
     this.cursor = done;
   }
 
+  /** Make `t` the current transport and listen to it. */
+  private wire(t: Transport): Transport {
+    this.transport = t;
+    t.onEvent((event, args) => this.dispatch(event, args));
+    t.onDisconnect((reason) => this.lost(t, reason));
+    return t;
+  }
+
+  /** The connection dropped without us closing it: count it, and reconnect when the scenario says so. */
+  private lost(t: Transport, reason: string): void {
+    if (this.transport !== t || !this.connected) return;
+    this.connected = false;
+    this.sink.connectedDelta(-1);
+    this.sink.count('disconnects');
+    const since = this.sink.sinceFault?.() ?? null;
+    if (since !== null) this.sink.record('detect', since);
+    this.sink.error('disconnected', `server closed the connection: ${reason}`);
+    const policy = this.opts.reconnect;
+    if (!policy || this.closed) return;
+    this.previousWorker = this.worker ? { id: this.worker.id, via: 'recovery' } : null;
+    this.worker = null;
+    const started = monoMs();
+    const engineDoesIt = t.onReconnect !== undefined && t.willReconnect?.(reason) === true;
+    this.recovering = (engineDoesIt ? this.engineRecovery(t) : this.loopRecovery(policy)).then(async (ok) => {
+      this.recovering = null;
+      if (this.closed) return false;
+      if (!ok) {
+        this.sink.count('recovery.failed');
+        this.sink.error('reconnect_failed', `gave up reconnecting after ${policy.attempts} attempts (last disconnect: ${reason})`);
+        return false;
+      }
+      this.connected = true;
+      this.sink.connectedDelta(1);
+      this.sink.count('recovered');
+      this.lastSeq?.delete('\0push'); // pushes are numbered per connection: a new connection starts a new stream
+      this.sink.record('recovery', monoMs() - started);
+      for (const room of this.rooms) await this.transport?.emitWithAck('join', [room], this.opts.ackTimeoutMs).catch(() => {});
+      return true;
+    });
+  }
+
+  /** socket.io-client's Manager reconnects by itself; wait for its verdict. */
+  private engineRecovery(t: Transport): Promise<boolean> {
+    return new Promise((resolve) => {
+      t.onReconnect!((event, detail) => {
+        if (event === 'attempt_error') {
+          const err = classifyError(detail);
+          this.sink.count('recovery.attemptErrors');
+          if (err.kind === 'session_unknown') this.sink.error(err.kind, err.message);
+        } else resolve(event === 'reconnected' && !this.closed);
+      });
+    });
+  }
+
+  /** Engines without their own reconnection: new connections with exponential backoff and jitter. */
+  private async loopRecovery(policy: ReconnectPolicy): Promise<boolean> {
+    for (let i = 0; i < policy.attempts && !this.closed; i++) {
+      const base = Math.min(policy.maxDelayMs, policy.delayMs * 2 ** i);
+      await sleep(base * (0.5 + this.opts.random()));
+      if (this.closed) return false;
+      const t = this.wire(this.makeTransport());
+      try {
+        await t.connect(this.opts.connectTimeoutMs);
+        return true;
+      } catch (e) {
+        this.sink.count('recovery.attemptErrors');
+        if (e instanceof ClientOpError && e.kind === 'session_unknown') this.sink.error(e.kind, e.message);
+        t.close();
+      }
+    }
+    return false;
+  }
+
+  /** While reconnecting, wait for it (at most `timeoutMs`); true when connected. */
+  private async awaitRecovery(timeoutMs: number): Promise<boolean> {
+    if (this.connected) return true;
+    const r = this.recovering;
+    if (!r) return false;
+    let timer: NodeJS.Timeout | undefined;
+    const ok = await Promise.race([r, new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)))]);
+    clearTimeout(timer);
+    return ok && this.connected;
+  }
+
   emit(event: string, ...args: unknown[]): void {
+    if (!this.connected && this.recovering) {
+      this.sink.count('messages.unsent'); // reconnecting: a fire-and-forget event is lost, as with a volatile emit
+      return;
+    }
     this.requireConnected(event);
     this.transport!.emit(event, args);
     this.sink.count('messages.sent');
@@ -125,15 +217,17 @@ export class SessionClient implements Client {
 
   async join(room: string): Promise<void> {
     await this.ack('join', [room], this.opts.ackTimeoutMs);
+    this.rooms.add(room);
   }
 
   async leave(room: string): Promise<void> {
     await this.ack('leave', [room], this.opts.ackTimeoutMs);
+    this.rooms.delete(room);
     if (this.lastSeq) for (const k of [...this.lastSeq.keys()]) if (k.startsWith(`${room}\0`)) this.lastSeq.delete(k);
   }
 
   async broadcast(room: string, data?: unknown): Promise<void> {
-    await this.ack('broadcast', [room, { ts: monoMs(), data }], this.opts.ackTimeoutMs);
+    await this.ack('broadcast', [room, { ts: sharedMs(), data }], this.opts.ackTimeoutMs);
   }
 
   async think(ms: number | [number, number]): Promise<void> {
@@ -153,6 +247,7 @@ export class SessionClient implements Client {
   }
 
   async disconnect(): Promise<void> {
+    this.closed = true;
     const t = this.transport;
     this.transport = null;
     if (this.connected) {
@@ -163,8 +258,13 @@ export class SessionClient implements Client {
   }
 
   private async ack<T>(event: string, args: unknown[], timeoutMs: number): Promise<T> {
-    this.requireConnected(event);
     const intended = this.reference();
+    if (!this.connected && this.recovering && !(await this.awaitRecovery(timeoutMs))) {
+      const err = new ClientOpError('ack_timeout', `no ack for \`${event}\`: still reconnecting after ${timeoutMs}ms`);
+      this.sink.error(err.kind, err.message);
+      throw err;
+    }
+    this.requireConnected(event);
     this.sink.count('messages.sent');
     let reply: unknown[];
     try {
@@ -225,15 +325,15 @@ export class SessionClient implements Client {
         this.worker = w;
         this.sink.worker(w.id);
         if (this.previousWorker !== null) {
-          this.sink.count(w.id === this.previousWorker ? 'reconnect.sameWorker' : 'reconnect.otherWorker');
+          this.sink.count(`${this.previousWorker.via}.${w.id === this.previousWorker.id ? 'sameWorker' : 'otherWorker'}`);
           this.previousWorker = null;
         }
       }
     } else if (event === 'broadcast' || event === 'push') {
       this.sink.count('messages.received');
       const msg = args[0] as { ts?: unknown; seq?: unknown; room?: unknown } | undefined;
-      if (msg && typeof msg.ts === 'number') this.sink.record(event, now - msg.ts);
-      // a stream is one room's broadcasts from one origin worker (each worker numbers its own)
+      if (msg && typeof msg.ts === 'number') this.sink.record(event, now + sharedClockOffset() - msg.ts); // across hosts: on the reference clock
+      // a stream is one room's broadcasts from one origin worker process (each numbers its own; a respawned worker starts a new stream)
       if (msg && typeof msg.seq === 'number') this.checkSeq(event === 'push' ? '\0push' : `${String(msg.room)}\0${String((msg as { origin?: unknown }).origin ?? '')}`, msg.seq, event);
     } else {
       this.sink.count('messages.received');
@@ -248,7 +348,8 @@ export class SessionClient implements Client {
     const last = this.lastSeq.get(stream);
     if (last !== undefined) {
       if (seq > last + 1) this.sink.count(`${event}.gaps`, seq - last - 1);
-      else if (seq <= last) this.sink.count(`${event}.outOfOrder`);
+      else if (seq === last) this.sink.count(`${event}.duplicates`);
+      else if (seq < last) this.sink.count(`${event}.outOfOrder`);
     }
     if (last === undefined || seq > last) this.lastSeq.set(stream, seq);
   }

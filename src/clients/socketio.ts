@@ -1,15 +1,20 @@
 import http from 'node:http';
 import { io, type Socket } from 'socket.io-client';
+import { classifyError } from './classify.ts';
 import { ClientOpError, type Transport, type TransportOptions } from './types.ts';
 
 /**
  * The `socket.io` engine: socket.io-client v4, full fidelity (what applications run).
- * Reconnection is off: a session's connection is measured as it is, never silently redone.
+ * Reconnection is off unless the scenario sets `reconnect` (or has `faults`): then socket.io-client's
+ * own Manager reconnects, as applications do, and reports through `onReconnect`.
  */
 export class SocketIoTransport implements Transport {
   private readonly socket: Socket;
   private disconnectHandler: ((reason: string) => void) | null = null;
+  private reconnectHandler: ((event: 'reconnected' | 'failed' | 'attempt_error', detail: string) => void) | null = null;
   private closing = false;
+  private everConnected = false;
+  private readonly reconnects: boolean;
 
   constructor(opts: TransportOptions) {
     this.socket = io(opts.target, {
@@ -17,12 +22,32 @@ export class SocketIoTransport implements Transport {
       transports: opts.transports,
       withCredentials: true, // keeps cookies (e.g. HAProxy's SERVERID) across long-polling requests
       forceNew: true,
-      reconnection: false,
+      reconnection: !!opts.reconnect,
+      ...(opts.connectTimeoutMs ? { timeout: opts.connectTimeoutMs } : {}),
+      ...(opts.reconnect
+        ? { reconnectionAttempts: opts.reconnect.attempts, reconnectionDelay: opts.reconnect.delayMs, reconnectionDelayMax: opts.reconnect.maxDelayMs, randomizationFactor: 0.5 }
+        : {}),
       autoConnect: false,
       localAddress: opts.localAddress,
       // long-polling requests go through an agent bound to the same source address
       ...(opts.transports.includes('polling') ? { agent: new http.Agent({ localAddress: opts.localAddress, keepAlive: true, maxSockets: 2 }) } : {}),
     } as Parameters<typeof io>[1]);
+    this.reconnects = !!opts.reconnect;
+    this.socket.on('connect', () => {
+      if (this.everConnected) this.reconnectHandler?.('reconnected', '');
+      this.everConnected = true;
+    });
+    this.socket.io.on('reconnect_error', (e: Error) => this.reconnectHandler?.('attempt_error', describe(e)));
+    this.socket.io.on('reconnect_failed', () => this.reconnectHandler?.('failed', 'gave up'));
+  }
+
+  onReconnect(handler: (event: 'reconnected' | 'failed' | 'attempt_error', detail: string) => void): void {
+    this.reconnectHandler = handler;
+  }
+
+  /** socket.io-client reconnects after anything but a deliberate disconnect by either side. */
+  willReconnect(reason: string): boolean {
+    return this.reconnects && reason !== 'io server disconnect' && reason !== 'io client disconnect';
   }
 
   connect(timeoutMs: number): Promise<void> {
@@ -38,7 +63,10 @@ export class SocketIoTransport implements Transport {
         } else resolve();
       };
       const onConnect = (): void => done();
-      const onError = (e: Error): void => done(new ClientOpError(httpStatus(e) === 400 ? 'session_unknown' : 'connect_error', describe(e)));
+      const onError = (e: Error): void => {
+        const c = classifyError(e);
+        done(new ClientOpError(c.kind, c.kind === 'connect_error' ? describe(e) : c.message));
+      };
       const timer = setTimeout(() => done(new ClientOpError('connect_timeout', `not connected within ${timeoutMs}ms`)), timeoutMs);
       s.on('connect', onConnect);
       s.on('connect_error', onError);

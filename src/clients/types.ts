@@ -73,7 +73,22 @@ export interface Transport {
   onEvent(handler: (event: string, args: unknown[]) => void): void;
   /** Called once when the connection ends for any reason other than `close()`. */
   onDisconnect(handler: (reason: string) => void): void;
+  /**
+   * Engines that reconnect by themselves (socket.io-client's Manager, when `reconnect` is set)
+   * report here: `reconnected` once connected again, `failed` when they gave up, `attempt_error`
+   * for each failed attempt. Engines without it are reconnected by SessionClient's own loop.
+   */
+  onReconnect?(handler: (event: 'reconnected' | 'failed' | 'attempt_error', detail: string) => void): void;
+  /** True when, after the disconnect just reported, the engine is reconnecting by itself. */
+  willReconnect?(reason: string): boolean;
   close(): void;
+}
+
+/** Reconnection after an unexpected disconnect (exponential backoff with ±50 % jitter). */
+export interface ReconnectPolicy {
+  attempts: number;
+  delayMs: number;
+  maxDelayMs: number;
 }
 
 /** Options every engine gets. */
@@ -83,10 +98,26 @@ export interface TransportOptions {
   path: string;
   localAddress: string;
   transports: Array<'websocket' | 'polling'>;
+  /** Timeout of one connection attempt, also of each automatic reconnection attempt. */
+  connectTimeoutMs?: number;
+  /** Reconnect after unexpected disconnects (engines with their own reconnection use it), or null. */
+  reconnect?: ReconnectPolicy | null;
 }
 
 /** Error kinds a client operation fails with; they key the result's error table. */
-export type ClientErrorKind = 'connect_error' | 'session_unknown' | 'connect_timeout' | 'ack_timeout' | 'wait_timeout' | 'disconnected' | 'server_error';
+export type ClientErrorKind =
+  | 'connect_error'
+  | 'session_unknown'
+  | 'connect_timeout'
+  | 'ack_timeout'
+  | 'wait_timeout'
+  | 'disconnected'
+  | 'server_error'
+  | 'reconnect_failed'
+  | 'emfile'
+  | 'port_exhaustion'
+  | 'tls_error'
+  | 'protocol_mismatch';
 
 /** A failed client operation, classified. */
 export class ClientOpError extends Error {

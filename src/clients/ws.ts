@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+import { classifyError } from './classify.ts';
 import { ClientOpError, type Transport, type TransportOptions } from './types.ts';
 
 interface Pending {
@@ -34,7 +35,9 @@ export class WsTransport implements Transport {
         resolve();
       });
       ws.on('error', (e) => {
-        if (!open) reject(new ClientOpError(/timeout/i.test(e.message) ? 'connect_timeout' : 'connect_error', e.message));
+        if (open) return;
+        const c = classifyError(e, /timeout/i.test(e.message) ? 'connect_timeout' : 'connect_error');
+        reject(new ClientOpError(c.kind, c.message));
       });
       ws.on('message', (data) => this.onMessage(String(data)));
       ws.on('close', (code, reason) => {

@@ -7,7 +7,7 @@ import { HealthMonitor, summarizeHealth, type HealthSample } from '../metrics/he
 import { Recorder } from '../metrics/recorder.ts';
 import { loadScenario, type LoadedScenario } from '../scenario/load.ts';
 import { withTotalDuration } from '../scenario/validate.ts';
-import { monoMs } from '../util/clock.ts';
+import { monoMs, setSharedClockOffset } from '../util/clock.ts';
 import type { FromGenerator, InitMessage, ToGenerator } from './protocol.ts';
 import { LoadRunner } from './runner.ts';
 
@@ -22,6 +22,7 @@ async function main(): Promise<void> {
   let init: InitMessage | null = null;
   let loaded: LoadedScenario | null = null;
   let runner: LoadRunner | null = null;
+  let recorder: Recorder | null = null;
   process.on('disconnect', () => process.exit(0));
   process.on('SIGINT', () => runner?.interrupt());
   process.on('SIGTERM', () => runner?.interrupt());
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
     const msg = raw as ToGenerator;
     if (msg.type === 'init') {
       init = msg;
+      if (msg.clockOffsetMs) setSharedClockOffset(msg.clockOffsetMs);
       loadScenario(msg.scenarioFile)
         .then((l) => {
           loaded = msg.totalMs ? { ...l, resolved: withTotalDuration(l.resolved, msg.totalMs) } : l;
@@ -41,15 +43,17 @@ async function main(): Promise<void> {
           process.exit(1);
         });
     } else if (msg.type === 'start' && init && loaded) {
-      runner = startLoad(init, loaded, msg.startAt);
+      recorder = new Recorder(init.generator);
+      runner = startLoad(init, loaded, msg.startAt, recorder);
+    } else if (msg.type === 'fault') {
+      recorder?.faultInjected(msg.at);
     } else if (msg.type === 'stop') {
       runner?.interrupt();
     }
   });
 }
 
-function startLoad(init: InitMessage, loaded: LoadedScenario, startAt: number): LoadRunner {
-  const recorder = new Recorder(init.generator);
+function startLoad(init: InitMessage, loaded: LoadedScenario, startAt: number, recorder: Recorder): LoadRunner {
   const health = new HealthMonitor();
   const samples: HealthSample[] = [];
   const runner = new LoadRunner({

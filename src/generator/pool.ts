@@ -4,6 +4,7 @@ import type { IntervalSnapshot } from '../metrics/snapshot.ts';
 import type { GeneratorHealth } from '../result.ts';
 import { monoMs } from '../util/clock.ts';
 import { forkTs } from '../util/fork-ts.ts';
+import { generatorSlot } from '../shard/split.ts';
 import type { FromGenerator, ToGenerator } from './protocol.ts';
 
 export interface PoolOptions {
@@ -12,10 +13,14 @@ export interface PoolOptions {
   target: string;
   sourceIps: string[];
   totalMs: number | null;
+  /** `--shard i/N`: which generator slots this pool plays, and the clock offset (src/shard/). */
+  shard?: { index: number; count: number; clockMonoOffsetMs?: number };
   /** Every interval snapshot of every generator, as it arrives. */
   onSnapshot: (s: IntervalSnapshot) => void;
   /** Lines a generator wrote to stdout/stderr (user console.log, warnings), prefixed. */
   onOutput: (line: string) => void;
+  /** A generator died before finishing (called at once, while the others run on). */
+  onCrash?: (why: string) => void;
   /** Give up waiting for generators to load the scenario after this long. */
   readyTimeoutMs?: number;
 }
@@ -41,6 +46,9 @@ interface Gen {
  */
 export class GeneratorPool {
   private readonly gens: Gen[] = [];
+  /** Monotonic ms at which the load starts (set by run()). */
+  startAt = 0;
+  private running = false;
 
   constructor(private readonly o: PoolOptions) {}
 
@@ -53,7 +61,9 @@ export class GeneratorPool {
 
   /** Start the load on every generator at one instant; resolve when all are done or dead. */
   async run(): Promise<PoolOutcome> {
-    const startAt = monoMs() + 250;
+    const startAt = this.startAt || monoMs() + 250;
+    this.startAt = startAt;
+    this.running = true;
     for (const g of this.gens) this.send(g, { type: 'start', startAt });
     await Promise.all(this.gens.map((g) => g.exited));
     const failures = this.gens
@@ -65,6 +75,11 @@ export class GeneratorPool {
   /** Interrupt every generator: they stop the load, flush what they measured and exit. */
   interrupt(): void {
     for (const g of this.gens) this.send(g, { type: 'stop' });
+  }
+
+  /** Tell every generator that a fault was injected at `at` (monotonic ms). */
+  faultInjected(at: number): void {
+    for (const g of this.gens) this.send(g, { type: 'fault', at });
   }
 
   /** Kill every generator still alive (by PID). */
@@ -81,7 +96,12 @@ export class GeneratorPool {
       done: null,
       stderrTail: [],
       // 'close' (not 'exit'): fires after the IPC channel is drained, so a last 'done' is never lost
-      exited: new Promise((resolve) => proc.once('close', (code) => resolve(code))),
+      exited: new Promise((resolve) =>
+        proc.once('close', (code, signal) => {
+          if (this.running && g.done === null) this.o.onCrash?.(`generator ${index} (pid ${proc.pid}) crashed (${signal ?? `exit code ${code}`})`);
+          resolve(code);
+        }),
+      ),
     };
     const lines = (chunk: Buffer): void => {
       for (const line of chunk.toString().split('\n')) {
@@ -101,8 +121,8 @@ export class GeneratorPool {
     this.send(g, {
       type: 'init',
       scenarioFile: this.o.scenarioFile,
-      generator: index,
-      generators: this.o.generators,
+      ...generatorSlot(this.o.shard, index, this.o.generators),
+      ...(this.o.shard?.clockMonoOffsetMs ? { clockOffsetMs: this.o.shard.clockMonoOffsetMs } : {}),
       target: this.o.target,
       sourceIps: this.o.sourceIps,
       totalMs: this.o.totalMs,

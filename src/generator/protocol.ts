@@ -11,6 +11,8 @@ export interface InitMessage {
   sourceIps: string[];
   /** `--duration` override (ms), or null. */
   totalMs: number | null;
+  /** Shards: reference clock minus this host's monotonic clock (ms), for cross-host timestamps. */
+  clockOffsetMs?: number;
 }
 /** Coordinator → generator: start the load at this monotonic time. */
 export interface StartMessage {
@@ -21,7 +23,12 @@ export interface StartMessage {
 export interface StopMessage {
   type: 'stop';
 }
-export type ToGenerator = InitMessage | StartMessage | StopMessage;
+/** Coordinator → generator: a fault was injected at this monotonic time (clients time their detection from it). */
+export interface FaultMessage {
+  type: 'fault';
+  at: number;
+}
+export type ToGenerator = InitMessage | StartMessage | StopMessage | FaultMessage;
 
 export type FromGenerator =
   | { type: 'ready' }

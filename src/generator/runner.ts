@@ -125,7 +125,7 @@ export class LoadRunner {
     const sourceAddress = sourceIps[id % sourceIps.length]!;
     const random = seededRandom(id);
     const engine = engines[resolved.engine];
-    const transportOptions = { target: this.o.target, path: resolved.path, localAddress: sourceAddress, transports: resolved.transports };
+    const transportOptions = { target: this.o.target, path: resolved.path, localAddress: sourceAddress, transports: resolved.transports, reconnect: resolved.reconnect, connectTimeoutMs: resolved.connectTimeoutMs };
     const client = new SessionClient(() => engine(transportOptions), sink, {
       id,
       sourceAddress,
@@ -133,6 +133,7 @@ export class LoadRunner {
       ackTimeoutMs: resolved.ackTimeoutMs,
       connectTimeoutMs: resolved.connectTimeoutMs,
       random,
+      reconnect: resolved.reconnect,
     });
     const runner = this;
     const ctx: SessionContext = {

@@ -1,4 +1,5 @@
 import type { ErrorTable } from '../result.ts';
+import { monoMs } from '../util/clock.ts';
 import type { MetricsSink } from '../clients/session-client.ts';
 import type { HealthSample } from './health.ts';
 import { createHistogram, encode, recordMs, type Histogram } from './histogram.ts';
@@ -17,6 +18,8 @@ export class Recorder implements MetricsSink {
   private errors: ErrorTable = {};
   private workers: Record<string, number> = {};
   private connectedNow = 0;
+  /** Monotonic time of the latest injected fault, as the coordinator announced it. */
+  private faultAt: number | null = null;
 
   constructor(private readonly generator: number) {}
 
@@ -46,6 +49,17 @@ export class Recorder implements MetricsSink {
 
   connectedDelta(d: 1 | -1): void {
     this.connectedNow += d;
+  }
+
+  /** The coordinator injected a fault at `at` (monotonic ms, same host). */
+  faultInjected(at: number): void {
+    this.faultAt = at;
+  }
+
+  sinceFault(): number | null {
+    if (this.faultAt === null) return null;
+    const d = monoMs() - this.faultAt;
+    return d >= 0 ? d : null;
   }
 
   get connected(): number {

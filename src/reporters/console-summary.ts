@@ -1,6 +1,7 @@
 import type { RunFile, RunResult } from '../result.ts';
 import { formatDuration } from '../scenario/duration.ts';
 import { table } from './table.ts';
+import { faultsBlock } from './faults-table.ts';
 
 const fmt = (ms: number): string => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
 
@@ -27,7 +28,8 @@ function countersLine(r: RunResult): string {
   ];
   const seconds = r.durationMs / 1000;
   if (seconds > 0) parts.push(`${Math.round((n('messages.sent') + n('messages.received')) / seconds)} msgs/s`);
-  const loss = ['broadcast.gaps', 'broadcast.outOfOrder', 'push.gaps', 'push.outOfOrder'].filter((k) => n(k) > 0).map((k) => `${k} ${n(k)}`);
+  if (n('disconnects')) parts.push(`${n('disconnects')} unexpected disconnects, ${n('recovered')} reconnected${n('recovery.failed') ? `, ${n('recovery.failed')} GAVE UP` : ''}`);
+  const loss = ['broadcast.gaps', 'broadcast.duplicates', 'broadcast.outOfOrder', 'push.gaps', 'push.duplicates', 'push.outOfOrder'].filter((k) => n(k) > 0).map((k) => `${k} ${n(k)}`);
   return `  ${parts.join('; ')}${loss.length ? `\n  sequence: ${loss.join(', ')}` : ''}`;
 }
 
@@ -45,7 +47,8 @@ function workersBlock(r: RunResult): string {
   const figures = w.maxOverMean === null ? '' : `; max/mean ${w.maxOverMean}, cv ${w.cv}`;
   const chi = w.chiSquare && w.chiSquare.df > 0 ? `, chi-square p ${w.chiSquare.pValue.toExponential(1)}` : '';
   const sticky = w.stickiness === null ? '' : `; stickiness ${Math.round(w.stickiness * 100)}% of reconnects to the same worker`;
-  const mism = r.server?.mismatches.length ? `\n  server/client mismatch: ${r.server.mismatches.join('; ')}` : '';
+  const killed = r.faults?.faults.some((f) => f.pid !== null && f.action !== 'pause' && f.action !== 'run') ? ' (expected after faults: a killed worker takes its counts with it)' : '';
+  const mism = r.server?.mismatches.length ? `\n  server/client mismatch${killed}: ${r.server.mismatches.join('; ')}` : '';
   const srv = r.server && Object.keys(r.server.counters).length ? `\n  server: ${Object.entries(r.server.counters).map(([k, v]) => `${k} ${v}`).join(', ')}` : '';
   return `  workers: ${list}${figures}${chi}${sticky}${w.unidentified ? `; ${w.unidentified} unidentified` : ''}${mism}${srv}`;
 }
@@ -72,7 +75,9 @@ function runBlock(r: RunResult, color: boolean): string {
     lines.push(failed ? red(`  THRESHOLDS FAILED: ${failed} of ${r.thresholds.length}`) : `  thresholds: all ${r.thresholds.length} passed`);
     for (const t of r.thresholds) lines.push(`    ${t.ok ? 'ok  ' : 'FAIL'} ${t.subject} ${t.condition}  (${formatActual(t.subject, t.actual)}${t.note ? `, ${t.note}` : ''})`);
   }
+  if (r.crashedGenerators?.length) lines.push(red(`  !!! GENERATOR CRASHED: ${r.crashedGenerators.join('; ')} (its figures up to its last report are included)`));
   lines.push(metricsTable(r), countersLine(r), errorsBlock(r), workersBlock(r));
+  if (r.faults) lines.push(faultsBlock(r.faults));
   const g = r.generator.processes;
   if (g.length) {
     lines.push(`  generators: ${g.map((p) => `#${p.index} cpu ${Math.round(p.cpuMean)}% (max ${Math.round(p.cpuMax)}%), loop p99 ${p.loopDelayP99}ms, peak ${p.peakClients} clients, rss ${Math.round(p.rssMaxMb)}MB`).join(' | ')}`);

@@ -1,4 +1,7 @@
 import type { Client } from '../clients/types.ts';
+import type { Fault, ReconnectOption } from './faults.ts';
+
+export type { Fault, FaultRole, ReconnectOption } from './faults.ts';
 
 /** A duration: milliseconds as a number, or a string such as `'500ms'`, `'30s'`, `'2m'`. */
 export type Duration = number | string;
@@ -24,8 +27,12 @@ export interface VusPhase {
 
 export type Phase = ArrivalPhase | VusPhase;
 
-/** Client engines. `socket.io` is socket.io-client v4; `ws` is a raw WebSocket speaking the reference app's JSON protocol. */
-export type EngineName = 'socket.io' | 'ws';
+/**
+ * Client engines. `socket.io` is socket.io-client v4; `socket.io-lean` is rtbench's own Socket.IO v5
+ * client over a WebSocket (WebSocket transport only, low CPU and memory per connection); `ws` is a
+ * raw WebSocket speaking the reference app's JSON protocol.
+ */
+export type EngineName = 'socket.io' | 'socket.io-lean' | 'ws';
 
 /** What the session function gets besides its client. */
 export interface SessionContext {
@@ -81,13 +88,28 @@ export interface Scenario {
   /** Cap on concurrent sessions per generator in the open model; arrivals over it are dropped and counted. */
   maxConcurrentPerGenerator?: number;
   /** Options for the embedded reference server. */
-  server?: { pushRate?: number };
+  server?: {
+    pushRate?: number;
+    /** Engine.IO heartbeat of the reference server, e.g. `{ interval: '1s', timeout: '2s' }` (a paused worker is noticed after both). Default socket.io's 25 s / 20 s. */
+    heartbeat?: { interval: number | string; timeout: number | string };
+  };
   /**
    * Pass/fail gates evaluated on the merged result: subject → condition, e.g.
    * `{ 'ack.p99': '< 50ms', 'errors.rate': '< 1%', 'workers.imbalance': '< 1.3' }`, or
    * `{ condition, abortOnFail: true }` to stop the run as soon as it fails. Grammar: README, "Thresholds".
    */
   thresholds?: Record<string, string | { condition: string; abortOnFail?: boolean }>;
+  /**
+   * Fault timeline against the bundled topology (or `run` hooks for an external target), e.g.
+   * `[{ at: '20s', kill: 'worker', index: 1 }, { at: '30s', pause: 'worker', for: '5s' }]`.
+   * Each fault's cost (disconnects, reconnect time, lost messages, moved clients) is reported.
+   */
+  faults?: Fault[];
+  /**
+   * Reconnect after an unexpected disconnect, with the engine's own reconnection (socket.io-client's
+   * Manager) or rtbench's backoff loop (other engines). Default: on when `faults` is set, else off.
+   */
+  reconnect?: boolean | ReconnectOption;
 }
 
 /** Typed identity helper: `export default defineScenario({...})`. */

@@ -2,6 +2,7 @@ import { InputError } from '../errors.ts';
 import { parseThresholds } from '../thresholds/parse.ts';
 import { parseDuration } from './duration.ts';
 import type { EngineName, Scenario } from './types.ts';
+import { resolveFaults, resolveReconnect, type ReconnectPolicy, type ResolvedFault } from './faults.ts';
 
 /** One load phase with its times resolved (ms from the run start). */
 export interface ResolvedPhase {
@@ -33,15 +34,19 @@ export interface ResolvedScenario {
   sourceIps: number | string[];
   generators: number | null;
   maxConcurrentPerGenerator: number | null;
-  server: { pushRate: number };
+  server: { pushRate: number; pingIntervalMs: number | null; pingTimeoutMs: number | null };
   thresholds: Record<string, string | { condition: string; abortOnFail?: boolean }>;
+  /** Fault timeline, sorted by time (ms from the load start). */
+  faults: ResolvedFault[];
+  /** Client reconnection after unexpected disconnects, or null (off). */
+  reconnect: ReconnectPolicy | null;
 }
 
-const ENGINES: readonly EngineName[] = ['socket.io', 'ws'];
+const ENGINES: readonly EngineName[] = ['socket.io', 'socket.io-lean', 'ws'];
 const KNOWN_FIELDS = new Set([
   'name', 'description', 'topology', 'requiresTarget', 'engine', 'transports', 'path', 'phases', 'session',
   'ackTimeout', 'connectTimeout', 'gracefulStop', 'sourceIps', 'generators', 'maxConcurrentPerGenerator',
-  'server', 'thresholds',
+  'server', 'thresholds', 'faults', 'reconnect',
 ]);
 
 type Problems = string[];
@@ -143,6 +148,8 @@ export function validateScenario(value: unknown, file: string): ResolvedScenario
   const transports = (s.transports ?? ['websocket']) as Array<'websocket' | 'polling'>;
   if (!Array.isArray(transports) || transports.length === 0 || !transports.every((t) => t === 'websocket' || t === 'polling')) {
     problems.push(`\`transports\` must be a non-empty array of 'websocket' and/or 'polling' (got ${show(s.transports)})`);
+  } else if (engine === 'socket.io-lean' && transports.includes('polling')) {
+    problems.push(`\`transports\` must be ['websocket'] with engine 'socket.io-lean', which has no long-polling (got ${show(s.transports)}); use engine 'socket.io' for 'polling'`);
   }
   if (s.path !== undefined && (typeof s.path !== 'string' || !s.path.startsWith('/'))) {
     problems.push(`\`path\` must be a string starting with '/' (got ${show(s.path)})`);
@@ -169,17 +176,34 @@ export function validateScenario(value: unknown, file: string): ResolvedScenario
   const generators = intOrNull('generators', 256);
   const maxConcurrentPerGenerator = intOrNull('maxConcurrentPerGenerator', 1_000_000);
   let pushRate = 0;
+  let pingIntervalMs: number | null = null;
+  let pingTimeoutMs: number | null = null;
   if (s.server !== undefined) {
     const srv = s.server as Record<string, unknown> | null;
     const pr = srv && typeof srv === 'object' ? srv.pushRate : undefined;
     if (!srv || typeof srv !== 'object') problems.push('`server` must be an object like { pushRate: 10 }');
     else if (pr !== undefined && (typeof pr !== 'number' || pr < 0 || pr > 1000)) problems.push(`\`server.pushRate\` must be a number from 0 to 1000 (got ${show(pr)})`);
     else pushRate = (pr as number | undefined) ?? 0;
+    const hb = srv && typeof srv === 'object' ? (srv.heartbeat as Record<string, unknown> | undefined) : undefined;
+    if (hb !== undefined) {
+      const ms = (v: unknown): number | null => {
+        const d = parseDuration(v);
+        return d !== null && d >= 100 && d <= 600_000 ? d : null;
+      };
+      pingIntervalMs = hb && typeof hb === 'object' ? ms(hb.interval) : null;
+      pingTimeoutMs = hb && typeof hb === 'object' ? ms(hb.timeout) : null;
+      if (pingIntervalMs === null || pingTimeoutMs === null) problems.push(`\`server.heartbeat\` must be { interval, timeout } with durations from 100ms to 10m (got ${show(hb)})`);
+    }
+    for (const k of Object.keys(srv ?? {})) if (k !== 'pushRate' && k !== 'heartbeat') problems.push(`\`server.${k}\` is not a server option (known: pushRate, heartbeat)`);
   }
   const thresholds = (s.thresholds ?? {}) as ResolvedScenario['thresholds'];
   if (typeof thresholds !== 'object' || thresholds === null || Array.isArray(thresholds)) problems.push('`thresholds` must be an object of subject → condition');
   else problems.push(...parseThresholds(thresholds).problems);
   if (s.requiresTarget !== undefined && typeof s.requiresTarget !== 'boolean') problems.push('`requiresTarget` must be true or false');
+  const faults = resolveFaults(s.faults, problems);
+  const reconnect = resolveReconnect(s.reconnect, faults.length > 0, problems);
+  const end = phases.length ? phases[phases.length - 1]!.startMs + phases[phases.length - 1]!.durationMs : Infinity;
+  for (const f of faults) if (f.atMs >= end) problems.push(`fault \`${f.label}\` is at ${f.atMs}ms, after the last phase ends (${end}ms): move \`at\` earlier`);
 
   if (problems.length > 0) {
     throw new InputError('E_SCENARIO_INVALID', `scenario ${file} has ${problems.length} problem${problems.length > 1 ? 's' : ''}`, {
@@ -205,8 +229,10 @@ export function validateScenario(value: unknown, file: string): ResolvedScenario
     sourceIps,
     generators,
     maxConcurrentPerGenerator,
-    server: { pushRate },
+    server: { pushRate, pingIntervalMs, pingTimeoutMs },
     thresholds,
+    faults,
+    reconnect,
   };
 }
 
@@ -220,5 +246,5 @@ export function withTotalDuration(s: ResolvedScenario, totalMs: number): Resolve
     start += durationMs;
     return out;
   });
-  return { ...s, phases, totalMs };
+  return { ...s, phases, totalMs, faults: s.faults.map((f) => ({ ...f, atMs: f.atMs * k })) };
 }

@@ -1,0 +1,58 @@
+import { Aggregator } from '../metrics/aggregate.ts';
+import type { IntervalSnapshot } from '../metrics/snapshot.ts';
+import type { ResolvedFault } from '../scenario/faults.ts';
+import type { FaultImpact } from './types.ts';
+
+/**
+ * Splits the run's snapshots into windows at each fault's second: before the first fault (the
+ * baseline), then one window per fault until the next fault or the end. Each window is merged
+ * with the same Aggregator as the whole run, so its histograms are exact.
+ */
+export class FaultWindows {
+  private readonly baseline = new Aggregator();
+  private readonly windows: Aggregator[];
+  private readonly starts: number[];
+  private lastT = 0;
+
+  constructor(faults: ResolvedFault[]) {
+    this.windows = faults.map(() => new Aggregator());
+    this.starts = faults.map((f) => Math.floor(f.atMs / 1000));
+  }
+
+  add(s: IntervalSnapshot): void {
+    this.lastT = Math.max(this.lastT, s.t);
+    let k = -1;
+    for (let i = 0; i < this.starts.length; i++) if (s.t >= this.starts[i]!) k = i;
+    (k < 0 ? this.baseline : this.windows[k]!).add(s);
+  }
+
+  baselineAckP99(): number | null {
+    return this.baseline.metrics().ack?.p99 ?? null;
+  }
+
+  impact(i: number): FaultImpact {
+    const agg = this.windows[i]!;
+    const m = agg.metrics();
+    const c = agg.counters();
+    const e = agg.errors();
+    const n = (k: string): number => c[k] ?? 0;
+    return {
+      window: { fromS: this.starts[i]!, toS: this.starts[i + 1] ?? this.lastT + 1 },
+      disconnected: n('disconnects'),
+      recovered: n('recovered'),
+      recoveryFailed: n('recovery.failed'),
+      recovery: m.recovery ?? null,
+      detect: m.detect ?? null,
+      lost: n('broadcast.gaps') + n('push.gaps'),
+      duplicated: n('broadcast.duplicates') + n('push.duplicates'),
+      outOfOrder: n('broadcast.outOfOrder') + n('push.outOfOrder'),
+      ackTimeouts: e.ack_timeout?.count ?? 0,
+      sessionUnknown: e.session_unknown?.count ?? 0,
+      moved: n('recovery.otherWorker'),
+      stayed: n('recovery.sameWorker'),
+      unsent: n('messages.unsent'),
+      errors: n('errors'),
+      ackP99: m.ack?.p99 ?? null,
+    };
+  }
+}
