@@ -1,0 +1,469 @@
+import type { ClientRequest, IncomingMessage } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import WebSocket from 'ws';
+import {
+  ACK,
+  BINARY_ACK,
+  BINARY_EVENT,
+  CONNECT,
+  CONNECT_ERROR,
+  DEFAULT_MAX_ATTACHMENTS,
+  DISCONNECT,
+  EVENT,
+  decodePacket,
+  encodePacket,
+  reconstructPacket,
+  type Decoded,
+  type Packet,
+} from './lean/parser.ts';
+import { ClientOpError, type Transport, type TransportOptions } from './types.ts';
+
+/** Options of the lean engine beyond what every engine gets (programmatic use only). */
+export interface LeanOptions {
+  /** Namespace to join. Default: the target URL's path (`http://host/admin` → `/admin`), else `/`. */
+  namespace?: string;
+  /** Payload of the CONNECT packet (the server reads it as `socket.handshake.auth`). */
+  auth?: Record<string, unknown>;
+  /** Most binary attachments accepted in one incoming packet. Default 10 (as socket.io-parser). */
+  maxAttachments?: number;
+}
+
+const IDLE = 0;
+/** WebSocket handshake, then Engine.IO open packet. */
+const OPENING = 1;
+/** Socket.IO CONNECT sent, waiting for the server's CONNECT / CONNECT_ERROR. */
+const JOINING = 2;
+const CONNECTED = 3;
+const CLOSED = 4;
+
+class PendingAck {
+  constructor(
+    readonly resolve: (args: unknown[]) => void,
+    readonly reject: (e: Error) => void,
+    readonly deadline: number,
+    readonly event: string,
+    readonly timeoutMs: number,
+  ) {}
+}
+
+const NO_OPTIONS: LeanOptions = Object.freeze({});
+
+const OWNER = Symbol('rtbench.lean');
+type OwnedSocket = WebSocket & { [OWNER]: LeanSocketIoTransport };
+
+/**
+ * The `socket.io-lean` engine: a Socket.IO v5 / Engine.IO v4 client written for load generation,
+ * over one `ws` WebSocket (no long-polling, no upgrade, no reconnection, one namespace per
+ * connection). Per connection it keeps one WebSocket, at most three timers (connect, heartbeat,
+ * one ack sweep timer armed at the earliest ack deadline) and a lazily created Map of pending
+ * acks. The ws listeners are shared module-level functions (no closures per connection).
+ */
+export class LeanSocketIoTransport implements Transport {
+  private ws: OwnedSocket | null = null;
+  private state = IDLE;
+  private readonly nsp: string;
+  private readonly nspSuffix: string;
+  private pending: Map<number, PendingAck> | null = null;
+  private nextId = 0;
+  private ackTimer: NodeJS.Timeout | null = null;
+  private ackTimerAt = 0;
+  private hbTimer: NodeJS.Timeout | null = null;
+  private connectTimer: NodeJS.Timeout | null = null;
+  private connectTimeoutMs = 0;
+  private connectResolve: (() => void) | null = null;
+  private connectReject: ((e: Error) => void) | null = null;
+  /** A binary packet waiting for its attachment frames. */
+  private binPacket: Packet | null = null;
+  private binBuffers: Buffer[] | null = null;
+  private eventHandler: ((event: string, args: unknown[]) => void) | null = null;
+  private disconnectHandler: ((reason: string) => void) | null = null;
+  /** The Engine.IO session id, once open. */
+  sid = '';
+
+  constructor(
+    private readonly opts: TransportOptions,
+    private readonly lean: LeanOptions = NO_OPTIONS,
+  ) {
+    this.nsp = lean.namespace ?? namespaceOf(opts.target);
+    if (!this.nsp.startsWith('/')) throw new Error(`namespace must start with '/' (got ${JSON.stringify(this.nsp)})`);
+    this.nspSuffix = this.nsp === '/' ? '' : `${this.nsp},`;
+  }
+
+  /** True while connected to the namespace. */
+  get connected(): boolean {
+    return this.state === CONNECTED;
+  }
+
+  connect(timeoutMs: number): Promise<void> {
+    if (this.state !== IDLE) return Promise.reject(new ClientOpError('connect_error', 'connect() may be called once per transport'));
+    return new Promise<void>((resolve, reject) => {
+      this.connectResolve = resolve;
+      this.connectReject = reject;
+      this.connectTimeoutMs = timeoutMs;
+      this.state = OPENING;
+      this.connectTimer = setTimeout(onConnectTimeout, timeoutMs, this);
+      let ws: OwnedSocket;
+      try {
+        ws = new WebSocket(engineUrl(this.opts.target, this.opts.path), wsOptions(this.opts.localAddress)) as OwnedSocket;
+      } catch (e) {
+        this.failConnect(new ClientOpError('connect_error', e instanceof Error ? e.message : String(e)));
+        return;
+      }
+      ws[OWNER] = this;
+      ws.on('message', onWsMessage);
+      ws.on('close', onWsClose);
+      ws.on('error', onWsError);
+      ws.on('unexpected-response', onWsUnexpectedResponse);
+      this.ws = ws;
+    });
+  }
+
+  emit(event: string, args: unknown[]): void {
+    if (this.state !== CONNECTED) return; // as socket.io-client without reconnection: dropped
+    this.send(EVENT, -1, args.length === 0 ? [event] : [event, ...args]);
+  }
+
+  emitWithAck(event: string, args: unknown[], timeoutMs: number): Promise<unknown[]> {
+    if (this.state !== CONNECTED) return Promise.reject(new ClientOpError('disconnected', `\`${event}\` sent while not connected`));
+    return new Promise<unknown[]>((resolve, reject) => {
+      const id = this.nextId++;
+      const deadline = performance.now() + timeoutMs;
+      try {
+        this.send(EVENT, id, args.length === 0 ? [event] : [event, ...args]);
+      } catch (e) {
+        reject(e instanceof Error ? e : new Error(String(e)));
+        return;
+      }
+      (this.pending ??= new Map()).set(id, new PendingAck(resolve, reject, deadline, event, timeoutMs));
+      if (this.ackTimer === null || deadline < this.ackTimerAt) this.armAckTimer(deadline);
+    });
+  }
+
+  onEvent(handler: (event: string, args: unknown[]) => void): void {
+    this.eventHandler = handler;
+  }
+
+  onDisconnect(handler: (reason: string) => void): void {
+    this.disconnectHandler = handler;
+  }
+
+  close(): void {
+    const state = this.state;
+    if (state === CLOSED) return;
+    if (this.connectReject !== null) {
+      this.failConnect(new ClientOpError('disconnected', 'closed by the client before connected'));
+      return;
+    }
+    this.state = CLOSED;
+    this.clearTimers();
+    this.failPending('client disconnected');
+    const ws = this.ws;
+    if (ws === null) return;
+    if (state === CONNECTED && ws.readyState === WebSocket.OPEN) {
+      ws.send(`41${this.nspSuffix}`); // Socket.IO DISCONNECT: the server sees "client namespace disconnect"
+      ws.close();
+    } else ws.terminate();
+  }
+
+  // ---- incoming -------------------------------------------------------------------------------
+
+  /** @internal One WebSocket frame. */
+  frame(data: Buffer, isBinary: boolean): void {
+    if (this.state === CLOSED) return;
+    if (isBinary) {
+      this.attachment(data);
+      return;
+    }
+    const s = data.toString();
+    switch (s.charCodeAt(0)) {
+      case 52: // '4' message: a Socket.IO packet
+        if (this.binPacket !== null) this.drop('parse error', 'text packet while waiting for binary attachments');
+        else this.packet(decodePacket(s, 1, this.lean.maxAttachments ?? DEFAULT_MAX_ATTACHMENTS));
+        return;
+      case 50: // '2' ping → pong (echoing a payload, if any)
+        if (this.state === OPENING) return this.drop('parse error', 'ping before the Engine.IO open packet');
+        this.ws!.send(s.length === 1 ? '3' : `3${s.slice(1)}`);
+        this.hbTimer?.refresh();
+        return;
+      case 48: // '0' open
+        this.open(s);
+        return;
+      case 49: // '1' close
+        this.drop('transport close', 'Engine.IO close packet');
+        return;
+      case 51: // '3' pong (not expected in v4), '6' noop
+      case 54:
+        return;
+      default:
+        this.drop('parse error', `unknown Engine.IO packet ${JSON.stringify(s.slice(0, 16))}`);
+    }
+  }
+
+  private open(s: string): void {
+    if (this.state !== OPENING) return this.drop('parse error', 'second Engine.IO open packet');
+    let hs: { sid?: unknown; pingInterval?: unknown; pingTimeout?: unknown };
+    try {
+      hs = JSON.parse(s.slice(1)) as typeof hs;
+    } catch {
+      return this.drop('parse error', 'invalid Engine.IO handshake');
+    }
+    const { pingInterval, pingTimeout } = hs;
+    if (typeof pingInterval !== 'number' || typeof pingTimeout !== 'number' || !(pingInterval > 0) || !(pingTimeout >= 0)) {
+      return this.drop('parse error', 'Engine.IO handshake without pingInterval/pingTimeout');
+    }
+    this.sid = typeof hs.sid === 'string' ? hs.sid : '';
+    this.hbTimer = setTimeout(onHeartbeatTimeout, pingInterval + pingTimeout, this);
+    this.state = JOINING;
+    const auth = this.lean.auth;
+    this.ws!.send(auth === undefined ? `40${this.nspSuffix}` : `40${this.nspSuffix}${JSON.stringify(auth)}`);
+  }
+
+  private packet(p: Decoded): void {
+    if (p.type === -1) return this.drop('parse error', p.error);
+    if (p.nsp !== this.nsp) return; // another namespace's packet: not ours
+    switch (p.type) {
+      case EVENT:
+        return this.event(p);
+      case ACK:
+        return this.ack(p);
+      case BINARY_EVENT:
+      case BINARY_ACK:
+        this.binPacket = p;
+        this.binBuffers = [];
+        return;
+      case CONNECT:
+        if (this.state === JOINING) {
+          this.state = CONNECTED;
+          const resolve = this.connectResolve!;
+          this.connectResolve = this.connectReject = null;
+          clearTimeout(this.connectTimer!);
+          this.connectTimer = null;
+          resolve();
+        }
+        return;
+      case CONNECT_ERROR:
+        if (this.state === JOINING) {
+          const d = p.data as string | { message?: unknown };
+          const msg = typeof d === 'string' ? d : typeof d.message === 'string' ? d.message : JSON.stringify(d);
+          this.failConnect(new ClientOpError('connect_error', `namespace ${this.nsp} refused the connection: ${msg}`));
+        }
+        return;
+      case DISCONNECT:
+        return this.drop('io server disconnect', 'server disconnected the socket');
+    }
+  }
+
+  private attachment(buf: Buffer): void {
+    const p = this.binPacket;
+    if (p === null) return this.drop('parse error', 'binary frame without a binary packet');
+    const list = this.binBuffers!;
+    list.push(buf);
+    if (list.length < p.attachments) return;
+    this.binPacket = this.binBuffers = null;
+    const full = reconstructPacket(p, list);
+    if (full.type === -1) return this.drop('parse error', full.error);
+    if (full.type === EVENT) this.event(full);
+    else this.ack(full);
+  }
+
+  private event(p: Packet): void {
+    if (this.state !== CONNECTED) return;
+    const args = p.data as unknown[];
+    const name = args.shift() as string | number;
+    if (p.id >= 0) args.push(this.ackFunction(p.id));
+    this.eventHandler?.(typeof name === 'string' ? name : String(name), args);
+  }
+
+  private ack(p: Packet): void {
+    const pending = this.pending;
+    if (pending === null) return;
+    const a = pending.get(p.id);
+    if (a === undefined) return; // unknown or already timed out
+    pending.delete(p.id);
+    a.resolve(p.data as unknown[]);
+  }
+
+  /** The callback handed to the session for an event the server emitted with an ack id. */
+  private ackFunction(id: number): (...args: unknown[]) => void {
+    let sent = false;
+    return (...args: unknown[]) => {
+      if (sent || this.state !== CONNECTED) return;
+      sent = true;
+      this.send(ACK, id, args);
+    };
+  }
+
+  // ---- internals ------------------------------------------------------------------------------
+
+  private send(type: number, id: number, data: unknown): void {
+    const enc = encodePacket(type, this.nsp, id, data);
+    const ws = this.ws!;
+    if (typeof enc === 'string') ws.send(`4${enc}`);
+    else {
+      ws.send(`4${enc.text}`);
+      for (const b of enc.attachments) ws.send(b);
+    }
+  }
+
+  private armAckTimer(deadline: number): void {
+    if (this.ackTimer !== null) clearTimeout(this.ackTimer);
+    this.ackTimerAt = deadline;
+    this.ackTimer = setTimeout(sweepAcks, Math.max(1, Math.ceil(deadline - performance.now())), this);
+  }
+
+  /** @internal Reject the acks past their deadline; re-arm for the earliest remaining one. */
+  sweep(): void {
+    this.ackTimer = null;
+    const pending = this.pending;
+    if (pending === null || this.state !== CONNECTED) return;
+    const now = performance.now();
+    let next = Infinity;
+    for (const [id, a] of pending) {
+      if (a.deadline <= now) {
+        pending.delete(id);
+        a.reject(new ClientOpError('ack_timeout', `no ack for \`${a.event}\` within ${a.timeoutMs}ms`));
+      } else if (a.deadline < next) next = a.deadline;
+    }
+    if (next !== Infinity && this.state === CONNECTED && this.ackTimer === null) this.armAckTimer(next);
+  }
+
+  /** @internal */
+  connectTimedOut(): void {
+    this.connectTimer = null;
+    this.failConnect(new ClientOpError('connect_timeout', `not connected within ${this.connectTimeoutMs}ms`));
+  }
+
+  /** @internal A connect attempt failed: reject it and drop the socket. */
+  failConnect(err: ClientOpError): void {
+    const reject = this.connectReject;
+    if (reject === null) return;
+    this.connectResolve = this.connectReject = null;
+    this.state = CLOSED;
+    this.clearTimers();
+    this.ws?.terminate();
+    reject(err);
+  }
+
+  /**
+   * @internal The connection ended (server disconnect, heartbeat timeout, transport error,
+   * protocol error). During connect this fails the connect; afterwards it reports `reason`.
+   */
+  drop(reason: string, detail: string): void {
+    if (this.state === CLOSED) return;
+    if (this.connectReject !== null) {
+      this.failConnect(new ClientOpError('connect_error', `${reason} during connect: ${detail}`));
+      return;
+    }
+    this.state = CLOSED;
+    this.clearTimers();
+    this.failPending(reason);
+    const ws = this.ws;
+    if (ws !== null) {
+      if (reason === 'io server disconnect' && ws.readyState === WebSocket.OPEN) ws.close();
+      else ws.terminate();
+    }
+    this.disconnectHandler?.(reason);
+  }
+
+  private clearTimers(): void {
+    if (this.connectTimer !== null) clearTimeout(this.connectTimer);
+    if (this.hbTimer !== null) clearTimeout(this.hbTimer);
+    if (this.ackTimer !== null) clearTimeout(this.ackTimer);
+    this.connectTimer = this.hbTimer = this.ackTimer = null;
+    this.binPacket = this.binBuffers = null;
+  }
+
+  private failPending(reason: string): void {
+    const pending = this.pending;
+    if (pending === null || pending.size === 0) return;
+    this.pending = null;
+    for (const a of pending.values()) a.reject(new ClientOpError('disconnected', `connection closed before the ack of \`${a.event}\`: ${reason}`));
+  }
+}
+
+// ---- shared listeners and timer callbacks (no closure per connection) ---------------------------
+
+function onWsMessage(this: WebSocket, data: Buffer, isBinary: boolean): void {
+  (this as OwnedSocket)[OWNER].frame(data, isBinary);
+}
+
+function onWsClose(this: WebSocket, code: number): void {
+  (this as OwnedSocket)[OWNER].drop('transport close', `WebSocket closed (${code})`);
+}
+
+function onWsError(this: WebSocket, err: Error): void {
+  (this as OwnedSocket)[OWNER].drop('transport error', err.message);
+}
+
+/** A non-101 answer to the WebSocket upgrade: Engine.IO's handshake errors (always HTTP 400 with a message). */
+function onWsUnexpectedResponse(this: WebSocket, _req: ClientRequest, res: IncomingMessage): void {
+  const t = (this as OwnedSocket)[OWNER];
+  const status = res.statusCode ?? 0;
+  let body = '';
+  res.setEncoding('utf8');
+  res.on('data', (chunk: string) => {
+    if (body.length < 512) body += chunk;
+  });
+  const finish = (): void => {
+    const text = body.trim().slice(0, 200);
+    const unknownSession = status === 400 && /session id unknown/i.test(text);
+    t.failConnect(new ClientOpError(unknownSession ? 'session_unknown' : 'connect_error', `handshake refused: HTTP ${status}${text ? ` ${text}` : ''}`));
+  };
+  res.on('end', finish);
+  res.on('error', finish);
+  res.on('close', finish);
+}
+
+function sweepAcks(t: LeanSocketIoTransport): void {
+  t.sweep();
+}
+
+function onConnectTimeout(t: LeanSocketIoTransport): void {
+  t.connectTimedOut();
+}
+
+function onHeartbeatTimeout(t: LeanSocketIoTransport): void {
+  t.drop('ping timeout', 'no Engine.IO ping within pingInterval + pingTimeout');
+}
+
+// ---- URL and options caches (few distinct targets and source addresses per process) ------------
+
+const urlCache = new Map<string, string>();
+
+/** `ws://host:port/<path>/?<target query>&EIO=4&transport=websocket`. */
+export function engineUrl(target: string, path: string): string {
+  const key = `${target}\0${path}`;
+  let url = urlCache.get(key);
+  if (url === undefined) {
+    const u = new URL(target);
+    u.protocol = u.protocol === 'https:' || u.protocol === 'wss:' ? 'wss:' : 'ws:';
+    u.pathname = path.endsWith('/') ? path : `${path}/`;
+    u.searchParams.set('EIO', '4');
+    u.searchParams.set('transport', 'websocket');
+    u.hash = '';
+    url = u.toString();
+    if (urlCache.size > 256) urlCache.clear();
+    urlCache.set(key, url);
+  }
+  return url;
+}
+
+/** The namespace a socket.io-client URL names: its path, `/` when empty. */
+function namespaceOf(target: string): string {
+  const p = new URL(target).pathname;
+  return p === '' ? '/' : p;
+}
+
+const optionsCache = new Map<string, WebSocket.ClientOptions>();
+
+function wsOptions(localAddress: string): WebSocket.ClientOptions {
+  let o = optionsCache.get(localAddress);
+  if (o === undefined) {
+    // Socket.IO servers do not negotiate permessage-deflate by default; the server's text is
+    // produced by JSON.stringify, so UTF-8 validation of every frame is skipped.
+    o = localAddress ? { localAddress, perMessageDeflate: false, skipUTF8Validation: true } : { perMessageDeflate: false, skipUTF8Validation: true };
+    if (optionsCache.size > 4096) optionsCache.clear();
+    optionsCache.set(localAddress, o);
+  }
+  return o;
+}
