@@ -16,6 +16,7 @@ import {
   type Decoded,
   type Packet,
 } from './lean/parser.ts';
+import { classifyError } from './classify.ts';
 import { ClientOpError, type Transport, type TransportOptions } from './types.ts';
 
 /** Options of the lean engine beyond what every engine gets (programmatic use only). */
@@ -365,6 +366,17 @@ export class LeanSocketIoTransport implements Transport {
     this.disconnectHandler?.(reason);
   }
 
+  /**
+   * @internal A socket error. During connect it is classified (fd or ephemeral-port exhaustion,
+   * TLS, plain connect error) as the other engines do; afterwards it is a `transport error`.
+   */
+  transportError(err: Error): void {
+    if (this.connectReject !== null) {
+      const c = classifyError(err);
+      this.failConnect(new ClientOpError(c.kind, c.message));
+    } else this.drop('transport error', err.message);
+  }
+
   private clearTimers(): void {
     if (this.connectTimer !== null) clearTimeout(this.connectTimer);
     if (this.hbTimer !== null) clearTimeout(this.hbTimer);
@@ -392,7 +404,7 @@ function onWsClose(this: WebSocket, code: number): void {
 }
 
 function onWsError(this: WebSocket, err: Error): void {
-  (this as OwnedSocket)[OWNER].drop('transport error', err.message);
+  (this as OwnedSocket)[OWNER].transportError(err);
 }
 
 /** A non-101 answer to the WebSocket upgrade: Engine.IO's handshake errors (always HTTP 400 with a message). */

@@ -208,6 +208,12 @@ describe('connect', () => {
     await new Promise<void>((r) => srv.close(() => r()));
     await rejectsWith(lean(`http://127.0.0.1:${port}`).connect(2000), 'connect_error', /ECONNREFUSED/);
   });
+
+  test('a source address that cannot be bound → classified like the other engines (port_exhaustion)', async () => {
+    const s = await startServer();
+    // 192.0.2.1 (TEST-NET-1) is not a local address: bind() fails with EADDRNOTAVAIL, nothing is sent
+    await rejectsWith(lean(s.url, {}, '192.0.2.1').connect(2000), 'port_exhaustion', /EADDRNOTAVAIL/);
+  });
 });
 
 describe('events and acks', () => {
