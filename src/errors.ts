@@ -27,7 +27,13 @@ export type ErrorCode =
   | 'E_SERVER_START'
   | 'E_GENERATOR'
   | 'E_LIMITS'
-  | 'E_RUN';
+  | 'E_RUN'
+  | 'E_SHARD_SPEC'
+  | 'E_START_AT'
+  | 'E_SHARD_MERGE'
+  | 'E_RESULT_LINE'
+  | 'E_K8S'
+  | 'E_CONTAINER_RUNTIME';
 
 /** Base class: every error rtbench raises on purpose. */
 export class RtbenchError extends Error {

@@ -12,9 +12,10 @@ export interface Target {
 
 /**
  * Parse and check `--target`. rtbench sends load only to loopback (127.0.0.0/8, ::1, localhost):
- * anything else is refused with a clear error.
+ * anything else is refused with a clear error. The one exception is `allowRemote`, which only a
+ * shard inside Kubernetes with `--allow-remote-target` gets (see src/shard/options.ts).
  */
-export async function parseTarget(raw: string): Promise<Target> {
+export async function parseTarget(raw: string, opts: { allowRemote?: boolean } = {}): Promise<Target> {
   let u: URL;
   try {
     u = new URL(raw);
@@ -33,6 +34,10 @@ export async function parseTarget(raw: string): Promise<Target> {
     } catch {
       throw new InputError('E_TARGET_INVALID', `\`--target\` host ${host} does not resolve`, { hint: 'use 127.0.0.1, ::1 or localhost' });
     }
+  }
+  if (opts.allowRemote && !isLoopbackAddress(address)) {
+    // in-cluster service: keep the name (Host header, TLS server name); the port as given
+    return { url: u.origin.replace(/^ws/, 'http'), host: address, port: u.port ? Number(u.port) : proto === 'https:' ? 443 : 80 };
   }
   if (!isLoopbackAddress(address)) {
     throw new InputError('E_TARGET_NOT_LOOPBACK', `\`--target\` ${raw} is not a loopback address (${address})`, {

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isLoopbackAddress } from '../../src/generator/source-ips.ts';
+import { monoMs } from '../../src/util/clock.ts';
 import { busy, type AppContext } from './context.ts';
 
 const PREFIX = '/__rtbench/';
@@ -7,6 +8,8 @@ const PREFIX = '/__rtbench/';
 /**
  * Admin endpoints of the reference app, loopback clients only:
  * `GET /__rtbench/stats`, `GET /__rtbench/health`, `POST /__rtbench/stall?ms=N`.
+ * `GET /__rtbench/time` answers every client: `{ mono, wall }`, the server's monotonic clock (the one
+ * its push timestamps use) and its wall clock, both in ms; shards estimate their clock offset with it.
  * Returns false when the request is not for it.
  */
 export function handleAdmin(ctx: AppContext, rooms: () => number, req: IncomingMessage, res: ServerResponse): boolean {
@@ -16,6 +19,12 @@ export function handleAdmin(ctx: AppContext, rooms: () => number, req: IncomingM
     res.writeHead(code, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body));
   };
+  if (req.method === 'GET' && url.pathname === `${PREFIX}time`) {
+    // the clock a shard compares itself with (NTP-style round trips); harmless, so any client may ask
+    res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+    res.end(JSON.stringify({ mono: monoMs(), wall: Date.now() }));
+    return true;
+  }
   if (!isLoopbackAddress(req.socket.remoteAddress ?? '')) {
     json(403, { error: 'admin endpoints answer loopback clients only' });
     return true;

@@ -9,7 +9,9 @@ import { parseTolerances } from '../compare/compare.ts';
 import { benchHashCommand } from './bench-hash-command.ts';
 import { compareCommand } from './compare-command.ts';
 import { reportCommand } from './report-command.ts';
-import { abFlags, benchHashFlags, compareFlags, runFlags, serveFlags } from './options.ts';
+import { abFlags, benchHashFlags, compareFlags, k8sFlags, mergeFlags, runFlags, serveFlags } from './options.ts';
+import { collectCommand, mergeCommand } from './merge-command.ts';
+import { k8sCommand } from './k8s-command.ts';
 
 /** The outside world the CLI touches, injected so whole CLI runs can be tested in-process. */
 export interface CliIO {
@@ -102,7 +104,36 @@ export async function cli(argv: string[], io: CliIO = processIO()): Promise<numb
         action = () => reportCommand({ results: args.results as string[], out: args.out }, io.stdout);
       },
     )
-    .demandCommand(1, 'name a command: run, serve, report, compare, ab or bench-hash (see --help)')
+    .command(
+      'merge <files..>',
+      'Merge shard results (rtbench run --shard i/N) losslessly into one result; exit 99 when a threshold fails',
+      (y) => y.positional('files', { type: 'string', array: true, demandOption: true }).options(mergeFlags),
+      (args) => {
+        action = () => mergeCommand({ files: args.files as string[], out: args.out, quiet: args.quiet, junit: args.junit, summaryMd: args['summary-md'] }, io.stdout);
+      },
+    )
+    .command(
+      'collect <logs..>',
+      'Extract the RTBENCH_RESULT lines of shards from pod logs (files, or - for stdin) and merge them',
+      (y) => y.positional('logs', { type: 'string', array: true, demandOption: true }).options(mergeFlags),
+      (args) => {
+        action = () => collectCommand({ logs: args.logs as string[], out: args.out, quiet: args.quiet, junit: args.junit, summaryMd: args['summary-md'] }, io.stdout);
+      },
+    )
+    .command(
+      'k8s <scenario>',
+      'Write Kubernetes manifests (ConfigMap + Indexed Job) that run a scenario as N shards in a cluster',
+      (y) => y.positional('scenario', { type: 'string', demandOption: true }).options(k8sFlags),
+      (args) => {
+        action = () =>
+          k8sCommand(
+            { scenario: args.scenario as string, shards: args.shards, target: args.target, image: args.image, out: args.out, generators: args.generators, startIn: args['start-in'], duration: args.duration, namespace: args.namespace, name: args.name, memory: args.memory, format: args.format as 'yaml' | 'json' },
+            io.stdout,
+            io.stderr,
+          );
+      },
+    )
+    .demandCommand(1, 'name a command: run, serve, report, compare, ab, bench-hash, merge, collect or k8s (see --help)')
     .strict()
     .help()
     .alias('h', 'help')
