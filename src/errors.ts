@@ -24,6 +24,8 @@ export type ErrorCode =
   | 'E_TARGET_INVALID'
   | 'E_TARGET_NOT_LOOPBACK'
   | 'E_TARGET_UNREACHABLE'
+  | 'E_TLS'
+  | 'E_PROTOCOL_MISMATCH'
   | 'E_SERVER_START'
   | 'E_GENERATOR'
   | 'E_LIMITS'

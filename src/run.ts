@@ -17,6 +17,7 @@ import type { Output, Reporter } from './reporters/types.ts';
 import { getTopology, parseTopologySpec } from '../reference-server/topologies/index.ts';
 import { checkReachable, parseTarget, type Target } from './target.ts';
 import { runTopology } from './run-topology.ts';
+import { probeSocketIo } from './target-probe.ts';
 import { peakVus } from './executors/plan.ts';
 import { parseThresholds } from './thresholds/parse.ts';
 import { evaluateThresholds } from './thresholds/evaluate.ts';
@@ -143,6 +144,7 @@ export async function run(scenarioFile: string, options: RunOptions = {}): Promi
   const generators = options.generators ?? resolved.generators ?? os.availableParallelism();
   for (const w of capacityWarnings(resolved, generators * (shardPlan.shard?.count ?? 1), sourceIps.length * (shardPlan.shard?.count ?? 1))) stderr.write(`rtbench: warning: ${w}\n`);
   if (target) await checkReachable(target);
+  if (target && resolved.engine !== 'ws') await probeSocketIo(target, resolved.path);
 
   const outDir = options.out ?? join('reports', `${slug(resolved.name)}-${timestamp()}`);
   const reporters = options.reporters ?? [

@@ -17,6 +17,15 @@ async function main(): Promise<void> {
   const ctx = createContext(cfg.topology, cfg.index, cfg.pushRate, cfg.name);
   let adapter;
   if (cfg.adapter === 'redis') {
+    // @socket.io/redis-adapter does not catch its publish promises: while Redis is down node-redis
+    // rejects them (ECONNRESET, "client is closed"), which would crash the worker. A production
+    // server survives a Redis outage, so this one logs once and keeps serving; the adapter
+    // resubscribes when Redis is back (node-redis reconnects by itself).
+    let logged = false;
+    process.on('unhandledRejection', (e) => {
+      if (!logged) console.error(`[${ctx.identity.id}] Redis adapter error while Redis is unavailable (serving on): ${e instanceof Error ? e.message : String(e)}`);
+      logged = true;
+    });
     const pub = createClient({ url: cfg.redisUrl! });
     const sub = pub.duplicate();
     pub.on('error', () => {});
