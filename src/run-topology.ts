@@ -9,7 +9,7 @@ import type { ResolvedScenario } from './scenario/validate.ts';
 import type { Target } from './target.ts';
 import { evaluateThresholds } from './thresholds/evaluate.ts';
 import type { Threshold } from './thresholds/parse.ts';
-import { startReferenceServer, type ServerHandle, type ServerStats } from '../reference-server/start.ts';
+import { startReferenceServer, type ServerHandle, type ServerStats, type StartOptions } from '../reference-server/start.ts';
 import { FaultTimeline, type FaultRecord } from './faults/timeline.ts';
 import { FaultWindows } from './faults/windows.ts';
 import { monoMs } from './util/clock.ts';
@@ -30,6 +30,8 @@ export interface TopologyRunOptions {
   warn: (line: string) => void;
   /** `--shard` / `--start-at` (src/shard/options.ts). */
   shard?: ShardHooks;
+  /** Starts the reference topology (default: local processes; `--runtime containers`: src/containers/). */
+  startServer?: (o: StartOptions) => Promise<ServerHandle>;
   /** A generator process that crashes: `fail` the run (default), or `continue` with a loud warning. */
   onGeneratorCrash?: 'fail' | 'continue';
 }
@@ -64,7 +66,7 @@ export async function runTopology(o: TopologyRunOptions): Promise<RunResult> {
   o.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     if (!o.target) {
-      server = await startReferenceServer({
+      server = await (o.startServer ?? startReferenceServer)({
         topology: o.topology,
         pushRate: o.resolved.server.pushRate,
         ...(o.resolved.server.pingIntervalMs ? { pingIntervalMs: o.resolved.server.pingIntervalMs, pingTimeoutMs: o.resolved.server.pingTimeoutMs! } : {}),

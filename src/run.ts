@@ -68,6 +68,8 @@ export interface RunOptions {
   startAt?: string;
   /** A shard inside Kubernetes may load a non-loopback target (set by `rtbench k8s` manifests only). */
   allowRemoteTarget?: boolean;
+  /** Where the reference topology runs: local processes (default) or containers (src/containers/). */
+  runtime?: 'processes' | 'containers';
   /** Replace the default reporters (progress, summary, json). */
   reporters?: Reporter[];
   /** Abort to interrupt the run: load stops, what was measured is written, status `interrupted`. */
@@ -140,6 +142,7 @@ export async function run(scenarioFile: string, options: RunOptions = {}): Promi
   }
   const topologies = target ? ['external'] : options.topology ? options.topology.split(',').map((t) => t.trim()) : resolved.topologies;
   if (!target) for (const t of topologies) getTopology(parseTopologySpec(t));
+  const startServer = options.runtime === 'containers' && !target ? await (await import('./containers/index.ts')).containerServerStarter(topologies, resolved.server.pushRate) : undefined;
   const sourceIps = runSourceIps(resolved.sourceIps, target, shardPlan);
   const generators = options.generators ?? resolved.generators ?? os.availableParallelism();
   for (const w of capacityWarnings(resolved, generators * (shardPlan.shard?.count ?? 1), sourceIps.length * (shardPlan.shard?.count ?? 1))) stderr.write(`rtbench: warning: ${w}\n`);
@@ -179,6 +182,7 @@ export async function run(scenarioFile: string, options: RunOptions = {}): Promi
         signal: options.signal,
         warn: (line) => stderr.write(`${line}\n`),
         ...(shardRun ? { shard: shardRun.hooks } : {}),
+        ...(startServer ? { startServer } : {}),
         ...(options.onGeneratorCrash ? { onGeneratorCrash: options.onGeneratorCrash } : {}),
       }),
       );

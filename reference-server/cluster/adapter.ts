@@ -1,4 +1,5 @@
 import { setupPrimary } from '@socket.io/cluster-adapter';
+import { externalRedis } from '../infra/external-redis.ts';
 import { startRedis, type RedisHandle } from '../infra/redis.ts';
 
 /** Cross-worker broadcast: the embedded cluster adapter (IPC through the primary) or Redis pub/sub. */
@@ -8,7 +9,8 @@ export const ADAPTERS: readonly AdapterName[] = ['cluster', 'redis'];
 
 /** Prepare the primary side of an adapter: the cluster adapter's relay, or a redis-server of our own. */
 export async function setupAdapterPrimary(name: AdapterName): Promise<{ redis: RedisHandle | null }> {
-  if (name === 'redis') return { redis: await startRedis() };
+  // RTBENCH_REDIS_URL: a Redis run elsewhere (the Redis container of `--runtime containers`)
+  if (name === 'redis') return { redis: process.env.RTBENCH_REDIS_URL ? externalRedis(process.env.RTBENCH_REDIS_URL) : await startRedis() };
   setupPrimary();
   return { redis: null };
 }

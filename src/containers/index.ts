@@ -1,0 +1,14 @@
+/**
+ * `--runtime containers` for `run()`: check every topology has a container definition (input
+ * errors first), then that a container runtime answers, and hand back the starter. Loaded
+ * lazily: only runs with `--runtime containers` pay for testcontainers.
+ */
+import type { ServerHandle, StartOptions } from '../../reference-server/start.ts';
+import { checkContainerRuntime, REPO_ROOT, startContainerTopology } from './runtime.ts';
+import { containerPlan } from './specs.ts';
+
+export async function containerServerStarter(topologies: string[], pushRate: number): Promise<(o: StartOptions) => Promise<ServerHandle>> {
+  for (const t of topologies) containerPlan(t, { pushRate, repoRoot: REPO_ROOT });
+  await checkContainerRuntime();
+  return startContainerTopology;
+}
