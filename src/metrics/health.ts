@@ -57,13 +57,24 @@ export class HealthMonitor {
       loopDelayMax: loop && loop.count > 0 ? r(loop.max / 1e6) : 0,
       gcPauseMs: r(this.gcSum),
       gcPauseMax: r(this.gcMax),
-      rssMb: r(process.memoryUsage.rss() / 2 ** 20),
+      rssMb: r(this.rss() / 2 ** 20),
       clients,
     };
     loop?.reset();
     this.gcSum = 0;
     this.gcMax = 0;
     return s;
+  }
+
+  /** RSS; reading it opens /proc/self/stat, which fails with EMFILE when the clients took every fd: keep the last value then. */
+  private lastRss = 0;
+  private rss(): number {
+    try {
+      this.lastRss = process.memoryUsage.rss();
+    } catch {
+      // out of fds: the clients report EMFILE themselves
+    }
+    return this.lastRss;
   }
 
   stop(): void {
