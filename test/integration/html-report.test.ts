@@ -62,6 +62,9 @@ test('a hostile scenario name stays inert; credentials in URLs are redacted; CSP
   assert.ok(!html.includes('<img src=x onerror=alert(1)>'), 'the name is escaped');
   assert.match(html, /Content-Security-Policy/);
   assert.ok(!html.includes('hunter2') && !html.includes('s3cr3t'), 'secrets redacted');
+  const json = readFileSync(join(out, 'result.json'), 'utf8');
+  assert.ok(!json.includes('hunter2') && !json.includes('s3cr3t'), 'secrets redacted in result.json too');
+  assert.match(json, /REDACTED/);
   const { errors, dialogs, page } = await open(join(out, 'report.html'));
   assert.deepEqual(dialogs, []);
   assert.equal(await page.locator('img').count(), 0);
