@@ -184,6 +184,11 @@ export interface ClockEstimate {
   samples: number;
   /** Smallest round trip, ms (null without an answer). */
   minRttMs: number | null;
+  /**
+   * The target is on this host (loopback): one system-wide monotonic clock, so no correction was
+   * applied to cross-host timestamps (the estimate above is kept as a check of the method).
+   */
+  sameHost?: boolean;
   note?: string;
 }
 

@@ -101,7 +101,8 @@ export function mergeShards(inputs: ShardInput[], environment: Environment, crea
   });
   if (!onReference) notes.push('time series aligned by each host\'s own wall clock: not every shard had a clock offset');
   const clocks = shards.map((s) => s.file.shard!.clock);
-  const uncertainties = clocks.map((c) => c?.uncertaintyMs ?? null);
+  // shards on the target's own host share its monotonic clock: no uncertainty from them
+  const uncertainties = clocks.map((c) => (c?.sameHost ? 0 : c?.uncertaintyMs ?? null));
   const fanoutUncertaintyMs = uncertainties.every((u): u is number => typeof u === 'number') ? Math.max(...uncertainties) : null;
   if (clocks.some((c) => c?.method === 'http-date')) notes.push('some shard estimated its clock from the HTTP Date header (1 s resolution): cross-host fan-out latencies (broadcast, push) are only good to about ± the uncertainty');
   if (fanoutUncertaintyMs === null) notes.push('some shard has no clock estimate: cross-host fan-out latencies (broadcast, push) may be off by the hosts\' clock difference');
@@ -162,7 +163,7 @@ export function describeMerge(file: RunFile): string {
   const lines = [`merged ${m.shards.length} shard${m.shards.length > 1 ? 's' : ''}:`];
   for (const s of m.shards) {
     const c = s.clock;
-    const clock = !c ? 'no clock estimate' : c.method === 'none' ? 'no clock estimate' : `clock offset ${c.offsetMs} ms ± ${c.uncertaintyMs} ms (${c.method})`;
+    const clock = !c || c.method === 'none' ? 'no clock estimate' : `clock offset ${c.offsetMs} ms ± ${c.uncertaintyMs} ms (${c.method}${c.sameHost ? '; same host as the target: one monotonic clock, no correction needed' : ''})`;
     lines.push(`  shard ${s.index} on ${s.hostname}: ${s.status}, started ${s.startedAt} (+${s.shiftSeconds} s), ${clock}`);
   }
   lines.push(m.fanoutUncertaintyMs === null ? '  cross-host fan-out latency (broadcast, push): uncertainty unknown' : `  cross-host fan-out latency (broadcast, push): ± ${m.fanoutUncertaintyMs} ms (the largest shard clock uncertainty)`);

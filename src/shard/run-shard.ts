@@ -2,7 +2,7 @@
  * What `run()` does for `--shard` / `--start-at`: the shard's source addresses, its clock
  * estimate, the hooks `runTopology` calls, and the `shard` field of the result.
  */
-import { resolveSourceIps } from '../generator/source-ips.ts';
+import { isLoopbackAddress, resolveSourceIps } from '../generator/source-ips.ts';
 import type { ClockEstimate, ShardInfo } from '../result.ts';
 import type { Target } from '../target.ts';
 import { estimateClock } from './clock.ts';
@@ -36,6 +36,8 @@ export async function prepareShardRun(plan: ShardPlan, target: Target | null, wa
   let clock: ClockEstimate | null = null;
   if (plan.shard && target) {
     clock = await estimateClock(target.url);
+    // loopback target: the server shares this host's monotonic clock, so the true offset is 0
+    if (!plan.allowRemoteTarget && isLoopbackAddress(target.host)) clock = { ...clock, sameHost: true };
     const u = clock.uncertaintyMs === null ? 'unknown' : `± ${clock.uncertaintyMs} ms`;
     warn(`rtbench: shard ${plan.shard.index}/${plan.shard.count}: clock offset to the target ${clock.offsetMs} ms (${u}, ${clock.method})${clock.method === 'rtbench-time' ? '' : `: ${clock.note ?? ''}`}`);
   }
@@ -43,7 +45,7 @@ export async function prepareShardRun(plan: ShardPlan, target: Target | null, wa
   const hooks: ShardHooks = {
     spec: plan.shard,
     startAtWallMs: plan.startAtWallMs,
-    clockMonoOffsetMs: clock?.monoOffsetMs ?? 0,
+    clockMonoOffsetMs: clock && !clock.sameHost ? clock.monoOffsetMs : 0,
     onLoadStart(wallMs) {
       if (startedAtWallMs === null) {
         startedAtWallMs = wallMs;

@@ -194,7 +194,10 @@ test('merge: histograms added (p99 of the union), counters summed, seconds align
   assert.deepEqual(m.workers.connections, { 'w#0': 4, 'w#1': 2 });
   assert.deepEqual(m.timeseries.map((p) => p.messagesSent), [500, 500, 1000, 500, 500], 'shard 1 shifted by 2 s');
   assert.deepEqual(merged.merged!.shards.map((s) => s.shiftSeconds), [0, 2]);
-  assert.equal(merged.merged!.fanoutUncertaintyMs, 0.4);
+  assert.equal(merged.merged!.fanoutUncertaintyMs, 0.4, 'the largest shard clock uncertainty');
+  const sameHost = (f: RunFile): RunFile => ({ ...f, shard: { ...f.shard!, clock: { ...f.shard!.clock!, sameHost: true } } });
+  assert.equal(mergeShards([{ file: sameHost(a), source: 'a' }, { file: sameHost(b), source: 'b' }], env).merged!.fanoutUncertaintyMs, 0, 'one host, one monotonic clock');
+  assert.equal(mergeShards([{ file: a, source: 'a' }, { file: { ...b, shard: { ...b.shard!, clock: undefined, clockOffsetMs: undefined } }, source: 'b' }], env).merged!.fanoutUncertaintyMs, null, 'unknown when a shard has no estimate');
   assert.equal(m.durationMs, 5300);
   assert.deepEqual(m.thresholds.map((t) => [t.subject, t.ok]), [['ack.p99', false], ['ack.count', true]]);
   // refused: a shard twice with other figures, a shard missing, a plain result
