@@ -64,6 +64,11 @@ async function readSource(source: string): Promise<string> {
  * shard result in DIR/shards/, and merge them like `rtbench merge`.
  */
 export async function collectCommand(a: MergeArgs & { logs: string[] }, out: Output): Promise<number> {
+  // yargs hands `-` over as no argument at all: no files means standard input (unless it is a terminal)
+  if (a.logs.length === 0 || a.logs.every((l) => l === '' || l === '-')) {
+    if (process.stdin.isTTY) throw new InputError('E_USAGE', '`rtbench collect` needs log files, or - with the logs on standard input', { hint: 'e.g. `kubectl logs -l job-name=JOB --prefix --tail=-1 | npx rtbench collect - --out DIR`' });
+    a = { ...a, logs: ['-'] };
+  }
   const inputs: ShardInput[] = [];
   for (const source of a.logs) {
     for (const { file, where } of extractResultLines(await readSource(source), source === '-' ? 'stdin' : source)) inputs.push({ file, source: where });

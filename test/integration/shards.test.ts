@@ -17,11 +17,12 @@ interface Done {
 }
 
 /** Spawn `node bin/rtbench.js ...args`; bounded by `timeoutMs` (then SIGKILL by PID). */
-function rtbench(args: string[], started: ChildProcess[], timeoutMs = 120_000): Promise<Done> {
+function rtbench(args: string[], started: ChildProcess[], timeoutMs = 120_000, input?: string): Promise<Done> {
   // never as if inside Kubernetes: no non-loopback target can pass, whatever this machine's environment
   const env = { ...process.env };
   delete env.KUBERNETES_SERVICE_HOST;
-  const child = spawn(process.execPath, ['bin/rtbench.js', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
+  const child = spawn(process.execPath, ['bin/rtbench.js', ...args], { stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], env });
+  if (input !== undefined) child.stdin!.end(input);
   started.push(child);
   let stdout = '';
   let stderr = '';
@@ -125,6 +126,9 @@ test('3 shard processes against one reference server merge losslessly; threshold
     assert.deepEqual(c.runs[0]!.metrics, m.metrics);
     assert.deepEqual(c.runs[0]!.counters, m.counters);
     for (let i = 0; i < 3; i++) readFileSync(join(dir, 'collected', 'shards', `shard-${i}-of-3.json`), 'utf8');
+    const piped = await rtbench(['collect', '-', '--out', join(dir, 'piped'), '--quiet'], started, 60_000, `${logs}\n`);
+    assert.equal(piped.code, 99, piped.stderr);
+    assert.deepEqual((JSON.parse(readFileSync(join(dir, 'piped', 'result.json'), 'utf8')) as RunFile).runs[0]!.metrics, m.metrics);
 
     // a missing shard is refused, naming it
     const partial = await rtbench(['merge', join(dir, 'shard-0', 'result.json'), join(dir, 'shard-2', 'result.json'), '--out', join(dir, 'partial')], started);
