@@ -1,3 +1,4 @@
+import { faultRows } from '../faults-table.ts';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -45,6 +46,16 @@ function metricsTable(r: RunResult): string {
     .join('')}</table>`;
 }
 
+/** The fault timeline and what each fault cost (same rows as the console). */
+function faultsSection(r: RunResult): string {
+  const [head, ...rows] = faultRows(r.faults!);
+  const notes = r.faults!.faults.filter((f) => f.error || f.note).map((f) => `<li${f.error ? ' class="bad"' : ''}>${esc(f.label)}: ${esc(f.error ?? f.note ?? '')}</li>`);
+  return `<h3>Faults</h3>
+<p>Each window runs from its fault to the next one. Ack p99 before the first fault: ${num(r.faults!.baselineAckP99)} ms.</p>
+<table><tr>${head!.map((h) => `<th>${esc(h)}</th>`).join('')}</tr>${rows.map((row) => `<tr>${row.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('')}</table>
+${notes.length ? `<ul>${notes.join('')}</ul>` : ''}`;
+}
+
 function runSection(r: RunResult, i: number): string {
   const w = r.workers;
   const errors = Object.entries(r.errors);
@@ -59,6 +70,8 @@ ${metricsTable(r)}
 <div class="chart" id="workers-${i}"></div>
 <p>max/mean ${num(w.maxOverMean, 3)} · cv ${num(w.cv, 3)} · busiest worker ${w.maxShare === null ? '–' : `${num(w.maxShare * 100, 1)}%`} · chi-square p ${w.chiSquare ? esc(w.chiSquare.pValue.toExponential(2)) : '–'} · stickiness ${w.stickiness === null ? '–' : `${num(w.stickiness * 100, 1)}%`}${w.unidentified ? ` · ${w.unidentified} unidentified` : ''}</p>
 ${r.server?.mismatches.length ? `<p class="bad">Server/client mismatch: ${esc(r.server.mismatches.join('; '))}</p>` : ''}
+${r.faults ? faultsSection(r) : ''}
+${r.crashedGenerators?.length ? `<p class="bad">Generator crashed: ${esc(r.crashedGenerators.join('; '))} (its figures up to its last report are included)</p>` : ''}
 <h3>Errors</h3>
 ${errors.length ? `<table><tr><th>kind</th><th>count</th><th>sample</th></tr>${errors.map(([k, e]) => `<tr><td>${esc(k)}</td><td>${e.count}</td><td>${esc(e.sample)}</td></tr>`).join('')}</table>` : '<p>none</p>'}
 <h3>Generator health</h3>
