@@ -18,29 +18,13 @@ import { getTopology, parseTopologySpec } from '../reference-server/topologies/i
 import { checkReachable, parseTarget, type Target } from './target.ts';
 import { runTopology } from './run-topology.ts';
 import { probeSocketIo } from './target-probe.ts';
+import { machineLimits, planCapacity } from './capacity.ts';
 import { peakVus } from './executors/plan.ts';
 import { parseThresholds } from './thresholds/parse.ts';
 import { evaluateThresholds } from './thresholds/evaluate.ts';
 import { combineRounds } from './compare/rounds.ts';
 import { checkShardOptions } from './shard/options.ts';
 import { prepareShardRun, runSourceIps } from './shard/run-shard.ts';
-
-/** Per-process fd limit on these machines, and the ephemeral ports one source address offers. */
-const FD_LIMIT = 20_000;
-const PORTS_PER_ADDRESS = 28_000;
-
-/** Say before starting when a run may hit the fd limit or run out of ports, and what to change. */
-function capacityWarnings(s: ResolvedScenario, generators: number, addresses: number): string[] {
-  const peak = peakVus(s);
-  const out: string[] = [];
-  if (peak / generators > FD_LIMIT * 0.9) {
-    out.push(`${peak} VUs over ${generators} generators would pass the ${FD_LIMIT} open files a process may hold: use --generators ${Math.ceil(peak / (FD_LIMIT * 0.8))} (or raise \`ulimit -n\`)`);
-  }
-  if (peak / addresses > PORTS_PER_ADDRESS * 0.9) {
-    out.push(`${peak} VUs over ${addresses} source address(es) would exhaust the ~${PORTS_PER_ADDRESS} ephemeral ports per address: set \`sourceIps: ${Math.ceil(peak / (PORTS_PER_ADDRESS * 0.8))}\``);
-  }
-  return out;
-}
 
 /** Options of `run()`; the CLI flags map onto these one to one. */
 export interface RunOptions {
@@ -143,9 +127,22 @@ export async function run(scenarioFile: string, options: RunOptions = {}): Promi
   const topologies = target ? ['external'] : options.topology ? options.topology.split(',').map((t) => t.trim()) : resolved.topologies;
   if (!target) for (const t of topologies) getTopology(parseTopologySpec(t));
   const startServer = options.runtime === 'containers' && !target ? await (await import('./containers/index.ts')).containerServerStarter(topologies, resolved.server.pushRate) : undefined;
+  const capacity = planCapacity({
+    peak: peakVus(resolved),
+    generators: options.generators ?? resolved.generators ?? os.availableParallelism(),
+    generatorsExplicit: options.generators !== undefined || resolved.generators !== null,
+    addresses: Array.isArray(resolved.sourceIps) ? resolved.sourceIps.length : resolved.sourceIps,
+    addressesExplicit: loaded.scenario.sourceIps !== undefined,
+    shards: shardPlan.shard?.count ?? 1,
+    limits: machineLimits(),
+  });
+  if (capacity.problems.length) {
+    throw new InputError('E_LIMITS', `scenario ${scenarioFile} does not fit this machine's limits`, { details: capacity.problems, hint: 'change what the lines above say, before any load starts' });
+  }
+  for (const n of capacity.notes) stderr.write(`rtbench: ${n}\n`);
+  if (!Array.isArray(resolved.sourceIps) && capacity.addresses > resolved.sourceIps) resolved = { ...resolved, sourceIps: capacity.addresses };
   const sourceIps = runSourceIps(resolved.sourceIps, target, shardPlan);
-  const generators = options.generators ?? resolved.generators ?? os.availableParallelism();
-  for (const w of capacityWarnings(resolved, generators * (shardPlan.shard?.count ?? 1), sourceIps.length * (shardPlan.shard?.count ?? 1))) stderr.write(`rtbench: warning: ${w}\n`);
+  const generators = capacity.generators;
   if (target) await checkReachable(target);
   if (target && resolved.engine !== 'ws') await probeSocketIo(target, resolved.path);
 

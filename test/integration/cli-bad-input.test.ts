@@ -97,8 +97,10 @@ test('capacity is checked before starting: fd limit and port budget, with what t
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
   const port = (srv.address() as net.AddressInfo).port;
   await new Promise<void>((r) => srv.close(() => r()));
+  // the user chose 2 generators and 1 source address: refused before any load, with the fix
   const r = rtbench('run', 'test/fixtures/huge-vus.ts', '--generators', '2', '--target', `http://127.0.0.1:${port}`);
-  assert.equal(r.code, 1); // then the (closed) target stops it before any load
-  assert.match(r.stderr, /60000 VUs over 2 generators would pass the 20000 open files.*--generators 4/);
-  assert.match(r.stderr, /would exhaust the ~28000 ephemeral ports per address: set `sourceIps: 3`/);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /E_LIMITS/);
+  assert.match(r.stderr, /60000 clients over 2 generator\(s\) would pass the \d+ open files a process may hold.*--generators \d+/);
+  assert.match(r.stderr, /60000 clients over 1 source address\(es\) would exhaust the ~\d+ ephemeral ports per address: set `sourceIps: \d+`/);
 });
