@@ -128,7 +128,7 @@ export async function run(scenarioFile: string, options: RunOptions = {}): Promi
   if (!target) for (const t of topologies) getTopology(parseTopologySpec(t));
   const startServer = options.runtime === 'containers' && !target ? await (await import('./containers/index.ts')).containerServerStarter(topologies, resolved.server.pushRate) : undefined;
   const capacity = planCapacity({
-    peak: peakVus(resolved),
+    peak: Math.max(peakVus(resolved), resolved.peakClients ?? 0),
     generators: options.generators ?? resolved.generators ?? os.availableParallelism(),
     generatorsExplicit: options.generators !== undefined || resolved.generators !== null,
     addresses: Array.isArray(resolved.sourceIps) ? resolved.sourceIps.length : resolved.sourceIps,

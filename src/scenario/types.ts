@@ -85,6 +85,11 @@ export interface Scenario {
   sourceIps?: number | string[];
   /** Generator processes. Default: one per core. */
   generators?: number;
+  /**
+   * Expected peak of concurrent clients in open-model phases (closed-model phases give it exactly).
+   * rtbench sizes generator processes and source addresses from the peak before starting.
+   */
+  peakClients?: number;
   /** Cap on concurrent sessions per generator in the open model; arrivals over it are dropped and counted. */
   maxConcurrentPerGenerator?: number;
   /** Options for the embedded reference server. */

@@ -34,6 +34,8 @@ export interface ResolvedScenario {
   sourceIps: number | string[];
   generators: number | null;
   maxConcurrentPerGenerator: number | null;
+  /** Declared peak of concurrent clients (open model), or null. */
+  peakClients: number | null;
   server: { pushRate: number; pingIntervalMs: number | null; pingTimeoutMs: number | null };
   thresholds: Record<string, string | { condition: string; abortOnFail?: boolean }>;
   /** Fault timeline, sorted by time (ms from the load start). */
@@ -46,7 +48,7 @@ const ENGINES: readonly EngineName[] = ['socket.io', 'socket.io-lean', 'ws'];
 const KNOWN_FIELDS = new Set([
   'name', 'description', 'topology', 'requiresTarget', 'engine', 'transports', 'path', 'phases', 'session',
   'ackTimeout', 'connectTimeout', 'gracefulStop', 'sourceIps', 'generators', 'maxConcurrentPerGenerator',
-  'server', 'thresholds', 'faults', 'reconnect',
+  'server', 'thresholds', 'faults', 'reconnect', 'peakClients',
 ]);
 
 type Problems = string[];
@@ -175,6 +177,7 @@ export function validateScenario(value: unknown, file: string): ResolvedScenario
   };
   const generators = intOrNull('generators', 256);
   const maxConcurrentPerGenerator = intOrNull('maxConcurrentPerGenerator', 1_000_000);
+  const peakClients = intOrNull('peakClients', 10_000_000);
   let pushRate = 0;
   let pingIntervalMs: number | null = null;
   let pingTimeoutMs: number | null = null;
@@ -229,6 +232,7 @@ export function validateScenario(value: unknown, file: string): ResolvedScenario
     sourceIps,
     generators,
     maxConcurrentPerGenerator,
+    peakClients,
     server: { pushRate, pingIntervalMs, pingTimeoutMs },
     thresholds,
     faults,

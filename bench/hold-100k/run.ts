@@ -1,0 +1,101 @@
+/**
+ * The 100k-connection benchmark: the reference `cluster` topology (RTBENCH_HOLD_WORKERS workers,
+ * default 8, so no worker passes its fd limit) and bench/hold-100k/scenario.ts driving it
+ * (rtbench sizes generators and source addresses from `peakClients`). Every 5 s it samples the
+ * resident memory of the server's processes and of the generators (/proc, children of this
+ * process only). Figures: peak connected, seconds held at the full count, unexplained drops,
+ * ramp rate reached, memory per connection on both sides. Writes bench/results/hold-100k.json.
+ */
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { run } from '../../src/run.ts';
+import { startReferenceServer } from '../../reference-server/start.ts';
+
+const CONNS = Number(process.env.RTBENCH_HOLD_CONNS ?? 100_000);
+const WORKERS = Number(process.env.RTBENCH_HOLD_WORKERS ?? 8);
+const HOLD_S = Number(process.env.RTBENCH_HOLD_FOR_S ?? 60);
+
+const rssMb = (pid: number): number => {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+};
+const children = (ppid: number): number[] =>
+  readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === ppid;
+      } catch {
+        return false;
+      }
+    });
+const tree = (pid: number): number[] => [pid, ...children(pid).flatMap(tree)];
+const total = (pids: number[]): number => pids.reduce((a, p) => a + rssMb(p), 0);
+
+const server = await startReferenceServer({ topology: `cluster:${WORKERS}` });
+const samples: Array<{ t: number; connected: number; serverMb: number; generatorsMb: number }> = [];
+let connected = 0;
+const t0 = Date.now();
+const sample = (): void => {
+  const gens = children(process.pid).filter((p) => p !== server.pid);
+  samples.push({ t: Math.round((Date.now() - t0) / 1000), connected, serverMb: +total(tree(server.pid)).toFixed(1), generatorsMb: +total(gens).toFixed(1) });
+};
+sample();
+const timer = setInterval(sample, 5000);
+try {
+  const outcome = await run('bench/hold-100k/scenario.ts', {
+    target: server.url,
+    out: 'bench/results/hold-100k-run',
+    quiet: true,
+    reporters: [{ name: 'gauge', onTick: (t) => void (connected = t.connected) }],
+    stderr: { write: (s) => void process.stderr.write(s), isTTY: false },
+  });
+  const r = outcome.file.runs[0]!;
+  const ts = r.timeseries;
+  const peak = Math.max(0, ...ts.map((p) => p.connected));
+  const heldSeconds = ts.filter((p) => p.connected >= CONNS).length;
+  const rates = ts.map((p) => p.sessionsStarted);
+  const rampEnd = ts.findIndex((p) => p.connected >= CONNS);
+  const idle = samples[0]!;
+  const plateau = samples.filter((s) => s.connected >= CONNS);
+  const avg = (xs: number[]): number => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
+  const serverKb = ((avg(plateau.map((s) => s.serverMb)) - idle.serverMb) * 1024) / CONNS;
+  const genIdle = samples.find((s) => s.generatorsMb > 0)?.generatorsMb ?? 0; // generators right after they started
+  const genKb = ((avg(plateau.map((s) => s.generatorsMb)) - genIdle) * 1024) / CONNS;
+  const c = r.counters;
+  const report = {
+    connections: CONNS,
+    workers: WORKERS,
+    engine: r.engine,
+    generators: r.generator.processes.length,
+    status: r.status,
+    peakConnected: peak,
+    heldSecondsAtFullCount: heldSeconds,
+    goalHeldSeconds: HOLD_S,
+    unexplainedDrops: (c.disconnects ?? 0) + (c['sessions.failed'] ?? 0),
+    errors: r.errors,
+    connectP99Ms: r.metrics.connect?.p99 ?? null,
+    rampPerSecond: { max: Math.max(0, ...rates), mean: rampEnd > 0 ? Math.round(CONNS / rampEnd) : null, secondsToFull: rampEnd },
+    memoryPerConnectionKb: { server: +serverKb.toFixed(2), generators: +genKb.toFixed(2) },
+    saturation: r.generator.saturation,
+    workerDistribution: r.workers.connections,
+    samples,
+  };
+  mkdirSync('bench/results', { recursive: true });
+  writeFileSync('bench/results/hold-100k.json', `${JSON.stringify(report, null, 2)}\n`);
+  const ok = peak >= CONNS && heldSeconds >= HOLD_S && report.unexplainedDrops === 0;
+  console.log(`hold ${CONNS} connections on cluster:${WORKERS} (${report.engine}, ${report.generators} generators): ${ok ? 'PASS' : 'MISS'}`);
+  console.log(`  peak connected ${peak}; held at full count ${heldSeconds} s (goal ≥ ${HOLD_S} s); unexplained drops ${report.unexplainedDrops} (goal 0); errors ${JSON.stringify(r.errors)}`);
+  console.log(`  ramp: ${report.rampPerSecond.mean ?? '-'} connections/s on average to full (${rampEnd} s), max ${report.rampPerSecond.max}/s; connect p99 ${report.connectP99Ms} ms`);
+  console.log(`  memory per connection: server ${report.memoryPerConnectionKb.server} KB, generators ${report.memoryPerConnectionKb.generators} KB (RSS)`);
+  console.log('  written: bench/results/hold-100k.json');
+  process.exitCode = ok ? 0 : 1;
+} finally {
+  clearInterval(timer);
+  await server.stop();
+}
