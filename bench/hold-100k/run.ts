@@ -1,6 +1,6 @@
 /**
  * The 100k-connection benchmark: the reference `cluster` topology (RTBENCH_HOLD_WORKERS workers,
- * default 8, so no worker passes its fd limit) and bench/hold-100k/scenario.ts driving it
+ * default 7: ~14,300 connections each, under the 20,000-file limit) and bench/hold-100k/scenario.ts driving it
  * (rtbench sizes generators and source addresses from `peakClients`). Every 5 s it samples the
  * resident memory of the server's processes and of the generators (/proc, children of this
  * process only). Figures: peak connected, seconds held at the full count, unexplained drops,
@@ -9,9 +9,10 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { run } from '../../src/run.ts';
 import { startReferenceServer } from '../../reference-server/start.ts';
+import { jsonReporter } from '../../src/reporters/json.ts';
 
 const CONNS = Number(process.env.RTBENCH_HOLD_CONNS ?? 100_000);
-const WORKERS = Number(process.env.RTBENCH_HOLD_WORKERS ?? 8);
+const WORKERS = Number(process.env.RTBENCH_HOLD_WORKERS ?? 7);
 const HOLD_S = Number(process.env.RTBENCH_HOLD_FOR_S ?? 60);
 
 const rssMb = (pid: number): number => {
@@ -52,7 +53,7 @@ try {
     target: server.url,
     out: 'bench/results/hold-100k-run',
     quiet: true,
-    reporters: [{ name: 'gauge', onTick: (t) => void (connected = t.connected) }],
+    reporters: [{ name: 'gauge', onTick: (t) => void (connected = t.connected) }, jsonReporter()],
     stderr: { write: (s) => void process.stderr.write(s), isTTY: false },
   });
   const r = outcome.file.runs[0]!;

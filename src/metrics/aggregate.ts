@@ -1,6 +1,6 @@
 import type { Counters, ErrorTable, MetricSummary, SecondRecord, TimeseriesPoint, WorkerDistribution } from '../result.ts';
 import { distribution } from './distribution.ts';
-import { createHistogram, decode, encode, summarize, type Histogram } from './histogram.ts';
+import { createHistogram, mergeInto, decode, encode, summarize, type Histogram } from './histogram.ts';
 import type { IntervalSnapshot } from './snapshot.ts';
 
 interface Second {
@@ -60,7 +60,7 @@ export class Aggregator {
         total = createHistogram();
         this.totals.set(name, total);
       }
-      total.add(h);
+      mergeInto(total, h);
     }
     for (const [k, v] of Object.entries(s.counters)) this.counterTotals[k] = (this.counterTotals[k] ?? 0) + v;
     for (const [k, e] of Object.entries(s.errors)) {
@@ -75,8 +75,8 @@ export class Aggregator {
     const sec = this.second(s.t);
     const ack = decoded.get('ack');
     const connect = decoded.get('connect');
-    if (ack) (sec.ack ??= createHistogram()).add(ack);
-    if (connect) (sec.connect ??= createHistogram()).add(connect);
+    if (ack) mergeInto((sec.ack ??= createHistogram()), ack);
+    if (connect) mergeInto((sec.connect ??= createHistogram()), connect);
     for (const [k, v] of Object.entries(s.counters)) sec.counters[k] = (sec.counters[k] ?? 0) + v;
     sec.connected.set(s.generator, s.connected);
   }

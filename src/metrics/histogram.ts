@@ -37,9 +37,34 @@ export function decode(s: string): Histogram {
   return hdr.decodeFromCompressedBase64(s, 'packed', false);
 }
 
-/** target += source. */
+/** The index-level view of hdr-histogram-js's JsHistogram that a sparse merge needs. */
+interface Indexed {
+  countsArrayIndex(value: number): number;
+  getCountAtIndex(index: number): number;
+  valueFromIndex(index: number): number;
+  updatedMaxValue(value: number): void;
+  updateMinNonZeroValue(value: number): void;
+}
+
+/**
+ * target += source, exactly (same bucket layout on both sides). Only the source's occupied range
+ * [min, max] is walked: the library's `add` walks the whole counts array (~5 ms for a 1 µs–1 h
+ * range), which is most of the coordinator's cost when it merges a snapshot per generator per
+ * second; interval histograms are sparse, so this is one to two orders of magnitude less.
+ */
 export function mergeInto(target: Histogram, source: Histogram): void {
-  target.add(source);
+  if (source.totalCount === 0) return;
+  const src = source as unknown as Indexed;
+  const lo = src.countsArrayIndex(source.minNonZeroValue);
+  const hi = src.countsArrayIndex(source.maxValue);
+  for (let i = lo; i <= hi; i++) {
+    const c = src.getCountAtIndex(i);
+    if (c > 0) target.recordValueWithCount(src.valueFromIndex(i), c);
+  }
+  // keep the exact extremes, as the library's add does (recording a bucket's value gives its lowest equivalent)
+  const dst = target as unknown as Indexed;
+  if (source.maxValue > target.maxValue) dst.updatedMaxValue(source.maxValue);
+  if (source.minNonZeroValue < target.minNonZeroValue) dst.updateMinNonZeroValue(source.minNonZeroValue);
 }
 
 const ms = (us: number): number => Math.round(us) / 1000;
@@ -63,6 +88,6 @@ export function summarize(h: Histogram): MetricSummary {
 /** Merge summaries of separate runs or shards exactly: decode, add, re-summarize. */
 export function mergeMetricSummaries(list: MetricSummary[]): MetricSummary {
   const h = createHistogram();
-  for (const s of list) h.add(decode(s.hdr));
+  for (const s of list) mergeInto(h, decode(s.hdr));
   return summarize(h);
 }
