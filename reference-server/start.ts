@@ -17,6 +17,8 @@ export interface ServerHandle {
   stats(timeoutMs?: number): Promise<ServerStats>;
   /** Inject a fault (kill, pause, restart a piece); resolves once it is replaced (or with why not). Rejects with the reason it cannot be done. */
   fault(req: FaultRequest, timeoutMs?: number): Promise<FaultOutcome>;
+  /** The last lines the server processes printed (for diagnosis). */
+  output(): string;
   /** Stop it: graceful, then SIGKILL after 5 s. Idempotent. */
   stop(): Promise<void>;
 }
@@ -123,5 +125,5 @@ export async function startReferenceServer(o: StartOptions): Promise<ServerHandl
       child.on('message', onMsg);
       child.send({ type: 'fault', id, fault: req });
     });
-  return { ...ready, pid: child.pid!, topology: o.topology, stats, fault, stop };
+  return { ...ready, pid: child.pid!, topology: o.topology, stats, fault, stop, output: () => tail };
 }

@@ -57,6 +57,7 @@ try {
     stderr: { write: (s) => void process.stderr.write(s), isTTY: false },
   });
   const r = outcome.file.runs[0]!;
+  const serverStats = await server.stats();
   const ts = r.timeseries;
   const peak = Math.max(0, ...ts.map((p) => p.connected));
   const heldSeconds = ts.filter((p) => p.connected >= CONNS).length;
@@ -85,6 +86,9 @@ try {
     memoryPerConnectionKb: { server: +serverKb.toFixed(2), generators: +genKb.toFixed(2) },
     saturation: r.generator.saturation,
     workerDistribution: r.workers.connections,
+    serverCounters: serverStats.counters,
+    serverWorkers: serverStats.workers,
+    serverOutputTail: server.output().split('\n').slice(-20),
     samples,
   };
   mkdirSync('bench/results', { recursive: true });
@@ -94,6 +98,8 @@ try {
   console.log(`  peak connected ${peak}; held at full count ${heldSeconds} s (goal ≥ ${HOLD_S} s); unexplained drops ${report.unexplainedDrops} (goal 0); errors ${JSON.stringify(r.errors)}`);
   console.log(`  ramp: ${report.rampPerSecond.mean ?? '-'} connections/s on average to full (${rampEnd} s), max ${report.rampPerSecond.max}/s; connect p99 ${report.connectP99Ms} ms`);
   console.log(`  memory per connection: server ${report.memoryPerConnectionKb.server} KB, generators ${report.memoryPerConnectionKb.generators} KB (RSS)`);
+  console.log(`  server: ${JSON.stringify(serverStats.counters)}; workers now ${serverStats.workers.map((w) => `${w.id} ${w.current}`).join(', ')}`);
+  if (!ok) console.log(`  server output (last lines):\n${server.output().split('\n').slice(-10).join('\n')}`);
   console.log('  written: bench/results/hold-100k.json');
   process.exitCode = ok ? 0 : 1;
 } finally {

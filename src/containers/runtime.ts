@@ -95,6 +95,7 @@ export async function startContainerTopology(o: StartOptions): Promise<ServerHan
       url,
       pid: 0, // no local process: the containers are the runtime's
       pids: [],
+      output: () => '', // container logs stay with the runtime
       workers: plan.workers,
       topology: plan.topology,
       // the admin endpoints answer loopback clients only, and we are not on the container's loopback
