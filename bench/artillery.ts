@@ -38,7 +38,7 @@
  *
  * Writes bench/results/artillery.json and prints a table and the ratios with their goal (≤ 1/3).
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
@@ -289,6 +289,26 @@ async function runRtbench(engine: 'socket.io' | 'socket.io-lean', rate: number, 
   }
 }
 
+/**
+ * Artillery is a dependency of this benchmark only: it is installed on first use into
+ * bench/.artillery (git-ignored, pinned version), not into the project, so `npm install` for
+ * rtbench itself stays small and never pulls it (778 packages, ~600 MB).
+ */
+const ARTILLERY_VERSION = '2.0.21';
+function ensureArtillery(): string {
+  const prefix = join(here, '.artillery');
+  const bin = join(prefix, 'node_modules', 'artillery', 'bin', 'run');
+  if (existsSync(bin)) return bin;
+  console.error(`installing artillery@${ARTILLERY_VERSION} into ${prefix} (first run only)…`);
+  mkdirSync(prefix, { recursive: true });
+  const r = spawnSync('npm', ['install', '--prefix', prefix, '--no-audit', '--no-fund', '--ignore-scripts', `artillery@${ARTILLERY_VERSION}`], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' },
+  });
+  if (r.status !== 0 || !existsSync(bin)) throw new Error(`could not install artillery@${ARTILLERY_VERSION} into ${prefix} (npm exit ${r.status})`);
+  return bin;
+}
+
 function artilleryScript(target: string, rate: number, seconds: number, flatRamp: boolean): unknown {
   return {
     config: {
@@ -325,8 +345,7 @@ async function runArtillery(rate: number, seconds: number, server: ServerHandle,
     const scriptFile = join(dir, 'session.yml'); // JSON is YAML
     const reportFile = join(dir, 'report.json');
     writeFileSync(scriptFile, JSON.stringify(artilleryScript(server.url, rate, seconds, flatRamp), null, 2));
-    const bin = join(root, 'node_modules', 'artillery', 'bin', 'run');
-    if (!existsSync(bin)) throw new Error('artillery is not installed: run `PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install` (it is a devDependency)');
+    const bin = ensureArtillery();
     const guard = join(here, 'artillery', 'preload.cjs');
     const m = await measure(
       process.execPath,
