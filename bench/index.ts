@@ -222,7 +222,7 @@ ${tools.map((t) => `| ${label(t)} | ${f0(s[t].cpuUsPerSession)} | ${f0(s[t].tota
   the generator process, which runs the clients, the rest.
 - A ratio counts as met only when both tools completed at least 99% of their sessions with none failed.
 ${warnings.length ? `${warnings.join('\n')}\n` : ''}- Artillery belongs to this benchmark only: on first use it is installed, pinned (2.0.21), into
-  `bench/.artillery` (git-ignored), never into the project, so `npm install` stays small. It needs a preload
+  \`bench/.artillery\` (git-ignored), never into the project, so \`npm install\` stays small. It needs a preload
   (\`bench/artillery/preload.cjs\`): its CLI does not load next to this project's TypeScript 7
   (\`Cannot read properties of undefined (reading 'BarBarToken')\`), and it sends a telemetry event
   even with \`ARTILLERY_DISABLE_TELEMETRY\` set; the preload fixes the first, stubs the telemetry

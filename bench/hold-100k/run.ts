@@ -14,6 +14,11 @@ import { jsonReporter } from '../../src/reporters/json.ts';
 const CONNS = Number(process.env.RTBENCH_HOLD_CONNS ?? 100_000);
 const WORKERS = Number(process.env.RTBENCH_HOLD_WORKERS ?? 7);
 const HOLD_S = Number(process.env.RTBENCH_HOLD_FOR_S ?? 60);
+/** `rr` deals every connection through the primary (one IPC handle pass each); `none` lets the kernel spread them. */
+const POLICY = process.env.RTBENCH_HOLD_POLICY ?? 'none';
+/** Engine.IO heartbeat of the server, ms (socket.io's default is 25,000 / 20,000). */
+const PING_INTERVAL = Number(process.env.RTBENCH_HOLD_PING_INTERVAL_MS ?? 25_000);
+const PING_TIMEOUT = Number(process.env.RTBENCH_HOLD_PING_TIMEOUT_MS ?? 20_000);
 
 const rssMb = (pid: number): number => {
   try {
@@ -38,7 +43,7 @@ const children = (ppid: number): number[] =>
 const tree = (pid: number): number[] => [pid, ...children(pid).flatMap(tree)];
 const total = (pids: number[]): number => pids.reduce((a, p) => a + rssMb(p), 0);
 
-const server = await startReferenceServer({ topology: `cluster:${WORKERS}` });
+const server = await startReferenceServer({ topology: `cluster:${WORKERS}:${POLICY}`, pingIntervalMs: PING_INTERVAL, pingTimeoutMs: PING_TIMEOUT });
 const samples: Array<{ t: number; connected: number; serverMb: number; generatorsMb: number }> = [];
 let connected = 0;
 const t0 = Date.now();
@@ -73,6 +78,8 @@ try {
   const report = {
     connections: CONNS,
     workers: WORKERS,
+    policy: POLICY,
+    heartbeatMs: { interval: PING_INTERVAL, timeout: PING_TIMEOUT },
     engine: r.engine,
     generators: r.generator.processes.length,
     status: r.status,
@@ -94,7 +101,7 @@ try {
   mkdirSync('bench/results', { recursive: true });
   writeFileSync('bench/results/hold-100k.json', `${JSON.stringify(report, null, 2)}\n`);
   const ok = peak >= CONNS && heldSeconds >= HOLD_S && report.unexplainedDrops === 0;
-  console.log(`hold ${CONNS} connections on cluster:${WORKERS} (${report.engine}, ${report.generators} generators): ${ok ? 'PASS' : 'MISS'}`);
+  console.log(`hold ${CONNS} connections on cluster:${WORKERS}:${POLICY}, heartbeat ${PING_INTERVAL}/${PING_TIMEOUT} ms (${report.engine}, ${report.generators} generators): ${ok ? 'PASS' : 'MISS'}`);
   console.log(`  peak connected ${peak}; held at full count ${heldSeconds} s (goal ≥ ${HOLD_S} s); unexplained drops ${report.unexplainedDrops} (goal 0); errors ${JSON.stringify(r.errors)}`);
   console.log(`  ramp: ${report.rampPerSecond.mean ?? '-'} connections/s on average to full (${rampEnd} s), max ${report.rampPerSecond.max}/s; connect p99 ${report.connectP99Ms} ms`);
   console.log(`  memory per connection: server ${report.memoryPerConnectionKb.server} KB, generators ${report.memoryPerConnectionKb.generators} KB (RSS)`);
