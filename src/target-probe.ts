@@ -1,10 +1,8 @@
 import http from 'node:http';
 import https from 'node:https';
-import { errorCode } from './clients/classify.ts';
+import { errorCode, TLS_CODES } from './clients/classify.ts';
 import { InputError, RunError } from './errors.ts';
 import type { Target } from './target.ts';
-
-const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|UNABLE_TO_(VERIFY|GET)_|EPROTO$|ERR_OSSL_)/;
 
 /**
  * Before any load: one Engine.IO v4 handshake (`GET <path>/?EIO=4&transport=polling`) against
@@ -20,7 +18,7 @@ export async function probeSocketIo(t: Target, path: string, timeoutMs = 4000): 
     res = await get(url, timeoutMs);
   } catch (e) {
     const code = errorCode(e);
-    if (code && TLS_CODE.test(code)) {
+    if (code && TLS_CODES.test(code)) {
       throw new RunError('E_TLS', `TLS handshake with ${t.url} failed: ${(e as Error).message} (${code})`, {
         hint: 'give Node the CA that signed the server certificate (NODE_EXTRA_CA_CERTS=ca.pem), or target the plain http:// port',
       });

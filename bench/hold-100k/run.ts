@@ -8,7 +8,8 @@
  * process only). Figures: peak connected, seconds held at the full count, unexplained drops,
  * ramp rate reached, memory per connection on both sides. Writes bench/results/hold-100k.json.
  */
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { children, totalRssMb, tree } from '../proc.ts';
 import { run } from '../../src/run.ts';
 import { startReferenceServer } from '../../reference-server/start.ts';
 import { jsonReporter } from '../../src/reporters/json.ts';
@@ -22,28 +23,7 @@ const POLICY = process.env.RTBENCH_HOLD_POLICY ?? 'none';
 const PING_INTERVAL = Number(process.env.RTBENCH_HOLD_PING_INTERVAL_MS ?? 60_000);
 const PING_TIMEOUT = Number(process.env.RTBENCH_HOLD_PING_TIMEOUT_MS ?? 60_000);
 
-const rssMb = (pid: number): number => {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : 0;
-  } catch {
-    return 0;
-  }
-};
-const children = (ppid: number): number[] =>
-  readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .map(Number)
-    .filter((pid) => {
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === ppid;
-      } catch {
-        return false;
-      }
-    });
-const tree = (pid: number): number[] => [pid, ...children(pid).flatMap(tree)];
-const total = (pids: number[]): number => pids.reduce((a, p) => a + rssMb(p), 0);
+const total = totalRssMb;
 
 const server = await startReferenceServer({ topology: `cluster:${WORKERS}:${POLICY}`, pingIntervalMs: PING_INTERVAL, pingTimeoutMs: PING_TIMEOUT });
 const samples: Array<{ t: number; connected: number; serverMb: number; generatorsMb: number }> = [];

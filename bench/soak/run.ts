@@ -5,33 +5,13 @@
  * Leak check: the last minute's memory against the second minute's (after warm-up), and the
  * least-squares slope over the run. Writes bench/results/soak.json and prints a table.
  */
-import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { children, totalRssMb } from '../proc.ts';
 import { run } from '../../src/run.ts';
 import { startReferenceServer } from '../../reference-server/start.ts';
 
 const MINUTES = Number(process.env.RTBENCH_SOAK_MINUTES ?? 10);
-const vmRssMb = (pid: number): number | null => {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : null;
-  } catch {
-    return null;
-  }
-};
-/** Direct children of `ppid` (from /proc). */
-const children = (ppid: number): number[] =>
-  readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .map(Number)
-    .filter((pid) => {
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === ppid;
-      } catch {
-        return false;
-      }
-    });
-const sum = (pids: number[]): number => pids.reduce((a, p) => a + (vmRssMb(p) ?? 0), 0);
+const sum = totalRssMb;
 
 const server = await startReferenceServer({ topology: 'cluster:2' });
 const samples: Array<{ t: number; generatorsMb: number; serverMb: number; clients: number }> = [];

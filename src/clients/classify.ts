@@ -6,7 +6,8 @@ export interface Classified {
   message: string;
 }
 
-const TLS_CODES = /^(ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|UNABLE_TO_(VERIFY|GET)_|EPROTO$|ERR_OSSL_)/;
+/** errno-style codes of TLS failures (Node and OpenSSL). */
+export const TLS_CODES = /^(ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|UNABLE_TO_(VERIFY|GET)_|EPROTO$|ERR_OSSL_)/;
 
 /** The first errno-style `code` anywhere in an error's chain (engine.io-client nests it in `description`). */
 export function errorCode(e: unknown, depth = 0): string | null {
