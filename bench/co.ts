@@ -34,6 +34,7 @@ import { io, type Socket } from 'socket.io-client';
 import { run } from '../src/run.ts';
 import type { Output } from '../src/reporters/types.ts';
 import { startReferenceServer } from '../reference-server/start.ts';
+import type { Dist } from './types.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -63,14 +64,6 @@ const silent: Output = { write: () => {}, isTTY: false };
 /** The exact p-quantile (nearest rank) of sorted values. */
 const quantile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
 
-interface Dist {
-  count: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  p999: number;
-  max: number;
-}
 
 /** One measurement: the reference clients and rtbench (`engine`) on one schedule, against a fresh server. */
 async function measure(ENGINE: Engine) {

@@ -15,6 +15,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Dist } from './types.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -86,14 +87,6 @@ interface ArtilleryResult {
   config: { rate: number; seconds: number; rounds: number; echoesPerSession: number; artilleryVersion: string };
   summary: Record<ArtilleryTool, { cpuUsPerSession: number; mainProcessCpuUsPerSession?: number; totalCpuUsPerSession: number; startupCpuS: number | null; serverCpuUsPerSession: number; sessionsScheduled: number; sessionsCompleted: number; sessionsFailed: number; errors: number; ackP99Ms: number | null; accountingOk: boolean; notes: string[] }>;
   goals: Record<'cpuPerSessionRtbenchSocketIoOverArtillery' | 'cpuPerSessionRtbenchLeanOverArtillery', { value: number; met: boolean; totalCpuRatio: number; againstArrivalRatePhase: number }>;
-}
-interface Dist {
-  count: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  p999: number;
-  max: number;
 }
 interface CoResult {
   date: string;
