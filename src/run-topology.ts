@@ -186,8 +186,7 @@ function abortCheck(thresholds: Threshold[], agg: Aggregator, elapsedMs: number)
 }
 
 function tick(o: TopologyRunOptions, agg: Aggregator, elapsedMs: number): void {
-  const series = agg.timeseries();
-  const last = series[series.length - 1]; // the newest second any generator reported
+  const last = agg.latest(); // the newest second any generator reported
   const errors = agg.counters().errors ?? 0;
   for (const r of o.reporters) {
     r.onTick?.({

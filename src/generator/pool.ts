@@ -89,7 +89,7 @@ export class GeneratorPool {
   }
 
   private fork(index: number): Gen {
-    const proc = forkTs(new URL('./child.ts', import.meta.url), [], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'advanced' });
+    const proc = forkTs(new URL('./child.ts', import.meta.url), [], { execArgv: profileArgs(), stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'advanced' });
     const g: Gen = {
       index,
       proc,
@@ -158,4 +158,10 @@ export class GeneratorPool {
     if (g.proc.connected) g.proc.send(msg);
   }
 
+}
+
+/** `RTBENCH_CPU_PROF_DIR=dir`: each generator writes a V8 CPU profile there (see BENCHMARKS.md, "Profiling"). */
+function profileArgs(): string[] {
+  const dir = process.env.RTBENCH_CPU_PROF_DIR;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
 }

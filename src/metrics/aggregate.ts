@@ -1,6 +1,6 @@
 import type { Counters, ErrorTable, MetricSummary, SecondRecord, TimeseriesPoint, WorkerDistribution } from '../result.ts';
 import { distribution } from './distribution.ts';
-import { createHistogram, mergeInto, decode, encode, summarize, type Histogram } from './histogram.ts';
+import { createFlatHistogram, createHistogram, encode, mergeWire, summarize, type Histogram, type WireHistogram } from './histogram.ts';
 import type { IntervalSnapshot } from './snapshot.ts';
 
 interface Second {
@@ -9,13 +9,6 @@ interface Second {
   connect: Histogram | null;
   /** generator → connected gauge reported in this second */
   connected: Map<number, number>;
-}
-
-/** The histograms the per-second time series keeps. */
-const SECOND_HISTOGRAMS = ['ack', 'connect'] as const;
-
-function decodeAll(histograms: Record<string, string>): Map<string, Histogram> {
-  return new Map(Object.entries(histograms).map(([k, v]) => [k, decode(v)]));
 }
 
 /**
@@ -30,12 +23,14 @@ export class Aggregator {
   private readonly errorTotals: ErrorTable = {};
   private readonly workerTotals: Record<string, number> = {};
   private readonly bySecond = new Map<number, Second>();
+  /** generator → its newest connected gauge, and the newest second any generator reported. */
+  private readonly gaugeNow = new Map<number, { t: number; connected: number }>();
+  private lastT = -1;
 
   /** One generator's interval: its totals and its second of the time series. */
   add(s: IntervalSnapshot): void {
-    const decoded = decodeAll(s.histograms);
-    this.addTotalsDecoded(s, decoded);
-    this.addSecondDecoded(s, decoded);
+    this.addTotals(s);
+    this.addSecond(s);
   }
 
   /**
@@ -43,24 +38,13 @@ export class Aggregator {
    * series. Shard merges feed a shard's totals here and its seconds to `addSecond`.
    */
   addTotals(s: IntervalSnapshot): void {
-    this.addTotalsDecoded(s, decodeAll(s.histograms));
-  }
-
-  /** Only the time-series second `s.t` of a snapshot: counters, ack/connect histograms, connected gauge. */
-  addSecond(s: IntervalSnapshot): void {
-    const only: Record<string, string> = {};
-    for (const k of SECOND_HISTOGRAMS) if (s.histograms[k]) only[k] = s.histograms[k]!;
-    this.addSecondDecoded(s, decodeAll(only));
-  }
-
-  private addTotalsDecoded(s: IntervalSnapshot, decoded: Map<string, Histogram>): void {
-    for (const [name, h] of decoded) {
+    for (const [name, h] of Object.entries(s.histograms)) {
       let total = this.totals.get(name);
       if (!total) {
-        total = createHistogram();
+        total = createFlatHistogram(); // few metrics, merged into every second: the fast flat layout
         this.totals.set(name, total);
       }
-      mergeInto(total, h);
+      mergeWire(total, h);
     }
     for (const [k, v] of Object.entries(s.counters)) this.counterTotals[k] = (this.counterTotals[k] ?? 0) + v;
     for (const [k, e] of Object.entries(s.errors)) {
@@ -71,14 +55,19 @@ export class Aggregator {
     for (const [k, v] of Object.entries(s.workers)) this.workerTotals[k] = (this.workerTotals[k] ?? 0) + v;
   }
 
-  private addSecondDecoded(s: IntervalSnapshot, decoded: Map<string, Histogram>): void {
+  /** Only the time-series second `s.t` of a snapshot: counters, ack/connect histograms, connected gauge. */
+  addSecond(s: IntervalSnapshot): void {
     const sec = this.second(s.t);
-    const ack = decoded.get('ack');
-    const connect = decoded.get('connect');
-    if (ack) mergeInto((sec.ack ??= createHistogram()), ack);
-    if (connect) mergeInto((sec.connect ??= createHistogram()), connect);
+    const ack: WireHistogram | undefined = s.histograms.ack;
+    const connect: WireHistogram | undefined = s.histograms.connect;
+    // per-second histograms are many (two per second of the run): the packed layout keeps them small
+    if (ack) mergeWire((sec.ack ??= createHistogram()), ack);
+    if (connect) mergeWire((sec.connect ??= createHistogram()), connect);
     for (const [k, v] of Object.entries(s.counters)) sec.counters[k] = (sec.counters[k] ?? 0) + v;
     sec.connected.set(s.generator, s.connected);
+    const g = this.gaugeNow.get(s.generator);
+    if (!g || s.t >= g.t) this.gaugeNow.set(s.generator, { t: s.t, connected: s.connected });
+    if (s.t > this.lastT) this.lastT = s.t;
   }
 
   /**
@@ -88,10 +77,9 @@ export class Aggregator {
    */
   seconds(): SecondRecord[] {
     if (this.bySecond.size === 0) return [];
-    const last = Math.max(...this.bySecond.keys());
     const gauges = new Map<number, number>();
     const out: SecondRecord[] = [];
-    for (let t = 0; t <= last; t++) {
+    for (let t = 0; t <= this.lastT; t++) {
       const sec = this.bySecond.get(t);
       for (const [g, c] of sec?.connected ?? []) gauges.set(g, c);
       out.push({
@@ -129,27 +117,25 @@ export class Aggregator {
 
   timeseries(): TimeseriesPoint[] {
     if (this.bySecond.size === 0) return [];
-    const last = Math.max(...this.bySecond.keys());
     const gauges = new Map<number, number>();
     const points: TimeseriesPoint[] = [];
-    const p = (h: Histogram | null | undefined, q: number): number | null => (h && h.totalCount > 0 ? Math.round(h.getValueAtPercentile(q)) / 1000 : null);
-    for (let t = 0; t <= last; t++) {
+    for (let t = 0; t <= this.lastT; t++) {
       const sec = this.bySecond.get(t);
       for (const [g, c] of sec?.connected ?? []) gauges.set(g, c);
-      const c = sec?.counters ?? {};
-      points.push({
-        t,
-        connected: [...gauges.values()].reduce((a, b) => a + b, 0),
-        sessionsStarted: c['sessions.started'] ?? 0,
-        messagesSent: c['messages.sent'] ?? 0,
-        messagesReceived: c['messages.received'] ?? 0,
-        errors: c.errors ?? 0,
-        ackP50: p(sec?.ack, 50),
-        ackP99: p(sec?.ack, 99),
-        connectP99: p(sec?.connect, 99),
-      });
+      points.push(point(t, sec, sumValues(gauges)));
     }
     return points;
+  }
+
+  /**
+   * The newest second's point, as `timeseries()` would end: what the live console shows each
+   * second. It costs one second's percentiles, not the whole series' (which grew with the run).
+   */
+  latest(): TimeseriesPoint | null {
+    if (this.lastT < 0) return null;
+    let connected = 0;
+    for (const g of this.gaugeNow.values()) connected += g.connected;
+    return point(this.lastT, this.bySecond.get(this.lastT), connected);
   }
 
   private second(t: number): Second {
@@ -160,4 +146,27 @@ export class Aggregator {
     }
     return s;
   }
+}
+
+const sumValues = (m: Map<number, number>): number => {
+  let n = 0;
+  for (const v of m.values()) n += v;
+  return n;
+};
+
+const pct = (h: Histogram | null | undefined, q: number): number | null => (h && h.totalCount > 0 ? Math.round(h.getValueAtPercentile(q)) / 1000 : null);
+
+function point(t: number, sec: Second | undefined, connected: number): TimeseriesPoint {
+  const c = sec?.counters ?? {};
+  return {
+    t,
+    connected,
+    sessionsStarted: c['sessions.started'] ?? 0,
+    messagesSent: c['messages.sent'] ?? 0,
+    messagesReceived: c['messages.received'] ?? 0,
+    errors: c.errors ?? 0,
+    ackP50: pct(sec?.ack, 50),
+    ackP99: pct(sec?.ack, 99),
+    connectP99: pct(sec?.connect, 99),
+  };
 }

@@ -21,6 +21,79 @@ export function createHistogram(): Histogram {
   });
 }
 
+/**
+ * A histogram on plain Float64 counts: faster to record into and to read than the packed form,
+ * but ~190 KB each whatever it holds. For the few long-lived ones (a generator's interval
+ * histograms, the coordinator's run totals); the many per-second ones stay packed.
+ */
+export function createFlatHistogram(): Histogram {
+  return hdr.build({
+    lowestDiscernibleValue: LOWEST,
+    highestTrackableValue: HIGHEST,
+    numberOfSignificantValueDigits: DIGITS,
+    bitBucketSize: 64,
+    useWebAssembly: false,
+    autoResize: false,
+  });
+}
+
+/**
+ * An interval histogram on its way from a generator to the coordinator: only its occupied
+ * buckets (index into the shared bucket layout, count), plus the exact extremes. It crosses the
+ * IPC channel as two typed arrays (structured clone), so neither side compresses, base64-codes
+ * or walks ~23k buckets: the coordinator's cost is per occupied bucket, not per histogram.
+ */
+export interface SparseHistogram {
+  index: Uint32Array;
+  count: Float64Array;
+  min: number;
+  max: number;
+}
+
+/** How a histogram travels: the HdrHistogram compressed base64 (results, shards) or sparse (generator IPC). */
+export type WireHistogram = string | SparseHistogram;
+
+/** The occupied buckets of `h` (walks only [min, max]). */
+export function toSparse(h: Histogram): SparseHistogram {
+  const src = h as unknown as Indexed;
+  if (h.totalCount === 0) return { index: new Uint32Array(0), count: new Float64Array(0), min: 0, max: 0 };
+  const lo = src.countsArrayIndex(h.minNonZeroValue);
+  const hi = src.countsArrayIndex(h.maxValue);
+  const idx: number[] = [];
+  const cnt: number[] = [];
+  for (let i = lo; i <= hi; i++) {
+    const c = src.getCountAtIndex(i);
+    if (c > 0) {
+      idx.push(i);
+      cnt.push(c);
+    }
+  }
+  return { index: Uint32Array.from(idx), count: Float64Array.from(cnt), min: h.minNonZeroValue, max: h.maxValue };
+}
+
+/** target += a wire histogram, exactly: counts per bucket, and the exact extremes both sides knew. */
+export function mergeWire(target: Histogram, w: WireHistogram): void {
+  if (typeof w === 'string') return mergeInto(target, decode(w));
+  const n = w.index.length;
+  if (n === 0) return;
+  const dst = target as unknown as Indexed;
+  const min = Math.min(target.minNonZeroValue, w.min);
+  const max = Math.max(target.maxValue, w.max);
+  for (let i = 0; i < n; i++) target.recordValueWithCount(dst.valueFromIndex(w.index[i]!), w.count[i]!);
+  // recording a bucket's value gives its lowest equivalent: put the exact extremes back
+  dst.updateMinNonZeroValue(min);
+  dst.updatedMaxValue(max);
+}
+
+/**
+ * A result's metric as a wire histogram with its exact extremes: the encoded form keeps only
+ * buckets, so min and max come back from the summary (integer µs, as recorded).
+ */
+export function fromSummary(m: MetricSummary): WireHistogram {
+  const s = toSparse(decode(m.hdr));
+  return s.index.length === 0 ? s : { ...s, min: Math.round(m.min * 1000), max: Math.round(m.max * 1000) };
+}
+
 /** Record a latency in milliseconds (fractional); out-of-range values clamp instead of throwing. */
 export function recordMs(h: Histogram, ms: number): void {
   const us = Math.round(ms * 1000);
@@ -32,9 +105,13 @@ export function encode(h: Histogram): string {
   return hdr.encodeIntoCompressedBase64(h);
 }
 
-/** Decode a histogram written by `encode` (or any HdrHistogram implementation). */
+/**
+ * Decode a histogram written by `encode` (or any HdrHistogram implementation), into the flat
+ * layout: decoded histograms are read (percentiles, curves, merges) and dropped, and reading a
+ * packed one costs a lookup per bucket walked (a report's percentile curve took seconds).
+ */
 export function decode(s: string): Histogram {
-  return hdr.decodeFromCompressedBase64(s, 'packed', false);
+  return hdr.decodeFromCompressedBase64(s, 64, false);
 }
 
 /** The index-level view of hdr-histogram-js's JsHistogram that a sparse merge needs. */
@@ -55,6 +132,9 @@ interface Indexed {
 export function mergeInto(target: Histogram, source: Histogram): void {
   if (source.totalCount === 0) return;
   const src = source as unknown as Indexed;
+  const dst = target as unknown as Indexed;
+  const min = Math.min(target.minNonZeroValue, source.minNonZeroValue);
+  const max = Math.max(target.maxValue, source.maxValue);
   const lo = src.countsArrayIndex(source.minNonZeroValue);
   const hi = src.countsArrayIndex(source.maxValue);
   for (let i = lo; i <= hi; i++) {
@@ -62,9 +142,8 @@ export function mergeInto(target: Histogram, source: Histogram): void {
     if (c > 0) target.recordValueWithCount(src.valueFromIndex(i), c);
   }
   // keep the exact extremes, as the library's add does (recording a bucket's value gives its lowest equivalent)
-  const dst = target as unknown as Indexed;
-  if (source.maxValue > target.maxValue) dst.updatedMaxValue(source.maxValue);
-  if (source.minNonZeroValue < target.minNonZeroValue) dst.updateMinNonZeroValue(source.minNonZeroValue);
+  dst.updateMinNonZeroValue(min);
+  dst.updatedMaxValue(max);
 }
 
 const ms = (us: number): number => Math.round(us) / 1000;
@@ -87,7 +166,7 @@ export function summarize(h: Histogram): MetricSummary {
 
 /** Merge summaries of separate runs or shards exactly: decode, add, re-summarize. */
 export function mergeMetricSummaries(list: MetricSummary[]): MetricSummary {
-  const h = createHistogram();
-  for (const s of list) mergeInto(h, decode(s.hdr));
+  const h = createFlatHistogram();
+  for (const s of list) if (s.count > 0) mergeWire(h, fromSummary(s));
   return summarize(h);
 }

@@ -2,7 +2,7 @@ import type { ErrorTable } from '../result.ts';
 import { monoMs } from '../util/clock.ts';
 import type { MetricsSink } from '../clients/session-client.ts';
 import type { HealthSample } from './health.ts';
-import { createHistogram, encode, recordMs, type Histogram } from './histogram.ts';
+import { createFlatHistogram, recordMs, toSparse, type Histogram, type WireHistogram } from './histogram.ts';
 import type { IntervalSnapshot } from './snapshot.ts';
 
 const SAMPLE_MAX = 300;
@@ -26,7 +26,7 @@ export class Recorder implements MetricsSink {
   record(metric: string, ms: number): void {
     let h = this.hist.get(metric);
     if (!h) {
-      h = createHistogram();
+      h = createFlatHistogram(); // one per metric for the whole run, reset each interval
       this.hist.set(metric, h);
     }
     recordMs(h, ms);
@@ -68,10 +68,10 @@ export class Recorder implements MetricsSink {
 
   /** The interval since the previous flush; resets interval state. */
   flush(t: number, health?: HealthSample): IntervalSnapshot {
-    const histograms: Record<string, string> = {};
+    const histograms: Record<string, WireHistogram> = {};
     for (const [name, h] of this.hist) {
       if (h.totalCount === 0) continue;
-      histograms[name] = encode(h);
+      histograms[name] = toSparse(h);
       h.reset();
     }
     const snap: IntervalSnapshot = {

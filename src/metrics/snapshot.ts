@@ -1,5 +1,6 @@
 import type { ErrorTable } from '../result.ts';
 import type { HealthSample } from './health.ts';
+import type { WireHistogram } from './histogram.ts';
 
 /**
  * What a generator sends the coordinator once a second (and once at the end): only what
@@ -10,8 +11,8 @@ export interface IntervalSnapshot {
   generator: number;
   /** Second index since the run start. */
   t: number;
-  /** metric → encoded HDR histogram of this interval only (empty ones omitted). */
-  histograms: Record<string, string>;
+  /** metric → HDR histogram of this interval only (empty ones omitted): sparse from generators, encoded from shard results. */
+  histograms: Record<string, WireHistogram>;
   /** Counter deltas (zeros omitted). */
   counters: Record<string, number>;
   /** Error deltas; `sample` is the first message of the interval for that kind. */

@@ -8,6 +8,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { InputError } from '../errors.ts';
 import { Aggregator } from '../metrics/aggregate.ts';
+import { fromSummary, type WireHistogram } from '../metrics/histogram.ts';
 import { assessSaturation } from '../metrics/health.ts';
 import { RESULT_SCHEMA, type Environment, type MergeInfo, type RunFile, type RunResult } from '../result.ts';
 import type { ResolvedScenario } from '../scenario/validate.ts';
@@ -81,8 +82,8 @@ export function mergeShards(inputs: ShardInput[], environment: Environment, crea
   shards.forEach((s, k) => {
     const r = s.file.runs[0]!;
     const slot = s.file.shard!.index;
-    const histograms: Record<string, string> = {};
-    for (const [name, m] of Object.entries(r.metrics)) if (m.count > 0) histograms[name] = m.hdr;
+    const histograms: Record<string, WireHistogram> = {};
+    for (const [name, m] of Object.entries(r.metrics)) if (m.count > 0) histograms[name] = fromSummary(m);
     const workers: Record<string, number> = {};
     for (const [id, n] of Object.entries(r.workers.connections)) {
       known.add(id);

@@ -45,6 +45,10 @@ test('merging snapshots from 3 recorders equals recording everything in one', ()
   const a = single.metrics().ack!;
   const b = split.metrics().ack!;
   for (const k of ['count', 'min', 'mean', 'p50', 'p90', 'p99', 'p999', 'max'] as const) assert.equal(b[k], a[k], k);
+  // the extremes are the recorded values themselves (µs), not their buckets' edges
+  const us = (ms: number): number => Math.round(ms * 1000) / 1000;
+  assert.equal(b.min, us(Math.min(...all)));
+  assert.equal(b.max, us(Math.max(...all)));
   // and merging the summaries of separate runs is exact too
   const halves = [new Recorder(0), new Recorder(1)];
   all.forEach((v, i) => halves[i % 2]!.record('ack', v));
@@ -55,6 +59,24 @@ test('merging snapshots from 3 recorders equals recording everything in one', ()
   });
   assert.equal(mergeMetricSummaries(parts).p99, a.p99);
   assert.equal(mergeMetricSummaries(parts).count, 9000);
+  assert.equal(mergeMetricSummaries(parts).max, a.max, 'exact max survives the encoded summaries');
+  assert.equal(mergeMetricSummaries(parts).min, a.min, 'exact min survives the encoded summaries');
+});
+
+test('generator snapshots carry sparse histograms (occupied buckets only) that merge exactly', () => {
+  const r = new Recorder(0);
+  for (const v of [1.5, 1.5, 2, 250]) r.record('ack', v);
+  const snap = r.flush(0);
+  const w = snap.histograms.ack!;
+  assert.ok(typeof w !== 'string');
+  assert.equal(w.index.length, 3, 'three occupied buckets');
+  assert.deepEqual([...w.count], [2, 1, 1]);
+  const ag = new Aggregator();
+  ag.add(snap);
+  const m = ag.metrics().ack!;
+  assert.deepEqual([m.count, m.min, m.max], [4, 1.5, 250]);
+  assert.equal(ag.latest()!.ackP99, ag.timeseries().at(-1)!.ackP99);
+  assert.equal(ag.latest()!.t, 0);
 });
 
 test('flush hands over deltas only: counters, errors with their first sample, workers', () => {
