@@ -14,6 +14,7 @@ interface Args {
   port: number;
   pushRate: number;
   delayMs?: number;
+  maxConnectionsPerWorker?: number;
 }
 
 async function main(): Promise<void> {
@@ -52,7 +53,7 @@ async function main(): Promise<void> {
   });
   try {
     const spec = parseTopologySpec(args.topology);
-    running = await getTopology(spec).start({ host: args.host, port: args.port, pushRate: args.pushRate, delayMs: args.delayMs ?? 0, spec });
+    running = await getTopology(spec).start({ host: args.host, port: args.port, pushRate: args.pushRate, delayMs: args.delayMs ?? 0, ...(args.maxConnectionsPerWorker ? { maxConnectionsPerWorker: args.maxConnectionsPerWorker } : {}), spec });
     if (stopping) return;
     const r = running;
     injector = new FaultInjector(args.topology, () => r.faultTargets?.() ?? {});

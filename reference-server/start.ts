@@ -39,13 +39,15 @@ export interface StartOptions {
   /** Engine.IO heartbeat of every worker (ms); a paused worker is noticed after interval + timeout. Default socket.io's 25 s / 20 s. */
   pingIntervalMs?: number;
   pingTimeoutMs?: number;
+  /** Connections a cluster worker holds before it stops accepting (default: 95% of its open-file limit). */
+  maxConnectionsPerWorker?: number;
   timeoutMs?: number;
 }
 
 /** Start the reference server (any topology) in a child process on loopback; resolves once it is ready. */
 export async function startReferenceServer(o: StartOptions): Promise<ServerHandle> {
   getTopology(parseTopologySpec(o.topology)); // bad names fail here, before anything is forked
-  const args = { topology: o.topology, host: o.host ?? '127.0.0.1', port: o.port ?? 0, pushRate: o.pushRate ?? 0, delayMs: o.delayMs ?? 0 };
+  const args = { topology: o.topology, host: o.host ?? '127.0.0.1', port: o.port ?? 0, pushRate: o.pushRate ?? 0, delayMs: o.delayMs ?? 0, ...(o.maxConnectionsPerWorker ? { maxConnectionsPerWorker: o.maxConnectionsPerWorker } : {}) };
   const env = {
     ...process.env,
     ...(o.pingIntervalMs ? { RTBENCH_PING_INTERVAL_MS: String(o.pingIntervalMs) } : {}),

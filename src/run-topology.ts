@@ -70,6 +70,7 @@ export async function runTopology(o: TopologyRunOptions): Promise<RunResult> {
         topology: o.topology,
         pushRate: o.resolved.server.pushRate,
         ...(o.resolved.server.pingIntervalMs ? { pingIntervalMs: o.resolved.server.pingIntervalMs, pingTimeoutMs: o.resolved.server.pingTimeoutMs! } : {}),
+        ...(o.resolved.server.maxConnectionsPerWorker ? { maxConnectionsPerWorker: o.resolved.server.maxConnectionsPerWorker } : {}),
       });
       url = server.url;
     }

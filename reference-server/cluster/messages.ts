@@ -15,6 +15,8 @@ export interface WorkerConfig {
   mode: WorkerMode;
   host: string;
   port: number;
+  /** Connections held before the worker stops accepting (`listen` mode); null: 95% of its fd limit. */
+  maxConnections?: number | null;
 }
 
 /** Primary ↔ worker IPC messages (besides the adapters' own). */

@@ -9,6 +9,7 @@ import { createAdapter as clusterAdapter } from '@socket.io/cluster-adapter';
 import { createAdapter as redisAdapter } from '@socket.io/redis-adapter';
 import { createClient } from 'redis';
 import { createContext } from '../app/context.ts';
+import { AcceptGate, connectionCap } from './accept-gate.ts';
 import { createAppServer } from '../app/server.ts';
 import type { PrimaryToWorker, WorkerConfig, WorkerToPrimary } from './messages.ts';
 
@@ -37,10 +38,11 @@ async function main(): Promise<void> {
   }
   const app = createAppServer(ctx, { adapter });
   const send = (m: WorkerToPrimary): void => void process.send?.(m);
+  const gate = cfg.mode === 'listen' ? new AcceptGate(app.http, connectionCap(cfg.maxConnections ?? null), cfg.host) : null;
 
   process.on('message', (msg: PrimaryToWorker, handle?: Socket) => {
     if (msg?.type === 'rtbench:stats') {
-      send({ type: 'rtbench:stats', id: msg.id, stats: { id: ctx.identity.id, pid: process.pid, current: ctx.stats.socketio + ctx.stats.ws, total: ctx.stats.total, messages: ctx.stats.messages } });
+      send({ type: 'rtbench:stats', id: msg.id, stats: { id: ctx.identity.id, pid: process.pid, current: ctx.stats.socketio + ctx.stats.ws, total: ctx.stats.total, messages: ctx.stats.messages, ...(gate ? { acceptPauses: gate.stats().pauses } : {}) } });
     } else if (msg?.type === 'rtbench:conn' && handle) {
       app.http.emit('connection', handle);
       if (msg.data) handle.emit('data', Buffer.from(msg.data, 'base64'));
@@ -48,8 +50,8 @@ async function main(): Promise<void> {
     }
   });
 
-  if (cfg.mode === 'listen') {
-    const port = await app.listen(cfg.host, cfg.port);
+  if (gate) {
+    const port = await gate.listen(cfg.port);
     send({ type: 'rtbench:listening', port });
   } else {
     app.io.engine.on('connection', (s: { id: string; once(ev: 'close', fn: () => void): void }) => {

@@ -3,6 +3,7 @@ import { createSlotPool } from '../cluster/primary.ts';
 import { urlOf } from '../app/server.ts';
 import type { Topology, TopologySpec } from './types.ts';
 import { availableParallelism } from 'node:os';
+import { freePort } from '../infra/free-port.ts';
 
 /** `cluster:N[:rr|none][:cluster|redis]` → its parts (N defaults to the core count). */
 export function parseClusterSpec(spec: TopologySpec): { workers: number; policy: 'rr' | 'none'; adapter: AdapterName } {
@@ -27,12 +28,14 @@ export const clusterTopology: Topology = {
     if (spec.params.length > 3) problems.push('expected cluster:N[:rr|none][:cluster|redis]');
     return problems;
   },
-  async start({ host, port, pushRate, spec }) {
+  async start({ host, port, pushRate, spec, maxConnectionsPerWorker }) {
     const { workers, policy, adapter } = parseClusterSpec(spec);
     const { redis } = await setupAdapterPrimary(adapter);
+    // a fixed port: a worker that stopped accepting at its cap (accept-gate.ts) listens again on it
+    const shared = port || (await freePort(host));
     const pool = createSlotPool(
       workers,
-      (index) => ({ topology: spec.raw, name: 'cluster', index, pushRate, adapter, redisUrl: redis?.url ?? null, mode: 'listen', host, port }),
+      (index) => ({ topology: spec.raw, name: 'cluster', index, pushRate, adapter, redisUrl: redis?.url ?? null, mode: 'listen', host, port: shared, maxConnections: maxConnectionsPerWorker ?? null }),
       policy,
     );
     const actual = await pool.start();

@@ -13,6 +13,8 @@ export interface TopologyStartOptions {
   pushRate: number;
   /** Delay every client event by this many ms (single topology): a server with added latency. */
   delayMs?: number;
+  /** Connections a cluster worker holds before it stops accepting (cluster/accept-gate.ts); default 95% of its fd limit. */
+  maxConnectionsPerWorker?: number;
   spec: TopologySpec;
 }
 
@@ -26,6 +28,8 @@ export interface WorkerStats {
   total: number;
   /** Client events handled since the worker started. */
   messages: number;
+  /** Times the worker stopped accepting because it held its connection cap (cluster workers). */
+  acceptPauses?: number;
 }
 
 /** A started topology. */

@@ -28,6 +28,7 @@ export const serveFlags = {
   host: { type: 'string', default: '127.0.0.1', describe: 'Address to bind (loopback by default; anything else is warned about)' },
   'push-rate': { type: 'number', default: 0, describe: 'Server push events per second to every connected client' },
   'delay-ms': { type: 'number', default: 0, describe: 'Delay every client event by this many ms (single topology): a server with added latency' },
+  'max-conns-per-worker': { type: 'number', describe: 'Connections a cluster worker holds before it stops accepting and leaves new ones to the others (default: 95% of its open-file limit)' },
 } as const satisfies Record<string, Options>;
 
 export const benchHashFlags = {

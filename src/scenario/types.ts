@@ -97,6 +97,12 @@ export interface Scenario {
     pushRate?: number;
     /** Engine.IO heartbeat of the reference server, e.g. `{ interval: '1s', timeout: '2s' }` (a paused worker is noticed after both). Default socket.io's 25 s / 20 s. */
     heartbeat?: { interval: number | string; timeout: number | string };
+    /**
+     * Connections a `cluster` worker holds before it stops accepting, so the others take the new
+     * ones (default: 95% of the worker's open-file limit). When every worker is full the port
+     * refuses connections.
+     */
+    maxConnectionsPerWorker?: number;
   };
   /**
    * Pass/fail gates evaluated on the merged result: subject → condition, e.g.

@@ -36,7 +36,7 @@ export interface ResolvedScenario {
   maxConcurrentPerGenerator: number | null;
   /** Declared peak of concurrent clients (open model), or null. */
   peakClients: number | null;
-  server: { pushRate: number; pingIntervalMs: number | null; pingTimeoutMs: number | null };
+  server: { pushRate: number; pingIntervalMs: number | null; pingTimeoutMs: number | null; maxConnectionsPerWorker: number | null };
   thresholds: Record<string, string | { condition: string; abortOnFail?: boolean }>;
   /** Fault timeline, sorted by time (ms from the load start). */
   faults: ResolvedFault[];
@@ -181,6 +181,7 @@ export function validateScenario(value: unknown, file: string): ResolvedScenario
   let pushRate = 0;
   let pingIntervalMs: number | null = null;
   let pingTimeoutMs: number | null = null;
+  let maxConnectionsPerWorker: number | null = null;
   if (s.server !== undefined) {
     const srv = s.server as Record<string, unknown> | null;
     const pr = srv && typeof srv === 'object' ? srv.pushRate : undefined;
@@ -197,7 +198,13 @@ export function validateScenario(value: unknown, file: string): ResolvedScenario
       pingTimeoutMs = hb && typeof hb === 'object' ? ms(hb.timeout) : null;
       if (pingIntervalMs === null || pingTimeoutMs === null) problems.push(`\`server.heartbeat\` must be { interval, timeout } with durations from 100ms to 10m (got ${show(hb)})`);
     }
-    for (const k of Object.keys(srv ?? {})) if (k !== 'pushRate' && k !== 'heartbeat') problems.push(`\`server.${k}\` is not a server option (known: pushRate, heartbeat)`);
+    const cap = srv && typeof srv === 'object' ? srv.maxConnectionsPerWorker : undefined;
+    if (cap !== undefined) {
+      if (typeof cap === 'number' && Number.isInteger(cap) && cap >= 1 && cap <= 10_000_000) maxConnectionsPerWorker = cap;
+      else problems.push(`\`server.maxConnectionsPerWorker\` must be a whole number from 1 to 10000000 (got ${show(cap)})`);
+    }
+    const known = ['pushRate', 'heartbeat', 'maxConnectionsPerWorker'];
+    for (const k of Object.keys(srv ?? {})) if (!known.includes(k)) problems.push(`\`server.${k}\` is not a server option (known: ${known.join(', ')})`);
   }
   const thresholds = (s.thresholds ?? {}) as ResolvedScenario['thresholds'];
   if (typeof thresholds !== 'object' || thresholds === null || Array.isArray(thresholds)) problems.push('`thresholds` must be an object of subject → condition');
@@ -233,7 +240,7 @@ export function validateScenario(value: unknown, file: string): ResolvedScenario
     generators,
     maxConcurrentPerGenerator,
     peakClients,
-    server: { pushRate, pingIntervalMs, pingTimeoutMs },
+    server: { pushRate, pingIntervalMs, pingTimeoutMs, maxConnectionsPerWorker },
     thresholds,
     faults,
     reconnect,
