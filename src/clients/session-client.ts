@@ -2,6 +2,9 @@ import { monoMs, sharedClockOffset, sharedMs, sleep, sleepUntil } from '../util/
 import { classifyError } from './classify.ts';
 import { ClientOpError, type AckEmitter, type Client, type ReconnectPolicy, type Transport, type WorkerInfo } from './types.ts';
 
+/** Most iterations of one `every()` in flight at once (a stall longer than this many intervals waits). */
+const MAX_OVERLAP = 1024;
+
 /** Where a client reports what it measures (the generator's Recorder satisfies it). */
 export interface MetricsSink {
   record(metric: string, ms: number): void;
@@ -236,14 +239,39 @@ export class SessionClient implements Client {
     await sleepUntil(this.cursor);
   }
 
+  /**
+   * Open loop: iteration i starts at its scheduled time whether or not earlier ones have finished
+   * (at most MAX_OVERLAP at once). A closed loop would send the iterations missed during a server
+   * stall one after the other after it, each waiting for the last, and their latencies would carry
+   * that self-made queue instead of the server's (coordinated omission in the catch-up; see
+   * BENCHMARKS.md). The first iteration that throws stops the schedule; `every` rethrows it once
+   * the iterations already started have settled.
+   */
   async every(intervalMs: number, count: number, fn: (i: number) => Promise<void> | void): Promise<void> {
     const base = this.cursor;
-    for (let i = 0; i < count; i++) {
+    const running = new Set<Promise<void>>();
+    let failed: { error: unknown } | null = null;
+    for (let i = 0; i < count && failed === null; i++) {
       const at = base + i * intervalMs;
       await sleepUntil(at);
+      if (running.size >= MAX_OVERLAP) {
+        this.sink.count('every.overlapCapped');
+        await Promise.race(running);
+      }
+      if (failed !== null) break;
+      // the iteration's first operation reads the cursor synchronously: it is timed from `at`
       this.cursor = at;
-      await fn(i);
+      const p: Promise<void> = (async () => fn(i))().then(
+        () => void running.delete(p),
+        (error: unknown) => {
+          running.delete(p);
+          failed ??= { error };
+        },
+      );
+      running.add(p);
     }
+    await Promise.all(running);
+    if (failed !== null) throw (failed as { error: unknown }).error;
   }
 
   async disconnect(): Promise<void> {

@@ -48,8 +48,9 @@ export interface Client extends AckEmitter {
   think(ms: number | [number, number]): Promise<void>;
   /**
    * Run `fn` `count` times on a fixed schedule, one every `intervalMs` from now (open loop):
-   * an iteration that starts late because an earlier one was slow is timed from its scheduled
-   * time, so stalls are not hidden (coordinated omission).
+   * iteration i starts at its scheduled time even while earlier ones still wait (at most 1,024
+   * in flight), and its first operation is timed from that time, so stalls are not hidden
+   * (coordinated omission). The first iteration that throws stops the schedule and is rethrown.
    */
   every(intervalMs: number, count: number, fn: (i: number) => Promise<void> | void): Promise<void>;
   /**

@@ -71,18 +71,66 @@ test('every(): an iteration that starts late is timed from its schedule', async 
   const { c, t, sink } = make(monoMs());
   await c.connect();
   t.ackDelayMs = 1;
+  const t0 = monoMs();
+  const started: number[] = [];
   await c.every(20, 6, async (i) => {
-    if (i === 1) t.ackDelayMs = 100; // one slow answer: iterations 2-5 start late
-    else t.ackDelayMs = 1;
+    started.push(monoMs() - t0);
+    // a closed body: one slow answer, then a busy generator (a blocking body) makes iteration 3 start late
+    if (i === 2) {
+      const until = monoMs() + 60;
+      while (monoMs() < until); // the event loop is blocked: iteration 3 (due at +60) can only start at ~+100
+    }
     await c.emitWithAck('echo', i);
   });
   const acks = sink.of('ack:echo');
   assert.equal(acks.length, 6);
-  assert.ok(acks[1]! >= 95, `slow one ${acks[1]}`); // timers may fire a hair early against hrtime
-  // iteration 2 was due at +40ms but could only start at ~+120ms: its latency includes the ~80 ms wait
-  assert.ok(acks[2]! >= 60, `late one should carry lateness, got ${acks[2]}`);
-  assert.ok(acks[5]! < 40, `caught up by the end, got ${acks[5]}`);
+  assert.ok(started[3]! >= 95, `iteration 3 started at ${started[3]}`);
+  // iteration 3 was due at +60ms but could only start at ~+100ms: its latency includes the ~40 ms wait
+  assert.ok(acks[3]! >= 35, `late one should carry lateness, got ${acks[3]}`);
+  assert.ok(acks[5]! < 20, `caught up by the end, got ${acks[5]}`);
   assert.equal(sink.of('ack').length, 6);
+});
+
+test('every(): open loop, iterations due during a server stall are sent on schedule, not queued behind each other', async () => {
+  // a server that answers nothing until the stall ends, then each ack after a 5 ms round trip
+  class StallTransport extends FakeTransport {
+    stallUntil = 0;
+    sent: number[] = [];
+    override emitWithAck(_e: string, args: unknown[]): Promise<unknown[]> {
+      this.sent.push(monoMs());
+      return sleep(Math.max(0, this.stallUntil - monoMs()) + 5).then(() => args);
+    }
+  }
+  const t = new StallTransport();
+  const { c, sink } = make(monoMs(), t);
+  await c.connect();
+  const t0 = monoMs();
+  t.stallUntil = t0 + 220; // the stall covers the iterations due at +20 … +210
+  await c.every(10, 30, (i) => c.emitWithAck('echo', i).then(() => {}));
+  const acks = sink.of('ack:echo');
+  assert.equal(acks.length, 30);
+  // every send left within a few ms of its schedule, stall or not
+  t.sent.forEach((at, i) => assert.ok(at - t0 < i * 10 + 15, `iteration ${i} sent at +${(at - t0).toFixed(1)} ms, due at +${i * 10}`));
+  // acks complete in any order; the iterations due at +20 … +210 waited for the stall's end (+220) plus one round
+  // trip: about 205 ms down to 15 ms, so 11 of them (due up to +120) waited 100 ms or more. A closed loop would send
+  // them one round trip apart after the stall, and 22 or more would wait that long.
+  const slow = acks.filter((a) => a >= 100).length;
+  assert.ok(slow >= 9 && slow <= 13, `${slow} acks waited ≥ 100 ms: ${acks.map((a) => a.toFixed(0)).join(' ')}`);
+  assert.ok(Math.max(...acks) >= 195 && Math.max(...acks) < 240, `the one due first in the stall carries it: max ${Math.max(...acks)}`);
+});
+
+test('every(): the first iteration that throws stops the schedule and is rethrown', async () => {
+  const { c } = make(monoMs());
+  await c.connect();
+  const ran: number[] = [];
+  await assert.rejects(
+    c.every(5, 10, async (i) => {
+      ran.push(i);
+      if (i === 2) throw new Error('boom');
+    }),
+    /boom/,
+  );
+  assert.deepEqual(ran, [0, 1, 2]);
 });
 
 test('think() advances the intended clock; a ramp range uses the random source', async () => {
