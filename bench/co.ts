@@ -7,8 +7,8 @@
  * every RTBENCH_CO_INTERVAL_MS for RTBENCH_CO_SECONDS, echo k of every client at T0 + k·interval.
  *
  *  - rtbench's clients (bench/co/scenario.ts, run with `run()`, one generator process), written as a
- *    user would: `every(interval)` + `await emitWithAck`, so during a stall each client waits for
- *    its ack before it sends the next echo (it is a closed loop underneath); rtbench times each echo
+ *    user would: `every(interval)` + `await emitWithAck`. `every` is an open loop: during a stall
+ *    each client keeps sending on schedule while earlier echoes wait; rtbench times each echo
  *    from its scheduled time.
  *  - The reference clients, in this process (raw socket.io-client): a true open loop that emits on
  *    schedule whatever is outstanding, and records for every scheduled send time s the exact
