@@ -1,8 +1,9 @@
 /**
  * The 100k-connection benchmark: the reference `cluster` topology (RTBENCH_HOLD_WORKERS workers,
- * default 7: ~14,300 each on average; with the `none` policy the kernel's spread is uneven, and the
- * busiest workers can reach their 20,000-file limit — see BENCHMARKS.md; 12 workers cost more CPU
- * than this 2-core box has) and bench/hold-100k/scenario.ts driving it
+ * default 7: ~14,300 each on average; with the `none` policy the kernel's spread is uneven, so a
+ * worker that reaches its connection cap — 95% of its 20,000-file limit — stops accepting and the
+ * kernel gives new connections to the others (reference-server/cluster/accept-gate.ts); 12 workers
+ * cost more CPU than this 2-core box has) and bench/hold-100k/scenario.ts driving it
  * (rtbench sizes generators and source addresses from `peakClients`). Every 5 s it samples the
  * resident memory of the server's processes and of the generators (/proc, children of this
  * process only). Figures: peak connected, seconds held at the full count, unexplained drops,
