@@ -1,6 +1,4 @@
-import type { ClientRequest, IncomingMessage } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import WebSocket from 'ws';
 import {
   ACK,
   BINARY_ACK,
@@ -16,6 +14,7 @@ import {
   type Decoded,
   type Packet,
 } from './lean/parser.ts';
+import { WsClient, type WsOwner } from './lean/wsclient.ts';
 import { classifyError } from './classify.ts';
 import { ClientOpError, type Transport, type TransportOptions } from './types.ts';
 
@@ -49,18 +48,16 @@ class PendingAck {
 
 const NO_OPTIONS: LeanOptions = Object.freeze({});
 
-const OWNER = Symbol('rtbench.lean');
-type OwnedSocket = WebSocket & { [OWNER]: LeanSocketIoTransport };
-
 /**
  * The `socket.io-lean` engine: a Socket.IO v5 / Engine.IO v4 client written for load generation,
- * over one `ws` WebSocket (no long-polling, no upgrade, no reconnection, one namespace per
- * connection). Per connection it keeps one WebSocket, at most three timers (connect, heartbeat,
- * one ack sweep timer armed at the earliest ack deadline) and a lazily created Map of pending
- * acks. The ws listeners are shared module-level functions (no closures per connection).
+ * over one WebSocket of its own minimal client (lean/wsclient.ts; no long-polling, no upgrade, no
+ * reconnection, one namespace per connection). Per connection it keeps one WebSocket, at most
+ * three timers (connect, heartbeat, one ack sweep timer armed at the earliest ack deadline) and a
+ * lazily created Map of pending acks. The WebSocket reports to this object's `ws*` methods
+ * (`WsOwner`): no listeners or closures per connection.
  */
-export class LeanSocketIoTransport implements Transport {
-  private ws: OwnedSocket | null = null;
+export class LeanSocketIoTransport implements Transport, WsOwner {
+  private ws: WsClient | null = null;
   private state = IDLE;
   private readonly nsp: string;
   private readonly nspSuffix: string;
@@ -103,19 +100,11 @@ export class LeanSocketIoTransport implements Transport {
       this.connectTimeoutMs = timeoutMs;
       this.state = OPENING;
       this.connectTimer = setTimeout(onConnectTimeout, timeoutMs, this);
-      let ws: OwnedSocket;
       try {
-        ws = new WebSocket(engineUrl(this.opts.target, this.opts.path), wsOptions(this.opts.localAddress)) as OwnedSocket;
+        this.ws = new WsClient(engineUrl(this.opts.target, this.opts.path), this, { localAddress: this.opts.localAddress });
       } catch (e) {
         this.failConnect(new ClientOpError('connect_error', e instanceof Error ? e.message : String(e)));
-        return;
       }
-      ws[OWNER] = this;
-      ws.on('message', onWsMessage);
-      ws.on('close', onWsClose);
-      ws.on('error', onWsError);
-      ws.on('unexpected-response', onWsUnexpectedResponse);
-      this.ws = ws;
     });
   }
 
@@ -160,22 +149,19 @@ export class LeanSocketIoTransport implements Transport {
     this.failPending('client disconnected');
     const ws = this.ws;
     if (ws === null) return;
-    if (state === CONNECTED && ws.readyState === WebSocket.OPEN) {
-      ws.send(`41${this.nspSuffix}`); // Socket.IO DISCONNECT: the server sees "client namespace disconnect"
-      ws.close();
-    } else ws.terminate();
+    // Socket.IO DISCONNECT (the server sees "client namespace disconnect") and the close frame, in one write
+    if (state === CONNECTED && ws.isOpen) ws.close(`41${this.nspSuffix}`);
+    else ws.terminate();
   }
 
-  // ---- incoming -------------------------------------------------------------------------------
+  // ---- incoming (WsOwner) ---------------------------------------------------------------------
 
-  /** @internal One WebSocket frame. */
-  frame(data: Buffer, isBinary: boolean): void {
+  /** @internal The WebSocket upgrade is done; the server speaks first (Engine.IO open packet). */
+  wsOpen(): void {}
+
+  /** @internal One text message: an Engine.IO packet. */
+  wsText(s: string): void {
     if (this.state === CLOSED) return;
-    if (isBinary) {
-      this.attachment(data);
-      return;
-    }
-    const s = data.toString();
     switch (s.charCodeAt(0)) {
       case 52: // '4' message: a Socket.IO packet
         if (this.binPacket !== null) this.drop('parse error', 'text packet while waiting for binary attachments');
@@ -183,7 +169,7 @@ export class LeanSocketIoTransport implements Transport {
         return;
       case 50: // '2' ping → pong (echoing a payload, if any)
         if (this.state === OPENING) return this.drop('parse error', 'ping before the Engine.IO open packet');
-        this.ws!.send(s.length === 1 ? '3' : `3${s.slice(1)}`);
+        this.ws!.sendText(s.length === 1 ? '3' : `3${s.slice(1)}`);
         this.hbTimer?.refresh();
         return;
       case 48: // '0' open
@@ -216,7 +202,7 @@ export class LeanSocketIoTransport implements Transport {
     this.hbTimer = setTimeout(onHeartbeatTimeout, pingInterval + pingTimeout, this);
     this.state = JOINING;
     const auth = this.lean.auth;
-    this.ws!.send(auth === undefined ? `40${this.nspSuffix}` : `40${this.nspSuffix}${JSON.stringify(auth)}`);
+    this.ws!.sendText(auth === undefined ? `40${this.nspSuffix}` : `40${this.nspSuffix}${JSON.stringify(auth)}`);
   }
 
   private packet(p: Decoded): void {
@@ -254,7 +240,9 @@ export class LeanSocketIoTransport implements Transport {
     }
   }
 
-  private attachment(buf: Buffer): void {
+  /** @internal One binary message: an attachment of the pending binary packet. */
+  wsBinary(buf: Buffer): void {
+    if (this.state === CLOSED) return;
     const p = this.binPacket;
     if (p === null) return this.drop('parse error', 'binary frame without a binary packet');
     const list = this.binBuffers!;
@@ -299,10 +287,10 @@ export class LeanSocketIoTransport implements Transport {
   private send(type: number, id: number, data: unknown): void {
     const enc = encodePacket(type, this.nsp, id, data);
     const ws = this.ws!;
-    if (typeof enc === 'string') ws.send(`4${enc}`);
+    if (typeof enc === 'string') ws.sendText(`4${enc}`);
     else {
-      ws.send(`4${enc.text}`);
-      for (const b of enc.attachments) ws.send(b);
+      ws.sendText(`4${enc.text}`);
+      for (const b of enc.attachments) ws.sendBinary(b);
     }
   }
 
@@ -360,7 +348,7 @@ export class LeanSocketIoTransport implements Transport {
     this.failPending(reason);
     const ws = this.ws;
     if (ws !== null) {
-      if (reason === 'io server disconnect' && ws.readyState === WebSocket.OPEN) ws.close();
+      if (reason === 'io server disconnect' && ws.isOpen) ws.close();
       else ws.terminate();
     }
     this.disconnectHandler?.(reason);
@@ -370,11 +358,23 @@ export class LeanSocketIoTransport implements Transport {
    * @internal A socket error. During connect it is classified (fd or ephemeral-port exhaustion,
    * TLS, plain connect error) as the other engines do; afterwards it is a `transport error`.
    */
-  transportError(err: Error): void {
+  wsError(err: Error): void {
     if (this.connectReject !== null) {
       const c = classifyError(err);
       this.failConnect(new ClientOpError(c.kind, c.message));
     } else this.drop('transport error', err.message);
+  }
+
+  /** @internal A non-101 answer to the upgrade: Engine.IO's handshake errors (HTTP 400 with a message). */
+  wsRefused(status: number, body: string): void {
+    const text = body.trim().slice(0, 200);
+    const unknownSession = status === 400 && /session id unknown/i.test(text);
+    this.failConnect(new ClientOpError(unknownSession ? 'session_unknown' : 'connect_error', `handshake refused: HTTP ${status}${text ? ` ${text}` : ''}`));
+  }
+
+  /** @internal The connection closed (after any wsError / wsRefused, and after our own close()). */
+  wsClose(code: number): void {
+    this.drop('transport close', `WebSocket closed (${code})`);
   }
 
   private clearTimers(): void {
@@ -393,38 +393,7 @@ export class LeanSocketIoTransport implements Transport {
   }
 }
 
-// ---- shared listeners and timer callbacks (no closure per connection) ---------------------------
-
-function onWsMessage(this: WebSocket, data: Buffer, isBinary: boolean): void {
-  (this as OwnedSocket)[OWNER].frame(data, isBinary);
-}
-
-function onWsClose(this: WebSocket, code: number): void {
-  (this as OwnedSocket)[OWNER].drop('transport close', `WebSocket closed (${code})`);
-}
-
-function onWsError(this: WebSocket, err: Error): void {
-  (this as OwnedSocket)[OWNER].transportError(err);
-}
-
-/** A non-101 answer to the WebSocket upgrade: Engine.IO's handshake errors (always HTTP 400 with a message). */
-function onWsUnexpectedResponse(this: WebSocket, _req: ClientRequest, res: IncomingMessage): void {
-  const t = (this as OwnedSocket)[OWNER];
-  const status = res.statusCode ?? 0;
-  let body = '';
-  res.setEncoding('utf8');
-  res.on('data', (chunk: string) => {
-    if (body.length < 512) body += chunk;
-  });
-  const finish = (): void => {
-    const text = body.trim().slice(0, 200);
-    const unknownSession = status === 400 && /session id unknown/i.test(text);
-    t.failConnect(new ClientOpError(unknownSession ? 'session_unknown' : 'connect_error', `handshake refused: HTTP ${status}${text ? ` ${text}` : ''}`));
-  };
-  res.on('end', finish);
-  res.on('error', finish);
-  res.on('close', finish);
-}
+// ---- shared timer callbacks (no closure per connection) ----------------------------------------
 
 function sweepAcks(t: LeanSocketIoTransport): void {
   t.sweep();
@@ -438,14 +407,31 @@ function onHeartbeatTimeout(t: LeanSocketIoTransport): void {
   t.drop('ping timeout', 'no Engine.IO ping within pingInterval + pingTimeout');
 }
 
-// ---- URL and options caches (few distinct targets and source addresses per process) ------------
+// ---- URL cache (few distinct targets and paths per process) --------------------------------------
 
-const urlCache = new Map<string, string>();
+/** Per target URL: the namespace it names, and the Engine.IO URL for each path. */
+interface TargetInfo {
+  nsp: string;
+  urls: Map<string, string>;
+}
+
+const targets = new Map<string, TargetInfo>();
+
+function targetInfo(target: string): TargetInfo {
+  let t = targets.get(target);
+  if (t === undefined) {
+    const p = new URL(target).pathname;
+    t = { nsp: p === '' ? '/' : p, urls: new Map() };
+    if (targets.size > 256) targets.clear();
+    targets.set(target, t);
+  }
+  return t;
+}
 
 /** `ws://host:port/<path>/?<target query>&EIO=4&transport=websocket`. */
 export function engineUrl(target: string, path: string): string {
-  const key = `${target}\0${path}`;
-  let url = urlCache.get(key);
+  const t = targetInfo(target);
+  let url = t.urls.get(path);
   if (url === undefined) {
     const u = new URL(target);
     u.protocol = u.protocol === 'https:' || u.protocol === 'wss:' ? 'wss:' : 'ws:';
@@ -454,28 +440,13 @@ export function engineUrl(target: string, path: string): string {
     u.searchParams.set('transport', 'websocket');
     u.hash = '';
     url = u.toString();
-    if (urlCache.size > 256) urlCache.clear();
-    urlCache.set(key, url);
+    if (t.urls.size > 64) t.urls.clear();
+    t.urls.set(path, url);
   }
   return url;
 }
 
 /** The namespace a socket.io-client URL names: its path, `/` when empty. */
 function namespaceOf(target: string): string {
-  const p = new URL(target).pathname;
-  return p === '' ? '/' : p;
-}
-
-const optionsCache = new Map<string, WebSocket.ClientOptions>();
-
-function wsOptions(localAddress: string): WebSocket.ClientOptions {
-  let o = optionsCache.get(localAddress);
-  if (o === undefined) {
-    // Socket.IO servers do not negotiate permessage-deflate by default; the server's text is
-    // produced by JSON.stringify, so UTF-8 validation of every frame is skipped.
-    o = localAddress ? { localAddress, perMessageDeflate: false, skipUTF8Validation: true } : { perMessageDeflate: false, skipUTF8Validation: true };
-    if (optionsCache.size > 4096) optionsCache.clear();
-    optionsCache.set(localAddress, o);
-  }
-  return o;
+  return targetInfo(target).nsp;
 }
