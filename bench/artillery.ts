@@ -72,8 +72,9 @@ const TICK_HZ = 100; // getconf CLK_TCK on Linux
  * The goal is checked against the flat ramp (Artillery's cost per session without the idle spin);
  * the ratio against the plain `arrivalRate` phase is reported next to it.
  */
-type Tool = 'rtbench socket.io' | 'rtbench socket.io-lean' | 'artillery' | 'artillery flat-ramp';
-const TOOLS: Tool[] = ['rtbench socket.io', 'rtbench socket.io-lean', 'artillery', 'artillery flat-ramp'];
+type Tool = 'rtbench socket.io' | 'rtbench socket.io-lean' | 'artillery' | 'artillery flat-ramp' | 'lean engine alone';
+/** `lean engine alone` is the floor: the socket.io-lean engine running the session with no harness (bench/artillery/engine-alone.ts). */
+const TOOLS: Tool[] = ['rtbench socket.io', 'rtbench socket.io-lean', 'artillery', 'artillery flat-ramp', 'lean engine alone'];
 
 // ---- /proc -----------------------------------------------------------------------------------------
 
@@ -378,8 +379,28 @@ async function runArtillery(rate: number, seconds: number, server: ServerHandle,
   }
 }
 
+/** The engine alone (no harness): the floor under rtbench's figure. */
+async function runEngineAlone(rate: number, seconds: number, server: ServerHandle): Promise<Outcome> {
+  const m = await measure(
+    process.execPath,
+    ['--import', 'tsx', join(here, 'artillery', 'engine-alone.ts'), server.url],
+    { ...process.env, RTBENCH_BENCH_RATE: String(rate), RTBENCH_BENCH_SECONDS: String(seconds) },
+    server,
+    rate * seconds,
+    (seconds + 120) * 1000,
+  );
+  const line = m.log.split('\n').find((l) => l.startsWith('{"completed"'));
+  if (!line) throw new Error(`engine-alone printed no result (exit ${m.exitCode})\n${m.log.slice(-2000)}`);
+  const r = JSON.parse(line) as { completed: number; failed: number; errors: Record<string, number>; ackP99Ms: number | null };
+  return { ...m, sessionsCompleted: r.completed, sessionsFailed: r.failed, errors: Object.values(r.errors).reduce((a, b) => a + b, 0), errorKinds: r.errors, ackP99Ms: r.ackP99Ms };
+}
+
 const runTool = (tool: Tool, rate: number, seconds: number, server: ServerHandle): Promise<Outcome> =>
-  tool === 'artillery' || tool === 'artillery flat-ramp' ? runArtillery(rate, seconds, server, tool === 'artillery flat-ramp') : runRtbench(tool === 'rtbench socket.io' ? 'socket.io' : 'socket.io-lean', rate, seconds, server);
+  tool === 'lean engine alone'
+    ? runEngineAlone(rate, seconds, server)
+    : tool === 'artillery' || tool === 'artillery flat-ramp'
+      ? runArtillery(rate, seconds, server, tool === 'artillery flat-ramp')
+      : runRtbench(tool === 'rtbench socket.io' ? 'socket.io' : 'socket.io-lean', rate, seconds, server);
 
 function median(xs: number[]): number {
   if (xs.length === 0) return NaN;
@@ -394,7 +415,7 @@ const started = performance.now();
 const loadBefore = os.loadavg();
 const server = await startReferenceServer({ topology: 'single' });
 process.stderr.write(`reference server (single) pid ${server.pid} on ${server.url}; ${RATE} sessions/s for ${SECONDS} s per tool, ${ROUNDS} round(s)\n`);
-const rounds: Record<Tool, Outcome[]> = { 'rtbench socket.io': [], 'rtbench socket.io-lean': [], artillery: [], 'artillery flat-ramp': [] };
+const rounds: Record<Tool, Outcome[]> = { 'rtbench socket.io': [], 'rtbench socket.io-lean': [], artillery: [], 'artillery flat-ramp': [], 'lean engine alone': [] };
 try {
   for (let r = 0; r < ROUNDS; r++) {
     const order = TOOLS.map((_, i) => TOOLS[(i + r) % TOOLS.length]!); // rotate the order between rounds
@@ -486,6 +507,7 @@ const lines = [
   }),
   '',
   `rtbench: of the µs/session, the coordinator process used ${num(summary['rtbench socket.io'].mainProcessCpuUsPerSession)} (socket.io) and ${num(summary['rtbench socket.io-lean'].mainProcessCpuUsPerSession)} (socket.io-lean), the generator process the rest`,
+  `the socket.io-lean engine alone (no harness) used ${num(summary['lean engine alone'].cpuUsPerSession)} µs/session: rtbench's harness adds ${num(summary['rtbench socket.io-lean'].cpuUsPerSession - summary['lean engine alone'].cpuUsPerSession)} µs/session on top of it`,
   ...(['rtbench socket.io', 'rtbench socket.io-lean'] as const).map((t) => {
     const g = t === 'rtbench socket.io' ? goals.cpuPerSessionRtbenchSocketIoOverArtillery : goals.cpuPerSessionRtbenchLeanOverArtillery;
     return `${`${t} / artillery flat-ramp:`.padEnd(40)}${num(g.value, 3)} (goal ≤ 1/3: ${g.met ? 'met' : 'NOT met'}); with start-up ${num(g.totalCpuRatio, 3)}; against the plain arrivalRate phase ${num(g.againstArrivalRatePhase, 3)}`;

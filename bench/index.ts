@@ -80,7 +80,7 @@ interface EngineCpuResult {
   ratios: { cpuLeanOverSocketIoClient: number; userCpuLeanOverSocketIoClient: number; cpuLeanOverWs: number; heapLeanOverSocketIoClient: number };
   goals: { cpuRatioLeanOverSocketIoClient: { value: number; met: boolean }; leanHeapKbPerIdleConn: { value: number; met: boolean } };
 }
-type ArtilleryTool = 'rtbench socket.io' | 'rtbench socket.io-lean' | 'artillery' | 'artillery flat-ramp';
+type ArtilleryTool = 'rtbench socket.io' | 'rtbench socket.io-lean' | 'artillery' | 'artillery flat-ramp' | 'lean engine alone';
 interface ArtilleryResult {
   date: string;
   environment: { loadAverage: { before: number[]; after: number[] } };
@@ -172,9 +172,10 @@ ${row('raw ws', s.ws)}
 
 function artillerySection(r: ArtilleryResult): string {
   const s = r.summary;
-  const tools: ArtilleryTool[] = ['rtbench socket.io', 'rtbench socket.io-lean', 'artillery flat-ramp', 'artillery'];
+  // results written before the engine-alone floor was measured lack it
+  const tools = (['rtbench socket.io', 'rtbench socket.io-lean', 'artillery flat-ramp', 'artillery', 'lean engine alone'] as ArtilleryTool[]).filter((t) => s[t] !== undefined);
   const label = (t: ArtilleryTool): string =>
-    t === 'artillery' ? `Artillery ${r.config.artilleryVersion}, \`arrivalRate\` phase (busy-waits)` : t === 'artillery flat-ramp' ? `Artillery ${r.config.artilleryVersion}, flat ramp` : t.replace('rtbench ', 'rtbench, engine ');
+    t === 'lean engine alone' ? 'socket.io-lean engine alone, no harness (floor)' : t === 'artillery' ? `Artillery ${r.config.artilleryVersion}, \`arrivalRate\` phase (busy-waits)` : t === 'artillery flat-ramp' ? `Artillery ${r.config.artilleryVersion}, flat ramp` : t.replace('rtbench ', 'rtbench, engine ');
   const g = r.goals;
   const warnings = tools.flatMap((t) => [
     ...(s[t].sessionsFailed > 0 || s[t].sessionsCompleted < s[t].sessionsScheduled * 0.99 ? [`- ${label(t)} did not complete every session: ${s[t].sessionsCompleted} of ${s[t].sessionsScheduled}, ${s[t].sessionsFailed} failed.`] : []),
@@ -213,7 +214,7 @@ ${tools.map((t) => `| ${label(t)} | ${f0(s[t].cpuUsPerSession)} | ${f0(s[t].tota
 - rtbench (socket.io-lean) ÷ Artillery (flat ramp), CPU per session: **${g.cpuPerSessionRtbenchLeanOverArtillery.value.toFixed(2)}** (goal ≤ 1/3: ${g.cpuPerSessionRtbenchLeanOverArtillery.met ? 'met' : 'not met'}); with start-up: ${g.cpuPerSessionRtbenchLeanOverArtillery.totalCpuRatio.toFixed(2)}; against the busy-waiting \`arrivalRate\` phase: ${g.cpuPerSessionRtbenchLeanOverArtillery.againstArrivalRatePhase.toFixed(2)}.
 - Of rtbench's CPU per session, its coordinator process used ${f0(s['rtbench socket.io'].mainProcessCpuUsPerSession ?? null)} µs (socket.io) and ${f0(s['rtbench socket.io-lean'].mainProcessCpuUsPerSession ?? null)} µs (socket.io-lean);
   the generator process, which runs the clients, the rest.
-- A ratio counts as met only when both tools completed at least 99% of their sessions with none failed.
+${s['lean engine alone'] ? `- The socket.io-lean engine alone, with no harness around it (\`bench/artillery/engine-alone.ts\`: the same session and schedule, no coordinator, generator process, session client or histograms), used ${f0(s['lean engine alone'].cpuUsPerSession)} µs per session: ${(s['lean engine alone'].cpuUsPerSession / s['artillery flat-ramp'].cpuUsPerSession).toFixed(2)} of Artillery's. rtbench's harness adds ${f0(s['rtbench socket.io-lean'].cpuUsPerSession - s['lean engine alone'].cpuUsPerSession)} µs per session on top of the engine.\n` : ''}- A ratio counts as met only when both tools completed at least 99% of their sessions with none failed.
 ${warnings.length ? `${warnings.join('\n')}\n` : ''}- Artillery belongs to this benchmark only: on first use it is installed, pinned (2.0.21), into
   \`bench/.artillery\` (git-ignored), never into the project, so \`npm install\` stays small. It needs a preload
   (\`bench/artillery/preload.cjs\`): its CLI does not load next to this project's TypeScript 7
