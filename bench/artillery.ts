@@ -523,7 +523,7 @@ process.stdout.write(lines.join('\n'));
 
 const outFile = join(here, 'results', 'artillery.json');
 mkdirSync(dirname(outFile), { recursive: true });
-const artilleryVersion = (JSON.parse(readFileSync(join(root, 'node_modules', 'artillery', 'package.json'), 'utf8')) as { version: string }).version;
+const artilleryVersion = (JSON.parse(readFileSync(join(here, '.artillery', 'node_modules', 'artillery', 'package.json'), 'utf8')) as { version: string }).version;
 writeFileSync(
   outFile,
   `${JSON.stringify(
