@@ -95,6 +95,33 @@ interface CoResult {
   results: Array<{ engine: string; truth: Dist; rtbench: Dist & { sessionsFailed: number }; analytic: { p99: number; baselineMs: number }; valid: boolean; goal: { value: number; met: boolean } }>;
 }
 
+/** bench/results/hold-100k.json, as bench/hold-100k/run.ts writes it (its own command; not run by this script). */
+interface HoldResult {
+  date?: string;
+  connections: number;
+  peakConnected: number;
+  heldSecondsAtFullCount: number;
+  goalHeldSeconds: number;
+  unexplainedDrops: number;
+  memoryPerConnectionKb: { server: number; generators: number };
+}
+
+/** The latest 100k-hold result, shown in the summary (it is run on its own: it needs the machine to itself). */
+function holdFigures(r: HoldResult | null): Figure[] {
+  if (!r) return [];
+  const ok = r.peakConnected >= r.connections && r.heldSecondsAtFullCount >= r.goalHeldSeconds && r.unexplainedDrops === 0;
+  return [
+    {
+      bench: 'hold-100k',
+      figure: 'concurrent socket.io connections held (separate command: bench/hold-100k/run.ts)',
+      value: `${r.peakConnected.toLocaleString('en-US')} for ${r.heldSecondsAtFullCount} s, ${r.unexplainedDrops} drops`,
+      goal: `≥ ${r.connections.toLocaleString('en-US')} for ${r.goalHeldSeconds} s, 0 drops`,
+      met: ok,
+      ...(r.date ? { date: r.date } : {}),
+    },
+  ];
+}
+
 interface Figure {
   bench: string;
   figure: string;
@@ -271,8 +298,9 @@ const INTRO = `# Benchmarks
 Speed and memory claims are proven here, not in unit tests. Figures are ratios measured side by
 side in one run, because these machines are shared and noisy: each section gives the load
 average during its run. Machine: ${machine}, socket.io 4.8, loopback only.
-\`npm run bench\` runs every benchmark below except the soak (about 7–9 minutes), prints a table of
-every figure with its goal, and rewrites these sections; the "Soak" section has its own command.
+\`npm run bench\` runs every benchmark below except the soak and the 100k hold (about 7–9 minutes), prints a table of
+every figure with its goal, and rewrites these sections; the "Soak" and "100,000" sections have their own commands
+(their latest results appear in the table below too).
 
 `;
 
@@ -346,6 +374,7 @@ if (engine || artillery || co) {
     ...engineFigures(engine ?? (only && !only.has('engine-cpu') ? anyResult<EngineCpuResult>('engine-cpu') : null)),
     ...artilleryFigures(artillery ?? (only && !only.has('artillery') ? anyResult<ArtilleryResult>('artillery') : null)),
     ...coFigures(co ?? (only && !only.has('co') ? anyResult<CoResult>('co') : null)),
+    ...holdFigures(anyResult<HoldResult>('hold-100k')),
   ];
   const next = rewrite(md, [
     { prefix: '## Goals at a glance', text: summarySection(summaryFigures, startedIso) },

@@ -62,6 +62,7 @@ try {
   const genKb = ((avg(plateau.map((s) => s.generatorsMb)) - genIdle) * 1024) / plateauConns;
   const c = r.counters;
   const report = {
+    date: new Date().toISOString(),
     connections: CONNS,
     workers: WORKERS,
     policy: POLICY,
