@@ -95,7 +95,10 @@ test('Redis restart: workers survive, the adapter resubscribes, pub/sub loss is 
   assert.equal(r.server!.counters.redisRestarts, 1);
   assert.equal(r.server!.counters.respawns, 0, 'no worker died of the outage');
   assert.equal(f.impact.disconnected, 0);
-  assert.ok(f.impact.lost > 0, 'messages published during the outage never arrive');
+  // node-redis queues commands while disconnected: a PUBLISH from the outage is either lost (the subscriber had
+  // not resubscribed when the queue flushed: a gap in the sequence) or delivered late, by about the outage
+  console.error(`redis restart: lost ${f.impact.lost}, broadcast max ${r.metrics.broadcast?.max} ms, p99 ${r.metrics.broadcast?.p99} ms, replaced in ${f.replacedMs} ms`);
+  assert.ok(f.impact.lost > 0 || r.metrics.broadcast!.max >= 100, `broadcasts published during the outage are lost (${f.impact.lost} gaps) or late (max ${r.metrics.broadcast!.max} ms)`);
   const late = r.timeseries.filter((p) => p.t >= 5 && p.t < 7);
   assert.ok(late.some((p) => p.messagesReceived > p.messagesSent), 'cross-worker broadcasts flow again afterwards');
 });
