@@ -4,7 +4,7 @@
  * rewritten with the figures, the machine and the command. The "Soak" section (and any other
  * section this script does not own) is kept as it is.
  *
- *   node --import tsx bench/index.ts [--only engine-cpu,artillery,co]
+ *   node --import tsx bench/index.ts [--only engine-cpu,artillery,co] [--render: only rewrite BENCHMARKS.md from bench/results/]
  *
  * Each benchmark reads its own environment variables (see the head of each file); they pass through.
  * bench/engine-cpu.ts takes flags instead: RTBENCH_ENGINE_CPU_ARGS='--rounds 3 --idle 1000'.
@@ -241,7 +241,16 @@ ${tools.map((t) => `| ${label(t)} | ${f0(s[t].cpuUsPerSession)} | ${f0(s[t].tota
 - rtbench (socket.io-lean) ÷ Artillery (flat ramp), CPU per session: **${g.cpuPerSessionRtbenchLeanOverArtillery.value.toFixed(2)}** (goal ≤ 1/3: ${g.cpuPerSessionRtbenchLeanOverArtillery.met ? 'met' : 'not met'}); with start-up: ${g.cpuPerSessionRtbenchLeanOverArtillery.totalCpuRatio.toFixed(2)}; against the busy-waiting \`arrivalRate\` phase: ${g.cpuPerSessionRtbenchLeanOverArtillery.againstArrivalRatePhase.toFixed(2)}.
 - Of rtbench's CPU per session, its coordinator process used ${f0(s['rtbench socket.io'].mainProcessCpuUsPerSession ?? null)} µs (socket.io) and ${f0(s['rtbench socket.io-lean'].mainProcessCpuUsPerSession ?? null)} µs (socket.io-lean);
   the generator process, which runs the clients, the rest.
-${s['lean engine alone'] ? `- The socket.io-lean engine alone, with no harness around it (\`bench/artillery/engine-alone.ts\`: the same session and schedule, no coordinator, generator process, session client or histograms), used ${f0(s['lean engine alone'].cpuUsPerSession)} µs per session: ${(s['lean engine alone'].cpuUsPerSession / s['artillery flat-ramp'].cpuUsPerSession).toFixed(2)} of Artillery's. rtbench's harness adds ${f0(s['rtbench socket.io-lean'].cpuUsPerSession - s['lean engine alone'].cpuUsPerSession)} µs per session on top of the engine.\n` : ''}- A ratio counts as met only when both tools completed at least 99% of their sessions with none failed.
+${s['lean engine alone'] ? `- The socket.io-lean engine alone, with no harness around it (\`bench/artillery/engine-alone.ts\`: the same session and schedule, no coordinator, generator process, session client or histograms), used ${f0(s['lean engine alone'].cpuUsPerSession)} µs per session: ${(s['lean engine alone'].cpuUsPerSession / s['artillery flat-ramp'].cpuUsPerSession).toFixed(2)} of Artillery's. rtbench's harness adds ${f0(s['rtbench socket.io-lean'].cpuUsPerSession - s['lean engine alone'].cpuUsPerSession)} µs per session on top of the engine.\n` : ''}- Why the 1/3 goal is out of reach here: a V8 CPU profile of rtbench's generator during this session
+  (\`RTBENCH_CPU_PROF_DIR=dir\`, 2026-11-29) puts about half of its CPU in the kernel's socket writes
+  (one write per frame, about 13 per session, ~40–50 µs each on this VM's loopback, which also runs the
+  receiving side's TCP) plus \`connect\` and \`close\`: costs any client pays, Artillery included.
+  In the same profile rtbench's own JavaScript (session client, runner, recorder) was about 0.1 ms per
+  session; with the coordinator's 0.1 ms that is about half of what the harness adds over the engine
+  alone, and the rest (the generator's garbage collection, timers and second process) is not yet
+  attributed. Even with no harness at all, the engine alone is about half of Artillery's CPU. Before 2026-11-29 the ratio was 0.86: the coordinator decoded compressed
+  histograms every second (0.56 ms per session), and the engine ran on \`ws\` (about a third more CPU).
+- A ratio counts as met only when both tools completed at least 99% of their sessions with none failed.
 ${warnings.length ? `${warnings.join('\n')}\n` : ''}- Artillery belongs to this benchmark only: on first use it is installed, pinned (2.0.21), into
   \`bench/.artillery\` (git-ignored), never into the project, so \`npm install\` stays small. It needs a preload
   (\`bench/artillery/preload.cjs\`): its CLI does not load next to this project's TypeScript 7
@@ -337,8 +346,18 @@ function rewrite(md: string, owned: Array<{ prefix: string; text: string | null 
 
 // ---- main -------------------------------------------------------------------------------------------
 
-const only = onlyArg();
-const startedMs = Date.now();
+/** The newest `date` among results (for `--render`, the summary's "last run"). */
+const latestDate = (rs: unknown[]): string | undefined =>
+  rs
+    .map((r) => (r as { date?: string } | null)?.date)
+    .filter((d): d is string => typeof d === 'string')
+    .sort()
+    .at(-1);
+
+/** `--render`: run nothing; rewrite BENCHMARKS.md from the results files already in bench/results/. */
+const renderOnly = process.argv.includes('--render');
+const only = renderOnly ? new Set<string>() : onlyArg();
+const startedMs = renderOnly ? 0 : Date.now();
 const startedIso = new Date(startedMs).toISOString();
 process.stderr.write(`npm run bench: ${machine}; load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}\n`);
 for (const b of BENCHES) {
@@ -349,9 +368,9 @@ for (const b of BENCHES) {
   process.stderr.write(`=== ${b.name}: exit ${exitCodes[b.name]} after ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
 }
 
-const engine = exitCodes['engine-cpu'] === 0 ? freshResult<EngineCpuResult>('engine-cpu', startedMs) : null;
-const artillery = exitCodes.artillery === 0 ? freshResult<ArtilleryResult>('artillery', startedMs) : null;
-const co = exitCodes.co === 0 ? freshResult<CoResult>('co', startedMs) : null;
+const engine = renderOnly || exitCodes['engine-cpu'] === 0 ? freshResult<EngineCpuResult>('engine-cpu', startedMs) : null;
+const artillery = renderOnly || exitCodes.artillery === 0 ? freshResult<ArtilleryResult>('artillery', startedMs) : null;
+const co = renderOnly || exitCodes.co === 0 ? freshResult<CoResult>('co', startedMs) : null;
 const figures = [...engineFigures(engine), ...artilleryFigures(artillery), ...coFigures(co)];
 
 const w = { bench: 12, figure: Math.max(...figures.map((f) => f.figure.length)) + 2, value: Math.max(10, ...figures.map((f) => f.value.length)) + 2, goal: 10 };
@@ -360,7 +379,7 @@ const table = [
   `${'benchmark'.padEnd(w.bench)}${'figure'.padEnd(w.figure)}${'measured'.padEnd(w.value)}${'goal'.padEnd(w.goal)}verdict`,
   ...figures.map((f) => `${f.bench.padEnd(w.bench)}${f.figure.padEnd(w.figure)}${f.value.padEnd(w.value)}${f.goal.padEnd(w.goal)}${verdict(f)}`),
   '',
-  `${machine}; load average now ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}; ${((Date.now() - startedMs) / 60_000).toFixed(1)} min`,
+  `${machine}; load average now ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}${renderOnly ? "; rendered from bench/results/" : `; ${((Date.now() - startedMs) / 60_000).toFixed(1)} min`}`,
   ...Object.entries(exitCodes).filter(([, c]) => c !== 0).map(([n, c]) => `FAILED: ${n} exited with ${c}; its section of BENCHMARKS.md was left as it was`),
   '',
 ];
@@ -377,7 +396,7 @@ if (engine || artillery || co) {
     ...holdFigures(anyResult<HoldResult>('hold-100k')),
   ];
   const next = rewrite(md, [
-    { prefix: '## Goals at a glance', text: summarySection(summaryFigures, startedIso) },
+    { prefix: '## Goals at a glance', text: summarySection(summaryFigures, renderOnly ? latestDate([engine, artillery, co]) ?? startedIso : startedIso) },
     { prefix: '## Client engines', text: engine ? engineSection(engine) : null },
     { prefix: '## Generator CPU per session', text: artillery ? artillerySection(artillery) : null },
     { prefix: '## Coordinated omission', text: co ? coSection(co) : null },
