@@ -103,6 +103,22 @@ test('Redis restart: workers survive, the adapter resubscribes, pub/sub loss is 
   assert.ok(late.some((p) => p.messagesReceived > p.messagesSent), 'cross-worker broadcasts flow again afterwards');
 });
 
+test('HAProxy SIGKILL (lb:2): the supervisor restarts it on the same port; clients drop and come back through it', () => {
+  const { file, status } = runFixture({ RTBENCH_FT_FAULTS: JSON.stringify([{ at: '2s', kill: 'lb' }]) }, ['--topology', 'lb:2']);
+  assert.equal(status, 0);
+  const r = file.runs[0]!;
+  const f = only(r);
+  assert.ok(f.replacedMs !== null && f.replacedMs < 10_000, `haproxy back in ${f.replacedMs}ms`);
+  assert.equal(r.server!.counters.lbRestarts, 1);
+  // every client went through the proxy: all of them lose their connection, and all come back
+  assert.ok(f.impact.disconnected >= 15, `disconnected ${f.impact.disconnected} of 20`);
+  assert.equal(f.impact.recovered, f.impact.disconnected, 'every client reconnected through the restarted proxy');
+  assert.equal(f.impact.recoveryFailed, 0);
+  assert.ok(f.impact.recovery!.p50 > 0);
+  const late = r.timeseries.filter((p) => p.t >= 5 && p.t < 7);
+  assert.ok(late.some((p) => p.ackP99 !== null), 'acks answered again after the restart');
+});
+
 test('faults against --target: signals are refused (exit 2); a run hook runs the user command at its time', async () => {
   const server = await startReferenceServer({ topology: 'single' });
   try {
