@@ -4,11 +4,11 @@
  * rewritten with the figures, the machine and the command. The "Soak" section (and any other
  * section this script does not own) is kept as it is.
  *
- *   node --import tsx bench/index.ts [--only engine-cpu,artillery,co] [--render: only rewrite BENCHMARKS.md from bench/results/]
+ *   node --import tsx bench/index.ts [--only engine-cpu,artillery,co,hold-100k] [--render: only rewrite BENCHMARKS.md from bench/results/]
  *
  * Each benchmark reads its own environment variables (see the head of each file); they pass through.
  * bench/engine-cpu.ts takes flags instead: RTBENCH_ENGINE_CPU_ARGS='--rounds 3 --idle 1000'.
- * Not part of `npm test`. About 7–9 minutes on a 2-core machine.
+ * Not part of `npm test`. About 16 minutes on a 2-core machine (9 of them the 100k hold).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -23,7 +23,7 @@ const resultsDir = join(here, 'results');
 const benchmarksMd = join(root, 'BENCHMARKS.md');
 
 interface Bench {
-  name: 'engine-cpu' | 'artillery' | 'co';
+  name: 'engine-cpu' | 'artillery' | 'co' | 'hold-100k';
   file: string;
   /** upper bound on its run time; it is stopped (by pid) past it */
   timeoutMs: number;
@@ -32,6 +32,8 @@ const BENCHES: Bench[] = [
   { name: 'engine-cpu', file: 'bench/engine-cpu.ts', timeoutMs: 10 * 60_000 },
   { name: 'artillery', file: 'bench/artillery.ts', timeoutMs: 15 * 60_000 },
   { name: 'co', file: 'bench/co.ts', timeoutMs: 8 * 60_000 },
+  // last: the longest, and it loads both cores for about 9 minutes; it exits 1 when the goal is missed (its result is still written)
+  { name: 'hold-100k', file: 'bench/hold-100k/run.ts', timeoutMs: 20 * 60_000 },
 ];
 
 function onlyArg(): Set<string> | null {
@@ -307,9 +309,9 @@ const INTRO = `# Benchmarks
 Speed and memory claims are proven here, not in unit tests. Figures are ratios measured side by
 side in one run, because these machines are shared and noisy: each section gives the load
 average during its run. Machine: ${machine}, socket.io 4.8, loopback only.
-\`npm run bench\` runs every benchmark below except the soak and the 100k hold (about 7–9 minutes), prints a table of
-every figure with its goal, and rewrites these sections; the "Soak" and "100,000" sections have their own commands
-(their latest results appear in the table below too).
+\`npm run bench\` runs every benchmark below except the soak (about 16 minutes, the 100k hold last), prints a table of
+every figure with its goal, and rewrites the sections it owns; the "100,000" section's text is kept by hand (its figure
+is in the table), and the "Soak" section has its own command.
 
 `;
 
@@ -371,7 +373,9 @@ for (const b of BENCHES) {
 const engine = renderOnly || exitCodes['engine-cpu'] === 0 ? freshResult<EngineCpuResult>('engine-cpu', startedMs) : null;
 const artillery = renderOnly || exitCodes.artillery === 0 ? freshResult<ArtilleryResult>('artillery', startedMs) : null;
 const co = renderOnly || exitCodes.co === 0 ? freshResult<CoResult>('co', startedMs) : null;
-const figures = [...engineFigures(engine), ...artilleryFigures(artillery), ...coFigures(co)];
+// a missed hold goal exits 1 with its result written: the figure is reported (MISS), not dropped
+const hold = freshResult<HoldResult>('hold-100k', startedMs);
+const figures = [...engineFigures(engine), ...artilleryFigures(artillery), ...coFigures(co), ...holdFigures(hold)];
 
 const w = { bench: 12, figure: Math.max(...figures.map((f) => f.figure.length)) + 2, value: Math.max(10, ...figures.map((f) => f.value.length)) + 2, goal: 10 };
 const table = [
@@ -380,12 +384,14 @@ const table = [
   ...figures.map((f) => `${f.bench.padEnd(w.bench)}${f.figure.padEnd(w.figure)}${f.value.padEnd(w.value)}${f.goal.padEnd(w.goal)}${verdict(f)}`),
   '',
   `${machine}; load average now ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}${renderOnly ? "; rendered from bench/results/" : `; ${((Date.now() - startedMs) / 60_000).toFixed(1)} min`}`,
-  ...Object.entries(exitCodes).filter(([, c]) => c !== 0).map(([n, c]) => `FAILED: ${n} exited with ${c}; its section of BENCHMARKS.md was left as it was`),
+  ...Object.entries(exitCodes)
+    .filter(([n, c]) => c !== 0 && !(n === 'hold-100k' && hold))
+    .map(([n, c]) => `FAILED: ${n} exited with ${c}; its section of BENCHMARKS.md was left as it was`),
   '',
 ];
 process.stdout.write(table.join('\n'));
 
-if (engine || artillery || co) {
+if (engine || artillery || co || hold) {
   const md = existsSync(benchmarksMd) ? readFileSync(benchmarksMd, 'utf8') : '';
   // the summary keeps the figures of benchmarks not run this time from the results files already there
   const anyResult = <T>(name: string): T | null => (existsSync(join(resultsDir, `${name}.json`)) ? (JSON.parse(readFileSync(join(resultsDir, `${name}.json`), 'utf8')) as T) : null);
@@ -393,7 +399,7 @@ if (engine || artillery || co) {
     ...engineFigures(engine ?? (only && !only.has('engine-cpu') ? anyResult<EngineCpuResult>('engine-cpu') : null)),
     ...artilleryFigures(artillery ?? (only && !only.has('artillery') ? anyResult<ArtilleryResult>('artillery') : null)),
     ...coFigures(co ?? (only && !only.has('co') ? anyResult<CoResult>('co') : null)),
-    ...holdFigures(anyResult<HoldResult>('hold-100k')),
+    ...holdFigures(hold ?? anyResult<HoldResult>('hold-100k')),
   ];
   const next = rewrite(md, [
     { prefix: '## Goals at a glance', text: summarySection(summaryFigures, renderOnly ? latestDate([engine, artillery, co]) ?? startedIso : startedIso) },
@@ -404,4 +410,4 @@ if (engine || artillery || co) {
   writeFileSync(benchmarksMd, next);
   process.stdout.write(`rewrote ${benchmarksMd}\n`);
 }
-process.exitCode = Object.values(exitCodes).every((c) => c === 0) ? 0 : 1;
+process.exitCode = Object.entries(exitCodes).every(([n, c]) => c === 0 || (n === 'hold-100k' && hold)) ? 0 : 1;
