@@ -160,7 +160,7 @@ export class GeneratorPool {
 
 }
 
-/** `RTBENCH_CPU_PROF_DIR=dir`: each generator writes a V8 CPU profile there (see BENCHMARKS.md, "Profiling"). */
+/** `RTBENCH_CPU_PROF_DIR=dir`: each generator writes a V8 CPU profile there (README, "Generators, source addresses and health"). */
 function profileArgs(): string[] {
   const dir = process.env.RTBENCH_CPU_PROF_DIR;
   return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
