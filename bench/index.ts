@@ -8,7 +8,7 @@
  *
  * Each benchmark reads its own environment variables (see the head of each file); they pass through.
  * bench/engine-cpu.ts takes flags instead: RTBENCH_ENGINE_CPU_ARGS='--rounds 3 --idle 1000'.
- * Not part of `npm test`. About 16 minutes on a 2-core machine (9 of them the 100k hold).
+ * Not part of `npm test`. About 19 minutes on a 2-core machine (12 of them the 100k hold).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -32,7 +32,7 @@ const BENCHES: Bench[] = [
   { name: 'engine-cpu', file: 'bench/engine-cpu.ts', timeoutMs: 10 * 60_000 },
   { name: 'artillery', file: 'bench/artillery.ts', timeoutMs: 15 * 60_000 },
   { name: 'co', file: 'bench/co.ts', timeoutMs: 8 * 60_000 },
-  // last: the longest, and it loads both cores for about 9 minutes; it exits 1 when the goal is missed (its result is still written)
+  // last: the longest, and it loads both cores for about 12 minutes; it exits 1 when the goal is missed (its result is still written)
   { name: 'hold-100k', file: 'bench/hold-100k/run.ts', timeoutMs: 20 * 60_000 },
 ];
 
@@ -312,7 +312,7 @@ const INTRO = `# Benchmarks
 Speed and memory claims are proven here, not in unit tests. Figures are ratios measured side by
 side in one run, because these machines are shared and noisy: each section gives the load
 average during its run. Machine: ${machine}, socket.io 4.8, loopback only.
-\`npm run bench\` runs every benchmark below except the soak (about 16 minutes, the 100k hold last), prints a table of
+\`npm run bench\` runs every benchmark below except the soak (about 19 minutes, the 100k hold last), prints a table of
 every figure with its goal, and rewrites the sections it owns; the "100,000" section's text is kept by hand (its figure
 is in the table), and the "Soak" section has its own command.
 
