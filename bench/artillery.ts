@@ -44,16 +44,10 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startReferenceServer, type ServerHandle } from '../reference-server/start.ts';
+import { envInt, environment } from './env.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
-
-function envInt(name: string, def: number, min: number, max: number): number {
-  const raw = process.env[name];
-  const v = raw === undefined || raw === '' ? def : Number(raw);
-  if (!Number.isInteger(v) || v < min || v > max) throw new Error(`${name} must be a whole number from ${min} to ${max} (got ${raw})`);
-  return v;
-}
 
 const RATE = envInt('RTBENCH_BENCH_RATE', 100, 1, 2000);
 const SECONDS = envInt('RTBENCH_BENCH_SECONDS', 15, 2, 600);
@@ -531,13 +525,7 @@ writeFileSync(
       schema: 'rtbench.bench.artillery/v1',
       date: new Date().toISOString(),
       command: 'node --import tsx bench/artillery.ts',
-      environment: {
-        node: process.version,
-        platform: `${os.platform()} ${os.release()}`,
-        cpu: os.cpus()[0]?.model ?? 'unknown',
-        cores: os.availableParallelism(),
-        loadAverage: { before: loadBefore, after: os.loadavg() },
-      },
+      environment: environment(loadBefore),
       config: { rate: RATE, seconds: SECONDS, rounds: ROUNDS, echoesPerSession: ECHOES, artilleryVersion, server: 'reference single topology, separate process, 127.0.0.1', transports: ['websocket'] },
       summary,
       goals,

@@ -35,15 +35,9 @@ import { run } from '../src/run.ts';
 import type { Output } from '../src/reporters/types.ts';
 import { startReferenceServer } from '../reference-server/start.ts';
 import type { Dist } from './types.ts';
+import { envInt, environment } from './env.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
-
-function envInt(name: string, def: number, min: number, max: number): number {
-  const raw = process.env[name];
-  const v = raw === undefined || raw === '' ? def : Number(raw);
-  if (!Number.isInteger(v) || v < min || v > max) throw new Error(`${name} must be a whole number from ${min} to ${max} (got ${raw})`);
-  return v;
-}
 
 const CLIENTS = envInt('RTBENCH_CO_CLIENTS', 10, 1, 200);
 const INTERVAL_MS = envInt('RTBENCH_CO_INTERVAL_MS', 10, 1, 1000);
@@ -206,7 +200,7 @@ writeFileSync(
       schema: 'rtbench.bench.co/v1',
       date: new Date().toISOString(),
       command: 'node --import tsx bench/co.ts',
-      environment: { node: process.version, platform: `${os.platform()} ${os.release()}`, cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.availableParallelism(), loadAverage: { before: loadBefore, after: os.loadavg() } },
+      environment: environment(loadBefore),
       config: { clients: CLIENTS, intervalMs: INTERVAL_MS, seconds: SECONDS, echoesPerClient: COUNT, stallMs: STALL_MS, stallsAt: STALLS_AT, engines: ENGINES, leadMs: LEAD_MS, server: 'reference single topology, separate process (a fresh one per engine), 127.0.0.1' },
       results,
       goals: Object.fromEntries(results.map((x) => [`rtbenchP99OverTrueP99 ${x.engine}`, x.goal])),

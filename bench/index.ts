@@ -250,8 +250,9 @@ ${s['lean engine alone'] ? `- The socket.io-lean engine alone, with no harness a
   In the same profile rtbench's own JavaScript (session client, runner, recorder) was about 0.1 ms per
   session; with the coordinator's 0.1 ms that is about half of what the harness adds over the engine
   alone. Of the rest, the generator's event-loop-delay monitor (\`monitorEventLoopDelay\`, 10 ms
-  resolution, for the saturation verdict) costs 7–9 ms of CPU per second in an otherwise idle
-  process (0.2–0.5 ms without it): about 80 µs per session at 100 sessions/s; garbage collection and
+  resolution, for the saturation verdict) costs 6–9 ms of CPU per second in an otherwise idle
+  process (0.2–0.5 ms without it; \`node --import tsx bench/loop-delay-cost.ts\`): about 60–90 µs per
+  session at 100 sessions/s; garbage collection and
   the second process are not yet attributed. Even with no harness at all, the engine alone is about
   half of Artillery's CPU. Before 2026-11-29 the ratio was 0.86: the coordinator decoded compressed
   histograms every second (0.56 ms per session), and the engine ran on \`ws\` (about a third more CPU).

@@ -23,21 +23,14 @@ const FD_SHARE = 0.95;
 /** Listen again once connections fall to this share of the cap (hysteresis). */
 const RESUME_SHARE = 0.98;
 
-export interface AcceptGateStats {
-  /** The cap in force (connections), or null when none. */
-  cap: number | null;
-  /** Times this worker stopped accepting because it was full. */
-  pauses: number;
-  /** True while it is not accepting. */
-  paused: boolean;
-}
-
 export class AcceptGate {
   private readonly listener: net.Server;
   private open = 0;
   private paused = false;
-  private pauses = 0;
+  private pauseCount = 0;
   private port = 0;
+  /** Listen again once connections fall to this many. */
+  private readonly resumeAt: number;
 
   constructor(
     private readonly target: http.Server,
@@ -45,6 +38,7 @@ export class AcceptGate {
     private readonly host: string,
   ) {
     this.listener = net.createServer({ noDelay: true }, (socket) => this.accepted(socket));
+    this.resumeAt = cap === null ? 0 : Math.floor(cap * RESUME_SHARE);
   }
 
   /** Listen on the shared `port` (non-zero: a paused worker must come back to the same port). */
@@ -59,8 +53,9 @@ export class AcceptGate {
     });
   }
 
-  stats(): AcceptGateStats {
-    return { cap: this.cap, pauses: this.pauses, paused: this.paused };
+  /** Times this worker stopped accepting because it was full. */
+  get pauses(): number {
+    return this.pauseCount;
   }
 
   private accepted(socket: net.Socket): void {
@@ -72,13 +67,13 @@ export class AcceptGate {
 
   private closed(): void {
     this.open--;
-    if (this.paused && this.cap !== null && this.open <= Math.floor(this.cap * RESUME_SHARE)) this.resume();
+    if (this.paused && this.open <= this.resumeAt) this.resume();
   }
 
   private pause(): void {
     this.paused = true;
-    this.pauses++;
-    console.error(`[worker ${process.pid}] ${this.open} connections (cap ${this.cap}): not accepting until ${Math.floor(this.cap! * RESUME_SHARE)}`);
+    this.pauseCount++;
+    console.error(`[worker ${process.pid}] ${this.open} connections (cap ${this.cap}): not accepting until ${this.resumeAt}`);
     this.listener.close(); // this worker's share of the port only; open sockets stay
   }
 

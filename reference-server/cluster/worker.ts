@@ -42,7 +42,7 @@ async function main(): Promise<void> {
 
   process.on('message', (msg: PrimaryToWorker, handle?: Socket) => {
     if (msg?.type === 'rtbench:stats') {
-      send({ type: 'rtbench:stats', id: msg.id, stats: { id: ctx.identity.id, pid: process.pid, current: ctx.stats.socketio + ctx.stats.ws, total: ctx.stats.total, messages: ctx.stats.messages, ...(gate ? { acceptPauses: gate.stats().pauses } : {}) } });
+      send({ type: 'rtbench:stats', id: msg.id, stats: { id: ctx.identity.id, pid: process.pid, current: ctx.stats.socketio + ctx.stats.ws, total: ctx.stats.total, messages: ctx.stats.messages, ...(gate ? { acceptPauses: gate.pauses } : {}) } });
     } else if (msg?.type === 'rtbench:conn' && handle) {
       app.http.emit('connection', handle);
       if (msg.data) handle.emit('data', Buffer.from(msg.data, 'base64'));

@@ -87,7 +87,7 @@ export class Aggregator {
         counters: { ...(sec?.counters ?? {}) },
         ...(sec?.ack && sec.ack.totalCount > 0 ? { ack: encode(sec.ack) } : {}),
         ...(sec?.connect && sec.connect.totalCount > 0 ? { connect: encode(sec.connect) } : {}),
-        connected: [...gauges.values()].reduce((a, b) => a + b, 0),
+        connected: sumValues(gauges),
       });
     }
     return out;
