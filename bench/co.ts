@@ -31,7 +31,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { io, type Socket } from 'socket.io-client';
-import { run } from '../src/run.ts';
+import { run } from '../src/run/run.ts';
 import type { Output } from '../src/reporters/types.ts';
 import { startReferenceServer } from '../reference-server/start.ts';
 import type { Dist } from './types.ts';

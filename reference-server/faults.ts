@@ -1,4 +1,4 @@
-import { monoMs, sleep } from '../src/util/clock.ts';
+import { monoMs, sleep } from '../src/shared/clock.ts';
 import type { FaultRole } from '../src/scenario/faults.ts';
 
 /** What the coordinator asks the topology process to do. */

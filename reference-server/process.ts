@@ -3,7 +3,7 @@
  * `{ topology, host, port, pushRate }`. Sends `{ type: 'ready', url, pids, workers }` over IPC;
  * stops on `{ type: 'stop' }`, SIGTERM/SIGINT, or when the parent goes away.
  */
-import { isRtbenchError } from '../src/errors.ts';
+import { isRtbenchError } from '../src/shared/errors.ts';
 import { getTopology, parseTopologySpec } from './topologies/index.ts';
 import type { RunningTopology } from './topologies/types.ts';
 import { FaultInjector, type FaultRequest } from './faults.ts';

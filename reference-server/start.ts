@@ -1,5 +1,5 @@
-import { RunError } from '../src/errors.ts';
-import { forkTs } from '../src/util/fork-ts.ts';
+import { RunError } from '../src/shared/errors.ts';
+import { forkTs } from '../src/shared/fork-ts.ts';
 import { getTopology, parseTopologySpec } from './topologies/index.ts';
 import type { WorkerStats } from './topologies/types.ts';
 import type { FaultOutcome, FaultRequest } from './faults.ts';

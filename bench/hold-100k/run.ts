@@ -11,7 +11,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { children, totalRssMb, tree } from '../proc.ts';
-import { run } from '../../src/run.ts';
+import { run } from '../../src/run/run.ts';
 import { startReferenceServer } from '../../reference-server/start.ts';
 import { jsonReporter } from '../../src/reporters/json.ts';
 

@@ -7,7 +7,7 @@
  */
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { children, totalRssMb } from '../proc.ts';
-import { run } from '../../src/run.ts';
+import { run } from '../../src/run/run.ts';
 import { startReferenceServer } from '../../reference-server/start.ts';
 
 const MINUTES = Number(process.env.RTBENCH_SOAK_MINUTES ?? 10);

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isLoopbackAddress } from '../../src/generator/source-ips.ts';
-import { monoMs } from '../../src/util/clock.ts';
+import { monoMs } from '../../src/shared/clock.ts';
 import { busy, type AppContext } from './context.ts';
 
 const PREFIX = '/__rtbench/';

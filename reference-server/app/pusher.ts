@@ -1,4 +1,4 @@
-import { monoMs } from '../../src/util/clock.ts';
+import { monoMs } from '../../src/shared/clock.ts';
 
 /** Send `{ seq, ts }` pushes at `rate`/s, `count` times (Infinity = until stopped). Returns a stop function. */
 export function startPush(send: (msg: { seq: number; ts: number }) => void, rate: number, count: number): () => void {

@@ -1,5 +1,5 @@
 import type { Server, Socket } from 'socket.io';
-import { monoMs } from '../../src/util/clock.ts';
+import { monoMs } from '../../src/shared/clock.ts';
 import { busy, clamp, nextSeq, validRoom, type AppContext } from './context.ts';
 import { startPush } from './pusher.ts';
 

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { monoMs } from '../../src/util/clock.ts';
+import { monoMs } from '../../src/shared/clock.ts';
 import { busy, clamp, nextSeq, validRoom, type AppContext } from './context.ts';
 import { startPush } from './pusher.ts';
 

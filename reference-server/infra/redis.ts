@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { RunError } from '../../src/errors.ts';
+import { RunError } from '../../src/shared/errors.ts';
 import { supervisedSlot, type FaultSlot } from '../faults.ts';
 import { freePort, waitForPort } from './free-port.ts';
 

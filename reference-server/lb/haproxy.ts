@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RunError } from '../../src/errors.ts';
+import { RunError } from '../../src/shared/errors.ts';
 import { waitForPort } from '../infra/free-port.ts';
 import { supervisedSlot, type FaultSlot } from '../faults.ts';
 

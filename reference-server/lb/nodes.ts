@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { forkTs } from '../../src/util/fork-ts.ts';
+import { forkTs } from '../../src/shared/fork-ts.ts';
 import type { WorkerStats } from '../topologies/types.ts';
 
 export interface NodeSet {

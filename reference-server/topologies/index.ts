@@ -1,4 +1,4 @@
-import { InputError } from '../../src/errors.ts';
+import { InputError } from '../../src/shared/errors.ts';
 import { clusterTopology } from './cluster.ts';
 import { lbStickyTopology } from './lb-sticky.ts';
 import { lbTopology } from './lb.ts';

@@ -1,5 +1,5 @@
-import { benchHash, formatBenchHash } from '../bench-hash.ts';
-import { ExitCode, InputError } from '../errors.ts';
+import { benchHash, formatBenchHash } from '../bench/hash.ts';
+import { ExitCode, InputError } from '../shared/errors.ts';
 import type { Output } from '../reporters/types.ts';
 
 /** `rtbench bench-hash --workers 4 --ips 1000000 [--ipv6] [--json]`. */

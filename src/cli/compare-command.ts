@@ -1,6 +1,6 @@
 import { compareResults, formatCompare, parseTolerances, type CompareRow } from '../compare/compare.ts';
 import { loadResult } from '../compare/load-result.ts';
-import { ExitCode } from '../errors.ts';
+import { ExitCode } from '../shared/errors.ts';
 import { renderJUnit, type JUnitCase } from '../reporters/junit.ts';
 import { mdEscape } from '../reporters/markdown.ts';
 import type { Output } from '../reporters/types.ts';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { InputError } from '../errors.ts';
+import { InputError } from '../shared/errors.ts';
 import { buildManifests, renderManifests } from '../k8s/manifests.ts';
 import type { Output } from '../reporters/types.ts';
 import { parseDuration } from '../scenario/duration.ts';

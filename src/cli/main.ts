@@ -1,5 +1,5 @@
 import yargs from 'yargs';
-import { ExitCode, InputError, isRtbenchError } from '../errors.ts';
+import { ExitCode, InputError, isRtbenchError } from '../shared/errors.ts';
 import type { Output } from '../reporters/types.ts';
 import { runCommand } from './run-command.ts';
 import { serveCommand } from './serve-command.ts';

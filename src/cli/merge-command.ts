@@ -1,15 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadResult } from '../compare/load-result.ts';
-import { environment } from '../environment.ts';
-import { InputError } from '../errors.ts';
+import { environment } from '../result/environment.ts';
+import { InputError } from '../shared/errors.ts';
 import { htmlReporter } from '../reporters/html/index.ts';
 import { jsonReporter } from '../reporters/json.ts';
 import { junitReporter } from '../reporters/junit.ts';
 import { markdownReporter } from '../reporters/markdown.ts';
 import { summaryReporter } from '../reporters/summary.ts';
 import type { Output, Reporter } from '../reporters/types.ts';
-import { exitCodeOf } from '../run.ts';
+import { exitCodeOf } from '../run/run.ts';
 import { describeMerge, mergeShards, type ShardInput } from '../shard/merge.ts';
 import { extractResultLines } from '../shard/result-line.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';

@@ -1,5 +1,5 @@
 import { loadResult } from '../compare/load-result.ts';
-import { ExitCode } from '../errors.ts';
+import { ExitCode } from '../shared/errors.ts';
 import { renderHtml } from '../reporters/html/render.ts';
 import type { Output } from '../reporters/types.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';

@@ -1,5 +1,5 @@
-import { ExitCode } from '../errors.ts';
-import { run, type RunOptions } from '../run.ts';
+import { ExitCode } from '../shared/errors.ts';
+import { run, type RunOptions } from '../run/run.ts';
 import { encodeResultLine } from '../shard/result-line.ts';
 import type { CliIO } from './main.ts';
 

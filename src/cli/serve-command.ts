@@ -1,5 +1,5 @@
 import { serve } from '../../reference-server/serve.ts';
-import { ExitCode } from '../errors.ts';
+import { ExitCode } from '../shared/errors.ts';
 import type { CliIO } from './main.ts';
 
 /** `rtbench serve`: the reference server in this process until SIGINT/SIGTERM. */

@@ -1,4 +1,4 @@
-import { monoMs, sharedClockOffset, sharedMs, sleep, sleepUntil } from '../util/clock.ts';
+import { monoMs, sharedClockOffset, sharedMs, sleep, sleepUntil } from '../shared/clock.ts';
 import { classifyError } from './classify.ts';
 import { ClientOpError, type AckEmitter, type Client, type ReconnectPolicy, type Transport, type WorkerInfo } from './types.ts';
 

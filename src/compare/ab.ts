@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { ExitCode, InputError, RunError, type ExitCodeValue } from '../errors.ts';
-import type { RunFile, RunResult } from '../result.ts';
-import { run } from '../run.ts';
+import { ExitCode, InputError, RunError, type ExitCodeValue } from '../shared/errors.ts';
+import type { RunFile, RunResult } from '../result/types.ts';
+import { run } from '../run/run.ts';
 import type { Output } from '../reporters/types.ts';
-import { checkReachable, parseTarget } from '../target.ts';
+import { checkReachable, parseTarget } from '../target/target.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import { compareResults, formatCompare, type CompareRow, type Tolerances } from './compare.ts';
 import { roundFigures } from './rounds.ts';

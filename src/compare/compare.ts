@@ -1,5 +1,5 @@
-import { InputError } from '../errors.ts';
-import type { RunFile, RunResult } from '../result.ts';
+import { InputError } from '../shared/errors.ts';
+import type { RunFile, RunResult } from '../result/types.ts';
 import { table } from '../reporters/table.ts';
 import { bootstrapRatioCI, median } from './stats.ts';
 

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { InputError } from '../errors.ts';
-import { RESULT_SCHEMA, type RunFile } from '../result.ts';
+import { InputError } from '../shared/errors.ts';
+import { RESULT_SCHEMA, type RunFile } from '../result/types.ts';
 
 /** Read a result.json, checking its schema; errors name the file and the fix. */
 export async function loadResult(path: string): Promise<RunFile> {

@@ -1,5 +1,5 @@
 import { mergeMetricSummaries } from '../metrics/histogram.ts';
-import type { RoundFigures, RunResult } from '../result.ts';
+import type { RoundFigures, RunResult } from '../result/types.ts';
 
 /** The per-round figures a gate compares: latency percentiles per metric, throughput, error rate. */
 export function roundFigures(r: RunResult): RoundFigures {

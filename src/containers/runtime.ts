@@ -7,7 +7,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { GenericContainer, Network, Wait, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
-import { InputError, RunError } from '../errors.ts';
+import { InputError, RunError } from '../shared/errors.ts';
 import { isLoopbackAddress } from '../generator/source-ips.ts';
 import type { ServerHandle, StartOptions } from '../../reference-server/start.ts';
 import { redisContainer } from './redis.ts';

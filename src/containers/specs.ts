@@ -4,7 +4,7 @@
  * environment, files), which tests check without a container runtime; runtime.ts turns them into
  * testcontainers objects and starts them.
  */
-import { InputError } from '../errors.ts';
+import { InputError } from '../shared/errors.ts';
 import { getTopology, parseTopologySpec } from '../../reference-server/topologies/index.ts';
 import { parseLbSpec } from '../../reference-server/topologies/lb.ts';
 import { parseLbStickySpec } from '../../reference-server/topologies/lb-sticky.ts';

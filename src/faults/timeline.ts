@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import type { FaultOutcome } from '../../reference-server/faults.ts';
 import type { ServerHandle } from '../../reference-server/start.ts';
 import type { ResolvedFault } from '../scenario/faults.ts';
-import { monoMs } from '../util/clock.ts';
+import { monoMs } from '../shared/clock.ts';
 import type { FaultReport } from './types.ts';
 
 const HOOK_TIMEOUT_MS = 60_000;

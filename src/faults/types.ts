@@ -1,4 +1,4 @@
-import type { MetricSummary } from '../result.ts';
+import type { MetricSummary } from '../result/types.ts';
 
 /** What one fault cost, from the clients' side, over its window (from the fault to the next one or the run's end). */
 export interface FaultImpact {

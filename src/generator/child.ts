@@ -2,12 +2,12 @@
  * Generator child process entry. Protocol (IPC): init → ready | fatal; start → snapshot… → done.
  * A `stop` message (or SIGINT/SIGTERM) interrupts the load; what was measured is still flushed.
  */
-import { isRtbenchError } from '../errors.ts';
+import { isRtbenchError } from '../shared/errors.ts';
 import { HealthMonitor, summarizeHealth, type HealthSample } from '../metrics/health.ts';
 import { Recorder } from '../metrics/recorder.ts';
 import { loadScenario, type LoadedScenario } from '../scenario/load.ts';
 import { withTotalDuration } from '../scenario/validate.ts';
-import { monoMs, setSharedClockOffset } from '../util/clock.ts';
+import { monoMs, setSharedClockOffset } from '../shared/clock.ts';
 import type { FromGenerator, InitMessage, ToGenerator } from './protocol.ts';
 import { LoadRunner } from './runner.ts';
 

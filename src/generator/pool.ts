@@ -1,9 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
-import { RunError } from '../errors.ts';
+import { RunError } from '../shared/errors.ts';
 import type { IntervalSnapshot } from '../metrics/snapshot.ts';
-import type { GeneratorHealth } from '../result.ts';
-import { monoMs } from '../util/clock.ts';
-import { forkTs } from '../util/fork-ts.ts';
+import type { GeneratorHealth } from '../result/types.ts';
+import { monoMs } from '../shared/clock.ts';
+import { forkTs } from '../shared/fork-ts.ts';
 import { generatorSlot } from '../shard/split.ts';
 import type { FromGenerator, ToGenerator } from './protocol.ts';
 

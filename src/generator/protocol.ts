@@ -1,5 +1,5 @@
 import type { IntervalSnapshot } from '../metrics/snapshot.ts';
-import type { GeneratorHealth } from '../result.ts';
+import type { GeneratorHealth } from '../result/types.ts';
 
 /** Coordinator → generator: load the scenario and get ready. */
 export interface InitMessage {

@@ -6,7 +6,7 @@ import { idBases } from '../executors/plan.ts';
 import { ownedVus, vuTarget } from '../executors/vus.ts';
 import type { ResolvedPhase, ResolvedScenario } from '../scenario/validate.ts';
 import type { Scenario, SessionContext } from '../scenario/types.ts';
-import { monoMs } from '../util/clock.ts';
+import { monoMs } from '../shared/clock.ts';
 import { seededRandom } from '../util/random.ts';
 
 export interface RunnerOptions {

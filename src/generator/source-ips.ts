@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { InputError } from '../errors.ts';
+import { InputError } from '../shared/errors.ts';
 
 /** True for 127.0.0.0/8, ::1 and IPv4-mapped ::ffff:127.x.y.z. */
 export function isLoopbackAddress(addr: string): boolean {

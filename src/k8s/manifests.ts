@@ -9,7 +9,7 @@
  *   `--print-result-line`, so its result is the last line of its log;
  * - `rtbench collect` then reads those lines from `kubectl logs` and merges them.
  */
-import { InputError } from '../errors.ts';
+import { InputError } from '../shared/errors.ts';
 import { isLoopbackAddress } from '../generator/source-ips.ts';
 import type { V1ConfigMap, V1Job } from '@kubernetes/client-node';
 

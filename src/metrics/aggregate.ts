@@ -1,4 +1,4 @@
-import type { Counters, ErrorTable, MetricSummary, SecondRecord, TimeseriesPoint, WorkerDistribution } from '../result.ts';
+import type { Counters, ErrorTable, MetricSummary, SecondRecord, TimeseriesPoint, WorkerDistribution } from '../result/types.ts';
 import { distribution } from './distribution.ts';
 import { createFlatHistogram, createHistogram, encode, mergeWire, summarize, type Histogram, type WireHistogram } from './histogram.ts';
 import type { IntervalSnapshot } from './snapshot.ts';

@@ -1,4 +1,4 @@
-import type { WorkerDistribution } from '../result.ts';
+import type { WorkerDistribution } from '../result/types.ts';
 
 /** ln Γ(x) (Lanczos). */
 function lnGamma(x: number): number {

@@ -1,5 +1,5 @@
 import { monitorEventLoopDelay, PerformanceObserver, type IntervalHistogram } from 'node:perf_hooks';
-import type { GeneratorHealth, MetricSummary, Saturation } from '../result.ts';
+import type { GeneratorHealth, MetricSummary, Saturation } from '../result/types.ts';
 
 /** One second of a generator's own health. */
 export interface HealthSample {

@@ -1,5 +1,5 @@
 import * as hdr from 'hdr-histogram-js';
-import type { MetricSummary } from '../result.ts';
+import type { MetricSummary } from '../result/types.ts';
 
 /** An HDR histogram of latencies. Values are recorded in integer microseconds. */
 export type Histogram = hdr.Histogram;

@@ -1,5 +1,5 @@
-import type { ErrorTable } from '../result.ts';
-import { monoMs } from '../util/clock.ts';
+import type { ErrorTable } from '../result/types.ts';
+import { monoMs } from '../shared/clock.ts';
 import type { MetricsSink } from '../clients/session-client.ts';
 import type { HealthSample } from './health.ts';
 import { createFlatHistogram, recordMs, toSparse, type Histogram, type WireHistogram } from './histogram.ts';

@@ -1,4 +1,4 @@
-import type { ErrorTable } from '../result.ts';
+import type { ErrorTable } from '../result/types.ts';
 import type { HealthSample } from './health.ts';
 import type { WireHistogram } from './histogram.ts';
 

@@ -1,4 +1,4 @@
-import type { RunFile, RunResult } from '../result.ts';
+import type { RunFile, RunResult } from '../result/types.ts';
 import { formatDuration } from '../scenario/duration.ts';
 import { table } from './table.ts';
 import { faultsBlock } from './faults-table.ts';

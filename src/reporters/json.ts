@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { RunFile } from '../result.ts';
+import type { RunFile } from '../result/types.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import type { Reporter } from './types.ts';
 import { redactDeep } from './html/data.ts';

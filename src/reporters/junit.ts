@@ -1,4 +1,4 @@
-import type { RunFile, RunResult } from '../result.ts';
+import type { RunFile, RunResult } from '../result/types.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import type { Reporter } from './types.ts';
 

@@ -1,4 +1,4 @@
-import type { RunFile } from '../result.ts';
+import type { RunFile } from '../result/types.ts';
 import { formatSummary } from './console-summary.ts';
 import type { Output, Reporter } from './types.ts';
 

@@ -1,4 +1,4 @@
-import type { RunFile, RunResult } from '../result.ts';
+import type { RunFile, RunResult } from '../result/types.ts';
 
 /** What a reporter learns when a topology run starts. */
 export interface RunStartInfo {

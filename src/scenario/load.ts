@@ -2,7 +2,7 @@ import { access } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
-import { InputError } from '../errors.ts';
+import { InputError } from '../shared/errors.ts';
 import type { Scenario } from './types.ts';
 import { validateScenario, type ResolvedScenario } from './validate.ts';
 

@@ -1,4 +1,4 @@
-import { InputError } from '../errors.ts';
+import { InputError } from '../shared/errors.ts';
 import { parseThresholds } from '../thresholds/parse.ts';
 import { parseDuration } from './duration.ts';
 import type { EngineName, Scenario } from './types.ts';

@@ -13,8 +13,8 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import type { ClockEstimate } from '../result.ts';
-import { monoMs, sleep } from '../util/clock.ts';
+import type { ClockEstimate } from '../result/types.ts';
+import { monoMs, sleep } from '../shared/clock.ts';
 
 export interface ClockOptions {
   /** Round trips to try (bounded). Default 16. */

@@ -6,11 +6,11 @@
  * union of every shard's samples, not an average of percentiles.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { InputError } from '../errors.ts';
+import { InputError } from '../shared/errors.ts';
 import { Aggregator } from '../metrics/aggregate.ts';
 import { fromSummary, type WireHistogram } from '../metrics/histogram.ts';
 import { assessSaturation } from '../metrics/health.ts';
-import { RESULT_SCHEMA, type Environment, type MergeInfo, type RunFile, type RunResult } from '../result.ts';
+import { RESULT_SCHEMA, type Environment, type MergeInfo, type RunFile, type RunResult } from '../result/types.ts';
 import type { ResolvedScenario } from '../scenario/validate.ts';
 import { evaluateThresholds } from '../thresholds/evaluate.ts';
 import { parseThresholds } from '../thresholds/parse.ts';

@@ -2,8 +2,8 @@
  * The run options that make a shard: `--shard i/N`, `--start-at ISO`, `--allow-remote-target`,
  * checked before anything starts, and what `runTopology` needs from them (`ShardHooks`).
  */
-import { InputError } from '../errors.ts';
-import type { ClockEstimate } from '../result.ts';
+import { InputError } from '../shared/errors.ts';
+import type { ClockEstimate } from '../result/types.ts';
 import { parseShardSpec, type ShardSpec } from './split.ts';
 
 /** The furthest ahead `--start-at` may be. */

@@ -4,8 +4,8 @@
  * logs (also with `kubectl logs --prefix` or `--timestamps` text before them) and decodes them.
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { InputError } from '../errors.ts';
-import { RESULT_SCHEMA, type RunFile } from '../result.ts';
+import { InputError } from '../shared/errors.ts';
+import { RESULT_SCHEMA, type RunFile } from '../result/types.ts';
 
 export const RESULT_LINE_MARK = 'RTBENCH_RESULT ';
 

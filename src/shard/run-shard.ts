@@ -3,8 +3,8 @@
  * estimate, the hooks `runTopology` calls, and the `shard` field of the result.
  */
 import { isLoopbackAddress, resolveSourceIps } from '../generator/source-ips.ts';
-import type { ClockEstimate, ShardInfo } from '../result.ts';
-import type { Target } from '../target.ts';
+import type { ClockEstimate, ShardInfo } from '../result/types.ts';
+import type { Target } from '../target/target.ts';
 import { estimateClock } from './clock.ts';
 import { shardInfo, type ShardHooks, type ShardPlan } from './options.ts';
 import { shardSourceIps } from './split.ts';

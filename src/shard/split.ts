@@ -8,7 +8,7 @@
  * ids (phase base + k or v) are disjoint, and the union of all shards is exactly the planned
  * schedule, whatever G each shard runs with.
  */
-import { InputError } from '../errors.ts';
+import { InputError } from '../shared/errors.ts';
 import { arrivalCount } from '../executors/arrivals.ts';
 import { maxVus } from '../executors/vus.ts';
 import { resolveSourceIps } from '../generator/source-ips.ts';

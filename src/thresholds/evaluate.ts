@@ -1,5 +1,5 @@
 import { decode } from '../metrics/histogram.ts';
-import type { RunResult, ThresholdResult } from '../result.ts';
+import type { RunResult, ThresholdResult } from '../result/types.ts';
 import type { Op, Threshold } from './parse.ts';
 
 const cmp: Record<Op, (a: number, b: number) => boolean> = {

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { run } from '../../src/run.ts';
+import { run } from '../../src/run/run.ts';
 import type { Reporter } from '../../src/reporters/types.ts';
 import { startReferenceServer } from '../../reference-server/start.ts';
 import { memOutput } from './helpers.ts';

@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { RunFile, RunResult } from '../../src/result.ts';
+import type { RunFile, RunResult } from '../../src/result/types.ts';
 import { startReferenceServer } from '../../reference-server/start.ts';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'rtbench-faults-'));

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { runAb } from '../../src/compare/ab.ts';
 import { parseTolerances } from '../../src/compare/compare.ts';
-import { run } from '../../src/run.ts';
+import { run } from '../../src/run/run.ts';
 import { startReferenceServer } from '../../reference-server/start.ts';
 import { memOutput } from './helpers.ts';
 

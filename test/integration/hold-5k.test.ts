@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { run } from '../../src/run.ts';
+import { run } from '../../src/run/run.ts';
 import { memOutput } from './helpers.ts';
 
 test('scenarios/hold-5k.ts: 5,000 concurrent socket.io clients against single, zero errors', { timeout: 120_000 }, async () => {

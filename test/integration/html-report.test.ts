@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
-import { run } from '../../src/run.ts';
+import { run } from '../../src/run/run.ts';
 import { memOutput } from './helpers.ts';
 
 const CHROMIUM = process.env.RTBENCH_CHROMIUM ?? '/usr/bin/chromium';

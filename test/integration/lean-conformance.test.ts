@@ -13,7 +13,7 @@ import { Server, type ServerOptions, type Socket } from 'socket.io';
 import { LeanSocketIoTransport, type LeanOptions } from '../../src/clients/socketio-lean.ts';
 import { SocketIoTransport } from '../../src/clients/socketio.ts';
 import { ClientOpError, type Transport } from '../../src/clients/types.ts';
-import { run } from '../../src/run.ts';
+import { run } from '../../src/run/run.ts';
 import { memOutput } from './helpers.ts';
 
 interface TestServer {

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { io, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
-import { InputError } from '../../src/errors.ts';
-import { monoMs } from '../../src/util/clock.ts';
+import { InputError } from '../../src/shared/errors.ts';
+import { monoMs } from '../../src/shared/clock.ts';
 import { startReferenceServer, type ServerHandle } from '../../reference-server/start.ts';
 import { alive } from './helpers.ts';
 

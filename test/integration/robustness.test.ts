@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import WebSocket from 'ws';
-import type { RunFile } from '../../src/result.ts';
+import type { RunFile } from '../../src/result/types.ts';
 import { startReferenceServer } from '../../reference-server/start.ts';
 import { alive } from './helpers.ts';
 

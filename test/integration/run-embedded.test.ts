@@ -4,10 +4,10 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { run } from '../../src/run.ts';
+import { run } from '../../src/run/run.ts';
 import { jsonReporter } from '../../src/reporters/json.ts';
 import type { Reporter } from '../../src/reporters/types.ts';
-import type { RunFile } from '../../src/result.ts';
+import type { RunFile } from '../../src/result/types.ts';
 import { alive, memOutput } from './helpers.ts';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'rtbench-it-'));

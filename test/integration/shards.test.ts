@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { createHistogram, decode } from '../../src/metrics/histogram.ts';
-import type { RunFile } from '../../src/result.ts';
+import type { RunFile } from '../../src/result/types.ts';
 import { RESULT_LINE_MARK } from '../../src/shard/result-line.ts';
 import { startReferenceServer } from '../../reference-server/start.ts';
 import { alive } from './helpers.ts';

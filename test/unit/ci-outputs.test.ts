@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { renderJUnit, runCases } from '../../src/reporters/junit.ts';
 import { renderMarkdown } from '../../src/reporters/markdown.ts';
-import type { RunFile, RunResult } from '../../src/result.ts';
+import type { RunFile, RunResult } from '../../src/result/types.ts';
 
 function fileWith(runs: Array<Partial<RunResult>>): RunFile {
   const base: RunResult = {

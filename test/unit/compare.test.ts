@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { compareResults, parseTolerances } from '../../src/compare/compare.ts';
 import { bootstrapRatioCI, median } from '../../src/compare/stats.ts';
-import { InputError } from '../../src/errors.ts';
-import type { RoundFigures, RunFile, RunResult } from '../../src/result.ts';
+import { InputError } from '../../src/shared/errors.ts';
+import type { RoundFigures, RunFile, RunResult } from '../../src/result/types.ts';
 import { seededRandom } from '../../src/util/random.ts';
 
 test('median and a bootstrap interval that separates shifted groups but not equal ones', () => {

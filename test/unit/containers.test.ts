@@ -12,7 +12,7 @@ import { REDIS_IMAGE } from '../../src/containers/redis.ts';
 import { REFERENCE_IMAGE } from '../../src/containers/reference-server.ts';
 import { containerRuntimeProblem, REPO_ROOT, toTestContainer } from '../../src/containers/runtime.ts';
 import { containerPlan, type ContainerSpec } from '../../src/containers/specs.ts';
-import { run } from '../../src/run.ts';
+import { run } from '../../src/run/run.ts';
 
 const plan = (t: string): ReturnType<typeof containerPlan> => containerPlan(t, { repoRoot: REPO_ROOT, pushRate: 0 });
 const byRole = (p: ReturnType<typeof containerPlan>, role: ContainerSpec['role']): ContainerSpec[] => p.containers.filter((c) => c.role === role);

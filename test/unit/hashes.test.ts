@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { benchHash, formatBenchHash } from '../../src/bench-hash.ts';
+import { benchHash, formatBenchHash } from '../../src/bench/hash.ts';
 import { chiSquareUniform, imbalance } from '../../src/metrics/distribution.ts';
 import { HASHES, pickWorker } from '../../reference-server/sticky/hashes.ts';
 import { seededRandom } from '../../src/util/random.ts';

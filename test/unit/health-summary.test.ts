@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { assessSaturation, HealthMonitor, summarizeHealth, type HealthSample } from '../../src/metrics/health.ts';
 import { formatSummary } from '../../src/reporters/console-summary.ts';
-import type { GeneratorHealth, RunFile } from '../../src/result.ts';
+import type { GeneratorHealth, RunFile } from '../../src/result/types.ts';
 
 const sample = (cpu: number, loop = 5): HealthSample => ({ t: 0, cpu, loopDelayP99: loop, loopDelayMax: loop, gcPauseMs: 0, gcPauseMax: 0, rssMb: 100, clients: 10 });
 

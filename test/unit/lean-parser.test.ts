@@ -18,7 +18,7 @@ import {
   type Packet,
 } from '../../src/clients/lean/parser.ts';
 import { engineUrl } from '../../src/clients/socketio-lean.ts';
-import { InputError } from '../../src/errors.ts';
+import { InputError } from '../../src/shared/errors.ts';
 import { validateScenario } from '../../src/scenario/validate.ts';
 
 function ok(d: Decoded): Packet {

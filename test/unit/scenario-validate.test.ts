@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { InputError } from '../../src/errors.ts';
+import { InputError } from '../../src/shared/errors.ts';
 import { parseDuration } from '../../src/scenario/duration.ts';
 import { validateScenario, withTotalDuration } from '../../src/scenario/validate.ts';
 

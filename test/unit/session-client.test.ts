@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SessionClient, type MetricsSink } from '../../src/clients/session-client.ts';
 import { ClientOpError, type Transport } from '../../src/clients/types.ts';
-import { monoMs, sleep } from '../../src/util/clock.ts';
+import { monoMs, sleep } from '../../src/shared/clock.ts';
 
 class FakeSink implements MetricsSink {
   samples: Array<[string, number]> = [];

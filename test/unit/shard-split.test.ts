@@ -7,7 +7,7 @@ import { idBases } from '../../src/executors/plan.ts';
 import { ownedVus } from '../../src/executors/vus.ts';
 import { Aggregator } from '../../src/metrics/aggregate.ts';
 import { Recorder } from '../../src/metrics/recorder.ts';
-import { RESULT_SCHEMA, type RunFile, type RunResult } from '../../src/result.ts';
+import { RESULT_SCHEMA, type RunFile, type RunResult } from '../../src/result/types.ts';
 import type { ResolvedPhase, ResolvedScenario } from '../../src/scenario/validate.ts';
 import { estimateClock } from '../../src/shard/clock.ts';
 import { mergeShards } from '../../src/shard/merge.ts';
@@ -230,7 +230,7 @@ test('clock: NTP-style against /__rtbench/time; HTTP Date fallback says so; noth
       s.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(s.address() as AddressInfo).port}`));
     });
   try {
-    const { monoMs } = await import('../../src/util/clock.ts');
+    const { monoMs } = await import('../../src/shared/clock.ts');
     const timed = await listen((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ mono: monoMs() + offsetMono, wall: Date.now() + 250 }));

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { InputError, RunError } from '../../src/errors.ts';
+import { InputError, RunError } from '../../src/shared/errors.ts';
 import { isLoopbackAddress, resolveSourceIps } from '../../src/generator/source-ips.ts';
-import { checkReachable, parseTarget } from '../../src/target.ts';
+import { checkReachable, parseTarget } from '../../src/target/target.ts';
 import net from 'node:net';
 
 test('loopback detection', () => {

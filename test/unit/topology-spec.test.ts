@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { InputError } from '../../src/errors.ts';
+import { InputError } from '../../src/shared/errors.ts';
 import { getTopology, parseTopologySpec, topologyNames } from '../../reference-server/topologies/index.ts';
 
 test('topology specs parse into name and params', () => {

@@ -1,5 +1,5 @@
 import { decode } from '../../metrics/histogram.ts';
-import type { RunFile, RunResult } from '../../result.ts';
+import type { RunFile, RunResult } from '../../result/types.ts';
 
 /** Points of a percentile-distribution plot: x = 1/(1-p) (log axis, as HdrHistogram plotters draw it), y = ms. */
 export function percentileCurve(hdr: string, count: number): Array<[number, number]> {

@@ -2,7 +2,7 @@ import { faultRows } from '../faults-table.ts';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { RunFile, RunResult } from '../../result.ts';
+import type { RunFile, RunResult } from '../../result/types.ts';
 import { chartData, redactDeep } from './data.ts';
 
 const esc = (s: unknown): string => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);

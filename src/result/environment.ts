@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
-import type { Environment } from './result.ts';
+import type { Environment } from './types.ts';
 
 async function gitSha(cwd: string): Promise<string | null> {
   return new Promise((resolve) => {
@@ -11,7 +11,7 @@ async function gitSha(cwd: string): Promise<string | null> {
 
 /** rtbench's own version, from its package.json. */
 export async function rtbenchVersion(): Promise<string> {
-  const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
 }
 

@@ -1,4 +1,4 @@
-import type { FaultSection } from './faults/types.ts';
+import type { FaultSection } from '../faults/types.ts';
 /**
  * The result data model: plain, serialisable, versioned. Everything rtbench writes
  * (result.json, console summary, later HTML/JUnit) is a pure function of these types.

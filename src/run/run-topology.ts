@@ -1,19 +1,19 @@
-import { isRtbenchError } from './errors.ts';
-import { GeneratorPool } from './generator/pool.ts';
-import { Aggregator } from './metrics/aggregate.ts';
-import { waitUntilWall, type ShardHooks } from './shard/options.ts';
-import { assessSaturation } from './metrics/health.ts';
-import type { RunResult, ServerView } from './result.ts';
-import type { Reporter } from './reporters/types.ts';
-import type { ResolvedScenario } from './scenario/validate.ts';
-import type { Target } from './target.ts';
-import { evaluateThresholds } from './thresholds/evaluate.ts';
-import type { Threshold } from './thresholds/parse.ts';
-import { startReferenceServer, type ServerHandle, type ServerStats, type StartOptions } from '../reference-server/start.ts';
-import { FaultTimeline, type FaultRecord } from './faults/timeline.ts';
-import { FaultWindows } from './faults/windows.ts';
-import { monoMs } from './util/clock.ts';
-import { faultsFor } from './scenario/faults.ts';
+import { isRtbenchError } from '../shared/errors.ts';
+import { GeneratorPool } from '../generator/pool.ts';
+import { Aggregator } from '../metrics/aggregate.ts';
+import { waitUntilWall, type ShardHooks } from '../shard/options.ts';
+import { assessSaturation } from '../metrics/health.ts';
+import type { RunResult, ServerView } from '../result/types.ts';
+import type { Reporter } from '../reporters/types.ts';
+import type { ResolvedScenario } from '../scenario/validate.ts';
+import type { Target } from '../target/target.ts';
+import { evaluateThresholds } from '../thresholds/evaluate.ts';
+import type { Threshold } from '../thresholds/parse.ts';
+import { startReferenceServer, type ServerHandle, type ServerStats, type StartOptions } from '../../reference-server/start.ts';
+import { FaultTimeline, type FaultRecord } from '../faults/timeline.ts';
+import { FaultWindows } from '../faults/windows.ts';
+import { monoMs } from '../shared/clock.ts';
+import { faultsFor } from '../scenario/faults.ts';
 
 export interface TopologyRunOptions {
   scenarioFile: string;

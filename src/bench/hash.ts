@@ -1,7 +1,7 @@
-import { HASH_NAMES, HASHES, type HashName } from '../reference-server/sticky/hashes.ts';
-import { chiSquareUniform } from './metrics/distribution.ts';
-import { table } from './reporters/table.ts';
-import { seededRandom } from './util/random.ts';
+import { HASH_NAMES, HASHES, type HashName } from '../../reference-server/sticky/hashes.ts';
+import { chiSquareUniform } from '../metrics/distribution.ts';
+import { table } from '../reporters/table.ts';
+import { seededRandom } from '../util/random.ts';
 
 /** One hash function's figures on one address set. */
 export interface HashRow {

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
-import { errorCode, TLS_CODES } from './clients/classify.ts';
-import { InputError, RunError } from './errors.ts';
+import { errorCode, TLS_CODES } from '../clients/classify.ts';
+import { InputError, RunError } from '../shared/errors.ts';
 import type { Target } from './target.ts';
 
 /**

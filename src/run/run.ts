@@ -1,30 +1,30 @@
 import os from 'node:os';
 import { join } from 'node:path';
-import { ExitCode, InputError, type ExitCodeValue } from './errors.ts';
-import { environment } from './environment.ts';
-import { resolveSourceIps } from './generator/source-ips.ts';
-import { loadScenario } from './scenario/load.ts';
-import { parseDuration } from './scenario/duration.ts';
-import { withTotalDuration, type ResolvedScenario } from './scenario/validate.ts';
-import { RESULT_SCHEMA, type RunFile, type RunResult } from './result.ts';
-import { jsonReporter } from './reporters/json.ts';
-import { htmlReporter } from './reporters/html/index.ts';
-import { junitReporter } from './reporters/junit.ts';
-import { markdownReporter } from './reporters/markdown.ts';
-import { progressReporter } from './reporters/progress.ts';
-import { summaryReporter } from './reporters/summary.ts';
-import type { Output, Reporter } from './reporters/types.ts';
-import { getTopology, parseTopologySpec } from '../reference-server/topologies/index.ts';
-import { checkReachable, parseTarget, type Target } from './target.ts';
+import { ExitCode, InputError, type ExitCodeValue } from '../shared/errors.ts';
+import { environment } from '../result/environment.ts';
+import { resolveSourceIps } from '../generator/source-ips.ts';
+import { loadScenario } from '../scenario/load.ts';
+import { parseDuration } from '../scenario/duration.ts';
+import { withTotalDuration, type ResolvedScenario } from '../scenario/validate.ts';
+import { RESULT_SCHEMA, type RunFile, type RunResult } from '../result/types.ts';
+import { jsonReporter } from '../reporters/json.ts';
+import { htmlReporter } from '../reporters/html/index.ts';
+import { junitReporter } from '../reporters/junit.ts';
+import { markdownReporter } from '../reporters/markdown.ts';
+import { progressReporter } from '../reporters/progress.ts';
+import { summaryReporter } from '../reporters/summary.ts';
+import type { Output, Reporter } from '../reporters/types.ts';
+import { getTopology, parseTopologySpec } from '../../reference-server/topologies/index.ts';
+import { checkReachable, parseTarget, type Target } from '../target/target.ts';
 import { runTopology } from './run-topology.ts';
-import { probeSocketIo } from './target-probe.ts';
+import { probeSocketIo } from '../target/probe.ts';
 import { machineLimits, planCapacity } from './capacity.ts';
-import { peakVus } from './executors/plan.ts';
-import { parseThresholds } from './thresholds/parse.ts';
-import { evaluateThresholds } from './thresholds/evaluate.ts';
-import { combineRounds } from './compare/rounds.ts';
-import { checkShardOptions } from './shard/options.ts';
-import { prepareShardRun, runSourceIps } from './shard/run-shard.ts';
+import { peakVus } from '../executors/plan.ts';
+import { parseThresholds } from '../thresholds/parse.ts';
+import { evaluateThresholds } from '../thresholds/evaluate.ts';
+import { combineRounds } from '../compare/rounds.ts';
+import { checkShardOptions } from '../shard/options.ts';
+import { prepareShardRun, runSourceIps } from '../shard/run-shard.ts';
 
 /** Options of `run()`; the CLI flags map onto these one to one. */
 export interface RunOptions {
@@ -126,7 +126,7 @@ export async function run(scenarioFile: string, options: RunOptions = {}): Promi
   }
   const topologies = target ? ['external'] : options.topology ? options.topology.split(',').map((t) => t.trim()) : resolved.topologies;
   if (!target) for (const t of topologies) getTopology(parseTopologySpec(t));
-  const startServer = options.runtime === 'containers' && !target ? await (await import('./containers/index.ts')).containerServerStarter(topologies, resolved.server.pushRate) : undefined;
+  const startServer = options.runtime === 'containers' && !target ? await (await import('../containers/index.ts')).containerServerStarter(topologies, resolved.server.pushRate) : undefined;
   const capacity = planCapacity({
     peak: Math.max(peakVus(resolved), resolved.peakClients ?? 0),
     generators: options.generators ?? resolved.generators ?? os.availableParallelism(),

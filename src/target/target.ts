@@ -1,7 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import net from 'node:net';
-import { InputError, RunError } from './errors.ts';
-import { isLoopbackAddress } from './generator/source-ips.ts';
+import { InputError, RunError } from '../shared/errors.ts';
+import { isLoopbackAddress } from '../generator/source-ips.ts';
 
 /** A checked `--target`: http(s) URL on a loopback address. */
 export interface Target {
