@@ -1,17 +1,16 @@
-import yargs from 'yargs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { Argv } from 'yargs';
 import { ExitCode, InputError, isRtbenchError } from '../shared/errors.ts';
 import type { Output } from '../reporters/types.ts';
-import { runCommand } from './run-command.ts';
-import { serveCommand } from './serve-command.ts';
-import { join } from 'node:path';
-import { runAb } from '../compare/ab.ts';
-import { parseTolerances } from '../compare/compare.ts';
-import { benchHashCommand } from './bench-hash-command.ts';
-import { compareCommand } from './compare-command.ts';
-import { reportCommand } from './report-command.ts';
 import { abFlags, benchHashFlags, compareFlags, k8sFlags, mergeFlags, runFlags, serveFlags } from './options.ts';
-import { collectCommand, mergeCommand } from './merge-command.ts';
-import { k8sCommand } from './k8s-command.ts';
+
+/**
+ * yargs through its CommonJS entry: the ESM entry's help layout cuts words in half at the wrap
+ * width ("scat / ter"); the CommonJS one wraps between words. Command modules are imported only
+ * when their command runs, so `rtbench --help` loads nothing but yargs.
+ */
+const yargs = createRequire(import.meta.url)('yargs/yargs') as (args: string[]) => Argv;
 
 /** The outside world the CLI touches, injected so whole CLI runs can be tested in-process. */
 export interface CliIO {
@@ -46,7 +45,7 @@ export async function cli(argv: string[], io: CliIO = processIO()): Promise<numb
       'Run a scenario (.ts) against the bundled reference server or --target',
       (y) => y.positional('scenario', { type: 'string', describe: 'Scenario file, e.g. scenarios/churn.ts', demandOption: true }).options(runFlags),
       (args) => {
-        action = () => runCommand(args.scenario as string, args, io);
+        action = async () => (await import('./run-command.ts')).runCommand(args.scenario as string, args, io);
       },
     )
     .command(
@@ -54,7 +53,7 @@ export async function cli(argv: string[], io: CliIO = processIO()): Promise<numb
       'Start the reference server on its own',
       (y) => y.options(serveFlags),
       (args) => {
-        action = () => serveCommand({ topology: args.topology, port: args.port, host: args.host, pushRate: args['push-rate'], delayMs: args['delay-ms'], ...(args['max-conns-per-worker'] ? { maxConnectionsPerWorker: args['max-conns-per-worker'] } : {}) }, io);
+        action = async () => (await import('./serve-command.ts')).serveCommand({ topology: args.topology, port: args.port, host: args.host, pushRate: args['push-rate'], delayMs: args['delay-ms'], ...(args['max-conns-per-worker'] ? { maxConnectionsPerWorker: args['max-conns-per-worker'] } : {}) }, io);
       },
     )
     .command(
@@ -62,7 +61,7 @@ export async function cli(argv: string[], io: CliIO = processIO()): Promise<numb
       'Reproduce the sticky-master IP-hash benchmark (time and scatter per worker), with rtbench\'s default hash',
       (y) => y.options(benchHashFlags),
       (args) => {
-        action = async () => benchHashCommand({ workers: args.workers, ips: args.ips, ipv6: args.ipv6, json: args.json }, io.stdout);
+        action = async () => (await import('./bench-hash-command.ts')).benchHashCommand({ workers: args.workers, ips: args.ips, ipv6: args.ipv6, json: args.json }, io.stdout);
       },
     )
     .command(
@@ -70,7 +69,7 @@ export async function cli(argv: string[], io: CliIO = processIO()): Promise<numb
       'Compare two result.json files; exit 99 on a regression beyond tolerance',
       (y) => y.positional('baseline', { type: 'string', demandOption: true }).positional('current', { type: 'string', demandOption: true }).options(compareFlags),
       (args) => {
-        action = () => compareCommand({ baseline: args.baseline as string, current: args.current as string, max: args.max, junit: args.junit, summaryMd: args['summary-md'] }, io.stdout);
+        action = async () => (await import('./compare-command.ts')).compareCommand({ baseline: args.baseline as string, current: args.current as string, max: args.max, junit: args.junit, summaryMd: args['summary-md'] }, io.stdout);
       },
     )
     .command(
@@ -78,8 +77,9 @@ export async function cli(argv: string[], io: CliIO = processIO()): Promise<numb
       'Interleaved A/B: rounds A B A B … against two servers; ratio B/A with a confidence interval',
       (y) => y.positional('scenario', { type: 'string', demandOption: true }).options(abFlags),
       (args) => {
-        action = async () =>
-          (
+        action = async () => {
+          const [{ runAb }, { parseTolerances }] = await Promise.all([import('../compare/ab.ts'), import('../compare/compare.ts')]);
+          return (
             await runAb(args.scenario as string, {
               targetA: args['target-a'],
               targetB: args['target-b'],
@@ -94,6 +94,7 @@ export async function cli(argv: string[], io: CliIO = processIO()): Promise<numb
               stderr: io.stderr,
             })
           ).exitCode;
+        };
       },
     )
     .command(
@@ -101,7 +102,7 @@ export async function cli(argv: string[], io: CliIO = processIO()): Promise<numb
       'Render the HTML report again from result.json files (several: a comparison)',
       (y) => y.positional('results', { type: 'string', array: true, demandOption: true }).option('out', { type: 'string', describe: 'Output HTML file' }),
       (args) => {
-        action = () => reportCommand({ results: args.results as string[], out: args.out }, io.stdout);
+        action = async () => (await import('./report-command.ts')).reportCommand({ results: args.results as string[], out: args.out }, io.stdout);
       },
     )
     .command(
@@ -109,7 +110,7 @@ export async function cli(argv: string[], io: CliIO = processIO()): Promise<numb
       'Merge shard results (rtbench run --shard i/N) losslessly into one result; exit 99 when a threshold fails',
       (y) => y.positional('files', { type: 'string', array: true, demandOption: true }).options(mergeFlags),
       (args) => {
-        action = () => mergeCommand({ files: args.files as string[], out: args.out, quiet: args.quiet, junit: args.junit, summaryMd: args['summary-md'] }, io.stdout);
+        action = async () => (await import('./merge-command.ts')).mergeCommand({ files: args.files as string[], out: args.out, quiet: args.quiet, junit: args.junit, summaryMd: args['summary-md'] }, io.stdout);
       },
     )
     .command(
@@ -117,7 +118,7 @@ export async function cli(argv: string[], io: CliIO = processIO()): Promise<numb
       'Extract the RTBENCH_RESULT lines of shards from pod logs (files, or - for stdin) and merge them',
       (y) => y.positional('logs', { type: 'string', array: true, demandOption: true }).options(mergeFlags),
       (args) => {
-        action = () => collectCommand({ logs: args.logs as string[], out: args.out, quiet: args.quiet, junit: args.junit, summaryMd: args['summary-md'] }, io.stdout);
+        action = async () => (await import('./merge-command.ts')).collectCommand({ logs: args.logs as string[], out: args.out, quiet: args.quiet, junit: args.junit, summaryMd: args['summary-md'] }, io.stdout);
       },
     )
     .command(
@@ -125,8 +126,8 @@ export async function cli(argv: string[], io: CliIO = processIO()): Promise<numb
       'Write Kubernetes manifests (ConfigMap + Indexed Job) that run a scenario as N shards in a cluster',
       (y) => y.positional('scenario', { type: 'string', demandOption: true }).options(k8sFlags),
       (args) => {
-        action = () =>
-          k8sCommand(
+        action = async () =>
+          (await import('./k8s-command.ts')).k8sCommand(
             { scenario: args.scenario as string, shards: args.shards, target: args.target, image: args.image, out: args.out, generators: args.generators, startIn: args['start-in'], duration: args.duration, namespace: args.namespace, name: args.name, memory: args.memory, format: args.format as 'yaml' | 'json' },
             io.stdout,
             io.stderr,
@@ -139,7 +140,7 @@ export async function cli(argv: string[], io: CliIO = processIO()): Promise<numb
     .alias('h', 'help')
     .version(false)
     .exitProcess(false)
-    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .wrap(Math.min(120, process.stdout.columns || 80))
     .fail((msg, err) => {
       if (err) throw err;
       if (/Not enough non-option arguments/.test(msg) && argv[0] === 'run') {

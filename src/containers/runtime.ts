@@ -5,7 +5,7 @@
  * loopback, so the load still goes to loopback only.
  */
 import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../shared/package-root.ts';
 import { GenericContainer, Network, Wait, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
 import { InputError, RunError } from '../shared/errors.ts';
 import { isLoopbackAddress } from '../generator/source-ips.ts';
@@ -15,7 +15,7 @@ import { REFERENCE_IMAGE } from './reference-server.ts';
 import { containerPlan, type ContainerSpec } from './specs.ts';
 
 /** The repository root (build context of the reference server image). */
-export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const REPO_ROOT = PACKAGE_ROOT;
 
 /** Why no container runtime can be used here (`docker info` fails), or null when one answers. */
 export function containerRuntimeProblem(timeoutMs = 10_000): Promise<string | null> {
