@@ -8,6 +8,8 @@ import { existsSync } from 'node:fs';
 const sources = new URL('../src/cli/main.ts', import.meta.url);
 let cli;
 if (existsSync(sources)) {
+  // the checkout's tsconfig maps `rtbench` to src/index.ts for the bundled scenarios, whatever the cwd
+  process.env.TSX_TSCONFIG_PATH ??= new URL('../tsconfig.json', import.meta.url).pathname;
   const { register } = await import('tsx/esm/api');
   register();
   ({ cli } = await import(sources.href));
