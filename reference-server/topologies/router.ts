@@ -3,7 +3,6 @@ import { createContext } from '../app/context.ts';
 import { createAppServer, urlOf } from '../app/server.ts';
 import { startChild, type Child } from '../infra/child.ts';
 import { freePort } from '../infra/free-port.ts';
-import { requireOptional } from '../../src/shared/optional.ts';
 import { createBackendHandlers, type RpcRequest } from '../router/handlers.ts';
 import type { FaultSlot } from '../faults.ts';
 import type { RunningTopology, Topology, TopologySpec, TopologyStartOptions, WorkerStats } from './types.ts';
@@ -52,11 +51,10 @@ export const routerTopology: Topology = {
     if (spec.params.length > 1) problems.push('expected router:FxB or router:single');
     return problems;
   },
+  optionalPackages: (spec) => (parseRouterSpec(spec).single ? [] : ['zeromq']),
   async start(opts) {
     const { single, frontends, backends } = parseRouterSpec(opts.spec);
     if (single) return startSingle(opts);
-    // the broker, backends and frontends import zeromq; a missing one is said here, before any starts
-    requireOptional('zeromq');
     const { host, port, pushRate, spec } = opts;
     const [fePort, bePort, pubPort] = [await freePort(), await freePort(), await freePort()];
     const children: Array<Child<{ type: string; port?: number }>> = [];
