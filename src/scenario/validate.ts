@@ -1,3 +1,4 @@
+import { connectProblems } from '../clients/connect-options.ts';
 import { InputError } from '../shared/errors.ts';
 import { parseThresholds } from '../thresholds/parse.ts';
 import { parseDuration } from './duration.ts';
@@ -48,7 +49,7 @@ const ENGINES: readonly EngineName[] = ['socket.io', 'socket.io-lean', 'ws'];
 const KNOWN_FIELDS = new Set([
   'name', 'description', 'topology', 'requiresTarget', 'engine', 'transports', 'path', 'phases', 'session',
   'ackTimeout', 'connectTimeout', 'gracefulStop', 'sourceIps', 'generators', 'maxConcurrentPerGenerator',
-  'server', 'thresholds', 'faults', 'reconnect', 'peakClients',
+  'server', 'thresholds', 'faults', 'reconnect', 'peakClients', 'connect',
 ]);
 
 type Problems = string[];
@@ -156,6 +157,7 @@ export function validateScenario(value: unknown, file: string): ResolvedScenario
   if (s.path !== undefined && (typeof s.path !== 'string' || !s.path.startsWith('/'))) {
     problems.push(`\`path\` must be a string starting with '/' (got ${show(s.path)})`);
   }
+  if (typeof s.connect !== 'function') problems.push(...connectProblems(s.connect, 'connect', engine));
   const phases = resolvePhases(s.phases, problems);
   const ackTimeoutMs = durationField(s, 'ackTimeout', 10_000, problems);
   const connectTimeoutMs = durationField(s, 'connectTimeout', 10_000, problems);
