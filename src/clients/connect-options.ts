@@ -1,4 +1,5 @@
 import type { EngineName } from '../scenario/types.ts';
+import { show } from '../util/show.ts';
 
 /**
  * What a client sends when it connects: `client.connect(options)`, or the scenario's `connect`
@@ -35,15 +36,6 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** Headers the engines set themselves; overriding them would break the handshake. */
 const RESERVED_HEADERS = new Set(['host', 'connection', 'upgrade', 'sec-websocket-key', 'sec-websocket-version', 'sec-websocket-extensions', 'content-length', 'transfer-encoding']);
 
-function show(v: unknown): string {
-  if (typeof v === 'function') return 'a function';
-  try {
-    const s = JSON.stringify(v);
-    return s === undefined ? String(v) : s.length > 60 ? `${s.slice(0, 57)}...` : s;
-  } catch {
-    return String(v);
-  }
-}
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 

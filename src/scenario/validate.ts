@@ -1,4 +1,5 @@
 import { connectProblems } from '../clients/connect-options.ts';
+import { show } from '../util/show.ts';
 import { InputError } from '../shared/errors.ts';
 import { parseThresholds } from '../thresholds/parse.ts';
 import { parseDuration } from './duration.ts';
@@ -65,15 +66,6 @@ function checkRamp(v: unknown, field: string, problems: Problems, max: number): 
   return null;
 }
 
-function show(v: unknown): string {
-  if (typeof v === 'function') return 'a function';
-  try {
-    const s = JSON.stringify(v);
-    return s === undefined ? String(v) : s.length > 60 ? `${s.slice(0, 57)}...` : s;
-  } catch {
-    return String(v);
-  }
-}
 
 function durationField(s: Record<string, unknown>, key: string, dflt: number, problems: Problems): number {
   if (s[key] === undefined) return dflt;
