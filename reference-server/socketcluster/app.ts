@@ -1,12 +1,11 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import socketClusterServer, { type AGRequest, type AGServer, type AGServerSocket } from 'socketcluster-server';
 import AGAction from 'socketcluster-server/action.js';
 import { monoMs } from '../../src/shared/clock.ts';
 import { handleAdmin } from '../app/admin.ts';
 import { busy, channelMessage, clamp, type AppContext } from '../app/context.ts';
 import { startPush } from '../app/pusher.ts';
-import { MAX_MESSAGE_BYTES } from '../app/server.ts';
+import { listenOn, MAX_MESSAGE_BYTES } from '../app/server.ts';
 
 /** One SocketCluster server of the reference app: HTTP (admin) and socketcluster-server on /socketcluster/. */
 export interface ScAppServer {
@@ -52,15 +51,7 @@ export function createScAppServer(ctx: AppContext, options: { pingInterval?: num
     http: server,
     ag,
     ctx,
-    listen(host, port) {
-      return new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          resolve((server.address() as AddressInfo).port);
-        });
-      });
-    },
+    listen: (host, port) => listenOn(server, host, port),
     async close() {
       for (const s of Object.values(ag.clients)) s.disconnect(1001, 'server closing');
       await ag.close();
@@ -98,6 +89,3 @@ function onConnection(ctx: AppContext, socket: AGServerSocket): void {
     for (const stop of stops) stop();
   });
 }
-
-/** A server address as a URL host (brackets for IPv6). */
-export const hostOf = (host: string): string => (host.includes(':') ? `[${host}]` : host);

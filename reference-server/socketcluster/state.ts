@@ -1,6 +1,6 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import socketClusterServer, { type AGServerSocket } from 'socketcluster-server';
+import { listenOn } from '../app/server.ts';
 
 /** The cluster state as the stand-in knows it. */
 export interface StateServer {
@@ -77,10 +77,7 @@ export async function startStateServer(host = '127.0.0.1'): Promise<StateServer>
       });
     }
   })();
-  const port = await new Promise<number>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, host, () => resolve((server.address() as AddressInfo).port));
-  });
+  const port = await listenOn(server, host, 0);
   return {
     port,
     brokers: () => list('scc-broker'),
