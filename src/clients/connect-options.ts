@@ -41,7 +41,7 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null &
 
 /**
  * Check connect options; returns every problem, each naming `where.<field>` and the fix.
- * `engine` rules out the Socket.IO-only fields on the raw `ws` engine.
+ * `engine` rules out the Socket.IO-only fields (`namespace`, `auth`) on the other engines.
  */
 export function connectProblems(v: unknown, where: string, engine: EngineName): string[] {
   if (v === undefined) return [];
@@ -51,14 +51,15 @@ export function connectProblems(v: unknown, where: string, engine: EngineName): 
     if (!(KEYS as readonly string[]).includes(k)) problems.push(`\`${where}.${k}\` is not a connect option (known: ${KEYS.join(', ')})`);
   }
   const { namespace, auth, query, headers } = v;
+  const socketIo = engine === 'socket.io' || engine === 'socket.io-lean';
   if (namespace !== undefined) {
-    if (engine === 'ws') problems.push(`\`${where}.namespace\` is a Socket.IO option: with engine 'ws' put the WebSocket path in --target (ws://host:port/path) or in \`path\``);
+    if (!socketIo) problems.push(`\`${where}.namespace\` is a Socket.IO option: with engine '${engine}' put the WebSocket path in --target (ws://host:port/path) or in \`path\``);
     else if (typeof namespace !== 'string' || !namespace.startsWith('/')) {
       problems.push(`\`${where}.namespace\` must start with '/' (got ${show(namespace)}): write e.g. '/${typeof namespace === 'string' ? namespace.replace(/^\/*/, '') || 'chat' : 'chat'}'`);
     }
   }
   if (auth !== undefined) {
-    if (engine === 'ws') problems.push(`\`${where}.auth\` is the Socket.IO handshake payload: with engine 'ws' send credentials in \`query\` or \`headers\``);
+    if (!socketIo) problems.push(`\`${where}.auth\` is the Socket.IO handshake payload: with engine '${engine}' send credentials in \`query\` or \`headers\``);
     else if (!isPlainObject(auth)) problems.push(`\`${where}.auth\` must be an object, e.g. { token: 'abc' } (got ${show(auth)})`);
   }
   if (query !== undefined) {
