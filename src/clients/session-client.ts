@@ -1,6 +1,18 @@
 import { monoMs, sharedClockOffset, sharedMs, sleep, sleepUntil } from '../shared/clock.ts';
 import { classifyError } from './classify.ts';
-import { ClientOpError, type AckEmitter, type Client, type ReconnectPolicy, type Transport, type WorkerInfo } from './types.ts';
+import { mergeConnect, type ConnectOptions } from './connect-options.ts';
+import { RawMessages } from './raw-messages.ts';
+import {
+  ClientOpError,
+  type AckEmitter,
+  type Client,
+  type MessageMatch,
+  type RawMessage,
+  type ReconnectPolicy,
+  type RequestOptions,
+  type Transport,
+  type WorkerInfo,
+} from './types.ts';
 
 /** Most iterations of one `every()` in flight at once (a stall longer than this many intervals waits). */
 const MAX_OVERLAP = 1024;
@@ -26,6 +38,12 @@ export interface SessionClientOptions {
   random: () => number;
   /** Reconnect after unexpected disconnects, or null (a lost connection stays lost). */
   reconnect?: ReconnectPolicy | null;
+  /** The scenario's `connect` default for this client (called at the first connect; may throw). */
+  connectDefaults?: () => ConnectOptions | undefined;
+  /** True when the engine carries raw frames (`ws`): `send`, `request`, `onMessage`, `waitForMessage`. */
+  rawFrames?: boolean;
+  /** A user error's message with its scenario line (for a `match` that throws). */
+  describeError?: (e: unknown) => string;
 }
 
 /**
@@ -49,13 +67,20 @@ export class SessionClient implements Client {
   private previousWorker: { id: string; via: 'reconnect' | 'recovery' } | null = null;
   /** Rooms joined, rejoined after an automatic reconnection (as applications do). */
   private readonly rooms = new Set<string>();
+  /** Channels subscribed, resubscribed after an automatic reconnection. */
+  private readonly channels = new Set<string>();
   /** While reconnecting after an unexpected disconnect: resolves true once connected again. */
   private recovering: Promise<boolean> | null = null;
   /** Set by disconnect(): the session is over, stop any reconnection. */
   private closed = false;
+  /** The options of the last `connect()`, reused by `reconnect()` and automatic reconnection. */
+  private connectOptions: ConnectOptions | null = null;
+  private defaults: ConnectOptions | undefined | null = null;
+  /** Raw frames (`ws` engine), created on first use. */
+  private rawMessages: RawMessages | null = null;
 
   constructor(
-    private readonly makeTransport: () => Transport,
+    private readonly makeTransport: (connect: ConnectOptions) => Transport,
     private readonly sink: MetricsSink,
     private readonly opts: SessionClientOptions,
   ) {
@@ -64,7 +89,9 @@ export class SessionClient implements Client {
     this.cursor = opts.intendedStart;
   }
 
-  async connect(): Promise<void> {
+  async connect(options?: ConnectOptions): Promise<void> {
+    if (this.defaults === null) this.defaults = this.opts.connectDefaults?.();
+    this.connectOptions = mergeConnect(this.defaults, options);
     await this.open('connect');
   }
 
@@ -80,7 +107,7 @@ export class SessionClient implements Client {
     if (this.connected) return;
     this.closed = false;
     const intended = this.reference();
-    const t = this.wire(this.makeTransport());
+    const t = this.wire(this.makeTransport(this.connectOptions ?? {}));
     try {
       await t.connect(this.opts.connectTimeoutMs);
     } catch (e) {
@@ -97,7 +124,9 @@ export class SessionClient implements Client {
   private wire(t: Transport): Transport {
     this.transport = t;
     t.onEvent((event, args) => this.dispatch(event, args));
+    if (t.listen) for (const event of this.handlers.keys()) t.listen(event);
     t.onDisconnect((reason) => this.lost(t, reason));
+    t.onRaw?.((m, json) => this.raw().dispatch(m, json));
     return t;
   }
 
@@ -130,6 +159,7 @@ export class SessionClient implements Client {
       this.lastSeq?.delete('\0push'); // pushes are numbered per connection: a new connection starts a new stream
       this.sink.record('recovery', monoMs() - started);
       for (const room of this.rooms) await this.transport?.emitWithAck('join', [room], this.opts.ackTimeoutMs).catch(() => {});
+      for (const channel of this.channels) await this.resubscribe(channel).catch(() => {});
       return true;
     });
   }
@@ -153,7 +183,7 @@ export class SessionClient implements Client {
       const base = Math.min(policy.maxDelayMs, policy.delayMs * 2 ** i);
       await sleep(base * (0.5 + this.opts.random()));
       if (this.closed) return false;
-      const t = this.wire(this.makeTransport());
+      const t = this.wire(this.makeTransport(this.connectOptions ?? {}));
       try {
         await t.connect(this.opts.connectTimeoutMs);
         return true;
@@ -198,7 +228,10 @@ export class SessionClient implements Client {
   on(event: string, handler: (...args: unknown[]) => void): void {
     const list = this.handlers.get(event);
     if (list) list.push(handler);
-    else this.handlers.set(event, [handler]);
+    else {
+      this.handlers.set(event, [handler]);
+      this.transport?.listen?.(event);
+    }
   }
 
   waitFor(event: string, timeoutMs = this.opts.ackTimeoutMs): Promise<unknown[]> {
@@ -231,6 +264,36 @@ export class SessionClient implements Client {
 
   async broadcast(room: string, data?: unknown): Promise<void> {
     await this.ack('broadcast', [room, { ts: sharedMs(), data }], this.opts.ackTimeoutMs);
+  }
+
+  async subscribe(channel: string): Promise<void> {
+    const ms = this.opts.ackTimeoutMs;
+    if (this.transport?.subscribe) await this.timed('subscribe', ms, () => this.transport!.subscribe!(channel, ms));
+    else await this.ack('subscribe', [channel], ms);
+    this.channels.add(channel);
+  }
+
+  async unsubscribe(channel: string): Promise<void> {
+    const ms = this.opts.ackTimeoutMs;
+    if (this.transport?.unsubscribe) await this.timed('unsubscribe', ms, () => this.transport!.unsubscribe!(channel, ms));
+    else await this.ack('unsubscribe', [channel], ms);
+    this.channels.delete(channel);
+    const prefix = `\0ch\0${channel}\0`;
+    if (this.lastSeq) for (const k of [...this.lastSeq.keys()]) if (k.startsWith(prefix)) this.lastSeq.delete(k);
+  }
+
+  async publish(channel: string, data?: unknown): Promise<void> {
+    const ms = this.opts.ackTimeoutMs;
+    const payload = { ts: sharedMs(), data };
+    if (this.transport?.publish) await this.timed('publish', ms, () => this.transport!.publish!(channel, payload, ms));
+    else await this.ack('publish', [channel, payload], ms);
+  }
+
+  /** After an automatic reconnection: subscribe again, untimed. */
+  private async resubscribe(channel: string): Promise<void> {
+    const t = this.transport;
+    if (t?.subscribe) await t.subscribe(channel, this.opts.ackTimeoutMs);
+    else await t?.emitWithAck('subscribe', [channel], this.opts.ackTimeoutMs);
   }
 
   async think(ms: number | [number, number]): Promise<void> {
@@ -283,9 +346,80 @@ export class SessionClient implements Client {
       this.sink.connectedDelta(-1);
     }
     t?.close();
+    this.rawMessages?.failAll(() => new ClientOpError('disconnected', 'client disconnected while waiting for a message'));
+  }
+
+  send(data: string | Uint8Array): void {
+    this.requireRaw('send');
+    if (!this.connected && this.recovering) {
+      this.sink.count('messages.unsent');
+      return;
+    }
+    this.requireConnected('send');
+    this.transport!.sendRaw!(data);
+    this.sink.count('messages.sent');
+  }
+
+  onMessage(handler: (message: RawMessage, json: unknown) => void): void {
+    this.requireRaw('onMessage');
+    this.raw().onMessage(handler);
+  }
+
+  waitForMessage(match: MessageMatch, timeoutMs = this.opts.ackTimeoutMs): Promise<RawMessage> {
+    this.requireRaw('waitForMessage');
+    return this.raw().wait(match, timeoutMs, () => this.counted(new ClientOpError('wait_timeout', `no message matched within ${timeoutMs}ms (waitForMessage)`)));
+  }
+
+  /** Timed as `emitWithAck` is: from the intended clock, to the first message `match` accepts. */
+  async request(data: string | Uint8Array, match: MessageMatch, options: RequestOptions = {}): Promise<RawMessage> {
+    this.requireRaw('request');
+    const intended = this.reference();
+    const timeoutMs = options.timeout ?? this.opts.ackTimeoutMs;
+    const label = options.name ? `request \`${options.name}\`` : 'request';
+    if (!this.connected && this.recovering && !(await this.awaitRecovery(timeoutMs))) {
+      throw this.counted(new ClientOpError('request_timeout', `no reply to ${label}: still reconnecting after ${timeoutMs}ms`));
+    }
+    this.requireConnected('request');
+    const reply = this.raw().wait(match, timeoutMs, () => this.counted(new ClientOpError('request_timeout', `no reply to ${label} within ${timeoutMs}ms`)));
+    this.transport!.sendRaw!(data);
+    this.sink.count('messages.sent');
+    const message = await reply;
+    const done = monoMs();
+    const ms = done - intended;
+    this.sink.record('request', ms);
+    if (options.name) this.sink.record(`request:${options.name}`, ms);
+    this.cursor = done;
+    return message;
+  }
+
+  private raw(): RawMessages {
+    return (this.rawMessages ??= new RawMessages(this.sink, this.opts.describeError ?? ((e) => (e instanceof Error ? e.message : String(e)))));
+  }
+
+  private requireRaw(call: string): void {
+    if (!this.opts.rawFrames) {
+      throw this.counted(new ClientOpError('session_error', `\`client.${call}()\` needs engine 'ws' (raw WebSocket frames): with a Socket.IO engine use emit / emitWithAck / on / waitFor`));
+    }
+  }
+
+  private counted(err: ClientOpError): ClientOpError {
+    this.sink.error(err.kind, err.message);
+    return err;
   }
 
   private async ack<T>(event: string, args: unknown[], timeoutMs: number): Promise<T> {
+    const reply = await this.timed(event, timeoutMs, () => this.transport!.emitWithAck(event, args, timeoutMs));
+    const first = reply[0];
+    if (first && typeof first === 'object' && 'error' in first && Object.keys(first).length === 1) {
+      const err = new ClientOpError('server_error', `server answered \`${event}\` with an error: ${String((first as { error: unknown }).error)}`);
+      this.sink.error(err.kind, err.message);
+      throw err;
+    }
+    return first as T;
+  }
+
+  /** One acknowledged operation, timed as `ack` and `ack:<name>` from the intended clock. */
+  private async timed(event: string, timeoutMs: number, op: () => Promise<unknown[] | void>): Promise<unknown[]> {
     const intended = this.reference();
     if (!this.connected && this.recovering && !(await this.awaitRecovery(timeoutMs))) {
       const err = new ClientOpError('ack_timeout', `no ack for \`${event}\`: still reconnecting after ${timeoutMs}ms`);
@@ -296,7 +430,7 @@ export class SessionClient implements Client {
     this.sink.count('messages.sent');
     let reply: unknown[];
     try {
-      reply = await this.transport!.emitWithAck(event, args, timeoutMs);
+      reply = (await op()) ?? [];
     } catch (e) {
       this.fail(e, 'ack_timeout');
     }
@@ -306,13 +440,7 @@ export class SessionClient implements Client {
     this.sink.record(`ack:${event}`, ms);
     this.sink.count('messages.received');
     this.cursor = done;
-    const first = reply[0];
-    if (first && typeof first === 'object' && 'error' in first && Object.keys(first).length === 1) {
-      const err = new ClientOpError('server_error', `server answered \`${event}\` with an error: ${String((first as { error: unknown }).error)}`);
-      this.sink.error(err.kind, err.message);
-      throw err;
-    }
-    return first as T;
+    return reply;
   }
 
   /**
@@ -357,12 +485,12 @@ export class SessionClient implements Client {
           this.previousWorker = null;
         }
       }
-    } else if (event === 'broadcast' || event === 'push') {
+    } else if (event === 'broadcast' || event === 'push' || event === 'publish') {
       this.sink.count('messages.received');
-      const msg = args[0] as { ts?: unknown; seq?: unknown; room?: unknown } | undefined;
+      const msg = args[0] as { ts?: unknown; seq?: unknown; room?: unknown; channel?: unknown; origin?: unknown } | undefined;
       if (msg && typeof msg.ts === 'number') this.sink.record(event, now + sharedClockOffset() - msg.ts); // across hosts: on the reference clock
-      // a stream is one room's broadcasts from one origin worker process (each numbers its own; a respawned worker starts a new stream)
-      if (msg && typeof msg.seq === 'number') this.checkSeq(event === 'push' ? '\0push' : `${String(msg.room)}\0${String((msg as { origin?: unknown }).origin ?? '')}`, msg.seq, event);
+      // a stream is one room's broadcasts (one channel's messages) from one origin worker process (each numbers its own; a respawned worker starts a new stream)
+      if (msg && typeof msg.seq === 'number') this.checkSeq(streamOf(event, msg), msg.seq, event);
     } else {
       this.sink.count('messages.received');
     }
@@ -381,4 +509,11 @@ export class SessionClient implements Client {
     }
     if (last === undefined || seq > last) this.lastSeq.set(stream, seq);
   }
+}
+
+/** The sequence stream a numbered server message belongs to (see `checkSeq`). */
+function streamOf(event: string, msg: { room?: unknown; channel?: unknown; origin?: unknown }): string {
+  if (event === 'push') return '\0push';
+  if (event === 'publish') return `\0ch\0${String(msg.channel)}\0${String(msg.origin ?? '')}`;
+  return `${String(msg.room)}\0${String(msg.origin ?? '')}`;
 }

@@ -1,4 +1,4 @@
-import type { Client } from '../clients/types.ts';
+import type { Client, ConnectOptions } from '../clients/types.ts';
 import type { Fault, ReconnectOption } from './faults.ts';
 
 export type { Fault, FaultRole, ReconnectOption } from './faults.ts';
@@ -30,9 +30,10 @@ export type Phase = ArrivalPhase | VusPhase;
 /**
  * Client engines. `socket.io` is socket.io-client v4; `socket.io-lean` is rtbench's own Socket.IO v5
  * client over a WebSocket (WebSocket transport only, low CPU and memory per connection); `ws` is a
- * raw WebSocket speaking the reference app's JSON protocol.
+ * raw WebSocket speaking the reference app's JSON protocol; `socketcluster` is socketcluster-client v20
+ * (the SocketCluster protocol: transmit/invoke, channels).
  */
-export type EngineName = 'socket.io' | 'socket.io-lean' | 'ws';
+export type EngineName = 'socket.io' | 'socket.io-lean' | 'ws' | 'socketcluster';
 
 /** What the session function gets besides its client. */
 export interface SessionContext {
@@ -69,8 +70,14 @@ export interface Scenario {
   engine?: EngineName;
   /** socket.io-client transports. Default `['websocket']`. */
   transports?: Array<'websocket' | 'polling'>;
-  /** socket.io path (default `/socket.io`) or, for the `ws` engine, the WebSocket path (default `/ws`). */
+  /** socket.io path (default `/socket.io`) or, for the `ws` engine, the WebSocket path (default `/ws`; a path in `--target` wins). */
   path?: string;
+  /**
+   * Default connect options of every client (`client.connect(options)` adds to them): an object,
+   * or a function of the session's ctx, e.g. `(ctx) => ({ auth: { token: \`user-${ctx.id}\` } })`.
+   * `{ namespace?, auth?, query?, headers? }`; `namespace` and `auth` are Socket.IO-only.
+   */
+  connect?: ConnectOptions | ((ctx: SessionContext) => ConnectOptions);
   /** Load phases, run one after the other. */
   phases: Phase[];
   /** The session each client runs. */

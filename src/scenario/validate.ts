@@ -1,3 +1,5 @@
+import { connectProblems } from '../clients/connect-options.ts';
+import { show } from '../util/show.ts';
 import { InputError } from '../shared/errors.ts';
 import { parseThresholds } from '../thresholds/parse.ts';
 import { parseDuration } from './duration.ts';
@@ -44,11 +46,13 @@ export interface ResolvedScenario {
   reconnect: ReconnectPolicy | null;
 }
 
-const ENGINES: readonly EngineName[] = ['socket.io', 'socket.io-lean', 'ws'];
+/** Where each engine connects unless the scenario sets `path`. */
+const DEFAULT_PATHS: Readonly<Record<EngineName, string>> = { 'socket.io': '/socket.io', 'socket.io-lean': '/socket.io', ws: '/ws', socketcluster: '/socketcluster/' };
+const ENGINES: readonly EngineName[] = ['socket.io', 'socket.io-lean', 'ws', 'socketcluster'];
 const KNOWN_FIELDS = new Set([
   'name', 'description', 'topology', 'requiresTarget', 'engine', 'transports', 'path', 'phases', 'session',
   'ackTimeout', 'connectTimeout', 'gracefulStop', 'sourceIps', 'generators', 'maxConcurrentPerGenerator',
-  'server', 'thresholds', 'faults', 'reconnect', 'peakClients',
+  'server', 'thresholds', 'faults', 'reconnect', 'peakClients', 'connect',
 ]);
 
 type Problems = string[];
@@ -64,15 +68,6 @@ function checkRamp(v: unknown, field: string, problems: Problems, max: number): 
   return null;
 }
 
-function show(v: unknown): string {
-  if (typeof v === 'function') return 'a function';
-  try {
-    const s = JSON.stringify(v);
-    return s === undefined ? String(v) : s.length > 60 ? `${s.slice(0, 57)}...` : s;
-  } catch {
-    return String(v);
-  }
-}
 
 function durationField(s: Record<string, unknown>, key: string, dflt: number, problems: Problems): number {
   if (s[key] === undefined) return dflt;
@@ -150,12 +145,13 @@ export function validateScenario(value: unknown, file: string): ResolvedScenario
   const transports = (s.transports ?? ['websocket']) as Array<'websocket' | 'polling'>;
   if (!Array.isArray(transports) || transports.length === 0 || !transports.every((t) => t === 'websocket' || t === 'polling')) {
     problems.push(`\`transports\` must be a non-empty array of 'websocket' and/or 'polling' (got ${show(s.transports)})`);
-  } else if (engine === 'socket.io-lean' && transports.includes('polling')) {
-    problems.push(`\`transports\` must be ['websocket'] with engine 'socket.io-lean', which has no long-polling (got ${show(s.transports)}); use engine 'socket.io' for 'polling'`);
+  } else if ((engine === 'socket.io-lean' || engine === 'socketcluster') && transports.includes('polling')) {
+    problems.push(`\`transports\` must be ['websocket'] with engine '${engine}', which has no long-polling (got ${show(s.transports)}); use engine 'socket.io' for 'polling'`);
   }
   if (s.path !== undefined && (typeof s.path !== 'string' || !s.path.startsWith('/'))) {
     problems.push(`\`path\` must be a string starting with '/' (got ${show(s.path)})`);
   }
+  if (typeof s.connect !== 'function') problems.push(...connectProblems(s.connect, 'connect', engine));
   const phases = resolvePhases(s.phases, problems);
   const ackTimeoutMs = durationField(s, 'ackTimeout', 10_000, problems);
   const connectTimeoutMs = durationField(s, 'connectTimeout', 10_000, problems);
@@ -230,7 +226,7 @@ export function validateScenario(value: unknown, file: string): ResolvedScenario
     requiresTarget: s.requiresTarget === true,
     engine,
     transports,
-    path: (s.path as string | undefined) ?? (engine === 'ws' ? '/ws' : '/socket.io'),
+    path: (s.path as string | undefined) ?? DEFAULT_PATHS[engine],
     phases,
     totalMs: last.startMs + last.durationMs,
     ackTimeoutMs,
