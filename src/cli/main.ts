@@ -1,5 +1,4 @@
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import { ExitCode, InputError, isRtbenchError } from '../shared/errors.ts';
 import type { Output } from '../reporters/types.ts';
@@ -77,24 +76,11 @@ export async function cli(argv: string[], io: CliIO = processIO()): Promise<numb
       'Interleaved A/B: rounds A B A B … against two servers; ratio B/A with a confidence interval',
       (y) => y.positional('scenario', { type: 'string', demandOption: true }).options(abFlags),
       (args) => {
-        action = async () => {
-          const [{ runAb }, { parseTolerances }] = await Promise.all([import('../compare/ab.ts'), import('../compare/compare.ts')]);
-          return (
-            await runAb(args.scenario as string, {
-              targetA: args['target-a'],
-              targetB: args['target-b'],
-              cmdA: args.a,
-              cmdB: args.b,
-              rounds: args.rounds,
-              duration: args.duration,
-              generators: args.generators,
-              tolerances: parseTolerances(args.max),
-              out: args.out ?? join('reports', `ab-${new Date().toISOString().replace(/[:]/g, '').replace(/\..+$/, '')}`),
-              stdout: io.stdout,
-              stderr: io.stderr,
-            })
-          ).exitCode;
-        };
+        action = async () =>
+          (await import('./ab-command.ts')).abCommand(
+            { scenario: args.scenario as string, targetA: args['target-a'], targetB: args['target-b'], a: args.a, b: args.b, rounds: args.rounds, duration: args.duration, generators: args.generators, max: args.max, out: args.out, junit: args.junit, summaryMd: args['summary-md'] },
+            io,
+          );
       },
     )
     .command(

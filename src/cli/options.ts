@@ -55,6 +55,8 @@ export const abFlags = {
   generators: { type: 'number', describe: 'Generator processes per round' },
   max: { type: 'string', describe: 'Tolerances for B vs A, e.g. p99=+10%' },
   out: { type: 'string', describe: 'Folder for ab.json (default reports/ab-<timestamp>/)' },
+  junit: { type: 'string', describe: 'Also write JUnit XML (one testcase per compared figure)' },
+  'summary-md': { type: 'string', describe: 'Also write a Markdown summary (for a CI step summary)' },
 } as const satisfies Record<string, Options>;
 
 export const mergeFlags = {

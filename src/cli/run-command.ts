@@ -1,6 +1,7 @@
 import { ExitCode } from '../shared/errors.ts';
 import { run, type RunOptions } from '../run/run.ts';
 import { encodeResultLine } from '../shard/result-line.ts';
+import { failedGateLine } from '../reporters/verdict-line.ts';
 import type { CliIO } from './main.ts';
 
 /** `rtbench run <scenario>`: maps flags to RunOptions; first SIGINT interrupts (results kept), second exits. */
@@ -35,6 +36,8 @@ export async function runCommand(scenario: string, args: Partial<Record<keyof Ru
       stdout: io.stdout,
       stderr: io.stderr,
     });
+    // --quiet prints no summary, but a failed gate still says why in one line
+    if (args.quiet && outcome.exitCode === ExitCode.thresholdsFailed) io.stderr.write(`${failedGateLine(outcome.file) ?? 'rtbench: thresholds FAILED'}\n`);
     if ((args as Record<string, unknown>)['print-result-line']) io.stdout.write(`${encodeResultLine(outcome.file)}\n`);
     return outcome.exitCode;
   } finally {

@@ -53,7 +53,8 @@ function workersBlock(r: RunResult): string {
   return `  workers: ${list}${figures}${chi}${sticky}${w.unidentified ? `; ${w.unidentified} unidentified` : ''}${mism}${srv}`;
 }
 
-function formatActual(subject: string, v: number | null): string {
+/** A threshold's measured figure as the summary prints it (`12.3ms`, `0.5%`, `3`, `no value`). */
+export function formatActual(subject: string, v: number | null): string {
   if (v === null) return 'no value';
   if (/rate|maxShare/.test(subject)) return `${+(v * 100).toFixed(3)}%`;
   if (/^(workers|throughput)|\.count$/.test(subject)) return `${+v.toFixed(3)}`;
