@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import type { Argv } from 'yargs';
 import { ExitCode, InputError, isRtbenchError } from '../shared/errors.ts';
 import type { Output } from '../reporters/types.ts';
-import { abFlags, benchHashFlags, compareFlags, k8sFlags, mergeFlags, runFlags, serveFlags } from './options.ts';
+import { abFlags, benchHashFlags, compareFlags, initFlags, k8sFlags, mergeFlags, runFlags, serveFlags } from './options.ts';
 
 /**
  * yargs through its CommonJS entry: the ESM entry's help layout cuts words in half at the wrap
@@ -45,6 +45,14 @@ export async function cli(argv: string[], io: CliIO = processIO()): Promise<numb
       (y) => y.positional('scenario', { type: 'string', describe: 'Scenario file, e.g. scenarios/churn.ts', demandOption: true }).options(runFlags),
       (args) => {
         action = async () => (await import('./run-command.ts')).runCommand(args.scenario as string, args, io);
+      },
+    )
+    .command(
+      'init',
+      'Write a starter scenario (rtbench/smoke.ts) with thresholds and a CI job for your Socket.IO or ws server',
+      (y) => y.options(initFlags),
+      (args) => {
+        action = async () => (await import('./init-command.ts')).initCommand({ dir: args.dir, url: args.url, ...(args.target ? { target: args.target as 'socket.io' | 'ws' } : {}) }, io.stdout);
       },
     )
     .command(
@@ -120,7 +128,7 @@ export async function cli(argv: string[], io: CliIO = processIO()): Promise<numb
           );
       },
     )
-    .demandCommand(1, 'name a command: run, serve, report, compare, ab, bench-hash, merge, collect or k8s (see --help)')
+    .demandCommand(1, 'name a command: run, init, serve, report, compare, ab, bench-hash, merge, collect or k8s (see --help)')
     .strict()
     .help()
     .alias('h', 'help')

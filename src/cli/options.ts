@@ -66,6 +66,12 @@ export const mergeFlags = {
   'summary-md': { type: 'string', describe: 'Also write a Markdown summary here' },
 } as const satisfies Record<string, Options>;
 
+export const initFlags = {
+  target: { type: 'string', choices: ['socket.io', 'ws'], describe: 'The kind of server to test (default: detected from package.json, else socket.io)' },
+  url: { type: 'string', default: 'http://127.0.0.1:3000', describe: 'Where the server under test listens (loopback), for the scenario and the CI job' },
+  dir: { type: 'string', default: '.', describe: 'The project folder to write into' },
+} as const satisfies Record<string, Options>;
+
 export const k8sFlags = {
   shards: { type: 'number', demandOption: true, describe: 'Number of shards (pods of the Indexed Job)' },
   target: { type: 'string', demandOption: true, describe: 'In-cluster URL of the server under test, e.g. http://chat.default.svc.cluster.local:3000' },
