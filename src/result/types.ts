@@ -116,6 +116,8 @@ export interface ThresholdResult {
   condition: string;
   /** The measured figure (ms for latencies, fraction for rates), null when not measured. */
   actual: number | null;
+  /** How `actual` reads: ms, a fraction (shown as %), a plain number, or per second. */
+  unit?: 'ms' | 'fraction' | 'number' | 'perSecond';
   ok: boolean;
   abortOnFail: boolean;
   note?: string;

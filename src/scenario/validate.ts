@@ -3,6 +3,7 @@ import { parseThresholds } from '../thresholds/parse.ts';
 import { parseDuration } from './duration.ts';
 import type { EngineName, Scenario } from './types.ts';
 import { resolveFaults, resolveReconnect, type ReconnectPolicy, type ResolvedFault } from './faults.ts';
+import { resolveCustom, undeclaredSubjects, type ResolvedCustom } from './custom.ts';
 
 /** One load phase with its times resolved (ms from the run start). */
 export interface ResolvedPhase {
@@ -17,7 +18,7 @@ export interface ResolvedPhase {
 }
 
 /** A validated scenario: plain, serialisable options (the session function stays in the module). */
-export interface ResolvedScenario {
+export interface ResolvedScenario extends ResolvedCustom {
   name: string;
   description: string;
   file: string;
@@ -49,6 +50,7 @@ const KNOWN_FIELDS = new Set([
   'name', 'description', 'topology', 'requiresTarget', 'engine', 'transports', 'path', 'phases', 'session',
   'ackTimeout', 'connectTimeout', 'gracefulStop', 'sourceIps', 'generators', 'maxConcurrentPerGenerator',
   'server', 'thresholds', 'faults', 'reconnect', 'peakClients',
+  'sessions', 'metrics', 'setup', 'teardown', 'setupTimeout',
 ]);
 
 type Problems = string[];
@@ -136,7 +138,7 @@ export function validateScenario(value: unknown, file: string): ResolvedScenario
     if (!KNOWN_FIELDS.has(key)) problems.push(`\`${key}\` is not a scenario field (known: ${[...KNOWN_FIELDS].join(', ')})`);
   }
   if (typeof s.name !== 'string' || !s.name.trim()) problems.push('`name` must be a non-empty string');
-  if (typeof s.session !== 'function') problems.push('`session` must be an async function (client, ctx) => { ... }');
+  const custom = resolveCustom(s, problems);
 
   let topologies = ['single'];
   if (s.topology !== undefined) {
@@ -208,7 +210,10 @@ export function validateScenario(value: unknown, file: string): ResolvedScenario
   }
   const thresholds = (s.thresholds ?? {}) as ResolvedScenario['thresholds'];
   if (typeof thresholds !== 'object' || thresholds === null || Array.isArray(thresholds)) problems.push('`thresholds` must be an object of subject → condition');
-  else problems.push(...parseThresholds(thresholds).problems);
+  else {
+    const parsed = parseThresholds(thresholds, custom.metrics);
+    problems.push(...parsed.problems, ...undeclaredSubjects(parsed.thresholds, custom));
+  }
   if (s.requiresTarget !== undefined && typeof s.requiresTarget !== 'boolean') problems.push('`requiresTarget` must be true or false');
   const faults = resolveFaults(s.faults, problems);
   const reconnect = resolveReconnect(s.reconnect, faults.length > 0, problems);
@@ -244,6 +249,7 @@ export function validateScenario(value: unknown, file: string): ResolvedScenario
     thresholds,
     faults,
     reconnect,
+    ...custom,
   };
 }
 
