@@ -13,7 +13,8 @@ import { customView } from '../../src/reporters/custom.ts';
 import { renderMarkdown } from '../../src/reporters/markdown.ts';
 import { customProperties, renderJUnit } from '../../src/reporters/junit.ts';
 import { formatSummary } from '../../src/reporters/console-summary.ts';
-import type { RunFile, RunResult } from '../../src/result/types.ts';
+import { RESULT_SCHEMA, type RunFile, type RunResult } from '../../src/result/types.ts';
+import { mergeShards } from '../../src/shard/merge.ts';
 
 const session = async (): Promise<void> => {};
 const base = { name: 'c', phases: [{ duration: '1s', arrivalRate: 1 }], session };
@@ -208,4 +209,42 @@ test('reporters: console, Markdown, JUnit and the custom view show counters, che
   assert.match(xml, /<property name="delivered\.count" value="7"\/>/);
   assert.match(xml, /<property name="check:got it\.failed" value="1"\/>/);
   assert.match(xml, /<property name="session:listener\.failed" value="1"\/>/);
+});
+
+test('custom trends, counters and checks merge exactly across shards, and thresholds on them run on the merge', () => {
+  const declared = { fanout: 'trend', delivered: 'counter' } as const;
+  const samples: number[][] = [[], []];
+  const shard = (index: number): RunFile => {
+    const rec = new Recorder(index);
+    const m = new CustomRecorder(declared, rec);
+    for (let i = 0; i < 400 * (index + 1); i++) {
+      const v = index === 0 ? 1 + (i % 10) : 20 + (i % 50);
+      samples[index]!.push(v);
+      m.record('fanout', v);
+      m.count('delivered');
+      m.check('fast', v < 30);
+    }
+    const agg = new Aggregator();
+    agg.add(rec.flush(0));
+    const run = { ...runWith(agg.metrics(), agg.counters(), 1000), seconds: agg.seconds() };
+    return {
+      schema: RESULT_SCHEMA,
+      scenario: { name: 'u', file: 'u.ts', options: { name: 'u', phases: [], metrics: declared, thresholds: { 'fanout.count': '== 1200', 'delivered.count': '== 1200', 'checks.failRate': '< 60%', 'fanout.p50': '< 10ms' } } },
+      environment: { rtbench: '0', node: 'v20', platform: 'linux', arch: 'x64', cpus: { model: 'x', count: 2 }, memoryGb: 1, hostname: `h${index}`, gitSha: null },
+      createdAt: '2030-01-01T12:00:00.000Z',
+      runs: [run],
+      shard: { index, count: 2, startedAt: '2030-01-01T12:00:00.000Z' },
+    };
+  };
+  const [a, b] = [shard(0), shard(1)];
+  const merged = mergeShards([{ file: a, source: 'a' }, { file: b, source: 'b' }], a.environment).runs[0]!;
+  const one = new Recorder(0);
+  for (const v of samples.flat()) one.record('fanout', v);
+  const agg = new Aggregator();
+  agg.add(one.flush(0));
+  assert.deepEqual(merged.metrics.fanout, agg.metrics().fanout, 'the merged trend is the trend of the union');
+  assert.equal(merged.counters.delivered, 1200);
+  const failed = samples[1]!.filter((v) => v >= 30).length;
+  assert.deepEqual([merged.counters['checks.pass'], merged.counters['checks.fail']], [1200 - failed, failed]);
+  assert.deepEqual(merged.thresholds.map((t) => [t.subject, t.ok]), [['fanout.p50', false], ['fanout.count', true], ['delivered.count', true], ['checks.failRate', true]]);
 });
