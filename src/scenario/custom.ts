@@ -1,5 +1,6 @@
 import { isBuiltinTrend, isReservedName } from '../metrics/names.ts';
 import type { Threshold } from '../thresholds/parse.ts';
+import { show } from '../util/show.ts';
 import { parseDuration } from './duration.ts';
 import type { MixEntry } from './mix.ts';
 import type { MetricDeclarations } from './types.ts';
@@ -21,14 +22,6 @@ const KIND_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 const MAX_TOTAL_WEIGHT = 10_000;
 const SESSION_FN = 'an async function (client, ctx) => { ... }';
 
-const show = (v: unknown): string => {
-  if (typeof v === 'function') return 'a function';
-  try {
-    return JSON.stringify(v) ?? String(v);
-  } catch {
-    return String(v);
-  }
-};
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Validate `metrics`, `session`/`sessions`, `setup`, `teardown`, `setupTimeout`; problems are appended. */

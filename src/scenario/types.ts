@@ -189,6 +189,11 @@ export interface Scenario<D = any, M extends MetricDeclarations = MetricDeclarat
    * `[{ at: '20s', kill: 'worker', index: 1 }, { at: '30s', pause: 'worker', for: '5s' }]`.
    * Each fault's cost (disconnects, reconnect time, lost messages, moved clients) is reported.
    */
+  /**
+   * Capacity search (`rtbench run --find-max`): rates, step length and precision of the search
+   * for the highest arrival rate that holds `thresholds` (README, "Capacity search").
+   */
+  search?: SearchBlock;
   faults?: Fault[];
   /**
    * Reconnect after an unexpected disconnect, with the engine's own reconnection (socket.io-client's
@@ -203,4 +208,20 @@ export interface Scenario<D = any, M extends MetricDeclarations = MetricDeclarat
  */
 export function defineScenario<D = undefined, const M extends MetricDeclarations = MetricDeclarations>(scenario: Scenario<D, M>): Scenario<D, M> {
   return scenario;
+}
+
+/** The scenario's `search` block, as written (every field optional). */
+export interface SearchBlock {
+  /** First offered rate, new sessions per second. Default: the scenario's highest `arrivalRate`, else 10. */
+  from?: number;
+  /** Never offer more (default 100000). */
+  maxRate?: number;
+  /** Raise ×factor while steps hold (default 2). */
+  factor?: number;
+  /** Bisect until the bracket is within this fraction (default 0.05). */
+  precision?: number;
+  /** Each step's load duration (default '10s'; `--duration` overrides it). */
+  step?: Duration;
+  /** At most this many steps, retries included (default 16). */
+  maxSteps?: number;
 }

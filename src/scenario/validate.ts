@@ -3,9 +3,10 @@ import { show } from '../util/show.ts';
 import { InputError } from '../shared/errors.ts';
 import { parseThresholds } from '../thresholds/parse.ts';
 import { parseDuration } from './duration.ts';
-import type { EngineName, Scenario } from './types.ts';
+import type { EngineName, Scenario, SearchBlock } from './types.ts';
 import { resolveFaults, resolveReconnect, type ReconnectPolicy, type ResolvedFault } from './faults.ts';
 import { resolveCustom, undeclaredSubjects, type ResolvedCustom } from './custom.ts';
+import { checkSearchBlock } from '../search/options.ts';
 
 /** One load phase with its times resolved (ms from the run start). */
 export interface ResolvedPhase {
@@ -45,6 +46,8 @@ export interface ResolvedScenario extends ResolvedCustom {
   faults: ResolvedFault[];
   /** Client reconnection after unexpected disconnects, or null (off). */
   reconnect: ReconnectPolicy | null;
+  /** The capacity search block (`--find-max`), as written, or null. */
+  search: SearchBlock | null;
 }
 
 /** Where each engine connects unless the scenario sets `path`. */
@@ -53,7 +56,7 @@ const ENGINES: readonly EngineName[] = ['socket.io', 'socket.io-lean', 'ws', 'so
 const KNOWN_FIELDS = new Set([
   'name', 'description', 'topology', 'requiresTarget', 'engine', 'transports', 'path', 'phases', 'session',
   'ackTimeout', 'connectTimeout', 'gracefulStop', 'sourceIps', 'generators', 'maxConcurrentPerGenerator',
-  'server', 'thresholds', 'faults', 'reconnect', 'peakClients', 'connect',
+  'server', 'thresholds', 'faults', 'reconnect', 'peakClients', 'connect', 'search',
   'sessions', 'metrics', 'setup', 'teardown', 'setupTimeout',
 ]);
 
@@ -212,6 +215,7 @@ export function validateScenario(value: unknown, file: string): ResolvedScenario
   }
   if (s.requiresTarget !== undefined && typeof s.requiresTarget !== 'boolean') problems.push('`requiresTarget` must be true or false');
   const faults = resolveFaults(s.faults, problems);
+  const search = checkSearchBlock(s.search, problems);
   const reconnect = resolveReconnect(s.reconnect, faults.length > 0, problems);
   const end = phases.length ? phases[phases.length - 1]!.startMs + phases[phases.length - 1]!.durationMs : Infinity;
   for (const f of faults) if (f.atMs >= end) problems.push(`fault \`${f.label}\` is at ${f.atMs}ms, after the last phase ends (${end}ms): move \`at\` earlier`);
@@ -244,6 +248,7 @@ export function validateScenario(value: unknown, file: string): ResolvedScenario
     server: { pushRate, pingIntervalMs, pingTimeoutMs, maxConnectionsPerWorker },
     thresholds,
     faults,
+    search,
     reconnect,
     ...custom,
   };

@@ -1,3 +1,4 @@
+import { searchSection } from './search-section.ts';
 import { faultRows } from '../faults-table.ts';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -133,6 +134,7 @@ tr.fail td{color:#991b1b;font-weight:600}.chart{margin:12px 0}small{color:#666;f
 </style></head><body>
 <h1>${esc(title)}</h1>
 <p>${files.map((f) => `${esc(f.scenario.file)} · ${esc(f.createdAt)}`).join('<br>')}</p>
+${files.map(searchSection).join('\n')}
 ${sideBySide(runs)}
 ${runs.map(runSection).join('\n')}
 <section><h2>Environment and scenario</h2>
