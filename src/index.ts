@@ -6,19 +6,21 @@
  * their modules when first called, not when this module loads.
  */
 export { defineScenario } from './scenario/types.ts';
-export type { Scenario, Phase, ArrivalPhase, VusPhase, Ramp, Duration, EngineName, SessionContext, SessionFn } from './scenario/types.ts';
+export type { Scenario, Phase, ArrivalPhase, VusPhase, Ramp, Duration, EngineName, SessionContext, SessionFn, SearchBlock } from './scenario/types.ts';
 export type { Client, AckEmitter, WorkerInfo, ConnectOptions, RawMessage, MessageMatch, RequestOptions } from './clients/types.ts';
 export { ClientOpError } from './clients/types.ts';
 export type { RunOptions, RunOutcome } from './run/run.ts';
+export type { SearchOutcome } from './search/run-search.ts';
 export type { Reporter, ProgressTick, RunStartInfo, Output } from './reporters/types.ts';
 export { ExitCode, RtbenchError, InputError, RunError } from './shared/errors.ts';
 export type { ErrorCode } from './shared/errors.ts';
 export { RESULT_SCHEMA } from './result/types.ts';
-export type { RunFile, RunResult, MetricSummary, WorkerDistribution, GeneratorHealth, Saturation, TimeseriesPoint } from './result/types.ts';
+export type { RunFile, RunResult, MetricSummary, WorkerDistribution, GeneratorHealth, Saturation, TimeseriesPoint, SearchResult, SearchStep, SearchOptions } from './result/types.ts';
 export type { ServerHandle, StartOptions } from '../reference-server/start.ts';
 export type { CliIO } from './cli/main.ts';
 
 import type { RunOptions, RunOutcome } from './run/run.ts';
+import type { SearchOutcome } from './search/run-search.ts';
 import type { CliIO } from './cli/main.ts';
 import type { ServerHandle, StartOptions } from '../reference-server/start.ts';
 
@@ -29,6 +31,11 @@ import type { ServerHandle, StartOptions } from '../reference-server/start.ts';
  */
 export async function run(scenarioFile: string, options: RunOptions = {}): Promise<RunOutcome> {
   return (await import('./run/run.ts')).run(scenarioFile, options);
+}
+
+/** Find the highest arrival rate at which the scenario holds its thresholds, per topology (`--find-max`). */
+export async function runSearch(scenarioFile: string, options: RunOptions = {}): Promise<SearchOutcome> {
+  return (await import('./search/run-search.ts')).runSearch(scenarioFile, options);
 }
 
 /** The command line as a function: parse `argv`, run the command, resolve with the exit code (never exits). */

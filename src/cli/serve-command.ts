@@ -21,7 +21,7 @@ export function portProblem(host: string, port: number): Promise<InputError | nu
 }
 
 /** `rtbench serve`: the reference server in this process until SIGINT/SIGTERM. */
-export async function serveCommand(o: { topology: string; port: number; host: string; pushRate: number; delayMs: number; maxConnectionsPerWorker?: number }, io: CliIO): Promise<number> {
+export async function serveCommand(o: { topology: string; port: number; host: string; pushRate: number; delayMs: number; serviceMs?: number; maxConnectionsPerWorker?: number }, io: CliIO): Promise<number> {
   const problem = await portProblem(o.host, o.port);
   if (problem) throw problem;
   const server = await serve({ ...o, log: (line) => io.stdout.write(`${line}\n`) });

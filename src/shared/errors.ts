@@ -38,7 +38,11 @@ export type ErrorCode =
   | 'E_CONTAINER_RUNTIME'
   | 'E_MISSING_PACKAGE'
   | 'E_PORT'
-  | 'E_INIT';
+  | 'E_INIT'
+
+  | 'E_SETUP'
+  | 'E_SETUP_DATA'
+  | 'E_TEARDOWN';
 
 /** Base class: every error rtbench raises on purpose. */
 export class RtbenchError extends Error {

@@ -34,7 +34,7 @@ test('scenario typos, all at once before any load: unknown field, threshold metr
   assert.match(r.stderr, /typos\.ts has 4 problems/);
   assert.match(r.stderr, /`ackTimout` is not a scenario field \(did you mean `ackTimeout`\?\)/);
   assert.match(r.stderr, /`server\.pushRat` is not a server option \(did you mean `pushRate`\?\)/);
-  assert.match(r.stderr, /`thresholds` subject `broadcst\.p99`: no metric `broadcst` \(did you mean `broadcast`\?\)/);
+  assert.match(r.stderr, /`thresholds\['broadcst\.p99'\]` names `broadcst` \(did you mean `broadcast`\?\)/);
   assert.match(r.stderr, /`gracefulStop` .*'5s'/);
   assert.doesNotMatch(r.stderr, /ack:echo\.p99|connect\.p95/, 'per-event and built-in metrics are known');
   noStack(r.stderr);
