@@ -46,7 +46,7 @@ function install(name: string, tarball: string, omitOptional: boolean): Install 
   const dir = join(work, name);
   mkdirSync(dir);
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, version: '1.0.0', private: true }));
-  const r = sh('npm', ['install', '--offline', '--no-audit', '--no-fund', ...(omitOptional ? ['--omit=optional'] : []), tarball], dir);
+  const r = sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', ...(omitOptional ? ['--omit=optional'] : []), tarball], dir);
   const warnings = r.stderr.split('\n').filter((l) => /install-scripts\s+\S+@\S+ \(/.test(l)).map((l) => l.replace(/^.*install-scripts\s+/, '').trim());
   const listed = spawnSync('npm', ['ls', '--all', '--parseable'], { cwd: dir, encoding: 'utf8', env }).stdout.split('\n').filter(Boolean);
   return { dir, bytes: dirSizeBytes(join(dir, 'node_modules')), packages: listed.length - 1, installScriptWarnings: warnings };

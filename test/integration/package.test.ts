@@ -1,5 +1,5 @@
 /**
- * The package as users get it: `npm pack`, then the tarball installed (from the npm cache, offline,
+ * The package as users get it: `npm pack`, then the tarball installed (from the npm cache, --prefer-offline,
  * without the optional packages) into fresh ESM and CommonJS projects; there a `.ts`/`.mts`/`.cts`
  * scenario runs through `npx rtbench run` against the embedded server, the programmatic API runs
  * from plain `node` (.mjs) and `require`, and the types resolve for the project's TypeScript.
@@ -46,7 +46,7 @@ function project(name: string, type: 'module' | 'commonjs'): string {
   const dir = join(root, name);
   mkdirSync(dir);
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, version: '1.0.0', type, private: true }, null, 2));
-  ok(sh('npm', ['install', '--offline', '--omit=optional', '--no-audit', '--no-fund', tarball], dir, 180_000), `npm install of the tarball in ${name}`);
+  ok(sh('npm', ['install', '--prefer-offline', '--omit=optional', '--no-audit', '--no-fund', tarball], dir, 180_000), `npm install of the tarball in ${name}`);
   return dir;
 }
 
