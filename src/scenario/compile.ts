@@ -1,4 +1,4 @@
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Plugin } from 'esbuild';
 import { PACKAGE_ROOT } from '../shared/package-root.ts';
@@ -30,8 +30,8 @@ function packagesOutside(): Plugin {
  * Compile a scenario file and the local files it imports into one ES module (esbuild: types
  * stripped, `.ts`/`.mts`/`.cts`, ES module or CommonJS syntax), packages left outside. Returns
  * its source as a `data:` URL to import: no loader hooks, no file written. `import.meta.url`,
- * `__dirname` and `require` keep meaning the scenario's own file; an inline source map keeps
- * stack traces on the scenario's lines.
+ * `__dirname` and `require` keep meaning the scenario's own file; a source map (with process
+ * source maps on) keeps stack traces on the scenario's own files and lines.
  */
 export async function compileScenario(abs: string): Promise<string> {
   const esbuild = await import('esbuild');
@@ -43,7 +43,9 @@ export async function compileScenario(abs: string): Promise<string> {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    sourcemap: 'inline',
+    sourcemap: 'external',
+    sourcesContent: false,
+    outfile: join(dirname(abs), 'scenario.rtbench.js'), // names the output in memory only (write: false)
     logLevel: 'silent',
     plugins: [packagesOutside()],
     define: {
@@ -53,9 +55,16 @@ export async function compileScenario(abs: string): Promise<string> {
       __filename: JSON.stringify(abs),
       __dirname: JSON.stringify(dirname(abs)),
     },
-    // CommonJS code calls require(): one from the scenario's own location
-    banner: { js: `import { createRequire as __rtbenchRequire } from 'node:module';\nconst require = __rtbenchRequire(${JSON.stringify(url)});` },
   });
-  const code = result.outputFiles[0]!.text;
+  const js = result.outputFiles.find((f) => f.path.endsWith('.js'))!.text;
+  const map = JSON.parse(result.outputFiles.find((f) => f.path.endsWith('.map'))!.text) as { sources: string[]; mappings: string };
+  // CommonJS code calls require(): one from the scenario's own location, on one first line the map skips
+  // (unless the scenario declares its own `require`, as ES modules do with createRequire)
+  const ownRequire = /\b(?:const|let|var|function)\s+require\b/.test(js);
+  const head = ownRequire ? '\n' : `import { createRequire as __rtbenchRequire } from 'node:module'; const require = __rtbenchRequire(${JSON.stringify(url)});\n`;
+  map.mappings = `;${map.mappings}`;
+  // absolute sources and the scenario's URL as the module's name: stack frames read `file:///…/my.ts:LINE:COL`
+  map.sources = map.sources.map((s) => pathToFileURL(resolve(dirname(abs), s)).href);
+  const code = `${head}${js.replace(/\/\/# sourceMappingURL=.*\s*$/, '')}//# sourceMappingURL=data:application/json;base64,${Buffer.from(JSON.stringify(map)).toString('base64')}\n//# sourceURL=${url}\n`;
   return `data:text/javascript;base64,${Buffer.from(code).toString('base64')}`;
 }
