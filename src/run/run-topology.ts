@@ -9,7 +9,7 @@ import type { ResolvedScenario } from '../scenario/validate.ts';
 import type { Target } from '../target/target.ts';
 import { evaluateThresholds } from '../thresholds/evaluate.ts';
 import type { Threshold } from '../thresholds/parse.ts';
-import { startReferenceServer, type ServerHandle, type ServerStats, type StartOptions } from '../../reference-server/start.ts';
+import type { ServerHandle, ServerStats, StartOptions } from '../../reference-server/start.ts';
 import { FaultTimeline, type FaultRecord } from '../faults/timeline.ts';
 import { FaultWindows } from '../faults/windows.ts';
 import { monoMs } from '../shared/clock.ts';
@@ -72,7 +72,7 @@ export async function runTopology(o: TopologyRunOptions): Promise<RunResult> {
   o.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     if (!o.target) {
-      server = await (o.startServer ?? startReferenceServer)({
+      server = await (o.startServer ?? (await import('../../reference-server/start.ts')).startReferenceServer)({
         topology: o.topology,
         pushRate: o.resolved.server.pushRate,
         ...(o.resolved.server.pingIntervalMs ? { pingIntervalMs: o.resolved.server.pingIntervalMs, pingTimeoutMs: o.resolved.server.pingTimeoutMs! } : {}),

@@ -14,7 +14,6 @@ import { markdownReporter } from '../reporters/markdown.ts';
 import { progressReporter } from '../reporters/progress.ts';
 import { summaryReporter } from '../reporters/summary.ts';
 import type { Output, Reporter } from '../reporters/types.ts';
-import { getTopology, parseTopologySpec } from '../../reference-server/topologies/index.ts';
 import { checkReachable, describeTarget, parseTarget, type Target } from '../target/target.ts';
 import { describePlan } from './dry-run.ts';
 import { runTopology } from './run-topology.ts';
@@ -129,7 +128,11 @@ export async function run(scenarioFile: string, options: RunOptions = {}): Promi
     });
   }
   const topologies = target ? ['external'] : options.topology ? options.topology.split(',').map((t) => t.trim()) : resolved.topologies;
-  if (!target) for (const t of topologies) getTopology(parseTopologySpec(t));
+  if (!target) {
+    // the reference server's modules load only when a run starts it (a --target run never does)
+    const { getTopology, parseTopologySpec } = await import('../../reference-server/topologies/index.ts');
+    for (const t of topologies) getTopology(parseTopologySpec(t));
+  }
   const startServer = options.runtime === 'containers' && !target ? await (await import('../containers/index.ts')).containerServerStarter(topologies, resolved.server.pushRate) : undefined;
   const capacity = planCapacity({
     peak: Math.max(peakVus(resolved), resolved.peakClients ?? 0),
