@@ -103,6 +103,16 @@ export class Aggregator {
     return { ...this.counterTotals };
   }
 
+  /** The run-so-far histogram of one metric (read-only: live outputs take their buckets from it). */
+  histogram(name: string): Readonly<Histogram> | undefined {
+    return this.totals.get(name);
+  }
+
+  /** Names of the metrics recorded so far. */
+  metricNames(): string[] {
+    return [...this.totals.keys()].sort();
+  }
+
   errors(): ErrorTable {
     return structuredClone(this.errorTotals);
   }

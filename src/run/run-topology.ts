@@ -14,6 +14,7 @@ import { FaultTimeline, type FaultRecord } from '../faults/timeline.ts';
 import { FaultWindows } from '../faults/windows.ts';
 import { monoMs } from '../shared/clock.ts';
 import { faultsFor } from '../scenario/faults.ts';
+import { sampleFromAggregator, sampleFromResult } from '../outputs/sample.ts';
 
 export interface TopologyRunOptions {
   scenarioFile: string;
@@ -161,6 +162,10 @@ export async function runTopology(o: TopologyRunOptions): Promise<RunResult> {
     ...(failure ? { failure } : {}),
     ...(o.shard?.spec ? { seconds: agg.seconds() } : {}),
   };
+  if (o.reporters.some((r) => r.onSample)) {
+    const final = sampleFromResult(result);
+    for (const r of o.reporters) r.onSample?.(final);
+  }
   for (const r of o.reporters) r.onRunEnd?.(result);
   return result;
 }
@@ -199,5 +204,9 @@ function tick(o: TopologyRunOptions, agg: Aggregator, elapsedMs: number): void {
       ackP99: last?.ackP99 ?? null,
       errors,
     });
+  }
+  if (o.reporters.some((r) => r.onSample)) {
+    const sample = sampleFromAggregator(agg, o.topology, elapsedMs);
+    for (const r of o.reporters) r.onSample?.(sample);
   }
 }

@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { ExitCode, InputError, type ExitCodeValue } from '../shared/errors.ts';
 import { environment } from '../result/environment.ts';
 import { resolveSourceIps } from '../generator/source-ips.ts';
@@ -24,6 +24,7 @@ import { parseThresholds } from '../thresholds/parse.ts';
 import { evaluateThresholds } from '../thresholds/evaluate.ts';
 import { combineRounds } from '../compare/rounds.ts';
 import { checkShardOptions } from '../shard/options.ts';
+import { createOutputs, parseOutputs } from '../outputs/index.ts';
 import { prepareShardRun, runSourceIps } from '../shard/run-shard.ts';
 
 /** Options of `run()`; the CLI flags map onto these one to one. */
@@ -54,6 +55,8 @@ export interface RunOptions {
   allowRemoteTarget?: boolean;
   /** Where the reference topology runs: local processes (default) or containers (src/containers/). */
   runtime?: 'processes' | 'containers';
+  /** Live outputs that stream once a second while the run goes: `json=FILE`, `prometheus=URL` (src/outputs/). */
+  outputs?: string[];
   /** Replace the default reporters (progress, summary, json). */
   reporters?: Reporter[];
   /** Abort to interrupt the run: load stops, what was measured is written, status `interrupted`. */
@@ -113,6 +116,7 @@ export async function run(scenarioFile: string, options: RunOptions = {}): Promi
   const { totalMs } = checkOptions(options);
   const shardPlan = checkShardOptions(options);
   const target: Target | null = options.target ? await parseTarget(options.target, { allowRemote: shardPlan.allowRemoteTarget }) : null;
+  const outputSpecs = await parseOutputs(options.outputs ?? []);
   const loaded = await loadScenario(scenarioFile);
   let resolved: ResolvedScenario = totalMs ? withTotalDuration(loaded.resolved, totalMs) : loaded.resolved;
   if (resolved.requiresTarget && !target) {
@@ -147,7 +151,7 @@ export async function run(scenarioFile: string, options: RunOptions = {}): Promi
   if (target && resolved.engine !== 'ws') await probeSocketIo(target, resolved.path);
 
   const outDir = options.out ?? join('reports', `${slug(resolved.name)}-${timestamp()}`);
-  const reporters = options.reporters ?? [
+  const reporters = [...(options.reporters ?? [
     ...(options.quiet ? [] : [progressReporter(stdout), summaryReporter(stdout)]),
     jsonReporter((p) => {
       if (!options.quiet) stdout.write(`result: ${p}\n`);
@@ -157,7 +161,8 @@ export async function run(scenarioFile: string, options: RunOptions = {}): Promi
     }),
     ...(options.junit ? [junitReporter(options.junit)] : []),
     ...(options.summaryMd ? [markdownReporter(options.summaryMd)] : []),
-  ];
+  ])];
+  reporters.push(...createOutputs(outputSpecs, { scenario: resolved.name, runId: basename(outDir), warn: (l) => stderr.write(`${l}\n`), info: (l) => (options.quiet ? undefined : stdout.write(l)) }));
   const runs: RunResult[] = [];
   const shardRun = await prepareShardRun(shardPlan, target, (line) => stderr.write(`${line}\n`));
   // a shard's slice says nothing about the whole: thresholds are evaluated by `rtbench merge`
