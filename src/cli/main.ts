@@ -70,7 +70,7 @@ export async function cli(argv: string[], io: CliIO = processIO()): Promise<numb
       'Compare two result.json files; exit 99 on a regression beyond tolerance',
       (y) => y.positional('baseline', { type: 'string', demandOption: true }).positional('current', { type: 'string', demandOption: true }).options(compareFlags),
       (args) => {
-        action = () => compareCommand({ baseline: args.baseline as string, current: args.current as string, max: args.max, junit: args.junit, summaryMd: args['summary-md'] }, io.stdout);
+        action = () => compareCommand({ baseline: args.baseline as string, current: args.current as string, max: args.max, junit: args.junit, summaryMd: args['summary-md'], report: args.report }, io.stdout);
       },
     )
     .command(
@@ -89,6 +89,7 @@ export async function cli(argv: string[], io: CliIO = processIO()): Promise<numb
               duration: args.duration,
               generators: args.generators,
               tolerances: parseTolerances(args.max),
+              ...(args.report ? { report: args.report } : {}),
               out: args.out ?? join('reports', `ab-${new Date().toISOString().replace(/[:]/g, '').replace(/\..+$/, '')}`),
               stdout: io.stdout,
               stderr: io.stderr,

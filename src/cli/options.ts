@@ -43,6 +43,7 @@ export const compareFlags = {
   max: { type: 'string', describe: 'Tolerances, e.g. p99=+10%,throughput=-5% (default p99=+10%,throughput=-5%)' },
   junit: { type: 'string', describe: 'Also write JUnit XML (one testcase per compared figure)' },
   'summary-md': { type: 'string', describe: 'Also write a Markdown summary' },
+  report: { type: 'string', describe: 'Also write the HTML comparison report (overlaid curves, delta table) to this file' },
 } as const satisfies Record<string, Options>;
 
 export const abFlags = {
@@ -55,6 +56,7 @@ export const abFlags = {
   generators: { type: 'number', describe: 'Generator processes per round' },
   max: { type: 'string', describe: 'Tolerances for B vs A, e.g. p99=+10%' },
   out: { type: 'string', describe: 'Folder for ab.json (default reports/ab-<timestamp>/)' },
+  report: { type: 'string', describe: 'Also write the HTML comparison report of A and B (overlaid curves, delta table) to this file' },
 } as const satisfies Record<string, Options>;
 
 export const mergeFlags = {

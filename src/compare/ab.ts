@@ -7,7 +7,8 @@ import type { Output } from '../reporters/types.ts';
 import { checkReachable, parseTarget } from '../target/target.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import { compareResults, formatCompare, type CompareRow, type Tolerances } from './compare.ts';
-import { roundFigures } from './rounds.ts';
+import { combineRounds, roundFigures } from './rounds.ts';
+import { renderHtml } from '../reporters/html/render.ts';
 
 export interface AbOptions {
   targetA: string;
@@ -20,6 +21,8 @@ export interface AbOptions {
   generators?: number;
   tolerances: Tolerances;
   out: string;
+  /** Also write the HTML comparison report of A and B here. */
+  report?: string;
   stdout: Output;
   stderr: Output;
 }
@@ -104,5 +107,11 @@ export async function runAb(scenario: string, o: AbOptions): Promise<{ rows: Com
   const rows = compareResults(file('a'), file('b'), o.tolerances);
   o.stdout.write(`rtbench ab: B/A over ${o.rounds} interleaved rounds (A ${o.targetA}, B ${o.targetB})\n${formatCompare(rows, ['A', 'B'])}\n`);
   await writeFileAtomic(join(o.out, 'ab.json'), `${JSON.stringify({ schema: 'rtbench.ab/v1', scenario, targetA: o.targetA, targetB: o.targetB, rounds: o.rounds, rows, a: results.a.map(roundFigures), b: results.b.map(roundFigures) }, null, 2)}\n`);
+  if (o.report) {
+    // the report's curves: every round's histograms merged; its verdicts: the per-round figures, as above
+    const combined = (side: 'a' | 'b'): RunFile => ({ ...last!, runs: [{ ...combineRounds(results[side]), topology: 'ab' }] });
+    await writeFileAtomic(o.report, renderHtml([combined('a'), combined('b')], { names: ['A', 'B'], tolerances: o.tolerances }));
+    o.stdout.write(`report: ${o.report}\n`);
+  }
   return { rows, exitCode: rows.some((r) => r.verdict === 'regression') ? ExitCode.thresholdsFailed : ExitCode.ok };
 }
