@@ -148,7 +148,7 @@ export async function run(scenarioFile: string, options: RunOptions = {}): Promi
   const sourceIps = runSourceIps(resolved.sourceIps, target, shardPlan);
   const generators = capacity.generators;
   if (target) await checkReachable(target);
-  if (target && resolved.engine !== 'ws') await probeSocketIo(target, resolved.path);
+  if (target && (resolved.engine === 'socket.io' || resolved.engine === 'socket.io-lean')) await probeSocketIo(target, resolved.path);
 
   const outDir = options.out ?? join('reports', `${slug(resolved.name)}-${timestamp()}`);
   const reporters = [...(options.reporters ?? [

@@ -1,7 +1,7 @@
 import { parseDuration } from './duration.ts';
 
 /** Pieces of a bundled topology a fault can hit. */
-export const FAULT_ROLES = ['worker', 'router', 'frontend', 'backend', 'redis', 'lb', 'node'] as const;
+export const FAULT_ROLES = ['worker', 'router', 'frontend', 'backend', 'redis', 'lb', 'node', 'broker'] as const;
 export type FaultRole = (typeof FAULT_ROLES)[number];
 
 /**
