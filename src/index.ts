@@ -8,7 +8,7 @@ export { ClientOpError } from './clients/types.ts';
 export { run } from './run/run.ts';
 export type { RunOptions, RunOutcome } from './run/run.ts';
 export { cli } from './cli/main.ts';
-export type { Reporter, ProgressTick, RunStartInfo, Output } from './reporters/types.ts';
+export type { Reporter, ProgressTick, RunStartInfo, Output, LiveSample, LiveLatency } from './reporters/types.ts';
 export { ExitCode, RtbenchError, InputError, RunError } from './shared/errors.ts';
 export type { ErrorCode } from './shared/errors.ts';
 export { RESULT_SCHEMA } from './result/types.ts';

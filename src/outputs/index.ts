@@ -1,8 +1,7 @@
-import { lookup } from 'node:dns/promises';
-import net from 'node:net';
 import { isLoopbackAddress } from '../generator/source-ips.ts';
 import type { Reporter } from '../reporters/types.ts';
 import { InputError } from '../shared/errors.ts';
+import { resolveHost } from '../util/resolve.ts';
 import { jsonLinesOutput } from './json-lines.ts';
 import { prometheusOutput } from './prometheus.ts';
 
@@ -43,15 +42,8 @@ async function checkUrl(raw: string): Promise<string | null> {
     return `${raw} is not a URL`;
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') return `${raw} must be http:// or https://`;
-  const host = u.hostname.replace(/^\[|\]$/g, '');
-  let address = host;
-  if (!net.isIP(host)) {
-    try {
-      address = (await lookup(host)).address;
-    } catch {
-      return `host ${host} does not resolve`;
-    }
-  }
+  const { host, address } = await resolveHost(u);
+  if (address === null) return `host ${host} does not resolve`;
   return isLoopbackAddress(address) ? null : `${host} (${address}) is not a loopback address: rtbench sends nothing off this machine`;
 }
 

@@ -1,7 +1,7 @@
-import { lookup } from 'node:dns/promises';
 import net from 'node:net';
 import { InputError, RunError } from '../shared/errors.ts';
 import { isLoopbackAddress } from '../generator/source-ips.ts';
+import { resolveHost } from '../util/resolve.ts';
 
 /** A checked `--target`: http(s) URL on a loopback address. */
 export interface Target {
@@ -26,15 +26,8 @@ export async function parseTarget(raw: string, opts: { allowRemote?: boolean } =
   if (!proto) {
     throw new InputError('E_TARGET_INVALID', `\`--target\` ${raw} has protocol ${u.protocol}`, { hint: 'use http://, https://, ws:// or wss://' });
   }
-  const host = u.hostname.replace(/^\[|\]$/g, '');
-  let address = host;
-  if (!net.isIP(host)) {
-    try {
-      address = (await lookup(host)).address;
-    } catch {
-      throw new InputError('E_TARGET_INVALID', `\`--target\` host ${host} does not resolve`, { hint: 'use 127.0.0.1, ::1 or localhost' });
-    }
-  }
+  const { host, address } = await resolveHost(u);
+  if (address === null) throw new InputError('E_TARGET_INVALID', `\`--target\` host ${host} does not resolve`, { hint: 'use 127.0.0.1, ::1 or localhost' });
   if (opts.allowRemote && !isLoopbackAddress(address)) {
     // in-cluster service: keep the name (Host header, TLS server name); the port as given
     return { url: u.origin.replace(/^ws/, 'http'), host: address, port: u.port ? Number(u.port) : proto === 'https:' ? 443 : 80 };

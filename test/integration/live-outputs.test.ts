@@ -72,7 +72,8 @@ test('--output prometheus=URL: a real Prometheus holds the same counts as result
   dirs.push(out);
   const stdout = memOutput();
   const stderr = memOutput();
-  const outcome = await run('test/fixtures/tiny-echo.ts', { out, duration: '3s', generators: 1, outputs: [`prometheus=${prom.base}/api/v1/write`], stdout, stderr });
+  // some sessions fail on purpose: failures and errors travel too
+  const outcome = await run('test/fixtures/some-fail.ts', { out, generators: 1, outputs: [`prometheus=${prom.base}/api/v1/write`], stdout, stderr });
   assert.equal(outcome.exitCode, 0, stderr.text());
   assert.doesNotMatch(stderr.text(), /prometheus output/, 'no warning about the output');
   assert.match(stdout.text(), /prometheus: \d+ samples in \d+ request\(s\)/);
@@ -80,12 +81,12 @@ test('--output prometheus=URL: a real Prometheus holds the same counts as result
   const r = outcome.file.runs[0]!;
   const runId = basename(out);
   const sel = `{run_id="${runId}",topology="${r.topology}"}`;
-  for (const key of ['sessions.started', 'sessions.completed', 'messages.sent', 'messages.received']) {
+  for (const key of ['sessions.started', 'sessions.completed', 'sessions.failed', 'errors', 'messages.sent', 'messages.received']) {
     assert.ok((r.counters[key] ?? 0) > 0, `${key} counted in result.json`);
     const got = await query(prom.base, `${counterName(key)}${sel}`);
     assert.equal(got.length, 1, `${counterName(key)}: ${JSON.stringify(got)}\n${prom.log()}`);
     assert.equal(Number(got[0]!.value[1]), r.counters[key], key);
-    assert.equal(got[0]!.metric.scenario, 'tiny echo');
+    assert.equal(got[0]!.metric.scenario, 'some fail');
   }
   for (const metric of ['ack', 'connect']) {
     const count = await query(prom.base, `rtbench_latency_seconds_count{run_id="${runId}",metric="${metric}"}`);
@@ -100,8 +101,21 @@ test('--output prometheus=URL: a real Prometheus holds the same counts as result
   // the series streamed while the run went: several points over time, not only the final one
   const range = await query(prom.base, `count_over_time(rtbench_sessions_started_total${sel}[10m])`);
   assert.ok(Number(range[0]?.value[1]) >= 3, `points of the counter: ${range[0]?.value[1]}`);
+  const byKind = await query(prom.base, `rtbench_errors_by_kind_total${sel}`);
+  assert.deepEqual(byKind.map((k) => [k.metric.kind, Number(k.value[1])]), Object.entries(r.errors).map(([k, e]) => [k, e.count]));
   const finished = await query(prom.base, `rtbench_run_finished${sel}`);
   assert.equal(finished.length, 1);
+  // the example Grafana dashboard's queries parse and find these series
+  const dash = JSON.parse(readFileSync('examples/grafana/rtbench-dashboard.json', 'utf8')) as { panels: Array<{ title: string; targets: Array<{ expr: string }> }> };
+  const fill = (e: string): string => e.replace(/\$__rate_interval/g, '1m').replace(/\$(scenario|topology|run_id|metric)/g, '.*');
+  for (const p of dash.panels) {
+    for (const t of p.targets) {
+      const got = await query(prom.base, fill(t.expr));
+      assert.ok(got.length > 0, `dashboard panel "${p.title}": ${t.expr} found nothing`);
+    }
+  }
+  const stat = dash.panels.find((p) => p.title === 'Sessions started')!;
+  assert.equal(Number((await query(prom.base, fill(stat.targets[0]!.expr)))[0]!.value[1]), r.counters['sessions.started']);
 });
 
 test('--output json=FILE: one line a second, flushed, the final line equals result.json', { timeout: 60_000 }, async () => {
