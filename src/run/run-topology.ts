@@ -53,7 +53,7 @@ export async function runTopology(o: TopologyRunOptions): Promise<RunResult> {
   let crashed: string[] = [];
   let server: ServerHandle | null = null;
   let pool: GeneratorPool | null = null;
-  let url = o.target?.url ?? '';
+  let url = o.target?.connectUrl ?? '';
   const state: { status: RunResult['status'] } = { status: 'completed' };
   let failure: RunResult['failure'];
   let health: Awaited<ReturnType<GeneratorPool['run']>>['health'] = [];

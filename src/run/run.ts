@@ -15,7 +15,8 @@ import { progressReporter } from '../reporters/progress.ts';
 import { summaryReporter } from '../reporters/summary.ts';
 import type { Output, Reporter } from '../reporters/types.ts';
 import { getTopology, parseTopologySpec } from '../../reference-server/topologies/index.ts';
-import { checkReachable, parseTarget, type Target } from '../target/target.ts';
+import { checkReachable, describeTarget, parseTarget, type Target } from '../target/target.ts';
+import { describePlan } from './dry-run.ts';
 import { runTopology } from './run-topology.ts';
 import { probeSocketIo } from '../target/probe.ts';
 import { machineLimits, planCapacity } from './capacity.ts';
@@ -53,6 +54,8 @@ export interface RunOptions {
   startAt?: string;
   /** A shard inside Kubernetes may load a non-loopback target (set by `rtbench k8s` manifests only). */
   allowRemoteTarget?: boolean;
+  /** Plan the run, resolve the target, print both and return (exit 0) without connecting to anything or starting a server. */
+  dryRun?: boolean;
   /** Where the reference topology runs: local processes (default) or containers (src/containers/). */
   runtime?: 'processes' | 'containers';
   /** Live outputs that stream once a second while the run goes: `json=FILE`, `prometheus=URL` (src/outputs/). */
@@ -115,7 +118,7 @@ export async function run(scenarioFile: string, options: RunOptions = {}): Promi
   const stderr = options.stderr ?? stdio(process.stderr);
   const { totalMs } = checkOptions(options);
   const shardPlan = checkShardOptions(options);
-  const target: Target | null = options.target ? await parseTarget(options.target, { allowRemote: shardPlan.allowRemoteTarget }) : null;
+  const target: Target | null = options.target ? await parseTarget(options.target) : null;
   const outputSpecs = await parseOutputs(options.outputs ?? []);
   const loaded = await loadScenario(scenarioFile);
   let resolved: ResolvedScenario = totalMs ? withTotalDuration(loaded.resolved, totalMs) : loaded.resolved;
@@ -147,6 +150,12 @@ export async function run(scenarioFile: string, options: RunOptions = {}): Promi
   if (!Array.isArray(resolved.sourceIps) && capacity.addresses > resolved.sourceIps) resolved = { ...resolved, sourceIps: capacity.addresses };
   const sourceIps = runSourceIps(resolved.sourceIps, target, shardPlan);
   const generators = capacity.generators;
+  if (target) stderr.write(`${describeTarget(target)}\n`);
+  if (options.dryRun) {
+    stdout.write(describePlan({ scenarioFile, resolved, target, topologies, generators, sourceIps, connect: loaded.scenario.connect }));
+    const file: RunFile = { schema: RESULT_SCHEMA, scenario: { name: resolved.name, file: scenarioFile, options: resolved }, environment: await environment(), createdAt: new Date().toISOString(), runs: [] };
+    return { file, outDir: '', exitCode: ExitCode.ok };
+  }
   if (target) await checkReachable(target);
   if (target && (resolved.engine === 'socket.io' || resolved.engine === 'socket.io-lean')) await probeSocketIo(target, resolved.path);
 
