@@ -36,6 +36,9 @@ export type ErrorCode =
   | 'E_RESULT_LINE'
   | 'E_K8S'
   | 'E_CONTAINER_RUNTIME'
+  | 'E_SETUP'
+  | 'E_SETUP_DATA'
+  | 'E_TEARDOWN'
   | 'E_OUTPUT';
 
 /** Base class: every error rtbench raises on purpose. */

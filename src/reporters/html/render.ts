@@ -6,8 +6,9 @@ import type { RunFile } from '../../result/types.ts';
 import { deltaSection } from './compare-section.ts';
 import { chartRun, labelRuns, redactDeep, type LabeledRun } from './data.ts';
 import { esc, num } from './format.ts';
-import { card, checksTable, countersTable, environmentSection, errorsTable, faultsSection, healthTable, metricsTable, thresholdsTable, verdict, workersText } from './sections.ts';
+import { card, customSection, countersTable, environmentSection, errorsTable, faultsSection, healthTable, metricsTable, thresholdsTable, verdict, workersText } from './sections.ts';
 import { STYLES } from './styles.ts';
+import { searchSection } from './search-section.ts';
 
 /** How a report is labelled and judged. */
 export interface HtmlOptions {
@@ -39,7 +40,7 @@ function runDetails(x: LabeledRun, i: number, open: boolean): string {
   const r = x.run;
   const body = `${thresholdsTable(r)}
 ${metricsTable(r)}
-${checksTable(r)}
+${customSection(x)}
 ${countersTable(r)}
 ${errorsTable(r)}
 <h3>Workers</h3>${workersText(r)}${Object.keys(r.workers.connections).length > 1 ? `<div class="panel"><div class="chart" id="workers-${i}"></div></div>` : ''}
@@ -78,6 +79,7 @@ ${STYLES}</style></head><body><main>
 ${verdict(runs)}
 <section id="summary" class="cards">${runs.map((x, i) => card(x, colors[i]!)).join('\n')}</section>
 ${multi ? deltaSection(runs, files, opts.tolerances) : ''}
+${files.map(searchSection).join('\n')}
 <section id="charts">
 <h2>Latency by percentile</h2>
 <div class="panel"><div class="chips" id="curve-pick" aria-label="${multi ? 'metric shown' : 'metrics shown'}"></div><div class="chart" id="curve"></div></div>

@@ -1,5 +1,6 @@
 import type { RunFile, RunResult } from '../../result/types.ts';
 import { faultRows } from '../faults-table.ts';
+import { customView, declaredIn } from '../custom.ts';
 import { metricUnit, runFigures, type LabeledRun } from './data.ts';
 import { esc, htmlTable, ms, num, pct, thresholdValue, withUnit } from './format.ts';
 
@@ -98,16 +99,22 @@ export function countersTable(r: RunResult): string {
   return `<h3>Counters</h3>${htmlTable(['counter', 'total', 'per second'], rows.map(([k, v]) => [`<code>${esc(k)}</code>`, num(v, 0), perS ? `${num(v / perS, 1)} /s` : '–']), 'num')}`;
 }
 
-/** Checks recorded by the scenario (`ctx.check`), when the result has them: name → passes / fails. */
-export function checksTable(r: RunResult): string {
-  const c = (r as RunResult & { checks?: Record<string, { passes?: number; fails?: number } | number> }).checks;
-  if (!c || typeof c !== 'object' || !Object.keys(c).length) return '';
-  const rows = Object.entries(c).map(([k, v]) => {
-    const passes = typeof v === 'number' ? v : (v?.passes ?? 0);
-    const fails = typeof v === 'number' ? 0 : (v?.fails ?? 0);
-    return [`<span class="${fails ? 'fail' : 'ok'}">${fails ? '✘' : '✔'}</span>`, `<code>${esc(k)}</code>`, num(passes, 0), num(fails, 0), pct(passes + fails ? passes / (passes + fails) : null)];
-  });
-  return `<h3>Checks</h3>${htmlTable(['', 'check', 'passed', 'failed', 'pass rate'], rows, 'num')}`;
+/** Checks (`ctx.check`) and the kinds of a `sessions` mix, when the scenario has them (custom trends and counters are rows of the tables above). */
+export function customSection(x: LabeledRun): string {
+  const v = customView(x.run, declaredIn(x.file));
+  const parts: string[] = [];
+  if (v.checks) {
+    const row = (name: string, pass: number, fail: number, all = false): string[] => [`<span class="${fail ? 'fail' : 'ok'}">${fail ? '✘' : '✔'}</span>`, all ? '<b>all checks</b>' : `<code>${esc(name)}</code>`, num(pass, 0), num(fail, 0), pct(pass + fail ? fail / (pass + fail) : null, 2)];
+    parts.push(`<h3>Checks</h3>${htmlTable(['', 'check', 'passed', 'failed', 'failed share'], [row('', v.checks.pass, v.checks.fail, true), ...v.checks.byName.map((c) => row(c.name, c.pass, c.fail))], 'num')}`);
+  }
+  if (v.kinds.length) {
+    parts.push(`<h3>Sessions by kind</h3>${htmlTable(
+      ['kind', 'started', 'completed', 'failed', 'duration p50', 'duration p99'],
+      v.kinds.map((k) => [`<code>${esc(k.name)}</code>`, num(k.started, 0), num(k.completed, 0), num(k.failed, 0), ms(k.duration?.count ? k.duration.p50 : null), ms(k.duration?.count ? k.duration.p99 : null)]),
+      'num',
+    )}`);
+  }
+  return parts.join('\n');
 }
 
 /** Errors by kind, each distinct message with its count (left-aligned: messages are text). */
