@@ -19,6 +19,10 @@ export function checks(r: RunResult): Check[] {
   if (r.thresholds.length) out.push(failedT.length ? { level: 'bad', text: `${failedT.length} of ${r.thresholds.length} thresholds failed` } : { level: 'good', text: `all ${r.thresholds.length} thresholds passed` });
   if (f.failed > 0) out.push({ level: 'bad', text: `${num(f.failed, 0)} of ${num(f.started, 0)} sessions failed (${pct(f.started ? f.failed / f.started : 0)})` });
   else if (f.started > 0) out.push({ level: 'good', text: `${num(f.completed, 0)} of ${num(f.started, 0)} sessions completed, none failed` });
+  const cPass = r.counters['checks.pass'] ?? 0;
+  const cFail = r.counters['checks.fail'] ?? 0;
+  if (cFail > 0) out.push({ level: 'warn', text: `${num(cFail, 0)} of ${num(cPass + cFail, 0)} checks failed` });
+  else if (cPass > 0) out.push({ level: 'good', text: `all ${num(cPass, 0)} checks passed` });
   if (f.errors > 0) out.push({ level: 'warn', text: `${num(f.errors, 0)} errors (${pct(f.errorRate, 2)} of messages and sessions)` });
   const sat = r.generator.saturation as RunResult['generator']['saturation'] & { hostBusy?: boolean; hostReasons?: string[] };
   if (sat.saturated) out.push({ level: 'bad', text: `Generator saturated — latencies describe the load generator, not the server: ${sat.reasons.join('; ')}` });
@@ -104,7 +108,7 @@ export function customSection(x: LabeledRun): string {
   const v = customView(x.run, declaredIn(x.file));
   const parts: string[] = [];
   if (v.checks) {
-    const row = (name: string, pass: number, fail: number, all = false): string[] => [`<span class="${fail ? 'fail' : 'ok'}">${fail ? '✘' : '✔'}</span>`, all ? '<b>all checks</b>' : `<code>${esc(name)}</code>`, num(pass, 0), num(fail, 0), pct(pass + fail ? fail / (pass + fail) : null, 2)];
+    const row = (name: string, pass: number, fail: number, all = false): string[] => [`<span class="${fail ? 'fail' : 'ok'}">${fail ? '✘' : '✔'}</span>`, all ? '<b class="l">all checks</b>' : `<code>${esc(name)}</code>`, num(pass, 0), num(fail, 0), pct(pass + fail ? fail / (pass + fail) : null, 2)];
     parts.push(`<h3>Checks</h3>${htmlTable(['', 'check', 'passed', 'failed', 'failed share'], [row('', v.checks.pass, v.checks.fail, true), ...v.checks.byName.map((c) => row(c.name, c.pass, c.fail))], 'num')}`);
   }
   if (v.kinds.length) {

@@ -23,7 +23,7 @@ code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace;background:#f1f5f9;pa
 table{border-collapse:collapse;margin:6px 0;background:#fff;font-variant-numeric:tabular-nums}
 td,th{border-bottom:1px solid var(--line);padding:4px 10px;text-align:left;vertical-align:top}th{font-weight:600;color:#374151;background:#f9fafb}
 table.num td,table.num th{text-align:right}table.num td:first-child,table.num th:first-child,table.num td:nth-child(2):has(code){text-align:left}
-table.num td:has(code),table.num th:nth-child(2){text-align:left}
+table.num td:has(code),table.num td:has(.l),table.num th:nth-child(2){text-align:left}
 table.kv thead{display:none}table.kv td:first-child{color:var(--muted);white-space:nowrap}
 table.errors td:nth-child(2),table.errors td:nth-child(3),table.errors th:nth-child(2),table.errors th:nth-child(3){text-align:right}
 .msg{white-space:pre-wrap;word-break:break-word;font:12px ui-monospace,Menlo,monospace}
