@@ -34,7 +34,7 @@ export function withUnit(v: number | null | undefined, unit: string): string {
 /** A threshold's measured figure in its subject's unit (k6 prints `p(95)=12.3ms`; "1548.287" says nothing). */
 export function thresholdValue(subject: string, v: number | null): string {
   if (v === null) return 'not measured';
-  if (subject === 'errors.rate' || subject === 'sessions.failedRate' || subject === 'workers.maxShare') return pct(v, 2);
+  if (/(\.rate|Rate|\.maxShare)$/.test(subject)) return pct(v, 2);
   if (subject === 'errors.count' || subject.endsWith('.count')) return num(v, 0);
   if (subject === 'throughput') return `${num(v, 1)} msgs/s`;
   if (subject === 'workers.imbalance') return `${num(v, 3)} × mean`;
