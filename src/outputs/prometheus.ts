@@ -1,5 +1,5 @@
 import type { LiveSample, Reporter } from '../reporters/types.ts';
-import { remoteWriteCodec, type Series } from './remote-write.ts';
+import { remoteWriteCodec, type RemoteWriteCodec, type Series } from './remote-write.ts';
 import { LIVE_BOUNDS_MS } from './sample.ts';
 
 /** Samples kept while the endpoint does not answer (~7 minutes of a typical run); the oldest seconds go first. */
@@ -72,7 +72,7 @@ function batch(seconds: Series[][]): Series[] {
  * beyond `MAX_PENDING_SAMPLES`, and the end says how many samples were sent and dropped.
  */
 export function prometheusOutput(o: PrometheusOutputOptions): Reporter {
-  const codec = remoteWriteCodec();
+  let codec: Promise<RemoteWriteCodec> | null = null;
   const doFetch = o.fetch ?? fetch;
   const pending: Series[][] = [];
   const st = { pendingSamples: 0, sent: 0, requests: 0, dropped: 0, lastTs: 0, inFlight: null as Promise<void> | null, failures: 0, retryAt: 0, failing: false };
@@ -89,7 +89,7 @@ export function prometheusOutput(o: PrometheusOutputOptions): Reporter {
   }
 
   async function post(seconds: Series[][]): Promise<void> {
-    const body = Buffer.from(codec.encode(batch(seconds)));
+    const body = Buffer.from((await (codec ??= remoteWriteCodec())).encode(batch(seconds)));
     const res = await doFetch(o.url, {
       method: 'POST',
       body,

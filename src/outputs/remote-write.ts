@@ -1,5 +1,3 @@
-import protobuf from 'protobufjs';
-import snappy from 'snappyjs';
 
 /** One time series of a Prometheus remote-write request: its labels (with `__name__`) and samples. */
 export interface Series {
@@ -32,7 +30,9 @@ export interface RemoteWriteCodec {
   decode(body: Uint8Array): Series[];
 }
 
-export function remoteWriteCodec(): RemoteWriteCodec {
+/** The codec; protobufjs and snappyjs load on first use (a run without this output never loads them). */
+export async function remoteWriteCodec(): Promise<RemoteWriteCodec> {
+  const [{ default: protobuf }, { default: snappy }] = await Promise.all([import('protobufjs'), import('snappyjs')]);
   const WriteRequest = protobuf.Root.fromJSON(SCHEMA).lookupType('prometheus.WriteRequest');
   return {
     encode(series) {

@@ -27,8 +27,8 @@ test('cumulativeCounts: values at or below each bound, ending at the total', () 
   assert.deepEqual(cumulativeCounts(createFlatHistogram(), [1, 2]), [0, 0]);
 });
 
-test('remote write: protobuf + snappy round trip; labels sorted; counters named like Prometheus', () => {
-  const codec = remoteWriteCodec();
+test('remote write: protobuf + snappy round trip; labels sorted; counters named like Prometheus', async () => {
+  const codec = await remoteWriteCodec();
   const series = toSeries(sample(2), { scenario: 'chat', run_id: 'r1' }, 1_700_000_002_000);
   const back = codec.decode(codec.encode(series));
   assert.equal(back.length, series.length);
@@ -71,7 +71,7 @@ test('prometheus output: a failing endpoint keeps a bounded buffer, warns once, 
 });
 
 test('prometheus output: samples arrive in time order, one request in flight, recovery is announced', async () => {
-  const codec = remoteWriteCodec();
+  const codec = await remoteWriteCodec();
   const warnings: string[] = [];
   let fail = 2;
   let inFlight = 0;
