@@ -1,6 +1,7 @@
 import { isLoopbackAddress } from '../generator/source-ips.ts';
 import type { Reporter } from '../reporters/types.ts';
 import { InputError } from '../shared/errors.ts';
+import { requireOptional } from '../shared/optional.ts';
 import { resolveHost } from '../util/resolve.ts';
 import { jsonLinesOutput } from './json-lines.ts';
 import { prometheusOutput } from './prometheus.ts';
@@ -20,6 +21,8 @@ export async function parseOutputs(specs: readonly string[]): Promise<OutputSpec
     const where = eq > 0 ? spec.slice(eq + 1) : '';
     if (kind === 'json' && where) out.push({ kind: 'json', file: where });
     else if (kind === 'prometheus' && where) {
+      requireOptional('protobufjs');
+      requireOptional('snappyjs');
       const problem = await checkUrl(where);
       if (problem) problems.push(`\`--output ${spec}\`: ${problem}`);
       else out.push({ kind: 'prometheus', url: where });

@@ -1,3 +1,4 @@
+import { importOptional } from '../shared/optional.ts';
 
 /** One time series of a Prometheus remote-write request: its labels (with `__name__`) and samples. */
 export interface Series {
@@ -32,7 +33,7 @@ export interface RemoteWriteCodec {
 
 /** The codec; protobufjs and snappyjs load on first use (a run without this output never loads them). */
 export async function remoteWriteCodec(): Promise<RemoteWriteCodec> {
-  const [{ default: protobuf }, { default: snappy }] = await Promise.all([import('protobufjs'), import('snappyjs')]);
+  const [{ default: protobuf }, { default: snappy }] = await Promise.all([importOptional('protobufjs', () => import('protobufjs')), importOptional('snappyjs', () => import('snappyjs'))]);
   const WriteRequest = protobuf.Root.fromJSON(SCHEMA).lookupType('prometheus.WriteRequest');
   return {
     encode(series) {
