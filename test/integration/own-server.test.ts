@@ -26,13 +26,14 @@ for (const [engine, scenario] of [['socket.io', 'examples/socketio-chat.ts'], ['
     const app = await startChatApp();
     try {
       // a 2 s phase of 40 VUs with ~4 s sessions: each VU runs one session
-      const { exitCode, r, stderr } = await runAgainst(scenario, `${app.url}/chat`);
+      const { exitCode, r, stderr } = await runAgainst(scenario, `${app.url}/chat?lang=fr`);
       assert.deepEqual(r.errors, {});
       assert.equal(exitCode, 0);
-      assert.match(stderr, new RegExp(`target ${app.url}/chat resolves to 127\\.0\\.0\\.1:${app.port}`));
+      assert.match(stderr, new RegExp(`target ${app.url}/chat\\?lang=fr resolves to 127\\.0\\.0\\.1:${app.port}`));
       const c = app.counters;
       assert.equal(c.defaultNamespace, 0, 'the namespace of --target was used, not /');
       assert.equal(c.refused, 0);
+      assert.deepEqual(c.byLang, { fr: 40 }, "the target's query reached every handshake, beside auth and headers");
       assert.equal(r.counters['sessions.started'], 40);
       assert.equal(c.connections, r.counters['sessions.started']);
       assert.equal(r.metrics.connect!.count, c.connections);
