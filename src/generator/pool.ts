@@ -15,6 +15,8 @@ export interface PoolOptions {
   totalMs: number | null;
   /** `--shard i/N`: which generator slots this pool plays, and the clock offset (src/shard/). */
   shard?: { index: number; count: number; clockMonoOffsetMs?: number };
+  /** What the scenario's `setup()` returned (JSON): every session's `ctx.data`. */
+  data?: unknown;
   /** Every interval snapshot of every generator, as it arrives. */
   onSnapshot: (s: IntervalSnapshot) => void;
   /** Lines a generator wrote to stdout/stderr (user console.log, warnings), prefixed. */
@@ -126,6 +128,7 @@ export class GeneratorPool {
       target: this.o.target,
       sourceIps: this.o.sourceIps,
       totalMs: this.o.totalMs,
+      ...(this.o.data !== undefined ? { data: this.o.data } : {}),
     });
     return g;
   }

@@ -13,6 +13,8 @@ export interface InitMessage {
   totalMs: number | null;
   /** Shards: reference clock minus this host's monotonic clock (ms), for cross-host timestamps. */
   clockOffsetMs?: number;
+  /** What the scenario's `setup()` returned in the coordinator (JSON): every session's `ctx.data`. */
+  data?: unknown;
 }
 /** Coordinator → generator: start the load at this monotonic time. */
 export interface StartMessage {

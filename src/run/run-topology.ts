@@ -14,6 +14,7 @@ import { FaultTimeline, type FaultRecord } from '../faults/timeline.ts';
 import { FaultWindows } from '../faults/windows.ts';
 import { monoMs } from '../shared/clock.ts';
 import { faultsFor } from '../scenario/faults.ts';
+import type { Lifecycle } from '../scenario/setup.ts';
 
 export interface TopologyRunOptions {
   scenarioFile: string;
@@ -34,6 +35,8 @@ export interface TopologyRunOptions {
   startServer?: (o: StartOptions) => Promise<ServerHandle>;
   /** A generator process that crashes: `fail` the run (default), or `continue` with a loud warning. */
   onGeneratorCrash?: 'fail' | 'continue';
+  /** The scenario's setup()/teardown(): setup before the generators start, teardown after the load. */
+  lifecycle?: Lifecycle;
 }
 
 /**
@@ -59,6 +62,9 @@ export async function runTopology(o: TopologyRunOptions): Promise<RunResult> {
   let ticker: NodeJS.Timeout | undefined;
   let serverStats: ServerStats | null = null;
   const abortedBy: { value: string | null } = { value: null };
+  /** setup() ran and returned: teardown() is owed, with its value. */
+  let setupDone: { data: unknown } | null = null;
+  let setupError: unknown = null;
   const onAbort = (): void => {
     state.status = 'interrupted';
     pool?.interrupt();
@@ -74,6 +80,7 @@ export async function runTopology(o: TopologyRunOptions): Promise<RunResult> {
       });
       url = server.url;
     }
+    if (o.lifecycle) setupDone = { data: await o.lifecycle.setup({ target: url, topology: o.topology }, o.signal) };
     for (const r of o.reporters) {
       r.onRunStart?.({ scenario: o.resolved.name, topology: o.topology, target: url, engine: o.resolved.engine, totalMs: o.resolved.totalMs, generators: o.generators, sourceIps: o.sourceIps.length });
     }
@@ -84,6 +91,7 @@ export async function runTopology(o: TopologyRunOptions): Promise<RunResult> {
       target: url,
       sourceIps: o.sourceIps,
       totalMs: o.totalMsOverride,
+      ...(setupDone?.data !== undefined ? { data: setupDone.data } : {}),
       ...(o.shard?.spec ? { shard: { ...o.shard.spec, clockMonoOffsetMs: o.shard.clockMonoOffsetMs } } : {}),
       onSnapshot: (s) => {
         agg.add(s);
@@ -127,16 +135,26 @@ export async function runTopology(o: TopologyRunOptions): Promise<RunResult> {
       failure = { code: 'E_GENERATOR', message: `${outcome.failures.join('; ')} (measured figures are kept; --on-generator-crash continue runs on without it)` };
     }
   } catch (e) {
+    if (isRtbenchError(e) && (e.code === 'E_SETUP' || e.code === 'E_SETUP_DATA')) setupError = e; // no load: the whole run stops (below)
     if (state.status !== 'interrupted') state.status = 'failed';
     failure = { code: isRtbenchError(e) ? e.code : 'E_RUN', message: isRtbenchError(e) ? e.format() : String(e) };
-    o.warn(isRtbenchError(e) ? e.format() : `rtbench: run failed: ${String(e)}`);
+    if (!setupError) o.warn(isRtbenchError(e) ? e.format() : `rtbench: run failed: ${String(e)}`);
   } finally {
     clearInterval(ticker);
     if (timeline && faultRecords.length === 0) faultRecords = await timeline.stop();
     o.signal?.removeEventListener('abort', onAbort);
     await pool?.kill();
+    const teardown = setupDone && o.lifecycle ? await o.lifecycle.teardown(setupDone.data, { target: url, topology: o.topology }) : null;
+    if (teardown) {
+      o.warn(`rtbench: ${teardown}`);
+      if (state.status === 'completed') {
+        state.status = 'failed';
+        failure = { code: 'E_TEARDOWN', message: teardown };
+      }
+    }
     await server?.stop();
   }
+  if (setupError) throw setupError;
   const metrics = agg.metrics();
   const durationMs = Date.now() - loadStart;
   const workers = agg.workers(serverStats?.workers.map((w) => w.id) ?? []);

@@ -26,6 +26,7 @@ import { evaluateThresholds } from '../thresholds/evaluate.ts';
 import { combineRounds } from '../compare/rounds.ts';
 import { checkShardOptions } from '../shard/options.ts';
 import { prepareShardRun, runSourceIps } from '../shard/run-shard.ts';
+import { lifecycleOf } from '../scenario/setup.ts';
 
 /** Options of `run()`; the CLI flags map onto these one to one. */
 export interface RunOptions {
@@ -170,7 +171,8 @@ export async function run(scenarioFile: string, options: RunOptions = {}): Promi
   const runs: RunResult[] = [];
   const shardRun = await prepareShardRun(shardPlan, target, (line) => stderr.write(`${line}\n`));
   // a shard's slice says nothing about the whole: thresholds are evaluated by `rtbench merge`
-  const thresholds = shardPlan.shard ? [] : parseThresholds(resolved.thresholds).thresholds;
+  const thresholds = shardPlan.shard ? [] : parseThresholds(resolved.thresholds, resolved.metrics).thresholds;
+  const lifecycle = lifecycleOf(loaded.scenario, scenarioFile, resolved.setupTimeoutMs);
   for (const topology of topologies) {
     const rounds: RunResult[] = [];
     for (let round = 0; round < (options.repeat ?? 1) && !options.signal?.aborted; round++) {
@@ -189,6 +191,7 @@ export async function run(scenarioFile: string, options: RunOptions = {}): Promi
         warn: (line) => stderr.write(`${line}\n`),
         ...(shardRun ? { shard: shardRun.hooks } : {}),
         ...(startServer ? { startServer } : {}),
+        lifecycle,
         ...(options.onGeneratorCrash ? { onGeneratorCrash: options.onGeneratorCrash } : {}),
       }),
       );

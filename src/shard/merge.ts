@@ -23,7 +23,7 @@ export interface ShardInput {
 
 const mergeError = (message: string, hint: string, details: string[] = []): InputError => new InputError('E_SHARD_MERGE', message, { hint, details });
 
-type ScenarioOptions = Partial<Pick<ResolvedScenario, 'name' | 'phases' | 'thresholds' | 'engine' | 'path'>>;
+type ScenarioOptions = Partial<Pick<ResolvedScenario, 'name' | 'phases' | 'thresholds' | 'engine' | 'path' | 'metrics'>>;
 
 /** Check that the inputs are the N shards of one sharded run, each once. Returns them by index. */
 export function checkShards(inputs: ShardInput[]): ShardInput[] {
@@ -117,7 +117,7 @@ export function mergeShards(inputs: ShardInput[], environment: Environment, crea
   const status: RunResult['status'] = runs.some((r) => r.status === 'failed') ? 'failed' : runs.some((r) => r.status === 'interrupted') ? 'interrupted' : 'completed';
   const failures = shards.flatMap((s) => (s.file.runs[0]!.failure ? [`shard ${s.file.shard!.index}: ${s.file.runs[0]!.failure!.message}`] : []));
   const options = shards[0]!.file.scenario.options as ScenarioOptions;
-  const thresholds = parseThresholds(options.thresholds ?? {}).thresholds;
+  const thresholds = parseThresholds(options.thresholds ?? {}, options.metrics ?? {}).thresholds;
   const first = runs[0]!;
   const merged: RunResult = {
     topology: first.topology,

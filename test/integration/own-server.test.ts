@@ -46,6 +46,12 @@ for (const [engine, scenario] of [['socket.io', 'examples/socketio-chat.ts'], ['
       // deliveries: every chat:message the app fanned out was received (received = acks + deliveries)
       assert.ok(c.deliveries >= c.messages, `${c.deliveries} deliveries for ${c.messages} messages`);
       assert.equal(r.counters['messages.received']! - r.metrics.ack!.count, c.deliveries);
+      // the app's own sentAt stamp, recorded with ctx.metrics: one fan-out sample and one `delivered` per delivery
+      assert.equal(r.counters.delivered, c.deliveries);
+      assert.equal(r.metrics.fanout!.count, c.deliveries);
+      assert.ok(r.metrics.fanout!.max >= r.metrics.fanout!.p50);
+      assert.equal(r.counters['checks.pass'], c.messages);
+      assert.deepEqual(r.thresholds.filter((t) => !t.ok), []);
       assert.equal(r.counters['messages.sent'], c.acks);
     } finally {
       await app.close();
@@ -90,6 +96,7 @@ test('ws engine: the JSON-RPC example (query token + x-tenant header) matches th
     // every incoming frame is counted, consumed or not: replies + tick notifications
     assert.equal(r.counters['messages.received'], c.replies + c.notificationsOut);
     assert.equal(c.notificationsOut, sessions * 5);
+    assert.equal(r.metrics.tick!.count, c.notificationsOut, "each tick's delay from the app's sentAt, recorded with ctx.metrics");
     // every outgoing frame: requests + the one notification per session
     assert.equal(c.notificationsIn, sessions);
     assert.equal(r.counters['messages.sent'], c.frames);
