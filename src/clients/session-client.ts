@@ -459,6 +459,15 @@ export class SessionClient implements Client {
       this.sink.count('messages.received');
     }
     const list = this.handlers.get(event);
-    if (list) for (const h of [...list]) h(...args);
+    if (list) for (const h of [...list]) this.callHandler(h, args);
+  }
+
+  /** A user's `on()` handler: what it throws is a `session_error` (message and line), not a crashed generator. */
+  private callHandler(h: (...args: unknown[]) => void, args: unknown[]): void {
+    try {
+      h(...args);
+    } catch (e) {
+      this.sink.error('session_error', this.opts.describeError?.(e) ?? (e instanceof Error ? `${e.name}: ${e.message}` : String(e)));
+    }
   }
 }

@@ -50,7 +50,7 @@ for (const [engine, scenario] of [['socket.io', 'examples/socketio-chat.ts'], ['
       assert.equal(r.counters.delivered, c.deliveries);
       assert.equal(r.metrics.fanout!.count, c.deliveries);
       assert.ok(r.metrics.fanout!.max >= r.metrics.fanout!.p50);
-      assert.equal(r.counters['checks.pass'], c.messages);
+      assert.deepEqual([r.counters['check:chat:send accepted.pass'], r.counters['checks.fail'] ?? 0], [c.messages, 0]);
       assert.deepEqual(r.thresholds.filter((t) => !t.ok), []);
       assert.equal(r.counters['messages.sent'], c.acks);
     } finally {
