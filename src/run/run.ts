@@ -4,7 +4,7 @@ import { ExitCode, InputError, type ExitCodeValue } from '../shared/errors.ts';
 import { environment } from '../result/environment.ts';
 import { resolveSourceIps } from '../generator/source-ips.ts';
 import { loadScenario } from '../scenario/load.ts';
-import { parseDuration } from '../scenario/duration.ts';
+import { missingUnit, parseDuration } from '../scenario/duration.ts';
 import { withTotalDuration, type ResolvedScenario } from '../scenario/validate.ts';
 import { RESULT_SCHEMA, type RunFile, type RunResult } from '../result/types.ts';
 import { jsonReporter } from '../reporters/json.ts';
@@ -93,7 +93,7 @@ function checkOptions(o: RunOptions): { totalMs: number | null } {
   let totalMs: number | null = null;
   if (o.duration !== undefined) {
     totalMs = parseDuration(o.duration);
-    if (totalMs === null || totalMs <= 0) problems.push(`\`--duration\` must be a positive duration like 30s or 2m (got ${String(o.duration)})`);
+    if (totalMs === null || totalMs <= 0) problems.push(`\`--duration\` must be a positive duration like 30s or 2m (got ${String(o.duration)})${missingUnit(o.duration)}`);
   }
   if (o.repeat !== undefined && (!Number.isInteger(o.repeat) || o.repeat < 1 || o.repeat > 100)) problems.push(`\`--repeat\` must be a whole number from 1 to 100 (got ${String(o.repeat)})`);
   if (o.generators !== undefined && (!Number.isInteger(o.generators) || o.generators < 1 || o.generators > 256)) {
