@@ -59,6 +59,32 @@ for (const [engine, scenario] of [['socket.io', 'examples/socketio-chat.ts'], ['
   });
 }
 
+for (const engine of ['socket.io', 'socket.io-lean'] as const) {
+  test(`${engine}: automatic reconnection and reconnect() reuse the connect options (auth, header, query)`, async () => {
+    const app = await startChatApp();
+    process.env.RTBENCH_TEST_ENGINE = engine;
+    try {
+      const { exitCode, r } = await runAgainst('test/fixtures/chat-reconnect.ts', `${app.url}/chat`, '1s');
+      const sessions = r.counters['sessions.started']!;
+      assert.equal(sessions, 6);
+      assert.deepEqual(Object.keys(r.errors), ['disconnected'], JSON.stringify(r.errors));
+      assert.equal(app.counters.drops, sessions);
+      assert.equal(r.errors.disconnected!.count, sessions);
+      assert.equal(r.counters.recovered, sessions, 'each dropped client came back by itself');
+      assert.equal(r.metrics.reconnect!.count, sessions);
+      // three handshakes per client, all through the middleware with the same token, header and query
+      assert.equal(app.counters.refused, 0);
+      assert.equal(app.counters.connections, 3 * sessions);
+      assert.deepEqual(app.counters.byLang, { de: 3 * sessions });
+      assert.equal(r.counters['sessions.completed'], sessions);
+      assert.equal(exitCode, 0);
+    } finally {
+      delete process.env.RTBENCH_TEST_ENGINE;
+      await app.close();
+    }
+  });
+}
+
 test('a refused handshake (wrong token) is a connect_error with the app\'s message, and the run is not green', async () => {
   const app = await startChatApp();
   try {
