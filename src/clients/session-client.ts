@@ -143,6 +143,8 @@ export class SessionClient implements Client {
     const since = this.sink.sinceFault?.() ?? null;
     if (since !== null) this.sink.record('detect', since);
     this.sink.error('disconnected', `server closed the connection: ${reason}`);
+    // as pending acks: no reply can come on a closed connection
+    this.rawMessages?.failAll(() => new ClientOpError('disconnected', `connection closed before a matching message: ${reason}`));
     const policy = this.opts.reconnect;
     if (!policy || this.closed) return;
     this.previousWorker = this.worker ? { id: this.worker.id, via: 'recovery' } : null;
