@@ -1,4 +1,4 @@
-import { serve } from '../../reference-server/serve.ts';
+import { serve } from '../../reference-server/index.ts';
 import { ExitCode } from '../shared/errors.ts';
 import type { CliIO } from './main.ts';
 

@@ -1,4 +1,4 @@
-import { monoMs, sharedClockOffset, sharedMs, sleep, sleepUntil } from '../shared/clock.ts';
+import { monoMs, sharedMs, sleep, sleepUntil } from '../shared/clock.ts';
 import { classifyError } from './classify.ts';
 import { ClientOpError, type AckEmitter, type Client, type ReconnectPolicy, type Transport, type WorkerInfo } from './types.ts';
 
@@ -26,6 +26,8 @@ export interface SessionClientOptions {
   random: () => number;
   /** Reconnect after unexpected disconnects, or null (a lost connection stays lost). */
   reconnect?: ReconnectPolicy | null;
+  /** Reference clock minus this host's monotonic clock (ms), for timestamps that cross hosts (shards); default 0. */
+  clockOffsetMs?: number;
 }
 
 /**
@@ -230,7 +232,7 @@ export class SessionClient implements Client {
   }
 
   async broadcast(room: string, data?: unknown): Promise<void> {
-    await this.ack('broadcast', [room, { ts: sharedMs(), data }], this.opts.ackTimeoutMs);
+    await this.ack('broadcast', [room, { ts: sharedMs(this.opts.clockOffsetMs ?? 0), data }], this.opts.ackTimeoutMs);
   }
 
   async think(ms: number | [number, number]): Promise<void> {
@@ -360,7 +362,7 @@ export class SessionClient implements Client {
     } else if (event === 'broadcast' || event === 'push') {
       this.sink.count('messages.received');
       const msg = args[0] as { ts?: unknown; seq?: unknown; room?: unknown } | undefined;
-      if (msg && typeof msg.ts === 'number') this.sink.record(event, now + sharedClockOffset() - msg.ts); // across hosts: on the reference clock
+      if (msg && typeof msg.ts === 'number') this.sink.record(event, now + (this.opts.clockOffsetMs ?? 0) - msg.ts); // across hosts: on the reference clock
       // a stream is one room's broadcasts from one origin worker process (each numbers its own; a respawned worker starts a new stream)
       if (msg && typeof msg.seq === 'number') this.checkSeq(event === 'push' ? '\0push' : `${String(msg.room)}\0${String((msg as { origin?: unknown }).origin ?? '')}`, msg.seq, event);
     } else {

@@ -7,7 +7,7 @@ import type { Output } from '../reporters/types.ts';
 import { checkReachable, parseTarget } from '../target/target.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import { compareResults, formatCompare, type CompareRow, type Tolerances } from './compare.ts';
-import { roundFigures } from './rounds.ts';
+import { roundFigures } from '../result/rounds.ts';
 
 export interface AbOptions {
   targetA: string;
@@ -100,9 +100,9 @@ export async function runAb(scenario: string, o: AbOptions): Promise<{ rows: Com
   } finally {
     await Promise.all(cmds.map(stopCommand));
   }
-  const file = (side: 'a' | 'b'): RunFile => ({ ...last!, runs: [{ ...results[side][0]!, topology: 'ab', rounds: results[side].map(roundFigures) }] });
+  const file = (side: 'a' | 'b'): RunFile => ({ ...last!, runs: [{ ...results[side][0]!, topology: 'ab', rounds: results[side].map((r) => roundFigures(r)) }] });
   const rows = compareResults(file('a'), file('b'), o.tolerances);
   o.stdout.write(`rtbench ab: B/A over ${o.rounds} interleaved rounds (A ${o.targetA}, B ${o.targetB})\n${formatCompare(rows, ['A', 'B'])}\n`);
-  await writeFileAtomic(join(o.out, 'ab.json'), `${JSON.stringify({ schema: 'rtbench.ab/v1', scenario, targetA: o.targetA, targetB: o.targetB, rounds: o.rounds, rows, a: results.a.map(roundFigures), b: results.b.map(roundFigures) }, null, 2)}\n`);
+  await writeFileAtomic(join(o.out, 'ab.json'), `${JSON.stringify({ schema: 'rtbench.ab/v1', scenario, targetA: o.targetA, targetB: o.targetB, rounds: o.rounds, rows, a: results.a.map((r) => roundFigures(r)), b: results.b.map((r) => roundFigures(r)) }, null, 2)}\n`);
   return { rows, exitCode: rows.some((r) => r.verdict === 'regression') ? ExitCode.thresholdsFailed : ExitCode.ok };
 }

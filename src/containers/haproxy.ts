@@ -1,4 +1,4 @@
-import { renderHaproxyConfig, type HaproxyConfig } from '../../reference-server/lb/haproxy.ts';
+import { renderHaproxyConfig, type HaproxyConfig } from '../../reference-server/index.ts';
 import type { ContainerSpec } from './specs.ts';
 
 export const HAPROXY_IMAGE = 'haproxy:2.8-alpine';

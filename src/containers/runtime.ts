@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { GenericContainer, Network, Wait, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
 import { InputError, RunError } from '../shared/errors.ts';
 import { isLoopbackAddress } from '../generator/source-ips.ts';
-import type { ServerHandle, StartOptions } from '../../reference-server/start.ts';
+import type { ServerHandle, StartOptions } from '../../reference-server/index.ts';
 import { redisContainer } from './redis.ts';
 import { REFERENCE_IMAGE } from './reference-server.ts';
 import { containerPlan, type ContainerSpec } from './specs.ts';

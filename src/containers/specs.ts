@@ -5,9 +5,7 @@
  * testcontainers objects and starts them.
  */
 import { InputError } from '../shared/errors.ts';
-import { getTopology, parseTopologySpec } from '../../reference-server/topologies/index.ts';
-import { parseLbSpec } from '../../reference-server/topologies/lb.ts';
-import { parseLbStickySpec } from '../../reference-server/topologies/lb-sticky.ts';
+import { getTopology, parseLbSpec, parseLbStickySpec, parseTopologySpec } from '../../reference-server/index.ts';
 import { haproxySpec } from './haproxy.ts';
 import { redisSpec, REDIS_ALIAS, REDIS_PORT } from './redis.ts';
 import { lbNodeSpec, referenceServerSpec, SERVER_PORT } from './reference-server.ts';

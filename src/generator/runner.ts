@@ -4,18 +4,17 @@ import { ClientOpError } from '../clients/types.ts';
 import { arrivalsFor } from '../executors/arrivals.ts';
 import { idBases } from '../executors/plan.ts';
 import { ownedVus, vuTarget } from '../executors/vus.ts';
-import type { ResolvedPhase, ResolvedScenario } from '../scenario/validate.ts';
+import type { GeneratorPlan } from '../plan/plan.ts';
+import type { ResolvedPhase } from '../scenario/validate.ts';
 import type { Scenario, SessionContext } from '../scenario/types.ts';
 import { monoMs } from '../shared/clock.ts';
 import { seededRandom } from '../util/random.ts';
 
 export interface RunnerOptions {
+  /** The scenario module's functions. */
   scenario: Scenario;
-  resolved: ResolvedScenario;
-  generator: number;
-  generators: number;
-  target: string;
-  sourceIps: string[];
+  /** This generator's share of the run plan. */
+  plan: GeneratorPlan;
   sink: MetricsSink;
   /** Monotonic ms at which the run (phase 0) starts. */
   startAt: number;
@@ -36,8 +35,8 @@ export class LoadRunner {
   private readonly bases: number[];
 
   constructor(private readonly o: RunnerOptions) {
-    this.maxConcurrent = o.resolved.maxConcurrentPerGenerator ?? 18_000;
-    this.bases = idBases(o.resolved.phases);
+    this.maxConcurrent = o.plan.scenario.maxConcurrentPerGenerator ?? 18_000;
+    this.bases = idBases(o.plan.scenario.phases);
   }
 
   /** Clients currently running a session. */
@@ -51,9 +50,9 @@ export class LoadRunner {
   /** Run every phase, then wait for sessions in flight (graceful stop), then close what is left. */
   async run(): Promise<void> {
     const inflight = new Set<Promise<void>>();
-    await Promise.all(this.o.resolved.phases.map((p) => (p.kind === 'arrivals' ? this.runArrivals(p, inflight) : this.runVus(p, inflight))));
+    await Promise.all(this.o.plan.scenario.phases.map((p) => (p.kind === 'arrivals' ? this.runArrivals(p, inflight) : this.runVus(p, inflight))));
     this.stopping = true;
-    const deadline = this.o.startAt + this.o.resolved.totalMs + this.o.resolved.gracefulStopMs;
+    const deadline = this.o.startAt + this.o.plan.scenario.totalMs + this.o.plan.scenario.gracefulStopMs;
     await Promise.race([Promise.allSettled([...inflight]), this.sleepOrStop(deadline)]);
     if (this.sessions.size > 0) {
       this.o.sink.count('sessions.interrupted', this.sessions.size);
@@ -79,13 +78,13 @@ export class LoadRunner {
   private async runArrivals(p: ResolvedPhase, inflight: Set<Promise<void>>): Promise<void> {
     const { startAt } = this.o;
     await this.sleepOrStop(startAt + p.startMs);
-    for (const a of arrivalsFor(p, this.o.generator, this.o.generators)) {
+    for (const a of arrivalsFor(p, this.o.plan.generator, this.o.plan.generators)) {
       const intended = startAt + a.atMs;
       if (intended - monoMs() > 1) await this.sleepOrStop(intended);
       if (this.interrupted) return;
       if (this.sessions.size >= this.maxConcurrent) {
         this.o.sink.count('sessions.dropped');
-        this.o.sink.error('dropped_arrival', `generator ${this.o.generator} already holds ${this.sessions.size} sessions (maxConcurrentPerGenerator); arrival not started`);
+        this.o.sink.error('dropped_arrival', `generator ${this.o.plan.generator} already holds ${this.sessions.size} sessions (maxConcurrentPerGenerator); arrival not started`);
         continue;
       }
       this.track(inflight, this.startSession(this.bases[p.index]! + a.k, p.index, intended));
@@ -93,7 +92,8 @@ export class LoadRunner {
   }
 
   private async runVus(p: ResolvedPhase, inflight: Set<Promise<void>>): Promise<void> {
-    const { startAt, generator, generators } = this.o;
+    const { startAt } = this.o;
+    const { generator, generators } = this.o.plan;
     const phaseEnd = startAt + p.startMs + p.durationMs;
     const running = new Set<number>();
     await this.sleepOrStop(startAt + p.startMs);
@@ -121,11 +121,12 @@ export class LoadRunner {
   }
 
   private async startSession(id: number, phase: number, intended: number): Promise<void> {
-    const { resolved, sink, sourceIps } = this.o;
+    const { sink } = this.o;
+    const { scenario: resolved, sourceIps } = this.o.plan;
     const sourceAddress = sourceIps[id % sourceIps.length]!;
     const random = seededRandom(id);
     const engine = engines[resolved.engine];
-    const transportOptions = { target: this.o.target, path: resolved.path, localAddress: sourceAddress, transports: resolved.transports, reconnect: resolved.reconnect, connectTimeoutMs: resolved.connectTimeoutMs };
+    const transportOptions = { target: this.o.plan.target, path: resolved.path, localAddress: sourceAddress, transports: resolved.transports, reconnect: resolved.reconnect, connectTimeoutMs: resolved.connectTimeoutMs };
     const client = new SessionClient(() => engine(transportOptions), sink, {
       id,
       sourceAddress,
@@ -134,13 +135,14 @@ export class LoadRunner {
       connectTimeoutMs: resolved.connectTimeoutMs,
       random,
       reconnect: resolved.reconnect,
+      clockOffsetMs: this.o.plan.clockOffsetMs,
     });
     const runner = this;
     const ctx: SessionContext = {
       id,
       sourceAddress,
       phase,
-      generator: this.o.generator,
+      generator: this.o.plan.generator,
       random,
       get stopping() {
         return runner.stopping;

@@ -93,10 +93,20 @@ export class Aggregator {
     return out;
   }
 
+  /** The newest second any snapshot reported (-1 before the first). */
+  get lastSecond(): number {
+    return this.lastT;
+  }
+
   metrics(): Record<string, MetricSummary> {
     const out: Record<string, MetricSummary> = {};
     for (const name of [...this.totals.keys()].sort()) out[name] = summarize(this.totals.get(name)!);
     return out;
+  }
+
+  /** One counter's run total (no copy of the table). */
+  counterTotal(name: string): number {
+    return this.counterTotals[name] ?? 0;
   }
 
   counters(): Counters {

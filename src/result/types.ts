@@ -24,8 +24,15 @@ export interface MetricSummary {
 /** Counters of one run. Names are dotted, e.g. `sessions.started`, `messages.sent`. */
 export type Counters = Record<string, number>;
 
-/** Errors by kind (e.g. `connect_error`, `ack_timeout`, `session_error`), each with a sample message. */
-export type ErrorTable = Record<string, { count: number; sample: string }>;
+/** Most distinct messages kept per error kind. */
+export const ERROR_MESSAGES_PER_KIND = 5;
+
+/**
+ * Errors by kind (e.g. `connect_error`, `ack_timeout`, `session_error`): the count, the first
+ * message (`sample`), and up to 5 distinct messages each with its count (`messages`, most
+ * frequent first; messages beyond the 5th are counted in `count` only).
+ */
+export type ErrorTable = Record<string, { count: number; sample: string; messages?: Array<{ message: string; count: number }> }>;
 
 /** One second of the run's time series. `t` is the second index from the run start. */
 export interface TimeseriesPoint {
@@ -103,11 +110,26 @@ export interface GeneratorHealth {
   peakClients: number;
 }
 
-/** Verdict on whether the load generator itself limited the measurement. */
+/** The coordinator's own event-loop delay over the load: a plain, nearly idle process on the same host. */
+export interface HostSentinel {
+  loopDelayP99: number;
+  loopDelayMax: number;
+}
+
+/**
+ * Verdict on what limited the measurement. `generator`: a generator's own CPU, or its event-loop
+ * delay well above the sentinel's on the same host — latencies include the generator's delay.
+ * `host`: the generators and the sentinel were delayed alike — other work on this machine (the
+ * server, other processes) took the CPU, and latencies include that scheduling delay.
+ */
 export interface Saturation {
+  /** True when the generator itself limited the measurement (verdict `generator`). */
   saturated: boolean;
-  /** Human-readable reasons, empty when not saturated. */
+  /** Absent in results written before the verdict existed (read them as `generator` when `saturated`). */
+  verdict?: 'ok' | 'generator' | 'host';
+  /** Human-readable reasons for the verdict, empty when `ok`. */
   reasons: string[];
+  sentinel?: HostSentinel;
 }
 
 /** One threshold's verdict on a run. */
@@ -127,6 +149,12 @@ export interface RoundFigures {
   /** Messages sent + received per second. */
   throughput: number;
   errorRate: number;
+  status?: RunResult['status'];
+  durationMs?: number;
+  /** This round's seconds in the run's `timeseries` (rounds are placed end to end), `to` exclusive. */
+  seconds?: { from: number; to: number };
+  /** This round's saturation verdict. */
+  saturation?: NonNullable<Saturation['verdict']>;
 }
 
 /** One topology run (one entry of `runs`). */
@@ -152,6 +180,8 @@ export interface RunResult {
   rounds?: RoundFigures[];
   /** Threshold verdicts, failed ones first (empty without thresholds). */
   thresholds: ThresholdResult[];
+  /** Set when the run did not complete (interrupted, failed): the thresholds judged partial data. */
+  thresholdsOnPartialData?: boolean;
   /** Set when a threshold with `abortOnFail` stopped the run early. */
   abortedBy?: string;
   /** The scenario's fault timeline as it happened, with what each fault cost (see src/faults/types.ts). */

@@ -108,8 +108,10 @@ export interface Scenario {
    * Pass/fail gates evaluated on the merged result: subject → condition, e.g.
    * `{ 'ack.p99': '< 50ms', 'errors.rate': '< 1%', 'workers.imbalance': '< 1.3' }`, or
    * `{ condition, abortOnFail: true }` to stop the run as soon as it fails. Grammar: README, "Thresholds".
+   * Every run is gated by `'sessions.failedRate': '< 1%'` unless this sets another condition for it, or
+   * `false` to turn the gate off.
    */
-  thresholds?: Record<string, string | { condition: string; abortOnFail?: boolean }>;
+  thresholds?: Record<string, string | { condition: string; abortOnFail?: boolean } | false>;
   /**
    * Fault timeline against the bundled topology (or `run` hooks for an external target), e.g.
    * `[{ at: '20s', kill: 'worker', index: 1 }, { at: '30s', pause: 'worker', for: '5s' }]`.

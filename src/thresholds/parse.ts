@@ -72,11 +72,12 @@ export function parseThreshold(subject: string, spec: unknown): Threshold | stri
   return { subject: s, condition: condition.trim(), parsed, op: m[1] as Op, value, abortOnFail };
 }
 
-/** Parse every threshold of a scenario; all problems at once. */
+/** Parse every threshold of a scenario; all problems at once. `false` turns a threshold (e.g. the default gate) off. */
 export function parseThresholds(spec: Record<string, unknown>): { thresholds: Threshold[]; problems: string[] } {
   const thresholds: Threshold[] = [];
   const problems: string[] = [];
   for (const [k, v] of Object.entries(spec)) {
+    if (v === false) continue;
     const t = parseThreshold(k, v);
     if (typeof t === 'string') problems.push(t);
     else thresholds.push(t);

@@ -8,7 +8,7 @@ const sample = (cpu: number, loop = 5): HealthSample => ({ t: 0, cpu, loopDelayP
 
 test('saturation: hot CPU over a share of seconds, loop delay, schedule lag', () => {
   const calm = summarizeHealth(0, 1, [sample(40), sample(50), sample(60), sample(30)], 10);
-  assert.deepEqual(assessSaturation([calm]), { saturated: false, reasons: [] });
+  assert.deepEqual(assessSaturation([calm]), { saturated: false, verdict: 'ok', reasons: [] });
   const hot = summarizeHealth(1, 2, [sample(95), sample(97), sample(60), sample(99), sample(50)], 10);
   const v = assessSaturation([calm, hot]);
   assert.equal(v.saturated, true);
