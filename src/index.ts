@@ -13,5 +13,4 @@ export { ExitCode, RtbenchError, InputError, RunError } from './shared/errors.ts
 export type { ErrorCode } from './shared/errors.ts';
 export { RESULT_SCHEMA } from './result/types.ts';
 export type { RunFile, RunResult, MetricSummary, WorkerDistribution, GeneratorHealth, Saturation, TimeseriesPoint } from './result/types.ts';
-export { startReferenceServer } from '../reference-server/start.ts';
-export type { ServerHandle } from '../reference-server/start.ts';
+export { startReferenceServer, type ServerHandle } from '../reference-server/index.ts';

@@ -8,31 +8,13 @@ import { runAb } from '../compare/ab.ts';
 import { parseTolerances } from '../compare/compare.ts';
 import { benchHashCommand } from './bench-hash-command.ts';
 import { compareCommand } from './compare-command.ts';
+import { processIO, type CliIO } from './io.ts';
 import { reportCommand } from './report-command.ts';
 import { abFlags, benchHashFlags, compareFlags, k8sFlags, mergeFlags, runFlags, serveFlags } from './options.ts';
 import { collectCommand, mergeCommand } from './merge-command.ts';
 import { k8sCommand } from './k8s-command.ts';
 
-/** The outside world the CLI touches, injected so whole CLI runs can be tested in-process. */
-export interface CliIO {
-  stdout: Output;
-  stderr: Output;
-  /** Subscribe to SIGINT/SIGTERM; returns an unsubscribe function. */
-  onSignal: (handler: (signal: string) => void) => () => void;
-}
-
-export const processIO = (): CliIO => ({
-  stdout: { write: (t) => void process.stdout.write(t), isTTY: Boolean(process.stdout.isTTY) },
-  stderr: { write: (t) => void process.stderr.write(t), isTTY: Boolean(process.stderr.isTTY) },
-  onSignal: (handler) => {
-    process.on('SIGINT', handler);
-    process.on('SIGTERM', handler);
-    return () => {
-      process.off('SIGINT', handler);
-      process.off('SIGTERM', handler);
-    };
-  },
-});
+export { processIO, type CliIO };
 
 /** Parse argv and run the command. Returns the exit code (see ExitCode); never calls process.exit. */
 export async function cli(argv: string[], io: CliIO = processIO()): Promise<number> {

@@ -1,7 +1,7 @@
 import { ExitCode } from '../shared/errors.ts';
 import { run, type RunOptions } from '../run/run.ts';
 import { encodeResultLine } from '../shard/result-line.ts';
-import type { CliIO } from './main.ts';
+import type { CliIO } from './io.ts';
 
 /** `rtbench run <scenario>`: maps flags to RunOptions; first SIGINT interrupts (results kept), second exits. */
 export async function runCommand(scenario: string, args: Partial<Record<keyof RunOptions, unknown>>, io: CliIO): Promise<number> {

@@ -1,6 +1,6 @@
 import { serve } from '../../reference-server/index.ts';
 import { ExitCode } from '../shared/errors.ts';
-import type { CliIO } from './main.ts';
+import type { CliIO } from './io.ts';
 
 /** `rtbench serve`: the reference server in this process until SIGINT/SIGTERM. */
 export async function serveCommand(o: { topology: string; port: number; host: string; pushRate: number; delayMs: number; maxConnectionsPerWorker?: number }, io: CliIO): Promise<number> {
