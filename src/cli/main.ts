@@ -52,7 +52,7 @@ export async function cli(argv: string[], io: CliIO = processIO()): Promise<numb
       'Compare two result.json files; exit 99 on a regression beyond tolerance',
       (y) => y.positional('baseline', { type: 'string', demandOption: true }).positional('current', { type: 'string', demandOption: true }).options(compareFlags),
       (args) => {
-        action = () => compareCommand({ baseline: args.baseline as string, current: args.current as string, max: args.max, junit: args.junit, summaryMd: args['summary-md'] }, io.stdout);
+        action = () => compareCommand({ baseline: args.baseline as string, current: args.current as string, max: args.max, junit: args.junit, summaryMd: args['summary-md'], crossTopology: Boolean(args['cross-topology']) }, io.stdout);
       },
     )
     .command(

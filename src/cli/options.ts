@@ -42,6 +42,7 @@ export const compareFlags = {
   max: { type: 'string', describe: 'Tolerances, e.g. p99=+10%,throughput=-5% (default p99=+10%,throughput=-5%)' },
   junit: { type: 'string', describe: 'Also write JUnit XML (one testcase per compared figure)' },
   'summary-md': { type: 'string', describe: 'Also write a Markdown summary' },
+  'cross-topology': { type: 'boolean', default: false, describe: 'Pair two single-run results of different topologies (refused otherwise)' },
 } as const satisfies Record<string, Options>;
 
 export const abFlags = {

@@ -3,7 +3,7 @@ import { SessionClient, type MetricsSink } from '../clients/session-client.ts';
 import { ClientOpError } from '../clients/types.ts';
 import { arrivalsFor } from '../executors/arrivals.ts';
 import { idBases } from '../executors/plan.ts';
-import { ownedVus, vuTarget } from '../executors/vus.ts';
+import { chainPhaseAt, chainTarget, ownedVus, vuChains } from '../executors/vus.ts';
 import type { GeneratorPlan } from '../plan/plan.ts';
 import type { ResolvedPhase } from '../scenario/validate.ts';
 import type { Scenario, SessionContext } from '../scenario/types.ts';
@@ -50,7 +50,8 @@ export class LoadRunner {
   /** Run every phase, then wait for sessions in flight (graceful stop), then close what is left. */
   async run(): Promise<void> {
     const inflight = new Set<Promise<void>>();
-    await Promise.all(this.o.plan.scenario.phases.map((p) => (p.kind === 'arrivals' ? this.runArrivals(p, inflight) : this.runVus(p, inflight))));
+    const phases = this.o.plan.scenario.phases;
+    await Promise.all([...phases.filter((p) => p.kind === 'arrivals').map((p) => this.runArrivals(p, inflight)), ...vuChains(phases).map((c) => this.runVus(c, inflight))]);
     this.stopping = true;
     const deadline = this.o.startAt + this.o.plan.scenario.totalMs + this.o.plan.scenario.gracefulStopMs;
     await Promise.race([Promise.allSettled([...inflight]), this.sleepOrStop(deadline)]);
@@ -91,27 +92,30 @@ export class LoadRunner {
     }
   }
 
-  private async runVus(p: ResolvedPhase, inflight: Set<Promise<void>>): Promise<void> {
+  /** A chain of consecutive closed-model phases: each VU runs sessions back to back while it is below the target. */
+  private async runVus(chain: ResolvedPhase[], inflight: Set<Promise<void>>): Promise<void> {
     const { startAt } = this.o;
     const { generator, generators } = this.o.plan;
-    const phaseEnd = startAt + p.startMs + p.durationMs;
+    const last = chain[chain.length - 1]!;
+    const chainEnd = startAt + last.startMs + last.durationMs;
     const running = new Set<number>();
-    await this.sleepOrStop(startAt + p.startMs);
-    while (!this.interrupted && monoMs() < phaseEnd) {
-      const target = vuTarget(p, monoMs() - startAt);
+    await this.sleepOrStop(startAt + chain[0]!.startMs);
+    while (!this.interrupted && monoMs() < chainEnd) {
+      const target = chainTarget(chain, monoMs() - startAt);
       for (const v of ownedVus(target, generator, generators)) {
         if (running.has(v)) continue;
         running.add(v);
-        this.track(inflight, this.vuLoop(p, v, phaseEnd).finally(() => running.delete(v)));
+        this.track(inflight, this.vuLoop(chain, v, chainEnd).finally(() => running.delete(v)));
       }
-      await this.sleepOrStop(Math.min(phaseEnd, monoMs() + 100));
+      await this.sleepOrStop(Math.min(chainEnd, monoMs() + 100));
     }
   }
 
-  private async vuLoop(p: ResolvedPhase, v: number, phaseEnd: number): Promise<void> {
-    const id = this.bases[p.index]! + v;
-    while (!this.interrupted && monoMs() < phaseEnd && v < vuTarget(p, monoMs() - this.o.startAt)) {
-      await this.startSession(id, p.index, monoMs());
+  private async vuLoop(chain: ResolvedPhase[], v: number, chainEnd: number): Promise<void> {
+    const id = this.bases[chain[0]!.index]! + v;
+    const t = (): number => monoMs() - this.o.startAt;
+    while (!this.interrupted && monoMs() < chainEnd && v < chainTarget(chain, t())) {
+      await this.startSession(id, chainPhaseAt(chain, t()).index, monoMs());
     }
   }
 
