@@ -95,7 +95,7 @@ function workersBlock(r: RunResult): string {
 
 function formatActual(subject: string, v: number | null): string {
   if (v === null) return 'no value';
-  if (/rate|maxShare/.test(subject)) return `${+(v * 100).toFixed(3)}%`;
+  if (/rate|maxShare/i.test(subject)) return `${+(v * 100).toFixed(3)}%`;
   if (/^(workers|throughput)|\.count$/.test(subject)) return `${+v.toFixed(3)}`;
   return `${fmt(v)}ms`;
 }

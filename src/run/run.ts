@@ -133,7 +133,8 @@ export async function run(scenarioFile: string, options: RunOptions = {}): Promi
     ...(shardRun?.info() ? { shard: shardRun.info()! } : {}),
   };
   await stream.end(file, { outDir });
-  return { file, outDir, exitCode: exitCodeOf(runs) };
+  // interrupted before any load started: nothing was measured, and that is not a pass
+  return { file, outDir, exitCode: runs.length === 0 && options.signal?.aborted ? ExitCode.interrupted : exitCodeOf(runs) };
 }
 
 /** One exit code for the whole file: failed run > interrupted > thresholds > ok. */
