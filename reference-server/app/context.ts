@@ -57,3 +57,22 @@ export function busy(ms: number): void {
 export function validRoom(room: unknown): room is string {
   return typeof room === 'string' && room.length > 0 && room.length <= 200;
 }
+
+/** Pub/sub channels of the `subscribe` / `publish` events are rooms under this prefix (apart from `join` rooms). */
+export const CHANNEL_ROOM_PREFIX = 'ch:';
+export const channelRoom = (channel: string): string => `${CHANNEL_ROOM_PREFIX}${channel}`;
+
+/** What a channel subscriber receives as a `publish` event. */
+export interface ChannelMessage {
+  channel: string;
+  seq: number;
+  ts: unknown;
+  origin: string;
+  data: unknown;
+}
+
+/** Sequence, stamp and shape one publish into `channel` from this worker. */
+export function channelMessage(ctx: AppContext, channel: string, payload: unknown): ChannelMessage {
+  const p = (payload && typeof payload === 'object' ? payload : {}) as { ts?: unknown; data?: unknown };
+  return { channel, seq: nextSeq(ctx, channelRoom(channel)), ts: p.ts, origin: `${ctx.identity.id}@${ctx.identity.pid}`, data: p.data };
+}

@@ -38,15 +38,7 @@ export function createAppServer(ctx: AppContext, ioOptions: Partial<ServerOption
     http: server,
     io,
     ctx,
-    listen(host, port) {
-      return new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          resolve((server.address() as AddressInfo).port);
-        });
-      });
-    },
+    listen: (host, port) => listenOn(server, host, port),
     async close() {
       wsApp.close();
       io!.disconnectSockets(true);
@@ -69,6 +61,17 @@ export function heartbeatFromEnv(env: NodeJS.ProcessEnv = process.env): { pingIn
   const pingInterval = n(env.RTBENCH_PING_INTERVAL_MS);
   const pingTimeout = n(env.RTBENCH_PING_TIMEOUT_MS);
   return { ...(pingInterval ? { pingInterval } : {}), ...(pingTimeout ? { pingTimeout } : {}) };
+}
+
+/** Listen on host:port (0 = a free port); resolves with the port. */
+export function listenOn(server: http.Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
 }
 
 /** `http://host:port`, with brackets for IPv6. */

@@ -1,6 +1,6 @@
 import type { Server, Socket } from 'socket.io';
 import { monoMs } from '../../src/shared/clock.ts';
-import { busy, clamp, nextSeq, validRoom, type AppContext } from './context.ts';
+import { busy, channelMessage, channelRoom, clamp, nextSeq, validRoom, type AppContext } from './context.ts';
 import { startPush } from './pusher.ts';
 
 type Ack = ((...args: unknown[]) => void) | undefined;
@@ -60,6 +60,25 @@ export function attachSocketIoApp(io: Server, ctx: AppContext, delegate?: AppDel
       const seq = nextSeq(ctx, room);
       io.to(room).emit('broadcast', { room, seq, ts: p.ts, from: socket.id, origin: `${ctx.identity.id}@${ctx.identity.pid}`, data: p.data });
       ack?.({ seq, worker: ctx.identity.id });
+    });
+    socket.on('subscribe', (channel: unknown, ack?: Ack) => {
+      if (!validRoom(channel)) return ack?.({ error: 'channel must be a non-empty string of at most 200 characters' });
+      void socket.join(channelRoom(channel));
+      ack?.({ channel, worker: ctx.identity.id });
+    });
+    socket.on('unsubscribe', (channel: unknown, ack?: Ack) => {
+      if (!validRoom(channel)) return ack?.({ error: 'channel must be a non-empty string of at most 200 characters' });
+      void socket.leave(channelRoom(channel));
+      ack?.({ channel });
+    });
+    socket.on('publish', (channel: unknown, payload: unknown, ack?: Ack) => {
+      if (typeof payload === 'function') [payload, ack] = [undefined, payload as Ack];
+      if (!validRoom(channel)) return ack?.({ error: 'channel must be a non-empty string of at most 200 characters' });
+      // on `router` the backends sequence it as a broadcast into the channel's room; frontends deliver it as `publish`
+      if (delegate) return remote(socket, 'broadcast', [channelRoom(channel), payload], ack);
+      const msg = channelMessage(ctx, channel, payload);
+      io.to(channelRoom(channel)).emit('publish', msg);
+      ack?.({ seq: msg.seq, worker: ctx.identity.id });
     });
     socket.on('push', (opts: unknown, ack?: Ack) => {
       const o = (opts && typeof opts === 'object' ? opts : {}) as { rate?: unknown; count?: unknown };

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { monoMs } from '../../src/shared/clock.ts';
-import { busy, clamp, nextSeq, validRoom, type AppContext } from './context.ts';
+import { busy, channelMessage, channelRoom, clamp, nextSeq, validRoom, type AppContext } from './context.ts';
 import { startPush } from './pusher.ts';
 
 interface Conn {
@@ -47,6 +47,23 @@ export function createWsApp(ctx: AppContext): { handleUpgrade(req: IncomingMessa
       const frame = JSON.stringify({ e: 'broadcast', a: [{ room, seq, ts: p.ts, from: c.id, origin: `${ctx.identity.id}@${ctx.identity.pid}`, data: p.data }] });
       for (const m of rooms.get(room) ?? []) if (m.ws.readyState === m.ws.OPEN) m.ws.send(frame);
       return [{ seq, worker: ctx.identity.id }];
+    },
+    subscribe: (c, [channel]) => {
+      if (!validRoom(channel)) return [{ error: 'channel must be a non-empty string of at most 200 characters' }];
+      handlers.join!(c, [channelRoom(channel)]);
+      return [{ channel, worker: ctx.identity.id }];
+    },
+    unsubscribe: (c, [channel]) => {
+      if (!validRoom(channel)) return [{ error: 'channel must be a non-empty string of at most 200 characters' }];
+      leaveRoom(c, channelRoom(channel));
+      return [{ channel }];
+    },
+    publish: (_c, [channel, payload]) => {
+      if (!validRoom(channel)) return [{ error: 'channel must be a non-empty string of at most 200 characters' }];
+      const msg = channelMessage(ctx, channel, payload);
+      const frame = JSON.stringify({ e: 'publish', a: [msg] });
+      for (const m of rooms.get(channelRoom(channel)) ?? []) if (m.ws.readyState === m.ws.OPEN) m.ws.send(frame);
+      return [{ seq: msg.seq, worker: ctx.identity.id }];
     },
     push: (c, [opts]) => {
       const o = (opts && typeof opts === 'object' ? opts : {}) as { rate?: unknown; count?: unknown };

@@ -23,12 +23,18 @@ export interface SlotPool {
 }
 
 /**
- * Fork `count` cluster workers running reference-server/cluster/worker.ts with tsx.
+ * Fork `count` cluster workers running `exec` (default reference-server/cluster/worker.ts) with tsx;
+ * each gets `config(index)` as JSON in RTBENCH_WORKER and speaks the messages of cluster/messages.ts.
  * `policy` sets cluster.schedulingPolicy ('rr' round-robin through the primary, 'none' = the OS);
  * it must be chosen before the first fork and holds for the whole process (the topology
  * process owns its cluster, so one pool per process).
  */
-export function createSlotPool(count: number, config: (index: number) => WorkerConfig, policy: 'rr' | 'none' = 'rr'): SlotPool {
+export function createSlotPool<C = WorkerConfig>(
+  count: number,
+  config: (index: number) => C,
+  policy: 'rr' | 'none' = 'rr',
+  exec: URL = new URL('./worker.ts', import.meta.url),
+): SlotPool {
   const slots: Array<Worker | null> = new Array(count).fill(null);
   /** PID of each slot's worker once it reported listening (ready to serve). */
   const readyPids: Array<number | null> = new Array(count).fill(null);
@@ -38,7 +44,7 @@ export function createSlotPool(count: number, config: (index: number) => WorkerC
   const listeners: Array<(index: number, msg: WorkerToPrimary) => void> = [];
   cluster.schedulingPolicy = policy === 'rr' ? cluster.SCHED_RR : cluster.SCHED_NONE;
   cluster.setupPrimary({
-    exec: fileURLToPath(new URL('./worker.ts', import.meta.url)),
+    exec: fileURLToPath(exec),
     execArgv: ['--import', import.meta.resolve('tsx')],
     silent: false,
   });

@@ -7,7 +7,7 @@
 import { Dealer, Subscriber } from 'zeromq';
 import { createContext } from '../app/context.ts';
 import { createAppServer } from '../app/server.ts';
-import type { Published, RpcRequest } from './handlers.ts';
+import { deliverPublished, type Published, type RpcRequest } from './handlers.ts';
 import { sendQueue } from './zmq-send.ts';
 
 interface Args {
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   void (async () => {
     for await (const [, body] of sub) {
       const msg = JSON.parse(body!.toString()) as Published;
-      app.io.to(msg.room).emit('broadcast', msg);
+      deliverPublished(app.io, msg);
     }
   })();
   const port = await app.listen(a.host, 0);

@@ -1,4 +1,5 @@
-import { busy, clamp, validRoom } from '../app/context.ts';
+import type { Server } from 'socket.io';
+import { busy, clamp, CHANNEL_ROOM_PREFIX, validRoom } from '../app/context.ts';
 
 /** A room broadcast as backends publish it and frontends deliver it. */
 export interface Published {
@@ -46,4 +47,11 @@ export function createBackendHandlers(backendId: string, publish: (msg: Publishe
         return [{ error: `unknown method ${String((req as { method: unknown }).method)}` }];
     }
   };
+}
+
+/** A frontend delivers a backend's broadcast to the room's local members; a channel's publish (its room) as a `publish` event. */
+export function deliverPublished(io: Server, msg: Published): void {
+  if (!msg.room.startsWith(CHANNEL_ROOM_PREFIX)) return void io.to(msg.room).emit('broadcast', msg);
+  const { room, seq, ts, origin, data } = msg;
+  io.to(room).emit('publish', { channel: room.slice(CHANNEL_ROOM_PREFIX.length), seq, ts, origin, data });
 }

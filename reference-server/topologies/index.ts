@@ -4,6 +4,7 @@ import { lbStickyTopology } from './lb-sticky.ts';
 import { lbTopology } from './lb.ts';
 import { routerTopology } from './router.ts';
 import { single } from './single.ts';
+import { socketClusterTopology } from './socketcluster.ts';
 import { stickyTopology } from './sticky.ts';
 import type { Topology, TopologySpec } from './types.ts';
 
@@ -15,6 +16,7 @@ const TOPOLOGIES: Readonly<Record<string, Topology>> = {
   lb: lbTopology,
   'lb-sticky': lbStickyTopology,
   router: routerTopology,
+  socketcluster: socketClusterTopology,
 };
 
 /** `cluster:4:rr` → { name: 'cluster', params: ['4', 'rr'], raw }. */

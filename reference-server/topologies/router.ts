@@ -3,7 +3,7 @@ import { createContext } from '../app/context.ts';
 import { createAppServer, urlOf } from '../app/server.ts';
 import { startChild, type Child } from '../infra/child.ts';
 import { freePort } from '../infra/free-port.ts';
-import { createBackendHandlers, type RpcRequest } from '../router/handlers.ts';
+import { createBackendHandlers, deliverPublished, type RpcRequest } from '../router/handlers.ts';
 import type { FaultSlot } from '../faults.ts';
 import type { RunningTopology, Topology, TopologySpec, TopologyStartOptions, WorkerStats } from './types.ts';
 
@@ -21,7 +21,7 @@ const RPC_TIMEOUT_MS = 5000;
 async function startSingle({ host, port, pushRate, spec }: TopologyStartOptions): Promise<RunningTopology> {
   const ctx = createContext(spec.raw, 0, pushRate, 'router-fe');
   let app: ReturnType<typeof createAppServer> | null = null;
-  const handle = createBackendHandlers('router-be#0', (msg) => app?.io.to(msg.room).emit('broadcast', msg));
+  const handle = createBackendHandlers('router-be#0', (msg) => app && deliverPublished(app.io, msg));
   app = createAppServer(ctx, {}, { call: async (method, args, from) => handle({ method, args, from } satisfies RpcRequest) });
   const actual = await app.listen(host, port);
   const a = app;

@@ -30,6 +30,8 @@ export interface WorkerStats {
   messages: number;
   /** Times the worker stopped accepting because it held its connection cap (cluster workers). */
   acceptPauses?: number;
+  /** SocketCluster workers: publishes/subscriptions that found no scc-broker (one was down). */
+  brokerErrors?: number;
 }
 
 /** A started topology. */

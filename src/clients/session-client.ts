@@ -51,6 +51,8 @@ export class SessionClient implements Client {
   private previousWorker: { id: string; via: 'reconnect' | 'recovery' } | null = null;
   /** Rooms joined, rejoined after an automatic reconnection (as applications do). */
   private readonly rooms = new Set<string>();
+  /** Channels subscribed, resubscribed after an automatic reconnection. */
+  private readonly channels = new Set<string>();
   /** While reconnecting after an unexpected disconnect: resolves true once connected again. */
   private recovering: Promise<boolean> | null = null;
   /** Set by disconnect(): the session is over, stop any reconnection. */
@@ -99,6 +101,7 @@ export class SessionClient implements Client {
   private wire(t: Transport): Transport {
     this.transport = t;
     t.onEvent((event, args) => this.dispatch(event, args));
+    if (t.listen) for (const event of this.handlers.keys()) t.listen(event);
     t.onDisconnect((reason) => this.lost(t, reason));
     return t;
   }
@@ -132,6 +135,7 @@ export class SessionClient implements Client {
       this.lastSeq?.delete('\0push'); // pushes are numbered per connection: a new connection starts a new stream
       this.sink.record('recovery', monoMs() - started);
       for (const room of this.rooms) await this.transport?.emitWithAck('join', [room], this.opts.ackTimeoutMs).catch(() => {});
+      for (const channel of this.channels) await this.resubscribe(channel).catch(() => {});
       return true;
     });
   }
@@ -200,7 +204,10 @@ export class SessionClient implements Client {
   on(event: string, handler: (...args: unknown[]) => void): void {
     const list = this.handlers.get(event);
     if (list) list.push(handler);
-    else this.handlers.set(event, [handler]);
+    else {
+      this.handlers.set(event, [handler]);
+      this.transport?.listen?.(event);
+    }
   }
 
   waitFor(event: string, timeoutMs = this.opts.ackTimeoutMs): Promise<unknown[]> {
@@ -233,6 +240,36 @@ export class SessionClient implements Client {
 
   async broadcast(room: string, data?: unknown): Promise<void> {
     await this.ack('broadcast', [room, { ts: sharedMs(this.opts.clockOffsetMs ?? 0), data }], this.opts.ackTimeoutMs);
+  }
+
+  async subscribe(channel: string): Promise<void> {
+    const ms = this.opts.ackTimeoutMs;
+    if (this.transport?.subscribe) await this.timed('subscribe', ms, () => this.transport!.subscribe!(channel, ms));
+    else await this.ack('subscribe', [channel], ms);
+    this.channels.add(channel);
+  }
+
+  async unsubscribe(channel: string): Promise<void> {
+    const ms = this.opts.ackTimeoutMs;
+    if (this.transport?.unsubscribe) await this.timed('unsubscribe', ms, () => this.transport!.unsubscribe!(channel, ms));
+    else await this.ack('unsubscribe', [channel], ms);
+    this.channels.delete(channel);
+    const prefix = `\0ch\0${channel}\0`;
+    if (this.lastSeq) for (const k of [...this.lastSeq.keys()]) if (k.startsWith(prefix)) this.lastSeq.delete(k);
+  }
+
+  async publish(channel: string, data?: unknown): Promise<void> {
+    const ms = this.opts.ackTimeoutMs;
+    const payload = { ts: sharedMs(this.opts.clockOffsetMs ?? 0), data };
+    if (this.transport?.publish) await this.timed('publish', ms, () => this.transport!.publish!(channel, payload, ms));
+    else await this.ack('publish', [channel, payload], ms);
+  }
+
+  /** After an automatic reconnection: subscribe again, untimed. */
+  private async resubscribe(channel: string): Promise<void> {
+    const t = this.transport;
+    if (t?.subscribe) await t.subscribe(channel, this.opts.ackTimeoutMs);
+    else await t?.emitWithAck('subscribe', [channel], this.opts.ackTimeoutMs);
   }
 
   async think(ms: number | [number, number]): Promise<void> {
@@ -288,6 +325,18 @@ export class SessionClient implements Client {
   }
 
   private async ack<T>(event: string, args: unknown[], timeoutMs: number): Promise<T> {
+    const reply = await this.timed(event, timeoutMs, () => this.transport!.emitWithAck(event, args, timeoutMs));
+    const first = reply[0];
+    if (first && typeof first === 'object' && 'error' in first && Object.keys(first).length === 1) {
+      const err = new ClientOpError('server_error', `server answered \`${event}\` with an error: ${String((first as { error: unknown }).error)}`);
+      this.sink.error(err.kind, err.message);
+      throw err;
+    }
+    return first as T;
+  }
+
+  /** One acknowledged operation, timed as `ack` and `ack:<name>` from the intended clock. */
+  private async timed(event: string, timeoutMs: number, op: () => Promise<unknown[] | void>): Promise<unknown[]> {
     const intended = this.reference();
     if (!this.connected && this.recovering && !(await this.awaitRecovery(timeoutMs))) {
       const err = new ClientOpError('ack_timeout', `no ack for \`${event}\`: still reconnecting after ${timeoutMs}ms`);
@@ -298,7 +347,7 @@ export class SessionClient implements Client {
     this.sink.count('messages.sent');
     let reply: unknown[];
     try {
-      reply = await this.transport!.emitWithAck(event, args, timeoutMs);
+      reply = (await op()) ?? [];
     } catch (e) {
       this.fail(e, 'ack_timeout');
     }
@@ -308,13 +357,7 @@ export class SessionClient implements Client {
     this.sink.record(`ack:${event}`, ms);
     this.sink.count('messages.received');
     this.cursor = done;
-    const first = reply[0];
-    if (first && typeof first === 'object' && 'error' in first && Object.keys(first).length === 1) {
-      const err = new ClientOpError('server_error', `server answered \`${event}\` with an error: ${String((first as { error: unknown }).error)}`);
-      this.sink.error(err.kind, err.message);
-      throw err;
-    }
-    return first as T;
+    return reply;
   }
 
   /**
@@ -359,12 +402,12 @@ export class SessionClient implements Client {
           this.previousWorker = null;
         }
       }
-    } else if (event === 'broadcast' || event === 'push') {
+    } else if (event === 'broadcast' || event === 'push' || event === 'publish') {
       this.sink.count('messages.received');
-      const msg = args[0] as { ts?: unknown; seq?: unknown; room?: unknown } | undefined;
+      const msg = args[0] as { ts?: unknown; seq?: unknown; room?: unknown; channel?: unknown; origin?: unknown } | undefined;
       if (msg && typeof msg.ts === 'number') this.sink.record(event, now + (this.opts.clockOffsetMs ?? 0) - msg.ts); // across hosts: on the reference clock
-      // a stream is one room's broadcasts from one origin worker process (each numbers its own; a respawned worker starts a new stream)
-      if (msg && typeof msg.seq === 'number') this.checkSeq(event === 'push' ? '\0push' : `${String(msg.room)}\0${String((msg as { origin?: unknown }).origin ?? '')}`, msg.seq, event);
+      // a stream is one room's broadcasts (one channel's messages) from one origin worker process (each numbers its own; a respawned worker starts a new stream)
+      if (msg && typeof msg.seq === 'number') this.checkSeq(streamOf(event, msg), msg.seq, event);
     } else {
       this.sink.count('messages.received');
     }
@@ -383,4 +426,11 @@ export class SessionClient implements Client {
     }
     if (last === undefined || seq > last) this.lastSeq.set(stream, seq);
   }
+}
+
+/** The sequence stream a numbered server message belongs to (see `checkSeq`). */
+function streamOf(event: string, msg: { room?: unknown; channel?: unknown; origin?: unknown }): string {
+  if (event === 'push') return '\0push';
+  if (event === 'publish') return `\0ch\0${String(msg.channel)}\0${String(msg.origin ?? '')}`;
+  return `${String(msg.room)}\0${String(msg.origin ?? '')}`;
 }

@@ -44,6 +44,17 @@ export interface Client extends AckEmitter {
    * records `broadcast` fan-out latency on receipt. Acked, timed as `ack:broadcast`.
    */
   broadcast(room: string, data?: unknown): Promise<void>;
+  /**
+   * Subscribe to a pub/sub channel (acked, timed as `ack:subscribe`). Works on every engine: a
+   * SocketCluster channel on `socketcluster`; the reference app's `subscribe` event (a room) on the others.
+   * Messages published into the channel arrive as `publish` events `{ channel, seq, ts, origin, data }`
+   * and are timed as `publish` fan-out latency, with per-channel sequence gaps (`publish.gaps`).
+   */
+  subscribe(channel: string): Promise<void>;
+  /** Unsubscribe from a channel (acked, timed as `ack:unsubscribe`). */
+  unsubscribe(channel: string): Promise<void>;
+  /** Publish into a channel, carrying this client's timestamp (acked, timed as `ack:publish`). */
+  publish(channel: string, data?: unknown): Promise<void>;
   /** Pause: a fixed number of ms or a random one in [min, max]. Advances the intended clock. */
   think(ms: number | [number, number]): Promise<void>;
   /**
@@ -74,6 +85,17 @@ export interface Transport {
   onEvent(handler: (event: string, args: unknown[]) => void): void;
   /** Called once when the connection ends for any reason other than `close()`. */
   onDisconnect(handler: (reason: string) => void): void;
+  /**
+   * Engines with their own pub/sub (SocketCluster) implement the channel calls; each resolves once
+   * the server acknowledged it. Without them, SessionClient sends the reference app's
+   * `subscribe` / `unsubscribe` / `publish` events with acks. Channel messages of such engines
+   * are handed to `onEvent` as `publish` events `{ channel, seq, ts, origin, data }`.
+   */
+  subscribe?(channel: string, timeoutMs: number): Promise<void>;
+  unsubscribe?(channel: string, timeoutMs: number): Promise<void>;
+  publish?(channel: string, payload: { ts: number; data: unknown }, timeoutMs: number): Promise<void>;
+  /** Engines that deliver only the events they listen to (SocketCluster receivers): start listening to `event`. */
+  listen?(event: string): void;
   /**
    * Engines that reconnect by themselves (socket.io-client's Manager, when `reconnect` is set)
    * report here: `reconnected` once connected again, `failed` when they gave up, `attempt_error`

@@ -128,7 +128,7 @@ export async function resolvePlan(scenarioFile: string, o: PlanOptions, warn: (l
   if (!Array.isArray(scenario.sourceIps) && capacity.addresses > scenario.sourceIps) scenario = { ...scenario, sourceIps: capacity.addresses };
   const sourceIps = runSourceIps(scenario.sourceIps, target, shardPlan);
   if (target) await checkReachable(target);
-  if (target && scenario.engine !== 'ws') await probeSocketIo(target, scenario.path);
+  if (target && (scenario.engine === 'socket.io' || scenario.engine === 'socket.io-lean')) await probeSocketIo(target, scenario.path);
   const shardRun = await prepareShardRun(shardPlan, target, warn);
   const plan: RunPlan = {
     scenarioFile,

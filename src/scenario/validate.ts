@@ -44,7 +44,9 @@ export interface ResolvedScenario {
   reconnect: ReconnectPolicy | null;
 }
 
-const ENGINES: readonly EngineName[] = ['socket.io', 'socket.io-lean', 'ws'];
+/** Where each engine connects unless the scenario sets `path`. */
+const DEFAULT_PATHS: Readonly<Record<EngineName, string>> = { 'socket.io': '/socket.io', 'socket.io-lean': '/socket.io', ws: '/ws', socketcluster: '/socketcluster/' };
+const ENGINES: readonly EngineName[] = ['socket.io', 'socket.io-lean', 'ws', 'socketcluster'];
 const KNOWN_FIELDS = new Set([
   'name', 'description', 'topology', 'requiresTarget', 'engine', 'transports', 'path', 'phases', 'session',
   'ackTimeout', 'connectTimeout', 'gracefulStop', 'sourceIps', 'generators', 'maxConcurrentPerGenerator',
@@ -150,8 +152,8 @@ export function validateScenario(value: unknown, file: string): ResolvedScenario
   const transports = (s.transports ?? ['websocket']) as Array<'websocket' | 'polling'>;
   if (!Array.isArray(transports) || transports.length === 0 || !transports.every((t) => t === 'websocket' || t === 'polling')) {
     problems.push(`\`transports\` must be a non-empty array of 'websocket' and/or 'polling' (got ${show(s.transports)})`);
-  } else if (engine === 'socket.io-lean' && transports.includes('polling')) {
-    problems.push(`\`transports\` must be ['websocket'] with engine 'socket.io-lean', which has no long-polling (got ${show(s.transports)}); use engine 'socket.io' for 'polling'`);
+  } else if ((engine === 'socket.io-lean' || engine === 'socketcluster') && transports.includes('polling')) {
+    problems.push(`\`transports\` must be ['websocket'] with engine '${engine}', which has no long-polling (got ${show(s.transports)}); use engine 'socket.io' for 'polling'`);
   }
   if (s.path !== undefined && (typeof s.path !== 'string' || !s.path.startsWith('/'))) {
     problems.push(`\`path\` must be a string starting with '/' (got ${show(s.path)})`);
@@ -230,7 +232,7 @@ export function validateScenario(value: unknown, file: string): ResolvedScenario
     requiresTarget: s.requiresTarget === true,
     engine,
     transports,
-    path: (s.path as string | undefined) ?? (engine === 'ws' ? '/ws' : '/socket.io'),
+    path: (s.path as string | undefined) ?? DEFAULT_PATHS[engine],
     phases,
     totalMs: last.startMs + last.durationMs,
     ackTimeoutMs,

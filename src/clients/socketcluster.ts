@@ -1,0 +1,179 @@
+import scClient, { type AGChannel, type AGClientSocket } from 'socketcluster-client';
+import { classifyError } from './classify.ts';
+import { ClientOpError, type Transport, type TransportOptions } from './types.ts';
+
+/** The client's own local unsubscribe step (it has no public form without its unacknowledged `#unsubscribe` transmit). */
+interface ChannelInternals {
+  _channelMap: Record<string, unknown>;
+  _triggerChannelUnsubscribe(channel: unknown): void;
+}
+
+/**
+ * The `socketcluster` engine: socketcluster-client v20 over its own protocol.
+ *
+ * - `emit` is SocketCluster's `transmit`, `emitWithAck` its `invoke` (an RPC answered by the
+ *   server's `procedure`). SocketCluster events carry one value: one argument is sent as is,
+ *   several as an array; the ack resolves with the procedure's answer.
+ * - Server events reach a client only through a `receiver` it listens to: the engine listens to
+ *   `welcome` and `push`, and to every event a session names in `on()` / `waitFor()`.
+ * - Channels are SocketCluster channels: `subscribe` waits for the server's acceptance,
+ *   `publish` is `invokePublish` (acked), and `unsubscribe` is sent as an acked `#unsubscribe`
+ *   request (the client library sends it unacknowledged; the server accepts both forms) so that
+ *   it can be timed. Channel messages are handed on as `publish` events `{ channel, ...data }`.
+ * - Reconnection is rtbench's own loop (the client's auto-reconnect is off), as for `ws`.
+ */
+export class SocketClusterTransport implements Transport {
+  private readonly socket: AGClientSocket;
+  private eventHandler: ((event: string, args: unknown[]) => void) | null = null;
+  private disconnectHandler: ((reason: string) => void) | null = null;
+  private readonly listening = new Set<string>();
+  private closing = false;
+  private open = false;
+
+  constructor(opts: TransportOptions) {
+    const url = new URL(opts.target);
+    const secure = url.protocol === 'https:';
+    this.socket = scClient.create({
+      hostname: url.hostname,
+      port: Number(url.port) || (secure ? 443 : 80),
+      secure,
+      path: opts.path,
+      autoConnect: false,
+      autoReconnect: false,
+      connectTimeout: opts.connectTimeoutMs ?? 10_000,
+      wsOptions: { localAddress: opts.localAddress, perMessageDeflate: false },
+    });
+    this.listen('welcome');
+    this.listen('push');
+  }
+
+  connect(timeoutMs: number): Promise<void> {
+    const s = this.socket;
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const settle = (err?: ClientOpError): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (!err) return resolve();
+        s.disconnect();
+        reject(err);
+      };
+      const timer = setTimeout(() => settle(new ClientOpError('connect_timeout', `not connected within ${timeoutMs}ms`)), timeoutMs);
+      void (async () => {
+        for await (const { error } of s.listener('error')) {
+          if (!this.open) {
+            const c = classifyError(error);
+            settle(new ClientOpError(c.kind, c.message));
+          }
+        }
+      })();
+      void s.listener('connect').once().then(() => {
+        this.open = true;
+        settle();
+      });
+      void s.listener('connectAbort').once().then(({ code, reason }) => settle(new ClientOpError('connect_error', `connection aborted (${code}${reason ? ` ${reason}` : ''})`)));
+      void (async () => {
+        for await (const { code, reason } of s.listener('close')) {
+          const wasOpen = this.open;
+          this.open = false;
+          if (wasOpen && !this.closing) this.disconnectHandler?.(`close ${code}${reason ? ` ${reason}` : ''}`);
+        }
+      })();
+      s.connect();
+    });
+  }
+
+  emit(event: string, args: unknown[]): void {
+    this.socket.transmit(event, pack(args)).catch(() => {});
+  }
+
+  async emitWithAck(event: string, args: unknown[], timeoutMs: number): Promise<unknown[]> {
+    try {
+      return [await this.socket.invoke(event, pack(args), { ackTimeout: timeoutMs })];
+    } catch (e) {
+      throw opError(e, event, timeoutMs);
+    }
+  }
+
+  async subscribe(channel: string, timeoutMs: number): Promise<void> {
+    const existing = this.socket.subscribe(channel);
+    if (existing.state === 'subscribed') return;
+    const ch: AGChannel = existing;
+    if (!this.listening.has(`\0ch\0${channel}`)) {
+      this.listening.add(`\0ch\0${channel}`);
+      void (async () => {
+        for await (const data of ch) this.eventHandler?.('publish', [{ ...(data && typeof data === 'object' ? data : { data }), channel }]);
+        this.listening.delete(`\0ch\0${channel}`);
+      })();
+    }
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        ch.listener('subscribe').once(),
+        ch.listener('subscribeFail').once().then(({ error }) => {
+          throw new ClientOpError('server_error', `subscribe to \`${channel}\` refused: ${error?.message ?? 'unknown reason'}`);
+        }),
+        new Promise((_, reject) => (timer = setTimeout(() => reject(new ClientOpError('ack_timeout', `no ack for \`subscribe\` within ${timeoutMs}ms`)), timeoutMs))),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async unsubscribe(channel: string, timeoutMs: number): Promise<void> {
+    const internals = this.socket as unknown as ChannelInternals;
+    const entry = internals._channelMap[channel];
+    if (entry) internals._triggerChannelUnsubscribe(entry);
+    this.socket.closeChannel(channel);
+    try {
+      await this.socket.invoke('#unsubscribe', channel, { ackTimeout: timeoutMs });
+    } catch (e) {
+      throw opError(e, 'unsubscribe', timeoutMs);
+    }
+  }
+
+  async publish(channel: string, payload: { ts: number; data: unknown }, timeoutMs: number): Promise<void> {
+    try {
+      // invokePublish, with this call's own ack timeout
+      await this.socket.invoke('#publish', { channel, data: payload }, { ackTimeout: timeoutMs });
+    } catch (e) {
+      throw opError(e, 'publish', timeoutMs);
+    }
+  }
+
+  listen(event: string): void {
+    if (this.listening.has(event)) return;
+    this.listening.add(event);
+    void (async () => {
+      for await (const data of this.socket.receiver(event)) this.eventHandler?.(event, [data]);
+    })();
+  }
+
+  onEvent(handler: (event: string, args: unknown[]) => void): void {
+    this.eventHandler = handler;
+  }
+
+  onDisconnect(handler: (reason: string) => void): void {
+    this.disconnectHandler = handler;
+  }
+
+  close(): void {
+    this.closing = true;
+    this.open = false;
+    this.socket.disconnect();
+    this.socket.killAllChannels();
+    this.socket.killAllReceivers();
+    this.socket.killAllListeners();
+  }
+}
+
+/** SocketCluster events carry one value. */
+const pack = (args: unknown[]): unknown => (args.length === 1 ? args[0] : args);
+
+function opError(e: unknown, event: string, timeoutMs: number): ClientOpError {
+  const err = e as { name?: string; message?: string } | null;
+  if (err?.name === 'TimeoutError') return new ClientOpError('ack_timeout', `no ack for \`${event}\` within ${timeoutMs}ms`);
+  if (err?.name === 'BadConnectionError') return new ClientOpError('disconnected', `\`${event}\` lost with the connection: ${err.message ?? ''}`);
+  return new ClientOpError('server_error', `server answered \`${event}\` with an error: ${err?.message ?? String(e)}`);
+}
