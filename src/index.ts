@@ -3,7 +3,7 @@
  */
 export { defineScenario } from './scenario/types.ts';
 export type { Scenario, Phase, ArrivalPhase, VusPhase, Ramp, Duration, EngineName, SessionContext, SessionFn } from './scenario/types.ts';
-export type { Client, AckEmitter, WorkerInfo } from './clients/types.ts';
+export type { Client, AckEmitter, WorkerInfo, ConnectOptions, RawMessage, MessageMatch, RequestOptions } from './clients/types.ts';
 export { ClientOpError } from './clients/types.ts';
 export { run } from './run/run.ts';
 export type { RunOptions, RunOutcome } from './run/run.ts';

@@ -5,7 +5,8 @@ import type { Options } from 'yargs';
  * so flags cannot drift from the programmatic options.
  */
 export const runFlags = {
-  target: { type: 'string', describe: 'Drive this server (http://127.0.0.1:PORT) instead of the bundled reference server' },
+  target: { type: 'string', describe: 'Drive this server instead of the bundled reference server: any http(s) or ws(s) URL; its path is the Socket.IO namespace (or the ws path)' },
+  'dry-run': { type: 'boolean', describe: 'Plan the run, resolve the target, print both and exit 0 without connecting or starting anything' },
   duration: { type: 'string', describe: "Override the scenario's total duration, phases scaled proportionally (e.g. 30s, 2m)" },
   out: { type: 'string', describe: 'Output folder (default reports/<scenario>-<timestamp>/)' },
   topology: { type: 'string', describe: 'Reference topology to start (or comma-separated list), instead of the scenario\'s' },

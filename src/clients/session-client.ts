@@ -1,6 +1,18 @@
 import { monoMs, sharedMs, sleep, sleepUntil } from '../shared/clock.ts';
 import { classifyError } from './classify.ts';
-import { ClientOpError, type AckEmitter, type Client, type ReconnectPolicy, type Transport, type WorkerInfo } from './types.ts';
+import { mergeConnect, type ConnectOptions } from './connect-options.ts';
+import { RawMessages } from './raw-messages.ts';
+import {
+  ClientOpError,
+  type AckEmitter,
+  type Client,
+  type MessageMatch,
+  type RawMessage,
+  type ReconnectPolicy,
+  type RequestOptions,
+  type Transport,
+  type WorkerInfo,
+} from './types.ts';
 
 /** Most iterations of one `every()` in flight at once (a stall longer than this many intervals waits). */
 const MAX_OVERLAP = 1024;
@@ -28,6 +40,12 @@ export interface SessionClientOptions {
   reconnect?: ReconnectPolicy | null;
   /** Reference clock minus this host's monotonic clock (ms), for timestamps that cross hosts (shards); default 0. */
   clockOffsetMs?: number;
+  /** The scenario's `connect` default for this client (called at the first connect; may throw). */
+  connectDefaults?: () => ConnectOptions | undefined;
+  /** True when the engine carries raw frames (`ws`): `send`, `request`, `onMessage`, `waitForMessage`. */
+  rawFrames?: boolean;
+  /** A user error's message with its scenario line (for a `match` that throws). */
+  describeError?: (e: unknown) => string;
 }
 
 /**
@@ -57,9 +75,14 @@ export class SessionClient implements Client {
   private recovering: Promise<boolean> | null = null;
   /** Set by disconnect(): the session is over, stop any reconnection. */
   private closed = false;
+  /** The options of the last `connect()`, reused by `reconnect()` and automatic reconnection. */
+  private connectOptions: ConnectOptions | null = null;
+  private defaults: ConnectOptions | undefined | null = null;
+  /** Raw frames (`ws` engine), created on first use. */
+  private rawMessages: RawMessages | null = null;
 
   constructor(
-    private readonly makeTransport: () => Transport,
+    private readonly makeTransport: (connect: ConnectOptions) => Transport,
     private readonly sink: MetricsSink,
     private readonly opts: SessionClientOptions,
   ) {
@@ -68,7 +91,9 @@ export class SessionClient implements Client {
     this.cursor = opts.intendedStart;
   }
 
-  async connect(): Promise<void> {
+  async connect(options?: ConnectOptions): Promise<void> {
+    if (this.defaults === null) this.defaults = this.opts.connectDefaults?.();
+    this.connectOptions = mergeConnect(this.defaults, options);
     await this.open('connect');
   }
 
@@ -84,7 +109,7 @@ export class SessionClient implements Client {
     if (this.connected) return;
     this.closed = false;
     const intended = this.reference();
-    const t = this.wire(this.makeTransport());
+    const t = this.wire(this.makeTransport(this.connectOptions ?? {}));
     try {
       await t.connect(this.opts.connectTimeoutMs);
     } catch (e) {
@@ -103,6 +128,7 @@ export class SessionClient implements Client {
     t.onEvent((event, args) => this.dispatch(event, args));
     if (t.listen) for (const event of this.handlers.keys()) t.listen(event);
     t.onDisconnect((reason) => this.lost(t, reason));
+    t.onRaw?.((m, json) => this.raw().dispatch(m, json));
     return t;
   }
 
@@ -159,7 +185,7 @@ export class SessionClient implements Client {
       const base = Math.min(policy.maxDelayMs, policy.delayMs * 2 ** i);
       await sleep(base * (0.5 + this.opts.random()));
       if (this.closed) return false;
-      const t = this.wire(this.makeTransport());
+      const t = this.wire(this.makeTransport(this.connectOptions ?? {}));
       try {
         await t.connect(this.opts.connectTimeoutMs);
         return true;
@@ -322,6 +348,65 @@ export class SessionClient implements Client {
       this.sink.connectedDelta(-1);
     }
     t?.close();
+    this.rawMessages?.failAll(() => new ClientOpError('disconnected', 'client disconnected while waiting for a message'));
+  }
+
+  send(data: string | Uint8Array): void {
+    this.requireRaw('send');
+    if (!this.connected && this.recovering) {
+      this.sink.count('messages.unsent');
+      return;
+    }
+    this.requireConnected('send');
+    this.transport!.sendRaw!(data);
+    this.sink.count('messages.sent');
+  }
+
+  onMessage(handler: (message: RawMessage, json: unknown) => void): void {
+    this.requireRaw('onMessage');
+    this.raw().onMessage(handler);
+  }
+
+  waitForMessage(match: MessageMatch, timeoutMs = this.opts.ackTimeoutMs): Promise<RawMessage> {
+    this.requireRaw('waitForMessage');
+    return this.raw().wait(match, timeoutMs, () => this.counted(new ClientOpError('wait_timeout', `no message matched within ${timeoutMs}ms (waitForMessage)`)));
+  }
+
+  /** Timed as `emitWithAck` is: from the intended clock, to the first message `match` accepts. */
+  async request(data: string | Uint8Array, match: MessageMatch, options: RequestOptions = {}): Promise<RawMessage> {
+    this.requireRaw('request');
+    const intended = this.reference();
+    const timeoutMs = options.timeout ?? this.opts.ackTimeoutMs;
+    const label = options.name ? `request \`${options.name}\`` : 'request';
+    if (!this.connected && this.recovering && !(await this.awaitRecovery(timeoutMs))) {
+      throw this.counted(new ClientOpError('request_timeout', `no reply to ${label}: still reconnecting after ${timeoutMs}ms`));
+    }
+    this.requireConnected('request');
+    const reply = this.raw().wait(match, timeoutMs, () => this.counted(new ClientOpError('request_timeout', `no reply to ${label} within ${timeoutMs}ms`)));
+    this.transport!.sendRaw!(data);
+    this.sink.count('messages.sent');
+    const message = await reply;
+    const done = monoMs();
+    const ms = done - intended;
+    this.sink.record('request', ms);
+    if (options.name) this.sink.record(`request:${options.name}`, ms);
+    this.cursor = done;
+    return message;
+  }
+
+  private raw(): RawMessages {
+    return (this.rawMessages ??= new RawMessages(this.sink, this.opts.describeError ?? ((e) => (e instanceof Error ? e.message : String(e)))));
+  }
+
+  private requireRaw(call: string): void {
+    if (!this.opts.rawFrames) {
+      throw this.counted(new ClientOpError('session_error', `\`client.${call}()\` needs engine 'ws' (raw WebSocket frames): with a Socket.IO engine use emit / emitWithAck / on / waitFor`));
+    }
+  }
+
+  private counted(err: ClientOpError): ClientOpError {
+    this.sink.error(err.kind, err.message);
+    return err;
   }
 
   private async ack<T>(event: string, args: unknown[], timeoutMs: number): Promise<T> {

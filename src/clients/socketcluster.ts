@@ -41,7 +41,8 @@ export class SocketClusterTransport implements Transport {
       autoConnect: false,
       autoReconnect: false,
       connectTimeout: opts.connectTimeoutMs ?? 10_000,
-      wsOptions: { localAddress: opts.localAddress, perMessageDeflate: false },
+      ...(opts.connect?.hasQuery ? { query: opts.connect.query } : {}),
+      wsOptions: { localAddress: opts.localAddress, perMessageDeflate: false, ...(opts.connect?.hasHeaders ? { headers: opts.connect.headers } : {}) },
     });
     this.listen('welcome');
     this.listen('push');

@@ -16,6 +16,7 @@ import {
 } from './lean/parser.ts';
 import { WsClient, type WsOwner } from './lean/wsclient.ts';
 import { classifyError } from './classify.ts';
+import { withQuery } from './connect-options.ts';
 import { ClientOpError, type Transport, type TransportOptions } from './types.ts';
 
 /** Options of the lean engine beyond what every engine gets (programmatic use only). */
@@ -82,7 +83,7 @@ export class LeanSocketIoTransport implements Transport, WsOwner {
     private readonly opts: TransportOptions,
     private readonly lean: LeanOptions = NO_OPTIONS,
   ) {
-    this.nsp = lean.namespace ?? namespaceOf(opts.target);
+    this.nsp = lean.namespace ?? opts.connect?.namespace ?? namespaceOf(opts.target);
     if (!this.nsp.startsWith('/')) throw new Error(`namespace must start with '/' (got ${JSON.stringify(this.nsp)})`);
     this.nspSuffix = this.nsp === '/' ? '' : `${this.nsp},`;
   }
@@ -101,7 +102,9 @@ export class LeanSocketIoTransport implements Transport, WsOwner {
       this.state = OPENING;
       this.connectTimer = setTimeout(onConnectTimeout, timeoutMs, this);
       try {
-        this.ws = new WsClient(engineUrl(this.opts.target, this.opts.path), this, { localAddress: this.opts.localAddress });
+        const c = this.opts.connect;
+        const url = engineUrl(this.opts.target, this.opts.path);
+        this.ws = new WsClient(c?.hasQuery ? withQuery(url, c.query) : url, this, { localAddress: this.opts.localAddress, ...(c?.hasHeaders ? { headers: c.headers } : {}) });
       } catch (e) {
         this.failConnect(new ClientOpError('connect_error', e instanceof Error ? e.message : String(e)));
       }
@@ -201,7 +204,7 @@ export class LeanSocketIoTransport implements Transport, WsOwner {
     this.sid = typeof hs.sid === 'string' ? hs.sid : '';
     this.hbTimer = setTimeout(onHeartbeatTimeout, pingInterval + pingTimeout, this);
     this.state = JOINING;
-    const auth = this.lean.auth;
+    const auth = this.lean.auth ?? this.opts.connect?.auth;
     this.ws!.sendText(auth === undefined ? `40${this.nspSuffix}` : `40${this.nspSuffix}${JSON.stringify(auth)}`);
   }
 

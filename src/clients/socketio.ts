@@ -15,9 +15,14 @@ export class SocketIoTransport implements Transport {
   private closing = false;
   private everConnected = false;
   private readonly reconnects: boolean;
+  private readonly nsp: string;
 
   constructor(opts: TransportOptions) {
-    this.socket = io(opts.target, {
+    const c = opts.connect;
+    // io(url) takes the namespace from the URL's path: origin + namespace, as `io('http://host/chat')`
+    const origin = new URL(opts.target).origin;
+    const url = c ? `${origin}${c.namespace === '/' ? '' : c.namespace}` : opts.target;
+    this.socket = io(url, {
       path: opts.path,
       transports: opts.transports,
       withCredentials: true, // keeps cookies (e.g. HAProxy's SERVERID) across long-polling requests
@@ -28,11 +33,15 @@ export class SocketIoTransport implements Transport {
         ? { reconnectionAttempts: opts.reconnect.attempts, reconnectionDelay: opts.reconnect.delayMs, reconnectionDelayMax: opts.reconnect.maxDelayMs, randomizationFactor: 0.5 }
         : {}),
       autoConnect: false,
-      localAddress: opts.localAddress,
+      ...(c?.auth ? { auth: c.auth } : {}),
+      ...(c?.hasQuery ? { query: c.query } : {}),
+      ...(c?.hasHeaders ? { extraHeaders: c.headers } : {}),
+      ...(opts.localAddress ? { localAddress: opts.localAddress } : {}),
       // long-polling requests go through an agent bound to the same source address
       ...(opts.transports.includes('polling') ? { agent: new http.Agent({ localAddress: opts.localAddress, keepAlive: true, maxSockets: 2 }) } : {}),
     } as Parameters<typeof io>[1]);
     this.reconnects = !!opts.reconnect;
+    this.nsp = c?.namespace ?? (new URL(opts.target).pathname.replace(/\/+$/, '') || '/');
     this.socket.on('connect', () => {
       if (this.everConnected) this.reconnectHandler?.('reconnected', '');
       this.everConnected = true;
@@ -65,7 +74,9 @@ export class SocketIoTransport implements Transport {
       const onConnect = (): void => done();
       const onError = (e: Error): void => {
         const c = classifyError(e);
-        done(new ClientOpError(c.kind, c.kind === 'connect_error' ? describe(e) : c.message));
+        // a namespace middleware's refusal (`next(new Error('unauthorized'))`): the server's message, as the sample
+        const refusal = (e as { type?: unknown }).type === undefined && e.message !== 'timeout';
+        done(new ClientOpError(c.kind, c.kind !== 'connect_error' ? c.message : refusal ? `namespace ${this.nsp} refused the connection: ${e.message}` : describe(e)));
       };
       const timer = setTimeout(() => done(new ClientOpError('connect_timeout', `not connected within ${timeoutMs}ms`)), timeoutMs);
       s.on('connect', onConnect);

@@ -6,6 +6,27 @@ export interface WorkerInfo {
   node: string;
 }
 
+import type { ConnectOptions, ResolvedConnect } from './connect-options.ts';
+
+export type { ConnectOptions } from './connect-options.ts';
+
+/** An incoming WebSocket message: text frames as strings, binary frames as Buffers. */
+export type RawMessage = string | Buffer;
+
+/**
+ * Decides whether an incoming message is the one awaited. `json` is the text frame parsed as
+ * JSON once for every matcher (undefined for binary frames and text that is not JSON).
+ */
+export type MessageMatch = (message: RawMessage, json: unknown) => boolean;
+
+/** Options of `client.request()`. */
+export interface RequestOptions {
+  /** Also time the request as `request:<name>`. */
+  name?: string;
+  /** Timeout in ms (default the scenario's ackTimeout). */
+  timeout?: number;
+}
+
 /** The methods a session uses with a per-call ack timeout (`client.timeout(ms)`). */
 export interface AckEmitter {
   /** Emit and wait for the server's acknowledgement; resolves with the first ack argument. Timed as `ack` and `ack:<event>`. */
@@ -25,8 +46,12 @@ export interface Client extends AckEmitter {
   readonly worker: WorkerInfo | null;
   /** True while connected. */
   readonly connected: boolean;
-  /** Connect to the target. Timed as `connect` (from the session's intended start). */
-  connect(): Promise<void>;
+  /**
+   * Connect to the target. Timed as `connect` (from the session's intended start). `options`
+   * (namespace, auth, query, headers) add to the scenario's `connect` default; `reconnect()` and
+   * automatic reconnection reuse them.
+   */
+  connect(options?: ConnectOptions): Promise<void>;
   /** Fire-and-forget event. */
   emit(event: string, ...args: unknown[]): void;
   /** Same as `emitWithAck`, with its own timeout in ms. */
@@ -72,6 +97,17 @@ export interface Client extends AckEmitter {
   reconnect(): Promise<void>;
   /** Disconnect (idempotent). */
   disconnect(): Promise<void>;
+  /** `ws` engine: send one raw frame (a string as a text frame, bytes as a binary frame). Counted as `messages.sent`. */
+  send(data: string | Uint8Array): void;
+  /** `ws` engine: handle every incoming message (also those a `request` or `waitForMessage` consumes). */
+  onMessage(handler: (message: RawMessage, json: unknown) => void): void;
+  /** `ws` engine: wait for the first incoming message for which `match` returns true (rejects after `timeoutMs`, default ackTimeout). */
+  waitForMessage(match: MessageMatch, timeoutMs?: number): Promise<RawMessage>;
+  /**
+   * `ws` engine: send `data` and resolve with the first incoming message for which `match` returns
+   * true. Timed as `request` (and `request:<name>`) from the intended clock, as `emitWithAck`.
+   */
+  request(data: string | Uint8Array, match: MessageMatch, options?: RequestOptions): Promise<RawMessage>;
 }
 
 /** What an engine provides; `SessionClient` builds the timed Client API on top of it. */
@@ -104,6 +140,10 @@ export interface Transport {
   onReconnect?(handler: (event: 'reconnected' | 'failed' | 'attempt_error', detail: string) => void): void;
   /** True when, after the disconnect just reported, the engine is reconnecting by itself. */
   willReconnect?(reason: string): boolean;
+  /** Raw frames (the `ws` engine only): send one. */
+  sendRaw?(data: string | Uint8Array): void;
+  /** Raw frames (the `ws` engine only): every incoming message the reference protocol did not consume. */
+  onRaw?(handler: (message: RawMessage, json: unknown) => void): void;
   close(): void;
 }
 
@@ -125,6 +165,8 @@ export interface TransportOptions {
   connectTimeoutMs?: number;
   /** Reconnect after unexpected disconnects (engines with their own reconnection use it), or null. */
   reconnect?: ReconnectPolicy | null;
+  /** Namespace, auth, query and headers of the handshake (default: the target's path as namespace, its query). */
+  connect?: ResolvedConnect;
 }
 
 /** Error kinds a client operation fails with; they key the result's error table. */
@@ -134,6 +176,8 @@ export type ClientErrorKind =
   | 'connect_timeout'
   | 'ack_timeout'
   | 'wait_timeout'
+  | 'request_timeout'
+  | 'session_error'
   | 'disconnected'
   | 'server_error'
   | 'reconnect_failed'

@@ -1,6 +1,7 @@
 import WebSocket from 'ws';
 import { classifyError } from './classify.ts';
-import { ClientOpError, type Transport, type TransportOptions } from './types.ts';
+import { withQuery } from './connect-options.ts';
+import { ClientOpError, type RawMessage, type Transport, type TransportOptions } from './types.ts';
 
 interface Pending {
   resolve: (args: unknown[]) => void;
@@ -9,8 +10,11 @@ interface Pending {
 }
 
 /**
- * The `ws` engine: a raw WebSocket speaking the reference app's JSON protocol:
+ * The `ws` engine: a raw WebSocket. By default it speaks the reference app's JSON protocol:
  * events `{"e":name,"a":[...args]}`, acked events add `"id":n`, answered by `{"ack":n,"a":[...]}`.
+ * Every other frame (any protocol: JSON-RPC, binary…) goes to the raw handler (`onRaw`), and
+ * `sendRaw` sends frames as they are. The URL is the target's path (else the scenario's `path`)
+ * with the target's and the connect options' query; the connect options' headers go on the upgrade.
  */
 export class WsTransport implements Transport {
   private socket: WebSocket | null = null;
@@ -18,29 +22,57 @@ export class WsTransport implements Transport {
   private nextId = 1;
   private eventHandler: ((event: string, args: unknown[]) => void) | null = null;
   private disconnectHandler: ((reason: string) => void) | null = null;
+  private rawHandler: ((message: RawMessage, json: unknown) => void) | null = null;
   private closing = false;
 
   constructor(private readonly opts: TransportOptions) {}
 
   connect(timeoutMs: number): Promise<void> {
+    const c = this.opts.connect;
     const url = new URL(this.opts.target);
-    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-    url.pathname = this.opts.path;
+    url.protocol = url.protocol === 'https:' || url.protocol === 'wss:' ? 'wss:' : 'ws:';
+    const targetPath = url.pathname.replace(/\/+$/, '');
+    url.pathname = targetPath || this.opts.path;
+    url.search = '';
+    const href = c?.hasQuery ? withQuery(url.toString(), c.query) : url.toString();
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, { localAddress: this.opts.localAddress, handshakeTimeout: timeoutMs, perMessageDeflate: false });
+      const ws = new WebSocket(href, {
+        ...(this.opts.localAddress ? { localAddress: this.opts.localAddress } : {}),
+        handshakeTimeout: timeoutMs,
+        perMessageDeflate: false,
+        ...(c?.hasHeaders ? { headers: c.headers } : {}),
+      });
       this.socket = ws;
       let open = false;
       ws.on('open', () => {
         open = true;
         resolve();
       });
+      let refused: string | null = null;
+      ws.on('unexpected-response', (_req, res) => {
+        // a refused upgrade (401, 403…): keep the server's status and reason as the error sample
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => {
+          if (body.length < 200) body += d;
+        });
+        res.on('end', () => {
+          refused = `handshake refused: HTTP ${res.statusCode ?? 0}${body.trim() ? ` ${body.trim().slice(0, 200)}` : res.statusMessage ? ` ${res.statusMessage}` : ''}`;
+          ws.terminate();
+        });
+      });
       ws.on('error', (e) => {
         if (open) return;
-        const c = classifyError(e, /timeout/i.test(e.message) ? 'connect_timeout' : 'connect_error');
-        reject(new ClientOpError(c.kind, c.message));
+        if (refused !== null) return reject(new ClientOpError('connect_error', refused));
+        const k = classifyError(e, /timeout/i.test(e.message) ? 'connect_timeout' : 'connect_error');
+        reject(new ClientOpError(k.kind, k.message));
       });
-      ws.on('message', (data) => this.onMessage(String(data)));
+      ws.on('message', (data, isBinary) => {
+        if (isBinary) this.rawHandler?.(toBuffer(data), undefined);
+        else this.onMessage(String(data));
+      });
       ws.on('close', (code, reason) => {
+        if (!open) reject(new ClientOpError('connect_error', refused ?? `connection closed during the handshake (${code})`));
         this.failPending(`connection closed (${code})`);
         if (open && !this.closing) this.disconnectHandler?.(`close ${code}${reason.length ? ` ${String(reason)}` : ''}`);
       });
@@ -63,8 +95,16 @@ export class WsTransport implements Transport {
     });
   }
 
+  sendRaw(data: string | Uint8Array): void {
+    this.socket?.send(data);
+  }
+
   onEvent(handler: (event: string, args: unknown[]) => void): void {
     this.eventHandler = handler;
+  }
+
+  onRaw(handler: (message: RawMessage, json: unknown) => void): void {
+    this.rawHandler = handler;
   }
 
   onDisconnect(handler: (reason: string) => void): void {
@@ -77,24 +117,36 @@ export class WsTransport implements Transport {
     this.socket?.close();
   }
 
+  /**
+   * A text frame: a reference-protocol event (`{"e":string,"a":[…]}`) or the ack of a pending
+   * `emitWithAck` (`{"ack":n,"a":[…]}`) is consumed as such; anything else is raw.
+   */
   private onMessage(text: string): void {
-    let msg: { e?: unknown; a?: unknown; ack?: unknown };
+    let msg: unknown;
     try {
-      msg = JSON.parse(text) as typeof msg;
+      msg = JSON.parse(text);
     } catch {
+      this.rawHandler?.(text, undefined);
       return;
     }
-    const args = Array.isArray(msg.a) ? msg.a : [];
-    if (typeof msg.ack === 'number') {
-      const p = this.pending.get(msg.ack);
-      if (p) {
-        clearTimeout(p.timer);
-        this.pending.delete(msg.ack);
-        p.resolve(args);
+    if (msg !== null && typeof msg === 'object') {
+      const m = msg as { e?: unknown; a?: unknown; ack?: unknown };
+      if (Array.isArray(m.a)) {
+        if (typeof m.ack === 'number') {
+          const p = this.pending.get(m.ack);
+          if (p) {
+            clearTimeout(p.timer);
+            this.pending.delete(m.ack);
+            p.resolve(m.a);
+            return;
+          }
+        } else if (typeof m.e === 'string') {
+          this.eventHandler?.(m.e, m.a);
+          return;
+        }
       }
-    } else if (typeof msg.e === 'string') {
-      this.eventHandler?.(msg.e, args);
     }
+    this.rawHandler?.(text, msg);
   }
 
   private failPending(reason: string): void {
@@ -104,4 +156,8 @@ export class WsTransport implements Transport {
       this.pending.delete(id);
     }
   }
+}
+
+function toBuffer(data: WebSocket.RawData): Buffer {
+  return Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
 }

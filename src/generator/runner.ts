@@ -1,4 +1,5 @@
 import { engines } from '../clients/index.ts';
+import { resolveConnect, targetParts, type ConnectOptions, type TargetParts } from '../clients/connect-options.ts';
 import { SessionClient, type MetricsSink } from '../clients/session-client.ts';
 import { ClientOpError } from '../clients/types.ts';
 import { arrivalsFor } from '../executors/arrivals.ts';
@@ -33,10 +34,12 @@ export class LoadRunner {
   private readonly wakers = new Set<() => void>();
   private readonly maxConcurrent: number;
   private readonly bases: number[];
+  private readonly target: TargetParts;
 
   constructor(private readonly o: RunnerOptions) {
     this.maxConcurrent = o.plan.scenario.maxConcurrentPerGenerator ?? 18_000;
     this.bases = idBases(o.plan.scenario.phases);
+    this.target = targetParts(o.plan.target);
   }
 
   /** Clients currently running a session. */
@@ -125,22 +128,12 @@ export class LoadRunner {
   }
 
   private async startSession(id: number, phase: number, intended: number): Promise<void> {
-    const { sink } = this.o;
+    const { sink, scenario } = this.o;
     const { scenario: resolved, sourceIps } = this.o.plan;
     const sourceAddress = sourceIps[id % sourceIps.length]!;
     const random = seededRandom(id);
     const engine = engines[resolved.engine];
     const transportOptions = { target: this.o.plan.target, path: resolved.path, localAddress: sourceAddress, transports: resolved.transports, reconnect: resolved.reconnect, connectTimeoutMs: resolved.connectTimeoutMs };
-    const client = new SessionClient(() => engine(transportOptions), sink, {
-      id,
-      sourceAddress,
-      intendedStart: intended,
-      ackTimeoutMs: resolved.ackTimeoutMs,
-      connectTimeoutMs: resolved.connectTimeoutMs,
-      random,
-      reconnect: resolved.reconnect,
-      clockOffsetMs: this.o.plan.clockOffsetMs,
-    });
     const runner = this;
     const ctx: SessionContext = {
       id,
@@ -152,6 +145,25 @@ export class LoadRunner {
         return runner.stopping;
       },
     };
+    const defaults = scenario.connect;
+    const client = new SessionClient(
+      // no connect options: the engine takes namespace and query from the target URL as it is
+      (c: ConnectOptions) => engine(hasAny(c) ? { ...transportOptions, connect: resolveConnect(c, this.target, resolved.engine) } : transportOptions),
+      sink,
+      {
+        id,
+        sourceAddress,
+        intendedStart: intended,
+        ackTimeoutMs: resolved.ackTimeoutMs,
+        connectTimeoutMs: resolved.connectTimeoutMs,
+        random,
+        reconnect: resolved.reconnect,
+        clockOffsetMs: this.o.plan.clockOffsetMs,
+        rawFrames: resolved.engine === 'ws',
+        describeError: (e) => describeUserError(e, resolved.file),
+        ...(defaults === undefined ? {} : { connectDefaults: () => (typeof defaults === 'function' ? defaults(ctx) : defaults) }),
+      },
+    );
     this.sessions.add(client);
     this.peak = Math.max(this.peak, this.sessions.size);
     sink.count('sessions.started');
@@ -177,6 +189,11 @@ export class LoadRunner {
     this.stopping = true;
     for (const wake of [...this.wakers]) wake();
   }
+}
+
+function hasAny(c: ConnectOptions): boolean {
+  for (const k in c) if (c[k as keyof ConnectOptions] !== undefined) return true;
+  return false;
 }
 
 /** A user error's message plus the first stack frame inside the scenario file. */

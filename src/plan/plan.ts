@@ -8,10 +8,11 @@
 import os from 'node:os';
 import { InputError } from '../shared/errors.ts';
 import { loadScenario } from '../scenario/load.ts';
+import type { Scenario } from '../scenario/types.ts';
 import { parseDuration } from '../scenario/duration.ts';
 import { withTotalDuration, type ResolvedScenario } from '../scenario/validate.ts';
 import { getTopology, parseTopologySpec } from '../../reference-server/index.ts';
-import { checkReachable, parseTarget, type Target } from '../target/target.ts';
+import { checkReachable, describeTarget, parseTarget, type Target } from '../target/target.ts';
 import { probeSocketIo } from '../target/probe.ts';
 import { peakVus } from '../executors/plan.ts';
 import { checkShardOptions } from '../shard/options.ts';
@@ -33,6 +34,8 @@ export interface PlanOptions {
   startAt?: string;
   allowRemoteTarget?: boolean;
   onGeneratorCrash?: 'fail' | 'continue';
+  /** Plan only: no reachability check, no probe, no clock estimate. */
+  dryRun?: boolean;
 }
 
 /** A run, resolved once. Serialisable. */
@@ -94,10 +97,10 @@ function checkOptions(o: PlanOptions): { totalMs: number | null } {
  * size the capacity, parse the thresholds, estimate a shard's clock. Throws `InputError` for
  * anything the user must change, before any load starts.
  */
-export async function resolvePlan(scenarioFile: string, o: PlanOptions, warn: (line: string) => void): Promise<{ plan: RunPlan; shardRun: ShardRun | null }> {
+export async function resolvePlan(scenarioFile: string, o: PlanOptions, warn: (line: string) => void): Promise<{ plan: RunPlan; shardRun: ShardRun | null; module: Scenario }> {
   const { totalMs } = checkOptions(o);
   const shardPlan = checkShardOptions(o);
-  const target: Target | null = o.target ? await parseTarget(o.target, { allowRemote: shardPlan.allowRemoteTarget }) : null;
+  const target: Target | null = o.target ? await parseTarget(o.target) : null;
   const loaded = await loadScenario(scenarioFile);
   let scenario: ResolvedScenario = totalMs ? withTotalDuration(loaded.resolved, totalMs) : loaded.resolved;
   if (scenario.requiresTarget && !target) {
@@ -127,9 +130,10 @@ export async function resolvePlan(scenarioFile: string, o: PlanOptions, warn: (l
   }
   if (!Array.isArray(scenario.sourceIps) && capacity.addresses > scenario.sourceIps) scenario = { ...scenario, sourceIps: capacity.addresses };
   const sourceIps = runSourceIps(scenario.sourceIps, target, shardPlan);
-  if (target) await checkReachable(target);
-  if (target && (scenario.engine === 'socket.io' || scenario.engine === 'socket.io-lean')) await probeSocketIo(target, scenario.path);
-  const shardRun = await prepareShardRun(shardPlan, target, warn);
+  if (target) warn(describeTarget(target));
+  if (target && !o.dryRun) await checkReachable(target);
+  if (target && !o.dryRun && (scenario.engine === 'socket.io' || scenario.engine === 'socket.io-lean')) await probeSocketIo(target, scenario.path);
+  const shardRun = o.dryRun ? null : await prepareShardRun(shardPlan, target, warn);
   const plan: RunPlan = {
     scenarioFile,
     scenario,
@@ -145,5 +149,5 @@ export async function resolvePlan(scenarioFile: string, o: PlanOptions, warn: (l
     onGeneratorCrash: o.onGeneratorCrash ?? 'fail',
     notes: capacity.notes,
   };
-  return { plan, shardRun };
+  return { plan, shardRun, module: loaded.scenario };
 }

@@ -51,7 +51,7 @@ export async function runRound(o: RoundOptions): Promise<RunResult['status']> {
   let crashed: string[] = [];
   let server: ServerHandle | null = null;
   let pool: GeneratorPool | null = null;
-  let url = plan.target?.url ?? '';
+  let url = plan.target?.connectUrl ?? '';
   const state: { status: RunResult['status'] } = { status: 'completed' };
   let failure: RunResult['failure'];
   let health: GeneratorHealth[] = [];

@@ -13,6 +13,7 @@ import type { Output, Reporter } from '../reporters/types.ts';
 import { resolvePlan } from '../plan/plan.ts';
 import { runRound } from './round.ts';
 import { RunStream } from './stream.ts';
+import { describePlan } from './dry-run.ts';
 
 /** Options of `run()`; the CLI flags map onto these one to one. */
 export interface RunOptions {
@@ -40,6 +41,8 @@ export interface RunOptions {
   startAt?: string;
   /** A shard inside Kubernetes may load a non-loopback target (set by `rtbench k8s` manifests only). */
   allowRemoteTarget?: boolean;
+  /** Plan the run, resolve the target, print both and return (exit 0) without connecting to anything or starting a server. */
+  dryRun?: boolean;
   /** Where the reference topology runs: local processes (default) or containers (src/containers/). */
   runtime?: 'processes' | 'containers';
   /** Replace the default reporters (progress, summary, json). */
@@ -83,7 +86,13 @@ export async function run(scenarioFile: string, options: RunOptions = {}): Promi
   const stdout = options.stdout ?? stdio(process.stdout);
   const stderr = options.stderr ?? stdio(process.stderr);
   const warn = (line: string): void => stderr.write(`${line}\n`);
-  const { plan, shardRun } = await resolvePlan(scenarioFile, options, warn);
+  const { plan, shardRun, module } = await resolvePlan(scenarioFile, options, warn);
+  if (options.dryRun) {
+    const { scenario: resolved, target, topologies, generators, sourceIps } = plan;
+    stdout.write(describePlan({ scenarioFile, resolved, target, topologies, generators, sourceIps, connect: module.connect }));
+    const file: RunFile = { schema: RESULT_SCHEMA, scenario: { name: resolved.name, file: scenarioFile, options: resolved }, environment: await environment(), createdAt: new Date().toISOString(), runs: [] };
+    return { file, outDir: '', exitCode: ExitCode.ok };
+  }
   const startServer = options.runtime === 'containers' && !plan.target ? await (await import('../containers/index.ts')).containerServerStarter(plan.topologies, plan.scenario.server.pushRate) : undefined;
   for (const n of plan.notes) warn(`rtbench: ${n}`);
 

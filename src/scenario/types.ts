@@ -1,4 +1,5 @@
-import type { Client } from '../clients/types.ts';
+import type { Client, ConnectOptions } from '../clients/types.ts';
+import type { EngineName } from '../clients/engine-name.ts';
 import type { Fault, ReconnectOption } from './faults.ts';
 
 export type { Fault, FaultRole, ReconnectOption } from './faults.ts';
@@ -33,7 +34,7 @@ export type Phase = ArrivalPhase | VusPhase;
  * raw WebSocket speaking the reference app's JSON protocol; `socketcluster` is socketcluster-client v20
  * (the SocketCluster protocol: transmit/invoke, channels).
  */
-export type EngineName = 'socket.io' | 'socket.io-lean' | 'ws' | 'socketcluster';
+export type { EngineName };
 
 /** What the session function gets besides its client. */
 export interface SessionContext {
@@ -70,8 +71,14 @@ export interface Scenario {
   engine?: EngineName;
   /** socket.io-client transports. Default `['websocket']`. */
   transports?: Array<'websocket' | 'polling'>;
-  /** socket.io path (default `/socket.io`) or, for the `ws` engine, the WebSocket path (default `/ws`). */
+  /** socket.io path (default `/socket.io`) or, for the `ws` engine, the WebSocket path (default `/ws`; a path in `--target` wins). */
   path?: string;
+  /**
+   * Default connect options of every client (`client.connect(options)` adds to them): an object,
+   * or a function of the session's ctx, e.g. `(ctx) => ({ auth: { token: \`user-${ctx.id}\` } })`.
+   * `{ namespace?, auth?, query?, headers? }`; `namespace` and `auth` are Socket.IO-only.
+   */
+  connect?: ConnectOptions | ((ctx: SessionContext) => ConnectOptions);
   /** Load phases, run one after the other. */
   phases: Phase[];
   /** The session each client runs. */

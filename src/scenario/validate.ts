@@ -1,3 +1,5 @@
+import { connectProblems } from '../clients/connect-options.ts';
+import { show } from '../util/show.ts';
 import { InputError } from '../shared/errors.ts';
 import { parseThresholds } from '../thresholds/parse.ts';
 import { parseDuration } from './duration.ts';
@@ -50,7 +52,7 @@ const ENGINES: readonly EngineName[] = ['socket.io', 'socket.io-lean', 'ws', 'so
 const KNOWN_FIELDS = new Set([
   'name', 'description', 'topology', 'requiresTarget', 'engine', 'transports', 'path', 'phases', 'session',
   'ackTimeout', 'connectTimeout', 'gracefulStop', 'sourceIps', 'generators', 'maxConcurrentPerGenerator',
-  'server', 'thresholds', 'faults', 'reconnect', 'peakClients',
+  'server', 'thresholds', 'faults', 'reconnect', 'peakClients', 'connect',
 ]);
 
 type Problems = string[];
@@ -66,15 +68,6 @@ function checkRamp(v: unknown, field: string, problems: Problems, max: number): 
   return null;
 }
 
-function show(v: unknown): string {
-  if (typeof v === 'function') return 'a function';
-  try {
-    const s = JSON.stringify(v);
-    return s === undefined ? String(v) : s.length > 60 ? `${s.slice(0, 57)}...` : s;
-  } catch {
-    return String(v);
-  }
-}
 
 function durationField(s: Record<string, unknown>, key: string, dflt: number, problems: Problems): number {
   if (s[key] === undefined) return dflt;
@@ -158,6 +151,7 @@ export function validateScenario(value: unknown, file: string): ResolvedScenario
   if (s.path !== undefined && (typeof s.path !== 'string' || !s.path.startsWith('/'))) {
     problems.push(`\`path\` must be a string starting with '/' (got ${show(s.path)})`);
   }
+  if (typeof s.connect !== 'function') problems.push(...connectProblems(s.connect, 'connect', engine));
   const phases = resolvePhases(s.phases, problems);
   const ackTimeoutMs = durationField(s, 'ackTimeout', 10_000, problems);
   const connectTimeoutMs = durationField(s, 'connectTimeout', 10_000, problems);

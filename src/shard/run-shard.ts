@@ -10,12 +10,12 @@ import { shardInfo, type ShardHooks, type ShardPlan } from './options.ts';
 import { shardSourceIps } from './split.ts';
 
 /**
- * Source addresses for a run. A shard on loopback gets its own disjoint slice; a shard with a
- * remote target (inside Kubernetes) binds no address (`''`: the OS picks the pod's address).
+ * Source addresses for a run. A shard on loopback gets its own disjoint slice; a remote target
+ * binds no address (`''`: the OS picks this host's address): `sourceIps` spreads loopback only.
  */
 export function runSourceIps(spec: number | string[], target: Target | null, plan: ShardPlan): string[] {
   const host = target?.host ?? '127.0.0.1';
-  if (plan.allowRemoteTarget) return [''];
+  if (plan.allowRemoteTarget || (target !== null && !target.loopback)) return [''];
   return plan.shard ? shardSourceIps(spec, host, plan.shard) : resolveSourceIps(spec, host);
 }
 

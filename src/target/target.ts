@@ -3,19 +3,29 @@ import net from 'node:net';
 import { InputError, RunError } from '../shared/errors.ts';
 import { isLoopbackAddress } from '../generator/source-ips.ts';
 
-/** A checked `--target`: http(s) URL on a loopback address. */
+/** A checked `--target`: an http(s) URL (ws(s) is taken as http(s)), loopback or not. */
 export interface Target {
+  /** `http(s)://host:port`: loopback targets with the host replaced by its address; others keep their name (Host header, TLS server name). */
   url: string;
+  /** The address the host resolved to. */
   host: string;
   port: number;
+  /** True for 127.0.0.0/8 and ::1: only then are clients spread over loopback source addresses (`sourceIps`). */
+  loopback: boolean;
+  /** The path of the URL without a trailing `/` ('' when none): the Socket.IO namespace, or the `ws` engine's path. */
+  pathname: string;
+  /** The URL's query string with its `?` ('' when none): added to every handshake. */
+  search: string;
+  /** What the clients connect to: `url` + `pathname` + `search`. */
+  connectUrl: string;
 }
 
 /**
- * Parse and check `--target`. rtbench sends load only to loopback (127.0.0.0/8, ::1, localhost):
- * anything else is refused with a clear error. The one exception is `allowRemote`, which only a
- * shard inside Kubernetes with `--allow-remote-target` gets (see src/shard/options.ts).
+ * Parse and check `--target` (a pure function of the URL and the name lookup; it opens no
+ * connection). Any host is accepted; the path is kept (it selects the Socket.IO namespace, as
+ * `io(url)` does, or the `ws` engine's path) and so is the query.
  */
-export async function parseTarget(raw: string, opts: { allowRemote?: boolean } = {}): Promise<Target> {
+export async function parseTarget(raw: string, resolve: (host: string) => Promise<string> = async (h) => (await lookup(h)).address): Promise<Target> {
   let u: URL;
   try {
     u = new URL(raw);
@@ -26,28 +36,36 @@ export async function parseTarget(raw: string, opts: { allowRemote?: boolean } =
   if (!proto) {
     throw new InputError('E_TARGET_INVALID', `\`--target\` ${raw} has protocol ${u.protocol}`, { hint: 'use http://, https://, ws:// or wss://' });
   }
+  if (u.username || u.password) {
+    throw new InputError('E_TARGET_INVALID', `\`--target\` ${raw.replace(/\/\/[^@/]*@/, '//***@')} carries credentials in the URL`, {
+      hint: "send them in the handshake instead: the scenario's `connect: { auth, query, headers }`",
+    });
+  }
   const host = u.hostname.replace(/^\[|\]$/g, '');
   let address = host;
   if (!net.isIP(host)) {
     try {
-      address = (await lookup(host)).address;
+      address = await resolve(host);
     } catch {
-      throw new InputError('E_TARGET_INVALID', `\`--target\` host ${host} does not resolve`, { hint: 'use 127.0.0.1, ::1 or localhost' });
+      throw new InputError('E_TARGET_INVALID', `\`--target\` host ${host} does not resolve`, { hint: 'check the host name, or use an IP address' });
     }
   }
-  if (opts.allowRemote && !isLoopbackAddress(address)) {
-    // in-cluster service: keep the name (Host header, TLS server name); the port as given
-    return { url: u.origin.replace(/^ws/, 'http'), host: address, port: u.port ? Number(u.port) : proto === 'https:' ? 443 : 80 };
-  }
-  if (!isLoopbackAddress(address)) {
-    throw new InputError('E_TARGET_NOT_LOOPBACK', `\`--target\` ${raw} is not a loopback address (${address})`, {
-      hint: 'rtbench only sends load to this machine: 127.0.0.0/8, ::1 or localhost',
-    });
-  }
   const port = u.port ? Number(u.port) : proto === 'https:' ? 443 : 80;
+  const loopback = isLoopbackAddress(address);
+  const pathname = u.pathname.replace(/\/+$/, '');
+  const search = u.search;
   u.protocol = proto;
-  u.hostname = net.isIP(address) === 6 ? `[${address}]` : address;
-  return { url: u.origin, host: address, port };
+  u.hash = '';
+  // loopback: connect to the address (as before); remote: keep the name (Host header, TLS SNI)
+  if (loopback) u.hostname = net.isIP(address) === 6 ? `[${address}]` : address;
+  const url = u.origin;
+  return { url, host: address, port, loopback, pathname, search, connectUrl: `${url}${pathname}${search}` };
+}
+
+/** The one console line stating where the load goes. */
+export function describeTarget(t: Target): string {
+  const where = `${net.isIP(t.host) === 6 ? `[${t.host}]` : t.host}:${t.port}`;
+  return `rtbench: target ${t.connectUrl} resolves to ${where}${t.loopback ? '' : ' (not loopback: clients connect from this host\'s own address, `sourceIps` is not used)'}`;
 }
 
 /** Fail fast (≤ `timeoutMs`) when nothing accepts TCP connections at the target. */

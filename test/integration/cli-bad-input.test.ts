@@ -61,10 +61,13 @@ test('a --target that refuses connections: exit 1 within seconds, names the URL'
   assert.ok(r.ms < 10_000, `took ${r.ms}ms`);
 });
 
-test('a non-loopback target is refused before any load: exit 2', () => {
-  const r = rtbench('run', 'test/fixtures/tiny-echo.ts', '--target', 'http://192.0.2.10:3000');
-  assert.equal(r.code, 2);
-  assert.match(r.stderr, /not a loopback address/);
+test('a remote target is accepted: --dry-run plans, states the address once, and exits 0 without connecting', () => {
+  const r = rtbench('run', 'test/fixtures/tiny-echo.ts', '--target', 'http://192.0.2.10:3000/chat', '--dry-run');
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stderr.match(/resolves to 192\.0\.2\.10:3000/g)?.length, 1);
+  assert.match(r.stdout, /dry run: planned, nothing connected or started/);
+  assert.match(r.stdout, /namespace \/chat \(from --target\)/);
+  assert.match(r.stdout, /this host's own address/);
 });
 
 test('usage errors exit 2; --help works on every command', () => {

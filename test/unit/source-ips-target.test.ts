@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { InputError, RunError } from '../../src/shared/errors.ts';
 import { isLoopbackAddress, resolveSourceIps } from '../../src/generator/source-ips.ts';
-import { checkReachable, parseTarget } from '../../src/target/target.ts';
+import { checkReachable, describeTarget, parseTarget } from '../../src/target/target.ts';
+import { runSourceIps } from '../../src/shard/run-shard.ts';
 import net from 'node:net';
 
 test('loopback detection', () => {
@@ -20,13 +21,31 @@ test('source addresses: a count gives distinct 127.x addresses, skipping .0 and 
   assert.throws(() => resolveSourceIps(['127.0.0.2', '10.1.1.1'], '127.0.0.1'), (e: unknown) => e instanceof InputError && /10\.1\.1\.1/.test(e.message));
 });
 
-test('targets must be loopback URLs', async () => {
-  assert.deepEqual(await parseTarget('http://127.0.0.1:3000'), { url: 'http://127.0.0.1:3000', host: '127.0.0.1', port: 3000 });
+test('targets: loopback URLs connect to the address, keeping path and query', async () => {
+  assert.deepEqual(await parseTarget('http://127.0.0.1:3000'), { url: 'http://127.0.0.1:3000', host: '127.0.0.1', port: 3000, loopback: true, pathname: '', search: '', connectUrl: 'http://127.0.0.1:3000' });
   assert.equal((await parseTarget('ws://localhost:4000/ws')).port, 4000);
   assert.equal((await parseTarget('http://[::1]:5000')).url, 'http://[::1]:5000');
-  await assert.rejects(parseTarget('http://10.0.0.5:3000'), (e: unknown) => e instanceof InputError && e.code === 'E_TARGET_NOT_LOOPBACK');
+  const chat = await parseTarget('http://127.0.0.1:4120/chat/?tenant=acme');
+  assert.equal(chat.pathname, '/chat', 'the namespace is kept, never dropped');
+  assert.equal(chat.connectUrl, 'http://127.0.0.1:4120/chat?tenant=acme');
   await assert.rejects(parseTarget('not a url'), (e: unknown) => e instanceof InputError && e.code === 'E_TARGET_INVALID');
   await assert.rejects(parseTarget('ftp://127.0.0.1'), (e: unknown) => e instanceof InputError && e.code === 'E_TARGET_INVALID');
+  await assert.rejects(parseTarget('http://user:pw@127.0.0.1:3000'), (e: unknown) => e instanceof InputError && e.code === 'E_TARGET_INVALID' && !e.message.includes('pw') && /connect: \{ auth/.test(e.hint ?? ''));
+});
+
+test('remote targets are accepted (pure: the name lookup is injected, nothing is connected)', async () => {
+  const t = await parseTarget('https://chat.example.test/chat', async (h) => (h === 'chat.example.test' ? '203.0.113.7' : Promise.reject(new Error('no such host'))));
+  assert.deepEqual(t, { url: 'https://chat.example.test', host: '203.0.113.7', port: 443, loopback: false, pathname: '/chat', search: '', connectUrl: 'https://chat.example.test/chat' });
+  assert.match(describeTarget(t), /target https:\/\/chat\.example\.test\/chat resolves to 203\.0\.113\.7:443 \(not loopback/);
+  const ws = await parseTarget('wss://198.51.100.4:8443/rpc?v=2');
+  assert.equal(ws.url, 'https://198.51.100.4:8443');
+  assert.equal(ws.connectUrl, 'https://198.51.100.4:8443/rpc?v=2');
+  assert.equal((await parseTarget('http://10.0.0.5:3000')).loopback, false);
+  await assert.rejects(parseTarget('http://nowhere.example.test', async () => Promise.reject(new Error('ENOTFOUND'))), (e: unknown) => e instanceof InputError && /does not resolve/.test(e.message));
+  // sourceIps spreads loopback targets only: a remote one binds no source address
+  const plan = { shard: null, startAtWallMs: null, allowRemoteTarget: false };
+  assert.deepEqual(runSourceIps(4, t, plan), ['']);
+  assert.deepEqual(runSourceIps(2, await parseTarget('http://127.0.0.1:1'), plan), ['127.0.0.2', '127.0.0.3']);
 });
 
 test('an unreachable target fails fast, naming the URL', async () => {

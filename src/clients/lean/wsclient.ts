@@ -23,8 +23,8 @@
  *   listeners: no EventEmitter of its own, no closure per connection, and no Error allocated on
  *   the normal path (open, messages, either side's close).
  *
- * Not supported (not needed by Socket.IO): permessage-deflate, subprotocols, custom headers,
- * redirects, proxies, UTF-8 validation of incoming text.
+ * Not supported (not needed by Socket.IO): permessage-deflate, subprotocols, redirects, proxies,
+ * UTF-8 validation of incoming text. Extra request headers (`headers`) are written into the head.
  */
 import crypto from 'node:crypto';
 import net from 'node:net';
@@ -59,6 +59,8 @@ export interface WsClientOptions {
   localAddress?: string;
   /** Largest message accepted (a frame, or a fragmented message in total). Default 100 MiB, as `ws`. */
   maxPayload?: number;
+  /** Extra headers of the upgrade request (names and values checked by the caller: no CR/LF). */
+  headers?: Record<string, string>;
 }
 
 export const DEFAULT_MAX_PAYLOAD = 100 * 1024 * 1024;
@@ -106,6 +108,8 @@ interface Target {
   servername: string | undefined;
   /** The request head up to the key: `GET … Sec-WebSocket-Key: `. */
   head: string;
+  /** Where extra headers go in `head` (before `Sec-WebSocket-Version`). */
+  extraAt: number;
 }
 
 const targets = new Map<string, Target>();
@@ -117,19 +121,26 @@ function targetOf(url: string): Target {
     const secure = u.protocol === 'wss:' || u.protocol === 'https:';
     if (!secure && u.protocol !== 'ws:' && u.protocol !== 'http:') throw new Error(`not a WebSocket URL: ${url}`);
     const host = u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname;
+    const start = `GET ${u.pathname}${u.search} HTTP/1.1\r\nHost: ${u.host}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n`;
     t = Object.freeze({
       secure,
       host,
       port: u.port === '' ? (secure ? 443 : 80) : Number(u.port),
       servername: net.isIP(host) === 0 ? host : undefined,
-      head:
-        `GET ${u.pathname}${u.search} HTTP/1.1\r\nHost: ${u.host}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
-        'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ',
+      head: `${start}Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: `,
+      extraAt: start.length,
     });
     if (targets.size > 256) targets.clear();
     targets.set(url, t);
   }
   return t;
+}
+
+/** The cached head with extra header lines inserted. */
+function withHeaders(t: Target, headers: Record<string, string>): string {
+  let lines = '';
+  for (const [k, v] of Object.entries(headers)) lines += `${k}: ${v}\r\n`;
+  return `${t.head.slice(0, t.extraAt)}${lines}${t.head.slice(t.extraAt)}`;
 }
 
 /** The TLS context for wss (default CAs, including NODE_EXTRA_CA_CERTS), created once. */
@@ -202,7 +213,7 @@ export class WsClient {
       socket.on('connect', onSocketConnect);
     }
     socket[OWNER] = this;
-    this.reqHead = t.head;
+    this.reqHead = opts.headers ? withHeaders(t, opts.headers) : t.head;
     socket.on('data', onSocketData);
     socket.on('end', onSocketEnd);
     socket.on('error', onSocketError);

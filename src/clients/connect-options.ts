@@ -1,0 +1,153 @@
+import type { EngineName } from './engine-name.ts';
+import { show } from '../util/show.ts';
+
+/**
+ * What a client sends when it connects: `client.connect(options)`, or the scenario's `connect`
+ * default (an object, or a function of the session's ctx for a token per user).
+ */
+export interface ConnectOptions {
+  /** Socket.IO namespace, e.g. `'/chat'` (Socket.IO engines). Default: the `--target` URL's path, else `/`. */
+  namespace?: string;
+  /** Socket.IO handshake payload, read by the server as `socket.handshake.auth` (Socket.IO engines). */
+  auth?: Record<string, unknown>;
+  /** Query parameters of the handshake URL (added to any query of `--target`). */
+  query?: Record<string, string | number | boolean>;
+  /** Extra HTTP headers of the handshake (the WebSocket upgrade request; socket.io-client's `extraHeaders`). */
+  headers?: Record<string, string>;
+}
+
+/** Connect options resolved against the target: what an engine applies. */
+export interface ResolvedConnect {
+  /** Socket.IO namespace (always starts with `/`). */
+  namespace: string;
+  auth: Record<string, unknown> | undefined;
+  /** The target's query merged with the options' query, all values strings. */
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  /** True when the handshake URL needs a query string. */
+  hasQuery: boolean;
+  /** True when there are extra headers. */
+  hasHeaders: boolean;
+}
+
+const KEYS = ['namespace', 'auth', 'query', 'headers'] as const;
+/** An HTTP header name (RFC 9110 token). */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** Headers the engines set themselves; overriding them would break the handshake. */
+const RESERVED_HEADERS = new Set(['host', 'connection', 'upgrade', 'sec-websocket-key', 'sec-websocket-version', 'sec-websocket-extensions', 'content-length', 'transfer-encoding']);
+
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * Check connect options; returns every problem, each naming `where.<field>` and the fix.
+ * `engine` rules out the Socket.IO-only fields (`namespace`, `auth`) on the other engines.
+ */
+export function connectProblems(v: unknown, where: string, engine: EngineName): string[] {
+  if (v === undefined) return [];
+  if (!isPlainObject(v)) return [`\`${where}\` must be an object { namespace?, auth?, query?, headers? } (got ${show(v)})`];
+  const problems: string[] = [];
+  for (const k of Object.keys(v)) {
+    if (!(KEYS as readonly string[]).includes(k)) problems.push(`\`${where}.${k}\` is not a connect option (known: ${KEYS.join(', ')})`);
+  }
+  const { namespace, auth, query, headers } = v;
+  const socketIo = engine === 'socket.io' || engine === 'socket.io-lean';
+  if (namespace !== undefined) {
+    if (!socketIo) problems.push(`\`${where}.namespace\` is a Socket.IO option: with engine '${engine}' put the WebSocket path in --target (ws://host:port/path) or in \`path\``);
+    else if (typeof namespace !== 'string' || !namespace.startsWith('/')) {
+      problems.push(`\`${where}.namespace\` must start with '/' (got ${show(namespace)}): write e.g. '/${typeof namespace === 'string' ? namespace.replace(/^\/*/, '') || 'chat' : 'chat'}'`);
+    }
+  }
+  if (auth !== undefined) {
+    if (!socketIo) problems.push(`\`${where}.auth\` is the Socket.IO handshake payload: with engine '${engine}' send credentials in \`query\` or \`headers\``);
+    else if (!isPlainObject(auth)) problems.push(`\`${where}.auth\` must be an object, e.g. { token: 'abc' } (got ${show(auth)})`);
+  }
+  if (query !== undefined) {
+    if (!isPlainObject(query)) problems.push(`\`${where}.query\` must be an object of name → string, e.g. { room: 'a' } (got ${show(query)})`);
+    else {
+      for (const [k, q] of Object.entries(query)) {
+        if (typeof q !== 'string' && typeof q !== 'number' && typeof q !== 'boolean') problems.push(`\`${where}.query.${k}\` must be a string, number or boolean (got ${show(q)})`);
+      }
+    }
+  }
+  if (headers !== undefined) {
+    if (!isPlainObject(headers)) problems.push(`\`${where}.headers\` must be an object of header name → string, e.g. { 'x-tenant': 'acme' } (got ${show(headers)})`);
+    else {
+      for (const [k, h] of Object.entries(headers)) {
+        if (!TOKEN.test(k)) problems.push(`\`${where}.headers\` name ${show(k)} is not a valid HTTP header name`);
+        else if (RESERVED_HEADERS.has(k.toLowerCase())) problems.push(`\`${where}.headers['${k}']\` is set by the engine itself: remove it`);
+        if (typeof h !== 'string' || /[\r\n\0]/.test(h)) problems.push(`\`${where}.headers['${k}']\` must be a string without line breaks (got ${show(h)})`);
+      }
+    }
+  }
+  return problems;
+}
+
+/** Bad connect options given at run time (`client.connect(opts)` or a `connect(ctx)` function's result). */
+export class ConnectOptionsError extends Error {
+  constructor(problems: string[]) {
+    super(problems.join('; '));
+    this.name = 'ConnectOptionsError';
+  }
+}
+
+/**
+ * The scenario default and the call's options, field by field: `namespace` and `auth` of the
+ * call replace the default's, `query` and `headers` are merged name by name (the call wins).
+ */
+export function mergeConnect(base: ConnectOptions | undefined, call: ConnectOptions | undefined): ConnectOptions {
+  if (!call) return base ?? {};
+  if (!base) return call;
+  return {
+    namespace: call.namespace ?? base.namespace,
+    auth: call.auth ?? base.auth,
+    query: base.query || call.query ? { ...base.query, ...call.query } : undefined,
+    headers: base.headers || call.headers ? { ...base.headers, ...call.headers } : undefined,
+  };
+}
+
+/** The parts of a `--target` URL that connect options build on. */
+export interface TargetParts {
+  /** `http(s)://host:port` */
+  origin: string;
+  /** The URL's path without a trailing `/` ('' when none): the namespace (Socket.IO) or WebSocket path (ws). */
+  pathname: string;
+  /** The URL's query parameters. */
+  query: Record<string, string>;
+}
+
+/** Split a target URL (its path and query are kept: they select a namespace and add to every handshake). */
+export function targetParts(target: string): TargetParts {
+  const u = new URL(target);
+  const query: Record<string, string> = {};
+  for (const [k, v] of u.searchParams) query[k] = v;
+  const origin = `${u.protocol === 'wss:' ? 'https:' : u.protocol === 'ws:' ? 'http:' : u.protocol}//${u.host}`;
+  return { origin, pathname: u.pathname.replace(/\/+$/, ''), query };
+}
+
+/**
+ * Resolve options against the target (check them first with `connectProblems`). Throws
+ * `ConnectOptionsError` when they are invalid for `engine`.
+ */
+export function resolveConnect(o: ConnectOptions, target: TargetParts, engine: EngineName): ResolvedConnect {
+  const problems = connectProblems(o, 'connect', engine);
+  if (problems.length) throw new ConnectOptionsError(problems);
+  const query: Record<string, string> = { ...target.query };
+  if (o.query) for (const [k, v] of Object.entries(o.query)) query[k] = String(v);
+  const headers = o.headers ?? {};
+  return {
+    namespace: o.namespace ?? (target.pathname || '/'),
+    auth: o.auth,
+    query,
+    headers,
+    hasQuery: Object.keys(query).length > 0,
+    hasHeaders: Object.keys(headers).length > 0,
+  };
+}
+
+/** `url` with `query` added to its query string. */
+export function withQuery(url: string, query: Record<string, string>): string {
+  const u = new URL(url);
+  for (const [k, v] of Object.entries(query)) u.searchParams.set(k, v);
+  return u.toString();
+}

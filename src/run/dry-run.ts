@@ -1,0 +1,61 @@
+import type { ConnectOptions } from '../clients/connect-options.ts';
+import { gateThresholds } from '../plan/gate.ts';
+import type { SessionContext } from '../scenario/types.ts';
+import type { ResolvedScenario } from '../scenario/validate.ts';
+import type { Target } from '../target/target.ts';
+
+export interface PlanInfo {
+  scenarioFile: string;
+  resolved: ResolvedScenario;
+  target: Target | null;
+  topologies: string[];
+  generators: number;
+  sourceIps: string[];
+  connect: ConnectOptions | ((ctx: SessionContext) => ConnectOptions) | undefined;
+}
+
+/**
+ * `run --dry-run`: the plan as text (a pure function; nothing is connected or started).
+ * Values of `auth` and `headers` are not printed, only their names.
+ */
+export function describePlan(p: PlanInfo): string {
+  const { resolved: r, target: t } = p;
+  const rows: Array<[string, string]> = [];
+  rows.push(['scenario', `${r.name} (${p.scenarioFile})`]);
+  rows.push(['engine', `${r.engine}${r.engine === 'socket.io' ? `, transports ${r.transports.join(', ')}` : ''}`]);
+  if (t) {
+    rows.push(['target', `${t.connectUrl} → ${t.host}:${t.port}${t.loopback ? ' (loopback)' : ' (remote)'}`]);
+    if (r.engine === 'ws') rows.push(['WebSocket', `${t.url.replace(/^http/, 'ws')}${t.pathname || r.path}${t.search}${t.pathname ? ' (path from --target)' : ''}`]);
+    else rows.push(['socket.io', `path ${r.path}, namespace ${t.pathname || '/'}${t.pathname ? ' (from --target)' : ''}`]);
+  } else rows.push(['target', `the bundled reference server: ${p.topologies.join(', ')} (started on loopback at run time)`]);
+  rows.push(['connect', describeConnect(p.connect)]);
+  p.resolved.phases.forEach((ph) => {
+    const what = ph.kind === 'arrivals' ? 'arrivals/s' : 'VUs';
+    const amount = ph.from === ph.to ? `${ph.from}` : `${ph.from} → ${ph.to}`;
+    rows.push([`phase ${ph.index + 1}`, `${ph.name}: ${seconds(ph.durationMs)}, ${amount} ${what}`]);
+  });
+  rows.push(['duration', `${seconds(r.totalMs)} (+ up to ${seconds(r.gracefulStopMs)} graceful stop)`]);
+  rows.push(['timeouts', `connect ${seconds(r.connectTimeoutMs)}, ack/request ${seconds(r.ackTimeoutMs)}`]);
+  rows.push(['generators', `${p.generators}`]);
+  const ips = p.sourceIps;
+  rows.push(['source', ips.length === 1 && ips[0] === '' ? "this host's own address (remote target: `sourceIps` is not used)" : `${ips.length} loopback address${ips.length > 1 ? 'es' : ''} (${ips.slice(0, 3).join(', ')}${ips.length > 3 ? ', …' : ''})`]);
+  const th = gateThresholds(r.thresholds).map((t) => `${t.subject} ${t.condition}`); // with the default gate
+  rows.push(['thresholds', th.length ? th.join(', ') : 'none']);
+  const w = Math.max(...rows.map(([k]) => k.length));
+  return ['dry run: planned, nothing connected or started', ...rows.map(([k, v]) => `  ${k.padEnd(w)}  ${v}`), ''].join('\n');
+}
+
+function describeConnect(c: PlanInfo['connect']): string {
+  if (c === undefined) return 'no defaults (client.connect(options) may add some)';
+  if (typeof c === 'function') return 'per client: a function of ctx (called at each session\'s first connect)';
+  const parts: string[] = [];
+  if (c.namespace) parts.push(`namespace ${c.namespace}`);
+  if (c.auth) parts.push(`auth { ${Object.keys(c.auth).join(', ')} }`);
+  if (c.query) parts.push(`query ${Object.entries(c.query).map(([k, v]) => `${k}=${String(v)}`).join('&')}`);
+  if (c.headers) parts.push(`headers ${Object.keys(c.headers).join(', ')}`);
+  return parts.length ? parts.join('; ') : 'none';
+}
+
+function seconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${(ms / 1000).toFixed(1)}s`;
+}

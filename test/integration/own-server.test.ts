@@ -1,0 +1,112 @@
+/**
+ * rtbench against servers it did not write (examples/apps/): a Socket.IO chat app behind an auth
+ * middleware, and a JSON-RPC 2.0 WebSocket app. rtbench's counts are compared with the apps' own.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { startChatApp } from '../../examples/apps/socketio-chat.ts';
+import { startRpcApp } from '../../examples/apps/jsonrpc.ts';
+import { run } from '../../src/run/run.ts';
+import type { RunResult } from '../../src/result/types.ts';
+import { memOutput } from './helpers.ts';
+
+const tmp = (): string => mkdtempSync(join(tmpdir(), 'rtbench-own-'));
+
+async function runAgainst(scenario: string, target: string, duration = '2s'): Promise<{ exitCode: number; r: RunResult; stderr: string }> {
+  const stderr = memOutput();
+  const o = await run(scenario, { target, duration, generators: 1, out: tmp(), stdout: memOutput(), stderr });
+  return { exitCode: o.exitCode, r: o.file.runs[0]!, stderr: stderr.text() };
+}
+
+for (const [engine, scenario] of [['socket.io', 'examples/socketio-chat.ts'], ['socket.io-lean', 'test/fixtures/chat-lean.ts']] as const) {
+  test(`${engine}: the chat example through /chat (auth + x-tenant) matches the app's own counts`, async () => {
+    const app = await startChatApp();
+    try {
+      // a 2 s phase of 40 VUs with ~4 s sessions: each VU runs one session
+      const { exitCode, r, stderr } = await runAgainst(scenario, `${app.url}/chat`);
+      assert.deepEqual(r.errors, {});
+      assert.equal(exitCode, 0);
+      assert.match(stderr, new RegExp(`target ${app.url}/chat resolves to 127\\.0\\.0\\.1:${app.port}`));
+      const c = app.counters;
+      assert.equal(c.defaultNamespace, 0, 'the namespace of --target was used, not /');
+      assert.equal(c.refused, 0);
+      assert.equal(r.counters['sessions.started'], 40);
+      assert.equal(c.connections, r.counters['sessions.started']);
+      assert.equal(r.metrics.connect!.count, c.connections);
+      assert.equal(r.counters['sessions.completed'], 40);
+      // acks: the app sent one per room:join and chat:send; rtbench timed each
+      assert.equal(c.acks, 40 * 11);
+      assert.equal(r.metrics.ack!.count, c.acks);
+      assert.equal(r.metrics['ack:room:join']!.count, 40);
+      assert.equal(r.metrics['ack:chat:send']!.count, c.messages);
+      // deliveries: every chat:message the app fanned out was received (received = acks + deliveries)
+      assert.ok(c.deliveries >= c.messages, `${c.deliveries} deliveries for ${c.messages} messages`);
+      assert.equal(r.counters['messages.received']! - r.metrics.ack!.count, c.deliveries);
+      assert.equal(r.counters['messages.sent'], c.acks);
+    } finally {
+      await app.close();
+    }
+  });
+}
+
+test('a refused handshake (wrong token) is a connect_error with the app\'s message, and the run is not green', async () => {
+  const app = await startChatApp();
+  try {
+    const { exitCode, r } = await runAgainst('test/fixtures/chat-wrong-token.ts', `${app.url}/chat`, '1s');
+    assert.equal(app.counters.connections, 0);
+    assert.ok(app.counters.refused >= 40, `${app.counters.refused} refused`);
+    assert.equal(r.errors.connect_error?.count, app.counters.refused);
+    assert.match(r.errors.connect_error!.sample, /namespace \/chat refused the connection: unauthorized/);
+    assert.equal(r.counters['sessions.failed'], r.counters['sessions.started']);
+    assert.equal(r.counters['sessions.completed'] ?? 0, 0);
+    assert.notEqual(exitCode, 0);
+  } finally {
+    await app.close();
+  }
+});
+
+test('ws engine: the JSON-RPC example (query token + x-tenant header) matches the app\'s own counts', async () => {
+  const app = await startRpcApp();
+  try {
+    const { exitCode, r } = await runAgainst('examples/jsonrpc.ts', app.url);
+    assert.deepEqual(r.errors, {});
+    assert.equal(exitCode, 0);
+    const c = app.counters;
+    const sessions = r.counters['sessions.started']!;
+    assert.ok(sessions >= 40);
+    assert.equal(r.counters['sessions.completed'], sessions);
+    assert.equal(c.connections, sessions);
+    assert.equal(c.refused, 0);
+    // requests: 1 subscribe + 10 add per session, each answered and timed as `request`
+    assert.equal(c.requests, sessions * 11);
+    assert.equal(c.errors, 0);
+    assert.equal(r.metrics.request!.count, c.replies);
+    assert.equal(r.metrics['request:add']!.count, sessions * 10);
+    assert.equal(r.metrics['request:subscribe']!.count, sessions);
+    // every incoming frame is counted, consumed or not: replies + tick notifications
+    assert.equal(r.counters['messages.received'], c.replies + c.notificationsOut);
+    assert.equal(c.notificationsOut, sessions * 5);
+    // every outgoing frame: requests + the one notification per session
+    assert.equal(c.notificationsIn, sessions);
+    assert.equal(r.counters['messages.sent'], c.frames);
+  } finally {
+    await app.close();
+  }
+});
+
+test('ws engine: an upgrade refused with 401 is a connect_error carrying the app\'s status and body', async () => {
+  const app = await startRpcApp();
+  try {
+    const { exitCode, r } = await runAgainst('test/fixtures/rpc-no-tenant.ts', app.url, '1s');
+    assert.equal(app.counters.connections, 0);
+    assert.ok(app.counters.refused >= 40);
+    assert.equal(r.errors.connect_error?.count, app.counters.refused);
+    assert.match(r.errors.connect_error!.sample, /handshake refused: HTTP 401 unauthorized/);
+    assert.notEqual(exitCode, 0);
+  } finally {
+    await app.close();
+  }
+});

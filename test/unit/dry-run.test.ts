@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { test } from 'node:test';
+import { run } from '../../src/run/run.ts';
+import { memOutput } from '../integration/helpers.ts';
+
+test('--dry-run plans, resolves and prints, and opens no connection to the target', async () => {
+  let connections = 0;
+  const srv = net.createServer((s) => {
+    connections++;
+    s.destroy();
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as net.AddressInfo).port;
+  try {
+    const stdout = memOutput();
+    const stderr = memOutput();
+    const o = await run('examples/socketio-chat.ts', { target: `http://127.0.0.1:${port}/chat?v=1`, dryRun: true, generators: 1, stdout, stderr });
+    assert.equal(o.exitCode, 0);
+    assert.deepEqual(o.file.runs, []);
+    assert.match(stderr.text(), new RegExp(`target http://127\\.0\\.0\\.1:${port}/chat\\?v=1 resolves to 127\\.0\\.0\\.1:${port}\\n`));
+    const plan = stdout.text();
+    assert.match(plan, /namespace \/chat \(from --target\)/);
+    assert.match(plan, /connect +per client: a function of ctx/);
+    assert.match(plan, /phase 1 +phase 1: 20s, 40 VUs/);
+    assert.match(plan, /8 loopback addresses \(127\.0\.0\.2, 127\.0\.0\.3, 127\.0\.0\.4, …\)/);
+    assert.match(plan, /ack:chat:send\.p99 < 1s/);
+    // a remote target too (an address from TEST-NET-3: never reachable, never tried)
+    const remote = await run('examples/jsonrpc.ts', { target: 'wss://203.0.113.9/rpc', dryRun: true, generators: 1, stdout: memOutput(), stderr: memOutput() });
+    assert.equal(remote.exitCode, 0);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(connections, 0);
+  } finally {
+    await new Promise<void>((r) => srv.close(() => r()));
+  }
+});
