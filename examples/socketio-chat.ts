@@ -8,6 +8,8 @@ import { defineScenario } from 'rtbench';
  * Each client authenticates with its own token (`auth`) and the tenant header, joins one of 5
  * rooms, waits 1 s for the others, sends 10 messages (one every 200 ms, open loop, each acked with
  * the number of deliveries), and stays 2 s more to receive the rest of its room's messages.
+ * Each delivered `chat:message` carries the sender's `sentAt`: its fan-out latency is the custom
+ * trend `fanout` (gated at p99), each delivery counts in `delivered`, and each send's ack is a check.
  */
 export default defineScenario({
   name: 'socket.io chat app',
@@ -15,20 +17,28 @@ export default defineScenario({
   engine: 'socket.io',
   connect: (ctx) => ({ auth: { token: `secret-user${ctx.id}` }, headers: { 'x-tenant': 'acme' } }),
   phases: [{ duration: '20s', vus: 40 }],
+  metrics: { fanout: 'trend', delivered: 'counter' },
   thresholds: {
+    'fanout.p99': '< 1s',
+    'delivered.count': '> 0',
+    'checks.failRate': '< 1%',
     'ack:chat:send.p99': '< 1s',
     'sessions.failedRate': '< 1%',
     'errors.rate': '< 1%',
   },
   async session(client, ctx) {
     await client.connect(); // timed as `connect`; a refused handshake is a connect_error with the app's message
+    client.on('chat:message', (msg) => {
+      ctx.metrics.record('fanout', Date.now() - (msg as { sentAt: number }).sentAt); // the app's own stamp, same host
+      ctx.metrics.count('delivered');
+    });
     const room = `room-${ctx.id % 5}`;
     const joined = await client.emitWithAck<{ ok: boolean }>('room:join', room); // timed as `ack:room:join`
     if (!joined.ok) throw new Error(`room:join ${room} refused`);
     await client.think(1000);
     await client.every(200, 10, async (i) => {
       const r = await client.emitWithAck<{ ok: boolean }>('chat:send', { room, text: `hello ${i}`, sentAt: Date.now() }); // `ack:chat:send`
-      if (!r.ok) throw new Error('chat:send refused');
+      if (!ctx.check('chat:send accepted', r.ok)) throw new Error('chat:send refused');
     });
     await client.think(2000);
   },

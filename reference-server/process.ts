@@ -14,6 +14,7 @@ interface Args {
   port: number;
   pushRate: number;
   delayMs?: number;
+  serviceMs?: number;
   maxConnectionsPerWorker?: number;
 }
 
@@ -53,7 +54,7 @@ async function main(): Promise<void> {
   });
   try {
     const spec = parseTopologySpec(args.topology);
-    running = await getTopology(spec).start({ host: args.host, port: args.port, pushRate: args.pushRate, delayMs: args.delayMs ?? 0, ...(args.maxConnectionsPerWorker ? { maxConnectionsPerWorker: args.maxConnectionsPerWorker } : {}), spec });
+    running = await getTopology(spec).start({ host: args.host, port: args.port, pushRate: args.pushRate, delayMs: args.delayMs ?? 0, serviceMs: args.serviceMs ?? 0, ...(args.maxConnectionsPerWorker ? { maxConnectionsPerWorker: args.maxConnectionsPerWorker } : {}), spec });
     if (stopping) return;
     const r = running;
     injector = new FaultInjector(args.topology, () => r.faultTargets?.() ?? {});

@@ -36,6 +36,8 @@ export interface StartOptions {
   pushRate?: number;
   /** Delay every client event by this many ms (single topology). */
   delayMs?: number;
+  /** Serve client events one at a time, this many ms each (single topology): capacity exactly 1000 / serviceMs events/s. */
+  serviceMs?: number;
   /** Engine.IO heartbeat of every worker (ms); a paused worker is noticed after interval + timeout. Default socket.io's 25 s / 20 s. */
   pingIntervalMs?: number;
   pingTimeoutMs?: number;
@@ -47,7 +49,7 @@ export interface StartOptions {
 /** Start the reference server (any topology) in a child process on loopback; resolves once it is ready. */
 export async function startReferenceServer(o: StartOptions): Promise<ServerHandle> {
   getTopology(parseTopologySpec(o.topology)); // bad names fail here, before anything is forked
-  const args = { topology: o.topology, host: o.host ?? '127.0.0.1', port: o.port ?? 0, pushRate: o.pushRate ?? 0, delayMs: o.delayMs ?? 0, ...(o.maxConnectionsPerWorker ? { maxConnectionsPerWorker: o.maxConnectionsPerWorker } : {}) };
+  const args = { topology: o.topology, host: o.host ?? '127.0.0.1', port: o.port ?? 0, pushRate: o.pushRate ?? 0, delayMs: o.delayMs ?? 0, serviceMs: o.serviceMs ?? 0, ...(o.maxConnectionsPerWorker ? { maxConnectionsPerWorker: o.maxConnectionsPerWorker } : {}) };
   const env = {
     ...process.env,
     ...(o.pingIntervalMs ? { RTBENCH_PING_INTERVAL_MS: String(o.pingIntervalMs) } : {}),

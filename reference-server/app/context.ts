@@ -18,6 +18,13 @@ export interface AppContext {
   stats: { socketio: number; ws: number; total: number; messages: number };
   /** Extra delay (ms) before every client event is handled: a server "told to add latency". */
   delayMs: number;
+  /**
+   * Service time (ms) of every client event in one FIFO queue served one at a time: a server whose
+   * capacity is exactly 1000 / serviceMs events per second (0 = off). See `serviceDelay`.
+   */
+  serviceMs: number;
+  /** When the service queue is free again (performance.now() ms). */
+  serviceFreeAt: number;
   /** Per-room broadcast sequence numbers of this worker. */
   roomSeq: Map<string, number>;
 }
@@ -29,6 +36,8 @@ export function createContext(topology: string, index: number, pushRate = 0, nam
     pushRate,
     stats: { socketio: 0, ws: 0, total: 0, messages: 0 },
     delayMs: 0,
+    serviceMs: 0,
+    serviceFreeAt: 0,
     roomSeq: new Map(),
   };
 }
@@ -75,4 +84,16 @@ export interface ChannelMessage {
 export function channelMessage(ctx: AppContext, channel: string, payload: unknown): ChannelMessage {
   const p = (payload && typeof payload === 'object' ? payload : {}) as { ts?: unknown; data?: unknown };
   return { channel, seq: nextSeq(ctx, channelRoom(channel)), ts: p.ts, origin: `${ctx.identity.id}@${ctx.identity.pid}`, data: p.data };
+}
+
+/**
+ * How long an event that arrives now waits before it is handled, when every event is served in
+ * turn for `serviceMs` (a single-server queue with a fixed service time, on timers: no CPU is
+ * burnt, so its capacity, 1000 / serviceMs events/s, holds on a busy machine). The queue's clock
+ * advances by the service time, never by timer lateness, so the rate does not drift.
+ */
+export function serviceDelay(ctx: AppContext): number {
+  const now = performance.now();
+  ctx.serviceFreeAt = Math.max(now, ctx.serviceFreeAt) + ctx.serviceMs;
+  return ctx.serviceFreeAt - now;
 }

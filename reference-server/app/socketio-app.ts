@@ -1,6 +1,6 @@
 import type { Server, Socket } from 'socket.io';
 import { monoMs } from '../../src/shared/clock.ts';
-import { busy, channelMessage, channelRoom, clamp, nextSeq, validRoom, type AppContext } from './context.ts';
+import { busy, channelMessage, channelRoom, clamp, nextSeq, serviceDelay, validRoom, type AppContext } from './context.ts';
 import { startPush } from './pusher.ts';
 
 type Ack = ((...args: unknown[]) => void) | undefined;
@@ -31,6 +31,7 @@ export function attachSocketIoApp(io: Server, ctx: AppContext, delegate?: AppDel
       ctx.stats.messages++;
     });
     if (ctx.delayMs > 0) socket.use((_packet, next) => void setTimeout(next, ctx.delayMs));
+    if (ctx.serviceMs > 0) socket.use((_packet, next) => void setTimeout(next, serviceDelay(ctx)));
     socket.emit('welcome', { worker: ctx.identity, topology: ctx.topology, ts: monoMs() });
     if (ctx.pushRate > 0) stops.push(startPush((m) => socket.emit('push', m), ctx.pushRate, Infinity));
 

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { monoMs } from '../../src/shared/clock.ts';
-import { busy, channelMessage, channelRoom, clamp, nextSeq, validRoom, type AppContext } from './context.ts';
+import { busy, channelMessage, channelRoom, clamp, nextSeq, serviceDelay, validRoom, type AppContext } from './context.ts';
 import { startPush } from './pusher.ts';
 
 interface Conn {
@@ -90,7 +90,7 @@ export function createWsApp(ctx: AppContext): { handleUpgrade(req: IncomingMessa
     send(c, { e: 'welcome', a: [{ worker: ctx.identity, topology: ctx.topology, ts: monoMs() }] });
     if (ctx.pushRate > 0) c.stops.push(startPush((m) => send(c, { e: 'push', a: [m] }), ctx.pushRate, Infinity));
     ws.on('message', (data) => {
-      if (ctx.delayMs > 0) return void setTimeout(() => onMessage(data), ctx.delayMs);
+      if (ctx.delayMs > 0 || ctx.serviceMs > 0) return void setTimeout(() => onMessage(data), ctx.delayMs + (ctx.serviceMs > 0 ? serviceDelay(ctx) : 0));
       onMessage(data);
     });
     const onMessage = (data: unknown): void => {

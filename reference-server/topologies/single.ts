@@ -7,9 +7,10 @@ export const single: Topology = {
   name: 'single',
   summary: 'one Node process serving socket.io and raw ws',
   check: (spec) => (spec.params.length ? [`\`single\` takes no parameters (got ${spec.raw})`] : []),
-  async start({ host, port, pushRate, spec, delayMs = 0 }) {
+  async start({ host, port, pushRate, spec, delayMs = 0, serviceMs = 0 }) {
     const ctx = createContext(spec.raw, 0, pushRate);
     ctx.delayMs = delayMs;
+    ctx.serviceMs = serviceMs;
     const app = createAppServer(ctx);
     const actual = await app.listen(host, port);
     const stats = async (): Promise<WorkerStats[]> => {

@@ -13,6 +13,8 @@ export interface TopologyStartOptions {
   pushRate: number;
   /** Delay every client event by this many ms (single topology): a server with added latency. */
   delayMs?: number;
+  /** Serve client events one at a time, this many ms each (single topology): a server whose capacity is exactly 1000 / serviceMs events/s. */
+  serviceMs?: number;
   /** Connections a cluster worker holds before it stops accepting (cluster/accept-gate.ts); default 95% of its fd limit. */
   maxConnectionsPerWorker?: number;
   spec: TopologySpec;

@@ -36,7 +36,7 @@ export async function cli(argv: string[], io: CliIO = processIO()): Promise<numb
       'Start the reference server on its own',
       (y) => y.options(serveFlags),
       (args) => {
-        action = () => serveCommand({ topology: args.topology, port: args.port, host: args.host, pushRate: args['push-rate'], delayMs: args['delay-ms'], ...(args['max-conns-per-worker'] ? { maxConnectionsPerWorker: args['max-conns-per-worker'] } : {}) }, io);
+        action = () => serveCommand({ topology: args.topology, port: args.port, host: args.host, pushRate: args['push-rate'], delayMs: args['delay-ms'], serviceMs: args['service-ms'], ...(args['max-conns-per-worker'] ? { maxConnectionsPerWorker: args['max-conns-per-worker'] } : {}) }, io);
       },
     )
     .command(

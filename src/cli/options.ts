@@ -20,6 +20,7 @@ export const runFlags = {
   'allow-remote-target': { type: 'boolean', describe: 'Shards inside Kubernetes only (set by `rtbench k8s` manifests): accept a non-loopback --target' },
   'print-result-line': { type: 'boolean', describe: 'End stdout with one line RTBENCH_RESULT <base64 gzip JSON> (for `rtbench collect` from pod logs)' },
   runtime: { type: 'string', choices: ['processes', 'containers'], describe: 'Run the reference topology as local processes (default) or as containers (Docker via testcontainers)' },
+  'find-max': { type: 'boolean', describe: "Capacity search: raise the arrival rate in steps, then bisect, to the highest rate that holds the scenario's thresholds (its `search` block sets from/factor/precision/step; --duration sets the step)" },
   'on-generator-crash': { type: 'string', choices: ['fail', 'continue'], describe: 'A generator process that crashes: fail the run (default) or continue with a loud warning; its figures are kept either way' },
 } as const satisfies Record<string, Options>;
 
@@ -29,6 +30,7 @@ export const serveFlags = {
   host: { type: 'string', default: '127.0.0.1', describe: 'Address to bind (loopback by default; anything else is warned about)' },
   'push-rate': { type: 'number', default: 0, describe: 'Server push events per second to every connected client' },
   'delay-ms': { type: 'number', default: 0, describe: 'Delay every client event by this many ms (single topology): a server with added latency' },
+  'service-ms': { type: 'number', default: 0, describe: 'Serve client events one at a time, this many ms each (single topology): a server whose capacity is exactly 1000/N events per second (to check a capacity search)' },
   'max-conns-per-worker': { type: 'number', describe: 'Connections a cluster worker holds before it stops accepting and leaves new ones to the others (default: 95% of its open-file limit)' },
 } as const satisfies Record<string, Options>;
 

@@ -1,5 +1,6 @@
 import { ExitCode } from '../shared/errors.ts';
 import { run, type RunOptions } from '../run/run.ts';
+import { runSearch } from '../search/run-search.ts';
 import { encodeResultLine } from '../shard/result-line.ts';
 import type { CliIO } from './io.ts';
 
@@ -15,7 +16,7 @@ export async function runCommand(scenario: string, args: Partial<Record<keyof Ru
     } else process.exit(ExitCode.interrupted);
   });
   try {
-    const outcome = await run(scenario, {
+    const options: RunOptions = {
       target: args.target as string | undefined,
       duration: args.duration as string | undefined,
       out: args.out as string | undefined,
@@ -34,7 +35,9 @@ export async function runCommand(scenario: string, args: Partial<Record<keyof Ru
       signal: ac.signal,
       stdout: io.stdout,
       stderr: io.stderr,
-    });
+    };
+    // a capacity search is a loop of ordinary runs (src/search/)
+    const outcome = (args as Record<string, unknown>)['find-max'] ? await runSearch(scenario, options) : await run(scenario, options);
     if ((args as Record<string, unknown>)['print-result-line']) io.stdout.write(`${encodeResultLine(outcome.file)}\n`);
     return outcome.exitCode;
   } finally {

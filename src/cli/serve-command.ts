@@ -3,7 +3,7 @@ import { ExitCode } from '../shared/errors.ts';
 import type { CliIO } from './io.ts';
 
 /** `rtbench serve`: the reference server in this process until SIGINT/SIGTERM. */
-export async function serveCommand(o: { topology: string; port: number; host: string; pushRate: number; delayMs: number; maxConnectionsPerWorker?: number }, io: CliIO): Promise<number> {
+export async function serveCommand(o: { topology: string; port: number; host: string; pushRate: number; delayMs: number; serviceMs?: number; maxConnectionsPerWorker?: number }, io: CliIO): Promise<number> {
   const server = await serve({ ...o, log: (line) => io.stdout.write(`${line}\n`) });
   await new Promise<void>((resolve) => {
     const off = io.onSignal(() => {

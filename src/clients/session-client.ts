@@ -1,4 +1,5 @@
 import { monoMs, sharedMs, sleep, sleepUntil } from '../shared/clock.ts';
+import type { Histogram } from '../metrics/histogram.ts';
 import { classifyError } from './classify.ts';
 import { mergeConnect, type ConnectOptions } from './connect-options.ts';
 import { RawMessages } from './raw-messages.ts';
@@ -24,6 +25,8 @@ export interface MetricsSink {
   error(kind: string, message: string): void;
   worker(id: string): void;
   connectedDelta(d: 1 | -1): void;
+  /** The histogram behind `record(metric, …)`, for callers that record into one metric often (custom trends). */
+  histogram?(metric: string): Histogram;
   /** Ms since the latest injected fault (same-host monotonic clock), or null when none was injected yet. */
   sinceFault?(): number | null;
 }

@@ -62,6 +62,7 @@ function startLoad(init: InitMessage, scenario: Scenario, startAt: number, recor
     plan,
     sink: recorder,
     startAt,
+    data: init.data,
   });
   const second = (): number => Math.max(0, Math.floor((monoMs() - startAt) / 1000));
   let nextT = 0; // the second the next periodic flush covers

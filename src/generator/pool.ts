@@ -13,6 +13,8 @@ export interface PoolOptions {
   plan: Pick<RunPlan, 'scenario' | 'generators' | 'sourceIps' | 'shard' | 'clockOffsetMs'>;
   /** The server's URL (the reference topology's, or the target's). */
   target: string;
+  /** What the scenario's `setup()` returned (JSON): every session's `ctx.data`. */
+  data?: unknown;
   /** Every interval snapshot of every generator, as it arrives. */
   onSnapshot: (s: IntervalSnapshot) => void;
   /** Lines a generator wrote to stdout/stderr (user console.log, warnings), prefixed. */
@@ -120,6 +122,7 @@ export class GeneratorPool {
     this.send(g, {
       type: 'init',
       plan: { scenario: plan.scenario, ...generatorSlot(plan.shard, index, plan.generators), target: this.o.target, sourceIps: plan.sourceIps, clockOffsetMs: plan.clockOffsetMs },
+      ...(this.o.data !== undefined ? { data: this.o.data } : {}),
     });
     return g;
   }

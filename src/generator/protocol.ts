@@ -6,6 +6,8 @@ import type { GeneratorHealth } from '../result/types.ts';
 export interface InitMessage {
   type: 'init';
   plan: GeneratorPlan;
+  /** What the scenario's `setup()` returned in the coordinator (JSON): every session's `ctx.data`. */
+  data?: unknown;
 }
 /** Coordinator → generator: start the load at this monotonic time. */
 export interface StartMessage {

@@ -7,9 +7,15 @@ import { idBases } from '../executors/plan.ts';
 import { chainPhaseAt, chainTarget, ownedVus, vuChains } from '../executors/vus.ts';
 import type { GeneratorPlan } from '../plan/plan.ts';
 import type { ResolvedPhase } from '../scenario/validate.ts';
-import type { Scenario, SessionContext } from '../scenario/types.ts';
+import type { Scenario, SessionContext, SessionFn } from '../scenario/types.ts';
+import { CustomRecorder } from '../metrics/custom.ts';
+import { kindKey } from '../metrics/names.ts';
+import { kindOfClient, mixTable } from '../scenario/mix.ts';
 import { monoMs } from '../shared/clock.ts';
 import { seededRandom } from '../util/random.ts';
+import { describeUserError } from '../scenario/user-error.ts';
+
+export { describeUserError };
 
 export interface RunnerOptions {
   /** The scenario module's functions. */
@@ -19,6 +25,16 @@ export interface RunnerOptions {
   sink: MetricsSink;
   /** Monotonic ms at which the run (phase 0) starts. */
   startAt: number;
+  /** What the scenario's `setup()` returned in the coordinator (JSON), given to sessions as `ctx.data`. */
+  data?: unknown;
+}
+
+/** A session function and, in a `sessions` mix, its kind's name and counter keys. */
+interface Kind {
+  fn: SessionFn;
+  name?: string;
+  metric?: string;
+  keys?: { started: string; completed: string; failed: string };
 }
 
 /**
@@ -35,11 +51,24 @@ export class LoadRunner {
   private readonly maxConcurrent: number;
   private readonly bases: number[];
   private readonly target: TargetParts;
+  private readonly custom: CustomRecorder;
+  private readonly check: (name: string, condition: boolean) => boolean;
+  private readonly data: unknown;
+  private readonly kinds: Kind[];
+  private readonly mix: Uint16Array | null;
 
   constructor(private readonly o: RunnerOptions) {
     this.maxConcurrent = o.plan.scenario.maxConcurrentPerGenerator ?? 18_000;
     this.bases = idBases(o.plan.scenario.phases);
     this.target = targetParts(o.plan.target);
+    this.custom = new CustomRecorder(o.plan.scenario.metrics ?? {}, o.sink);
+    this.check = (name, condition) => this.custom.check(name, condition);
+    this.data = deepFreeze(o.data);
+    const mix = o.plan.scenario.sessions ?? null;
+    this.kinds = mix
+      ? mix.map((e) => ({ fn: o.scenario.sessions![e.name]!.session as SessionFn, name: e.name, metric: `session:${e.name}`, keys: { started: kindKey(e.name, 'started'), completed: kindKey(e.name, 'completed'), failed: kindKey(e.name, 'failed') } }))
+      : [{ fn: o.scenario.session as SessionFn }];
+    this.mix = mix ? mixTable(mix.map((e) => e.weight)) : null;
   }
 
   /** Clients currently running a session. */
@@ -135,6 +164,7 @@ export class LoadRunner {
     const engine = engines[resolved.engine];
     const transportOptions = { target: this.o.plan.target, path: resolved.path, localAddress: sourceAddress, transports: resolved.transports, reconnect: resolved.reconnect, connectTimeoutMs: resolved.connectTimeoutMs };
     const runner = this;
+    const kind = this.mix ? this.kinds[kindOfClient(this.mix, id)]! : this.kinds[0]!;
     const ctx: SessionContext = {
       id,
       sourceAddress,
@@ -144,6 +174,10 @@ export class LoadRunner {
       get stopping() {
         return runner.stopping;
       },
+      data: this.data,
+      metrics: this.custom,
+      check: this.check,
+      ...(kind.name ? { kind: kind.name } : {}),
     };
     const defaults = scenario.connect;
     const client = new SessionClient(
@@ -167,16 +201,23 @@ export class LoadRunner {
     this.sessions.add(client);
     this.peak = Math.max(this.peak, this.sessions.size);
     sink.count('sessions.started');
+    if (kind.keys) sink.count(kind.keys.started);
     sink.record('lag', Math.max(0, monoMs() - intended));
     try {
-      await this.o.scenario.session(client, ctx);
+      await kind.fn(client, ctx);
       if (this.sessions.has(client)) {
+        const took = monoMs() - intended;
         sink.count('sessions.completed');
-        sink.record('session', monoMs() - intended);
+        sink.record('session', took);
+        if (kind.keys) {
+          sink.count(kind.keys.completed);
+          sink.record(kind.metric!, took);
+        }
       }
     } catch (e) {
       if (!this.sessions.has(client)) return; // closed by a forced stop: counted as interrupted
       sink.count('sessions.failed');
+      if (kind.keys) sink.count(kind.keys.failed);
       if (!(e instanceof ClientOpError)) sink.error('session_error', describeUserError(e, resolved.file));
     } finally {
       if (this.sessions.delete(client)) await client.disconnect();
@@ -191,16 +232,16 @@ export class LoadRunner {
   }
 }
 
+/** Freeze a JSON value all the way down: every session of the generator shares the one copy of `ctx.data`. */
+function deepFreeze<T>(v: T): T {
+  if (v && typeof v === 'object' && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const x of Object.values(v)) deepFreeze(x);
+  }
+  return v;
+}
+
 function hasAny(c: ConnectOptions): boolean {
   for (const k in c) if (c[k as keyof ConnectOptions] !== undefined) return true;
   return false;
-}
-
-/** A user error's message plus the first stack frame inside the scenario file. */
-export function describeUserError(e: unknown, file: string): string {
-  const msg = e instanceof Error ? `${e.name}: ${e.message}` : `thrown: ${String(e)}`;
-  const stack = e instanceof Error ? e.stack ?? '' : '';
-  const base = file.split('/').pop() ?? file;
-  const frame = stack.split('\n').find((l) => l.includes(base));
-  return frame ? `${msg} (${frame.trim().replace(/^at /, '')})` : msg;
 }

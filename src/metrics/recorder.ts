@@ -23,12 +23,17 @@ export class Recorder implements MetricsSink {
   constructor(private readonly generator: number) {}
 
   record(metric: string, ms: number): void {
+    recordMs(this.histogram(metric), ms);
+  }
+
+  /** The interval histogram of `metric`: one per metric for the whole run, reset (not replaced) at each flush. */
+  histogram(metric: string): Histogram {
     let h = this.hist.get(metric);
     if (!h) {
-      h = createFlatHistogram(); // one per metric for the whole run, reset each interval
+      h = createFlatHistogram();
       this.hist.set(metric, h);
     }
-    recordMs(h, ms);
+    return h;
   }
 
   count(name: string, n = 1): void {

@@ -1,3 +1,4 @@
+import type { MetricDeclarations } from '../scenario/types.ts';
 import { parseThresholds, type Threshold } from '../thresholds/parse.ts';
 
 /** The gate every run has unless its scenario overrides it (another condition) or turns it off (`false`). */
@@ -8,8 +9,8 @@ export const DEFAULT_GATE = { 'sessions.failedRate': '< 1%' } as const;
  * failed does not pass. `thresholds: { 'sessions.failedRate': '< 10%' }` changes the bound,
  * `{ 'sessions.failedRate': false }` removes the gate. Parsed once (the scenario was validated).
  */
-export function gateThresholds(spec: Record<string, unknown>): Threshold[] {
+export function gateThresholds(spec: Record<string, unknown>, metrics: MetricDeclarations = {}): Threshold[] {
   const merged: Record<string, unknown> = { ...DEFAULT_GATE, ...spec };
   for (const [k, v] of Object.entries(merged)) if (v === false) delete merged[k];
-  return parseThresholds(merged).thresholds;
+  return parseThresholds(merged, metrics).thresholds;
 }

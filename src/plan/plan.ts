@@ -138,7 +138,7 @@ export async function resolvePlan(scenarioFile: string, o: PlanOptions, warn: (l
     scenarioFile,
     scenario,
     // a shard's slice says nothing about the whole: thresholds are evaluated by `rtbench merge`
-    thresholds: shardPlan.shard ? [] : gateThresholds(scenario.thresholds),
+    thresholds: shardPlan.shard ? [] : gateThresholds(scenario.thresholds, scenario.metrics),
     topologies,
     target,
     repeat: o.repeat ?? 1,

@@ -2,6 +2,8 @@ import type { RunFile, RunResult } from '../result/types.ts';
 import { formatDuration } from '../scenario/duration.ts';
 import { table } from './table.ts';
 import { faultsBlock } from './faults-table.ts';
+import { customLines, declaredIn } from './custom.ts';
+import type { MetricDeclarations } from '../scenario/types.ts';
 
 const fmt = (ms: number): string => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
 
@@ -93,14 +95,18 @@ function workersBlock(r: RunResult): string {
   return `  workers: ${list}${figures}${chi}${sticky}${w.unidentified ? `; ${w.unidentified} unidentified` : ''}${mism}${srv}`;
 }
 
-function formatActual(subject: string, v: number | null): string {
+function formatActual(subject: string, v: number | null, unit?: string): string {
   if (v === null) return 'no value';
+  if (unit === 'fraction') return `${+(v * 100).toFixed(3)}%`;
+  if (unit === 'number') return `${+v.toFixed(3)}`;
+  if (unit === 'perSecond') return `${+v.toFixed(3)}/s`;
+  if (unit === 'ms') return `${fmt(v)}ms`;
   if (/rate|maxShare/i.test(subject)) return `${+(v * 100).toFixed(3)}%`;
   if (/^(workers|throughput)|\.count$/.test(subject)) return `${+v.toFixed(3)}`;
   return `${fmt(v)}ms`;
 }
 
-function runBlock(r: RunResult, color: boolean): string {
+function runBlock(r: RunResult, color: boolean, declared: MetricDeclarations | null = null): string {
   const lines: string[] = [];
   const bold = (s: string): string => (color ? `\x1b[1m${s}\x1b[0m` : s);
   const red = (s: string): string => (color ? `\x1b[1;31m${s}\x1b[0m` : s);
@@ -115,10 +121,10 @@ function runBlock(r: RunResult, color: boolean): string {
     const failed = r.thresholds.filter((t) => !t.ok).length;
     const partial = r.thresholdsOnPartialData ? ` on partial data (run ${r.status})` : '';
     lines.push(failed ? red(`  THRESHOLDS FAILED${partial}: ${failed} of ${r.thresholds.length}`) : `  thresholds${partial}: all ${r.thresholds.length} passed`);
-    for (const t of r.thresholds) lines.push(`    ${t.ok ? 'ok  ' : 'FAIL'} ${t.subject} ${t.condition}  (${formatActual(t.subject, t.actual)}${t.note ? `, ${t.note}` : ''})`);
+    for (const t of r.thresholds) lines.push(`    ${t.ok ? 'ok  ' : 'FAIL'} ${t.subject} ${t.condition}  (${formatActual(t.subject, t.actual, t.unit)}${t.note ? `, ${t.note}` : ''})`);
   }
   if (r.crashedGenerators?.length) lines.push(red(`  !!! GENERATOR CRASHED: ${r.crashedGenerators.join('; ')} (its figures up to its last report are included)`));
-  lines.push(metricsTable(r), countersLine(r), errorsBlock(r), workersBlock(r));
+  lines.push(metricsTable(r), countersLine(r), ...customLines(r, declared), errorsBlock(r), workersBlock(r));
   if (r.faults) lines.push(faultsBlock(r.faults));
   const g = r.generator.processes;
   if (g.length) {
@@ -161,7 +167,7 @@ export function sideBySide(runs: RunResult[]): string {
 /** The end-of-run summary: a pure function of the result. */
 export function formatSummary(file: RunFile, opts: { color?: boolean } = {}): string {
   const head = `rtbench summary: ${file.scenario.name} (${file.scenario.file})`;
-  const blocks = [head, ...file.runs.map((r) => runBlock(r, opts.color ?? false))];
+  const blocks = [head, ...file.runs.map((r) => runBlock(r, opts.color ?? false, declaredIn(file)))];
   if (file.runs.length > 1) blocks.push('── side by side (latencies in ms)', sideBySide(file.runs));
   return blocks.join('\n');
 }

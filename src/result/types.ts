@@ -137,6 +137,8 @@ export interface ThresholdResult {
   condition: string;
   /** The measured figure (ms for latencies, fraction for rates), null when not measured. */
   actual: number | null;
+  /** How `actual` reads: ms, a fraction (shown as %), a plain number, or per second. */
+  unit?: 'ms' | 'fraction' | 'number' | 'perSecond';
   ok: boolean;
   abortOnFail: boolean;
   note?: string;
@@ -267,6 +269,93 @@ export interface RunFile {
   shard?: ShardInfo;
   /** Set in merged results. */
   merged?: MergeInfo;
+  /** Set by a capacity search (`--find-max`): each topology's steps, every step's whole result, the figure. */
+  search?: SearchResult[];
+}
+
+// ── capacity search (`rtbench run --find-max`, src/search/) ──
+
+/**
+ * How a capacity search runs (scenario `search` block, or `rtbench run --find-max`). Rates are
+ * open-model arrivals (new sessions) per second: a step runs the scenario's session function at one
+ * constant `arrivalRate` for `stepMs`.
+ */
+export interface SearchOptions {
+  /** First offered rate (sessions/s). */
+  fromRate: number;
+  /** Never offer more than this; reaching it while every step holds gives a lower bound. */
+  maxRate: number;
+  /** While steps hold, the next rate is this many times the last (> 1). */
+  factor: number;
+  /** Bisect until the gap between the highest rate that held and the lowest that failed is at most this fraction of the former. */
+  precision: number;
+  /** Duration of each step's load (ms). */
+  stepMs: number;
+  /** At most this many steps (retries included). */
+  maxSteps: number;
+}
+
+/** What stopped the search, i.e. what the figure means. */
+export type SearchLimit =
+  /** A step failed the SLO with a healthy generator: the server's capacity lies between `maxRate` and the lowest failing rate. */
+  | 'server'
+  /** The failing step just above the figure failed twice under a saturated generator (or a busy host): the figure is a lower bound. */
+  | 'generator'
+  | 'host'
+  /** Every step up to the rate cap held: a lower bound. */
+  | 'rate-cap'
+  /** The step budget ran out before the bisection closed. */
+  | 'max-steps'
+  /** Even the lowest rate tried failed the SLO. */
+  | 'below-min'
+  /** A step did not complete (the server died, the run was interrupted). */
+  | 'run-failed';
+
+/** One step of a search: one short open-model run at `rate`. */
+export interface SearchStep {
+  rate: number;
+  /** The step held the SLO: it completed and every threshold passed. */
+  passed: boolean;
+  /** A repeat of the step before it (a failure under a saturated generator or a busy host is retried once). */
+  retry: boolean;
+  status: RunResult['status'];
+  /** The generator verdict: ok, generator (saturated) or host (busy host). */
+  generator: 'ok' | 'generator' | 'host';
+  /**
+   * A failed step whose latency thresholds were missed by more than the generator's own delay
+   * could add (its event-loop delay p99 plus the schedule lag p99): the server's failure even
+   * when the generator was flagged.
+   */
+  beyondHarness: boolean;
+  /** Sessions started per second (achieved offered rate) and messages per second. */
+  sessionsPerSec: number;
+  msgsPerSec: number;
+  /** Each threshold's verdict at this step. */
+  thresholds: ThresholdResult[];
+  /** p50/p99 (ms) of the latency metrics the thresholds name (and `ack`, `connect`). */
+  latency: Record<string, { p50: number; p99: number }>;
+  /** The step's whole result (metrics with HDR histograms, counters, series). */
+  result: RunResult;
+}
+
+/** The search on one topology. */
+export interface SearchResult {
+  topology: string;
+  options: SearchOptions;
+  /** The thresholds that define the SLO, as written. */
+  slo: string[];
+  steps: SearchStep[];
+  /** The highest rate that held (sessions/s), or null when none did. */
+  maxRate: number | null;
+  /** Its achieved messages per second. */
+  maxMsgsPerSec: number | null;
+  /** The lowest rate that failed for the server's sake, or null. */
+  failedAt: number | null;
+  limit: SearchLimit;
+  /** True when `maxRate` is only a lower bound of the server's capacity (see `limit`). */
+  lowerBound: boolean;
+  /** One sentence: what the figure means. */
+  verdict: string;
 }
 
 /** What one fault cost, from the clients' side, over its window (from the fault to the next one or the run's end). */

@@ -39,7 +39,7 @@ export function describePlan(p: PlanInfo): string {
   rows.push(['generators', `${p.generators}`]);
   const ips = p.sourceIps;
   rows.push(['source', ips.length === 1 && ips[0] === '' ? "this host's own address (remote target: `sourceIps` is not used)" : `${ips.length} loopback address${ips.length > 1 ? 'es' : ''} (${ips.slice(0, 3).join(', ')}${ips.length > 3 ? ', …' : ''})`]);
-  const th = gateThresholds(r.thresholds).map((t) => `${t.subject} ${t.condition}`); // with the default gate
+  const th = gateThresholds(r.thresholds, r.metrics).map((t) => `${t.subject} ${t.condition}`); // with the default gate
   rows.push(['thresholds', th.length ? th.join(', ') : 'none']);
   const w = Math.max(...rows.map(([k]) => k.length));
   return ['dry run: planned, nothing connected or started', ...rows.map(([k, v]) => `  ${k.padEnd(w)}  ${v}`), ''].join('\n');

@@ -11,6 +11,7 @@ import { FaultTimeline, type FaultRecord } from '../faults/timeline.ts';
 import { FaultWindows } from '../faults/windows.ts';
 import { monoMs } from '../shared/clock.ts';
 import { faultsFor } from '../scenario/faults.ts';
+import type { Lifecycle } from '../scenario/setup.ts';
 import { abortWatcher } from './abort-watch.ts';
 import { RunStream } from './stream.ts';
 
@@ -30,6 +31,8 @@ export interface RoundOptions {
   shard?: ShardHooks;
   /** Starts the reference topology (default: local processes; `--runtime containers`: src/containers/). */
   startServer?: (o: StartOptions) => Promise<ServerHandle>;
+  /** The scenario's setup()/teardown(): setup before the generators start, teardown after the load. */
+  lifecycle?: Lifecycle;
 }
 
 /**
@@ -59,6 +62,9 @@ export async function runRound(o: RoundOptions): Promise<RunResult['status']> {
   let abortedBy: string | null = null;
   let sentinel: HostSentinel | null = null;
   const sentinelMonitor = new Sentinel();
+  /** setup() ran and returned: teardown() is owed, with its value. */
+  let setupDone: { data: unknown } | null = null;
+  let setupError: unknown = null;
   const interrupt = (): void => {
     state.status = 'interrupted';
     pool?.interrupt();
@@ -81,6 +87,7 @@ export async function runRound(o: RoundOptions): Promise<RunResult['status']> {
       });
       url = server.url;
     }
+    if (o.lifecycle) setupDone = { data: await o.lifecycle.setup({ target: url, topology: o.topology }, o.signal) };
     stream.start({
       scenario: scenario.name,
       topology: o.topology,
@@ -95,6 +102,7 @@ export async function runRound(o: RoundOptions): Promise<RunResult['status']> {
     pool = new GeneratorPool({
       plan,
       target: url,
+      ...(setupDone?.data !== undefined ? { data: setupDone.data } : {}),
       onSnapshot: (s) => stream.snapshot(s),
       onCrash: (why) => o.warn(`rtbench: WARNING ${why}; its figures up to its last report are kept${plan.onGeneratorCrash === 'continue' ? ', the run goes on (--on-generator-crash continue)' : ''}`),
       onOutput: (line) => {
@@ -127,17 +135,27 @@ export async function runRound(o: RoundOptions): Promise<RunResult['status']> {
       failure = { code: 'E_GENERATOR', message: `${outcome.failures.join('; ')} (measured figures are kept; --on-generator-crash continue runs on without it)` };
     }
   } catch (e) {
+    if (isRtbenchError(e) && (e.code === 'E_SETUP' || e.code === 'E_SETUP_DATA')) setupError = e; // no load: the whole run stops (below)
     if (state.status !== 'interrupted') state.status = 'failed';
     failure = { code: isRtbenchError(e) ? e.code : 'E_RUN', message: isRtbenchError(e) ? e.format() : String(e) };
-    o.warn(isRtbenchError(e) ? e.format() : `rtbench: run failed: ${String(e)}`);
+    if (!setupError) o.warn(isRtbenchError(e) ? e.format() : `rtbench: run failed: ${String(e)}`);
   } finally {
     stream.stopTicks();
     sentinelMonitor.stop();
     if (timeline && faultRecords.length === 0) faultRecords = await timeline.stop();
     o.signal?.removeEventListener('abort', interrupt);
     await pool?.kill();
+    const teardown = setupDone && o.lifecycle ? await o.lifecycle.teardown(setupDone.data, { target: url, topology: o.topology }) : null;
+    if (teardown) {
+      o.warn(`rtbench: ${teardown}`);
+      if (state.status === 'completed') {
+        state.status = 'failed';
+        failure = { code: 'E_TEARDOWN', message: teardown };
+      }
+    }
     await server?.stop();
   }
+  if (setupError) throw setupError;
   o.collector.endRound({
     target: url,
     status: state.status,

@@ -14,6 +14,7 @@ import { resolvePlan } from '../plan/plan.ts';
 import { runRound } from './round.ts';
 import { RunStream } from './stream.ts';
 import { describePlan } from './dry-run.ts';
+import { lifecycleOf } from '../scenario/setup.ts';
 
 /** Options of `run()`; the CLI flags map onto these one to one. */
 export interface RunOptions {
@@ -109,6 +110,7 @@ export async function run(scenarioFile: string, options: RunOptions = {}): Promi
     ...(options.summaryMd ? [markdownReporter(options.summaryMd)] : []),
   ];
   const stream = new RunStream(reporters);
+  const lifecycle = lifecycleOf(module, scenarioFile, plan.scenario.setupTimeoutMs);
   const runs: RunResult[] = [];
   for (const topology of plan.topologies) {
     const collector = new RunCollector({ topology, engine: plan.scenario.engine, rounds: plan.repeat, keepSeconds: plan.shard !== null });
@@ -124,6 +126,7 @@ export async function run(scenarioFile: string, options: RunOptions = {}): Promi
         ...(options.signal ? { signal: options.signal } : {}),
         ...(shardRun ? { shard: shardRun.hooks } : {}),
         ...(startServer ? { startServer } : {}),
+        lifecycle,
       });
       rounds++;
       if (status !== 'completed') break;

@@ -36,8 +36,39 @@ export type Phase = ArrivalPhase | VusPhase;
  */
 export type { EngineName };
 
+/** The kinds of custom metric a scenario may declare in `metrics`. */
+export type MetricKind = 'trend' | 'counter';
+
+/** A scenario's custom metric declarations: name → kind, e.g. `{ fanout: 'trend', delivered: 'counter' }`. */
+export type MetricDeclarations = Record<string, MetricKind>;
+
+/** Names of the declared metrics of one kind. */
+type NamesOf<M, K extends MetricKind> = string extends keyof M ? string : { [N in keyof M]: M[N] extends K ? N : never }[keyof M] & string;
+
+/**
+ * `ctx.metrics`: the scenario's declared custom metrics. A trend is an HDR histogram of
+ * milliseconds (merged like `ack`); a counter is a sum. A name not declared in `metrics`, or
+ * declared as the other kind, throws (counted as `session_error` with its line).
+ */
+export interface CustomMetrics<M = MetricDeclarations> {
+  /** Add one sample (ms, ≥ 0) to the trend `name`. */
+  record(name: NamesOf<M, 'trend'>, ms: number): void;
+  /** Add `n` (default 1, ≥ 0) to the counter `name`. */
+  count(name: NamesOf<M, 'counter'>, n?: number): void;
+}
+
+/** What `setup()` and `teardown()` get: the run they belong to. */
+export interface SetupContext {
+  /** The server this load goes to: `--target`, or the embedded reference server's URL. */
+  readonly target: string;
+  /** The topology run (`external` with `--target`). */
+  readonly topology: string;
+  /** Aborted when the run is interrupted (Ctrl-C) or `setupTimeout` passes: hand it to `fetch`. */
+  readonly signal: AbortSignal;
+}
+
 /** What the session function gets besides its client. */
-export interface SessionContext {
+export interface SessionContext<D = unknown, M = MetricDeclarations> {
   /** Globally unique client id of this session (stable for a VU across its sessions). */
   readonly id: number;
   /** Loopback source address the client connects from. */
@@ -50,13 +81,28 @@ export interface SessionContext {
   random(): number;
   /** True once the run is stopping (last phase over, or interrupted): long loops should end. */
   readonly stopping: boolean;
+  /** What `setup()` returned (a read-only JSON copy; `undefined` without `setup`). */
+  readonly data: D;
+  /** The declared custom metrics: `ctx.metrics.record('fanout', ms)`, `ctx.metrics.count('delivered')`. */
+  readonly metrics: CustomMetrics<M>;
+  /** Count a pass or a fail of the check `name` (`checks.failRate` in thresholds); returns `condition`. */
+  check(name: string, condition: boolean): boolean;
+  /** The `sessions` entry this client runs (`undefined` with a single `session`). */
+  readonly kind?: string;
 }
 
 /** The function each client runs. */
-export type SessionFn = (client: Client, ctx: SessionContext) => Promise<void>;
+export type SessionFn<D = unknown, M = MetricDeclarations> = (client: Client, ctx: SessionContext<D, M>) => Promise<void>;
 
-/** A scenario, as written by users with `defineScenario`. */
-export interface Scenario {
+/** One entry of a weighted mix of sessions (`sessions`). */
+export interface SessionKind<D = unknown, M = MetricDeclarations> {
+  /** Relative share of clients running it: a whole number ≥ 1. */
+  weight: number;
+  session: SessionFn<D, M>;
+}
+
+/** A scenario, as written by users with `defineScenario`. `D` is what `setup()` returns; `M` the `metrics` declared. */
+export interface Scenario<D = any, M extends MetricDeclarations = MetricDeclarations> {
   /** Shown in reports; also names the default output folder. */
   name: string;
   description?: string;
@@ -81,8 +127,29 @@ export interface Scenario {
   connect?: ConnectOptions | ((ctx: SessionContext) => ConnectOptions);
   /** Load phases, run one after the other. */
   phases: Phase[];
-  /** The session each client runs. */
-  session: SessionFn;
+  /** The session each client runs (or `sessions`: a weighted mix; exactly one of the two). */
+  session?: SessionFn<D, M>;
+  /**
+   * A weighted mix of sessions instead of one `session`, e.g.
+   * `{ listener: { weight: 9, session }, sender: { weight: 1, session } }`. Each client runs one
+   * kind, chosen deterministically from its id; each kind is timed as `session:<name>`.
+   */
+  sessions?: Record<string, SessionKind<D, M>>;
+  /**
+   * Custom metrics, k6-style: name → `'trend'` (HDR histogram of ms) or `'counter'`, e.g.
+   * `{ fanout: 'trend', delivered: 'counter' }`. Record them with `ctx.metrics`; gate them with
+   * thresholds (`'fanout.p99': '< 100ms'`, `'delivered.count': '> 0'`).
+   */
+  metrics?: M;
+  /**
+   * Runs once in the coordinator before each load (each topology run, each `--repeat` round), after
+   * the embedded server started. Its JSON-serialisable return value reaches every session as `ctx.data`.
+   */
+  setup?: (ctx: SetupContext) => D | Promise<D>;
+  /** Runs in the coordinator after each load, also after an interrupt, with what `setup()` returned. */
+  teardown?: (data: D, ctx: SetupContext) => void | Promise<void>;
+  /** How long `setup()` (and `teardown()`) may take. Default `'60s'`. */
+  setupTimeout?: Duration;
   /** Default timeout of `emitWithAck`, `join`, `leave`, `broadcast`. Default `'10s'`. */
   ackTimeout?: Duration;
   /** Timeout of `connect()`. Default `'10s'`. */
@@ -125,6 +192,11 @@ export interface Scenario {
    * `[{ at: '20s', kill: 'worker', index: 1 }, { at: '30s', pause: 'worker', for: '5s' }]`.
    * Each fault's cost (disconnects, reconnect time, lost messages, moved clients) is reported.
    */
+  /**
+   * Capacity search (`rtbench run --find-max`): rates, step length and precision of the search
+   * for the highest arrival rate that holds `thresholds` (README, "Capacity search").
+   */
+  search?: SearchBlock;
   faults?: Fault[];
   /**
    * Reconnect after an unexpected disconnect, with the engine's own reconnection (socket.io-client's
@@ -133,7 +205,26 @@ export interface Scenario {
   reconnect?: boolean | ReconnectOption;
 }
 
-/** Typed identity helper: `export default defineScenario({...})`. */
-export function defineScenario(scenario: Scenario): Scenario {
+/**
+ * Typed identity helper: `export default defineScenario({...})`. `ctx.data` takes the type of what
+ * `setup()` returns, and `ctx.metrics` accepts the names declared in `metrics`.
+ */
+export function defineScenario<D = undefined, const M extends MetricDeclarations = MetricDeclarations>(scenario: Scenario<D, M>): Scenario<D, M> {
   return scenario;
+}
+
+/** The scenario's `search` block, as written (every field optional). */
+export interface SearchBlock {
+  /** First offered rate, new sessions per second. Default: the scenario's highest `arrivalRate`, else 10. */
+  from?: number;
+  /** Never offer more (default 100000). */
+  maxRate?: number;
+  /** Raise ×factor while steps hold (default 2). */
+  factor?: number;
+  /** Bisect until the bracket is within this fraction (default 0.05). */
+  precision?: number;
+  /** Each step's load duration (default '10s'; `--duration` overrides it). */
+  step?: Duration;
+  /** At most this many steps, retries included (default 16). */
+  maxSteps?: number;
 }

@@ -3,8 +3,10 @@ import { show } from '../util/show.ts';
 import { InputError } from '../shared/errors.ts';
 import { parseThresholds } from '../thresholds/parse.ts';
 import { parseDuration } from './duration.ts';
-import type { EngineName, Scenario } from './types.ts';
+import type { EngineName, Scenario, SearchBlock } from './types.ts';
 import { resolveFaults, resolveReconnect, type ReconnectPolicy, type ResolvedFault } from './faults.ts';
+import { resolveCustom, undeclaredSubjects, type ResolvedCustom } from './custom.ts';
+import { checkSearchBlock } from '../search/options.ts';
 
 /** One load phase with its times resolved (ms from the run start). */
 export interface ResolvedPhase {
@@ -19,7 +21,7 @@ export interface ResolvedPhase {
 }
 
 /** A validated scenario: plain, serialisable options (the session function stays in the module). */
-export interface ResolvedScenario {
+export interface ResolvedScenario extends ResolvedCustom {
   name: string;
   description: string;
   file: string;
@@ -44,6 +46,8 @@ export interface ResolvedScenario {
   faults: ResolvedFault[];
   /** Client reconnection after unexpected disconnects, or null (off). */
   reconnect: ReconnectPolicy | null;
+  /** The capacity search block (`--find-max`), as written, or null. */
+  search: SearchBlock | null;
 }
 
 /** Where each engine connects unless the scenario sets `path`. */
@@ -52,7 +56,8 @@ const ENGINES: readonly EngineName[] = ['socket.io', 'socket.io-lean', 'ws', 'so
 const KNOWN_FIELDS = new Set([
   'name', 'description', 'topology', 'requiresTarget', 'engine', 'transports', 'path', 'phases', 'session',
   'ackTimeout', 'connectTimeout', 'gracefulStop', 'sourceIps', 'generators', 'maxConcurrentPerGenerator',
-  'server', 'thresholds', 'faults', 'reconnect', 'peakClients', 'connect',
+  'server', 'thresholds', 'faults', 'reconnect', 'peakClients', 'connect', 'search',
+  'sessions', 'metrics', 'setup', 'teardown', 'setupTimeout',
 ]);
 
 type Problems = string[];
@@ -131,7 +136,7 @@ export function validateScenario(value: unknown, file: string): ResolvedScenario
     if (!KNOWN_FIELDS.has(key)) problems.push(`\`${key}\` is not a scenario field (known: ${[...KNOWN_FIELDS].join(', ')})`);
   }
   if (typeof s.name !== 'string' || !s.name.trim()) problems.push('`name` must be a non-empty string');
-  if (typeof s.session !== 'function') problems.push('`session` must be an async function (client, ctx) => { ... }');
+  const custom = resolveCustom(s, problems);
 
   let topologies = ['single'];
   if (s.topology !== undefined) {
@@ -204,9 +209,13 @@ export function validateScenario(value: unknown, file: string): ResolvedScenario
   }
   const thresholds = (s.thresholds ?? {}) as ResolvedScenario['thresholds'];
   if (typeof thresholds !== 'object' || thresholds === null || Array.isArray(thresholds)) problems.push('`thresholds` must be an object of subject → condition');
-  else problems.push(...parseThresholds(thresholds).problems);
+  else {
+    const parsed = parseThresholds(thresholds, custom.metrics);
+    problems.push(...parsed.problems, ...undeclaredSubjects(parsed.thresholds, custom));
+  }
   if (s.requiresTarget !== undefined && typeof s.requiresTarget !== 'boolean') problems.push('`requiresTarget` must be true or false');
   const faults = resolveFaults(s.faults, problems);
+  const search = checkSearchBlock(s.search, problems);
   const reconnect = resolveReconnect(s.reconnect, faults.length > 0, problems);
   const end = phases.length ? phases[phases.length - 1]!.startMs + phases[phases.length - 1]!.durationMs : Infinity;
   for (const f of faults) if (f.atMs >= end) problems.push(`fault \`${f.label}\` is at ${f.atMs}ms, after the last phase ends (${end}ms): move \`at\` earlier`);
@@ -239,7 +248,9 @@ export function validateScenario(value: unknown, file: string): ResolvedScenario
     server: { pushRate, pingIntervalMs, pingTimeoutMs, maxConnectionsPerWorker },
     thresholds,
     faults,
+    search,
     reconnect,
+    ...custom,
   };
 }
 

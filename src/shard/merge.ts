@@ -22,7 +22,7 @@ export interface ShardInput {
 
 const mergeError = (message: string, hint: string, details: string[] = []): InputError => new InputError('E_SHARD_MERGE', message, { hint, details });
 
-type ScenarioOptions = Partial<Pick<ResolvedScenario, 'name' | 'phases' | 'thresholds' | 'engine' | 'path'>>;
+type ScenarioOptions = Partial<Pick<ResolvedScenario, 'name' | 'phases' | 'thresholds' | 'engine' | 'path' | 'metrics'>>;
 
 /** Check that the inputs are the N shards of one sharded run, each once. Returns them by index. */
 export function checkShards(inputs: ShardInput[]): ShardInput[] {
@@ -127,7 +127,7 @@ export function mergeShards(inputs: ShardInput[], environment: Environment, crea
       knownWorkers: [...known],
       ...(failures.length ? { failure: { code: runs.find((r) => r.failure)!.failure!.code, message: failures.join('; ') } } : {}),
     },
-    gateThresholds(options.thresholds ?? {}),
+    gateThresholds(options.thresholds ?? {}, options.metrics ?? {}),
   );
   const info: MergeInfo = {
     shards: shards.map((s, k) => ({

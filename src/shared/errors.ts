@@ -36,7 +36,10 @@ export type ErrorCode =
   | 'E_COMPARE_TOPOLOGY'
   | 'E_RESULT_LINE'
   | 'E_K8S'
-  | 'E_CONTAINER_RUNTIME';
+  | 'E_CONTAINER_RUNTIME'
+  | 'E_SETUP'
+  | 'E_SETUP_DATA'
+  | 'E_TEARDOWN';
 
 /** Base class: every error rtbench raises on purpose. */
 export class RtbenchError extends Error {

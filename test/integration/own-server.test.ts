@@ -45,6 +45,12 @@ for (const [engine, scenario] of [['socket.io', 'examples/socketio-chat.ts'], ['
       // deliveries: every chat:message the app fanned out was received (received = acks + deliveries)
       assert.ok(c.deliveries >= c.messages, `${c.deliveries} deliveries for ${c.messages} messages`);
       assert.equal(r.counters['messages.received']! - r.metrics.ack!.count, c.deliveries);
+      if (scenario === 'examples/socketio-chat.ts') {
+        // the custom trend and counter saw every delivery; every send passed its check
+        assert.equal(r.counters.delivered, c.deliveries);
+        assert.equal(r.metrics.fanout!.count, c.deliveries);
+        assert.deepEqual([r.counters['check:chat:send accepted.pass'], r.counters['checks.fail'] ?? 0], [c.messages, 0]);
+      }
       assert.equal(r.counters['messages.sent'], c.acks);
     } finally {
       await app.close();

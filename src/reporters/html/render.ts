@@ -1,9 +1,11 @@
+import { searchSection } from './search-section.ts';
 import { faultRows } from '../faults-table.ts';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { RunFile, RunResult } from '../../result/types.ts';
 import { chartData, redactDeep } from './data.ts';
+import { customView } from '../custom.ts';
 
 const esc = (s: unknown): string => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 const num = (v: number | null | undefined, d = 2): string => (v === null || v === undefined ? '–' : esc(+v.toFixed(d)));
@@ -46,6 +48,23 @@ function metricsTable(r: RunResult): string {
     .join('')}</table>`;
 }
 
+/** Custom counters, checks and session kinds (custom trends are rows of the metric table and have curves). */
+function customSection(r: RunResult): string {
+  const v = customView(r);
+  const parts: string[] = [];
+  if (v.counters.length) parts.push(`<p>Counters: ${v.counters.map((c) => `${esc(c.name)} ${c.count} (${num(c.perSecond, 1)}/s)`).join(' · ')}</p>`);
+  if (v.checks) {
+    const row = (name: string, pass: number, fail: number): string => `<tr class="${fail ? 'fail' : 'ok'}"><td>${fail ? '✘' : '✔'} ${esc(name)}</td><td>${pass}</td><td>${fail}</td><td>${num((100 * fail) / Math.max(1, pass + fail))}%</td></tr>`;
+    parts.push(`<table><tr><th>check</th><th>passed</th><th>failed</th><th>failed %</th></tr>${row('all checks', v.checks.pass, v.checks.fail)}${v.checks.byName.map((c) => row(c.name, c.pass, c.fail)).join('')}</table>`);
+  }
+  if (v.kinds.length) {
+    parts.push(`<table><tr><th>session kind</th><th>started</th><th>completed</th><th>failed</th><th>p50 ms</th><th>p99 ms</th></tr>${v.kinds
+      .map((k) => `<tr><td>${esc(k.name)}</td><td>${k.started}</td><td>${k.completed}</td><td>${k.failed}</td><td>${num(k.duration?.p50)}</td><td>${num(k.duration?.p99)}</td></tr>`)
+      .join('')}</table>`);
+  }
+  return parts.length ? `<h3>Custom metrics, checks and session kinds</h3>\n${parts.join('\n')}` : '';
+}
+
 /** The fault timeline and what each fault cost (same rows as the console). */
 function faultsSection(r: RunResult): string {
   const [head, ...rows] = faultRows(r.faults!);
@@ -65,6 +84,7 @@ function runSection(r: RunResult, i: number): string {
 ${verdict(r)}
 <div class="chart" id="curve-${i}"></div>
 ${metricsTable(r)}
+${customSection(r)}
 <div class="chart" id="tp-${i}"></div><div class="chart" id="lat-${i}"></div><div class="chart" id="conn-${i}"></div>
 <h3>Worker distribution</h3>
 <div class="chart" id="workers-${i}"></div>
@@ -114,6 +134,7 @@ tr.fail td{color:#991b1b;font-weight:600}.chart{margin:12px 0}small{color:#666;f
 </style></head><body>
 <h1>${esc(title)}</h1>
 <p>${files.map((f) => `${esc(f.scenario.file)} · ${esc(f.createdAt)}`).join('<br>')}</p>
+${files.map(searchSection).join('\n')}
 ${sideBySide(runs)}
 ${runs.map(runSection).join('\n')}
 <section><h2>Environment and scenario</h2>
