@@ -22,9 +22,9 @@ export class RunCollector implements Reporter {
   private readonly all = new Aggregator();
   private current: Aggregator;
   private offset = 0;
-  private readonly done: Array<{ parts: RoundParts; agg: Aggregator; seconds: { from: number; to: number } }> = [];
+  private readonly done: Array<{ parts: RoundParts; result: RunResult | null; seconds: { from: number; to: number } }> = [];
 
-  constructor(private readonly meta: { topology: string; engine: string; rounds: number; keepSeconds?: boolean }) {
+  constructor(private readonly meta: { topology: string; engine: string; rounds: number; thresholds: Threshold[]; keepSeconds?: boolean }) {
     this.current = this.all;
   }
 
@@ -40,12 +40,20 @@ export class RunCollector implements Reporter {
     if (this.current !== this.all) this.current.add(s);
   }
 
-  endRound(parts: RoundParts): void {
-    this.done.push({ parts, agg: this.current, seconds: { from: this.offset, to: this.all.lastSecond + 1 } });
+  /**
+   * End a round. With several rounds, returns the round's own result (built by the same builder
+   * from its own aggregator, thresholds evaluated on it): reporters see each round end. With one
+   * round, null: that round's result is `result()`.
+   */
+  endRound(parts: RoundParts): RunResult | null {
+    const result = this.meta.rounds > 1 ? buildRunResult(this.current, { topology: this.meta.topology, engine: this.meta.engine, ...parts }, this.meta.thresholds) : null;
+    this.done.push({ parts, result, seconds: { from: this.offset, to: this.all.lastSecond + 1 } });
+    return result;
   }
 
   /** The one result of this topology, from every round. */
-  result(thresholds: Threshold[]): RunResult {
+  result(): RunResult {
+    const { thresholds } = this.meta;
     const rounds = this.done;
     if (rounds.length === 0) throw new Error('RunCollector.result() before any round ended');
     const base = { topology: this.meta.topology, engine: this.meta.engine };
@@ -69,7 +77,7 @@ export class RunCollector implements Reporter {
     };
     if (this.meta.rounds > 1) {
       // each round's figures through the same builder, on its own aggregator
-      parts.rounds = rounds.map((r) => roundFigures(buildRunResult(r.agg, { ...base, ...r.parts }, []), r.seconds));
+      parts.rounds = rounds.map((r) => roundFigures(r.result!, r.seconds));
       return buildRunResult(this.all, parts, thresholds);
     }
     const result = buildRunResult(this.all, parts, thresholds);

@@ -156,7 +156,7 @@ export async function runRound(o: RoundOptions): Promise<RunResult['status']> {
     await server?.stop();
   }
   if (setupError) throw setupError;
-  o.collector.endRound({
+  const roundResult = o.collector.endRound({
     target: url,
     status: state.status,
     startedAt,
@@ -169,5 +169,6 @@ export async function runRound(o: RoundOptions): Promise<RunResult['status']> {
     ...(failure ? { failure } : {}),
     abortedBy,
   });
+  if (roundResult) stream.runEnd(roundResult);
   return state.status;
 }

@@ -113,7 +113,7 @@ export async function run(scenarioFile: string, options: RunOptions = {}): Promi
   const lifecycle = lifecycleOf(module, scenarioFile, plan.scenario.setupTimeoutMs);
   const runs: RunResult[] = [];
   for (const topology of plan.topologies) {
-    const collector = new RunCollector({ topology, engine: plan.scenario.engine, rounds: plan.repeat, keepSeconds: plan.shard !== null });
+    const collector = new RunCollector({ topology, engine: plan.scenario.engine, rounds: plan.repeat, thresholds: plan.thresholds, keepSeconds: plan.shard !== null });
     let rounds = 0;
     for (let round = 0; round < plan.repeat && !options.signal?.aborted; round++) {
       const status = await runRound({
@@ -132,8 +132,8 @@ export async function run(scenarioFile: string, options: RunOptions = {}): Promi
       if (status !== 'completed') break;
     }
     if (rounds === 0) break;
-    const result = collector.result(plan.thresholds);
-    stream.runEnd(result);
+    const result = collector.result();
+    if (plan.repeat === 1) stream.runEnd(result); // with rounds, each round's end was reported (src/run/round.ts)
     runs.push(result);
   }
   const file: RunFile = {

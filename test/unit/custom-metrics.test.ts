@@ -164,7 +164,7 @@ test('thresholds on custom figures: trend percentiles, counter count and rate, c
 });
 
 test('custom trends merge exactly across --repeat rounds: counts are the sum, p99 of the union', () => {
-  const collector = new RunCollector({ topology: 'single', engine: 'socket.io', rounds: 2 });
+  const collector = new RunCollector({ topology: 'single', engine: 'socket.io', rounds: 2, thresholds: [] });
   const perRound = [1, 2].map((k) => {
     const rec = new Recorder(0);
     const h = createHistogram();
@@ -178,7 +178,7 @@ test('custom trends merge exactly across --repeat rounds: counts are the sum, p9
     collector.endRound({ target: 'http://127.0.0.1:1', status: 'completed', startedAt: '', durationMs: 1000, processes: [] });
     return summarize(h);
   });
-  const c = collector.result([]);
+  const c = collector.result();
   assert.equal(c.metrics.fanout!.count, 150);
   assert.deepEqual({ ...c.metrics.fanout!, hdr: '' }, { ...mergeMetricSummaries(perRound), hdr: '' });
   assert.equal(c.metrics.fanout!.max, 200);

@@ -34,7 +34,7 @@ function second(rec: Recorder, t: number, n: number, ms: number, worker: string)
 const round = (status: RunResult['status'], processes: GeneratorHealth[]) => ({ target: 'http://127.0.0.1:1', status, startedAt: 'x', durationMs: 2000, processes });
 
 test('--repeat: one result from every round: saturation, workers, time series and thresholds from all rounds, per-round figures kept', () => {
-  const c = new RunCollector({ topology: 'single', engine: 'socket.io', rounds: 3 });
+  const c = new RunCollector({ topology: 'single', engine: 'socket.io', rounds: 3, thresholds: parseThresholds({ 'ack.max': '< 10ms', 'workers.imbalance': '< 1.3' }).thresholds });
   const rec = new Recorder(0);
   const plan = [
     { ms: 1, worker: 'w#0', processes: [health(0)] },
@@ -47,7 +47,7 @@ test('--repeat: one result from every round: saturation, workers, time series an
     c.onSnapshot(second(rec, 1, 10, r.ms, r.worker));
     c.endRound(round('completed', r.processes));
   }
-  const result = c.result(parseThresholds({ 'ack.max': '< 10ms', 'workers.imbalance': '< 1.3' }).thresholds);
+  const result = c.result();
   assert.equal(result.generator.saturation.saturated, true, 'round 3 was saturated: so is the run');
   assert.equal(result.generator.processes.length, 3, 'every round\'s generator health');
   assert.deepEqual(result.workers.connections, { 'w#0': 2, 'w#1': 4 }, 'workers from every round');
