@@ -58,6 +58,8 @@ export const abFlags = {
   generators: { type: 'number', describe: 'Generator processes per round' },
   max: { type: 'string', describe: 'Tolerances for B vs A, e.g. p99=+10%' },
   out: { type: 'string', describe: 'Folder for ab.json (default reports/ab-<timestamp>/)' },
+  junit: { type: 'string', describe: 'Also write JUnit XML (one testcase per compared figure)' },
+  'summary-md': { type: 'string', describe: 'Also write a Markdown summary (for a CI step summary)' },
 } as const satisfies Record<string, Options>;
 
 export const mergeFlags = {
@@ -65,6 +67,12 @@ export const mergeFlags = {
   quiet: { type: 'boolean', describe: 'No summary; errors only' },
   junit: { type: 'string', describe: 'Also write JUnit XML here (one testcase per run and per threshold)' },
   'summary-md': { type: 'string', describe: 'Also write a Markdown summary here' },
+} as const satisfies Record<string, Options>;
+
+export const initFlags = {
+  target: { type: 'string', choices: ['socket.io', 'ws'], describe: 'The kind of server to test (default: detected from package.json, else socket.io)' },
+  url: { type: 'string', default: 'http://127.0.0.1:3000', describe: 'Where the server under test listens (loopback), for the scenario and the CI job' },
+  dir: { type: 'string', default: '.', describe: 'The project folder to write into' },
 } as const satisfies Record<string, Options>;
 
 export const k8sFlags = {

@@ -2,6 +2,7 @@ import { ExitCode } from '../shared/errors.ts';
 import { run, type RunOptions } from '../run/run.ts';
 import { runSearch } from '../search/run-search.ts';
 import { encodeResultLine } from '../shard/result-line.ts';
+import { failedGateLine } from '../reporters/verdict-line.ts';
 import type { CliIO } from './io.ts';
 
 /** `rtbench run <scenario>`: maps flags to RunOptions; first SIGINT interrupts (results kept), second exits. */
@@ -38,6 +39,8 @@ export async function runCommand(scenario: string, args: Partial<Record<keyof Ru
     };
     // a capacity search is a loop of ordinary runs (src/search/)
     const outcome = (args as Record<string, unknown>)['find-max'] ? await runSearch(scenario, options) : await run(scenario, options);
+    // --quiet prints no summary, but a failed gate still says why in one line
+    if (args.quiet && outcome.exitCode === ExitCode.thresholdsFailed) io.stderr.write(`${failedGateLine(outcome.file) ?? 'rtbench: thresholds FAILED'}\n`);
     if ((args as Record<string, unknown>)['print-result-line']) io.stdout.write(`${encodeResultLine(outcome.file)}\n`);
     return outcome.exitCode;
   } finally {

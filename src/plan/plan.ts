@@ -9,7 +9,7 @@ import os from 'node:os';
 import { InputError } from '../shared/errors.ts';
 import { loadScenario } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/types.ts';
-import { parseDuration } from '../scenario/duration.ts';
+import { missingUnit, parseDuration } from '../scenario/duration.ts';
 import { withTotalDuration, type ResolvedScenario } from '../scenario/validate.ts';
 import { getTopology, parseTopologySpec } from '../../reference-server/index.ts';
 import { checkReachable, describeTarget, parseTarget, type Target } from '../target/target.ts';
@@ -79,7 +79,7 @@ function checkOptions(o: PlanOptions): { totalMs: number | null } {
   let totalMs: number | null = null;
   if (o.duration !== undefined) {
     totalMs = parseDuration(o.duration);
-    if (totalMs === null || totalMs <= 0) problems.push(`\`--duration\` must be a positive duration like 30s or 2m (got ${String(o.duration)})`);
+    if (totalMs === null || totalMs <= 0) problems.push(`\`--duration\` must be a positive duration like 30s or 2m (got ${String(o.duration)})${missingUnit(o.duration)}`);
   }
   if (o.repeat !== undefined && (!Number.isInteger(o.repeat) || o.repeat < 1 || o.repeat > 100)) problems.push(`\`--repeat\` must be a whole number from 1 to 100 (got ${String(o.repeat)})`);
   if (o.generators !== undefined && (!Number.isInteger(o.generators) || o.generators < 1 || o.generators > 256)) {

@@ -95,7 +95,8 @@ function workersBlock(r: RunResult): string {
   return `  workers: ${list}${figures}${chi}${sticky}${w.unidentified ? `; ${w.unidentified} unidentified` : ''}${mism}${srv}`;
 }
 
-function formatActual(subject: string, v: number | null, unit?: string): string {
+/** A threshold's measured figure as the summary prints it (`12.3ms`, `0.5%`, `3`, `no value`). */
+export function formatActual(subject: string, v: number | null, unit?: string): string {
   if (v === null) return 'no value';
   if (unit === 'fraction') return `${+(v * 100).toFixed(3)}%`;
   if (unit === 'number') return `${+v.toFixed(3)}`;

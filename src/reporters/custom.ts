@@ -56,10 +56,14 @@ export function customView(r: Pick<RunResult, 'metrics' | 'counters' | 'duration
   return {
     trends,
     counters: counters.sort((a, b) => a.name.localeCompare(b.name)),
-    checks: pass + fail > 0 ? { pass, fail, byName: [...byName.values()].sort((a, b) => a.name.localeCompare(b.name)) } : null,
+    // failing checks first, then by name
+    checks: pass + fail > 0 ? { pass, fail, byName: [...byName.values()].sort((a, b) => Number(b.fail > 0) - Number(a.fail > 0) || a.name.localeCompare(b.name)) } : null,
     kinds: [...kinds.values()],
   };
 }
+
+/** Checks listed one by one in the console (the rest are counted in one line). */
+export const SHOWN_CHECKS = 20;
 
 const pct = (fail: number, pass: number): string => `${+((100 * fail) / Math.max(1, pass + fail)).toFixed(2)}%`;
 const fmt = (ms: number): string => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
@@ -71,7 +75,8 @@ export function customLines(r: Pick<RunResult, 'metrics' | 'counters' | 'duratio
   if (v.counters.length) lines.push(`  counters: ${v.counters.map((c) => `${c.name} ${c.count} (${+c.perSecond.toFixed(1)}/s)`).join(', ')}`);
   if (v.checks) {
     lines.push(`  checks: ${v.checks.pass} passed, ${v.checks.fail} failed (${pct(v.checks.fail, v.checks.pass)} failed)`);
-    for (const c of v.checks.byName) lines.push(`    ${c.fail ? 'FAIL' : 'ok  '} ${c.name}: ${c.pass} passed, ${c.fail} failed`);
+    for (const c of v.checks.byName.slice(0, SHOWN_CHECKS)) lines.push(`    ${c.fail ? 'FAIL' : 'ok  '} ${c.name}: ${c.pass} passed, ${c.fail} failed`);
+    if (v.checks.byName.length > SHOWN_CHECKS) lines.push(`    … and ${v.checks.byName.length - SHOWN_CHECKS} more checks (all in result.json)`);
   }
   if (v.kinds.length) {
     lines.push('  sessions by kind:');

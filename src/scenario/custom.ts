@@ -1,4 +1,5 @@
-import { isBuiltinTrend, isReservedName } from '../metrics/names.ts';
+import { BUILTIN_TRENDS, isBuiltinTrend, isReservedName } from '../metrics/names.ts';
+import { suggestion } from '../util/suggest.ts';
 import type { Threshold } from '../thresholds/parse.ts';
 import { show } from '../util/show.ts';
 import { parseDuration } from './duration.ts';
@@ -107,7 +108,8 @@ export function undeclaredSubjects(thresholds: Threshold[], c: Pick<ResolvedCust
       continue;
     }
     if (isBuiltinTrend(m)) continue;
-    problems.push(`\`thresholds['${t.subject}']\` names \`${m}\`, which is neither a built-in metric (connect, ack, ack:<event>, broadcast, push, session, …) nor declared: add \`metrics: { ${m}: 'trend' }\` (or 'counter', read as \`${m}.count\`)`);
+    const near = suggestion(m, [...BUILTIN_TRENDS, ...Object.keys(c.metrics).filter((k) => c.metrics[k] === 'trend')]);
+    problems.push(`\`thresholds['${t.subject}']\` names \`${m}\`${near}, which is neither a built-in metric (connect, ack, ack:<event>, broadcast, push, session, …) nor declared: add \`metrics: { ${m}: 'trend' }\` (or 'counter', read as \`${m}.count\`)`);
   }
   return problems;
 }

@@ -1,4 +1,4 @@
-import { parseDuration } from './duration.ts';
+import { missingUnit, parseDuration } from './duration.ts';
 
 import { FAULT_ROLES, type FaultRole } from '../shared/faults.ts';
 
@@ -66,7 +66,7 @@ const show = (v: unknown): string => (typeof v === 'string' ? `'${v}'` : JSON.st
 
 function duration(v: unknown, field: string, problems: string[]): number | null {
   const ms = parseDuration(v);
-  if (ms === null) problems.push(`\`${field}\` must be a duration such as 500, '500ms', '20s' or '2m' (got ${show(v)})`);
+  if (ms === null) problems.push(`\`${field}\` must be a duration such as 500, '500ms', '20s' or '2m' (got ${show(v)})${missingUnit(v)}`);
   return ms;
 }
 

@@ -124,7 +124,7 @@ export interface Scenario<D = any, M extends MetricDeclarations = MetricDeclarat
    * or a function of the session's ctx, e.g. `(ctx) => ({ auth: { token: \`user-${ctx.id}\` } })`.
    * `{ namespace?, auth?, query?, headers? }`; `namespace` and `auth` are Socket.IO-only.
    */
-  connect?: ConnectOptions | ((ctx: SessionContext) => ConnectOptions);
+  connect?: ConnectOptions | ((ctx: SessionContext<D, M>) => ConnectOptions);
   /** Load phases, run one after the other. */
   phases: Phase[];
   /** The session each client runs (or `sessions`: a weighted mix; exactly one of the two). */

@@ -37,6 +37,10 @@ export type ErrorCode =
   | 'E_RESULT_LINE'
   | 'E_K8S'
   | 'E_CONTAINER_RUNTIME'
+  | 'E_MISSING_PACKAGE'
+  | 'E_PORT'
+  | 'E_INIT'
+
   | 'E_SETUP'
   | 'E_SETUP_DATA'
   | 'E_TEARDOWN';

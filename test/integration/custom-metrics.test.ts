@@ -130,3 +130,14 @@ test('a failing setup() stops the run before any load: exit 1, the file and line
   assert.doesNotMatch(res.stderr, /\n\s+at /, 'no stack trace');
   assert.ok(!existsSync(join(out, 'result.json')), 'no load, no result');
 });
+
+test('an on() handler that misuses ctx.metrics is a session_error naming the call and line; the generator goes on', { timeout: 60_000 }, async () => {
+  const outcome = await run('test/fixtures/handler-throws.ts', { out: tmp(), generators: 1, stdout: memOutput(), stderr: memOutput() });
+  const r = outcome.file.runs[0]!;
+  assert.equal(r.status, 'completed');
+  assert.equal(r.crashedGenerators, undefined);
+  assert.equal(r.counters['sessions.completed'], 5);
+  assert.equal(r.errors.session_error!.count, 5);
+  assert.match(r.errors.session_error!.sample, /ctx\.metrics\.record\('fan_out', ms\): `fan_out` is not declared .*handler-throws\.ts:11:\d+/);
+  assert.equal(r.metrics.fanout!.count, 5, 'the session went on after its handler threw');
+});

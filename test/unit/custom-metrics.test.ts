@@ -9,7 +9,7 @@ import { InputError } from '../../src/shared/errors.ts';
 import { validateScenario } from '../../src/scenario/validate.ts';
 import { evaluateThresholds } from '../../src/thresholds/evaluate.ts';
 import { parseThresholds } from '../../src/thresholds/parse.ts';
-import { customView } from '../../src/reporters/custom.ts';
+import { customLines, customView, SHOWN_CHECKS } from '../../src/reporters/custom.ts';
 import { renderMarkdown } from '../../src/reporters/markdown.ts';
 import { customProperties, renderJUnit } from '../../src/reporters/junit.ts';
 import { formatSummary } from '../../src/reporters/console-summary.ts';
@@ -256,4 +256,15 @@ test('custom trends, counters and checks merge exactly across shards, and thresh
   const failed = samples[1]!.filter((v) => v >= 30).length;
   assert.deepEqual([merged.counters['checks.pass'], merged.counters['checks.fail']], [1200 - failed, failed]);
   assert.deepEqual(merged.thresholds.map((t) => [t.subject, t.ok]), [['fanout.p50', false], ['sessions.failedRate', true], ['fanout.count', true], ['delivered.count', true], ['checks.failRate', true]]);
+});
+
+test('console: failing checks first; past 20 checks one line counts the rest', () => {
+  const counters: Record<string, number> = { 'checks.pass': 25, 'checks.fail': 1 };
+  for (let i = 0; i < 25; i++) counters[`check:c${String(i).padStart(2, '0')}.pass`] = 1;
+  counters['check:zz broken.fail'] = 1;
+  const lines = customLines(runWith({}, counters));
+  assert.equal(lines[1], '    FAIL zz broken: 0 passed, 1 failed');
+  assert.equal(lines[2], '    ok   c00: 1 passed, 0 failed');
+  assert.equal(lines.at(-1), '    … and 6 more checks (all in result.json)');
+  assert.equal(lines.length, 1 + SHOWN_CHECKS + 1);
 });
