@@ -4,7 +4,7 @@ import { parseTolerances } from '../compare/compare.ts';
 import { renderJUnit } from '../reporters/junit.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import { compareCases, compareMarkdown } from './compare-command.ts';
-import type { CliIO } from './main.ts';
+import type { CliIO } from './io.ts';
 
 export interface AbArgs {
   scenario: string;

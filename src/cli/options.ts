@@ -47,6 +47,7 @@ export const compareFlags = {
   junit: { type: 'string', describe: 'Also write JUnit XML (one testcase per compared figure)' },
   'summary-md': { type: 'string', describe: 'Also write a Markdown summary' },
   report: { type: 'string', describe: 'Also write the HTML comparison report (overlaid curves, delta table) to this file' },
+  'cross-topology': { type: 'boolean', default: false, describe: 'Pair two single-run results of different topologies (refused otherwise)' },
 } as const satisfies Record<string, Options>;
 
 export const abFlags = {

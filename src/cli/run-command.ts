@@ -3,7 +3,7 @@ import { run, type RunOptions } from '../run/run.ts';
 import { runSearch } from '../search/run-search.ts';
 import { encodeResultLine } from '../shard/result-line.ts';
 import { failedGateLine } from '../reporters/verdict-line.ts';
-import type { CliIO } from './main.ts';
+import type { CliIO } from './io.ts';
 
 /** `rtbench run <scenario>`: maps flags to RunOptions; first SIGINT interrupts (results kept), second exits. */
 export async function runCommand(scenario: string, args: Partial<Record<keyof RunOptions, unknown>>, io: CliIO): Promise<number> {

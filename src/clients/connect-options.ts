@@ -1,4 +1,4 @@
-import type { EngineName } from '../scenario/types.ts';
+import type { EngineName } from './engine-name.ts';
 import { show } from '../util/show.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { monoMs, sharedClockOffset, sharedMs, sleepUntil } from '../shared/clock.ts';
+import { monoMs, sharedMs, sleepUntil } from '../shared/clock.ts';
 import type { Histogram } from '../metrics/histogram.ts';
 import { mergeConnect, type ConnectOptions } from './connect-options.ts';
 import { RawMessages } from './raw-messages.ts';
@@ -42,6 +42,8 @@ export interface SessionClientOptions {
   random: () => number;
   /** Reconnect after unexpected disconnects, or null (a lost connection stays lost). */
   reconnect?: ReconnectPolicy | null;
+  /** Reference clock minus this host's monotonic clock (ms), for timestamps that cross hosts (shards); default 0. */
+  clockOffsetMs?: number;
   /** The scenario's `connect` default for this client (called at the first connect; may throw). */
   connectDefaults?: () => ConnectOptions | undefined;
   /** True when the engine carries raw frames (`ws`): `send`, `request`, `onMessage`, `waitForMessage`. */
@@ -238,7 +240,7 @@ export class SessionClient implements Client {
   }
 
   async broadcast(room: string, data?: unknown): Promise<void> {
-    await this.ack('broadcast', [room, { ts: sharedMs(), data }], this.opts.ackTimeoutMs);
+    await this.ack('broadcast', [room, { ts: sharedMs(this.opts.clockOffsetMs ?? 0), data }], this.opts.ackTimeoutMs);
   }
 
   async subscribe(channel: string): Promise<void> {
@@ -259,7 +261,7 @@ export class SessionClient implements Client {
 
   async publish(channel: string, data?: unknown): Promise<void> {
     const ms = this.opts.ackTimeoutMs;
-    const payload = { ts: sharedMs(), data };
+    const payload = { ts: sharedMs(this.opts.clockOffsetMs ?? 0), data };
     if (this.transport?.publish) await this.timed('publish', ms, () => this.transport!.publish!(channel, payload, ms));
     else await this.ack('publish', [channel, payload], ms);
   }
@@ -454,7 +456,7 @@ export class SessionClient implements Client {
     } else if (event === 'broadcast' || event === 'push' || event === 'publish') {
       this.sink.count('messages.received');
       const msg = args[0] as { ts?: unknown; seq?: unknown; room?: unknown; channel?: unknown; origin?: unknown } | undefined;
-      if (msg && typeof msg.ts === 'number') this.sink.record(event, now + sharedClockOffset() - msg.ts); // across hosts: on the reference clock
+      if (msg && typeof msg.ts === 'number') this.sink.record(event, now + (this.opts.clockOffsetMs ?? 0) - msg.ts); // across hosts: on the reference clock
       // a stream is one room's broadcasts (one channel's messages) from one origin worker process (each numbers its own; a respawned worker starts a new stream)
       if (msg && typeof msg.seq === 'number') (this.lastSeq ??= new SequenceCheck(this.sink)).check(streamOf(event, msg), msg.seq, event);
     } else {

@@ -3,7 +3,7 @@
  * errors first), then that a container runtime answers, and hand back the starter. Loaded
  * lazily: only runs with `--runtime containers` pay for testcontainers.
  */
-import type { ServerHandle, StartOptions } from '../../reference-server/start.ts';
+import type { ServerHandle, StartOptions } from '../../reference-server/index.ts';
 import { PACKAGE_ROOT } from '../shared/package-root.ts';
 import { requireOptional } from '../shared/optional.ts';
 import { containerPlan } from './specs.ts';

@@ -1,6 +1,7 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Reporter } from '../reporters/types.ts';
+import { liveOutput } from './sample.ts';
 
 /**
  * `--output json=FILE`: one JSON object per line, once a second and once at the end of each
@@ -12,15 +13,15 @@ export function jsonLinesOutput(o: { file: string; labels: { scenario: string; r
   const fd = openSync(o.file, 'a');
   let lines = 0;
   let open = true;
-  return {
-    name: 'json-lines',
-    onSample(s) {
+  return liveOutput('json-lines', {
+    sample(s) {
       if (!open) return;
       const line = {
         type: s.final ? 'final' : 'second',
         time: new Date(s.timeMs).toISOString(),
         ...o.labels,
         topology: s.topology,
+        ...(s.round === undefined ? {} : { round: s.round }),
         elapsedMs: Math.round(s.elapsedMs),
         final: s.final,
         connected: s.connected,
@@ -32,11 +33,11 @@ export function jsonLinesOutput(o: { file: string; labels: { scenario: string; r
       writeSync(fd, `${JSON.stringify(line)}\n`);
       lines++;
     },
-    onEnd() {
+    end() {
       if (!open) return;
       open = false;
       closeSync(fd);
       o.info(`json output: ${lines} line(s) in ${o.file}\n`);
     },
-  };
+  });
 }

@@ -1,6 +1,6 @@
-import type { LiveSample, Reporter } from '../reporters/types.ts';
+import type { Reporter } from '../reporters/types.ts';
 import { remoteWriteCodec, type RemoteWriteCodec, type Series } from './remote-write.ts';
-import { LIVE_BOUNDS_MS } from './sample.ts';
+import { LIVE_BOUNDS_MS, liveOutput, type LiveSample, type LiveSink } from './sample.ts';
 
 /** Samples kept while the endpoint does not answer (~7 minutes of a typical run); the oldest seconds go first. */
 export const MAX_PENDING_SAMPLES = 50_000;
@@ -29,7 +29,7 @@ export function counterName(key: string): string {
 /** One sample as remote-write series (one point each): counters, gauges, and a latency histogram per metric. */
 export function toSeries(s: LiveSample, base: Record<string, string>, timestamp: number): Series[] {
   const out: Series[] = [];
-  const labels = { job: 'rtbench', ...base, topology: s.topology };
+  const labels = { job: 'rtbench', ...base, topology: s.topology, ...(s.round === undefined ? {} : { round: String(s.round) }) };
   const add = (name: string, value: number, extra: Record<string, string> = {}): void => {
     if (Number.isFinite(value)) out.push({ labels: { __name__: name, ...labels, ...extra }, samples: [{ value, timestamp }] });
   };
@@ -72,6 +72,11 @@ function batch(seconds: Series[][]): Series[] {
  * beyond `MAX_PENDING_SAMPLES`, and the end says how many samples were sent and dropped.
  */
 export function prometheusOutput(o: PrometheusOutputOptions): Reporter {
+  return liveOutput('prometheus', prometheusSink(o));
+}
+
+/** The sending side of `prometheusOutput`: samples in, requests out. */
+export function prometheusSink(o: PrometheusOutputOptions): LiveSink {
   let codec: Promise<RemoteWriteCodec> | null = null;
   const doFetch = o.fetch ?? fetch;
   const pending: Series[][] = [];
@@ -138,14 +143,13 @@ export function prometheusOutput(o: PrometheusOutputOptions): Reporter {
   }
 
   return {
-    name: 'prometheus',
-    onSample(s) {
+    sample(s) {
       const ts = Math.max(s.timeMs, st.lastTs + 1); // strictly increasing: Prometheus refuses a second value at one timestamp
       st.lastTs = ts;
       enqueue(toSeries(s, o.labels, ts));
       pump();
     },
-    async onEnd() {
+    async end() {
       const deadline = Date.now() + FLUSH_DEADLINE_MS;
       let attemptsWhileFailing = 0;
       while (Date.now() < deadline && (pending.length > 0 || st.inFlight)) {

@@ -1,4 +1,5 @@
-import type { Counters, RunFile, RunResult, TimeseriesPoint } from '../result/types.ts';
+import type { IntervalSnapshot } from '../metrics/snapshot.ts';
+import type { RunFile, RunResult, TimeseriesPoint } from '../result/types.ts';
 
 /** What a reporter learns when a topology run starts. */
 export interface RunStartInfo {
@@ -9,6 +10,8 @@ export interface RunStartInfo {
   totalMs: number;
   generators: number;
   sourceIps: number;
+  /** With `--repeat N`: this round (0-based) of `of`. */
+  round?: { index: number; of: number };
 }
 
 /** One progress tick (about once a second) of the run in progress. */
@@ -22,49 +25,28 @@ export interface ProgressTick {
   /** Ack p99 (ms) over the run so far, null before the first ack. */
   ackP99: number | null;
   errors: number;
+  /** The newest complete second of the run, as it will appear in `timeseries` (null before the first). */
+  point: TimeseriesPoint | null;
+  /** The figures of the run so far (merged histograms, counters, workers): computed only when called. */
+  figures(): RunFigures;
 }
 
-/** One latency metric's figures over the run so far (live outputs). */
-export interface LiveLatency {
-  count: number;
-  /** Sum of all values, ms. */
-  sumMs: number;
-  p50: number;
-  p99: number;
-  max: number;
-  /** Cumulative counts at or below each bound of `LIVE_BOUNDS_MS` (src/outputs/sample.ts). */
-  le: number[];
-}
+/** The whole-run figures thresholds are evaluated on. */
+export type RunFigures = Pick<RunResult, 'metrics' | 'counters' | 'workers' | 'durationMs'>;
 
 /**
- * The run so far, once a second (and once more at the end, `final`): what live outputs
- * (`--output json=…`, `--output prometheus=…`) stream. Counters and latencies are cumulative.
- */
-export interface LiveSample {
-  topology: string;
-  /** Wall-clock time of the sample (ms since the epoch). */
-  timeMs: number;
-  elapsedMs: number;
-  final: boolean;
-  counters: Counters;
-  /** Errors by kind, cumulative. */
-  errors: Record<string, number>;
-  connected: number;
-  latency: Record<string, LiveLatency>;
-  /** The newest complete second of the time series (null before the first). */
-  second: TimeseriesPoint | null;
-}
-
-/**
- * The one reporter interface: every output (progress line, console summary, result.json,
- * later HTML/JUnit/Markdown) consumes the same stream of events. All hooks are optional.
+ * The one stream interface (src/run/stream.ts): every consumer of a run — the aggregator that
+ * builds the result, fault windows, abortOnFail thresholds, the progress line, live outputs and
+ * the end-of-run reporters — implements some of these hooks. All hooks are optional.
  */
 export interface Reporter {
   readonly name: string;
   onRunStart?(info: RunStartInfo): void;
+  /** Every generator's interval snapshot as it arrives (several per second with several generators). */
+  onSnapshot?(s: IntervalSnapshot): void;
+  /** About once a second: the run so far. */
   onTick?(tick: ProgressTick): void;
-  /** The cumulative figures once a second, and once more at the end of each topology run (`final`). */
-  onSample?(sample: LiveSample): void;
+  /** One topology's result (after all its rounds). */
   onRunEnd?(run: RunResult): void;
   /** The whole result, once. `outDir` is where files go. */
   onEnd?(file: RunFile, ctx: { outDir: string }): void | Promise<void>;

@@ -33,6 +33,7 @@ export type ErrorCode =
   | 'E_SHARD_SPEC'
   | 'E_START_AT'
   | 'E_SHARD_MERGE'
+  | 'E_COMPARE_TOPOLOGY'
   | 'E_RESULT_LINE'
   | 'E_K8S'
   | 'E_CONTAINER_RUNTIME'

@@ -32,7 +32,7 @@ test('a custom fan-out trend, a counter and a check, from two generators: merged
   assert.deepEqual([r.counters['checks.pass'], r.counters['checks.fail'] ?? 0, r.counters['check:fanout under the limit.pass']], [60, 0, 60]);
   assert.ok(r.metrics.fanout!.hdr.length > 10 && r.metrics.fanout!.max >= r.metrics.fanout!.p50);
   assert.deepEqual((file.scenario.options as { metrics: unknown }).metrics, { fanout: 'trend', delivered: 'counter' });
-  assert.deepEqual(r.thresholds.map((t) => [t.subject, t.ok]), [['fanout.p99', true], ['delivered.count', true], ['checks.failRate', true]]);
+  assert.deepEqual(r.thresholds.map((t) => [t.subject, t.ok]), [['sessions.failedRate', true], ['fanout.p99', true], ['delivered.count', true], ['checks.failRate', true]]);
   assert.match(stdout.text(), /ok   checks\.failRate < 1%  \(0%\)/);
   assert.match(stdout.text(), /counters: delivered 60/);
   assert.match(stdout.text(), /\n  fanout +60 /);

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createFlatHistogram, cumulativeCounts, recordMs } from '../../src/metrics/histogram.ts';
-import { MAX_PENDING_SAMPLES, counterName, prometheusOutput, toSeries } from '../../src/outputs/prometheus.ts';
+import { MAX_PENDING_SAMPLES, counterName, prometheusSink, toSeries } from '../../src/outputs/prometheus.ts';
 import { remoteWriteCodec } from '../../src/outputs/remote-write.ts';
-import { LIVE_BOUNDS_MS } from '../../src/outputs/sample.ts';
-import type { LiveSample } from '../../src/reporters/types.ts';
+import { LIVE_BOUNDS_MS, type LiveSample } from '../../src/outputs/sample.ts';
 
 function sample(i: number, final = false): LiveSample {
   return {
@@ -46,7 +45,7 @@ test('prometheus output: a failing endpoint keeps a bounded buffer, warns once, 
   const warnings: string[] = [];
   const info: string[] = [];
   let calls = 0;
-  const out = prometheusOutput({
+  const out = prometheusSink({
     url: 'http://127.0.0.1:9/api/v1/write',
     labels: { scenario: 's', run_id: 'r' },
     warn: (l) => warnings.push(l),
@@ -59,9 +58,9 @@ test('prometheus output: a failing endpoint keeps a bounded buffer, warns once, 
   const perSecond = toSeries(sample(1), { scenario: 's', run_id: 'r' }, 0).length;
   const seconds = Math.ceil((MAX_PENDING_SAMPLES * 1.5) / perSecond);
   const t0 = Date.now();
-  for (let i = 1; i <= seconds; i++) out.onSample!(sample(i));
+  for (let i = 1; i <= seconds; i++) out.sample(sample(i));
   assert.ok(Date.now() - t0 < 10_000, 'queuing never waits for the endpoint');
-  await out.onEnd!({} as never, { outDir: '.' });
+  await out.end();
   assert.equal(warnings.length, 1, warnings.join('\n'));
   assert.match(warnings[0]!, /ECONNREFUSED.*the load goes on/);
   assert.ok(calls >= 1 && calls <= 6, `attempts ${calls}`);
@@ -77,7 +76,7 @@ test('prometheus output: samples arrive in time order, one request in flight, re
   let inFlight = 0;
   let maxInFlight = 0;
   const got: number[] = [];
-  const out = prometheusOutput({
+  const out = prometheusSink({
     url: 'http://127.0.0.1:9/w',
     labels: { scenario: 's', run_id: 'r' },
     warn: (l) => warnings.push(l),
@@ -94,8 +93,8 @@ test('prometheus output: samples arrive in time order, one request in flight, re
       return new Response(null, { status: 204 });
     }) as unknown as typeof fetch,
   });
-  for (let i = 1; i <= 5; i++) out.onSample!(sample(i, i === 5));
-  await out.onEnd!({} as never, { outDir: '.' });
+  for (let i = 1; i <= 5; i++) out.sample(sample(i, i === 5));
+  await out.end();
   assert.deepEqual(got, [10, 20, 30, 40, 50]);
   assert.equal(maxInFlight, 1);
   assert.equal(warnings.length, 2, warnings.join('\n'));

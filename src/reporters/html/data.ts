@@ -1,6 +1,6 @@
 import { decode } from '../../metrics/histogram.ts';
 import { basename, dirname } from 'node:path';
-import { roundFigures } from '../../compare/rounds.ts';
+import { roundFigures } from '../../result/rounds.ts';
 import type { RunFile, RunResult } from '../../result/types.ts';
 
 /** Points of a percentile-distribution plot: x = 1/(1-p) (log axis, as HdrHistogram plotters draw it), y = ms. */

@@ -24,10 +24,11 @@ export function checks(r: RunResult): Check[] {
   if (cFail > 0) out.push({ level: 'warn', text: `${num(cFail, 0)} of ${num(cPass + cFail, 0)} checks failed` });
   else if (cPass > 0) out.push({ level: 'good', text: `all ${num(cPass, 0)} checks passed` });
   if (f.errors > 0) out.push({ level: 'warn', text: `${num(f.errors, 0)} errors (${pct(f.errorRate, 2)} of messages and sessions)` });
-  const sat = r.generator.saturation as RunResult['generator']['saturation'] & { hostBusy?: boolean; hostReasons?: string[] };
-  if (sat.saturated) out.push({ level: 'bad', text: `Generator saturated — latencies describe the load generator, not the server: ${sat.reasons.join('; ')}` });
-  if (sat.hostBusy) out.push({ level: 'warn', text: `Host busy — other processes took CPU during the run${sat.hostReasons?.length ? `: ${sat.hostReasons.join('; ')}` : ''}` });
-  if (!sat.saturated && !sat.hostBusy) out.push({ level: 'good', text: 'generator not saturated' });
+  const sat = r.generator.saturation;
+  const sv = sat.verdict ?? (sat.saturated ? 'generator' : 'ok');
+  if (sv === 'generator') out.push({ level: 'bad', text: `Generator saturated — latencies describe the load generator, not the server: ${sat.reasons.join('; ')}` });
+  else if (sv === 'host') out.push({ level: 'warn', text: `Host busy — something else on this machine took the CPU; latencies include that wait: ${sat.reasons.join('; ')}` });
+  else out.push({ level: 'good', text: 'generator not saturated, host not busy' });
   if (r.crashedGenerators?.length) out.push({ level: 'bad', text: `generator crashed: ${r.crashedGenerators.join('; ')} (its figures up to its last report are included)` });
   if (r.server?.mismatches.length) out.push({ level: 'warn', text: `server and clients disagree: ${r.server.mismatches.join('; ')}` });
   return out;
@@ -128,9 +129,13 @@ export function errorsTable(r: RunResult): string {
   const total = entries.reduce((a, [, e]) => a + e.count, 0);
   const rows: string[][] = [];
   for (const [kind, e] of entries.sort((a, b) => b[1].count - a[1].count)) {
-    const messages = (e as typeof e & { samples?: Array<{ message: string; count: number }> }).samples;
-    if (Array.isArray(messages) && messages.length) for (const m of messages) rows.push([`<code>${esc(kind)}</code>`, num(m.count, 0), pct(total ? m.count / total : null), `<span class="msg">${esc(m.message)}</span>`]);
-    else rows.push([`<code>${esc(kind)}</code>`, num(e.count, 0), pct(total ? e.count / total : null), `<span class="msg">${esc(e.sample)}</span>`]);
+    const messages = e.messages;
+    if (messages?.length) {
+      for (const m of messages) rows.push([`<code>${esc(kind)}</code>`, num(m.count, 0), pct(total ? m.count / total : null), `<span class="msg">${esc(m.message)}</span>`]);
+      const rest = e.count - messages.reduce((a, m) => a + m.count, 0);
+      if (rest > 0) rows.push([`<code>${esc(kind)}</code>`, num(rest, 0), pct(total ? rest / total : null), '<span class="muted">other messages (only the 5 most frequent are kept)</span>']);
+    }
+    if (!messages?.length) rows.push([`<code>${esc(kind)}</code>`, num(e.count, 0), pct(total ? e.count / total : null), `<span class="msg">${esc(e.sample)}</span>`]);
   }
   return `<h3>Errors</h3>${htmlTable(['kind', 'count', 'share', 'message'], rows, 'errors')}`;
 }
