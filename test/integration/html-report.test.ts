@@ -132,7 +132,7 @@ test('compare --report: two runs overlaid in one set of charts, led by a delta t
   await run('test/fixtures/tiny-echo.ts', { out: b, duration: '1s', repeat: 3, generators: 1, topology: 'cluster:2', stdout: memOutput(), stderr: memOutput() });
   const report = join(b, 'compare.html');
   const stdout = memOutput();
-  await compareCommand({ baseline: join(a, 'result.json'), current: join(b, 'result.json'), report }, stdout);
+  await compareCommand({ baseline: join(a, 'result.json'), current: join(b, 'result.json'), crossTopology: true, report }, stdout);
   assert.match(stdout.text(), /report: .*compare\.html/);
   const { errors, page } = await open(report);
   assert.match(await page.locator('h1').innerText(), /single vs cluster:2/);

@@ -33,7 +33,7 @@ export function deltaSection(runs: LabeledRun[], files: RunFile[], tolerances: T
   const pairs = comparisonPairs(runs, files);
   if (!pairs.length) return '';
   const blocks = pairs.map(({ base, cur }) => {
-    const rows: CompareRow[] = compareResults({ ...base.file, runs: [base.run] }, { ...cur.file, runs: [cur.run] }, tolerances);
+    const rows: CompareRow[] = compareResults({ ...base.file, runs: [base.run] }, { ...cur.file, runs: [cur.run] }, tolerances, { crossTopology: true }) // the pairs are chosen above;
     const order = (s: string): number => (s === 'throughput' ? -1 : s.startsWith('connect.') ? 0 : s.startsWith('ack.') ? 1 : 2);
     rows.sort((a, b) => order(a.subject) - order(b.subject) || a.subject.localeCompare(b.subject));
     const fb = runFigures(base.run);

@@ -32,8 +32,11 @@ export function withUnit(v: number | null | undefined, unit: string): string {
 }
 
 /** A threshold's measured figure in its subject's unit (k6 prints `p(95)=12.3ms`; "1548.287" says nothing). */
-export function thresholdValue(subject: string, v: number | null): string {
+export function thresholdValue(subject: string, v: number | null, unit?: 'ms' | 'fraction' | 'number' | 'perSecond'): string {
   if (v === null) return 'not measured';
+  if (unit === 'fraction') return pct(v, 2);
+  if (unit === 'ms') return ms(v);
+  if (unit === 'perSecond') return `${num(v, 1)} ${subject === 'throughput' ? 'msgs/s' : '/s'}`;
   if (/(\.rate|Rate|\.maxShare)$/.test(subject)) return pct(v, 2);
   if (subject === 'errors.count' || subject.endsWith('.count')) return num(v, 0);
   if (subject === 'throughput') return `${num(v, 1)} msgs/s`;
