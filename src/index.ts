@@ -16,13 +16,13 @@ export { ExitCode, RtbenchError, InputError, RunError } from './shared/errors.ts
 export type { ErrorCode } from './shared/errors.ts';
 export { RESULT_SCHEMA } from './result/types.ts';
 export type { RunFile, RunResult, MetricSummary, WorkerDistribution, GeneratorHealth, Saturation, TimeseriesPoint, SearchResult, SearchStep, SearchOptions } from './result/types.ts';
-export type { ServerHandle, StartOptions } from '../reference-server/start.ts';
-export type { CliIO } from './cli/main.ts';
+export type { ServerHandle, StartOptions } from '../reference-server/index.ts';
+export type { CliIO } from './cli/io.ts';
 
 import type { RunOptions, RunOutcome } from './run/run.ts';
 import type { SearchOutcome } from './search/run-search.ts';
-import type { CliIO } from './cli/main.ts';
-import type { ServerHandle, StartOptions } from '../reference-server/start.ts';
+import type { CliIO } from './cli/io.ts';
+import type { ServerHandle, StartOptions } from '../reference-server/index.ts';
 
 /**
  * Run a scenario file: against `options.target`, or against each of its reference topologies
@@ -45,5 +45,5 @@ export async function cli(argv: string[], io?: CliIO): Promise<number> {
 
 /** Start the reference server (any topology) in a child process on loopback; resolves once it is ready. */
 export async function startReferenceServer(o: StartOptions): Promise<ServerHandle> {
-  return (await import('../reference-server/start.ts')).startReferenceServer(o);
+  return (await import('../reference-server/index.ts')).startReferenceServer(o);
 }

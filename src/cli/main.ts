@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import type { Argv } from 'yargs';
 import { ExitCode, InputError, isRtbenchError } from '../shared/errors.ts';
 import type { Output } from '../reporters/types.ts';
+import { processIO, type CliIO } from './io.ts';
 import { abFlags, benchHashFlags, compareFlags, initFlags, k8sFlags, mergeFlags, runFlags, serveFlags } from './options.ts';
 
 /**
@@ -11,26 +12,7 @@ import { abFlags, benchHashFlags, compareFlags, initFlags, k8sFlags, mergeFlags,
  */
 const yargs = createRequire(import.meta.url)('yargs/yargs') as (args: string[]) => Argv;
 
-/** The outside world the CLI touches, injected so whole CLI runs can be tested in-process. */
-export interface CliIO {
-  stdout: Output;
-  stderr: Output;
-  /** Subscribe to SIGINT/SIGTERM; returns an unsubscribe function. */
-  onSignal: (handler: (signal: string) => void) => () => void;
-}
-
-export const processIO = (): CliIO => ({
-  stdout: { write: (t) => void process.stdout.write(t), isTTY: Boolean(process.stdout.isTTY) },
-  stderr: { write: (t) => void process.stderr.write(t), isTTY: Boolean(process.stderr.isTTY) },
-  onSignal: (handler) => {
-    process.on('SIGINT', handler);
-    process.on('SIGTERM', handler);
-    return () => {
-      process.off('SIGINT', handler);
-      process.off('SIGTERM', handler);
-    };
-  },
-});
+export { processIO, type CliIO };
 
 /** Parse argv and run the command. Returns the exit code (see ExitCode); never calls process.exit. */
 export async function cli(argv: string[], io: CliIO = processIO()): Promise<number> {
@@ -76,7 +58,7 @@ export async function cli(argv: string[], io: CliIO = processIO()): Promise<numb
       'Compare two result.json files; exit 99 on a regression beyond tolerance',
       (y) => y.positional('baseline', { type: 'string', demandOption: true }).positional('current', { type: 'string', demandOption: true }).options(compareFlags),
       (args) => {
-        action = async () => (await import('./compare-command.ts')).compareCommand({ baseline: args.baseline as string, current: args.current as string, max: args.max, junit: args.junit, summaryMd: args['summary-md'] }, io.stdout);
+        action = async () => (await import('./compare-command.ts')).compareCommand({ baseline: args.baseline as string, current: args.current as string, max: args.max, junit: args.junit, summaryMd: args['summary-md'], crossTopology: Boolean(args['cross-topology']), report: args.report }, io.stdout);
       },
     )
     .command(
@@ -86,7 +68,7 @@ export async function cli(argv: string[], io: CliIO = processIO()): Promise<numb
       (args) => {
         action = async () =>
           (await import('./ab-command.ts')).abCommand(
-            { scenario: args.scenario as string, targetA: args['target-a'], targetB: args['target-b'], a: args.a, b: args.b, rounds: args.rounds, duration: args.duration, generators: args.generators, max: args.max, out: args.out, junit: args.junit, summaryMd: args['summary-md'] },
+            { scenario: args.scenario as string, targetA: args['target-a'], targetB: args['target-b'], a: args.a, b: args.b, rounds: args.rounds, duration: args.duration, generators: args.generators, max: args.max, out: args.out, junit: args.junit, summaryMd: args['summary-md'], report: args.report },
             io,
           );
       },

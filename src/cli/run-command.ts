@@ -3,7 +3,7 @@ import { run, type RunOptions } from '../run/run.ts';
 import { runSearch } from '../search/run-search.ts';
 import { encodeResultLine } from '../shard/result-line.ts';
 import { failedGateLine } from '../reporters/verdict-line.ts';
-import type { CliIO } from './main.ts';
+import type { CliIO } from './io.ts';
 
 /** `rtbench run <scenario>`: maps flags to RunOptions; first SIGINT interrupts (results kept), second exits. */
 export async function runCommand(scenario: string, args: Partial<Record<keyof RunOptions, unknown>>, io: CliIO): Promise<number> {
@@ -33,6 +33,7 @@ export async function runCommand(scenario: string, args: Partial<Record<keyof Ru
       dryRun: Boolean((args as Record<string, unknown>)['dry-run']),
       runtime: args.runtime as 'processes' | 'containers' | undefined,
       onGeneratorCrash: (args as Record<string, unknown>)['on-generator-crash'] as 'fail' | 'continue' | undefined,
+      outputs: (args as Record<string, unknown>).output as string[] | undefined,
       signal: ac.signal,
       stdout: io.stdout,
       stderr: io.stderr,

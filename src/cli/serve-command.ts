@@ -1,7 +1,7 @@
 import net from 'node:net';
-import { serve } from '../../reference-server/serve.ts';
+import { serve } from '../../reference-server/index.ts';
 import { ExitCode, InputError } from '../shared/errors.ts';
-import type { CliIO } from './main.ts';
+import type { CliIO } from './io.ts';
 
 /** Why `host:port` cannot be listened on (in use, not permitted, no such address), as an E_PORT error; null when it can. */
 export function portProblem(host: string, port: number): Promise<InputError | null> {

@@ -3,7 +3,7 @@
  * errors first), then that a container runtime answers, and hand back the starter. Loaded
  * lazily: only runs with `--runtime containers` pay for testcontainers.
  */
-import type { ServerHandle, StartOptions } from '../../reference-server/start.ts';
+import type { ServerHandle, StartOptions } from '../../reference-server/index.ts';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../shared/errors.ts';

@@ -1,4 +1,4 @@
-import type { ContainerSpec } from './specs.ts';
+import type { ContainerSpec } from './types.ts';
 
 export const REDIS_IMAGE = 'redis:7.4-alpine';
 export const REDIS_ALIAS = 'redis';

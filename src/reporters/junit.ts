@@ -1,5 +1,6 @@
 import type { RunFile, RunResult } from '../result/types.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
+import { sessionsLine } from './console-summary.ts';
 import type { Reporter } from './types.ts';
 import { customView, declaredIn } from './custom.ts';
 
@@ -39,11 +40,13 @@ export function renderJUnit(suites: Array<{ name: string; cases: JUnitCase[]; pr
 /** A run's test cases: the run itself (completed, generator not saturated) and one per threshold. */
 export function runCases(file: RunFile, r: RunResult): JUnitCase[] {
   const cls = `rtbench.${file.scenario.name}.${r.topology}`;
+  const gate = r.thresholds.find((t) => t.subject === 'sessions.failedRate');
   const cases: JUnitCase[] = [
+    { classname: cls, name: sessionsLine(r), ...(gate && !gate.ok ? { failure: `${gate.subject} ${gate.condition} failed: measured ${gate.actual ?? 'nothing'}` } : {}) },
     { classname: cls, name: 'run completed', timeSec: r.durationMs / 1000, ...(r.status === 'completed' ? {} : { failure: r.failure?.message ?? `run ${r.status}${r.abortedBy ? `: ${r.abortedBy}` : ''}` }) },
   ];
   for (const t of r.thresholds) {
-    cases.push({ classname: `${cls}.thresholds`, name: `${t.subject} ${t.condition}`, ...(t.ok ? {} : { failure: `${t.subject} ${t.condition} failed: measured ${t.actual ?? 'nothing'}` }) });
+    cases.push({ classname: `${cls}.thresholds`, name: `${t.subject} ${t.condition}${r.thresholdsOnPartialData ? ` (on partial data: run ${r.status})` : ''}`, ...(t.ok ? {} : { failure: `${t.subject} ${t.condition} failed: measured ${t.actual ?? 'nothing'}` }) });
   }
   return cases;
 }

@@ -1,5 +1,6 @@
 import type { RunFile, RunResult } from '../result/types.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
+import { saturationLine, sequenceLine, sessionsLine } from './console-summary.ts';
 import type { Reporter } from './types.ts';
 import { customView, declaredIn } from './custom.ts';
 import type { MetricDeclarations } from '../scenario/types.ts';
@@ -14,9 +15,11 @@ const ms = (v: number | undefined): string => (v === undefined ? '–' : v >= 10
 function runMarkdown(r: RunResult, declared: MetricDeclarations | null): string[] {
   const failed = r.thresholds.filter((t) => !t.ok);
   const verdict = r.status !== 'completed' && !r.abortedBy ? `❌ run ${r.status}` : failed.length || r.abortedBy ? `❌ ${failed.length} threshold(s) failed` : '✅ passed';
-  const lines = [`### ${mdEscape(r.topology)} — ${verdict}`, ''];
-  if (r.generator.saturation.saturated) lines.push(`> ⚠️ **Generator saturated** — latencies describe the load generator, not the server: ${mdEscape(r.generator.saturation.reasons.join('; '))}`, '');
+  const lines = [`### ${mdEscape(r.topology)} — ${verdict}`, '', mdEscape(sessionsLine(r)), ''];
+  const sat = saturationLine(r);
+  if (sat) lines.push(`> ⚠️ ${mdEscape(sat.replace(/^!!! /, ''))}`, '');
   if (r.thresholds.length) {
+    if (r.thresholdsOnPartialData) lines.push(`Thresholds on partial data (run ${r.status}):`, '');
     lines.push('| | threshold | measured |', '|---|---|---|');
     for (const t of r.thresholds) lines.push(`| ${t.ok ? '✅' : '❌'} | ${mdEscape(`${t.subject} ${t.condition}`)} | ${t.actual === null ? 'not measured' : +t.actual.toFixed(4)} |`);
     lines.push('');
@@ -26,8 +29,11 @@ function runMarkdown(r: RunResult, declared: MetricDeclarations | null): string[
   lines.push(...customMarkdown(r, declared));
   const w = r.workers;
   if (Object.keys(w.connections).length) lines.push('', `Workers: ${Object.entries(w.connections).map(([k, v]) => `${mdEscape(k)} ${v}`).join(', ')} (max/mean ${w.maxOverMean ?? '–'}, cv ${w.cv ?? '–'})`);
+  const seq = sequenceLine(r);
+  if (seq) lines.push('', `Sequence: ${mdEscape(seq)}`);
   const errs = Object.entries(r.errors);
-  if (errs.length) lines.push('', `Errors: ${errs.map(([k, e]) => `${mdEscape(k)} ×${e.count}`).join(', ')}`);
+  lines.push('', errs.length ? 'Errors:' : 'Errors: 0');
+  for (const [k, e] of errs) for (const m of e.messages ?? [{ message: e.sample, count: e.count }]) lines.push(`- ${mdEscape(k)} ×${m.count}: ${mdEscape(m.message)}`);
   return [...lines, ''];
 }
 

@@ -1,8 +1,8 @@
 import { missingUnit, parseDuration } from './duration.ts';
 
-/** Pieces of a bundled topology a fault can hit. */
-export const FAULT_ROLES = ['worker', 'router', 'frontend', 'backend', 'redis', 'lb', 'node', 'broker'] as const;
-export type FaultRole = (typeof FAULT_ROLES)[number];
+import { FAULT_ROLES, type FaultRole } from '../shared/faults.ts';
+
+export { FAULT_ROLES, type FaultRole };
 
 /**
  * One entry of a scenario's fault timeline. Exactly one action:

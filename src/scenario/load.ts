@@ -19,6 +19,16 @@ export interface LoadedScenario {
  * import time, invalid fields (all at once).
  */
 export async function loadScenario(file: string): Promise<LoadedScenario> {
+  const value = await importScenario(file);
+  const resolved = validateScenario(value, file);
+  return { resolved, scenario: value as Scenario };
+}
+
+/**
+ * Import a scenario file for its functions only (`session`, hooks), without validating it: what
+ * a generator does with the file the coordinator has already validated into the run plan.
+ */
+export async function importScenario(file: string): Promise<Scenario> {
   const abs = resolve(file);
   try {
     await access(abs);
@@ -45,9 +55,7 @@ export async function loadScenario(file: string): Promise<LoadedScenario> {
       cause: e,
     });
   }
-  const value = defaultExport(mod);
-  const resolved = validateScenario(value, file);
-  return { resolved, scenario: value as Scenario };
+  return defaultExport(mod) as Scenario;
 }
 
 /**

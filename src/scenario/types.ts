@@ -1,4 +1,5 @@
 import type { Client, ConnectOptions } from '../clients/types.ts';
+import type { EngineName } from '../clients/engine-name.ts';
 import type { Fault, ReconnectOption } from './faults.ts';
 
 export type { Fault, FaultRole, ReconnectOption } from './faults.ts';
@@ -33,7 +34,7 @@ export type Phase = ArrivalPhase | VusPhase;
  * raw WebSocket speaking the reference app's JSON protocol; `socketcluster` is socketcluster-client v20
  * (the SocketCluster protocol: transmit/invoke, channels).
  */
-export type EngineName = 'socket.io' | 'socket.io-lean' | 'ws' | 'socketcluster';
+export type { EngineName };
 
 /** The kinds of custom metric a scenario may declare in `metrics`. */
 export type MetricKind = 'trend' | 'counter';
@@ -123,7 +124,7 @@ export interface Scenario<D = any, M extends MetricDeclarations = MetricDeclarat
    * or a function of the session's ctx, e.g. `(ctx) => ({ auth: { token: \`user-${ctx.id}\` } })`.
    * `{ namespace?, auth?, query?, headers? }`; `namespace` and `auth` are Socket.IO-only.
    */
-  connect?: ConnectOptions | ((ctx: SessionContext) => ConnectOptions);
+  connect?: ConnectOptions | ((ctx: SessionContext<D, M>) => ConnectOptions);
   /** Load phases, run one after the other. */
   phases: Phase[];
   /** The session each client runs (or `sessions`: a weighted mix; exactly one of the two). */
@@ -182,8 +183,10 @@ export interface Scenario<D = any, M extends MetricDeclarations = MetricDeclarat
    * Pass/fail gates evaluated on the merged result: subject → condition, e.g.
    * `{ 'ack.p99': '< 50ms', 'errors.rate': '< 1%', 'workers.imbalance': '< 1.3' }`, or
    * `{ condition, abortOnFail: true }` to stop the run as soon as it fails. Grammar: README, "Thresholds".
+   * Every run is gated by `'sessions.failedRate': '< 1%'` unless this sets another condition for it, or
+   * `false` to turn the gate off.
    */
-  thresholds?: Record<string, string | { condition: string; abortOnFail?: boolean }>;
+  thresholds?: Record<string, string | { condition: string; abortOnFail?: boolean } | false>;
   /**
    * Fault timeline against the bundled topology (or `run` hooks for an external target), e.g.
    * `[{ at: '20s', kill: 'worker', index: 1 }, { at: '30s', pause: 'worker', for: '5s' }]`.

@@ -42,7 +42,7 @@ export interface ResolvedScenario extends ResolvedCustom {
   /** Declared peak of concurrent clients (open model), or null. */
   peakClients: number | null;
   server: { pushRate: number; pingIntervalMs: number | null; pingTimeoutMs: number | null; maxConnectionsPerWorker: number | null };
-  thresholds: Record<string, string | { condition: string; abortOnFail?: boolean }>;
+  thresholds: Record<string, string | { condition: string; abortOnFail?: boolean } | false>;
   /** Fault timeline, sorted by time (ms from the load start). */
   faults: ResolvedFault[];
   /** Client reconnection after unexpected disconnects, or null (off). */

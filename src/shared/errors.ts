@@ -33,6 +33,7 @@ export type ErrorCode =
   | 'E_SHARD_SPEC'
   | 'E_START_AT'
   | 'E_SHARD_MERGE'
+  | 'E_COMPARE_TOPOLOGY'
   | 'E_RESULT_LINE'
   | 'E_K8S'
   | 'E_CONTAINER_RUNTIME'
@@ -42,7 +43,8 @@ export type ErrorCode =
 
   | 'E_SETUP'
   | 'E_SETUP_DATA'
-  | 'E_TEARDOWN';
+  | 'E_TEARDOWN'
+  | 'E_OUTPUT';
 
 /** Base class: every error rtbench raises on purpose. */
 export class RtbenchError extends Error {

@@ -115,6 +115,7 @@ export function parseThresholds(spec: Record<string, unknown>, metrics: MetricDe
   const thresholds: Threshold[] = [];
   const problems: string[] = [];
   for (const [k, v] of Object.entries(spec)) {
+    if (v === false) continue; // a threshold turned off (e.g. the default gate)
     const t = parseThreshold(k, v, metrics);
     if (typeof t === 'string') problems.push(t);
     else thresholds.push(t);

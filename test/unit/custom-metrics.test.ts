@@ -4,7 +4,7 @@ import { CustomRecorder, MAX_CHECK_NAMES } from '../../src/metrics/custom.ts';
 import { Recorder } from '../../src/metrics/recorder.ts';
 import { Aggregator } from '../../src/metrics/aggregate.ts';
 import { createHistogram, mergeMetricSummaries, recordMs, summarize } from '../../src/metrics/histogram.ts';
-import { combineRounds } from '../../src/compare/rounds.ts';
+import { RunCollector } from '../../src/result/collector.ts';
 import { InputError } from '../../src/shared/errors.ts';
 import { validateScenario } from '../../src/scenario/validate.ts';
 import { evaluateThresholds } from '../../src/thresholds/evaluate.ts';
@@ -164,14 +164,23 @@ test('thresholds on custom figures: trend percentiles, counter count and rate, c
 });
 
 test('custom trends merge exactly across --repeat rounds: counts are the sum, p99 of the union', () => {
-  const rounds = [1, 2].map((k) => {
+  const collector = new RunCollector({ topology: 'single', engine: 'socket.io', rounds: 2, thresholds: [] });
+  const perRound = [1, 2].map((k) => {
+    const rec = new Recorder(0);
     const h = createHistogram();
-    for (let i = 1; i <= 50 * k; i++) recordMs(h, i * k);
-    return runWith({ fanout: summarize(h) }, { delivered: 10 * k, 'checks.pass': 5 * k, 'checks.fail': k, 'check:x.pass': 5 * k, 'check:x.fail': k });
+    for (let i = 1; i <= 50 * k; i++) {
+      rec.record('fanout', i * k);
+      recordMs(h, i * k);
+    }
+    for (const [name, n] of Object.entries({ delivered: 10 * k, 'checks.pass': 5 * k, 'checks.fail': k, 'check:x.pass': 5 * k, 'check:x.fail': k })) rec.count(name, n);
+    collector.beginRound();
+    collector.onSnapshot(rec.flush(0));
+    collector.endRound({ target: 'http://127.0.0.1:1', status: 'completed', startedAt: '', durationMs: 1000, processes: [] });
+    return summarize(h);
   });
-  const c = combineRounds(rounds);
+  const c = collector.result();
   assert.equal(c.metrics.fanout!.count, 150);
-  assert.deepEqual(c.metrics.fanout, mergeMetricSummaries(rounds.map((r) => r.metrics.fanout!)));
+  assert.deepEqual({ ...c.metrics.fanout!, hdr: '' }, { ...mergeMetricSummaries(perRound), hdr: '' });
   assert.equal(c.metrics.fanout!.max, 200);
   assert.deepEqual([c.counters.delivered, c.counters['checks.pass'], c.counters['checks.fail'], c.counters['check:x.fail']], [30, 15, 3, 3]);
   assert.equal(c.rounds!.length, 2);
@@ -246,7 +255,7 @@ test('custom trends, counters and checks merge exactly across shards, and thresh
   assert.equal(merged.counters.delivered, 1200);
   const failed = samples[1]!.filter((v) => v >= 30).length;
   assert.deepEqual([merged.counters['checks.pass'], merged.counters['checks.fail']], [1200 - failed, failed]);
-  assert.deepEqual(merged.thresholds.map((t) => [t.subject, t.ok]), [['fanout.p50', false], ['fanout.count', true], ['delivered.count', true], ['checks.failRate', true]]);
+  assert.deepEqual(merged.thresholds.map((t) => [t.subject, t.ok]), [['fanout.p50', false], ['sessions.failedRate', true], ['fanout.count', true], ['delivered.count', true], ['checks.failRate', true]]);
 });
 
 test('console: failing checks first; past 20 checks one line counts the rest', () => {
