@@ -15,7 +15,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Dist } from './types.ts';
+import type { Dist, Figure } from './types.ts';
 import { requestFigures, requestSection, type RequestResult } from './request/render.ts';
 import { packageFigures, packageSection, type PackageResult } from './package-render.ts';
 import { customMetricsFigure, customMetricsSection, type CustomMetricsResult } from './custom-metrics/report.ts';
@@ -128,16 +128,6 @@ function holdFigures(r: HoldResult | null): Figure[] {
       ...(r.date ? { date: r.date } : {}),
     },
   ];
-}
-
-interface Figure {
-  bench: string;
-  figure: string;
-  value: string;
-  goal: string;
-  met: boolean | null; // null: not measured in this run
-  /** when it was measured */
-  date?: string;
 }
 
 // ---- machine ----------------------------------------------------------------------------------------

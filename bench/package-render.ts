@@ -1,4 +1,5 @@
 /** The `package` benchmark's figures and BENCHMARKS.md section (bench/package.ts writes the results). */
+import type { Figure } from './types.ts';
 
 interface Install {
   bytes: number;
@@ -17,14 +18,7 @@ export interface PackageResult {
   goals: Record<'installMb' | 'installScriptWarnings' | 'helpS' | 'firstConnectionS', { value: number; goal: number; met: boolean }>;
 }
 
-export interface PackageFigure {
-  bench: string;
-  figure: string;
-  value: string;
-  goal: string;
-  met: boolean | null;
-  date?: string;
-}
+type PackageFigure = Figure;
 
 const mb = (b: number): string => `${(b / 2 ** 20).toFixed(1)} MB`;
 
