@@ -108,3 +108,13 @@ test('help wraps at the terminal width between words', () => {
     for (const w of ['scatter', 'reference', 'comparison', 'Kubernetes', 'interleaved']) assert.ok(new RegExp(`\\b${w}\\b`, 'i').test(words), `"${w}" is not cut across lines (${columns} columns)`);
   }
 });
+
+test('an unknown flag or command gets the nearest one', () => {
+  const flag = rtbench('run', 'test/fixtures/tiny-echo.ts', '--durration', '5s');
+  assert.equal(flag.code, 2);
+  assert.match(flag.stderr, /Unknown argument: durration \(did you mean: `durration` → --duration\?\)/);
+  assert.match(flag.stderr, /see `rtbench run --help`/);
+  const command = rtbench('rn', 'x.ts');
+  assert.equal(command.code, 2);
+  assert.match(command.stderr, /`rn` → run\?/);
+});
