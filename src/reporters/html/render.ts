@@ -3,6 +3,7 @@ import { faultRows } from '../faults-table.ts';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { saturationLine, sessionsLine } from '../console-summary.ts';
 import type { RunFile, RunResult } from '../../result/types.ts';
 import { chartData, redactDeep } from './data.ts';
 import { customView } from '../custom.ts';
@@ -26,13 +27,13 @@ const sha = (s: string): string => `'sha256-${createHash('sha256').update(s).dig
 function verdict(r: RunResult): string {
   const failed = r.thresholds.filter((t) => !t.ok);
   const parts: string[] = [];
+  // sessions first: a run whose sessions failed must not open on a green line
+  parts.push(`<div class="${(r.counters['sessions.failed'] ?? 0) > 0 ? 'bad' : 'good'}">${esc(sessionsLine(r))}</div>`);
   if (r.status !== 'completed') parts.push(`<div class="bad">Run ${esc(r.status)}${r.failure ? `: ${esc(r.failure.message)}` : ''}${r.abortedBy ? ` — stopped by threshold ${esc(r.abortedBy)}` : ''}</div>`);
-  if (r.thresholds.length) parts.push(failed.length ? `<div class="bad">Thresholds FAILED: ${failed.length} of ${r.thresholds.length}</div>` : `<div class="good">Thresholds passed (${r.thresholds.length})</div>`);
-  parts.push(
-    r.generator.saturation.saturated
-      ? `<div class="bad">Generator SATURATED — latencies describe the load generator, not the server: ${esc(r.generator.saturation.reasons.join('; '))}</div>`
-      : '<div class="good">Generator not saturated</div>',
-  );
+  const partial = r.thresholdsOnPartialData ? ` on partial data (run ${r.status})` : '';
+  if (r.thresholds.length) parts.push(failed.length ? `<div class="bad">Thresholds FAILED${esc(partial)}: ${failed.length} of ${r.thresholds.length}</div>` : `<div class="${partial ? 'bad' : 'good'}">Thresholds passed${esc(partial)} (${r.thresholds.length})</div>`);
+  const sat = saturationLine(r);
+  if (sat) parts.push(`<div class="bad">${esc(sat.replace(/^!!! /, ''))}</div>`);
   if (r.thresholds.length) {
     parts.push(`<table><tr><th></th><th>threshold</th><th>measured</th></tr>${r.thresholds
       .map((t) => `<tr class="${t.ok ? 'ok' : 'fail'}"><td>${t.ok ? '✔' : '✘'}</td><td>${esc(`${t.subject} ${t.condition}`)}</td><td>${t.actual === null ? 'not measured' : num(t.actual, 4)}</td></tr>`)
