@@ -4,7 +4,7 @@
  * rewritten with the figures, the machine and the command. The "Soak" section (and any other
  * section this script does not own) is kept as it is.
  *
- *   node --import tsx bench/index.ts [--only engine-cpu,artillery,co,request,custom-metrics,hold-100k] [--render: only rewrite BENCHMARKS.md from bench/results/]
+ *   node --import tsx bench/index.ts [--only engine-cpu,artillery,co,overhead,request,custom-metrics,hold-100k] [--render: only rewrite BENCHMARKS.md from bench/results/]
  *
  * Each benchmark reads its own environment variables (see the head of each file); they pass through.
  * bench/engine-cpu.ts takes flags instead: RTBENCH_ENGINE_CPU_ARGS='--rounds 3 --idle 1000'.

@@ -6,6 +6,7 @@ interface Dist {
   p90: number;
   p99: number;
   generators?: number;
+  cpuUsPerAck?: number | null;
 }
 interface Sample extends Dist {
   saturation?: string;
@@ -50,7 +51,7 @@ export function overheadSection(r: OverheadResult, when: string, load: string): 
   const c = r.config;
   const rows = r.results.flatMap((x) => {
     const m = x.medians;
-    const row = (label: string, d: Dist): string => `| ${x.rate.toLocaleString('en-US')} | ${label} | ${d.count} | ${ms(d.p50)} | ${ms(d.p90)} | ${ms(d.p99)} |`;
+    const row = (label: string, d: Dist): string => `| ${x.rate.toLocaleString('en-US')} | ${label} | ${d.count} | ${ms(d.p50)} | ${ms(d.p90)} | ${ms(d.p99)} | ${d.cpuUsPerAck ? d.cpuUsPerAck.toFixed(0) : '-'} |`;
     return [row('minimal socket.io-client (own process)', m.minimal), row(`rtbench, default (${m.rtbench.generators ?? '?'} generator)`, m.rtbench), row('rtbench, 2 generators (one per core)', m['rtbench-2-generators'])];
   });
   const verdicts = r.results.map(
@@ -67,10 +68,12 @@ one rule: ack time − scheduled send time. Three ways, interleaved in ${c.round
 medians of the rounds: a minimal socket.io-client loop in its own process (\`bench/overhead/minimal.ts\`,
 exact percentiles), \`rtbench run --target\` with its default generator count, and rtbench with 2
 generators (one per core on this box, the default before the count was sized from the load).
+Client CPU per ack: the minimal client's process over its schedule; rtbench's generator processes
+over the whole run (their connects and idle lead included), from their per-second CPU samples.
 Run ${when}; load average ${load}.
 
-| emits/s | client | acks | p50 ms | p90 ms | p99 ms |
-| --- | --- | --- | --- | --- | --- |
+| emits/s | client | acks | p50 ms | p90 ms | p99 ms | client CPU µs / ack |
+| --- | --- | --- | --- | --- | --- | --- |
 ${rows.join('\n')}
 
 ${verdicts.join('\n')}
