@@ -19,6 +19,8 @@ export interface AbArgs {
   out?: string;
   junit?: string;
   summaryMd?: string;
+  /** Also write the HTML comparison report of A and B here. */
+  report?: string;
 }
 
 /** `rtbench ab <scenario>`: interleaved rounds, ab.json, and (as `compare`) JUnit and Markdown; exit 99 on a regression. */
@@ -32,6 +34,7 @@ export async function abCommand(a: AbArgs, io: CliIO): Promise<number> {
     duration: a.duration,
     generators: a.generators,
     tolerances: parseTolerances(a.max),
+    ...(a.report ? { report: a.report } : {}),
     out: a.out ?? join('reports', `ab-${new Date().toISOString().replace(/[:]/g, '').replace(/\..+$/, '')}`),
     stdout: io.stdout,
     stderr: io.stderr,

@@ -58,7 +58,7 @@ export async function cli(argv: string[], io: CliIO = processIO()): Promise<numb
       'Compare two result.json files; exit 99 on a regression beyond tolerance',
       (y) => y.positional('baseline', { type: 'string', demandOption: true }).positional('current', { type: 'string', demandOption: true }).options(compareFlags),
       (args) => {
-        action = async () => (await import('./compare-command.ts')).compareCommand({ baseline: args.baseline as string, current: args.current as string, max: args.max, junit: args.junit, summaryMd: args['summary-md'], crossTopology: Boolean(args['cross-topology']) }, io.stdout);
+        action = async () => (await import('./compare-command.ts')).compareCommand({ baseline: args.baseline as string, current: args.current as string, max: args.max, junit: args.junit, summaryMd: args['summary-md'], crossTopology: Boolean(args['cross-topology']), report: args.report }, io.stdout);
       },
     )
     .command(
@@ -68,7 +68,7 @@ export async function cli(argv: string[], io: CliIO = processIO()): Promise<numb
       (args) => {
         action = async () =>
           (await import('./ab-command.ts')).abCommand(
-            { scenario: args.scenario as string, targetA: args['target-a'], targetB: args['target-b'], a: args.a, b: args.b, rounds: args.rounds, duration: args.duration, generators: args.generators, max: args.max, out: args.out, junit: args.junit, summaryMd: args['summary-md'] },
+            { scenario: args.scenario as string, targetA: args['target-a'], targetB: args['target-b'], a: args.a, b: args.b, rounds: args.rounds, duration: args.duration, generators: args.generators, max: args.max, out: args.out, junit: args.junit, summaryMd: args['summary-md'], report: args.report },
             io,
           );
       },

@@ -104,14 +104,18 @@ export function compareResults(baseline: RunFile, current: RunFile, tol: Toleran
   return rows;
 }
 
+/** The words a verdict is printed with (console, HTML comparison report). */
+export function verdictWord(v: CompareRow['verdict']): string {
+  return v === 'regression' ? 'REGRESSION' : v === 'worse' ? 'worse (within limit)' : v === 'ok' ? 'no clear difference' : v;
+}
+
 const pct = (x: number): string => `${x >= 1 ? '+' : ''}${((x - 1) * 100).toFixed(1)}%`;
 
 /** The comparison table; says when the verdict is weak (single rounds). */
 export function formatCompare(rows: CompareRow[], labels: [string, string] = ['baseline', 'current']): string {
   const t = [['topology', 'figure', labels[0], labels[1], 'delta', '95% CI', 'limit', 'verdict']];
   for (const r of rows) {
-    const verdict = r.verdict === 'regression' ? 'REGRESSION' : r.verdict === 'worse' ? 'worse (within limit)' : r.verdict === 'ok' ? 'no clear difference' : r.verdict;
-    t.push([r.topology, r.subject, r.baseline.toFixed(2), r.current.toFixed(2), pct(r.ratio), r.ci ? `${pct(r.ci.low)}..${pct(r.ci.high)}` : '-', pct(r.limit), verdict]);
+    t.push([r.topology, r.subject, r.baseline.toFixed(2), r.current.toFixed(2), pct(r.ratio), r.ci ? `${pct(r.ci.low)}..${pct(r.ci.high)}` : '-', pct(r.limit), verdictWord(r.verdict)]);
   }
   const weak = rows.some((r) => r.strength === 'weak');
   const regressions = rows.filter((r) => r.verdict === 'regression').length;

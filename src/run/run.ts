@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { ExitCode, type ExitCodeValue } from '../shared/errors.ts';
 import { environment } from '../result/environment.ts';
 import { RESULT_SCHEMA, type RunFile, type RunResult } from '../result/types.ts';
@@ -15,6 +15,7 @@ import { runRound } from './round.ts';
 import { RunStream } from './stream.ts';
 import { describePlan } from './dry-run.ts';
 import { lifecycleOf } from '../scenario/setup.ts';
+import { createOutputs, parseOutputs } from '../outputs/index.ts';
 
 /** Options of `run()`; the CLI flags map onto these one to one. */
 export interface RunOptions {
@@ -46,6 +47,8 @@ export interface RunOptions {
   dryRun?: boolean;
   /** Where the reference topology runs: local processes (default) or containers (src/containers/). */
   runtime?: 'processes' | 'containers';
+  /** Live outputs that stream once a second while the run goes: `json=FILE`, `prometheus=URL` (src/outputs/). */
+  outputs?: string[];
   /** Replace the default reporters (progress, summary, json). */
   reporters?: Reporter[];
   /** Abort to interrupt the run: load stops, what was measured is written, status `interrupted`. */
@@ -88,6 +91,7 @@ export async function run(scenarioFile: string, options: RunOptions = {}): Promi
   const stderr = options.stderr ?? stdio(process.stderr);
   const warn = (line: string): void => stderr.write(`${line}\n`);
   const { plan, shardRun, module } = await resolvePlan(scenarioFile, options, warn);
+  const outputSpecs = await parseOutputs(options.outputs ?? []);
   if (options.dryRun) {
     const { scenario: resolved, target, topologies, generators, sourceIps } = plan;
     stdout.write(describePlan({ scenarioFile, resolved, target, topologies, generators, sourceIps, connect: module.connect }));
@@ -98,7 +102,7 @@ export async function run(scenarioFile: string, options: RunOptions = {}): Promi
   for (const n of plan.notes) warn(`rtbench: ${n}`);
 
   const outDir = options.out ?? join('reports', `${slug(plan.scenario.name)}-${timestamp()}`);
-  const reporters = options.reporters ?? [
+  const reporters = [...(options.reporters ?? [
     ...(options.quiet ? [] : [progressReporter(stdout), summaryReporter(stdout)]),
     jsonReporter((p) => {
       if (!options.quiet) stdout.write(`result: ${p}\n`);
@@ -108,7 +112,7 @@ export async function run(scenarioFile: string, options: RunOptions = {}): Promi
     }),
     ...(options.junit ? [junitReporter(options.junit)] : []),
     ...(options.summaryMd ? [markdownReporter(options.summaryMd)] : []),
-  ];
+  ]), ...createOutputs(outputSpecs, { scenario: plan.scenario.name, runId: basename(outDir), warn, info: (l) => (options.quiet ? undefined : stdout.write(l)) })];
   const stream = new RunStream(reporters);
   const lifecycle = lifecycleOf(module, scenarioFile, plan.scenario.setupTimeoutMs);
   const runs: RunResult[] = [];

@@ -43,7 +43,8 @@ export type ErrorCode =
 
   | 'E_SETUP'
   | 'E_SETUP_DATA'
-  | 'E_TEARDOWN';
+  | 'E_TEARDOWN'
+  | 'E_OUTPUT';
 
 /** Base class: every error rtbench raises on purpose. */
 export class RtbenchError extends Error {

@@ -10,6 +10,8 @@ export const OPTIONAL_PACKAGES = {
   '@socket.io/redis-adapter': 'the Redis adapter (`cluster:N:redis`, `sticky:…:redis`)',
   testcontainers: '`--runtime containers`',
   '@testcontainers/redis': '`--runtime containers` with the Redis adapter',
+  protobufjs: '`--output prometheus=URL` (remote write)',
+  snappyjs: '`--output prometheus=URL` (remote write)',
 } as const;
 
 export type OptionalPackage = keyof typeof OPTIONAL_PACKAGES;

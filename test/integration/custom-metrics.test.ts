@@ -36,7 +36,10 @@ test('a custom fan-out trend, a counter and a check, from two generators: merged
   assert.match(stdout.text(), /ok   checks\.failRate < 1%  \(0%\)/);
   assert.match(stdout.text(), /counters: delivered 60/);
   assert.match(stdout.text(), /\n  fanout +60 /);
-  assert.match(readFileSync(join(out, 'report.html'), 'utf8'), /Custom metrics, checks and session kinds/);
+  const html = readFileSync(join(out, 'report.html'), 'utf8');
+  assert.match(html, /<h3>Checks<\/h3>.*<code>fanout under the limit<\/code>/s);
+  assert.match(html, /<code>fanout<\/code><\/td><td>60<\/td>/, 'the custom trend is a row of the histogram table');
+  assert.match(html, /<code>delivered<\/code><\/td><td>60<\/td>/, 'the custom counter is a row of the counter table');
   for (const g of r.generator.processes) assert.ok(!alive(g.pid), `generator ${g.pid} still alive`);
 });
 
