@@ -1,4 +1,5 @@
 /** bench/results/overhead.json, and its figures and section of BENCHMARKS.md (rendered by bench/index.ts). */
+import type { Figure } from '../types.ts';
 
 interface Dist {
   count: number;
@@ -28,8 +29,6 @@ export interface OverheadResult {
   }>;
   met: boolean;
 }
-
-type Figure = { bench: string; figure: string; value: string; goal: string; met: boolean | null; date?: string };
 
 /** One summary row per rate: rtbench ÷ minimal client at p50 / p90 / p99. */
 export function overheadFigures(r: OverheadResult | null): Figure[] {
