@@ -4,7 +4,7 @@
  * rewritten with the figures, the machine and the command. The "Soak" section (and any other
  * section this script does not own) is kept as it is.
  *
- *   node --import tsx bench/index.ts [--only engine-cpu,artillery,co,request,hold-100k] [--render: only rewrite BENCHMARKS.md from bench/results/]
+ *   node --import tsx bench/index.ts [--only engine-cpu,artillery,co,request,channel-churn,hold-100k] [--render: only rewrite BENCHMARKS.md from bench/results/]
  *
  * Each benchmark reads its own environment variables (see the head of each file); they pass through.
  * bench/engine-cpu.ts takes flags instead: RTBENCH_ENGINE_CPU_ARGS='--rounds 3 --idle 1000'.
@@ -17,6 +17,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Dist } from './types.ts';
 import { requestFigures, requestSection, type RequestResult } from './request/render.ts';
+import { churnFigures, churnSection, type ChurnResult } from './channel-churn/render.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -24,7 +25,7 @@ const resultsDir = join(here, 'results');
 const benchmarksMd = join(root, 'BENCHMARKS.md');
 
 interface Bench {
-  name: 'engine-cpu' | 'artillery' | 'co' | 'request' | 'hold-100k';
+  name: 'engine-cpu' | 'artillery' | 'co' | 'request' | 'channel-churn' | 'hold-100k';
   file: string;
   /** upper bound on its run time; it is stopped (by pid) past it */
   timeoutMs: number;
@@ -34,6 +35,7 @@ const BENCHES: Bench[] = [
   { name: 'artillery', file: 'bench/artillery.ts', timeoutMs: 15 * 60_000 },
   { name: 'co', file: 'bench/co.ts', timeoutMs: 8 * 60_000 },
   { name: 'request', file: 'bench/request.ts', timeoutMs: 3 * 60_000 },
+  { name: 'channel-churn', file: 'bench/channel-churn.ts', timeoutMs: 40 * 60_000 },
   // last: the longest, and it loads both cores for about 12 minutes; it exits 1 when the goal is missed (its result is still written)
   { name: 'hold-100k', file: 'bench/hold-100k/run.ts', timeoutMs: 20 * 60_000 },
 ];
@@ -380,9 +382,10 @@ const engine = renderOnly || exitCodes['engine-cpu'] === 0 ? freshResult<EngineC
 const artillery = renderOnly || exitCodes.artillery === 0 ? freshResult<ArtilleryResult>('artillery', startedMs) : null;
 const co = renderOnly || exitCodes.co === 0 ? freshResult<CoResult>('co', startedMs) : null;
 const request = renderOnly || exitCodes.request === 0 ? freshResult<RequestResult>('request', startedMs) : null;
+const churn = renderOnly || exitCodes['channel-churn'] === 0 ? freshResult<ChurnResult>('channel-churn', startedMs) : null;
 // a missed hold goal exits 1 with its result written: the figure is reported (MISS), not dropped
 const hold = freshResult<HoldResult>('hold-100k', startedMs);
-const figures = [...engineFigures(engine), ...artilleryFigures(artillery), ...coFigures(co), ...requestFigures(request), ...holdFigures(hold)];
+const figures = [...engineFigures(engine), ...artilleryFigures(artillery), ...coFigures(co), ...requestFigures(request), ...churnFigures(churn), ...holdFigures(hold)];
 
 const w = { bench: 12, figure: Math.max(...figures.map((f) => f.figure.length)) + 2, value: Math.max(10, ...figures.map((f) => f.value.length)) + 2, goal: 10 };
 const table = [
@@ -398,7 +401,7 @@ const table = [
 ];
 process.stdout.write(table.join('\n'));
 
-if (engine || artillery || co || request || hold) {
+if (engine || artillery || co || request || churn || hold) {
   const md = existsSync(benchmarksMd) ? readFileSync(benchmarksMd, 'utf8') : '';
   // the summary keeps the figures of benchmarks not run this time from the results files already there
   const anyResult = <T>(name: string): T | null => (existsSync(join(resultsDir, `${name}.json`)) ? (JSON.parse(readFileSync(join(resultsDir, `${name}.json`), 'utf8')) as T) : null);
@@ -407,14 +410,16 @@ if (engine || artillery || co || request || hold) {
     ...artilleryFigures(artillery ?? (only && !only.has('artillery') ? anyResult<ArtilleryResult>('artillery') : null)),
     ...coFigures(co ?? (only && !only.has('co') ? anyResult<CoResult>('co') : null)),
     ...requestFigures(request ?? (only && !only.has('request') ? anyResult<RequestResult>('request') : null)),
+    ...churnFigures(churn ?? (only && !only.has('channel-churn') ? anyResult<ChurnResult>('channel-churn') : null)),
     ...holdFigures(hold ?? anyResult<HoldResult>('hold-100k')),
   ];
   const next = rewrite(md, [
-    { prefix: '## Goals at a glance', text: summarySection(summaryFigures, renderOnly ? latestDate([engine, artillery, co, request]) ?? startedIso : startedIso) },
+    { prefix: '## Goals at a glance', text: summarySection(summaryFigures, renderOnly ? latestDate([engine, artillery, co, request, churn]) ?? startedIso : startedIso) },
     { prefix: '## Client engines', text: engine ? engineSection(engine) : null },
     { prefix: '## Generator CPU per session', text: artillery ? artillerySection(artillery) : null },
     { prefix: '## Coordinated omission', text: co ? coSection(co) : null },
     { prefix: '## Raw WebSocket requests', text: request ? requestSection(request) : null },
+    { prefix: '## Channel churn', text: churn ? churnSection(churn) : null },
   ]);
   writeFileSync(benchmarksMd, next);
   process.stdout.write(`rewrote ${benchmarksMd}\n`);
