@@ -1,4 +1,5 @@
 /** The channel-churn benchmark's figures and BENCHMARKS.md section (bench/channel-churn.ts writes the results). */
+import type { RequestFigure } from '../request/render.ts';
 
 export interface ChurnRow {
   measure: 'churn' | 'publish';
@@ -38,14 +39,8 @@ export interface ChurnResult {
   rows: ChurnRow[];
 }
 
-export interface ChurnFigure {
-  bench: string;
-  figure: string;
-  value: string;
-  goal: string;
-  met: boolean | null;
-  date?: string;
-}
+/** A figure of the summary table (the same shape as every benchmark's). */
+export type ChurnFigure = RequestFigure;
 
 const CLAIM = { churn: 10_000, publish: 20_000 };
 
