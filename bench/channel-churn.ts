@@ -3,7 +3,7 @@
  * scenarios/channel-churn.ts (channels created and destroyed per second: subscribe + unsubscribe of
  * a fresh channel) and of scenarios/channel-publish.ts (publishes per second into one channel with
  * RTBENCH_SUBSCRIBERS subscribers), under each scenario's SLO. Topologies: single, cluster:2
- * (cluster adapter), cluster:2:redis and socketcluster:2 (engine socket.io-lean on the first three,
+ * (cluster adapter), cluster:2:rr:redis and socketcluster:2 (engine socket.io-lean on the first three,
  * socketcluster on the last). The figures are set beside SocketCluster's own claims (~10K
  * channels/s per process, ~20K messages/s per channel). Writes bench/results/channel-churn.json.
  * About 15-25 minutes on a 2-core machine.
@@ -27,7 +27,7 @@ const root = join(here, '..');
 const TOPOLOGIES: Array<{ topology: string; engine: 'socket.io-lean' | 'socketcluster'; processes: number; extra: string }> = [
   { topology: 'single', engine: 'socket.io-lean', processes: 1, extra: '' },
   { topology: 'cluster:2', engine: 'socket.io-lean', processes: 2, extra: 'cluster adapter (IPC through the primary)' },
-  { topology: 'cluster:2:redis', engine: 'socket.io-lean', processes: 2, extra: '+ redis-server' },
+  { topology: 'cluster:2:rr:redis', engine: 'socket.io-lean', processes: 2, extra: '+ redis-server' },
   { topology: 'socketcluster:2', engine: 'socketcluster', processes: 2, extra: '+ 1 scc-broker process' },
 ];
 const MEASURES = [
@@ -57,40 +57,50 @@ for (const m of MEASURES) {
     const load0 = os.loadavg()[0]!;
     try {
       log(`channel-churn: ${m.measure} on ${t.topology} (${t.engine})`);
-      const stepLog: Output = { isTTY: false, write: (x) => void (/^\s+[\d.]+\/s/.test(x) && process.stderr.write(x)) };
-      const { searches } = await runSearch(join(root, m.file), { topology: t.topology, out, stdout: stepLog, stderr: silent });
-      const s = searches[0]!;
-      const r = best(s);
-      const stepSecs = s.options.stepMs / 1000;
-      const rate = r ? (r.metrics[m.op]?.count ?? 0) / stepSecs : null;
-      rows.push({
-        measure: m.measure,
-        topology: t.topology,
-        engine: t.engine,
-        processes: t.processes,
-        extra: t.extra,
-        slo: s.slo,
-        maxSessionsPerSec: s.maxRate,
-        perSession: m.perSession,
-        rate: rate === null ? null : Math.round(rate),
-        perProcess: rate === null ? null : Math.round(rate / t.processes),
-        deliveriesPerSec: m.measure === 'publish' && r ? Math.round((r.metrics.publish?.count ?? 0) / stepSecs) : null,
-        p99: r ? Object.fromEntries(Object.entries(r.metrics).filter(([k]) => k === m.op || k === 'ack:unsubscribe' || k === 'publish').map(([k, v]) => [k, Math.round(v.p99 * 10) / 10])) : {},
-        limit: s.limit,
-        lowerBound: s.lowerBound,
-        steps: s.steps.length,
-        flaggedSteps: s.steps.filter((st) => st.generator !== 'ok').length,
-        failedAt: s.failedAt,
-        verdict: s.verdict,
-        seconds: Math.round((Date.now() - t0) / 1000),
-        loadAverage: [load0, os.loadavg()[0]!].map((x) => Math.round(x * 10) / 10),
-      });
-      log(`  → ${rows.at(-1)!.rate ?? '-'} /s (${s.limit}${s.lowerBound ? ', lower bound' : ''}) in ${rows.at(-1)!.seconds} s`);
+      await measure(m, t, out, t0, load0);
+    } catch (e) {
+      // one topology that cannot run is reported, and the others still run
+      log(`  → FAILED: ${e instanceof Error ? e.message : String(e)}`);
+      rows.push({ measure: m.measure, topology: t.topology, engine: t.engine, processes: t.processes, extra: t.extra, slo: [], maxSessionsPerSec: null, perSession: m.perSession, rate: null, perProcess: null, deliveriesPerSec: null, p99: {}, limit: 'run-failed', lowerBound: false, steps: 0, flaggedSteps: 0, failedAt: null, verdict: `could not run: ${e instanceof Error ? e.message : String(e)}`, seconds: Math.round((Date.now() - t0) / 1000), loadAverage: [load0] });
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
   }
 }
+
+/** One capacity search (`m` on `t`), its figure added to `rows`. */
+async function measure(m: (typeof MEASURES)[number], t: (typeof TOPOLOGIES)[number], out: string, t0: number, load0: number): Promise<void> {
+  const stepLog: Output = { isTTY: false, write: (x) => void (/^\s+[\d.]+\/s/.test(x) && process.stderr.write(x)) };
+  const { searches } = await runSearch(join(root, m.file), { topology: t.topology, out, stdout: stepLog, stderr: silent });
+  const s = searches[0]!;
+  const r = best(s);
+  const stepSecs = s.options.stepMs / 1000;
+  const rate = r ? (r.metrics[m.op]?.count ?? 0) / stepSecs : null;
+  rows.push({
+    measure: m.measure,
+    topology: t.topology,
+    engine: t.engine,
+    processes: t.processes,
+    extra: t.extra,
+    slo: s.slo,
+    maxSessionsPerSec: s.maxRate,
+    perSession: m.perSession,
+    rate: rate === null ? null : Math.round(rate),
+    perProcess: rate === null ? null : Math.round(rate / t.processes),
+    deliveriesPerSec: m.measure === 'publish' && r ? Math.round((r.metrics.publish?.count ?? 0) / stepSecs) : null,
+    p99: r ? Object.fromEntries(Object.entries(r.metrics).filter(([k]) => k === m.op || k === 'ack:unsubscribe' || k === 'publish').map(([k, v]) => [k, Math.round(v.p99 * 10) / 10])) : {},
+    limit: s.limit,
+    lowerBound: s.lowerBound,
+    steps: s.steps.length,
+    flaggedSteps: s.steps.filter((st) => st.generator !== 'ok').length,
+    failedAt: s.failedAt,
+    verdict: s.verdict,
+    seconds: Math.round((Date.now() - t0) / 1000),
+    loadAverage: [load0, os.loadavg()[0]!].map((x) => Math.round(x * 10) / 10),
+  });
+  log(`  → ${rows.at(-1)!.rate ?? '-'} /s (${s.limit}${s.lowerBound ? ', lower bound' : ''}) in ${rows.at(-1)!.seconds} s`);
+}
+
 const result: ChurnResult = { date: new Date(started).toISOString(), minutes: Math.round((Date.now() - started) / 6000) / 10, environment: environment(loadBefore), subscribers: Number(process.env.RTBENCH_SUBSCRIBERS ?? 10), rows };
 mkdirSync(join(here, 'results'), { recursive: true });
 writeFileSync(join(here, 'results', 'channel-churn.json'), `${JSON.stringify(result, null, 2)}\n`);

@@ -29,7 +29,7 @@ export default defineScenario({
   gracefulStop: '3s',
   ackTimeout: '5s',
   thresholds: { 'ack:subscribe.p99': '< 250ms', 'ack:unsubscribe.p99': '< 250ms', 'errors.rate': '< 1%' },
-  search: { from: 2, factor: 2, precision: 0.15, step: '5s', maxSteps: 9 },
+  search: { from: 2, factor: 2, precision: 0.15, step: '5s', maxSteps: 12 },
   async session(client, ctx) {
     await client.connect();
     await client.every(10, PAIRS, async (i) => {

@@ -28,7 +28,7 @@ export default defineScenario({
   ackTimeout: '5s',
   thresholds: { 'ack:publish.p99': '< 250ms', 'publish.p99': '< 250ms', 'errors.rate': '< 1%' },
   // from 10 sessions/s: the SUBSCRIBERS sessions (the first ones) are all there within the step's first second
-  search: { from: 10, factor: 2, precision: 0.15, step: '6s', maxSteps: 9 },
+  search: { from: 10, factor: 2, precision: 0.15, step: '6s', maxSteps: 12 },
   async session(client, ctx) {
     await client.connect();
     if (ctx.id < SUBSCRIBERS) {
