@@ -8,7 +8,7 @@
  *
  * Each benchmark reads its own environment variables (see the head of each file); they pass through.
  * bench/engine-cpu.ts takes flags instead: RTBENCH_ENGINE_CPU_ARGS='--rounds 3 --idle 1000'.
- * Not part of `npm test`. About 19 minutes on a 2-core machine (12 of them the 100k hold).
+ * Not part of `npm test`. About 40 minutes on a 2-core machine (12 of them the 100k hold, about 20 the channel churn).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -318,7 +318,7 @@ const INTRO = `# Benchmarks
 Speed and memory claims are proven here, not in unit tests. Figures are ratios measured side by
 side in one run, because these machines are shared and noisy: each section gives the load
 average during its run. Machine: ${machine}, socket.io 4.8, loopback only.
-\`npm run bench\` runs every benchmark below except the soak (about 19 minutes, the 100k hold last), prints a table of
+\`npm run bench\` runs every benchmark below except the soak (about 40 minutes, the 100k hold last), prints a table of
 every figure with its goal, and rewrites the sections it owns; the "100,000" section's text is kept by hand (its figure
 is in the table), and the "Soak" section has its own command.
 
