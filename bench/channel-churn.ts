@@ -26,7 +26,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 const TOPOLOGIES: Array<{ topology: string; engine: 'socket.io-lean' | 'socketcluster'; processes: number; extra: string }> = [
   { topology: 'single', engine: 'socket.io-lean', processes: 1, extra: '' },
-  { topology: 'cluster:2', engine: 'socket.io-lean', processes: 2, extra: 'cluster adapter (IPC through the primary)' },
+  { topology: 'cluster:2', engine: 'socket.io-lean', processes: 2, extra: 'cluster adapter' },
   { topology: 'cluster:2:rr:redis', engine: 'socket.io-lean', processes: 2, extra: '+ redis-server' },
   { topology: 'socketcluster:2', engine: 'socketcluster', processes: 2, extra: '+ 1 scc-broker process' },
 ];
