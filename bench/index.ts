@@ -4,7 +4,7 @@
  * rewritten with the figures, the machine and the command. The "Soak" section (and any other
  * section this script does not own) is kept as it is.
  *
- *   node --import tsx bench/index.ts [--only engine-cpu,artillery,co,request,channel-churn,hold-100k] [--render: only rewrite BENCHMARKS.md from bench/results/]
+ *   node --import tsx bench/index.ts [--only engine-cpu,artillery,co,request,custom-metrics,channel-churn,hold-100k] [--render: only rewrite BENCHMARKS.md from bench/results/]
  *
  * Each benchmark reads its own environment variables (see the head of each file); they pass through.
  * bench/engine-cpu.ts takes flags instead: RTBENCH_ENGINE_CPU_ARGS='--rounds 3 --idle 1000'.
@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import type { Dist } from './types.ts';
 import { requestFigures, requestSection, type RequestResult } from './request/render.ts';
 import { churnFigures, churnSection, type ChurnResult } from './channel-churn/render.ts';
+import { customMetricsFigure, customMetricsSection, type CustomMetricsResult } from './custom-metrics/report.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -25,7 +26,7 @@ const resultsDir = join(here, 'results');
 const benchmarksMd = join(root, 'BENCHMARKS.md');
 
 interface Bench {
-  name: 'engine-cpu' | 'artillery' | 'co' | 'request' | 'channel-churn' | 'hold-100k';
+  name: 'engine-cpu' | 'artillery' | 'co' | 'request' | 'custom-metrics' | 'channel-churn' | 'hold-100k';
   file: string;
   /** upper bound on its run time; it is stopped (by pid) past it */
   timeoutMs: number;
@@ -35,6 +36,7 @@ const BENCHES: Bench[] = [
   { name: 'artillery', file: 'bench/artillery.ts', timeoutMs: 15 * 60_000 },
   { name: 'co', file: 'bench/co.ts', timeoutMs: 8 * 60_000 },
   { name: 'request', file: 'bench/request.ts', timeoutMs: 3 * 60_000 },
+  { name: 'custom-metrics', file: 'bench/custom-metrics/run.ts', timeoutMs: 3 * 60_000 },
   { name: 'channel-churn', file: 'bench/channel-churn.ts', timeoutMs: 40 * 60_000 },
   // last: the longest, and it loads both cores for about 12 minutes; it exits 1 when the goal is missed (its result is still written)
   { name: 'hold-100k', file: 'bench/hold-100k/run.ts', timeoutMs: 20 * 60_000 },
@@ -384,11 +386,13 @@ const artillery = renderOnly || exitCodes.artillery === 0 ? freshResult<Artiller
 const co = renderOnly || exitCodes.co === 0 ? freshResult<CoResult>('co', startedMs) : null;
 const request = renderOnly || exitCodes.request === 0 ? freshResult<RequestResult>('request', startedMs) : null;
 const churn = renderOnly || exitCodes['channel-churn'] === 0 ? freshResult<ChurnResult>('channel-churn', startedMs) : null;
+// a missed goal exits 1 with its result written: reported (MISS), not dropped
+const customMetrics = renderOnly || 'custom-metrics' in exitCodes ? freshResult<CustomMetricsResult>('custom-metrics', startedMs) : null;
 // a missed hold goal exits 1 with its result written: the figure is reported (MISS), not dropped
 const hold = freshResult<HoldResult>('hold-100k', startedMs);
-const figures = [...engineFigures(engine), ...artilleryFigures(artillery), ...coFigures(co), ...requestFigures(request), ...churnFigures(churn), ...holdFigures(hold)];
+const figures = [...engineFigures(engine), ...artilleryFigures(artillery), ...coFigures(co), ...requestFigures(request), customMetricsFigure(customMetrics), ...churnFigures(churn), ...holdFigures(hold)];
 
-const w = { bench: 12, figure: Math.max(...figures.map((f) => f.figure.length)) + 2, value: Math.max(10, ...figures.map((f) => f.value.length)) + 2, goal: 10 };
+const w = { bench: Math.max(12, ...figures.map((f) => f.bench.length + 2)), figure: Math.max(...figures.map((f) => f.figure.length)) + 2, value: Math.max(10, ...figures.map((f) => f.value.length)) + 2, goal: 10 };
 const table = [
   '',
   `${'benchmark'.padEnd(w.bench)}${'figure'.padEnd(w.figure)}${'measured'.padEnd(w.value)}${'goal'.padEnd(w.goal)}verdict`,
@@ -396,13 +400,13 @@ const table = [
   '',
   `${machine}; load average now ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}${renderOnly ? "; rendered from bench/results/" : `; ${((Date.now() - startedMs) / 60_000).toFixed(1)} min`}`,
   ...Object.entries(exitCodes)
-    .filter(([n, c]) => c !== 0 && !(n === 'hold-100k' && hold))
+    .filter(([n, c]) => c !== 0 && !(n === 'hold-100k' && hold) && !(n === 'custom-metrics' && customMetrics))
     .map(([n, c]) => `FAILED: ${n} exited with ${c}; its section of BENCHMARKS.md was left as it was`),
   '',
 ];
 process.stdout.write(table.join('\n'));
 
-if (engine || artillery || co || request || churn || hold) {
+if (engine || artillery || co || request || customMetrics || churn || hold) {
   const md = existsSync(benchmarksMd) ? readFileSync(benchmarksMd, 'utf8') : '';
   // the summary keeps the figures of benchmarks not run this time from the results files already there
   const anyResult = <T>(name: string): T | null => (existsSync(join(resultsDir, `${name}.json`)) ? (JSON.parse(readFileSync(join(resultsDir, `${name}.json`), 'utf8')) as T) : null);
@@ -411,15 +415,17 @@ if (engine || artillery || co || request || churn || hold) {
     ...artilleryFigures(artillery ?? (only && !only.has('artillery') ? anyResult<ArtilleryResult>('artillery') : null)),
     ...coFigures(co ?? (only && !only.has('co') ? anyResult<CoResult>('co') : null)),
     ...requestFigures(request ?? (only && !only.has('request') ? anyResult<RequestResult>('request') : null)),
+    customMetricsFigure(customMetrics ?? (only && !only.has('custom-metrics') ? anyResult<CustomMetricsResult>('custom-metrics') : null)),
     ...churnFigures(churn ?? (only && !only.has('channel-churn') ? anyResult<ChurnResult>('channel-churn') : null)),
     ...holdFigures(hold ?? anyResult<HoldResult>('hold-100k')),
   ];
   const next = rewrite(md, [
-    { prefix: '## Goals at a glance', text: summarySection(summaryFigures, renderOnly ? latestDate([engine, artillery, co, request, churn]) ?? startedIso : startedIso) },
+    { prefix: '## Goals at a glance', text: summarySection(summaryFigures, renderOnly ? latestDate([engine, artillery, co, request, customMetrics, churn]) ?? startedIso : startedIso) },
     { prefix: '## Client engines', text: engine ? engineSection(engine) : null },
     { prefix: '## Generator CPU per session', text: artillery ? artillerySection(artillery) : null },
     { prefix: '## Coordinated omission', text: co ? coSection(co) : null },
     { prefix: '## Raw WebSocket requests', text: request ? requestSection(request) : null },
+    { prefix: '## Custom metrics', text: customMetrics ? customMetricsSection(customMetrics, day(customMetrics.date), la(customMetrics.environment.loadAverage)) : null },
     { prefix: '## Channel churn', text: churn ? churnSection(churn) : null },
   ]);
   writeFileSync(benchmarksMd, next);

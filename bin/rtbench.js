@@ -1,7 +1,19 @@
 #!/usr/bin/env node
-// rtbench CLI entry: registers tsx so the TypeScript sources (and users' scenario files) run with no build step.
-import { register } from 'tsx/esm/api';
+// rtbench CLI entry. The installed package runs its compiled JavaScript (dist/); a repository
+// checkout (src/ beside bin/) runs the TypeScript sources through tsx, so there is no build step
+// and no stale dist/ while developing. Only the user's scenario file goes through the TypeScript
+// loader in the installed package.
+import { existsSync } from 'node:fs';
 
-register();
-const { cli } = await import('../src/cli/main.ts');
+const sources = new URL('../src/cli/main.ts', import.meta.url);
+let cli;
+if (existsSync(sources)) {
+  // the checkout's tsconfig maps `rtbench` to src/index.ts for the bundled scenarios, whatever the cwd
+  process.env.TSX_TSCONFIG_PATH ??= new URL('../tsconfig.json', import.meta.url).pathname;
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ cli } = await import(sources.href));
+} else {
+  ({ cli } = await import('../dist/src/cli/main.js'));
+}
 process.exitCode = await cli(process.argv.slice(2));

@@ -8,6 +8,7 @@ import { defineScenario, type Client } from 'rtbench';
  * Each client connects with its token in the query and the tenant header, subscribes to 5 `tick`
  * notifications, makes 10 `add` calls (one every 100 ms, open loop; each timed as `request` and
  * `request:add`, from its intended send time), sends one notification, and waits for its last tick.
+ * Each tick's delay from the app's own `sentAt` stamp is recorded in the custom trend `tick`.
  */
 
 interface RpcReply {
@@ -15,7 +16,7 @@ interface RpcReply {
   result?: unknown;
   error?: { code: number; message: string };
   method?: string;
-  params?: { seq?: number };
+  params?: { seq?: number; sentAt?: number };
 }
 
 /** A JSON-RPC call: send the request, resolve with the reply that carries its id. */
@@ -32,16 +33,21 @@ export default defineScenario({
   engine: 'ws',
   connect: (ctx) => ({ query: { token: `secret-user${ctx.id}` }, headers: { 'x-tenant': 'acme' } }),
   phases: [{ duration: '20s', vus: 40 }],
+  metrics: { tick: 'trend' },
   thresholds: {
     'request:add.p99': '< 1s',
+    'tick.p99': '< 1s',
     'sessions.failedRate': '< 1%',
     'errors.rate': '< 1%',
   },
-  async session(client) {
+  async session(client, ctx) {
     await client.connect();
     let ticks = 0;
     client.onMessage((_m, json) => {
-      if ((json as RpcReply | undefined)?.method === 'tick') ticks++;
+      const n = json as RpcReply | undefined;
+      if (n?.method !== 'tick') return;
+      ticks++;
+      if (typeof n.params?.sentAt === 'number') ctx.metrics.record('tick', Math.max(0, Date.now() - n.params.sentAt));
     });
     // made before subscribing, so the last tick cannot slip by unseen
     const lastTick = client.waitForMessage((_m, json) => (json as RpcReply | undefined)?.method === 'tick' && (json as RpcReply).params?.seq === 5, 10_000);

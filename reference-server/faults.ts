@@ -1,5 +1,5 @@
 import { monoMs, sleep } from '../src/shared/clock.ts';
-import type { FaultRole } from '../src/scenario/faults.ts';
+import type { FaultRole } from '../src/shared/faults.ts';
 
 /** What the coordinator asks the topology process to do. */
 export interface FaultRequest {

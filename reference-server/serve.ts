@@ -1,4 +1,4 @@
-import { isLoopbackAddress } from '../src/generator/source-ips.ts';
+import { isLoopbackAddress } from '../src/shared/net.ts';
 import { getTopology, parseTopologySpec } from './topologies/index.ts';
 
 /** Run a topology in this process (for `rtbench serve`). */

@@ -6,6 +6,8 @@
  * - the default namespace `/` is closed at once (clients that forget the namespace get nothing);
  * - `room:join` (acked with the room's member count) and `chat:send` (acked with the number of
  *   deliveries), which fans `chat:message` out to the room with the sender's `sentAt` stamp;
+ * - `conn:drop` closes the client's underlying connection, as a network failure would (the
+ *   client reconnects by itself, through the middleware again);
  * - its own counters, at `GET /counters` and as `app.counters`, to compare with rtbench's.
  *
  * Run it: `node --import tsx examples/apps/socketio-chat.ts [--port 4120]`, then
@@ -25,12 +27,16 @@ export interface ChatCounters {
   /** Sockets that reached the default namespace (closed at once). */
   defaultNamespace: number;
   disconnects: number;
+  /** `conn:drop` requests (connections closed under the client). */
+  drops: number;
   /** Acks sent (room:join and chat:send). */
   acks: number;
   /** `chat:send` messages. */
   messages: number;
   /** `chat:message` packets fanned out (one per room member per message). */
   deliveries: number;
+  /** Connections by the handshake's `lang` query parameter (absent: `-`). */
+  byLang: Record<string, number>;
 }
 
 export interface ChatApp {
@@ -51,7 +57,7 @@ export interface ChatMessage {
 
 /** Start the app on `port` (0: any free port), bound to `host` (default 127.0.0.1). */
 export async function startChatApp(opts: { port?: number; host?: string } = {}): Promise<ChatApp> {
-  const counters: ChatCounters = { connections: 0, refused: 0, defaultNamespace: 0, disconnects: 0, acks: 0, messages: 0, deliveries: 0 };
+  const counters: ChatCounters = { connections: 0, refused: 0, defaultNamespace: 0, disconnects: 0, drops: 0, acks: 0, messages: 0, deliveries: 0, byLang: {} };
   const server = http.createServer((req, res) => {
     if (req.url === '/counters') {
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -79,6 +85,8 @@ export async function startChatApp(opts: { port?: number; host?: string } = {}):
   });
   chat.on('connection', (socket) => {
     counters.connections++;
+    const lang = typeof socket.handshake.query.lang === 'string' ? socket.handshake.query.lang : '-';
+    counters.byLang[lang] = (counters.byLang[lang] ?? 0) + 1;
     socket.on('room:join', (room: unknown, ack?: (r: unknown) => void) => {
       if (typeof room !== 'string' || room === '') return ack?.({ ok: false, error: 'room must be a non-empty string' });
       void socket.join(room);
@@ -95,6 +103,10 @@ export async function startChatApp(opts: { port?: number; host?: string } = {}):
       counters.deliveries += members;
       counters.acks++;
       ack?.({ ok: true, delivered: members });
+    });
+    socket.on('conn:drop', () => {
+      counters.drops++;
+      socket.conn.close(); // the transport, not the socket: the client sees "transport close" and reconnects
     });
     socket.on('disconnect', () => counters.disconnects++);
   });

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isLoopbackAddress } from '../../src/generator/source-ips.ts';
+import { isLoopbackAddress } from '../../src/shared/net.ts';
 import { monoMs } from '../../src/shared/clock.ts';
 import { busy, type AppContext } from './context.ts';
 

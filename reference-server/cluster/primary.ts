@@ -1,5 +1,5 @@
 import cluster, { type Worker } from 'node:cluster';
-import { fileURLToPath } from 'node:url';
+import { childEntry, childExecArgv } from '../../src/shared/fork-ts.ts';
 import type { FaultSlot } from '../faults.ts';
 import type { WorkerStats } from '../topologies/types.ts';
 import type { PrimaryToWorker, WorkerConfig, WorkerToPrimary } from './messages.ts';
@@ -44,8 +44,8 @@ export function createSlotPool<C = WorkerConfig>(
   const listeners: Array<(index: number, msg: WorkerToPrimary) => void> = [];
   cluster.schedulingPolicy = policy === 'rr' ? cluster.SCHED_RR : cluster.SCHED_NONE;
   cluster.setupPrimary({
-    exec: fileURLToPath(exec),
-    execArgv: ['--import', import.meta.resolve('tsx')],
+    exec: childEntry(exec),
+    execArgv: childExecArgv(),
     silent: false,
   });
 

@@ -6,8 +6,7 @@
  */
 import type { Socket } from 'node:net';
 import { createAdapter as clusterAdapter } from '@socket.io/cluster-adapter';
-import { createAdapter as redisAdapter } from '@socket.io/redis-adapter';
-import { createClient } from 'redis';
+import { importOptional } from '../../src/shared/optional.ts';
 import { createContext } from '../app/context.ts';
 import { AcceptGate, connectionCap } from './accept-gate.ts';
 import { createAppServer } from '../app/server.ts';
@@ -27,6 +26,8 @@ async function main(): Promise<void> {
       if (!logged) console.error(`[${ctx.identity.id}] Redis adapter error while Redis is unavailable (serving on): ${e instanceof Error ? e.message : String(e)}`);
       logged = true;
     });
+    // optional packages, imported only by the Redis adapter (the parent checked they are installed)
+    const [{ createAdapter: redisAdapter }, { createClient }] = await Promise.all([importOptional('@socket.io/redis-adapter', () => import('@socket.io/redis-adapter')), importOptional('redis', () => import('redis'))]);
     const pub = createClient({ url: cfg.redisUrl! });
     const sub = pub.duplicate();
     pub.on('error', () => {});

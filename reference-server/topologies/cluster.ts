@@ -1,4 +1,4 @@
-import { ADAPTERS, setupAdapterPrimary, type AdapterName } from '../cluster/adapter.ts';
+import { ADAPTERS, adapterPackages, setupAdapterPrimary, type AdapterName } from '../cluster/adapter.ts';
 import { createSlotPool } from '../cluster/primary.ts';
 import { urlOf } from '../app/server.ts';
 import type { Topology, TopologySpec } from './types.ts';
@@ -28,6 +28,7 @@ export const clusterTopology: Topology = {
     if (spec.params.length > 3) problems.push('expected cluster:N[:rr|none][:cluster|redis]');
     return problems;
   },
+  optionalPackages: (spec) => adapterPackages(parseClusterSpec(spec).adapter),
   async start({ host, port, pushRate, spec, maxConnectionsPerWorker }) {
     const { workers, policy, adapter } = parseClusterSpec(spec);
     const { redis } = await setupAdapterPrimary(adapter);

@@ -1,4 +1,5 @@
 import { InputError } from '../../src/shared/errors.ts';
+import { requireOptional } from '../../src/shared/optional.ts';
 import { clusterTopology } from './cluster.ts';
 import { lbStickyTopology } from './lb-sticky.ts';
 import { lbTopology } from './lb.ts';
@@ -39,5 +40,7 @@ export function getTopology(spec: TopologySpec): Topology {
   }
   const problems = t.check?.(spec) ?? [];
   if (problems.length) throw new InputError('E_UNKNOWN_TOPOLOGY', `invalid topology \`${spec.raw}\``, { details: problems, hint: 'see README, "The reference server"' });
+  // a missing optional package is said here, before anything is started (its children import it)
+  for (const pkg of t.optionalPackages?.(spec) ?? []) requireOptional(pkg);
   return t;
 }

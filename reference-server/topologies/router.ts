@@ -51,6 +51,7 @@ export const routerTopology: Topology = {
     if (spec.params.length > 1) problems.push('expected router:FxB or router:single');
     return problems;
   },
+  optionalPackages: (spec) => (parseRouterSpec(spec).single ? [] : ['zeromq']),
   async start(opts) {
     const { single, frontends, backends } = parseRouterSpec(opts.spec);
     if (single) return startSingle(opts);

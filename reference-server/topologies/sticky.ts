@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { urlOf } from '../app/server.ts';
-import { ADAPTERS, setupAdapterPrimary, type AdapterName } from '../cluster/adapter.ts';
+import { ADAPTERS, adapterPackages, setupAdapterPrimary, type AdapterName } from '../cluster/adapter.ts';
 import { createSlotPool } from '../cluster/primary.ts';
 import { HASH_NAMES, type HashName } from '../sticky/hashes.ts';
 import { startStickyMaster, type Route } from '../sticky/master.ts';
@@ -34,6 +34,7 @@ export const stickyTopology: Topology = {
     if (spec.params.length > 3) problems.push('expected sticky:N[:route][:cluster|redis]');
     return problems;
   },
+  optionalPackages: (spec) => adapterPackages(parseStickySpec(spec).adapter),
   async start({ host, port, pushRate, spec }) {
     const { workers, route, adapter } = parseStickySpec(spec);
     const { redis } = await setupAdapterPrimary(adapter);

@@ -1,3 +1,4 @@
+import type { OptionalPackage } from '../../src/shared/optional.ts';
 import type { FaultTargets } from '../faults.ts';
 
 /** A parsed topology spec: `cluster:4:rr` → { name: 'cluster', params: ['4', 'rr'] }. */
@@ -59,5 +60,7 @@ export interface Topology {
   summary: string;
   /** Check params before starting; return problems (empty when fine). */
   check?(spec: TopologySpec): string[];
+  /** Optional packages (package.json `optionalDependencies`) this spec imports when it runs. */
+  optionalPackages?(spec: TopologySpec): OptionalPackage[];
   start(opts: TopologyStartOptions): Promise<RunningTopology>;
 }

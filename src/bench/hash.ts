@@ -1,4 +1,4 @@
-import { HASH_NAMES, HASHES, type HashName } from '../../reference-server/sticky/hashes.ts';
+import { HASH_NAMES, HASHES, type HashName } from '../../reference-server/index.ts';
 import { chiSquareUniform } from '../metrics/distribution.ts';
 import { table } from '../reporters/table.ts';
 import { seededRandom } from '../util/random.ts';

@@ -5,6 +5,7 @@ import { renderJUnit, type JUnitCase } from '../reporters/junit.ts';
 import { mdEscape } from '../reporters/markdown.ts';
 import type { Output } from '../reporters/types.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
+import { renderHtml } from '../reporters/html/render.ts';
 
 /** JUnit cases: one per compared figure. */
 export function compareCases(rows: CompareRow[]): JUnitCase[] {
@@ -25,12 +26,16 @@ export function compareMarkdown(title: string, rows: CompareRow[]): string {
 }
 
 /** `rtbench compare <baseline.json> <current.json> [--max ...]`: exit 99 on a regression beyond tolerance. */
-export async function compareCommand(a: { baseline: string; current: string; max?: string; junit?: string; summaryMd?: string }, out: Output): Promise<number> {
+export async function compareCommand(a: { baseline: string; current: string; max?: string; junit?: string; summaryMd?: string; crossTopology?: boolean; report?: string }, out: Output): Promise<number> {
   const tol = parseTolerances(a.max);
   const [base, cur] = await Promise.all([loadResult(a.baseline), loadResult(a.current)]);
-  const rows = compareResults(base, cur, tol);
+  const rows = compareResults(base, cur, tol, { crossTopology: a.crossTopology ?? false });
   out.write(`rtbench compare: ${a.baseline} → ${a.current}\n${formatCompare(rows)}\n`);
   if (a.junit) await writeFileAtomic(a.junit, renderJUnit([{ name: `compare ${cur.scenario.name}`, cases: compareCases(rows) }]));
   if (a.summaryMd) await writeFileAtomic(a.summaryMd, compareMarkdown(`rtbench compare: ${cur.scenario.name}`, rows));
+  if (a.report) {
+    await writeFileAtomic(a.report, renderHtml([base, cur], { sources: [a.baseline, a.current], tolerances: tol }));
+    out.write(`report: ${a.report}\n`);
+  }
   return rows.some((r) => r.verdict === 'regression') ? ExitCode.thresholdsFailed : ExitCode.ok;
 }

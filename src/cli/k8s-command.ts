@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import { InputError } from '../shared/errors.ts';
 import { buildManifests, renderManifests } from '../k8s/manifests.ts';
 import type { Output } from '../reporters/types.ts';
-import { parseDuration } from '../scenario/duration.ts';
+import { missingUnit, parseDuration } from '../scenario/duration.ts';
 import { loadScenario } from '../scenario/load.ts';
 import { withTotalDuration } from '../scenario/validate.ts';
 import { MAX_START_AHEAD_MS } from '../shard/options.ts';
@@ -31,14 +31,14 @@ export interface K8sArgs {
 export async function k8sCommand(a: K8sArgs, out: Output, err: Output): Promise<number> {
   const lead = parseDuration(a.startIn);
   if (lead === null || lead < 10_000 || lead > MAX_START_AHEAD_MS) {
-    throw new InputError('E_START_AT', `\`--start-in\` must be a duration from 10s to 60m (got ${JSON.stringify(a.startIn)})`, {
+    throw new InputError('E_START_AT', `\`--start-in\` must be a duration from 10s to 60m (got ${JSON.stringify(a.startIn)})${missingUnit(a.startIn)}`, {
       hint: 'leave the pods time to be scheduled and pull the image, e.g. --start-in 2m; the shards refuse a start time in the past',
     });
   }
   let totalOverride: number | null = null;
   if (a.duration !== undefined) {
     totalOverride = parseDuration(a.duration);
-    if (totalOverride === null || totalOverride <= 0) throw new InputError('E_USAGE', `\`--duration\` must be a positive duration like 30s or 2m (got ${a.duration})`);
+    if (totalOverride === null || totalOverride <= 0) throw new InputError('E_USAGE', `\`--duration\` must be a positive duration like 30s or 2m (got ${a.duration})${missingUnit(a.duration)}`);
   }
   const loaded = await loadScenario(a.scenario);
   const resolved = totalOverride ? withTotalDuration(loaded.resolved, totalOverride) : loaded.resolved;

@@ -1,38 +1,18 @@
-import yargs from 'yargs';
+import { createRequire } from 'node:module';
+import type { Argv } from 'yargs';
 import { ExitCode, InputError, isRtbenchError } from '../shared/errors.ts';
 import type { Output } from '../reporters/types.ts';
-import { runCommand } from './run-command.ts';
-import { serveCommand } from './serve-command.ts';
-import { join } from 'node:path';
-import { runAb } from '../compare/ab.ts';
-import { parseTolerances } from '../compare/compare.ts';
-import { benchHashCommand } from './bench-hash-command.ts';
-import { compareCommand } from './compare-command.ts';
-import { reportCommand } from './report-command.ts';
-import { abFlags, benchHashFlags, compareFlags, k8sFlags, mergeFlags, runFlags, serveFlags } from './options.ts';
-import { collectCommand, mergeCommand } from './merge-command.ts';
-import { k8sCommand } from './k8s-command.ts';
+import { processIO, type CliIO } from './io.ts';
+import { abFlags, benchHashFlags, compareFlags, initFlags, k8sFlags, mergeFlags, runFlags, serveFlags } from './options.ts';
 
-/** The outside world the CLI touches, injected so whole CLI runs can be tested in-process. */
-export interface CliIO {
-  stdout: Output;
-  stderr: Output;
-  /** Subscribe to SIGINT/SIGTERM; returns an unsubscribe function. */
-  onSignal: (handler: (signal: string) => void) => () => void;
-}
+/**
+ * yargs through its CommonJS entry: the ESM entry's help layout cuts words in half at the wrap
+ * width ("scat / ter"); the CommonJS one wraps between words. Command modules are imported only
+ * when their command runs, so `rtbench --help` loads nothing but yargs.
+ */
+const yargs = createRequire(import.meta.url)('yargs/yargs') as (args: string[]) => Argv;
 
-export const processIO = (): CliIO => ({
-  stdout: { write: (t) => void process.stdout.write(t), isTTY: Boolean(process.stdout.isTTY) },
-  stderr: { write: (t) => void process.stderr.write(t), isTTY: Boolean(process.stderr.isTTY) },
-  onSignal: (handler) => {
-    process.on('SIGINT', handler);
-    process.on('SIGTERM', handler);
-    return () => {
-      process.off('SIGINT', handler);
-      process.off('SIGTERM', handler);
-    };
-  },
-});
+export { processIO, type CliIO };
 
 /** Parse argv and run the command. Returns the exit code (see ExitCode); never calls process.exit. */
 export async function cli(argv: string[], io: CliIO = processIO()): Promise<number> {
@@ -46,7 +26,15 @@ export async function cli(argv: string[], io: CliIO = processIO()): Promise<numb
       'Run a scenario (.ts) against the bundled reference server or --target',
       (y) => y.positional('scenario', { type: 'string', describe: 'Scenario file, e.g. scenarios/churn.ts', demandOption: true }).options(runFlags),
       (args) => {
-        action = () => runCommand(args.scenario as string, args, io);
+        action = async () => (await import('./run-command.ts')).runCommand(args.scenario as string, args, io);
+      },
+    )
+    .command(
+      'init',
+      'Write a starter scenario (rtbench/smoke.ts) with thresholds and a CI job for your Socket.IO or ws server',
+      (y) => y.options(initFlags),
+      (args) => {
+        action = async () => (await import('./init-command.ts')).initCommand({ dir: args.dir, url: args.url, ...(args.target ? { target: args.target as 'socket.io' | 'ws' } : {}) }, io.stdout);
       },
     )
     .command(
@@ -54,7 +42,7 @@ export async function cli(argv: string[], io: CliIO = processIO()): Promise<numb
       'Start the reference server on its own',
       (y) => y.options(serveFlags),
       (args) => {
-        action = () => serveCommand({ topology: args.topology, port: args.port, host: args.host, pushRate: args['push-rate'], delayMs: args['delay-ms'], serviceMs: args['service-ms'], ...(args['max-conns-per-worker'] ? { maxConnectionsPerWorker: args['max-conns-per-worker'] } : {}) }, io);
+        action = async () => (await import('./serve-command.ts')).serveCommand({ topology: args.topology, port: args.port, host: args.host, pushRate: args['push-rate'], delayMs: args['delay-ms'], serviceMs: args['service-ms'], ...(args['max-conns-per-worker'] ? { maxConnectionsPerWorker: args['max-conns-per-worker'] } : {}) }, io);
       },
     )
     .command(
@@ -62,7 +50,7 @@ export async function cli(argv: string[], io: CliIO = processIO()): Promise<numb
       'Reproduce the sticky-master IP-hash benchmark (time and scatter per worker), with rtbench\'s default hash',
       (y) => y.options(benchHashFlags),
       (args) => {
-        action = async () => benchHashCommand({ workers: args.workers, ips: args.ips, ipv6: args.ipv6, json: args.json }, io.stdout);
+        action = async () => (await import('./bench-hash-command.ts')).benchHashCommand({ workers: args.workers, ips: args.ips, ipv6: args.ipv6, json: args.json }, io.stdout);
       },
     )
     .command(
@@ -70,7 +58,7 @@ export async function cli(argv: string[], io: CliIO = processIO()): Promise<numb
       'Compare two result.json files; exit 99 on a regression beyond tolerance',
       (y) => y.positional('baseline', { type: 'string', demandOption: true }).positional('current', { type: 'string', demandOption: true }).options(compareFlags),
       (args) => {
-        action = () => compareCommand({ baseline: args.baseline as string, current: args.current as string, max: args.max, junit: args.junit, summaryMd: args['summary-md'] }, io.stdout);
+        action = async () => (await import('./compare-command.ts')).compareCommand({ baseline: args.baseline as string, current: args.current as string, max: args.max, junit: args.junit, summaryMd: args['summary-md'], crossTopology: Boolean(args['cross-topology']), report: args.report }, io.stdout);
       },
     )
     .command(
@@ -79,21 +67,10 @@ export async function cli(argv: string[], io: CliIO = processIO()): Promise<numb
       (y) => y.positional('scenario', { type: 'string', demandOption: true }).options(abFlags),
       (args) => {
         action = async () =>
-          (
-            await runAb(args.scenario as string, {
-              targetA: args['target-a'],
-              targetB: args['target-b'],
-              cmdA: args.a,
-              cmdB: args.b,
-              rounds: args.rounds,
-              duration: args.duration,
-              generators: args.generators,
-              tolerances: parseTolerances(args.max),
-              out: args.out ?? join('reports', `ab-${new Date().toISOString().replace(/[:]/g, '').replace(/\..+$/, '')}`),
-              stdout: io.stdout,
-              stderr: io.stderr,
-            })
-          ).exitCode;
+          (await import('./ab-command.ts')).abCommand(
+            { scenario: args.scenario as string, targetA: args['target-a'], targetB: args['target-b'], a: args.a, b: args.b, rounds: args.rounds, duration: args.duration, generators: args.generators, max: args.max, out: args.out, junit: args.junit, summaryMd: args['summary-md'], report: args.report },
+            io,
+          );
       },
     )
     .command(
@@ -101,7 +78,7 @@ export async function cli(argv: string[], io: CliIO = processIO()): Promise<numb
       'Render the HTML report again from result.json files (several: a comparison)',
       (y) => y.positional('results', { type: 'string', array: true, demandOption: true }).option('out', { type: 'string', describe: 'Output HTML file' }),
       (args) => {
-        action = () => reportCommand({ results: args.results as string[], out: args.out }, io.stdout);
+        action = async () => (await import('./report-command.ts')).reportCommand({ results: args.results as string[], out: args.out }, io.stdout);
       },
     )
     .command(
@@ -109,7 +86,7 @@ export async function cli(argv: string[], io: CliIO = processIO()): Promise<numb
       'Merge shard results (rtbench run --shard i/N) losslessly into one result; exit 99 when a threshold fails',
       (y) => y.positional('files', { type: 'string', array: true, demandOption: true }).options(mergeFlags),
       (args) => {
-        action = () => mergeCommand({ files: args.files as string[], out: args.out, quiet: args.quiet, junit: args.junit, summaryMd: args['summary-md'] }, io.stdout);
+        action = async () => (await import('./merge-command.ts')).mergeCommand({ files: args.files as string[], out: args.out, quiet: args.quiet, junit: args.junit, summaryMd: args['summary-md'] }, io.stdout);
       },
     )
     .command(
@@ -117,7 +94,7 @@ export async function cli(argv: string[], io: CliIO = processIO()): Promise<numb
       'Extract the RTBENCH_RESULT lines of shards from pod logs (files, or - for stdin) and merge them',
       (y) => y.positional('logs', { type: 'string', array: true, demandOption: true }).options(mergeFlags),
       (args) => {
-        action = () => collectCommand({ logs: args.logs as string[], out: args.out, quiet: args.quiet, junit: args.junit, summaryMd: args['summary-md'] }, io.stdout);
+        action = async () => (await import('./merge-command.ts')).collectCommand({ logs: args.logs as string[], out: args.out, quiet: args.quiet, junit: args.junit, summaryMd: args['summary-md'] }, io.stdout);
       },
     )
     .command(
@@ -125,21 +102,21 @@ export async function cli(argv: string[], io: CliIO = processIO()): Promise<numb
       'Write Kubernetes manifests (ConfigMap + Indexed Job) that run a scenario as N shards in a cluster',
       (y) => y.positional('scenario', { type: 'string', demandOption: true }).options(k8sFlags),
       (args) => {
-        action = () =>
-          k8sCommand(
+        action = async () =>
+          (await import('./k8s-command.ts')).k8sCommand(
             { scenario: args.scenario as string, shards: args.shards, target: args.target, image: args.image, out: args.out, generators: args.generators, startIn: args['start-in'], duration: args.duration, namespace: args.namespace, name: args.name, memory: args.memory, format: args.format as 'yaml' | 'json' },
             io.stdout,
             io.stderr,
           );
       },
     )
-    .demandCommand(1, 'name a command: run, serve, report, compare, ab, bench-hash, merge, collect or k8s (see --help)')
+    .demandCommand(1, 'name a command: run, init, serve, report, compare, ab, bench-hash, merge, collect or k8s (see --help)')
     .strict()
     .help()
     .alias('h', 'help')
     .version(false)
     .exitProcess(false)
-    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .wrap(Math.min(120, process.stdout.columns || 80))
     .fail((msg, err) => {
       if (err) throw err;
       if (/Not enough non-option arguments/.test(msg) && argv[0] === 'run') {

@@ -13,6 +13,8 @@ import { exitCodeOf } from '../run/run.ts';
 import { describeMerge, mergeShards, type ShardInput } from '../shard/merge.ts';
 import { extractResultLines } from '../shard/result-line.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
+import { ExitCode } from '../shared/errors.ts';
+import { failedGateLine } from '../reporters/verdict-line.ts';
 
 export interface MergeArgs {
   out: string;
@@ -37,7 +39,10 @@ async function mergeAndReport(inputs: ShardInput[], a: MergeArgs, out: Output): 
   ];
   if (!a.quiet) out.write(describeMerge(file));
   for (const r of reporters) await r.onEnd?.(file, { outDir: a.out });
-  return exitCodeOf(file.runs);
+  const code = exitCodeOf(file.runs);
+  // --quiet prints no summary, but a failed gate still says why in one line
+  if (a.quiet && code === ExitCode.thresholdsFailed) out.write(`${failedGateLine(file) ?? 'rtbench: thresholds FAILED'}\n`);
+  return code;
 }
 
 /** `rtbench merge <shard result.json>... --out DIR`: exit 99 when a threshold fails on the merge. */

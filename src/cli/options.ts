@@ -20,6 +20,7 @@ export const runFlags = {
   'allow-remote-target': { type: 'boolean', describe: 'Shards inside Kubernetes only (set by `rtbench k8s` manifests): accept a non-loopback --target' },
   'print-result-line': { type: 'boolean', describe: 'End stdout with one line RTBENCH_RESULT <base64 gzip JSON> (for `rtbench collect` from pod logs)' },
   runtime: { type: 'string', choices: ['processes', 'containers'], describe: 'Run the reference topology as local processes (default) or as containers (Docker via testcontainers)' },
+  output: { type: 'string', array: true, describe: 'Stream live metrics once a second while the run goes (repeatable): json=FILE (JSON lines) or prometheus=URL (remote write, e.g. http://127.0.0.1:9090/api/v1/write)' },
   'find-max': { type: 'boolean', describe: "Capacity search: raise the arrival rate in steps, then bisect, to the highest rate that holds the scenario's thresholds (its `search` block sets from/factor/precision/step; --duration sets the step)" },
   'on-generator-crash': { type: 'string', choices: ['fail', 'continue'], describe: 'A generator process that crashes: fail the run (default) or continue with a loud warning; its figures are kept either way' },
 } as const satisfies Record<string, Options>;
@@ -45,6 +46,8 @@ export const compareFlags = {
   max: { type: 'string', describe: 'Tolerances, e.g. p99=+10%,throughput=-5% (default p99=+10%,throughput=-5%)' },
   junit: { type: 'string', describe: 'Also write JUnit XML (one testcase per compared figure)' },
   'summary-md': { type: 'string', describe: 'Also write a Markdown summary' },
+  report: { type: 'string', describe: 'Also write the HTML comparison report (overlaid curves, delta table) to this file' },
+  'cross-topology': { type: 'boolean', default: false, describe: 'Pair two single-run results of different topologies (refused otherwise)' },
 } as const satisfies Record<string, Options>;
 
 export const abFlags = {
@@ -57,6 +60,9 @@ export const abFlags = {
   generators: { type: 'number', describe: 'Generator processes per round' },
   max: { type: 'string', describe: 'Tolerances for B vs A, e.g. p99=+10%' },
   out: { type: 'string', describe: 'Folder for ab.json (default reports/ab-<timestamp>/)' },
+  junit: { type: 'string', describe: 'Also write JUnit XML (one testcase per compared figure)' },
+  'summary-md': { type: 'string', describe: 'Also write a Markdown summary (for a CI step summary)' },
+  report: { type: 'string', describe: 'Also write the HTML comparison report of A and B (overlaid curves, delta table) to this file' },
 } as const satisfies Record<string, Options>;
 
 export const mergeFlags = {
@@ -64,6 +70,12 @@ export const mergeFlags = {
   quiet: { type: 'boolean', describe: 'No summary; errors only' },
   junit: { type: 'string', describe: 'Also write JUnit XML here (one testcase per run and per threshold)' },
   'summary-md': { type: 'string', describe: 'Also write a Markdown summary here' },
+} as const satisfies Record<string, Options>;
+
+export const initFlags = {
+  target: { type: 'string', choices: ['socket.io', 'ws'], describe: 'The kind of server to test (default: detected from package.json, else socket.io)' },
+  url: { type: 'string', default: 'http://127.0.0.1:3000', describe: 'Where the server under test listens (loopback), for the scenario and the CI job' },
+  dir: { type: 'string', default: '.', describe: 'The project folder to write into' },
 } as const satisfies Record<string, Options>;
 
 export const k8sFlags = {

@@ -2,7 +2,8 @@ import { ExitCode } from '../shared/errors.ts';
 import { run, type RunOptions } from '../run/run.ts';
 import { runSearch } from '../search/run-search.ts';
 import { encodeResultLine } from '../shard/result-line.ts';
-import type { CliIO } from './main.ts';
+import { failedGateLine } from '../reporters/verdict-line.ts';
+import type { CliIO } from './io.ts';
 
 /** `rtbench run <scenario>`: maps flags to RunOptions; first SIGINT interrupts (results kept), second exits. */
 export async function runCommand(scenario: string, args: Partial<Record<keyof RunOptions, unknown>>, io: CliIO): Promise<number> {
@@ -32,12 +33,15 @@ export async function runCommand(scenario: string, args: Partial<Record<keyof Ru
       dryRun: Boolean((args as Record<string, unknown>)['dry-run']),
       runtime: args.runtime as 'processes' | 'containers' | undefined,
       onGeneratorCrash: (args as Record<string, unknown>)['on-generator-crash'] as 'fail' | 'continue' | undefined,
+      outputs: (args as Record<string, unknown>).output as string[] | undefined,
       signal: ac.signal,
       stdout: io.stdout,
       stderr: io.stderr,
     };
     // a capacity search is a loop of ordinary runs (src/search/)
     const outcome = (args as Record<string, unknown>)['find-max'] ? await runSearch(scenario, options) : await run(scenario, options);
+    // --quiet prints no summary, but a failed gate still says why in one line
+    if (args.quiet && outcome.exitCode === ExitCode.thresholdsFailed) io.stderr.write(`${failedGateLine(outcome.file) ?? 'rtbench: thresholds FAILED'}\n`);
     if ((args as Record<string, unknown>)['print-result-line']) io.stdout.write(`${encodeResultLine(outcome.file)}\n`);
     return outcome.exitCode;
   } finally {

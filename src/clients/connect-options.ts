@@ -1,4 +1,4 @@
-import type { EngineName } from '../scenario/types.ts';
+import type { EngineName } from './engine-name.ts';
 import { show } from '../util/show.ts';
 
 /**
@@ -134,10 +134,12 @@ export function resolveConnect(o: ConnectOptions, target: TargetParts, engine: E
   if (problems.length) throw new ConnectOptionsError(problems);
   const query: Record<string, string> = { ...target.query };
   if (o.query) for (const [k, v] of Object.entries(o.query)) query[k] = String(v);
-  const headers = o.headers ?? {};
+  // copies: socket.io-client adds to the objects it is given (e.g. a `cookie` header), and a
+  // reconnection resolves the same options again
+  const headers = { ...o.headers };
   return {
     namespace: o.namespace ?? (target.pathname || '/'),
-    auth: o.auth,
+    auth: o.auth ? { ...o.auth } : undefined,
     query,
     headers,
     hasQuery: Object.keys(query).length > 0,

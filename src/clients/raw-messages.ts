@@ -8,10 +8,9 @@ interface Waiter {
   timer: NodeJS.Timeout;
 }
 
-/** What the raw channel reports: a matcher that threw (with its scenario line). */
+/** What the raw channel counts: every incoming message. */
 export interface RawSink {
   count(name: string, n?: number): void;
-  error(kind: string, message: string): void;
 }
 
 /**
@@ -19,7 +18,8 @@ export interface RawSink {
  * every message is counted as `messages.received`, handed to every `onMessage` handler, then
  * offered to the pending requests and waiters in the order they were made; the first whose
  * `match` returns true takes it (a message settles at most one of them). A `match` that throws
- * is counted as `session_error` with its scenario line, and rejects its own request or wait.
+ * rejects its own request or wait with a `session_error` carrying its scenario line (the caller
+ * counts it); the others go on.
  */
 export class RawMessages {
   private readonly handlers: Array<(m: RawMessage, json: unknown) => void> = [];
@@ -34,7 +34,7 @@ export class RawMessages {
     this.handlers.push(handler);
   }
 
-  /** Wait for the first message `match` accepts; after `timeoutMs`, reject with `timeoutError()` (which counts it). */
+  /** Wait for the first message `match` accepts; after `timeoutMs`, reject with `timeoutError()`. */
   wait(match: MessageMatch, timeoutMs: number, timeoutError: () => ClientOpError): Promise<RawMessage> {
     return new Promise((resolve, reject) => {
       const w: Waiter = {
@@ -60,10 +60,8 @@ export class RawMessages {
       try {
         hit = w.match(m, json) === true;
       } catch (e) {
-        const msg = `a \`match\` function threw: ${this.describe(e)}`;
-        this.sink.error('session_error', msg);
         this.settle(i--, w);
-        w.reject(new ClientOpError('session_error', msg));
+        w.reject(new ClientOpError('session_error', `a \`match\` function threw: ${this.describe(e)}`));
         continue;
       }
       if (hit) {

@@ -1,7 +1,9 @@
-import { monoMs, sharedClockOffset, sharedMs, sleep, sleepUntil } from '../shared/clock.ts';
-import { classifyError } from './classify.ts';
+import { monoMs, sharedMs, sleepUntil } from '../shared/clock.ts';
+import type { Histogram } from '../metrics/histogram.ts';
 import { mergeConnect, type ConnectOptions } from './connect-options.ts';
 import { RawMessages } from './raw-messages.ts';
+import { engineRecovery, loopRecovery, within } from './recovery.ts';
+import { SequenceCheck, streamOf } from './sequence.ts';
 import {
   ClientOpError,
   type AckEmitter,
@@ -24,6 +26,8 @@ export interface MetricsSink {
   error(kind: string, message: string): void;
   worker(id: string): void;
   connectedDelta(d: 1 | -1): void;
+  /** The histogram behind `record(metric, …)`, for callers that record into one metric often (custom trends). */
+  histogram?(metric: string): Histogram;
   /** Ms since the latest injected fault (same-host monotonic clock), or null when none was injected yet. */
   sinceFault?(): number | null;
 }
@@ -38,6 +42,8 @@ export interface SessionClientOptions {
   random: () => number;
   /** Reconnect after unexpected disconnects, or null (a lost connection stays lost). */
   reconnect?: ReconnectPolicy | null;
+  /** Reference clock minus this host's monotonic clock (ms), for timestamps that cross hosts (shards); default 0. */
+  clockOffsetMs?: number;
   /** The scenario's `connect` default for this client (called at the first connect; may throw). */
   connectDefaults?: () => ConnectOptions | undefined;
   /** True when the engine carries raw frames (`ws`): `send`, `request`, `onMessage`, `waitForMessage`. */
@@ -61,7 +67,7 @@ export class SessionClient implements Client {
   connected = false;
   private cursor: number;
   private readonly handlers = new Map<string, Array<(...args: unknown[]) => void>>();
-  private lastSeq: Map<string, number> | null = null;
+  private lastSeq: SequenceCheck | null = null;
   private transport: Transport | null = null;
   /** Worker of the previous connection, while reconnecting (stickiness check), and why. */
   private previousWorker: { id: string; via: 'reconnect' | 'recovery' } | null = null;
@@ -139,13 +145,19 @@ export class SessionClient implements Client {
     const since = this.sink.sinceFault?.() ?? null;
     if (since !== null) this.sink.record('detect', since);
     this.sink.error('disconnected', `server closed the connection: ${reason}`);
+    // as pending acks: no reply can come on a closed connection
+    this.rawMessages?.failAll(() => new ClientOpError('disconnected', `connection closed before a matching message: ${reason}`));
     const policy = this.opts.reconnect;
     if (!policy || this.closed) return;
     this.previousWorker = this.worker ? { id: this.worker.id, via: 'recovery' } : null;
     this.worker = null;
     const started = monoMs();
     const engineDoesIt = t.onReconnect !== undefined && t.willReconnect?.(reason) === true;
-    this.recovering = (engineDoesIt ? this.engineRecovery(t) : this.loopRecovery(policy)).then(async (ok) => {
+    const closed = (): boolean => this.closed;
+    const recovery = engineDoesIt
+      ? engineRecovery(t, this.sink, closed)
+      : loopRecovery(policy, this.opts, this.sink, closed, () => this.wire(this.makeTransport(this.connectOptions ?? {})));
+    this.recovering = recovery.then(async (ok) => {
       this.recovering = null;
       if (this.closed) return false;
       if (!ok) {
@@ -156,7 +168,7 @@ export class SessionClient implements Client {
       this.connected = true;
       this.sink.connectedDelta(1);
       this.sink.count('recovered');
-      this.lastSeq?.delete('\0push'); // pushes are numbered per connection: a new connection starts a new stream
+      this.lastSeq?.forget('\0push'); // pushes are numbered per connection: a new connection starts a new stream
       this.sink.record('recovery', monoMs() - started);
       for (const room of this.rooms) await this.transport?.emitWithAck('join', [room], this.opts.ackTimeoutMs).catch(() => {});
       for (const channel of this.channels) await this.resubscribe(channel).catch(() => {});
@@ -164,47 +176,12 @@ export class SessionClient implements Client {
     });
   }
 
-  /** socket.io-client's Manager reconnects by itself; wait for its verdict. */
-  private engineRecovery(t: Transport): Promise<boolean> {
-    return new Promise((resolve) => {
-      t.onReconnect!((event, detail) => {
-        if (event === 'attempt_error') {
-          const err = classifyError(detail);
-          this.sink.count('recovery.attemptErrors');
-          if (err.kind === 'session_unknown') this.sink.error(err.kind, err.message);
-        } else resolve(event === 'reconnected' && !this.closed);
-      });
-    });
-  }
-
-  /** Engines without their own reconnection: new connections with exponential backoff and jitter. */
-  private async loopRecovery(policy: ReconnectPolicy): Promise<boolean> {
-    for (let i = 0; i < policy.attempts && !this.closed; i++) {
-      const base = Math.min(policy.maxDelayMs, policy.delayMs * 2 ** i);
-      await sleep(base * (0.5 + this.opts.random()));
-      if (this.closed) return false;
-      const t = this.wire(this.makeTransport(this.connectOptions ?? {}));
-      try {
-        await t.connect(this.opts.connectTimeoutMs);
-        return true;
-      } catch (e) {
-        this.sink.count('recovery.attemptErrors');
-        if (e instanceof ClientOpError && e.kind === 'session_unknown') this.sink.error(e.kind, e.message);
-        t.close();
-      }
-    }
-    return false;
-  }
-
   /** While reconnecting, wait for it (at most `timeoutMs`); true when connected. */
   private async awaitRecovery(timeoutMs: number): Promise<boolean> {
     if (this.connected) return true;
     const r = this.recovering;
     if (!r) return false;
-    let timer: NodeJS.Timeout | undefined;
-    const ok = await Promise.race([r, new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)))]);
-    clearTimeout(timer);
-    return ok && this.connected;
+    return (await within(r, timeoutMs)) && this.connected;
   }
 
   emit(event: string, ...args: unknown[]): void {
@@ -259,11 +236,11 @@ export class SessionClient implements Client {
   async leave(room: string): Promise<void> {
     await this.ack('leave', [room], this.opts.ackTimeoutMs);
     this.rooms.delete(room);
-    if (this.lastSeq) for (const k of [...this.lastSeq.keys()]) if (k.startsWith(`${room}\0`)) this.lastSeq.delete(k);
+    this.lastSeq?.forgetPrefix(`${room}\0`);
   }
 
   async broadcast(room: string, data?: unknown): Promise<void> {
-    await this.ack('broadcast', [room, { ts: sharedMs(), data }], this.opts.ackTimeoutMs);
+    await this.ack('broadcast', [room, { ts: sharedMs(this.opts.clockOffsetMs ?? 0), data }], this.opts.ackTimeoutMs);
   }
 
   async subscribe(channel: string): Promise<void> {
@@ -279,12 +256,12 @@ export class SessionClient implements Client {
     else await this.ack('unsubscribe', [channel], ms);
     this.channels.delete(channel);
     const prefix = `\0ch\0${channel}\0`;
-    if (this.lastSeq) for (const k of [...this.lastSeq.keys()]) if (k.startsWith(prefix)) this.lastSeq.delete(k);
+    this.lastSeq?.forgetPrefix(prefix);
   }
 
   async publish(channel: string, data?: unknown): Promise<void> {
     const ms = this.opts.ackTimeoutMs;
-    const payload = { ts: sharedMs(), data };
+    const payload = { ts: sharedMs(this.opts.clockOffsetMs ?? 0), data };
     if (this.transport?.publish) await this.timed('publish', ms, () => this.transport!.publish!(channel, payload, ms));
     else await this.ack('publish', [channel, payload], ms);
   }
@@ -367,29 +344,21 @@ export class SessionClient implements Client {
 
   waitForMessage(match: MessageMatch, timeoutMs = this.opts.ackTimeoutMs): Promise<RawMessage> {
     this.requireRaw('waitForMessage');
-    return this.raw().wait(match, timeoutMs, () => this.counted(new ClientOpError('wait_timeout', `no message matched within ${timeoutMs}ms (waitForMessage)`)));
+    return this.raw()
+      .wait(match, timeoutMs, () => new ClientOpError('wait_timeout', `no message matched within ${timeoutMs}ms (waitForMessage)`))
+      .catch((e: unknown) => this.fail(e, 'wait_timeout'));
   }
 
   /** Timed as `emitWithAck` is: from the intended clock, to the first message `match` accepts. */
-  async request(data: string | Uint8Array, match: MessageMatch, options: RequestOptions = {}): Promise<RawMessage> {
+  request(data: string | Uint8Array, match: MessageMatch, options: RequestOptions = {}): Promise<RawMessage> {
     this.requireRaw('request');
-    const intended = this.reference();
     const timeoutMs = options.timeout ?? this.opts.ackTimeoutMs;
     const label = options.name ? `request \`${options.name}\`` : 'request';
-    if (!this.connected && this.recovering && !(await this.awaitRecovery(timeoutMs))) {
-      throw this.counted(new ClientOpError('request_timeout', `no reply to ${label}: still reconnecting after ${timeoutMs}ms`));
-    }
-    this.requireConnected('request');
-    const reply = this.raw().wait(match, timeoutMs, () => this.counted(new ClientOpError('request_timeout', `no reply to ${label} within ${timeoutMs}ms`)));
-    this.transport!.sendRaw!(data);
-    this.sink.count('messages.sent');
-    const message = await reply;
-    const done = monoMs();
-    const ms = done - intended;
-    this.sink.record('request', ms);
-    if (options.name) this.sink.record(`request:${options.name}`, ms);
-    this.cursor = done;
-    return message;
+    return this.timed(options.name ?? '', timeoutMs, () => {
+      const reply = this.raw().wait(match, timeoutMs, () => new ClientOpError('request_timeout', `no reply to ${label} within ${timeoutMs}ms`));
+      this.transport!.sendRaw!(data);
+      return reply;
+    }, 'request');
   }
 
   private raw(): RawMessages {
@@ -398,14 +367,10 @@ export class SessionClient implements Client {
 
   private requireRaw(call: string): void {
     if (!this.opts.rawFrames) {
-      throw this.counted(new ClientOpError('session_error', `\`client.${call}()\` needs engine 'ws' (raw WebSocket frames): with a Socket.IO engine use emit / emitWithAck / on / waitFor`));
+      this.fail(new ClientOpError('session_error', `\`client.${call}()\` needs engine 'ws' (raw WebSocket frames): with a Socket.IO engine use emit / emitWithAck / on / waitFor`), 'session_error');
     }
   }
 
-  private counted(err: ClientOpError): ClientOpError {
-    this.sink.error(err.kind, err.message);
-    return err;
-  }
 
   private async ack<T>(event: string, args: unknown[], timeoutMs: number): Promise<T> {
     const reply = await this.timed(event, timeoutMs, () => this.transport!.emitWithAck(event, args, timeoutMs));
@@ -418,27 +383,30 @@ export class SessionClient implements Client {
     return first as T;
   }
 
-  /** One acknowledged operation, timed as `ack` and `ack:<name>` from the intended clock. */
-  private async timed(event: string, timeoutMs: number, op: () => Promise<unknown[] | void>): Promise<unknown[]> {
+  /**
+   * One answered operation, timed from the intended clock: an ack (`ack` and `ack:<name>`, the
+   * reply counted as received) or a raw request (`request`, and `request:<name>` when named; its
+   * reply was counted on arrival).
+   */
+  private async timed<T = unknown[]>(name: string, timeoutMs: number, op: () => Promise<T | void>, kind: 'ack' | 'request' = 'ack'): Promise<T> {
     const intended = this.reference();
+    const timeoutKind = kind === 'ack' ? 'ack_timeout' : 'request_timeout';
     if (!this.connected && this.recovering && !(await this.awaitRecovery(timeoutMs))) {
-      const err = new ClientOpError('ack_timeout', `no ack for \`${event}\`: still reconnecting after ${timeoutMs}ms`);
-      this.sink.error(err.kind, err.message);
-      throw err;
+      this.fail(new ClientOpError(timeoutKind, `no ${kind === 'ack' ? 'ack for' : 'reply to'} \`${name || kind}\`: still reconnecting after ${timeoutMs}ms`), timeoutKind);
     }
-    this.requireConnected(event);
+    this.requireConnected(name || kind);
     this.sink.count('messages.sent');
-    let reply: unknown[];
+    let reply: T;
     try {
-      reply = (await op()) ?? [];
+      reply = ((await op()) ?? []) as T;
     } catch (e) {
-      this.fail(e, 'ack_timeout');
+      this.fail(e, timeoutKind);
     }
     const done = monoMs();
     const ms = done - intended;
-    this.sink.record('ack', ms);
-    this.sink.record(`ack:${event}`, ms);
-    this.sink.count('messages.received');
+    this.sink.record(kind, ms);
+    if (name) this.sink.record(`${kind}:${name}`, ms);
+    if (kind === 'ack') this.sink.count('messages.received');
     this.cursor = done;
     return reply;
   }
@@ -488,32 +456,22 @@ export class SessionClient implements Client {
     } else if (event === 'broadcast' || event === 'push' || event === 'publish') {
       this.sink.count('messages.received');
       const msg = args[0] as { ts?: unknown; seq?: unknown; room?: unknown; channel?: unknown; origin?: unknown } | undefined;
-      if (msg && typeof msg.ts === 'number') this.sink.record(event, now + sharedClockOffset() - msg.ts); // across hosts: on the reference clock
+      if (msg && typeof msg.ts === 'number') this.sink.record(event, now + (this.opts.clockOffsetMs ?? 0) - msg.ts); // across hosts: on the reference clock
       // a stream is one room's broadcasts (one channel's messages) from one origin worker process (each numbers its own; a respawned worker starts a new stream)
-      if (msg && typeof msg.seq === 'number') this.checkSeq(streamOf(event, msg), msg.seq, event);
+      if (msg && typeof msg.seq === 'number') (this.lastSeq ??= new SequenceCheck(this.sink)).check(streamOf(event, msg), msg.seq, event);
     } else {
       this.sink.count('messages.received');
     }
     const list = this.handlers.get(event);
-    if (list) for (const h of [...list]) h(...args);
+    if (list) for (const h of [...list]) this.callHandler(h, args);
   }
 
-  /** Per-stream sequence check: counts gaps (lost) and out-of-order/duplicate deliveries. */
-  private checkSeq(stream: string, seq: number, event: string): void {
-    this.lastSeq ??= new Map();
-    const last = this.lastSeq.get(stream);
-    if (last !== undefined) {
-      if (seq > last + 1) this.sink.count(`${event}.gaps`, seq - last - 1);
-      else if (seq === last) this.sink.count(`${event}.duplicates`);
-      else if (seq < last) this.sink.count(`${event}.outOfOrder`);
+  /** A user's `on()` handler: what it throws is a `session_error` (message and line), not a crashed generator. */
+  private callHandler(h: (...args: unknown[]) => void, args: unknown[]): void {
+    try {
+      h(...args);
+    } catch (e) {
+      this.sink.error('session_error', this.opts.describeError?.(e) ?? (e instanceof Error ? `${e.name}: ${e.message}` : String(e)));
     }
-    if (last === undefined || seq > last) this.lastSeq.set(stream, seq);
   }
-}
-
-/** The sequence stream a numbered server message belongs to (see `checkSeq`). */
-function streamOf(event: string, msg: { room?: unknown; channel?: unknown; origin?: unknown }): string {
-  if (event === 'push') return '\0push';
-  if (event === 'publish') return `\0ch\0${String(msg.channel)}\0${String(msg.origin ?? '')}`;
-  return `${String(msg.room)}\0${String(msg.origin ?? '')}`;
 }

@@ -39,7 +39,7 @@ export class SocketClusterTransport implements Transport {
       hostname: url.hostname,
       port: Number(url.port) || (secure ? 443 : 80),
       secure,
-      path: opts.path,
+      path: url.pathname.length > 1 ? url.pathname : opts.path, // a path in --target wins, as for ws
       autoConnect: false,
       autoReconnect: false,
       connectTimeout: opts.connectTimeoutMs ?? 10_000,

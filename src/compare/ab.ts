@@ -7,7 +7,9 @@ import type { Output } from '../reporters/types.ts';
 import { checkReachable, parseTarget } from '../target/target.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import { compareResults, formatCompare, type CompareRow, type Tolerances } from './compare.ts';
-import { roundFigures } from './rounds.ts';
+import { roundFigures } from '../result/rounds.ts';
+import { renderHtml } from '../reporters/html/render.ts';
+import { mergeMetricSummaries } from '../metrics/histogram.ts';
 
 export interface AbOptions {
   targetA: string;
@@ -20,6 +22,8 @@ export interface AbOptions {
   generators?: number;
   tolerances: Tolerances;
   out: string;
+  /** Also write the HTML comparison report of A and B here. */
+  report?: string;
   stdout: Output;
   stderr: Output;
 }
@@ -35,6 +39,19 @@ async function waitReachable(url: string, timeoutMs: number): Promise<void> {
       await new Promise((r) => setTimeout(r, 200));
     }
   }
+}
+
+/** One side's rounds as one run for the report: histograms merged (exact), counters and errors summed, the per-round figures kept for the verdicts. */
+function allRounds(rs: RunResult[]): RunResult {
+  const names = new Set(rs.flatMap((r) => Object.keys(r.metrics)));
+  const counters: Record<string, number> = {};
+  const errors: RunResult['errors'] = {};
+  for (const r of rs) {
+    for (const [k, v] of Object.entries(r.counters)) counters[k] = (counters[k] ?? 0) + v;
+    for (const [k, e] of Object.entries(r.errors)) errors[k] = { ...e, count: (errors[k]?.count ?? 0) + e.count };
+  }
+  const metrics = Object.fromEntries([...names].map((n) => [n, mergeMetricSummaries(rs.flatMap((r) => (r.metrics[n] ? [r.metrics[n]!] : [])))]));
+  return { ...rs[0]!, topology: 'ab', durationMs: rs.reduce((a, r) => a + r.durationMs, 0), metrics, counters, errors, rounds: rs.map((r) => roundFigures(r)) };
 }
 
 /** Start a server command in its own process group (so the whole group can be stopped by PID). */
@@ -100,9 +117,13 @@ export async function runAb(scenario: string, o: AbOptions): Promise<{ rows: Com
   } finally {
     await Promise.all(cmds.map(stopCommand));
   }
-  const file = (side: 'a' | 'b'): RunFile => ({ ...last!, runs: [{ ...results[side][0]!, topology: 'ab', rounds: results[side].map(roundFigures) }] });
+  const file = (side: 'a' | 'b'): RunFile => ({ ...last!, runs: [{ ...results[side][0]!, topology: 'ab', rounds: results[side].map((r) => roundFigures(r)) }] });
   const rows = compareResults(file('a'), file('b'), o.tolerances);
   o.stdout.write(`rtbench ab: B/A over ${o.rounds} interleaved rounds (A ${o.targetA}, B ${o.targetB})\n${formatCompare(rows, ['A', 'B'])}\n`);
-  await writeFileAtomic(join(o.out, 'ab.json'), `${JSON.stringify({ schema: 'rtbench.ab/v1', scenario, targetA: o.targetA, targetB: o.targetB, rounds: o.rounds, rows, a: results.a.map(roundFigures), b: results.b.map(roundFigures) }, null, 2)}\n`);
+  await writeFileAtomic(join(o.out, 'ab.json'), `${JSON.stringify({ schema: 'rtbench.ab/v1', scenario, targetA: o.targetA, targetB: o.targetB, rounds: o.rounds, rows, a: results.a.map((r) => roundFigures(r)), b: results.b.map((r) => roundFigures(r)) }, null, 2)}\n`);
+  if (o.report) {
+    await writeFileAtomic(o.report, renderHtml([{ ...last!, runs: [allRounds(results.a)] }, { ...last!, runs: [allRounds(results.b)] }], { names: ['A', 'B'], tolerances: o.tolerances }));
+    o.stdout.write(`report: ${o.report}\n`);
+  }
   return { rows, exitCode: rows.some((r) => r.verdict === 'regression') ? ExitCode.thresholdsFailed : ExitCode.ok };
 }

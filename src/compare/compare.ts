@@ -42,7 +42,7 @@ export interface CompareRow {
   strength: 'strong' | 'weak';
 }
 
-const EXCLUDED = new Set(['lag', 'session']); // generator schedule lag and scenario-shaped session time
+const EXCLUDED = new Set(['lag', 'session']); // generator schedule lag and scenario-shaped session time (and `session:<kind>`)
 
 function values(r: RunResult, pick: (f: NonNullable<RunResult['rounds']>[number]) => number | undefined): number[] {
   return (r.rounds ?? []).map(pick).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
@@ -63,17 +63,36 @@ function row(topology: string, subject: string, base: number[], cur: number[], s
   return { topology, subject, baseline, current, ratio, ci: ci ? { low: ci.low, high: ci.high } : null, limit, verdict, strength: strong ? 'strong' : 'weak' };
 }
 
-/** Compare a current result with a baseline, topology by topology. */
-export function compareResults(baseline: RunFile, current: RunFile, tol: Tolerances = DEFAULT_TOLERANCES): CompareRow[] {
-  const rows: CompareRow[] = [];
+/**
+ * Pair each current run with the baseline run of the same topology. Different topologies are
+ * paired (one run on each side) only with `crossTopology` (`--cross-topology`): `single` against
+ * `external` compares two different servers, which is rarely what was meant.
+ */
+function pairRuns(baseline: RunFile, current: RunFile, crossTopology: boolean): Array<[RunResult, RunResult]> {
+  const pairs: Array<[RunResult, RunResult]> = [];
   for (const cur of current.runs) {
-    const base = baseline.runs.find((b) => b.topology === cur.topology) ?? (baseline.runs.length === 1 && current.runs.length === 1 ? baseline.runs[0] : undefined);
-    if (!base) continue;
+    const same = baseline.runs.find((b) => b.topology === cur.topology);
+    if (same) pairs.push([same, cur]);
+  }
+  if (pairs.length > 0 || baseline.runs.length === 0 || current.runs.length === 0) return pairs;
+  const list = (f: RunFile): string => f.runs.map((r) => `\`${r.topology}\``).join(', ');
+  if (!crossTopology || baseline.runs.length !== 1 || current.runs.length !== 1) {
+    throw new InputError('E_COMPARE_TOPOLOGY', `the results share no topology: baseline ran ${list(baseline)}, current ran ${list(current)}`, {
+      hint: baseline.runs.length === 1 && current.runs.length === 1 ? 'compare results of the same topology, or pass --cross-topology to pair these two anyway' : 'compare results of the same topology (--cross-topology pairs only single-run results)',
+    });
+  }
+  return [[baseline.runs[0]!, current.runs[0]!]];
+}
+
+/** Compare a current result with a baseline, topology by topology. */
+export function compareResults(baseline: RunFile, current: RunFile, tol: Tolerances = DEFAULT_TOLERANCES, opts: { crossTopology?: boolean } = {}): CompareRow[] {
+  const rows: CompareRow[] = [];
+  for (const [base, cur] of pairRuns(baseline, current, opts.crossTopology ?? false)) {
     for (const stat of STATS) {
       const t = tol[stat];
       if (t === undefined) continue;
       for (const m of Object.keys(cur.metrics)) {
-        if (EXCLUDED.has(m) || !base.metrics[m]?.count || !cur.metrics[m]?.count) continue;
+        if (EXCLUDED.has(m) || m.startsWith('session:') || !base.metrics[m]?.count || !cur.metrics[m]?.count) continue;
         rows.push(row(cur.topology, `${m}.${stat}`, values(base, (f) => f.metrics[m]?.[stat]), values(cur, (f) => f.metrics[m]?.[stat]), [base.metrics[m]![stat], cur.metrics[m]![stat]], t, true));
       }
     }
@@ -85,14 +104,18 @@ export function compareResults(baseline: RunFile, current: RunFile, tol: Toleran
   return rows;
 }
 
+/** The words a verdict is printed with (console, HTML comparison report). */
+export function verdictWord(v: CompareRow['verdict']): string {
+  return v === 'regression' ? 'REGRESSION' : v === 'worse' ? 'worse (within limit)' : v === 'ok' ? 'no clear difference' : v;
+}
+
 const pct = (x: number): string => `${x >= 1 ? '+' : ''}${((x - 1) * 100).toFixed(1)}%`;
 
 /** The comparison table; says when the verdict is weak (single rounds). */
 export function formatCompare(rows: CompareRow[], labels: [string, string] = ['baseline', 'current']): string {
   const t = [['topology', 'figure', labels[0], labels[1], 'delta', '95% CI', 'limit', 'verdict']];
   for (const r of rows) {
-    const verdict = r.verdict === 'regression' ? 'REGRESSION' : r.verdict === 'worse' ? 'worse (within limit)' : r.verdict === 'ok' ? 'no clear difference' : r.verdict;
-    t.push([r.topology, r.subject, r.baseline.toFixed(2), r.current.toFixed(2), pct(r.ratio), r.ci ? `${pct(r.ci.low)}..${pct(r.ci.high)}` : '-', pct(r.limit), verdict]);
+    t.push([r.topology, r.subject, r.baseline.toFixed(2), r.current.toFixed(2), pct(r.ratio), r.ci ? `${pct(r.ci.low)}..${pct(r.ci.high)}` : '-', pct(r.limit), verdictWord(r.verdict)]);
   }
   const weak = rows.some((r) => r.strength === 'weak');
   const regressions = rows.filter((r) => r.verdict === 'regression').length;

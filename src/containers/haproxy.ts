@@ -1,5 +1,5 @@
-import { renderHaproxyConfig, type HaproxyConfig } from '../../reference-server/lb/haproxy.ts';
-import type { ContainerSpec } from './specs.ts';
+import { renderHaproxyConfig, type HaproxyConfig } from '../../reference-server/index.ts';
+import type { ContainerSpec } from './types.ts';
 
 export const HAPROXY_IMAGE = 'haproxy:2.8-alpine';
 export const HAPROXY_CONFIG_PATH = '/usr/local/etc/haproxy/haproxy.cfg';

@@ -1,5 +1,4 @@
-import { RedisContainer } from '@testcontainers/redis';
-import type { ContainerSpec } from './specs.ts';
+import type { ContainerSpec } from './types.ts';
 
 export const REDIS_IMAGE = 'redis:7.4-alpine';
 export const REDIS_ALIAS = 'redis';
@@ -8,10 +7,4 @@ export const REDIS_PORT = 6379;
 /** Redis for the `:redis` adapter variants of `cluster` and `sticky` (@testcontainers/redis). */
 export function redisSpec(): ContainerSpec {
   return { role: 'redis', alias: REDIS_ALIAS, image: REDIS_IMAGE, ports: [REDIS_PORT], command: ['redis-server', '--save', '', '--appendonly', 'no'] };
-}
-
-/** The testcontainers object for a Redis spec (its module's own readiness check). */
-export function redisContainer(spec: ContainerSpec): RedisContainer {
-  const c = new RedisContainer(spec.image).withExposedPorts(...spec.ports).withNetworkAliases(spec.alias);
-  return spec.command ? c.withCommand(spec.command) : c;
 }

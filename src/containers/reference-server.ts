@@ -1,4 +1,4 @@
-import type { ContainerSpec } from './specs.ts';
+import type { ContainerSpec } from './types.ts';
 
 /** The reference server image, built from the repository's Dockerfile (tag kept for reuse). */
 export const REFERENCE_IMAGE = 'rtbench-reference:local';

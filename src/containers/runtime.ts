@@ -5,17 +5,17 @@
  * loopback, so the load still goes to loopback only.
  */
 import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../shared/package-root.ts';
+import { RedisContainer } from '@testcontainers/redis';
 import { GenericContainer, Network, Wait, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
 import { InputError, RunError } from '../shared/errors.ts';
 import { isLoopbackAddress } from '../generator/source-ips.ts';
-import type { ServerHandle, StartOptions } from '../../reference-server/start.ts';
-import { redisContainer } from './redis.ts';
+import type { ServerHandle, StartOptions } from '../../reference-server/index.ts';
 import { REFERENCE_IMAGE } from './reference-server.ts';
 import { containerPlan, type ContainerSpec } from './specs.ts';
 
 /** The repository root (build context of the reference server image). */
-export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const REPO_ROOT = PACKAGE_ROOT;
 
 /** Why no container runtime can be used here (`docker info` fails), or null when one answers. */
 export function containerRuntimeProblem(timeoutMs = 10_000): Promise<string | null> {
@@ -36,6 +36,12 @@ export async function checkContainerRuntime(): Promise<void> {
       hint: 'install and start Docker (or a compatible runtime that testcontainers finds), or drop --runtime to run the topology as local processes',
     });
   }
+}
+
+/** The testcontainers object for a Redis spec (its module's own readiness check). */
+export function redisContainer(spec: ContainerSpec): RedisContainer {
+  const c = new RedisContainer(spec.image).withExposedPorts(...spec.ports).withNetworkAliases(spec.alias);
+  return spec.command ? c.withCommand(spec.command) : c;
 }
 
 /** The testcontainers object for one spec (the reference image must be built first). */

@@ -5,32 +5,13 @@
  * testcontainers objects and starts them.
  */
 import { InputError } from '../shared/errors.ts';
-import { getTopology, parseTopologySpec } from '../../reference-server/topologies/index.ts';
-import { parseLbSpec } from '../../reference-server/topologies/lb.ts';
-import { parseLbStickySpec } from '../../reference-server/topologies/lb-sticky.ts';
+import { getTopology, parseLbSpec, parseLbStickySpec, parseTopologySpec } from '../../reference-server/index.ts';
 import { haproxySpec } from './haproxy.ts';
+import type { ContainerSpec } from './types.ts';
 import { redisSpec, REDIS_ALIAS, REDIS_PORT } from './redis.ts';
 import { lbNodeSpec, referenceServerSpec, SERVER_PORT } from './reference-server.ts';
 
-/** One container to start. */
-export interface ContainerSpec {
-  role: 'server' | 'node' | 'redis' | 'haproxy';
-  /** Its name on the topology's network (other containers reach it by this). */
-  alias: string;
-  image: string;
-  /** Built from this Dockerfile (the reference server) instead of pulled. */
-  build?: { context: string; dockerfile: string };
-  /** Replaces the image's entrypoint. */
-  entrypoint?: string[];
-  command?: string[];
-  env?: Record<string, string>;
-  /** Container ports exposed (mapped to random host ports). */
-  ports: number[];
-  /** Files written into the container before it starts. */
-  files?: Array<{ target: string; content: string }>;
-  /** Ready when this line appears in its output (else: when its first port listens). */
-  readyLog?: string;
-}
+export type { ContainerSpec };
 
 /** Everything one topology needs, in start order; `entry` is the container clients connect to. */
 export interface ContainerPlan {

@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
-import type { FaultOutcome } from '../../reference-server/faults.ts';
-import type { ServerHandle } from '../../reference-server/start.ts';
+import type { FaultOutcome, ServerHandle } from '../../reference-server/index.ts';
 import type { ResolvedFault } from '../scenario/faults.ts';
 import { monoMs } from '../shared/clock.ts';
 import type { FaultReport } from './types.ts';

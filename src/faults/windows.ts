@@ -1,6 +1,7 @@
 import { Aggregator } from '../metrics/aggregate.ts';
 import type { IntervalSnapshot } from '../metrics/snapshot.ts';
 import type { ResolvedFault } from '../scenario/faults.ts';
+import type { Reporter } from '../reporters/types.ts';
 import type { FaultImpact } from './types.ts';
 
 /**
@@ -8,7 +9,8 @@ import type { FaultImpact } from './types.ts';
  * baseline), then one window per fault until the next fault or the end. Each window is merged
  * with the same Aggregator as the whole run, so its histograms are exact.
  */
-export class FaultWindows {
+export class FaultWindows implements Reporter {
+  readonly name = 'fault-windows';
   private readonly baseline = new Aggregator();
   private readonly windows: Aggregator[];
   private readonly starts: number[];
@@ -19,7 +21,8 @@ export class FaultWindows {
     this.starts = faults.map((f) => Math.floor(f.atMs / 1000));
   }
 
-  add(s: IntervalSnapshot): void {
+  /** The run's stream hands every snapshot here. */
+  onSnapshot(s: IntervalSnapshot): void {
     this.lastT = Math.max(this.lastT, s.t);
     let k = -1;
     for (let i = 0; i < this.starts.length; i++) if (s.t >= this.starts[i]!) k = i;

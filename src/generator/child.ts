@@ -5,9 +5,9 @@
 import { isRtbenchError } from '../shared/errors.ts';
 import { HealthMonitor, summarizeHealth, type HealthSample } from '../metrics/health.ts';
 import { Recorder } from '../metrics/recorder.ts';
-import { loadScenario, type LoadedScenario } from '../scenario/load.ts';
-import { withTotalDuration } from '../scenario/validate.ts';
-import { monoMs, setSharedClockOffset } from '../shared/clock.ts';
+import { importScenario } from '../scenario/load.ts';
+import type { Scenario } from '../scenario/types.ts';
+import { monoMs } from '../shared/clock.ts';
 import type { FromGenerator, InitMessage, ToGenerator } from './protocol.ts';
 import { LoadRunner } from './runner.ts';
 
@@ -20,7 +20,7 @@ function send(msg: FromGenerator): Promise<void> {
 
 async function main(): Promise<void> {
   let init: InitMessage | null = null;
-  let loaded: LoadedScenario | null = null;
+  let loaded: Scenario | null = null;
   let runner: LoadRunner | null = null;
   let recorder: Recorder | null = null;
   process.on('disconnect', () => process.exit(0));
@@ -31,10 +31,10 @@ async function main(): Promise<void> {
     const msg = raw as ToGenerator;
     if (msg.type === 'init') {
       init = msg;
-      if (msg.clockOffsetMs) setSharedClockOffset(msg.clockOffsetMs);
-      loadScenario(msg.scenarioFile)
-        .then((l) => {
-          loaded = msg.totalMs ? { ...l, resolved: withTotalDuration(l.resolved, msg.totalMs) } : l;
+      // the coordinator validated the file into the plan: only its functions are needed here
+      importScenario(msg.plan.scenario.file)
+        .then((s) => {
+          loaded = s;
           return send({ type: 'ready' });
         })
         .catch(async (e) => {
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
           process.exit(1);
         });
     } else if (msg.type === 'start' && init && loaded) {
-      recorder = new Recorder(init.generator);
+      recorder = new Recorder(init.plan.generator);
       runner = startLoad(init, loaded, msg.startAt, recorder);
     } else if (msg.type === 'fault') {
       recorder?.faultInjected(msg.at);
@@ -53,18 +53,16 @@ async function main(): Promise<void> {
   });
 }
 
-function startLoad(init: InitMessage, loaded: LoadedScenario, startAt: number, recorder: Recorder): LoadRunner {
+function startLoad(init: InitMessage, scenario: Scenario, startAt: number, recorder: Recorder): LoadRunner {
+  const { plan } = init;
   const health = new HealthMonitor();
   const samples: HealthSample[] = [];
   const runner = new LoadRunner({
-    scenario: loaded.scenario,
-    resolved: loaded.resolved,
-    generator: init.generator,
-    generators: init.generators,
-    target: init.target,
-    sourceIps: init.sourceIps,
+    scenario,
+    plan,
     sink: recorder,
     startAt,
+    data: init.data,
   });
   const second = (): number => Math.max(0, Math.floor((monoMs() - startAt) / 1000));
   let nextT = 0; // the second the next periodic flush covers
@@ -93,7 +91,7 @@ function startLoad(init: InitMessage, loaded: LoadedScenario, startAt: number, r
       clearTimeout(timer);
       await flush(Math.max(nextT, second()));
       health.stop();
-      await send({ type: 'done', health: summarizeHealth(init.generator, process.pid, samples, runner.peakClients) });
+      await send({ type: 'done', health: summarizeHealth(plan.generator, process.pid, samples, runner.peakClients) });
       process.exit(0);
     });
   return runner;

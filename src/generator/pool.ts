@@ -5,16 +5,16 @@ import type { GeneratorHealth } from '../result/types.ts';
 import { monoMs } from '../shared/clock.ts';
 import { forkTs } from '../shared/fork-ts.ts';
 import { generatorSlot } from '../shard/split.ts';
+import type { RunPlan } from '../plan/plan.ts';
 import type { FromGenerator, ToGenerator } from './protocol.ts';
 
 export interface PoolOptions {
-  scenarioFile: string;
-  generators: number;
+  /** The run plan (each generator gets its share: its slot, the target, the addresses, the clock offset). */
+  plan: Pick<RunPlan, 'scenario' | 'generators' | 'sourceIps' | 'shard' | 'clockOffsetMs'>;
+  /** The server's URL (the reference topology's, or the target's). */
   target: string;
-  sourceIps: string[];
-  totalMs: number | null;
-  /** `--shard i/N`: which generator slots this pool plays, and the clock offset (src/shard/). */
-  shard?: { index: number; count: number; clockMonoOffsetMs?: number };
+  /** What the scenario's `setup()` returned (JSON): every session's `ctx.data`. */
+  data?: unknown;
   /** Every interval snapshot of every generator, as it arrives. */
   onSnapshot: (s: IntervalSnapshot) => void;
   /** Lines a generator wrote to stdout/stderr (user console.log, warnings), prefixed. */
@@ -54,7 +54,7 @@ export class GeneratorPool {
 
   /** Fork every generator and wait until each has loaded the scenario. */
   async prepare(): Promise<void> {
-    for (let index = 0; index < this.o.generators; index++) this.gens.push(this.fork(index));
+    for (let index = 0; index < this.o.plan.generators; index++) this.gens.push(this.fork(index));
     const timeout = this.o.readyTimeoutMs ?? 30_000;
     await Promise.all(this.gens.map((g) => this.waitReady(g, timeout)));
   }
@@ -118,27 +118,24 @@ export class GeneratorPool {
       if (msg.type === 'snapshot') this.o.onSnapshot(msg.snapshot);
       else if (msg.type === 'done') g.done = msg.health;
     });
+    const { plan } = this.o;
     this.send(g, {
       type: 'init',
-      scenarioFile: this.o.scenarioFile,
-      ...generatorSlot(this.o.shard, index, this.o.generators),
-      ...(this.o.shard?.clockMonoOffsetMs ? { clockOffsetMs: this.o.shard.clockMonoOffsetMs } : {}),
-      target: this.o.target,
-      sourceIps: this.o.sourceIps,
-      totalMs: this.o.totalMs,
+      plan: { scenario: plan.scenario, ...generatorSlot(plan.shard, index, plan.generators), target: this.o.target, sourceIps: plan.sourceIps, clockOffsetMs: plan.clockOffsetMs },
+      ...(this.o.data !== undefined ? { data: this.o.data } : {}),
     });
     return g;
   }
 
   private waitReady(g: Gen, timeoutMs: number): Promise<void> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => fail(`did not load the scenario within ${timeoutMs}ms`), timeoutMs);
+      const timer = setTimeout(() => fail(`did not import the scenario within ${timeoutMs}ms`), timeoutMs);
       const onMsg = (raw: unknown): void => {
         const msg = raw as FromGenerator;
         if (msg.type === 'ready') finish();
         else if (msg.type === 'fatal') fail(msg.message, msg.details);
       };
-      const onExit = (code: number | null): void => fail(`exited with code ${code} while loading the scenario${g.stderrTail.length ? `: ${g.stderrTail.slice(-3).join(' | ')}` : ''}`);
+      const onExit = (code: number | null): void => fail(`exited with code ${code} while importing the scenario${g.stderrTail.length ? `: ${g.stderrTail.slice(-3).join(' | ')}` : ''}`);
       const finish = (): void => {
         clearTimeout(timer);
         g.proc.off('message', onMsg);

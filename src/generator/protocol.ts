@@ -1,18 +1,13 @@
+import type { GeneratorPlan } from '../plan/plan.ts';
 import type { IntervalSnapshot } from '../metrics/snapshot.ts';
 import type { GeneratorHealth } from '../result/types.ts';
 
-/** Coordinator → generator: load the scenario and get ready. */
+/** Coordinator → generator: your share of the run plan; import the scenario file for its functions and get ready. */
 export interface InitMessage {
   type: 'init';
-  scenarioFile: string;
-  generator: number;
-  generators: number;
-  target: string;
-  sourceIps: string[];
-  /** `--duration` override (ms), or null. */
-  totalMs: number | null;
-  /** Shards: reference clock minus this host's monotonic clock (ms), for cross-host timestamps. */
-  clockOffsetMs?: number;
+  plan: GeneratorPlan;
+  /** What the scenario's `setup()` returned in the coordinator (JSON): every session's `ctx.data`. */
+  data?: unknown;
 }
 /** Coordinator → generator: start the load at this monotonic time. */
 export interface StartMessage {

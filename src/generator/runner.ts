@@ -4,22 +4,37 @@ import { SessionClient, type MetricsSink } from '../clients/session-client.ts';
 import { ClientOpError } from '../clients/types.ts';
 import { arrivalsFor } from '../executors/arrivals.ts';
 import { idBases } from '../executors/plan.ts';
-import { ownedVus, vuTarget } from '../executors/vus.ts';
-import type { ResolvedPhase, ResolvedScenario } from '../scenario/validate.ts';
-import type { Scenario, SessionContext } from '../scenario/types.ts';
+import { chainPhaseAt, chainTarget, ownedVus, vuChains } from '../executors/vus.ts';
+import type { GeneratorPlan } from '../plan/plan.ts';
+import type { ResolvedPhase } from '../scenario/validate.ts';
+import type { Scenario, SessionContext, SessionFn } from '../scenario/types.ts';
+import { CustomRecorder } from '../metrics/custom.ts';
+import { kindKey } from '../metrics/names.ts';
+import { kindOfClient, mixTable } from '../scenario/mix.ts';
 import { monoMs } from '../shared/clock.ts';
 import { seededRandom } from '../util/random.ts';
+import { describeUserError } from '../scenario/user-error.ts';
+
+export { describeUserError };
 
 export interface RunnerOptions {
+  /** The scenario module's functions. */
   scenario: Scenario;
-  resolved: ResolvedScenario;
-  generator: number;
-  generators: number;
-  target: string;
-  sourceIps: string[];
+  /** This generator's share of the run plan. */
+  plan: GeneratorPlan;
   sink: MetricsSink;
   /** Monotonic ms at which the run (phase 0) starts. */
   startAt: number;
+  /** What the scenario's `setup()` returned in the coordinator (JSON), given to sessions as `ctx.data`. */
+  data?: unknown;
+}
+
+/** A session function and, in a `sessions` mix, its kind's name and counter keys. */
+interface Kind {
+  fn: SessionFn;
+  name?: string;
+  metric?: string;
+  keys?: { started: string; completed: string; failed: string };
 }
 
 /**
@@ -36,11 +51,24 @@ export class LoadRunner {
   private readonly maxConcurrent: number;
   private readonly bases: number[];
   private readonly target: TargetParts;
+  private readonly custom: CustomRecorder;
+  private readonly check: (name: string, condition: boolean) => boolean;
+  private readonly data: unknown;
+  private readonly kinds: Kind[];
+  private readonly mix: Uint16Array | null;
 
   constructor(private readonly o: RunnerOptions) {
-    this.maxConcurrent = o.resolved.maxConcurrentPerGenerator ?? 18_000;
-    this.bases = idBases(o.resolved.phases);
-    this.target = targetParts(o.target);
+    this.maxConcurrent = o.plan.scenario.maxConcurrentPerGenerator ?? 18_000;
+    this.bases = idBases(o.plan.scenario.phases);
+    this.target = targetParts(o.plan.target);
+    this.custom = new CustomRecorder(o.plan.scenario.metrics ?? {}, o.sink);
+    this.check = (name, condition) => this.custom.check(name, condition);
+    this.data = deepFreeze(o.data);
+    const mix = o.plan.scenario.sessions ?? null;
+    this.kinds = mix
+      ? mix.map((e) => ({ fn: o.scenario.sessions![e.name]!.session as SessionFn, name: e.name, metric: `session:${e.name}`, keys: { started: kindKey(e.name, 'started'), completed: kindKey(e.name, 'completed'), failed: kindKey(e.name, 'failed') } }))
+      : [{ fn: o.scenario.session as SessionFn }];
+    this.mix = mix ? mixTable(mix.map((e) => e.weight)) : null;
   }
 
   /** Clients currently running a session. */
@@ -54,9 +82,10 @@ export class LoadRunner {
   /** Run every phase, then wait for sessions in flight (graceful stop), then close what is left. */
   async run(): Promise<void> {
     const inflight = new Set<Promise<void>>();
-    await Promise.all(this.o.resolved.phases.map((p) => (p.kind === 'arrivals' ? this.runArrivals(p, inflight) : this.runVus(p, inflight))));
+    const phases = this.o.plan.scenario.phases;
+    await Promise.all([...phases.filter((p) => p.kind === 'arrivals').map((p) => this.runArrivals(p, inflight)), ...vuChains(phases).map((c) => this.runVus(c, inflight))]);
     this.stopping = true;
-    const deadline = this.o.startAt + this.o.resolved.totalMs + this.o.resolved.gracefulStopMs;
+    const deadline = this.o.startAt + this.o.plan.scenario.totalMs + this.o.plan.scenario.gracefulStopMs;
     await Promise.race([Promise.allSettled([...inflight]), this.sleepOrStop(deadline)]);
     if (this.sessions.size > 0) {
       this.o.sink.count('sessions.interrupted', this.sessions.size);
@@ -82,39 +111,43 @@ export class LoadRunner {
   private async runArrivals(p: ResolvedPhase, inflight: Set<Promise<void>>): Promise<void> {
     const { startAt } = this.o;
     await this.sleepOrStop(startAt + p.startMs);
-    for (const a of arrivalsFor(p, this.o.generator, this.o.generators)) {
+    for (const a of arrivalsFor(p, this.o.plan.generator, this.o.plan.generators)) {
       const intended = startAt + a.atMs;
       if (intended - monoMs() > 1) await this.sleepOrStop(intended);
       if (this.interrupted) return;
       if (this.sessions.size >= this.maxConcurrent) {
         this.o.sink.count('sessions.dropped');
-        this.o.sink.error('dropped_arrival', `generator ${this.o.generator} already holds ${this.sessions.size} sessions (maxConcurrentPerGenerator); arrival not started`);
+        this.o.sink.error('dropped_arrival', `generator ${this.o.plan.generator} already holds ${this.sessions.size} sessions (maxConcurrentPerGenerator); arrival not started`);
         continue;
       }
       this.track(inflight, this.startSession(this.bases[p.index]! + a.k, p.index, intended));
     }
   }
 
-  private async runVus(p: ResolvedPhase, inflight: Set<Promise<void>>): Promise<void> {
-    const { startAt, generator, generators } = this.o;
-    const phaseEnd = startAt + p.startMs + p.durationMs;
+  /** A chain of consecutive closed-model phases: each VU runs sessions back to back while it is below the target. */
+  private async runVus(chain: ResolvedPhase[], inflight: Set<Promise<void>>): Promise<void> {
+    const { startAt } = this.o;
+    const { generator, generators } = this.o.plan;
+    const last = chain[chain.length - 1]!;
+    const chainEnd = startAt + last.startMs + last.durationMs;
     const running = new Set<number>();
-    await this.sleepOrStop(startAt + p.startMs);
-    while (!this.interrupted && monoMs() < phaseEnd) {
-      const target = vuTarget(p, monoMs() - startAt);
+    await this.sleepOrStop(startAt + chain[0]!.startMs);
+    while (!this.interrupted && monoMs() < chainEnd) {
+      const target = chainTarget(chain, monoMs() - startAt);
       for (const v of ownedVus(target, generator, generators)) {
         if (running.has(v)) continue;
         running.add(v);
-        this.track(inflight, this.vuLoop(p, v, phaseEnd).finally(() => running.delete(v)));
+        this.track(inflight, this.vuLoop(chain, v, chainEnd).finally(() => running.delete(v)));
       }
-      await this.sleepOrStop(Math.min(phaseEnd, monoMs() + 100));
+      await this.sleepOrStop(Math.min(chainEnd, monoMs() + 100));
     }
   }
 
-  private async vuLoop(p: ResolvedPhase, v: number, phaseEnd: number): Promise<void> {
-    const id = this.bases[p.index]! + v;
-    while (!this.interrupted && monoMs() < phaseEnd && v < vuTarget(p, monoMs() - this.o.startAt)) {
-      await this.startSession(id, p.index, monoMs());
+  private async vuLoop(chain: ResolvedPhase[], v: number, chainEnd: number): Promise<void> {
+    const id = this.bases[chain[0]!.index]! + v;
+    const t = (): number => monoMs() - this.o.startAt;
+    while (!this.interrupted && monoMs() < chainEnd && v < chainTarget(chain, t())) {
+      await this.startSession(id, chainPhaseAt(chain, t()).index, monoMs());
     }
   }
 
@@ -124,21 +157,27 @@ export class LoadRunner {
   }
 
   private async startSession(id: number, phase: number, intended: number): Promise<void> {
-    const { resolved, sink, sourceIps, scenario } = this.o;
+    const { sink, scenario } = this.o;
+    const { scenario: resolved, sourceIps } = this.o.plan;
     const sourceAddress = sourceIps[id % sourceIps.length]!;
     const random = seededRandom(id);
     const engine = engines[resolved.engine];
-    const transportOptions = { target: this.o.target, path: resolved.path, localAddress: sourceAddress, transports: resolved.transports, reconnect: resolved.reconnect, connectTimeoutMs: resolved.connectTimeoutMs };
+    const transportOptions = { target: this.o.plan.target, path: resolved.path, localAddress: sourceAddress, transports: resolved.transports, reconnect: resolved.reconnect, connectTimeoutMs: resolved.connectTimeoutMs };
     const runner = this;
+    const kind = this.mix ? this.kinds[kindOfClient(this.mix, id)]! : this.kinds[0]!;
     const ctx: SessionContext = {
       id,
       sourceAddress,
       phase,
-      generator: this.o.generator,
+      generator: this.o.plan.generator,
       random,
       get stopping() {
         return runner.stopping;
       },
+      data: this.data,
+      metrics: this.custom,
+      check: this.check,
+      ...(kind.name ? { kind: kind.name } : {}),
     };
     const defaults = scenario.connect;
     const client = new SessionClient(
@@ -153,6 +192,7 @@ export class LoadRunner {
         connectTimeoutMs: resolved.connectTimeoutMs,
         random,
         reconnect: resolved.reconnect,
+        clockOffsetMs: this.o.plan.clockOffsetMs,
         rawFrames: resolved.engine === 'ws',
         describeError: (e) => describeUserError(e, resolved.file),
         ...(defaults === undefined ? {} : { connectDefaults: () => (typeof defaults === 'function' ? defaults(ctx) : defaults) }),
@@ -161,16 +201,23 @@ export class LoadRunner {
     this.sessions.add(client);
     this.peak = Math.max(this.peak, this.sessions.size);
     sink.count('sessions.started');
+    if (kind.keys) sink.count(kind.keys.started);
     sink.record('lag', Math.max(0, monoMs() - intended));
     try {
-      await this.o.scenario.session(client, ctx);
+      await kind.fn(client, ctx);
       if (this.sessions.has(client)) {
+        const took = monoMs() - intended;
         sink.count('sessions.completed');
-        sink.record('session', monoMs() - intended);
+        sink.record('session', took);
+        if (kind.keys) {
+          sink.count(kind.keys.completed);
+          sink.record(kind.metric!, took);
+        }
       }
     } catch (e) {
       if (!this.sessions.has(client)) return; // closed by a forced stop: counted as interrupted
       sink.count('sessions.failed');
+      if (kind.keys) sink.count(kind.keys.failed);
       if (!(e instanceof ClientOpError)) sink.error('session_error', describeUserError(e, resolved.file));
     } finally {
       if (this.sessions.delete(client)) await client.disconnect();
@@ -185,16 +232,16 @@ export class LoadRunner {
   }
 }
 
+/** Freeze a JSON value all the way down: every session of the generator shares the one copy of `ctx.data`. */
+function deepFreeze<T>(v: T): T {
+  if (v && typeof v === 'object' && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const x of Object.values(v)) deepFreeze(x);
+  }
+  return v;
+}
+
 function hasAny(c: ConnectOptions): boolean {
   for (const k in c) if (c[k as keyof ConnectOptions] !== undefined) return true;
   return false;
-}
-
-/** A user error's message plus the first stack frame inside the scenario file. */
-export function describeUserError(e: unknown, file: string): string {
-  const msg = e instanceof Error ? `${e.name}: ${e.message}` : `thrown: ${String(e)}`;
-  const stack = e instanceof Error ? e.stack ?? '' : '';
-  const base = file.split('/').pop() ?? file;
-  const frame = stack.split('\n').find((l) => l.includes(base));
-  return frame ? `${msg} (${frame.trim().replace(/^at /, '')})` : msg;
 }

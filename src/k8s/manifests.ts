@@ -1,6 +1,7 @@
 /**
- * `rtbench k8s`: Kubernetes manifests for a sharded run, built as typed objects of
- * @kubernetes/client-node (V1ConfigMap, V1Job) and serialized through its model serializer.
+ * `rtbench k8s`: Kubernetes manifests for a sharded run, built as objects typed by
+ * @kubernetes/client-node's models (V1ConfigMap, V1Job; types only, erased at run time) and printed
+ * with the `yaml` package (the tests read them back through the client's model deserializer).
  *
  * - a ConfigMap holds the scenario file;
  * - an Indexed Job runs N pods (`completionMode: Indexed`, `completions: N`, `parallelism: N`);
@@ -12,6 +13,7 @@
 import { InputError } from '../shared/errors.ts';
 import { isLoopbackAddress } from '../generator/source-ips.ts';
 import type { V1ConfigMap, V1Job } from '@kubernetes/client-node';
+import { stringify } from 'yaml';
 
 /** Where the scenario ConfigMap is mounted: inside the app folder, so `import … from 'rtbench'` resolves. */
 export const SCENARIO_MOUNT = '/app/.k8s-scenario';
@@ -170,15 +172,11 @@ export function buildManifests(o: K8sManifestOptions): { configMap: V1ConfigMap;
   return { configMap, job };
 }
 
-/**
- * Serialize through the typed model (@kubernetes/client-node's serializer, behind `dumpYaml` and
- * `loadYaml`): YAML documents, or a JSON `List`. Loaded lazily: only `rtbench k8s` needs it.
- */
+/** YAML documents (`---` between them), or a JSON `List`. */
 export async function renderManifests(objs: { configMap: V1ConfigMap; job: V1Job }, format: 'yaml' | 'json'): Promise<string> {
-  const k8s = await import('@kubernetes/client-node');
-  // lineWidth -1: no folding, so the scenario stays a literal block that reads like the file
-  const docs = [k8s.dumpYaml(objs.configMap, { lineWidth: -1 }), k8s.dumpYaml(objs.job, { lineWidth: -1 })];
-  if (format === 'yaml') return docs.join('---\n');
-  const items = docs.map((d) => k8s.loadYaml<V1ConfigMap | V1Job>(d));
-  return `${JSON.stringify({ apiVersion: 'v1', kind: 'List', items }, null, 2)}\n`;
+  const items = [objs.configMap, objs.job];
+  if (format === 'json') return `${JSON.stringify({ apiVersion: 'v1', kind: 'List', items }, null, 2)}\n`;
+  // lineWidth 0: no folding, so the scenario stays a literal block that reads like the file;
+  // YAML 1.1 rules (as Kubernetes reads it): strings like timestamps, `yes` or `on` get quoted
+  return items.map((o) => stringify(o, { lineWidth: 0, version: '1.1' })).join('---\n');
 }

@@ -1,5 +1,6 @@
 import type { Counters, ErrorTable, MetricSummary, SecondRecord, TimeseriesPoint, WorkerDistribution } from '../result/types.ts';
 import { distribution } from './distribution.ts';
+import { addErrorTable, sortedErrors } from './errors.ts';
 import { createFlatHistogram, createHistogram, encode, mergeWire, summarize, type Histogram, type WireHistogram } from './histogram.ts';
 import type { IntervalSnapshot } from './snapshot.ts';
 
@@ -47,11 +48,7 @@ export class Aggregator {
       mergeWire(total, h);
     }
     for (const [k, v] of Object.entries(s.counters)) this.counterTotals[k] = (this.counterTotals[k] ?? 0) + v;
-    for (const [k, e] of Object.entries(s.errors)) {
-      const t = this.errorTotals[k];
-      if (t) t.count += e.count;
-      else this.errorTotals[k] = { ...e };
-    }
+    addErrorTable(this.errorTotals, s.errors);
     for (const [k, v] of Object.entries(s.workers)) this.workerTotals[k] = (this.workerTotals[k] ?? 0) + v;
   }
 
@@ -93,18 +90,29 @@ export class Aggregator {
     return out;
   }
 
+  /** The newest second any snapshot reported (-1 before the first). */
+  get lastSecond(): number {
+    return this.lastT;
+  }
+
   metrics(): Record<string, MetricSummary> {
     const out: Record<string, MetricSummary> = {};
     for (const name of [...this.totals.keys()].sort()) out[name] = summarize(this.totals.get(name)!);
     return out;
   }
 
+  /** One counter's run total (no copy of the table). */
+  counterTotal(name: string): number {
+    return this.counterTotals[name] ?? 0;
+  }
+
   counters(): Counters {
     return { ...this.counterTotals };
   }
 
+  /** Errors by kind, each with up to 5 distinct messages and their counts, most frequent first. */
   errors(): ErrorTable {
-    return structuredClone(this.errorTotals);
+    return sortedErrors(this.errorTotals);
   }
 
   /** Connections per worker; `knownWorkers` (from the server) adds workers no client reached, as 0. */

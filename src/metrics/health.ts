@@ -1,5 +1,5 @@
 import { monitorEventLoopDelay, PerformanceObserver, type IntervalHistogram } from 'node:perf_hooks';
-import type { GeneratorHealth, MetricSummary, Saturation } from '../result/types.ts';
+import type { GeneratorHealth, HostSentinel, MetricSummary, Saturation } from '../result/types.ts';
 
 /** One second of a generator's own health. */
 export interface HealthSample {
@@ -104,20 +104,55 @@ export function summarizeHealth(index: number, pid: number, samples: HealthSampl
   };
 }
 
-/** The verdict every result carries: was the generator itself the bottleneck? */
-export function assessSaturation(processes: GeneratorHealth[], lag?: MetricSummary, bounds: SaturationBounds = DEFAULT_SATURATION_BOUNDS): Saturation {
-  const reasons: string[] = [];
+/** A generator's loop delay counts as its own when it is above twice the sentinel's plus this many ms. */
+export const SENTINEL_MARGIN_MS = 10;
+
+/**
+ * The verdict every result carries: did the generator itself limit the measurement, or was the
+ * whole host busy? A generator whose CPU is hot is saturated. A generator whose event-loop delay
+ * is high is saturated only when its delay is well above the sentinel's (a plain process on the
+ * same host, the coordinator): when both were delayed alike, other work on the host took the CPU.
+ * Sessions that started late are attributed the same way.
+ */
+export function assessSaturation(processes: GeneratorHealth[], lag?: MetricSummary, sentinel: HostSentinel | null = null, bounds: SaturationBounds = DEFAULT_SATURATION_BOUNDS): Saturation {
+  const own: string[] = [];
+  const host: string[] = [];
+  const wellAbove = (ms: number): boolean => sentinel === null || ms > 2 * sentinel.loopDelayP99 + SENTINEL_MARGIN_MS;
+  const seen = sentinel ? `, a plain process on the same host saw ${sentinel.loopDelayP99}ms` : '';
   for (const g of processes) {
     // one hot second (warm-up, JIT) is not saturation: it takes a share of the run and at least two seconds
     if (g.cpuHotShare > bounds.hotShare && g.cpuHotSeconds >= 2) {
-      reasons.push(`generator ${g.index}: CPU above ${bounds.cpuPercent}% in ${Math.round(g.cpuHotShare * 100)}% of seconds (max ${Math.round(g.cpuMax)}%)`);
+      own.push(`generator ${g.index}: CPU above ${bounds.cpuPercent}% in ${Math.round(g.cpuHotShare * 100)}% of seconds (max ${Math.round(g.cpuMax)}%)`);
     }
     if (g.loopDelayP99 > bounds.loopDelayP99Ms) {
-      reasons.push(`generator ${g.index}: event-loop delay p99 reached ${g.loopDelayP99}ms (bound ${bounds.loopDelayP99Ms}ms)`);
+      (wellAbove(g.loopDelayP99) ? own : host).push(`generator ${g.index}: event-loop delay p99 reached ${g.loopDelayP99}ms (bound ${bounds.loopDelayP99Ms}ms${seen})`);
     }
   }
   if (lag && lag.count > 0 && lag.p99 > bounds.lagP99Ms) {
-    reasons.push(`sessions started late: schedule lag p99 ${lag.p99}ms (bound ${bounds.lagP99Ms}ms)`);
+    const line = `sessions started late: schedule lag p99 ${lag.p99}ms (bound ${bounds.lagP99Ms}ms${seen})`;
+    (own.length > 0 || wellAbove(lag.p99) ? own : host).push(line);
   }
-  return { saturated: reasons.length > 0, reasons };
+  const verdict = own.length ? 'generator' : host.length ? 'host' : 'ok';
+  return { saturated: own.length > 0, verdict, reasons: own.length ? own : host, ...(sentinel ? { sentinel } : {}) };
+}
+
+/**
+ * The sentinel: this process's own event-loop delay while the generators run. The coordinator
+ * does little during the load, so its delay is the host's scheduling delay (a busy host delays
+ * every process), the yardstick the generators' delays are judged against.
+ */
+export class Sentinel {
+  private readonly loop: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
+
+  start(): void {
+    this.loop.reset();
+    this.loop.enable();
+  }
+
+  stop(): HostSentinel | null {
+    this.loop.disable();
+    if (this.loop.count === 0) return null;
+    const r = (x: number): number => Math.round(x * 10) / 10;
+    return { loopDelayP99: r(this.loop.percentile(99) / 1e6), loopDelayMax: r(this.loop.max / 1e6) };
+  }
 }

@@ -150,3 +150,27 @@ export function mergeMetricSummaries(list: MetricSummary[]): MetricSummary {
   for (const s of list) if (s.count > 0) mergeWire(h, fromSummary(s));
   return summarize(h);
 }
+
+/**
+ * How many recorded values are at or below each bound (µs, ascending): the cumulative `le`
+ * buckets of a Prometheus histogram. Walks only the occupied range [min, max]; a value counts
+ * under a bound when its HDR bucket's lowest equivalent value is ≤ the bound.
+ */
+export function cumulativeCounts(h: Histogram, boundsUs: readonly number[]): number[] {
+  const out = boundsUs.map(() => 0);
+  if (h.totalCount === 0) return out;
+  const src = h as unknown as Indexed;
+  const lo = src.countsArrayIndex(h.minNonZeroValue);
+  const hi = src.countsArrayIndex(h.maxValue);
+  let b = 0;
+  let below = 0;
+  for (let i = lo; i <= hi; i++) {
+    const c = src.getCountAtIndex(i);
+    if (c === 0) continue;
+    const v = src.valueFromIndex(i);
+    while (b < boundsUs.length && v > boundsUs[b]!) out[b++] = below;
+    below += c;
+  }
+  while (b < boundsUs.length) out[b++] = below;
+  return out;
+}

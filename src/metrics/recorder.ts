@@ -1,11 +1,10 @@
 import type { ErrorTable } from '../result/types.ts';
 import { monoMs } from '../shared/clock.ts';
 import type { MetricsSink } from '../clients/session-client.ts';
+import { addError, clip } from './errors.ts';
 import type { HealthSample } from './health.ts';
 import { createFlatHistogram, recordMs, toSparse, type Histogram, type WireHistogram } from './histogram.ts';
 import type { IntervalSnapshot } from './snapshot.ts';
-
-const SAMPLE_MAX = 300;
 
 /**
  * A generator's recorder: latencies go into per-metric HDR histograms of the current
@@ -24,12 +23,17 @@ export class Recorder implements MetricsSink {
   constructor(private readonly generator: number) {}
 
   record(metric: string, ms: number): void {
+    recordMs(this.histogram(metric), ms);
+  }
+
+  /** The interval histogram of `metric`: one per metric for the whole run, reset (not replaced) at each flush. */
+  histogram(metric: string): Histogram {
     let h = this.hist.get(metric);
     if (!h) {
-      h = createFlatHistogram(); // one per metric for the whole run, reset each interval
+      h = createFlatHistogram();
       this.hist.set(metric, h);
     }
-    recordMs(h, ms);
+    return h;
   }
 
   count(name: string, n = 1): void {
@@ -37,9 +41,7 @@ export class Recorder implements MetricsSink {
   }
 
   error(kind: string, message: string): void {
-    const e = this.errors[kind];
-    if (e) e.count++;
-    else this.errors[kind] = { count: 1, sample: message.length > SAMPLE_MAX ? `${message.slice(0, SAMPLE_MAX - 1)}…` : message };
+    addError(this.errors, kind, clip(message));
     this.count('errors');
   }
 

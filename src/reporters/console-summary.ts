@@ -2,6 +2,8 @@ import type { RunFile, RunResult } from '../result/types.ts';
 import { formatDuration } from '../scenario/duration.ts';
 import { table } from './table.ts';
 import { faultsBlock } from './faults-table.ts';
+import { customLines, declaredIn } from './custom.ts';
+import type { MetricDeclarations } from '../scenario/types.ts';
 
 const fmt = (ms: number): string => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
 
@@ -17,26 +19,66 @@ function metricsTable(r: RunResult): string {
   return table(rows);
 }
 
+const pctOf = (n: number, of: number): string => (of > 0 ? `${+((n / of) * 100).toFixed(2)}%` : '0%');
+
+/** The first line of every run: sessions started, completed, failed, and the error rate. */
+export function sessionsLine(r: RunResult): string {
+  const n = (k: string): number => r.counters[k] ?? 0;
+  const started = n('sessions.started');
+  const failed = n('sessions.failed');
+  const msgs = n('messages.sent') + n('messages.received');
+  const errors = n('errors');
+  return (
+    `sessions: ${started} started, ${n('sessions.completed')} completed, ${failed} failed (${pctOf(failed, started)})` +
+    (n('sessions.interrupted') ? `, ${n('sessions.interrupted')} interrupted` : '') +
+    (n('sessions.dropped') ? `, ${n('sessions.dropped')} DROPPED` : '') +
+    `; errors: ${errors} (rate ${pctOf(errors, msgs + started)} of sessions + messages)`
+  );
+}
+
+/** Sequence counters of broadcast/push streams, zeros shown as 0 whenever such messages were received. */
+export function sequenceLine(r: RunResult): string | null {
+  const n = (k: string): number => r.counters[k] ?? 0;
+  const streams = ['broadcast', 'push'].filter((e) => (r.metrics[e]?.count ?? 0) > 0 || n(`${e}.gaps`) + n(`${e}.duplicates`) + n(`${e}.outOfOrder`) > 0);
+  if (streams.length === 0) return null;
+  return streams.map((e) => `${e} gaps ${n(`${e}.gaps`)}, duplicates ${n(`${e}.duplicates`)}, out of order ${n(`${e}.outOfOrder`)}`).join('; ');
+}
+
 function countersLine(r: RunResult): string {
   const c = r.counters;
   const n = (k: string): number => c[k] ?? 0;
-  const parts = [
-    `sessions ${n('sessions.started')} started, ${n('sessions.completed')} completed, ${n('sessions.failed')} failed`,
-    ...(n('sessions.interrupted') ? [`${n('sessions.interrupted')} interrupted`] : []),
-    ...(n('sessions.dropped') ? [`${n('sessions.dropped')} DROPPED`] : []),
-    `messages ${n('messages.sent')} sent, ${n('messages.received')} received`,
-  ];
+  const parts = [`messages ${n('messages.sent')} sent, ${n('messages.received')} received`];
   const seconds = r.durationMs / 1000;
   if (seconds > 0) parts.push(`${Math.round((n('messages.sent') + n('messages.received')) / seconds)} msgs/s`);
-  if (n('disconnects')) parts.push(`${n('disconnects')} unexpected disconnects, ${n('recovered')} reconnected${n('recovery.failed') ? `, ${n('recovery.failed')} GAVE UP` : ''}`);
-  const loss = ['broadcast.gaps', 'broadcast.duplicates', 'broadcast.outOfOrder', 'push.gaps', 'push.duplicates', 'push.outOfOrder'].filter((k) => n(k) > 0).map((k) => `${k} ${n(k)}`);
-  return `  ${parts.join('; ')}${loss.length ? `\n  sequence: ${loss.join(', ')}` : ''}`;
+  if (n('disconnects') || r.faults) parts.push(`${n('disconnects')} unexpected disconnects, ${n('recovered')} reconnected${n('recovery.failed') ? `, ${n('recovery.failed')} GAVE UP` : ''}`);
+  const seq = sequenceLine(r);
+  return `  ${parts.join('; ')}${seq ? `\n  sequence: ${seq}` : ''}`;
 }
 
 function errorsBlock(r: RunResult): string {
   const kinds = Object.entries(r.errors).sort(([, a], [, b]) => b.count - a.count);
-  if (kinds.length === 0) return '  errors: none';
-  return ['  errors:', ...kinds.map(([k, e]) => `    ${k} ×${e.count}: ${e.sample}`)].join('\n');
+  if (kinds.length === 0) return '  errors: 0';
+  const lines = ['  errors:'];
+  for (const [k, e] of kinds) {
+    const messages = e.messages ?? [{ message: e.sample, count: e.count }];
+    if (messages.length === 1 && messages[0]!.count === e.count) {
+      lines.push(`    ${k} ×${e.count}: ${messages[0]!.message}`);
+      continue;
+    }
+    const listed = messages.reduce((a, m) => a + m.count, 0);
+    lines.push(`    ${k} ×${e.count}:`, ...messages.map((m) => `      ×${m.count} ${m.message}`));
+    if (e.count > listed) lines.push(`      ×${e.count - listed} with other messages (only the first 5 distinct are kept)`);
+  }
+  return lines.join('\n');
+}
+
+/** The saturation verdict in words that say what was measured. */
+export function saturationLine(r: RunResult): string | null {
+  const s = r.generator.saturation;
+  const verdict = s.verdict ?? (s.saturated ? 'generator' : 'ok');
+  if (verdict === 'generator') return `!!! GENERATOR SATURATED — the generator's own delay is part of the latencies below, so they overstate the server's: ${s.reasons.join('; ')}`;
+  if (verdict === 'host') return `!!! HOST BUSY — the generators and a plain process on the same host were delayed alike (the server and other processes took the CPU); latencies below include that scheduling delay: ${s.reasons.join('; ')}`;
+  return null;
 }
 
 function workersBlock(r: RunResult): string {
@@ -53,30 +95,37 @@ function workersBlock(r: RunResult): string {
   return `  workers: ${list}${figures}${chi}${sticky}${w.unidentified ? `; ${w.unidentified} unidentified` : ''}${mism}${srv}`;
 }
 
-function formatActual(subject: string, v: number | null): string {
+/** A threshold's measured figure as the summary prints it (`12.3ms`, `0.5%`, `3`, `no value`). */
+export function formatActual(subject: string, v: number | null, unit?: string): string {
   if (v === null) return 'no value';
-  if (/rate|maxShare/.test(subject)) return `${+(v * 100).toFixed(3)}%`;
+  if (unit === 'fraction') return `${+(v * 100).toFixed(3)}%`;
+  if (unit === 'number') return `${+v.toFixed(3)}`;
+  if (unit === 'perSecond') return `${+v.toFixed(3)}/s`;
+  if (unit === 'ms') return `${fmt(v)}ms`;
+  if (/rate|maxShare/i.test(subject)) return `${+(v * 100).toFixed(3)}%`;
   if (/^(workers|throughput)|\.count$/.test(subject)) return `${+v.toFixed(3)}`;
   return `${fmt(v)}ms`;
 }
 
-function runBlock(r: RunResult, color: boolean): string {
+function runBlock(r: RunResult, color: boolean, declared: MetricDeclarations | null = null): string {
   const lines: string[] = [];
   const bold = (s: string): string => (color ? `\x1b[1m${s}\x1b[0m` : s);
   const red = (s: string): string => (color ? `\x1b[1;31m${s}\x1b[0m` : s);
   lines.push(bold(`── ${r.topology} · ${r.target} · ${r.engine} · ${formatDuration(r.durationMs)} · ${r.status.toUpperCase()}`));
-  if (r.generator.saturation.saturated) {
-    lines.push(red(`  !!! GENERATOR SATURATED — latencies below describe the load generator, not the server: ${r.generator.saturation.reasons.join('; ')}`));
-  }
+  const failedSessions = (r.counters['sessions.failed'] ?? 0) > 0;
+  lines.push(failedSessions ? red(`  ${sessionsLine(r)}`) : `  ${sessionsLine(r)}`);
+  const sat = saturationLine(r);
+  if (sat) lines.push(red(`  ${sat}`));
   if (r.failure) lines.push(red(`  run failed [${r.failure.code}]: ${r.failure.message}`));
   if (r.abortedBy) lines.push(red(`  stopped early: threshold ${r.abortedBy} (abortOnFail)`));
   if (r.thresholds.length) {
     const failed = r.thresholds.filter((t) => !t.ok).length;
-    lines.push(failed ? red(`  THRESHOLDS FAILED: ${failed} of ${r.thresholds.length}`) : `  thresholds: all ${r.thresholds.length} passed`);
-    for (const t of r.thresholds) lines.push(`    ${t.ok ? 'ok  ' : 'FAIL'} ${t.subject} ${t.condition}  (${formatActual(t.subject, t.actual)}${t.note ? `, ${t.note}` : ''})`);
+    const partial = r.thresholdsOnPartialData ? ` on partial data (run ${r.status})` : '';
+    lines.push(failed ? red(`  THRESHOLDS FAILED${partial}: ${failed} of ${r.thresholds.length}`) : `  thresholds${partial}: all ${r.thresholds.length} passed`);
+    for (const t of r.thresholds) lines.push(`    ${t.ok ? 'ok  ' : 'FAIL'} ${t.subject} ${t.condition}  (${formatActual(t.subject, t.actual, t.unit)}${t.note ? `, ${t.note}` : ''})`);
   }
   if (r.crashedGenerators?.length) lines.push(red(`  !!! GENERATOR CRASHED: ${r.crashedGenerators.join('; ')} (its figures up to its last report are included)`));
-  lines.push(metricsTable(r), countersLine(r), errorsBlock(r), workersBlock(r));
+  lines.push(metricsTable(r), countersLine(r), ...customLines(r, declared), errorsBlock(r), workersBlock(r));
   if (r.faults) lines.push(faultsBlock(r.faults));
   const g = r.generator.processes;
   if (g.length) {
@@ -119,7 +168,7 @@ export function sideBySide(runs: RunResult[]): string {
 /** The end-of-run summary: a pure function of the result. */
 export function formatSummary(file: RunFile, opts: { color?: boolean } = {}): string {
   const head = `rtbench summary: ${file.scenario.name} (${file.scenario.file})`;
-  const blocks = [head, ...file.runs.map((r) => runBlock(r, opts.color ?? false))];
+  const blocks = [head, ...file.runs.map((r) => runBlock(r, opts.color ?? false, declaredIn(file)))];
   if (file.runs.length > 1) blocks.push('── side by side (latencies in ms)', sideBySide(file.runs));
   return blocks.join('\n');
 }

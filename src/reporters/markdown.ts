@@ -1,6 +1,9 @@
 import type { RunFile, RunResult } from '../result/types.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
+import { saturationLine, sequenceLine, sessionsLine } from './console-summary.ts';
 import type { Reporter } from './types.ts';
+import { customView, declaredIn } from './custom.ts';
+import type { MetricDeclarations } from '../scenario/types.ts';
 
 /** Escape text for a Markdown table cell. */
 export function mdEscape(s: string): string {
@@ -9,28 +12,50 @@ export function mdEscape(s: string): string {
 
 const ms = (v: number | undefined): string => (v === undefined ? '–' : v >= 100 ? v.toFixed(0) : v.toFixed(2));
 
-function runMarkdown(r: RunResult): string[] {
+function runMarkdown(r: RunResult, declared: MetricDeclarations | null): string[] {
   const failed = r.thresholds.filter((t) => !t.ok);
   const verdict = r.status !== 'completed' && !r.abortedBy ? `❌ run ${r.status}` : failed.length || r.abortedBy ? `❌ ${failed.length} threshold(s) failed` : '✅ passed';
-  const lines = [`### ${mdEscape(r.topology)} — ${verdict}`, ''];
-  if (r.generator.saturation.saturated) lines.push(`> ⚠️ **Generator saturated** — latencies describe the load generator, not the server: ${mdEscape(r.generator.saturation.reasons.join('; '))}`, '');
+  const lines = [`### ${mdEscape(r.topology)} — ${verdict}`, '', mdEscape(sessionsLine(r)), ''];
+  const sat = saturationLine(r);
+  if (sat) lines.push(`> ⚠️ ${mdEscape(sat.replace(/^!!! /, ''))}`, '');
   if (r.thresholds.length) {
+    if (r.thresholdsOnPartialData) lines.push(`Thresholds on partial data (run ${r.status}):`, '');
     lines.push('| | threshold | measured |', '|---|---|---|');
     for (const t of r.thresholds) lines.push(`| ${t.ok ? '✅' : '❌'} | ${mdEscape(`${t.subject} ${t.condition}`)} | ${t.actual === null ? 'not measured' : +t.actual.toFixed(4)} |`);
     lines.push('');
   }
   lines.push('| metric | count | p50 ms | p99 ms | max ms |', '|---|---:|---:|---:|---:|');
   for (const [name, m] of Object.entries(r.metrics)) if (m.count) lines.push(`| ${mdEscape(name)} | ${m.count} | ${ms(m.p50)} | ${ms(m.p99)} | ${ms(m.max)} |`);
+  lines.push(...customMarkdown(r, declared));
   const w = r.workers;
   if (Object.keys(w.connections).length) lines.push('', `Workers: ${Object.entries(w.connections).map(([k, v]) => `${mdEscape(k)} ${v}`).join(', ')} (max/mean ${w.maxOverMean ?? '–'}, cv ${w.cv ?? '–'})`);
+  const seq = sequenceLine(r);
+  if (seq) lines.push('', `Sequence: ${mdEscape(seq)}`);
   const errs = Object.entries(r.errors);
-  if (errs.length) lines.push('', `Errors: ${errs.map(([k, e]) => `${mdEscape(k)} ×${e.count}`).join(', ')}`);
+  lines.push('', errs.length ? 'Errors:' : 'Errors: 0');
+  for (const [k, e] of errs) for (const m of e.messages ?? [{ message: e.sample, count: e.count }]) lines.push(`- ${mdEscape(k)} ×${m.count}: ${mdEscape(m.message)}`);
   return [...lines, ''];
+}
+
+/** Custom counters, checks and session kinds (custom trends are rows of the metric table). */
+function customMarkdown(r: RunResult, declared: MetricDeclarations | null): string[] {
+  const v = customView(r, declared);
+  const out: string[] = [];
+  if (v.counters.length) out.push('', `Counters: ${v.counters.map((c) => `${mdEscape(c.name)} ${c.count} (${+c.perSecond.toFixed(1)}/s)`).join(', ')}`);
+  if (v.checks) {
+    out.push('', '| | check | passed | failed |', '|---|---|---:|---:|', `| ${v.checks.fail ? '❌' : '✅'} | all checks | ${v.checks.pass} | ${v.checks.fail} |`);
+    for (const c of v.checks.byName) out.push(`| ${c.fail ? '❌' : '✅'} | ${mdEscape(c.name)} | ${c.pass} | ${c.fail} |`);
+  }
+  if (v.kinds.length) {
+    out.push('', '| session kind | started | completed | failed | p50 ms | p99 ms |', '|---|---:|---:|---:|---:|---:|');
+    for (const k of v.kinds) out.push(`| ${mdEscape(k.name)} | ${k.started} | ${k.completed} | ${k.failed} | ${ms(k.duration?.p50)} | ${ms(k.duration?.p99)} |`);
+  }
+  return out;
 }
 
 /** Markdown for a CI step summary (e.g. `$GITHUB_STEP_SUMMARY`). Pure. */
 export function renderMarkdown(file: RunFile): string {
-  return [`## rtbench: ${mdEscape(file.scenario.name)}`, '', ...file.runs.flatMap(runMarkdown)].join('\n');
+  return [`## rtbench: ${mdEscape(file.scenario.name)}`, '', ...file.runs.flatMap((r) => runMarkdown(r, declaredIn(file)))].join('\n');
 }
 
 /** `--summary-md FILE`. */

@@ -17,8 +17,10 @@ export function progressReporter(out: Output, plainEverySec = 5): Reporter {
     name: 'progress',
     onRunStart(info: RunStartInfo) {
       lastPlain = -Infinity;
+      if (dirty) out.write('\n');
+      dirty = false;
       out.write(
-        `rtbench: ${info.scenario} → ${info.topology} (${info.target}) engine ${info.engine}, ${formatDuration(info.totalMs)}, ` +
+        `rtbench: ${info.scenario} → ${info.topology}${info.round ? ` round ${info.round.index + 1}/${info.round.of}` : ''} (${info.target}) engine ${info.engine}, ${formatDuration(info.totalMs)}, ` +
           `${info.generators} generator${info.generators > 1 ? 's' : ''}, ${info.sourceIps} source address${info.sourceIps > 1 ? 'es' : ''}\n`,
       );
     },

@@ -1,4 +1,5 @@
-import type { RunFile, RunResult } from '../result/types.ts';
+import type { IntervalSnapshot } from '../metrics/snapshot.ts';
+import type { RunFile, RunResult, TimeseriesPoint } from '../result/types.ts';
 
 /** What a reporter learns when a topology run starts. */
 export interface RunStartInfo {
@@ -9,6 +10,8 @@ export interface RunStartInfo {
   totalMs: number;
   generators: number;
   sourceIps: number;
+  /** With `--repeat N`: this round (0-based) of `of`. */
+  round?: { index: number; of: number };
 }
 
 /** One progress tick (about once a second) of the run in progress. */
@@ -22,16 +25,28 @@ export interface ProgressTick {
   /** Ack p99 (ms) over the run so far, null before the first ack. */
   ackP99: number | null;
   errors: number;
+  /** The newest complete second of the run, as it will appear in `timeseries` (null before the first). */
+  point: TimeseriesPoint | null;
+  /** The figures of the run so far (merged histograms, counters, workers): computed only when called. */
+  figures(): RunFigures;
 }
 
+/** The whole-run figures thresholds are evaluated on. */
+export type RunFigures = Pick<RunResult, 'metrics' | 'counters' | 'workers' | 'durationMs'>;
+
 /**
- * The one reporter interface: every output (progress line, console summary, result.json,
- * later HTML/JUnit/Markdown) consumes the same stream of events. All hooks are optional.
+ * The one stream interface (src/run/stream.ts): every consumer of a run — the aggregator that
+ * builds the result, fault windows, abortOnFail thresholds, the progress line, live outputs and
+ * the end-of-run reporters — implements some of these hooks. All hooks are optional.
  */
 export interface Reporter {
   readonly name: string;
   onRunStart?(info: RunStartInfo): void;
+  /** Every generator's interval snapshot as it arrives (several per second with several generators). */
+  onSnapshot?(s: IntervalSnapshot): void;
+  /** About once a second: the run so far. */
   onTick?(tick: ProgressTick): void;
+  /** One topology's result (after all its rounds). */
   onRunEnd?(run: RunResult): void;
   /** The whole result, once. `outDir` is where files go. */
   onEnd?(file: RunFile, ctx: { outDir: string }): void | Promise<void>;

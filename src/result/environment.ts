@@ -1,6 +1,8 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../shared/package-root.ts';
 import type { Environment } from './types.ts';
 
 async function gitSha(cwd: string): Promise<string | null> {
@@ -11,7 +13,7 @@ async function gitSha(cwd: string): Promise<string | null> {
 
 /** rtbench's own version, from its package.json. */
 export async function rtbenchVersion(): Promise<string> {
-  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(await readFile(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string };
   return pkg.version;
 }
 

@@ -1,4 +1,3 @@
-import type { FaultSection } from '../faults/types.ts';
 /**
  * The result data model: plain, serialisable, versioned. Everything rtbench writes
  * (result.json, console summary, later HTML/JUnit) is a pure function of these types.
@@ -24,8 +23,15 @@ export interface MetricSummary {
 /** Counters of one run. Names are dotted, e.g. `sessions.started`, `messages.sent`. */
 export type Counters = Record<string, number>;
 
-/** Errors by kind (e.g. `connect_error`, `ack_timeout`, `session_error`), each with a sample message. */
-export type ErrorTable = Record<string, { count: number; sample: string }>;
+/** Most distinct messages kept per error kind. */
+export const ERROR_MESSAGES_PER_KIND = 5;
+
+/**
+ * Errors by kind (e.g. `connect_error`, `ack_timeout`, `session_error`): the count, the first
+ * message (`sample`), and up to 5 distinct messages each with its count (`messages`, most
+ * frequent first; messages beyond the 5th are counted in `count` only).
+ */
+export type ErrorTable = Record<string, { count: number; sample: string; messages?: Array<{ message: string; count: number }> }>;
 
 /** One second of the run's time series. `t` is the second index from the run start. */
 export interface TimeseriesPoint {
@@ -103,11 +109,26 @@ export interface GeneratorHealth {
   peakClients: number;
 }
 
-/** Verdict on whether the load generator itself limited the measurement. */
+/** The coordinator's own event-loop delay over the load: a plain, nearly idle process on the same host. */
+export interface HostSentinel {
+  loopDelayP99: number;
+  loopDelayMax: number;
+}
+
+/**
+ * Verdict on what limited the measurement. `generator`: a generator's own CPU, or its event-loop
+ * delay well above the sentinel's on the same host — latencies include the generator's delay.
+ * `host`: the generators and the sentinel were delayed alike — other work on this machine (the
+ * server, other processes) took the CPU, and latencies include that scheduling delay.
+ */
 export interface Saturation {
+  /** True when the generator itself limited the measurement (verdict `generator`). */
   saturated: boolean;
-  /** Human-readable reasons, empty when not saturated. */
+  /** Absent in results written before the verdict existed (read them as `generator` when `saturated`). */
+  verdict?: 'ok' | 'generator' | 'host';
+  /** Human-readable reasons for the verdict, empty when `ok`. */
   reasons: string[];
+  sentinel?: HostSentinel;
 }
 
 /** One threshold's verdict on a run. */
@@ -116,6 +137,8 @@ export interface ThresholdResult {
   condition: string;
   /** The measured figure (ms for latencies, fraction for rates), null when not measured. */
   actual: number | null;
+  /** How `actual` reads: ms, a fraction (shown as %), a plain number, or per second. */
+  unit?: 'ms' | 'fraction' | 'number' | 'perSecond';
   ok: boolean;
   abortOnFail: boolean;
   note?: string;
@@ -127,6 +150,12 @@ export interface RoundFigures {
   /** Messages sent + received per second. */
   throughput: number;
   errorRate: number;
+  status?: RunResult['status'];
+  durationMs?: number;
+  /** This round's seconds in the run's `timeseries` (rounds are placed end to end), `to` exclusive. */
+  seconds?: { from: number; to: number };
+  /** This round's saturation verdict. */
+  saturation?: NonNullable<Saturation['verdict']>;
 }
 
 /** One topology run (one entry of `runs`). */
@@ -152,6 +181,8 @@ export interface RunResult {
   rounds?: RoundFigures[];
   /** Threshold verdicts, failed ones first (empty without thresholds). */
   thresholds: ThresholdResult[];
+  /** Set when the run did not complete (interrupted, failed): the thresholds judged partial data. */
+  thresholdsOnPartialData?: boolean;
   /** Set when a threshold with `abortOnFail` stopped the run early. */
   abortedBy?: string;
   /** The scenario's fault timeline as it happened, with what each fault cost (see src/faults/types.ts). */
@@ -325,4 +356,68 @@ export interface SearchResult {
   lowerBound: boolean;
   /** One sentence: what the figure means. */
   verdict: string;
+}
+
+/** What one fault cost, from the clients' side, over its window (from the fault to the next one or the run's end). */
+export interface FaultImpact {
+  /** Seconds since the load start covered by this window: [from, to). */
+  window: { fromS: number; toS: number };
+  /** Connections that dropped without the client closing them. */
+  disconnected: number;
+  /** Of those, reconnected (engine's own reconnection or rtbench's loop), and given up. */
+  recovered: number;
+  recoveryFailed: number;
+  /** Disconnect to connected again (the `recovery` metric of this window). */
+  recovery: MetricSummary | null;
+  /** Fault injected to the client noticing the disconnect (the `detect` metric; heartbeat-bound for paused processes). */
+  detect: MetricSummary | null;
+  /** Broadcast and push messages never received (sequence gaps), duplicated, out of order. */
+  lost: number;
+  duplicated: number;
+  outOfOrder: number;
+  /** Acks not answered within their timeout (sessions never hang on them). */
+  ackTimeouts: number;
+  /** HTTP 400 "Session ID unknown" (long-polling reaching a worker without the session). */
+  sessionUnknown: number;
+  /** Reconnected clients that came back to another worker (moved) or the same one (stayed). */
+  moved: number;
+  stayed: number;
+  /** Fire-and-forget events dropped while reconnecting. */
+  unsent: number;
+  errors: number;
+  /** Ack latency p99 (ms) in this window, to compare with `baselineAckP99`. */
+  ackP99: number | null;
+}
+
+/** One entry of the fault timeline, as it happened. */
+export interface FaultReport {
+  label: string;
+  action: 'kill' | 'pause' | 'restart' | 'run';
+  role: string | null;
+  index: number;
+  command: string | null;
+  /** When the scenario asked for it, and when it was injected (ms from the load start; null when it was not). */
+  plannedMs: number;
+  atMs: number | null;
+  /** PID hit, and its replacement. */
+  pid: number | null;
+  newPid: number | null;
+  /** Time until the dead piece was replaced (respawn / router restart / Redis or HAProxy back), or null. */
+  replacedMs: number | null;
+  /** Pause length (pause only). */
+  forMs: number | null;
+  /** `run` hooks: the command's exit code and last output lines. */
+  exitCode?: number | null;
+  output?: string[];
+  note?: string;
+  /** Why the fault could not be injected. */
+  error?: string;
+  impact: FaultImpact;
+}
+
+/** The fault section of a result: the timeline and the quiet window before the first fault. */
+export interface FaultSection {
+  faults: FaultReport[];
+  /** Ack p99 (ms) before the first fault: what "undisturbed" looked like. */
+  baselineAckP99: number | null;
 }

@@ -1,4 +1,5 @@
 import type { ConnectOptions } from '../clients/connect-options.ts';
+import { gateThresholds } from '../plan/gate.ts';
 import type { SessionContext } from '../scenario/types.ts';
 import type { ResolvedScenario } from '../scenario/validate.ts';
 import type { Target } from '../target/target.ts';
@@ -24,7 +25,7 @@ export function describePlan(p: PlanInfo): string {
   rows.push(['engine', `${r.engine}${r.engine === 'socket.io' ? `, transports ${r.transports.join(', ')}` : ''}`]);
   if (t) {
     rows.push(['target', `${t.connectUrl} → ${t.host}:${t.port}${t.loopback ? ' (loopback)' : ' (remote)'}`]);
-    if (r.engine === 'ws') rows.push(['WebSocket', `${t.url.replace(/^http/, 'ws')}${t.pathname || r.path}${t.search}${t.pathname ? ' (path from --target)' : ''}`]);
+    if (r.engine === 'ws' || r.engine === 'socketcluster') rows.push(['WebSocket', `${t.url.replace(/^http/, 'ws')}${t.pathname || r.path}${t.search}${t.pathname ? ' (path from --target)' : ''}`]);
     else rows.push(['socket.io', `path ${r.path}, namespace ${t.pathname || '/'}${t.pathname ? ' (from --target)' : ''}`]);
   } else rows.push(['target', `the bundled reference server: ${p.topologies.join(', ')} (started on loopback at run time)`]);
   rows.push(['connect', describeConnect(p.connect)]);
@@ -35,10 +36,14 @@ export function describePlan(p: PlanInfo): string {
   });
   rows.push(['duration', `${seconds(r.totalMs)} (+ up to ${seconds(r.gracefulStopMs)} graceful stop)`]);
   rows.push(['timeouts', `connect ${seconds(r.connectTimeoutMs)}, ack/request ${seconds(r.ackTimeoutMs)}`]);
+  rows.push(['sessions', r.sessions ? `a mix by client id: ${r.sessions.map((e) => `${e.name} ${e.weight}`).join(' : ')}` : 'one session']);
+  const declared = Object.entries(r.metrics);
+  if (declared.length) rows.push(['metrics', declared.map(([n, k]) => `${n} (${k})`).join(', ')]);
+  if (r.setup || r.teardown) rows.push(['setup', `${[r.setup ? 'setup()' : '', r.teardown ? 'teardown()' : ''].filter(Boolean).join(' and ')} in the coordinator around each load (not in a dry run; timeout ${seconds(r.setupTimeoutMs)})`]);
   rows.push(['generators', `${p.generators}`]);
   const ips = p.sourceIps;
   rows.push(['source', ips.length === 1 && ips[0] === '' ? "this host's own address (remote target: `sourceIps` is not used)" : `${ips.length} loopback address${ips.length > 1 ? 'es' : ''} (${ips.slice(0, 3).join(', ')}${ips.length > 3 ? ', …' : ''})`]);
-  const th = Object.entries(r.thresholds).map(([k, v]) => `${k} ${typeof v === 'string' ? v : v.condition}`);
+  const th = gateThresholds(r.thresholds, r.metrics).map((t) => `${t.subject} ${t.condition}`); // with the default gate
   rows.push(['thresholds', th.length ? th.join(', ') : 'none']);
   const w = Math.max(...rows.map(([k]) => k.length));
   return ['dry run: planned, nothing connected or started', ...rows.map(([k, v]) => `  ${k.padEnd(w)}  ${v}`), ''].join('\n');

@@ -1,12 +1,8 @@
-import os from 'node:os';
-import { join } from 'node:path';
-import { ExitCode, InputError, type ExitCodeValue } from '../shared/errors.ts';
+import { basename, join } from 'node:path';
+import { ExitCode, type ExitCodeValue } from '../shared/errors.ts';
 import { environment } from '../result/environment.ts';
-import { resolveSourceIps } from '../generator/source-ips.ts';
-import { loadScenario } from '../scenario/load.ts';
-import { parseDuration } from '../scenario/duration.ts';
-import { withTotalDuration, type ResolvedScenario } from '../scenario/validate.ts';
 import { RESULT_SCHEMA, type RunFile, type RunResult } from '../result/types.ts';
+import { RunCollector } from '../result/collector.ts';
 import { jsonReporter } from '../reporters/json.ts';
 import { htmlReporter } from '../reporters/html/index.ts';
 import { junitReporter } from '../reporters/junit.ts';
@@ -14,18 +10,12 @@ import { markdownReporter } from '../reporters/markdown.ts';
 import { progressReporter } from '../reporters/progress.ts';
 import { summaryReporter } from '../reporters/summary.ts';
 import type { Output, Reporter } from '../reporters/types.ts';
-import { getTopology, parseTopologySpec } from '../../reference-server/topologies/index.ts';
-import { checkReachable, describeTarget, parseTarget, type Target } from '../target/target.ts';
+import { resolvePlan } from '../plan/plan.ts';
+import { runRound } from './round.ts';
+import { RunStream } from './stream.ts';
 import { describePlan } from './dry-run.ts';
-import { runTopology } from './run-topology.ts';
-import { probeSocketIo } from '../target/probe.ts';
-import { machineLimits, planCapacity } from './capacity.ts';
-import { peakVus } from '../executors/plan.ts';
-import { parseThresholds } from '../thresholds/parse.ts';
-import { evaluateThresholds } from '../thresholds/evaluate.ts';
-import { combineRounds } from '../compare/rounds.ts';
-import { checkShardOptions } from '../shard/options.ts';
-import { prepareShardRun, runSourceIps } from '../shard/run-shard.ts';
+import { lifecycleOf } from '../scenario/setup.ts';
+import { createOutputs, parseOutputs } from '../outputs/index.ts';
 
 /** Options of `run()`; the CLI flags map onto these one to one. */
 export interface RunOptions {
@@ -57,6 +47,8 @@ export interface RunOptions {
   dryRun?: boolean;
   /** Where the reference topology runs: local processes (default) or containers (src/containers/). */
   runtime?: 'processes' | 'containers';
+  /** Live outputs that stream once a second while the run goes: `json=FILE`, `prometheus=URL` (src/outputs/). */
+  outputs?: string[];
   /** Replace the default reporters (progress, summary, json). */
   reporters?: Reporter[];
   /** Abort to interrupt the run: load stops, what was measured is written, status `interrupted`. */
@@ -86,77 +78,31 @@ function timestamp(d = new Date()): string {
 
 const stdio = (s: NodeJS.WriteStream): Output => ({ write: (t) => void s.write(t), isTTY: Boolean(s.isTTY) });
 
-/** Check the options that do not need the scenario; every problem at once. */
-function checkOptions(o: RunOptions): { totalMs: number | null } {
-  const problems: string[] = [];
-  let totalMs: number | null = null;
-  if (o.duration !== undefined) {
-    totalMs = parseDuration(o.duration);
-    if (totalMs === null || totalMs <= 0) problems.push(`\`--duration\` must be a positive duration like 30s or 2m (got ${String(o.duration)})`);
-  }
-  if (o.repeat !== undefined && (!Number.isInteger(o.repeat) || o.repeat < 1 || o.repeat > 100)) problems.push(`\`--repeat\` must be a whole number from 1 to 100 (got ${String(o.repeat)})`);
-  if (o.generators !== undefined && (!Number.isInteger(o.generators) || o.generators < 1 || o.generators > 256)) {
-    problems.push(`\`--generators\` must be a whole number from 1 to 256 (got ${String(o.generators)})`);
-  }
-  if (o.onGeneratorCrash !== undefined && o.onGeneratorCrash !== 'fail' && o.onGeneratorCrash !== 'continue') {
-    problems.push(`\`--on-generator-crash\` must be fail or continue (got ${String(o.onGeneratorCrash)})`);
-  }
-  if (problems.length) throw new InputError('E_USAGE', 'invalid options', { details: problems, hint: 'see `rtbench run --help`' });
-  return { totalMs };
-}
-
 /**
  * Run a scenario file: against `options.target`, or against each of its reference topologies
- * started on loopback (the embedded default). Writes `<out>/result.json` and reports through
- * the reporters. Throws `RtbenchError` for bad input; a failed run is returned with exit code 1.
+ * started on loopback (the embedded default). The path is one way: the plan is resolved once
+ * (src/plan/), handed to the generators each round, their snapshots flow on one stream
+ * (src/run/stream.ts) into one collector per topology, and one builder makes each `RunResult`.
+ * Writes `<out>/result.json` and reports through the reporters. Throws `RtbenchError` for bad
+ * input; a failed run is returned with exit code 1.
  */
 export async function run(scenarioFile: string, options: RunOptions = {}): Promise<RunOutcome> {
   const stdout = options.stdout ?? stdio(process.stdout);
   const stderr = options.stderr ?? stdio(process.stderr);
-  const { totalMs } = checkOptions(options);
-  const shardPlan = checkShardOptions(options);
-  const target: Target | null = options.target ? await parseTarget(options.target) : null;
-  const loaded = await loadScenario(scenarioFile);
-  let resolved: ResolvedScenario = totalMs ? withTotalDuration(loaded.resolved, totalMs) : loaded.resolved;
-  if (resolved.requiresTarget && !target) {
-    throw new InputError('E_USAGE', `scenario ${scenarioFile} needs an external server (requiresTarget: true)`, { hint: 'pass --target http://127.0.0.1:PORT' });
-  }
-  const signals = resolved.faults.filter((f) => f.action !== 'run');
-  if (target && signals.length) {
-    throw new InputError('E_SCENARIO_INVALID', `scenario ${scenarioFile}: fault${signals.length > 1 ? 's' : ''} ${signals.map((f) => `\`${f.label}\``).join(', ')} need the bundled reference server, not --target`, {
-      hint: "against your own server use hooks: faults: [{ at: '20s', run: 'kill -9 $(cat /run/my-worker.pid)' }], or drop --target",
-    });
-  }
-  const topologies = target ? ['external'] : options.topology ? options.topology.split(',').map((t) => t.trim()) : resolved.topologies;
-  if (!target) for (const t of topologies) getTopology(parseTopologySpec(t));
-  const startServer = options.runtime === 'containers' && !target ? await (await import('../containers/index.ts')).containerServerStarter(topologies, resolved.server.pushRate) : undefined;
-  const capacity = planCapacity({
-    peak: Math.max(peakVus(resolved), resolved.peakClients ?? 0),
-    generators: options.generators ?? resolved.generators ?? os.availableParallelism(),
-    generatorsExplicit: options.generators !== undefined || resolved.generators !== null,
-    addresses: Array.isArray(resolved.sourceIps) ? resolved.sourceIps.length : resolved.sourceIps,
-    addressesExplicit: loaded.scenario.sourceIps !== undefined,
-    shards: shardPlan.shard?.count ?? 1,
-    limits: machineLimits(),
-  });
-  if (capacity.problems.length) {
-    throw new InputError('E_LIMITS', `scenario ${scenarioFile} does not fit this machine's limits`, { details: capacity.problems, hint: 'change what the lines above say, before any load starts' });
-  }
-  for (const n of capacity.notes) stderr.write(`rtbench: ${n}\n`);
-  if (!Array.isArray(resolved.sourceIps) && capacity.addresses > resolved.sourceIps) resolved = { ...resolved, sourceIps: capacity.addresses };
-  const sourceIps = runSourceIps(resolved.sourceIps, target, shardPlan);
-  const generators = capacity.generators;
-  if (target) stderr.write(`${describeTarget(target)}\n`);
+  const warn = (line: string): void => stderr.write(`${line}\n`);
+  const { plan, shardRun, module } = await resolvePlan(scenarioFile, options, warn);
+  const outputSpecs = await parseOutputs(options.outputs ?? []);
   if (options.dryRun) {
-    stdout.write(describePlan({ scenarioFile, resolved, target, topologies, generators, sourceIps, connect: loaded.scenario.connect }));
+    const { scenario: resolved, target, topologies, generators, sourceIps } = plan;
+    stdout.write(describePlan({ scenarioFile, resolved, target, topologies, generators, sourceIps, connect: module.connect }));
     const file: RunFile = { schema: RESULT_SCHEMA, scenario: { name: resolved.name, file: scenarioFile, options: resolved }, environment: await environment(), createdAt: new Date().toISOString(), runs: [] };
     return { file, outDir: '', exitCode: ExitCode.ok };
   }
-  if (target) await checkReachable(target);
-  if (target && (resolved.engine === 'socket.io' || resolved.engine === 'socket.io-lean')) await probeSocketIo(target, resolved.path);
+  const startServer = options.runtime === 'containers' && !plan.target ? await (await import('../containers/index.ts')).containerServerStarter(plan.topologies, plan.scenario.server.pushRate) : undefined;
+  for (const n of plan.notes) warn(`rtbench: ${n}`);
 
-  const outDir = options.out ?? join('reports', `${slug(resolved.name)}-${timestamp()}`);
-  const reporters = options.reporters ?? [
+  const outDir = options.out ?? join('reports', `${slug(plan.scenario.name)}-${timestamp()}`);
+  const reporters = [...(options.reporters ?? [
     ...(options.quiet ? [] : [progressReporter(stdout), summaryReporter(stdout)]),
     jsonReporter((p) => {
       if (!options.quiet) stdout.write(`result: ${p}\n`);
@@ -166,48 +112,45 @@ export async function run(scenarioFile: string, options: RunOptions = {}): Promi
     }),
     ...(options.junit ? [junitReporter(options.junit)] : []),
     ...(options.summaryMd ? [markdownReporter(options.summaryMd)] : []),
-  ];
+  ]), ...createOutputs(outputSpecs, { scenario: plan.scenario.name, runId: basename(outDir), warn, info: (l) => (options.quiet ? undefined : stdout.write(l)) })];
+  const stream = new RunStream(reporters);
+  const lifecycle = lifecycleOf(module, scenarioFile, plan.scenario.setupTimeoutMs);
   const runs: RunResult[] = [];
-  const shardRun = await prepareShardRun(shardPlan, target, (line) => stderr.write(`${line}\n`));
-  // a shard's slice says nothing about the whole: thresholds are evaluated by `rtbench merge`
-  const thresholds = shardPlan.shard ? [] : parseThresholds(resolved.thresholds).thresholds;
-  for (const topology of topologies) {
-    const rounds: RunResult[] = [];
-    for (let round = 0; round < (options.repeat ?? 1) && !options.signal?.aborted; round++) {
-      rounds.push(
-      await runTopology({
-        scenarioFile,
-        resolved,
+  for (const topology of plan.topologies) {
+    const collector = new RunCollector({ topology, engine: plan.scenario.engine, rounds: plan.repeat, thresholds: plan.thresholds, keepSeconds: plan.shard !== null });
+    let rounds = 0;
+    for (let round = 0; round < plan.repeat && !options.signal?.aborted; round++) {
+      const status = await runRound({
+        plan,
         topology,
-        target,
-        generators,
-        sourceIps,
-        totalMsOverride: totalMs,
+        round,
+        collector,
         reporters,
-        thresholds,
-        signal: options.signal,
-        warn: (line) => stderr.write(`${line}\n`),
+        warn,
+        ...(options.signal ? { signal: options.signal } : {}),
         ...(shardRun ? { shard: shardRun.hooks } : {}),
         ...(startServer ? { startServer } : {}),
-        ...(options.onGeneratorCrash ? { onGeneratorCrash: options.onGeneratorCrash } : {}),
-      }),
-      );
-      if (rounds[rounds.length - 1]!.status !== 'completed') break;
+        lifecycle,
+      });
+      rounds++;
+      if (status !== 'completed') break;
     }
-    if (rounds.length === 0) break;
-    const combined = combineRounds(rounds);
-    runs.push(rounds.length > 1 ? { ...combined, thresholds: evaluateThresholds(thresholds, combined) } : combined);
+    if (rounds === 0) break;
+    const result = collector.result();
+    if (plan.repeat === 1) stream.runEnd(result); // with rounds, each round's end was reported (src/run/round.ts)
+    runs.push(result);
   }
   const file: RunFile = {
     schema: RESULT_SCHEMA,
-    scenario: { name: resolved.name, file: scenarioFile, options: resolved },
+    scenario: { name: plan.scenario.name, file: scenarioFile, options: plan.scenario },
     environment: await environment(),
     createdAt: new Date().toISOString(),
     runs,
     ...(shardRun?.info() ? { shard: shardRun.info()! } : {}),
   };
-  for (const r of reporters) await r.onEnd?.(file, { outDir });
-  return { file, outDir, exitCode: exitCodeOf(runs) };
+  await stream.end(file, { outDir });
+  // interrupted before any load started: nothing was measured, and that is not a pass
+  return { file, outDir, exitCode: runs.length === 0 && options.signal?.aborted ? ExitCode.interrupted : exitCodeOf(runs) };
 }
 
 /** One exit code for the whole file: failed run > interrupted > thresholds > ok. */

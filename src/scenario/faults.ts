@@ -1,8 +1,8 @@
-import { parseDuration } from './duration.ts';
+import { missingUnit, parseDuration } from './duration.ts';
 
-/** Pieces of a bundled topology a fault can hit. */
-export const FAULT_ROLES = ['worker', 'router', 'frontend', 'backend', 'redis', 'lb', 'node', 'broker'] as const;
-export type FaultRole = (typeof FAULT_ROLES)[number];
+import { FAULT_ROLES, type FaultRole } from '../shared/faults.ts';
+
+export { FAULT_ROLES, type FaultRole };
 
 /**
  * One entry of a scenario's fault timeline. Exactly one action:
@@ -66,7 +66,7 @@ const show = (v: unknown): string => (typeof v === 'string' ? `'${v}'` : JSON.st
 
 function duration(v: unknown, field: string, problems: string[]): number | null {
   const ms = parseDuration(v);
-  if (ms === null) problems.push(`\`${field}\` must be a duration such as 500, '500ms', '20s' or '2m' (got ${show(v)})`);
+  if (ms === null) problems.push(`\`${field}\` must be a duration such as 500, '500ms', '20s' or '2m' (got ${show(v)})${missingUnit(v)}`);
   return ms;
 }
 

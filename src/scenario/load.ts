@@ -1,5 +1,5 @@
 import { access } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
 import { InputError } from '../shared/errors.ts';
@@ -18,6 +18,16 @@ export interface LoadedScenario {
  * import time, invalid fields (all at once).
  */
 export async function loadScenario(file: string): Promise<LoadedScenario> {
+  const value = await importScenario(file);
+  const resolved = validateScenario(value, file);
+  return { resolved, scenario: value as Scenario };
+}
+
+/**
+ * Import a scenario file for its functions only (`session`, hooks), without validating it: what
+ * a generator does with the file the coordinator has already validated into the run plan.
+ */
+export async function importScenario(file: string): Promise<Scenario> {
   const abs = resolve(file);
   try {
     await access(abs);
@@ -30,28 +40,52 @@ export async function loadScenario(file: string): Promise<LoadedScenario> {
   try {
     mod = (await tsImport(pathToFileURL(abs).href, import.meta.url)) as { default?: unknown };
   } catch (e) {
+    if (cannotResolveRtbench(e)) {
+      throw new InputError('E_SCENARIO_LOAD', `scenario ${file} imports \`rtbench\`, which is not installed where the scenario is (${dirname(abs)})`, {
+        hint: 'install rtbench in the project that holds the scenario: `npm install --save-dev rtbench` there (or move the scenario into a project that has it)',
+        cause: e,
+      });
+    }
     throw new InputError('E_SCENARIO_LOAD', `scenario ${file} could not be loaded`, {
       details: describeLoadError(e, abs),
       hint: 'fix the error above in the scenario file; it must be valid TypeScript with `export default defineScenario({...})`',
       cause: e,
     });
   }
-  const value = mod.default;
-  const resolved = validateScenario(value, file);
-  return { resolved, scenario: value as Scenario };
+  return defaultExport(mod) as Scenario;
 }
+
+/**
+ * The scenario's default export. A CommonJS scenario (`.cts`, or `.ts` in a `"type": "commonjs"`
+ * project, the default of `npm init`) compiles `export default x` to `exports.default = x`, and
+ * importing it gives that exports object as the default: unwrap it.
+ */
+export function defaultExport(mod: { default?: unknown }): unknown {
+  const v = mod.default;
+  if (v !== null && typeof v === 'object' && 'default' in v && ('__esModule' in v || !('session' in v))) return (v as { default: unknown }).default;
+  return v;
+}
+
+/** `import … from 'rtbench'` could not be resolved from the scenario's folder (ESM or CommonJS wording). */
+function cannotResolveRtbench(e: unknown): boolean {
+  const err = e as { code?: string; message?: string };
+  return (err?.code === 'ERR_MODULE_NOT_FOUND' || err?.code === 'MODULE_NOT_FOUND') && /(module|package) 'rtbench'/.test(err.message ?? '');
+}
+
+/** Paths as the user wrote them: without the loader's internal `?namespace=…` query. */
+const clean = (s: string): string => s.replace(/\?namespace=[\w-]+/g, '');
 
 function describeLoadError(e: unknown, abs: string): string[] {
   const err = e as { message?: string; errors?: Array<{ text: string; location?: { file: string; line: number; column: number; lineText?: string } }> };
   if (Array.isArray(err.errors) && err.errors.length > 0) {
     return err.errors.slice(0, 5).map((x) => {
       const loc = x.location ? `${x.location.file}:${x.location.line}:${x.location.column}: ` : '';
-      return `${loc}${x.text}`;
+      return clean(`${loc}${x.text}`);
     });
   }
-  const first = String(err.message ?? e).split('\n').filter((l) => l.trim()).slice(0, 4);
+  const first = clean(String(err.message ?? e)).split('\n').filter((l) => l.trim() && !/^(Require stack:|- )/.test(l.trim())).slice(0, 4);
   const stack = (e as { stack?: string }).stack ?? '';
   const frame = stack.split('\n').find((l) => l.includes(abs));
-  if (frame) first.push(`at ${frame.trim().replace(/^at /, '')}`);
+  if (frame) first.push(`at ${clean(frame.trim().replace(/^at /, ''))}`);
   return first;
 }

@@ -1,4 +1,5 @@
 import type { Client, ConnectOptions } from '../clients/types.ts';
+import type { EngineName } from '../clients/engine-name.ts';
 import type { Fault, ReconnectOption } from './faults.ts';
 
 export type { Fault, FaultRole, ReconnectOption } from './faults.ts';
@@ -33,10 +34,41 @@ export type Phase = ArrivalPhase | VusPhase;
  * raw WebSocket speaking the reference app's JSON protocol; `socketcluster` is socketcluster-client v20
  * (the SocketCluster protocol: transmit/invoke, channels).
  */
-export type EngineName = 'socket.io' | 'socket.io-lean' | 'ws' | 'socketcluster';
+export type { EngineName };
+
+/** The kinds of custom metric a scenario may declare in `metrics`. */
+export type MetricKind = 'trend' | 'counter';
+
+/** A scenario's custom metric declarations: name → kind, e.g. `{ fanout: 'trend', delivered: 'counter' }`. */
+export type MetricDeclarations = Record<string, MetricKind>;
+
+/** Names of the declared metrics of one kind. */
+type NamesOf<M, K extends MetricKind> = string extends keyof M ? string : { [N in keyof M]: M[N] extends K ? N : never }[keyof M] & string;
+
+/**
+ * `ctx.metrics`: the scenario's declared custom metrics. A trend is an HDR histogram of
+ * milliseconds (merged like `ack`); a counter is a sum. A name not declared in `metrics`, or
+ * declared as the other kind, throws (counted as `session_error` with its line).
+ */
+export interface CustomMetrics<M = MetricDeclarations> {
+  /** Add one sample (ms, ≥ 0) to the trend `name`. */
+  record(name: NamesOf<M, 'trend'>, ms: number): void;
+  /** Add `n` (default 1, ≥ 0) to the counter `name`. */
+  count(name: NamesOf<M, 'counter'>, n?: number): void;
+}
+
+/** What `setup()` and `teardown()` get: the run they belong to. */
+export interface SetupContext {
+  /** The server this load goes to: `--target`, or the embedded reference server's URL. */
+  readonly target: string;
+  /** The topology run (`external` with `--target`). */
+  readonly topology: string;
+  /** Aborted when the run is interrupted (Ctrl-C) or `setupTimeout` passes: hand it to `fetch`. */
+  readonly signal: AbortSignal;
+}
 
 /** What the session function gets besides its client. */
-export interface SessionContext {
+export interface SessionContext<D = unknown, M = MetricDeclarations> {
   /** Globally unique client id of this session (stable for a VU across its sessions). */
   readonly id: number;
   /** Loopback source address the client connects from. */
@@ -49,13 +81,28 @@ export interface SessionContext {
   random(): number;
   /** True once the run is stopping (last phase over, or interrupted): long loops should end. */
   readonly stopping: boolean;
+  /** What `setup()` returned (a read-only JSON copy; `undefined` without `setup`). */
+  readonly data: D;
+  /** The declared custom metrics: `ctx.metrics.record('fanout', ms)`, `ctx.metrics.count('delivered')`. */
+  readonly metrics: CustomMetrics<M>;
+  /** Count a pass or a fail of the check `name` (`checks.failRate` in thresholds); returns `condition`. */
+  check(name: string, condition: boolean): boolean;
+  /** The `sessions` entry this client runs (`undefined` with a single `session`). */
+  readonly kind?: string;
 }
 
 /** The function each client runs. */
-export type SessionFn = (client: Client, ctx: SessionContext) => Promise<void>;
+export type SessionFn<D = unknown, M = MetricDeclarations> = (client: Client, ctx: SessionContext<D, M>) => Promise<void>;
 
-/** A scenario, as written by users with `defineScenario`. */
-export interface Scenario {
+/** One entry of a weighted mix of sessions (`sessions`). */
+export interface SessionKind<D = unknown, M = MetricDeclarations> {
+  /** Relative share of clients running it: a whole number ≥ 1. */
+  weight: number;
+  session: SessionFn<D, M>;
+}
+
+/** A scenario, as written by users with `defineScenario`. `D` is what `setup()` returns; `M` the `metrics` declared. */
+export interface Scenario<D = any, M extends MetricDeclarations = MetricDeclarations> {
   /** Shown in reports; also names the default output folder. */
   name: string;
   description?: string;
@@ -77,11 +124,32 @@ export interface Scenario {
    * or a function of the session's ctx, e.g. `(ctx) => ({ auth: { token: \`user-${ctx.id}\` } })`.
    * `{ namespace?, auth?, query?, headers? }`; `namespace` and `auth` are Socket.IO-only.
    */
-  connect?: ConnectOptions | ((ctx: SessionContext) => ConnectOptions);
+  connect?: ConnectOptions | ((ctx: SessionContext<D, M>) => ConnectOptions);
   /** Load phases, run one after the other. */
   phases: Phase[];
-  /** The session each client runs. */
-  session: SessionFn;
+  /** The session each client runs (or `sessions`: a weighted mix; exactly one of the two). */
+  session?: SessionFn<D, M>;
+  /**
+   * A weighted mix of sessions instead of one `session`, e.g.
+   * `{ listener: { weight: 9, session }, sender: { weight: 1, session } }`. Each client runs one
+   * kind, chosen deterministically from its id; each kind is timed as `session:<name>`.
+   */
+  sessions?: Record<string, SessionKind<D, M>>;
+  /**
+   * Custom metrics, k6-style: name → `'trend'` (HDR histogram of ms) or `'counter'`, e.g.
+   * `{ fanout: 'trend', delivered: 'counter' }`. Record them with `ctx.metrics`; gate them with
+   * thresholds (`'fanout.p99': '< 100ms'`, `'delivered.count': '> 0'`).
+   */
+  metrics?: M;
+  /**
+   * Runs once in the coordinator before each load (each topology run, each `--repeat` round), after
+   * the embedded server started. Its JSON-serialisable return value reaches every session as `ctx.data`.
+   */
+  setup?: (ctx: SetupContext) => D | Promise<D>;
+  /** Runs in the coordinator after each load, also after an interrupt, with what `setup()` returned. */
+  teardown?: (data: D, ctx: SetupContext) => void | Promise<void>;
+  /** How long `setup()` (and `teardown()`) may take. Default `'60s'`. */
+  setupTimeout?: Duration;
   /** Default timeout of `emitWithAck`, `join`, `leave`, `broadcast`. Default `'10s'`. */
   ackTimeout?: Duration;
   /** Timeout of `connect()`. Default `'10s'`. */
@@ -115,8 +183,10 @@ export interface Scenario {
    * Pass/fail gates evaluated on the merged result: subject → condition, e.g.
    * `{ 'ack.p99': '< 50ms', 'errors.rate': '< 1%', 'workers.imbalance': '< 1.3' }`, or
    * `{ condition, abortOnFail: true }` to stop the run as soon as it fails. Grammar: README, "Thresholds".
+   * Every run is gated by `'sessions.failedRate': '< 1%'` unless this sets another condition for it, or
+   * `false` to turn the gate off.
    */
-  thresholds?: Record<string, string | { condition: string; abortOnFail?: boolean }>;
+  thresholds?: Record<string, string | { condition: string; abortOnFail?: boolean } | false>;
   /**
    * Fault timeline against the bundled topology (or `run` hooks for an external target), e.g.
    * `[{ at: '20s', kill: 'worker', index: 1 }, { at: '30s', pause: 'worker', for: '5s' }]`.
@@ -135,8 +205,11 @@ export interface Scenario {
   reconnect?: boolean | ReconnectOption;
 }
 
-/** Typed identity helper: `export default defineScenario({...})`. */
-export function defineScenario(scenario: Scenario): Scenario {
+/**
+ * Typed identity helper: `export default defineScenario({...})`. `ctx.data` takes the type of what
+ * `setup()` returns, and `ctx.metrics` accepts the names declared in `metrics`.
+ */
+export function defineScenario<D = undefined, const M extends MetricDeclarations = MetricDeclarations>(scenario: Scenario<D, M>): Scenario<D, M> {
   return scenario;
 }
 

@@ -2,9 +2,11 @@ import { connectProblems } from '../clients/connect-options.ts';
 import { show } from '../util/show.ts';
 import { InputError } from '../shared/errors.ts';
 import { parseThresholds } from '../thresholds/parse.ts';
-import { parseDuration } from './duration.ts';
+import { suggestion } from '../util/suggest.ts';
+import { missingUnit, parseDuration } from './duration.ts';
 import type { EngineName, Scenario, SearchBlock } from './types.ts';
 import { resolveFaults, resolveReconnect, type ReconnectPolicy, type ResolvedFault } from './faults.ts';
+import { resolveCustom, undeclaredSubjects, type ResolvedCustom } from './custom.ts';
 import { checkSearchBlock } from '../search/options.ts';
 
 /** One load phase with its times resolved (ms from the run start). */
@@ -20,7 +22,7 @@ export interface ResolvedPhase {
 }
 
 /** A validated scenario: plain, serialisable options (the session function stays in the module). */
-export interface ResolvedScenario {
+export interface ResolvedScenario extends ResolvedCustom {
   name: string;
   description: string;
   file: string;
@@ -40,7 +42,7 @@ export interface ResolvedScenario {
   /** Declared peak of concurrent clients (open model), or null. */
   peakClients: number | null;
   server: { pushRate: number; pingIntervalMs: number | null; pingTimeoutMs: number | null; maxConnectionsPerWorker: number | null };
-  thresholds: Record<string, string | { condition: string; abortOnFail?: boolean }>;
+  thresholds: Record<string, string | { condition: string; abortOnFail?: boolean } | false>;
   /** Fault timeline, sorted by time (ms from the load start). */
   faults: ResolvedFault[];
   /** Client reconnection after unexpected disconnects, or null (off). */
@@ -56,6 +58,7 @@ const KNOWN_FIELDS = new Set([
   'name', 'description', 'topology', 'requiresTarget', 'engine', 'transports', 'path', 'phases', 'session',
   'ackTimeout', 'connectTimeout', 'gracefulStop', 'sourceIps', 'generators', 'maxConcurrentPerGenerator',
   'server', 'thresholds', 'faults', 'reconnect', 'peakClients', 'connect', 'search',
+  'sessions', 'metrics', 'setup', 'teardown', 'setupTimeout',
 ]);
 
 type Problems = string[];
@@ -75,7 +78,7 @@ function checkRamp(v: unknown, field: string, problems: Problems, max: number): 
 function durationField(s: Record<string, unknown>, key: string, dflt: number, problems: Problems): number {
   if (s[key] === undefined) return dflt;
   const ms = parseDuration(s[key]);
-  if (ms === null) problems.push(`\`${key}\` must be a duration like 500, '500ms', '10s' or '2m' (got ${show(s[key])})`);
+  if (ms === null) problems.push(`\`${key}\` must be a duration like 500, '500ms', '10s' or '2m' (got ${show(s[key])})${missingUnit(s[key])}`);
   return ms ?? dflt;
 }
 
@@ -95,7 +98,7 @@ function resolvePhases(raw: unknown, problems: Problems): ResolvedPhase[] {
     const ph = p as Record<string, unknown>;
     const durationMs = parseDuration(ph.duration);
     if (durationMs === null || durationMs <= 0) {
-      problems.push(`\`${where}.duration\` must be a positive duration like '10s' (got ${show(ph.duration)})`);
+      problems.push(`\`${where}.duration\` must be a positive duration like '10s' (got ${show(ph.duration)})${missingUnit(ph.duration)}`);
     }
     const hasRate = ph.arrivalRate !== undefined;
     const hasVus = ph.vus !== undefined;
@@ -131,10 +134,10 @@ export function validateScenario(value: unknown, file: string): ResolvedScenario
   }
   const s = value as Record<string, unknown>;
   for (const key of Object.keys(s)) {
-    if (!KNOWN_FIELDS.has(key)) problems.push(`\`${key}\` is not a scenario field (known: ${[...KNOWN_FIELDS].join(', ')})`);
+    if (!KNOWN_FIELDS.has(key)) problems.push(`\`${key}\` is not a scenario field${suggestion(key, KNOWN_FIELDS)} (known: ${[...KNOWN_FIELDS].join(', ')})`);
   }
   if (typeof s.name !== 'string' || !s.name.trim()) problems.push('`name` must be a non-empty string');
-  if (typeof s.session !== 'function') problems.push('`session` must be an async function (client, ctx) => { ... }');
+  const custom = resolveCustom(s, problems);
 
   let topologies = ['single'];
   if (s.topology !== undefined) {
@@ -203,11 +206,14 @@ export function validateScenario(value: unknown, file: string): ResolvedScenario
       else problems.push(`\`server.maxConnectionsPerWorker\` must be a whole number from 1 to 10000000 (got ${show(cap)})`);
     }
     const known = ['pushRate', 'heartbeat', 'maxConnectionsPerWorker'];
-    for (const k of Object.keys(srv ?? {})) if (!known.includes(k)) problems.push(`\`server.${k}\` is not a server option (known: ${known.join(', ')})`);
+    for (const k of Object.keys(srv ?? {})) if (!known.includes(k)) problems.push(`\`server.${k}\` is not a server option${suggestion(k, known)} (known: ${known.join(', ')})`);
   }
   const thresholds = (s.thresholds ?? {}) as ResolvedScenario['thresholds'];
   if (typeof thresholds !== 'object' || thresholds === null || Array.isArray(thresholds)) problems.push('`thresholds` must be an object of subject → condition');
-  else problems.push(...parseThresholds(thresholds).problems);
+  else {
+    const parsed = parseThresholds(thresholds, custom.metrics);
+    problems.push(...parsed.problems, ...undeclaredSubjects(parsed.thresholds, custom));
+  }
   if (s.requiresTarget !== undefined && typeof s.requiresTarget !== 'boolean') problems.push('`requiresTarget` must be true or false');
   const faults = resolveFaults(s.faults, problems);
   const search = checkSearchBlock(s.search, problems);
@@ -245,6 +251,7 @@ export function validateScenario(value: unknown, file: string): ResolvedScenario
     faults,
     search,
     reconnect,
+    ...custom,
   };
 }
 

@@ -58,7 +58,7 @@ export async function runSearch(scenarioFile: string, options: RunOptions = {}):
   const stdout = options.stdout ?? stdio(process.stdout);
   const stderr = options.stderr ?? stdio(process.stderr);
   const { resolved } = await loadScenario(scenarioFile);
-  const slo = Object.entries(resolved.thresholds).map(([k, v]) => `${k} ${typeof v === 'string' ? v : v.condition}`);
+  const slo = Object.entries(resolved.thresholds).flatMap(([k, v]) => (v === false ? [] : [`${k} ${typeof v === 'string' ? v : v.condition}`]));
   const problems: string[] = [];
   if (slo.length === 0) problems.push(`scenario ${scenarioFile} has no \`thresholds\`: they are the SLO a capacity search holds the rate to`);
   if (options.shard) problems.push('`--find-max` runs whole steps; it cannot run a shard (`--shard`)');

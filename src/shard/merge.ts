@@ -9,11 +9,10 @@ import { isDeepStrictEqual } from 'node:util';
 import { InputError } from '../shared/errors.ts';
 import { Aggregator } from '../metrics/aggregate.ts';
 import { fromSummary, type WireHistogram } from '../metrics/histogram.ts';
-import { assessSaturation } from '../metrics/health.ts';
+import { buildRunResult } from '../result/build.ts';
 import { RESULT_SCHEMA, type Environment, type MergeInfo, type RunFile, type RunResult } from '../result/types.ts';
 import type { ResolvedScenario } from '../scenario/validate.ts';
-import { evaluateThresholds } from '../thresholds/evaluate.ts';
-import { parseThresholds } from '../thresholds/parse.ts';
+import { gateThresholds } from '../plan/gate.ts';
 
 /** One shard result and where it came from (a path, or a log line). */
 export interface ShardInput {
@@ -23,7 +22,7 @@ export interface ShardInput {
 
 const mergeError = (message: string, hint: string, details: string[] = []): InputError => new InputError('E_SHARD_MERGE', message, { hint, details });
 
-type ScenarioOptions = Partial<Pick<ResolvedScenario, 'name' | 'phases' | 'thresholds' | 'engine' | 'path'>>;
+type ScenarioOptions = Partial<Pick<ResolvedScenario, 'name' | 'phases' | 'thresholds' | 'engine' | 'path' | 'metrics'>>;
 
 /** Check that the inputs are the N shards of one sharded run, each once. Returns them by index. */
 export function checkShards(inputs: ShardInput[]): ShardInput[] {
@@ -109,32 +108,27 @@ export function mergeShards(inputs: ShardInput[], environment: Environment, crea
   if (fanoutUncertaintyMs === null) notes.push('some shard has no clock estimate: cross-host fan-out latencies (broadcast, push) may be off by the hosts\' clock difference');
 
   const runs = shards.map((s) => s.file.runs[0]!);
-  const metrics = agg.metrics();
-  const counters = agg.counters();
-  const workers = agg.workers([...known]);
-  const durationMs = Math.max(...shards.map((s, k) => starts[k]! + s.file.runs[0]!.durationMs)) - base;
-  const processes = runs.flatMap((r) => r.generator.processes);
   const status: RunResult['status'] = runs.some((r) => r.status === 'failed') ? 'failed' : runs.some((r) => r.status === 'interrupted') ? 'interrupted' : 'completed';
   const failures = shards.flatMap((s) => (s.file.runs[0]!.failure ? [`shard ${s.file.shard!.index}: ${s.file.runs[0]!.failure!.message}`] : []));
   const options = shards[0]!.file.scenario.options as ScenarioOptions;
-  const thresholds = parseThresholds(options.thresholds ?? {}).thresholds;
+  const sentinels = runs.flatMap((r) => (r.generator.saturation.sentinel ? [r.generator.saturation.sentinel] : []));
   const first = runs[0]!;
-  const merged: RunResult = {
-    topology: first.topology,
-    target: first.target,
-    engine: first.engine,
-    status,
-    startedAt: new Date(base).toISOString(),
-    durationMs,
-    metrics,
-    counters,
-    errors: agg.errors(),
-    workers,
-    timeseries: agg.timeseries(),
-    generator: { processes, saturation: assessSaturation(processes, metrics.lag) },
-    thresholds: evaluateThresholds(thresholds, { metrics, counters, workers, durationMs }),
-    ...(failures.length ? { failure: { code: runs.find((r) => r.failure)!.failure!.code, message: failures.join('; ') } } : {}),
-  };
+  const merged = buildRunResult(
+    agg,
+    {
+      topology: first.topology,
+      target: first.target,
+      engine: first.engine,
+      status,
+      startedAt: new Date(base).toISOString(),
+      durationMs: Math.max(...shards.map((s, k) => starts[k]! + s.file.runs[0]!.durationMs)) - base,
+      processes: runs.flatMap((r) => r.generator.processes),
+      sentinel: sentinels.length ? sentinels.reduce((a, b) => (b.loopDelayP99 > a.loopDelayP99 ? b : a)) : null,
+      knownWorkers: [...known],
+      ...(failures.length ? { failure: { code: runs.find((r) => r.failure)!.failure!.code, message: failures.join('; ') } } : {}),
+    },
+    gateThresholds(options.thresholds ?? {}, options.metrics ?? {}),
+  );
   const info: MergeInfo = {
     shards: shards.map((s, k) => ({
       index: s.file.shard!.index,

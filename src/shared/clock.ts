@@ -18,24 +18,12 @@ export function sleepUntil(atMs: number): Promise<void> {
   return sleep(atMs - monoMs());
 }
 
-let sharedOffsetMs = 0;
-
 /**
- * Set this process's offset to the reference clock (the target server's monotonic clock, as
- * `GET /__rtbench/time` reports it), measured by a shard before its load starts. Timestamps that
- * cross hosts (a broadcast's send time, the receive time of a broadcast or push) are taken on the
- * shared clock; on one host the offset stays 0 and nothing changes.
+ * Now on the shared (reference) clock: `monoMs()` plus a shard's clock offset to the target
+ * (the target server's monotonic clock, as `GET /__rtbench/time` reports it, minus ours). Timestamps
+ * that cross hosts (a broadcast's send time, the receive time of a broadcast or push) are taken on
+ * it; on one host the offset is 0. The offset comes from the run plan, never from module state.
  */
-export function setSharedClockOffset(ms: number): void {
-  sharedOffsetMs = Number.isFinite(ms) ? ms : 0;
-}
-
-/** The offset set by `setSharedClockOffset` (0 unless this is a shard with a clock estimate). */
-export function sharedClockOffset(): number {
-  return sharedOffsetMs;
-}
-
-/** Now on the shared (reference) clock: `monoMs()` plus the shard's clock offset. */
-export function sharedMs(): number {
-  return monoMs() + sharedOffsetMs;
+export function sharedMs(offsetMs: number): number {
+  return monoMs() + offsetMs;
 }

@@ -33,9 +33,18 @@ export type ErrorCode =
   | 'E_SHARD_SPEC'
   | 'E_START_AT'
   | 'E_SHARD_MERGE'
+  | 'E_COMPARE_TOPOLOGY'
   | 'E_RESULT_LINE'
   | 'E_K8S'
-  | 'E_CONTAINER_RUNTIME';
+  | 'E_CONTAINER_RUNTIME'
+  | 'E_MISSING_PACKAGE'
+  | 'E_PORT'
+  | 'E_INIT'
+
+  | 'E_SETUP'
+  | 'E_SETUP_DATA'
+  | 'E_TEARDOWN'
+  | 'E_OUTPUT';
 
 /** Base class: every error rtbench raises on purpose. */
 export class RtbenchError extends Error {

@@ -1,6 +1,7 @@
 import { decode } from '../metrics/histogram.ts';
 import type { RunResult, ThresholdResult } from '../result/types.ts';
-import type { Op, Threshold } from './parse.ts';
+import { CHECKS_FAIL, CHECKS_PASS, checkKey } from '../metrics/names.ts';
+import { subjectUnit, type Op, type Threshold } from './parse.ts';
 
 const cmp: Record<Op, (a: number, b: number) => boolean> = {
   '<': (a, b) => a < b,
@@ -25,6 +26,18 @@ export function actualValue(t: Threshold, r: Pick<RunResult, 'metrics' | 'counte
     return m[p.stat];
   }
   const c = r.counters;
+  if (p.kind === 'counter') {
+    const n = c[p.name] ?? 0;
+    return p.stat === 'count' ? n : r.durationMs > 0 ? n / (r.durationMs / 1000) : 0;
+  }
+  if (p.kind === 'checks') {
+    const pass = c[p.check === null ? CHECKS_PASS : checkKey(p.check, 'pass')] ?? 0;
+    const fail = c[p.check === null ? CHECKS_FAIL : checkKey(p.check, 'fail')] ?? 0;
+    if (p.stat === 'passed') return pass;
+    if (p.stat === 'failed') return fail;
+    if (pass + fail === 0) return null; // a rate of no checks is not a pass
+    return (p.stat === 'failRate' ? fail : pass) / (pass + fail);
+  }
   const started = c['sessions.started'] ?? 0;
   const msgs = (c['messages.sent'] ?? 0) + (c['messages.received'] ?? 0);
   switch (p.name) {
@@ -53,7 +66,7 @@ export function evaluateThresholds(thresholds: Threshold[], r: Pick<RunResult, '
   const out = thresholds.map((t): ThresholdResult => {
     const actual = actualValue(t, r);
     const ok = actual !== null && cmp[t.op](actual, t.value);
-    return { subject: t.subject, condition: t.condition, actual, ok, abortOnFail: t.abortOnFail, ...(actual === null ? { note: 'not measured in this run' } : {}) };
+    return { subject: t.subject, condition: t.condition, actual, unit: subjectUnit(t.parsed), ok, abortOnFail: t.abortOnFail, ...(actual === null ? { note: 'not measured in this run' } : {}) };
   });
   return [...out.filter((x) => !x.ok), ...out.filter((x) => x.ok)];
 }

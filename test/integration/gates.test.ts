@@ -42,7 +42,13 @@ test('ab: B with 20 ms added is slower with an interval excluding 1; A = B gives
   const slow = await startReferenceServer({ topology: 'single', delayMs: 20 });
   try {
     const common = { rounds: 4, duration: '1s', generators: 1, tolerances: parseTolerances('p50=+10%'), stdout: memOutput(), stderr: memOutput() };
-    const ab = await runAb('test/fixtures/tiny-echo.ts', { ...common, targetA: fast.url, targetB: slow.url, out: tmp() });
+    const report = join(tmp(), 'ab.html');
+    const ab = await runAb('test/fixtures/tiny-echo.ts', { ...common, targetA: fast.url, targetB: slow.url, out: tmp(), report });
+    // --report: the HTML comparison of A and B, labelled A and B, with the rounds' bootstrap verdicts
+    const html = readFileSync(report, 'utf8');
+    assert.match(html, /data-run="A · [^"]+"/);
+    assert.match(html, /data-run="B · [^"]+"/);
+    assert.match(html, /<code>ack:echo\.p50<\/code>.*?REGRESSION/s);
     const p50 = ab.rows.find((r) => r.subject === 'ack:echo.p50')!;
     assert.ok(p50.ci!.low > 1, JSON.stringify(p50));
     assert.equal(p50.verdict, 'regression');

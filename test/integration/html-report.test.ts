@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
 import { run } from '../../src/run/run.ts';
+import { compareCommand } from '../../src/cli/compare-command.ts';
 import { memOutput } from './helpers.ts';
 
 const CHROMIUM = process.env.RTBENCH_CHROMIUM ?? '/usr/bin/chromium';
@@ -13,6 +14,7 @@ let browser: Browser;
 
 before(async () => {
   assert.ok(existsSync(CHROMIUM), `${CHROMIUM} missing: npm test installs it (scripts/setup-system.sh)`);
+  // launch() gives every run a fresh temporary profile (Playwright refuses --user-data-dir here)
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -23,7 +25,7 @@ after(async () => {
 });
 
 async function open(path: string): Promise<{ errors: string[]; dialogs: string[]; page: Awaited<ReturnType<Browser['newPage']>> }> {
-  const page = await browser.newPage({ viewport: { width: 1000, height: 1400 } });
+  const page = await browser.newPage({ viewport: { width: 1200, height: 1400 } });
   const errors: string[] = [];
   const dialogs: string[] = [];
   page.on('console', (m) => {
@@ -70,4 +72,90 @@ test('a hostile scenario name stays inert; credentials in URLs are redacted; CSP
   assert.equal(await page.locator('img').count(), 0);
   assert.match(await page.locator('h1').innerText(), /<img src=x onerror=alert\(1\)>/);
   assert.deepEqual(errors, []);
+});
+
+const fmt = (n: number | undefined): string => (n ?? 0).toLocaleString('en-US');
+
+test('a run with failed sessions: verdict first, the summary card has its counts, legends show values on hover only', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'rtbench-html-fail-'));
+  const outcome = await run('test/fixtures/some-fail.ts', { out, generators: 1, stdout: memOutput(), stderr: memOutput() });
+  const r = outcome.file.runs[0]!;
+  const c = r.counters;
+  assert.ok((c['sessions.failed'] ?? 0) > 0, `failed sessions: ${JSON.stringify(c)}`);
+  const { errors, page } = await open(join(out, 'report.html'));
+  // the verdict comes before everything else on the page, and says what failed
+  const verdict = page.locator('#verdict');
+  assert.equal(await verdict.locator('.headline').innerText(), 'FAILED');
+  assert.match(await verdict.innerText(), new RegExp(`${c['sessions.failed']} of ${c['sessions.started']} sessions failed`));
+  const order = await page.evaluate(() => [...document.querySelectorAll('main > *')].map((e) => e.id).filter(Boolean));
+  assert.deepEqual(order.slice(0, 2), ['verdict', 'summary']);
+  const fig = async (k: string): Promise<string> => (await page.locator(`.card [data-fig="${k}"] .v`).innerText()).trim();
+  assert.equal(await fig('sessions.started'), fmt(c['sessions.started']));
+  assert.equal(await fig('sessions.completed'), fmt(c['sessions.completed']));
+  assert.equal(await fig('sessions.failed'), fmt(c['sessions.failed']));
+  assert.equal(await fig('errors'), fmt(c.errors));
+  assert.equal(await fig('messages.sent'), fmt(c['messages.sent']));
+  assert.equal(await fig('messages.received'), fmt(c['messages.received']));
+  assert.match(await fig('ack'), /^[\d.,]+ m?s \/ [\d.,]+ m?s$/);
+  assert.match(await page.locator('.card [data-fig="throughput"]').innerText(), /msgs\/s\s+sent \+ received/);
+  // errors: a left-aligned table of distinct messages with counts
+  const errRows = page.locator('table.errors tbody tr');
+  const errRow = errRows.first();
+  assert.match(await errRow.innerText(), /session_error\s+1\s+[\d.]+ %\s+Error: session \d+ failed on purpose/);
+  assert.equal(await errRow.locator('td').nth(3).evaluate((td) => getComputedStyle(td).textAlign), 'left');
+  const counts = (await errRows.evaluateAll((rows) => rows.map((r) => Number(r.children[1]!.textContent!.replace(/,/g, ''))))).reduce((a, b) => a + b, 0);
+  assert.equal(counts, c.errors, 'the rows (distinct messages and the rest) add up to the error count');
+  // the environment is a table, not a JSON dump
+  assert.equal(await page.locator('#environment pre').count(), 0);
+  assert.match(await page.locator('#environment table.kv').first().innerText(), /Node\.js\s+v\d+/);
+  // legends: names only until the cursor is over a chart, then values with units
+  const value = page.locator('#ts-throughput .u-legend .u-series').nth(1).locator('.u-value');
+  assert.equal(await value.isVisible(), false, 'no value (no "--") before hover');
+  const over = page.locator('#ts-throughput .u-over');
+  const box = (await over.boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.4, box.y + box.height / 2);
+  assert.equal(await value.isVisible(), true);
+  assert.match(await value.innerText(), /msgs\/s$/);
+  // phase markers come from the scenario's phases
+  const data = JSON.parse(await page.locator('#rtbench-data').textContent() ?? '{}') as { runs: Array<{ markers: Array<{ label: string; at: number }> }> };
+  assert.deepEqual(data.runs[0]!.markers.map((m) => [m.label, m.at]), [['warm', 0], ['load', 1]]);
+  assert.deepEqual(errors, []);
+  const shot = join(out, 'report-failed.png');
+  await page.mouse.move(0, 0);
+  await page.screenshot({ path: shot, fullPage: true });
+  process.stdout.write(`# screenshot: ${shot}\n`);
+});
+
+test('compare --report: two runs overlaid in one set of charts, led by a delta table with bootstrap intervals', async () => {
+  const [a, b] = [mkdtempSync(join(tmpdir(), 'rtbench-cmp-a-')), mkdtempSync(join(tmpdir(), 'rtbench-cmp-b-'))];
+  await run('test/fixtures/tiny-echo.ts', { out: a, duration: '1s', repeat: 3, generators: 1, stdout: memOutput(), stderr: memOutput() });
+  await run('test/fixtures/tiny-echo.ts', { out: b, duration: '1s', repeat: 3, generators: 1, topology: 'cluster:2', stdout: memOutput(), stderr: memOutput() });
+  const report = join(b, 'compare.html');
+  const stdout = memOutput();
+  await compareCommand({ baseline: join(a, 'result.json'), current: join(b, 'result.json'), crossTopology: true, report }, stdout);
+  assert.match(stdout.text(), /report: .*compare\.html/);
+  const { errors, page } = await open(report);
+  assert.match(await page.locator('h1').innerText(), /single vs cluster:2/);
+  assert.deepEqual(await page.locator('.card').evaluateAll((cs) => cs.map((c) => c.getAttribute('data-run'))), ['single', 'cluster:2']);
+  // the delta table leads (before the charts), with compare's verdict words and intervals from the rounds
+  const order = await page.evaluate(() => [...document.querySelectorAll('main > section')].map((e) => e.id));
+  assert.ok(order.indexOf('deltas') < order.indexOf('charts'), order.join());
+  const words = await page.locator('#deltas .vd').allInnerTexts();
+  assert.ok(words.length >= 3);
+  for (const w of words) assert.ok(['REGRESSION', 'worse (within limit)', 'no clear difference', 'improved'].includes(w), w);
+  assert.match(await page.locator('#deltas').innerText(), /ack\.p99[^\n]*%[^\n]*…/);
+  assert.doesNotMatch(await page.locator('#deltas').innerText(), /single round/);
+  // one percentile chart with both runs' curves; the metric is selectable
+  const curve = page.locator('#curve');
+  assert.equal(await curve.getAttribute('data-series'), '2');
+  assert.equal(await curve.locator('.u-legend .u-series').count(), 3, 'x + one series per run');
+  await page.locator('#curve-pick .chip', { hasText: /^connect$/ }).click();
+  assert.equal(await curve.getAttribute('data-metric'), 'connect');
+  assert.equal(await curve.locator('canvas').count(), 1, 'redrawn in place');
+  // time series overlay the runs too
+  assert.deepEqual(await page.locator('#ts-throughput .u-legend .u-series th').allInnerTexts().then((t) => t.slice(1).map((x) => x.trim())), ['single', 'cluster:2']);
+  assert.deepEqual(errors, []);
+  const shot = join(b, 'compare.png');
+  await page.screenshot({ path: shot, fullPage: true });
+  process.stdout.write(`# screenshot: ${shot}\n`);
 });

@@ -26,13 +26,14 @@ for (const [engine, scenario] of [['socket.io', 'examples/socketio-chat.ts'], ['
     const app = await startChatApp();
     try {
       // a 2 s phase of 40 VUs with ~4 s sessions: each VU runs one session
-      const { exitCode, r, stderr } = await runAgainst(scenario, `${app.url}/chat`);
+      const { exitCode, r, stderr } = await runAgainst(scenario, `${app.url}/chat?lang=fr`);
       assert.deepEqual(r.errors, {});
       assert.equal(exitCode, 0);
-      assert.match(stderr, new RegExp(`target ${app.url}/chat resolves to 127\\.0\\.0\\.1:${app.port}`));
+      assert.match(stderr, new RegExp(`target ${app.url}/chat\\?lang=fr resolves to 127\\.0\\.0\\.1:${app.port}`));
       const c = app.counters;
       assert.equal(c.defaultNamespace, 0, 'the namespace of --target was used, not /');
       assert.equal(c.refused, 0);
+      assert.deepEqual(c.byLang, { fr: 40 }, "the target's query reached every handshake, beside auth and headers");
       assert.equal(r.counters['sessions.started'], 40);
       assert.equal(c.connections, r.counters['sessions.started']);
       assert.equal(r.metrics.connect!.count, c.connections);
@@ -45,8 +46,40 @@ for (const [engine, scenario] of [['socket.io', 'examples/socketio-chat.ts'], ['
       // deliveries: every chat:message the app fanned out was received (received = acks + deliveries)
       assert.ok(c.deliveries >= c.messages, `${c.deliveries} deliveries for ${c.messages} messages`);
       assert.equal(r.counters['messages.received']! - r.metrics.ack!.count, c.deliveries);
+      // the app's own sentAt stamp, recorded with ctx.metrics: one fan-out sample and one `delivered` per delivery
+      assert.equal(r.counters.delivered, c.deliveries);
+      assert.equal(r.metrics.fanout!.count, c.deliveries);
+      assert.ok(r.metrics.fanout!.max >= r.metrics.fanout!.p50);
+      assert.deepEqual([r.counters['check:chat:send accepted.pass'], r.counters['checks.fail'] ?? 0], [c.messages, 0]);
+      assert.deepEqual(r.thresholds.filter((t) => !t.ok), []);
       assert.equal(r.counters['messages.sent'], c.acks);
     } finally {
+      await app.close();
+    }
+  });
+}
+
+for (const engine of ['socket.io', 'socket.io-lean'] as const) {
+  test(`${engine}: automatic reconnection and reconnect() reuse the connect options (auth, header, query)`, async () => {
+    const app = await startChatApp();
+    process.env.RTBENCH_TEST_ENGINE = engine;
+    try {
+      const { exitCode, r } = await runAgainst('test/fixtures/chat-reconnect.ts', `${app.url}/chat`, '1s');
+      const sessions = r.counters['sessions.started']!;
+      assert.equal(sessions, 6);
+      assert.deepEqual(Object.keys(r.errors), ['disconnected'], JSON.stringify(r.errors));
+      assert.equal(app.counters.drops, sessions);
+      assert.equal(r.errors.disconnected!.count, sessions);
+      assert.equal(r.counters.recovered, sessions, 'each dropped client came back by itself');
+      assert.equal(r.metrics.reconnect!.count, sessions);
+      // three handshakes per client, all through the middleware with the same token, header and query
+      assert.equal(app.counters.refused, 0);
+      assert.equal(app.counters.connections, 3 * sessions);
+      assert.deepEqual(app.counters.byLang, { de: 3 * sessions });
+      assert.equal(r.counters['sessions.completed'], sessions);
+      assert.equal(exitCode, 0);
+    } finally {
+      delete process.env.RTBENCH_TEST_ENGINE;
       await app.close();
     }
   });
@@ -89,6 +122,7 @@ test('ws engine: the JSON-RPC example (query token + x-tenant header) matches th
     // every incoming frame is counted, consumed or not: replies + tick notifications
     assert.equal(r.counters['messages.received'], c.replies + c.notificationsOut);
     assert.equal(c.notificationsOut, sessions * 5);
+    assert.equal(r.metrics.tick!.count, c.notificationsOut, "each tick's delay from the app's sentAt, recorded with ctx.metrics");
     // every outgoing frame: requests + the one notification per session
     assert.equal(c.notificationsIn, sessions);
     assert.equal(r.counters['messages.sent'], c.frames);

@@ -109,6 +109,7 @@ test('3 shard processes against one reference server merge losslessly; threshold
       m.thresholds.map((t) => [t.subject, t.ok]),
       [
         ['connect.p99', false],
+        ['sessions.failedRate', true], // the default gate, evaluated on the merge like the rest
         ['ack:echo.count', true],
       ],
     );

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { machineLimits, planCapacity } from '../../src/run/capacity.ts';
+import { machineLimits, planCapacity } from '../../src/plan/capacity.ts';
 
 const limits = { fdLimit: 20_000, portsPerAddress: 28_000 };
 

@@ -30,15 +30,16 @@ test('JUnit: valid XML with the right test and failure counts; user strings esca
   const xml = renderJUnit(file.runs.map((r) => ({ name: `${file.scenario.name} · ${r.topology}`, cases: runCases(file, r) })));
   assert.equal(XMLValidator.validate(xml), true);
   const doc = new XMLParser({ ignoreAttributes: false, isArray: (n) => n === 'testsuite' || n === 'testcase' }).parse(xml);
-  assert.equal(doc.testsuites['@_tests'], '4');
+  assert.equal(doc.testsuites['@_tests'], '6');
   assert.equal(doc.testsuites['@_failures'], '2');
   const [s1, s2] = doc.testsuites.testsuite;
   assert.equal(s1['@_name'], 'a <b> & "c" · single');
-  assert.equal(s1.testcase.length, 3);
-  assert.equal(s1.testcase[1]['@_name'], 'ack.p99 < 50ms');
-  assert.ok(s1.testcase[1].failure);
-  assert.equal(s1.testcase[2].failure, undefined);
-  assert.match(s2.testcase[0].failure['@_message'], /generator 1 died <oops>/);
+  assert.equal(s1.testcase.length, 4);
+  assert.match(s1.testcase[0]['@_name'], /^sessions: 0 started, 0 completed, 0 failed/, 'the sessions case comes first');
+  assert.equal(s1.testcase[2]['@_name'], 'ack.p99 < 50ms');
+  assert.ok(s1.testcase[2].failure);
+  assert.equal(s1.testcase[3].failure, undefined);
+  assert.match(s2.testcase[1].failure['@_message'], /generator 1 died <oops>/);
 });
 
 test('Markdown summary: verdict per run, thresholds table, escaped names', () => {

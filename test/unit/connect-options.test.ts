@@ -43,5 +43,11 @@ test("resolve: the target's path is the default namespace and its query is kept;
   assert.equal(r.hasHeaders, false);
   assert.equal(resolveConnect({ namespace: '/admin' }, t, 'socket.io').namespace, '/admin');
   assert.equal(resolveConnect({}, targetParts('http://127.0.0.1:1'), 'socket.io').namespace, '/');
+  // copies: an engine that adds to them (socket.io-client adds a cookie header) cannot change what a reconnection resolves
+  const o = { auth: { token: 'a' }, headers: { 'x-tenant': 'acme' } };
+  const once = resolveConnect(o, t, 'socket.io');
+  once.headers.cookie = 'x';
+  (once.auth as Record<string, unknown>).token = 'changed';
+  assert.deepEqual(o, { auth: { token: 'a' }, headers: { 'x-tenant': 'acme' } });
   assert.throws(() => resolveConnect({ namespace: 'admin' }, t, 'socket.io'), (e: unknown) => e instanceof ConnectOptionsError && /`connect.namespace` must start with '\/'/.test(e.message));
 });

@@ -8,7 +8,7 @@ const sample = (cpu: number, loop = 5): HealthSample => ({ t: 0, cpu, loopDelayP
 
 test('saturation: hot CPU over a share of seconds, loop delay, schedule lag', () => {
   const calm = summarizeHealth(0, 1, [sample(40), sample(50), sample(60), sample(30)], 10);
-  assert.deepEqual(assessSaturation([calm]), { saturated: false, reasons: [] });
+  assert.deepEqual(assessSaturation([calm]), { saturated: false, verdict: 'ok', reasons: [] });
   const hot = summarizeHealth(1, 2, [sample(95), sample(97), sample(60), sample(99), sample(50)], 10);
   const v = assessSaturation([calm, hot]);
   assert.equal(v.saturated, true);
@@ -58,9 +58,9 @@ test('console summary: metric rows, counters, errors, workers; saturation banner
   const calm = formatSummary(file(false));
   assert.match(calm, /<b>chat<\/b>/);
   assert.match(calm, /ack:echo\s+9\s+2\.00\s+3\.00\s+123/);
-  assert.match(calm, /sessions 3 started, 2 completed, 1 failed/);
+  assert.match(calm.split('\n')[2]!, /^ {2}sessions: 3 started, 2 completed, 1 failed \(33\.33%\); errors: 0 \(rate 0%/, 'sessions come first, right under the run header');
   assert.match(calm, /ack_timeout ×1: no ack for `echo`/);
   assert.match(calm, /workers: single#0 3; max\/mean 1, cv 0/);
   assert.doesNotMatch(calm, /SATURATED/);
-  assert.match(formatSummary(file(true)), /GENERATOR SATURATED — latencies below describe the load generator, not the server: generator 0/);
+  assert.match(formatSummary(file(true)), /GENERATOR SATURATED — the generator's own delay is part of the latencies below, so they overstate the server's: generator 0/);
 });

@@ -88,7 +88,7 @@ test('flush hands over deltas only: counters, errors with their first sample, wo
   const s1 = r.flush(0);
   assert.equal(s1.generator, 4);
   assert.deepEqual(s1.counters, { 'messages.sent': 3, errors: 2 });
-  assert.deepEqual(s1.errors, { ack_timeout: { count: 2, sample: 'first' } });
+  assert.deepEqual(s1.errors, { ack_timeout: { count: 2, sample: 'first', messages: [{ message: 'first', count: 1 }, { message: 'second', count: 1 }] } });
   assert.deepEqual(s1.workers, { 'w#1': 1 });
   const s2 = r.flush(1);
   assert.deepEqual(s2.counters, {});

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { InputError } from '../../src/shared/errors.ts';
-import { parseDuration } from '../../src/scenario/duration.ts';
+import { missingUnit, parseDuration } from '../../src/scenario/duration.ts';
 import { validateScenario, withTotalDuration } from '../../src/scenario/validate.ts';
 
 const session = async (): Promise<void> => {};
@@ -11,7 +11,10 @@ test('parseDuration accepts numbers and unit strings, rejects junk', () => {
   assert.equal(parseDuration('250ms'), 250);
   assert.equal(parseDuration('1.5s'), 1500);
   assert.equal(parseDuration('2m'), 120_000);
-  assert.equal(parseDuration('10'), 10);
+  assert.equal(parseDuration('10'), null, 'a string without a unit is refused');
+  assert.match(missingUnit(' 10 '), /'10s'.*'10ms'/);
+  assert.equal(missingUnit('10s'), '');
+  assert.equal(missingUnit(10), '');
   assert.equal(parseDuration('ten seconds'), null);
   assert.equal(parseDuration(-1), null);
   assert.equal(parseDuration({}), null);

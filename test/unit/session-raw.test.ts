@@ -140,6 +140,18 @@ test('waitForMessage / request time out as wait_timeout / request_timeout, count
   assert.equal(sink.of('request').length, 0);
 });
 
+test('a dropped connection rejects pending requests and waits as disconnected, as pending acks', async () => {
+  const { c, sink, made } = make();
+  await c.connect();
+  made[0]!.delayMs = 10_000;
+  const req = c.request(JSON.stringify({ id: 1 }), byId(1));
+  const wait = c.waitForMessage(() => false, 10_000);
+  made[0]!.disconnect('transport close');
+  await assert.rejects(req, (e: unknown) => e instanceof ClientOpError && e.kind === 'disconnected');
+  await assert.rejects(wait, (e: unknown) => e instanceof ClientOpError && e.kind === 'disconnected');
+  assert.equal(sink.errors.filter(([k]) => k === 'disconnected').length, 3);
+});
+
 test('a match that throws is counted as session_error with its line, and rejects its own request only', async () => {
   const { c, sink, made } = make();
   await c.connect();

@@ -199,7 +199,7 @@ test('merge: histograms added (p99 of the union), counters summed, seconds align
   assert.equal(mergeShards([{ file: sameHost(a), source: 'a' }, { file: sameHost(b), source: 'b' }], env).merged!.fanoutUncertaintyMs, 0, 'one host, one monotonic clock');
   assert.equal(mergeShards([{ file: a, source: 'a' }, { file: { ...b, shard: { ...b.shard!, clock: undefined, clockOffsetMs: undefined } }, source: 'b' }], env).merged!.fanoutUncertaintyMs, null, 'unknown when a shard has no estimate');
   assert.equal(m.durationMs, 5300);
-  assert.deepEqual(m.thresholds.map((t) => [t.subject, t.ok]), [['ack.p99', false], ['ack.count', true]]);
+  assert.deepEqual(m.thresholds.map((t) => [t.subject, t.ok]), [['ack.p99', false], ['sessions.failedRate', true], ['ack.count', true]], 'the default gate is evaluated on the merge too');
   // refused: a shard twice with other figures, a shard missing, a plain result
   assert.throws(() => mergeShards([{ file: a, source: 'a' }], env), /shard 1\/2 missing/);
   assert.throws(() => mergeShards([{ file: a, source: 'a' }, { file: shardFile(0, 2, '2030-01-01T12:00:00.000Z', fill, 1), source: 'a2' }, { file: b, source: 'b' }], env), /appears twice/);

@@ -2,68 +2,257 @@
 (function () {
   'use strict';
   var data = JSON.parse(document.getElementById('rtbench-data').textContent);
-  var palette = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777', '#4b5563', '#65a30d'];
+  var runs = data.runs;
+  var multi = runs.length > 1;
+  // well-separated hues (Tableau 10): one per metric in a single-run chart
+  var metricPalette = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#b07aa1', '#76b7b2', '#edc948', '#9c755f', '#ff9da7', '#bab0ac'];
   var rendered = 0;
-  function width(el) { return Math.max(320, Math.min(900, el.clientWidth || 600)); }
+
+  function width(el) { return Math.max(300, Math.min(1060, (el && el.clientWidth) || 600)); }
   function mount(id) { return document.getElementById(id); }
+  function num(v, d) { return v == null ? '–' : Number(v).toLocaleString('en-US', { maximumFractionDigits: d == null ? 2 : d }); }
+  function fmtMs(v) { return v == null ? '–' : v >= 10000 ? num(v / 1000, 1) + ' s' : num(v, v >= 100 ? 0 : v >= 10 ? 1 : v >= 1 ? 2 : 3) + ' ms'; }
+  function fmtUnit(v, unit) { return unit === 'ms' ? fmtMs(v) : v == null ? '–' : num(v) + (unit ? ' ' + unit : ''); }
+  function fmtT(s) {
+    if (s < 120) return num(s, 1) + ' s';
+    var m = Math.floor(s / 60), r = Math.round(s - m * 60);
+    return m + ':' + (r < 10 ? '0' : '') + r;
+  }
   function pctLabel(x) {
     var p = 100 * (1 - 1 / x);
-    return p === 0 ? '0%' : (p >= 99.99 ? p.toFixed(3) : p >= 99 ? p.toFixed(2) : p.toFixed(0)) + '%';
+    var s = p >= 99.99 ? p.toFixed(3) : p >= 99 ? p.toFixed(2) : p.toFixed(0);
+    return p <= 0 ? 'p0' : 'p' + (s.indexOf('.') > 0 ? s.replace(/\.?0+$/, '') : s);
   }
-  function curveChart(el, curves, title) {
-    var names = Object.keys(curves);
-    if (!names.length) return;
-    var xs = {};
-    names.forEach(function (n) { curves[n].forEach(function (p) { xs[p[0]] = true; }); });
-    var xv = Object.keys(xs).map(Number).sort(function (a, b) { return a - b; });
-    var cols = [xv];
-    names.forEach(function (n) {
-      var m = {};
-      curves[n].forEach(function (p) { m[p[0]] = p[1]; });
-      cols.push(xv.map(function (x) { return x in m ? m[x] : null; }));
-    });
-    var maxX = xv[xv.length - 1];
-    var ticks = [1, 2, 10, 100, 1000, 10000, 100000, 1000000, 10000000].filter(function (t) { return t <= maxX * 1.01; });
+
+  /* Legend rows show names only; values appear while the cursor is over the plot. */
+  function hoverLegend() {
+    function sync(u) { u.root.classList.toggle('idle', u.cursor.idx == null); }
+    return { hooks: { ready: [sync], setLegend: [sync] } };
+  }
+
+  /* Dashed vertical lines with labels: phase starts (grey) and faults (red). */
+  function markerPlugin(markers) {
+    return {
+      hooks: {
+        draw: [function (u) {
+          if (!markers || !markers.length) return;
+          var ctx = u.ctx, top = u.bbox.top, h = u.bbox.height;
+          ctx.save();
+          ctx.font = (11 * devicePixelRatio) + 'px system-ui, sans-serif';
+          markers.forEach(function (m) {
+            var x = Math.round(u.valToPos(m.at, 'x', true));
+            if (x < u.bbox.left - 1 || x > u.bbox.left + u.bbox.width + 1) return;
+            ctx.strokeStyle = m.kind === 'fault' ? '#dc2626' : '#6b7280';
+            ctx.fillStyle = ctx.strokeStyle;
+            ctx.setLineDash([4 * devicePixelRatio, 3 * devicePixelRatio]);
+            ctx.lineWidth = devicePixelRatio;
+            ctx.beginPath(); ctx.moveTo(x, top); ctx.lineTo(x, top + h); ctx.stroke();
+            ctx.fillText(m.label, x + 4 * devicePixelRatio, top + 12 * devicePixelRatio);
+          });
+          ctx.restore();
+        }],
+      },
+    };
+  }
+
+  var timeAxis = {
+    label: 'time since start',
+    incrs: [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400],
+    space: 70,
+    values: function (u, splits) { return splits.map(fmtT); },
+  };
+
+  function timeChart(el, title, t, lines, unit, markers, yLabel) {
+    if (!el || !t.length) return null;
     var opts = {
-      title: title, width: width(el), height: 300,
-      scales: { x: { distr: 3, time: false, range: [1, maxX] }, y: { distr: 3 } },
-      axes: [{ label: 'percentile (log scale of 1/(1-p))', splits: function () { return ticks; }, values: function () { return ticks.map(pctLabel); } }, { label: 'ms' }],
-      series: [{ label: 'percentile', value: function (u, v) { return v == null ? '-' : pctLabel(v); } }].concat(names.map(function (n, i) {
-        return { label: n, stroke: palette[i % palette.length], width: 2, spanGaps: true };
+      title: title, width: width(el), height: 230,
+      plugins: [hoverLegend(), markerPlugin(markers)],
+      scales: { x: { time: false }, y: { range: function (u, min, max) { return [0, max > 0 ? max * 1.08 : 1]; } } },
+      axes: [timeAxis, { label: yLabel, size: 64, values: function (u, v) { return v.map(function (x) { return unit === 'ms' ? fmtMs(x) : num(x, 1); }); } }],
+      series: [{ label: 'time', value: function (u, v) { return v == null ? '' : fmtT(v); } }].concat(lines.map(function (l) {
+        return { label: l.label, stroke: l.color, width: l.width || 2, dash: l.dash, spanGaps: false, points: { show: false }, value: function (u, v) { return fmtUnit(v, unit); } };
       })),
     };
-    new uPlot(opts, cols, el);
+    var u = new uPlot(opts, [t].concat(lines.map(function (l) { return l.values; })), el);
     rendered++;
+    return u;
   }
-  function lineChart(el, title, t, lines, yLabel) {
-    if (!t.length) return;
-    var opts = {
-      title: title, width: width(el), height: 220,
-      scales: { x: { time: false } },
-      axes: [{ label: 'seconds' }, { label: yLabel }],
-      series: [{ label: 's' }].concat(lines.map(function (l, i) { return { label: l.label, stroke: palette[i % palette.length], width: 2, spanGaps: false }; })),
+
+  /* Align several runs' series on one time axis (runs may differ in length). */
+  function alignT(list) {
+    var n = 0;
+    list.forEach(function (r) { n = Math.max(n, r.series.t.length); });
+    var t = [];
+    for (var i = 0; i < n; i++) t.push(i);
+    return t;
+  }
+  function pad(arr, n) { var out = arr.slice(0, n); while (out.length < n) out.push(null); return out; }
+
+  function curveOpts(el, title, unit, series) {
+    return {
+      title: title, width: width(el), height: 320,
+      plugins: [hoverLegend()],
+      scales: { x: { distr: 3, time: false }, y: { distr: 3 } },
+      axes: [
+        { label: 'percentile', splits: function (u) { return [1, 2, 10, 100, 1000, 10000, 100000, 1000000, 10000000].filter(function (x) { return x <= u.scales.x.max * 1.01; }); }, values: function (u, v) { return v.map(pctLabel); } },
+        { label: unit === 'ms' ? 'latency' : unit, size: 64, values: function (u, v) { return v.map(function (x) { return fmtUnit(x, unit); }); } },
+      ],
+      series: [{ label: 'percentile', value: function (u, v) { return v == null ? '' : pctLabel(v); } }].concat(series),
     };
-    new uPlot(opts, [t].concat(lines.map(function (l) { return l.values; })), el);
-    rendered++;
   }
-  function barChart(el, title, ids, counts) {
-    if (!ids.length) return;
+
+  function columns(curves) {
+    var xs = {};
+    curves.forEach(function (c) { c.forEach(function (p) { xs[p[0]] = true; }); });
+    var xv = Object.keys(xs).map(Number).sort(function (a, b) { return a - b; });
+    return [xv].concat(curves.map(function (c) {
+      var m = {};
+      c.forEach(function (p) { m[p[0]] = p[1]; });
+      return xv.map(function (x) { return x in m ? m[x] : null; });
+    }));
+  }
+
+  function chip(host, text, color, on, onClick) {
+    var b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'chip' + (on ? ' on' : '');
+    b.setAttribute('aria-pressed', String(on));
+    var dot = document.createElement('span');
+    dot.className = 'dot';
+    dot.style.background = color;
+    b.appendChild(dot);
+    b.appendChild(document.createTextNode(text));
+    b.addEventListener('click', function () { onClick(b); });
+    host.appendChild(b);
+    return b;
+  }
+
+  var PRIMARY = ['connect', 'ack', 'broadcast', 'push', 'reconnect'];
+  function metricNames() {
+    var seen = {}, names = [];
+    runs.forEach(function (r) { Object.keys(r.curves).forEach(function (n) { if (!seen[n]) { seen[n] = true; names.push(n); } }); });
+    names.sort(function (a, b) {
+      var ia = PRIMARY.indexOf(a), ib = PRIMARY.indexOf(b);
+      return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib) || a.localeCompare(b);
+    });
+    return names;
+  }
+
+  /* One run: every metric is a selectable curve (the main ones on); variants (ack:<event>) dashed. */
+  function singleCurves(el, pick) {
+    var r = runs[0];
+    var names = metricNames();
+    if (!names.length) return;
+    var on = names.filter(function (n) { return PRIMARY.indexOf(n) >= 0; });
+    if (!on.length) on = names.slice(0, 3);
+    var unit = r.units[names[0]] || 'ms';
+    var series = names.map(function (n, i) {
+      return { label: n, stroke: metricPalette[i % metricPalette.length], width: 2, dash: n.indexOf(':') > 0 ? [6, 4] : undefined, show: on.indexOf(n) >= 0, spanGaps: true, points: { show: false }, value: function (u, v) { return fmtUnit(v, r.units[n] || unit); } };
+    });
+    var u = new uPlot(curveOpts(el, 'Latency by percentile', unit, series), columns(names.map(function (n) { return r.curves[n]; })), el);
+    rendered++;
+    names.forEach(function (n, i) {
+      chip(pick, n, metricPalette[i % metricPalette.length], on.indexOf(n) >= 0, function (b) {
+        var show = !b.classList.contains('on');
+        b.classList.toggle('on', show);
+        b.setAttribute('aria-pressed', String(show));
+        u.setSeries(i + 1, { show: show });
+      });
+    });
+  }
+
+  /* Several runs: one metric at a time, one curve per run (overlaid). */
+  function overlayCurves(el, pick) {
+    var names = metricNames();
+    if (!names.length) return;
+    var current = null, chips = [];
+    function draw(name) {
+      if (current) current.destroy();
+      else rendered++;
+      var unit = 'ms';
+      runs.forEach(function (r) { if (r.units[name]) unit = r.units[name]; });
+      var series = runs.map(function (r) { return { label: r.label, stroke: r.color, width: 2, spanGaps: true, points: { show: false }, value: function (u, v) { return fmtUnit(v, unit); } }; });
+      current = new uPlot(curveOpts(el, name + ' latency by percentile', unit, series), columns(runs.map(function (r) { return r.curves[name] || []; })), el);
+      el.setAttribute('data-metric', name);
+      el.setAttribute('data-series', String(runs.filter(function (r) { return r.curves[name]; }).length));
+    }
+    var first = names.indexOf('ack') >= 0 ? 'ack' : names[0];
+    names.forEach(function (n) {
+      chips.push(chip(pick, n, '#9ca3af', n === first, function (b) {
+        chips.forEach(function (c) { c.classList.remove('on'); c.setAttribute('aria-pressed', 'false'); });
+        b.classList.add('on');
+        b.setAttribute('aria-pressed', 'true');
+        draw(n);
+      }));
+    });
+    draw(first);
+  }
+
+  function timeSeries() {
+    var markers = runs[0].markers;
+    if (!multi) {
+      var s = runs[0].series;
+      var total = s.sent.map(function (v, i) { return v + s.received[i]; });
+      timeChart(mount('ts-throughput'), 'Throughput: messages per second', s.t, [
+        { label: 'sent + received', values: total, color: '#4e79a7' },
+        { label: 'sent', values: s.sent, color: '#f28e2b', width: 1.5 },
+        { label: 'received', values: s.received, color: '#59a14f', width: 1.5 },
+      ], 'msgs/s', markers, 'msgs/s');
+      timeChart(mount('ts-latency'), 'Latency within each second', s.t, [
+        { label: 'ack p50', values: s.ackP50, color: '#4e79a7' },
+        { label: 'ack p99', values: s.ackP99, color: '#e15759' },
+        { label: 'connect p99', values: s.connectP99, color: '#b07aa1', dash: [6, 4] },
+      ], 'ms', markers, 'latency');
+      timeChart(mount('ts-connections'), 'Connected clients and sessions started', s.t, [
+        { label: 'connected', values: s.connected, color: '#4e79a7' },
+        { label: 'sessions started /s', values: s.started, color: '#f28e2b', width: 1.5 },
+      ], '', markers, 'clients · sessions/s');
+      timeChart(mount('ts-errors'), 'Errors per second', s.t, [{ label: 'errors /s', values: s.errors, color: '#e15759' }], 'errors/s', markers, 'errors/s');
+      return;
+    }
+    var t = alignT(runs);
+    function over(id, title, pickFn, unit, yLabel) {
+      timeChart(mount(id), title, t, runs.map(function (r) { return { label: r.label, values: pad(pickFn(r.series), t.length), color: r.color }; }), unit, markers, yLabel);
+    }
+    over('ts-throughput', 'Throughput: messages sent + received per second', function (s) { return s.sent.map(function (v, i) { return v + s.received[i]; }); }, 'msgs/s', 'msgs/s');
+    over('ts-latency', 'Ack p99 within each second', function (s) { return s.ackP99; }, 'ms', 'latency');
+    over('ts-connections', 'Connected clients', function (s) { return s.connected; }, 'clients', 'clients');
+    over('ts-errors', 'Errors per second', function (s) { return s.errors; }, 'errors/s', 'errors/s');
+  }
+
+  /* Connections per worker, 1 to 64+ workers: bars capped in width, a mean line, short labels. */
+  function workersChart(el, r) {
+    var ids = r.workers.ids, counts = r.workers.counts;
+    if (!el || ids.length < 2) return;
+    var prefix = ids[0].replace(/[0-9]+$/, '');
+    var short = ids.map(function (id) { return id.indexOf(prefix) === 0 && ids.every(function (x) { return x.indexOf(prefix) === 0; }) ? '#' + id.slice(prefix.length) : id; });
     var xs = ids.map(function (_, i) { return i; });
+    var mean = counts.reduce(function (a, b) { return a + b; }, 0) / counts.length;
+    var max = Math.max.apply(null, counts);
     var opts = {
-      title: title, width: width(el), height: 220,
-      scales: { x: { time: false, range: [-0.5, ids.length - 0.5] } },
-      axes: [{ values: function (u, v) { return v.map(function (i) { return ids[i] === undefined ? '' : ids[i]; }); }, space: 20 }, { label: 'connections' }],
-      series: [{}, { label: 'connections', stroke: palette[0], fill: 'rgba(37,99,235,0.35)', paths: uPlot.paths.bars({ size: [0.6, 80] }), points: { show: false } }],
+      title: 'Connections per worker', width: width(el), height: 220,
+      plugins: [hoverLegend()],
+      scales: { x: { time: false, range: [-0.6, ids.length - 0.4] }, y: { range: [0, Math.max(1, max * 1.12)] } },
+      axes: [
+        { label: 'worker', incrs: [1, 2, 4, 8, 16, 32], space: 28, values: function (u, v) { return v.map(function (i) { return short[i] === undefined ? '' : short[i]; }); } },
+        { label: 'connections', size: 64 },
+      ],
+      series: [
+        { label: 'worker', value: function (u, i) { return i == null ? '' : ids[i]; } },
+        { label: 'connections', stroke: '#4e79a7', fill: 'rgba(78,121,167,0.55)', paths: uPlot.paths.bars({ size: [0.72, 44], gap: 1 }), points: { show: false }, value: function (u, v) { return num(v, 0); } },
+        { label: 'mean', stroke: '#e15759', dash: [5, 4], width: 1.5, points: { show: false }, value: function () { return num(mean, 1); } },
+      ],
     };
-    new uPlot(opts, [xs, counts], el);
+    new uPlot(opts, [xs, counts, xs.map(function () { return mean; })], el);
     rendered++;
   }
-  data.runs.forEach(function (r, i) {
-    curveChart(mount('curve-' + i), r.curves, 'Latency by percentile — ' + r.label);
-    lineChart(mount('tp-' + i), 'Throughput (msgs/s)', r.series.t, [{ label: 'msgs/s', values: r.series.throughput }], 'msgs/s');
-    lineChart(mount('lat-' + i), 'Ack latency per second', r.series.t, [{ label: 'p50', values: r.series.p50 }, { label: 'p99', values: r.series.p99 }], 'ms');
-    lineChart(mount('conn-' + i), 'Connected clients and errors', r.series.t, [{ label: 'connected', values: r.series.connected }, { label: 'errors', values: r.series.errors }], 'count');
-    barChart(mount('workers-' + i), 'Connections per worker', r.workers.ids, r.workers.counts);
+
+  if (mount('curve')) (multi ? overlayCurves : singleCurves)(mount('curve'), mount('curve-pick'));
+  timeSeries();
+  runs.forEach(function (r, i) {
+    var el = mount('workers-' + i), box = el && el.closest('details');
+    if (box && !box.open) box.addEventListener('toggle', function once() { box.removeEventListener('toggle', once); workersChart(el, r); });
+    else workersChart(el, r);
   });
   document.body.setAttribute('data-charts', String(rendered));
 })();

@@ -1,4 +1,6 @@
 import { decode } from '../../metrics/histogram.ts';
+import { basename, dirname } from 'node:path';
+import { roundFigures } from '../../result/rounds.ts';
 import type { RunFile, RunResult } from '../../result/types.ts';
 
 /** Points of a percentile-distribution plot: x = 1/(1-p) (log axis, as HdrHistogram plotters draw it), y = ms. */
@@ -48,39 +50,159 @@ export function redactDeep<T>(v: T): T {
   return JSON.parse(JSON.stringify(v), (_k, x: unknown) => (typeof x === 'string' ? redactUrls(x) : x)) as T;
 }
 
+/** One run of the report with the name it is shown under. */
+export interface LabeledRun {
+  label: string;
+  run: RunResult;
+  file: RunFile;
+  /** Index of its file in the report's input. */
+  fileIndex: number;
+}
+
+const hostPort = (url: string): string => {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+};
+
+/** What a result file is called: its folder for `…/result.json`, else its name without `.json`. */
+export function sourceName(path: string): string {
+  const b = basename(path);
+  return b === 'result.json' ? basename(dirname(path)) || b : b.replace(/\.json$/, '');
+}
+
+/**
+ * Labels that tell the runs apart: the first of topology, target host:port, source file name,
+ * creation time that differs between every run (a comparison of two `external` runs is labelled
+ * by target or file, not "external" twice). `names` (e.g. A, B) lead the label when given.
+ */
+export function labelRuns(files: RunFile[], sources: string[] = [], names: string[] = []): LabeledRun[] {
+  const all = files.flatMap((file, fileIndex) => file.runs.map((run) => ({ file, run, fileIndex })));
+  // a reference topology's port is random: its target says nothing; an external server's does
+  const external = all.every((x) => x.run.topology === 'external' || x.run.topology === 'ab');
+  const keys: Array<(x: (typeof all)[number]) => string> = [
+    (x) => x.run.topology,
+    (x) => (external ? hostPort(x.run.target) : ''),
+    (x) => x.file.scenario.name,
+    (x) => (sources[x.fileIndex] ? sourceName(sources[x.fileIndex]!) : ''),
+    (x) => x.file.createdAt,
+  ];
+  const distinct = (k: (typeof keys)[number]): boolean => all.every((x) => k(x) !== '') && new Set(all.map(k)).size === all.length;
+  const key = keys.find(distinct) ?? ((x: (typeof all)[number]) => [sources[x.fileIndex] ? sourceName(sources[x.fileIndex]!) : `#${x.fileIndex + 1}`, x.run.topology].join(' · '));
+  return all.map((x) => {
+    const name = names[x.fileIndex];
+    const k = all.length > 1 ? key(x) : x.run.topology;
+    return { ...x, label: name ? (all.length > files.length || name !== k ? `${name} · ${k}` : name) : k };
+  });
+}
+
+/** The figures of a summary card. */
+export interface RunFigures {
+  started: number;
+  completed: number;
+  failed: number;
+  errors: number;
+  /** errors / (messages + sessions started), as `compare` computes it. */
+  errorRate: number;
+  sent: number;
+  received: number;
+  /** Messages sent + received per second over the run. */
+  throughput: number;
+  connect: { p50: number; p99: number } | null;
+  ack: { p50: number; p99: number } | null;
+  workers: number;
+  maxOverMean: number | null;
+  maxShare: number | null;
+  durationS: number;
+}
+
+export function runFigures(r: RunResult): RunFigures {
+  const c = r.counters;
+  const rf = roundFigures(r);
+  const lat = (name: string): RunFigures['ack'] => (r.metrics[name]?.count ? { p50: r.metrics[name]!.p50, p99: r.metrics[name]!.p99 } : null);
+  return {
+    started: c['sessions.started'] ?? 0,
+    completed: c['sessions.completed'] ?? 0,
+    failed: c['sessions.failed'] ?? 0,
+    errors: c.errors ?? 0,
+    errorRate: rf.errorRate,
+    sent: c['messages.sent'] ?? 0,
+    received: c['messages.received'] ?? 0,
+    throughput: rf.throughput,
+    connect: lat('connect'),
+    ack: lat('ack'),
+    workers: Object.keys(r.workers.connections).length,
+    maxOverMean: r.workers.maxOverMean,
+    maxShare: r.workers.maxShare,
+    durationS: r.durationMs / 1000,
+  };
+}
+
+/** What the page's script draws for one run (no histograms: their curves are precomputed here). */
 export interface ChartRun {
   label: string;
-  topology: string;
   curves: Record<string, Array<[number, number]>>;
-  series: { t: number[]; throughput: number[]; p50: Array<number | null>; p99: Array<number | null>; connected: number[]; errors: number[] };
+  units: Record<string, string>;
+  series: {
+    t: number[];
+    sent: number[];
+    received: number[];
+    ackP50: Array<number | null>;
+    ackP99: Array<number | null>;
+    connectP99: Array<number | null>;
+    connected: number[];
+    started: number[];
+    errors: number[];
+  };
+  /** Markers on the time axis (seconds from the load's start). */
+  markers: Array<{ at: number; label: string; kind: 'phase' | 'fault' }>;
   workers: { ids: string[]; counts: number[] };
 }
 
-/** The plain data the page's script draws (no histograms: their curves are precomputed here). */
-export function chartData(files: RunFile[]): ChartRun[] {
-  const out: ChartRun[] = [];
-  for (const f of files) {
-    for (const r of f.runs) out.push(chartRun(files.length > 1 ? `${f.scenario.name} · ${r.topology} · ${f.createdAt}` : r.topology, r));
+/** A metric's unit: latency metrics are ms; a custom metric may name its own (`unit`). */
+export function metricUnit(m: unknown): string {
+  const u = (m as { unit?: unknown }).unit;
+  return typeof u === 'string' ? u : 'ms';
+}
+
+function markers(file: RunFile, r: RunResult): ChartRun['markers'] {
+  const out: ChartRun['markers'] = [];
+  const phases = (file.scenario.options as { phases?: Array<{ name?: string; startMs?: number; index?: number }> } | null)?.phases;
+  if (Array.isArray(phases) && phases.length > 1) {
+    for (const p of phases) if (typeof p.startMs === 'number') out.push({ at: p.startMs / 1000, label: p.name ?? `phase ${(p.index ?? 0) + 1}`, kind: 'phase' });
   }
+  for (const f of r.faults?.faults ?? []) if (f.atMs !== null) out.push({ at: f.atMs / 1000, label: f.label, kind: 'fault' });
   return out;
 }
 
-function chartRun(label: string, r: RunResult): ChartRun {
+export function chartRun(x: LabeledRun): ChartRun {
+  const r = x.run;
   const curves: ChartRun['curves'] = {};
-  for (const [name, m] of Object.entries(r.metrics)) if (m.count && name !== 'lag') curves[name] = percentileCurve(m.hdr, m.count);
+  const units: ChartRun['units'] = {};
+  for (const [name, m] of Object.entries(r.metrics)) {
+    if (!m.count || !m.hdr) continue;
+    curves[name] = percentileCurve(m.hdr, m.count);
+    units[name] = metricUnit(m);
+  }
   const ts = r.timeseries;
   return {
-    label,
-    topology: r.topology,
+    label: x.label,
     curves,
+    units,
     series: {
       t: ts.map((p) => p.t),
-      throughput: ts.map((p) => p.messagesSent + p.messagesReceived),
-      p50: ts.map((p) => p.ackP50),
-      p99: ts.map((p) => p.ackP99),
+      sent: ts.map((p) => p.messagesSent),
+      received: ts.map((p) => p.messagesReceived),
+      ackP50: ts.map((p) => p.ackP50),
+      ackP99: ts.map((p) => p.ackP99),
+      connectP99: ts.map((p) => p.connectP99),
       connected: ts.map((p) => p.connected),
+      started: ts.map((p) => p.sessionsStarted),
       errors: ts.map((p) => p.errors),
     },
+    markers: markers(x.file, r),
     workers: { ids: Object.keys(r.workers.connections), counts: Object.values(r.workers.connections) },
   };
 }

@@ -1,0 +1,154 @@
+/**
+ * Harness overhead: does rtbench report the server's ack latency, or add its own? At
+ * RTBENCH_OH_RATES acked emits per second (default 200 and 2,000: rate/10 clients, one acked
+ * `echo` each every 100 ms, open loop, RTBENCH_OH_SECONDS s), against one reference server
+ * (`single`, its own process), interleaved in RTBENCH_OH_ROUNDS rounds (order rotating):
+ *
+ *  - the minimal client (bench/overhead/minimal.ts): plain socket.io-client in its own process,
+ *    timed by rtbench's rule (ack time − scheduled send time), exact percentiles;
+ *  - rtbench with its default generator count (`run()`, as `rtbench run --target`);
+ *  - rtbench with 2 generators (one per core here, the default before it was sized from the load):
+ *    what processes competing for the cores cost.
+ *
+ * Goal: rtbench's ack p50 and p90 within 10% (or 50 µs, whichever is larger) and p99 within 25%
+ * of the minimal client's (medians over rounds). Writes bench/results/overhead.json.
+ *
+ *   node --import tsx bench/overhead.ts
+ *   RTBENCH_OH_RATES=200,2000 RTBENCH_OH_SECONDS=10 RTBENCH_OH_ROUNDS=3
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { run } from '../src/run/run.ts';
+import type { Output } from '../src/reporters/types.ts';
+import { startReferenceServer, type ServerHandle } from '../reference-server/index.ts';
+import { envInt, environment } from './env.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const RATES = (process.env.RTBENCH_OH_RATES ?? '200,2000').split(',').map((x) => Number(x.trim()));
+for (const r of RATES) if (!Number.isInteger(r) || r < 10 || r > 20_000 || r % 10 !== 0) throw new Error(`RTBENCH_OH_RATES: ${r} must be a multiple of 10 from 10 to 20000`);
+const SECONDS = envInt('RTBENCH_OH_SECONDS', 10, 3, 120);
+const ROUNDS = envInt('RTBENCH_OH_ROUNDS', 3, 1, 20);
+const INTERVAL_MS = 100;
+const COUNT = (SECONDS * 1000) / INTERVAL_MS;
+const silent: Output = { write: () => {}, isTTY: false };
+
+type Variant = 'minimal' | 'rtbench' | 'rtbench-2-generators';
+const VARIANTS: Variant[] = ['minimal', 'rtbench', 'rtbench-2-generators'];
+interface Sample {
+  p50: number;
+  p90: number;
+  p99: number;
+  count: number;
+  generators?: number;
+  saturation?: string;
+  sentinelLoopP99?: number | null;
+  generatorLoopP99?: number | null;
+  generatorCpuMean?: number | null;
+}
+
+function minimal(url: string, clients: number): Promise<Sample> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'overhead', 'minimal.ts'), url, String(clients), String(INTERVAL_MS), String(COUNT)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), (SECONDS + 60) * 1000);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      if (code !== 0) return reject(new Error(`minimal client exited ${code}`));
+      const r = JSON.parse(out.trim()) as { count: number; p50: number; p90: number; p99: number };
+      resolve({ count: r.count, p50: r.p50, p90: r.p90, p99: r.p99 });
+    });
+  });
+}
+
+async function rtbench(url: string, clients: number, generators?: number): Promise<Sample> {
+  Object.assign(process.env, { RTBENCH_OH_CLIENTS: String(clients), RTBENCH_OH_INTERVAL_MS: String(INTERVAL_MS), RTBENCH_OH_COUNT: String(COUNT) });
+  const out = mkdtempSync(join(os.tmpdir(), 'rtbench-oh-'));
+  try {
+    const outcome = await run(join(here, 'overhead', 'scenario.ts'), { target: url, quiet: true, out, ...(generators ? { generators } : {}), stdout: silent, stderr: { write: (t) => void process.stderr.write(t), isTTY: false } });
+    const r = outcome.file.runs[0]!;
+    const ack = r.metrics['ack:echo'];
+    if (!ack) throw new Error(`rtbench recorded no ack:echo (status ${r.status})`);
+    const g = r.generator.processes;
+    return {
+      count: ack.count,
+      p50: ack.p50,
+      p90: ack.p90,
+      p99: ack.p99,
+      generators: g.length,
+      saturation: r.generator.saturation.verdict ?? 'ok',
+      sentinelLoopP99: r.generator.saturation.sentinel?.loopDelayP99 ?? null,
+      generatorLoopP99: g.length ? Math.max(...g.map((x) => x.loopDelayP99)) : null,
+      generatorCpuMean: g.length ? g.reduce((a, x) => a + x.cpuMean, 0) : null,
+    };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+async function main(): Promise<void> {
+  const loadBefore = os.loadavg();
+  const started = performance.now();
+  const perRate = [];
+  for (const rate of RATES) {
+    const clients = rate / (1000 / INTERVAL_MS);
+    const server: ServerHandle = await startReferenceServer({ topology: 'single' });
+    const samples: Record<Variant, Sample[]> = { minimal: [], rtbench: [], 'rtbench-2-generators': [] };
+    try {
+      for (let round = 0; round < ROUNDS; round++) {
+        const order = VARIANTS.map((_, i) => VARIANTS[(i + round) % VARIANTS.length]!);
+        for (const v of order) {
+          const s = v === 'minimal' ? await minimal(server.url, clients) : await rtbench(server.url, clients, v === 'rtbench-2-generators' ? 2 : undefined);
+          samples[v].push(s);
+          process.stderr.write(`overhead: ${rate}/s round ${round + 1}/${ROUNDS} ${v}: p50 ${s.p50.toFixed(3)} p90 ${s.p90.toFixed(3)} p99 ${s.p99.toFixed(3)} ms (${s.count} acks${s.generators ? `, ${s.generators} generator(s), ${s.saturation}` : ''}); load ${os.loadavg()[0]!.toFixed(1)}\n`);
+        }
+      }
+    } finally {
+      await server.stop();
+    }
+    const med = (v: Variant): Sample => ({
+      count: median(samples[v].map((s) => s.count)),
+      p50: median(samples[v].map((s) => s.p50)),
+      p90: median(samples[v].map((s) => s.p90)),
+      p99: median(samples[v].map((s) => s.p99)),
+      ...(samples[v][0]?.generators ? { generators: samples[v][0]!.generators } : {}),
+    });
+    const m = med('minimal');
+    const r = med('rtbench');
+    const within = (a: number, b: number, frac: number, absMs: number): boolean => a <= b + Math.max(b * frac, absMs);
+    perRate.push({
+      rate,
+      clients,
+      medians: { minimal: m, rtbench: r, 'rtbench-2-generators': med('rtbench-2-generators') },
+      samples,
+      ratios: { p50: r.p50 / m.p50, p90: r.p90 / m.p90, p99: r.p99 / m.p99 },
+      goal: { p50: within(r.p50, m.p50, 0.1, 0.05), p90: within(r.p90, m.p90, 0.1, 0.05), p99: within(r.p99, m.p99, 0.25, 0) },
+    });
+  }
+  const result = {
+    date: new Date().toISOString(),
+    environment: environment(loadBefore),
+    config: { rates: RATES, intervalMs: INTERVAL_MS, seconds: SECONDS, rounds: ROUNDS, count: COUNT },
+    elapsedS: Math.round((performance.now() - started) / 1000),
+    results: perRate,
+    met: perRate.every((x) => x.goal.p50 && x.goal.p90 && x.goal.p99),
+  };
+  mkdirSync(join(here, 'results'), { recursive: true });
+  writeFileSync(join(here, 'results', 'overhead.json'), `${JSON.stringify(result, null, 2)}\n`);
+  for (const x of perRate) {
+    const f = (s: Sample): string => `${s.p50.toFixed(3)} / ${s.p90.toFixed(3)} / ${s.p99.toFixed(3)}`;
+    process.stdout.write(`${x.rate} acked emits/s: ack p50/p90/p99 ms minimal ${f(x.medians.minimal)}; rtbench (${x.medians.rtbench.generators} gen) ${f(x.medians.rtbench)}; rtbench 2 gen ${f(x.medians['rtbench-2-generators'])}; rtbench ÷ minimal ${x.ratios.p50.toFixed(2)} / ${x.ratios.p90.toFixed(2)} / ${x.ratios.p99.toFixed(2)} (goal p50, p90 ≤ 1.10 or +50 µs, p99 ≤ 1.25: ${x.goal.p50 && x.goal.p90 && x.goal.p99 ? 'met' : 'not met'})\n`);
+  }
+  process.exitCode = result.met ? 0 : 1;
+}
+
+void main();

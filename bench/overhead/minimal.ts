@@ -1,0 +1,61 @@
+/**
+ * The minimal client of bench/overhead.ts, in its own process: plain socket.io-client, no
+ * harness. CLIENTS sockets; client c starts at c·(1000/CLIENTS) ms after connecting (the same
+ * spread as rtbench's arrivals over one second) and emits one acked `echo` every INTERVAL_MS,
+ * COUNT times, on schedule whatever is outstanding (open loop). Each latency is ack time minus
+ * scheduled send time: the rule rtbench times by. Prints one JSON line: the exact percentiles.
+ *
+ *   node --import tsx bench/overhead/minimal.ts URL CLIENTS INTERVAL_MS COUNT
+ */
+import { io, type Socket } from 'socket.io-client';
+
+const [url, clientsArg, intervalArg, countArg] = process.argv.slice(2);
+const CLIENTS = Number(clientsArg);
+const INTERVAL_MS = Number(intervalArg);
+const COUNT = Number(countArg);
+const monoMs = (): number => Number(process.hrtime.bigint() / 1000n) / 1000;
+
+async function main(): Promise<void> {
+  const sockets: Socket[] = [];
+  for (let c = 0; c < CLIENTS; c++) {
+    const s = io(url!, { transports: ['websocket'], reconnection: false, forceNew: true });
+    await new Promise<void>((resolve, reject) => {
+      s.once('connect', () => resolve());
+      s.once('connect_error', (e) => reject(e));
+    });
+    sockets.push(s);
+  }
+  const lat: number[] = [];
+  let timeouts = 0;
+  const t0 = monoMs() + 100;
+  await Promise.all(
+    sockets.map(
+      (sock, c) =>
+        new Promise<void>((resolve) => {
+          let k = 0;
+          let outstanding = 0;
+          const at = (): number => t0 + (c * 1000) / CLIENTS + k * INTERVAL_MS;
+          const step = (): void => {
+            const scheduled = at();
+            outstanding++;
+            sock.timeout(10_000).emit('echo', k, (err: Error | null) => {
+              if (err) timeouts++;
+              else lat.push(monoMs() - scheduled);
+              if (--outstanding === 0 && k >= COUNT) resolve();
+            });
+            if (++k < COUNT) setTimeout(step, Math.max(0, at() - monoMs()));
+          };
+          setTimeout(step, Math.max(0, at() - monoMs()));
+        }),
+    ),
+  );
+  for (const s of sockets) s.disconnect();
+  lat.sort((a, b) => a - b);
+  const q = (p: number): number => lat[Math.min(lat.length - 1, Math.max(0, Math.ceil(p * lat.length) - 1))]!;
+  process.stdout.write(`${JSON.stringify({ count: lat.length, timeouts, p50: q(0.5), p90: q(0.9), p99: q(0.99), max: lat.at(-1) ?? null })}\n`);
+}
+
+main().catch((e) => {
+  process.stderr.write(`minimal client: ${String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,93 @@
+/**
+ * The import graph of the TypeScript sources (static, type-only and dynamic imports, and
+ * re-exports; comments skipped), and the
+ * layering rules checked on it (test/unit/layers.test.ts; `node --import tsx scripts/layers.ts`
+ * prints the same). Rules: no import cycles; reference-server/ imports src/ only through
+ * src/shared/; src/ reaches the reference server only through reference-server/index.ts.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, normalize, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** `from './x.ts'`, `import './x.ts'`, `import('./x.ts')`: relative specifiers only. */
+const IMPORT = /(?:\bfrom\s*|\bimport\s*\(?\s*)['"](\.{1,2}\/[^'"]+)['"]/g;
+
+function files(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(join(root, dir))) {
+    const rel = join(dir, name);
+    if (statSync(join(root, rel)).isDirectory()) out.push(...files(rel));
+    else if (name.endsWith('.ts') && !name.endsWith('.d.ts')) out.push(rel);
+  }
+  return out;
+}
+
+/** file → the files it imports (relative imports only; `import type` and dynamic `import()` included). */
+export function importGraph(dirs: string[]): Map<string, string[]> {
+  const graph = new Map<string, string[]>();
+  for (const f of dirs.flatMap(files)) {
+    const text = readFileSync(join(root, f), 'utf8')
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/^\s*\/\/.*$/gm, '');
+    const deps = [...text.matchAll(IMPORT)].map((m) => normalize(join(dirname(f), m[1]!)));
+    graph.set(f, [...new Set(deps)]);
+  }
+  return graph;
+}
+
+/** Every elementary cycle found by a depth-first search, each once (as a path that ends where it starts). */
+export function findCycles(graph: Map<string, string[]>): string[][] {
+  const cycles: string[][] = [];
+  const seen = new Set<string>();
+  const state = new Map<string, 'open' | 'done'>();
+  const stack: string[] = [];
+  const visit = (f: string): void => {
+    state.set(f, 'open');
+    stack.push(f);
+    for (const d of graph.get(f) ?? []) {
+      if (!graph.has(d)) continue;
+      if (state.get(d) === 'open') {
+        const cycle = [...stack.slice(stack.indexOf(d)), d];
+        const key = [...cycle.slice(0, -1)].sort().join('|');
+        if (!seen.has(key)) {
+          seen.add(key);
+          cycles.push(cycle);
+        }
+      } else if (!state.has(d)) visit(d);
+    }
+    stack.pop();
+    state.set(f, 'done');
+  };
+  for (const f of [...graph.keys()].sort()) if (!state.has(f)) visit(f);
+  return cycles;
+}
+
+/** Imports that cross between src/ and reference-server/ other than through their doors. */
+export function forbiddenImports(graph: Map<string, string[]>): string[] {
+  const out: string[] = [];
+  for (const [f, deps] of graph) {
+    for (const d of deps) {
+      if (f.startsWith('reference-server/') && d.startsWith('src/') && !d.startsWith('src/shared/')) out.push(`${f} imports ${d} (only src/shared/ is allowed)`);
+      if (f.startsWith('src/') && d.startsWith('reference-server/') && d !== 'reference-server/index.ts') out.push(`${f} imports ${d} (only reference-server/index.ts is allowed)`);
+    }
+  }
+  return out;
+}
+
+/** Files longer than `max` lines, as `file:lines`. */
+export function longFiles(dirs: string[], max: number): string[] {
+  return dirs.flatMap(files).flatMap((f) => {
+    const n = readFileSync(join(root, f), 'utf8').split('\n').length;
+    return n > max ? [`${f}:${n}`] : [];
+  });
+}
+
+if (process.argv[1] && relative(process.argv[1], fileURLToPath(import.meta.url)) === '') {
+  const g = importGraph(['src', 'reference-server']);
+  const problems = [...findCycles(g).map((c) => `cycle: ${c.join(' → ')}`), ...forbiddenImports(g)];
+  for (const p of problems) console.log(p);
+  console.log(problems.length ? `${problems.length} problem(s)` : `${g.size} files: no cycle, no forbidden import`);
+  process.exitCode = problems.length ? 1 : 0;
+}

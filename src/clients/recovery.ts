@@ -1,0 +1,52 @@
+import { sleep } from '../shared/clock.ts';
+import { classifyError } from './classify.ts';
+import { ClientOpError, type ReconnectPolicy, type Transport } from './types.ts';
+
+/** Where a reconnection counts its failed attempts. */
+export interface RecoverySink {
+  count(name: string, n?: number): void;
+  error(kind: string, message: string): void;
+}
+
+/** socket.io-client's Manager reconnects by itself: wait for its verdict (true: connected again). */
+export function engineRecovery(t: Transport, sink: RecoverySink, closed: () => boolean): Promise<boolean> {
+  return new Promise((resolve) => {
+    t.onReconnect!((event, detail) => {
+      if (event === 'attempt_error') {
+        const err = classifyError(detail);
+        sink.count('recovery.attemptErrors');
+        if (err.kind === 'session_unknown') sink.error(err.kind, err.message);
+      } else resolve(event === 'reconnected' && !closed());
+    });
+  });
+}
+
+/**
+ * Engines without their own reconnection: new connections (`attempt()` makes and wires one) with
+ * exponential backoff and ±50 % jitter; true once one connected.
+ */
+export async function loopRecovery(policy: ReconnectPolicy, o: { random: () => number; connectTimeoutMs: number }, sink: RecoverySink, closed: () => boolean, attempt: () => Transport): Promise<boolean> {
+  for (let i = 0; i < policy.attempts && !closed(); i++) {
+    const base = Math.min(policy.maxDelayMs, policy.delayMs * 2 ** i);
+    await sleep(base * (0.5 + o.random()));
+    if (closed()) return false;
+    const t = attempt();
+    try {
+      await t.connect(o.connectTimeoutMs);
+      return true;
+    } catch (e) {
+      sink.count('recovery.attemptErrors');
+      if (e instanceof ClientOpError && e.kind === 'session_unknown') sink.error(e.kind, e.message);
+      t.close();
+    }
+  }
+  return false;
+}
+
+/** A reconnection in progress, waited for at most `timeoutMs`: its verdict, or false. */
+export async function within(recovering: Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const ok = await Promise.race([recovering, new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)))]);
+  clearTimeout(timer);
+  return ok;
+}

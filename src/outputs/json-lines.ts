@@ -1,0 +1,43 @@
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Reporter } from '../reporters/types.ts';
+import { liveOutput } from './sample.ts';
+
+/**
+ * `--output json=FILE`: one JSON object per line, once a second and once at the end of each
+ * topology run (`"final": true`), written synchronously so the file is complete up to the last
+ * second even when the process is killed. Each line stands alone (`jq -c` friendly).
+ */
+export function jsonLinesOutput(o: { file: string; labels: { scenario: string; run_id: string }; info: (line: string) => void }): Reporter {
+  mkdirSync(dirname(o.file), { recursive: true });
+  const fd = openSync(o.file, 'a');
+  let lines = 0;
+  let open = true;
+  return liveOutput('json-lines', {
+    sample(s) {
+      if (!open) return;
+      const line = {
+        type: s.final ? 'final' : 'second',
+        time: new Date(s.timeMs).toISOString(),
+        ...o.labels,
+        topology: s.topology,
+        ...(s.round === undefined ? {} : { round: s.round }),
+        elapsedMs: Math.round(s.elapsedMs),
+        final: s.final,
+        connected: s.connected,
+        second: s.second,
+        counters: s.counters,
+        errors: s.errors,
+        latency: Object.fromEntries(Object.entries(s.latency).map(([k, l]) => [k, { count: l.count, p50: l.p50, p99: l.p99, max: l.max }])),
+      };
+      writeSync(fd, `${JSON.stringify(line)}\n`);
+      lines++;
+    },
+    end() {
+      if (!open) return;
+      open = false;
+      closeSync(fd);
+      o.info(`json output: ${lines} line(s) in ${o.file}\n`);
+    },
+  });
+}

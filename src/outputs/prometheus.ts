@@ -1,0 +1,171 @@
+import type { Reporter } from '../reporters/types.ts';
+import { remoteWriteCodec, type RemoteWriteCodec, type Series } from './remote-write.ts';
+import { LIVE_BOUNDS_MS, liveOutput, type LiveSample, type LiveSink } from './sample.ts';
+
+/** Samples kept while the endpoint does not answer (~7 minutes of a typical run); the oldest seconds go first. */
+export const MAX_PENDING_SAMPLES = 50_000;
+/** Seconds of samples per request at most (catching up after an outage). */
+const MAX_SECONDS_PER_REQUEST = 30;
+const REQUEST_TIMEOUT_MS = 5000;
+/** At the end, how long the remaining samples may take to leave. */
+const FLUSH_DEADLINE_MS = 10_000;
+
+export interface PrometheusOutputOptions {
+  url: string;
+  /** Labels on every series: scenario, run_id (topology is added per sample). */
+  labels: { scenario: string; run_id: string };
+  warn: (line: string) => void;
+  /** Where the closing line goes (sent / dropped counts). */
+  info: (line: string) => void;
+  /** Replaceable for tests. Default the global fetch. */
+  fetch?: typeof fetch;
+}
+
+/** Prometheus metric name of an rtbench counter: `sessions.started` → `rtbench_sessions_started_total`. */
+export function counterName(key: string): string {
+  return `rtbench_${key.replace(/[^a-zA-Z0-9_]/g, '_')}_total`;
+}
+
+/** One sample as remote-write series (one point each): counters, gauges, and a latency histogram per metric. */
+export function toSeries(s: LiveSample, base: Record<string, string>, timestamp: number): Series[] {
+  const out: Series[] = [];
+  const labels = { job: 'rtbench', ...base, topology: s.topology, ...(s.round === undefined ? {} : { round: String(s.round) }) };
+  const add = (name: string, value: number, extra: Record<string, string> = {}): void => {
+    if (Number.isFinite(value)) out.push({ labels: { __name__: name, ...labels, ...extra }, samples: [{ value, timestamp }] });
+  };
+  for (const [k, v] of Object.entries(s.counters)) add(counterName(k), v);
+  for (const [kind, n] of Object.entries(s.errors)) add('rtbench_errors_by_kind_total', n, { kind });
+  add('rtbench_connected_clients', s.connected);
+  add('rtbench_elapsed_seconds', s.elapsedMs / 1000);
+  if (s.second) {
+    add('rtbench_messages_per_second', s.second.messagesSent + s.second.messagesReceived);
+    if (s.second.ackP99 !== null) add('rtbench_ack_p99_seconds', s.second.ackP99 / 1000);
+  }
+  for (const [metric, l] of Object.entries(s.latency)) {
+    LIVE_BOUNDS_MS.forEach((b, i) => add('rtbench_latency_seconds_bucket', l.le[i]!, { metric, le: String(b / 1000) }));
+    add('rtbench_latency_seconds_bucket', l.count, { metric, le: '+Inf' });
+    add('rtbench_latency_seconds_count', l.count, { metric });
+    add('rtbench_latency_seconds_sum', l.sumMs / 1000, { metric });
+  }
+  if (s.final) add('rtbench_run_finished', 1);
+  return out;
+}
+
+/** Merge seconds of single-point series into one series per label set (samples in time order). */
+function batch(seconds: Series[][]): Series[] {
+  const byKey = new Map<string, Series>();
+  for (const sec of seconds) {
+    for (const s of sec) {
+      const key = JSON.stringify(s.labels);
+      const have = byKey.get(key);
+      if (have) have.samples.push(...s.samples);
+      else byKey.set(key, { labels: s.labels, samples: [...s.samples] });
+    }
+  }
+  return [...byKey.values()];
+}
+
+/**
+ * `--output prometheus=URL`: Prometheus remote write (protobuf + snappy), once a second. The load
+ * never waits for it: samples queue in a bounded buffer, one request is in flight at a time, a
+ * failing endpoint is warned about once and retried with backoff; the oldest seconds are dropped
+ * beyond `MAX_PENDING_SAMPLES`, and the end says how many samples were sent and dropped.
+ */
+export function prometheusOutput(o: PrometheusOutputOptions): Reporter {
+  return liveOutput('prometheus', prometheusSink(o));
+}
+
+/** The sending side of `prometheusOutput`: samples in, requests out. */
+export function prometheusSink(o: PrometheusOutputOptions): LiveSink {
+  let codec: Promise<RemoteWriteCodec> | null = null;
+  const doFetch = o.fetch ?? fetch;
+  const pending: Series[][] = [];
+  const st = { pendingSamples: 0, sent: 0, requests: 0, dropped: 0, lastTs: 0, inFlight: null as Promise<void> | null, failures: 0, retryAt: 0, failing: false };
+  const sampleCount = (sec: Series[]): number => sec.length;
+
+  function enqueue(sec: Series[]): void {
+    pending.push(sec);
+    st.pendingSamples += sampleCount(sec);
+    while (st.pendingSamples > MAX_PENDING_SAMPLES && pending.length > 1) {
+      const old = pending.shift()!;
+      st.pendingSamples -= sampleCount(old);
+      st.dropped += sampleCount(old);
+    }
+  }
+
+  async function post(seconds: Series[][]): Promise<void> {
+    const body = Buffer.from((await (codec ??= remoteWriteCodec())).encode(batch(seconds)));
+    const res = await doFetch(o.url, {
+      method: 'POST',
+      body,
+      headers: { 'Content-Encoding': 'snappy', 'Content-Type': 'application/x-protobuf', 'X-Prometheus-Remote-Write-Version': '0.1.0', 'User-Agent': 'rtbench' },
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+    const text = await res.text().catch(() => '');
+    if (res.status >= 400 && res.status < 500 && res.status !== 429) {
+      // the endpoint refuses these samples for good (e.g. out of order): retrying cannot help
+      throw Object.assign(new Error(`HTTP ${res.status}: ${text.trim().slice(0, 200)}`), { permanent: true });
+    }
+    if (!res.ok) throw new Error(`HTTP ${res.status}: ${text.trim().slice(0, 200)}`);
+  }
+
+  function pump(): void {
+    if (st.inFlight || pending.length === 0 || Date.now() < st.retryAt) return;
+    const seconds = pending.splice(0, MAX_SECONDS_PER_REQUEST);
+    const n = seconds.reduce((a, s) => a + sampleCount(s), 0);
+    st.pendingSamples -= n;
+    st.inFlight = post(seconds)
+      .then(() => {
+        st.sent += n;
+        st.requests++;
+        if (st.failing) o.warn(`rtbench: prometheus output ${o.url} answers again (${st.failures} failed attempt(s))`);
+        st.failing = false;
+        st.failures = 0;
+      })
+      .catch((e: unknown) => {
+        const why = e instanceof Error ? (e.name === 'TimeoutError' ? `no answer within ${REQUEST_TIMEOUT_MS / 1000} s` : `${e.message}${e.cause instanceof Error ? ` (${e.cause.message})` : ''}`) : String(e);
+        if ((e as { permanent?: boolean }).permanent) {
+          st.dropped += n;
+          o.warn(`rtbench: WARNING prometheus output ${o.url} refused ${n} samples: ${why}`);
+          return;
+        }
+        pending.unshift(...seconds);
+        st.pendingSamples += n;
+        enqueue([]); // re-apply the bound
+        st.failures++;
+        st.retryAt = Date.now() + Math.min(10_000, 500 * 2 ** Math.min(st.failures, 5));
+        if (!st.failing) o.warn(`rtbench: WARNING prometheus output ${o.url}: ${why}; the load goes on, samples are kept (up to ${MAX_PENDING_SAMPLES}) and retried`);
+        st.failing = true;
+      })
+      .finally(() => {
+        st.inFlight = null;
+      });
+  }
+
+  return {
+    sample(s) {
+      const ts = Math.max(s.timeMs, st.lastTs + 1); // strictly increasing: Prometheus refuses a second value at one timestamp
+      st.lastTs = ts;
+      enqueue(toSeries(s, o.labels, ts));
+      pump();
+    },
+    async end() {
+      const deadline = Date.now() + FLUSH_DEADLINE_MS;
+      let attemptsWhileFailing = 0;
+      while (Date.now() < deadline && (pending.length > 0 || st.inFlight)) {
+        if (st.inFlight) await st.inFlight;
+        if (pending.length === 0) break;
+        if (st.failing && ++attemptsWhileFailing > 3) break;
+        st.retryAt = Math.min(st.retryAt, Date.now() + 1000);
+        await new Promise((r) => setTimeout(r, Math.max(0, Math.min(st.retryAt - Date.now(), deadline - Date.now()))));
+        pump();
+      }
+      if (st.inFlight) await st.inFlight;
+      const left = st.pendingSamples;
+      st.dropped += left;
+      pending.length = 0;
+      st.pendingSamples = 0;
+      o.info(`prometheus: ${st.sent} samples in ${st.requests} request(s) to ${o.url}${st.dropped ? `; DROPPED ${st.dropped} samples (endpoint unreachable or buffer full)` : ''}\n`);
+    },
+  };
+}

@@ -1,0 +1,153 @@
+/**
+ * The run plan: a scenario file and the run's flags resolved once, in the coordinator, before
+ * anything starts. Phases carry `--duration`, thresholds are parsed (with the default gate),
+ * the capacity (generator processes, source addresses) is sized, and the clock offset of a shard
+ * is estimated. The plan is plain data: each generator receives its share (`GeneratorPlan`) and
+ * imports the scenario file only for its functions; nothing is validated or resolved twice.
+ */
+import os from 'node:os';
+import { InputError } from '../shared/errors.ts';
+import { loadScenario } from '../scenario/load.ts';
+import type { Scenario } from '../scenario/types.ts';
+import { missingUnit, parseDuration } from '../scenario/duration.ts';
+import { withTotalDuration, type ResolvedScenario } from '../scenario/validate.ts';
+import { getTopology, parseTopologySpec } from '../../reference-server/index.ts';
+import { checkReachable, describeTarget, parseTarget, type Target } from '../target/target.ts';
+import { probeSocketIo } from '../target/probe.ts';
+import { peakVus } from '../executors/plan.ts';
+import { checkShardOptions } from '../shard/options.ts';
+import { prepareShardRun, runSourceIps, type ShardRun } from '../shard/run-shard.ts';
+import type { ShardSpec } from '../shard/split.ts';
+import type { Threshold } from '../thresholds/parse.ts';
+import { machineLimits, planCapacity } from './capacity.ts';
+import { gateThresholds } from './gate.ts';
+import { defaultGenerators } from './generators.ts';
+
+/** The flags of a run that shape its plan (a subset of `RunOptions`). */
+export interface PlanOptions {
+  target?: string;
+  duration?: number | string;
+  topology?: string;
+  repeat?: number;
+  generators?: number;
+  shard?: string;
+  startAt?: string;
+  allowRemoteTarget?: boolean;
+  onGeneratorCrash?: 'fail' | 'continue';
+  /** Plan only: no reachability check, no probe, no clock estimate. */
+  dryRun?: boolean;
+}
+
+/** A run, resolved once. Serialisable. */
+export interface RunPlan {
+  scenarioFile: string;
+  /** The validated scenario, `--duration` applied (phases, faults, timeouts, server options). */
+  scenario: ResolvedScenario;
+  /** Parsed thresholds, the default `sessions.failedRate` gate included; empty for a shard (merge evaluates them). */
+  thresholds: Threshold[];
+  /** Reference topologies to run one after the other, or `['external']` with a target. */
+  topologies: string[];
+  target: Target | null;
+  /** Rounds per topology (`--repeat`). */
+  repeat: number;
+  /** Generator processes (the capacity plan's count). */
+  generators: number;
+  /** Loopback source addresses the clients bind. */
+  sourceIps: string[];
+  /** `--shard i/N`, or null. */
+  shard: ShardSpec | null;
+  /** Reference monotonic clock minus this host's (ms); 0 unless a shard on another host estimated it. */
+  clockOffsetMs: number;
+  onGeneratorCrash: 'fail' | 'continue';
+  /** What rtbench decided on its own (printed before the load). */
+  notes: string[];
+}
+
+/** What one generator process receives: its slot and the plan's parts it needs. */
+export interface GeneratorPlan {
+  scenario: ResolvedScenario;
+  generator: number;
+  generators: number;
+  target: string;
+  sourceIps: string[];
+  clockOffsetMs: number;
+}
+
+/** Check the options that do not need the scenario; every problem at once. */
+function checkOptions(o: PlanOptions): { totalMs: number | null } {
+  const problems: string[] = [];
+  let totalMs: number | null = null;
+  if (o.duration !== undefined) {
+    totalMs = parseDuration(o.duration);
+    if (totalMs === null || totalMs <= 0) problems.push(`\`--duration\` must be a positive duration like 30s or 2m (got ${String(o.duration)})${missingUnit(o.duration)}`);
+  }
+  if (o.repeat !== undefined && (!Number.isInteger(o.repeat) || o.repeat < 1 || o.repeat > 100)) problems.push(`\`--repeat\` must be a whole number from 1 to 100 (got ${String(o.repeat)})`);
+  if (o.generators !== undefined && (!Number.isInteger(o.generators) || o.generators < 1 || o.generators > 256)) {
+    problems.push(`\`--generators\` must be a whole number from 1 to 256 (got ${String(o.generators)})`);
+  }
+  if (o.onGeneratorCrash !== undefined && o.onGeneratorCrash !== 'fail' && o.onGeneratorCrash !== 'continue') {
+    problems.push(`\`--on-generator-crash\` must be fail or continue (got ${String(o.onGeneratorCrash)})`);
+  }
+  if (problems.length) throw new InputError('E_USAGE', 'invalid options', { details: problems, hint: 'see `rtbench run --help`' });
+  return { totalMs };
+}
+
+/**
+ * Resolve a run's plan: read and validate the scenario (once), check the flags and the target,
+ * size the capacity, parse the thresholds, estimate a shard's clock. Throws `InputError` for
+ * anything the user must change, before any load starts.
+ */
+export async function resolvePlan(scenarioFile: string, o: PlanOptions, warn: (line: string) => void): Promise<{ plan: RunPlan; shardRun: ShardRun | null; module: Scenario }> {
+  const { totalMs } = checkOptions(o);
+  const shardPlan = checkShardOptions(o);
+  const target: Target | null = o.target ? await parseTarget(o.target) : null;
+  const loaded = await loadScenario(scenarioFile);
+  let scenario: ResolvedScenario = totalMs ? withTotalDuration(loaded.resolved, totalMs) : loaded.resolved;
+  if (scenario.requiresTarget && !target) {
+    throw new InputError('E_USAGE', `scenario ${scenarioFile} needs an external server (requiresTarget: true)`, { hint: 'pass --target http://127.0.0.1:PORT' });
+  }
+  const signals = scenario.faults.filter((f) => f.action !== 'run');
+  if (target && signals.length) {
+    throw new InputError('E_SCENARIO_INVALID', `scenario ${scenarioFile}: fault${signals.length > 1 ? 's' : ''} ${signals.map((f) => `\`${f.label}\``).join(', ')} need the bundled reference server, not --target`, {
+      hint: "against your own server use hooks: faults: [{ at: '20s', run: 'kill -9 $(cat /run/my-worker.pid)' }], or drop --target",
+    });
+  }
+  const topologies = target ? ['external'] : o.topology ? o.topology.split(',').map((t) => t.trim()) : scenario.topologies;
+  if (!target) for (const t of topologies) getTopology(parseTopologySpec(t));
+  const peak = Math.max(peakVus(scenario), scenario.peakClients ?? 0);
+  const explicit = o.generators ?? scenario.generators;
+  const capacity = planCapacity({
+    peak,
+    generators: explicit ?? defaultGenerators(scenario, os.availableParallelism()),
+    generatorsExplicit: explicit !== null && explicit !== undefined,
+    addresses: Array.isArray(scenario.sourceIps) ? scenario.sourceIps.length : scenario.sourceIps,
+    addressesExplicit: loaded.scenario.sourceIps !== undefined,
+    shards: shardPlan.shard?.count ?? 1,
+    limits: machineLimits(),
+  });
+  if (capacity.problems.length) {
+    throw new InputError('E_LIMITS', `scenario ${scenarioFile} does not fit this machine's limits`, { details: capacity.problems, hint: 'change what the lines above say, before any load starts' });
+  }
+  if (!Array.isArray(scenario.sourceIps) && capacity.addresses > scenario.sourceIps) scenario = { ...scenario, sourceIps: capacity.addresses };
+  const sourceIps = runSourceIps(scenario.sourceIps, target, shardPlan);
+  if (target) warn(describeTarget(target));
+  if (target && !o.dryRun) await checkReachable(target);
+  if (target && !o.dryRun && (scenario.engine === 'socket.io' || scenario.engine === 'socket.io-lean')) await probeSocketIo(target, scenario.path);
+  const shardRun = o.dryRun ? null : await prepareShardRun(shardPlan, target, warn);
+  const plan: RunPlan = {
+    scenarioFile,
+    scenario,
+    // a shard's slice says nothing about the whole: thresholds are evaluated by `rtbench merge`
+    thresholds: shardPlan.shard ? [] : gateThresholds(scenario.thresholds, scenario.metrics),
+    topologies,
+    target,
+    repeat: o.repeat ?? 1,
+    generators: capacity.generators,
+    sourceIps,
+    shard: shardPlan.shard,
+    clockOffsetMs: shardRun?.hooks.clockMonoOffsetMs ?? 0,
+    onGeneratorCrash: o.onGeneratorCrash ?? 'fail',
+    notes: capacity.notes,
+  };
+  return { plan, shardRun, module: loaded.scenario };
+}

@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createFlatHistogram, cumulativeCounts, recordMs } from '../../src/metrics/histogram.ts';
+import { MAX_PENDING_SAMPLES, counterName, prometheusSink, toSeries } from '../../src/outputs/prometheus.ts';
+import { remoteWriteCodec } from '../../src/outputs/remote-write.ts';
+import { LIVE_BOUNDS_MS, type LiveSample } from '../../src/outputs/sample.ts';
+
+function sample(i: number, final = false): LiveSample {
+  return {
+    topology: 'single',
+    timeMs: 1_700_000_000_000 + i * 1000,
+    elapsedMs: i * 1000,
+    final,
+    counters: { 'sessions.started': 10 * i, 'messages.sent': 100 * i },
+    errors: { ack_timeout: i },
+    connected: 5,
+    latency: { ack: { count: 3 * i, sumMs: 6 * i, p50: 1, p99: 2, max: 3, le: LIVE_BOUNDS_MS.map((_, k) => Math.min(3 * i, k * i)) } },
+    second: { t: i, connected: 5, sessionsStarted: 10, messagesSent: 100, messagesReceived: 100, errors: 1, ackP50: 1, ackP99: 2, connectP99: null },
+  };
+}
+
+test('cumulativeCounts: values at or below each bound, ending at the total', () => {
+  const h = createFlatHistogram();
+  for (const v of [0.3, 0.9, 1, 4, 40, 400, 4000]) recordMs(h, v);
+  assert.deepEqual(cumulativeCounts(h, [500, 1000, 5000, 50_000, 500_000, 5_000_000]), [1, 3, 4, 5, 6, 7]);
+  assert.deepEqual(cumulativeCounts(createFlatHistogram(), [1, 2]), [0, 0]);
+});
+
+test('remote write: protobuf + snappy round trip; labels sorted; counters named like Prometheus', async () => {
+  const codec = await remoteWriteCodec();
+  const series = toSeries(sample(2), { scenario: 'chat', run_id: 'r1' }, 1_700_000_002_000);
+  const back = codec.decode(codec.encode(series));
+  assert.equal(back.length, series.length);
+  const started = back.find((s) => s.labels.__name__ === 'rtbench_sessions_started_total')!;
+  assert.deepEqual(started.labels, { __name__: 'rtbench_sessions_started_total', job: 'rtbench', scenario: 'chat', run_id: 'r1', topology: 'single' });
+  assert.deepEqual(started.samples, [{ value: 20, timestamp: 1_700_000_002_000 }]);
+  const inf = back.find((s) => s.labels.__name__ === 'rtbench_latency_seconds_bucket' && s.labels.le === '+Inf')!;
+  assert.equal(inf.samples[0]!.value, 6);
+  assert.equal(back.filter((s) => s.labels.__name__ === 'rtbench_latency_seconds_bucket').length, LIVE_BOUNDS_MS.length + 1);
+  assert.equal(counterName('reconnect.sameWorker'), 'rtbench_reconnect_sameWorker_total');
+  assert.equal(counterName('custom-metric:x'), 'rtbench_custom_metric_x_total');
+});
+
+test('prometheus output: a failing endpoint keeps a bounded buffer, warns once, and counts what it dropped', async () => {
+  const warnings: string[] = [];
+  const info: string[] = [];
+  let calls = 0;
+  const out = prometheusSink({
+    url: 'http://127.0.0.1:9/api/v1/write',
+    labels: { scenario: 's', run_id: 'r' },
+    warn: (l) => warnings.push(l),
+    info: (l) => info.push(l),
+    fetch: (async () => {
+      calls++;
+      throw new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED') });
+    }) as typeof fetch,
+  });
+  const perSecond = toSeries(sample(1), { scenario: 's', run_id: 'r' }, 0).length;
+  const seconds = Math.ceil((MAX_PENDING_SAMPLES * 1.5) / perSecond);
+  const t0 = Date.now();
+  for (let i = 1; i <= seconds; i++) out.sample(sample(i));
+  assert.ok(Date.now() - t0 < 10_000, 'queuing never waits for the endpoint');
+  await out.end();
+  assert.equal(warnings.length, 1, warnings.join('\n'));
+  assert.match(warnings[0]!, /ECONNREFUSED.*the load goes on/);
+  assert.ok(calls >= 1 && calls <= 6, `attempts ${calls}`);
+  const m = /0 samples in 0 request\(s\).*DROPPED (\d+) samples/.exec(info.join(''));
+  assert.ok(m, info.join(''));
+  assert.equal(Number(m[1]), seconds * perSecond, 'every sample is accounted for as dropped');
+});
+
+test('prometheus output: samples arrive in time order, one request in flight, recovery is announced', async () => {
+  const codec = await remoteWriteCodec();
+  const warnings: string[] = [];
+  let fail = 2;
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const got: number[] = [];
+  const out = prometheusSink({
+    url: 'http://127.0.0.1:9/w',
+    labels: { scenario: 's', run_id: 'r' },
+    warn: (l) => warnings.push(l),
+    info: () => {},
+    fetch: (async (_u: string, init: RequestInit) => {
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      await new Promise((r) => setTimeout(r, 5));
+      inFlight--;
+      if (fail-- > 0) return new Response('busy', { status: 503 });
+      const series = codec.decode(new Uint8Array(init.body as Buffer));
+      const started = series.find((s) => s.labels.__name__ === 'rtbench_sessions_started_total')!;
+      got.push(...started.samples.map((s) => s.value));
+      return new Response(null, { status: 204 });
+    }) as unknown as typeof fetch,
+  });
+  for (let i = 1; i <= 5; i++) out.sample(sample(i, i === 5));
+  await out.end();
+  assert.deepEqual(got, [10, 20, 30, 40, 50]);
+  assert.equal(maxInFlight, 1);
+  assert.equal(warnings.length, 2, warnings.join('\n'));
+  assert.match(warnings[0]!, /HTTP 503/);
+  assert.match(warnings[1]!, /answers again/);
+});
