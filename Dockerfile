@@ -2,26 +2,32 @@
 # for `--runtime containers` (run `rtbench serve --host 0.0.0.0`).
 #   docker build -t rtbench:dev .
 #   docker run --rm rtbench:dev --help
+# The image holds rtbench as the npm package holds it: compiled JavaScript (dist/), runtime
+# dependencies only. Scenarios (the bundled ones, or a ConfigMap mounted under /app) import
+# `rtbench`, which resolves to /app itself.
 FROM node:20-slim
 
 WORKDIR /app
-ENV NODE_ENV=production
 
 # Dependencies first (cached while only sources change). Install scripts are skipped: every
-# native module rtbench uses ships prebuilt binaries in its package (zeromq, esbuild for tsx).
+# native module rtbench uses ships prebuilt binaries in its package (zeromq, esbuild).
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
+RUN npm ci --ignore-scripts
 
-# Sources: TypeScript, run by tsx with no build step.
+# Build dist/ with the project's TypeScript, then drop the sources and the dev dependencies.
+COPY tsconfig.json tsconfig.build.json ./
+COPY scripts/build.mjs ./scripts/
 COPY bin ./bin
 COPY src ./src
 COPY reference-server ./reference-server
+RUN npm run build && rm -rf src reference-server scripts tsconfig.json tsconfig.build.json \
+  && npm prune --omit=dev --ignore-scripts && npm cache clean --force
 COPY scenarios ./scenarios
 RUN chmod 0755 /app/bin/rtbench.js && ln -s /app/bin/rtbench.js /usr/local/bin/rtbench
 
-# The image's own unprivileged user (uid 1000); tsx caches compiled files under /tmp.
+ENV NODE_ENV=production
+# The image's own unprivileged user (uid 1000).
 USER node
-ENV TMPDIR=/tmp
 EXPOSE 3000
 ENTRYPOINT ["rtbench"]
 CMD ["--help"]

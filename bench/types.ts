@@ -9,3 +9,14 @@ export interface Dist {
   p999: number;
   max: number;
 }
+
+/** One row of the "Goals at a glance" table: a figure, its goal, and whether it was met (null: not measured). */
+export interface Figure {
+  bench: string;
+  figure: string;
+  value: string;
+  goal: string;
+  met: boolean | null;
+  /** when it was measured */
+  date?: string;
+}

@@ -1,4 +1,5 @@
 /** The `request` benchmark's figures and BENCHMARKS.md section (bench/request.ts writes the results). */
+import type { Figure } from '../types.ts';
 
 export interface RequestResult {
   date: string;
@@ -10,14 +11,7 @@ export interface RequestResult {
   goals: { p50: { value: number; met: boolean }; p99: { value: number; met: boolean } };
 }
 
-export interface RequestFigure {
-  bench: string;
-  figure: string;
-  value: string;
-  goal: string;
-  met: boolean | null;
-  date?: string;
-}
+export type RequestFigure = Figure;
 
 export function requestFigures(r: RequestResult | null): RequestFigure[] {
   const fig = (k: 'p50' | 'p99', goal: string): RequestFigure => ({

@@ -32,6 +32,7 @@ export const socketClusterTopology: Topology = {
     if (spec.params.length > 3) problems.push('expected socketcluster:N[:rr|none][:B]');
     return problems;
   },
+  optionalPackages: () => ['scc-broker', 'scc-broker-client'],
   async start({ host, port, pushRate, spec, maxConnectionsPerWorker }) {
     const { workers, policy, brokers: brokerCount } = parseSocketClusterSpec(spec);
     const state = await startStateServer();

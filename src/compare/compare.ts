@@ -42,7 +42,7 @@ export interface CompareRow {
   strength: 'strong' | 'weak';
 }
 
-const EXCLUDED = new Set(['lag', 'session']); // generator schedule lag and scenario-shaped session time
+const EXCLUDED = new Set(['lag', 'session']); // generator schedule lag and scenario-shaped session time (and `session:<kind>`)
 
 function values(r: RunResult, pick: (f: NonNullable<RunResult['rounds']>[number]) => number | undefined): number[] {
   return (r.rounds ?? []).map(pick).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
@@ -92,7 +92,7 @@ export function compareResults(baseline: RunFile, current: RunFile, tol: Toleran
       const t = tol[stat];
       if (t === undefined) continue;
       for (const m of Object.keys(cur.metrics)) {
-        if (EXCLUDED.has(m) || !base.metrics[m]?.count || !cur.metrics[m]?.count) continue;
+        if (EXCLUDED.has(m) || m.startsWith('session:') || !base.metrics[m]?.count || !cur.metrics[m]?.count) continue;
         rows.push(row(cur.topology, `${m}.${stat}`, values(base, (f) => f.metrics[m]?.[stat]), values(cur, (f) => f.metrics[m]?.[stat]), [base.metrics[m]![stat], cur.metrics[m]![stat]], t, true));
       }
     }

@@ -24,7 +24,7 @@ export function lbNodeSpec(repoRoot: string, topology: string, index: number, pu
     alias: `node${index}`,
     image: REFERENCE_IMAGE,
     build: { context: repoRoot, dockerfile: 'Dockerfile' },
-    entrypoint: ['node', '--import', 'tsx', '/app/reference-server/container-node.ts'],
+    entrypoint: ['node', '/app/dist/reference-server/container-node.js'],
     command: [JSON.stringify({ topology, index, pushRate, host: '0.0.0.0', port: SERVER_PORT })],
     ports: [SERVER_PORT],
     readyLog: 'rtbench lb node',

@@ -11,7 +11,6 @@ import { loadScenario } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { missingUnit, parseDuration } from '../scenario/duration.ts';
 import { withTotalDuration, type ResolvedScenario } from '../scenario/validate.ts';
-import { getTopology, parseTopologySpec } from '../../reference-server/index.ts';
 import { checkReachable, describeTarget, parseTarget, type Target } from '../target/target.ts';
 import { probeSocketIo } from '../target/probe.ts';
 import { peakVus } from '../executors/plan.ts';
@@ -113,7 +112,11 @@ export async function resolvePlan(scenarioFile: string, o: PlanOptions, warn: (l
     });
   }
   const topologies = target ? ['external'] : o.topology ? o.topology.split(',').map((t) => t.trim()) : scenario.topologies;
-  if (!target) for (const t of topologies) getTopology(parseTopologySpec(t));
+  if (!target) {
+    // the reference server's modules load only when a run starts it (a --target run never does)
+    const { getTopology, parseTopologySpec } = await import('../../reference-server/index.ts');
+    for (const t of topologies) getTopology(parseTopologySpec(t));
+  }
   const peak = Math.max(peakVus(scenario), scenario.peakClients ?? 0);
   const explicit = o.generators ?? scenario.generators;
   const capacity = planCapacity({

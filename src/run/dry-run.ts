@@ -36,6 +36,10 @@ export function describePlan(p: PlanInfo): string {
   });
   rows.push(['duration', `${seconds(r.totalMs)} (+ up to ${seconds(r.gracefulStopMs)} graceful stop)`]);
   rows.push(['timeouts', `connect ${seconds(r.connectTimeoutMs)}, ack/request ${seconds(r.ackTimeoutMs)}`]);
+  rows.push(['sessions', r.sessions ? `a mix by client id: ${r.sessions.map((e) => `${e.name} ${e.weight}`).join(' : ')}` : 'one session']);
+  const declared = Object.entries(r.metrics);
+  if (declared.length) rows.push(['metrics', declared.map(([n, k]) => `${n} (${k})`).join(', ')]);
+  if (r.setup || r.teardown) rows.push(['setup', `${[r.setup ? 'setup()' : '', r.teardown ? 'teardown()' : ''].filter(Boolean).join(' and ')} in the coordinator around each load (not in a dry run; timeout ${seconds(r.setupTimeoutMs)})`]);
   rows.push(['generators', `${p.generators}`]);
   const ips = p.sourceIps;
   rows.push(['source', ips.length === 1 && ips[0] === '' ? "this host's own address (remote target: `sourceIps` is not used)" : `${ips.length} loopback address${ips.length > 1 ? 'es' : ''} (${ips.slice(0, 3).join(', ')}${ips.length > 3 ? ', …' : ''})`]);

@@ -6,7 +6,7 @@ import type { RunCollector } from '../result/collector.ts';
 import type { GeneratorHealth, HostSentinel, RunResult } from '../result/types.ts';
 import type { Reporter } from '../reporters/types.ts';
 import type { RunPlan } from '../plan/plan.ts';
-import { startReferenceServer, type ServerHandle, type ServerStats, type StartOptions } from '../../reference-server/index.ts';
+import type { ServerHandle, ServerStats, StartOptions } from '../../reference-server/index.ts';
 import { FaultTimeline, type FaultRecord } from '../faults/timeline.ts';
 import { FaultWindows } from '../faults/windows.ts';
 import { monoMs } from '../shared/clock.ts';
@@ -79,7 +79,7 @@ export async function runRound(o: RoundOptions): Promise<RunResult['status']> {
   o.signal?.addEventListener('abort', interrupt, { once: true });
   try {
     if (!plan.target) {
-      server = await (o.startServer ?? startReferenceServer)({
+      server = await (o.startServer ?? (await import('../../reference-server/index.ts')).startReferenceServer)({
         topology: o.topology,
         pushRate: scenario.server.pushRate,
         ...(scenario.server.pingIntervalMs ? { pingIntervalMs: scenario.server.pingIntervalMs, pingTimeoutMs: scenario.server.pingTimeoutMs! } : {}),

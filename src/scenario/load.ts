@@ -1,8 +1,7 @@
 import { access } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { tsImport } from 'tsx/esm/api';
 import { InputError } from '../shared/errors.ts';
+import { compileScenario } from './compile.ts';
 import type { Scenario } from './types.ts';
 import { validateScenario, type ResolvedScenario } from './validate.ts';
 
@@ -13,7 +12,9 @@ export interface LoadedScenario {
 }
 
 /**
- * Load a scenario `.ts` (or `.js`) file with tsx — no build step — and validate it.
+ * Load a scenario `.ts` (`.mts`, `.cts`, `.js`) file — compiled by esbuild on the fly, no build
+ * step — and validate it. Only the scenario (and the local files it imports) is compiled;
+ * rtbench and other packages load as they are installed.
  * Errors name the file and say the fix: missing file, syntax/type-stripping error, throw at
  * import time, invalid fields (all at once).
  */
@@ -38,7 +39,9 @@ export async function importScenario(file: string): Promise<Scenario> {
   }
   let mod: { default?: unknown };
   try {
-    mod = (await tsImport(pathToFileURL(abs).href, import.meta.url)) as { default?: unknown };
+    // stack traces of errors in the scenario point at its own lines (through the inline source map)
+    process.setSourceMapsEnabled(true);
+    mod = (await import(await compileScenario(abs))) as { default?: unknown };
   } catch (e) {
     if (cannotResolveRtbench(e)) {
       throw new InputError('E_SCENARIO_LOAD', `scenario ${file} imports \`rtbench\`, which is not installed where the scenario is (${dirname(abs)})`, {
@@ -66,26 +69,24 @@ export function defaultExport(mod: { default?: unknown }): unknown {
   return v;
 }
 
-/** `import … from 'rtbench'` could not be resolved from the scenario's folder (ESM or CommonJS wording). */
+/** `import … from 'rtbench'` could not be resolved from the scenario's folder. */
 function cannotResolveRtbench(e: unknown): boolean {
-  const err = e as { code?: string; message?: string };
+  const err = e as { code?: string; message?: string; errors?: Array<{ text?: string }> };
+  if (err?.errors?.some((x) => x.text === 'Could not resolve "rtbench"')) return true;
   return (err?.code === 'ERR_MODULE_NOT_FOUND' || err?.code === 'MODULE_NOT_FOUND') && /(module|package) 'rtbench'/.test(err.message ?? '');
 }
-
-/** Paths as the user wrote them: without the loader's internal `?namespace=…` query. */
-const clean = (s: string): string => s.replace(/\?namespace=[\w-]+/g, '');
 
 function describeLoadError(e: unknown, abs: string): string[] {
   const err = e as { message?: string; errors?: Array<{ text: string; location?: { file: string; line: number; column: number; lineText?: string } }> };
   if (Array.isArray(err.errors) && err.errors.length > 0) {
     return err.errors.slice(0, 5).map((x) => {
       const loc = x.location ? `${x.location.file}:${x.location.line}:${x.location.column}: ` : '';
-      return clean(`${loc}${x.text}`);
+      return `${loc}${x.text}`;
     });
   }
-  const first = clean(String(err.message ?? e)).split('\n').filter((l) => l.trim() && !/^(Require stack:|- )/.test(l.trim())).slice(0, 4);
+  const first = String(err.message ?? e).split('\n').filter((l) => l.trim() && !/^(Require stack:|- )/.test(l.trim())).slice(0, 4);
   const stack = (e as { stack?: string }).stack ?? '';
   const frame = stack.split('\n').find((l) => l.includes(abs));
-  if (frame) first.push(`at ${clean(frame.trim().replace(/^at /, ''))}`);
+  if (frame) first.push(`at ${frame.trim().replace(/^at /, '')}`);
   return first;
 }

@@ -10,6 +10,8 @@ export const OPTIONAL_PACKAGES = {
   '@socket.io/redis-adapter': 'the Redis adapter (`cluster:N:redis`, `sticky:…:redis`)',
   testcontainers: '`--runtime containers`',
   '@testcontainers/redis': '`--runtime containers` with the Redis adapter',
+  'scc-broker': 'the `socketcluster` topology (its brokers)',
+  'scc-broker-client': 'the `socketcluster` topology (its workers\' broker client)',
   protobufjs: '`--output prometheus=URL` (remote write)',
   snappyjs: '`--output prometheus=URL` (remote write)',
 } as const;

@@ -72,7 +72,7 @@ test('package: the tarball holds only what users run', () => {
   for (const must of ['package.json', 'README.md', 'bin/rtbench.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/main.js', 'dist/src/generator/child.js', 'dist/reference-server/process.js', 'dist/src/reporters/html/client.js']) {
     assert.ok(files.includes(must), `${must} is in the tarball`);
   }
-  const stray = files.filter((f) => !/^(package\.json|README\.md|LICENSE|Dockerfile|bin\/rtbench\.js|dist\/.+\.(js|d\.ts))$/.test(f));
+  const stray = files.filter((f) => !/^(package\.json|README\.md|LICENSE|bin\/rtbench\.js|dist\/.+\.(js|d\.ts))$/.test(f));
   assert.deepEqual(stray, [], 'nothing but the compiled package, its bin and docs');
   assert.ok(!files.some((f) => /\.ts$/.test(f) && !f.endsWith('.d.ts')), 'no TypeScript sources');
 });

@@ -67,7 +67,7 @@ test('containers: lb is N node containers behind an HAProxy container, with the 
   assert.deepEqual(nodes.map((n) => n.alias), ['node0', 'node1', 'node2']);
   for (const [i, n] of nodes.entries()) {
     assert.equal(n.image, REFERENCE_IMAGE);
-    assert.deepEqual(n.entrypoint, ['node', '--import', 'tsx', '/app/reference-server/container-node.ts']);
+    assert.deepEqual(n.entrypoint, ['node', '/app/dist/reference-server/container-node.js']);
     assert.deepEqual(JSON.parse(n.command![0]!), { topology: 'lb:3:source', index: i, pushRate: 0, host: '0.0.0.0', port: 3000 });
   }
   const [lb] = byRole(p, 'haproxy');

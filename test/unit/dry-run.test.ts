@@ -25,6 +25,7 @@ test('--dry-run plans, resolves and prints, and opens no connection to the targe
     assert.match(plan, /phase 1 +phase 1: 20s, 40 VUs/);
     assert.match(plan, /8 loopback addresses \(127\.0\.0\.2, 127\.0\.0\.3, 127\.0\.0\.4, …\)/);
     assert.match(plan, /ack:chat:send\.p99 < 1s/);
+    assert.match(plan, /sessions +one session\n +metrics +fanout \(trend\), delivered \(counter\)\n/);
     // a remote target too (an address from TEST-NET-3: never reachable, never tried)
     const remote = await run('examples/jsonrpc.ts', { target: 'wss://203.0.113.9/rpc', dryRun: true, generators: 1, stdout: memOutput(), stderr: memOutput() });
     assert.equal(remote.exitCode, 0);

@@ -35,4 +35,5 @@ test('optional packages: topologies declare the ones they import', () => {
   assert.deepEqual(needs('sticky:2:default:redis'), ['@socket.io/redis-adapter', 'redis']);
   assert.deepEqual(needs('cluster:2'), []);
   assert.deepEqual(needs('single'), []);
+  assert.deepEqual(needs('socketcluster:2'), ['scc-broker', 'scc-broker-client']);
 });

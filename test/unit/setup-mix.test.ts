@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import { run } from '../../src/run/run.ts';
 import { fileURLToPath } from 'node:url';
 import { isRtbenchError } from '../../src/shared/errors.ts';
 import { jsonProblem, lifecycleOf } from '../../src/scenario/setup.ts';
@@ -112,4 +116,19 @@ test('mix: each period holds every kind exactly weight times, interleaved; a cli
   // interleaved: in any 10 consecutive clients of a 50/30/20 mix, each kind appears
   for (let s = 0; s < 100; s += 10) assert.equal(new Set(Array.from({ length: 10 }, (_, k) => kindOfClient(big, s + k))).size, 3);
   assert.equal(kindOfClient(big, 12345), kindOfClient(mixTable([50, 30, 20]), 12345));
+});
+
+test('--dry-run names the mix and setup/teardown, and runs neither', async () => {
+  const trace = join(mkdtempSync(join(tmpdir(), 'rtbench-dry-')), 'teardown.json');
+  process.env.RTBENCH_TEST_TEARDOWN_FILE = trace;
+  const chunks: string[] = [];
+  const out = { write: (t: string) => void chunks.push(t), isTTY: false };
+  try {
+    const o = await run('test/fixtures/mix-setup.ts', { dryRun: true, generators: 1, stdout: out, stderr: { write: () => {}, isTTY: false } });
+    assert.equal(o.exitCode, 0);
+  } finally {
+    delete process.env.RTBENCH_TEST_TEARDOWN_FILE;
+  }
+  assert.match(chunks.join(''), /sessions +a mix by client id: listener 3 : sender 1\n +setup +setup\(\) and teardown\(\) in the coordinator around each load \(not in a dry run; timeout 60s\)/);
+  assert.ok(!existsSync(trace), 'teardown did not run');
 });

@@ -1,0 +1,65 @@
+/** The `package` benchmark's figures and BENCHMARKS.md section (bench/package.ts writes the results). */
+import type { Figure } from './types.ts';
+
+interface Install {
+  bytes: number;
+  packages: number;
+  installScriptWarnings: string[];
+}
+
+export interface PackageResult {
+  date: string;
+  environment: { loadAverage: { before: number[]; after: number[] } };
+  config: { rounds: number };
+  tarball: { files: number; bytes: number; unpackedBytes: number };
+  installWithoutOptional: Install;
+  installWithOptional: Install;
+  startup: { nodeMs: number; helpMs: number; firstConnectionMs: number; helpOverNode: number; firstConnectionOverNode: number };
+  goals: Record<'installMb' | 'installScriptWarnings' | 'helpS' | 'firstConnectionS', { value: number; goal: number; met: boolean }>;
+}
+
+type PackageFigure = Figure;
+
+const mb = (b: number): string => `${(b / 2 ** 20).toFixed(1)} MB`;
+
+export function packageFigures(r: PackageResult | null): PackageFigure[] {
+  if (!r) return [];
+  const fig = (figure: string, value: string, goal: string, met: boolean | undefined): PackageFigure => ({ bench: 'package', figure, value: r ? value : '-', goal, met: r ? (met ?? null) : null, ...(r ? { date: r.date } : {}) });
+  const g = r?.goals;
+  const s = r?.startup;
+  return [
+    fig('npm install of the tarball, --omit=optional', r ? `${mb(r.installWithoutOptional.bytes)}, ${r.installWithoutOptional.packages} packages` : '', '< 40 MB', g?.installMb.met),
+    fig('install-script warnings (--omit=optional)', r ? (r.installWithoutOptional.installScriptWarnings.join(', ') || 'none') : '', 'none', g?.installScriptWarnings.met),
+    fig('rtbench --help (÷ node -e 0)', s ? `${(s.helpMs / 1000).toFixed(2)} s (${s.helpOverNode.toFixed(2)}×)` : '', '< 0.3 s', g?.helpS.met),
+    fig('rtbench run: start → first connection (÷ node -e 0)', s ? `${(s.firstConnectionMs / 1000).toFixed(2)} s (${s.firstConnectionOverNode.toFixed(1)}×)` : '', '< 1.5 s', g?.firstConnectionS.met),
+  ];
+}
+
+export function packageSection(r: PackageResult, day: string, load: string): string {
+  const s = r.startup;
+  return `## Package: install size and start-up
+
+\`npm run bench -- --only package\` (bench/package.ts), ${day}; load average ${load}. \`npm pack\`, then the
+tarball installed into a fresh CommonJS project (\`npm init -y\` shape) with \`npm install --prefer-offline\`,
+once with \`--omit=optional\` and once without. Times are medians of ${r.config.rounds} interleaved rounds, each
+command spawned the same way as \`node -e 0\` (its start-up is the unit of the ratios).
+
+| figure | measured | goal |
+| --- | --- | --- |
+| tarball | ${r.tarball.files} files, ${mb(r.tarball.bytes)} packed, ${mb(r.tarball.unpackedBytes)} unpacked | only bin/, dist/, README |
+| install, \`--omit=optional\` | ${mb(r.installWithoutOptional.bytes)}, ${r.installWithoutOptional.packages} packages | < 40 MB: ${r.goals.installMb.met ? 'met' : 'not met'} |
+| install with the optional packages | ${mb(r.installWithOptional.bytes)}, ${r.installWithOptional.packages} packages | – |
+| install-script warnings, \`--omit=optional\` | ${r.installWithoutOptional.installScriptWarnings.join(', ') || 'none'} | none: ${r.goals.installScriptWarnings.met ? 'met' : 'not met'} |
+| \`node -e 0\` | ${s.nodeMs.toFixed(0)} ms | – |
+| \`rtbench --help\` | ${s.helpMs.toFixed(0)} ms (${s.helpOverNode.toFixed(2)}× node) | < 0.3 s: ${r.goals.helpS.met ? 'met' : 'not met'} |
+| \`rtbench run\` → first connection | ${s.firstConnectionMs.toFixed(0)} ms (${s.firstConnectionOverNode.toFixed(1)}× node) | < 1.5 s: ${r.goals.firstConnectionS.met ? 'met' : 'not met'} |
+
+- First connection: \`rtbench run scenario.ts --target URL --generators 1\` against a socket.io server in the
+  benchmark's process, from the spawn to that server's first \`connection\` event. On the way: the CLI's
+  modules, the scenario compiled by esbuild (in the CLI, then in the generator process), the target
+  probe, the generator's fork, and the 250 ms common start of the generators.
+- The one install-script warning is esbuild's \`postinstall\` (it only checks its platform binary, which
+  npm installs as its own package, and esbuild runs without it). esbuild-wasm has no install script
+  but took 1–2 s to compile its first scenario here, so the native build stays.
+`;
+}
