@@ -104,7 +104,12 @@ export function summarizeHealth(index: number, pid: number, samples: HealthSampl
   };
 }
 
-/** A generator's loop delay counts as its own when it is above twice the sentinel's plus this many ms. */
+/**
+ * A generator's loop delay counts as its own when it is above SENTINEL_FACTOR × the sentinel's plus
+ * SENTINEL_MARGIN_MS. On a busy host a process with work waits longer for a core than a nearly idle
+ * one, so "alike" allows a factor, not equality.
+ */
+export const SENTINEL_FACTOR = 3;
 export const SENTINEL_MARGIN_MS = 10;
 
 /**
@@ -117,7 +122,7 @@ export const SENTINEL_MARGIN_MS = 10;
 export function assessSaturation(processes: GeneratorHealth[], lag?: MetricSummary, sentinel: HostSentinel | null = null, bounds: SaturationBounds = DEFAULT_SATURATION_BOUNDS): Saturation {
   const own: string[] = [];
   const host: string[] = [];
-  const wellAbove = (ms: number): boolean => sentinel === null || ms > 2 * sentinel.loopDelayP99 + SENTINEL_MARGIN_MS;
+  const wellAbove = (ms: number): boolean => sentinel === null || ms > SENTINEL_FACTOR * sentinel.loopDelayP99 + SENTINEL_MARGIN_MS;
   const seen = sentinel ? `, a plain process on the same host saw ${sentinel.loopDelayP99}ms` : '';
   for (const g of processes) {
     // one hot second (warm-up, JIT) is not saturation: it takes a share of the run and at least two seconds
@@ -125,7 +130,7 @@ export function assessSaturation(processes: GeneratorHealth[], lag?: MetricSumma
       own.push(`generator ${g.index}: CPU above ${bounds.cpuPercent}% in ${Math.round(g.cpuHotShare * 100)}% of seconds (max ${Math.round(g.cpuMax)}%)`);
     }
     if (g.loopDelayP99 > bounds.loopDelayP99Ms) {
-      (wellAbove(g.loopDelayP99) ? own : host).push(`generator ${g.index}: event-loop delay p99 reached ${g.loopDelayP99}ms (bound ${bounds.loopDelayP99Ms}ms${seen})`);
+      (wellAbove(g.loopDelayP99) ? own : host).push(`generator ${g.index}: event-loop delay p99 reached ${g.loopDelayP99}ms (bound ${bounds.loopDelayP99Ms}ms${seen}; its CPU ${Math.round(g.cpuMean)}% on average)`);
     }
   }
   if (lag && lag.count > 0 && lag.p99 > bounds.lagP99Ms) {
