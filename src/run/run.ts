@@ -14,7 +14,7 @@ import { resolvePlan } from '../plan/plan.ts';
 import { runRound } from './round.ts';
 import { RunStream } from './stream.ts';
 import { describePlan } from './dry-run.ts';
-import { lifecycleOf } from '../scenario/setup.ts';
+import { lifecycleOf, sharedLifecycle } from '../scenario/setup.ts';
 import { createOutputs, parseOutputs } from '../outputs/index.ts';
 
 /** Options of `run()`; the CLI flags map onto these one to one. */
@@ -114,7 +114,9 @@ export async function run(scenarioFile: string, options: RunOptions = {}): Promi
     ...(options.summaryMd ? [markdownReporter(options.summaryMd)] : []),
   ]), ...createOutputs(outputSpecs, { scenario: plan.scenario.name, runId: basename(outDir), warn, info: (l) => (options.quiet ? undefined : stdout.write(l)) })];
   const stream = new RunStream(reporters);
-  const lifecycle = lifecycleOf(module, scenarioFile, plan.scenario.setupTimeoutMs);
+  // the user's own server is set up once for all rounds; an embedded reference server per round (each round starts its own)
+  const ownLifecycle = lifecycleOf(module, scenarioFile, plan.scenario.setupTimeoutMs);
+  const lifecycle = plan.target ? sharedLifecycle(ownLifecycle) : ownLifecycle;
   const runs: RunResult[] = [];
   for (const topology of plan.topologies) {
     const collector = new RunCollector({ topology, engine: plan.scenario.engine, rounds: plan.repeat, thresholds: plan.thresholds, keepSeconds: plan.shard !== null });
