@@ -31,6 +31,9 @@ const RATES = (process.env.RTBENCH_OH_RATES ?? '200,2000').split(',').map((x) =>
 for (const r of RATES) if (!Number.isInteger(r) || r < 10 || r > 20_000 || r % 10 !== 0) throw new Error(`RTBENCH_OH_RATES: ${r} must be a multiple of 10 from 10 to 20000`);
 const SECONDS = envInt('RTBENCH_OH_SECONDS', 10, 3, 120);
 const ROUNDS = envInt('RTBENCH_OH_ROUNDS', 3, 1, 20);
+/** Time for a client (rtbench: its generator's start-up too) to connect before the schedule starts. */
+const LEAD_MS = envInt('RTBENCH_OH_LEAD_MS', 8000, 1000, 60_000);
+const monoMs = (): number => Number(process.hrtime.bigint() / 1000n) / 1000;
 const INTERVAL_MS = 100;
 const COUNT = (SECONDS * 1000) / INTERVAL_MS;
 const silent: Output = { write: () => {}, isTTY: false };
@@ -47,25 +50,27 @@ interface Sample {
   sentinelLoopP99?: number | null;
   generatorLoopP99?: number | null;
   generatorCpuMean?: number | null;
+  /** Client CPU (user + system) per ack, µs: the minimal client's process; rtbench's generators over the run. */
+  cpuUsPerAck?: number | null;
 }
 
 function minimal(url: string, clients: number): Promise<Sample> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'overhead', 'minimal.ts'), url, String(clients), String(INTERVAL_MS), String(COUNT)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'overhead', 'minimal.ts'), url, String(clients), String(INTERVAL_MS), String(COUNT), String(monoMs() + LEAD_MS)], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), (SECONDS + 60) * 1000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), (SECONDS + 60) * 1000 + LEAD_MS);
     child.once('close', (code) => {
       clearTimeout(timer);
       if (code !== 0) return reject(new Error(`minimal client exited ${code}`));
-      const r = JSON.parse(out.trim()) as { count: number; p50: number; p90: number; p99: number };
-      resolve({ count: r.count, p50: r.p50, p90: r.p90, p99: r.p99 });
+      const r = JSON.parse(out.trim()) as { count: number; p50: number; p90: number; p99: number; cpuUsPerAck: number };
+      resolve({ count: r.count, p50: r.p50, p90: r.p90, p99: r.p99, cpuUsPerAck: r.cpuUsPerAck });
     });
   });
 }
 
 async function rtbench(url: string, clients: number, generators?: number): Promise<Sample> {
-  Object.assign(process.env, { RTBENCH_OH_CLIENTS: String(clients), RTBENCH_OH_INTERVAL_MS: String(INTERVAL_MS), RTBENCH_OH_COUNT: String(COUNT) });
+  Object.assign(process.env, { RTBENCH_OH_CLIENTS: String(clients), RTBENCH_OH_INTERVAL_MS: String(INTERVAL_MS), RTBENCH_OH_COUNT: String(COUNT), RTBENCH_OH_T0: String(monoMs() + LEAD_MS) });
   const out = mkdtempSync(join(os.tmpdir(), 'rtbench-oh-'));
   try {
     const outcome = await run(join(here, 'overhead', 'scenario.ts'), { target: url, quiet: true, out, ...(generators ? { generators } : {}), stdout: silent, stderr: { write: (t) => void process.stderr.write(t), isTTY: false } });
@@ -83,6 +88,8 @@ async function rtbench(url: string, clients: number, generators?: number): Promi
       sentinelLoopP99: r.generator.saturation.sentinel?.loopDelayP99 ?? null,
       generatorLoopP99: g.length ? Math.max(...g.map((x) => x.loopDelayP99)) : null,
       generatorCpuMean: g.length ? g.reduce((a, x) => a + x.cpuMean, 0) : null,
+      // cpuMean is percent of one core over the run's seconds (start-up and lead included)
+      cpuUsPerAck: g.length ? (g.reduce((a, x) => a + x.cpuMean, 0) / 100) * r.durationMs * 1000 / ack.count : null,
     };
   } finally {
     rmSync(out, { recursive: true, force: true });
@@ -109,7 +116,7 @@ async function main(): Promise<void> {
         for (const v of order) {
           const s = v === 'minimal' ? await minimal(server.url, clients) : await rtbench(server.url, clients, v === 'rtbench-2-generators' ? 2 : undefined);
           samples[v].push(s);
-          process.stderr.write(`overhead: ${rate}/s round ${round + 1}/${ROUNDS} ${v}: p50 ${s.p50.toFixed(3)} p90 ${s.p90.toFixed(3)} p99 ${s.p99.toFixed(3)} ms (${s.count} acks${s.generators ? `, ${s.generators} generator(s), ${s.saturation}` : ''}); load ${os.loadavg()[0]!.toFixed(1)}\n`);
+          process.stderr.write(`overhead: ${rate}/s round ${round + 1}/${ROUNDS} ${v}: p50 ${s.p50.toFixed(3)} p90 ${s.p90.toFixed(3)} p99 ${s.p99.toFixed(3)} ms, cpu ${s.cpuUsPerAck?.toFixed(0) ?? '-'} µs/ack (${s.count} acks${s.generators ? `, ${s.generators} generator(s), ${s.saturation}` : ''}); load ${os.loadavg()[0]!.toFixed(1)}\n`);
         }
       }
     } finally {
@@ -121,6 +128,7 @@ async function main(): Promise<void> {
       p90: median(samples[v].map((s) => s.p90)),
       p99: median(samples[v].map((s) => s.p99)),
       ...(samples[v][0]?.generators ? { generators: samples[v][0]!.generators } : {}),
+      cpuUsPerAck: median(samples[v].map((s) => s.cpuUsPerAck ?? 0)),
     });
     const m = med('minimal');
     const r = med('rtbench');

@@ -10,6 +10,7 @@ export async function serve(o: { topology: string; host: string; port: number; p
   }
   const running = await topology.start({ host: o.host, port: o.port, pushRate: o.pushRate, delayMs: o.delayMs ?? 0, serviceMs: o.serviceMs ?? 0, ...(o.maxConnectionsPerWorker ? { maxConnectionsPerWorker: o.maxConnectionsPerWorker } : {}), spec });
   const ws = running.url.replace(/^http/, 'ws');
-  o.log(`rtbench reference server (${spec.raw}, ${running.workers} worker${running.workers > 1 ? 's' : ''}) on ${running.url}  socket.io: ${running.url}/socket.io  ws: ${ws}/ws  (Ctrl-C stops it)`);
+  const paths = spec.name === 'socketcluster' ? `SocketCluster: ${ws}/socketcluster/` : `socket.io: ${running.url}/socket.io  ws: ${ws}/ws`;
+  o.log(`rtbench reference server (${spec.raw}, ${running.workers} worker${running.workers > 1 ? 's' : ''}) on ${running.url}  ${paths}  (Ctrl-C stops it)`);
   return { url: running.url, stop: () => running.stop() };
 }

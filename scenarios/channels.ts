@@ -2,25 +2,25 @@
  * Pub/sub channels on either family: VUs subscribe to channels of CHANNEL_SIZE members, publish
  * into their channel once a second (every member records `publish` fan-out latency and gaps),
  * and churn one extra channel per iteration (subscribe + unsubscribe, timed as acks).
- * The same session runs on the Socket.IO family (reference app `subscribe`/`publish` events,
- * rooms underneath) and on SocketCluster (its own channels):
+ * The same session runs, side by side in one run, on the Socket.IO family (socket.io-lean against
+ * the reference app's `subscribe`/`publish` events, rooms underneath) and on SocketCluster (its
+ * own engine and channels, picked by `engines` for the `socketcluster` topology):
  *
- *   npx rtbench run scenarios/channels.ts                                   # socket.io-lean on single and cluster:2
- *   RTBENCH_ENGINE=socketcluster npx rtbench run scenarios/channels.ts --topology socketcluster:2
+ *   npx rtbench run scenarios/channels.ts                  # single, cluster:2 and socketcluster:2
  *
- * Environment: RTBENCH_ENGINE (default socket.io-lean), RTBENCH_VUS (100), RTBENCH_CHANNEL_SIZE (10).
+ * Environment: RTBENCH_VUS (100), RTBENCH_CHANNEL_SIZE (10).
  */
-import { defineScenario, type EngineName } from 'rtbench';
+import { defineScenario } from 'rtbench';
 
-const ENGINE = (process.env.RTBENCH_ENGINE ?? 'socket.io-lean') as EngineName;
 const VUS = Number(process.env.RTBENCH_VUS ?? 100);
 const SIZE = Number(process.env.RTBENCH_CHANNEL_SIZE ?? 10);
 
 export default defineScenario({
   name: 'channels',
-  description: `${VUS} VUs in channels of ${SIZE}, each publishing once a second, churning a channel per iteration (${ENGINE})`,
-  engine: ENGINE,
-  topology: ENGINE === 'socketcluster' ? 'socketcluster:2' : ['single', 'cluster:2'],
+  description: `${VUS} VUs in channels of ${SIZE}, each publishing once a second, churning a channel per iteration`,
+  engine: 'socket.io-lean',
+  engines: { socketcluster: 'socketcluster' },
+  topology: ['single', 'cluster:2', 'socketcluster:2'],
   phases: [
     { name: 'ramp', duration: '5s', vus: { from: 0, to: VUS } },
     { name: 'hold', duration: '10s', vus: VUS },

@@ -5,15 +5,21 @@
  * COUNT times, on schedule whatever is outstanding (open loop). Each latency is ack time minus
  * scheduled send time: the rule rtbench times by. Prints one JSON line: the exact percentiles.
  *
- *   node --import tsx bench/overhead/minimal.ts URL CLIENTS INTERVAL_MS COUNT
+ *   node --import tsx bench/overhead/minimal.ts URL CLIENTS INTERVAL_MS COUNT [T0]
+ *
+ * T0 (the host's monotonic ms) starts the schedule there, as rtbench's side does; default: 100 ms
+ * after the last connect.
  */
 import { io, type Socket } from 'socket.io-client';
 
-const [url, clientsArg, intervalArg, countArg] = process.argv.slice(2);
+const [url, clientsArg, intervalArg, countArg, t0Arg] = process.argv.slice(2);
 const CLIENTS = Number(clientsArg);
 const INTERVAL_MS = Number(intervalArg);
 const COUNT = Number(countArg);
 const monoMs = (): number => Number(process.hrtime.bigint() / 1000n) / 1000;
+
+// the benchmark that started this process is gone (stopped, killed): stop too
+setInterval(() => process.ppid === 1 && process.exit(1), 1000).unref();
 
 async function main(): Promise<void> {
   const sockets: Socket[] = [];
@@ -27,7 +33,9 @@ async function main(): Promise<void> {
   }
   const lat: number[] = [];
   let timeouts = 0;
-  const t0 = monoMs() + 100;
+  const t0 = t0Arg ? Number(t0Arg) : monoMs() + 100;
+  if (t0 < monoMs()) throw new Error(`connected ${(monoMs() - t0).toFixed(0)} ms after the schedule's start: raise RTBENCH_OH_LEAD_MS`);
+  const cpu0 = process.cpuUsage();
   await Promise.all(
     sockets.map(
       (sock, c) =>
@@ -49,10 +57,11 @@ async function main(): Promise<void> {
         }),
     ),
   );
+  const cpu = process.cpuUsage(cpu0);
   for (const s of sockets) s.disconnect();
   lat.sort((a, b) => a - b);
   const q = (p: number): number => lat[Math.min(lat.length - 1, Math.max(0, Math.ceil(p * lat.length) - 1))]!;
-  process.stdout.write(`${JSON.stringify({ count: lat.length, timeouts, p50: q(0.5), p90: q(0.9), p99: q(0.99), max: lat.at(-1) ?? null })}\n`);
+  process.stdout.write(`${JSON.stringify({ count: lat.length, timeouts, p50: q(0.5), p90: q(0.9), p99: q(0.99), max: lat.at(-1) ?? null, cpuUsPerAck: (cpu.user + cpu.system) / Math.max(1, lat.length) })}\n`);
 }
 
 main().catch((e) => {

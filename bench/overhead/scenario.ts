@@ -1,8 +1,9 @@
 /**
- * rtbench's side of bench/overhead.ts: RTBENCH_OH_CLIENTS clients arrive within the first second,
- * each then sends one acked `echo` every RTBENCH_OH_INTERVAL_MS, RTBENCH_OH_COUNT times (open
- * loop), timed from its scheduled time. Written as a user would; no `generators`: the default
- * count is what the benchmark measures.
+ * rtbench's side of bench/overhead.ts: RTBENCH_OH_CLIENTS clients arrive within the first second
+ * and connect; client k then sends one acked `echo` every RTBENCH_OH_INTERVAL_MS, RTBENCH_OH_COUNT
+ * times (open loop), from RTBENCH_OH_T0 + k·(1000/CLIENTS) ms on the host's monotonic clock, timed
+ * from its scheduled time: the schedule of the benchmark's minimal client, after every connection
+ * is up (connects are not what is compared). No `generators`: the default count is measured.
  */
 import { defineScenario } from 'rtbench';
 
@@ -14,16 +15,20 @@ const num = (name: string, def: number): number => {
 const CLIENTS = num('RTBENCH_OH_CLIENTS', 20);
 const INTERVAL_MS = num('RTBENCH_OH_INTERVAL_MS', 100);
 const COUNT = num('RTBENCH_OH_COUNT', 100);
+const T0 = num('RTBENCH_OH_T0', 0);
+const monoMs = (): number => Number(process.hrtime.bigint() / 1000n) / 1000;
 
 export default defineScenario({
   name: 'harness overhead',
   requiresTarget: true,
   sourceIps: 1,
   phases: [{ duration: '1s', arrivalRate: CLIENTS }],
-  gracefulStop: COUNT * INTERVAL_MS + 15_000,
+  gracefulStop: Math.ceil(Math.max(0, T0 - monoMs()) + COUNT * INTERVAL_MS + 15_000),
   ackTimeout: '10s',
-  async session(client) {
+  async session(client, ctx) {
     await client.connect();
+    const lead = T0 + (ctx.id * 1000) / CLIENTS - monoMs();
+    if (lead > 0) await client.think(lead);
     await client.every(INTERVAL_MS, COUNT, async (i) => {
       await client.emitWithAck('echo', i);
     });

@@ -3,6 +3,7 @@ import type { Argv } from 'yargs';
 import { ExitCode, InputError, isRtbenchError } from '../shared/errors.ts';
 import type { Output } from '../reporters/types.ts';
 import { processIO, type CliIO } from './io.ts';
+import { didYouMean } from '../util/suggest.ts';
 import { abFlags, benchHashFlags, compareFlags, initFlags, k8sFlags, mergeFlags, runFlags, serveFlags } from './options.ts';
 
 /**
@@ -13,6 +14,34 @@ import { abFlags, benchHashFlags, compareFlags, initFlags, k8sFlags, mergeFlags,
 const yargs = createRequire(import.meta.url)('yargs/yargs') as (args: string[]) => Argv;
 
 export { processIO, type CliIO };
+
+const COMMANDS = ['run', 'init', 'serve', 'bench-hash', 'compare', 'ab', 'report', 'merge', 'collect', 'k8s'];
+const FLAGS: Readonly<Record<string, readonly string[]>> = {
+  run: Object.keys(runFlags),
+  init: Object.keys(initFlags),
+  serve: Object.keys(serveFlags),
+  'bench-hash': Object.keys(benchHashFlags),
+  compare: Object.keys(compareFlags),
+  ab: Object.keys(abFlags),
+  merge: Object.keys(mergeFlags),
+  collect: Object.keys(mergeFlags),
+  k8s: Object.keys(k8sFlags),
+  report: ['out'],
+};
+
+/** For yargs' "Unknown argument(s): x, y": the nearest flag of the command (or command) for each. */
+function unknownHint(msg: string, argv: string[]): string {
+  const m = /^Unknown arguments?: (.+)$/.exec(msg);
+  if (!m) return '';
+  const command = argv[0] ?? '';
+  const known = COMMANDS.includes(command) ? FLAGS[command] ?? [] : COMMANDS;
+  const hints = m[1]!.split(', ').map((u) => {
+    const near = didYouMean(u.replace(/^-+/, ''), known);
+    return near ? `\`${u}\` → ${COMMANDS.includes(command) ? `--${near}` : near}` : null;
+  });
+  const found = hints.filter((h): h is string => h !== null);
+  return found.length ? ` (did you mean: ${found.join(', ')}?)` : '';
+}
 
 /** Parse argv and run the command. Returns the exit code (see ExitCode); never calls process.exit. */
 export async function cli(argv: string[], io: CliIO = processIO()): Promise<number> {
@@ -122,7 +151,7 @@ export async function cli(argv: string[], io: CliIO = processIO()): Promise<numb
       if (/Not enough non-option arguments/.test(msg) && argv[0] === 'run') {
         throw new InputError('E_USAGE', '`rtbench run` needs a scenario file', { hint: 'e.g. `npx rtbench run scenarios/churn.ts` (see `rtbench run --help`)' });
       }
-      throw new InputError('E_USAGE', msg, { hint: 'see `rtbench --help`' });
+      throw new InputError('E_USAGE', `${msg}${unknownHint(msg, argv)}`, { hint: `see \`rtbench ${COMMANDS.includes(argv[0] ?? '') ? `${argv[0]} ` : ''}--help\`` });
     });
   try {
     let helpText = '';

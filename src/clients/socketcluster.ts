@@ -27,6 +27,8 @@ export class SocketClusterTransport implements Transport {
   private eventHandler: ((event: string, args: unknown[]) => void) | null = null;
   private disconnectHandler: ((reason: string) => void) | null = null;
   private readonly listening = new Set<string>();
+  /** The consumer loop of each subscribed channel, by a token of its own. */
+  private readonly consumers = new Map<string, symbol>();
   private closing = false;
   private open = false;
 
@@ -101,11 +103,14 @@ export class SocketClusterTransport implements Transport {
     const existing = this.socket.subscribe(channel);
     if (existing.state === 'subscribed') return;
     const ch: AGChannel = existing;
-    if (!this.listening.has(`\0ch\0${channel}`)) {
-      this.listening.add(`\0ch\0${channel}`);
+    if (!this.consumers.has(channel)) {
+      // one consumer per subscription; an unsubscribe ends it (closeChannel) and forgets it at once,
+      // so a subscribe right after gets its own even before the old loop has noticed
+      const token = Symbol(channel);
+      this.consumers.set(channel, token);
       void (async () => {
-        for await (const data of ch) this.eventHandler?.('publish', [{ ...(data && typeof data === 'object' ? data : { data }), channel }]);
-        this.listening.delete(`\0ch\0${channel}`);
+        for await (const data of ch) if (this.consumers.get(channel) === token) this.eventHandler?.('publish', [{ ...(data && typeof data === 'object' ? data : { data }), channel }]);
+        if (this.consumers.get(channel) === token) this.consumers.delete(channel);
       })();
     }
     let timer: NodeJS.Timeout | undefined;
@@ -126,6 +131,7 @@ export class SocketClusterTransport implements Transport {
     const internals = this.socket as unknown as ChannelInternals;
     const entry = internals._channelMap[channel];
     if (entry) internals._triggerChannelUnsubscribe(entry);
+    this.consumers.delete(channel);
     this.socket.closeChannel(channel);
     try {
       await this.socket.invoke('#unsubscribe', channel, { ackTimeout: timeoutMs });

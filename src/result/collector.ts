@@ -68,7 +68,7 @@ export class RunCollector implements Reporter {
       durationMs: rounds.reduce((a, r) => a + r.parts.durationMs, 0),
       processes: rounds.flatMap((r) => r.parts.processes),
       sentinel: sentinels.length ? sentinels.reduce((a, b) => (b.loopDelayP99 > a.loopDelayP99 ? b : a)) : null,
-      server: last.server ?? null,
+      server: serverOfRounds(rounds.map((r) => r.parts.server ?? null)),
       ...(rounds.find((r) => r.parts.faults) ? { faults: rounds.find((r) => r.parts.faults)!.parts.faults! } : {}),
       crashed: rounds.flatMap((r) => r.parts.crashed ?? []),
       ...(worst.failure ? { failure: worst.failure } : {}),
@@ -83,4 +83,13 @@ export class RunCollector implements Reporter {
     const result = buildRunResult(this.all, parts, thresholds);
     return { ...result, rounds: [roundFigures(result, rounds[0]!.seconds)] };
   }
+}
+
+/** The server's counts over every round (each round started its own server): workers listed, counters summed. */
+function serverOfRounds(list: Array<RoundParts['server'] | null>): RoundParts['server'] | null {
+  const seen = list.filter((s): s is NonNullable<RoundParts['server']> => Boolean(s));
+  if (seen.length <= 1) return seen[0] ?? null;
+  const counters: Record<string, number> = {};
+  for (const s of seen) for (const [k, v] of Object.entries(s.counters)) counters[k] = (counters[k] ?? 0) + v;
+  return { workers: seen.flatMap((s) => s.workers), counters };
 }

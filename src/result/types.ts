@@ -2,23 +2,14 @@
  * The result data model: plain, serialisable, versioned. Everything rtbench writes
  * (result.json, console summary, later HTML/JUnit) is a pure function of these types.
  */
+import type { MetricSummary } from './metric.ts';
+import type { FaultSection } from './faults.ts';
+
+export type { MetricSummary };
+export type { FaultImpact, FaultReport, FaultSection } from './faults.ts';
 
 /** Schema identifier written into every result file. */
 export const RESULT_SCHEMA = 'rtbench.result/v1' as const;
-
-/** Summary of one HDR histogram. All times are milliseconds. */
-export interface MetricSummary {
-  count: number;
-  min: number;
-  mean: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  p999: number;
-  max: number;
-  /** The histogram itself, `encodeIntoCompressedBase64` of hdr-histogram-js (values in microseconds). */
-  hdr: string;
-}
 
 /** Counters of one run. Names are dotted, e.g. `sessions.started`, `messages.sent`. */
 export type Counters = Record<string, number>;
@@ -356,68 +347,4 @@ export interface SearchResult {
   lowerBound: boolean;
   /** One sentence: what the figure means. */
   verdict: string;
-}
-
-/** What one fault cost, from the clients' side, over its window (from the fault to the next one or the run's end). */
-export interface FaultImpact {
-  /** Seconds since the load start covered by this window: [from, to). */
-  window: { fromS: number; toS: number };
-  /** Connections that dropped without the client closing them. */
-  disconnected: number;
-  /** Of those, reconnected (engine's own reconnection or rtbench's loop), and given up. */
-  recovered: number;
-  recoveryFailed: number;
-  /** Disconnect to connected again (the `recovery` metric of this window). */
-  recovery: MetricSummary | null;
-  /** Fault injected to the client noticing the disconnect (the `detect` metric; heartbeat-bound for paused processes). */
-  detect: MetricSummary | null;
-  /** Broadcast and push messages never received (sequence gaps), duplicated, out of order. */
-  lost: number;
-  duplicated: number;
-  outOfOrder: number;
-  /** Acks not answered within their timeout (sessions never hang on them). */
-  ackTimeouts: number;
-  /** HTTP 400 "Session ID unknown" (long-polling reaching a worker without the session). */
-  sessionUnknown: number;
-  /** Reconnected clients that came back to another worker (moved) or the same one (stayed). */
-  moved: number;
-  stayed: number;
-  /** Fire-and-forget events dropped while reconnecting. */
-  unsent: number;
-  errors: number;
-  /** Ack latency p99 (ms) in this window, to compare with `baselineAckP99`. */
-  ackP99: number | null;
-}
-
-/** One entry of the fault timeline, as it happened. */
-export interface FaultReport {
-  label: string;
-  action: 'kill' | 'pause' | 'restart' | 'run';
-  role: string | null;
-  index: number;
-  command: string | null;
-  /** When the scenario asked for it, and when it was injected (ms from the load start; null when it was not). */
-  plannedMs: number;
-  atMs: number | null;
-  /** PID hit, and its replacement. */
-  pid: number | null;
-  newPid: number | null;
-  /** Time until the dead piece was replaced (respawn / router restart / Redis or HAProxy back), or null. */
-  replacedMs: number | null;
-  /** Pause length (pause only). */
-  forMs: number | null;
-  /** `run` hooks: the command's exit code and last output lines. */
-  exitCode?: number | null;
-  output?: string[];
-  note?: string;
-  /** Why the fault could not be injected. */
-  error?: string;
-  impact: FaultImpact;
-}
-
-/** The fault section of a result: the timeline and the quiet window before the first fault. */
-export interface FaultSection {
-  faults: FaultReport[];
-  /** Ack p99 (ms) before the first fault: what "undisturbed" looked like. */
-  baselineAckP99: number | null;
 }

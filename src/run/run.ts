@@ -15,6 +15,7 @@ import { runRound } from './round.ts';
 import { RunStream } from './stream.ts';
 import { describePlan } from './dry-run.ts';
 import { lifecycleOf, sharedLifecycle } from '../scenario/setup.ts';
+import { forTopology } from '../scenario/validate.ts';
 import { createOutputs, parseOutputs } from '../outputs/index.ts';
 
 /** Options of `run()`; the CLI flags map onto these one to one. */
@@ -119,11 +120,12 @@ export async function run(scenarioFile: string, options: RunOptions = {}): Promi
   const lifecycle = plan.target ? sharedLifecycle(ownLifecycle) : ownLifecycle;
   const runs: RunResult[] = [];
   for (const topology of plan.topologies) {
-    const collector = new RunCollector({ topology, engine: plan.scenario.engine, rounds: plan.repeat, thresholds: plan.thresholds, keepSeconds: plan.shard !== null });
+    const topologyPlan = { ...plan, scenario: forTopology(plan.scenario, topology) }; // the engine the scenario names for this topology
+    const collector = new RunCollector({ topology, engine: topologyPlan.scenario.engine, rounds: plan.repeat, thresholds: plan.thresholds, keepSeconds: plan.shard !== null });
     let rounds = 0;
     for (let round = 0; round < plan.repeat && !options.signal?.aborted; round++) {
       const status = await runRound({
-        plan,
+        plan: topologyPlan,
         topology,
         round,
         collector,

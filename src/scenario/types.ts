@@ -115,6 +115,12 @@ export interface Scenario<D = any, M extends MetricDeclarations = MetricDeclarat
   requiresTarget?: boolean;
   /** Client engine. Default `'socket.io'`. */
   engine?: EngineName;
+  /**
+   * Engine per topology name (the part before `:`), over `engine`: one scenario runs against both
+   * families side by side, e.g. `topology: ['single', 'socketcluster:2'], engines: { socketcluster: 'socketcluster' }`.
+   * The default `path` follows the engine.
+   */
+  engines?: Partial<Record<string, EngineName>>;
   /** socket.io-client transports. Default `['websocket']`. */
   transports?: Array<'websocket' | 'polling'>;
   /** socket.io path (default `/socket.io`) or, for the `ws` engine, the WebSocket path (default `/ws`; a path in `--target` wins). */

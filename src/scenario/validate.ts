@@ -29,6 +29,8 @@ export interface ResolvedScenario extends ResolvedCustom {
   topologies: string[];
   requiresTarget: boolean;
   engine: EngineName;
+  /** Engine per topology name (the scenario's `engines`), over `engine`; see `forTopology`. */
+  engines: Partial<Record<string, EngineName>>;
   transports: Array<'websocket' | 'polling'>;
   path: string;
   phases: ResolvedPhase[];
@@ -55,7 +57,7 @@ export interface ResolvedScenario extends ResolvedCustom {
 const DEFAULT_PATHS: Readonly<Record<EngineName, string>> = { 'socket.io': '/socket.io', 'socket.io-lean': '/socket.io', ws: '/ws', socketcluster: '/socketcluster/' };
 const ENGINES: readonly EngineName[] = ['socket.io', 'socket.io-lean', 'ws', 'socketcluster'];
 const KNOWN_FIELDS = new Set([
-  'name', 'description', 'topology', 'requiresTarget', 'engine', 'transports', 'path', 'phases', 'session',
+  'name', 'description', 'topology', 'requiresTarget', 'engine', 'engines', 'transports', 'path', 'phases', 'session',
   'ackTimeout', 'connectTimeout', 'gracefulStop', 'sourceIps', 'generators', 'maxConcurrentPerGenerator',
   'server', 'thresholds', 'faults', 'reconnect', 'peakClients', 'connect', 'search',
   'sessions', 'metrics', 'setup', 'teardown', 'setupTimeout',
@@ -148,6 +150,9 @@ export function validateScenario(value: unknown, file: string): ResolvedScenario
   }
   const engine = (s.engine ?? 'socket.io') as EngineName;
   if (!ENGINES.includes(engine)) problems.push(`\`engine\` must be one of ${ENGINES.map((e) => `'${e}'`).join(', ')} (got ${show(s.engine)})`);
+  const engines = (s.engines ?? {}) as Partial<Record<string, EngineName>>;
+  if (typeof engines !== 'object' || engines === null || Array.isArray(engines)) problems.push(`\`engines\` must map topology names to engines, e.g. { socketcluster: 'socketcluster' } (got ${show(s.engines)})`);
+  else for (const [k, v] of Object.entries(engines)) if (!ENGINES.includes(v as EngineName)) problems.push(`\`engines.${k}\` must be one of ${ENGINES.map((e) => `'${e}'`).join(', ')} (got ${show(v)})`);
   const transports = (s.transports ?? ['websocket']) as Array<'websocket' | 'polling'>;
   if (!Array.isArray(transports) || transports.length === 0 || !transports.every((t) => t === 'websocket' || t === 'polling')) {
     problems.push(`\`transports\` must be a non-empty array of 'websocket' and/or 'polling' (got ${show(s.transports)})`);
@@ -235,6 +240,7 @@ export function validateScenario(value: unknown, file: string): ResolvedScenario
     topologies,
     requiresTarget: s.requiresTarget === true,
     engine,
+    engines,
     transports,
     path: (s.path as string | undefined) ?? DEFAULT_PATHS[engine],
     phases,
@@ -266,4 +272,14 @@ export function withTotalDuration(s: ResolvedScenario, totalMs: number): Resolve
     return out;
   });
   return { ...s, phases, totalMs, faults: s.faults.map((f) => ({ ...f, atMs: f.atMs * k })) };
+}
+
+/**
+ * The scenario as one topology runs it: its engine from `engines` (by the topology's name), and
+ * the default path of that engine unless the scenario set its own.
+ */
+export function forTopology(s: ResolvedScenario, topology: string): ResolvedScenario {
+  const engine = s.engines[topology.split(':')[0]!] ?? s.engine;
+  if (engine === s.engine) return s;
+  return { ...s, engine, path: s.path === DEFAULT_PATHS[s.engine] ? DEFAULT_PATHS[engine] : s.path };
 }

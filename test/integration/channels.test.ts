@@ -85,6 +85,14 @@ async function unsubscribeStops(engine: EngineName, r: Awaited<ReturnType<typeof
   await new Promise((res) => setTimeout(res, 300));
   assert.ok(r.got.get(0)!.includes(99), `${engine}: a subscriber still gets it`);
   assert.equal(r.got.get(1)!.length, before, `${engine}: the unsubscribed client gets nothing more`);
+  // unsubscribe then subscribe again at once: the new subscription delivers, once
+  await b!.subscribe(channel);
+  await b!.unsubscribe(channel);
+  await b!.subscribe(channel);
+  await a!.publish(channel, { n: 100 });
+  await until(() => r.got.get(1)!.includes(100));
+  await new Promise((res) => setTimeout(res, 300));
+  assert.deepEqual(r.got.get(1)!.slice(before), [100], `${engine}: resubscribed, it gets the next message exactly once`);
 }
 
 async function stopAndCheck(server: ServerHandle, clients: SessionClient[]): Promise<void> {

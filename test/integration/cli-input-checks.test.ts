@@ -96,3 +96,25 @@ test('ab writes --junit and --summary-md as compare does', async () => {
     rmSync(out, { recursive: true, force: true });
   }
 });
+
+test('help wraps at the terminal width between words', () => {
+  for (const columns of [60, 100]) {
+    const r = spawnSync(process.execPath, ['-e', `process.stdout.columns = ${columns}; import(${JSON.stringify(BIN)})`, 'rtbench', '--help'], { encoding: 'utf8', timeout: 60_000 });
+    // (node -e: process.argv is [node, 'rtbench', '--help'], as the bin expects)
+    const text = r.stdout;
+    assert.match(text, /Commands:/, r.stderr);
+    for (const line of text.split('\n')) assert.ok(line.length <= columns, `line within ${columns} columns: ${JSON.stringify(line)}`);
+    const words = text.replace(/\s+/g, ' ');
+    for (const w of ['scatter', 'reference', 'comparison', 'Kubernetes', 'interleaved']) assert.ok(new RegExp(`\\b${w}\\b`, 'i').test(words), `"${w}" is not cut across lines (${columns} columns)`);
+  }
+});
+
+test('an unknown flag or command gets the nearest one', () => {
+  const flag = rtbench('run', 'test/fixtures/tiny-echo.ts', '--durration', '5s');
+  assert.equal(flag.code, 2);
+  assert.match(flag.stderr, /Unknown argument: durration \(did you mean: `durration` → --duration\?\)/);
+  assert.match(flag.stderr, /see `rtbench run --help`/);
+  const command = rtbench('rn', 'x.ts');
+  assert.equal(command.code, 2);
+  assert.match(command.stderr, /`rn` → run\?/);
+});

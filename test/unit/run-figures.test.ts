@@ -45,7 +45,7 @@ test('--repeat: one result from every round: saturation, workers, time series an
     c.beginRound();
     c.onSnapshot(second(rec, 0, 10, r.ms, r.worker));
     c.onSnapshot(second(rec, 1, 10, r.ms, r.worker));
-    c.endRound(round('completed', r.processes));
+    c.endRound({ ...round('completed', r.processes), server: { workers: [{ id: r.worker, pid: 1, current: 0, total: 2 }], counters: { accepted: 2 } } });
   }
   const result = c.result();
   assert.equal(result.generator.saturation.saturated, true, 'round 3 was saturated: so is the run');
@@ -61,6 +61,8 @@ test('--repeat: one result from every round: saturation, workers, time series an
   assert.equal(result.metrics.ack!.count, 60);
   assert.deepEqual(result.thresholds.map((t) => [t.subject, t.ok]), [['ack.max', false], ['workers.imbalance', false]], 'thresholds judge all rounds (round 3\'s 40 ms acks, the uneven workers)');
   assert.equal(result.durationMs, 6000);
+  assert.deepEqual(result.server!.mismatches, [], 'the servers of every round against the clients of every round');
+  assert.equal(result.server!.counters.accepted, 6);
 });
 
 test('closed model: consecutive vus phases are one chain; VUs carry over and keep their ids', () => {

@@ -78,3 +78,27 @@ test("a saturated step that missed its latency limit by far more than the genera
   assert.equal(r.limit, 'server');
   assert.ok(r.maxRate! <= 50 && r.maxRate! >= 40);
 });
+
+test('the `search` block: every problem at once, each naming its field; defaults and --duration as the step', async () => {
+  const { checkSearchBlock, resolveSearchOptions } = await import('../../src/search/options.ts');
+  const problems: string[] = [];
+  checkSearchBlock({ from: 0, factor: 1, precision: 2, step: '10ms', maxSteps: 1.5, color: 'red' }, problems);
+  for (const f of ['search.color', 'search.from', 'search.factor', 'search.precision', 'search.maxSteps', 'search.step']) assert.ok(problems.some((p) => p.includes(`\`${f}\``)), `${f} in ${problems.join(' | ')}`);
+  const ok: string[] = [];
+  const block = checkSearchBlock({ from: 50, step: '4s' }, ok);
+  assert.deepEqual(ok, []);
+  assert.deepEqual(resolveSearchOptions(block, { fromRate: 7 }, null), { fromRate: 50, maxRate: 100_000, factor: 2, precision: 0.05, stepMs: 4000, maxSteps: 16 });
+  assert.equal(resolveSearchOptions(null, { fromRate: 7 }, 9000).stepMs, 9000);
+  assert.equal(resolveSearchOptions(null, { fromRate: 7 }, null).fromRate, 7);
+});
+
+test('the console table: one row per step with each threshold, the generator verdict and the answer', async () => {
+  const { formatSearch } = await import('../../src/reporters/search-table.ts');
+  const r = await findMax('single', { ...OPTS, precision: 0.3 }, ['ack.p99 < 100ms'], async (rate) => fakeRun(rate, rate <= 50, rate > 50 ? 'host' : 'ok', 1990));
+  const text = formatSearch(r);
+  assert.match(text, /SLO: ack\.p99 < 100ms/);
+  assert.equal(text.split('\n').filter((l) => /^\s+\d+( \(retry\))?\s/.test(l)).length, r.steps.length);
+  assert.match(text, /host busy/);
+  assert.match(text, /✗/);
+  assert.match(text, /LOWER BOUND/);
+});

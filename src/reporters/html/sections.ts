@@ -16,7 +16,8 @@ export function checks(r: RunResult): Check[] {
   const out: Check[] = [];
   if (r.status !== 'completed') out.push({ level: 'bad', text: `Run ${r.status}${r.failure ? `: ${r.failure.message}` : ''}${r.abortedBy ? ` — stopped by threshold ${r.abortedBy}` : ''}` });
   const failedT = r.thresholds.filter((t) => !t.ok);
-  if (r.thresholds.length) out.push(failedT.length ? { level: 'bad', text: `${failedT.length} of ${r.thresholds.length} thresholds failed` } : { level: 'good', text: `all ${r.thresholds.length} thresholds passed` });
+  const partial = r.thresholdsOnPartialData ? ` (on partial data: run ${r.status})` : '';
+  if (r.thresholds.length) out.push(failedT.length ? { level: 'bad', text: `${failedT.length} of ${r.thresholds.length} thresholds failed${partial}` } : { level: partial ? 'warn' : 'good', text: `all ${r.thresholds.length} thresholds passed${partial}` });
   if (f.failed > 0) out.push({ level: 'bad', text: `${num(f.failed, 0)} of ${num(f.started, 0)} sessions failed (${pct(f.started ? f.failed / f.started : 0)})` });
   else if (f.started > 0) out.push({ level: 'good', text: `${num(f.completed, 0)} of ${num(f.started, 0)} sessions completed, none failed` });
   const cPass = r.counters['checks.pass'] ?? 0;
@@ -26,7 +27,7 @@ export function checks(r: RunResult): Check[] {
   if (f.errors > 0) out.push({ level: 'warn', text: `${num(f.errors, 0)} errors (${pct(f.errorRate, 2)} of messages and sessions)` });
   const sat = r.generator.saturation;
   const sv = sat.verdict ?? (sat.saturated ? 'generator' : 'ok');
-  if (sv === 'generator') out.push({ level: 'bad', text: `Generator saturated — latencies describe the load generator, not the server: ${sat.reasons.join('; ')}` });
+  if (sv === 'generator') out.push({ level: 'bad', text: `Generator saturated — its own delay is part of the latencies, so they overstate the server's: ${sat.reasons.join('; ')}` });
   else if (sv === 'host') out.push({ level: 'warn', text: `Host busy — something else on this machine took the CPU; latencies include that wait: ${sat.reasons.join('; ')}` });
   else out.push({ level: 'good', text: 'generator not saturated, host not busy' });
   if (r.crashedGenerators?.length) out.push({ level: 'bad', text: `generator crashed: ${r.crashedGenerators.join('; ')} (its figures up to its last report are included)` });

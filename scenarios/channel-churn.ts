@@ -1,0 +1,42 @@
+/**
+ * Channel churn, measured: how many channels a server creates and destroys per second (a
+ * subscribe then an unsubscribe of a fresh channel) before the SLO breaks. Run it with
+ * `--find-max` (the bench `node --import tsx bench/channel-churn.ts` does, per topology):
+ *
+ *   npx rtbench run scenarios/channel-churn.ts --find-max --topology single
+ *   RTBENCH_ENGINE=socketcluster npx rtbench run scenarios/channel-churn.ts --find-max --topology socketcluster:2
+ *
+ * Each session connects, then every 10 ms (open loop) subscribes to a channel no one else uses and
+ * unsubscribes from it, PAIRS times, and disconnects: PAIRS churned channels per session, so the
+ * channel rate is the session rate × PAIRS. On the Socket.IO engines a channel is a room of the
+ * reference app (created on the first subscribe, destroyed on the last unsubscribe, across workers
+ * through the adapter); on SocketCluster a channel of socketcluster-server (and of scc-broker).
+ *
+ * SLO: subscribe and unsubscribe acks p99 < 250 ms, errors < 1 %.
+ * Environment: RTBENCH_ENGINE (default socket.io-lean), RTBENCH_PAIRS (100).
+ */
+import { defineScenario, type EngineName } from 'rtbench';
+
+const ENGINE = (process.env.RTBENCH_ENGINE ?? 'socket.io-lean') as EngineName;
+const PAIRS = Number(process.env.RTBENCH_PAIRS ?? 100);
+
+export default defineScenario({
+  name: 'channel churn',
+  description: `each session subscribes to and unsubscribes from ${PAIRS} fresh channels, one pair every 10 ms (${ENGINE})`,
+  engine: ENGINE,
+  topology: ENGINE === 'socketcluster' ? 'socketcluster:2' : 'single',
+  phases: [{ duration: '10s', arrivalRate: 2 }],
+  gracefulStop: '3s',
+  ackTimeout: '5s',
+  thresholds: { 'ack:subscribe.p99': '< 250ms', 'ack:unsubscribe.p99': '< 250ms', 'errors.rate': '< 1%' },
+  search: { from: 2, factor: 2, precision: 0.15, step: '5s', maxSteps: 12 },
+  async session(client, ctx) {
+    await client.connect();
+    await client.every(10, PAIRS, async (i) => {
+      const channel = `churn-${ctx.id}-${i}`;
+      await client.subscribe(channel);
+      await client.unsubscribe(channel);
+    });
+    await client.disconnect();
+  },
+});
