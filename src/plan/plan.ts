@@ -31,7 +31,6 @@ export interface PlanOptions {
   generators?: number;
   shard?: string;
   startAt?: string;
-  allowRemoteTarget?: boolean;
   onGeneratorCrash?: 'fail' | 'continue';
   /** Plan only: no reachability check, no probe, no clock estimate. */
   dryRun?: boolean;

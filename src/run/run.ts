@@ -42,8 +42,6 @@ export interface RunOptions {
   shard?: string;
   /** Wait until this wall-clock time (ISO, at most 1 h ahead) to start the load. */
   startAt?: string;
-  /** A shard inside Kubernetes may load a non-loopback target (set by `rtbench k8s` manifests only). */
-  allowRemoteTarget?: boolean;
   /** Plan the run, resolve the target, print both and return (exit 0) without connecting to anything or starting a server. */
   dryRun?: boolean;
   /** Where the reference topology runs: local processes (default) or containers (src/containers/). */

@@ -47,7 +47,7 @@ test('remote targets are accepted (pure: the name lookup is injected, nothing is
   assert.equal((await parseTarget('http://10.0.0.5:3000')).loopback, false);
   await assert.rejects(parseTarget('http://nowhere.example.test', async () => Promise.reject(new Error('ENOTFOUND'))), (e: unknown) => e instanceof InputError && /does not resolve/.test(e.message));
   // sourceIps spreads loopback targets only: a remote one binds no source address
-  const plan = { shard: null, startAtWallMs: null, allowRemoteTarget: false };
+  const plan = { shard: null, startAtWallMs: null };
   assert.deepEqual(runSourceIps(4, t, plan), ['']);
   assert.deepEqual(runSourceIps(2, await parseTarget('http://127.0.0.1:1'), plan), ['127.0.0.2', '127.0.0.3']);
 });
