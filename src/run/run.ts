@@ -119,7 +119,7 @@ export async function run(scenarioFile: string, options: RunOptions = {}): Promi
   const runs: RunResult[] = [];
   for (const topology of plan.topologies) {
     const topologyPlan = { ...plan, scenario: forTopology(plan.scenario, topology) }; // the engine the scenario names for this topology
-    const collector = new RunCollector({ topology, engine: topologyPlan.scenario.engine, rounds: plan.repeat, thresholds: plan.thresholds, keepSeconds: plan.shard !== null });
+    const collector = new RunCollector({ topology, engine: topologyPlan.scenario.engine, rounds: plan.repeat, thresholds: plan.thresholds, keepSeconds: plan.shard !== null, custom: plan.scenario.metrics });
     let rounds = 0;
     for (let round = 0; round < plan.repeat && !options.signal?.aborted; round++) {
       const status = await runRound({
