@@ -37,6 +37,10 @@ test('a custom fan-out trend, a counter and a check, from two generators: merged
   assert.match(stdout.text(), /ok   checks\.failRate < 1%  \(0%\)/);
   assert.match(stdout.text(), /counters: delivered 60/);
   assert.match(stdout.text(), /\n  fanout +60 /);
+  // per second, as ack: the time series adds up to the totals
+  const sum = (f: (p: RunResult['timeseries'][number]) => number | undefined): number => r.timeseries.reduce((a, p) => a + (f(p) ?? 0), 0);
+  assert.deepEqual([sum((p) => p.custom?.trends.fanout?.count), sum((p) => p.custom?.counters.delivered), sum((p) => p.checks?.pass), sum((p) => p.checks?.fail)], [60, 60, 60, 0]);
+  assert.ok(r.timeseries.some((p) => (p.custom?.trends.fanout?.p99 ?? -1) >= 0), 'some second has a fan-out p99');
   const html = readFileSync(join(out, 'report.html'), 'utf8');
   assert.match(html, /<h3>Checks<\/h3>.*<code>fanout under the limit<\/code>/s);
   assert.match(html, /<code>fanout<\/code><\/td><td>60<\/td>/, 'the custom trend is a row of the histogram table');
