@@ -51,7 +51,6 @@ for (const m of MEASURES) {
   if (onlyMeasure && onlyMeasure !== m.measure) continue;
   for (const t of TOPOLOGIES) {
     if (onlyTopologies && !onlyTopologies.includes(t.topology)) continue;
-    process.env.RTBENCH_ENGINE = t.engine; // the scenarios read it; generators inherit it
     const out = mkdtempSync(join(os.tmpdir(), 'rtbench-churn-'));
     const t0 = Date.now();
     const load0 = os.loadavg()[0]!;

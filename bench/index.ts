@@ -4,11 +4,11 @@
  * rewritten with the figures, the machine and the command. The "Soak" section (and any other
  * section this script does not own) is kept as it is.
  *
- *   node --import tsx bench/index.ts [--only package,engine-cpu,artillery,co,overhead,request,custom-metrics,channel-churn,hold-100k] [--render: only rewrite BENCHMARKS.md from bench/results/]
+ *   node --import tsx bench/index.ts [--only package,engine-cpu,artillery,co,overhead,request,custom-metrics,live-outputs,channel-churn,hold-100k] [--render: only rewrite BENCHMARKS.md from bench/results/]
  *
  * Each benchmark reads its own environment variables (see the head of each file); they pass through.
  * bench/engine-cpu.ts takes flags instead: RTBENCH_ENGINE_CPU_ARGS='--rounds 3 --idle 1000'.
- * Not part of `npm test`. About 40 minutes on a 2-core machine (12 of them the 100k hold, about 20 the channel churn).
+ * Not part of `npm test`. About 45 minutes on a 2-core machine (12 of them the 100k hold, about 17 the channel churn).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -20,6 +20,7 @@ import { requestFigures, requestSection, type RequestResult } from './request/re
 import { packageFigures, packageSection, type PackageResult } from './package-render.ts';
 import { churnFigures, churnSection, type ChurnResult } from './channel-churn/render.ts';
 import { customMetricsFigure, customMetricsSection, type CustomMetricsResult } from './custom-metrics/report.ts';
+import { liveOutputsFigure, liveOutputsSection, type LiveOutputsResult } from './live-outputs/report.ts';
 import { overheadFigures, overheadSection, type OverheadResult } from './overhead/report.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -28,7 +29,7 @@ const resultsDir = join(here, 'results');
 const benchmarksMd = join(root, 'BENCHMARKS.md');
 
 interface Bench {
-  name: 'package' | 'engine-cpu' | 'artillery' | 'co' | 'overhead' | 'request' | 'custom-metrics' | 'channel-churn' | 'hold-100k';
+  name: 'package' | 'engine-cpu' | 'artillery' | 'co' | 'overhead' | 'request' | 'custom-metrics' | 'live-outputs' | 'channel-churn' | 'hold-100k';
   file: string;
   /** upper bound on its run time; it is stopped (by pid) past it */
   timeoutMs: number;
@@ -41,6 +42,7 @@ const BENCHES: Bench[] = [
   { name: 'overhead', file: 'bench/overhead.ts', timeoutMs: 15 * 60_000 },
   { name: 'request', file: 'bench/request.ts', timeoutMs: 3 * 60_000 },
   { name: 'custom-metrics', file: 'bench/custom-metrics/run.ts', timeoutMs: 3 * 60_000 },
+  { name: 'live-outputs', file: 'bench/live-outputs/run.ts', timeoutMs: 3 * 60_000 },
   { name: 'channel-churn', file: 'bench/channel-churn.ts', timeoutMs: 40 * 60_000 },
   // last: the longest, and it loads both cores for about 12 minutes; it exits 1 when the goal is missed (its result is still written)
   { name: 'hold-100k', file: 'bench/hold-100k/run.ts', timeoutMs: 20 * 60_000 },
@@ -383,10 +385,12 @@ const pkg = renderOnly || exitCodes.package === 0 ? freshResult<PackageResult>('
 const churn = renderOnly || exitCodes['channel-churn'] === 0 ? freshResult<ChurnResult>('channel-churn', startedMs) : null;
 // a missed goal exits 1 with its result written: reported (MISS), not dropped
 const customMetrics = renderOnly || 'custom-metrics' in exitCodes ? freshResult<CustomMetricsResult>('custom-metrics', startedMs) : null;
+// a missed goal exits 1 with its result written: reported (MISS), not dropped
+const liveOutputs = renderOnly || 'live-outputs' in exitCodes ? freshResult<LiveOutputsResult>('live-outputs', startedMs) : null;
 const overhead = renderOnly || 'overhead' in exitCodes ? freshResult<OverheadResult>('overhead', startedMs) : null;
 // a missed hold goal exits 1 with its result written: the figure is reported (MISS), not dropped
 const hold = freshResult<HoldResult>('hold-100k', startedMs);
-const figures = [...packageFigures(pkg), ...engineFigures(engine), ...artilleryFigures(artillery), ...coFigures(co), ...overheadFigures(overhead), ...requestFigures(request), customMetricsFigure(customMetrics), ...churnFigures(churn), ...holdFigures(hold)];
+const figures = [...packageFigures(pkg), ...engineFigures(engine), ...artilleryFigures(artillery), ...coFigures(co), ...overheadFigures(overhead), ...requestFigures(request), customMetricsFigure(customMetrics), liveOutputsFigure(liveOutputs), ...churnFigures(churn), ...holdFigures(hold)];
 
 const w = { bench: Math.max(12, ...figures.map((f) => f.bench.length + 2)), figure: Math.max(...figures.map((f) => f.figure.length)) + 2, value: Math.max(10, ...figures.map((f) => f.value.length)) + 2, goal: 10 };
 const table = [
@@ -396,13 +400,13 @@ const table = [
   '',
   `${machine}; load average now ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}${renderOnly ? "; rendered from bench/results/" : `; ${((Date.now() - startedMs) / 60_000).toFixed(1)} min`}`,
   ...Object.entries(exitCodes)
-    .filter(([n, c]) => c !== 0 && !(n === 'hold-100k' && hold) && !(n === 'custom-metrics' && customMetrics) && !(n === 'overhead' && overhead))
+    .filter(([n, c]) => c !== 0 && !(n === 'hold-100k' && hold) && !(n === 'custom-metrics' && customMetrics) && !(n === 'live-outputs' && liveOutputs) && !(n === 'overhead' && overhead))
     .map(([n, c]) => `FAILED: ${n} exited with ${c}; its section of BENCHMARKS.md was left as it was`),
   '',
 ];
 process.stdout.write(table.join('\n'));
 
-if (pkg || engine || artillery || co || overhead || request || customMetrics || churn || hold) {
+if (pkg || engine || artillery || co || overhead || request || customMetrics || liveOutputs || churn || hold) {
   const md = existsSync(benchmarksMd) ? readFileSync(benchmarksMd, 'utf8') : '';
   // the summary keeps the figures of benchmarks not run this time from the results files already there
   const anyResult = <T>(name: string): T | null => (existsSync(join(resultsDir, `${name}.json`)) ? (JSON.parse(readFileSync(join(resultsDir, `${name}.json`), 'utf8')) as T) : null);
@@ -414,11 +418,12 @@ if (pkg || engine || artillery || co || overhead || request || customMetrics || 
     ...overheadFigures(overhead ?? (only && !only.has('overhead') ? anyResult<OverheadResult>('overhead') : null)),
     ...requestFigures(request ?? (only && !only.has('request') ? anyResult<RequestResult>('request') : null)),
     customMetricsFigure(customMetrics ?? (only && !only.has('custom-metrics') ? anyResult<CustomMetricsResult>('custom-metrics') : null)),
+    liveOutputsFigure(liveOutputs ?? (only && !only.has('live-outputs') ? anyResult<LiveOutputsResult>('live-outputs') : null)),
     ...churnFigures(churn ?? (only && !only.has('channel-churn') ? anyResult<ChurnResult>('channel-churn') : null)),
     ...holdFigures(hold ?? anyResult<HoldResult>('hold-100k')),
   ];
   const next = rewrite(md, [
-    { prefix: '## Goals at a glance', text: summarySection(summaryFigures, renderOnly ? latestDate([pkg, engine, artillery, co, overhead, request, customMetrics, churn]) ?? startedIso : startedIso) },
+    { prefix: '## Goals at a glance', text: summarySection(summaryFigures, renderOnly ? latestDate([pkg, engine, artillery, co, overhead, request, customMetrics, liveOutputs, churn]) ?? startedIso : startedIso) },
     { prefix: '## Client engines', text: engine ? engineSection(engine) : null },
     { prefix: '## Generator CPU per session', text: artillery ? artillerySection(artillery) : null },
     { prefix: '## Coordinated omission', text: co ? coSection(co) : null },
@@ -426,6 +431,7 @@ if (pkg || engine || artillery || co || overhead || request || customMetrics || 
     { prefix: '## Raw WebSocket requests', text: request ? requestSection(request) : null },
     { prefix: '## Package: install size', text: pkg ? packageSection(pkg, day(pkg.date), la(pkg.environment.loadAverage)) : null },
     { prefix: '## Custom metrics', text: customMetrics ? customMetricsSection(customMetrics, day(customMetrics.date), la(customMetrics.environment.loadAverage)) : null },
+    { prefix: '## Live outputs', text: liveOutputs ? liveOutputsSection(liveOutputs, day(liveOutputs.date), la(liveOutputs.environment.loadAverage)) : null },
     { prefix: '## Channel churn', text: churn ? churnSection(churn) : null },
   ]);
   writeFileSync(benchmarksMd, next);

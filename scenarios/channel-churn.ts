@@ -4,7 +4,7 @@
  * `--find-max` (the bench `node --import tsx bench/channel-churn.ts` does, per topology):
  *
  *   npx rtbench run scenarios/channel-churn.ts --find-max --topology single
- *   RTBENCH_ENGINE=socketcluster npx rtbench run scenarios/channel-churn.ts --find-max --topology socketcluster:2
+ *   npx rtbench run scenarios/channel-churn.ts --find-max --topology socketcluster:2
  *
  * Each session connects, then every 10 ms (open loop) subscribes to a channel no one else uses and
  * unsubscribes from it, PAIRS times, and disconnects: PAIRS churned channels per session, so the
@@ -13,18 +13,19 @@
  * through the adapter); on SocketCluster a channel of socketcluster-server (and of scc-broker).
  *
  * SLO: subscribe and unsubscribe acks p99 < 250 ms, errors < 1 %.
- * Environment: RTBENCH_ENGINE (default socket.io-lean), RTBENCH_PAIRS (100).
+ * Engines: socket.io-lean, and socketcluster on the `socketcluster` topology (`engines`).
+ * Environment: RTBENCH_PAIRS (100).
  */
-import { defineScenario, type EngineName } from 'rtbench';
+import { defineScenario } from 'rtbench';
 
-const ENGINE = (process.env.RTBENCH_ENGINE ?? 'socket.io-lean') as EngineName;
 const PAIRS = Number(process.env.RTBENCH_PAIRS ?? 100);
 
 export default defineScenario({
   name: 'channel churn',
-  description: `each session subscribes to and unsubscribes from ${PAIRS} fresh channels, one pair every 10 ms (${ENGINE})`,
-  engine: ENGINE,
-  topology: ENGINE === 'socketcluster' ? 'socketcluster:2' : 'single',
+  description: `each session subscribes to and unsubscribes from ${PAIRS} fresh channels, one pair every 10 ms`,
+  engine: 'socket.io-lean',
+  engines: { socketcluster: 'socketcluster' },
+  topology: 'single',
   phases: [{ duration: '10s', arrivalRate: 2 }],
   gracefulStop: '3s',
   ackTimeout: '5s',

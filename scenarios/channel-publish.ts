@@ -4,25 +4,26 @@
  * with `--find-max` (the bench `node --import tsx bench/channel-churn.ts` does, per topology):
  *
  *   npx rtbench run scenarios/channel-publish.ts --find-max --topology cluster:2
- *   RTBENCH_ENGINE=socketcluster npx rtbench run scenarios/channel-publish.ts --find-max --topology socketcluster:2
+ *   npx rtbench run scenarios/channel-publish.ts --find-max --topology socketcluster:2
  *
  * The publish rate is the publisher session rate × PUBLISHES; every publish is delivered to the
  * SUBSCRIBERS subscribers (fan-out latency `publish`, sequence gaps `publish.gaps`).
  *
  * SLO: publish acks p99 < 250 ms, fan-out p99 < 250 ms, errors < 1 %.
- * Environment: RTBENCH_ENGINE (default socket.io-lean), RTBENCH_SUBSCRIBERS (10), RTBENCH_PUBLISHES (100).
+ * Engines: socket.io-lean, and socketcluster on the `socketcluster` topology (`engines`).
+ * Environment: RTBENCH_SUBSCRIBERS (10), RTBENCH_PUBLISHES (100).
  */
-import { defineScenario, type EngineName } from 'rtbench';
+import { defineScenario } from 'rtbench';
 
-const ENGINE = (process.env.RTBENCH_ENGINE ?? 'socket.io-lean') as EngineName;
 const SUBSCRIBERS = Number(process.env.RTBENCH_SUBSCRIBERS ?? 10);
 const PUBLISHES = Number(process.env.RTBENCH_PUBLISHES ?? 100);
 
 export default defineScenario({
   name: 'channel publish',
-  description: `${SUBSCRIBERS} subscribers on one channel; publisher sessions publish ${PUBLISHES} times each, every 10 ms (${ENGINE})`,
-  engine: ENGINE,
-  topology: ENGINE === 'socketcluster' ? 'socketcluster:2' : 'single',
+  description: `${SUBSCRIBERS} subscribers on one channel; publisher sessions publish ${PUBLISHES} times each, every 10 ms`,
+  engine: 'socket.io-lean',
+  engines: { socketcluster: 'socketcluster' },
+  topology: 'single',
   phases: [{ duration: '10s', arrivalRate: 10 }],
   gracefulStop: '3s',
   ackTimeout: '5s',

@@ -23,9 +23,15 @@ async function main(): Promise<void> {
   let loaded: Scenario | null = null;
   let runner: LoadRunner | null = null;
   let recorder: Recorder | null = null;
+  /** A stop that came before `start` (the coordinator was interrupted while generators were loading). */
+  let stopped = false;
+  const stop = (): void => {
+    stopped = true;
+    runner?.interrupt();
+  };
   process.on('disconnect', () => process.exit(0));
-  process.on('SIGINT', () => runner?.interrupt());
-  process.on('SIGTERM', () => runner?.interrupt());
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 
   process.on('message', (raw) => {
     const msg = raw as ToGenerator;
@@ -45,10 +51,11 @@ async function main(): Promise<void> {
     } else if (msg.type === 'start' && init && loaded) {
       recorder = new Recorder(init.plan.generator);
       runner = startLoad(init, loaded, msg.startAt, recorder);
+      if (stopped) runner.interrupt();
     } else if (msg.type === 'fault') {
       recorder?.faultInjected(msg.at);
     } else if (msg.type === 'stop') {
-      runner?.interrupt();
+      stop();
     }
   });
 }

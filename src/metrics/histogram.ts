@@ -120,6 +120,7 @@ export function decode(s: string): Histogram {
 /** The index-level view of hdr-histogram-js's JsHistogram that a sparse merge needs. */
 interface Indexed {
   countsArrayIndex(value: number): number;
+  highestEquivalentValue(value: number): number;
   getCountAtIndex(index: number): number;
   valueFromIndex(index: number): number;
   updatedMaxValue(value: number): void;
@@ -152,25 +153,34 @@ export function mergeMetricSummaries(list: MetricSummary[]): MetricSummary {
 }
 
 /**
- * How many recorded values are at or below each bound (µs, ascending): the cumulative `le`
- * buckets of a Prometheus histogram. Walks only the occupied range [min, max]; a value counts
- * under a bound when its HDR bucket's lowest equivalent value is ≤ the bound.
+ * One walk of a histogram's occupied range [min, max] for a live output: how many values are at
+ * or below each bound (µs, ascending: the cumulative `le` buckets of a Prometheus histogram),
+ * the sum of all values (µs, each at its bucket's lowest equivalent value: within the
+ * histogram's precision), and the values at `percentiles` (as `getValueAtPercentile` gives
+ * them). The library's `mean` and `getValueAtPercentile` each walk from the first bucket (and
+ * `mean` through an iterator): one walk of the occupied range is several times cheaper.
  */
-export function cumulativeCounts(h: Histogram, boundsUs: readonly number[]): number[] {
-  const out = boundsUs.map(() => 0);
-  if (h.totalCount === 0) return out;
+export function cumulativeBuckets(h: Histogram, boundsUs: readonly number[], percentiles: readonly number[] = []): { le: number[]; sumUs: number; at: number[] } {
+  const le = boundsUs.map(() => 0);
+  const at = percentiles.map(() => 0);
+  if (h.totalCount === 0) return { le, sumUs: 0, at };
   const src = h as unknown as Indexed;
   const lo = src.countsArrayIndex(h.minNonZeroValue);
   const hi = src.countsArrayIndex(h.maxValue);
+  const targets = percentiles.map((p) => Math.max(1, Math.ceil((Math.min(p, 100) / 100) * h.totalCount - 1e-9)));
   let b = 0;
+  let q = 0;
   let below = 0;
+  let sumUs = 0;
   for (let i = lo; i <= hi; i++) {
     const c = src.getCountAtIndex(i);
     if (c === 0) continue;
     const v = src.valueFromIndex(i);
-    while (b < boundsUs.length && v > boundsUs[b]!) out[b++] = below;
+    while (b < boundsUs.length && v > boundsUs[b]!) le[b++] = below;
     below += c;
+    sumUs += v * c;
+    while (q < targets.length && below >= targets[q]!) at[q++] = src.highestEquivalentValue(v);
   }
-  while (b < boundsUs.length) out[b++] = below;
-  return out;
+  while (b < boundsUs.length) le[b++] = below;
+  return { le, sumUs, at };
 }

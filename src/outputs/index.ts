@@ -3,8 +3,9 @@ import type { Reporter } from '../reporters/types.ts';
 import { InputError } from '../shared/errors.ts';
 import { requireOptional } from '../shared/optional.ts';
 import { resolveHost } from '../util/resolve.ts';
-import { jsonLinesOutput } from './json-lines.ts';
-import { prometheusOutput } from './prometheus.ts';
+import { jsonLinesSink } from './json-lines.ts';
+import { prometheusSink } from './prometheus.ts';
+import { liveOutput } from './sample.ts';
 
 /** A parsed `--output kind=where`. */
 export type OutputSpec = { kind: 'json'; file: string } | { kind: 'prometheus'; url: string };
@@ -50,8 +51,9 @@ async function checkUrl(raw: string): Promise<string | null> {
   return isLoopbackAddress(address) ? null : `${host} (${address}) is not a loopback address: rtbench sends nothing off this machine`;
 }
 
-/** The reporters that stream the outputs. */
+/** The one reporter that streams every output (none without outputs). */
 export function createOutputs(specs: readonly OutputSpec[], o: { scenario: string; runId: string; warn: (line: string) => void; info: (line: string) => void }): Reporter[] {
+  if (!specs.length) return [];
   const labels = { scenario: o.scenario, run_id: o.runId };
-  return specs.map((s) => (s.kind === 'json' ? jsonLinesOutput({ file: s.file, labels, info: o.info }) : prometheusOutput({ url: s.url, labels, warn: o.warn, info: o.info })));
+  return [liveOutput(specs.map((s) => (s.kind === 'json' ? jsonLinesSink({ file: s.file, labels, info: o.info }) : prometheusSink({ url: s.url, labels, warn: o.warn, info: o.info }))))];
 }

@@ -1,19 +1,18 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Reporter } from '../reporters/types.ts';
-import { liveOutput } from './sample.ts';
+import type { LiveSink } from './sample.ts';
 
 /**
  * `--output json=FILE`: one JSON object per line, once a second and once at the end of each
  * topology run (`"final": true`), written synchronously so the file is complete up to the last
  * second even when the process is killed. Each line stands alone (`jq -c` friendly).
  */
-export function jsonLinesOutput(o: { file: string; labels: { scenario: string; run_id: string }; info: (line: string) => void }): Reporter {
+export function jsonLinesSink(o: { file: string; labels: { scenario: string; run_id: string }; info: (line: string) => void }): LiveSink {
   mkdirSync(dirname(o.file), { recursive: true });
   const fd = openSync(o.file, 'a');
   let lines = 0;
   let open = true;
-  return liveOutput('json-lines', {
+  return {
     sample(s) {
       if (!open) return;
       const line = {
@@ -39,5 +38,5 @@ export function jsonLinesOutput(o: { file: string; labels: { scenario: string; r
       closeSync(fd);
       o.info(`json output: ${lines} line(s) in ${o.file}\n`);
     },
-  });
+  };
 }

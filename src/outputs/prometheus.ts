@@ -1,11 +1,16 @@
-import type { Reporter } from '../reporters/types.ts';
 import { remoteWriteCodec, type RemoteWriteCodec, type Series } from './remote-write.ts';
-import { LIVE_BOUNDS_MS, liveOutput, type LiveSample, type LiveSink } from './sample.ts';
+import { LIVE_BOUNDS_MS, type LiveSample, type LiveSink } from './sample.ts';
 
 /** Samples kept while the endpoint does not answer (~7 minutes of a typical run); the oldest seconds go first. */
 export const MAX_PENDING_SAMPLES = 50_000;
 /** Seconds of samples per request at most (catching up after an outage). */
 const MAX_SECONDS_PER_REQUEST = 30;
+/**
+ * Seconds of samples per request in the steady state (k6's remote-write push interval is 5 s too):
+ * a series' labels are encoded once per request, so batching 5 seconds costs about a third of
+ * encoding each second alone. The samples keep their one-second resolution.
+ */
+export const PUSH_EVERY_SECONDS = 5;
 const REQUEST_TIMEOUT_MS = 5000;
 /** At the end, how long the remaining samples may take to leave. */
 const FLUSH_DEADLINE_MS = 10_000;
@@ -71,11 +76,6 @@ function batch(seconds: Series[][]): Series[] {
  * failing endpoint is warned about once and retried with backoff; the oldest seconds are dropped
  * beyond `MAX_PENDING_SAMPLES`, and the end says how many samples were sent and dropped.
  */
-export function prometheusOutput(o: PrometheusOutputOptions): Reporter {
-  return liveOutput('prometheus', prometheusSink(o));
-}
-
-/** The sending side of `prometheusOutput`: samples in, requests out. */
 export function prometheusSink(o: PrometheusOutputOptions): LiveSink {
   let codec: Promise<RemoteWriteCodec> | null = null;
   const doFetch = o.fetch ?? fetch;
@@ -109,8 +109,9 @@ export function prometheusSink(o: PrometheusOutputOptions): LiveSink {
     if (!res.ok) throw new Error(`HTTP ${res.status}: ${text.trim().slice(0, 200)}`);
   }
 
-  function pump(): void {
+  function pump(flush = false): void {
     if (st.inFlight || pending.length === 0 || Date.now() < st.retryAt) return;
+    if (!flush && pending.length < PUSH_EVERY_SECONDS && !pending[pending.length - 1]!.some((x) => x.labels.__name__ === 'rtbench_run_finished')) return;
     const seconds = pending.splice(0, MAX_SECONDS_PER_REQUEST);
     const n = seconds.reduce((a, s) => a + sampleCount(s), 0);
     st.pendingSamples -= n;
@@ -158,7 +159,7 @@ export function prometheusSink(o: PrometheusOutputOptions): LiveSink {
         if (st.failing && ++attemptsWhileFailing > 3) break;
         st.retryAt = Math.min(st.retryAt, Date.now() + 1000);
         await new Promise((r) => setTimeout(r, Math.max(0, Math.min(st.retryAt - Date.now(), deadline - Date.now()))));
-        pump();
+        pump(true);
       }
       if (st.inFlight) await st.inFlight;
       const left = st.pendingSamples;

@@ -1,4 +1,4 @@
-import { cumulativeCounts, decode } from '../metrics/histogram.ts';
+import { createFlatHistogram, cumulativeBuckets, decode, mergeWire, type Histogram } from '../metrics/histogram.ts';
 import type { Counters, MetricSummary, RunResult, TimeseriesPoint } from '../result/types.ts';
 import type { ProgressTick, Reporter, RunStartInfo } from '../reporters/types.ts';
 
@@ -39,11 +39,19 @@ export interface LiveSample {
   second: TimeseriesPoint | null;
 }
 
+const ms = (us: number): number => Math.round(us) / 1000;
+
+function fromHistogram(h: Histogram): LiveLatency {
+  const { le, sumUs, at } = cumulativeBuckets(h, BOUNDS_US, [50, 99]);
+  return { count: h.totalCount, sumMs: sumUs / 1000, p50: ms(at[0]!), p99: ms(at[1]!), max: ms(h.maxValue), le };
+}
+
 function latencies(metrics: Record<string, MetricSummary>): Record<string, LiveLatency> {
   const out: Record<string, LiveLatency> = {};
   for (const [name, m] of Object.entries(metrics)) {
     if (!m.count || !m.hdr) continue;
-    out[name] = { count: m.count, sumMs: m.mean * m.count, p50: m.p50, p99: m.p99, max: m.max, le: cumulativeCounts(decode(m.hdr), BOUNDS_US) };
+    // the summary's own figures (exact min/max); the buckets from its histogram
+    out[name] = { count: m.count, sumMs: m.mean * m.count, p50: m.p50, p99: m.p99, max: m.max, le: cumulativeBuckets(decode(m.hdr), BOUNDS_US).le };
   }
   return out;
 }
@@ -64,39 +72,55 @@ export function sampleFromResult(r: RunResult, round?: number): LiveSample {
   };
 }
 
-/**
- * A live output on the run's one stream (src/run/stream.ts): each tick becomes a sample of the
- * run so far (its merged histograms, counters, and errors by kind summed from the snapshots),
- * and each topology's (or round's) result a final sample. The sink only queues or writes: the
- * stream never waits for it.
- */
 /** What a live output does with the samples: queue or write them (never wait), and finish at the end. */
 export interface LiveSink {
   sample(s: LiveSample): void;
   end(): void | Promise<void>;
 }
 
-export function liveOutput(name: string, sink: LiveSink): Reporter {
+/**
+ * The live outputs on the run's one stream (src/run/stream.ts). The snapshots are added up here
+ * as they arrive (histograms merged bucket by bucket, counters and errors summed: cheap, and
+ * exactly what the run's aggregator adds), so a tick costs the walk of each histogram's occupied
+ * range, not the encoding of every histogram that `tick.figures()` does. Each tick becomes one
+ * sample of the run so far, each topology's (or round's) result a final one; every sink gets the
+ * same sample and only queues or writes it: the stream never waits for a sink.
+ */
+export function liveOutput(sinks: readonly LiveSink[]): Reporter {
+  let totals = new Map<string, Histogram>();
+  let counters: Counters = {};
   let errors: Record<string, number> = {};
   let round: number | undefined;
+  const send = (s: LiveSample): void => {
+    for (const k of sinks) k.sample(s);
+  };
   return {
-    name,
+    name: 'live-outputs',
     onRunStart(info: RunStartInfo) {
+      totals = new Map();
+      counters = {};
       errors = {};
       round = info.round && info.round.of > 1 ? info.round.index : undefined;
     },
     onSnapshot(s) {
+      for (const [name, w] of Object.entries(s.histograms)) {
+        let h = totals.get(name);
+        if (!h) totals.set(name, (h = createFlatHistogram()));
+        mergeWire(h, w);
+      }
+      for (const [k, v] of Object.entries(s.counters)) counters[k] = (counters[k] ?? 0) + v;
       for (const [k, e] of Object.entries(s.errors)) errors[k] = (errors[k] ?? 0) + e.count;
     },
     onTick(t: ProgressTick) {
-      const f = t.figures();
-      sink.sample({ topology: t.topology, ...(round === undefined ? {} : { round }), timeMs: Date.now(), elapsedMs: t.elapsedMs, final: false, counters: f.counters, errors: { ...errors }, connected: t.connected, latency: latencies(f.metrics), second: t.point });
+      const latency: Record<string, LiveLatency> = {};
+      for (const [name, h] of totals) if (h.totalCount > 0) latency[name] = fromHistogram(h);
+      send({ topology: t.topology, ...(round === undefined ? {} : { round }), timeMs: Date.now(), elapsedMs: t.elapsedMs, final: false, counters: { ...counters }, errors: { ...errors }, connected: t.connected, latency, second: t.point });
     },
     onRunEnd(r) {
-      sink.sample(sampleFromResult(r, round));
+      send(sampleFromResult(r, round));
     },
     async onEnd() {
-      await sink.end();
+      for (const k of sinks) await k.end();
     },
   };
 }

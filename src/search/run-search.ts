@@ -5,10 +5,8 @@
  * are gathered into one result.json (`search` per topology, with every step's whole result) and
  * one report.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { environment } from '../result/environment.ts';
 import { RESULT_SCHEMA, type RunFile, type RunResult, type SearchResult, type SearchStep } from '../result/types.ts';
 import { htmlReporter } from '../reporters/html/index.ts';
@@ -40,12 +38,14 @@ function defaultFrom(s: ResolvedScenario): number {
 }
 
 /**
- * A step's scenario module: the user's scenario with one constant-rate phase. (An imported
- * module's default can arrive wrapped once more, as CommonJS interop does: unwrap it.)
+ * A step's scenario module: the user's scenario with one constant-rate phase. It is written
+ * beside the scenario (a hidden file, removed afterwards) so that its packages resolve from the
+ * same folder. (An imported module's default can arrive wrapped once more, as CommonJS interop
+ * does: unwrap it.)
  */
-function stepModule(baseUrl: string, stepMs: number, rate: number): string {
+function stepModule(basePath: string, stepMs: number, rate: number): string {
   return [
-    `import * as mod from ${JSON.stringify(baseUrl)};`,
+    `import * as mod from ${JSON.stringify(basePath)};`,
     'const d: any = (mod as any).default;',
     "const base = d && typeof d === 'object' && !('session' in d) && 'default' in d ? d.default : d;",
     `export default { ...base, phases: [{ name: 'step ${rate}/s', duration: ${stepMs}, arrivalRate: ${rate} }] };`,
@@ -71,7 +71,8 @@ export async function runSearch(scenarioFile: string, options: RunOptions = {}):
   const o = resolveSearchOptions(resolved.search, { fromRate: defaultFrom(resolved) }, stepOverride);
   const topologies = options.target ? ['external'] : options.topology ? options.topology.split(',').map((t) => t.trim()) : resolved.topologies;
   const outDir = options.out ?? join('reports', `${resolved.name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-find-max-${new Date().toISOString().replace(/[:]/g, '').replace(/\..+$/, '')}`);
-  const tmp = await mkdtemp(join(tmpdir(), 'rtbench-search-'));
+  const abs = resolve(scenarioFile);
+  const stepFiles: string[] = [];
   const said = new Set<string>();
   const quietErr: Output = { isTTY: false, write: (t) => void (said.has(t) || (said.add(t), stderr.write(t))) };
   const searches: SearchResult[] = [];
@@ -81,9 +82,10 @@ export async function runSearch(scenarioFile: string, options: RunOptions = {}):
       if (options.signal?.aborted) break;
       if (!options.quiet) stdout.write(`rtbench: capacity search of ${resolved.name} on ${topology}: from ${o.fromRate}/s, steps of ${o.stepMs / 1000}s, SLO ${slo.join(', ')}\n`);
       const runStep = async (rate: number): Promise<RunResult> => {
-        const file = join(tmp, `step-${++n}.mts`); // .mts: an ES module wherever the temp folder is
-        const base = pathToFileURL(resolve(scenarioFile)).href;
-        await writeFile(file, stepModule(base, o.stepMs, rate));
+        // .mts: an ES module whatever the project's module type
+        const file = join(dirname(abs), `.${basename(abs).replace(/\.[cm]?[jt]s$/, '')}.rtbench-step-${process.pid}-${++n}.mts`);
+        stepFiles.push(file);
+        await writeFile(file, stepModule(abs, o.stepMs, rate));
         const out = await run(file, {
           ...options,
           duration: undefined,
@@ -93,6 +95,7 @@ export async function runSearch(scenarioFile: string, options: RunOptions = {}):
           stdout,
           stderr: quietErr,
         });
+        await rm(file, { force: true });
         const r = out.file.runs[0];
         if (!r) throw new InputError('E_USAGE', `step at ${rate}/s produced no run`, { hint: 'check the topology and target' });
         return r;
@@ -107,7 +110,7 @@ export async function runSearch(scenarioFile: string, options: RunOptions = {}):
       if (!options.quiet) stdout.write(`\n${formatSearch(result)}\n`);
     }
   } finally {
-    await rm(tmp, { recursive: true, force: true });
+    await Promise.all(stepFiles.map((f) => rm(f, { force: true })));
   }
   const best = (s: SearchResult): RunResult | undefined => ([...s.steps].reverse().find((st) => st.passed && st.rate === s.maxRate) ?? s.steps[s.steps.length - 1])?.result;
   const file: RunFile = {

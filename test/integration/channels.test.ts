@@ -155,6 +155,13 @@ test('socketcluster:2:rr: workers from socketcluster-server, a cross-worker publ
     }
     assert.ok(farGot.some((n) => n >= 1000), 'after the broker restart, a publish reaches the other worker again');
 
+    // a worker hung for a moment (SIGSTOP, SIGCONT): it serves on afterwards
+    const paused = await server.fault({ action: 'pause', role: 'worker', index: 0, forMs: 1000 }, 30_000);
+    assert.ok(paused.pid > 0, JSON.stringify(paused));
+    await new Promise((res) => setTimeout(res, 1500));
+    const onZero = clients.find((c) => c.worker!.id === 'socketcluster#0')!;
+    assert.deepEqual(await onZero.emitWithAck('echo', 'after-pause'), 'after-pause', 'the paused worker answers again');
+
     // a worker dies: respawned in its slot; its clients are disconnected, a new client is served by it again
     const out = await server.fault({ action: 'kill', role: 'worker', index: 1, forMs: null }, 40_000);
     assert.ok(out.replacedMs !== null && out.newPid !== out.pid, `worker respawned: ${JSON.stringify(out)}`);

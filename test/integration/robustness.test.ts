@@ -41,9 +41,14 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     const out = tmp();
     const child = spawn(process.execPath, ['bin/rtbench.js', 'run', 'scenarios/echo.ts', '--out', out, '--generators', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
+    let stderr = '';
     child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    await new Promise((r) => setTimeout(r, 5000));
+    // signal once load is flowing (a fixed sleep raced the start on a busy machine), at most 30 s
+    const deadline = Date.now() + 30_000;
+    while (!/msgs\/s [1-9]/.test(stdout + stderr) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 1000));
     const t0 = Date.now();
     child.kill(signal);
     const code = await exited;

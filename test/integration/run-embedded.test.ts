@@ -92,6 +92,21 @@ test('interrupting a run keeps what was measured and marks it interrupted', asyn
   assert.ok(file.runs[0]!.metrics['ack:echo']!.count > 50);
 });
 
+test('an interrupt while the generators are still starting stops the run before any load (the stop is not lost)', async () => {
+  const ac = new AbortController();
+  // onRunStart fires after the server is up and before the generators are forked: the stop reaches them before `start`
+  const interrupter: Reporter = { name: 'early-interrupter', onRunStart: () => ac.abort() };
+  const t0 = Date.now();
+  const out = tmp();
+  const outcome = await run('scenarios/echo.ts', { out, generators: 1, signal: ac.signal, reporters: [interrupter, jsonReporter()], stdout: memOutput(), stderr: memOutput() });
+  // echo.ts runs 20 s; an ignored stop would run it to the end
+  assert.ok(Date.now() - t0 < 12_000, `stopped after ${Date.now() - t0} ms`);
+  assert.equal(outcome.exitCode, 130);
+  const file = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as RunFile;
+  assert.equal(file.runs[0]!.status, 'interrupted');
+  assert.ok((file.runs[0]!.counters['sessions.started'] ?? 0) < 100, `started ${file.runs[0]!.counters['sessions.started']}`);
+});
+
 test('CLI acceptance: rtbench run scenarios/churn.ts --out DIR exits 0 with connect, ack and broadcast histograms', () => {
   const out = tmp();
   const r = spawnSync(process.execPath, ['bin/rtbench.js', 'run', 'scenarios/churn.ts', '--out', out, '--duration', '8s'], { encoding: 'utf8', timeout: 90_000 });

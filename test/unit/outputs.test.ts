@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createFlatHistogram, cumulativeCounts, recordMs } from '../../src/metrics/histogram.ts';
+import { createFlatHistogram, cumulativeBuckets, recordMs } from '../../src/metrics/histogram.ts';
 import { MAX_PENDING_SAMPLES, counterName, prometheusSink, toSeries } from '../../src/outputs/prometheus.ts';
 import { remoteWriteCodec } from '../../src/outputs/remote-write.ts';
 import { LIVE_BOUNDS_MS, type LiveSample } from '../../src/outputs/sample.ts';
@@ -19,11 +19,16 @@ function sample(i: number, final = false): LiveSample {
   };
 }
 
-test('cumulativeCounts: values at or below each bound, ending at the total', () => {
+test('cumulativeBuckets: values at or below each bound, ending at the total; the sum within HDR precision', () => {
   const h = createFlatHistogram();
-  for (const v of [0.3, 0.9, 1, 4, 40, 400, 4000]) recordMs(h, v);
-  assert.deepEqual(cumulativeCounts(h, [500, 1000, 5000, 50_000, 500_000, 5_000_000]), [1, 3, 4, 5, 6, 7]);
-  assert.deepEqual(cumulativeCounts(createFlatHistogram(), [1, 2]), [0, 0]);
+  const values = [0.3, 0.9, 1, 4, 40, 400, 4000];
+  for (const v of values) recordMs(h, v);
+  const { le, sumUs, at } = cumulativeBuckets(h, [500, 1000, 5000, 50_000, 500_000, 5_000_000], [0, 50, 90, 99, 100]);
+  assert.deepEqual(le, [1, 3, 4, 5, 6, 7]);
+  assert.deepEqual(at, [0, 50, 90, 99, 100].map((p) => h.getValueAtPercentile(p)).map((v, i) => (i === 0 ? h.getValueAtPercentile(0.0001) : v)), 'the percentiles getValueAtPercentile gives');
+  const exact = values.reduce((a, b) => a + b, 0) * 1000;
+  assert.ok(Math.abs(sumUs - exact) / exact < 0.002, `sum ${sumUs} vs ${exact}`);
+  assert.deepEqual(cumulativeBuckets(createFlatHistogram(), [1, 2]), { le: [0, 0], sumUs: 0, at: [] });
 });
 
 test('remote write: protobuf + snappy round trip; labels sorted; counters named like Prometheus', async () => {

@@ -19,6 +19,7 @@
     return m + ':' + (r < 10 ? '0' : '') + r;
   }
   function pctLabel(x) {
+    if (x == null) return ''; // uPlot leaves out ticks between powers of ten on a log axis
     var p = 100 * (1 - 1 / x);
     var s = p >= 99.99 ? p.toFixed(3) : p >= 99 ? p.toFixed(2) : p.toFixed(0);
     return p <= 0 ? 'p0' : 'p' + (s.indexOf('.') > 0 ? s.replace(/\.?0+$/, '') : s);
@@ -47,7 +48,11 @@
             ctx.setLineDash([4 * devicePixelRatio, 3 * devicePixelRatio]);
             ctx.lineWidth = devicePixelRatio;
             ctx.beginPath(); ctx.moveTo(x, top); ctx.lineTo(x, top + h); ctx.stroke();
-            ctx.fillText(m.label, x + 4 * devicePixelRatio, top + 12 * devicePixelRatio);
+            var w = ctx.measureText(m.label).width, px = x + 3 * devicePixelRatio, py = top + 2 * devicePixelRatio;
+            ctx.fillStyle = 'rgba(255,255,255,0.85)';
+            ctx.fillRect(px - devicePixelRatio, py, w + 4 * devicePixelRatio, 13 * devicePixelRatio);
+            ctx.fillStyle = ctx.strokeStyle;
+            ctx.fillText(m.label, px + devicePixelRatio, py + 10 * devicePixelRatio);
           });
           ctx.restore();
         }],
@@ -67,7 +72,7 @@
     var opts = {
       title: title, width: width(el), height: 230,
       plugins: [hoverLegend(), markerPlugin(markers)],
-      scales: { x: { time: false }, y: { range: function (u, min, max) { return [0, max > 0 ? max * 1.08 : 1]; } } },
+      scales: { x: { time: false }, y: { range: function (u, min, max) { return [0, max > 0 ? max * (markers && markers.length ? 1.25 : 1.08) : 1]; } } },
       axes: [timeAxis, { label: yLabel, size: 64, values: function (u, v) { return v.map(function (x) { return unit === 'ms' ? fmtMs(x) : num(x, 1); }); } }],
       series: [{ label: 'time', value: function (u, v) { return v == null ? '' : fmtT(v); } }].concat(lines.map(function (l) {
         return { label: l.label, stroke: l.color, width: l.width || 2, dash: l.dash, spanGaps: false, points: { show: false }, value: function (u, v) { return fmtUnit(v, unit); } };

@@ -170,9 +170,13 @@ export function metricUnit(m: unknown): string {
 function markers(file: RunFile, r: RunResult): ChartRun['markers'] {
   const out: ChartRun['markers'] = [];
   const phases = (file.scenario.options as { phases?: Array<{ name?: string; startMs?: number; index?: number }> } | null)?.phases;
-  if (Array.isArray(phases) && phases.length > 1) {
-    for (const p of phases) if (typeof p.startMs === 'number') out.push({ at: p.startMs / 1000, label: p.name ?? `phase ${(p.index ?? 0) + 1}`, kind: 'phase' });
-  }
+  // rounds (`--repeat`) lie end to end in the time series: each starts at its `seconds.from`
+  const starts = r.rounds && r.rounds.length > 1 && r.rounds.every((x) => x.seconds) ? r.rounds.map((x) => x.seconds!.from) : [0];
+  starts.forEach((from, i) => {
+    if (starts.length > 1) out.push({ at: from, label: `round ${i + 1}`, kind: 'phase' });
+    if (!Array.isArray(phases) || phases.length < 2) return;
+    for (const p of phases) if (typeof p.startMs === 'number' && (starts.length === 1 || p.startMs > 0)) out.push({ at: from + p.startMs / 1000, label: p.name ?? `phase ${(p.index ?? 0) + 1}`, kind: 'phase' });
+  });
   for (const f of r.faults?.faults ?? []) if (f.atMs !== null) out.push({ at: f.atMs / 1000, label: f.label, kind: 'fault' });
   return out;
 }
