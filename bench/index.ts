@@ -8,7 +8,7 @@
  *
  * Each benchmark reads its own environment variables (see the head of each file); they pass through.
  * bench/engine-cpu.ts takes flags instead: RTBENCH_ENGINE_CPU_ARGS='--rounds 3 --idle 1000'.
- * Not part of `npm test`. About 40 minutes on a 2-core machine (12 of them the 100k hold, about 20 the channel churn).
+ * Not part of `npm test`. About 45 minutes on a 2-core machine (12 of them the 100k hold, about 17 the channel churn).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';

@@ -17,7 +17,6 @@ export const runFlags = {
   'summary-md': { type: 'string', describe: 'Also write a Markdown summary here (for a CI step summary)' },
   shard: { type: 'string', describe: 'Run only slice i of N of the load (0-based, e.g. 0/3) and write a shard result for `rtbench merge`; needs --target' },
   'start-at': { type: 'string', describe: 'Wait until this wall-clock time (ISO, e.g. 2030-01-01T12:00:00Z; at most 1 h ahead) to start the load' },
-  'allow-remote-target': { type: 'boolean', describe: 'Shards inside Kubernetes only (set by `rtbench k8s` manifests): accept a non-loopback --target' },
   'print-result-line': { type: 'boolean', describe: 'End stdout with one line RTBENCH_RESULT <base64 gzip JSON> (for `rtbench collect` from pod logs)' },
   runtime: { type: 'string', choices: ['processes', 'containers'], describe: 'Run the reference topology as local processes (default) or as containers (Docker via testcontainers)' },
   output: { type: 'string', array: true, describe: 'Stream live metrics once a second while the run goes (repeatable): json=FILE (JSON lines) or prometheus=URL (remote write, e.g. http://127.0.0.1:9090/api/v1/write)' },
@@ -51,8 +50,8 @@ export const compareFlags = {
 } as const satisfies Record<string, Options>;
 
 export const abFlags = {
-  'target-a': { type: 'string', demandOption: true, describe: 'URL of server A (loopback)' },
-  'target-b': { type: 'string', demandOption: true, describe: 'URL of server B (loopback)' },
+  'target-a': { type: 'string', demandOption: true, describe: 'URL of server A (http(s)://, or ws(s):// for the ws engine)' },
+  'target-b': { type: 'string', demandOption: true, describe: 'URL of server B (http(s)://, or ws(s):// for the ws engine)' },
   a: { type: 'string', describe: 'Shell command that starts server A (stopped at the end)' },
   b: { type: 'string', describe: 'Shell command that starts server B (stopped at the end)' },
   rounds: { type: 'number', default: 6, describe: 'Rounds per side, interleaved A B A B … (at least 3)' },
@@ -74,7 +73,7 @@ export const mergeFlags = {
 
 export const initFlags = {
   target: { type: 'string', choices: ['socket.io', 'ws'], describe: 'The kind of server to test (default: detected from package.json, else socket.io)' },
-  url: { type: 'string', default: 'http://127.0.0.1:3000', describe: 'Where the server under test listens (loopback), for the scenario and the CI job' },
+  url: { type: 'string', default: 'http://127.0.0.1:3000', describe: 'Where the server under test listens, for the scenario and the CI job' },
   dir: { type: 'string', default: '.', describe: 'The project folder to write into' },
 } as const satisfies Record<string, Options>;
 

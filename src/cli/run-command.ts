@@ -29,7 +29,6 @@ export async function runCommand(scenario: string, args: Partial<Record<keyof Ru
       summaryMd: (args as Record<string, unknown>)['summary-md'] as string | undefined,
       shard: args.shard as string | undefined,
       startAt: (args as Record<string, unknown>)['start-at'] as string | undefined,
-      allowRemoteTarget: Boolean((args as Record<string, unknown>)['allow-remote-target']),
       dryRun: Boolean((args as Record<string, unknown>)['dry-run']),
       runtime: args.runtime as 'processes' | 'containers' | undefined,
       onGeneratorCrash: (args as Record<string, unknown>)['on-generator-crash'] as 'fail' | 'continue' | undefined,

@@ -4,13 +4,12 @@ import type { IntervalSnapshot } from '../metrics/snapshot.ts';
 import type { GeneratorHealth } from '../result/types.ts';
 import { monoMs } from '../shared/clock.ts';
 import { forkTs } from '../shared/fork-ts.ts';
-import { generatorSlot } from '../shard/split.ts';
 import type { RunPlan } from '../plan/plan.ts';
 import type { FromGenerator, ToGenerator } from './protocol.ts';
 
 export interface PoolOptions {
   /** The run plan (each generator gets its share: its slot, the target, the addresses, the clock offset). */
-  plan: Pick<RunPlan, 'scenario' | 'generators' | 'sourceIps' | 'shard' | 'clockOffsetMs'>;
+  plan: Pick<RunPlan, 'scenario' | 'generators' | 'slots' | 'sourceIps' | 'clockOffsetMs'>;
   /** The server's URL (the reference topology's, or the target's). */
   target: string;
   /** What the scenario's `setup()` returned (JSON): every session's `ctx.data`. */
@@ -121,7 +120,7 @@ export class GeneratorPool {
     const { plan } = this.o;
     this.send(g, {
       type: 'init',
-      plan: { scenario: plan.scenario, ...generatorSlot(plan.shard, index, plan.generators), target: this.o.target, sourceIps: plan.sourceIps, clockOffsetMs: plan.clockOffsetMs },
+      plan: { scenario: plan.scenario, ...plan.slots[index]!, target: this.o.target, sourceIps: plan.sourceIps, clockOffsetMs: plan.clockOffsetMs },
       ...(this.o.data !== undefined ? { data: this.o.data } : {}),
     });
     return g;

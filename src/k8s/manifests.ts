@@ -6,8 +6,7 @@
  * - a ConfigMap holds the scenario file;
  * - an Indexed Job runs N pods (`completionMode: Indexed`, `completions: N`, `parallelism: N`);
  *   pod k runs `rtbench run … --shard $(JOB_COMPLETION_INDEX)/N --start-at T` with one shared
- *   start time T, `--allow-remote-target` (the target is an in-cluster URL) and
- *   `--print-result-line`, so its result is the last line of its log;
+ *   start time T and `--print-result-line`, so its result is the last line of its log;
  * - `rtbench collect` then reads those lines from `kubectl logs` and merges them.
  */
 import { InputError } from '../shared/errors.ts';
@@ -102,7 +101,6 @@ export function buildManifests(o: K8sManifestOptions): { configMap: V1ConfigMap;
     `$(JOB_COMPLETION_INDEX)/${o.shards}`,
     '--start-at',
     o.startAt.toISOString(),
-    '--allow-remote-target',
     '--print-result-line',
     '--generators',
     String(o.generators),

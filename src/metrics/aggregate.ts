@@ -1,4 +1,6 @@
-import type { Counters, ErrorTable, MetricSummary, SecondRecord, TimeseriesPoint, WorkerDistribution } from '../result/types.ts';
+import type { Counters, ErrorTable, MetricSummary, SecondRecord, SecondTrend, TimeseriesPoint, WorkerDistribution } from '../result/types.ts';
+import type { MetricDeclarations } from '../scenario/types.ts';
+import { CHECKS_FAIL, CHECKS_PASS } from './names.ts';
 import { distribution } from './distribution.ts';
 import { addErrorTable, sortedErrors } from './errors.ts';
 import { createFlatHistogram, createHistogram, encode, mergeWire, summarize, type Histogram, type WireHistogram } from './histogram.ts';
@@ -8,6 +10,8 @@ interface Second {
   counters: Counters;
   ack: Histogram | null;
   connect: Histogram | null;
+  /** Declared custom trend → its histogram of this second. */
+  trends: Map<string, Histogram> | null;
   /** generator → connected gauge reported in this second */
   connected: Map<number, number>;
 }
@@ -16,7 +20,9 @@ interface Second {
  * Adds interval snapshots from any number of generators into one run: cumulative histograms
  * (HDR `add`, exact), counters, errors, workers, and a per-second time series. This is the one
  * merge path: generator processes feed it their snapshots (`add`), and `rtbench merge` feeds it
- * each shard's totals (`addTotals`) and per-second records (`addSecond`).
+ * each shard's totals (`addTotals`) and per-second records (`addSecond`). Given the scenario's
+ * metric declarations, the time series carries its custom trends and counters (and checks) per
+ * second as it does `ack`.
  */
 export class Aggregator {
   private readonly totals = new Map<string, Histogram>();
@@ -27,6 +33,15 @@ export class Aggregator {
   /** generator → its newest connected gauge, and the newest second any generator reported. */
   private readonly gaugeNow = new Map<number, { t: number; connected: number }>();
   private lastT = -1;
+  private readonly customTrends: readonly string[];
+  private readonly customCounters: readonly string[];
+  /** A check was made in some second: from then on every point carries `checks`. */
+  private checksSeen = false;
+
+  constructor(custom: MetricDeclarations = {}) {
+    this.customTrends = Object.keys(custom).filter((n) => custom[n] === 'trend');
+    this.customCounters = Object.keys(custom).filter((n) => custom[n] === 'counter');
+  }
 
   /** One generator's interval: its totals and its second of the time series. */
   add(s: IntervalSnapshot): void {
@@ -52,7 +67,7 @@ export class Aggregator {
     for (const [k, v] of Object.entries(s.workers)) this.workerTotals[k] = (this.workerTotals[k] ?? 0) + v;
   }
 
-  /** Only the time-series second `s.t` of a snapshot: counters, ack/connect histograms, connected gauge. */
+  /** Only the time-series second `s.t` of a snapshot: counters, ack/connect and custom trend histograms, connected gauge. */
   addSecond(s: IntervalSnapshot): void {
     const sec = this.second(s.t);
     const ack: WireHistogram | undefined = s.histograms.ack;
@@ -60,7 +75,16 @@ export class Aggregator {
     // per-second histograms are many (two per second of the run): the packed layout keeps them small
     if (ack) mergeWire((sec.ack ??= createHistogram()), ack);
     if (connect) mergeWire((sec.connect ??= createHistogram()), connect);
+    for (const name of this.customTrends) {
+      const h: WireHistogram | undefined = s.histograms[name];
+      if (!h) continue;
+      const trends = (sec.trends ??= new Map());
+      let mine = trends.get(name);
+      if (!mine) trends.set(name, (mine = createHistogram()));
+      mergeWire(mine, h);
+    }
     for (const [k, v] of Object.entries(s.counters)) sec.counters[k] = (sec.counters[k] ?? 0) + v;
+    if (!this.checksSeen && (s.counters[CHECKS_PASS] || s.counters[CHECKS_FAIL])) this.checksSeen = true;
     sec.connected.set(s.generator, s.connected);
     const g = this.gaugeNow.get(s.generator);
     if (!g || s.t >= g.t) this.gaugeNow.set(s.generator, { t: s.t, connected: s.connected });
@@ -84,6 +108,7 @@ export class Aggregator {
         counters: { ...(sec?.counters ?? {}) },
         ...(sec?.ack && sec.ack.totalCount > 0 ? { ack: encode(sec.ack) } : {}),
         ...(sec?.connect && sec.connect.totalCount > 0 ? { connect: encode(sec.connect) } : {}),
+        ...(sec?.trends ? { trends: encodeTrends(sec.trends) } : {}),
         connected: sumValues(gauges),
       });
     }
@@ -130,7 +155,7 @@ export class Aggregator {
     for (let t = 0; t <= this.lastT; t++) {
       const sec = this.bySecond.get(t);
       for (const [g, c] of sec?.connected ?? []) gauges.set(g, c);
-      points.push(point(t, sec, sumValues(gauges)));
+      points.push(this.point(t, sec, sumValues(gauges)));
     }
     return points;
   }
@@ -143,13 +168,31 @@ export class Aggregator {
     if (this.lastT < 0) return null;
     let connected = 0;
     for (const g of this.gaugeNow.values()) connected += g.connected;
-    return point(this.lastT, this.bySecond.get(this.lastT), connected);
+    return this.point(this.lastT, this.bySecond.get(this.lastT), connected);
+  }
+
+  /** One second's point: the built-in figures, and the custom metrics and checks when the run has them. */
+  private point(t: number, sec: Second | undefined, connected: number): TimeseriesPoint {
+    const p = point(t, sec, connected);
+    const c = sec?.counters ?? {};
+    if (this.customTrends.length > 0 || this.customCounters.length > 0) {
+      const trends: Record<string, SecondTrend> = {};
+      for (const name of this.customTrends) {
+        const h = sec?.trends?.get(name);
+        trends[name] = { count: h?.totalCount ?? 0, p50: pct(h, 50), p99: pct(h, 99) };
+      }
+      const counters: Record<string, number> = {};
+      for (const name of this.customCounters) counters[name] = c[name] ?? 0;
+      p.custom = { trends, counters };
+    }
+    if (this.checksSeen) p.checks = { pass: c[CHECKS_PASS] ?? 0, fail: c[CHECKS_FAIL] ?? 0 };
+    return p;
   }
 
   private second(t: number): Second {
     let s = this.bySecond.get(t);
     if (!s) {
-      s = { counters: {}, ack: null, connect: null, connected: new Map() };
+      s = { counters: {}, ack: null, connect: null, trends: null, connected: new Map() };
       this.bySecond.set(t, s);
     }
     return s;
@@ -161,6 +204,12 @@ const sumValues = (m: Map<number, number>): number => {
   for (const v of m.values()) n += v;
   return n;
 };
+
+function encodeTrends(trends: Map<string, Histogram>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, h] of trends) if (h.totalCount > 0) out[name] = encode(h);
+  return out;
+}
 
 const pct = (h: Histogram | null | undefined, q: number): number | null => (h && h.totalCount > 0 ? Math.round(h.getValueAtPercentile(q)) / 1000 : null);
 

@@ -45,6 +45,8 @@ export function toSeries(s: LiveSample, base: Record<string, string>, timestamp:
   if (s.second) {
     add('rtbench_messages_per_second', s.second.messagesSent + s.second.messagesReceived);
     if (s.second.ackP99 !== null) add('rtbench_ack_p99_seconds', s.second.ackP99 / 1000);
+    // the scenario's custom trends, as ack: p99 within the last second
+    for (const [metric, tr] of Object.entries(s.second.custom?.trends ?? {})) if (tr.p99 !== null) add('rtbench_trend_p99_seconds', tr.p99 / 1000, { metric });
   }
   for (const [metric, l] of Object.entries(s.latency)) {
     LIVE_BOUNDS_MS.forEach((b, i) => add('rtbench_latency_seconds_bucket', l.le[i]!, { metric, le: String(b / 1000) }));

@@ -16,7 +16,7 @@ import { probeSocketIo } from '../target/probe.ts';
 import { peakVus } from '../executors/plan.ts';
 import { checkShardOptions } from '../shard/options.ts';
 import { prepareShardRun, runSourceIps, type ShardRun } from '../shard/run-shard.ts';
-import type { ShardSpec } from '../shard/split.ts';
+import { generatorSlot, type ShardSpec } from '../shard/split.ts';
 import type { Threshold } from '../thresholds/parse.ts';
 import { machineLimits, planCapacity } from './capacity.ts';
 import { gateThresholds } from './gate.ts';
@@ -31,7 +31,6 @@ export interface PlanOptions {
   generators?: number;
   shard?: string;
   startAt?: string;
-  allowRemoteTarget?: boolean;
   onGeneratorCrash?: 'fail' | 'continue';
   /** Plan only: no reachability check, no probe, no clock estimate. */
   dryRun?: boolean;
@@ -51,6 +50,8 @@ export interface RunPlan {
   repeat: number;
   /** Generator processes (the capacity plan's count). */
   generators: number;
+  /** Each process's slot in the whole load (a shard's processes play their share of every shard's slots). */
+  slots: Array<{ generator: number; generators: number }>;
   /** Loopback source addresses the clients bind. */
   sourceIps: string[];
   /** `--shard i/N`, or null. */
@@ -146,6 +147,7 @@ export async function resolvePlan(scenarioFile: string, o: PlanOptions, warn: (l
     target,
     repeat: o.repeat ?? 1,
     generators: capacity.generators,
+    slots: Array.from({ length: capacity.generators }, (_, g) => generatorSlot(shardPlan.shard, g, capacity.generators)),
     sourceIps,
     shard: shardPlan.shard,
     clockOffsetMs: shardRun?.hooks.clockMonoOffsetMs ?? 0,

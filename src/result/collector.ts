@@ -5,6 +5,7 @@ import type { Threshold } from '../thresholds/parse.ts';
 import { buildRunResult, type ResultParts } from './build.ts';
 import { roundFigures } from './rounds.ts';
 import type { RunResult } from './types.ts';
+import type { MetricDeclarations } from '../scenario/types.ts';
 
 /** What one round adds besides its snapshots. */
 export type RoundParts = Omit<ResultParts, 'topology' | 'engine' | 'rounds' | 'keepSeconds' | 'knownWorkers'>;
@@ -19,19 +20,20 @@ const STATUS_RANK: Record<RunResult['status'], number> = { completed: 0, interru
  */
 export class RunCollector implements Reporter {
   readonly name = 'collector';
-  private readonly all = new Aggregator();
+  private readonly all: Aggregator;
   private current: Aggregator;
   private offset = 0;
   private readonly done: Array<{ parts: RoundParts; result: RunResult | null; seconds: { from: number; to: number } }> = [];
 
-  constructor(private readonly meta: { topology: string; engine: string; rounds: number; thresholds: Threshold[]; keepSeconds?: boolean }) {
+  constructor(private readonly meta: { topology: string; engine: string; rounds: number; thresholds: Threshold[]; keepSeconds?: boolean; custom?: MetricDeclarations }) {
+    this.all = new Aggregator(meta.custom);
     this.current = this.all;
   }
 
   /** Start a round; returns the Aggregator of this round alone (what its progress and abort checks read). */
   beginRound(): Aggregator {
     this.offset = this.all.lastSecond + 1;
-    this.current = this.meta.rounds > 1 ? new Aggregator() : this.all;
+    this.current = this.meta.rounds > 1 ? new Aggregator(this.meta.custom) : this.all;
     return this.current;
   }
 

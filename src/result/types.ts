@@ -37,6 +37,21 @@ export interface TimeseriesPoint {
   ackP50: number | null;
   ackP99: number | null;
   connectP99: number | null;
+  /**
+   * The scenario's custom metrics within this second (present when it declares any): each
+   * declared trend's sample count and percentiles (ms; null without samples), each declared
+   * counter's increase.
+   */
+  custom?: { trends: Record<string, SecondTrend>; counters: Record<string, number> };
+  /** Checks that passed and failed within this second (present when the run made any check). */
+  checks?: { pass: number; fail: number };
+}
+
+/** One custom trend within one second of the time series. */
+export interface SecondTrend {
+  count: number;
+  p50: number | null;
+  p99: number | null;
 }
 
 /**
@@ -49,6 +64,8 @@ export interface SecondRecord {
   counters: Counters;
   ack?: string;
   connect?: string;
+  /** Encoded histograms of this second for each declared custom trend with samples. */
+  trends?: Record<string, string>;
   connected: number;
 }
 

@@ -24,7 +24,7 @@ export function describePlan(p: PlanInfo): string {
   rows.push(['scenario', `${r.name} (${p.scenarioFile})`]);
   rows.push(['engine', `${r.engine}${r.engine === 'socket.io' ? `, transports ${r.transports.join(', ')}` : ''}`]);
   if (t) {
-    rows.push(['target', `${t.connectUrl} → ${t.host}:${t.port}${t.loopback ? ' (loopback)' : ' (remote)'}`]);
+    rows.push(['target', `${t.shownUrl} → ${t.host}:${t.port}${t.loopback ? ' (loopback)' : ' (remote)'}`]);
     if (r.engine === 'ws' || r.engine === 'socketcluster') rows.push(['WebSocket', `${t.url.replace(/^http/, 'ws')}${t.pathname || r.path}${t.search}${t.pathname ? ' (path from --target)' : ''}`]);
     else rows.push(['socket.io', `path ${r.path}, namespace ${t.pathname || '/'}${t.pathname ? ' (from --target)' : ''}`]);
   } else rows.push(['target', `the bundled reference server: ${p.topologies.join(', ')} (started on loopback at run time)`]);

@@ -91,7 +91,7 @@ export async function runRound(o: RoundOptions): Promise<RunResult['status']> {
     stream.start({
       scenario: scenario.name,
       topology: o.topology,
-      target: url,
+      target: plan.target?.shownUrl ?? url, // as the user wrote it (ws:// stays ws://)
       engine: scenario.engine,
       totalMs: scenario.totalMs,
       generators: plan.generators,
@@ -145,7 +145,9 @@ export async function runRound(o: RoundOptions): Promise<RunResult['status']> {
     if (timeline && faultRecords.length === 0) faultRecords = await timeline.stop();
     o.signal?.removeEventListener('abort', interrupt);
     await pool?.kill();
-    const teardown = setupDone && o.lifecycle ? await o.lifecycle.teardown(setupDone.data, { target: url, topology: o.topology }) : null;
+    // the run goes on to another round only after a completed one (src/run/run.ts)
+    const last = o.round === plan.repeat - 1 || state.status !== 'completed' || o.signal?.aborted === true;
+    const teardown = setupDone && o.lifecycle ? await o.lifecycle.teardown(setupDone.data, { target: url, topology: o.topology, last }) : null;
     if (teardown) {
       o.warn(`rtbench: ${teardown}`);
       if (state.status === 'completed') {
@@ -157,7 +159,7 @@ export async function runRound(o: RoundOptions): Promise<RunResult['status']> {
   }
   if (setupError) throw setupError;
   const roundResult = o.collector.endRound({
-    target: url,
+    target: plan.target?.shownUrl ?? url,
     status: state.status,
     startedAt,
     durationMs: Date.now() - loadStart,

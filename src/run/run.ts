@@ -14,7 +14,7 @@ import { resolvePlan } from '../plan/plan.ts';
 import { runRound } from './round.ts';
 import { RunStream } from './stream.ts';
 import { describePlan } from './dry-run.ts';
-import { lifecycleOf } from '../scenario/setup.ts';
+import { lifecycleOf, sharedLifecycle } from '../scenario/setup.ts';
 import { forTopology } from '../scenario/validate.ts';
 import { createOutputs, parseOutputs } from '../outputs/index.ts';
 
@@ -42,8 +42,6 @@ export interface RunOptions {
   shard?: string;
   /** Wait until this wall-clock time (ISO, at most 1 h ahead) to start the load. */
   startAt?: string;
-  /** A shard inside Kubernetes may load a non-loopback target (set by `rtbench k8s` manifests only). */
-  allowRemoteTarget?: boolean;
   /** Plan the run, resolve the target, print both and return (exit 0) without connecting to anything or starting a server. */
   dryRun?: boolean;
   /** Where the reference topology runs: local processes (default) or containers (src/containers/). */
@@ -115,11 +113,13 @@ export async function run(scenarioFile: string, options: RunOptions = {}): Promi
     ...(options.summaryMd ? [markdownReporter(options.summaryMd)] : []),
   ]), ...createOutputs(outputSpecs, { scenario: plan.scenario.name, runId: basename(outDir), warn, info: (l) => (options.quiet ? undefined : stdout.write(l)) })];
   const stream = new RunStream(reporters);
-  const lifecycle = lifecycleOf(module, scenarioFile, plan.scenario.setupTimeoutMs);
+  // the user's own server is set up once for all rounds; an embedded reference server per round (each round starts its own)
+  const ownLifecycle = lifecycleOf(module, scenarioFile, plan.scenario.setupTimeoutMs);
+  const lifecycle = plan.target ? sharedLifecycle(ownLifecycle) : ownLifecycle;
   const runs: RunResult[] = [];
   for (const topology of plan.topologies) {
     const topologyPlan = { ...plan, scenario: forTopology(plan.scenario, topology) }; // the engine the scenario names for this topology
-    const collector = new RunCollector({ topology, engine: topologyPlan.scenario.engine, rounds: plan.repeat, thresholds: plan.thresholds, keepSeconds: plan.shard !== null });
+    const collector = new RunCollector({ topology, engine: topologyPlan.scenario.engine, rounds: plan.repeat, thresholds: plan.thresholds, keepSeconds: plan.shard !== null, custom: plan.scenario.metrics });
     let rounds = 0;
     for (let round = 0; round < plan.repeat && !options.signal?.aborted; round++) {
       const status = await runRound({

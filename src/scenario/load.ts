@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { InputError } from '../shared/errors.ts';
 import { importCompiled } from './compile.ts';
 import type { Scenario } from './types.ts';
+import { originalFrame } from './user-error.ts';
 import { validateScenario, type ResolvedScenario } from './validate.ts';
 
 /** A loaded scenario: its validated options and the module's session function. */
@@ -85,6 +86,6 @@ function describeLoadError(e: unknown, abs: string): string[] {
   const first = String(err.message ?? e).split('\n').filter((l) => l.trim() && !/^(Require stack:|- )/.test(l.trim())).slice(0, 4);
   const stack = (e as { stack?: string }).stack ?? '';
   const frame = stack.split('\n').find((l) => l.includes(abs));
-  if (frame) first.push(`at ${frame.trim().replace(/^at /, '')}`);
+  if (frame) first.push(`at ${originalFrame(frame.trim().replace(/^at /, ''))}`);
   return first;
 }

@@ -6,6 +6,8 @@ import { describeUserError } from './user-error.ts';
 export interface LoadSite {
   target: string;
   topology: string;
+  /** The run's last load on this server (its last round, or one that stopped the run): `sharedLifecycle` tears down only then. */
+  last?: boolean;
 }
 
 /**
@@ -50,6 +52,20 @@ export function lifecycleOf(scenario: Pick<Scenario, 'setup' | 'teardown'>, file
       if (outcome.kind === 'threw') return `teardown() in ${file} failed: ${describeUserError(outcome.error, file)}`;
       return null;
     },
+  };
+}
+
+/**
+ * One `setup()` and one `teardown()` for every round of a run against the same server (a
+ * `--target` run, whatever `--repeat` is): the first round's `setup` runs it and later rounds get
+ * the same value; `teardown` runs once, from the last round (`site.last`). An embedded reference
+ * server is started per round, so there each round has its own lifecycle (`lifecycleOf`).
+ */
+export function sharedLifecycle(l: Lifecycle): Lifecycle {
+  let data: Promise<unknown> | null = null;
+  return {
+    setup: (site, signal) => (data ??= l.setup(site, signal)),
+    teardown: async (value, site) => (site.last ? l.teardown(value, site) : null),
   };
 }
 

@@ -1,8 +1,28 @@
+import { findSourceMap } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
 /** A user error's message plus the first stack frame inside the scenario file (its file and line). */
 export function describeUserError(e: unknown, file: string): string {
   const msg = e instanceof Error ? `${e.name}: ${e.message}` : `thrown: ${String(e)}`;
   const stack = e instanceof Error ? e.stack ?? '' : '';
   const base = file.split('/').pop() ?? file;
   const frame = stack.split('\n').find((l) => l.includes(base));
-  return frame ? `${msg} (${frame.trim().replace(/^at /, '')})` : msg;
+  return frame ? `${msg} (${originalFrame(frame.trim().replace(/^at /, ''))})` : msg;
+}
+
+/**
+ * A stack frame of the compiled scenario on the scenario's own file and line. The scenario runs
+ * as one bundled `data:` module named by its file URL (src/scenario/compile.ts); Node (20) does
+ * not apply the inline source map to frames of a `data:` module, so such a frame still reads
+ * `file:///…/scenario.ts:LINE:COL` in the bundle's lines. Map it here through the module's source
+ * map (which Node did register under that URL). A frame Node did map reads as a path and is
+ * left as it is.
+ */
+export function originalFrame(frame: string): string {
+  return frame.replace(/(file:\/\/\/[^\s()]+?):(\d+):(\d+)/, (whole, url: string, line: string, col: string) => {
+    const entry = findSourceMap(url)?.findEntry(Number(line) - 1, Number(col) - 1) as { originalSource?: string; originalLine?: number; originalColumn?: number } | undefined;
+    if (entry?.originalSource === undefined || entry.originalLine === undefined || entry.originalColumn === undefined) return whole;
+    const source = entry.originalSource.startsWith('file:') ? fileURLToPath(entry.originalSource) : entry.originalSource;
+    return `${source}:${entry.originalLine + 1}:${entry.originalColumn + 1}`;
+  });
 }

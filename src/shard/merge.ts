@@ -74,7 +74,7 @@ export function mergeShards(inputs: ShardInput[], environment: Environment, crea
   const shards = checkShards(inputs);
   const { starts, onReference } = startsOf(shards);
   const base = Math.min(...starts);
-  const agg = new Aggregator();
+  const agg = new Aggregator((shards[0]!.file.scenario.options as ScenarioOptions).metrics ?? {});
   const known = new Set<string>();
   const notes: string[] = [];
   const shifts: number[] = [];
@@ -96,6 +96,7 @@ export function mergeShards(inputs: ShardInput[], environment: Environment, crea
       const h: Record<string, string> = {};
       if (sec.ack) h.ack = sec.ack;
       if (sec.connect) h.connect = sec.connect;
+      for (const [name, enc] of Object.entries(sec.trends ?? {})) h[name] = enc;
       agg.addSecond({ generator: slot, t: sec.t + shift, histograms: h, counters: sec.counters, errors: {}, workers: {}, connected: sec.connected });
     }
   });

@@ -1,5 +1,5 @@
 /**
- * The run options that make a shard: `--shard i/N`, `--start-at ISO`, `--allow-remote-target`,
+ * The run options that make a shard: `--shard i/N` and `--start-at ISO`,
  * checked before anything starts, and what `runTopology` needs from them (`ShardHooks`).
  */
 import { InputError } from '../shared/errors.ts';
@@ -24,8 +24,6 @@ export interface ShardHooks {
 export interface ShardPlan {
   shard: ShardSpec | null;
   startAtWallMs: number | null;
-  /** Non-loopback targets allowed (a shard inside Kubernetes, with --allow-remote-target). */
-  allowRemoteTarget: boolean;
 }
 
 /** Parse `--start-at`: an ISO time at most 1 h ahead and not in the past. */
@@ -50,18 +48,9 @@ export function parseStartAt(raw: unknown, nowMs = Date.now()): number {
   return t;
 }
 
-/**
- * Inside a Kubernetes pod: the kubelet sets KUBERNETES_SERVICE_HOST in every container. rtbench
- * sends load beyond this machine only from there, as a shard, and only when told so explicitly.
- */
-export function insideKubernetes(env: NodeJS.ProcessEnv = process.env): boolean {
-  return typeof env.KUBERNETES_SERVICE_HOST === 'string' && env.KUBERNETES_SERVICE_HOST.length > 0;
-}
-
 /** Check the shard options together; every problem is an InputError naming the flag. */
 export function checkShardOptions(
-  o: { shard?: string; startAt?: string; allowRemoteTarget?: boolean; target?: string; repeat?: number },
-  env: NodeJS.ProcessEnv = process.env,
+  o: { shard?: string; startAt?: string; target?: string; repeat?: number },
   nowMs = Date.now(),
 ): ShardPlan {
   const shard = o.shard !== undefined ? parseShardSpec(o.shard) : null;
@@ -74,19 +63,7 @@ export function checkShardOptions(
   if (shard && o.repeat !== undefined && o.repeat > 1) {
     throw new InputError('E_SHARD_SPEC', '`--shard` cannot be combined with `--repeat`', { hint: 'repeat the whole sharded run instead, and merge each round on its own' });
   }
-  if (o.allowRemoteTarget) {
-    if (!shard) {
-      throw new InputError('E_TARGET_NOT_LOOPBACK', '`--allow-remote-target` is only accepted together with `--shard`', {
-        hint: 'it exists for the shards of `rtbench k8s` manifests; from this machine, rtbench only loads loopback targets',
-      });
-    }
-    if (!insideKubernetes(env)) {
-      throw new InputError('E_TARGET_NOT_LOOPBACK', '`--allow-remote-target` is only accepted inside a Kubernetes pod (KUBERNETES_SERVICE_HOST is not set)', {
-        hint: 'generate manifests with `rtbench k8s` and run the shards in the cluster; from this machine, rtbench only loads loopback targets',
-      });
-    }
-  }
-  return { shard, startAtWallMs, allowRemoteTarget: Boolean(o.allowRemoteTarget) };
+  return { shard, startAtWallMs };
 }
 
 /** Sleep until `wallMs` on the wall clock (re-checking, so a long wait stays accurate), or until aborted. */

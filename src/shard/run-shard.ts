@@ -15,7 +15,7 @@ import { shardSourceIps } from './split.ts';
  */
 export function runSourceIps(spec: number | string[], target: Target | null, plan: ShardPlan): string[] {
   const host = target?.host ?? '127.0.0.1';
-  if (plan.allowRemoteTarget || (target !== null && !target.loopback)) return [''];
+  if (target !== null && !target.loopback) return [''];
   return plan.shard ? shardSourceIps(spec, host, plan.shard) : resolveSourceIps(spec, host);
 }
 
@@ -37,7 +37,7 @@ export async function prepareShardRun(plan: ShardPlan, target: Target | null, wa
   if (plan.shard && target) {
     clock = await estimateClock(target.url);
     // loopback target: the server shares this host's monotonic clock, so the true offset is 0
-    if (!plan.allowRemoteTarget && isLoopbackAddress(target.host)) clock = { ...clock, sameHost: true };
+    if (target.loopback) clock = { ...clock, sameHost: true };
     const u = clock.uncertaintyMs === null ? 'unknown' : `± ${clock.uncertaintyMs} ms`;
     warn(`rtbench: shard ${plan.shard.index}/${plan.shard.count}: clock offset to the target ${clock.offsetMs} ms (${u}, ${clock.method})${clock.method === 'rtbench-time' ? '' : `: ${clock.note ?? ''}`}`);
   }

@@ -18,6 +18,8 @@ export interface Target {
   search: string;
   /** What the clients connect to: `url` + `pathname` + `search`. */
   connectUrl: string;
+  /** `connectUrl` in the scheme the user wrote (`ws://…` stays `ws://…`): what the console and the result show. */
+  shownUrl: string;
 }
 
 /**
@@ -54,18 +56,21 @@ export async function parseTarget(raw: string, resolve: (host: string) => Promis
   const loopback = isLoopbackAddress(address);
   const pathname = u.pathname.replace(/\/+$/, '');
   const search = u.search;
+  const given = u.protocol;
   u.protocol = proto;
   u.hash = '';
   // loopback: connect to the address (as before); remote: keep the name (Host header, TLS SNI)
   if (loopback) u.hostname = net.isIP(address) === 6 ? `[${address}]` : address;
   const url = u.origin;
-  return { url, host: address, port, loopback, pathname, search, connectUrl: `${url}${pathname}${search}` };
+  const connectUrl = `${url}${pathname}${search}`;
+  const shownUrl = given === proto ? connectUrl : connectUrl.replace(/^http/, 'ws');
+  return { url, host: address, port, loopback, pathname, search, connectUrl, shownUrl };
 }
 
 /** The one console line stating where the load goes. */
 export function describeTarget(t: Target): string {
   const where = `${net.isIP(t.host) === 6 ? `[${t.host}]` : t.host}:${t.port}`;
-  return `rtbench: target ${t.connectUrl} resolves to ${where}${t.loopback ? '' : ' (not loopback: clients connect from this host\'s own address, `sourceIps` is not used)'}`;
+  return `rtbench: target ${t.shownUrl} resolves to ${where}${t.loopback ? '' : ' (not loopback: clients connect from this host\'s own address, `sourceIps` is not used)'}`;
 }
 
 /** Fail fast (≤ `timeoutMs`) when nothing accepts TCP connections at the target. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -9,6 +9,7 @@ import { jsonReporter } from '../../src/reporters/json.ts';
 import type { Reporter } from '../../src/reporters/types.ts';
 import type { RunFile, RunResult } from '../../src/result/types.ts';
 import { alive, memOutput } from './helpers.ts';
+import { startReferenceServer } from '../../reference-server/start.ts';
 
 // Issue 12, parts 3–5, against the embedded reference server (no --target).
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'rtbench-custom-'));
@@ -36,6 +37,10 @@ test('a custom fan-out trend, a counter and a check, from two generators: merged
   assert.match(stdout.text(), /ok   checks\.failRate < 1%  \(0%\)/);
   assert.match(stdout.text(), /counters: delivered 60/);
   assert.match(stdout.text(), /\n  fanout +60 /);
+  // per second, as ack: the time series adds up to the totals
+  const sum = (f: (p: RunResult['timeseries'][number]) => number | undefined): number => r.timeseries.reduce((a, p) => a + (f(p) ?? 0), 0);
+  assert.deepEqual([sum((p) => p.custom?.trends.fanout?.count), sum((p) => p.custom?.counters.delivered), sum((p) => p.checks?.pass), sum((p) => p.checks?.fail)], [60, 60, 60, 0]);
+  assert.ok(r.timeseries.some((p) => (p.custom?.trends.fanout?.p99 ?? -1) >= 0), 'some second has a fan-out p99');
   const html = readFileSync(join(out, 'report.html'), 'utf8');
   assert.match(html, /<h3>Checks<\/h3>.*<code>fanout under the limit<\/code>/s);
   assert.match(html, /<code>fanout<\/code><\/td><td>60<\/td>/, 'the custom trend is a row of the histogram table');
@@ -143,4 +148,27 @@ test('an on() handler that misuses ctx.metrics is a session_error naming the cal
   assert.equal(r.errors.session_error!.count, 5);
   assert.match(r.errors.session_error!.sample, /ctx\.metrics\.record\('fan_out', ms\): `fan_out` is not declared .*handler-throws\.ts:11:\d+/);
   assert.equal(r.metrics.fanout!.count, 5, 'the session went on after its handler threw');
+});
+
+test('--target with --repeat 3: setup() runs once before the first round and teardown() once after the last; the embedded server has one per round', { timeout: 120_000 }, async () => {
+  const out = tmp();
+  const log = join(out, 'lifecycle.log');
+  process.env.RTBENCH_TEST_SETUP_LOG = log;
+  const server = await startReferenceServer({ topology: 'single', timeoutMs: 30_000 });
+  try {
+    const outcome = await run('test/fixtures/setup-once.ts', { target: server.url, repeat: 3, out: join(out, 'target'), generators: 1, stdout: memOutput(), stderr: memOutput() });
+    assert.equal(outcome.exitCode, 0);
+    const r = outcome.file.runs[0]!;
+    assert.equal(r.rounds?.length, 3);
+    assert.deepEqual([r.counters['check:setup data.pass'], r.counters['check:setup data.fail'] ?? 0], [12, 0], 'every round got the one setup value');
+    assert.deepEqual(readFileSync(log, 'utf8').trim().split('\n'), [`setup ${server.url}`, 'teardown secret-1']);
+    // without --target each round starts its own reference server, and sets it up
+    writeFileSync(log, '');
+    const embedded = await run('test/fixtures/setup-once.ts', { repeat: 2, out: join(out, 'embedded'), generators: 1, stdout: memOutput(), stderr: memOutput() });
+    assert.equal(embedded.exitCode, 0);
+    assert.deepEqual(readFileSync(log, 'utf8').trim().split('\n').map((l) => l.split(' ')[0]), ['setup', 'teardown', 'setup', 'teardown']);
+  } finally {
+    delete process.env.RTBENCH_TEST_SETUP_LOG;
+    await server.stop();
+  }
 });

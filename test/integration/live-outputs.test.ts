@@ -139,6 +139,25 @@ test('--output json=FILE: one line a second, flushed, the final line equals resu
   for (let i = 1; i < lines.length; i++) assert.ok((lines[i]!.counters['sessions.started'] ?? 0) >= (lines[i - 1]!.counters['sessions.started'] ?? 0));
 });
 
+test('--output json=FILE is readable after the process is SIGKILLed mid-run', { timeout: 60_000 }, async () => {
+  const out = mkdtempSync(join(tmpdir(), 'rtbench-jsonl-kill-'));
+  dirs.push(out);
+  const file = join(out, 'live.jsonl');
+  // its own process group: the coordinator and its generators are killed together, by the group's PID
+  const child = spawn(process.execPath, ['bin/rtbench.js', 'run', 'test/fixtures/tiny-echo.ts', '--duration', '20s', '--generators', '1', '--quiet', '--out', out, '--output', `json=${file}`], { detached: true, stdio: 'ignore' });
+  started.push(child);
+  const lines = (): string[] => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : []);
+  for (let i = 0; i < 300 && lines().length < 3 && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.ok(lines().length >= 3, `lines before the kill: ${lines().length}`);
+  process.kill(-child.pid!, 'SIGKILL');
+  await new Promise((r) => child.once('exit', r));
+  const got = lines().map((l) => JSON.parse(l) as { type: string; counters: Record<string, number> });
+  assert.ok(got.length >= 3);
+  assert.ok(got.every((l) => l.type === 'second'), 'no final line: it was killed');
+  assert.ok((got[got.length - 1]!.counters['sessions.started'] ?? 0) > 0, 'the last line before the kill has the counts so far');
+  assert.ok(!existsSync(join(out, 'result.json')), 'killed before result.json');
+});
+
 test('an unreachable prometheus endpoint never stops the load: warned, and the drop is counted', { timeout: 60_000 }, async () => {
   const port = await freePort(); // nothing listens there
   const out = mkdtempSync(join(tmpdir(), 'rtbench-unreach-'));

@@ -258,6 +258,64 @@ test('custom trends, counters and checks merge exactly across shards, and thresh
   assert.deepEqual(merged.thresholds.map((t) => [t.subject, t.ok]), [['fanout.p50', false], ['sessions.failedRate', true], ['fanout.count', true], ['delivered.count', true], ['checks.failRate', true]]);
 });
 
+test('the per-second time series carries custom trends, counters and checks, as it does ack; a shard merge rebuilds it exactly', () => {
+  const declared = { fanout: 'trend', delivered: 'counter' } as const;
+  // two generators, two seconds: generator g records (g + 1) × 10 samples of (t + 1) × v ms in second t
+  const snapshots = [0, 1].flatMap((g) =>
+    [0, 1].map((t) => {
+      const rec = new Recorder(g);
+      const m = new CustomRecorder(declared, rec);
+      for (let v = 1; v <= (g + 1) * 10; v++) {
+        m.record('fanout', (t + 1) * v);
+        m.count('delivered', 2);
+        m.check('small', v <= 5);
+      }
+      return rec.flush(t);
+    }),
+  );
+  const agg = new Aggregator(declared);
+  for (const s of snapshots) agg.add(s);
+  const points = agg.timeseries();
+  assert.equal(points.length, 2);
+  const second = (t: number): number[] => [0, 1].flatMap((g) => Array.from({ length: (g + 1) * 10 }, (_, i) => (t + 1) * (i + 1)));
+  for (const t of [0, 1]) {
+    const expected = createHistogram();
+    for (const v of second(t)) recordMs(expected, v);
+    const p = points[t]!;
+    assert.deepEqual(p.custom?.trends.fanout, { count: 30, p50: Math.round(expected.getValueAtPercentile(50)) / 1000, p99: Math.round(expected.getValueAtPercentile(99)) / 1000 });
+    assert.deepEqual(p.custom?.counters, { delivered: 60 });
+    assert.deepEqual(p.checks, { pass: 10, fail: 20 });
+  }
+  assert.equal(points[1]!.custom!.trends.fanout!.p99! > points[0]!.custom!.trends.fanout!.p99!, true, 'each second has its own samples');
+  // the live stream's newest point is that second's point
+  assert.deepEqual(agg.latest(), points[1]);
+  // a declared trend without samples in a second is there, empty (charts keep one line per trend)
+  const quiet = new Aggregator(declared);
+  quiet.add({ ...snapshots[0]!, histograms: {}, counters: {} });
+  assert.deepEqual(quiet.timeseries()[0]!.custom, { trends: { fanout: { count: 0, p50: null, p99: null } }, counters: { delivered: 0 } });
+  assert.equal(quiet.timeseries()[0]!.checks, undefined, 'no checks made: no checks field');
+  assert.equal(new Aggregator().timeseries().length, 0);
+  const plain = new Aggregator();
+  plain.add(snapshots[0]!);
+  assert.equal(plain.timeseries()[0]!.custom, undefined, 'no declarations: the point is as before');
+  // shards: each keeps its seconds (with the custom trends' histograms); the merge rebuilds the series of the union
+  const shard = (index: number): RunFile => {
+    const a = new Aggregator(declared);
+    for (const s of snapshots.filter((x) => x.generator === index)) a.add(s);
+    return {
+      schema: RESULT_SCHEMA,
+      scenario: { name: 'u', file: 'u.ts', options: { name: 'u', phases: [], metrics: declared, thresholds: {} } },
+      environment: { rtbench: '0', node: 'v20', platform: 'linux', arch: 'x64', cpus: { model: 'x', count: 2 }, memoryGb: 1, hostname: `h${index}`, gitSha: null },
+      createdAt: '2030-01-01T12:00:00.000Z',
+      runs: [{ ...runWith(a.metrics(), a.counters(), 2000), seconds: a.seconds() }],
+      shard: { index, count: 2, startedAt: '2030-01-01T12:00:00.000Z' },
+    };
+  };
+  const [a, b] = [shard(0), shard(1)];
+  const merged = mergeShards([{ file: a, source: 'a' }, { file: b, source: 'b' }], a.environment).runs[0]!;
+  assert.deepEqual(merged.timeseries.map((p) => [p.custom, p.checks]), points.map((p) => [p.custom, p.checks]));
+});
+
 test('console: failing checks first; past 20 checks one line counts the rest', () => {
   const counters: Record<string, number> = { 'checks.pass': 25, 'checks.fail': 1 };
   for (let i = 0; i < 25; i++) counters[`check:c${String(i).padStart(2, '0')}.pass`] = 1;

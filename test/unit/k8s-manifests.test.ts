@@ -63,7 +63,7 @@ test('k8s: a ConfigMap and an Indexed Job, parsed back into the typed models', a
   assert.equal(flag('--target'), o.target);
   assert.equal(flag('--start-at'), o.startAt.toISOString());
   assert.equal(flag('--generators'), '2');
-  assert.ok(args.includes('--allow-remote-target'));
+  assert.ok(!args.includes('--allow-remote-target'), 'any --target is accepted: the flag is gone');
   assert.ok(args.includes('--print-result-line'));
   const env = c.env!.find((e) => e.name === 'JOB_COMPLETION_INDEX')!;
   assert.equal(env.valueFrom!.fieldRef!.fieldPath, "metadata.annotations['batch.kubernetes.io/job-completion-index']");
@@ -77,9 +77,8 @@ test('k8s: a ConfigMap and an Indexed Job, parsed back into the typed models', a
   // (the typed model drops fields it does not know; the text is printed by the `yaml` package)
   for (const doc of text.split(/^---\n/m)) assert.deepEqual(parseYaml(dumpYaml(loadYaml(doc), { lineWidth: -1 }), { version: '1.1' }), parseYaml(doc, { version: '1.1' }));
   // the args a pod runs pass the shard checks (there: inside Kubernetes, index substituted)
-  const plan = checkShardOptions({ shard: flag('--shard')!.replace('$(JOB_COMPLETION_INDEX)', '3'), startAt: flag('--start-at'), allowRemoteTarget: true, target: flag('--target') }, { KUBERNETES_SERVICE_HOST: '10.96.0.1' });
+  const plan = checkShardOptions({ shard: flag('--shard')!.replace('$(JOB_COMPLETION_INDEX)', '3'), startAt: flag('--start-at'), target: flag('--target') });
   assert.deepEqual(plan.shard, { index: 3, count: 4 });
-  assert.equal(plan.allowRemoteTarget, true);
 });
 
 test('k8s: JSON List output; namespace and duration are passed on', async () => {

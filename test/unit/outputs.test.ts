@@ -43,6 +43,9 @@ test('remote write: protobuf + snappy round trip; labels sorted; counters named 
   assert.equal(inf.samples[0]!.value, 6);
   assert.equal(back.filter((s) => s.labels.__name__ === 'rtbench_latency_seconds_bucket').length, LIVE_BOUNDS_MS.length + 1);
   assert.equal(counterName('reconnect.sameWorker'), 'rtbench_reconnect_sameWorker_total');
+  // a custom trend within the last second, as ack's p99 (a trend without samples that second is left out)
+  const custom = toSeries({ ...sample(2), second: { ...sample(2).second!, custom: { trends: { fanout: { count: 4, p50: 10, p99: 250 }, idle: { count: 0, p50: null, p99: null } }, counters: { delivered: 4 } } } }, { scenario: 'chat', run_id: 'r1' }, 0);
+  assert.deepEqual(custom.filter((s) => s.labels.__name__ === 'rtbench_trend_p99_seconds').map((s) => [s.labels.metric, s.samples[0]!.value]), [['fanout', 0.25]]);
   assert.equal(counterName('custom-metric:x'), 'rtbench_custom_metric_x_total');
 });
 

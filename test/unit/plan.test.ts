@@ -20,6 +20,7 @@ test('the run plan: resolved once, --duration applied, thresholds parsed with th
   assert.deepEqual(plan.topologies, ['single']);
   assert.equal(plan.generators, 1, '10 arrivals/s need one generator, whatever the cores');
   assert.equal(plan.clockOffsetMs, 0);
+  assert.deepEqual(plan.slots, [{ generator: 0, generators: 1 }]);
   assert.deepEqual(structuredClone(plan), plan, 'serialisable as it is: what the generators receive');
 });
 

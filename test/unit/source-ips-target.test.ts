@@ -22,7 +22,7 @@ test('source addresses: a count gives distinct 127.x addresses, skipping .0 and 
 });
 
 test('targets: loopback URLs connect to the address, keeping path and query', async () => {
-  assert.deepEqual(await parseTarget('http://127.0.0.1:3000'), { url: 'http://127.0.0.1:3000', host: '127.0.0.1', port: 3000, loopback: true, pathname: '', search: '', connectUrl: 'http://127.0.0.1:3000' });
+  assert.deepEqual(await parseTarget('http://127.0.0.1:3000'), { url: 'http://127.0.0.1:3000', host: '127.0.0.1', port: 3000, loopback: true, pathname: '', search: '', connectUrl: 'http://127.0.0.1:3000', shownUrl: 'http://127.0.0.1:3000' });
   assert.equal((await parseTarget('ws://localhost:4000/ws')).port, 4000);
   assert.equal((await parseTarget('http://[::1]:5000')).url, 'http://[::1]:5000');
   const chat = await parseTarget('http://127.0.0.1:4120/chat/?tenant=acme');
@@ -35,15 +35,19 @@ test('targets: loopback URLs connect to the address, keeping path and query', as
 
 test('remote targets are accepted (pure: the name lookup is injected, nothing is connected)', async () => {
   const t = await parseTarget('https://chat.example.test/chat', async (h) => (h === 'chat.example.test' ? '203.0.113.7' : Promise.reject(new Error('no such host'))));
-  assert.deepEqual(t, { url: 'https://chat.example.test', host: '203.0.113.7', port: 443, loopback: false, pathname: '/chat', search: '', connectUrl: 'https://chat.example.test/chat' });
+  assert.deepEqual(t, { url: 'https://chat.example.test', host: '203.0.113.7', port: 443, loopback: false, pathname: '/chat', search: '', connectUrl: 'https://chat.example.test/chat', shownUrl: 'https://chat.example.test/chat' });
   assert.match(describeTarget(t), /target https:\/\/chat\.example\.test\/chat resolves to 203\.0\.113\.7:443 \(not loopback/);
   const ws = await parseTarget('wss://198.51.100.4:8443/rpc?v=2');
   assert.equal(ws.url, 'https://198.51.100.4:8443');
   assert.equal(ws.connectUrl, 'https://198.51.100.4:8443/rpc?v=2');
+  // the console states the address in the scheme the user wrote: a ws(s):// target is not shown as http(s)://
+  assert.equal(ws.shownUrl, 'wss://198.51.100.4:8443/rpc?v=2');
+  assert.match(describeTarget(ws), /^rtbench: target wss:\/\/198\.51\.100\.4:8443\/rpc\?v=2 resolves to 198\.51\.100\.4:8443 \(not loopback/);
+  assert.match(describeTarget(await parseTarget('ws://localhost:4000/ws', async () => '127.0.0.1')), /^rtbench: target ws:\/\/127\.0\.0\.1:4000\/ws resolves to 127\.0\.0\.1:4000$/);
   assert.equal((await parseTarget('http://10.0.0.5:3000')).loopback, false);
   await assert.rejects(parseTarget('http://nowhere.example.test', async () => Promise.reject(new Error('ENOTFOUND'))), (e: unknown) => e instanceof InputError && /does not resolve/.test(e.message));
   // sourceIps spreads loopback targets only: a remote one binds no source address
-  const plan = { shard: null, startAtWallMs: null, allowRemoteTarget: false };
+  const plan = { shard: null, startAtWallMs: null };
   assert.deepEqual(runSourceIps(4, t, plan), ['']);
   assert.deepEqual(runSourceIps(2, await parseTarget('http://127.0.0.1:1'), plan), ['127.0.0.2', '127.0.0.3']);
 });
