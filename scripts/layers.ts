@@ -3,7 +3,8 @@
  * re-exports; comments skipped), and the
  * layering rules checked on it (test/unit/layers.test.ts; `node --import tsx scripts/layers.ts`
  * prints the same). Rules: no import cycles; reference-server/ imports src/ only through
- * src/shared/; src/ reaches the reference server only through reference-server/index.ts.
+ * src/shared/; src/ reaches the reference server only through reference-server/index.ts; no
+ * module-level mutable state (see `moduleState`).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
@@ -84,9 +85,30 @@ export function longFiles(dirs: string[], max: number): string[] {
   });
 }
 
+/** A top-level `let`/`var`, or a top-level `const` made to be filled later (statements start at column 0, as formatted). */
+const STATE = /^(?:export\s+)?(?:(?:let|var)\s+([\w$]+)|const\s+([\w$]+)\s*(?::(?!\s*Readonly)[^=]+)?=\s*(?:new\s+(?:Map|Set|WeakMap|WeakSet|Array)\b|\[\s*\]|\{\s*\}))/gm;
+
+/**
+ * Module-level mutable state, as `file:line: statement`: a top-level `let` or `var`, or a top-level
+ * `const` made to be filled later (`new Map/Set/WeakMap/WeakSet/Array(…)`, an empty `[]` or `{}`).
+ * Lookup tables are not state: written out in full, or typed `ReadonlySet`/`ReadonlyMap`. Block comments are blanked
+ * (lines kept) first.
+ */
+export function moduleState(dirs: string[]): string[] {
+  const out: string[] = [];
+  for (const f of dirs.flatMap(files)) {
+    const text = readFileSync(join(root, f), 'utf8').replace(/\/\*[\s\S]*?\*\//g, (c) => c.replace(/[^\n]/g, ' '));
+    for (const m of text.matchAll(STATE)) {
+      const line = text.slice(0, m.index).split('\n').length;
+      out.push(`${f}:${line}: ${m[0].trim()}`);
+    }
+  }
+  return out;
+}
+
 if (process.argv[1] && relative(process.argv[1], fileURLToPath(import.meta.url)) === '') {
   const g = importGraph(['src', 'reference-server']);
-  const problems = [...findCycles(g).map((c) => `cycle: ${c.join(' → ')}`), ...forbiddenImports(g)];
+  const problems = [...findCycles(g).map((c) => `cycle: ${c.join(' → ')}`), ...forbiddenImports(g), ...moduleState(['src', 'reference-server']).map((m) => `module-level state: ${m}`)];
   for (const p of problems) console.log(p);
   console.log(problems.length ? `${problems.length} problem(s)` : `${g.size} files: no cycle, no forbidden import`);
   process.exitCode = problems.length ? 1 : 0;

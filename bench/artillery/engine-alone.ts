@@ -9,6 +9,7 @@
  * Open model at the same rate as the other tools (arrivals on a fixed schedule, not waiting for
  * each other). Prints one JSON line at the end: sessions completed and failed, errors, ack p99.
  */
+import { EngineMemo } from '../../src/clients/memo.ts';
 import { LeanSocketIoTransport } from '../../src/clients/socketio-lean.ts';
 
 const target = process.argv[2];
@@ -22,9 +23,10 @@ let completed = 0;
 let failed = 0;
 const errors: Record<string, number> = {};
 const acks: number[] = [];
+const memo = new EngineMemo();
 
 async function session(id: number): Promise<void> {
-  const t = new LeanSocketIoTransport({ target: target!, path: '/socket.io', localAddress: '127.0.0.1', transports: ['websocket'], reconnect: null, connectTimeoutMs: TIMEOUT_MS });
+  const t = new LeanSocketIoTransport({ target: target!, path: '/socket.io', localAddress: '127.0.0.1', transports: ['websocket'], reconnect: null, connectTimeoutMs: TIMEOUT_MS, memo });
   try {
     await t.connect(TIMEOUT_MS);
     for (let i = 0; i < ECHOES; i++) {

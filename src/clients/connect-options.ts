@@ -34,7 +34,7 @@ const KEYS = ['namespace', 'auth', 'query', 'headers'] as const;
 /** An HTTP header name (RFC 9110 token). */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** Headers the engines set themselves; overriding them would break the handshake. */
-const RESERVED_HEADERS = new Set(['host', 'connection', 'upgrade', 'sec-websocket-key', 'sec-websocket-version', 'sec-websocket-extensions', 'content-length', 'transfer-encoding']);
+const RESERVED_HEADERS: ReadonlySet<string> = new Set(['host', 'connection', 'upgrade', 'sec-websocket-key', 'sec-websocket-version', 'sec-websocket-extensions', 'content-length', 'transfer-encoding']);
 
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);

@@ -83,7 +83,7 @@ export class LeanSocketIoTransport implements Transport, WsOwner {
     private readonly opts: TransportOptions,
     private readonly lean: LeanOptions = NO_OPTIONS,
   ) {
-    this.nsp = lean.namespace ?? opts.connect?.namespace ?? namespaceOf(opts.target);
+    this.nsp = lean.namespace ?? opts.connect?.namespace ?? (opts.memo ? opts.memo.get('sio-nsp', opts.target, () => namespaceOf(opts.target)) : namespaceOf(opts.target));
     if (!this.nsp.startsWith('/')) throw new Error(`namespace must start with '/' (got ${JSON.stringify(this.nsp)})`);
     this.nspSuffix = this.nsp === '/' ? '' : `${this.nsp},`;
   }
@@ -103,8 +103,9 @@ export class LeanSocketIoTransport implements Transport, WsOwner {
       this.connectTimer = setTimeout(onConnectTimeout, timeoutMs, this);
       try {
         const c = this.opts.connect;
-        const url = engineUrl(this.opts.target, this.opts.path);
-        this.ws = new WsClient(c?.hasQuery ? withQuery(url, c.query) : url, this, { localAddress: this.opts.localAddress, ...(c?.hasHeaders ? { headers: c.headers } : {}) });
+        const { target, path, memo } = this.opts;
+        const url = memo ? memo.get('sio-url', `${path} ${target}`, () => engineUrl(target, path)) : engineUrl(target, path);
+        this.ws = new WsClient(c?.hasQuery ? withQuery(url, c.query) : url, this, { localAddress: this.opts.localAddress, memo, ...(c?.hasHeaders ? { headers: c.headers } : {}) });
       } catch (e) {
         this.failConnect(new ClientOpError('connect_error', e instanceof Error ? e.message : String(e)));
       }
@@ -410,46 +411,21 @@ function onHeartbeatTimeout(t: LeanSocketIoTransport): void {
   t.drop('ping timeout', 'no Engine.IO ping within pingInterval + pingTimeout');
 }
 
-// ---- URL cache (few distinct targets and paths per process) --------------------------------------
-
-/** Per target URL: the namespace it names, and the Engine.IO URL for each path. */
-interface TargetInfo {
-  nsp: string;
-  urls: Map<string, string>;
-}
-
-const targets = new Map<string, TargetInfo>();
-
-function targetInfo(target: string): TargetInfo {
-  let t = targets.get(target);
-  if (t === undefined) {
-    const p = new URL(target).pathname;
-    t = { nsp: p === '' ? '/' : p, urls: new Map() };
-    if (targets.size > 256) targets.clear();
-    targets.set(target, t);
-  }
-  return t;
-}
+// ---- target URLs (computed once per target and path through the caller's EngineMemo) -------------
 
 /** `ws://host:port/<path>/?<target query>&EIO=4&transport=websocket`. */
 export function engineUrl(target: string, path: string): string {
-  const t = targetInfo(target);
-  let url = t.urls.get(path);
-  if (url === undefined) {
-    const u = new URL(target);
-    u.protocol = u.protocol === 'https:' || u.protocol === 'wss:' ? 'wss:' : 'ws:';
-    u.pathname = path.endsWith('/') ? path : `${path}/`;
-    u.searchParams.set('EIO', '4');
-    u.searchParams.set('transport', 'websocket');
-    u.hash = '';
-    url = u.toString();
-    if (t.urls.size > 64) t.urls.clear();
-    t.urls.set(path, url);
-  }
-  return url;
+  const u = new URL(target);
+  u.protocol = u.protocol === 'https:' || u.protocol === 'wss:' ? 'wss:' : 'ws:';
+  u.pathname = path.endsWith('/') ? path : `${path}/`;
+  u.searchParams.set('EIO', '4');
+  u.searchParams.set('transport', 'websocket');
+  u.hash = '';
+  return u.toString();
 }
 
 /** The namespace a socket.io-client URL names: its path, `/` when empty. */
 function namespaceOf(target: string): string {
-  return targetInfo(target).nsp;
+  const p = new URL(target).pathname;
+  return p === '' ? '/' : p;
 }

@@ -7,6 +7,7 @@ export interface WorkerInfo {
 }
 
 import type { ConnectOptions, ResolvedConnect } from './connect-options.ts';
+import type { EngineMemo } from './memo.ts';
 
 export type { ConnectOptions } from './connect-options.ts';
 
@@ -167,6 +168,8 @@ export interface TransportOptions {
   reconnect?: ReconnectPolicy | null;
   /** Namespace, auth, query and headers of the handshake (default: the target's path as namespace, its query). */
   connect?: ResolvedConnect;
+  /** Per-target values computed once (parsed URLs, TLS context), owned by the caller; absent: computed per connection. */
+  memo?: EngineMemo;
 }
 
 /** Error kinds a client operation fails with; they key the result's error table. */

@@ -42,7 +42,7 @@ export interface CompareRow {
   strength: 'strong' | 'weak';
 }
 
-const EXCLUDED = new Set(['lag', 'session']); // generator schedule lag and scenario-shaped session time (and `session:<kind>`)
+const EXCLUDED: ReadonlySet<string> = new Set(['lag', 'session']); // generator schedule lag and scenario-shaped session time (and `session:<kind>`)
 
 function values(r: RunResult, pick: (f: NonNullable<RunResult['rounds']>[number]) => number | undefined): number[] {
   return (r.rounds ?? []).map(pick).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));

@@ -56,17 +56,20 @@ export function toTestContainer(spec: ContainerSpec, network?: StartedNetwork): 
   return network ? c.withNetwork(network) : c;
 }
 
-/** Build the reference server image once per process (the Dockerfile is cached by the runtime). */
-let built: Promise<void> | null = null;
-function buildReferenceImage(spec: ContainerSpec): Promise<void> {
-  built ??= GenericContainer.fromDockerfile(spec.build!.context, spec.build!.dockerfile)
-    .build(REFERENCE_IMAGE, { deleteOnExit: false })
-    .then(() => undefined)
-    .catch((e: unknown) => {
-      built = null;
-      throw new RunError('E_SERVER_START', `building the reference server image from ${spec.build!.dockerfile} failed: ${(e as Error).message}`, { hint: 'try `docker build -t rtbench-reference:local .` to see the whole output' });
-    });
-  return built;
+/** Build the reference server image at most once per topology start (the runtime caches the Dockerfile's layers). */
+class ImageBuilds {
+  private built: Promise<void> | null = null;
+
+  build(spec: ContainerSpec): Promise<void> {
+    this.built ??= GenericContainer.fromDockerfile(spec.build!.context, spec.build!.dockerfile)
+      .build(REFERENCE_IMAGE, { deleteOnExit: false })
+      .then(() => undefined)
+      .catch((e: unknown) => {
+        this.built = null;
+        throw new RunError('E_SERVER_START', `building the reference server image from ${spec.build!.dockerfile} failed: ${(e as Error).message}`, { hint: 'try `docker build -t rtbench-reference:local .` to see the whole output' });
+      });
+    return this.built;
+  }
 }
 
 /** `startReferenceServer` for `--runtime containers`: same handle, backed by containers. */
@@ -75,6 +78,7 @@ export async function startContainerTopology(o: StartOptions): Promise<ServerHan
   await checkContainerRuntime();
   const network = await new Network().start();
   const started: StartedTestContainer[] = [];
+  const images = new ImageBuilds();
   let stopped: Promise<void> | null = null;
   const stop = (): Promise<void> =>
     (stopped ??= (async () => {
@@ -84,7 +88,7 @@ export async function startContainerTopology(o: StartOptions): Promise<ServerHan
   try {
     let entry: StartedTestContainer | null = null;
     for (const spec of plan.containers) {
-      if (spec.build) await buildReferenceImage(spec);
+      if (spec.build) await images.build(spec);
       const c = await toTestContainer(spec, network).start();
       started.push(c);
       if (spec.alias === plan.entry.alias) entry = c;

@@ -1,6 +1,7 @@
 import { engines } from '../clients/index.ts';
 import { resolveConnect, targetParts, type ConnectOptions, type TargetParts } from '../clients/connect-options.ts';
 import { SessionClient, type MetricsSink } from '../clients/session-client.ts';
+import { EngineMemo } from '../clients/memo.ts';
 import { ClientOpError } from '../clients/types.ts';
 import { arrivalsFor } from '../executors/arrivals.ts';
 import { idBases } from '../executors/plan.ts';
@@ -56,6 +57,8 @@ export class LoadRunner {
   private readonly data: unknown;
   private readonly kinds: Kind[];
   private readonly mix: Uint16Array | null;
+  /** Parsed target URLs and the TLS context, shared by this run's connections. */
+  private readonly memo = new EngineMemo();
 
   constructor(private readonly o: RunnerOptions) {
     this.maxConcurrent = o.plan.scenario.maxConcurrentPerGenerator ?? 18_000;
@@ -162,7 +165,7 @@ export class LoadRunner {
     const sourceAddress = sourceIps[id % sourceIps.length]!;
     const random = seededRandom(id);
     const engine = engines[resolved.engine];
-    const transportOptions = { target: this.o.plan.target, path: resolved.path, localAddress: sourceAddress, transports: resolved.transports, reconnect: resolved.reconnect, connectTimeoutMs: resolved.connectTimeoutMs };
+    const transportOptions = { target: this.o.plan.target, path: resolved.path, localAddress: sourceAddress, transports: resolved.transports, reconnect: resolved.reconnect, connectTimeoutMs: resolved.connectTimeoutMs, memo: this.memo };
     const runner = this;
     const kind = this.mix ? this.kinds[kindOfClient(this.mix, id)]! : this.kinds[0]!;
     const ctx: SessionContext = {

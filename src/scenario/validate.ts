@@ -56,7 +56,7 @@ export interface ResolvedScenario extends ResolvedCustom {
 /** Where each engine connects unless the scenario sets `path`. */
 const DEFAULT_PATHS: Readonly<Record<EngineName, string>> = { 'socket.io': '/socket.io', 'socket.io-lean': '/socket.io', ws: '/ws', socketcluster: '/socketcluster/' };
 const ENGINES: readonly EngineName[] = ['socket.io', 'socket.io-lean', 'ws', 'socketcluster'];
-const KNOWN_FIELDS = new Set([
+const KNOWN_FIELDS: ReadonlySet<string> = new Set([
   'name', 'description', 'topology', 'requiresTarget', 'engine', 'engines', 'transports', 'path', 'phases', 'session',
   'ackTimeout', 'connectTimeout', 'gracefulStop', 'sourceIps', 'generators', 'maxConcurrentPerGenerator',
   'server', 'thresholds', 'faults', 'reconnect', 'peakClients', 'connect', 'search',

@@ -2,7 +2,7 @@ import { parseDuration } from '../scenario/duration.ts';
 import type { SearchBlock } from '../scenario/types.ts';
 import type { SearchOptions } from '../result/types.ts';
 
-const FIELDS = new Set(['from', 'maxRate', 'factor', 'precision', 'step', 'maxSteps']);
+const FIELDS: ReadonlySet<string> = new Set(['from', 'maxRate', 'factor', 'precision', 'step', 'maxSteps']);
 
 /** Check a scenario's `search` block; every problem at once, each naming its field. */
 export function checkSearchBlock(v: unknown, problems: string[]): SearchBlock | null {

@@ -51,7 +51,7 @@ export interface Threshold {
   abortOnFail: boolean;
 }
 
-const RUN_SUBJECTS = new Set(['errors.rate', 'errors.count', 'sessions.failedRate', 'throughput', 'workers.imbalance', 'workers.cv', 'workers.maxShare']);
+const RUN_SUBJECTS: ReadonlySet<string> = new Set(['errors.rate', 'errors.count', 'sessions.failedRate', 'throughput', 'workers.imbalance', 'workers.cv', 'workers.maxShare']);
 
 /**
  * Parse one threshold; returns an error message naming the problem instead of throwing.

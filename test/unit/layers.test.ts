@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { importGraph, findCycles, forbiddenImports, longFiles } from '../../scripts/layers.ts';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { importGraph, findCycles, forbiddenImports, longFiles, moduleState } from '../../scripts/layers.ts';
 
 const graph = importGraph(['src', 'reference-server']);
 
@@ -26,4 +28,48 @@ test('layers: source files stay under ~400 lines (a few known exceptions, listed
   // the lean engine's WebSocket client and its engine are long by nature (a protocol each), kept whole on purpose;
   const allowed = new Set(['src/clients/lean/wsclient.ts', 'src/clients/socketio-lean.ts']);
   assert.deepEqual(longFiles(['src', 'reference-server'], 450).filter((f) => !allowed.has(f.split(':')[0]!)), []);
+});
+
+test('layers: no module-level mutable state in src/ and reference-server/ (no top-level let/var, no top-level Map/Set/[]/{} to fill later)', () => {
+  // owned objects instead: the lean engine's per-target values live in an EngineMemo per generator run,
+  // the container runtime's image build in an ImageBuilds per topology start. Nothing is allowed here.
+  const allowed = new Set<string>();
+  assert.deepEqual(moduleState(['src', 'reference-server']).filter((m) => !allowed.has(m.replace(/:\d+:.*/, ''))), []);
+});
+
+test('layers: the module-state check catches a top-level let, var and container, not lookup tables or locals', () => {
+  const dir = mkdtempSync(join(import.meta.dirname, '..', '..', '.tmp-layers-'));
+  try {
+    writeFileSync(
+      join(dir, 'x.ts'),
+      [
+        'let a = 0;',
+        'export let b: string | null = null;',
+        'var c = 1;',
+        'const d = new Map<string, number>();',
+        'const e: number[] = [];',
+        'const f = {};',
+        'const g: ReadonlySet<string> = new Set([\'x\']);',
+        'const h = [1, 2];',
+        '/*',
+        'let inComment = 1;',
+        '*/',
+        'function k(): void {',
+        '  let local = 0;',
+        '  local++;',
+        '}',
+      ].join('\n'),
+    );
+    const rel = relative(join(import.meta.dirname, '..', '..'), dir);
+    assert.deepEqual(moduleState([rel]), [
+      `${rel}/x.ts:1: let a`,
+      `${rel}/x.ts:2: export let b`,
+      `${rel}/x.ts:3: var c`,
+      `${rel}/x.ts:4: const d = new Map`,
+      `${rel}/x.ts:5: const e: number[] = []`,
+      `${rel}/x.ts:6: const f = {}`,
+    ]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

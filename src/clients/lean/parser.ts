@@ -25,7 +25,7 @@ export const BINARY_ACK = 6;
 export const DEFAULT_MAX_ATTACHMENTS = 10;
 
 /** Event names neither side may emit (socket.io-parser rejects them too). */
-const RESERVED = new Set(['connect', 'connect_error', 'disconnect', 'disconnecting', 'newListener', 'removeListener']);
+const RESERVED: ReadonlySet<string> = new Set(['connect', 'connect_error', 'disconnect', 'disconnecting', 'newListener', 'removeListener']);
 
 /** The seven Socket.IO packet types. */
 export type PacketType = 0 | 1 | 2 | 3 | 4 | 5 | 6;

@@ -29,6 +29,7 @@
 import crypto from 'node:crypto';
 import net from 'node:net';
 import tls from 'node:tls';
+import type { EngineMemo } from '../memo.ts';
 
 /** What the connection reports to. Each method is called synchronously from a socket event. */
 export interface WsOwner {
@@ -61,6 +62,8 @@ export interface WsClientOptions {
   maxPayload?: number;
   /** Extra headers of the upgrade request (names and values checked by the caller: no CR/LF). */
   headers?: Record<string, string>;
+  /** Where parsed targets and the TLS context are kept between connections (absent: made per connection). */
+  memo?: EngineMemo;
 }
 
 export const DEFAULT_MAX_PAYLOAD = 100 * 1024 * 1024;
@@ -97,7 +100,7 @@ const sha1Base64: (s: string) => string =
     ? (s) => crypto.hash('sha1', s, 'base64')
     : (s) => crypto.createHash('sha1').update(s).digest('base64');
 
-// ---- per-target cache (immutable entries) --------------------------------------------------------
+// ---- per-target values (immutable; kept by the caller's EngineMemo) --------------------------------------------------------
 
 interface Target {
   secure: boolean;
@@ -112,28 +115,21 @@ interface Target {
   extraAt: number;
 }
 
-const targets = new Map<string, Target>();
-
-function targetOf(url: string): Target {
-  let t = targets.get(url);
-  if (t === undefined) {
-    const u = new URL(url);
-    const secure = u.protocol === 'wss:' || u.protocol === 'https:';
-    if (!secure && u.protocol !== 'ws:' && u.protocol !== 'http:') throw new Error(`not a WebSocket URL: ${url}`);
-    const host = u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname;
-    const start = `GET ${u.pathname}${u.search} HTTP/1.1\r\nHost: ${u.host}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n`;
-    t = Object.freeze({
-      secure,
-      host,
-      port: u.port === '' ? (secure ? 443 : 80) : Number(u.port),
-      servername: net.isIP(host) === 0 ? host : undefined,
-      head: `${start}Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: `,
-      extraAt: start.length,
-    });
-    if (targets.size > 256) targets.clear();
-    targets.set(url, t);
-  }
-  return t;
+/** The parsed target of a WebSocket URL (frozen: shared by every connection to it through an `EngineMemo`). */
+function parseTarget(url: string): Target {
+  const u = new URL(url);
+  const secure = u.protocol === 'wss:' || u.protocol === 'https:';
+  if (!secure && u.protocol !== 'ws:' && u.protocol !== 'http:') throw new Error(`not a WebSocket URL: ${url}`);
+  const host = u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname;
+  const start = `GET ${u.pathname}${u.search} HTTP/1.1\r\nHost: ${u.host}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n`;
+  return Object.freeze({
+    secure,
+    host,
+    port: u.port === '' ? (secure ? 443 : 80) : Number(u.port),
+    servername: net.isIP(host) === 0 ? host : undefined,
+    head: `${start}Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: `,
+    extraAt: start.length,
+  });
 }
 
 /** The cached head with extra header lines inserted. */
@@ -142,9 +138,6 @@ function withHeaders(t: Target, headers: Record<string, string>): string {
   for (const [k, v] of Object.entries(headers)) lines += `${k}: ${v}\r\n`;
   return `${t.head.slice(0, t.extraAt)}${lines}${t.head.slice(t.extraAt)}`;
 }
-
-/** The TLS context for wss (default CAs, including NODE_EXTRA_CA_CERTS), created once. */
-let tlsContext: tls.SecureContext | null = null;
 
 // ---- the connection ---------------------------------------------------------------------------------
 
@@ -198,11 +191,13 @@ export class WsClient {
     opts: WsClientOptions = {},
   ) {
     this.maxPayload = opts.maxPayload ?? DEFAULT_MAX_PAYLOAD;
-    const t = targetOf(url);
+    const memo = opts.memo;
+    const t = memo ? memo.get('ws-target', url, () => parseTarget(url)) : parseTarget(url);
     const localAddress = opts.localAddress || undefined;
     let socket: OwnedSocket;
     if (t.secure) {
-      tlsContext ??= tls.createSecureContext();
+      // the TLS context for wss (default CAs, including NODE_EXTRA_CA_CERTS), created once per memo
+      const tlsContext = memo ? memo.get('tls', '', () => tls.createSecureContext()) : tls.createSecureContext();
       // (tls.connect passes localAddress and allowHalfOpen on; its option type does not list them)
       const o: tls.ConnectionOptions & { localAddress?: string; allowHalfOpen?: boolean } = { host: t.host, port: t.port, localAddress, servername: t.servername, secureContext: tlsContext, allowHalfOpen: true };
       socket = tls.connect(o) as unknown as OwnedSocket;
