@@ -1,4 +1,6 @@
-import { dirname, join, resolve } from 'node:path';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Plugin } from 'esbuild';
 import { PACKAGE_ROOT } from '../shared/package-root.ts';
@@ -28,34 +30,36 @@ function packagesOutside(): Plugin {
 
 /**
  * Compile a scenario file and the local files it imports into one ES module (esbuild: types
- * stripped, `.ts`/`.mts`/`.cts`, ES module or CommonJS syntax), packages left outside. Returns
- * its source as a `data:` URL to import: no loader hooks, no file written. `import.meta.url`,
- * `__dirname` and `require` keep meaning the scenario's own file; a source map (with process
- * source maps on) keeps stack traces on the scenario's own files and lines.
+ * stripped, `.ts`/`.mts`/`.cts`, ES module or CommonJS syntax), packages left outside as absolute
+ * URLs, so the module runs from anywhere: no loader hooks. `import.meta.url`, `__dirname` and
+ * `require` keep meaning the scenario's own file; an inline source map points at its sources.
  */
 export async function compileScenario(abs: string): Promise<string> {
   const esbuild = await import('esbuild');
   const url = pathToFileURL(abs).href;
-  const result = await esbuild.build({
-    entryPoints: [abs],
-    bundle: true,
-    write: false,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    sourcemap: 'external',
-    sourcesContent: false,
-    outfile: join(dirname(abs), 'scenario.rtbench.js'), // names the output in memory only (write: false)
-    logLevel: 'silent',
-    plugins: [packagesOutside()],
-    define: {
-      'import.meta.url': JSON.stringify(url),
-      'import.meta.filename': JSON.stringify(abs),
-      'import.meta.dirname': JSON.stringify(dirname(abs)),
-      __filename: JSON.stringify(abs),
-      __dirname: JSON.stringify(dirname(abs)),
-    },
-  });
+  // the esbuild service (a child process) stops after the compile: each process compiles once
+  const result = await esbuild
+    .build({
+      entryPoints: [abs],
+      bundle: true,
+      write: false,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      sourcemap: 'external',
+      sourcesContent: false,
+      outfile: join(dirname(abs), 'scenario.rtbench.js'), // names the output in memory only (write: false)
+      logLevel: 'silent',
+      plugins: [packagesOutside()],
+      define: {
+        'import.meta.url': JSON.stringify(url),
+        'import.meta.filename': JSON.stringify(abs),
+        'import.meta.dirname': JSON.stringify(dirname(abs)),
+        __filename: JSON.stringify(abs),
+        __dirname: JSON.stringify(dirname(abs)),
+      },
+    })
+    .finally(() => esbuild.stop());
   const js = result.outputFiles.find((f) => f.path.endsWith('.js'))!.text;
   const map = JSON.parse(result.outputFiles.find((f) => f.path.endsWith('.map'))!.text) as { sources: string[]; mappings: string };
   // CommonJS code calls require(): one from the scenario's own location, on one first line the map skips
@@ -65,6 +69,23 @@ export async function compileScenario(abs: string): Promise<string> {
   map.mappings = `;${map.mappings}`;
   // absolute sources and the scenario's URL as the module's name: stack frames read `file:///…/my.ts:LINE:COL`
   map.sources = map.sources.map((s) => pathToFileURL(resolve(dirname(abs), s)).href);
-  const code = `${head}${js.replace(/\/\/# sourceMappingURL=.*\s*$/, '')}//# sourceMappingURL=data:application/json;base64,${Buffer.from(JSON.stringify(map)).toString('base64')}\n//# sourceURL=${url}\n`;
-  return `data:text/javascript;base64,${Buffer.from(code).toString('base64')}`;
+  return `${head}${js.replace(/\/\/# sourceMappingURL=.*\s*$/, '')}//# sourceMappingURL=data:application/json;base64,${Buffer.from(JSON.stringify(map)).toString('base64')}\n`;
+}
+
+/**
+ * Compile and import a scenario. The module is written to a file of this process's own in the
+ * temporary folder (Node applies source maps to files, not to `data:` URLs), imported, and
+ * removed: stack traces read `file:///…/my.ts:LINE:COL` on the scenario's own files and lines.
+ */
+export async function importCompiled(abs: string): Promise<unknown> {
+  const code = await compileScenario(abs);
+  const dir = await mkdtemp(join(tmpdir(), 'rtbench-scenario-'));
+  const file = join(dir, `${basename(abs).replace(/\.[cm]?[tj]s$/, '')}.mjs`);
+  try {
+    await writeFile(file, code);
+    process.setSourceMapsEnabled(true);
+    return await import(pathToFileURL(file).href);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }

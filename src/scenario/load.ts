@@ -1,7 +1,7 @@
 import { access } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { InputError } from '../shared/errors.ts';
-import { compileScenario } from './compile.ts';
+import { importCompiled } from './compile.ts';
 import type { Scenario } from './types.ts';
 import { originalFrame } from './user-error.ts';
 import { validateScenario, type ResolvedScenario } from './validate.ts';
@@ -40,9 +40,7 @@ export async function importScenario(file: string): Promise<Scenario> {
   }
   let mod: { default?: unknown };
   try {
-    // stack traces of errors in the scenario point at its own lines (through the inline source map)
-    process.setSourceMapsEnabled(true);
-    mod = (await import(await compileScenario(abs))) as { default?: unknown };
+    mod = (await importCompiled(abs)) as { default?: unknown };
   } catch (e) {
     if (cannotResolveRtbench(e)) {
       throw new InputError('E_SCENARIO_LOAD', `scenario ${file} imports \`rtbench\`, which is not installed where the scenario is (${dirname(abs)})`, {

@@ -12,11 +12,10 @@ export function describeUserError(e: unknown, file: string): string {
 
 /**
  * A stack frame of the compiled scenario on the scenario's own file and line. The scenario runs
- * as one bundled `data:` module named by its file URL (src/scenario/compile.ts); Node (20) does
- * not apply the inline source map to frames of a `data:` module, so such a frame still reads
- * `file:///…/scenario.ts:LINE:COL` in the bundle's lines. Map it here through the module's source
- * map (which Node did register under that URL). A frame Node did map reads as a path and is
- * left as it is.
+ * as one bundled module (src/scenario/compile.ts), imported from a temporary file with process
+ * source maps on, so Node maps its frames to the scenario's files and lines itself; a frame still
+ * in the bundle's lines (source maps turned off again by other code) is mapped here through the
+ * module's source map. A frame already on the scenario's own lines is left as it is.
  */
 export function originalFrame(frame: string): string {
   return frame.replace(/(file:\/\/\/[^\s()]+?):(\d+):(\d+)/, (whole, url: string, line: string, col: string) => {
