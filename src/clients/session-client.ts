@@ -1,56 +1,23 @@
 import { monoMs, sharedMs, sleepUntil } from '../shared/clock.ts';
-import type { Histogram } from '../metrics/histogram.ts';
 import { mergeConnect, type ConnectOptions } from './connect-options.ts';
+import { EventHandlers } from './handlers.ts';
+import { openLoop } from './open-loop.ts';
 import { RawMessages } from './raw-messages.ts';
 import { engineRecovery, loopRecovery, within } from './recovery.ts';
 import { SequenceCheck, streamOf } from './sequence.ts';
+import type { MetricsSink, SessionClientOptions } from './session-options.ts';
 import {
   ClientOpError,
   type AckEmitter,
   type Client,
   type MessageMatch,
   type RawMessage,
-  type ReconnectPolicy,
   type RequestOptions,
   type Transport,
   type WorkerInfo,
 } from './types.ts';
 
-/** Most iterations of one `every()` in flight at once (a stall longer than this many intervals waits). */
-const MAX_OVERLAP = 1024;
-
-/** Where a client reports what it measures (the generator's Recorder satisfies it). */
-export interface MetricsSink {
-  record(metric: string, ms: number): void;
-  count(name: string, n?: number): void;
-  error(kind: string, message: string): void;
-  worker(id: string): void;
-  connectedDelta(d: 1 | -1): void;
-  /** The histogram behind `record(metric, …)`, for callers that record into one metric often (custom trends). */
-  histogram?(metric: string): Histogram;
-  /** Ms since the latest injected fault (same-host monotonic clock), or null when none was injected yet. */
-  sinceFault?(): number | null;
-}
-
-export interface SessionClientOptions {
-  id: number;
-  sourceAddress: string;
-  /** Intended start of the session (monotonic ms): the session's clock starts here. */
-  intendedStart: number;
-  ackTimeoutMs: number;
-  connectTimeoutMs: number;
-  random: () => number;
-  /** Reconnect after unexpected disconnects, or null (a lost connection stays lost). */
-  reconnect?: ReconnectPolicy | null;
-  /** Reference clock minus this host's monotonic clock (ms), for timestamps that cross hosts (shards); default 0. */
-  clockOffsetMs?: number;
-  /** The scenario's `connect` default for this client (called at the first connect; may throw). */
-  connectDefaults?: () => ConnectOptions | undefined;
-  /** True when the engine carries raw frames (`ws`): `send`, `request`, `onMessage`, `waitForMessage`. */
-  rawFrames?: boolean;
-  /** A user error's message with its scenario line (for a `match` that throws). */
-  describeError?: (e: unknown) => string;
-}
+export type { MetricsSink, SessionClientOptions } from './session-options.ts';
 
 /**
  * The timed Client API over an engine's Transport.
@@ -66,7 +33,7 @@ export class SessionClient implements Client {
   worker: WorkerInfo | null = null;
   connected = false;
   private cursor: number;
-  private readonly handlers = new Map<string, Array<(...args: unknown[]) => void>>();
+  private readonly handlers: EventHandlers;
   private lastSeq: SequenceCheck | null = null;
   private transport: Transport | null = null;
   /** Worker of the previous connection, while reconnecting (stickiness check), and why. */
@@ -93,6 +60,8 @@ export class SessionClient implements Client {
     this.id = opts.id;
     this.sourceAddress = opts.sourceAddress;
     this.cursor = opts.intendedStart;
+    // a user's on() handler that throws: a session_error (message and line), not a crashed generator
+    this.handlers = new EventHandlers((e) => sink.error('session_error', opts.describeError?.(e) ?? (e instanceof Error ? `${e.name}: ${e.message}` : String(e))));
   }
 
   async connect(options?: ConnectOptions): Promise<void> {
@@ -130,7 +99,7 @@ export class SessionClient implements Client {
   private wire(t: Transport): Transport {
     this.transport = t;
     t.onEvent((event, args) => this.dispatch(event, args));
-    if (t.listen) for (const event of this.handlers.keys()) t.listen(event);
+    if (t.listen) for (const event of this.handlers.events()) t.listen(event);
     t.onDisconnect((reason) => this.lost(t, reason));
     t.onRaw?.((m, json) => this.raw().dispatch(m, json));
     return t;
@@ -203,23 +172,18 @@ export class SessionClient implements Client {
   }
 
   on(event: string, handler: (...args: unknown[]) => void): void {
-    const list = this.handlers.get(event);
-    if (list) list.push(handler);
-    else {
-      this.handlers.set(event, [handler]);
-      this.transport?.listen?.(event);
-    }
+    if (this.handlers.add(event, handler)) this.transport?.listen?.(event);
   }
 
   waitFor(event: string, timeoutMs = this.opts.ackTimeoutMs): Promise<unknown[]> {
     return new Promise((resolve, reject) => {
       const handler = (...args: unknown[]): void => {
         clearTimeout(timer);
-        this.off(event, handler);
+        this.handlers.remove(event, handler);
         resolve(args);
       };
       const timer = setTimeout(() => {
-        this.off(event, handler);
+        this.handlers.remove(event, handler);
         const err = new ClientOpError('wait_timeout', `no \`${event}\` event within ${timeoutMs}ms`);
         this.sink.error(err.kind, err.message);
         reject(err);
@@ -279,39 +243,9 @@ export class SessionClient implements Client {
     await sleepUntil(this.cursor);
   }
 
-  /**
-   * Open loop: iteration i starts at its scheduled time whether or not earlier ones have finished
-   * (at most MAX_OVERLAP at once). A closed loop would send the iterations missed during a server
-   * stall one after the other after it, each waiting for the last, and their latencies would carry
-   * that self-made queue instead of the server's (coordinated omission in the catch-up; see
-   * BENCHMARKS.md). The first iteration that throws stops the schedule; `every` rethrows it once
-   * the iterations already started have settled.
-   */
-  async every(intervalMs: number, count: number, fn: (i: number) => Promise<void> | void): Promise<void> {
-    const base = this.cursor;
-    const running = new Set<Promise<void>>();
-    let failed: { error: unknown } | null = null;
-    for (let i = 0; i < count && failed === null; i++) {
-      const at = base + i * intervalMs;
-      await sleepUntil(at);
-      if (running.size >= MAX_OVERLAP) {
-        this.sink.count('every.overlapCapped');
-        await Promise.race(running);
-      }
-      if (failed !== null) break;
-      // the iteration's first operation reads the cursor synchronously: it is timed from `at`
-      this.cursor = at;
-      const p: Promise<void> = (async () => fn(i))().then(
-        () => void running.delete(p),
-        (error: unknown) => {
-          running.delete(p);
-          failed ??= { error };
-        },
-      );
-      running.add(p);
-    }
-    await Promise.all(running);
-    if (failed !== null) throw (failed as { error: unknown }).error;
+  /** Open loop from the intended clock (src/clients/open-loop.ts): each iteration is timed from its scheduled time. */
+  every(intervalMs: number, count: number, fn: (i: number) => Promise<void> | void): Promise<void> {
+    return openLoop({ base: this.cursor, intervalMs, count, startAt: (at) => void (this.cursor = at), capped: () => this.sink.count('every.overlapCapped') }, fn);
   }
 
   async disconnect(): Promise<void> {
@@ -434,13 +368,6 @@ export class SessionClient implements Client {
     throw err;
   }
 
-  private off(event: string, handler: (...args: unknown[]) => void): void {
-    const list = this.handlers.get(event);
-    if (!list) return;
-    const i = list.indexOf(handler);
-    if (i >= 0) list.splice(i, 1);
-  }
-
   private dispatch(event: string, args: unknown[]): void {
     const now = monoMs();
     if (event === 'welcome') {
@@ -462,16 +389,6 @@ export class SessionClient implements Client {
     } else {
       this.sink.count('messages.received');
     }
-    const list = this.handlers.get(event);
-    if (list) for (const h of [...list]) this.callHandler(h, args);
-  }
-
-  /** A user's `on()` handler: what it throws is a `session_error` (message and line), not a crashed generator. */
-  private callHandler(h: (...args: unknown[]) => void, args: unknown[]): void {
-    try {
-      h(...args);
-    } catch (e) {
-      this.sink.error('session_error', this.opts.describeError?.(e) ?? (e instanceof Error ? `${e.name}: ${e.message}` : String(e)));
-    }
+    this.handlers.call(event, args);
   }
 }

@@ -57,6 +57,18 @@ test('report.html of a churn run renders its charts in Chromium with no console 
   process.stdout.write(`# screenshot: ${shot}\n`);
 });
 
+test("custom metrics over time: a chart of each trend's p99 and one of counters and checks per second", async () => {
+  const out = mkdtempSync(join(tmpdir(), 'rtbench-html-'));
+  const outcome = await run('test/fixtures/custom-fanout.ts', { out, generators: 1, stdout: memOutput(), stderr: memOutput() });
+  assert.equal(outcome.exitCode, 0);
+  const { errors, page } = await open(join(out, 'report.html'));
+  const legend = (id: string): Promise<string[]> => page.locator(`#${id} .u-legend .u-series th`).allInnerTexts().then((t) => t.slice(1).map((x) => x.trim()));
+  assert.deepEqual(await legend('ts-custom-trends'), ['fanout p99']);
+  assert.deepEqual(await legend('ts-custom-counts'), ['delivered /s', 'checks passed /s', 'checks failed /s']);
+  assert.equal(await page.locator('#ts-custom-trends canvas, #ts-custom-counts canvas').count(), 2);
+  assert.deepEqual(errors, []);
+});
+
 test('a hostile scenario name stays inert; credentials in URLs are redacted; CSP is set', async () => {
   const out = mkdtempSync(join(tmpdir(), 'rtbench-xss-'));
   await run('test/fixtures/xss.ts', { out, stdout: memOutput(), stderr: memOutput() });

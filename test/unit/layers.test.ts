@@ -26,8 +26,7 @@ test('layers: the checks catch what they look for (a planted cycle and cross-imp
 
 test('layers: source files stay under ~400 lines (a few known exceptions, listed)', () => {
   // the lean engine's WebSocket client and its engine are long by nature (a protocol each), kept whole on purpose;
-  // the session client grew past 500 lines with the raw-frame API (issue 12): to split by noun (timing, sequence checks, raw frames)
-  const allowed = new Set(['src/clients/lean/wsclient.ts', 'src/clients/socketio-lean.ts', 'src/clients/session-client.ts']);
+  const allowed = new Set(['src/clients/lean/wsclient.ts', 'src/clients/socketio-lean.ts']);
   assert.deepEqual(longFiles(['src', 'reference-server'], 450).filter((f) => !allowed.has(f.split(':')[0]!)), []);
 });
 

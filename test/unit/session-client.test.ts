@@ -217,3 +217,22 @@ test('an operation started early (timer fired before its time) is timed from its
   const [ms] = sink.of('ack:echo');
   assert.ok(ms! >= 4, `the round trip is not shortened: ${ms}`);
 });
+
+test('on() handlers: one that throws is reported (a session_error) and the others still run; the first handler of an event starts listening', async () => {
+  const { EventHandlers } = await import('../../src/clients/handlers.ts');
+  const thrown: unknown[] = [];
+  const h = new EventHandlers((e) => thrown.push(e));
+  const seen: string[] = [];
+  assert.equal(h.add('m', () => { throw new Error('bad handler'); }), true);
+  const second = (x: unknown): void => void seen.push(String(x));
+  assert.equal(h.add('m', second), false);
+  h.call('m', ['a']);
+  assert.deepEqual(seen, ['a']);
+  assert.deepEqual(thrown.map((e) => (e as Error).message), ['bad handler']);
+  h.remove('m', second);
+  h.call('m', ['b']);
+  assert.deepEqual(seen, ['a']);
+  assert.deepEqual([...h.events()], ['m']);
+  h.call('nobody', ['c']);
+  assert.equal(thrown.length, 2);
+});

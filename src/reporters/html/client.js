@@ -193,6 +193,19 @@
     draw(first);
   }
 
+  /* The scenario's custom metrics per second: each trend's p99; each counter's increase and the checks. */
+  function customCharts(s, markers) {
+    var palette = ['#4e79a7', '#f28e2b', '#76b7b2', '#b07aa1', '#edc948', '#ff9da7', '#9c755f', '#bab0ac'];
+    var trends = Object.keys(s.custom.trendsP99).map(function (n, i) { return { label: n + ' p99', values: s.custom.trendsP99[n], color: palette[i % palette.length] }; });
+    timeChart(mount('ts-custom-trends'), 'Custom trends: p99 within each second', s.t, trends, 'ms', markers, 'latency');
+    var counts = Object.keys(s.custom.counters).map(function (n, i) { return { label: n + ' /s', values: s.custom.counters[n], color: palette[i % palette.length] }; });
+    if (s.custom.checks) {
+      counts.push({ label: 'checks passed /s', values: s.custom.checks.passed, color: '#59a14f', width: 1.5 });
+      counts.push({ label: 'checks failed /s', values: s.custom.checks.failed, color: '#e15759', width: 1.5 });
+    }
+    timeChart(mount('ts-custom-counts'), 'Custom counters and checks per second', s.t, counts, '', markers, 'per second');
+  }
+
   function timeSeries() {
     var markers = runs[0].markers;
     if (!multi) {
@@ -213,6 +226,7 @@
         { label: 'sessions started /s', values: s.started, color: '#f28e2b', width: 1.5 },
       ], '', markers, 'clients · sessions/s');
       timeChart(mount('ts-errors'), 'Errors per second', s.t, [{ label: 'errors /s', values: s.errors, color: '#e15759' }], 'errors/s', markers, 'errors/s');
+      if (s.custom) customCharts(s, markers);
       return;
     }
     var t = alignT(runs);

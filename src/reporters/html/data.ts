@@ -155,10 +155,31 @@ export interface ChartRun {
     connected: number[];
     started: number[];
     errors: number[];
+    /** The scenario's custom metrics per second, when it declares any or makes checks: each trend's p99, each counter's increase, checks. */
+    custom?: CustomSeries;
   };
   /** Markers on the time axis (seconds from the load's start). */
   markers: Array<{ at: number; label: string; kind: 'phase' | 'fault' }>;
   workers: { ids: string[]; counts: number[] };
+}
+
+/** Custom metrics per second, from the time series' optional `custom` and `checks`. */
+export interface CustomSeries {
+  trendsP99: Record<string, Array<number | null>>;
+  counters: Record<string, number[]>;
+  checks: { passed: number[]; failed: number[] } | null;
+}
+
+/** The custom series of a time series, or undefined when no second has custom metrics or checks. */
+export function customSeries(ts: RunResult['timeseries']): CustomSeries | undefined {
+  if (!ts.some((p) => p.custom || p.checks)) return undefined;
+  const names = (pick: (p: RunResult['timeseries'][number]) => Record<string, unknown> | undefined): string[] => [...new Set(ts.flatMap((p) => Object.keys(pick(p) ?? {})))];
+  const trendsP99: CustomSeries['trendsP99'] = {};
+  for (const n of names((p) => p.custom?.trends)) trendsP99[n] = ts.map((p) => p.custom?.trends[n]?.p99 ?? null);
+  const counters: CustomSeries['counters'] = {};
+  for (const n of names((p) => p.custom?.counters)) counters[n] = ts.map((p) => p.custom?.counters[n] ?? 0);
+  const checks = ts.some((p) => p.checks) ? { passed: ts.map((p) => p.checks?.pass ?? 0), failed: ts.map((p) => p.checks?.fail ?? 0) } : null;
+  return { trendsP99, counters, checks };
 }
 
 /** A metric's unit: latency metrics are ms; a custom metric may name its own (`unit`). */
@@ -177,7 +198,8 @@ function markers(file: RunFile, r: RunResult): ChartRun['markers'] {
     if (!Array.isArray(phases) || phases.length < 2) return;
     for (const p of phases) if (typeof p.startMs === 'number' && (starts.length === 1 || p.startMs > 0)) out.push({ at: from + p.startMs / 1000, label: p.name ?? `phase ${(p.index ?? 0) + 1}`, kind: 'phase' });
   });
-  for (const f of r.faults?.faults ?? []) if (f.atMs !== null) out.push({ at: f.atMs / 1000, label: f.label, kind: 'fault' });
+  // a fault's atMs counts from its round's start
+  for (const f of r.faults?.faults ?? []) if (f.atMs !== null) out.push({ at: (f.round !== undefined && starts.length > 1 ? (starts[f.round - 1] ?? 0) : 0) + f.atMs / 1000, label: f.label, kind: 'fault' });
   return out;
 }
 
@@ -205,6 +227,7 @@ export function chartRun(x: LabeledRun): ChartRun {
       connected: ts.map((p) => p.connected),
       started: ts.map((p) => p.sessionsStarted),
       errors: ts.map((p) => p.errors),
+      ...(customSeries(ts) ? { custom: customSeries(ts)! } : {}),
     },
     markers: markers(x.file, r),
     workers: { ids: Object.keys(r.workers.connections), counts: Object.values(r.workers.connections) },

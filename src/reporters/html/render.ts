@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import type { Tolerances } from '../../compare/compare.ts';
 import type { RunFile } from '../../result/types.ts';
 import { deltaSection } from './compare-section.ts';
-import { chartRun, labelRuns, redactDeep, type LabeledRun } from './data.ts';
+import { chartRun, customSeries, labelRuns, redactDeep, type LabeledRun } from './data.ts';
 import { esc, num } from './format.ts';
 import { card, customSection, countersTable, environmentSection, errorsTable, faultsSection, healthTable, metricsTable, thresholdsTable, verdict, workersText } from './sections.ts';
 import { STYLES } from './styles.ts';
@@ -18,6 +18,15 @@ export interface HtmlOptions {
   names?: string[];
   /** Tolerances of the delta table (default: `compare`'s, plus p50 +10%). */
   tolerances?: Tolerances;
+}
+
+/** The panels of the custom metrics' time series (client.js draws into them): trends' p99, counters and checks per second. */
+function customPanels(ts: RunFile['runs'][number]['timeseries']): string {
+  const c = customSeries(ts);
+  if (!c) return '';
+  const trends = Object.keys(c.trendsP99).length > 0 ? '<div class="panel"><div class="chart" id="ts-custom-trends"></div></div>' : '';
+  const counts = Object.keys(c.counters).length > 0 || c.checks ? '<div class="panel"><div class="chart" id="ts-custom-counts"></div></div>' : '';
+  return trends + counts;
 }
 
 /** One colour per run, well apart in hue (blue, orange, green, purple, red, teal). */
@@ -85,7 +94,7 @@ ${files.map(searchSection).join('\n')}
 <div class="panel"><div class="chips" id="curve-pick" aria-label="${multi ? 'metric shown' : 'metrics shown'}"></div><div class="chart" id="curve"></div></div>
 <h2>Over time</h2>
 <p class="muted">Dashed lines mark phase starts${runs.some((x) => x.run.faults) ? ' and faults (red)' : ''}; hover a chart for its values${multi ? '; the phases are those of the first run' : ''}.</p>
-<div class="grid2"><div class="panel"><div class="chart" id="ts-throughput"></div></div><div class="panel"><div class="chart" id="ts-latency"></div></div><div class="panel"><div class="chart" id="ts-connections"></div></div><div class="panel"><div class="chart" id="ts-errors"></div></div></div>
+<div class="grid2"><div class="panel"><div class="chart" id="ts-throughput"></div></div><div class="panel"><div class="chart" id="ts-latency"></div></div><div class="panel"><div class="chart" id="ts-connections"></div></div><div class="panel"><div class="chart" id="ts-errors"></div></div>${multi ? '' : customPanels(runs[0]!.run.timeseries)}</div>
 </section>
 <h2>${multi ? 'Each run' : 'Details'}</h2>
 ${runs.map((x, i) => runDetails(x, i, runs.length <= 4)).join('\n')}

@@ -1,0 +1,37 @@
+import type { Histogram } from '../metrics/histogram.ts';
+import type { ConnectOptions } from './connect-options.ts';
+import type { ReconnectPolicy } from './types.ts';
+
+/** Where a client reports what it measures (the generator's Recorder satisfies it). */
+export interface MetricsSink {
+  record(metric: string, ms: number): void;
+  count(name: string, n?: number): void;
+  error(kind: string, message: string): void;
+  worker(id: string): void;
+  connectedDelta(d: 1 | -1): void;
+  /** The histogram behind `record(metric, …)`, for callers that record into one metric often (custom trends). */
+  histogram?(metric: string): Histogram;
+  /** Ms since the latest injected fault (same-host monotonic clock), or null when none was injected yet. */
+  sinceFault?(): number | null;
+}
+
+/** What a `SessionClient` is made with (src/clients/session-client.ts). */
+export interface SessionClientOptions {
+  id: number;
+  sourceAddress: string;
+  /** Intended start of the session (monotonic ms): the session's clock starts here. */
+  intendedStart: number;
+  ackTimeoutMs: number;
+  connectTimeoutMs: number;
+  random: () => number;
+  /** Reconnect after unexpected disconnects, or null (a lost connection stays lost). */
+  reconnect?: ReconnectPolicy | null;
+  /** Reference clock minus this host's monotonic clock (ms), for timestamps that cross hosts (shards); default 0. */
+  clockOffsetMs?: number;
+  /** The scenario's `connect` default for this client (called at the first connect; may throw). */
+  connectDefaults?: () => ConnectOptions | undefined;
+  /** True when the engine carries raw frames (`ws`): `send`, `request`, `onMessage`, `waitForMessage`. */
+  rawFrames?: boolean;
+  /** A user error's message with its scenario line (for a `match` or an `on()` handler that throws). */
+  describeError?: (e: unknown) => string;
+}
