@@ -13,8 +13,9 @@ export interface LoadedScenario {
 }
 
 /**
- * Load a scenario `.ts` (`.mts`, `.cts`, `.js`) file — compiled by esbuild on the fly, no build
- * step — and validate it. Only the scenario (and the local files it imports) is compiled;
+ * Load a scenario `.ts` (`.mts`, `.cts`, `.js`) file — types stripped as it loads (sucrase, through
+ * module hooks: src/scenario/ts-hooks.ts), no build step — and validate it. Only the scenario (and
+ * the local files it imports) is transformed;
  * rtbench and other packages load as they are installed.
  * Errors name the file and say the fix: missing file, syntax/type-stripping error, throw at
  * import time, invalid fields (all at once).
@@ -70,22 +71,15 @@ export function defaultExport(mod: { default?: unknown }): unknown {
 
 /** `import … from 'rtbench'` could not be resolved from the scenario's folder. */
 function cannotResolveRtbench(e: unknown): boolean {
-  const err = e as { code?: string; message?: string; errors?: Array<{ text?: string }> };
-  if (err?.errors?.some((x) => x.text === 'Could not resolve "rtbench"')) return true;
+  const err = e as { code?: string; message?: string };
   return (err?.code === 'ERR_MODULE_NOT_FOUND' || err?.code === 'MODULE_NOT_FOUND') && /(module|package) 'rtbench'/.test(err.message ?? '');
 }
 
 function describeLoadError(e: unknown, abs: string): string[] {
-  const err = e as { message?: string; errors?: Array<{ text: string; location?: { file: string; line: number; column: number; lineText?: string } }> };
-  if (Array.isArray(err.errors) && err.errors.length > 0) {
-    return err.errors.slice(0, 5).map((x) => {
-      const loc = x.location ? `${x.location.file}:${x.location.line}:${x.location.column}: ` : '';
-      return `${loc}${x.text}`;
-    });
-  }
+  const err = e as { message?: string };
   const first = String(err.message ?? e).split('\n').filter((l) => l.trim() && !/^(Require stack:|- )/.test(l.trim())).slice(0, 4);
   const stack = (e as { stack?: string }).stack ?? '';
-  const frame = stack.split('\n').find((l) => l.includes(abs));
+  const frame = stack.split('\n').find((l) => /^\s*at /.test(l) && l.includes(abs));
   if (frame) first.push(`at ${originalFrame(frame.trim().replace(/^at /, ''))}`);
   return first;
 }

@@ -11,11 +11,10 @@ export function describeUserError(e: unknown, file: string): string {
 }
 
 /**
- * A stack frame of the compiled scenario on the scenario's own file and line. The scenario runs
- * as one bundled module (src/scenario/compile.ts), imported from a temporary file with process
- * source maps on, so Node maps its frames to the scenario's files and lines itself; a frame still
- * in the bundle's lines (source maps turned off again by other code) is mapped here through the
- * module's source map. A frame already on the scenario's own lines is left as it is.
+ * A stack frame on the scenario's own file and line. Scenario files load with their types stripped
+ * and every line in place (src/scenario/ts-hooks.ts), so their frames already read the scenario's
+ * lines and are left as they are; a frame of a module with a source map (e.g. compiled by another
+ * loader) is mapped through it.
  */
 export function originalFrame(frame: string): string {
   return frame.replace(/(file:\/\/\/[^\s()]+?):(\d+):(\d+)/, (whole, url: string, line: string, col: string) => {

@@ -41,12 +41,17 @@ export default defineScenario({
 });
 `;
 
-/** A fresh project (`npm init -y` shape) with the tarball installed offline, optional packages left out. */
+/**
+ * A fresh project (`npm init -y` shape) with the tarball installed offline, optional packages left
+ * out; npm must print no install-script warning (no package of the install has an install script).
+ */
 function project(name: string, type: 'module' | 'commonjs'): string {
   const dir = join(root, name);
   mkdirSync(dir);
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, version: '1.0.0', type, private: true }, null, 2));
-  ok(sh('npm', ['install', '--prefer-offline', '--omit=optional', '--no-audit', '--no-fund', tarball], dir, 180_000), `npm install of the tarball in ${name}`);
+  const r = sh('npm', ['install', '--prefer-offline', '--omit=optional', '--no-audit', '--no-fund', tarball], dir, 180_000);
+  ok(r, `npm install of the tarball in ${name}`);
+  assert.doesNotMatch(`${r.stdout}\n${r.stderr}`, /install-scripts|install script/i, `npm install --omit=optional in ${name} printed no install-script warning`);
   return dir;
 }
 
@@ -89,6 +94,14 @@ test('package: CommonJS project (npm init -y): .ts, .cts and .mts scenarios via 
   }
   writeFileSync(join(dir, 'api.cjs'), "const r = require('rtbench');\nconsole.log(JSON.stringify({ define: typeof r.defineScenario, run: typeof r.run, ok: r.ExitCode.ok, same: r.defineScenario({ name: 'x' }).name }));\n");
   assert.deepEqual(JSON.parse(ok(sh('node', ['api.cjs'], dir), 'require(rtbench)')), { define: 'function', run: 'function', ok: 0, same: 'x' });
+  // a scenario outside any project that has rtbench: the error says to install it there
+  mkdirSync(join(root, 'elsewhere'));
+  writeFileSync(join(root, 'elsewhere/scenario.ts'), SCENARIO);
+  const outside = sh('npx', ['--no-install', 'rtbench', 'run', join(root, 'elsewhere/scenario.ts'), '--quiet'], dir);
+  assert.notEqual(outside.status, 0);
+  assert.match(outside.stderr, /E_SCENARIO_LOAD/);
+  assert.match(outside.stderr, /npm install --save-dev rtbench/);
+  assert.doesNotMatch(outside.stderr, /internal error|\n\s+at /);
   // an optional part that is not installed: named, with the command to add it
   const router = sh('npx', ['--no-install', 'rtbench', 'run', 'scenario.ts', '--topology', 'router:1x1', '--quiet'], dir);
   assert.notEqual(router.status, 0);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { after, test } from 'node:test';
 import { importCompiled } from '../../src/scenario/compile.ts';
 import { defaultExport, loadScenario } from '../../src/scenario/load.ts';
@@ -14,7 +14,7 @@ const file = (name: string, text: string): string => {
 };
 const load = async (abs: string): Promise<Record<string, unknown>> => defaultExport((await importCompiled(abs)) as { default?: unknown }) as Record<string, unknown>;
 
-test('compile: a local TypeScript helper is bundled; import.meta and rtbench resolve as in the scenario', async () => {
+test('compile: a local TypeScript helper loads; import.meta and rtbench resolve as in the scenario', async () => {
   file('helper.ts', 'export const rate = (n: number): number => n * 2;\n');
   const abs = file('esm.ts', "import { defineScenario } from 'rtbench';\nimport { rate } from './helper.ts';\nexport default defineScenario({ name: import.meta.dirname + ':' + rate(5), phases: [], async session() {} });\n");
   const s = await load(abs);
@@ -35,6 +35,31 @@ test('compile: an error thrown by the scenario points at its own file and line',
   const abs = file('throws.ts', "const n: number = 1;\n\nexport default {\n  session() {\n    throw new Error('on line 5 ' + n);\n  },\n};\n");
   const s = await load(abs);
   assert.throws(() => (s.session as () => void)(), (e: Error) => e.stack!.includes(`${abs}:5:`));
+});
+
+test('compile: TypeScript spellings of relative imports (none, .js, folder) find the .ts files', async () => {
+  file('two.ts', 'export const two: number = 2;\n');
+  mkdirSync(join(dir, 'lib'), { recursive: true });
+  writeFileSync(join(dir, 'lib/index.ts'), 'export const three: number = 3;\n');
+  const abs = file('spell.ts', "import { two } from './two';\nimport { two as again } from './two.js';\nimport { three } from './lib';\nexport default { name: `${two}${again}${three}` };\n");
+  assert.equal((await load(abs)).name, '223');
+});
+
+test('compile: a CommonJS .ts (no package.json type) with module.exports and no export statement', async () => {
+  const abs = file('plain.ts', "const path = require('node:path') as typeof import('node:path');\nmodule.exports = { name: path.basename(__dirname) + ':' + typeof exports };\n");
+  assert.equal((await load(abs)).name, `${basename(dir)}:object`);
+});
+
+test('compile: an ES module project (.ts under "type": "module") has no CommonJS names', async () => {
+  mkdirSync(join(dir, 'esm-pkg'), { recursive: true });
+  writeFileSync(join(dir, 'esm-pkg/package.json'), '{"type":"module"}');
+  writeFileSync(join(dir, 'esm-pkg/s.ts'), 'export default { name: typeof require + typeof import.meta.url };\n');
+  assert.equal((await load(join(dir, 'esm-pkg/s.ts'))).name, 'undefinedstring');
+});
+
+test('load: a syntax error names the scenario file, line and column', async () => {
+  const abs = file('syntax.ts', 'const a: number = 1;\nconst b = (;\n');
+  await assert.rejects(loadScenario(abs), (e: Error & { code?: string; format?: () => string }) => e.code === 'E_SCENARIO_LOAD' && String(e.format?.()).includes(`${abs}:2:12: Unexpected token`));
 });
 
 test('load: a package the scenario cannot resolve, and rtbench outside a project, say what to do', async () => {
