@@ -23,7 +23,7 @@ import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Server } from 'socket.io';
 import { WebSocketServer } from 'ws';
-import { engines } from '../src/clients/index.ts';
+import { loadEngine, type EngineFactory } from '../src/clients/index.ts';
 import type { Transport, TransportOptions } from '../src/clients/types.ts';
 import type { EngineName } from '../src/scenario/types.ts';
 
@@ -67,6 +67,7 @@ async function serve(): Promise<void> {
 
 type Engine = Extract<EngineName, 'socket.io-lean' | 'socket.io' | 'ws'>;
 const ENGINES: Engine[] = ['socket.io-lean', 'socket.io', 'ws'];
+const engines = Object.fromEntries(await Promise.all(ENGINES.map(async (e) => [e, await loadEngine(e)] as const))) as Record<Engine, EngineFactory>;
 
 /** `global.gc` without requiring --expose-gc on the command line. */
 function getGc(): () => void {

@@ -5,6 +5,7 @@
 import { isRtbenchError } from '../shared/errors.ts';
 import { HealthMonitor, summarizeHealth, type HealthSample } from '../metrics/health.ts';
 import { Recorder } from '../metrics/recorder.ts';
+import { loadEngine, type EngineFactory } from '../clients/index.ts';
 import { importScenario } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { monoMs } from '../shared/clock.ts';
@@ -20,7 +21,7 @@ function send(msg: FromGenerator): Promise<void> {
 
 async function main(): Promise<void> {
   let init: InitMessage | null = null;
-  let loaded: Scenario | null = null;
+  let loaded: { scenario: Scenario; engine: EngineFactory } | null = null;
   let runner: LoadRunner | null = null;
   let recorder: Recorder | null = null;
   /** A stop that came before `start` (the coordinator was interrupted while generators were loading). */
@@ -37,10 +38,11 @@ async function main(): Promise<void> {
     const msg = raw as ToGenerator;
     if (msg.type === 'init') {
       init = msg;
-      // the coordinator validated the file into the plan: only its functions are needed here
-      importScenario(msg.plan.scenario.file)
-        .then((s) => {
-          loaded = s;
+      // the coordinator validated the file into the plan: only its functions are needed here, and
+      // only its engine (loaded alongside)
+      Promise.all([importScenario(msg.plan.scenario.file), loadEngine(msg.plan.scenario.engine)])
+        .then(([scenario, engine]) => {
+          loaded = { scenario, engine };
           return send({ type: 'ready' });
         })
         .catch(async (e) => {
@@ -60,12 +62,13 @@ async function main(): Promise<void> {
   });
 }
 
-function startLoad(init: InitMessage, scenario: Scenario, startAt: number, recorder: Recorder): LoadRunner {
+function startLoad(init: InitMessage, { scenario, engine }: { scenario: Scenario; engine: EngineFactory }, startAt: number, recorder: Recorder): LoadRunner {
   const { plan } = init;
   const health = new HealthMonitor();
   const samples: HealthSample[] = [];
   const runner = new LoadRunner({
     scenario,
+    engine,
     plan,
     sink: recorder,
     startAt,

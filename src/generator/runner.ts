@@ -1,4 +1,4 @@
-import { engines } from '../clients/index.ts';
+import type { EngineFactory } from '../clients/index.ts';
 import { resolveConnect, targetParts, type ConnectOptions, type TargetParts } from '../clients/connect-options.ts';
 import { SessionClient, type MetricsSink } from '../clients/session-client.ts';
 import { EngineMemo } from '../clients/memo.ts';
@@ -26,6 +26,8 @@ export interface RunnerOptions {
   sink: MetricsSink;
   /** Monotonic ms at which the run (phase 0) starts. */
   startAt: number;
+  /** The scenario's engine (src/clients/index.ts `loadEngine`), loaded with the scenario. */
+  engine: EngineFactory;
   /** What the scenario's `setup()` returned in the coordinator (JSON), given to sessions as `ctx.data`. */
   data?: unknown;
 }
@@ -164,7 +166,7 @@ export class LoadRunner {
     const { scenario: resolved, sourceIps } = this.o.plan;
     const sourceAddress = sourceIps[id % sourceIps.length]!;
     const random = seededRandom(id);
-    const engine = engines[resolved.engine];
+    const engine = this.o.engine;
     const transportOptions = { target: this.o.plan.target, path: resolved.path, localAddress: sourceAddress, transports: resolved.transports, reconnect: resolved.reconnect, connectTimeoutMs: resolved.connectTimeoutMs, memo: this.memo };
     const runner = this;
     const kind = this.mix ? this.kinds[kindOfClient(this.mix, id)]! : this.kinds[0]!;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { startReferenceServer, type ServerHandle } from '../../reference-server/start.ts';
-import { engines } from '../../src/clients/index.ts';
+import { loadEngine, type EngineFactory } from '../../src/clients/index.ts';
 import { SessionClient, type MetricsSink } from '../../src/clients/session-client.ts';
 import type { EngineName } from '../../src/scenario/types.ts';
 import { monoMs } from '../../src/shared/clock.ts';
@@ -25,6 +25,7 @@ function sink(): MetricsSink & { metrics: Map<string, number[]>; counters: Map<s
 }
 
 const PATHS: Record<EngineName, string> = { 'socket.io': '/socket.io', 'socket.io-lean': '/socket.io', ws: '/ws', socketcluster: '/socketcluster/' };
+const engines = Object.fromEntries(await Promise.all((Object.keys(PATHS) as EngineName[]).map(async (e) => [e, await loadEngine(e)] as const))) as Record<EngineName, EngineFactory>;
 
 function client(engine: EngineName, url: string, id: number, s: MetricsSink): SessionClient {
   const sourceAddress = `127.0.0.${2 + (id % 50)}`;
