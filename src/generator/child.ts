@@ -50,6 +50,11 @@ async function main(): Promise<void> {
           await send({ type: 'fatal', code: err?.code ?? 'E_GENERATOR', message: err?.message ?? String(e), details: [...(err?.details ?? [])] });
           process.exit(1);
         });
+    } else if (msg.type === 'preload') {
+      // a spare, forked before the plan: warm the module cache; errors come again (and are reported) at init
+      importScenario(msg.file)
+        .then((s) => loadEngine(s.engine ?? 'socket.io'))
+        .catch(() => undefined);
     } else if (msg.type === 'start' && init && loaded) {
       recorder = new Recorder(init.plan.generator);
       runner = startLoad(init, loaded, msg.startAt, recorder);

@@ -3,9 +3,9 @@ import { RunError } from '../shared/errors.ts';
 import type { IntervalSnapshot } from '../metrics/snapshot.ts';
 import type { GeneratorHealth } from '../result/types.ts';
 import { monoMs } from '../shared/clock.ts';
-import { forkTs } from '../shared/fork-ts.ts';
 import type { RunPlan } from '../plan/plan.ts';
 import type { FromGenerator, ToGenerator } from './protocol.ts';
+import { forkGenerator, type SpareGenerator } from './spare.ts';
 
 export interface PoolOptions {
   /** The run plan (each generator gets its share: its slot, the target, the addresses, the clock offset). */
@@ -20,6 +20,8 @@ export interface PoolOptions {
   onOutput: (line: string) => void;
   /** A generator died before finishing (called at once, while the others run on). */
   onCrash?: (why: string) => void;
+  /** A generator forked ahead (src/generator/spare.ts), taken as generator 0 if it is still alive. */
+  spare?: SpareGenerator;
   /** Give up waiting for generators to load the scenario after this long. */
   readyTimeoutMs?: number;
 }
@@ -88,7 +90,7 @@ export class GeneratorPool {
   }
 
   private fork(index: number): Gen {
-    const proc = forkTs(new URL('./child.ts', import.meta.url), [], { execArgv: profileArgs(), stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'advanced' });
+    const proc = (index === 0 ? this.o.spare?.take() : null) ?? forkGenerator();
     const g: Gen = {
       index,
       proc,
@@ -154,10 +156,4 @@ export class GeneratorPool {
     if (g.proc.connected) g.proc.send(msg);
   }
 
-}
-
-/** `RTBENCH_CPU_PROF_DIR=dir`: each generator writes a V8 CPU profile there (README, "Generators, source addresses and health"). */
-function profileArgs(): string[] {
-  const dir = process.env.RTBENCH_CPU_PROF_DIR;
-  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
 }

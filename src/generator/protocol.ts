@@ -23,7 +23,15 @@ export interface FaultMessage {
   type: 'fault';
   at: number;
 }
-export type ToGenerator = InitMessage | StartMessage | StopMessage | FaultMessage;
+/**
+ * Coordinator → a spare generator (src/generator/spare.ts), before the plan exists: import this
+ * scenario file (and its likely engine) now; `init` follows, or the process is killed.
+ */
+export interface PreloadMessage {
+  type: 'preload';
+  file: string;
+}
+export type ToGenerator = InitMessage | StartMessage | StopMessage | FaultMessage | PreloadMessage;
 
 export type FromGenerator =
   | { type: 'ready' }

@@ -1,5 +1,6 @@
 import { isRtbenchError } from '../shared/errors.ts';
 import { GeneratorPool } from '../generator/pool.ts';
+import type { SpareGenerator } from '../generator/spare.ts';
 import { waitUntilWall, type ShardHooks } from '../shard/options.ts';
 import { Sentinel } from '../metrics/health.ts';
 import type { RunCollector } from '../result/collector.ts';
@@ -33,6 +34,8 @@ export interface RoundOptions {
   startServer?: (o: StartOptions) => Promise<ServerHandle>;
   /** The scenario's setup()/teardown(): setup before the generators start, teardown after the load. */
   lifecycle?: Lifecycle;
+  /** A generator forked as the run began (src/generator/spare.ts): the pool takes it as generator 0. */
+  spare?: SpareGenerator;
 }
 
 /**
@@ -102,6 +105,7 @@ export async function runRound(o: RoundOptions): Promise<RunResult['status']> {
     pool = new GeneratorPool({
       plan,
       target: url,
+      ...(o.spare ? { spare: o.spare } : {}),
       ...(setupDone?.data !== undefined ? { data: setupDone.data } : {}),
       onSnapshot: (s) => stream.snapshot(s),
       onCrash: (why) => o.warn(`rtbench: WARNING ${why}; its figures up to its last report are kept${plan.onGeneratorCrash === 'continue' ? ', the run goes on (--on-generator-crash continue)' : ''}`),

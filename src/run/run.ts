@@ -12,6 +12,7 @@ import { summaryReporter } from '../reporters/summary.ts';
 import type { Output, Reporter } from '../reporters/types.ts';
 import { resolvePlan } from '../plan/plan.ts';
 import { runRound } from './round.ts';
+import { SpareGenerator } from '../generator/spare.ts';
 import { RunStream } from './stream.ts';
 import { describePlan } from './dry-run.ts';
 import { lifecycleOf, sharedLifecycle } from '../scenario/setup.ts';
@@ -86,6 +87,16 @@ const stdio = (s: NodeJS.WriteStream): Output => ({ write: (t) => void s.write(t
  * input; a failed run is returned with exit code 1.
  */
 export async function run(scenarioFile: string, options: RunOptions = {}): Promise<RunOutcome> {
+  // the first generator starts now, alongside the plan (time to first connection); killed if unused
+  const spare = options.dryRun ? null : new SpareGenerator(scenarioFile);
+  try {
+    return await runPlanned(scenarioFile, options, spare);
+  } finally {
+    spare?.close();
+  }
+}
+
+async function runPlanned(scenarioFile: string, options: RunOptions, spare: SpareGenerator | null): Promise<RunOutcome> {
   const stdout = options.stdout ?? stdio(process.stdout);
   const stderr = options.stderr ?? stdio(process.stderr);
   const warn = (line: string): void => stderr.write(`${line}\n`);
@@ -133,6 +144,7 @@ export async function run(scenarioFile: string, options: RunOptions = {}): Promi
         ...(shardRun ? { shard: shardRun.hooks } : {}),
         ...(startServer ? { startServer } : {}),
         lifecycle,
+        ...(spare ? { spare } : {}),
       });
       rounds++;
       if (status !== 'completed') break;

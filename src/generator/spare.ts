@@ -1,0 +1,54 @@
+import type { ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+import { forkTs } from '../shared/fork-ts.ts';
+import type { ToGenerator } from './protocol.ts';
+
+/** Fork one generator process (src/generator/child.ts); it waits for `preload` or `init`. */
+export function forkGenerator(): ChildProcess {
+  return forkTs(new URL('./child.ts', import.meta.url), [], { execArgv: profileArgs(), stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'advanced' });
+}
+
+/**
+ * A generator process forked as a run begins, before its plan exists: while the coordinator loads
+ * and validates the scenario, the spare starts Node, loads the generator and imports the scenario
+ * (and its engine). The first round's pool takes it as its first generator; if no pool takes it
+ * (bad input, `--dry-run`), `close()` kills it (by PID). Saves most of a generator's start-up from
+ * the time to first connection.
+ */
+export class SpareGenerator {
+  private proc: ChildProcess | null;
+
+  constructor(scenarioFile: string) {
+    const proc = forkGenerator();
+    proc.once('error', () => undefined); // a spare that failed to start is simply not taken
+    const msg: ToGenerator = { type: 'preload', file: resolve(scenarioFile) };
+    proc.send(msg);
+    this.proc = proc;
+  }
+
+  /** The spare process if it is still alive and nobody took it yet; null otherwise. */
+  take(): ChildProcess | null {
+    const proc = this.proc;
+    this.proc = null;
+    if (proc && alive(proc) && proc.connected) return proc;
+    if (proc && alive(proc)) proc.kill('SIGKILL');
+    return null;
+  }
+
+  /** Kill the spare if no pool took it. */
+  close(): void {
+    const proc = this.proc;
+    this.proc = null;
+    if (proc && alive(proc)) proc.kill('SIGKILL');
+  }
+}
+
+function alive(proc: ChildProcess): boolean {
+  return proc.exitCode === null && proc.signalCode === null;
+}
+
+/** `RTBENCH_CPU_PROF_DIR=dir`: each generator writes a V8 CPU profile there (README, "Generators, source addresses and health"). */
+function profileArgs(): string[] {
+  const dir = process.env.RTBENCH_CPU_PROF_DIR;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+}
