@@ -10,7 +10,7 @@ import { markdownReporter } from '../reporters/markdown.ts';
 import { progressReporter } from '../reporters/progress.ts';
 import { summaryReporter } from '../reporters/summary.ts';
 import type { Output, Reporter } from '../reporters/types.ts';
-import { resolvePlan } from '../plan/plan.ts';
+import { resolvePlan, type ResolvedRun } from '../plan/plan.ts';
 import { runRound } from './round.ts';
 import { RunStream } from './stream.ts';
 import { describePlan } from './dry-run.ts';
@@ -86,10 +86,20 @@ const stdio = (s: NodeJS.WriteStream): Output => ({ write: (t) => void s.write(t
  * input; a failed run is returned with exit code 1.
  */
 export async function run(scenarioFile: string, options: RunOptions = {}): Promise<RunOutcome> {
+  const stderr = options.stderr ?? stdio(process.stderr);
+  return runResolved(await resolvePlan(scenarioFile, options, (line) => stderr.write(`${line}\n`)), options);
+}
+
+/**
+ * Run a plan already resolved (`resolvePlan`): what `run()` does after planning, and what each
+ * capacity-search step does with its own phases (src/search/), so no step of the path is visited twice.
+ */
+export async function runResolved(resolved: Pick<ResolvedRun, 'plan' | 'shardRun' | 'module'>, options: RunOptions = {}): Promise<RunOutcome> {
   const stdout = options.stdout ?? stdio(process.stdout);
   const stderr = options.stderr ?? stdio(process.stderr);
   const warn = (line: string): void => stderr.write(`${line}\n`);
-  const { plan, shardRun, module } = await resolvePlan(scenarioFile, options, warn);
+  const { plan, shardRun, module } = resolved;
+  const { scenarioFile } = plan;
   const outputSpecs = await parseOutputs(options.outputs ?? []);
   if (options.dryRun) {
     const { scenario: resolved, target, topologies, generators, sourceIps } = plan;
