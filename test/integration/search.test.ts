@@ -45,10 +45,10 @@ test('--find-max refuses a scenario without thresholds (they are the SLO)', asyn
 
 test('--find-max plans once: the scenario is loaded and validated once for the whole search, each step runs the plan with its own phase', async () => {
   const server = await startReferenceServer({ topology: 'single' });
-  const g = globalThis as { rtbenchSearchLoads?: number };
-  const before = g.rtbenchSearchLoads ?? 0;
+  const g = globalThis as { rtbenchScenarioLoads?: number };
+  const before = g.rtbenchScenarioLoads ?? 0;
   try {
-    const { searches } = await runSearch('test/fixtures/search-loads.ts', { target: server.url, stdout: memOutput(), stderr: memOutput(), reporters: [] });
+    const { searches } = await runSearch('test/fixtures/counted-loads.ts', { target: server.url, stdout: memOutput(), stderr: memOutput(), reporters: [] });
     const steps = searches[0]!.steps;
     assert.ok(steps.length >= 2, `a search of several steps (got ${steps.length})`);
     assert.deepEqual(steps.slice(0, 2).map((st) => st.rate), [4, 8]);
@@ -56,7 +56,7 @@ test('--find-max plans once: the scenario is loaded and validated once for the w
       assert.ok((st.result.counters['sessions.started'] ?? 0) > 0, `step ${st.rate}/s ran sessions`);
       assert.equal(st.result.counters['sessions.failed'] ?? 0, 0);
     }
-    assert.equal((g.rtbenchSearchLoads ?? 0) - before, 1, 'the scenario file was evaluated once in this process (each step used to load it again)');
+    assert.equal((g.rtbenchScenarioLoads ?? 0) - before, 1, 'the scenario file was evaluated once in this process (each step used to load it again)');
   } finally {
     await server.stop();
   }
