@@ -5,10 +5,12 @@ const ms = (v: number | null | undefined): string => (v === null || v === undefi
 
 /** The fault timeline as rows: what was done, when it was replaced, and what it cost the clients. */
 export function faultRows(f: FaultSection): string[][] {
-  const rows = [['fault', 'at', 'pid', 'replaced', 'disconn', 'recovered', 'recovery p50/p99', 'detect p50', 'lost', 'dup', 'ooo', 'ack t/o', 'sid 400', 'moved', 'ack p99']];
+  const perRound = f.faults.some((x) => x.round !== undefined);
+  const rows = [[...(perRound ? ['round'] : []), 'fault', 'at', 'pid', 'replaced', 'disconn', 'recovered', 'recovery p50/p99', 'detect p50', 'lost', 'dup', 'ooo', 'ack t/o', 'sid 400', 'moved', 'ack p99']];
   for (const x of f.faults) {
     const i = x.impact;
     rows.push([
+      ...(perRound ? [String(x.round ?? '-')] : []),
       x.label,
       x.atMs === null ? '-' : `${(x.atMs / 1000).toFixed(1)}s`,
       x.pid === null ? '-' : String(x.pid),
@@ -29,12 +31,19 @@ export function faultRows(f: FaultSection): string[][] {
   return rows;
 }
 
-/** Console block: the table, the baseline it compares with, and every fault that could not be injected. */
+/** The ack p99 before the first fault, per round with `--repeat` ("round 1 0.8ms, round 2 0.9ms"). */
+export function faultBaseline(f: FaultSection): string {
+  const one = (v: number | null | undefined): string => (v === null || v === undefined ? '-' : `${ms(v)}ms`);
+  return f.roundBaselines ? f.roundBaselines.map((v, i) => `round ${i + 1} ${one(v)}`).join(', ') : one(f.baselineAckP99);
+}
+
+/** Console block: the table (with a round column under `--repeat`), the baseline it compares with, and every fault that could not be injected. */
 export function faultsBlock(f: FaultSection): string {
-  const lines = [`  faults (each window runs to the next fault; ack p99 before the first: ${f.baselineAckP99 === null ? '-' : `${ms(f.baselineAckP99)}ms`}):`, table(faultRows(f), '    ')];
+  const lines = [`  faults (each window runs to the next fault; ack p99 before the first: ${faultBaseline(f)}):`, table(faultRows(f), '    ')];
   for (const x of f.faults) {
-    if (x.error) lines.push(`    ! ${x.label}: ${x.error}`);
-    else if (x.note) lines.push(`    · ${x.label}: ${x.note}`);
+    const label = x.round === undefined ? x.label : `round ${x.round} ${x.label}`;
+    if (x.error) lines.push(`    ! ${label}: ${x.error}`);
+    else if (x.note) lines.push(`    · ${label}: ${x.note}`);
   }
   return lines.join('\n');
 }

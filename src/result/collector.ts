@@ -4,7 +4,7 @@ import type { Reporter } from '../reporters/types.ts';
 import type { Threshold } from '../thresholds/parse.ts';
 import { buildRunResult, type ResultParts } from './build.ts';
 import { roundFigures } from './rounds.ts';
-import type { RunResult } from './types.ts';
+import type { FaultSection, RunResult } from './types.ts';
 import type { MetricDeclarations } from '../scenario/types.ts';
 
 /** What one round adds besides its snapshots. */
@@ -71,7 +71,7 @@ export class RunCollector implements Reporter {
       processes: rounds.flatMap((r) => r.parts.processes),
       sentinel: sentinels.length ? sentinels.reduce((a, b) => (b.loopDelayP99 > a.loopDelayP99 ? b : a)) : null,
       server: serverOfRounds(rounds.map((r) => r.parts.server ?? null)),
-      ...(rounds.find((r) => r.parts.faults) ? { faults: rounds.find((r) => r.parts.faults)!.parts.faults! } : {}),
+      ...faultsOfRounds(rounds.map((r) => r.parts.faults)),
       crashed: rounds.flatMap((r) => r.parts.crashed ?? []),
       ...(worst.failure ? { failure: worst.failure } : {}),
       abortedBy: rounds.find((r) => r.parts.abortedBy)?.parts.abortedBy ?? null,
@@ -85,6 +85,19 @@ export class RunCollector implements Reporter {
     const result = buildRunResult(this.all, parts, thresholds);
     return { ...result, rounds: [roundFigures(result, rounds[0]!.seconds)] };
   }
+}
+
+/** Every round's fault records, each tagged with its round when there were several; one round's section as it is. */
+function faultsOfRounds(list: Array<FaultSection | undefined>): { faults?: FaultSection } {
+  if (!list.some(Boolean)) return {};
+  if (list.length === 1) return { faults: list[0]! };
+  return {
+    faults: {
+      faults: list.flatMap((f, i) => (f ? f.faults.map((x) => ({ ...x, round: i + 1 })) : [])),
+      baselineAckP99: list.find(Boolean)!.baselineAckP99,
+      roundBaselines: list.map((f) => f?.baselineAckP99 ?? null),
+    },
+  };
 }
 
 /** The server's counts over every round (each round started its own server): workers listed, counters summed. */

@@ -55,12 +55,16 @@ export interface FaultReport {
   note?: string;
   /** Why the fault could not be injected. */
   error?: string;
+  /** The round (1-based) it happened in, with `--repeat`; `atMs` counts from that round's start. */
+  round?: number;
   impact: FaultImpact;
 }
 
 /** The fault section of a result: the timeline and the quiet window before the first fault. */
 export interface FaultSection {
   faults: FaultReport[];
-  /** Ack p99 (ms) before the first fault: what "undisturbed" looked like. */
+  /** Ack p99 (ms) before the first fault: what "undisturbed" looked like (round 1's, with `--repeat`). */
   baselineAckP99: number | null;
+  /** With `--repeat`: each round's baseline (index = round - 1; null when that round had no faults or no acks). */
+  roundBaselines?: Array<number | null>;
 }

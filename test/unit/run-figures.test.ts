@@ -11,6 +11,9 @@ import { buildRunResult } from '../../src/result/build.ts';
 import { RunCollector } from '../../src/result/collector.ts';
 import type { GeneratorHealth, RunFile, RunResult } from '../../src/result/types.ts';
 import { formatSummary } from '../../src/reporters/console-summary.ts';
+import { faultsSection } from '../../src/reporters/html/sections.ts';
+import { chartRun } from '../../src/reporters/html/data.ts';
+import type { FaultReport, FaultSection } from '../../src/result/faults.ts';
 import { renderMarkdown } from '../../src/reporters/markdown.ts';
 import type { ResolvedPhase } from '../../src/scenario/validate.ts';
 import { validateScenario } from '../../src/scenario/validate.ts';
@@ -165,3 +168,56 @@ function fileOf(r: Partial<RunResult>): RunFile {
     createdAt: '', runs: [{ ...base, ...r }],
   };
 }
+
+const fault = (label: string, atMs: number, pid: number, disconnected: number): FaultReport => ({
+  label, action: 'kill', role: 'worker', index: 0, command: null, plannedMs: atMs, atMs, pid, newPid: pid + 1, replacedMs: 120, forMs: null,
+  impact: { window: { fromS: atMs / 1000, toS: 4 }, disconnected, recovered: disconnected, recoveryFailed: 0, recovery: null, detect: null, lost: 0, duplicated: 0, outOfOrder: 0, ackTimeouts: 0, sessionUnknown: 0, moved: 0, stayed: 0, unsent: 0, errors: 0, ackP99: 3 },
+});
+
+test('--repeat: every round\'s fault records are kept, per round, and the faults table shows them by round', () => {
+  const c = new RunCollector({ topology: 'cluster:2', engine: 'socket.io', rounds: 3, thresholds: [] });
+  const rec = new Recorder(0);
+  const sections: Array<FaultSection | undefined> = [
+    { faults: [fault('kill worker 0', 1000, 100, 5)], baselineAckP99: 1.5 },
+    undefined, // round 2: its fault could not be placed (no section)
+    { faults: [fault('kill worker 0', 1100, 300, 7), fault('kill worker 1', 2000, 301, 2)], baselineAckP99: 2.5 },
+  ];
+  for (const f of sections) {
+    c.beginRound();
+    c.onSnapshot(second(rec, 0, 10, 1, 'w#0'));
+    c.onSnapshot(second(rec, 1, 10, 1, 'w#1'));
+    c.endRound({ ...round('completed', [health(0)]), ...(f ? { faults: f } : {}) });
+  }
+  const faults = c.result().faults!;
+  assert.deepEqual(faults.faults.map((x) => [x.round, x.label, x.pid, x.impact.disconnected]), [
+    [1, 'kill worker 0', 100, 5],
+    [3, 'kill worker 0', 300, 7],
+    [3, 'kill worker 1', 301, 2],
+  ]);
+  assert.deepEqual(faults.roundBaselines, [1.5, null, 2.5]);
+  const text = formatSummary(fileOf(c.result()));
+  assert.match(text, /ack p99 before the first: round 1 1\.5ms, round 2 -, round 3 2\.5ms/);
+  const rows = text.split('\n').filter((l) => /kill worker/.test(l));
+  assert.equal(rows.length, 3, text);
+  assert.match(rows[0]!, /^\s+1\s+kill worker 0\s+1\.0s\s+100\b/);
+  assert.match(rows[1]!, /^\s+3\s+kill worker 0\s+1\.1s\s+300\b/);
+  assert.match(rows[2]!, /^\s+3\s+kill worker 1\s+2\.0s\s+301\b/);
+  const html = faultsSection(c.result());
+  assert.match(html, /<th[^>]*>round<\/th>/);
+  assert.match(html, /round 1 1\.5ms, round 2 -, round 3 2\.5ms/);
+  // the chart's fault markers sit in their round's seconds (rounds lie end to end: 0-2, 2-4, 4-6)
+  const markers = chartRun({ label: 'x', run: c.result(), file: fileOf(c.result()), fileIndex: 0 }).markers.filter((m) => m.kind === 'fault');
+  assert.deepEqual(markers.map((m) => m.at), [1, 5.1, 6]);
+});
+
+test('one round: the fault section is kept as it is (no round column)', () => {
+  const c = new RunCollector({ topology: 'cluster:2', engine: 'socket.io', rounds: 1, thresholds: [] });
+  const rec = new Recorder(0);
+  c.beginRound();
+  c.onSnapshot(second(rec, 0, 10, 1, 'w#0'));
+  c.endRound({ ...round('completed', [health(0)]), faults: { faults: [fault('kill worker 0', 1000, 100, 5)], baselineAckP99: 1.5 } });
+  const faults = c.result().faults!;
+  assert.equal(faults.faults[0]!.round, undefined);
+  assert.equal(faults.roundBaselines, undefined);
+  assert.doesNotMatch(formatSummary(fileOf(c.result())), /\bround\b/);
+});

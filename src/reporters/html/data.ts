@@ -198,7 +198,8 @@ function markers(file: RunFile, r: RunResult): ChartRun['markers'] {
     if (!Array.isArray(phases) || phases.length < 2) return;
     for (const p of phases) if (typeof p.startMs === 'number' && (starts.length === 1 || p.startMs > 0)) out.push({ at: from + p.startMs / 1000, label: p.name ?? `phase ${(p.index ?? 0) + 1}`, kind: 'phase' });
   });
-  for (const f of r.faults?.faults ?? []) if (f.atMs !== null) out.push({ at: f.atMs / 1000, label: f.label, kind: 'fault' });
+  // a fault's atMs counts from its round's start
+  for (const f of r.faults?.faults ?? []) if (f.atMs !== null) out.push({ at: (f.round !== undefined && starts.length > 1 ? (starts[f.round - 1] ?? 0) : 0) + f.atMs / 1000, label: f.label, kind: 'fault' });
   return out;
 }
 

@@ -1,5 +1,5 @@
 import type { RunFile, RunResult } from '../../result/types.ts';
-import { faultRows } from '../faults-table.ts';
+import { faultBaseline, faultRows } from '../faults-table.ts';
 import { customView, declaredIn } from '../custom.ts';
 import { metricUnit, runFigures, type LabeledRun } from './data.ts';
 import { esc, htmlTable, ms, num, pct, thresholdValue, withUnit } from './format.ts';
@@ -163,8 +163,8 @@ export function workersText(r: RunResult): string {
 export function faultsSection(r: RunResult): string {
   if (!r.faults) return '';
   const [head, ...rows] = faultRows(r.faults);
-  const notes = r.faults.faults.filter((f) => f.error || f.note).map((f) => `<li${f.error ? ' class="fail"' : ''}>${esc(f.label)}: ${esc(f.error ?? f.note ?? '')}</li>`);
-  return `<h3>Faults</h3><p>Each window runs from its fault to the next one. Ack p99 before the first fault: ${ms(r.faults.baselineAckP99)}.</p>
+  const notes = r.faults.faults.filter((f) => f.error || f.note).map((f) => `<li${f.error ? ' class="fail"' : ''}>${esc(f.round === undefined ? f.label : `round ${f.round} ${f.label}`)}: ${esc(f.error ?? f.note ?? '')}</li>`);
+  return `<h3>Faults</h3><p>Each window runs from its fault to the next one. Ack p99 before the first fault: ${esc(faultBaseline(r.faults))}.</p>
 ${htmlTable(head!.map(esc), rows.map((row) => row.map(esc)), 'num')}${notes.length ? `<ul>${notes.join('')}</ul>` : ''}`;
 }
 
