@@ -139,7 +139,7 @@ export async function resolvePlan(scenarioFile: string, o: PlanOptions, warn: (l
   const scenario = withDuration(loaded.resolved, totalMs);
   hooks.checkScenario?.(scenario);
   if (scenario.requiresTarget && !target) {
-    throw new InputError('E_USAGE', `scenario ${scenarioFile} needs an external server (requiresTarget: true)`, { hint: 'pass --target http://127.0.0.1:PORT' });
+    throw new InputError('E_USAGE', `scenario ${scenarioFile} needs an external server (requiresTarget: true)`, { hint: `pass --target ${scenario.engine === 'ws' ? 'ws://127.0.0.1:PORT/PATH' : 'http://127.0.0.1:PORT'}` });
   }
   const signals = scenario.faults.filter((f) => f.action !== 'run');
   if (target && signals.length) {

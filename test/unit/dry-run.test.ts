@@ -35,3 +35,14 @@ test('--dry-run plans, resolves and prints, and opens no connection to the targe
     await new Promise<void>((r) => srv.close(() => r()));
   }
 });
+
+test('a scenario that needs a target says which URL to pass: ws:// for the ws engine', async () => {
+  const { resolvePlan } = await import('../../src/plan/plan.ts');
+  const hint = async (file: string): Promise<string | undefined> =>
+    resolvePlan(file, {}, () => {}).then(
+      () => undefined,
+      (e: { code?: string; hint?: string }) => `${e.code} ${e.hint}`,
+    );
+  assert.equal(await hint('examples/jsonrpc.ts'), 'E_USAGE pass --target ws://127.0.0.1:PORT/PATH');
+  assert.equal(await hint('examples/socketio-chat.ts'), 'E_USAGE pass --target http://127.0.0.1:PORT');
+});
