@@ -103,7 +103,7 @@ export async function runResolved(resolved: Pick<ResolvedRun, 'plan' | 'shardRun
   const outputSpecs = await parseOutputs(options.outputs ?? []);
   if (options.dryRun) {
     const { scenario: resolved, target, topologies, generators, sourceIps } = plan;
-    stdout.write(describePlan({ scenarioFile, resolved, target, topologies, generators, sourceIps, connect: module.connect }));
+    stdout.write(describePlan({ scenarioFile, resolved, target, topologies, generators, sourceIps, thresholds: plan.shard ? null : plan.thresholds, connect: module.connect }));
     const file: RunFile = { schema: RESULT_SCHEMA, scenario: { name: resolved.name, file: scenarioFile, options: resolved }, environment: await environment(), createdAt: new Date().toISOString(), runs: [] };
     return { file, outDir: '', exitCode: ExitCode.ok };
   }
@@ -137,7 +137,7 @@ export async function runResolved(resolved: Pick<ResolvedRun, 'plan' | 'shardRun
         topology,
         round,
         collector,
-        reporters,
+        stream,
         warn,
         ...(options.signal ? { signal: options.signal } : {}),
         ...(shardRun ? { shard: shardRun.hooks } : {}),
