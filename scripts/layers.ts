@@ -91,6 +91,7 @@ const STATE = /^(?:export\s+)?(?:(?:let|var)\s+([\w$]+)|const\s+([\w$]+)\s*(?::(
 /**
  * Module-level mutable state, as `file:line: statement`: a top-level `let` or `var`, or a top-level
  * `const` made to be filled later (`new Map/Set/WeakMap/WeakSet/Array(…)`, an empty `[]` or `{}`).
+ * Also a top-level `const` written through later, and a `static` field that is not `readonly`.
  * Lookup tables are not state: written out in full, or typed `ReadonlySet`/`ReadonlyMap`. Block comments are blanked
  * (lines kept) first.
  */
@@ -98,9 +99,17 @@ export function moduleState(dirs: string[]): string[] {
   const out: string[] = [];
   for (const f of dirs.flatMap(files)) {
     const text = readFileSync(join(root, f), 'utf8').replace(/\/\*[\s\S]*?\*\//g, (c) => c.replace(/[^\n]/g, ' '));
-    for (const m of text.matchAll(STATE)) {
-      const line = text.slice(0, m.index).split('\n').length;
-      out.push(`${f}:${line}: ${m[0].trim()}`);
+    const lineOf = (i: number): number => text.slice(0, i).split('\n').length;
+    for (const m of text.matchAll(STATE)) out.push(`${f}:${lineOf(m.index)}: ${m[0].trim()}`);
+    // a top-level const written through later (`X.a = …`, `X[k]++`, `X.push(…)`), and a static field that is not readonly
+    for (const m of text.matchAll(/^(?:export\s+)?const\s+([\w$]+)/gm)) {
+      const name = m[1]!.replace(/\$/g, '\\$');
+      const write = new RegExp(`(?<![\\w$.])${name}(?:\\.[\\w$]+|\\[[^\\]]+\\])*(?:\\.[\\w$]+|\\[[^\\]]+\\])\\s*(?:[-+*/]?=(?!=)|\\+\\+|--)|(?<![\\w$.])${name}\\.(?:push|unshift|splice|set|add|delete|clear)\\(`);
+      const w = write.exec(text.slice(m.index + m[0].length));
+      if (w) out.push(`${f}:${lineOf(m.index + m[0].length + w.index)}: ${w[0].trim()} (module-level ${m[1]} written)`);
+    }
+    for (const m of text.matchAll(/^[ \t]+(?:(?:private|public|protected)\s+)?static\s+(?!readonly\b)(?!async\b)(?!get\b)(?!set\b)([\w$]+)\s*[:=]/gm)) {
+      out.push(`${f}:${lineOf(m.index)}: ${m[0].trim()} (static field, not readonly)`);
     }
   }
   return out;

@@ -4,8 +4,7 @@ import { InputError } from '../shared/errors.ts';
 import { buildManifests, renderManifests } from '../k8s/manifests.ts';
 import type { Output } from '../reporters/types.ts';
 import { missingUnit, parseDuration } from '../scenario/duration.ts';
-import { loadScenario } from '../scenario/load.ts';
-import { withTotalDuration } from '../scenario/validate.ts';
+import { planScenario } from '../plan/plan.ts';
 import { MAX_START_AHEAD_MS } from '../shard/options.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 
@@ -35,13 +34,8 @@ export async function k8sCommand(a: K8sArgs, out: Output, err: Output): Promise<
       hint: 'leave the pods time to be scheduled and pull the image, e.g. --start-in 2m; the shards refuse a start time in the past',
     });
   }
-  let totalOverride: number | null = null;
-  if (a.duration !== undefined) {
-    totalOverride = parseDuration(a.duration);
-    if (totalOverride === null || totalOverride <= 0) throw new InputError('E_USAGE', `\`--duration\` must be a positive duration like 30s or 2m (got ${a.duration})${missingUnit(a.duration)}`);
-  }
-  const loaded = await loadScenario(a.scenario);
-  const resolved = totalOverride ? withTotalDuration(loaded.resolved, totalOverride) : loaded.resolved;
+  // the scenario and `--duration` by the plan's rules (src/plan/), as `rtbench run` and each shard resolve them
+  const { scenario: resolved } = await planScenario(a.scenario, { duration: a.duration }, 'k8s');
   const scenarioText = await readFile(a.scenario, 'utf8');
   const startAt = new Date(Math.ceil((Date.now() + lead) / 1000) * 1000);
   const objs = buildManifests({

@@ -4,27 +4,18 @@ import type { Transport, TransportOptions } from './types.ts';
 /** A transport factory: one engine's client, made for one session. */
 export type EngineFactory = (opts: TransportOptions) => Transport;
 
+/** Engine name → the import of its file (one file per engine) and its factory. */
+const LOADERS: Readonly<Record<EngineName, () => Promise<EngineFactory>>> = {
+  'socket.io': async () => ((m) => (opts) => new m.SocketIoTransport(opts))(await import('./socketio.ts')),
+  'socket.io-lean': async () => ((m) => (opts) => new m.LeanSocketIoTransport(opts))(await import('./socketio-lean.ts')),
+  ws: async () => ((m) => (opts) => new m.WsTransport(opts))(await import('./ws.ts')),
+  socketcluster: async () => ((m) => (opts) => new m.SocketClusterTransport(opts))(await import('./socketcluster.ts')),
+};
+
 /**
- * Engine name → its transport factory, loaded on demand (one file per engine): a generator loads only
- * its scenario's engine and that engine's client library, not all four (about 180 ms of start-up).
+ * An engine's transport factory, loaded on demand: a generator loads only its scenario's engine
+ * and that engine's client library, not all four (about 180 ms of start-up).
  */
-export async function loadEngine(name: EngineName): Promise<EngineFactory> {
-  switch (name) {
-    case 'socket.io': {
-      const { SocketIoTransport } = await import('./socketio.ts');
-      return (opts) => new SocketIoTransport(opts);
-    }
-    case 'socket.io-lean': {
-      const { LeanSocketIoTransport } = await import('./socketio-lean.ts');
-      return (opts) => new LeanSocketIoTransport(opts);
-    }
-    case 'ws': {
-      const { WsTransport } = await import('./ws.ts');
-      return (opts) => new WsTransport(opts);
-    }
-    case 'socketcluster': {
-      const { SocketClusterTransport } = await import('./socketcluster.ts');
-      return (opts) => new SocketClusterTransport(opts);
-    }
-  }
+export function loadEngine(name: EngineName): Promise<EngineFactory> {
+  return LOADERS[name]();
 }

@@ -57,7 +57,8 @@ export class WsTransport implements Transport {
           if (body.length < 200) body += d;
         });
         res.on('end', () => {
-          refused = `handshake refused: HTTP ${res.statusCode ?? 0}${body.trim() ? ` ${body.trim().slice(0, 200)}` : res.statusMessage ? ` ${res.statusMessage}` : ''}`;
+          // the path (never the query: it may carry a token) tells a wrong path (404) from a refusal
+          refused = `handshake refused: HTTP ${res.statusCode ?? 0}${body.trim() ? ` ${body.trim().slice(0, 200)}` : res.statusMessage ? ` ${res.statusMessage}` : ''} (upgrade at ${url.pathname})`;
           ws.terminate();
         });
       });

@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { ExitCode, InputError, RunError, type ExitCodeValue } from '../shared/errors.ts';
 import type { RunFile, RunResult } from '../result/types.ts';
-import { run } from '../run/run.ts';
+import { resolvePlan } from '../plan/plan.ts';
+import { runResolved, type RunOptions } from '../run/run.ts';
 import type { Output } from '../reporters/types.ts';
 import { checkReachable, parseTarget } from '../target/target.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
@@ -97,16 +98,13 @@ export async function runAb(scenario: string, o: AbOptions): Promise<{ rows: Com
     if (o.cmdA) cmds.push(startCommand(o.cmdA, 'A', o.stderr));
     if (o.cmdB) cmds.push(startCommand(o.cmdB, 'B', o.stderr));
     await Promise.all([waitReachable(o.targetA, o.cmdA ? 20_000 : 3000), waitReachable(o.targetB, o.cmdB ? 20_000 : 3000)]);
+    // each side's plan is resolved once (scenario loaded and validated, target checked); every round runs it
+    const runOptions = (target: string): RunOptions => ({ target, ...(o.duration ? { duration: o.duration } : {}), ...(o.generators ? { generators: o.generators } : {}), reporters: [], stdout: o.stdout, stderr: o.stderr });
+    const warn = (line: string): void => o.stderr.write(`${line}\n`);
+    const plans = { a: await resolvePlan(scenario, runOptions(o.targetA), warn), b: await resolvePlan(scenario, runOptions(o.targetB), warn) };
     for (let i = 0; i < o.rounds; i++) {
       for (const side of ['a', 'b'] as const) {
-        const outcome = await run(scenario, {
-          target: side === 'a' ? o.targetA : o.targetB,
-          ...(o.duration ? { duration: o.duration } : {}),
-          ...(o.generators ? { generators: o.generators } : {}),
-          reporters: [],
-          stdout: o.stdout,
-          stderr: o.stderr,
-        });
+        const outcome = await runResolved(plans[side], runOptions(side === 'a' ? o.targetA : o.targetB));
         const r = outcome.file.runs[0]!;
         if (r.status !== 'completed') throw new RunError('E_RUN', `round ${i + 1} of ${side.toUpperCase()} ${r.status}: ${r.failure?.message ?? ''}`);
         results[side].push(r);

@@ -10,6 +10,8 @@ interface Second {
   counters: Counters;
   ack: Histogram | null;
   connect: Histogram | null;
+  /** Raw-frame `request()` round trips (ws engine), as `ack` for Socket.IO acks. */
+  request: Histogram | null;
   /** Declared custom trend → its histogram of this second. */
   trends: Map<string, Histogram> | null;
   /** generator → connected gauge reported in this second */
@@ -75,6 +77,8 @@ export class Aggregator {
     // per-second histograms are many (two per second of the run): the packed layout keeps them small
     if (ack) mergeWire((sec.ack ??= createHistogram()), ack);
     if (connect) mergeWire((sec.connect ??= createHistogram()), connect);
+    const request: WireHistogram | undefined = s.histograms.request;
+    if (request) mergeWire((sec.request ??= createHistogram()), request);
     for (const name of this.customTrends) {
       const h: WireHistogram | undefined = s.histograms[name];
       if (!h) continue;
@@ -108,6 +112,7 @@ export class Aggregator {
         counters: { ...(sec?.counters ?? {}) },
         ...(sec?.ack && sec.ack.totalCount > 0 ? { ack: encode(sec.ack) } : {}),
         ...(sec?.connect && sec.connect.totalCount > 0 ? { connect: encode(sec.connect) } : {}),
+        ...(sec?.request && sec.request.totalCount > 0 ? { request: encode(sec.request) } : {}),
         ...(sec?.trends ? { trends: encodeTrends(sec.trends) } : {}),
         connected: sumValues(gauges),
       });
@@ -192,7 +197,7 @@ export class Aggregator {
   private second(t: number): Second {
     let s = this.bySecond.get(t);
     if (!s) {
-      s = { counters: {}, ack: null, connect: null, trends: null, connected: new Map() };
+      s = { counters: {}, ack: null, connect: null, request: null, trends: null, connected: new Map() };
       this.bySecond.set(t, s);
     }
     return s;
@@ -225,5 +230,6 @@ function point(t: number, sec: Second | undefined, connected: number): Timeserie
     ackP50: pct(sec?.ack, 50),
     ackP99: pct(sec?.ack, 99),
     connectP99: pct(sec?.connect, 99),
+    ...(sec?.request && sec.request.totalCount > 0 ? { requestP99: pct(sec.request, 99) } : {}),
   };
 }

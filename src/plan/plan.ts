@@ -10,11 +10,11 @@ import { InputError } from '../shared/errors.ts';
 import { loadScenario } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { missingUnit, parseDuration } from '../scenario/duration.ts';
-import { withTotalDuration, type ResolvedScenario } from '../scenario/validate.ts';
+import { withTotalDuration, type ResolvedPhase, type ResolvedScenario } from '../scenario/validate.ts';
 import { checkReachable, describeTarget, parseTarget, type Target } from '../target/target.ts';
 import { probeSocketIo } from '../target/probe.ts';
 import { peakVus } from '../executors/plan.ts';
-import { checkShardOptions } from '../shard/options.ts';
+import { checkShardOptions, type ShardPlan } from '../shard/options.ts';
 import { prepareShardRun, runSourceIps, type ShardRun } from '../shard/run-shard.ts';
 import { generatorSlot, type ShardSpec } from '../shard/split.ts';
 import type { Threshold } from '../thresholds/parse.ts';
@@ -73,8 +73,8 @@ export interface GeneratorPlan {
   clockOffsetMs: number;
 }
 
-/** Check the options that do not need the scenario; every problem at once. */
-function checkOptions(o: PlanOptions): { totalMs: number | null } {
+/** Check the options that do not need the scenario; every problem at once (`command` names the help to read). */
+function checkOptions(o: PlanOptions, command = 'run'): { totalMs: number | null } {
   const problems: string[] = [];
   let totalMs: number | null = null;
   if (o.duration !== undefined) {
@@ -88,8 +88,42 @@ function checkOptions(o: PlanOptions): { totalMs: number | null } {
   if (o.onGeneratorCrash !== undefined && o.onGeneratorCrash !== 'fail' && o.onGeneratorCrash !== 'continue') {
     problems.push(`\`--on-generator-crash\` must be fail or continue (got ${String(o.onGeneratorCrash)})`);
   }
-  if (problems.length) throw new InputError('E_USAGE', 'invalid options', { details: problems, hint: 'see `rtbench run --help`' });
+  if (problems.length) throw new InputError('E_USAGE', 'invalid options', { details: problems, hint: `see \`rtbench ${command} --help\`` });
   return { totalMs };
+}
+
+/** The validated scenario with `--duration` applied (its phases and faults scaled), or as it is. */
+function withDuration(resolved: ResolvedScenario, totalMs: number | null): ResolvedScenario {
+  return totalMs ? withTotalDuration(resolved, totalMs) : resolved;
+}
+
+/**
+ * The scenario part of a plan alone, for commands that plan runs elsewhere (`rtbench k8s` writes
+ * manifests for shards that plan their own capacity): the file loaded and validated once,
+ * `--duration` checked and applied by the same rules as `rtbench run`.
+ */
+export async function planScenario(scenarioFile: string, o: Pick<PlanOptions, 'duration'>, command: string): Promise<{ module: Scenario; scenario: ResolvedScenario }> {
+  const { totalMs } = checkOptions({ duration: o.duration }, command);
+  const loaded = await loadScenario(scenarioFile);
+  return { module: loaded.scenario, scenario: withDuration(loaded.resolved, totalMs) };
+}
+
+/** What a caller that drives runs itself (the capacity search) adds to planning. */
+export interface PlanHooks {
+  /** Called once the scenario is validated, before the target is checked: throw `InputError` to refuse it. */
+  checkScenario?: (scenario: ResolvedScenario) => void;
+}
+
+/** A resolved run: its plan, a shard's hooks, the scenario module (its functions), and the plan with other phases. */
+export interface ResolvedRun {
+  plan: RunPlan;
+  shardRun: ShardRun | null;
+  module: Scenario;
+  /**
+   * The same plan with `phases` in place of the scenario's (a capacity-search step): the capacity
+   * is sized again for them; nothing is loaded, validated or checked again.
+   */
+  withPhases: (phases: ResolvedPhase[]) => RunPlan;
 }
 
 /**
@@ -97,14 +131,15 @@ function checkOptions(o: PlanOptions): { totalMs: number | null } {
  * size the capacity, parse the thresholds, estimate a shard's clock. Throws `InputError` for
  * anything the user must change, before any load starts.
  */
-export async function resolvePlan(scenarioFile: string, o: PlanOptions, warn: (line: string) => void): Promise<{ plan: RunPlan; shardRun: ShardRun | null; module: Scenario }> {
+export async function resolvePlan(scenarioFile: string, o: PlanOptions, warn: (line: string) => void, hooks: PlanHooks = {}): Promise<ResolvedRun> {
   const { totalMs } = checkOptions(o);
   const shardPlan = checkShardOptions(o);
   const target: Target | null = o.target ? await parseTarget(o.target) : null;
   const loaded = await loadScenario(scenarioFile);
-  let scenario: ResolvedScenario = totalMs ? withTotalDuration(loaded.resolved, totalMs) : loaded.resolved;
+  const scenario = withDuration(loaded.resolved, totalMs);
+  hooks.checkScenario?.(scenario);
   if (scenario.requiresTarget && !target) {
-    throw new InputError('E_USAGE', `scenario ${scenarioFile} needs an external server (requiresTarget: true)`, { hint: 'pass --target http://127.0.0.1:PORT' });
+    throw new InputError('E_USAGE', `scenario ${scenarioFile} needs an external server (requiresTarget: true)`, { hint: `pass --target ${scenario.engine === 'ws' ? 'ws://127.0.0.1:PORT/PATH' : 'http://127.0.0.1:PORT'}` });
   }
   const signals = scenario.faults.filter((f) => f.action !== 'run');
   if (target && signals.length) {
@@ -118,6 +153,47 @@ export async function resolvePlan(scenarioFile: string, o: PlanOptions, warn: (l
     const { getTopology, parseTopologySpec } = await import('../../reference-server/index.ts');
     for (const t of topologies) getTopology(parseTopologySpec(t));
   }
+  const addressesExplicit = loaded.scenario.sourceIps !== undefined;
+  const sized = sizeCapacity(scenarioFile, scenario, o, addressesExplicit, shardPlan, target);
+  if (target) warn(describeTarget(target));
+  if (target && !o.dryRun) await checkReachable(target);
+  if (target && !o.dryRun && (scenario.engine === 'socket.io' || scenario.engine === 'socket.io-lean')) await probeSocketIo(target, scenario.path);
+  const shardRun = o.dryRun ? null : await prepareShardRun(shardPlan, target, warn);
+  const plan: RunPlan = {
+    scenarioFile,
+    scenario: sized.scenario,
+    // a shard's slice says nothing about the whole: thresholds are evaluated by `rtbench merge`
+    thresholds: shardPlan.shard ? [] : gateThresholds(scenario.thresholds, scenario.metrics),
+    topologies,
+    target,
+    repeat: o.repeat ?? 1,
+    generators: sized.generators,
+    slots: sized.slots,
+    sourceIps: sized.sourceIps,
+    shard: shardPlan.shard,
+    clockOffsetMs: shardRun?.hooks.clockMonoOffsetMs ?? 0,
+    onGeneratorCrash: o.onGeneratorCrash ?? 'fail',
+    notes: sized.notes,
+  };
+  const withPhases = (phases: ResolvedPhase[]): RunPlan => {
+    const last = phases[phases.length - 1]!;
+    const stepScenario: ResolvedScenario = { ...scenario, phases, totalMs: last.startMs + last.durationMs };
+    const step = sizeCapacity(scenarioFile, stepScenario, o, addressesExplicit, shardPlan, target);
+    return { ...plan, scenario: step.scenario, generators: step.generators, slots: step.slots, sourceIps: step.sourceIps, notes: step.notes };
+  };
+  return { plan, shardRun, module: loaded.scenario, withPhases };
+}
+
+/** Size the generator processes and source addresses for a scenario's peak; refuse what does not fit this machine. */
+function sizeCapacity(
+  scenarioFile: string,
+  resolved: ResolvedScenario,
+  o: PlanOptions,
+  addressesExplicit: boolean,
+  shardPlan: ShardPlan,
+  target: Target | null,
+): { scenario: ResolvedScenario; generators: number; slots: RunPlan['slots']; sourceIps: string[]; notes: string[] } {
+  let scenario = resolved;
   const peak = Math.max(peakVus(scenario), scenario.peakClients ?? 0);
   const explicit = o.generators ?? scenario.generators;
   const capacity = planCapacity({
@@ -125,7 +201,7 @@ export async function resolvePlan(scenarioFile: string, o: PlanOptions, warn: (l
     generators: explicit ?? defaultGenerators(scenario, os.availableParallelism()),
     generatorsExplicit: explicit !== null && explicit !== undefined,
     addresses: Array.isArray(scenario.sourceIps) ? scenario.sourceIps.length : scenario.sourceIps,
-    addressesExplicit: loaded.scenario.sourceIps !== undefined,
+    addressesExplicit,
     shards: shardPlan.shard?.count ?? 1,
     limits: machineLimits(),
   });
@@ -134,25 +210,6 @@ export async function resolvePlan(scenarioFile: string, o: PlanOptions, warn: (l
   }
   if (!Array.isArray(scenario.sourceIps) && capacity.addresses > scenario.sourceIps) scenario = { ...scenario, sourceIps: capacity.addresses };
   const sourceIps = runSourceIps(scenario.sourceIps, target, shardPlan);
-  if (target) warn(describeTarget(target));
-  if (target && !o.dryRun) await checkReachable(target);
-  if (target && !o.dryRun && (scenario.engine === 'socket.io' || scenario.engine === 'socket.io-lean')) await probeSocketIo(target, scenario.path);
-  const shardRun = o.dryRun ? null : await prepareShardRun(shardPlan, target, warn);
-  const plan: RunPlan = {
-    scenarioFile,
-    scenario,
-    // a shard's slice says nothing about the whole: thresholds are evaluated by `rtbench merge`
-    thresholds: shardPlan.shard ? [] : gateThresholds(scenario.thresholds, scenario.metrics),
-    topologies,
-    target,
-    repeat: o.repeat ?? 1,
-    generators: capacity.generators,
-    slots: Array.from({ length: capacity.generators }, (_, g) => generatorSlot(shardPlan.shard, g, capacity.generators)),
-    sourceIps,
-    shard: shardPlan.shard,
-    clockOffsetMs: shardRun?.hooks.clockMonoOffsetMs ?? 0,
-    onGeneratorCrash: o.onGeneratorCrash ?? 'fail',
-    notes: capacity.notes,
-  };
-  return { plan, shardRun, module: loaded.scenario };
+  const slots = Array.from({ length: capacity.generators }, (_, g) => generatorSlot(shardPlan.shard, g, capacity.generators));
+  return { scenario, generators: capacity.generators, slots, sourceIps, notes: capacity.notes };
 }

@@ -84,6 +84,10 @@ export function saturationLine(r: RunResult): string | null {
 function workersBlock(r: RunResult): string {
   const w = r.workers;
   const entries = Object.entries(w.connections);
+  if (entries.length === 0 && r.topology === 'external') {
+    // the user's own server: worker identification is the reference app's convention, not a fault of theirs
+    return `  workers: not reported by the server (it may emit \`welcome\` { worker: { id } } on connect to show the spread per worker)`;
+  }
   if (entries.length === 0) return `  workers: none identified${w.unidentified ? ` (${w.unidentified} connections without a welcome)` : ''}`;
   const list = entries.map(([id, n]) => `${id} ${n}`).join(', ');
   const figures = w.maxOverMean === null ? '' : `; max/mean ${w.maxOverMean}, cv ${w.cv}`;

@@ -37,6 +37,8 @@ export interface TimeseriesPoint {
   ackP50: number | null;
   ackP99: number | null;
   connectP99: number | null;
+  /** `request()` latency p99 within this second (ms; ws engine raw frames), present when a request completed. */
+  requestP99?: number | null;
   /**
    * The scenario's custom metrics within this second (present when it declares any): each
    * declared trend's sample count and percentiles (ms; null without samples), each declared
@@ -64,6 +66,7 @@ export interface SecondRecord {
   counters: Counters;
   ack?: string;
   connect?: string;
+  request?: string;
   /** Encoded histograms of this second for each declared custom trend with samples. */
   trends?: Record<string, string>;
   connected: number;

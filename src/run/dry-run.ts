@@ -1,8 +1,8 @@
 import type { ConnectOptions } from '../clients/connect-options.ts';
-import { gateThresholds } from '../plan/gate.ts';
 import type { SessionContext } from '../scenario/types.ts';
 import type { ResolvedScenario } from '../scenario/validate.ts';
 import type { Target } from '../target/target.ts';
+import type { Threshold } from '../thresholds/parse.ts';
 
 export interface PlanInfo {
   scenarioFile: string;
@@ -11,6 +11,8 @@ export interface PlanInfo {
   topologies: string[];
   generators: number;
   sourceIps: string[];
+  /** The plan's parsed thresholds (the default gate included); null for a shard (`rtbench merge` evaluates them). */
+  thresholds: Threshold[] | null;
   connect: ConnectOptions | ((ctx: SessionContext) => ConnectOptions) | undefined;
 }
 
@@ -43,8 +45,8 @@ export function describePlan(p: PlanInfo): string {
   rows.push(['generators', `${p.generators}`]);
   const ips = p.sourceIps;
   rows.push(['source', ips.length === 1 && ips[0] === '' ? "this host's own address (remote target: `sourceIps` is not used)" : `${ips.length} loopback address${ips.length > 1 ? 'es' : ''} (${ips.slice(0, 3).join(', ')}${ips.length > 3 ? ', …' : ''})`]);
-  const th = gateThresholds(r.thresholds, r.metrics).map((t) => `${t.subject} ${t.condition}`); // with the default gate
-  rows.push(['thresholds', th.length ? th.join(', ') : 'none']);
+  const th = (p.thresholds ?? []).map((t) => `${t.subject} ${t.condition}`); // the plan's: with the default gate
+  rows.push(['thresholds', p.thresholds === null ? 'evaluated by `rtbench merge` on the merged shards' : th.length ? th.join(', ') : 'none']);
   const w = Math.max(...rows.map(([k]) => k.length));
   return ['dry run: planned, nothing connected or started', ...rows.map(([k, v]) => `  ${k.padEnd(w)}  ${v}`), ''].join('\n');
 }

@@ -5,7 +5,6 @@ import { waitUntilWall, type ShardHooks } from '../shard/options.ts';
 import { Sentinel } from '../metrics/health.ts';
 import type { RunCollector } from '../result/collector.ts';
 import type { GeneratorHealth, HostSentinel, RunResult } from '../result/types.ts';
-import type { Reporter } from '../reporters/types.ts';
 import type { RunPlan } from '../plan/plan.ts';
 import type { ServerHandle, ServerStats, StartOptions } from '../../reference-server/index.ts';
 import { FaultTimeline, type FaultRecord } from '../faults/timeline.ts';
@@ -14,7 +13,7 @@ import { monoMs } from '../shared/clock.ts';
 import { faultsFor } from '../scenario/faults.ts';
 import type { Lifecycle } from '../scenario/setup.ts';
 import { abortWatcher } from './abort-watch.ts';
-import { RunStream } from './stream.ts';
+import type { RunStream } from './stream.ts';
 
 export interface RoundOptions {
   plan: RunPlan;
@@ -24,8 +23,8 @@ export interface RoundOptions {
   round: number;
   /** Where the round's snapshots go (the topology's one aggregator). */
   collector: RunCollector;
-  /** The run's reporters (progress, live outputs, …): they see every round's stream. */
-  reporters: Reporter[];
+  /** The run's one stream (progress, live outputs, reporters): the round adds its own listeners to it. */
+  stream: RunStream;
   signal?: AbortSignal;
   warn: (line: string) => void;
   /** `--shard` / `--start-at` (src/shard/options.ts). */
@@ -78,7 +77,7 @@ export async function runRound(o: RoundOptions): Promise<RunResult['status']> {
     o.warn(`rtbench: threshold ${why} failed with abortOnFail: stopping the run`);
     interrupt();
   });
-  const stream = new RunStream([o.collector, ...(windows ? [windows] : []), ...(abort ? [abort] : []), ...o.reporters]);
+  const stream = o.stream.withRound([o.collector, ...(windows ? [windows] : []), ...(abort ? [abort] : [])]);
   o.signal?.addEventListener('abort', interrupt, { once: true });
   try {
     if (!plan.target) {

@@ -10,7 +10,7 @@ import { markdownReporter } from '../reporters/markdown.ts';
 import { progressReporter } from '../reporters/progress.ts';
 import { summaryReporter } from '../reporters/summary.ts';
 import type { Output, Reporter } from '../reporters/types.ts';
-import { resolvePlan } from '../plan/plan.ts';
+import { resolvePlan, type ResolvedRun } from '../plan/plan.ts';
 import { runRound } from './round.ts';
 import { SpareGenerator } from '../generator/spare.ts';
 import { RunStream } from './stream.ts';
@@ -87,24 +87,31 @@ const stdio = (s: NodeJS.WriteStream): Output => ({ write: (t) => void s.write(t
  * input; a failed run is returned with exit code 1.
  */
 export async function run(scenarioFile: string, options: RunOptions = {}): Promise<RunOutcome> {
+  const stderr = options.stderr ?? stdio(process.stderr);
   // the first generator starts now, alongside the plan (time to first connection); killed if unused
   const spare = options.dryRun ? null : new SpareGenerator(scenarioFile);
   try {
-    return await runPlanned(scenarioFile, options, spare);
+    return await runResolved(await resolvePlan(scenarioFile, options, (line) => stderr.write(`${line}\n`)), options, spare);
   } finally {
     spare?.close();
   }
 }
 
-async function runPlanned(scenarioFile: string, options: RunOptions, spare: SpareGenerator | null): Promise<RunOutcome> {
+/**
+ * Run a plan already resolved (`resolvePlan`): what `run()` does after planning, and what each
+ * capacity-search step does with its own phases (src/search/), so no step of the path is visited twice.
+ * `spare`: a generator `run()` forked ahead (src/generator/spare.ts), taken by the first round.
+ */
+export async function runResolved(resolved: Pick<ResolvedRun, 'plan' | 'shardRun' | 'module'>, options: RunOptions = {}, spare: SpareGenerator | null = null): Promise<RunOutcome> {
   const stdout = options.stdout ?? stdio(process.stdout);
   const stderr = options.stderr ?? stdio(process.stderr);
   const warn = (line: string): void => stderr.write(`${line}\n`);
-  const { plan, shardRun, module } = await resolvePlan(scenarioFile, options, warn);
+  const { plan, shardRun, module } = resolved;
+  const { scenarioFile } = plan;
   const outputSpecs = await parseOutputs(options.outputs ?? []);
   if (options.dryRun) {
     const { scenario: resolved, target, topologies, generators, sourceIps } = plan;
-    stdout.write(describePlan({ scenarioFile, resolved, target, topologies, generators, sourceIps, connect: module.connect }));
+    stdout.write(describePlan({ scenarioFile, resolved, target, topologies, generators, sourceIps, thresholds: plan.shard ? null : plan.thresholds, connect: module.connect }));
     const file: RunFile = { schema: RESULT_SCHEMA, scenario: { name: resolved.name, file: scenarioFile, options: resolved }, environment: await environment(), createdAt: new Date().toISOString(), runs: [] };
     return { file, outDir: '', exitCode: ExitCode.ok };
   }
@@ -138,7 +145,7 @@ async function runPlanned(scenarioFile: string, options: RunOptions, spare: Spar
         topology,
         round,
         collector,
-        reporters,
+        stream,
         warn,
         ...(options.signal ? { signal: options.signal } : {}),
         ...(shardRun ? { shard: shardRun.hooks } : {}),

@@ -14,6 +14,14 @@ export class RunStream {
 
   constructor(private readonly listeners: readonly Reporter[]) {}
 
+  /**
+   * The same stream with listeners that live for one round (its collector, fault windows,
+   * abortOnFail) ahead of the run's own: a round's snapshots reach both, in that order.
+   */
+  withRound(listeners: readonly Reporter[]): RunStream {
+    return new RunStream([...listeners, ...this.listeners]);
+  }
+
   start(info: RunStartInfo): void {
     for (const l of this.listeners) l.onRunStart?.(info);
   }

@@ -96,6 +96,7 @@ export function mergeShards(inputs: ShardInput[], environment: Environment, crea
       const h: Record<string, string> = {};
       if (sec.ack) h.ack = sec.ack;
       if (sec.connect) h.connect = sec.connect;
+      if (sec.request) h.request = sec.request;
       for (const [name, enc] of Object.entries(sec.trends ?? {})) h[name] = enc;
       agg.addSecond({ generator: slot, t: sec.t + shift, histograms: h, counters: sec.counters, errors: {}, workers: {}, connected: sec.connected });
     }

@@ -62,3 +62,18 @@ test('ab: B with 20 ms added is slower with an interval excluding 1; A = B gives
     await slow.stop();
   }
 });
+
+test('ab plans each side once: the scenario is loaded and validated twice (A, B) for all rounds, not once per round', async () => {
+  const a = await startReferenceServer({ topology: 'single' });
+  const b = await startReferenceServer({ topology: 'single' });
+  const g = globalThis as { rtbenchScenarioLoads?: number };
+  const before = g.rtbenchScenarioLoads ?? 0;
+  try {
+    const ab = await runAb('test/fixtures/counted-loads.ts', { rounds: 3, duration: '1s', generators: 1, tolerances: parseTolerances('p50=+10%'), targetA: a.url, targetB: b.url, out: tmp(), stdout: memOutput(), stderr: memOutput() });
+    assert.ok(ab.rows.length > 0, 'compared');
+    assert.equal((g.rtbenchScenarioLoads ?? 0) - before, 2, 'one plan per side (each round used to load the scenario again)');
+  } finally {
+    await a.stop();
+    await b.stop();
+  }
+});

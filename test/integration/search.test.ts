@@ -42,3 +42,22 @@ test('--find-max against a server whose capacity is known (50 events/s: --servic
 test('--find-max refuses a scenario without thresholds (they are the SLO)', async () => {
   await assert.rejects(runSearch('test/fixtures/tiny-echo.ts', { target: 'http://127.0.0.1:9', stdout: memOutput(), stderr: memOutput() }), (e: Error & { details?: string[] }) => /no `thresholds`/.test((e.details ?? []).join(' ')));
 });
+
+test('--find-max plans once: the scenario is loaded and validated once for the whole search, each step runs the plan with its own phase', async () => {
+  const server = await startReferenceServer({ topology: 'single' });
+  const g = globalThis as { rtbenchScenarioLoads?: number };
+  const before = g.rtbenchScenarioLoads ?? 0;
+  try {
+    const { searches } = await runSearch('test/fixtures/counted-loads.ts', { target: server.url, stdout: memOutput(), stderr: memOutput(), reporters: [] });
+    const steps = searches[0]!.steps;
+    assert.ok(steps.length >= 2, `a search of several steps (got ${steps.length})`);
+    assert.deepEqual(steps.slice(0, 2).map((st) => st.rate), [4, 8]);
+    for (const st of steps) {
+      assert.ok((st.result.counters['sessions.started'] ?? 0) > 0, `step ${st.rate}/s ran sessions`);
+      assert.equal(st.result.counters['sessions.failed'] ?? 0, 0);
+    }
+    assert.equal((g.rtbenchScenarioLoads ?? 0) - before, 1, 'the scenario file was evaluated once in this process (each step used to load it again)');
+  } finally {
+    await server.stop();
+  }
+});

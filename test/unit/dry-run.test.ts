@@ -35,3 +35,23 @@ test('--dry-run plans, resolves and prints, and opens no connection to the targe
     await new Promise<void>((r) => srv.close(() => r()));
   }
 });
+
+test('a scenario that needs a target says which URL to pass: ws:// for the ws engine', async () => {
+  const { resolvePlan } = await import('../../src/plan/plan.ts');
+  const hint = async (file: string): Promise<string | undefined> =>
+    resolvePlan(file, {}, () => {}).then(
+      () => undefined,
+      (e: { code?: string; hint?: string }) => `${e.code} ${e.hint}`,
+    );
+  assert.equal(await hint('examples/jsonrpc.ts'), 'E_USAGE pass --target ws://127.0.0.1:PORT/PATH');
+  assert.equal(await hint('examples/socketio-chat.ts'), 'E_USAGE pass --target http://127.0.0.1:PORT');
+});
+
+test('--dry-run prints the plan\'s thresholds (default gate included); a shard\'s are left to `rtbench merge`', async () => {
+  const whole = memOutput();
+  await run('test/fixtures/tiny-echo.ts', { dryRun: true, generators: 1, stdout: whole, stderr: memOutput() });
+  assert.match(whole.text(), /thresholds +sessions\.failedRate < 1%\n/);
+  const shard = memOutput();
+  await run('test/fixtures/tiny-echo.ts', { dryRun: true, generators: 1, shard: '0/2', target: 'http://127.0.0.1:9', stdout: shard, stderr: memOutput() }); // dry: never connected
+  assert.match(shard.text(), /thresholds +evaluated by `rtbench merge` on the merged shards\n/);
+});

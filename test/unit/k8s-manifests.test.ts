@@ -124,3 +124,24 @@ test('rtbench k8s CLI: validates the scenario, writes DIR/<job>.yaml and says wh
   assert.equal(await cli(['k8s', 'test/fixtures/tiny-echo.ts', '--shards', '2', '--target', 'http://x.svc:1', '--image', 'i', '--start-in', '2h'], lead), 2);
   assert.match(lead.err(), /`--start-in`.*\[E_START_AT\]/);
 });
+
+test('k8s: the scenario and --duration go through the run plan\'s rules (phases scaled; a bad value refused as `run` refuses it)', async () => {
+  const { k8sCommand } = await import('../../src/cli/k8s-command.ts');
+  const sink = (): { write: (t: string) => void; isTTY: boolean; text: () => string } => {
+    let s = '';
+    return { write: (t) => void (s += t), isTTY: false, text: () => s };
+  };
+  const args = { scenario: 'test/fixtures/tiny-echo.ts', shards: 2, target: 'http://10.0.0.5:3000', image: 'rtbench:1', generators: 1, startIn: '2m', format: 'json' as const };
+  const out = sink();
+  assert.equal(await k8sCommand({ ...args, duration: '1m' }, out, sink()), 0);
+  const job = (JSON.parse(out.text()) as { items: Array<{ kind: string; spec?: { activeDeadlineSeconds?: number } }> }).items.find((i) => i.kind === 'Job')!;
+  const plain = sink();
+  await k8sCommand(args, plain, sink());
+  const plainJob = (JSON.parse(plain.text()) as { items: Array<{ kind: string; spec?: { activeDeadlineSeconds?: number } }> }).items.find((i) => i.kind === 'Job')!;
+  assert.equal(job.spec!.activeDeadlineSeconds! - plainJob.spec!.activeDeadlineSeconds!, 60 - 2, 'the 2 s scenario scaled to 1 m');
+  await assert.rejects(k8sCommand({ ...args, duration: '30' }, sink(), sink()), (e: Error & { details?: string[]; hint?: string }) => {
+    assert.match((e.details ?? []).join(' '), /`--duration` must be a positive duration like 30s or 2m \(got 30\)/);
+    assert.match(e.hint ?? '', /rtbench k8s --help/);
+    return true;
+  });
+});

@@ -37,7 +37,7 @@ test('layers: no module-level mutable state in src/ and reference-server/ (no to
   assert.deepEqual(moduleState(['src', 'reference-server']).filter((m) => !allowed.has(m.replace(/:\d+:.*/, ''))), []);
 });
 
-test('layers: the module-state check catches a top-level let, var and container, not lookup tables or locals', () => {
+test('layers: the module-state check catches a top-level let, var, container, a const written through, a mutable static; not lookup tables or locals', () => {
   const dir = mkdtempSync(join(import.meta.dirname, '..', '..', '.tmp-layers-'));
   try {
     writeFileSync(
@@ -58,6 +58,17 @@ test('layers: the module-state check catches a top-level let, var and container,
         '  let local = 0;',
         '  local++;',
         '}',
+        'const state = { count: 0, list: [1] };',
+        'export function bump(): void {',
+        '  state.count++;',
+        '}',
+        'const table = { a: 1 };',
+        'const read = table.a === 1 && h[0] === 1;',
+        'class C {',
+        '  static made = 0;',
+        '  static readonly NAME = \'c\';',
+        '  static of(): C { return new C(); }',
+        '}',
       ].join('\n'),
     );
     const rel = relative(join(import.meta.dirname, '..', '..'), dir);
@@ -68,6 +79,8 @@ test('layers: the module-state check catches a top-level let, var and container,
       `${rel}/x.ts:4: const d = new Map`,
       `${rel}/x.ts:5: const e: number[] = []`,
       `${rel}/x.ts:6: const f = {}`,
+      `${rel}/x.ts:18: state.count++ (module-level state written)`,
+      `${rel}/x.ts:23: static made = (static field, not readonly)`,
     ]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
