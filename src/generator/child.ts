@@ -2,6 +2,7 @@
  * Generator child process entry. Protocol (IPC): init → ready | fatal; start → snapshot… → done.
  * A `stop` message (or SIGINT/SIGTERM) interrupts the load; what was measured is still flushed.
  */
+import { resolve } from 'node:path';
 import { isRtbenchError } from '../shared/errors.ts';
 import { HealthMonitor, summarizeHealth, type HealthSample } from '../metrics/health.ts';
 import { Recorder } from '../metrics/recorder.ts';
@@ -22,6 +23,8 @@ function send(msg: FromGenerator): Promise<void> {
 async function main(): Promise<void> {
   let init: InitMessage | null = null;
   let loaded: { scenario: Scenario; engine: EngineFactory } | null = null;
+  /** A spare's import of the scenario, begun before `init` (src/generator/spare.ts): init takes it over. */
+  let preloaded: { file: string; scenario: Promise<Scenario> } | null = null;
   let runner: LoadRunner | null = null;
   let recorder: Recorder | null = null;
   /** A stop that came before `start` (the coordinator was interrupted while generators were loading). */
@@ -40,7 +43,9 @@ async function main(): Promise<void> {
       init = msg;
       // the coordinator validated the file into the plan: only its functions are needed here, and
       // only its engine (loaded alongside)
-      Promise.all([importScenario(msg.plan.scenario.file), loadEngine(msg.plan.scenario.engine)])
+      const file = msg.plan.scenario.file;
+      const imported = preloaded && preloaded.file === resolve(file) ? preloaded.scenario : importScenario(file);
+      Promise.all([imported, loadEngine(msg.plan.scenario.engine)])
         .then(([scenario, engine]) => {
           loaded = { scenario, engine };
           return send({ type: 'ready' });
@@ -51,10 +56,9 @@ async function main(): Promise<void> {
           process.exit(1);
         });
     } else if (msg.type === 'preload') {
-      // a spare, forked before the plan: warm the module cache; errors come again (and are reported) at init
-      importScenario(msg.file)
-        .then((s) => loadEngine(s.engine ?? 'socket.io'))
-        .catch(() => undefined);
+      // a spare, forked before the plan: the scenario and its likely engine load now; an error is reported at init
+      preloaded = { file: resolve(msg.file), scenario: importScenario(msg.file) };
+      preloaded.scenario.then((s) => loadEngine(s.engine ?? 'socket.io')).catch(() => undefined);
     } else if (msg.type === 'start' && init && loaded) {
       recorder = new Recorder(init.plan.generator);
       runner = startLoad(init, loaded, msg.startAt, recorder);

@@ -55,20 +55,32 @@ export async function resolve(specifier: string, context: { parentURL?: string; 
   // through the next resolver: in a checkout, tsx marks the sources it will load
   if (specifier === 'rtbench' && config.rtbench) return nextResolve(config.rtbench, context);
   try {
-    return await nextResolve(specifier, context);
+    return sameLoad(await nextResolve(specifier, context), specifier, context.parentURL);
   } catch (e) {
     const code = (e as { code?: string }).code;
     const relative = specifier.startsWith('./') || specifier.startsWith('../');
     if (!relative || !context.parentURL || !ownTypeScript(context.parentURL) || (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'ERR_UNSUPPORTED_DIR_IMPORT')) throw e;
     for (const alt of candidates(specifier)) {
       try {
-        return await nextResolve(alt, context);
+        return sameLoad(await nextResolve(alt, context), specifier, context.parentURL);
       } catch {
         // try the next spelling
       }
     }
     throw e;
   }
+}
+
+/**
+ * A scenario imported again in one process (`?rtbench-load=N`, src/scenario/compile.ts) has its local
+ * TypeScript files evaluated again too: the mark passes from the importing file to them.
+ */
+function sameLoad(r: Resolved, specifier: string, parentURL: string | undefined): Resolved {
+  const mark = parentURL ? new URL(parentURL).searchParams.get('rtbench-load') : null;
+  if (!mark || !(specifier.startsWith('./') || specifier.startsWith('../')) || !ownTypeScript(r.url)) return r;
+  const url = new URL(r.url);
+  url.searchParams.set('rtbench-load', mark);
+  return { ...r, url: url.href };
 }
 
 export async function load(url: string, context: { format?: string | null; conditions?: string[] }, nextLoad: NextLoad): Promise<Loaded> {

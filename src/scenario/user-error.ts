@@ -17,7 +17,8 @@ export function describeUserError(e: unknown, file: string): string {
  * loader) is mapped through it.
  */
 export function originalFrame(frame: string): string {
-  return frame.replace(/(file:\/\/\/[^\s()]+?):(\d+):(\d+)/, (whole, url: string, line: string, col: string) => {
+  // a scenario imported again in one process (src/scenario/compile.ts) is the same file
+  return frame.replace(/\?rtbench-load=\d+/g, '').replace(/(file:\/\/\/[^\s()]+?):(\d+):(\d+)/, (whole, url: string, line: string, col: string) => {
     const entry = findSourceMap(url)?.findEntry(Number(line) - 1, Number(col) - 1) as { originalSource?: string; originalLine?: number; originalColumn?: number } | undefined;
     if (entry?.originalSource === undefined || entry.originalLine === undefined || entry.originalColumn === undefined) return whole;
     const source = entry.originalSource.startsWith('file:') ? fileURLToPath(entry.originalSource) : entry.originalSource;

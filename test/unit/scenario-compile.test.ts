@@ -5,6 +5,7 @@ import { basename, join } from 'node:path';
 import { after, test } from 'node:test';
 import { importCompiled } from '../../src/scenario/compile.ts';
 import { defaultExport, loadScenario } from '../../src/scenario/load.ts';
+import { describeUserError } from '../../src/scenario/user-error.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'rtbench-compile-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -55,6 +56,23 @@ test('compile: an ES module project (.ts under "type": "module") has no CommonJS
   writeFileSync(join(dir, 'esm-pkg/package.json'), '{"type":"module"}');
   writeFileSync(join(dir, 'esm-pkg/s.ts'), 'export default { name: typeof require + typeof import.meta.url };\n');
   assert.equal((await load(join(dir, 'esm-pkg/s.ts'))).name, 'undefinedstring');
+});
+
+test('compile: each import evaluates the scenario and its local files afresh; frames still name the file', async () => {
+  file('env-helper.ts', 'export const seen: string = String(process.env.RTBENCH_TEST_COMPILE);\n');
+  const abs = file('again.ts', "import { seen } from './env-helper';\nexport default {\n  name: seen,\n  session() {\n    throw new Error('line 5');\n  },\n};\n");
+  process.env.RTBENCH_TEST_COMPILE = 'one';
+  assert.equal((await load(abs)).name, 'one');
+  process.env.RTBENCH_TEST_COMPILE = 'two';
+  const second = await load(abs);
+  delete process.env.RTBENCH_TEST_COMPILE;
+  assert.equal(second.name, 'two', 'evaluated again, with its helper');
+  try {
+    (second.session as () => void)();
+    assert.fail('session throws');
+  } catch (e) {
+    assert.match(describeUserError(e, abs), new RegExp(`Error: line 5 \\(.*${abs.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:5:\\d+\\)`));
+  }
 });
 
 test('load: a syntax error names the scenario file, line and column', async () => {
