@@ -34,7 +34,7 @@ export function registerTypeScriptHooks(): void {
   if (state.registered) return;
   const root = pathToFileURL(PACKAGE_ROOT).href.replace(/\/?$/, '/');
   const config: TsHooksConfig = FROM_SOURCES
-    ? { rtbench: pathToFileURL(join(PACKAGE_ROOT, 'src/index.ts')).href, leave: [`${root}src/`, `${root}reference-server/`, `${root}bench/`, `${root}test/`] }
+    ? { rtbench: pathToFileURL(join(PACKAGE_ROOT, 'src/index.ts')).href, leave: [`${root}src/`, `${root}reference-server/`] }
     : { rtbench: null, leave: [] };
   const hooks = new URL(FROM_SOURCES ? './ts-hooks.ts' : './ts-hooks.js', import.meta.url);
   hooks.searchParams.set('config', JSON.stringify(config));
