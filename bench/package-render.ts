@@ -56,10 +56,10 @@ command spawned the same way as \`node -e 0\` (its start-up is the unit of the r
 
 - First connection: \`rtbench run scenario.ts --target URL --generators 1\` against a socket.io server in the
   benchmark's process, from the spawn to that server's first \`connection\` event. On the way: the CLI's
-  modules, the scenario compiled by esbuild (in the CLI, then in the generator process), the target
-  probe, the generator's fork, and the 250 ms common start of the generators.
-- The one install-script warning is esbuild's \`postinstall\` (it only checks its platform binary, which
-  npm installs as its own package, and esbuild runs without it). esbuild-wasm has no install script
-  but took 1–2 s to compile its first scenario here, so the native build stays.
+  modules; the scenario's types stripped by sucrase (module hooks) in the CLI while the first generator
+  process, forked as the run begins, loads the same scenario and only its engine; the target probe; and
+  the generators' common start (100 ms ahead for one generator, 250 ms for several or with shards).
+- Without the optional packages nothing in the install has an install script (the scenario loader is
+  sucrase, plain JavaScript; esbuild and its \`postinstall\` are gone from the dependencies).
 `;
 }
