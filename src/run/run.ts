@@ -93,8 +93,10 @@ export async function run(scenarioFile: string, options: RunOptions = {}): Promi
 /**
  * Run a plan already resolved (`resolvePlan`): what `run()` does after planning, and what each
  * capacity-search step does with its own phases (src/search/), so no step of the path is visited twice.
+ * `collectorOf` lets a caller that runs rounds itself (`rtbench ab`) own a topology's collector
+ * across calls: each call adds its rounds to it, and the result returned is of every round so far.
  */
-export async function runResolved(resolved: Pick<ResolvedRun, 'plan' | 'shardRun' | 'module'>, options: RunOptions = {}): Promise<RunOutcome> {
+export async function runResolved(resolved: Pick<ResolvedRun, 'plan' | 'shardRun' | 'module'>, options: RunOptions = {}, collectorOf?: (topology: string) => RunCollector): Promise<RunOutcome> {
   const stdout = options.stdout ?? stdio(process.stdout);
   const stderr = options.stderr ?? stdio(process.stderr);
   const warn = (line: string): void => stderr.write(`${line}\n`);
@@ -129,7 +131,7 @@ export async function runResolved(resolved: Pick<ResolvedRun, 'plan' | 'shardRun
   const runs: RunResult[] = [];
   for (const topology of plan.topologies) {
     const topologyPlan = { ...plan, scenario: forTopology(plan.scenario, topology) }; // the engine the scenario names for this topology
-    const collector = new RunCollector({ topology, engine: topologyPlan.scenario.engine, rounds: plan.repeat, thresholds: plan.thresholds, keepSeconds: plan.shard !== null, custom: plan.scenario.metrics });
+    const collector = collectorOf?.(topology) ?? new RunCollector({ topology, engine: topologyPlan.scenario.engine, rounds: plan.repeat, thresholds: plan.thresholds, keepSeconds: plan.shard !== null, custom: plan.scenario.metrics });
     let rounds = 0;
     for (let round = 0; round < plan.repeat && !options.signal?.aborted; round++) {
       const status = await runRound({
@@ -149,7 +151,7 @@ export async function runResolved(resolved: Pick<ResolvedRun, 'plan' | 'shardRun
     }
     if (rounds === 0) break;
     const result = collector.result();
-    if (plan.repeat === 1) stream.runEnd(result); // with rounds, each round's end was reported (src/run/round.ts)
+    if (plan.repeat === 1 && !collectorOf) stream.runEnd(result); // with rounds, each round's end was reported (src/run/round.ts)
     runs.push(result);
   }
   const file: RunFile = {
