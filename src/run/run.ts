@@ -15,7 +15,7 @@ import { runRound } from './round.ts';
 import { RunStream } from './stream.ts';
 import { describePlan } from './dry-run.ts';
 import { lifecycleOf, sharedLifecycle } from '../scenario/setup.ts';
-import { forTopology } from '../scenario/validate.ts';
+import { forTopology, recordedOptions } from '../scenario/validate.ts';
 import { createOutputs, parseOutputs } from '../outputs/index.ts';
 
 /** Options of `run()`; the CLI flags map onto these one to one. */
@@ -106,7 +106,7 @@ export async function runResolved(resolved: Pick<ResolvedRun, 'plan' | 'shardRun
   if (options.dryRun) {
     const { scenario: resolved, target, topologies, generators, sourceIps } = plan;
     stdout.write(describePlan({ scenarioFile, resolved, target, topologies, generators, sourceIps, thresholds: plan.shard ? null : plan.thresholds, connect: module.connect }));
-    const file: RunFile = { schema: RESULT_SCHEMA, scenario: { name: resolved.name, file: scenarioFile, options: resolved }, environment: await environment(), createdAt: new Date().toISOString(), runs: [] };
+    const file: RunFile = { schema: RESULT_SCHEMA, scenario: { name: resolved.name, file: scenarioFile, options: recordedOptions(resolved) }, environment: await environment(), createdAt: new Date().toISOString(), runs: [] };
     return { file, outDir: '', exitCode: ExitCode.ok };
   }
   const startServer = options.runtime === 'containers' && !plan.target ? await (await import('../containers/index.ts')).containerServerStarter(plan.topologies, plan.scenario.server.pushRate) : undefined;
@@ -156,7 +156,7 @@ export async function runResolved(resolved: Pick<ResolvedRun, 'plan' | 'shardRun
   }
   const file: RunFile = {
     schema: RESULT_SCHEMA,
-    scenario: { name: plan.scenario.name, file: scenarioFile, options: plan.scenario },
+    scenario: { name: plan.scenario.name, file: scenarioFile, options: recordedOptions(plan.scenario) },
     environment: await environment(),
     createdAt: new Date().toISOString(),
     runs,

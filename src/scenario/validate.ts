@@ -266,6 +266,12 @@ export function validateScenario(value: unknown, file: string): ResolvedScenario
   };
 }
 
+/** The options as a result file records them: `thresholds` as written, without their parsed form (derived, and noise in the report's options table). */
+export function recordedOptions(s: ResolvedScenario): Omit<ResolvedScenario, 'parsedThresholds'> {
+  const { parsedThresholds: _parsed, ...options } = s;
+  return options;
+}
+
 /** Scale every phase so the whole run lasts `totalMs` (the `--duration` override). */
 export function withTotalDuration(s: ResolvedScenario, totalMs: number): ResolvedScenario {
   const k = totalMs / s.totalMs;

@@ -59,6 +59,9 @@ test('ab: a worker seen only in a later round of A is in A\'s combined result (w
     assert.ok(sessions >= 3 * 5, `sessions of all 3 rounds counted (got ${sessions})`);
     // every round's generator processes are in the saturation verdict
     assert.equal(runA.generator.processes.length, 3);
+    // the result file records the thresholds as written, not the parsed list the plan used
+    const options = sides.a.scenario.options as Record<string, unknown>;
+    assert.ok('thresholds' in options && !('parsedThresholds' in options), Object.keys(options).join(', '));
   } finally {
     await a.close();
     await b.close();
