@@ -8,9 +8,8 @@ import type { Output } from '../reporters/types.ts';
 import { checkReachable, parseTarget } from '../target/target.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import { compareResults, formatCompare, type CompareRow, type Tolerances } from './compare.ts';
-import { roundFigures } from '../result/rounds.ts';
 import { renderHtml } from '../reporters/html/render.ts';
-import { mergeMetricSummaries } from '../metrics/histogram.ts';
+import { RunCollector } from '../result/collector.ts';
 
 export interface AbOptions {
   targetA: string;
@@ -40,19 +39,6 @@ async function waitReachable(url: string, timeoutMs: number): Promise<void> {
       await new Promise((r) => setTimeout(r, 200));
     }
   }
-}
-
-/** One side's rounds as one run for the report: histograms merged (exact), counters and errors summed, the per-round figures kept for the verdicts. */
-function allRounds(rs: RunResult[]): RunResult {
-  const names = new Set(rs.flatMap((r) => Object.keys(r.metrics)));
-  const counters: Record<string, number> = {};
-  const errors: RunResult['errors'] = {};
-  for (const r of rs) {
-    for (const [k, v] of Object.entries(r.counters)) counters[k] = (counters[k] ?? 0) + v;
-    for (const [k, e] of Object.entries(r.errors)) errors[k] = { ...e, count: (errors[k]?.count ?? 0) + e.count };
-  }
-  const metrics = Object.fromEntries([...names].map((n) => [n, mergeMetricSummaries(rs.flatMap((r) => (r.metrics[n] ? [r.metrics[n]!] : [])))]));
-  return { ...rs[0]!, topology: 'ab', durationMs: rs.reduce((a, r) => a + r.durationMs, 0), metrics, counters, errors, rounds: rs.map((r) => roundFigures(r)) };
 }
 
 /** Start a server command in its own process group (so the whole group can be stopped by PID). */
@@ -87,12 +73,12 @@ function stopCommand(child: ChildProcess): Promise<void> {
  * the ratio B/A per figure with a 95% bootstrap interval over the rounds. Noise common to both
  * (a busy shared machine) hits both sides alike.
  */
-export async function runAb(scenario: string, o: AbOptions): Promise<{ rows: CompareRow[]; exitCode: ExitCodeValue }> {
+export async function runAb(scenario: string, o: AbOptions): Promise<{ rows: CompareRow[]; exitCode: ExitCodeValue; sides: Record<'a' | 'b', RunFile> }> {
   if (!Number.isInteger(o.rounds) || o.rounds < 3 || o.rounds > 100) {
     throw new InputError('E_USAGE', `\`--rounds\` must be 3..100 (got ${o.rounds})`, { hint: 'a confidence interval needs at least 3 rounds per side' });
   }
   const cmds: ChildProcess[] = [];
-  const results: Record<'a' | 'b', RunResult[]> = { a: [], b: [] };
+  const results: Partial<Record<'a' | 'b', RunResult>> = {};
   let last: RunFile | null = null;
   try {
     if (o.cmdA) cmds.push(startCommand(o.cmdA, 'A', o.stderr));
@@ -102,12 +88,19 @@ export async function runAb(scenario: string, o: AbOptions): Promise<{ rows: Com
     const runOptions = (target: string): RunOptions => ({ target, ...(o.duration ? { duration: o.duration } : {}), ...(o.generators ? { generators: o.generators } : {}), reporters: [], stdout: o.stdout, stderr: o.stderr });
     const warn = (line: string): void => o.stderr.write(`${line}\n`);
     const plans = { a: await resolvePlan(scenario, runOptions(o.targetA), warn), b: await resolvePlan(scenario, runOptions(o.targetB), warn) };
+    // each side's rounds go into one collector of its own, so its result is built once, by the one
+    // builder, from all its rounds (time series, workers, saturation, thresholds), as with --repeat
+    const collect = (side: 'a' | 'b'): RunCollector => {
+      const { plan } = plans[side];
+      return new RunCollector({ topology: 'ab', engine: plan.scenario.engine, rounds: o.rounds, thresholds: plan.thresholds, custom: plan.scenario.metrics });
+    };
+    const collectors = { a: collect('a'), b: collect('b') };
     for (let i = 0; i < o.rounds; i++) {
       for (const side of ['a', 'b'] as const) {
-        const outcome = await runResolved(plans[side], runOptions(side === 'a' ? o.targetA : o.targetB));
-        const r = outcome.file.runs[0]!;
+        const outcome = await runResolved(plans[side], runOptions(side === 'a' ? o.targetA : o.targetB), () => collectors[side]);
+        const r = collectors[side].roundResults().at(-1)!;
         if (r.status !== 'completed') throw new RunError('E_RUN', `round ${i + 1} of ${side.toUpperCase()} ${r.status}: ${r.failure?.message ?? ''}`);
-        results[side].push(r);
+        results[side] = outcome.file.runs[0]!;
         last = outcome.file;
         o.stdout.write(`  round ${i + 1}/${o.rounds} ${side.toUpperCase()}: ack p99 ${r.metrics.ack?.p99 ?? '-'}ms\n`);
       }
@@ -115,13 +108,13 @@ export async function runAb(scenario: string, o: AbOptions): Promise<{ rows: Com
   } finally {
     await Promise.all(cmds.map(stopCommand));
   }
-  const file = (side: 'a' | 'b'): RunFile => ({ ...last!, runs: [{ ...results[side][0]!, topology: 'ab', rounds: results[side].map((r) => roundFigures(r)) }] });
+  const file = (side: 'a' | 'b'): RunFile => ({ ...last!, runs: [results[side]!] });
   const rows = compareResults(file('a'), file('b'), o.tolerances);
   o.stdout.write(`rtbench ab: B/A over ${o.rounds} interleaved rounds (A ${o.targetA}, B ${o.targetB})\n${formatCompare(rows, ['A', 'B'])}\n`);
-  await writeFileAtomic(join(o.out, 'ab.json'), `${JSON.stringify({ schema: 'rtbench.ab/v1', scenario, targetA: o.targetA, targetB: o.targetB, rounds: o.rounds, rows, a: results.a.map((r) => roundFigures(r)), b: results.b.map((r) => roundFigures(r)) }, null, 2)}\n`);
+  await writeFileAtomic(join(o.out, 'ab.json'), `${JSON.stringify({ schema: 'rtbench.ab/v1', scenario, targetA: o.targetA, targetB: o.targetB, rounds: o.rounds, rows, a: results.a!.rounds ?? [], b: results.b!.rounds ?? [] }, null, 2)}\n`);
   if (o.report) {
-    await writeFileAtomic(o.report, renderHtml([{ ...last!, runs: [allRounds(results.a)] }, { ...last!, runs: [allRounds(results.b)] }], { names: ['A', 'B'], tolerances: o.tolerances }));
+    await writeFileAtomic(o.report, renderHtml([file('a'), file('b')], { names: ['A', 'B'], tolerances: o.tolerances }));
     o.stdout.write(`report: ${o.report}\n`);
   }
-  return { rows, exitCode: rows.some((r) => r.verdict === 'regression') ? ExitCode.thresholdsFailed : ExitCode.ok };
+  return { rows, sides: { a: file('a'), b: file('b') }, exitCode: rows.some((r) => r.verdict === 'regression') ? ExitCode.thresholdsFailed : ExitCode.ok };
 }

@@ -1,6 +1,6 @@
 /**
  * The run plan: a scenario file and the run's flags resolved once, in the coordinator, before
- * anything starts. Phases carry `--duration`, thresholds are parsed (with the default gate),
+ * anything starts. Phases carry `--duration`, thresholds (parsed by validation) get the default gate,
  * the capacity (generator processes, source addresses) is sized, and the clock offset of a shard
  * is estimated. The plan is plain data: each generator receives its share (`GeneratorPlan`) and
  * imports the scenario file only for its functions; nothing is validated or resolved twice.
@@ -19,7 +19,7 @@ import { prepareShardRun, runSourceIps, type ShardRun } from '../shard/run-shard
 import { generatorSlot, type ShardSpec } from '../shard/split.ts';
 import type { Threshold } from '../thresholds/parse.ts';
 import { machineLimits, planCapacity } from './capacity.ts';
-import { gateThresholds } from './gate.ts';
+import { withDefaultGate } from './gate.ts';
 import { defaultGenerators } from './generators.ts';
 
 /** The flags of a run that shape its plan (a subset of `RunOptions`). */
@@ -128,7 +128,7 @@ export interface ResolvedRun {
 
 /**
  * Resolve a run's plan: read and validate the scenario (once), check the flags and the target,
- * size the capacity, parse the thresholds, estimate a shard's clock. Throws `InputError` for
+ * size the capacity, add the default gate to the thresholds, estimate a shard's clock. Throws `InputError` for
  * anything the user must change, before any load starts.
  */
 export async function resolvePlan(scenarioFile: string, o: PlanOptions, warn: (line: string) => void, hooks: PlanHooks = {}): Promise<ResolvedRun> {
@@ -163,7 +163,8 @@ export async function resolvePlan(scenarioFile: string, o: PlanOptions, warn: (l
     scenarioFile,
     scenario: sized.scenario,
     // a shard's slice says nothing about the whole: thresholds are evaluated by `rtbench merge`
-    thresholds: shardPlan.shard ? [] : gateThresholds(scenario.thresholds, scenario.metrics),
+    // parsed once, by validation; only the default gate is added here
+    thresholds: shardPlan.shard ? [] : withDefaultGate(scenario.thresholds, scenario.parsedThresholds),
     topologies,
     target,
     repeat: o.repeat ?? 1,

@@ -53,6 +53,11 @@ export class RunCollector implements Reporter {
     return result;
   }
 
+  /** Each ended round's own result (several rounds; with one round, `result()` is that round's). */
+  roundResults(): RunResult[] {
+    return this.done.flatMap((r) => (r.result ? [r.result] : []));
+  }
+
   /** The one result of this topology, from every round. */
   result(): RunResult {
     const { thresholds } = this.meta;

@@ -16,7 +16,7 @@ import { SpareGenerator } from '../generator/spare.ts';
 import { RunStream } from './stream.ts';
 import { describePlan } from './dry-run.ts';
 import { lifecycleOf, sharedLifecycle } from '../scenario/setup.ts';
-import { forTopology } from '../scenario/validate.ts';
+import { forTopology, recordedOptions } from '../scenario/validate.ts';
 import { createOutputs, parseOutputs } from '../outputs/index.ts';
 
 /** Options of `run()`; the CLI flags map onto these one to one. */
@@ -91,7 +91,7 @@ export async function run(scenarioFile: string, options: RunOptions = {}): Promi
   // the first generator starts now, alongside the plan (time to first connection); killed if unused
   const spare = options.dryRun ? null : new SpareGenerator(scenarioFile);
   try {
-    return await runResolved(await resolvePlan(scenarioFile, options, (line) => stderr.write(`${line}\n`)), options, spare);
+    return await runResolved(await resolvePlan(scenarioFile, options, (line) => stderr.write(`${line}\n`)), options, undefined, spare);
   } finally {
     spare?.close();
   }
@@ -100,9 +100,16 @@ export async function run(scenarioFile: string, options: RunOptions = {}): Promi
 /**
  * Run a plan already resolved (`resolvePlan`): what `run()` does after planning, and what each
  * capacity-search step does with its own phases (src/search/), so no step of the path is visited twice.
+ * `collectorOf` lets a caller that runs rounds itself (`rtbench ab`) own a topology's collector
+ * across calls: each call adds its rounds to it, and the result returned is of every round so far.
  * `spare`: a generator `run()` forked ahead (src/generator/spare.ts), taken by the first round.
  */
-export async function runResolved(resolved: Pick<ResolvedRun, 'plan' | 'shardRun' | 'module'>, options: RunOptions = {}, spare: SpareGenerator | null = null): Promise<RunOutcome> {
+export async function runResolved(
+  resolved: Pick<ResolvedRun, 'plan' | 'shardRun' | 'module'>,
+  options: RunOptions = {},
+  collectorOf?: (topology: string) => RunCollector,
+  spare: SpareGenerator | null = null,
+): Promise<RunOutcome> {
   const stdout = options.stdout ?? stdio(process.stdout);
   const stderr = options.stderr ?? stdio(process.stderr);
   const warn = (line: string): void => stderr.write(`${line}\n`);
@@ -112,7 +119,7 @@ export async function runResolved(resolved: Pick<ResolvedRun, 'plan' | 'shardRun
   if (options.dryRun) {
     const { scenario: resolved, target, topologies, generators, sourceIps } = plan;
     stdout.write(describePlan({ scenarioFile, resolved, target, topologies, generators, sourceIps, thresholds: plan.shard ? null : plan.thresholds, connect: module.connect }));
-    const file: RunFile = { schema: RESULT_SCHEMA, scenario: { name: resolved.name, file: scenarioFile, options: resolved }, environment: await environment(), createdAt: new Date().toISOString(), runs: [] };
+    const file: RunFile = { schema: RESULT_SCHEMA, scenario: { name: resolved.name, file: scenarioFile, options: recordedOptions(resolved) }, environment: await environment(), createdAt: new Date().toISOString(), runs: [] };
     return { file, outDir: '', exitCode: ExitCode.ok };
   }
   const startServer = options.runtime === 'containers' && !plan.target ? await (await import('../containers/index.ts')).containerServerStarter(plan.topologies, plan.scenario.server.pushRate) : undefined;
@@ -137,7 +144,7 @@ export async function runResolved(resolved: Pick<ResolvedRun, 'plan' | 'shardRun
   const runs: RunResult[] = [];
   for (const topology of plan.topologies) {
     const topologyPlan = { ...plan, scenario: forTopology(plan.scenario, topology) }; // the engine the scenario names for this topology
-    const collector = new RunCollector({ topology, engine: topologyPlan.scenario.engine, rounds: plan.repeat, thresholds: plan.thresholds, keepSeconds: plan.shard !== null, custom: plan.scenario.metrics });
+    const collector = collectorOf?.(topology) ?? new RunCollector({ topology, engine: topologyPlan.scenario.engine, rounds: plan.repeat, thresholds: plan.thresholds, keepSeconds: plan.shard !== null, custom: plan.scenario.metrics });
     let rounds = 0;
     for (let round = 0; round < plan.repeat && !options.signal?.aborted; round++) {
       const status = await runRound({
@@ -158,12 +165,12 @@ export async function runResolved(resolved: Pick<ResolvedRun, 'plan' | 'shardRun
     }
     if (rounds === 0) break;
     const result = collector.result();
-    if (plan.repeat === 1) stream.runEnd(result); // with rounds, each round's end was reported (src/run/round.ts)
+    if (plan.repeat === 1 && !collectorOf) stream.runEnd(result); // with rounds, each round's end was reported (src/run/round.ts)
     runs.push(result);
   }
   const file: RunFile = {
     schema: RESULT_SCHEMA,
-    scenario: { name: plan.scenario.name, file: scenarioFile, options: plan.scenario },
+    scenario: { name: plan.scenario.name, file: scenarioFile, options: recordedOptions(plan.scenario) },
     environment: await environment(),
     createdAt: new Date().toISOString(),
     runs,

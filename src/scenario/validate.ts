@@ -1,7 +1,7 @@
 import { connectProblems } from '../clients/connect-options.ts';
 import { show } from '../util/show.ts';
 import { InputError } from '../shared/errors.ts';
-import { parseThresholds } from '../thresholds/parse.ts';
+import { parseThresholds, type Threshold } from '../thresholds/parse.ts';
 import { suggestion } from '../util/suggest.ts';
 import { missingUnit, parseDuration } from './duration.ts';
 import type { EngineName, Scenario, SearchBlock } from './types.ts';
@@ -45,6 +45,8 @@ export interface ResolvedScenario extends ResolvedCustom {
   peakClients: number | null;
   server: { pushRate: number; pingIntervalMs: number | null; pingTimeoutMs: number | null; maxConnectionsPerWorker: number | null };
   thresholds: Record<string, string | { condition: string; abortOnFail?: boolean } | false>;
+  /** `thresholds` parsed, once, here (its problems reported with the others); the plan adds the default gate (src/plan/gate.ts). */
+  parsedThresholds: Threshold[];
   /** Fault timeline, sorted by time (ms from the load start). */
   faults: ResolvedFault[];
   /** Client reconnection after unexpected disconnects, or null (off). */
@@ -214,10 +216,12 @@ export function validateScenario(value: unknown, file: string): ResolvedScenario
     for (const k of Object.keys(srv ?? {})) if (!known.includes(k)) problems.push(`\`server.${k}\` is not a server option${suggestion(k, known)} (known: ${known.join(', ')})`);
   }
   const thresholds = (s.thresholds ?? {}) as ResolvedScenario['thresholds'];
+  let parsedThresholds: Threshold[] = [];
   if (typeof thresholds !== 'object' || thresholds === null || Array.isArray(thresholds)) problems.push('`thresholds` must be an object of subject → condition');
   else {
     const parsed = parseThresholds(thresholds, custom.metrics);
     problems.push(...parsed.problems, ...undeclaredSubjects(parsed.thresholds, custom));
+    parsedThresholds = parsed.thresholds;
   }
   if (s.requiresTarget !== undefined && typeof s.requiresTarget !== 'boolean') problems.push('`requiresTarget` must be true or false');
   const faults = resolveFaults(s.faults, problems);
@@ -254,11 +258,18 @@ export function validateScenario(value: unknown, file: string): ResolvedScenario
     peakClients,
     server: { pushRate, pingIntervalMs, pingTimeoutMs, maxConnectionsPerWorker },
     thresholds,
+    parsedThresholds,
     faults,
     search,
     reconnect,
     ...custom,
   };
+}
+
+/** The options as a result file records them: `thresholds` as written, without their parsed form (derived, and noise in the report's options table). */
+export function recordedOptions(s: ResolvedScenario): Omit<ResolvedScenario, 'parsedThresholds'> {
+  const { parsedThresholds: _parsed, ...options } = s;
+  return options;
 }
 
 /** Scale every phase so the whole run lasts `totalMs` (the `--duration` override). */

@@ -16,7 +16,7 @@ import type { Output } from '../reporters/types.ts';
 import { resolvePlan } from '../plan/plan.ts';
 import { runResolved, type RunOptions } from '../run/run.ts';
 import { parseDuration } from '../scenario/duration.ts';
-import type { ResolvedPhase, ResolvedScenario } from '../scenario/validate.ts';
+import { recordedOptions, type ResolvedPhase, type ResolvedScenario } from '../scenario/validate.ts';
 import { ExitCode, InputError, type ExitCodeValue } from '../shared/errors.ts';
 import { resolveSearchOptions } from './options.ts';
 import { findMax } from './search.ts';
@@ -86,7 +86,7 @@ export async function runSearch(scenarioFile: string, options: RunOptions = {}):
   const best = (s: SearchResult): RunResult | undefined => ([...s.steps].reverse().find((st) => st.passed && st.rate === s.maxRate) ?? s.steps[s.steps.length - 1])?.result;
   const file: RunFile = {
     schema: RESULT_SCHEMA,
-    scenario: { name: resolved.name, file: scenarioFile, options: resolved },
+    scenario: { name: resolved.name, file: scenarioFile, options: recordedOptions(resolved) },
     environment: await environment(),
     createdAt: new Date().toISOString(),
     runs: searches.flatMap((s) => best(s) ?? []),

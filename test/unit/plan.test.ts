@@ -10,6 +10,7 @@ import type { Reporter } from '../../src/reporters/types.ts';
 import type { ResolvedScenario } from '../../src/scenario/validate.ts';
 import { parseThresholds } from '../../src/thresholds/parse.ts';
 import * as clock from '../../src/shared/clock.ts';
+import { gateThresholds, withDefaultGate } from '../../src/plan/gate.ts';
 
 test('the run plan: resolved once, --duration applied, thresholds parsed with the default gate, plain data a generator can receive', async () => {
   const { plan, shardRun } = await resolvePlan('test/fixtures/tiny-echo.ts', { duration: '1s' }, () => {});
@@ -22,6 +23,24 @@ test('the run plan: resolved once, --duration applied, thresholds parsed with th
   assert.equal(plan.clockOffsetMs, 0);
   assert.deepEqual(plan.slots, [{ generator: 0, generators: 1 }]);
   assert.deepEqual(structuredClone(plan), plan, 'serialisable as it is: what the generators receive');
+});
+
+test('thresholds are parsed once: the plan holds the very thresholds validation parsed, with the default gate added first', async () => {
+  const { plan } = await resolvePlan('test/fixtures/gated.ts', { dryRun: true }, () => {});
+  const own = plan.scenario.parsedThresholds;
+  assert.ok(own.length >= 3, JSON.stringify(own));
+  assert.equal(plan.thresholds.length, own.length + 1);
+  assert.equal(plan.thresholds[0]!.subject, 'sessions.failedRate');
+  own.forEach((t, i) => assert.equal(plan.thresholds[i + 1], t, `${t.subject}: the validated object itself, not parsed again`));
+  // the same list, in the same order, as parsing the thresholds as written with the gate
+  assert.deepEqual(plan.thresholds, gateThresholds(plan.scenario.thresholds, plan.scenario.metrics));
+});
+
+test('the default gate on parsed thresholds: kept, overridden in its place, or turned off', () => {
+  const list = (spec: Record<string, unknown>): string[] => withDefaultGate(spec, parseThresholds(spec).thresholds).map((t) => `${t.subject} ${t.condition}`);
+  assert.deepEqual(list({ 'ack.p99': '< 5ms' }), ['sessions.failedRate < 1%', 'ack.p99 < 5ms']);
+  assert.deepEqual(list({ 'ack.p99': '< 5ms', 'sessions.failedRate': '< 50%' }), ['sessions.failedRate < 50%', 'ack.p99 < 5ms']);
+  assert.deepEqual(list({ 'ack.p99': '< 5ms', 'sessions.failedRate': false }), ['ack.p99 < 5ms']);
 });
 
 test('default generator count: sized from the load, at most one per core', () => {
