@@ -58,7 +58,8 @@ async function main(): Promise<void> {
     } else if (msg.type === 'preload') {
       // a spare, forked before the plan: the scenario and its likely engine load now; an error is reported at init
       preloaded = { file: resolve(msg.file), scenario: importScenario(msg.file) };
-      preloaded.scenario.then((s) => loadEngine(s.engine ?? 'socket.io')).catch(() => undefined);
+      preloaded.scenario.catch(() => undefined);
+      loadEngine(msg.engine).catch(() => undefined);
     } else if (msg.type === 'start' && init && loaded) {
       recorder = new Recorder(init.plan.generator);
       runner = startLoad(init, loaded, msg.startAt, recorder);

@@ -1,3 +1,4 @@
+import type { EngineName } from '../clients/engine-name.ts';
 import type { GeneratorPlan } from '../plan/plan.ts';
 import type { IntervalSnapshot } from '../metrics/snapshot.ts';
 import type { GeneratorHealth } from '../result/types.ts';
@@ -25,11 +26,13 @@ export interface FaultMessage {
 }
 /**
  * Coordinator → a spare generator (src/generator/spare.ts), before the plan exists: import this
- * scenario file (and its likely engine) now; `init` follows, or the process is killed.
+ * scenario file and its likely engine now; `init` follows, or the process is killed.
  */
 export interface PreloadMessage {
   type: 'preload';
   file: string;
+  /** The engine the scenario most likely uses (a hint: `init` names the one that runs). */
+  engine: EngineName;
 }
 export type ToGenerator = InitMessage | StartMessage | StopMessage | FaultMessage | PreloadMessage;
 

@@ -1,5 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { ENGINE_NAMES, type EngineName } from '../clients/engine-name.ts';
 import { forkTs } from '../shared/fork-ts.ts';
 import type { ToGenerator } from './protocol.ts';
 
@@ -10,10 +12,10 @@ export function forkGenerator(): ChildProcess {
 
 /**
  * A generator process forked as a run begins, before its plan exists: while the coordinator loads
- * and validates the scenario, the spare starts Node, loads the generator and imports the scenario
- * (and its engine). The first round's pool takes it as its first generator; if no pool takes it
- * (bad input, `--dry-run`), `close()` kills it (by PID). Saves most of a generator's start-up from
- * the time to first connection.
+ * and validates the scenario, the spare starts Node, loads the generator, and imports the scenario
+ * and, at the same time, the engine it most likely uses. The first round's pool takes it as its
+ * first generator; if no pool takes it (bad input), `close()` kills it (by PID). Saves most of a
+ * generator's start-up from the time to first connection.
  */
 export class SpareGenerator {
   private proc: ChildProcess | null;
@@ -21,7 +23,7 @@ export class SpareGenerator {
   constructor(scenarioFile: string) {
     const proc = forkGenerator();
     proc.once('error', () => undefined); // a spare that failed to start is simply not taken
-    const msg: ToGenerator = { type: 'preload', file: resolve(scenarioFile) };
+    const msg: ToGenerator = { type: 'preload', file: resolve(scenarioFile), engine: engineHint(scenarioFile) };
     proc.send(msg);
     this.proc = proc;
   }
@@ -41,6 +43,21 @@ export class SpareGenerator {
     this.proc = null;
     if (proc && alive(proc)) proc.kill('SIGKILL');
   }
+}
+
+/**
+ * The engine the scenario most likely uses, read from its text (`engine: 'ws'`), else the default:
+ * only a hint for what the spare loads early; the validated plan says which engine runs.
+ */
+export function engineHint(scenarioFile: string): EngineName {
+  let text = '';
+  try {
+    text = readFileSync(scenarioFile, 'utf8');
+  } catch {
+    // a missing file is reported by the plan
+  }
+  const named = /\bengine\s*:\s*['"]([\w.-]+)['"]/.exec(text)?.[1];
+  return ENGINE_NAMES.find((e) => e === named) ?? 'socket.io';
 }
 
 function alive(proc: ChildProcess): boolean {
