@@ -55,7 +55,15 @@ export async function cli(argv: string[], io: CliIO = processIO()): Promise<numb
       'Run a scenario (.ts) against the bundled reference server or --target',
       (y) => y.positional('scenario', { type: 'string', describe: 'Scenario file, e.g. scenarios/churn.ts', demandOption: true }).options(runFlags),
       (args) => {
-        action = async () => (await import('./run-command.ts')).runCommand(args.scenario as string, args, io);
+        action = async () => {
+          // the first generator process starts before the run's own modules load (time to first connection)
+          const spare = args['dry-run'] || args['find-max'] ? null : new (await import('../generator/spare.ts')).SpareGenerator(args.scenario as string);
+          try {
+            return await (await import('./run-command.ts')).runCommand(args.scenario as string, args, io, spare);
+          } finally {
+            spare?.close();
+          }
+        };
       },
     )
     .command(

@@ -4,9 +4,10 @@ import { runSearch } from '../search/run-search.ts';
 import { encodeResultLine } from '../shard/result-line.ts';
 import { failedGateLine } from '../reporters/verdict-line.ts';
 import type { CliIO } from './io.ts';
+import type { SpareGenerator } from '../generator/spare.ts';
 
 /** `rtbench run <scenario>`: maps flags to RunOptions; first SIGINT interrupts (results kept), second exits. */
-export async function runCommand(scenario: string, args: Partial<Record<keyof RunOptions, unknown>>, io: CliIO): Promise<number> {
+export async function runCommand(scenario: string, args: Partial<Record<keyof RunOptions, unknown>>, io: CliIO, spare: SpareGenerator | null = null): Promise<number> {
   const ac = new AbortController();
   let signals = 0;
   const off = io.onSignal((sig) => {
@@ -38,7 +39,7 @@ export async function runCommand(scenario: string, args: Partial<Record<keyof Ru
       stderr: io.stderr,
     };
     // a capacity search is a loop of ordinary runs (src/search/)
-    const outcome = (args as Record<string, unknown>)['find-max'] ? await runSearch(scenario, options) : await run(scenario, options);
+    const outcome = (args as Record<string, unknown>)['find-max'] ? await runSearch(scenario, options) : await run(scenario, options, spare);
     // --quiet prints no summary, but a failed gate still says why in one line
     if (args.quiet && outcome.exitCode === ExitCode.thresholdsFailed) io.stderr.write(`${failedGateLine(outcome.file) ?? 'rtbench: thresholds FAILED'}\n`);
     if ((args as Record<string, unknown>)['print-result-line']) io.stdout.write(`${encodeResultLine(outcome.file)}\n`);

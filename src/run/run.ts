@@ -86,14 +86,15 @@ const stdio = (s: NodeJS.WriteStream): Output => ({ write: (t) => void s.write(t
  * Writes `<out>/result.json` and reports through the reporters. Throws `RtbenchError` for bad
  * input; a failed run is returned with exit code 1.
  */
-export async function run(scenarioFile: string, options: RunOptions = {}): Promise<RunOutcome> {
+export async function run(scenarioFile: string, options: RunOptions = {}, given?: SpareGenerator | null): Promise<RunOutcome> {
   const stderr = options.stderr ?? stdio(process.stderr);
-  // the first generator starts now, alongside the plan (time to first connection); killed if unused
-  const spare = options.dryRun ? null : new SpareGenerator(scenarioFile);
+  // the first generator starts now (unless the CLI started it already), alongside the plan (time to
+  // first connection); killed if unused
+  const own = given === undefined && !options.dryRun ? new SpareGenerator(scenarioFile) : null;
   try {
-    return await runResolved(await resolvePlan(scenarioFile, options, (line) => stderr.write(`${line}\n`)), options, undefined, spare);
+    return await runResolved(await resolvePlan(scenarioFile, options, (line) => stderr.write(`${line}\n`)), options, undefined, given ?? own);
   } finally {
-    spare?.close();
+    own?.close();
   }
 }
 
