@@ -303,6 +303,7 @@ function summarySection(figures: Figure[], started: string): string {
   return `## Goals at a glance
 
 \`npm run bench\` (= \`node --import tsx bench/index.ts\`), last run ${day(started)}. Machine: ${machine}; socket.io 4.8; loopback only.
+Each row is dated with its own run: rows from earlier runs may come from another machine of this kind (2 cores, 24 GiB; the 2026-11-29 rows from an AMD EPYC VM), so compare ratios, not absolute times, across rows.
 
 | benchmark | figure | measured | goal | verdict | run |
 | --- | --- | --- | --- | --- | --- |
