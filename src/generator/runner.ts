@@ -93,9 +93,11 @@ export class LoadRunner {
     const deadline = this.o.startAt + this.o.plan.scenario.totalMs + this.o.plan.scenario.gracefulStopMs;
     await Promise.race([Promise.allSettled([...inflight]), this.sleepOrStop(deadline)]);
     if (this.sessions.size > 0) {
-      this.o.sink.count('sessions.interrupted', this.sessions.size);
-      for (const c of this.sessions) await c.disconnect();
+      // out of the set before closing: a session whose call fails because its client closed is interrupted, not failed
+      const left = [...this.sessions];
       this.sessions.clear();
+      this.o.sink.count('sessions.interrupted', left.length);
+      for (const c of left) await c.disconnect();
     }
   }
 
@@ -221,6 +223,13 @@ export class LoadRunner {
       }
     } catch (e) {
       if (!this.sessions.has(client)) return; // closed by a forced stop: counted as interrupted
+      if (this.interrupted) {
+        // failed while the run was being interrupted (its sleep cut short, its client closing): interrupted, not failed
+        this.sessions.delete(client);
+        sink.count('sessions.interrupted');
+        await client.disconnect();
+        return;
+      }
       sink.count('sessions.failed');
       if (kind.keys) sink.count(kind.keys.failed);
       if (!(e instanceof ClientOpError)) sink.error('session_error', describeUserError(e, resolved.file));

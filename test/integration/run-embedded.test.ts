@@ -90,6 +90,9 @@ test('interrupting a run keeps what was measured and marks it interrupted', asyn
   const file = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as RunFile;
   assert.equal(file.runs[0]!.status, 'interrupted');
   assert.ok(file.runs[0]!.metrics['ack:echo']!.count > 50);
+  // sessions cut short by the interrupt are interrupted, never failed (they used to fail the default gate: exit 99)
+  assert.equal(file.runs[0]!.counters['sessions.failed'] ?? 0, 0);
+  assert.ok((file.runs[0]!.counters['sessions.interrupted'] ?? 0) > 0);
 });
 
 test('an interrupt while the generators are still starting stops the run before any load (the stop is not lost)', async () => {
