@@ -20,7 +20,8 @@ export function originalFrame(frame: string): string {
   // a scenario imported again in one process (src/scenario/compile.ts) is the same file
   return frame.replace(/\?rtbench-load=\d+/g, '').replace(/(file:\/\/\/[^\s()]+?):(\d+):(\d+)/, (whole, url: string, line: string, col: string) => {
     const entry = findSourceMap(url)?.findEntry(Number(line) - 1, Number(col) - 1) as { originalSource?: string; originalLine?: number; originalColumn?: number } | undefined;
-    if (entry?.originalSource === undefined || entry.originalLine === undefined || entry.originalColumn === undefined) return whole;
+    // no source map (the usual case): the frame's own line, shown as a path, as users type it
+    if (entry?.originalSource === undefined || entry.originalLine === undefined || entry.originalColumn === undefined) return `${fileURLToPath(url)}:${line}:${col}`;
     const source = entry.originalSource.startsWith('file:') ? fileURLToPath(entry.originalSource) : entry.originalSource;
     return `${source}:${entry.originalLine + 1}:${entry.originalColumn + 1}`;
   });
