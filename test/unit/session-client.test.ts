@@ -1,34 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { SessionClient, type MetricsSink } from '../../src/clients/session-client.ts';
+import { SessionClient } from '../../src/clients/session-client.ts';
 import { ClientOpError, type Transport } from '../../src/clients/types.ts';
 import { monoMs, sleep } from '../../src/shared/clock.ts';
-
-class FakeSink implements MetricsSink {
-  samples: Array<[string, number]> = [];
-  counters = new Map<string, number>();
-  errors: Array<[string, string]> = [];
-  workers: string[] = [];
-  connected = 0;
-  record(m: string, ms: number): void {
-    this.samples.push([m, ms]);
-  }
-  count(n: string, k = 1): void {
-    this.counters.set(n, (this.counters.get(n) ?? 0) + k);
-  }
-  error(kind: string, msg: string): void {
-    this.errors.push([kind, msg]);
-  }
-  worker(id: string): void {
-    this.workers.push(id);
-  }
-  connectedDelta(d: 1 | -1): void {
-    this.connected += d;
-  }
-  of(m: string): number[] {
-    return this.samples.filter(([k]) => k === m).map(([, v]) => v);
-  }
-}
+import { FakeSink } from './fake-sink.ts';
 
 class FakeTransport implements Transport {
   ackDelayMs = 5;

@@ -2,30 +2,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ConnectOptions } from '../../src/clients/connect-options.ts';
-import { SessionClient, type MetricsSink } from '../../src/clients/session-client.ts';
+import { SessionClient } from '../../src/clients/session-client.ts';
 import { ClientOpError, type RawMessage, type Transport } from '../../src/clients/types.ts';
 import { describeUserError } from '../../src/generator/runner.ts';
 import { monoMs, sleep } from '../../src/shared/clock.ts';
-
-class Sink implements MetricsSink {
-  samples: Array<[string, number]> = [];
-  counters = new Map<string, number>();
-  errors: Array<[string, string]> = [];
-  record(m: string, ms: number): void {
-    this.samples.push([m, ms]);
-  }
-  count(n: string, k = 1): void {
-    this.counters.set(n, (this.counters.get(n) ?? 0) + k);
-  }
-  error(kind: string, msg: string): void {
-    this.errors.push([kind, msg]);
-  }
-  worker(): void {}
-  connectedDelta(): void {}
-  of(m: string): number[] {
-    return this.samples.filter(([k]) => k === m).map(([, v]) => v);
-  }
-}
+import { FakeSink as Sink } from './fake-sink.ts';
 
 /** A JSON-RPC-like echo server behind a fake transport: each request `{id}` is answered after `delayMs`. */
 class RawTransport implements Transport {
