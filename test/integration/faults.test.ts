@@ -72,7 +72,7 @@ test('worker SIGSTOP: clients notice through the heartbeat, reconnect after SIGC
   assert.equal(file.runs[0]!.status, 'completed');
 });
 
-test('router SIGKILL: the manager restarts it; in-flight requests are lost, clients stay connected', () => {
+test('router SIGKILL: the manager restarts it; requests in it are lost or wait out the restart, clients stay connected', () => {
   const { file, status } = runFixture({ RTBENCH_FT_FAULTS: JSON.stringify([{ at: '2s', kill: 'router' }]) }, ['--topology', 'router:1x2']);
   assert.equal(status, 0);
   const r = file.runs[0]!;
@@ -80,7 +80,16 @@ test('router SIGKILL: the manager restarts it; in-flight requests are lost, clie
   assert.ok(f.replacedMs !== null && f.replacedMs < 15_000, `router back in ${f.replacedMs}ms`);
   assert.equal(r.server!.counters.routerRestarts, 1);
   assert.equal(f.impact.disconnected, 0, 'frontends keep their client connections');
-  assert.ok(f.impact.lost + f.impact.ackTimeouts > 0, 'what was in the dead router is gone');
+  // What was inside the router when it died is lost (ack timeouts, sequence gaps). What the
+  // frontends sent while it was down waits in their DEALER queues and is answered after the
+  // restart, late by about the outage. Whether anything was inside it at the instant of the
+  // SIGKILL is chance (measured: lost 0-100, timeouts 0-10), so the test asserts the one or the other.
+  const ackMax = r.metrics.ack!.max;
+  console.error(`router kill: lost ${f.impact.lost}, ack timeouts ${f.impact.ackTimeouts}, ack max ${ackMax} ms, replaced in ${f.replacedMs} ms`);
+  assert.ok(
+    f.impact.lost + f.impact.ackTimeouts > 0 || ackMax >= f.replacedMs! * 0.8,
+    `requests of the outage are lost (${f.impact.lost} gaps, ${f.impact.ackTimeouts} ack timeouts) or answered late (ack max ${ackMax} ms, router back in ${f.replacedMs} ms)`,
+  );
   // after the restart, requests flow again: acks were answered after the fault
   const after = r.timeseries.filter((p) => p.t >= 5 && p.t < 7);
   assert.ok(after.some((p) => p.ackP99 !== null), 'acks answered again after the router restart');
