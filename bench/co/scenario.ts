@@ -28,7 +28,7 @@ export default defineScenario({
   // all clients arrive within the first second, then wait for T0
   phases: [{ duration: '1s', arrivalRate: CLIENTS }],
   // the sessions go on after the (1 s) phase: until T0 plus the schedule, plus room for the replies
-  gracefulStop: Math.ceil(Math.max(10_000, T0 - monoMs() + COUNT * INTERVAL_MS + 15_000)),
+  gracefulStop: `${Math.ceil(Math.max(10_000, T0 - monoMs() + COUNT * INTERVAL_MS + 15_000))}ms`,
   ackTimeout: '15s',
   async session(client) {
     await client.connect();

@@ -23,7 +23,7 @@ export default defineScenario({
   requiresTarget: true,
   sourceIps: 1,
   phases: [{ duration: '1s', arrivalRate: CLIENTS }],
-  gracefulStop: Math.ceil(Math.max(0, T0 - monoMs()) + COUNT * INTERVAL_MS + 15_000),
+  gracefulStop: `${Math.ceil(Math.max(0, T0 - monoMs()) + COUNT * INTERVAL_MS + 15_000)}ms`,
   ackTimeout: '10s',
   async session(client, ctx) {
     await client.connect();

@@ -25,7 +25,7 @@ import { defaultGenerators } from './generators.ts';
 /** The flags of a run that shape its plan (a subset of `RunOptions`). */
 export interface PlanOptions {
   target?: string;
-  duration?: number | string;
+  duration?: string;
   topology?: string;
   repeat?: number;
   generators?: number;

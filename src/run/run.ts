@@ -23,8 +23,8 @@ import { createOutputs, parseOutputs } from '../outputs/index.ts';
 export interface RunOptions {
   /** Drive this server instead of starting the bundled reference server. */
   target?: string;
-  /** Override the scenario's total duration (phases scaled proportionally): ms or `'30s'`. */
-  duration?: number | string;
+  /** Override the scenario's total duration (phases scaled proportionally), with its unit: `'30s'`, `'2m'`. */
+  duration?: string;
   /** Output folder. Default `reports/<scenario>-<timestamp>/`. */
   out?: string;
   /** Reference topology (or comma-separated list) instead of the scenario's. */

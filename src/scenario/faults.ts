@@ -1,4 +1,4 @@
-import { missingUnit, parseDuration } from './duration.ts';
+import { missingUnit, parseDuration, type Duration } from './duration.ts';
 
 import { FAULT_ROLES, type FaultRole } from '../shared/faults.ts';
 
@@ -12,13 +12,13 @@ export { FAULT_ROLES, type FaultRole };
  * - `run: 'shell command'` — the user's own command (for an external `--target`).
  */
 export interface Fault {
-  at: number | string;
+  at: Duration;
   kill?: FaultRole;
   pause?: FaultRole;
   restart?: FaultRole;
   run?: string;
   index?: number;
-  for?: number | string;
+  for?: Duration;
   /** Shown in reports; default e.g. `kill worker#1 @20s`. */
   name?: string;
   /** Only for these topologies (names such as 'router' or specs such as 'cluster:2'); default all. */
@@ -51,9 +51,9 @@ export interface ReconnectOption {
   /** Attempts before giving up. Default 20. */
   attempts?: number;
   /** First delay. Default `'200ms'`. */
-  delay?: number | string;
+  delay?: Duration;
   /** Longest delay. Default `'2s'`. */
-  maxDelay?: number | string;
+  maxDelay?: Duration;
 }
 
 export interface ReconnectPolicy {
@@ -66,7 +66,7 @@ const show = (v: unknown): string => (typeof v === 'string' ? `'${v}'` : JSON.st
 
 function duration(v: unknown, field: string, problems: string[]): number | null {
   const ms = parseDuration(v);
-  if (ms === null) problems.push(`\`${field}\` must be a duration such as 500, '500ms', '20s' or '2m' (got ${show(v)})${missingUnit(v)}`);
+  if (ms === null) problems.push(`\`${field}\` must be a duration such as '500ms', '20s' or '2m' (got ${show(v)})${missingUnit(v)}`);
   return ms;
 }
 

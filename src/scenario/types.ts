@@ -4,8 +4,9 @@ import type { Fault, ReconnectOption } from './faults.ts';
 
 export type { Fault, FaultRole, ReconnectOption } from './faults.ts';
 
-/** A duration: milliseconds as a number, or a string such as `'500ms'`, `'30s'`, `'2m'`. */
-export type Duration = number | string;
+import type { Duration } from './duration.ts';
+
+export type { Duration } from './duration.ts';
 
 /** A constant value, or a linear ramp over the phase. */
 export type Ramp = number | { from: number; to: number };

@@ -82,7 +82,7 @@ function checkRamp(v: unknown, field: string, problems: Problems, max: number): 
 function durationField(s: Record<string, unknown>, key: string, dflt: number, problems: Problems): number {
   if (s[key] === undefined) return dflt;
   const ms = parseDuration(s[key]);
-  if (ms === null) problems.push(`\`${key}\` must be a duration like 500, '500ms', '10s' or '2m' (got ${show(s[key])})${missingUnit(s[key])}`);
+  if (ms === null) problems.push(`\`${key}\` must be a duration like '500ms', '10s' or '2m' (got ${show(s[key])})${missingUnit(s[key])}`);
   return ms ?? dflt;
 }
 

@@ -1,4 +1,4 @@
-import { parseDuration } from '../scenario/duration.ts';
+import { missingUnit, parseDuration } from '../scenario/duration.ts';
 import type { SearchBlock } from '../scenario/types.ts';
 import type { SearchOptions } from '../result/types.ts';
 
@@ -23,7 +23,7 @@ export function checkSearchBlock(v: unknown, problems: string[]): SearchBlock | 
   num('maxSteps', (n) => Number.isInteger(n) && n >= 1 && n <= 100, 'a whole number from 1 to 100');
   if (o.step !== undefined) {
     const ms = parseDuration(o.step);
-    if (ms === null || ms < 1000) problems.push(`\`search.step\` must be a duration of at least 1s, like '10s' (got ${JSON.stringify(o.step)})`);
+    if (ms === null || ms < 1000) problems.push(`\`search.step\` must be a duration of at least 1s, like '10s' (got ${JSON.stringify(o.step)})${missingUnit(o.step)}`);
   }
   return o as SearchBlock;
 }

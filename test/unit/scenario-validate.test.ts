@@ -6,15 +6,16 @@ import { validateScenario, withTotalDuration } from '../../src/scenario/validate
 
 const session = async (): Promise<void> => {};
 
-test('parseDuration accepts numbers and unit strings, rejects junk', () => {
-  assert.equal(parseDuration(250), 250);
+test('parseDuration accepts unit strings, refuses bare numbers with the fix, rejects junk', () => {
+  assert.equal(parseDuration(250), null, 'a bare number is refused: 250 ms or 250 s would be a guess');
+  assert.match(missingUnit(250), /'250s' for seconds or '250ms' for milliseconds/);
   assert.equal(parseDuration('250ms'), 250);
   assert.equal(parseDuration('1.5s'), 1500);
   assert.equal(parseDuration('2m'), 120_000);
   assert.equal(parseDuration('10'), null, 'a string without a unit is refused');
   assert.match(missingUnit(' 10 '), /'10s'.*'10ms'/);
   assert.equal(missingUnit('10s'), '');
-  assert.equal(missingUnit(10), '');
+  assert.equal(missingUnit('ten'), '');
   assert.equal(parseDuration('ten seconds'), null);
   assert.equal(parseDuration(-1), null);
   assert.equal(parseDuration({}), null);
@@ -22,7 +23,7 @@ test('parseDuration accepts numbers and unit strings, rejects junk', () => {
 
 test('a valid scenario resolves phases back to back with defaults', () => {
   const r = validateScenario(
-    { name: ' demo ', phases: [{ duration: '10s', arrivalRate: 5 }, { duration: 5000, vus: { from: 0, to: 10 } }], session },
+    { name: ' demo ', phases: [{ duration: '10s', arrivalRate: 5 }, { duration: '5s', vus: { from: 0, to: 10 } }], session },
     'x.ts',
   );
   assert.equal(r.name, 'demo');
@@ -75,4 +76,22 @@ test('--duration scales every phase proportionally', () => {
   assert.equal(s.phases[0]!.durationMs, 1000);
   assert.equal(s.phases[1]!.startMs, 1000);
   assert.equal(s.phases[1]!.durationMs, 3000);
+});
+
+test('a bare number as a scenario duration is refused with the fix, in every duration field', () => {
+  let err: unknown;
+  try {
+    validateScenario(
+      { name: 'a', phases: [{ duration: 60, arrivalRate: 1 }], ackTimeout: 2000, reconnect: { delay: 200 }, faults: [{ at: 20, kill: 'worker' }], session },
+      'bare.ts',
+    );
+  } catch (e) {
+    err = e;
+  }
+  assert.ok(err instanceof InputError);
+  const text = err.details.join('\n');
+  assert.match(text, /`phases\[0\]\.duration`.*'60s' for seconds or '60ms' for milliseconds/);
+  assert.match(text, /`ackTimeout`.*'2000s' for seconds or '2000ms' for milliseconds/);
+  assert.match(text, /`reconnect\.delay`.*'200ms'/);
+  assert.match(text, /`faults\[0\]\.at`.*'20s'/);
 });
