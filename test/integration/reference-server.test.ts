@@ -102,11 +102,13 @@ test('admin: stats count connections; stall blocks the event loop for about N ms
   const stats = (await (await fetch(`${server.url}/__rtbench/stats`)).json()) as { connections: { socketio: number }; worker: { id: string } };
   assert.equal(stats.worker.id, 'single#0');
   assert.ok(stats.connections.socketio >= 1);
+  // t0 before the POST: the stall starts after the response is written, and the echo can only be
+  // sent after the response arrives, so its reply cannot come before the 400 ms stall has ended
+  const t0 = performance.now();
   const res = await fetch(`${server.url}/__rtbench/stall?ms=400`, { method: 'POST' });
   assert.equal(res.status, 200);
-  const t0 = performance.now();
   await s.timeout(3000).emitWithAck('echo', 1);
-  assert.ok(performance.now() - t0 >= 300, `echo during a 400 ms stall took ${performance.now() - t0}ms`);
+  assert.ok(performance.now() - t0 >= 395, `echo during a 400 ms stall took ${performance.now() - t0}ms`);
 });
 
 test('unknown topology is rejected before forking; stop() leaves no live process', async () => {

@@ -17,6 +17,11 @@ async function connect(url: string, localAddress: string, transports: Array<'web
       clearTimeout(t);
       resolve(w);
     });
+    // reconnection is off: a failed handshake or poll is final, so say what it was at once
+    s.once('connect_error', (e: Error & { description?: unknown }) => {
+      clearTimeout(t);
+      reject(new Error(`connect_error from ${url} for ${localAddress}: ${e.message} (${String(e.description)})`));
+    });
   });
   return { s, worker: welcome.worker.id };
 }
@@ -156,11 +161,21 @@ test('long-polling: without stickiness the handshake fails (HTTP 400 Session ID 
   for (const topology of ['sticky:3:sid', 'lb:3:cookie']) {
     const server = await startReferenceServer({ topology, timeoutMs: 30_000 });
     try {
+      // one by one, each closed before the next (sessions come and go), then 9 at once: every
+      // poll after a handshake races the worker's report of its new session to the primary
       for (const ip of ips(3)) {
         const c = await connect(server.url, ip, ['polling']);
         assert.equal(await c.s.timeout(3000).emitWithAck('echo', 'poll'), 'poll', topology);
         c.s.disconnect();
       }
+      const many = await Promise.all([...ips(3), ...ips(3), ...ips(3)].map((ip) => connect(server.url, ip, ['polling'])));
+      for (const c of many) assert.equal(await c.s.timeout(3000).emitWithAck('echo', 'poll'), 'poll', topology);
+      if (topology.startsWith('sticky')) {
+        // the session id names the slot of the worker that holds it, so the primary routes by it alone
+        for (const c of many) assert.equal((c.s.io.engine as unknown as { id: string }).id.split('.')[0], c.worker.split('#')[1], `${c.worker} issued ${(c.s.io.engine as unknown as { id: string }).id}`);
+        assert.equal((await server.stats()).counters.sidUnknown, 0, 'no request carried a sid the primary could not route');
+      }
+      for (const c of many) c.s.disconnect();
     } finally {
       await server.stop();
     }

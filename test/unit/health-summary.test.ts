@@ -23,13 +23,20 @@ test('saturation: hot CPU over a share of seconds, loop delay, schedule lag', ()
 
 test('HealthMonitor measures CPU of busy work', async () => {
   const m = new HealthMonitor();
+  const cpu0 = process.cpuUsage();
+  const wall0 = performance.now();
   m.start();
   const end = performance.now() + 150;
   while (performance.now() < end) Math.sqrt(Math.random());
   await new Promise((r) => setTimeout(r, 20));
   const s = m.sample(0, 3);
+  const used = process.cpuUsage(cpu0);
+  const expected = ((used.user + used.system) / 1000 / (performance.now() - wall0)) * 100;
   m.stop();
-  assert.ok(s.cpu > 30, `cpu ${s.cpu}`);
+  // the monitor's share agrees with the process's own count over the same window (on a busy host
+  // the busy loop may get well under 100% of a core; what matters is that it is measured)
+  assert.ok(expected > 5, `the busy loop used ${expected.toFixed(0)}% of a core`);
+  assert.ok(Math.abs(s.cpu - expected) < 10, `monitor cpu ${s.cpu}%, process.cpuUsage ${expected.toFixed(1)}%`);
   assert.ok(s.rssMb > 10);
   assert.equal(s.clients, 3);
 });
