@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { InputError } from '../shared/errors.ts';
 import { importCompiled } from './compile.ts';
 import type { Scenario } from './types.ts';
-import { originalFrame } from './user-error.ts';
+import { userFrame } from './user-error.ts';
 import { validateScenario, type ResolvedScenario } from './validate.ts';
 
 /** A loaded scenario: its validated options and the module's session function. */
@@ -78,8 +78,7 @@ function cannotResolveRtbench(e: unknown): boolean {
 function describeLoadError(e: unknown, abs: string): string[] {
   const err = e as { message?: string };
   const first = String(err.message ?? e).split('\n').filter((l) => l.trim() && !/^(Require stack:|- )/.test(l.trim())).slice(0, 4);
-  const stack = (e as { stack?: string }).stack ?? '';
-  const frame = stack.split('\n').find((l) => /^\s*at /.test(l) && l.includes(abs));
-  if (frame) first.push(`at ${originalFrame(frame.trim().replace(/^at /, ''))}`);
+  const frame = userFrame((e as { stack?: string }).stack ?? '', abs);
+  if (frame) first.push(`at ${frame}`);
   return first;
 }

@@ -9,7 +9,8 @@
  *   runs as an ES module (so its `import`s of local TypeScript files go through these hooks), with
  *   `require`, `module`, `exports`, `__filename` and `__dirname` of its own file set on its first
  *   line; without an `export` statement its `module.exports` is its default export.
- * - Relative imports written as in TypeScript (`./helper`, `./helper.js`) find `./helper.ts`.
+ * - Relative imports written as in TypeScript (`./helper`, `./helper.js`) find `./helper.ts`; so does
+ *   `require` in a CommonJS scenario (with the require hook of src/scenario/compile.ts).
  * - Packages resolve as Node resolves them from the importing file: `rtbench` is the copy installed
  *   in the scenario's project. In a repository checkout (no build), `rtbench` is its `src/index.ts`.
  *
@@ -19,7 +20,7 @@ import { readFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { transform } from 'sucrase';
+import { stripTypes } from './strip-types.ts';
 
 /** What the registering process tells the hooks. */
 export interface TsHooksConfig {
@@ -86,16 +87,7 @@ function sameLoad(r: Resolved, specifier: string, parentURL: string | undefined)
 export async function load(url: string, context: { format?: string | null; conditions?: string[] }, nextLoad: NextLoad): Promise<Loaded> {
   if (!ownTypeScript(url)) return nextLoad(url, context);
   const path = fileURLToPath(url);
-  const text = await readFile(path, 'utf8');
-  let code: string;
-  try {
-    code = transform(text, { transforms: ['typescript'], filePath: path, disableESTransforms: true }).code;
-  } catch (e) {
-    const err = e as { message?: string; loc?: { line: number; column: number } };
-    const at = err.loc ? `:${err.loc.line}:${err.loc.column}` : '';
-    const what = String(err.message ?? e).replace(/^Error transforming [^:]*: /, '').replace(/ \(\d+:\d+\)$/, '');
-    throw new SyntaxError(`${path}${at}: ${what}`);
-  }
+  const code = stripTypes(await readFile(path, 'utf8'), path);
   return { format: 'module', source: commonJs(path) ? commonJsPrologue(code, url, path) : code, shortCircuit: true };
 }
 
@@ -118,9 +110,13 @@ function commonJs(path: string): boolean {
  */
 function commonJsPrologue(code: string, url: string, path: string): string {
   const own = (name: string): boolean => new RegExp(`\\b(?:const|let|var|function|class)\\s+${name}\\b`).test(code);
+  // `require('./x.js')` finds `./x.ts`, as TypeScript's own resolution does (src/scenario/compile.ts
+  // hooks `.ts` into Node's require, so `./x` and `./x.ts` are found without help)
+  const tsRequire =
+    `const require = ((r) => Object.assign((id) => { try { return r(id); } catch (e) { const m = /^\\.\\.?\\/.*\\.([cm]?)js$/.exec(id); if (!m || e?.code !== 'MODULE_NOT_FOUND') throw e; return r(id.slice(0, -m[1].length - 2) + m[1] + 'ts'); } }, r))(__rtbenchCreateRequire(${JSON.stringify(url)}));`;
   const head = [
     `import { createRequire as __rtbenchCreateRequire } from 'node:module';`,
-    own('require') ? '' : `const require = __rtbenchCreateRequire(${JSON.stringify(url)});`,
+    own('require') ? '' : tsRequire,
     own('module') ? '' : 'const module = { exports: {} };',
     own('exports') ? '' : 'var exports = module.exports;',
     own('__filename') ? '' : `const __filename = ${JSON.stringify(path)};`,

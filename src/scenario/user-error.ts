@@ -1,13 +1,29 @@
 import { findSourceMap } from 'node:module';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../shared/package-root.ts';
 
-/** A user error's message plus the first stack frame inside the scenario file (its file and line). */
+/** A user error's message plus the user's own stack frame (its file and line; see `userFrame`). */
 export function describeUserError(e: unknown, file: string): string {
   const msg = e instanceof Error ? `${e.name}: ${e.message}` : `thrown: ${String(e)}`;
-  const stack = e instanceof Error ? e.stack ?? '' : '';
+  const frame = userFrame(e instanceof Error ? e.stack ?? '' : '', file);
+  return frame ? `${msg} (${frame})` : msg;
+}
+
+/** rtbench's own code: a frame in it is never the user's line. */
+const RTBENCH_CODE = ['src', 'dist', 'reference-server', 'bin'].map((d) => join(PACKAGE_ROOT, d, '/'));
+
+/**
+ * The frame to show for an error the user's code threw: the first frame in the user's own files
+ * (the scenario or a local helper it imports or requires; not a package, not Node, not rtbench),
+ * else the first on the scenario file. Null when there is none.
+ */
+export function userFrame(stack: string, file: string): string | null {
+  const frames = stack.split('\n').filter((l) => /^\s*at /.test(l));
+  const own = (l: string): boolean => /(file:\/\/|\()\//.test(l) && !l.includes('/node_modules/') && !/\(node:|at node:/.test(l) && !RTBENCH_CODE.some((p) => l.includes(p));
   const base = file.split('/').pop() ?? file;
-  const frame = stack.split('\n').find((l) => l.includes(base));
-  return frame ? `${msg} (${originalFrame(frame.trim().replace(/^at /, ''))})` : msg;
+  const frame = frames.find(own) ?? frames.find((l) => l.includes(base));
+  return frame ? originalFrame(frame.trim().replace(/^at /, '')) : null;
 }
 
 /**

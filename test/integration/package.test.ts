@@ -92,6 +92,20 @@ test('package: CommonJS project (npm init -y): .ts, .cts and .mts scenarios via 
     assert.equal(r.connects, 10, `${ext}: 2 s × 5 arrivals/s connected`);
     assert.equal(r.sessions, 10, `${ext}: every session completed`);
   }
+  // a CommonJS scenario that requires its project's own TypeScript helpers, as CommonJS code does
+  mkdirSync(join(dir, 'lib'));
+  writeFileSync(join(dir, 'lib/events.ts'), "export const ECHO: string = 'echo';\nexport const payload = (n: number): { n: number } => ({ n });\n");
+  writeFileSync(join(dir, 'lib/rate.cts'), 'const rate: number = 5;\nmodule.exports = { rate };\n');
+  writeFileSync(
+    join(dir, 'helpers.cts'),
+    SCENARIO.replace("import { defineScenario } from 'rtbench';", "const { defineScenario } = require('rtbench');\nconst { ECHO, payload } = require('./lib/events');\nconst { rate } = require('./lib/rate');")
+      .replace('arrivalRate: 5', 'arrivalRate: rate')
+      .replace("emitWithAck('echo', 1)", 'emitWithAck(ECHO, payload(1))')
+      .replace('export default defineScenario', 'module.exports = defineScenario'),
+  );
+  const helpers = runScenario(dir, 'helpers.cts');
+  assert.equal(helpers.connects, 10, 'require of ./lib/events (.ts) and ./lib/rate (.cts)');
+  assert.equal(helpers.sessions, 10);
   writeFileSync(join(dir, 'api.cjs'), "const r = require('rtbench');\nconsole.log(JSON.stringify({ define: typeof r.defineScenario, run: typeof r.run, ok: r.ExitCode.ok, same: r.defineScenario({ name: 'x' }).name }));\n");
   assert.deepEqual(JSON.parse(ok(sh('node', ['api.cjs'], dir), 'require(rtbench)')), { define: 'function', run: 'function', ok: 0, same: 'x' });
   // a scenario outside any project that has rtbench: the error says to install it there

@@ -46,6 +46,20 @@ test('compile: TypeScript spellings of relative imports (none, .js, folder) find
   assert.equal((await load(abs)).name, '223');
 });
 
+test('compile: a CommonJS scenario requires its local TypeScript (./x, ./x.ts, ./x.js, .cts); an error in a helper names the helper line', async () => {
+  mkdirSync(join(dir, 'req'), { recursive: true });
+  writeFileSync(join(dir, 'req/util.ts'), "import { sep } from 'node:path';\ntype N = number;\nexport const four: N = 4;\nexport const slash = sep;\n");
+  writeFileSync(join(dir, 'req/more.cts'), 'const five: number = 5;\nmodule.exports = { five };\n');
+  writeFileSync(join(dir, 'req/bad.ts'), "type X = { a: number };\nconst x: X = { a: 1 };\nexport function boom(): never {\n  throw new Error('helper ' + x.a);\n}\n");
+  const abs = file(
+    'req.cts',
+    "const a = require('./req/util');\nconst b = require('./req/util.ts');\nconst c = require('./req/util.js');\nconst { five } = require('./req/more');\nconst { boom } = require('./req/bad');\nmodule.exports = { name: `${a.four}${b.four}${c.four}${five}${a.slash}`, boom };\n",
+  );
+  const s = await load(abs);
+  assert.equal(s.name, '4445/');
+  assert.throws(() => (s.boom as () => void)(), (e: Error) => describeUserError(e, abs).includes(`${join(dir, 'req/bad.ts')}:4:`));
+});
+
 test('compile: a CommonJS .ts (no package.json type) with module.exports and no export statement', async () => {
   const abs = file('plain.ts', "const path = require('node:path') as typeof import('node:path');\nmodule.exports = { name: path.basename(__dirname) + ':' + typeof exports };\n");
   assert.equal((await load(abs)).name, `${basename(dir)}:object`);
