@@ -2,7 +2,7 @@ import { connectProblems } from '../clients/connect-options.ts';
 import { show } from '../util/show.ts';
 import { InputError } from '../shared/errors.ts';
 import { parseThresholds, type Threshold } from '../thresholds/parse.ts';
-import { suggestion } from '../util/suggest.ts';
+import { suggestion } from '../shared/suggest.ts';
 import { missingUnit, parseDuration } from './duration.ts';
 import type { EngineName, Scenario, SearchBlock } from './types.ts';
 import { resolveFaults, resolveReconnect, type ReconnectPolicy, type ResolvedFault } from './faults.ts';
