@@ -1,5 +1,6 @@
 import type { ConnectOptions } from '../clients/connect-options.ts';
-import type { SessionContext } from '../scenario/types.ts';
+import { forTopology } from '../scenario/engines.ts';
+import type { EngineName, SessionContext } from '../scenario/types.ts';
 import type { ResolvedScenario } from '../scenario/validate.ts';
 import type { Target } from '../target/target.ts';
 import type { Threshold } from '../thresholds/parse.ts';
@@ -24,7 +25,7 @@ export function describePlan(p: PlanInfo): string {
   const { resolved: r, target: t } = p;
   const rows: Array<[string, string]> = [];
   rows.push(['scenario', `${r.name} (${p.scenarioFile})`]);
-  rows.push(['engine', `${r.engine}${r.engine === 'socket.io' ? `, transports ${r.transports.join(', ')}` : ''}`]);
+  rows.push(['engine', describeEngines(r, t ? [] : p.topologies)]);
   if (t) {
     rows.push(['target', `${t.shownUrl} → ${t.host}:${t.port}${t.loopback ? ' (loopback)' : ' (remote)'}`]);
     if (r.engine === 'ws' || r.engine === 'socketcluster') rows.push(['WebSocket', `${t.url.replace(/^http/, 'ws')}${t.pathname || r.path}${t.search}${t.pathname ? ' (path from --target)' : ''}`]);
@@ -49,6 +50,18 @@ export function describePlan(p: PlanInfo): string {
   rows.push(['thresholds', p.thresholds === null ? 'evaluated by `rtbench merge` on the merged shards' : th.length ? th.join(', ') : 'none']);
   const w = Math.max(...rows.map(([k]) => k.length));
   return ['dry run: planned, nothing connected or started', ...rows.map(([k, v]) => `  ${k.padEnd(w)}  ${v}`), ''].join('\n');
+}
+
+/** The engine, or the engine of each topology when `engines` gives them different ones (`socket.io-lean on single, cluster:2; socketcluster on socketcluster:2`). */
+function describeEngines(r: ResolvedScenario, topologies: string[]): string {
+  const one = (e: EngineName): string => `${e}${e === 'socket.io' ? `, transports ${r.transports.join(', ')}` : ''}`;
+  const byEngine = new Map<EngineName, string[]>();
+  for (const topology of topologies) {
+    const e = forTopology(r, topology).engine;
+    byEngine.set(e, [...(byEngine.get(e) ?? []), topology]);
+  }
+  if (byEngine.size <= 1) return one([...byEngine.keys()][0] ?? r.engine);
+  return [...byEngine].map(([e, ts]) => `${one(e)} on ${ts.join(', ')}`).join('; ');
 }
 
 function describeConnect(c: PlanInfo['connect']): string {
