@@ -46,7 +46,7 @@ function stepPhase(rate: number, stepMs: number): ResolvedPhase {
 /** The search's own rows of a dry run: how the rate moves, where it stops, what is searched. */
 function searchRows(o: SearchOptions, topologies: string[]): Array<[string, string]> {
   return [
-    ['search', `from ${o.fromRate}/s, ×${o.factor} while steps hold (up to ${o.maxRate}/s), then bisect until the highest rate that held and the lowest that failed are within ${o.precision * 100}%; at most ${o.maxSteps} steps`],
+    ['search', `from ${o.fromRate}/s, ×${o.factor} while steps hold (up to ${o.maxRate}/s), then bisect until the highest rate that held and the lowest that failed are within ${+(o.precision * 100).toFixed(2)}%; at most ${o.maxSteps} steps`],
     ['steps', `each ${o.stepMs / 1000}s at one constant arrival rate against a freshly started topology; it holds when it completes and every threshold above passes (the SLO)`],
     ['searched', `${topologies.join(', ')}${topologies.length > 1 ? ', one after the other' : ''}`],
   ];

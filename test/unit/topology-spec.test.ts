@@ -65,3 +65,9 @@ test('a refused spec names itself and says the exact fix: the spec as it should 
   assert.match(refusal('socketcluster:2:rr:99')!, /broker count must be a whole number from 1 to 16 \(got 99\)/);
   assert.match(refusal('clustr:2:redis')!, /did you mean `cluster:2:redis`\?/);
 });
+
+test('lb and lb-sticky: a near word gets the spec as it should be written', () => {
+  assert.match(refusal('lb:2:cookei')!, /balance must be one of roundrobin, source, cookie \(got cookei\): did you mean `lb:2:cookie`\?/);
+  assert.match(refusal('lb-sticky:2:proxi')!, /fix must be one of none, proxy, xff \(got proxi\): did you mean `lb-sticky:2:proxy`\?/);
+  assert.match(refusal('lb-sticky:2:zzzzzz')!, /e\.g\. `lb-sticky:2:proxy`/);
+});
