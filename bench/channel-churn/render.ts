@@ -194,7 +194,7 @@ function conditionsWords(r: ChurnResult): string {
   const range = !others.length ? '–' : Math.min(...others) === Math.max(...others) ? `${others[0]}` : `${Math.min(...others)}–${Math.max(...others)}`;
   const gens = [...new Set(r.rows.flatMap((x) => (x.generators == null ? [] : [x.generators])))].join(' or ') || '–';
   return [
-    `The 1-minute load average was ${before.toFixed(1)} before the run started (other work only)${busyLoad(before, cores) ? `: **the machine was busy** (above half its ${cores} cores)` : ''}, and ${r.environment.loadAverage.after[0]!.toFixed(1)} at its end.`,
+    `The 1-minute load average was ${before.toFixed(1)} before the run started (work other than this run)${busyLoad(before, cores) ? `: **the machine was busy** (above half its ${cores} cores)` : ''}, and ${r.environment.loadAverage.after[0]!.toFixed(1)} at its end.`,
     `While a search runs, its own generator processes (${gens}) and server processes are runnable too, so the load average says little about other work then; the "search" column gives, per search, the cores' worth of CPU that other processes used (all CPU time from /proc/stat minus this benchmark's process tree): ${range} cores.`,
     busyRows.length
       ? `**The machine was busy** (others ≥ ${BUSY_OTHER_CORES} core) during ${busyRows.length} of ${r.rows.length} searches (${busyRows.map((x) => `${x.measure} ${x.topology}`).join(', ')}): those figures are below what the same code does on an idle machine.`

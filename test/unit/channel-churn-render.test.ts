@@ -58,7 +58,7 @@ test('the conditions say what was measured: busy only when others took CPU or th
   const quiet = churnSection(result([row()]));
   assert.doesNotMatch(quiet, /nothing else ran/);
   assert.doesNotMatch(quiet, /machine (was )?busy/);
-  assert.match(quiet, /load average was 0\.3 before the run started \(other work only\), and 3\.0 at its end/);
+  assert.match(quiet, /load average was 0\.3 before the run started \(work other than this run\), and 3\.0 at its end/);
   assert.match(quiet, /Other processes used under 0\.5 core during every search/);
 
   const busy = churnSection(result([row(), row({ topology: 'cluster:2', cpu: { busy: 1, ours: 0.6, others: 0.4, otherCores: 0.8 } })], 1.5));
