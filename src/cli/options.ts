@@ -49,6 +49,11 @@ export const compareFlags = {
   'cross-topology': { type: 'boolean', default: false, describe: 'Pair two single-run results of different topologies (refused otherwise)' },
 } as const satisfies Record<string, Options>;
 
+export const reportFlags = {
+  out: { type: 'string', describe: 'Output HTML file (default: beside the one result, or report.html for several)' },
+  max: { type: 'string', describe: 'Tolerances of the delta table, as `compare --max`: e.g. p99=+10%,throughput=-5% (default p99=+10%,throughput=-5%)' },
+} as const satisfies Record<string, Options>;
+
 export const abFlags = {
   'target-a': { type: 'string', demandOption: true, describe: 'URL of server A (http(s)://, or ws(s):// for the ws engine)' },
   'target-b': { type: 'string', demandOption: true, describe: 'URL of server B (http(s)://, or ws(s):// for the ws engine)' },

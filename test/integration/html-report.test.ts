@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -7,6 +8,7 @@ import { after, before, test } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
 import { run } from '../../src/run/run.ts';
 import { compareCommand } from '../../src/cli/compare-command.ts';
+import type { RunFile } from '../../src/result/types.ts';
 import { memOutput } from './helpers.ts';
 
 const CHROMIUM = process.env.RTBENCH_CHROMIUM ?? '/usr/bin/chromium';
@@ -170,4 +172,75 @@ test('compare --report: two runs overlaid in one set of charts, led by a delta t
   const shot = join(b, 'compare.png');
   await page.screenshot({ path: shot, fullPage: true });
   process.stdout.write(`# screenshot: ${shot}\n`);
+});
+
+/** `rtbench …` through the real CLI: its exit code and output. */
+function rtbench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ['bin/rtbench.js', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (b: Buffer) => (stdout += b.toString()));
+  child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
+}
+
+/** figure → verdict word, from `compare`'s console table. */
+function compareVerdicts(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const m = /^\s*\S+\s+(\S+\.(?:p50|p90|p99|p999|mean)|throughput)\s+[\d.]+\s+[\d.]+\s+\S+\s+\S+\s+\S+\s+(.+?)\s*$/.exec(line);
+    if (m) out[m[1]!] = m[2]!;
+  }
+  return out;
+}
+
+test('rtbench report A.json B.json (CLI): the same verdicts as rtbench compare, with and without --max; a regression is in the banner', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rtbench-report-cli-'));
+  await run('test/fixtures/tiny-echo.ts', { out: dir, duration: '1s', generators: 1, stdout: memOutput(), stderr: memOutput() });
+  // B is A with ack p99 three times as high and ack p50 1.5 times: a regression by compare's default limits (p99 only),
+  // and two with --max p50=+10%,p99=+10% (the report used to judge p50 by default, unlike compare)
+  const a = JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as RunFile;
+  const b = structuredClone(a);
+  b.runs[0]!.metrics.ack!.p99 *= 3;
+  b.runs[0]!.metrics.ack!.p50 *= 1.5;
+  const [fa, fb] = [join(dir, 'base.json'), join(dir, 'slower.json')];
+  writeFileSync(fa, JSON.stringify(a));
+  writeFileSync(fb, JSON.stringify(b));
+  for (const max of [[], ['--max', 'p50=+10%,p99=+10%']]) {
+    const html = join(dir, `report${max.length ? '-max' : ''}.html`);
+    const [cmp, rep] = await Promise.all([rtbench(['compare', fa, fb, ...max]), rtbench(['report', fa, fb, '--out', html, ...max])]);
+    assert.equal(cmp.code, 99, cmp.stderr);
+    assert.equal(rep.code, 0, rep.stderr);
+    assert.equal(rep.stdout, `report: ${html}\n`);
+    const want = compareVerdicts(cmp.stdout);
+    assert.equal(want['ack.p99'], 'REGRESSION', cmp.stdout);
+    assert.equal(want['ack.p50'], max.length ? 'REGRESSION' : undefined, 'compare judges p50 only with --max');
+    const { errors, page } = await open(html);
+    const got = Object.fromEntries(
+      await page.locator('#deltas tbody tr').evaluateAll((rows) => rows.filter((r) => r.querySelector('code')).map((r) => [r.querySelector('code')!.textContent!, r.querySelector('.vd')!.textContent!])),
+    ) as Record<string, string>;
+    assert.deepEqual(got, want, 'the report judges every figure as compare does');
+    const regressions = Object.values(want).filter((v) => v === 'REGRESSION').length;
+    const base = (await page.locator('.card').first().getAttribute('data-run'))!;
+    assert.equal(await page.locator('#verdict .headline').innerText(), `FAILED — ${regressions} REGRESSION${regressions > 1 ? 'S' : ''} vs ${base}`);
+    assert.match(await page.locator('#verdict').innerText(), new RegExp(`${regressions} REGRESSIONS? vs .*ack\\.p99`));
+    assert.deepEqual(errors, []);
+    if (!max.length) {
+      const shot = join(dir, 'report-regression.png');
+      await page.screenshot({ path: shot, fullPage: true });
+      process.stdout.write(`# screenshot: ${shot}\n`);
+    }
+  }
+  // the same file against itself: no regression, and the banner says so
+  const same = join(dir, 'same.html');
+  assert.equal((await rtbench(['report', fa, fa, '--out', same])).code, 0);
+  const { page } = await open(same);
+  assert.doesNotMatch(await page.locator('#verdict .headline').innerText(), /REGRESSION/);
+  assert.match(await page.locator('#verdict').innerText(), /no regression vs /);
+  // one result with no .json ending: the report is written beside it and the path printed is the one written
+  const bare = join(dir, 'run-a');
+  writeFileSync(bare, JSON.stringify(a));
+  const one = await rtbench(['report', bare]);
+  assert.equal(one.stdout, `report: ${bare}.html\n`);
+  assert.ok(existsSync(`${bare}.html`));
 });

@@ -25,17 +25,34 @@ function value(subject: string, v: number): string {
   return subject === 'throughput' ? `${num(v, 1)} msgs/s` : ms(v);
 }
 
+/** Each compared pair with `compare`'s rows for it (figures in reading order: throughput, connect, ack, the rest). */
+export interface ComparedPair {
+  base: LabeledRun;
+  cur: LabeledRun;
+  rows: CompareRow[];
+}
+
+/**
+ * Compare each pair exactly as `rtbench compare` does, with the same tolerances (default
+ * `DEFAULT_TOLERANCES`, or the `--max` given), so the report and `compare` agree on the same files.
+ */
+export function comparePairs(runs: LabeledRun[], files: RunFile[], tolerances: Tolerances = DEFAULT_TOLERANCES): ComparedPair[] {
+  const order = (s: string): number => (s === 'throughput' ? -1 : s.startsWith('connect.') ? 0 : s.startsWith('ack.') ? 1 : 2);
+  return comparisonPairs(runs, files).map(({ base, cur }) => {
+    // the pairs are chosen above: the topology check of `compare` is done by comparisonPairs
+    const rows = compareResults({ ...base.file, runs: [base.run] }, { ...cur.file, runs: [cur.run] }, tolerances, { crossTopology: true });
+    rows.sort((a, b) => order(a.subject) - order(b.subject) || a.subject.localeCompare(b.subject));
+    return { base, cur, rows };
+  });
+}
+
 /**
  * The delta table that leads a comparison: each figure of B against A with `compare`'s
  * statistics and verdict words (bootstrap 95% interval over rounds when both sides have ≥ 3).
  */
-export function deltaSection(runs: LabeledRun[], files: RunFile[], tolerances: Tolerances = { ...DEFAULT_TOLERANCES, p50: 0.1 }): string {
-  const pairs = comparisonPairs(runs, files);
+export function deltaSection(pairs: ComparedPair[]): string {
   if (!pairs.length) return '';
-  const blocks = pairs.map(({ base, cur }) => {
-    const rows: CompareRow[] = compareResults({ ...base.file, runs: [base.run] }, { ...cur.file, runs: [cur.run] }, tolerances, { crossTopology: true }) // the pairs are chosen above;
-    const order = (s: string): number => (s === 'throughput' ? -1 : s.startsWith('connect.') ? 0 : s.startsWith('ack.') ? 1 : 2);
-    rows.sort((a, b) => order(a.subject) - order(b.subject) || a.subject.localeCompare(b.subject));
+  const blocks = pairs.map(({ base, cur, rows }) => {
     const fb = runFigures(base.run);
     const fc = runFigures(cur.run);
     const body = rows.map((r) => [

@@ -1,6 +1,7 @@
 import type { RunFile, RunResult } from '../../result/types.ts';
 import { faultBaseline, faultRows } from '../faults-table.ts';
 import { customView, declaredIn } from '../custom.ts';
+import type { ComparedPair } from './compare-section.ts';
 import { metricUnit, runFigures, type LabeledRun } from './data.ts';
 import { esc, htmlTable, ms, num, pct, thresholdValue, withUnit } from './format.ts';
 
@@ -38,14 +39,30 @@ export function checks(r: RunResult): Check[] {
 const worst = (cs: Check[]): Level => (cs.some((c) => c.level === 'bad') ? 'bad' : cs.some((c) => c.level === 'warn') ? 'warn' : 'good');
 const WORD: Record<Level, string> = { good: 'PASSED', warn: 'PASSED WITH WARNINGS', bad: 'FAILED' };
 
-/** The verdict banner: one headline for the whole report, then each run's checks. */
-export function verdict(runs: LabeledRun[]): string {
-  const per = runs.map((x) => ({ x, cs: checks(x.run) }));
+/** The comparison's verdicts as checks of the current run: a regression is as bad as a failed gate (`compare` exits 99 on it). */
+export function deltaChecks(pairs: readonly ComparedPair[], of: LabeledRun): Check[] {
+  return pairs
+    .filter((p) => p.cur === of)
+    .map(({ base, rows }) => {
+      const reg = rows.filter((r) => r.verdict === 'regression');
+      const weak = rows.some((r) => r.strength === 'weak') ? ' (weak: single rounds)' : '';
+      if (reg.length) return { level: 'bad', text: `${reg.length} REGRESSION${reg.length > 1 ? 'S' : ''} vs ${base.label}${weak}: ${reg.map((r) => r.subject).join(', ')}` } as Check;
+      const worse = rows.filter((r) => r.verdict === 'worse').length;
+      return { level: 'good', text: `no regression vs ${base.label} (${rows.length} figures${worse ? `, ${worse} worse within the limit` : ''})${weak}` } as Check;
+    });
+}
+
+/** The verdict banner: one headline for the whole report (the comparison's regressions included), then each run's checks. */
+export function verdict(runs: LabeledRun[], pairs: readonly ComparedPair[] = []): string {
+  const per = runs.map((x) => ({ x, cs: [...deltaChecks(pairs, x), ...checks(x.run)] }));
   const level = worst(per.flatMap((p) => p.cs));
+  const regressions = pairs.flatMap((p) => p.rows).filter((r) => r.verdict === 'regression').length;
+  const bases = [...new Set(pairs.filter((p) => p.rows.some((r) => r.verdict === 'regression')).map((p) => p.base.label))];
+  const headline = `${WORD[level]}${regressions ? ` — ${regressions} REGRESSION${regressions > 1 ? 'S' : ''} vs ${bases.join(', ')}` : ''}`;
   const list = per
     .map(({ x, cs }) => `<div class="checks">${runs.length > 1 ? `<span class="who">${esc(x.label)}</span>` : ''}${cs.map((c) => `<span class="chk ${c.level}">${c.level === 'good' ? '✔' : c.level === 'warn' ? '⚠' : '✘'} ${esc(c.text)}</span>`).join('')}</div>`)
     .join('');
-  return `<section class="verdict ${level}" id="verdict"><div class="headline">${WORD[level]}</div>${list}</section>`;
+  return `<section class="verdict ${level}" id="verdict"><div class="headline">${esc(headline)}</div>${list}</section>`;
 }
 
 function fig(key: string, label: string, value: string, sub = '', cls = ''): string {
