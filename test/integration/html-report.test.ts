@@ -110,12 +110,26 @@ test('a run with failed sessions: verdict first, the summary card has its counts
   assert.equal(await fig('errors'), fmt(c.errors));
   assert.equal(await fig('messages.sent'), fmt(c['messages.sent']));
   assert.equal(await fig('messages.received'), fmt(c['messages.received']));
-  assert.match(await fig('ack'), /^[\d.,]+ m?s \/ [\d.,]+ m?s$/);
+  // the derived figures equal result.json's, within the shown rounding
+  const shownMs = (t: string): number[] => [...t.matchAll(/([\d.,]+) (m?s)/g)].map((m) => Number(m[1]!.replace(/,/g, '')) * (m[2] === 's' ? 1000 : 1));
+  const near = (shown: number, actual: number, what: string): void => assert.ok(Math.abs(shown - actual) <= Math.max(0.006, Math.abs(actual) * 0.006), `${what}: shown ${shown}, result.json ${actual}`);
+  const [ackP50, ackP99] = shownMs(await fig('ack'));
+  near(ackP50!, r.metrics.ack!.p50, 'ack p50');
+  near(ackP99!, r.metrics.ack!.p99, 'ack p99');
+  const [conP50, conP99] = shownMs(await fig('connect'));
+  near(conP50!, r.metrics.connect!.p50, 'connect p50');
+  near(conP99!, r.metrics.connect!.p99, 'connect p99');
+  const msgs = (c['messages.sent'] ?? 0) + (c['messages.received'] ?? 0);
+  near(Number((await fig('throughput')).replace(/,/g, '')), msgs / (r.durationMs / 1000), 'throughput (msgs/s)');
+  const rate = /([\d.]+) % rate/.exec(await page.locator('.card [data-fig="errors"] .sub').innerText());
+  near(Number(rate?.[1]), (100 * (c.errors ?? 0)) / (msgs + (c['sessions.started'] ?? 0)), 'error rate (%)');
   assert.match(await page.locator('.card [data-fig="throughput"]').innerText(), /msgs\/s\s+sent \+ received/);
   // errors: a left-aligned table of distinct messages with counts
   const errRows = page.locator('table.errors tbody tr');
   const errRow = errRows.first();
-  assert.match(await errRow.innerText(), /session_error\s+1\s+[\d.]+ %\s+Error: session \d+ failed on purpose/);
+  // every session's own message counts as one, normalised, with a raw example
+  assert.equal(await errRows.count(), 1);
+  assert.match(await errRow.innerText(), new RegExp(`session_error\\s+${c['sessions.failed']}\\s+100 %\\s+Error: session <n> failed on purpose [^\\n]*some-fail\\.ts:\\d+:\\d+\\)\\)\\s+e\\.g\\. Error: session \\d+ failed on purpose`));
   assert.equal(await errRow.locator('td').nth(3).evaluate((td) => getComputedStyle(td).textAlign), 'left');
   const counts = (await errRows.evaluateAll((rows) => rows.map((r) => Number(r.children[1]!.textContent!.replace(/,/g, ''))))).reduce((a, b) => a + b, 0);
   assert.equal(counts, c.errors, 'the rows (distinct messages and the rest) add up to the error count');

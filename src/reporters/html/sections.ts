@@ -1,4 +1,4 @@
-import type { RunFile, RunResult } from '../../result/types.ts';
+import { ERROR_MESSAGES_PER_KIND, type RunFile, type RunResult } from '../../result/types.ts';
 import { faultBaseline, faultRows } from '../faults-table.ts';
 import { customView, declaredIn } from '../custom.ts';
 import type { ComparedPair } from './compare-section.ts';
@@ -140,7 +140,7 @@ export function customSection(x: LabeledRun): string {
   return parts.join('\n');
 }
 
-/** Errors by kind, each distinct message with its count (left-aligned: messages are text). */
+/** Errors by kind, each distinct message (normalised, with a raw example) with its count (left-aligned: messages are text). */
 export function errorsTable(r: RunResult): string {
   const entries = Object.entries(r.errors);
   if (!entries.length) return '<h3>Errors</h3><p class="muted">none</p>';
@@ -149,9 +149,9 @@ export function errorsTable(r: RunResult): string {
   for (const [kind, e] of entries.sort((a, b) => b[1].count - a[1].count)) {
     const messages = e.messages;
     if (messages?.length) {
-      for (const m of messages) rows.push([`<code>${esc(kind)}</code>`, num(m.count, 0), pct(total ? m.count / total : null), `<span class="msg">${esc(m.message)}</span>`]);
+      for (const m of messages) rows.push([`<code>${esc(kind)}</code>`, num(m.count, 0), pct(total ? m.count / total : null), `<span class="msg">${esc(m.message)}</span>${m.example ? `<br><span class="muted ex">e.g. ${esc(m.example)}</span>` : ''}`]);
       const rest = e.count - messages.reduce((a, m) => a + m.count, 0);
-      if (rest > 0) rows.push([`<code>${esc(kind)}</code>`, num(rest, 0), pct(total ? rest / total : null), '<span class="muted">other messages (only the 5 most frequent are kept)</span>']);
+      if (rest > 0) rows.push([`<code>${esc(kind)}</code>`, num(rest, 0), pct(total ? rest / total : null), `<span class="muted">other messages (only the ${ERROR_MESSAGES_PER_KIND} most frequent are kept)</span>`]);
     }
     if (!messages?.length) rows.push([`<code>${esc(kind)}</code>`, num(e.count, 0), pct(total ? e.count / total : null), `<span class="msg">${esc(e.sample)}</span>`]);
   }
