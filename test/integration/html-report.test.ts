@@ -139,14 +139,31 @@ test('a run with failed sessions: verdict first, the summary card has its counts
   // legends: names only until the cursor is over a chart, then values with units
   const value = page.locator('#ts-throughput .u-legend .u-series').nth(1).locator('.u-value');
   assert.equal(await value.isVisible(), false, 'no value (no "--") before hover');
+  const after = (): Promise<string> => page.locator('#ts-throughput .u-legend .u-series').nth(1).locator('th').evaluate((th) => getComputedStyle(th, '::after').content);
+  assert.equal(await after(), 'none', 'no trailing colon after a name before hover');
   const over = page.locator('#ts-throughput .u-over');
   const box = (await over.boundingBox())!;
   await page.mouse.move(box.x + box.width * 0.4, box.y + box.height / 2);
   assert.equal(await value.isVisible(), true);
   assert.match(await value.innerText(), /msgs\/s$/);
+  assert.equal(await after(), '":"', 'name: value while hovered');
   // phase markers come from the scenario's phases
-  const data = JSON.parse(await page.locator('#rtbench-data').textContent() ?? '{}') as { runs: Array<{ markers: Array<{ label: string; at: number }> }> };
+  const data = JSON.parse(await page.locator('#rtbench-data').textContent() ?? '{}') as { runs: Array<{ markers: Array<{ label: string; at: number }>; curves: Record<string, Array<[number, number]>>; series: { t: number[]; sent: Array<number | null> } }> };
   assert.deepEqual(data.runs[0]!.markers.map((m) => [m.label, m.at]), [['warm', 0], ['load', 1]]);
+  // the time series' last second: scaled by the part of it that ran, or left out (no dive to 0 at the end)
+  const sent = data.runs[0]!.series.sent;
+  const lastShare = r.durationMs / 1000 - Math.floor(r.durationMs / 1000);
+  const lastPoint = r.timeseries.at(-1)!;
+  if (lastPoint.t === Math.floor(r.durationMs / 1000)) {
+    if (lastShare >= 0.5) assert.equal(sent.at(-1), lastPoint.messagesSent / lastShare, `last second: ${lastShare} of a second`);
+    else assert.deepEqual([data.runs[0]!.series.t.at(-1), sent.length], [lastPoint.t - 1, r.timeseries.length - 1], `last second (${lastShare} of a second) left out`);
+  }
+  // the percentile axis ends at the data's highest percentile, and p50 is labelled
+  const curveMax = Math.max(...Object.values(data.runs[0]!.curves).flatMap((c) => c.map((p) => p[0])));
+  assert.equal(Number(await page.locator('#curve').getAttribute('data-x-max')), curveMax);
+  const ticks = (await page.locator('#curve').getAttribute('data-x-ticks'))!.split(' ');
+  assert.deepEqual(ticks.slice(0, 3), ['p0', 'p50', 'p90'], ticks.join(' '));
+  assert.ok(ticks.length >= 4, 'and the last percentile drawn');
   assert.deepEqual(errors, []);
   const shot = join(out, 'report-failed.png');
   await page.mouse.move(0, 0);
@@ -251,6 +268,13 @@ test('rtbench report A.json B.json (CLI): the same verdicts as rtbench compare, 
   const { page } = await open(same);
   assert.doesNotMatch(await page.locator('#verdict .headline').innerText(), /REGRESSION/);
   assert.match(await page.locator('#verdict').innerText(), /no regression vs /);
+  // tiny-echo acks one event: ack:echo repeats ack, so the tables leave it out (compare lists it)
+  assert.ok(compareVerdicts((await rtbench(['compare', fa, fa])).stdout)['ack:echo.p99'], 'compare lists ack:echo');
+  const deltaText = await page.locator('#deltas').innerText();
+  assert.match(deltaText, /ack\.p99/);
+  assert.doesNotMatch(deltaText, /ack:echo/);
+  assert.equal(await page.locator('#run-0 table code', { hasText: /^ack:echo$/ }).count(), 0);
+  assert.match(await page.locator('#run-0').innerText(), /acks one event: ack:echo has the same samples as ack/);
   // one result with no .json ending: the report is written beside it and the path printed is the one written
   const bare = join(dir, 'run-a');
   writeFileSync(bare, JSON.stringify(a));

@@ -1,6 +1,6 @@
 import { DEFAULT_TOLERANCES, compareResults, verdictWord, type CompareRow, type Tolerances } from '../../compare/compare.ts';
 import type { RunFile } from '../../result/types.ts';
-import { runFigures, type LabeledRun } from './data.ts';
+import { runFigures, soleAckEvent, type LabeledRun } from './data.ts';
 import { esc, htmlTable, ms, num, pct } from './format.ts';
 
 /** Which run each run is compared with: across files, the first file's run of the same topology (or its only run); in one file, the first run. */
@@ -35,6 +35,7 @@ export interface ComparedPair {
 /**
  * Compare each pair exactly as `rtbench compare` does, with the same tolerances (default
  * `DEFAULT_TOLERANCES`, or the `--max` given), so the report and `compare` agree on the same files.
+ * The one difference: the rows of a sole `ack:<event>` identical to `ack` on both sides are left out.
  */
 export function comparePairs(runs: LabeledRun[], files: RunFile[], tolerances: Tolerances = DEFAULT_TOLERANCES): ComparedPair[] {
   const order = (s: string): number => (s === 'throughput' ? -1 : s.startsWith('connect.') ? 0 : s.startsWith('ack.') ? 1 : 2);
@@ -42,7 +43,9 @@ export function comparePairs(runs: LabeledRun[], files: RunFile[], tolerances: T
     // the pairs are chosen above: the topology check of `compare` is done by comparisonPairs
     const rows = compareResults({ ...base.file, runs: [base.run] }, { ...cur.file, runs: [cur.run] }, tolerances, { crossTopology: true });
     rows.sort((a, b) => order(a.subject) - order(b.subject) || a.subject.localeCompare(b.subject));
-    return { base, cur, rows };
+    // a single acked event whose figures are ack's on both sides: its rows would repeat ack's
+    const sole = soleAckEvent(base.run);
+    return { base, cur, rows: sole && sole === soleAckEvent(cur.run) ? rows.filter((r) => !r.subject.startsWith(`${sole}.`)) : rows };
   });
 }
 

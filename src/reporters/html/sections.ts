@@ -2,7 +2,7 @@ import { ERROR_MESSAGES_PER_KIND, type RunFile, type RunResult } from '../../res
 import { faultBaseline, faultRows } from '../faults-table.ts';
 import { customView, declaredIn } from '../custom.ts';
 import type { ComparedPair } from './compare-section.ts';
-import { metricUnit, runFigures, type LabeledRun } from './data.ts';
+import { metricUnit, runFigures, soleAckEvent, type LabeledRun } from './data.ts';
 import { esc, htmlTable, ms, num, pct, thresholdValue, withUnit } from './format.ts';
 
 type Level = 'good' | 'warn' | 'bad';
@@ -102,9 +102,10 @@ export function thresholdsTable(r: RunResult): string {
 
 /** Every histogram in the result, by name (built-in and custom metrics alike), in its unit. */
 export function metricsTable(r: RunResult): string {
-  const rows = Object.entries(r.metrics).filter(([, m]) => m.count);
+  const sole = soleAckEvent(r);
+  const rows = Object.entries(r.metrics).filter(([k, m]) => m.count && k !== sole);
   if (!rows.length) return '';
-  return `<h3>Latencies and other histograms</h3>${htmlTable(
+  return `<h3>Latencies and other histograms</h3>${sole ? `<p class="muted">The scenario acks one event: <code>${esc(sole)}</code> has the same samples as <code>ack</code>.</p>` : ''}${htmlTable(
     ['metric', 'count', 'p50', 'p90', 'p99', 'p99.9', 'max'],
     rows.map(([k, m]) => {
       const u = metricUnit(m);
