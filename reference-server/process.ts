@@ -1,7 +1,8 @@
 /**
  * Child-process entry of the embedded reference server. argv[2] is JSON
  * `{ topology, host, port, pushRate }`. Sends `{ type: 'ready', url, pids, workers }` over IPC;
- * stops on `{ type: 'stop' }`, SIGTERM/SIGINT, or when the parent goes away.
+ * answers `{ type: 'stats' | 'pids' | 'fault', id }`; stops on `{ type: 'stop' }`, SIGTERM/SIGINT, or
+ * when the parent goes away.
  */
 import { isRtbenchError } from '../src/shared/errors.ts';
 import { getTopology, parseTopologySpec } from './topologies/index.ts';
@@ -16,6 +17,29 @@ interface Args {
   delayMs?: number;
   serviceMs?: number;
   maxConnectionsPerWorker?: number;
+}
+
+/**
+ * Every process of the topology running now: this one, those it started with, and whatever its
+ * supervisors started since (a respawned worker, a restarted broker, router or Redis: each is in
+ * a fault slot), so a "nothing left running" check after stop covers the replacements too.
+ */
+function livePids(running: RunningTopology | null): number[] {
+  const pids = new Set<number>([process.pid, ...(running?.pids ?? [])]);
+  for (const slots of Object.values(running?.faultTargets?.() ?? {})) {
+    for (const slot of slots ?? []) {
+      const pid = slot.pid();
+      if (pid !== null) pids.add(pid);
+    }
+  }
+  return [...pids].filter((pid) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false; // a killed process that was replaced
+    }
+  });
 }
 
 async function main(): Promise<void> {
@@ -45,6 +69,7 @@ async function main(): Promise<void> {
         (e: Error) => process.send?.({ type: 'fault', id, error: e.message }),
       );
     }
+    else if (m.type === 'pids') process.send?.({ type: 'pids', id: m.id, pids: livePids(running) });
     else if (m.type === 'stats') {
       const id = m.id;
       Promise.all([running?.stats?.() ?? [], running?.counters?.() ?? {}])

@@ -9,8 +9,14 @@ export interface ServerHandle {
   url: string;
   /** PID of the child process that owns the topology. */
   pid: number;
-  /** Every PID of the topology (workers, router, …). */
+  /** Every PID of the topology (workers, router, …) when it started. */
   pids: number[];
+  /**
+   * Every PID of the topology running now, the topology process included: also the processes that
+   * replaced killed ones (a respawned worker, a restarted broker). Ask just before `stop()` to check
+   * afterwards that nothing is left running. [] when the server is not running (or does not answer).
+   */
+  livePids(timeoutMs?: number): Promise<number[]>;
   workers: number;
   topology: string;
   /** The workers' own per-worker counts and topology counters (empty when the topology cannot tell). */
@@ -92,24 +98,27 @@ export async function startReferenceServer(o: StartOptions): Promise<ServerHandl
     });
     child.once('exit', (code, signal) => fail(`process exited (${signal ?? `code ${code}`})`));
   });
-  let statsId = 0;
-  const none: ServerStats = { workers: [], counters: {} };
-  const stats = (timeoutMs = 3000): Promise<ServerStats> =>
+  let askId = 0;
+  /** Ask the topology process a question of `type`; `fallback` when it is gone or does not answer in time. */
+  const ask = <M, T>(type: string, timeoutMs: number, fallback: T, read: (m: M) => T): Promise<T> =>
     new Promise((resolve) => {
-      if (!child.connected) return resolve(none);
-      const id = ++statsId;
-      const onMsg = (m: { type?: string; id?: number; stats?: WorkerStats[]; counters?: Record<string, number> }): void => {
-        if (m.type === 'stats' && m.id === id) done({ workers: m.stats ?? [], counters: m.counters ?? {} });
+      if (!child.connected) return resolve(fallback);
+      const id = ++askId;
+      const onMsg = (m: M & { type?: string; id?: number }): void => {
+        if (m.type === type && m.id === id) done(read(m));
       };
-      const done = (s: ServerStats): void => {
+      const done = (v: T): void => {
         clearTimeout(timer);
         child.off('message', onMsg);
-        resolve(s);
+        resolve(v);
       };
-      const timer = setTimeout(() => done(none), timeoutMs);
+      const timer = setTimeout(() => done(fallback), timeoutMs);
       child.on('message', onMsg);
-      child.send({ type: 'stats', id });
+      child.send({ type, id });
     });
+  const stats = (timeoutMs = 3000): Promise<ServerStats> =>
+    ask<{ stats?: WorkerStats[]; counters?: Record<string, number> }, ServerStats>('stats', timeoutMs, { workers: [], counters: {} }, (m) => ({ workers: m.stats ?? [], counters: m.counters ?? {} }));
+  const livePids = (timeoutMs = 3000): Promise<number[]> => ask<{ pids?: number[] }, number[]>('pids', timeoutMs, [], (m) => m.pids ?? []);
   let faultId = 0;
   const fault = (req: FaultRequest, timeoutMs = 40_000): Promise<FaultOutcome> =>
     new Promise((resolve, reject) => {
@@ -129,5 +138,5 @@ export async function startReferenceServer(o: StartOptions): Promise<ServerHandl
       child.on('message', onMsg);
       child.send({ type: 'fault', id, fault: req });
     });
-  return { ...ready, pid: child.pid!, topology: o.topology, stats, fault, stop, output: () => tail };
+  return { ...ready, pid: child.pid!, topology: o.topology, stats, livePids, fault, stop, output: () => tail };
 }

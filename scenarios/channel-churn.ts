@@ -1,9 +1,10 @@
 /**
  * Channel churn, measured: how many channels a server creates and destroys per second (a
- * subscribe then an unsubscribe of a fresh channel) before the SLO breaks. Run it with
- * `--find-max` (the bench `node --import tsx bench/channel-churn.ts` does, per topology):
+ * subscribe then an unsubscribe of a fresh channel) before the SLO breaks, side by side on four
+ * topologies (`single`, `cluster:2`, `cluster:2:rr:redis`, `socketcluster:2`):
  *
- *   npx rtbench run scenarios/channel-churn.ts --find-max --topology single
+ *   npx rtbench run scenarios/channel-churn.ts                            (each topology at 2 sessions/s)
+ *   npx rtbench run scenarios/channel-churn.ts --find-max                 (the highest rate per topology)
  *   npx rtbench run scenarios/channel-churn.ts --find-max --topology socketcluster:2
  *
  * Each session connects, then every 10 ms (open loop) subscribes to a channel no one else uses and
@@ -25,7 +26,7 @@ export default defineScenario({
   description: `each session subscribes to and unsubscribes from ${PAIRS} fresh channels, one pair every 10 ms`,
   engine: 'socket.io-lean',
   engines: { socketcluster: 'socketcluster' },
-  topology: 'single',
+  topology: ['single', 'cluster:2', 'cluster:2:rr:redis', 'socketcluster:2'],
   phases: [{ duration: '10s', arrivalRate: 2 }],
   gracefulStop: '3s',
   ackTimeout: '5s',

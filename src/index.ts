@@ -14,6 +14,7 @@ export type { SearchOutcome } from './search/run-search.ts';
 export type { Reporter, ProgressTick, RunStartInfo, Output } from './reporters/types.ts';
 export { ExitCode, RtbenchError, InputError, RunError } from './shared/errors.ts';
 export type { ErrorCode } from './shared/errors.ts';
+export type { TopologyName } from './shared/topology-names.ts';
 export { RESULT_SCHEMA } from './result/types.ts';
 export type { RunFile, RunResult, MetricSummary, WorkerDistribution, GeneratorHealth, Saturation, TimeseriesPoint, SearchResult, SearchStep, SearchOptions } from './result/types.ts';
 export type { ServerHandle, StartOptions } from '../reference-server/index.ts';

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
 import { RunError } from '../../src/shared/errors.ts';
 import { supervisedSlot, type FaultSlot } from '../faults.ts';
 import { freePort, waitForPort } from './free-port.ts';
@@ -21,10 +22,21 @@ export interface RedisHandle {
  * manager would, so adapters can reconnect. A clear error says how to install it when missing.
  */
 export async function startRedis(bin = process.env.RTBENCH_REDIS_SERVER ?? 'redis-server'): Promise<RedisHandle> {
-  const port = await freePort();
   let stopping = false;
   let restarts = 0;
-  let current: { child: ChildProcess; ready: boolean; exited: Promise<void> } = await launch(bin, port);
+  // a free port can be taken by someone else between the probe and redis-server's bind: then try
+  // another (a missing redis-server is final)
+  const first = async (attempt: number): Promise<{ port: number; started: Launched }> => {
+    const p = await freePort();
+    try {
+      return { port: p, started: await launch(bin, p) };
+    } catch (e) {
+      if (attempt >= 3 || (e as Error).message.startsWith('cannot start')) throw e;
+      return first(attempt + 1);
+    }
+  };
+  const { port, started } = await first(1);
+  let current: Launched = started;
   const supervise = (c: typeof current): void => {
     void c.exited.then(async () => {
       if (stopping) return;
@@ -62,7 +74,9 @@ export async function startRedis(bin = process.env.RTBENCH_REDIS_SERVER ?? 'redi
   };
 }
 
-async function launch(bin: string, port: number): Promise<{ child: ChildProcess; ready: boolean; exited: Promise<void> }> {
+type Launched = { child: ChildProcess; ready: boolean; exited: Promise<void> };
+
+async function launch(bin: string, port: number): Promise<Launched> {
   const child = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -80,11 +94,38 @@ async function launch(bin: string, port: number): Promise<{ child: ChildProcess;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const handle = { child, ready: false, exited };
   try {
-    await Promise.race([waitForPort('127.0.0.1', port, 10_000), exited.then(() => Promise.reject(new Error('exited')))]);
+    const ours = async (): Promise<void> => {
+      await waitForPort('127.0.0.1', port, 10_000);
+      // something listens: make sure it is this redis-server (not another process that took the port)
+      const pid = await redisPid(port);
+      if (pid !== child.pid) throw new Error(`port ${port} is held by another process (pid ${pid ?? 'unknown'})`);
+    };
+    await Promise.race([ours(), exited.then(() => Promise.reject(new Error('exited')))]);
   } catch (e) {
     child.kill('SIGKILL');
     throw new RunError('E_SERVER_START', `redis-server did not start on 127.0.0.1:${port}: ${(e as Error).message}`, { details: stderr.split('\n').slice(-5) });
   }
   handle.ready = true;
   return handle;
+}
+
+/** The `process_id` a Redis server on 127.0.0.1:port reports in `INFO server`, or null. */
+function redisPid(port: number): Promise<number | null> {
+  return new Promise((resolve) => {
+    let text = '';
+    const sock = net.connect({ host: '127.0.0.1', port }, () => sock.write('INFO server\r\n'));
+    const done = (pid: number | null): void => {
+      clearTimeout(timer);
+      sock.destroy();
+      resolve(pid);
+    };
+    const timer = setTimeout(() => done(null), 5000);
+    sock.on('data', (b: Buffer) => {
+      text += b.toString('latin1');
+      const m = /process_id:(\d+)/.exec(text);
+      if (m) done(Number(m[1]));
+    });
+    sock.once('error', () => done(null));
+    sock.once('close', () => done(null));
+  });
 }

@@ -4,10 +4,15 @@ import { urlOf } from '../app/server.ts';
 import type { Topology, TopologySpec } from './types.ts';
 import { availableParallelism } from 'node:os';
 import { freePort } from '../infra/free-port.ts';
+import { twoOptional, twoOptionalProblems, workerCountProblems, type SpecSlot } from './spec-parts.ts';
 
-/** `cluster:N[:rr|none][:cluster|redis]` → its parts (N defaults to the core count). */
+const POLICY: SpecSlot = { what: 'policy', allowed: ['rr', 'none'], dflt: 'rr' };
+const ADAPTER: SpecSlot = { what: 'adapter', allowed: ADAPTERS, dflt: 'cluster' };
+
+/** `cluster:N[:rr|none][:cluster|redis]` → its parts (N defaults to the core count); the adapter may come without the policy (`cluster:2:redis`). */
 export function parseClusterSpec(spec: TopologySpec): { workers: number; policy: 'rr' | 'none'; adapter: AdapterName } {
-  const [n, policy = 'rr', adapter = 'cluster'] = spec.params;
+  const n = spec.params[0];
+  const { a: policy, b: adapter } = twoOptional(spec, POLICY, ADAPTER);
   return { workers: n ? Number(n) : availableParallelism(), policy: policy as 'rr' | 'none', adapter: adapter as AdapterName };
 }
 
@@ -20,13 +25,8 @@ export const clusterTopology: Topology = {
   name: 'cluster',
   summary: 'Node cluster, N workers on one port, rr or OS scheduling, cluster or Redis adapter',
   check(spec) {
-    const problems: string[] = [];
-    const { workers, policy, adapter } = parseClusterSpec(spec);
-    if (!Number.isInteger(workers) || workers < 1 || workers > 64) problems.push(`worker count must be 1..64 (got ${spec.params[0]})`);
-    if (policy !== 'rr' && policy !== 'none') problems.push(`scheduling policy must be rr or none (got ${policy})`);
-    if (!ADAPTERS.includes(adapter)) problems.push(`adapter must be ${ADAPTERS.join(' or ')} (got ${adapter})`);
-    if (spec.params.length > 3) problems.push('expected cluster:N[:rr|none][:cluster|redis]');
-    return problems;
+    const { workers } = parseClusterSpec(spec);
+    return [...workerCountProblems(spec, workers, 'cluster:2'), ...twoOptionalProblems(spec, POLICY, ADAPTER, 'cluster:2:rr:redis')];
   },
   optionalPackages: (spec) => adapterPackages(parseClusterSpec(spec).adapter),
   async start({ host, port, pushRate, spec, maxConnectionsPerWorker }) {

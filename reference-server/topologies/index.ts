@@ -1,4 +1,6 @@
 import { InputError } from '../../src/shared/errors.ts';
+import { didYouMean } from '../../src/shared/suggest.ts';
+import { TOPOLOGY_NAMES, type TopologyName } from '../../src/shared/topology-names.ts';
 import { requireOptional } from '../../src/shared/optional.ts';
 import { clusterTopology } from './cluster.ts';
 import { lbStickyTopology } from './lb-sticky.ts';
@@ -9,8 +11,8 @@ import { socketClusterTopology } from './socketcluster.ts';
 import { stickyTopology } from './sticky.ts';
 import type { Topology, TopologySpec } from './types.ts';
 
-/** Every topology, by name. Adding one is one line. */
-const TOPOLOGIES: Readonly<Record<string, Topology>> = {
+/** Every topology, by name (its name is also listed in src/shared/topology-names.ts). Adding one is two lines. */
+const TOPOLOGIES: Readonly<Record<TopologyName, Topology>> = {
   single,
   cluster: clusterTopology,
   sticky: stickyTopology,
@@ -27,15 +29,16 @@ export function parseTopologySpec(raw: string): TopologySpec {
 }
 
 export function topologyNames(): string[] {
-  return Object.keys(TOPOLOGIES);
+  return [...TOPOLOGY_NAMES];
 }
 
 /** The topology for a spec; an unknown name or bad params is an InputError naming the fix. */
 export function getTopology(spec: TopologySpec): Topology {
-  const t = Object.hasOwn(TOPOLOGIES, spec.name) ? TOPOLOGIES[spec.name] : undefined;
+  const t = Object.hasOwn(TOPOLOGIES, spec.name) ? TOPOLOGIES[spec.name as TopologyName] : undefined;
   if (!t) {
+    const near = didYouMean(spec.name, TOPOLOGY_NAMES);
     throw new InputError('E_UNKNOWN_TOPOLOGY', `unknown topology \`${spec.raw}\``, {
-      hint: `use one of: ${topologyNames().join(', ')} (see README, "The reference server")`,
+      hint: `${near ? `did you mean \`${[near, ...spec.params].join(':')}\`? ` : ''}use one of: ${topologyNames().join(', ')} (see README, "The reference server")`,
     });
   }
   const problems = t.check?.(spec) ?? [];

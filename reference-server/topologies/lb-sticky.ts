@@ -1,3 +1,4 @@
+import { didYouMean } from '../../src/shared/suggest.ts';
 import { availableParallelism } from 'node:os';
 import { urlOf } from '../app/server.ts';
 import { setupAdapterPrimary } from '../cluster/adapter.ts';
@@ -28,9 +29,9 @@ export const lbStickyTopology: Topology = {
   check(spec) {
     const { workers, fix } = parseLbStickySpec(spec);
     const problems: string[] = [];
-    if (!Number.isInteger(workers) || workers < 1 || workers > 64) problems.push(`worker count must be 1..64 (got ${spec.params[0]})`);
-    if (!(FIXES as readonly string[]).includes(fix)) problems.push(`fix must be one of ${FIXES.join(', ')} (got ${fix})`);
-    if (spec.params.length > 2) problems.push('expected lb-sticky:N[:none|proxy|xff]');
+    if (!Number.isInteger(workers) || workers < 1 || workers > 64) problems.push(`worker count must be 1..64 (got ${spec.params[0]}): e.g. \`lb-sticky:2\``);
+    if (!(FIXES as readonly string[]).includes(fix)) problems.push(`fix must be one of ${FIXES.join(', ')} (got ${fix}): ${((near) => (near ? `did you mean \`lb-sticky:${spec.params[0]}:${near}\`?` : 'e.g. `lb-sticky:2:proxy`'))(didYouMean(fix, FIXES))}`);
+    if (spec.params.length > 2) problems.push('expected lb-sticky:N[:none|proxy|xff], e.g. `lb-sticky:2:proxy`');
     return problems;
   },
   async start({ host, port, pushRate, spec }) {

@@ -1,3 +1,4 @@
+import { didYouMean } from '../../src/shared/suggest.ts';
 import { availableParallelism } from 'node:os';
 import { urlOf } from '../app/server.ts';
 import { freePort } from '../infra/free-port.ts';
@@ -33,9 +34,9 @@ export const lbTopology: Topology = {
   check(spec) {
     const { nodes, balance } = parseLbSpec(spec);
     const problems: string[] = [];
-    if (!Number.isInteger(nodes) || nodes < 1 || nodes > 64) problems.push(`node count must be 1..64 (got ${spec.params[0]})`);
-    if (!BALANCES.includes(balance)) problems.push(`balance must be one of ${BALANCES.join(', ')} (got ${balance})`);
-    if (spec.params.length > 2) problems.push('expected lb:N[:roundrobin|source|cookie]');
+    if (!Number.isInteger(nodes) || nodes < 1 || nodes > 64) problems.push(`node count must be 1..64 (got ${spec.params[0]}): e.g. \`lb:2\``);
+    if (!BALANCES.includes(balance)) problems.push(`balance must be one of ${BALANCES.join(', ')} (got ${balance}): ${((near) => (near ? `did you mean \`lb:${spec.params[0]}:${near}\`?` : 'e.g. `lb:2:cookie`'))(didYouMean(balance, BALANCES))}`);
+    if (spec.params.length > 2) problems.push('expected lb:N[:roundrobin|source|cookie], e.g. `lb:2:cookie`');
     return problems;
   },
   async start({ host, port, pushRate, spec }) {

@@ -5,11 +5,14 @@ import { freePort } from '../infra/free-port.ts';
 import { startBrokers } from '../socketcluster/brokers.ts';
 import { startStateServer } from '../socketcluster/state.ts';
 import type { ScWorkerConfig } from '../socketcluster/worker.ts';
+import { didYouMean } from '../../src/shared/suggest.ts';
+import { workerCountProblems } from './spec-parts.ts';
 import type { Topology, TopologySpec } from './types.ts';
 
-/** `socketcluster:N[:rr|none][:B]` → N workers (default: cores), scheduling, B scc-broker processes (default 1). */
+/** `socketcluster:N[:rr|none][:B]` → N workers (default: cores), scheduling, B scc-broker processes (default 1); B may come without the policy (`socketcluster:2:3`). */
 export function parseSocketClusterSpec(spec: TopologySpec): { workers: number; policy: 'rr' | 'none'; brokers: number } {
-  const [n, policy = 'rr', b = '1'] = spec.params;
+  const [n, ...rest] = spec.params;
+  const [policy = 'rr', b = '1'] = rest.length === 1 && /^\d+$/.test(rest[0]!) ? ['rr', rest[0]!] : rest;
   return { workers: n ? Number(n) : availableParallelism(), policy: policy as 'rr' | 'none', brokers: Number(b) };
 }
 
@@ -24,12 +27,17 @@ export const socketClusterTopology: Topology = {
   name: 'socketcluster',
   summary: 'SocketCluster: N socketcluster-server workers on one port (rr or OS scheduling), B scc-broker processes',
   check(spec) {
-    const problems: string[] = [];
     const { workers, policy, brokers } = parseSocketClusterSpec(spec);
-    if (!Number.isInteger(workers) || workers < 1 || workers > 64) problems.push(`worker count must be 1..64 (got ${spec.params[0]})`);
-    if (policy !== 'rr' && policy !== 'none') problems.push(`scheduling policy must be rr or none (got ${policy})`);
-    if (!Number.isInteger(brokers) || brokers < 1 || brokers > 16) problems.push(`broker count must be 1..16 (got ${spec.params[2]})`);
-    if (spec.params.length > 3) problems.push('expected socketcluster:N[:rr|none][:B]');
+    const n = spec.params[0] ?? '';
+    const problems = workerCountProblems(spec, workers, 'socketcluster:2');
+    const syntax = 'write socketcluster:N[:rr|none][:B] (B: scc-broker processes, 1..16), e.g. `socketcluster:2:rr:2`';
+    if (spec.params.length > 3) return [...problems, `\`${spec.raw}\` has ${spec.params.length - 1} parts after the count, at most 2: ${syntax}`];
+    if (policy !== 'rr' && policy !== 'none') {
+      const near = didYouMean(policy, ['rr', 'none']);
+      const fix = near ? `did you mean \`${['socketcluster', n, near, ...spec.params.slice(2)].join(':')}\`?` : syntax;
+      problems.push(`scheduling policy must be rr or none (got ${policy}): ${fix}`);
+    }
+    if (!Number.isInteger(brokers) || brokers < 1 || brokers > 16) problems.push(`broker count must be a whole number from 1 to 16 (got ${spec.params[spec.params.length - 1]}): ${syntax}`);
     return problems;
   },
   optionalPackages: () => ['scc-broker', 'scc-broker-client'],

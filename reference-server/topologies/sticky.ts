@@ -4,13 +4,16 @@ import { ADAPTERS, adapterPackages, setupAdapterPrimary, type AdapterName } from
 import { createSlotPool } from '../cluster/primary.ts';
 import { HASH_NAMES, type HashName } from '../sticky/hashes.ts';
 import { startStickyMaster, type Route } from '../sticky/master.ts';
+import { twoOptional, twoOptionalProblems, workerCountProblems, type SpecSlot } from './spec-parts.ts';
 import type { Topology, TopologySpec } from './types.ts';
 
-const ROUTES = [...HASH_NAMES, 'proxy', 'xff', 'sid'] as const;
+const ROUTE: SpecSlot = { what: 'route', allowed: [...HASH_NAMES, 'proxy', 'xff', 'sid'], dflt: 'default' };
+const ADAPTER: SpecSlot = { what: 'adapter', allowed: ADAPTERS, dflt: 'cluster' };
 
-/** `sticky:N[:route][:cluster|redis]`; route is a hash name (default `default`), `proxy`, `xff` or `sid`. */
+/** `sticky:N[:route][:cluster|redis]`; route is a hash name (default `default`), `proxy`, `xff` or `sid`; the adapter may come without the route (`sticky:2:redis`). */
 export function parseStickySpec(spec: TopologySpec): { workers: number; route: Route; routeName: string; adapter: AdapterName } {
-  const [n, routeName = 'default', adapter = 'cluster'] = spec.params;
+  const n = spec.params[0];
+  const { a: routeName, b: adapter } = twoOptional(spec, ROUTE, ADAPTER);
   const route: Route =
     routeName === 'proxy' || routeName === 'xff' || routeName === 'sid' ? { kind: routeName } : { kind: 'hash', hash: routeName as HashName };
   return { workers: n ? Number(n) : availableParallelism(), route, routeName, adapter: adapter as AdapterName };
@@ -26,13 +29,8 @@ export const stickyTopology: Topology = {
   name: 'sticky',
   summary: 'sticky master hashing the client address (or PROXY/XFF/sid) over N cluster workers',
   check(spec) {
-    const problems: string[] = [];
-    const { workers, routeName, adapter } = parseStickySpec(spec);
-    if (!Number.isInteger(workers) || workers < 1 || workers > 64) problems.push(`worker count must be 1..64 (got ${spec.params[0]})`);
-    if (!(ROUTES as readonly string[]).includes(routeName)) problems.push(`route must be one of ${ROUTES.join(', ')} (got ${routeName})`);
-    if (!ADAPTERS.includes(adapter)) problems.push(`adapter must be ${ADAPTERS.join(' or ')} (got ${adapter})`);
-    if (spec.params.length > 3) problems.push('expected sticky:N[:route][:cluster|redis]');
-    return problems;
+    const { workers } = parseStickySpec(spec);
+    return [...workerCountProblems(spec, workers, 'sticky:2'), ...twoOptionalProblems(spec, ROUTE, ADAPTER, 'sticky:2:sid:redis')];
   },
   optionalPackages: (spec) => adapterPackages(parseStickySpec(spec).adapter),
   async start({ host, port, pushRate, spec }) {

@@ -3,7 +3,7 @@ import type { Argv } from 'yargs';
 import { ExitCode, InputError, isRtbenchError } from '../shared/errors.ts';
 import type { Output } from '../reporters/types.ts';
 import { processIO, type CliIO } from './io.ts';
-import { didYouMean } from '../util/suggest.ts';
+import { didYouMean } from '../shared/suggest.ts';
 import { abFlags, benchHashFlags, compareFlags, initFlags, k8sFlags, mergeFlags, reportFlags, runFlags, serveFlags } from './options.ts';
 
 /**

@@ -9,7 +9,11 @@ const LOADERS: Readonly<Record<EngineName, () => Promise<EngineFactory>>> = {
   'socket.io': async () => ((m) => (opts) => new m.SocketIoTransport(opts))(await import('./socketio.ts')),
   'socket.io-lean': async () => ((m) => (opts) => new m.LeanSocketIoTransport(opts))(await import('./socketio-lean.ts')),
   ws: async () => ((m) => (opts) => new m.WsTransport(opts))(await import('./ws.ts')),
-  socketcluster: async () => ((m) => (opts) => new m.SocketClusterTransport(opts))(await import('./socketcluster.ts')),
+  socketcluster: async () => {
+    const m = await import('./socketcluster.ts');
+    m.checkClientInternals(); // its unsubscribe uses the client's private step: refuse a client without it, by version
+    return (opts) => new m.SocketClusterTransport(opts);
+  },
 };
 
 /**

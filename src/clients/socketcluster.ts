@@ -1,11 +1,52 @@
 import scClient, { type AGChannel, type AGClientSocket } from 'socketcluster-client';
+import { InputError } from '../shared/errors.ts';
 import { classifyError } from './classify.ts';
 import { ClientOpError, type Transport, type TransportOptions } from './types.ts';
 
-/** The client's own local unsubscribe step (it has no public form without its unacknowledged `#unsubscribe` transmit). */
+/**
+ * The client's own local unsubscribe step, which it has no public form of. Why it is needed: the
+ * public `unsubscribe(channel)` does this step and then transmits `#unsubscribe` UNacknowledged
+ * (`_tryUnsubscribe`, `noTimeout`), so it cannot be timed as `ack:unsubscribe`; rtbench sends the
+ * request itself as an `invoke` instead. Calling the public method as well would send it twice: the
+ * server refuses the second (InvalidActionError "not subscribed", an error emitted on the socket),
+ * one wasted message and one server-side error per unsubscribe, in the very benchmark that measures
+ * channel churn. Skipping the local step would leave the channel in `_channelMap`: a later
+ * `subscribe(channel)` would find it there and send no `#subscribe`, and its messages would still be
+ * delivered. Checked to exist and to work at engine start (`checkClientInternals`); package.json pins
+ * socketcluster-client to `~20.0.2` for it.
+ */
 interface ChannelInternals {
   _channelMap: Record<string, unknown>;
   _triggerChannelUnsubscribe(channel: unknown): void;
+}
+
+/** The version range package.json pins (the client's private unsubscribe step is read from it). */
+export const SC_CLIENT_RANGE = '~20.0.2';
+
+/**
+ * At engine start: does this socketcluster-client have the private unsubscribe step the engine
+ * uses, and does it work (a channel subscribed on a socket that never connects, then dropped by
+ * it, is gone)? Throws `E_PACKAGE_VERSION` naming the installed version and the fix if not.
+ */
+export function checkClientInternals(create: (o: { hostname: string; port: number; autoConnect: false }) => unknown = scClient.create, version: string = scClient.version ?? 'unknown'): void {
+  const probe = create({ hostname: '127.0.0.1', port: 1, autoConnect: false }) as Partial<ChannelInternals> & Partial<AGClientSocket>;
+  let works = false;
+  try {
+    if (typeof probe._triggerChannelUnsubscribe === 'function' && probe._channelMap && typeof probe._channelMap === 'object' && typeof probe.subscribe === 'function') {
+      probe.subscribe('rtbench-probe'); // not connected: nothing is sent
+      const entry = probe._channelMap['rtbench-probe'];
+      if (entry) probe._triggerChannelUnsubscribe(entry);
+      works = entry !== undefined && !Object.hasOwn(probe._channelMap, 'rtbench-probe');
+    }
+  } catch {
+    works = false;
+  } finally {
+    if (typeof probe.killAllChannels === 'function') probe.killAllChannels();
+  }
+  if (works) return;
+  throw new InputError('E_PACKAGE_VERSION', `engine 'socketcluster': socketcluster-client ${version} lacks the private unsubscribe step rtbench uses (\`_channelMap\`, \`_triggerChannelUnsubscribe\`; read from 20.0.x)`, {
+    hint: `install the version rtbench pins: \`npm install socketcluster-client@${SC_CLIENT_RANGE}\``,
+  });
 }
 
 /**

@@ -105,6 +105,7 @@ export async function startContainerTopology(o: StartOptions): Promise<ServerHan
       url,
       pid: 0, // no local process: the containers are the runtime's
       pids: [],
+      livePids: async () => [],
       output: () => '', // container logs stay with the runtime
       workers: plan.workers,
       topology: plan.topology,

@@ -3,6 +3,7 @@ import type { IntervalSnapshot } from '../metrics/snapshot.ts';
 import type { ResolvedFault } from '../scenario/faults.ts';
 import type { Reporter } from '../reporters/types.ts';
 import type { FaultImpact } from './types.ts';
+import { SEQUENCED_EVENTS } from '../metrics/names.ts';
 
 /**
  * Splits the run's snapshots into windows at each fault's second: before the first fault (the
@@ -39,6 +40,7 @@ export class FaultWindows implements Reporter {
     const c = agg.counters();
     const e = agg.errors();
     const n = (k: string): number => c[k] ?? 0;
+    const seq = (kind: string): number => SEQUENCED_EVENTS.reduce((a, e) => a + n(`${e}.${kind}`), 0);
     return {
       window: { fromS: this.starts[i]!, toS: this.starts[i + 1] ?? this.lastT + 1 },
       disconnected: n('disconnects'),
@@ -46,9 +48,9 @@ export class FaultWindows implements Reporter {
       recoveryFailed: n('recovery.failed'),
       recovery: m.recovery ?? null,
       detect: m.detect ?? null,
-      lost: n('broadcast.gaps') + n('push.gaps'),
-      duplicated: n('broadcast.duplicates') + n('push.duplicates'),
-      outOfOrder: n('broadcast.outOfOrder') + n('push.outOfOrder'),
+      lost: seq('gaps'),
+      duplicated: seq('duplicates'),
+      outOfOrder: seq('outOfOrder'),
       ackTimeouts: e.ack_timeout?.count ?? 0,
       sessionUnknown: e.session_unknown?.count ?? 0,
       moved: n('recovery.otherWorker'),

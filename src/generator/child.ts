@@ -52,7 +52,7 @@ async function main(): Promise<void> {
         })
         .catch(async (e) => {
           const err = isRtbenchError(e) ? e : null;
-          await send({ type: 'fatal', code: err?.code ?? 'E_GENERATOR', message: err?.message ?? String(e), details: [...(err?.details ?? [])] });
+          await send({ type: 'fatal', code: err?.code ?? 'E_GENERATOR', message: err?.message ?? String(e), details: [...(err?.details ?? [])], ...(err?.hint ? { hint: err.hint } : {}) });
           process.exit(1);
         });
     } else if (msg.type === 'preload') {

@@ -134,7 +134,7 @@ export class GeneratorPool {
       const onMsg = (raw: unknown): void => {
         const msg = raw as FromGenerator;
         if (msg.type === 'ready') finish();
-        else if (msg.type === 'fatal') fail(msg.message, msg.details);
+        else if (msg.type === 'fatal') fail(msg.message, msg.details, msg.hint);
       };
       const onExit = (code: number | null): void => fail(`exited with code ${code} while importing the scenario${g.stderrTail.length ? `: ${g.stderrTail.slice(-3).join(' | ')}` : ''}`);
       const finish = (): void => {
@@ -143,9 +143,9 @@ export class GeneratorPool {
         g.proc.off('exit', onExit);
         resolve();
       };
-      const fail = (why: string, details: string[] = []): void => {
+      const fail = (why: string, details: string[] = [], hint?: string): void => {
         finish();
-        reject(new RunError('E_GENERATOR', `generator ${g.index} failed to start: ${why}`, { details }));
+        reject(new RunError('E_GENERATOR', `generator ${g.index} failed to start: ${why}`, { details, ...(hint ? { hint } : {}) }));
       };
       g.proc.on('message', onMsg);
       g.proc.once('exit', onExit);

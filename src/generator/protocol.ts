@@ -38,6 +38,6 @@ export type ToGenerator = InitMessage | StartMessage | StopMessage | FaultMessag
 
 export type FromGenerator =
   | { type: 'ready' }
-  | { type: 'fatal'; code: string; message: string; details: string[] }
+  | { type: 'fatal'; code: string; message: string; details: string[]; hint?: string }
   | { type: 'snapshot'; snapshot: IntervalSnapshot }
   | { type: 'done'; health: GeneratorHealth };

@@ -34,3 +34,9 @@ export const checkKey = (name: string, outcome: 'pass' | 'fail'): string => `che
 
 /** Counter keys of a `sessions` mix kind: `session:<kind>.started|completed|failed`. */
 export const kindKey = (kind: string, what: 'started' | 'completed' | 'failed'): string => `session:${kind}.${what}`;
+
+/**
+ * Numbered server messages whose receivers count `<event>.gaps` (lost), `.duplicates` and
+ * `.outOfOrder` (clients/sequence.ts): room broadcasts, per-connection pushes, channel messages.
+ */
+export const SEQUENCED_EVENTS = ['broadcast', 'push', 'publish'] as const;

@@ -10,6 +10,7 @@ import { InputError } from '../shared/errors.ts';
 import { loadScenario } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { missingUnit, parseDuration } from '../scenario/duration.ts';
+import { engineMismatches } from '../scenario/engines.ts';
 import { withTotalDuration, type ResolvedPhase, type ResolvedScenario } from '../scenario/validate.ts';
 import { checkReachable, describeTarget, parseTarget, type Target } from '../target/target.ts';
 import { probeSocketIo } from '../target/probe.ts';
@@ -152,6 +153,14 @@ export async function resolvePlan(scenarioFile: string, o: PlanOptions, warn: (l
     // the reference server's modules load only when a run starts it (a --target run never does)
     const { getTopology, parseTopologySpec } = await import('../../reference-server/index.ts');
     for (const t of topologies) getTopology(parseTopologySpec(t));
+    // rtbench knows the bundled server's protocols: an engine that cannot talk to one is refused now, not 100% failed later
+    const mismatch = engineMismatches(scenario, topologies);
+    if (mismatch) {
+      throw new InputError('E_PROTOCOL_MISMATCH', `scenario ${scenarioFile}: the engine chosen for ${mismatch.problems.length > 1 ? 'some topologies' : 'a topology'} cannot talk to it`, {
+        details: mismatch.problems,
+        hint: `set the engine per topology in the scenario: ${mismatch.fix} (README, "engines")`,
+      });
+    }
   }
   const addressesExplicit = loaded.scenario.sourceIps !== undefined;
   const sized = sizeCapacity(scenarioFile, scenario, o, addressesExplicit, shardPlan, target);

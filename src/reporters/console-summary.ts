@@ -1,6 +1,7 @@
 import type { RunFile, RunResult } from '../result/types.ts';
 import { formatDuration } from '../scenario/duration.ts';
 import { table } from './table.ts';
+import { SEQUENCED_EVENTS } from '../metrics/names.ts';
 import { faultsBlock } from './faults-table.ts';
 import { customLines, declaredIn } from './custom.ts';
 import type { MetricDeclarations } from '../scenario/types.ts';
@@ -36,10 +37,10 @@ export function sessionsLine(r: RunResult): string {
   );
 }
 
-/** Sequence counters of broadcast/push streams, zeros shown as 0 whenever such messages were received. */
+/** Sequence counters of broadcast, push and channel (`publish`) streams, zeros shown as 0 whenever such messages were received. */
 export function sequenceLine(r: RunResult): string | null {
   const n = (k: string): number => r.counters[k] ?? 0;
-  const streams = ['broadcast', 'push'].filter((e) => (r.metrics[e]?.count ?? 0) > 0 || n(`${e}.gaps`) + n(`${e}.duplicates`) + n(`${e}.outOfOrder`) > 0);
+  const streams = SEQUENCED_EVENTS.filter((e) => (r.metrics[e]?.count ?? 0) > 0 || n(`${e}.gaps`) + n(`${e}.duplicates`) + n(`${e}.outOfOrder`) > 0);
   if (streams.length === 0) return null;
   return streams.map((e) => `${e} gaps ${n(`${e}.gaps`)}, duplicates ${n(`${e}.duplicates`)}, out of order ${n(`${e}.outOfOrder`)}`).join('; ');
 }

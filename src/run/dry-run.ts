@@ -1,5 +1,6 @@
 import type { ConnectOptions } from '../clients/connect-options.ts';
-import type { SessionContext } from '../scenario/types.ts';
+import { forTopology } from '../scenario/engines.ts';
+import type { EngineName, SessionContext } from '../scenario/types.ts';
 import type { ResolvedScenario } from '../scenario/validate.ts';
 import type { Target } from '../target/target.ts';
 import type { Threshold } from '../thresholds/parse.ts';
@@ -16,15 +17,24 @@ export interface PlanInfo {
   connect: ConnectOptions | ((ctx: SessionContext) => ConnectOptions) | undefined;
 }
 
+/** What a caller that plans runs of its own (the capacity search) adds to the text. */
+export interface PlanExtra {
+  title?: string;
+  /** The label of the `duration` row (a search's: `each step`). */
+  durationLabel?: string;
+  /** Rows after the plan's own. */
+  rows?: Array<[string, string]>;
+}
+
 /**
  * `run --dry-run`: the plan as text (a pure function; nothing is connected or started).
  * Values of `auth` and `headers` are not printed, only their names.
  */
-export function describePlan(p: PlanInfo): string {
+export function describePlan(p: PlanInfo, extra: PlanExtra = {}): string {
   const { resolved: r, target: t } = p;
   const rows: Array<[string, string]> = [];
   rows.push(['scenario', `${r.name} (${p.scenarioFile})`]);
-  rows.push(['engine', `${r.engine}${r.engine === 'socket.io' ? `, transports ${r.transports.join(', ')}` : ''}`]);
+  rows.push(['engine', describeEngines(r, t ? [] : p.topologies)]);
   if (t) {
     rows.push(['target', `${t.shownUrl} → ${t.host}:${t.port}${t.loopback ? ' (loopback)' : ' (remote)'}`]);
     if (r.engine === 'ws' || r.engine === 'socketcluster') rows.push(['WebSocket', `${t.url.replace(/^http/, 'ws')}${t.pathname || r.path}${t.search}${t.pathname ? ' (path from --target)' : ''}`]);
@@ -36,7 +46,7 @@ export function describePlan(p: PlanInfo): string {
     const amount = ph.from === ph.to ? `${ph.from}` : `${ph.from} → ${ph.to}`;
     rows.push([`phase ${ph.index + 1}`, `${ph.name}: ${seconds(ph.durationMs)}, ${amount} ${what}`]);
   });
-  rows.push(['duration', `${seconds(r.totalMs)} (+ up to ${seconds(r.gracefulStopMs)} graceful stop)`]);
+  rows.push([extra.durationLabel ?? 'duration', `${seconds(r.totalMs)} (+ up to ${seconds(r.gracefulStopMs)} graceful stop)`]);
   rows.push(['timeouts', `connect ${seconds(r.connectTimeoutMs)}, ack/request ${seconds(r.ackTimeoutMs)}`]);
   rows.push(['sessions', r.sessions ? `a mix by client id: ${r.sessions.map((e) => `${e.name} ${e.weight}`).join(' : ')}` : 'one session']);
   const declared = Object.entries(r.metrics);
@@ -47,8 +57,21 @@ export function describePlan(p: PlanInfo): string {
   rows.push(['source', ips.length === 1 && ips[0] === '' ? "this host's own address (remote target: `sourceIps` is not used)" : `${ips.length} loopback address${ips.length > 1 ? 'es' : ''} (${ips.slice(0, 3).join(', ')}${ips.length > 3 ? ', …' : ''})`]);
   const th = (p.thresholds ?? []).map((t) => `${t.subject} ${t.condition}`); // the plan's: with the default gate
   rows.push(['thresholds', p.thresholds === null ? 'evaluated by `rtbench merge` on the merged shards' : th.length ? th.join(', ') : 'none']);
+  rows.push(...(extra.rows ?? []));
   const w = Math.max(...rows.map(([k]) => k.length));
-  return ['dry run: planned, nothing connected or started', ...rows.map(([k, v]) => `  ${k.padEnd(w)}  ${v}`), ''].join('\n');
+  return [extra.title ?? 'dry run: planned, nothing connected or started', ...rows.map(([k, v]) => `  ${k.padEnd(w)}  ${v}`), ''].join('\n');
+}
+
+/** The engine, or the engine of each topology when `engines` gives them different ones (`socket.io-lean on single, cluster:2; socketcluster on socketcluster:2`). */
+function describeEngines(r: ResolvedScenario, topologies: string[]): string {
+  const one = (e: EngineName): string => `${e}${e === 'socket.io' ? `, transports ${r.transports.join(', ')}` : ''}`;
+  const byEngine = new Map<EngineName, string[]>();
+  for (const topology of topologies) {
+    const e = forTopology(r, topology).engine;
+    byEngine.set(e, [...(byEngine.get(e) ?? []), topology]);
+  }
+  if (byEngine.size <= 1) return one([...byEngine.keys()][0] ?? r.engine);
+  return [...byEngine].map(([e, ts]) => `${one(e)} on ${ts.join(', ')}`).join('; ');
 }
 
 function describeConnect(c: PlanInfo['connect']): string {

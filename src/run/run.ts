@@ -16,7 +16,8 @@ import { SpareGenerator } from '../generator/spare.ts';
 import { RunStream } from './stream.ts';
 import { describePlan } from './dry-run.ts';
 import { lifecycleOf, sharedLifecycle } from '../scenario/setup.ts';
-import { forTopology, recordedOptions } from '../scenario/validate.ts';
+import { forTopology } from '../scenario/engines.ts';
+import { recordedOptions } from '../scenario/validate.ts';
 import { createOutputs, parseOutputs } from '../outputs/index.ts';
 
 /** Options of `run()`; the CLI flags map onto these one to one. */

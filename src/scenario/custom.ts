@@ -1,5 +1,5 @@
 import { BUILTIN_TRENDS, isBuiltinTrend, isReservedName } from '../metrics/names.ts';
-import { suggestion } from '../util/suggest.ts';
+import { suggestion } from '../shared/suggest.ts';
 import type { Threshold } from '../thresholds/parse.ts';
 import { show } from '../util/show.ts';
 import { parseDuration } from './duration.ts';

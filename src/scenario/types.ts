@@ -1,5 +1,6 @@
 import type { Client, ConnectOptions } from '../clients/types.ts';
 import type { EngineName } from '../clients/engine-name.ts';
+import type { TopologyName } from '../shared/topology-names.ts';
 import type { Fault, ReconnectOption } from './faults.ts';
 
 export type { Fault, FaultRole, ReconnectOption } from './faults.ts';
@@ -119,9 +120,11 @@ export interface Scenario<D = any, M extends MetricDeclarations = MetricDeclarat
   /**
    * Engine per topology name (the part before `:`), over `engine`: one scenario runs against both
    * families side by side, e.g. `topology: ['single', 'socketcluster:2'], engines: { socketcluster: 'socketcluster' }`.
-   * The default `path` follows the engine.
+   * The default `path` follows the engine. Keys are the bundled topologies' names (checked, with
+   * "did you mean"); a Socket.IO engine on `socketcluster:N`, or `socketcluster` on a Socket.IO
+   * topology, is refused before any load.
    */
-  engines?: Partial<Record<string, EngineName>>;
+  engines?: Partial<Record<TopologyName, EngineName>>;
   /** socket.io-client transports. Default `['websocket']`. */
   transports?: Array<'websocket' | 'polling'>;
   /** socket.io path (default `/socket.io`) or, for the `ws` engine, the WebSocket path (default `/ws`; a path in `--target` wins). */

@@ -2,12 +2,13 @@ import { connectProblems } from '../clients/connect-options.ts';
 import { show } from '../util/show.ts';
 import { InputError } from '../shared/errors.ts';
 import { parseThresholds, type Threshold } from '../thresholds/parse.ts';
-import { suggestion } from '../util/suggest.ts';
+import { suggestion } from '../shared/suggest.ts';
 import { missingUnit, parseDuration } from './duration.ts';
 import type { EngineName, Scenario, SearchBlock } from './types.ts';
 import { resolveFaults, resolveReconnect, type ReconnectPolicy, type ResolvedFault } from './faults.ts';
 import { resolveCustom, undeclaredSubjects, type ResolvedCustom } from './custom.ts';
 import { checkSearchBlock } from '../search/options.ts';
+import { checkEngines, DEFAULT_PATHS } from './engines.ts';
 
 /** One load phase with its times resolved (ms from the run start). */
 export interface ResolvedPhase {
@@ -55,8 +56,6 @@ export interface ResolvedScenario extends ResolvedCustom {
   search: SearchBlock | null;
 }
 
-/** Where each engine connects unless the scenario sets `path`. */
-const DEFAULT_PATHS: Readonly<Record<EngineName, string>> = { 'socket.io': '/socket.io', 'socket.io-lean': '/socket.io', ws: '/ws', socketcluster: '/socketcluster/' };
 const ENGINES: readonly EngineName[] = ['socket.io', 'socket.io-lean', 'ws', 'socketcluster'];
 const KNOWN_FIELDS: ReadonlySet<string> = new Set([
   'name', 'description', 'topology', 'requiresTarget', 'engine', 'engines', 'transports', 'path', 'phases', 'session',
@@ -152,9 +151,7 @@ export function validateScenario(value: unknown, file: string): ResolvedScenario
   }
   const engine = (s.engine ?? 'socket.io') as EngineName;
   if (!ENGINES.includes(engine)) problems.push(`\`engine\` must be one of ${ENGINES.map((e) => `'${e}'`).join(', ')} (got ${show(s.engine)})`);
-  const engines = (s.engines ?? {}) as Partial<Record<string, EngineName>>;
-  if (typeof engines !== 'object' || engines === null || Array.isArray(engines)) problems.push(`\`engines\` must map topology names to engines, e.g. { socketcluster: 'socketcluster' } (got ${show(s.engines)})`);
-  else for (const [k, v] of Object.entries(engines)) if (!ENGINES.includes(v as EngineName)) problems.push(`\`engines.${k}\` must be one of ${ENGINES.map((e) => `'${e}'`).join(', ')} (got ${show(v)})`);
+  const engines = checkEngines(s.engines, problems);
   const transports = (s.transports ?? ['websocket']) as Array<'websocket' | 'polling'>;
   if (!Array.isArray(transports) || transports.length === 0 || !transports.every((t) => t === 'websocket' || t === 'polling')) {
     problems.push(`\`transports\` must be a non-empty array of 'websocket' and/or 'polling' (got ${show(s.transports)})`);
@@ -283,14 +280,4 @@ export function withTotalDuration(s: ResolvedScenario, totalMs: number): Resolve
     return out;
   });
   return { ...s, phases, totalMs, faults: s.faults.map((f) => ({ ...f, atMs: f.atMs * k })) };
-}
-
-/**
- * The scenario as one topology runs it: its engine from `engines` (by the topology's name), and
- * the default path of that engine unless the scenario set its own.
- */
-export function forTopology(s: ResolvedScenario, topology: string): ResolvedScenario {
-  const engine = s.engines[topology.split(':')[0]!] ?? s.engine;
-  if (engine === s.engine) return s;
-  return { ...s, engine, path: s.path === DEFAULT_PATHS[s.engine] ? DEFAULT_PATHS[engine] : s.path };
 }

@@ -8,14 +8,15 @@
  */
 import { join } from 'node:path';
 import { environment } from '../result/environment.ts';
-import { RESULT_SCHEMA, type RunFile, type RunResult, type SearchResult, type SearchStep } from '../result/types.ts';
+import { RESULT_SCHEMA, type RunFile, type RunResult, type SearchOptions, type SearchResult, type SearchStep } from '../result/types.ts';
 import { htmlReporter } from '../reporters/html/index.ts';
 import { jsonReporter } from '../reporters/json.ts';
 import { formatSearch } from '../reporters/search-table.ts';
 import type { Output } from '../reporters/types.ts';
 import { resolvePlan } from '../plan/plan.ts';
 import { runResolved, type RunOptions } from '../run/run.ts';
-import { parseDuration } from '../scenario/duration.ts';
+import { missingUnit, parseDuration } from '../scenario/duration.ts';
+import { describePlan } from '../run/dry-run.ts';
 import { recordedOptions, type ResolvedPhase, type ResolvedScenario } from '../scenario/validate.ts';
 import { ExitCode, InputError, type ExitCodeValue } from '../shared/errors.ts';
 import { resolveSearchOptions } from './options.ts';
@@ -37,6 +38,20 @@ function defaultFrom(s: ResolvedScenario): number {
   return Math.max(0.1, ...rates, 0) > 0.1 ? Math.max(...rates) : 10;
 }
 
+/** A search step: one constant-rate open-model phase. */
+function stepPhase(rate: number, stepMs: number): ResolvedPhase {
+  return { index: 0, name: `step ${rate}/s`, kind: 'arrivals', startMs: 0, durationMs: stepMs, from: rate, to: rate };
+}
+
+/** The search's own rows of a dry run: how the rate moves, where it stops, what is searched. */
+function searchRows(o: SearchOptions, topologies: string[]): Array<[string, string]> {
+  return [
+    ['search', `from ${o.fromRate}/s, ×${o.factor} while steps hold (up to ${o.maxRate}/s), then bisect until the highest rate that held and the lowest that failed are within ${+(o.precision * 100).toFixed(2)}%; at most ${o.maxSteps} steps`],
+    ['steps', `each ${o.stepMs / 1000}s at one constant arrival rate against a freshly started topology; it holds when it completes and every threshold above passes (the SLO)`],
+    ['searched', `${topologies.join(', ')}${topologies.length > 1 ? ', one after the other' : ''}`],
+  ];
+}
+
 /** Find the highest arrival rate at which the scenario holds its thresholds, per topology. */
 export async function runSearch(scenarioFile: string, options: RunOptions = {}): Promise<SearchOutcome> {
   const stdout = options.stdout ?? stdio(process.stdout);
@@ -45,7 +60,9 @@ export async function runSearch(scenarioFile: string, options: RunOptions = {}):
   if (options.shard) problems.push('`--find-max` runs whole steps; it cannot run a shard (`--shard`)');
   if (options.repeat !== undefined && options.repeat !== 1) problems.push('`--find-max` runs each step once; drop `--repeat`');
   const stepOverride = options.duration === undefined ? null : parseDuration(options.duration);
-  if (stepOverride !== null && stepOverride < 1000) problems.push(`\`--duration\` sets the step of a search: at least 1s (got ${String(options.duration)})`);
+  if (options.duration !== undefined && stepOverride === null) {
+    problems.push(`\`--duration\` sets the length of each search step: a duration like 10s (got ${String(options.duration)})${missingUnit(options.duration)}`);
+  } else if (stepOverride !== null && stepOverride < 1000) problems.push(`\`--duration\` sets the length of each search step: at least 1s (got ${String(options.duration)})`);
   let slo: string[] = [];
   const said = new Set<string>();
   const quietErr: Output = { isTTY: false, write: (t) => void (said.has(t) || (said.add(t), stderr.write(t))) };
@@ -53,22 +70,32 @@ export async function runSearch(scenarioFile: string, options: RunOptions = {}):
   const prepared = await resolvePlan(scenarioFile, { ...options, duration: undefined, repeat: undefined, shard: undefined }, (line) => quietErr.write(`${line}\n`), {
     checkScenario: (s) => {
       slo = Object.entries(s.thresholds).flatMap(([k, v]) => (v === false ? [] : [`${k} ${typeof v === 'string' ? v : v.condition}`]));
-      if (slo.length === 0) problems.unshift(`scenario ${scenarioFile} has no \`thresholds\`: they are the SLO a capacity search holds the rate to`);
-      if (problems.length) {
-        throw new InputError('E_USAGE', 'cannot run the capacity search', { details: problems, hint: "add thresholds, e.g. thresholds: { 'ack.p99': '< 100ms' } (README, \"Capacity search\")" });
-      }
+      if (slo.length === 0) problems.unshift(`scenario ${scenarioFile} has no \`thresholds\`: they are the SLO a capacity search holds the rate to; add some, e.g. thresholds: { 'ack.p99': '< 100ms' }`);
+      if (problems.length) throw new InputError('E_USAGE', 'cannot run the capacity search', { details: problems, hint: 'change what the lines above say (README, "Capacity search")' });
     },
   });
   const resolved = prepared.plan.scenario;
   const o = resolveSearchOptions(resolved.search, { fromRate: defaultFrom(resolved) }, stepOverride);
+  if (options.dryRun) {
+    // the plan of the search and of its first step; no topology, generator or connection is started
+    const { plan } = prepared;
+    const first = prepared.withPhases([{ ...stepPhase(o.fromRate, o.stepMs), name: `the first step, at ${o.fromRate}/s` }]);
+    stdout.write(
+      describePlan(
+        { scenarioFile, resolved: first.scenario, target: plan.target, topologies: plan.topologies, generators: first.generators, sourceIps: first.sourceIps, thresholds: plan.thresholds, connect: prepared.module.connect },
+        { title: 'dry run: capacity search planned, nothing connected or started', durationLabel: 'each step', rows: searchRows(o, plan.topologies) },
+      ),
+    );
+    const file: RunFile = { schema: RESULT_SCHEMA, scenario: { name: resolved.name, file: scenarioFile, options: recordedOptions(resolved) }, environment: await environment(), createdAt: new Date().toISOString(), runs: [], search: [] };
+    return { file, outDir: '', exitCode: ExitCode.ok, searches: [] };
+  }
   const outDir = options.out ?? join('reports', `${resolved.name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-find-max-${new Date().toISOString().replace(/[:]/g, '').replace(/\..+$/, '')}`);
   const searches: SearchResult[] = [];
   for (const topology of prepared.plan.topologies) {
     if (options.signal?.aborted) break;
     if (!options.quiet) stdout.write(`rtbench: capacity search of ${resolved.name} on ${topology}: from ${o.fromRate}/s, steps of ${o.stepMs / 1000}s, SLO ${slo.join(', ')}\n`);
     const runStep = async (rate: number): Promise<RunResult> => {
-      const phase: ResolvedPhase = { index: 0, name: `step ${rate}/s`, kind: 'arrivals', startMs: 0, durationMs: o.stepMs, from: rate, to: rate };
-      const plan = { ...prepared.withPhases([phase]), topologies: [topology] };
+      const plan = { ...prepared.withPhases([stepPhase(rate, o.stepMs)]), topologies: [topology] };
       const out = await runResolved({ ...prepared, plan }, { ...options, quiet: true, reporters: [], stdout, stderr: quietErr });
       const r = out.file.runs[0];
       if (!r) throw new InputError('E_USAGE', `step at ${rate}/s produced no run`, { hint: 'check the topology and target' });

@@ -38,6 +38,7 @@ export type ErrorCode =
   | 'E_K8S'
   | 'E_CONTAINER_RUNTIME'
   | 'E_MISSING_PACKAGE'
+  | 'E_PACKAGE_VERSION'
   | 'E_PORT'
   | 'E_INIT'
 

@@ -49,7 +49,9 @@ declare module 'socketcluster-client' {
     listener(event: string): AsyncStream<Record<string, unknown>>;
   }
   export function create(options: ClientOptions): AGClientSocket;
-  const _default: { create: typeof create };
+  /** The package's version, e.g. '20.0.2'. */
+  export const version: string;
+  const _default: { create: typeof create; version: string };
   export default _default;
 }
 

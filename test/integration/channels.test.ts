@@ -96,11 +96,18 @@ async function unsubscribeStops(engine: EngineName, r: Awaited<ReturnType<typeof
   assert.deepEqual(r.got.get(1)!.slice(before), [100], `${engine}: resubscribed, it gets the next message exactly once`);
 }
 
-async function stopAndCheck(server: ServerHandle, clients: SessionClient[]): Promise<void> {
+/**
+ * Stop the server and check that nothing is left running: the processes it started with and those
+ * running at stop time (replacements of killed ones included), which must contain `replacements`.
+ */
+async function stopAndCheck(server: ServerHandle, clients: SessionClient[], replacements: number[] = []): Promise<void> {
   for (const c of clients) await c.disconnect();
+  const running = await server.livePids(10_000);
+  assert.ok(running.includes(server.pid), `${server.topology}: the topology process is among the running ones: ${running}`);
+  for (const pid of replacements) assert.ok(running.includes(pid), `${server.topology}: replacement pid ${pid} is among the running ones at stop: ${running}`);
   await server.stop();
   await new Promise((r) => setTimeout(r, 500));
-  for (const pid of [server.pid, ...server.pids]) assert.ok(!alive(pid), `${server.topology}: pid ${pid} still alive after stop()`);
+  for (const pid of new Set([server.pid, ...server.pids, ...running])) assert.ok(!alive(pid), `${server.topology}: pid ${pid} still alive after stop()`);
 }
 
 test('channel calls on the Socket.IO family, raw ws and SocketCluster against `single`/`socketcluster:1`: subscribe, publish exactly once, unsubscribe', async () => {
@@ -133,6 +140,7 @@ test('channels across workers: cluster:2 (cluster adapter) with socket.io-lean, 
 test('socketcluster:2:rr: workers from socketcluster-server, a cross-worker publish through scc-broker delivered exactly once, a killed worker and a killed broker replaced, nothing left running', async () => {
   const server = await startReferenceServer({ topology: 'socketcluster:2:rr', timeoutMs: 60_000 });
   let clients: SessionClient[] = [];
+  const replacements: number[] = []; // a respawned worker, a restarted broker: not in server.pids
   try {
     const r = await fanOut('socketcluster', server.url, 6, 5, 'scc-news');
     clients = r.clients;
@@ -147,6 +155,7 @@ test('socketcluster:2:rr: workers from socketcluster-server, a cross-worker publ
     const brokerOut = await server.fault({ action: 'kill', role: 'broker', index: 0, forMs: null }, 40_000);
     assert.ok(brokerOut.replacedMs !== null, `broker replaced: ${JSON.stringify(brokerOut)}`);
     assert.notEqual(brokerOut.newPid, brokerOut.pid);
+    replacements.push(brokerOut.newPid!);
     const publisher = clients[0]!;
     const far = clients.find((c) => c.worker!.id !== publisher.worker!.id)!;
     const farGot = r.got.get(clients.indexOf(far))!;
@@ -166,6 +175,7 @@ test('socketcluster:2:rr: workers from socketcluster-server, a cross-worker publ
     // a worker dies: respawned in its slot; its clients are disconnected, a new client is served by it again
     const out = await server.fault({ action: 'kill', role: 'worker', index: 1, forMs: null }, 40_000);
     assert.ok(out.replacedMs !== null && out.newPid !== out.pid, `worker respawned: ${JSON.stringify(out)}`);
+    replacements.push(out.newPid!);
     const after = await server.stats();
     assert.equal(after.workers.length, 2, 'both workers answer after the respawn');
     assert.ok(after.counters.respawns! >= 1 && after.counters.brokerRestarts! >= 1, JSON.stringify(after.counters));
@@ -179,7 +189,8 @@ test('socketcluster:2:rr: workers from socketcluster-server, a cross-worker publ
       seen.add(c.worker!.id);
     }
     assert.ok(seen.has('socketcluster#1'), `the respawned worker serves again: ${[...seen]}`);
+    assert.ok(replacements.every((pid) => !server.pids.includes(pid)), 'the replacements are not among the PIDs at start');
   } finally {
-    await stopAndCheck(server, clients);
+    await stopAndCheck(server, clients, replacements);
   }
 });

@@ -55,3 +55,13 @@ test('--dry-run prints the plan\'s thresholds (default gate included); a shard\'
   await run('test/fixtures/tiny-echo.ts', { dryRun: true, generators: 1, shard: '0/2', target: 'http://127.0.0.1:9', stdout: shard, stderr: memOutput() }); // dry: never connected
   assert.match(shard.text(), /thresholds +evaluated by `rtbench merge` on the merged shards\n/);
 });
+
+test('--dry-run prints the engine of each topology when `engines` gives them different ones', async () => {
+  const out = memOutput();
+  const o = await run('scenarios/channels.ts', { dryRun: true, generators: 1, stdout: out, stderr: memOutput() });
+  assert.equal(o.exitCode, 0);
+  assert.match(out.text(), /\n +engine +socket\.io-lean on single, cluster:2; socketcluster on socketcluster:2\n/);
+  const one = memOutput();
+  await run('scenarios/channels.ts', { dryRun: true, generators: 1, topology: 'socketcluster:2', stdout: one, stderr: memOutput() });
+  assert.match(one.text(), /\n +engine +socketcluster\n/);
+});

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { didYouMean, suggestion } from '../../src/util/suggest.ts';
+import { didYouMean, suggestion } from '../../src/shared/suggest.ts';
 
 test('didYouMean: typos find the nearest name; unrelated words find none', () => {
   const fields = ['name', 'phases', 'session', 'ackTimeout', 'connectTimeout', 'thresholds', 'topology'];
