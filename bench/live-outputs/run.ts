@@ -19,7 +19,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { Aggregator } from '../../src/metrics/aggregate.ts';
 import { Recorder } from '../../src/metrics/recorder.ts';
-import { createOutputs } from '../../src/outputs/index.ts';
+import { createOutputs, parseOutputs } from '../../src/outputs/index.ts';
 import type { ProgressTick, Reporter } from '../../src/reporters/types.ts';
 import { seededRandom } from '../../src/util/random.ts';
 import { envInt, environment } from '../env.ts';
@@ -57,7 +57,7 @@ const port = await new Promise<number>((resolve) => endpoint.stdout!.once('data'
 const dir = mkdtempSync(join(os.tmpdir(), 'rtbench-bench-lo-'));
 const quiet = { scenario: 'bench', runId: 'bench', warn: () => {}, info: () => {} };
 const [json] = createOutputs([{ kind: 'json', file: join(dir, 'live.jsonl') }], quiet);
-const [prom] = createOutputs([{ kind: 'prometheus', url: `http://127.0.0.1:${port}/api/v1/write` }], quiet);
+const [prom] = createOutputs(parseOutputs([`prometheus=http://127.0.0.1:${port}/api/v1/write`], {}), quiet);
 const figuresOnly: Reporter = { name: 'figures', onTick: (t) => void t.figures() };
 const start = { scenario: 'bench', topology: 'single', target: '', engine: 'socket.io', totalMs: 120_000, generators: 1, sourceIps: 1 };
 json!.onRunStart!(start);

@@ -4,7 +4,7 @@ import { ExitCode, InputError, isRtbenchError } from '../shared/errors.ts';
 import type { Output } from '../reporters/types.ts';
 import { processIO, type CliIO } from './io.ts';
 import { didYouMean } from '../shared/suggest.ts';
-import { abFlags, benchHashFlags, compareFlags, initFlags, k8sFlags, mergeFlags, runFlags, serveFlags } from './options.ts';
+import { abFlags, benchHashFlags, compareFlags, initFlags, k8sFlags, mergeFlags, reportFlags, runFlags, serveFlags } from './options.ts';
 
 /**
  * yargs through its CommonJS entry: the ESM entry's help layout cuts words in half at the wrap
@@ -26,7 +26,7 @@ const FLAGS: Readonly<Record<string, readonly string[]>> = {
   merge: Object.keys(mergeFlags),
   collect: Object.keys(mergeFlags),
   k8s: Object.keys(k8sFlags),
-  report: ['out'],
+  report: Object.keys(reportFlags),
 };
 
 /** For yargs' "Unknown argument(s): x, y": the nearest flag of the command (or command) for each. */
@@ -113,9 +113,9 @@ export async function cli(argv: string[], io: CliIO = processIO()): Promise<numb
     .command(
       'report <results..>',
       'Render the HTML report again from result.json files (several: a comparison)',
-      (y) => y.positional('results', { type: 'string', array: true, demandOption: true }).option('out', { type: 'string', describe: 'Output HTML file' }),
+      (y) => y.positional('results', { type: 'string', array: true, demandOption: true }).options(reportFlags),
       (args) => {
-        action = async () => (await import('./report-command.ts')).reportCommand({ results: args.results as string[], out: args.out }, io.stdout);
+        action = async () => (await import('./report-command.ts')).reportCommand({ results: args.results as string[], out: args.out, max: args.max }, io.stdout);
       },
     )
     .command(

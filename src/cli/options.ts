@@ -19,7 +19,7 @@ export const runFlags = {
   'start-at': { type: 'string', describe: 'Wait until this wall-clock time (ISO, e.g. 2030-01-01T12:00:00Z; at most 1 h ahead) to start the load' },
   'print-result-line': { type: 'boolean', describe: 'End stdout with one line RTBENCH_RESULT <base64 gzip JSON> (for `rtbench collect` from pod logs)' },
   runtime: { type: 'string', choices: ['processes', 'containers'], describe: 'Run the reference topology as local processes (default) or as containers (Docker via testcontainers)' },
-  output: { type: 'string', array: true, describe: 'Stream live metrics once a second while the run goes (repeatable): json=FILE (JSON lines) or prometheus=URL (remote write, e.g. http://127.0.0.1:9090/api/v1/write)' },
+  output: { type: 'string', array: true, describe: 'Stream live metrics once a second while the run goes (repeatable): json=FILE (JSON lines) or prometheus=URL[,header=Name:Value] (remote write to any endpoint; user:password@ in the URL is Basic auth; headers also from RTBENCH_PROMETHEUS_HEADERS)' },
   'find-max': { type: 'boolean', describe: "Capacity search: raise the arrival rate in steps, then bisect, to the highest rate that holds the scenario's thresholds (its `search` block sets from/factor/precision/step; --duration sets the step)" },
   'on-generator-crash': { type: 'string', choices: ['fail', 'continue'], describe: 'A generator process that crashes: fail the run (default) or continue with a loud warning; its figures are kept either way' },
 } as const satisfies Record<string, Options>;
@@ -47,6 +47,11 @@ export const compareFlags = {
   'summary-md': { type: 'string', describe: 'Also write a Markdown summary' },
   report: { type: 'string', describe: 'Also write the HTML comparison report (overlaid curves, delta table) to this file' },
   'cross-topology': { type: 'boolean', default: false, describe: 'Pair two single-run results of different topologies (refused otherwise)' },
+} as const satisfies Record<string, Options>;
+
+export const reportFlags = {
+  out: { type: 'string', describe: 'Output HTML file (default: beside the one result, or report.html for several)' },
+  max: { type: 'string', describe: 'Tolerances of the delta table, as `compare --max`: e.g. p99=+10%,throughput=-5% (default p99=+10%,throughput=-5%)' },
 } as const satisfies Record<string, Options>;
 
 export const abFlags = {

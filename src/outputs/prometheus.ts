@@ -1,5 +1,6 @@
 import { remoteWriteCodec, type RemoteWriteCodec, type Series } from './remote-write.ts';
 import { LIVE_BOUNDS_MS, type LiveSample, type LiveSink } from './sample.ts';
+import type { PrometheusTarget } from './target.ts';
 
 /** Samples kept while the endpoint does not answer (~7 minutes of a typical run); the oldest seconds go first. */
 export const MAX_PENDING_SAMPLES = 50_000;
@@ -11,12 +12,18 @@ const MAX_SECONDS_PER_REQUEST = 30;
  * encoding each second alone. The samples keep their one-second resolution.
  */
 export const PUSH_EVERY_SECONDS = 5;
-const REQUEST_TIMEOUT_MS = 5000;
-/** At the end, how long the remaining samples may take to leave. */
-const FLUSH_DEADLINE_MS = 10_000;
+export const REQUEST_TIMEOUT_MS = 5000;
+/**
+ * At the end, how long the remaining samples may take to leave, at most: a request still in
+ * flight then is aborted. An endpoint that gave no answer within a request's timeout is not tried
+ * again at the end (one that refuses is, 3 times), so one that never answers holds the end for one
+ * request timeout at most.
+ */
+export const FLUSH_DEADLINE_MS = 10_000;
 
 export interface PrometheusOutputOptions {
-  url: string;
+  /** Where to send and with which headers (src/outputs/target.ts); `display` is what messages show. */
+  target: Pick<PrometheusTarget, 'url' | 'headers' | 'display'>;
   /** Labels on every series: scenario, run_id (topology is added per sample). */
   labels: { scenario: string; run_id: string };
   warn: (line: string) => void;
@@ -81,8 +88,10 @@ function batch(seconds: Series[][]): Series[] {
 export function prometheusSink(o: PrometheusOutputOptions): LiveSink {
   let codec: Promise<RemoteWriteCodec> | null = null;
   const doFetch = o.fetch ?? fetch;
+  const where = o.target.display;
+  const stop = new AbortController(); // the end's deadline aborts a request still in flight
   const pending: Series[][] = [];
-  const st = { pendingSamples: 0, sent: 0, requests: 0, dropped: 0, lastTs: 0, inFlight: null as Promise<void> | null, failures: 0, retryAt: 0, failing: false };
+  const st = { pendingSamples: 0, sent: 0, requests: 0, dropped: 0, lastTs: 0, inFlight: null as Promise<void> | null, failures: 0, retryAt: 0, failing: false, silent: false };
   const sampleCount = (sec: Series[]): number => sec.length;
 
   function enqueue(sec: Series[]): void {
@@ -95,15 +104,30 @@ export function prometheusSink(o: PrometheusOutputOptions): LiveSink {
     }
   }
 
+  async function send(body: RequestInit['body']): Promise<{ status: number; ok: boolean; text: string }> {
+    // one controller with a plain timer (a timeout signal held only by AbortSignal.any can be collected before it fires)
+    const ac = new AbortController();
+    const timer = setTimeout(() => ac.abort(new DOMException(`no answer within ${REQUEST_TIMEOUT_MS} ms`, 'TimeoutError')), REQUEST_TIMEOUT_MS);
+    const onStop = (): void => ac.abort(new DOMException('the end of the run', 'AbortError'));
+    stop.signal.addEventListener('abort', onStop, { once: true });
+    try {
+      const res = await doFetch(o.target.url, {
+        method: 'POST',
+        body,
+        headers: { ...o.target.headers, 'Content-Encoding': 'snappy', 'Content-Type': 'application/x-protobuf', 'X-Prometheus-Remote-Write-Version': '0.1.0', 'User-Agent': 'rtbench' },
+        signal: ac.signal,
+      });
+      return { status: res.status, ok: res.ok, text: await res.text().catch(() => '') };
+    } finally {
+      clearTimeout(timer);
+      stop.signal.removeEventListener('abort', onStop);
+    }
+  }
+
   async function post(seconds: Series[][]): Promise<void> {
     const body = Buffer.from((await (codec ??= remoteWriteCodec())).encode(batch(seconds)));
-    const res = await doFetch(o.url, {
-      method: 'POST',
-      body,
-      headers: { 'Content-Encoding': 'snappy', 'Content-Type': 'application/x-protobuf', 'X-Prometheus-Remote-Write-Version': '0.1.0', 'User-Agent': 'rtbench' },
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-    });
-    const text = await res.text().catch(() => '');
+    const res = await send(body);
+    const text = res.text;
     if (res.status >= 400 && res.status < 500 && res.status !== 429) {
       // the endpoint refuses these samples for good (e.g. out of order): retrying cannot help
       throw Object.assign(new Error(`HTTP ${res.status}: ${text.trim().slice(0, 200)}`), { permanent: true });
@@ -121,15 +145,17 @@ export function prometheusSink(o: PrometheusOutputOptions): LiveSink {
       .then(() => {
         st.sent += n;
         st.requests++;
-        if (st.failing) o.warn(`rtbench: prometheus output ${o.url} answers again (${st.failures} failed attempt(s))`);
+        if (st.failing) o.warn(`rtbench: prometheus output ${where} answers again (${st.failures} failed attempt(s))`);
         st.failing = false;
+        st.silent = false;
         st.failures = 0;
       })
       .catch((e: unknown) => {
-        const why = e instanceof Error ? (e.name === 'TimeoutError' ? `no answer within ${REQUEST_TIMEOUT_MS / 1000} s` : `${e.message}${e.cause instanceof Error ? ` (${e.cause.message})` : ''}`) : String(e);
+        st.silent = e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError');
+        const why = e instanceof Error ? (e.name === 'TimeoutError' ? `no answer within ${REQUEST_TIMEOUT_MS / 1000} s` : e.name === 'AbortError' ? `no answer within the end's ${FLUSH_DEADLINE_MS / 1000} s` : `${e.message}${e.cause instanceof Error ? ` (${e.cause.message})` : ''}`) : String(e);
         if ((e as { permanent?: boolean }).permanent) {
           st.dropped += n;
-          o.warn(`rtbench: WARNING prometheus output ${o.url} refused ${n} samples: ${why}`);
+          o.warn(`rtbench: WARNING prometheus output ${where} refused ${n} samples: ${why}`);
           return;
         }
         pending.unshift(...seconds);
@@ -137,7 +163,7 @@ export function prometheusSink(o: PrometheusOutputOptions): LiveSink {
         enqueue([]); // re-apply the bound
         st.failures++;
         st.retryAt = Date.now() + Math.min(10_000, 500 * 2 ** Math.min(st.failures, 5));
-        if (!st.failing) o.warn(`rtbench: WARNING prometheus output ${o.url}: ${why}; the load goes on, samples are kept (up to ${MAX_PENDING_SAMPLES}) and retried`);
+        if (!st.failing) o.warn(`rtbench: WARNING prometheus output ${where}: ${why}; the load goes on, samples are kept (up to ${MAX_PENDING_SAMPLES}) and retried`);
         st.failing = true;
       })
       .finally(() => {
@@ -154,21 +180,27 @@ export function prometheusSink(o: PrometheusOutputOptions): LiveSink {
     },
     async end() {
       const deadline = Date.now() + FLUSH_DEADLINE_MS;
-      let attemptsWhileFailing = 0;
-      while (Date.now() < deadline && (pending.length > 0 || st.inFlight)) {
+      const hardStop = setTimeout(() => stop.abort(), FLUSH_DEADLINE_MS);
+      let retries = 0;
+      try {
+        while (Date.now() < deadline && (pending.length > 0 || st.inFlight)) {
+          if (st.inFlight) await st.inFlight;
+          if (pending.length === 0) break;
+          // an endpoint that does not answer is not waited for again; one that refuses is retried 3 times
+          if (st.failing && (st.silent || ++retries > 3)) break;
+          st.retryAt = Math.min(st.retryAt, Date.now() + 1000);
+          await new Promise((r) => setTimeout(r, Math.max(0, Math.min(st.retryAt - Date.now(), deadline - Date.now()))));
+          pump(true);
+        }
         if (st.inFlight) await st.inFlight;
-        if (pending.length === 0) break;
-        if (st.failing && ++attemptsWhileFailing > 3) break;
-        st.retryAt = Math.min(st.retryAt, Date.now() + 1000);
-        await new Promise((r) => setTimeout(r, Math.max(0, Math.min(st.retryAt - Date.now(), deadline - Date.now()))));
-        pump(true);
+      } finally {
+        clearTimeout(hardStop);
       }
-      if (st.inFlight) await st.inFlight;
       const left = st.pendingSamples;
       st.dropped += left;
       pending.length = 0;
       st.pendingSamples = 0;
-      o.info(`prometheus: ${st.sent} samples in ${st.requests} request(s) to ${o.url}${st.dropped ? `; DROPPED ${st.dropped} samples (endpoint unreachable or buffer full)` : ''}\n`);
+      o.info(`prometheus: ${st.sent} samples in ${st.requests} request(s) to ${where}${st.dropped ? `; DROPPED ${st.dropped} samples (endpoint unreachable or buffer full)` : ''}\n`);
     },
   };
 }

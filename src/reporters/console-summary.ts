@@ -68,7 +68,7 @@ function errorsBlock(r: RunResult): string {
     }
     const listed = messages.reduce((a, m) => a + m.count, 0);
     lines.push(`    ${k} ×${e.count}:`, ...messages.map((m) => `      ×${m.count} ${m.message}`));
-    if (e.count > listed) lines.push(`      ×${e.count - listed} with other messages (only the first 5 distinct are kept)`);
+    if (e.count > listed) lines.push(`      ×${e.count - listed} with other messages (only the 5 most frequent are kept)`);
   }
   return lines.join('\n');
 }

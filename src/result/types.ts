@@ -14,15 +14,17 @@ export const RESULT_SCHEMA = 'rtbench.result/v1' as const;
 /** Counters of one run. Names are dotted, e.g. `sessions.started`, `messages.sent`. */
 export type Counters = Record<string, number>;
 
-/** Most distinct messages kept per error kind. */
+/** Most frequent distinct messages kept per error kind in a result. */
 export const ERROR_MESSAGES_PER_KIND = 5;
 
 /**
  * Errors by kind (e.g. `connect_error`, `ack_timeout`, `session_error`): the count, the first
- * message (`sample`), and up to 5 distinct messages each with its count (`messages`, most
- * frequent first; messages beyond the 5th are counted in `count` only).
+ * message (`sample`), and the 5 most frequent distinct messages each with its count (`messages`,
+ * most frequent first; the others are counted in `count` only). A message is its normalised form
+ * (numbers, ids, hex, UUIDs, addresses as `<n>`, `<id>`, `<hex>`, `<uuid>`, `<ip>`: src/metrics/errors.ts)
+ * with one raw `example` when it differs.
  */
-export type ErrorTable = Record<string, { count: number; sample: string; messages?: Array<{ message: string; count: number }> }>;
+export type ErrorTable = Record<string, { count: number; sample: string; messages?: Array<{ message: string; count: number; example?: string }> }>;
 
 /** One second of the run's time series. `t` is the second index from the run start. */
 export interface TimeseriesPoint {

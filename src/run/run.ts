@@ -117,7 +117,7 @@ export async function runResolved(
   const warn = (line: string): void => stderr.write(`${line}\n`);
   const { plan, shardRun, module } = resolved;
   const { scenarioFile } = plan;
-  const outputSpecs = await parseOutputs(options.outputs ?? []);
+  const outputSpecs = parseOutputs(options.outputs ?? []);
   if (options.dryRun) {
     const { scenario: resolved, target, topologies, generators, sourceIps } = plan;
     stdout.write(describePlan({ scenarioFile, resolved, target, topologies, generators, sourceIps, thresholds: plan.shard ? null : plan.thresholds, connect: module.connect }));

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -7,6 +8,7 @@ import { after, before, test } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
 import { run } from '../../src/run/run.ts';
 import { compareCommand } from '../../src/cli/compare-command.ts';
+import type { RunFile } from '../../src/result/types.ts';
 import { memOutput } from './helpers.ts';
 
 const CHROMIUM = process.env.RTBENCH_CHROMIUM ?? '/usr/bin/chromium';
@@ -108,12 +110,26 @@ test('a run with failed sessions: verdict first, the summary card has its counts
   assert.equal(await fig('errors'), fmt(c.errors));
   assert.equal(await fig('messages.sent'), fmt(c['messages.sent']));
   assert.equal(await fig('messages.received'), fmt(c['messages.received']));
-  assert.match(await fig('ack'), /^[\d.,]+ m?s \/ [\d.,]+ m?s$/);
+  // the derived figures equal result.json's, within the shown rounding
+  const shownMs = (t: string): number[] => [...t.matchAll(/([\d.,]+) (m?s)/g)].map((m) => Number(m[1]!.replace(/,/g, '')) * (m[2] === 's' ? 1000 : 1));
+  const near = (shown: number, actual: number, what: string): void => assert.ok(Math.abs(shown - actual) <= Math.max(0.006, Math.abs(actual) * 0.006), `${what}: shown ${shown}, result.json ${actual}`);
+  const [ackP50, ackP99] = shownMs(await fig('ack'));
+  near(ackP50!, r.metrics.ack!.p50, 'ack p50');
+  near(ackP99!, r.metrics.ack!.p99, 'ack p99');
+  const [conP50, conP99] = shownMs(await fig('connect'));
+  near(conP50!, r.metrics.connect!.p50, 'connect p50');
+  near(conP99!, r.metrics.connect!.p99, 'connect p99');
+  const msgs = (c['messages.sent'] ?? 0) + (c['messages.received'] ?? 0);
+  near(Number((await fig('throughput')).replace(/,/g, '')), msgs / (r.durationMs / 1000), 'throughput (msgs/s)');
+  const rate = /([\d.]+) % rate/.exec(await page.locator('.card [data-fig="errors"] .sub').innerText());
+  near(Number(rate?.[1]), (100 * (c.errors ?? 0)) / (msgs + (c['sessions.started'] ?? 0)), 'error rate (%)');
   assert.match(await page.locator('.card [data-fig="throughput"]').innerText(), /msgs\/s\s+sent \+ received/);
   // errors: a left-aligned table of distinct messages with counts
   const errRows = page.locator('table.errors tbody tr');
   const errRow = errRows.first();
-  assert.match(await errRow.innerText(), /session_error\s+1\s+[\d.]+ %\s+Error: session \d+ failed on purpose/);
+  // every session's own message counts as one, normalised, with a raw example
+  assert.equal(await errRows.count(), 1);
+  assert.match(await errRow.innerText(), new RegExp(`session_error\\s+${c['sessions.failed']}\\s+100 %\\s+Error: session <n> failed on purpose [^\\n]*some-fail\\.ts:\\d+:\\d+\\)\\)\\s+e\\.g\\. Error: session \\d+ failed on purpose`));
   assert.equal(await errRow.locator('td').nth(3).evaluate((td) => getComputedStyle(td).textAlign), 'left');
   const counts = (await errRows.evaluateAll((rows) => rows.map((r) => Number(r.children[1]!.textContent!.replace(/,/g, ''))))).reduce((a, b) => a + b, 0);
   assert.equal(counts, c.errors, 'the rows (distinct messages and the rest) add up to the error count');
@@ -123,14 +139,31 @@ test('a run with failed sessions: verdict first, the summary card has its counts
   // legends: names only until the cursor is over a chart, then values with units
   const value = page.locator('#ts-throughput .u-legend .u-series').nth(1).locator('.u-value');
   assert.equal(await value.isVisible(), false, 'no value (no "--") before hover');
+  const after = (): Promise<string> => page.locator('#ts-throughput .u-legend .u-series').nth(1).locator('th').evaluate((th) => getComputedStyle(th, '::after').content);
+  assert.equal(await after(), 'none', 'no trailing colon after a name before hover');
   const over = page.locator('#ts-throughput .u-over');
   const box = (await over.boundingBox())!;
   await page.mouse.move(box.x + box.width * 0.4, box.y + box.height / 2);
   assert.equal(await value.isVisible(), true);
   assert.match(await value.innerText(), /msgs\/s$/);
+  assert.equal(await after(), '":"', 'name: value while hovered');
   // phase markers come from the scenario's phases
-  const data = JSON.parse(await page.locator('#rtbench-data').textContent() ?? '{}') as { runs: Array<{ markers: Array<{ label: string; at: number }> }> };
+  const data = JSON.parse(await page.locator('#rtbench-data').textContent() ?? '{}') as { runs: Array<{ markers: Array<{ label: string; at: number }>; curves: Record<string, Array<[number, number]>>; series: { t: number[]; sent: Array<number | null> } }> };
   assert.deepEqual(data.runs[0]!.markers.map((m) => [m.label, m.at]), [['warm', 0], ['load', 1]]);
+  // the time series' last second: scaled by the part of it that ran, or left out (no dive to 0 at the end)
+  const sent = data.runs[0]!.series.sent;
+  const lastShare = r.durationMs / 1000 - Math.floor(r.durationMs / 1000);
+  const lastPoint = r.timeseries.at(-1)!;
+  if (lastPoint.t === Math.floor(r.durationMs / 1000)) {
+    if (lastShare >= 0.5) assert.equal(sent.at(-1), lastPoint.messagesSent / lastShare, `last second: ${lastShare} of a second`);
+    else assert.deepEqual([data.runs[0]!.series.t.at(-1), sent.length], [lastPoint.t - 1, r.timeseries.length - 1], `last second (${lastShare} of a second) left out`);
+  }
+  // the percentile axis ends at the data's highest percentile, and p50 is labelled
+  const curveMax = Math.max(...Object.values(data.runs[0]!.curves).flatMap((c) => c.map((p) => p[0])));
+  assert.equal(Number(await page.locator('#curve').getAttribute('data-x-max')), curveMax);
+  const ticks = (await page.locator('#curve').getAttribute('data-x-ticks'))!.split(' ');
+  assert.deepEqual(ticks.slice(0, 3), ['p0', 'p50', 'p90'], ticks.join(' '));
+  assert.ok(ticks.length >= 4, 'and the last percentile drawn');
   assert.deepEqual(errors, []);
   const shot = join(out, 'report-failed.png');
   await page.mouse.move(0, 0);
@@ -170,4 +203,82 @@ test('compare --report: two runs overlaid in one set of charts, led by a delta t
   const shot = join(b, 'compare.png');
   await page.screenshot({ path: shot, fullPage: true });
   process.stdout.write(`# screenshot: ${shot}\n`);
+});
+
+/** `rtbench …` through the real CLI: its exit code and output. */
+function rtbench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ['bin/rtbench.js', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (b: Buffer) => (stdout += b.toString()));
+  child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
+}
+
+/** figure → verdict word, from `compare`'s console table. */
+function compareVerdicts(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const m = /^\s*\S+\s+(\S+\.(?:p50|p90|p99|p999|mean)|throughput)\s+[\d.]+\s+[\d.]+\s+\S+\s+\S+\s+\S+\s+(.+?)\s*$/.exec(line);
+    if (m) out[m[1]!] = m[2]!;
+  }
+  return out;
+}
+
+test('rtbench report A.json B.json (CLI): the same verdicts as rtbench compare, with and without --max; a regression is in the banner', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rtbench-report-cli-'));
+  await run('test/fixtures/tiny-echo.ts', { out: dir, duration: '1s', generators: 1, stdout: memOutput(), stderr: memOutput() });
+  // B is A with ack p99 three times as high and ack p50 1.5 times: a regression by compare's default limits (p99 only),
+  // and two with --max p50=+10%,p99=+10% (the report used to judge p50 by default, unlike compare)
+  const a = JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as RunFile;
+  const b = structuredClone(a);
+  b.runs[0]!.metrics.ack!.p99 *= 3;
+  b.runs[0]!.metrics.ack!.p50 *= 1.5;
+  const [fa, fb] = [join(dir, 'base.json'), join(dir, 'slower.json')];
+  writeFileSync(fa, JSON.stringify(a));
+  writeFileSync(fb, JSON.stringify(b));
+  for (const max of [[], ['--max', 'p50=+10%,p99=+10%']]) {
+    const html = join(dir, `report${max.length ? '-max' : ''}.html`);
+    const [cmp, rep] = await Promise.all([rtbench(['compare', fa, fb, ...max]), rtbench(['report', fa, fb, '--out', html, ...max])]);
+    assert.equal(cmp.code, 99, cmp.stderr);
+    assert.equal(rep.code, 0, rep.stderr);
+    assert.equal(rep.stdout, `report: ${html}\n`);
+    const want = compareVerdicts(cmp.stdout);
+    assert.equal(want['ack.p99'], 'REGRESSION', cmp.stdout);
+    assert.equal(want['ack.p50'], max.length ? 'REGRESSION' : undefined, 'compare judges p50 only with --max');
+    const { errors, page } = await open(html);
+    const got = Object.fromEntries(
+      await page.locator('#deltas tbody tr').evaluateAll((rows) => rows.filter((r) => r.querySelector('code')).map((r) => [r.querySelector('code')!.textContent!, r.querySelector('.vd')!.textContent!])),
+    ) as Record<string, string>;
+    assert.deepEqual(got, want, 'the report judges every figure as compare does');
+    const regressions = Object.values(want).filter((v) => v === 'REGRESSION').length;
+    const base = (await page.locator('.card').first().getAttribute('data-run'))!;
+    assert.equal(await page.locator('#verdict .headline').innerText(), `FAILED — ${regressions} REGRESSION${regressions > 1 ? 'S' : ''} vs ${base}`);
+    assert.match(await page.locator('#verdict').innerText(), new RegExp(`${regressions} REGRESSIONS? vs .*ack\\.p99`));
+    assert.deepEqual(errors, []);
+    if (!max.length) {
+      const shot = join(dir, 'report-regression.png');
+      await page.screenshot({ path: shot, fullPage: true });
+      process.stdout.write(`# screenshot: ${shot}\n`);
+    }
+  }
+  // the same file against itself: no regression, and the banner says so
+  const same = join(dir, 'same.html');
+  assert.equal((await rtbench(['report', fa, fa, '--out', same])).code, 0);
+  const { page } = await open(same);
+  assert.doesNotMatch(await page.locator('#verdict .headline').innerText(), /REGRESSION/);
+  assert.match(await page.locator('#verdict').innerText(), /no regression vs /);
+  // tiny-echo acks one event: ack:echo repeats ack, so the tables leave it out (compare lists it)
+  assert.ok(compareVerdicts((await rtbench(['compare', fa, fa])).stdout)['ack:echo.p99'], 'compare lists ack:echo');
+  const deltaText = await page.locator('#deltas').innerText();
+  assert.match(deltaText, /ack\.p99/);
+  assert.doesNotMatch(deltaText, /ack:echo/);
+  assert.equal(await page.locator('#run-0 table code', { hasText: /^ack:echo$/ }).count(), 0);
+  assert.match(await page.locator('#run-0').innerText(), /acks one event: ack:echo has the same samples as ack/);
+  // one result with no .json ending: the report is written beside it and the path printed is the one written
+  const bare = join(dir, 'run-a');
+  writeFileSync(bare, JSON.stringify(a));
+  const one = await rtbench(['report', bare]);
+  assert.equal(one.stdout, `report: ${bare}.html\n`);
+  assert.ok(existsSync(`${bare}.html`));
 });

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { after, test } from 'node:test';
 import { run } from '../../src/run/run.ts';
-import { counterName } from '../../src/outputs/prometheus.ts';
+import { counterName, REQUEST_TIMEOUT_MS } from '../../src/outputs/prometheus.ts';
 import { alive, memOutput } from './helpers.ts';
 
 const PROMETHEUS = process.env.RTBENCH_PROMETHEUS ?? 'prometheus';
@@ -175,12 +176,99 @@ test('an unreachable prometheus endpoint never stops the load: warned, and the d
   assert.ok(existsSync(join(out, 'result.json')));
 });
 
-test('--output refuses a non-loopback URL and a bad spec, naming both', async () => {
-  await assert.rejects(run('test/fixtures/tiny-echo.ts', { outputs: ['prometheus=http://192.0.2.1:9090/api/v1/write', 'influx=x'], stdout: memOutput(), stderr: memOutput() }), (e: Error & { code?: string; details?: string[] }) => {
+test('--output refuses bad specs, naming each; a non-loopback URL is not refused (its parse is tested without a connection in test/unit/outputs.test.ts)', async () => {
+  await assert.rejects(run('test/fixtures/tiny-echo.ts', { outputs: ['prometheus=ftp://127.0.0.1/w', 'influx=x', 'prometheus=http://127.0.0.1:1/w,header=nocolon'], stdout: memOutput(), stderr: memOutput() }), (e: Error & { code?: string; details?: string[] }) => {
     assert.equal(e.code, 'E_OUTPUT');
-    assert.equal(e.details?.length, 2);
-    assert.match(e.details![0]!, /not a loopback address/);
-    assert.match(e.details![1]!, /influx=x/);
+    assert.equal(e.details?.length, 3, e.details?.join('\n'));
+    assert.match(e.details![0]!, /must be http:\/\/ or https:\/\//);
+    assert.match(e.details![1]!, /influx=/);
+    assert.match(e.details![2]!, /is not Name:Value/);
     return true;
   });
+});
+
+/** A loopback HTTP endpoint that answers 204 and keeps each request's headers. */
+async function recordingEndpoint(): Promise<{ url: string; requests: http.IncomingHttpHeaders[]; close: () => Promise<void> }> {
+  const requests: http.IncomingHttpHeaders[] = [];
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      requests.push(req.headers);
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as net.AddressInfo;
+  return { url: `127.0.0.1:${port}/api/v1/write`, requests, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+test('rtbench run --output prometheus=http://user:pass@…,header=…: Basic auth and headers reach the endpoint; the password is never printed', { timeout: 90_000 }, async () => {
+  const ep = await recordingEndpoint();
+  const out = mkdtempSync(join(tmpdir(), 'rtbench-auth-'));
+  dirs.push(out);
+  try {
+    const child = spawn(process.execPath, ['bin/rtbench.js', 'run', 'test/fixtures/tiny-echo.ts', '--duration', '2s', '--generators', '1', '--out', out, '--output', `prometheus=http://alice:s3cr%40t@${ep.url},header=X-Scope-OrgID:tenant1`], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, RTBENCH_PROMETHEUS_HEADERS: 'X-Team: load, X-Scope-OrgID: from-env' },
+    });
+    started.push(child);
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (b: Buffer) => (stdout += b.toString()));
+    child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+    const code = await new Promise<number | null>((r) => child.once('exit', r));
+    assert.equal(code, 0, stderr);
+    assert.ok(ep.requests.length >= 1, 'the endpoint got the samples');
+    for (const h of ep.requests) {
+      assert.equal(h.authorization, `Basic ${Buffer.from('alice:s3cr@t').toString('base64')}`);
+      assert.equal(h['x-scope-orgid'], 'tenant1', 'the spec header wins over RTBENCH_PROMETHEUS_HEADERS');
+      assert.equal(h['x-team'], 'load');
+      assert.equal(h['content-encoding'], 'snappy');
+    }
+    // where the samples go is printed once, credentials left out
+    assert.equal((stdout.match(/prometheus output: remote write to /g) ?? []).length, 1, stdout);
+    assert.match(stdout, new RegExp(`prometheus output: remote write to http://${ep.url.replace(/[./]/g, '\\$&')} \\(Basic auth; headers X-Team, X-Scope-OrgID\\)`));
+    assert.match(stdout, /prometheus: \d+ samples in [1-9]\d* request\(s\)/);
+    for (const text of [stdout, stderr, ...readdirSync(out).map((f) => readFileSync(join(out, f), 'utf8'))]) assert.doesNotMatch(text, /s3cr|alice|tenant1/);
+  } finally {
+    await ep.close();
+  }
+});
+
+test('a prometheus endpoint that accepts connections and never answers: the run ends within one request timeout, warns once, counts the drop', { timeout: 90_000 }, async () => {
+  const sockets = new Set<net.Socket>();
+  const silent = net.createServer((s) => {
+    sockets.add(s);
+    s.resume(); // read the request, never answer
+  });
+  await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+  const { port } = silent.address() as net.AddressInfo;
+  const stdout = memOutput();
+  const stderr = memOutput();
+  let runEndAt = 0;
+  try {
+    const outcome = await run('test/fixtures/tiny-echo.ts', {
+      duration: '3s',
+      generators: 1,
+      outputs: [`prometheus=http://127.0.0.1:${port}/api/v1/write`],
+      stdout,
+      stderr,
+      reporters: [{ name: 'clock', onRunEnd: () => void (runEndAt = Date.now()) }],
+    });
+    const held = Date.now() - runEndAt;
+    assert.equal(outcome.exitCode, 0);
+    const r = outcome.file.runs[0]!;
+    assert.equal(r.status, 'completed');
+    assert.equal(r.counters['sessions.completed'], r.counters['sessions.started'], 'every session ran to its end');
+    assert.ok(sockets.size >= 1, 'rtbench connected and sent');
+    // the request in flight at the end times out (REQUEST_TIMEOUT_MS) and is not retried: well under the flush deadline
+    assert.ok(held < REQUEST_TIMEOUT_MS + 4000, `the end held the run ${held} ms: ${stderr.text()} ${stdout.text()}`);
+    assert.equal((stderr.text().match(/WARNING prometheus output/g) ?? []).length, 1, stderr.text());
+    assert.match(stderr.text(), /no answer within/);
+    const m = /prometheus: 0 samples in 0 request\(s\) to \S+; DROPPED (\d+) samples/.exec(stdout.text());
+    assert.ok(m && Number(m[1]) > 0, stdout.text());
+  } finally {
+    for (const s of sockets) s.destroy();
+    await new Promise((r) => silent.close(r));
+  }
 });

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createFlatHistogram, cumulativeBuckets, recordMs } from '../../src/metrics/histogram.ts';
 import { MAX_PENDING_SAMPLES, counterName, prometheusSink, toSeries } from '../../src/outputs/prometheus.ts';
+import { parseOutputSpecs } from '../../src/outputs/index.ts';
 import { remoteWriteCodec } from '../../src/outputs/remote-write.ts';
+import { parsePrometheusTarget } from '../../src/outputs/target.ts';
 import { LIVE_BOUNDS_MS, type LiveSample } from '../../src/outputs/sample.ts';
 
 function sample(i: number, final = false): LiveSample {
@@ -54,7 +56,7 @@ test('prometheus output: a failing endpoint keeps a bounded buffer, warns once, 
   const info: string[] = [];
   let calls = 0;
   const out = prometheusSink({
-    url: 'http://127.0.0.1:9/api/v1/write',
+    target: { url: 'http://127.0.0.1:9/api/v1/write', headers: {}, display: 'http://127.0.0.1:9/api/v1/write' },
     labels: { scenario: 's', run_id: 'r' },
     warn: (l) => warnings.push(l),
     info: (l) => info.push(l),
@@ -85,7 +87,7 @@ test('prometheus output: samples arrive in time order, one request in flight, re
   let maxInFlight = 0;
   const got: number[] = [];
   const out = prometheusSink({
-    url: 'http://127.0.0.1:9/w',
+    target: { url: 'http://127.0.0.1:9/w', headers: {}, display: 'http://127.0.0.1:9/w' },
     labels: { scenario: 's', run_id: 'r' },
     warn: (l) => warnings.push(l),
     info: () => {},
@@ -108,4 +110,49 @@ test('prometheus output: samples arrive in time order, one request in flight, re
   assert.equal(warnings.length, 2, warnings.join('\n'));
   assert.match(warnings[0]!, /HTTP 503/);
   assert.match(warnings[1]!, /answers again/);
+});
+
+test('--output prometheus=URL: any http(s) host is accepted by a pure parse (nothing resolved, nothing connected)', () => {
+  // synchronous: the parse returns before any lookup or connection could happen
+  const got = parseOutputSpecs(['prometheus=https://mimir.example.com/api/v1/push', 'prometheus=http://10.1.2.3:9090/api/v1/write', 'json=live.jsonl'], {});
+  assert.deepEqual(got.problems, []);
+  assert.deepEqual(
+    got.outputs.map((o) => (o.kind === 'prometheus' ? [o.url, o.display, o.auth, o.headers] : [o.file])),
+    [['https://mimir.example.com/api/v1/push', 'https://mimir.example.com/api/v1/push', '', {}], ['http://10.1.2.3:9090/api/v1/write', 'http://10.1.2.3:9090/api/v1/write', '', {}], ['live.jsonl']],
+  );
+});
+
+test('prometheus target: URL userinfo becomes Basic auth, never shown; headers from the spec and RTBENCH_PROMETHEUS_HEADERS', () => {
+  const t = parsePrometheusTarget('https://42%40team:s3cr%3At@mimir.example.com/api/v1/push?token=abc,header=X-Scope-OrgID:tenant1', { RTBENCH_PROMETHEUS_HEADERS: 'X-Scope-OrgID: from-env, X-Extra: a:b:c' });
+  assert.ok(!('problems' in t), JSON.stringify(t));
+  assert.equal(t.url, 'https://mimir.example.com/api/v1/push?token=abc', 'no userinfo in the URL fetched');
+  assert.deepEqual(t.headers, { 'X-Scope-OrgID': 'tenant1', 'X-Extra': 'a:b:c', Authorization: `Basic ${Buffer.from('42@team:s3cr:t').toString('base64')}` }, 'the spec header wins over the environment');
+  assert.equal(t.display, 'https://mimir.example.com/api/v1/push?token=…');
+  assert.equal(t.auth, 'Basic auth; headers X-Scope-OrgID, X-Extra');
+  assert.doesNotMatch(`${t.display} ${t.auth}`, /s3cr|team|abc|tenant1/);
+
+  const bearer = parsePrometheusTarget('https://prom.example.net/api/v1/write', { RTBENCH_PROMETHEUS_HEADERS: 'Authorization: Bearer eyJ.x,y\nX-Scope-OrgID: t2' });
+  assert.ok(!('problems' in bearer));
+  assert.deepEqual(bearer.headers, { Authorization: 'Bearer eyJ.x,y', 'X-Scope-OrgID': 't2' }, 'a comma not followed by Name: stays in the value');
+  assert.equal(bearer.auth, 'headers Authorization, X-Scope-OrgID');
+
+  const envBasic = parsePrometheusTarget('https://prom.example.net/api/v1/write', { RTBENCH_PROMETHEUS_USERNAME: 'u', RTBENCH_PROMETHEUS_PASSWORD: 'p' });
+  assert.ok(!('problems' in envBasic));
+  assert.equal(envBasic.headers.Authorization, `Basic ${Buffer.from('u:p').toString('base64')}`);
+});
+
+test('prometheus target: every problem at once, without echoing secrets', () => {
+  const t = parsePrometheusTarget('ftp://u:hidden@x.example/w,header=Bad Name:1,header=Content-Type:text/plain,foo=1', { RTBENCH_PROMETHEUS_HEADERS: 'Authorization: Bearer hidden2' });
+  assert.ok('problems' in t);
+  assert.equal(t.problems.length, 5, t.problems.join('\n'));
+  assert.match(t.problems[0]!, /must be http:\/\/ or https:\/\//);
+  assert.match(t.problems[1]!, /is not Name:Value/);
+  assert.match(t.problems[2]!, /Content-Type is set by the remote-write protocol/);
+  assert.match(t.problems[3]!, /`foo=` is not an option/);
+  assert.match(t.problems[4]!, /both Basic auth .* and an Authorization header/);
+  assert.doesNotMatch(t.problems.join('\n'), /hidden/);
+  const notUrl = parsePrometheusTarget('//u:hidden@', {});
+  assert.ok('problems' in notUrl && /is not a URL/.test(notUrl.problems[0]!) && !/hidden/.test(notUrl.problems[0]!));
+  const spec = parseOutputSpecs(['influx=x', 'prometheus'], {});
+  assert.equal(spec.problems.length, 2);
 });

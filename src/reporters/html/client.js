@@ -97,9 +97,25 @@
     return {
       title: title, width: width(el), height: 320,
       plugins: [hoverLegend()],
-      scales: { x: { distr: 3, time: false }, y: { distr: 3 } },
+      // x ends at the data's highest percentile (a log scale would stretch to the next decade, a third of the width empty)
+      scales: { x: { distr: 3, time: false, range: function (u, min, max) { return [1, Math.max(2, max || 2)]; } }, y: { distr: 3 } },
       axes: [
-        { label: 'percentile', splits: function (u) { return [1, 2, 10, 100, 1000, 10000, 100000, 1000000, 10000000].filter(function (x) { return x <= u.scales.x.max * 1.01; }); }, values: function (u, v) { return v.map(pctLabel); } },
+        {
+          label: 'percentile',
+          // explicit ticks p0 p50 p90 p99 …, every one labelled (uPlot's log axis would drop p50's), and the last percentile drawn
+          splits: function (u) {
+            var max = u.scales.x.max, out = [1, 2, 10, 100, 1000, 10000, 100000, 1000000, 10000000].filter(function (x) { return x <= max * 1.01; });
+            if (max > out[out.length - 1] * 1.6) out.push(max);
+            return out;
+          },
+          filter: function (u, splits) { return splits; },
+          values: function (u, v) {
+            var labels = v.map(pctLabel);
+            el.setAttribute('data-x-max', String(u.scales.x.max));
+            el.setAttribute('data-x-ticks', labels.join(' '));
+            return labels;
+          },
+        },
         { label: unit === 'ms' ? 'latency' : unit, size: 64, values: function (u, v) { return v.map(function (x) { return fmtUnit(x, unit); }); } },
       ],
       series: [{ label: 'percentile', value: function (u, v) { return v == null ? '' : pctLabel(v); } }].concat(series),
@@ -206,11 +222,14 @@
     timeChart(mount('ts-custom-counts'), 'Custom counters and checks per second', s.t, counts, '', markers, 'per second');
   }
 
+  /* sent + received of a second (null where the second is left out: a run's short last second). */
+  function sumAt(s) { return function (v, i) { return v == null || s.received[i] == null ? null : v + s.received[i]; }; }
+
   function timeSeries() {
     var markers = runs[0].markers;
     if (!multi) {
       var s = runs[0].series;
-      var total = s.sent.map(function (v, i) { return v + s.received[i]; });
+      var total = s.sent.map(sumAt(s));
       timeChart(mount('ts-throughput'), 'Throughput: messages per second', s.t, [
         { label: 'sent + received', values: total, color: '#4e79a7' },
         { label: 'sent', values: s.sent, color: '#f28e2b', width: 1.5 },
@@ -233,7 +252,7 @@
     function over(id, title, pickFn, unit, yLabel) {
       timeChart(mount(id), title, t, runs.map(function (r) { return { label: r.label, values: pad(pickFn(r.series), t.length), color: r.color }; }), unit, markers, yLabel);
     }
-    over('ts-throughput', 'Throughput: messages sent + received per second', function (s) { return s.sent.map(function (v, i) { return v + s.received[i]; }); }, 'msgs/s', 'msgs/s');
+    over('ts-throughput', 'Throughput: messages sent + received per second', function (s) { return s.sent.map(sumAt(s)); }, 'msgs/s', 'msgs/s');
     over('ts-latency', 'Ack p99 within each second', function (s) { return s.ackP99; }, 'ms', 'latency');
     over('ts-connections', 'Connected clients', function (s) { return s.connected; }, 'clients', 'clients');
     over('ts-errors', 'Errors per second', function (s) { return s.errors; }, 'errors/s', 'errors/s');

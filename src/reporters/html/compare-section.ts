@@ -1,6 +1,6 @@
 import { DEFAULT_TOLERANCES, compareResults, verdictWord, type CompareRow, type Tolerances } from '../../compare/compare.ts';
 import type { RunFile } from '../../result/types.ts';
-import { runFigures, type LabeledRun } from './data.ts';
+import { runFigures, soleAckEvent, type LabeledRun } from './data.ts';
 import { esc, htmlTable, ms, num, pct } from './format.ts';
 
 /** Which run each run is compared with: across files, the first file's run of the same topology (or its only run); in one file, the first run. */
@@ -25,17 +25,37 @@ function value(subject: string, v: number): string {
   return subject === 'throughput' ? `${num(v, 1)} msgs/s` : ms(v);
 }
 
+/** Each compared pair with `compare`'s rows for it (figures in reading order: throughput, connect, ack, the rest). */
+export interface ComparedPair {
+  base: LabeledRun;
+  cur: LabeledRun;
+  rows: CompareRow[];
+}
+
+/**
+ * Compare each pair exactly as `rtbench compare` does, with the same tolerances (default
+ * `DEFAULT_TOLERANCES`, or the `--max` given), so the report and `compare` agree on the same files.
+ * The one difference: the rows of a sole `ack:<event>` identical to `ack` on both sides are left out.
+ */
+export function comparePairs(runs: LabeledRun[], files: RunFile[], tolerances: Tolerances = DEFAULT_TOLERANCES): ComparedPair[] {
+  const order = (s: string): number => (s === 'throughput' ? -1 : s.startsWith('connect.') ? 0 : s.startsWith('ack.') ? 1 : 2);
+  return comparisonPairs(runs, files).map(({ base, cur }) => {
+    // the pairs are chosen above: the topology check of `compare` is done by comparisonPairs
+    const rows = compareResults({ ...base.file, runs: [base.run] }, { ...cur.file, runs: [cur.run] }, tolerances, { crossTopology: true });
+    rows.sort((a, b) => order(a.subject) - order(b.subject) || a.subject.localeCompare(b.subject));
+    // a single acked event whose figures are ack's on both sides: its rows would repeat ack's
+    const sole = soleAckEvent(base.run);
+    return { base, cur, rows: sole && sole === soleAckEvent(cur.run) ? rows.filter((r) => !r.subject.startsWith(`${sole}.`)) : rows };
+  });
+}
+
 /**
  * The delta table that leads a comparison: each figure of B against A with `compare`'s
  * statistics and verdict words (bootstrap 95% interval over rounds when both sides have ≥ 3).
  */
-export function deltaSection(runs: LabeledRun[], files: RunFile[], tolerances: Tolerances = { ...DEFAULT_TOLERANCES, p50: 0.1 }): string {
-  const pairs = comparisonPairs(runs, files);
+export function deltaSection(pairs: ComparedPair[]): string {
   if (!pairs.length) return '';
-  const blocks = pairs.map(({ base, cur }) => {
-    const rows: CompareRow[] = compareResults({ ...base.file, runs: [base.run] }, { ...cur.file, runs: [cur.run] }, tolerances, { crossTopology: true }) // the pairs are chosen above;
-    const order = (s: string): number => (s === 'throughput' ? -1 : s.startsWith('connect.') ? 0 : s.startsWith('ack.') ? 1 : 2);
-    rows.sort((a, b) => order(a.subject) - order(b.subject) || a.subject.localeCompare(b.subject));
+  const blocks = pairs.map(({ base, cur, rows }) => {
     const fb = runFigures(base.run);
     const fc = runFigures(cur.run);
     const body = rows.map((r) => [

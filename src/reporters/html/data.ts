@@ -147,14 +147,15 @@ export interface ChartRun {
   units: Record<string, string>;
   series: {
     t: number[];
-    sent: number[];
-    received: number[];
+    /** Per-second counts are null where a second is left out (a run's or round's last second, when under half of it ran). */
+    sent: Array<number | null>;
+    received: Array<number | null>;
     ackP50: Array<number | null>;
     ackP99: Array<number | null>;
     connectP99: Array<number | null>;
     connected: number[];
-    started: number[];
-    errors: number[];
+    started: Array<number | null>;
+    errors: Array<number | null>;
     /** The scenario's custom metrics per second, when it declares any or makes checks: each trend's p99, each counter's increase, checks. */
     custom?: CustomSeries;
   };
@@ -166,8 +167,8 @@ export interface ChartRun {
 /** Custom metrics per second, from the time series' optional `custom` and `checks`. */
 export interface CustomSeries {
   trendsP99: Record<string, Array<number | null>>;
-  counters: Record<string, number[]>;
-  checks: { passed: number[]; failed: number[] } | null;
+  counters: Record<string, Array<number | null>>;
+  checks: { passed: Array<number | null>; failed: Array<number | null> } | null;
 }
 
 /** The custom series of a time series, or undefined when no second has custom metrics or checks. */
@@ -180,6 +181,19 @@ export function customSeries(ts: RunResult['timeseries']): CustomSeries | undefi
   for (const n of names((p) => p.custom?.counters)) counters[n] = ts.map((p) => p.custom?.counters[n] ?? 0);
   const checks = ts.some((p) => p.checks) ? { passed: ts.map((p) => p.checks?.pass ?? 0), failed: ts.map((p) => p.checks?.fail ?? 0) } : null;
   return { trendsP99, counters, checks };
+}
+
+/**
+ * The one `ack:<event>` metric of a run whose scenario acks a single event: the same samples as
+ * `ack`, so the report's tables leave it out (null when there are several events, or they differ).
+ */
+export function soleAckEvent(r: RunResult): string | null {
+  const events = Object.keys(r.metrics).filter((k) => k.startsWith('ack:'));
+  if (events.length !== 1) return null;
+  const [a, e] = [r.metrics.ack, r.metrics[events[0]!]];
+  if (!a || !e) return null;
+  const same = a.count === e.count && a.hdr === e.hdr && (['min', 'mean', 'p50', 'p90', 'p99', 'p999', 'max'] as const).every((k) => a[k] === e[k]);
+  return same ? events[0]! : null;
 }
 
 /** A metric's unit: latency metrics are ms; a custom metric may name its own (`unit`). */
@@ -203,6 +217,33 @@ function markers(file: RunFile, r: RunResult): ChartRun['markers'] {
   return out;
 }
 
+/**
+ * How much of its second each time-series point covers: the last second of the run (of each round
+ * with `--repeat`) is partial, e.g. 0.24 of a second for a 3.24 s run; the others are whole.
+ */
+export function secondShares(r: RunResult): Map<number, number> {
+  const segments = r.rounds && r.rounds.length > 0 && r.rounds.every((x) => x.seconds) ? r.rounds.map((x) => ({ from: x.seconds!.from, ms: x.durationMs ?? (x.seconds!.to - x.seconds!.from) * 1000 })) : [{ from: 0, ms: r.durationMs }];
+  const out = new Map<number, number>();
+  for (const { from, ms } of segments) {
+    const whole = Math.floor(ms / 1000);
+    out.set(from + whole, ms / 1000 - whole);
+  }
+  return out;
+}
+
+/**
+ * Counts per second as rates: a partial last second is scaled by its real length (a run's lines
+ * would otherwise dive towards 0 at the end), or left out (null) when under half a second ran,
+ * where a scaled count would be mostly noise.
+ */
+export function perSecond(values: Array<number | null>, t: number[], shares: Map<number, number>): Array<number | null> {
+  return values.map((v, i) => {
+    const share = shares.get(t[i]!);
+    if (share === undefined || v === null) return v;
+    return share >= 0.5 ? v / share : null;
+  });
+}
+
 export function chartRun(x: LabeledRun): ChartRun {
   const r = x.run;
   const curves: ChartRun['curves'] = {};
@@ -212,22 +253,32 @@ export function chartRun(x: LabeledRun): ChartRun {
     curves[name] = percentileCurve(m.hdr, m.count);
     units[name] = metricUnit(m);
   }
-  const ts = r.timeseries;
+  const shares = secondShares(r);
+  // the run's last second, when under half of it ran, is left out altogether (the axis ends with the data)
+  const last = r.timeseries.at(-1);
+  const ts = last && (shares.get(last.t) ?? 1) < 0.5 ? r.timeseries.slice(0, -1) : r.timeseries;
+  const t = ts.map((p) => p.t);
+  const rate = (v: Array<number | null>): Array<number | null> => perSecond(v, t, shares);
+  const custom = customSeries(ts);
+  if (custom) {
+    for (const k of Object.keys(custom.counters)) custom.counters[k] = rate(custom.counters[k]!);
+    if (custom.checks) custom.checks = { passed: rate(custom.checks.passed), failed: rate(custom.checks.failed) };
+  }
   return {
     label: x.label,
     curves,
     units,
     series: {
-      t: ts.map((p) => p.t),
-      sent: ts.map((p) => p.messagesSent),
-      received: ts.map((p) => p.messagesReceived),
+      t,
+      sent: rate(ts.map((p) => p.messagesSent)),
+      received: rate(ts.map((p) => p.messagesReceived)),
       ackP50: ts.map((p) => p.ackP50),
       ackP99: ts.map((p) => p.ackP99),
       connectP99: ts.map((p) => p.connectP99),
       connected: ts.map((p) => p.connected),
-      started: ts.map((p) => p.sessionsStarted),
-      errors: ts.map((p) => p.errors),
-      ...(customSeries(ts) ? { custom: customSeries(ts)! } : {}),
+      started: rate(ts.map((p) => p.sessionsStarted)),
+      errors: rate(ts.map((p) => p.errors)),
+      ...(custom ? { custom } : {}),
     },
     markers: markers(x.file, r),
     workers: { ids: Object.keys(r.workers.connections), counts: Object.values(r.workers.connections) },

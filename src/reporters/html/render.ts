@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Tolerances } from '../../compare/compare.ts';
 import type { RunFile } from '../../result/types.ts';
-import { deltaSection } from './compare-section.ts';
+import { comparePairs, deltaSection } from './compare-section.ts';
 import { chartRun, customSeries, labelRuns, redactDeep, type LabeledRun } from './data.ts';
 import { esc, num } from './format.ts';
 import { card, customSection, countersTable, environmentSection, errorsTable, faultsSection, healthTable, metricsTable, thresholdsTable, verdict, workersText } from './sections.ts';
@@ -16,7 +16,7 @@ export interface HtmlOptions {
   sources?: string[];
   /** Names that lead each file's labels (e.g. `A`, `B` for `rtbench ab`). */
   names?: string[];
-  /** Tolerances of the delta table (default: `compare`'s, plus p50 +10%). */
+  /** Tolerances of the delta table (default: `compare`'s; `--max`). */
   tolerances?: Tolerances;
 }
 
@@ -73,6 +73,7 @@ export function renderHtml(input: RunFile[], opts: HtmlOptions = {}): string {
   const data = JSON.stringify({ runs: chart }).replace(/</g, '\\u003c');
   const csp = `default-src 'none'; script-src ${sha(uplotJs)} ${sha(clientJs)}; style-src 'unsafe-inline'; img-src data:`;
   const multi = runs.length > 1;
+  const pairs = multi ? comparePairs(runs, files, opts.tolerances) : [];
   const names = [...new Set(files.map((f) => f.scenario.name))];
   const title = multi ? `rtbench comparison: ${runs.map((x) => x.label).join(' vs ')}` : `rtbench: ${files[0]?.scenario.name ?? ''}`;
   const sub = multi ? `${names.map(esc).join(', ')} · ${files.length} result file${files.length > 1 ? 's' : ''}` : `${esc(files[0]?.scenario.file ?? '')} · ${esc(files[0]?.createdAt ?? '')}`;
@@ -85,9 +86,9 @@ export function renderHtml(input: RunFile[], opts: HtmlOptions = {}): string {
 ${STYLES}</style></head><body><main>
 <h1>${esc(title)}</h1>
 <p class="meta">${sub}</p>
-${verdict(runs)}
+${verdict(runs, pairs)}
 <section id="summary" class="cards">${runs.map((x, i) => card(x, colors[i]!)).join('\n')}</section>
-${multi ? deltaSection(runs, files, opts.tolerances) : ''}
+${deltaSection(pairs)}
 ${files.map(searchSection).join('\n')}
 <section id="charts">
 <h2>Latency by percentile</h2>

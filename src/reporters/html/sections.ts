@@ -1,7 +1,8 @@
-import type { RunFile, RunResult } from '../../result/types.ts';
+import { ERROR_MESSAGES_PER_KIND, type RunFile, type RunResult } from '../../result/types.ts';
 import { faultBaseline, faultRows } from '../faults-table.ts';
 import { customView, declaredIn } from '../custom.ts';
-import { metricUnit, runFigures, type LabeledRun } from './data.ts';
+import type { ComparedPair } from './compare-section.ts';
+import { metricUnit, runFigures, soleAckEvent, type LabeledRun } from './data.ts';
 import { esc, htmlTable, ms, num, pct, thresholdValue, withUnit } from './format.ts';
 
 type Level = 'good' | 'warn' | 'bad';
@@ -38,14 +39,30 @@ export function checks(r: RunResult): Check[] {
 const worst = (cs: Check[]): Level => (cs.some((c) => c.level === 'bad') ? 'bad' : cs.some((c) => c.level === 'warn') ? 'warn' : 'good');
 const WORD: Record<Level, string> = { good: 'PASSED', warn: 'PASSED WITH WARNINGS', bad: 'FAILED' };
 
-/** The verdict banner: one headline for the whole report, then each run's checks. */
-export function verdict(runs: LabeledRun[]): string {
-  const per = runs.map((x) => ({ x, cs: checks(x.run) }));
+/** The comparison's verdicts as checks of the current run: a regression is as bad as a failed gate (`compare` exits 99 on it). */
+export function deltaChecks(pairs: readonly ComparedPair[], of: LabeledRun): Check[] {
+  return pairs
+    .filter((p) => p.cur === of)
+    .map(({ base, rows }) => {
+      const reg = rows.filter((r) => r.verdict === 'regression');
+      const weak = rows.some((r) => r.strength === 'weak') ? ' (weak: single rounds)' : '';
+      if (reg.length) return { level: 'bad', text: `${reg.length} REGRESSION${reg.length > 1 ? 'S' : ''} vs ${base.label}${weak}: ${reg.map((r) => r.subject).join(', ')}` } as Check;
+      const worse = rows.filter((r) => r.verdict === 'worse').length;
+      return { level: 'good', text: `no regression vs ${base.label} (${rows.length} figures${worse ? `, ${worse} worse within the limit` : ''})${weak}` } as Check;
+    });
+}
+
+/** The verdict banner: one headline for the whole report (the comparison's regressions included), then each run's checks. */
+export function verdict(runs: LabeledRun[], pairs: readonly ComparedPair[] = []): string {
+  const per = runs.map((x) => ({ x, cs: [...deltaChecks(pairs, x), ...checks(x.run)] }));
   const level = worst(per.flatMap((p) => p.cs));
+  const regressions = pairs.flatMap((p) => p.rows).filter((r) => r.verdict === 'regression').length;
+  const bases = [...new Set(pairs.filter((p) => p.rows.some((r) => r.verdict === 'regression')).map((p) => p.base.label))];
+  const headline = `${WORD[level]}${regressions ? ` — ${regressions} REGRESSION${regressions > 1 ? 'S' : ''} vs ${bases.join(', ')}` : ''}`;
   const list = per
     .map(({ x, cs }) => `<div class="checks">${runs.length > 1 ? `<span class="who">${esc(x.label)}</span>` : ''}${cs.map((c) => `<span class="chk ${c.level}">${c.level === 'good' ? '✔' : c.level === 'warn' ? '⚠' : '✘'} ${esc(c.text)}</span>`).join('')}</div>`)
     .join('');
-  return `<section class="verdict ${level}" id="verdict"><div class="headline">${WORD[level]}</div>${list}</section>`;
+  return `<section class="verdict ${level}" id="verdict"><div class="headline">${esc(headline)}</div>${list}</section>`;
 }
 
 function fig(key: string, label: string, value: string, sub = '', cls = ''): string {
@@ -85,9 +102,10 @@ export function thresholdsTable(r: RunResult): string {
 
 /** Every histogram in the result, by name (built-in and custom metrics alike), in its unit. */
 export function metricsTable(r: RunResult): string {
-  const rows = Object.entries(r.metrics).filter(([, m]) => m.count);
+  const sole = soleAckEvent(r);
+  const rows = Object.entries(r.metrics).filter(([k, m]) => m.count && k !== sole);
   if (!rows.length) return '';
-  return `<h3>Latencies and other histograms</h3>${htmlTable(
+  return `<h3>Latencies and other histograms</h3>${sole ? `<p class="muted">The scenario acks one event: <code>${esc(sole)}</code> has the same samples as <code>ack</code>.</p>` : ''}${htmlTable(
     ['metric', 'count', 'p50', 'p90', 'p99', 'p99.9', 'max'],
     rows.map(([k, m]) => {
       const u = metricUnit(m);
@@ -123,7 +141,7 @@ export function customSection(x: LabeledRun): string {
   return parts.join('\n');
 }
 
-/** Errors by kind, each distinct message with its count (left-aligned: messages are text). */
+/** Errors by kind, each distinct message (normalised, with a raw example) with its count (left-aligned: messages are text). */
 export function errorsTable(r: RunResult): string {
   const entries = Object.entries(r.errors);
   if (!entries.length) return '<h3>Errors</h3><p class="muted">none</p>';
@@ -132,9 +150,9 @@ export function errorsTable(r: RunResult): string {
   for (const [kind, e] of entries.sort((a, b) => b[1].count - a[1].count)) {
     const messages = e.messages;
     if (messages?.length) {
-      for (const m of messages) rows.push([`<code>${esc(kind)}</code>`, num(m.count, 0), pct(total ? m.count / total : null), `<span class="msg">${esc(m.message)}</span>`]);
+      for (const m of messages) rows.push([`<code>${esc(kind)}</code>`, num(m.count, 0), pct(total ? m.count / total : null), `<span class="msg">${esc(m.message)}</span>${m.example ? `<br><span class="muted ex">e.g. ${esc(m.example)}</span>` : ''}`]);
       const rest = e.count - messages.reduce((a, m) => a + m.count, 0);
-      if (rest > 0) rows.push([`<code>${esc(kind)}</code>`, num(rest, 0), pct(total ? rest / total : null), '<span class="muted">other messages (only the 5 most frequent are kept)</span>']);
+      if (rest > 0) rows.push([`<code>${esc(kind)}</code>`, num(rest, 0), pct(total ? rest / total : null), `<span class="muted">other messages (only the ${ERROR_MESSAGES_PER_KIND} most frequent are kept)</span>`]);
     }
     if (!messages?.length) rows.push([`<code>${esc(kind)}</code>`, num(e.count, 0), pct(total ? e.count / total : null), `<span class="msg">${esc(e.sample)}</span>`]);
   }

@@ -36,7 +36,7 @@ table.errors td:nth-child(2),table.errors td:nth-child(3),table.errors th:nth-ch
 .chip.on{color:var(--fg);border-color:#94a3b8;background:#f1f5f9}.chip .dot{display:inline-block;width:8px;height:8px;border-radius:50%;margin-right:5px;opacity:.35}.chip.on .dot{opacity:1}
 .uplot .u-title{font-size:13px;font-weight:600}
 .uplot .u-legend{font-size:12px;text-align:left}.uplot .u-legend .u-series{padding:0 6px}
-.uplot.idle .u-legend .u-value{display:none}.uplot.idle .u-legend .u-label:after{content:''}.uplot .u-legend .u-marker{border-width:3px}.uplot.idle .u-legend .u-series:first-child{display:none}
+.uplot.idle .u-legend .u-value{display:none}.uplot.idle .u-legend th::after{content:none}.uplot .u-legend .u-marker{border-width:3px}.uplot.idle .u-legend .u-series:first-child{display:none}
 details{margin:8px 0}summary{cursor:pointer;font-weight:600}
 section.run{margin-top:20px}.envs{display:grid;grid-template-columns:repeat(auto-fit,minmax(420px,1fr));gap:12px}
 @media (max-width:900px){.grid2{grid-template-columns:1fr}}
