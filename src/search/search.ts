@@ -49,9 +49,12 @@ export async function findMax(topology: string, o: SearchOptions, slo: string[],
     }
     return false;
   };
+  /** The step that failed at `hi` (its own generator verdict words the result). */
+  let hiStep: SearchStep | null = null;
   const failedAt = (rate: number): void => {
     hi = rate;
     state.hiFlag = state.lastFlag;
+    hiStep = steps[steps.length - 1] ?? null;
   };
 
   let rate = round2(Math.min(o.fromRate, o.maxRate));
@@ -100,15 +103,21 @@ export async function findMax(topology: string, o: SearchOptions, slo: string[],
     failedAt: hi,
     limit,
     lowerBound: limit === 'generator' || limit === 'host' || limit === 'rate-cap',
-    verdict: verdictOf(limit, lo, hi),
+    verdict: verdictOf(limit, lo, hi, hiStep),
   };
 }
 
-function verdictOf(limit: SearchLimit, lo: number | null, hi: number | null): string {
+function verdictOf(limit: SearchLimit, lo: number | null, hi: number | null, failed: SearchStep | null): string {
   const held = lo === null ? 'no rate held' : `${lo}/s held`;
   switch (limit) {
-    case 'server':
-      return `${held}, ${hi}/s failed the SLO with a healthy generator: the server's capacity under this SLO is between them`;
+    case 'server': {
+      // the failing step's own generator: healthy, or flagged but missing the SLO by more than its delay explains
+      const how =
+        !failed || failed.generator === 'ok'
+          ? 'with a healthy generator'
+          : `by more than the harness's own delay could explain (the generator was flagged: ${failed.generator === 'host' ? 'host busy' : 'saturated'})`;
+      return `${held}, ${hi}/s failed the SLO ${how}: the server's capacity under this SLO is between them`;
+    }
     case 'generator':
       return `the step above it (${hi}/s) failed twice with the generator saturated, so the server may not have been the limit: ${held}, a LOWER BOUND of the server's capacity (use more generator cores or machines)`;
     case 'host':

@@ -77,6 +77,15 @@ test("a saturated step that missed its latency limit by far more than the genera
   assert.ok(r.steps.filter((s) => !s.passed).every((s) => s.beyondHarness));
   assert.equal(r.limit, 'server');
   assert.ok(r.maxRate! <= 50 && r.maxRate! >= 40);
+  // the verdict says what the failing step was: flagged, but beyond what the harness explains (not "healthy")
+  assert.doesNotMatch(r.verdict, /healthy generator/);
+  assert.match(r.verdict, /more than the harness's own delay could explain \(the generator was flagged: saturated\)/);
+});
+
+test('a server-limited search with a healthy generator at the failing step says so', async () => {
+  const r = await findMax('single', { ...OPTS, precision: 0.3 }, [], async (rate) => fakeRun(rate, rate <= 50));
+  assert.equal(r.limit, 'server');
+  assert.match(r.verdict, /failed the SLO with a healthy generator/);
 });
 
 test('the `search` block: every problem at once, each naming its field; defaults and --duration as the step', async () => {
