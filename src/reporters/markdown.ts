@@ -2,7 +2,7 @@ import type { RunFile, RunResult } from '../result/types.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import { saturationLine, sequenceLine, sessionsLine } from './console-summary.ts';
 import type { Reporter } from './types.ts';
-import { customView, declaredIn } from './custom.ts';
+import { biasText, customView, declaredIn } from './custom.ts';
 import type { MetricDeclarations } from '../scenario/types.ts';
 
 /** Escape text for a Markdown table cell. */
@@ -21,7 +21,7 @@ function runMarkdown(r: RunResult, declared: MetricDeclarations | null): string[
   if (r.thresholds.length) {
     if (r.thresholdsOnPartialData) lines.push(`Thresholds on partial data (run ${r.status}):`, '');
     lines.push('| | threshold | measured |', '|---|---|---|');
-    for (const t of r.thresholds) lines.push(`| ${t.ok ? '✅' : '❌'} | ${mdEscape(`${t.subject} ${t.condition}`)} | ${t.actual === null ? 'not measured' : +t.actual.toFixed(4)} |`);
+    for (const t of r.thresholds) lines.push(`| ${t.ok ? '✅' : '❌'} | ${mdEscape(`${t.subject} ${t.condition}`)} | ${t.actual === null ? 'not measured' : +t.actual.toFixed(4)}${t.note && t.actual !== null ? ` (${mdEscape(t.note)})` : ''} |`);
     lines.push('');
   }
   lines.push('| metric | count | p50 ms | p99 ms | max ms |', '|---|---:|---:|---:|---:|');
@@ -41,6 +41,7 @@ function runMarkdown(r: RunResult, declared: MetricDeclarations | null): string[
 function customMarkdown(r: RunResult, declared: MetricDeclarations | null): string[] {
   const v = customView(r, declared);
   const out: string[] = [];
+  for (const b of v.biased) out.push('', `⚠️ ${mdEscape(biasText(b))}`);
   if (v.counters.length) out.push('', `Counters: ${v.counters.map((c) => `${mdEscape(c.name)} ${c.count} (${+c.perSecond.toFixed(1)}/s)`).join(', ')}`);
   if (v.checks) {
     out.push('', '| | check | passed | failed |', '|---|---|---:|---:|', `| ${v.checks.fail ? '❌' : '✅'} | all checks | ${v.checks.pass} | ${v.checks.fail} |`);

@@ -95,7 +95,7 @@ export function thresholdsTable(r: RunResult): string {
   if (!r.thresholds.length) return '';
   return `<h3>Thresholds</h3>${htmlTable(
     ['', 'threshold', 'measured'],
-    r.thresholds.map((t) => [`<span class="${t.ok ? 'ok' : 'fail'}">${t.ok ? '✔' : '✘'}</span>`, `<code>${esc(t.subject)}</code> ${esc(t.condition)}${t.abortOnFail ? ' <span class="muted">(abortOnFail)</span>' : ''}`, `<span class="${t.ok ? '' : 'fail'}">${esc(thresholdValue(t.subject, t.actual, t.unit))}</span>`]),
+    r.thresholds.map((t) => [`<span class="${t.ok ? 'ok' : 'fail'}">${t.ok ? '✔' : '✘'}</span>`, `<code>${esc(t.subject)}</code> ${esc(t.condition)}${t.abortOnFail ? ' <span class="muted">(abortOnFail)</span>' : ''}`, `<span class="${t.ok ? '' : 'fail'}">${esc(thresholdValue(t.subject, t.actual, t.unit))}</span>${t.note ? `<br><span class="muted">${esc(t.note)}</span>` : ''}`]),
     'num',
   )}`;
 }
