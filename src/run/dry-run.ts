@@ -14,7 +14,7 @@ export interface PlanInfo {
   sourceIps: string[];
   /** The plan's parsed thresholds (the default gate included); null for a shard (`rtbench merge` evaluates them). */
   thresholds: Threshold[] | null;
-  connect: ConnectOptions | ((ctx: SessionContext) => ConnectOptions) | undefined;
+  connect: ConnectOptions | ((ctx: SessionContext) => ConnectOptions | Promise<ConnectOptions>) | undefined;
 }
 
 /** What a caller that plans runs of its own (the capacity search) adds to the text. */

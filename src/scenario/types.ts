@@ -131,10 +131,11 @@ export interface Scenario<D = any, M extends MetricDeclarations = MetricDeclarat
   path?: string;
   /**
    * Default connect options of every client (`client.connect(options)` adds to them): an object,
-   * or a function of the session's ctx, e.g. `(ctx) => ({ auth: { token: \`user-${ctx.id}\` } })`.
+   * or a function of the session's ctx, e.g. `(ctx) => ({ auth: { token: \`user-${ctx.id}\` } })`,
+   * async or not (awaited at each client's first `connect()`: log a user in, then use its token).
    * `{ namespace?, auth?, query?, headers? }`; `namespace` and `auth` are Socket.IO-only.
    */
-  connect?: ConnectOptions | ((ctx: SessionContext<D, M>) => ConnectOptions);
+  connect?: ConnectOptions | ((ctx: SessionContext<D, M>) => ConnectOptions | Promise<ConnectOptions>);
   /** Load phases, run one after the other. */
   phases: Phase[];
   /** The session each client runs (or `sessions`: a weighted mix; exactly one of the two). */
