@@ -3,6 +3,7 @@ import { writeFileAtomic } from '../util/atomic-write.ts';
 import { saturationLine, sequenceLine, sessionsLine } from './console-summary.ts';
 import type { Reporter } from './types.ts';
 import { biasText, customView, declaredIn } from './custom.ts';
+import { shownMessage } from '../metrics/errors.ts';
 import type { MetricDeclarations } from '../scenario/types.ts';
 
 /** Escape text for a Markdown table cell. */
@@ -32,8 +33,8 @@ function runMarkdown(r: RunResult, declared: MetricDeclarations | null): string[
   const seq = sequenceLine(r);
   if (seq) lines.push('', `Sequence: ${mdEscape(seq)}`);
   const errs = Object.entries(r.errors);
-  lines.push('', errs.length ? 'Errors:' : 'Errors: 0');
-  for (const [k, e] of errs) for (const m of e.messages ?? [{ message: e.sample, count: e.count }]) lines.push(`- ${mdEscape(k)} ×${m.count}: ${mdEscape(m.message)}`);
+  lines.push('', errs.length ? 'Errors (messages grouped by shape, one real message shown each):' : 'Errors: 0');
+  for (const [k, e] of errs) for (const m of e.messages ?? [{ message: e.sample, count: e.count }]) lines.push(`- ${mdEscape(k)} ×${m.count}: ${mdEscape(shownMessage(m))}`);
   return [...lines, ''];
 }
 
