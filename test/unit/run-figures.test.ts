@@ -83,7 +83,8 @@ test('errors: up to 5 distinct messages per kind, each with its count, merged ac
   const b = new Recorder(1);
   for (let i = 0; i < 20; i++) (i % 2 ? a : b).error('session_error', 'Error: boom');
   for (let i = 0; i < 7; i++) a.error('session_error', "TypeError: Cannot read properties of null (reading 'x')");
-  for (let i = 0; i < 6; i++) b.error('connect_error', `refused #${i}`);
+  // six messages that differ in words (messages that differ only in numbers group as one shape)
+  for (const who of ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot']) b.error('connect_error', `refused by ${who}`);
   const agg = new Aggregator();
   agg.add(a.flush(0));
   agg.add(b.flush(0));
