@@ -67,6 +67,15 @@ export async function parseTarget(raw: string, resolve: (host: string) => Promis
   return { url, host: address, port, loopback, pathname, search, connectUrl, shownUrl };
 }
 
+/**
+ * The `ws` engine's WebSocket path against `--target`: the URL's own path; without one, the
+ * scenario's `path` when it sets one, else `/` (what `new WebSocket(url)` opens). `/ws` is the
+ * default of the bundled reference server only.
+ */
+export function externalWsPath(t: Pick<Target, 'pathname'>, scenarioPath: string | undefined): string {
+  return t.pathname || scenarioPath || '/';
+}
+
 /** The one console line stating where the load goes. */
 export function describeTarget(t: Target): string {
   const where = `${net.isIP(t.host) === 6 ? `[${t.host}]` : t.host}:${t.port}`;
