@@ -10,7 +10,7 @@ export const runFlags = {
   duration: { type: 'string', describe: "Override the scenario's total duration, phases scaled proportionally (e.g. 30s, 2m)" },
   out: { type: 'string', describe: 'Output folder (default reports/<scenario>-<timestamp>/)' },
   topology: { type: 'string', describe: 'Reference topology to start (or comma-separated list), instead of the scenario\'s' },
-  generators: { type: 'number', describe: 'Generator processes (default: one per core)' },
+  generators: { type: 'number', describe: "Generator processes (default: the scenario's, else sized from the load: one per 5,000 clients or 500 arrivals/s, at most one per core)" },
   repeat: { type: 'number', describe: 'Rounds per topology; per-round figures make `compare` noise-aware (default 1)' },
   quiet: { type: 'boolean', describe: 'No progress line and no summary; errors only' },
   junit: { type: 'string', describe: 'Also write JUnit XML here (one testcase per run and per threshold)' },

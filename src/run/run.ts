@@ -32,7 +32,7 @@ export interface RunOptions {
   topology?: string;
   /** Run each topology this many rounds (per-round figures kept for `compare`). Default 1. */
   repeat?: number;
-  /** Generator processes. Default: the scenario's, else one per core. */
+  /** Generator processes. Default: the scenario's, else sized from the load (src/plan/generators.ts), at most one per core. */
   generators?: number;
   /** No progress line and no summary on stdout. */
   quiet?: boolean;

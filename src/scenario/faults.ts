@@ -1,6 +1,9 @@
 import { missingUnit, parseDuration, type Duration } from './duration.ts';
 
 import { FAULT_ROLES, type FaultRole } from '../shared/faults.ts';
+import { suggestion } from '../shared/suggest.ts';
+
+const FAULT_FIELDS = ['at', 'kill', 'pause', 'restart', 'run', 'index', 'for', 'name', 'on'];
 
 export { FAULT_ROLES, type FaultRole };
 
@@ -82,7 +85,7 @@ export function resolveFaults(v: unknown, problems: string[]): ResolvedFault[] {
     const f = `faults[${i}]`;
     if (!raw || typeof raw !== 'object') return void problems.push(`\`${f}\` must be an object (got ${show(raw)})`);
     const e = raw as Record<string, unknown>;
-    for (const k of Object.keys(e)) if (!['at', 'kill', 'pause', 'restart', 'run', 'index', 'for', 'name', 'on'].includes(k)) problems.push(`\`${f}.${k}\` is not a fault field (known: at, kill, pause, restart, run, index, for, name, on)`);
+    for (const k of Object.keys(e)) if (!FAULT_FIELDS.includes(k)) problems.push(`\`${f}.${k}\` is not a fault field${suggestion(k, FAULT_FIELDS)} (known: ${FAULT_FIELDS.join(', ')})`);
     const actions = (['kill', 'pause', 'restart', 'run'] as const).filter((a) => e[a] !== undefined);
     if (actions.length !== 1) return void problems.push(`\`${f}\` needs exactly one of kill, pause, restart, run (got ${actions.length ? actions.join(', ') : 'none'})`);
     const action = actions[0]!;

@@ -168,7 +168,7 @@ export interface Scenario<D = any, M extends MetricDeclarations = MetricDeclarat
   gracefulStop?: Duration;
   /** Loopback source addresses to spread clients over: a count (127.0.0.2, 127.0.0.3, …) or a list. Default 8. */
   sourceIps?: number | string[];
-  /** Generator processes. Default: one per core. */
+  /** Generator processes. Default: sized from the load (one per 5,000 clients or 500 arrivals/s), at most one per core. */
   generators?: number;
   /**
    * Expected peak of concurrent clients in open-model phases (closed-model phases give it exactly).

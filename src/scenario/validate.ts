@@ -85,6 +85,8 @@ function durationField(s: Record<string, unknown>, key: string, dflt: number, pr
   return ms ?? dflt;
 }
 
+const PHASE_FIELDS = ['name', 'duration', 'arrivalRate', 'vus'];
+
 function resolvePhases(raw: unknown, problems: Problems): ResolvedPhase[] {
   if (!Array.isArray(raw) || raw.length === 0) {
     problems.push('`phases` must be a non-empty array of phases, e.g. [{ duration: \'10s\', arrivalRate: 20 }]');
@@ -99,6 +101,9 @@ function resolvePhases(raw: unknown, problems: Problems): ResolvedPhase[] {
       return;
     }
     const ph = p as Record<string, unknown>;
+    for (const k of Object.keys(ph)) {
+      if (!PHASE_FIELDS.includes(k)) problems.push(`\`${where}.${k}\` is not a phase field${suggestion(k, PHASE_FIELDS)} (known: ${PHASE_FIELDS.join(', ')})`);
+    }
     const durationMs = parseDuration(ph.duration);
     if (durationMs === null || durationMs <= 0) {
       problems.push(`\`${where}.duration\` must be a positive duration like '10s' (got ${show(ph.duration)})${missingUnit(ph.duration)}`);

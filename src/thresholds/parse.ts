@@ -1,4 +1,5 @@
 import { parseDuration } from '../scenario/duration.ts';
+import { suggestion } from '../shared/suggest.ts';
 import type { MetricDeclarations } from '../scenario/types.ts';
 
 /**
@@ -88,7 +89,7 @@ export function parseThreshold(subject: string, spec: unknown, metrics: MetricDe
     if (p999) parsed = { kind: 'latency', metric: p999[1]!, stat: { percentile: Number(`${p999[2]}.${p999[3]}`) } };
     else if (/^p\d+(\.\d+)?$/.test(stat)) parsed = { kind: 'latency', metric, stat: { percentile: Number(stat.slice(1)) } };
     else if (['mean', 'min', 'max', 'count'].includes(stat)) parsed = { kind: 'latency', metric, stat: stat as 'mean' };
-    else return `\`thresholds\` subject \`${s}\` is not one of metric.pNN, metric.mean|min|max|count, ${[...RUN_SUBJECTS].join(', ')}`;
+    else return `\`thresholds\` subject \`${s}\`${suggestion(s, RUN_SUBJECTS)} is not one of metric.pNN, metric.mean|min|max|count, ${[...RUN_SUBJECTS].join(', ')}`;
     if (!parsed.metric) return `\`thresholds\` subject \`${s}\` names no metric`;
     if (typeof parsed.stat === 'object' && (parsed.stat.percentile <= 0 || parsed.stat.percentile > 100)) return `\`thresholds\` subject \`${s}\`: percentile must be in (0, 100]`;
   }

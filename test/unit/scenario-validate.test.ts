@@ -95,3 +95,20 @@ test('a bare number as a scenario duration is refused with the fix, in every dur
   assert.match(text, /`reconnect\.delay`.*'200ms'/);
   assert.match(text, /`faults\[0\]\.at`.*'20s'/);
 });
+
+test('did you mean, below the top level: a phase field, a fault field, a run subject', () => {
+  let err: unknown;
+  try {
+    validateScenario(
+      { name: 'a', phases: [{ duration: '5s', arrivalrate: 5 }], faults: [{ at: '2s', kil: 'worker' }], thresholds: { 'sessions.failedrate': '< 1%' }, session },
+      'nested.ts',
+    );
+  } catch (e) {
+    err = e;
+  }
+  assert.ok(err instanceof InputError);
+  const text = err.details.join('\n');
+  assert.match(text, /`phases\[0\]\.arrivalrate` is not a phase field \(did you mean `arrivalRate`\?\)/);
+  assert.match(text, /`faults\[0\]\.kil` is not a fault field \(did you mean `kill`\?\)/);
+  assert.match(text, /`sessions\.failedrate` \(did you mean `sessions\.failedRate`\?\)/);
+});
