@@ -46,7 +46,7 @@ export function actualValue(t: Threshold, r: Pick<RunResult, 'metrics' | 'counte
     case 'errors.rate':
       return msgs + started > 0 ? (c.errors ?? 0) / (msgs + started) : 0;
     case 'sessions.failedRate':
-      return started > 0 ? (c['sessions.failed'] ?? 0) / started : 0;
+      return started > 0 ? (c['sessions.failed'] ?? 0) / started : null; // a rate of no sessions is not a pass
     case 'throughput':
       return r.durationMs > 0 ? msgs / (r.durationMs / 1000) : 0;
     case 'workers.imbalance':
@@ -85,7 +85,7 @@ export function evaluateThresholds(thresholds: Threshold[], r: Pick<RunResult, '
     const actual = actualValue(t, r);
     const bias = biasNote(t, r.counters);
     const ok = actual !== null && bias === null && cmp[t.op](actual, t.value);
-    const note = actual === null ? 'not measured in this run' : bias;
+    const note = actual === null ? (t.subject === 'sessions.failedRate' ? 'no session started in this run' : 'not measured in this run') : bias;
     return { subject: t.subject, condition: t.condition, actual, unit: subjectUnit(t.parsed), ok, abortOnFail: t.abortOnFail, ...(note ? { note } : {}) };
   });
   return [...out.filter((x) => !x.ok), ...out.filter((x) => x.ok)];
