@@ -3,6 +3,7 @@ import { forTopology } from '../scenario/engines.ts';
 import type { EngineName, SessionContext } from '../scenario/types.ts';
 import type { ResolvedScenario } from '../scenario/validate.ts';
 import type { Target } from '../target/target.ts';
+import { redactUrls } from '../util/redact.ts';
 import type { Threshold } from '../thresholds/parse.ts';
 
 export interface PlanInfo {
@@ -39,7 +40,7 @@ export function describePlan(p: PlanInfo, extra: PlanExtra = {}): string {
     rows.push(['target', `${t.shownUrl} → ${t.host}:${t.port}${t.loopback ? ' (loopback)' : ' (remote)'}`]);
     if (r.engine === 'ws' || r.engine === 'socketcluster') {
       const from = t.pathname ? 'path from --target' : r.engine === 'ws' && r.path === '/' ? 'no path in --target: /' : "the scenario's `path`";
-      rows.push(['WebSocket', `${t.url.replace(/^http/, 'ws')}${t.pathname || r.path}${t.search} (${from})`]);
+      rows.push(['WebSocket', `${redactUrls(`${t.url.replace(/^http/, 'ws')}${t.pathname || r.path}${t.search}`)} (${from})`]);
     }
     else rows.push(['socket.io', `path ${r.path}, namespace ${t.pathname || '/'}${t.pathname ? ' (from --target)' : ''}`]);
   } else rows.push(['target', `the bundled reference server: ${p.topologies.join(', ')} (started on loopback at run time)`]);

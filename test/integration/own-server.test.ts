@@ -3,7 +3,7 @@
  * middleware, and a JSON-RPC 2.0 WebSocket app. rtbench's counts are compared with the apps' own.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -15,11 +15,12 @@ import { memOutput } from './helpers.ts';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'rtbench-own-'));
 
-async function runAgainst(scenario: string, target: string, duration = '2s'): Promise<{ exitCode: number; r: RunResult; stderr: string; stdout: string }> {
+async function runAgainst(scenario: string, target: string, duration = '2s'): Promise<{ exitCode: number; r: RunResult; stderr: string; stdout: string; out: string }> {
   const stderr = memOutput();
   const stdout = memOutput();
-  const o = await run(scenario, { target, duration, generators: 1, out: tmp(), stdout, stderr });
-  return { exitCode: o.exitCode, r: o.file.runs[0]!, stderr: stderr.text(), stdout: stdout.text() };
+  const out = tmp();
+  const o = await run(scenario, { target, duration, generators: 1, out, stdout, stderr });
+  return { exitCode: o.exitCode, r: o.file.runs[0]!, stderr: stderr.text(), stdout: stdout.text(), out };
 }
 
 /**
@@ -123,7 +124,8 @@ async function chatGate(variant: 'pass' | 'fail' | 'throw'): Promise<Awaited<Ret
   const app = await startChatApp();
   process.env.RTBENCH_TEST_GATE = variant;
   try {
-    return { ...(await runAgainst('test/fixtures/chat-gate.ts', `${app.url}/chat`, '1s')), app: app.counters };
+    // `key` is a token: sent on every handshake, never shown
+    return { ...(await runAgainst('test/fixtures/chat-gate.ts', `${app.url}/chat?key=k1-secret`, '1s')), app: app.counters };
   } finally {
     delete process.env.RTBENCH_TEST_GATE;
     await app.close();
@@ -131,7 +133,7 @@ async function chatGate(variant: 'pass' | 'fail' | 'throw'): Promise<Awaited<Ret
 }
 
 test('the chat app gated by a custom fan-out trend and a check: passes (exit 0) with an async connect whose auth reaches every handshake', async () => {
-  const { exitCode, r, stdout, app } = await chatGate('pass');
+  const { exitCode, r, stdout, stderr, out, app } = await chatGate('pass');
   assert.equal(app.refused, 0, 'the awaited connect() result (auth + header) reached the middleware');
   assert.equal(app.connections, 6);
   assert.deepEqual(r.errors, {});
@@ -142,6 +144,12 @@ test('the chat app gated by a custom fan-out trend and a check: passes (exit 0) 
   assert.deepEqual(r.thresholds.filter((t) => !t.ok), []);
   assert.equal(exitCode, 0, stdout);
   assert.match(stdout, /ok {3}fanout\.p99 < 60s/);
+  assert.deepEqual(app.byKey, { 'k1-secret': 6 }, 'the query token reached every handshake');
+  // …and appears nowhere rtbench shows: console, result, report
+  assert.doesNotMatch(stdout + stderr, /k1-secret/);
+  assert.match(stderr, /target http:\/\/127\.0\.0\.1:\d+\/chat\?key=REDACTED resolves to/);
+  assert.equal(r.target.replace(/:\d+\//, ':P/'), 'http://127.0.0.1:P/chat?key=REDACTED');
+  for (const f of ['result.json', 'report.html']) assert.doesNotMatch(readFileSync(join(out, f), 'utf8'), /k1-secret/, f);
 });
 
 test('the chat app gated by a custom fan-out trend and a check: fails (exit 99) naming the failed thresholds', async () => {
