@@ -151,6 +151,25 @@ test('ctx.metrics.record: a negative sample (clock skew) is recorded as 0 and co
   assert.match(thresholdsTable(r), /biased: 25 negative samples/);
 });
 
+test('a threshold on a check that never ran fails at the end of the run naming the nearest check that did (checks are known only at run time)', () => {
+  const counters = { 'checks.pass': 9, 'checks.fail': 1, 'check:say ok.pass': 9, 'check:say ok.fail': 1, 'check:joined.pass': 3 };
+  const { thresholds } = parseThresholds({ 'check:sayok.failRate': '< 1%', 'check:sayok.failed': '== 0', 'check:zzzz.passed': '> 0', 'check:say ok.failed': '<= 1' });
+  const r = runWith({}, counters);
+  r.thresholds = evaluateThresholds(thresholds, r);
+  const by = Object.fromEntries(r.thresholds.map((t) => [t.subject, t]));
+  assert.equal(by['check:sayok.failRate']!.ok, false);
+  assert.equal(by['check:sayok.failRate']!.note, 'no check named `sayok` ran (did you mean `check:say ok.failRate`?)');
+  assert.equal(by['check:sayok.failed']!.ok, false, 'zero failures of a check that never ran is not a pass');
+  assert.equal(by['check:sayok.failed']!.actual, null);
+  assert.match(by['check:sayok.failed']!.note!, /did you mean `check:say ok\.failed`/);
+  assert.equal(by['check:zzzz.passed']!.note, 'no check named `zzzz` ran; checks that ran: `joined`, `say ok`');
+  assert.equal(by['check:say ok.failed']!.ok, true);
+  const file: RunFile = { schema: RESULT_SCHEMA, scenario: { name: 's', file: 's.ts', options: {} }, environment: {} as RunFile['environment'], createdAt: '', runs: [r] };
+  assert.match(formatSummary(file), /FAIL check:sayok\.failRate < 1% .*no check named `sayok` ran \(did you mean `check:say ok\.failRate`\?\)/);
+  const none = runWith({}, {});
+  assert.equal(evaluateThresholds(thresholds, none)[0]!.note, 'no check named `sayok` ran: no ctx.check() ran in this run');
+});
+
 test('ctx.check: pass/fail counts in all and per name; returns the condition; names are bounded', () => {
   const rec = new Recorder(0);
   const m = new CustomRecorder({}, rec);
