@@ -6,7 +6,7 @@ import { suggestion } from '../shared/suggest.ts';
 import { missingUnit, parseDuration } from './duration.ts';
 import type { EngineName, Scenario, SearchBlock } from './types.ts';
 import { resolveFaults, resolveReconnect, type ReconnectPolicy, type ResolvedFault } from './faults.ts';
-import { resolveCustom, undeclaredSubjects, type ResolvedCustom } from './custom.ts';
+import { resolveCustom, undeclaredSubjects, writtenKinds, type ResolvedCustom } from './custom.ts';
 import { checkSearchBlock } from '../search/options.ts';
 import { checkEngines, DEFAULT_PATHS } from './engines.ts';
 
@@ -227,7 +227,7 @@ export function validateScenario(value: unknown, file: string): ResolvedScenario
   if (typeof thresholds !== 'object' || thresholds === null || Array.isArray(thresholds)) problems.push('`thresholds` must be an object of subject → condition');
   else {
     const parsed = parseThresholds(thresholds, custom.metrics);
-    problems.push(...parsed.problems, ...undeclaredSubjects(parsed.thresholds, custom));
+    problems.push(...parsed.problems, ...undeclaredSubjects(parsed.thresholds, custom, writtenKinds(s)));
     parsedThresholds = parsed.thresholds;
   }
   if (s.requiresTarget !== undefined && typeof s.requiresTarget !== 'boolean') problems.push('`requiresTarget` must be true or false');

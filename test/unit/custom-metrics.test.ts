@@ -85,8 +85,25 @@ test('sessions: exactly one of `session` and `sessions`; weights are whole numbe
   assert.match(bad.join('\n'), /`sessions\.b\.session` must be an async function/);
   assert.match(bad.join('\n'), /`sessions\.c\.share` is not a field of a mix entry/);
   assert.match(bad.join('\n'), /`sessions\['no good'\]`: a session name is letters, digits, _ and -/);
-  assert.match(bad.join('\n'), /`sessions` has no `z` \(it has b, c\)/);
+  assert.match(bad.join('\n'), /`sessions` has no `z` \(it has `a`, `b`, `c`, `no good`/);
   assert.match(problems({ session: undefined, sessions: {} })[0]!, /`sessions` must be a non-empty object/);
+});
+
+test('sessions: every problem at once, also with `session` set beside it; a threshold on a kind lists the kinds as written, even when none is valid', () => {
+  const listen = async (): Promise<void> => {};
+  // both set: the clash, and each bad entry of `sessions`
+  const both = problems({ sessions: { a: { weight: 0, session: listen }, b: { weight: 1 } } });
+  assert.equal(both.length, 3, both.join('\n'));
+  assert.match(both[0]!, /`session` and `sessions` are both set/);
+  assert.match(both.join('\n'), /`sessions\.a\.weight` must be a whole number/);
+  assert.match(both.join('\n'), /`sessions\.b\.session` must be an async function/);
+  // every entry invalid: a threshold on a kind written there is not reported again; on another kind it names them (with a near one)
+  const invalid = problems({ session: undefined, sessions: { sender: { weight: 0, session: listen }, listener: { weight: 1, session: 3 } }, thresholds: { 'session:sender.p99': '< 1s', 'session:e.p99': '< 1s', 'session:sendr.p99': '< 1s' } });
+  assert.equal(invalid.length, 4, invalid.join('\n'));
+  assert.ok(!invalid.some((p) => p.includes("'session:sender.p99'")), invalid.join('\n'));
+  assert.match(invalid.join('\n'), /`thresholds\['session:e\.p99'\]`: `sessions` has no `e` \(it has `sender`, `listener`\)/);
+  assert.match(invalid.join('\n'), /`sessions` has no `sendr` \(it has `sender`, `listener` \(did you mean `sender`\?\)\)/);
+  assert.doesNotMatch(invalid.join('\n'), /it has \)/);
 });
 
 test('setup/teardown fields: functions only; setupTimeout a duration', () => {
