@@ -174,7 +174,7 @@ function coFigures(r: CoResult | null): Figure[] {
 /** Exit code of each benchmark run this time (absent: not run). */
 const exitCodes: Record<string, number | null> = {};
 /** A figure with no goal of ours (its "goal" is a reference in parentheses, e.g. a claim it is set beside) is information. */
-const verdict = (f: Figure): string => (f.met !== null ? (f.met ? 'PASS' : 'MISS') : f.goal.startsWith('(') && f.value !== '-' ? 'info' : f.bench in exitCodes ? 'MISS (failed)' : 'not run');
+const verdict = (f: Figure): string => (f.verdictText ?? (f.met !== null ? (f.met ? 'PASS' : 'MISS') : f.goal.startsWith('(') && f.value !== '-' ? 'info' : f.bench in exitCodes ? 'MISS (failed)' : 'not run'));
 
 function engineSection(r: EngineCpuResult): string {
   const s = r.summary;

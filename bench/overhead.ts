@@ -2,19 +2,23 @@
  * Harness overhead: does rtbench report the server's ack latency, or add its own? At
  * RTBENCH_OH_RATES acked emits per second (default 200 and 2,000: rate/10 clients, one acked
  * `echo` each every 100 ms, open loop, RTBENCH_OH_SECONDS s), against one reference server
- * (`single`, its own process), interleaved in RTBENCH_OH_ROUNDS rounds (order rotating):
+ * (`single`, its own process), interleaved in RTBENCH_OH_ROUNDS rounds (the order rotating, so
+ * each client takes each place in a round equally often over a multiple of the variant count):
  *
  *  - the minimal client (bench/overhead/minimal.ts): plain socket.io-client in its own process,
  *    timed by rtbench's rule (ack time − scheduled send time), exact percentiles;
+ *  - the same minimal client again (the A/A pair: the noise floor of the ratio in this run);
  *  - rtbench with its default generator count (`run()`, as `rtbench run --target`);
- *  - rtbench with 2 generators (one per core here, the default before it was sized from the load):
- *    what processes competing for the cores cost.
+ *  - with RTBENCH_OH_TWO_GENERATORS=1, also rtbench with 2 generators (one per core here, the
+ *    default before it was sized from the load): what processes competing for the cores cost.
  *
  * Goal: rtbench's ack p50 and p90 within 10% (or 50 µs, whichever is larger) and p99 within 25%
- * of the minimal client's (medians over rounds). Writes bench/results/overhead.json.
+ * of the minimal client's, as ratios of medians over rounds with bootstrap 95% intervals; the
+ * verdict rule is in bench/overhead/verdict.ts. Writes bench/results/overhead.json; exits 1 when
+ * a goal is not met (an inconclusive goal is not a failure of the run).
  *
  *   node --import tsx bench/overhead.ts
- *   RTBENCH_OH_RATES=200,2000 RTBENCH_OH_SECONDS=10 RTBENCH_OH_ROUNDS=3
+ *   RTBENCH_OH_RATES=200,2000 RTBENCH_OH_SECONDS=6 RTBENCH_OH_ROUNDS=6 RTBENCH_OH_LEAD_MS=5000
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,21 +29,24 @@ import { run } from '../src/run/run.ts';
 import type { Output } from '../src/reporters/types.ts';
 import { startReferenceServer, type ServerHandle } from '../reference-server/index.ts';
 import { envInt, environment } from './env.ts';
+import { median } from '../src/compare/stats.ts';
+import { PERCENTILES, fmtRatio, overall, verdicts, type Pct } from './overhead/verdict.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const RATES = (process.env.RTBENCH_OH_RATES ?? '200,2000').split(',').map((x) => Number(x.trim()));
 for (const r of RATES) if (!Number.isInteger(r) || r < 10 || r > 20_000 || r % 10 !== 0) throw new Error(`RTBENCH_OH_RATES: ${r} must be a multiple of 10 from 10 to 20000`);
-const SECONDS = envInt('RTBENCH_OH_SECONDS', 10, 3, 120);
-const ROUNDS = envInt('RTBENCH_OH_ROUNDS', 3, 1, 20);
+const SECONDS = envInt('RTBENCH_OH_SECONDS', 6, 3, 120);
+const ROUNDS = envInt('RTBENCH_OH_ROUNDS', 6, 2, 30);
+const TWO_GENERATORS = envInt('RTBENCH_OH_TWO_GENERATORS', 0, 0, 1) === 1;
 /** Time for a client (rtbench: its generator's start-up too) to connect before the schedule starts. */
-const LEAD_MS = envInt('RTBENCH_OH_LEAD_MS', 8000, 1000, 60_000);
+const LEAD_MS = envInt('RTBENCH_OH_LEAD_MS', 5000, 1000, 60_000);
 const monoMs = (): number => Number(process.hrtime.bigint() / 1000n) / 1000;
 const INTERVAL_MS = 100;
 const COUNT = (SECONDS * 1000) / INTERVAL_MS;
 const silent: Output = { write: () => {}, isTTY: false };
 
-type Variant = 'minimal' | 'rtbench' | 'rtbench-2-generators';
-const VARIANTS: Variant[] = ['minimal', 'rtbench', 'rtbench-2-generators'];
+type Variant = 'minimal' | 'minimal-again' | 'rtbench' | 'rtbench-2-generators';
+const VARIANTS: Variant[] = ['minimal', 'rtbench', 'minimal-again', ...(TWO_GENERATORS ? (['rtbench-2-generators'] as const) : [])];
 interface Sample {
   p50: number;
   p90: number;
@@ -52,6 +59,8 @@ interface Sample {
   generatorCpuMean?: number | null;
   /** Client CPU (user + system) per ack, µs: the minimal client's process; rtbench's generators over the run. */
   cpuUsPerAck?: number | null;
+  /** the host's 1-minute load average when this run ended */
+  load1?: number;
 }
 
 function minimal(url: string, clients: number): Promise<Sample> {
@@ -78,6 +87,8 @@ async function rtbench(url: string, clients: number, generators?: number): Promi
     const ack = r.metrics['ack:echo'];
     if (!ack) throw new Error(`rtbench recorded no ack:echo (status ${r.status})`);
     const g = r.generator.processes;
+    const late = r.counters['late_start'] ?? 0;
+    if (late > 0) throw new Error(`rtbench: ${late} of ${clients} clients connected after the schedule's start: raise RTBENCH_OH_LEAD_MS`);
     return {
       count: ack.count,
       p50: ack.p50,
@@ -96,12 +107,6 @@ async function rtbench(url: string, clients: number, generators?: number): Promi
   }
 }
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-
 async function main(): Promise<void> {
   const loadBefore = os.loadavg();
   const started = performance.now();
@@ -109,54 +114,48 @@ async function main(): Promise<void> {
   for (const rate of RATES) {
     const clients = rate / (1000 / INTERVAL_MS);
     const server: ServerHandle = await startReferenceServer({ topology: 'single' });
-    const samples: Record<Variant, Sample[]> = { minimal: [], rtbench: [], 'rtbench-2-generators': [] };
+    const samples = Object.fromEntries(VARIANTS.map((v) => [v, [] as Sample[]])) as Partial<Record<Variant, Sample[]>>;
     try {
       for (let round = 0; round < ROUNDS; round++) {
         const order = VARIANTS.map((_, i) => VARIANTS[(i + round) % VARIANTS.length]!);
         for (const v of order) {
-          const s = v === 'minimal' ? await minimal(server.url, clients) : await rtbench(server.url, clients, v === 'rtbench-2-generators' ? 2 : undefined);
-          samples[v].push(s);
-          process.stderr.write(`overhead: ${rate}/s round ${round + 1}/${ROUNDS} ${v}: p50 ${s.p50.toFixed(3)} p90 ${s.p90.toFixed(3)} p99 ${s.p99.toFixed(3)} ms, cpu ${s.cpuUsPerAck?.toFixed(0) ?? '-'} µs/ack (${s.count} acks${s.generators ? `, ${s.generators} generator(s), ${s.saturation}` : ''}); load ${os.loadavg()[0]!.toFixed(1)}\n`);
+          const s = v === 'minimal' || v === 'minimal-again' ? await minimal(server.url, clients) : await rtbench(server.url, clients, v === 'rtbench-2-generators' ? 2 : undefined);
+          s.load1 = os.loadavg()[0]!;
+          samples[v]!.push(s);
+          process.stderr.write(`overhead: ${rate}/s round ${round + 1}/${ROUNDS} ${v}: p50 ${s.p50.toFixed(3)} p90 ${s.p90.toFixed(3)} p99 ${s.p99.toFixed(3)} ms, cpu ${s.cpuUsPerAck?.toFixed(0) ?? '-'} µs/ack (${s.count} acks${s.generators ? `, ${s.generators} generator(s), ${s.saturation}` : ''}); load ${s.load1.toFixed(1)}\n`);
         }
       }
     } finally {
       await server.stop();
     }
-    const med = (v: Variant): Sample => ({
-      count: median(samples[v].map((s) => s.count)),
-      p50: median(samples[v].map((s) => s.p50)),
-      p90: median(samples[v].map((s) => s.p90)),
-      p99: median(samples[v].map((s) => s.p99)),
-      ...(samples[v][0]?.generators ? { generators: samples[v][0]!.generators } : {}),
-      cpuUsPerAck: median(samples[v].map((s) => s.cpuUsPerAck ?? 0)),
+    const med = (xs: Sample[]): Sample => ({
+      count: median(xs.map((s) => s.count)),
+      p50: median(xs.map((s) => s.p50)),
+      p90: median(xs.map((s) => s.p90)),
+      p99: median(xs.map((s) => s.p99)),
+      ...(xs[0]?.generators ? { generators: xs[0].generators } : {}),
+      cpuUsPerAck: median(xs.map((s) => s.cpuUsPerAck ?? 0)),
     });
-    const m = med('minimal');
-    const r = med('rtbench');
-    const within = (a: number, b: number, frac: number, absMs: number): boolean => a <= b + Math.max(b * frac, absMs);
-    perRate.push({
-      rate,
-      clients,
-      medians: { minimal: m, rtbench: r, 'rtbench-2-generators': med('rtbench-2-generators') },
-      samples,
-      ratios: { p50: r.p50 / m.p50, p90: r.p90 / m.p90, p99: r.p99 / m.p99 },
-      goal: { p50: within(r.p50, m.p50, 0.1, 0.05), p90: within(r.p90, m.p90, 0.1, 0.05), p99: within(r.p99, m.p99, 0.25, 0) },
-    });
+    const medians = Object.fromEntries(Object.entries(samples).map(([v, xs]) => [v, med(xs)]));
+    const v = verdicts({ minimal: samples.minimal!, 'minimal-again': samples['minimal-again']!, rtbench: samples.rtbench! });
+    perRate.push({ rate, clients, medians, samples, verdicts: v, outcome: overall(PERCENTILES.map((p) => v[p].outcome)) });
   }
   const result = {
     date: new Date().toISOString(),
     environment: environment(loadBefore),
-    config: { rates: RATES, intervalMs: INTERVAL_MS, seconds: SECONDS, rounds: ROUNDS, count: COUNT },
+    config: { rates: RATES, intervalMs: INTERVAL_MS, seconds: SECONDS, rounds: ROUNDS, count: COUNT, leadMs: LEAD_MS, variants: VARIANTS },
     elapsedS: Math.round((performance.now() - started) / 1000),
     results: perRate,
-    met: perRate.every((x) => x.goal.p50 && x.goal.p90 && x.goal.p99),
+    outcome: overall(perRate.map((x) => x.outcome)),
   };
   mkdirSync(join(here, 'results'), { recursive: true });
   writeFileSync(join(here, 'results', 'overhead.json'), `${JSON.stringify(result, null, 2)}\n`);
   for (const x of perRate) {
-    const f = (s: Sample): string => `${s.p50.toFixed(3)} / ${s.p90.toFixed(3)} / ${s.p99.toFixed(3)}`;
-    process.stdout.write(`${x.rate} acked emits/s: ack p50/p90/p99 ms minimal ${f(x.medians.minimal)}; rtbench (${x.medians.rtbench.generators} gen) ${f(x.medians.rtbench)}; rtbench 2 gen ${f(x.medians['rtbench-2-generators'])}; rtbench ÷ minimal ${x.ratios.p50.toFixed(2)} / ${x.ratios.p90.toFixed(2)} / ${x.ratios.p99.toFixed(2)} (goal p50, p90 ≤ 1.10 or +50 µs, p99 ≤ 1.25: ${x.goal.p50 && x.goal.p90 && x.goal.p99 ? 'met' : 'not met'})\n`);
+    const line = (p: Pct): string => `${p} ${fmtRatio(x.verdicts[p].ratio)} (A/A ${fmtRatio(x.verdicts[p].aa)}, goal ≤ ${x.verdicts[p].bound.toFixed(2)}: ${x.verdicts[p].text})`;
+    process.stdout.write(`${x.rate} acked emits/s, rtbench ÷ minimal over ${ROUNDS} rounds, bootstrap 95% intervals: ${PERCENTILES.map(line).join('; ')}\n`);
   }
-  process.exitCode = result.met ? 0 : 1;
+  process.stdout.write(`overhead: ${result.outcome} (${result.elapsedS} s; load average ${loadBefore[0]!.toFixed(1)} → ${os.loadavg()[0]!.toFixed(1)})\n`);
+  process.exitCode = result.outcome === 'not met' ? 1 : 0;
 }
 
 void main();

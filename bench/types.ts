@@ -17,6 +17,8 @@ export interface Figure {
   value: string;
   goal: string;
   met: boolean | null;
+  /** the verdict in words when neither PASS nor MISS is true (e.g. "inconclusive …"); shown instead of PASS / MISS / not run */
+  verdictText?: string;
   /** when it was measured */
   date?: string;
 }

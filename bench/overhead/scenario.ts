@@ -3,7 +3,8 @@
  * and connect; client k then sends one acked `echo` every RTBENCH_OH_INTERVAL_MS, RTBENCH_OH_COUNT
  * times (open loop), from RTBENCH_OH_T0 + k·(1000/CLIENTS) ms on the host's monotonic clock, timed
  * from its scheduled time: the schedule of the benchmark's minimal client, after every connection
- * is up (connects are not what is compared). No `generators`: the default count is measured.
+ * is up (connects are not what is compared); a client connected after its start counts `late_start`.
+ * No `generators`: the default count is measured.
  */
 import { defineScenario } from 'rtbench';
 
@@ -25,10 +26,13 @@ export default defineScenario({
   phases: [{ duration: '1s', arrivalRate: CLIENTS }],
   gracefulStop: `${Math.ceil(Math.max(0, T0 - monoMs()) + COUNT * INTERVAL_MS + 15_000)}ms`,
   ackTimeout: '10s',
+  // a client connected after T0 starts its schedule late: counted, so the benchmark can say so
+  metrics: { late_start: 'counter' },
   async session(client, ctx) {
     await client.connect();
     const lead = T0 + (ctx.id * 1000) / CLIENTS - monoMs();
     if (lead > 0) await client.think(lead);
+    else ctx.metrics.count('late_start');
     await client.every(INTERVAL_MS, COUNT, async (i) => {
       await client.emitWithAck('echo', i);
     });

@@ -46,7 +46,7 @@ export function actualValue(t: Threshold, r: Pick<RunResult, 'metrics' | 'counte
     case 'errors.rate':
       return msgs + started > 0 ? (c.errors ?? 0) / (msgs + started) : 0;
     case 'sessions.failedRate':
-      return started > 0 ? (c['sessions.failed'] ?? 0) / started : 0;
+      return started > 0 ? (c['sessions.failed'] ?? 0) / started : null; // a rate of no sessions is not a pass
     case 'throughput':
       return r.durationMs > 0 ? msgs / (r.durationMs / 1000) : 0;
     case 'workers.imbalance':
@@ -66,7 +66,7 @@ export function evaluateThresholds(thresholds: Threshold[], r: Pick<RunResult, '
   const out = thresholds.map((t): ThresholdResult => {
     const actual = actualValue(t, r);
     const ok = actual !== null && cmp[t.op](actual, t.value);
-    return { subject: t.subject, condition: t.condition, actual, unit: subjectUnit(t.parsed), ok, abortOnFail: t.abortOnFail, ...(actual === null ? { note: 'not measured in this run' } : {}) };
+    return { subject: t.subject, condition: t.condition, actual, unit: subjectUnit(t.parsed), ok, abortOnFail: t.abortOnFail, ...(actual === null ? { note: t.subject === 'sessions.failedRate' ? 'no session started in this run' : 'not measured in this run' } : {}) };
   });
   return [...out.filter((x) => !x.ok), ...out.filter((x) => x.ok)];
 }

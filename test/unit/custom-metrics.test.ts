@@ -233,6 +233,8 @@ test('custom trends, counters and checks merge exactly across shards, and thresh
       m.count('delivered');
       m.check('fast', v < 30);
     }
+    rec.count('sessions.started', 10);
+    rec.count('sessions.completed', 10);
     const agg = new Aggregator();
     agg.add(rec.flush(0));
     const run = { ...runWith(agg.metrics(), agg.counters(), 1000), seconds: agg.seconds() };

@@ -1,0 +1,70 @@
+/**
+ * The harness-overhead verdicts, from per-round percentiles (pure: bench/overhead.ts measures,
+ * bench/overhead/report.ts renders). Each ratio is median(rounds of b) ÷ median(rounds of a) with
+ * a bootstrap 95% interval (src/compare/stats.ts, the one `rtbench compare` uses). The A/A ratio
+ * (the minimal client against a second minimal client, interleaved the same way) is the noise
+ * floor of that ratio on this machine in this run.
+ *
+ * Per goal (p50 and p90: ≤ 1.10, or +50 µs over the minimal client's median if that is larger;
+ * p99: ≤ 1.25):
+ *  - "not met" when the interval's lower end is beyond the goal;
+ *  - "met" only when the interval's upper end is within the goal and so is the A/A interval's
+ *    (a run whose own noise floor reaches past the goal cannot tell a pass from noise);
+ *  - otherwise "inconclusive on this machine (noise floor ±X%, see A/A)".
+ */
+import { bootstrapRatioCI, median } from '../../src/compare/stats.ts';
+
+export const PERCENTILES = ['p50', 'p90', 'p99'] as const;
+export type Pct = (typeof PERCENTILES)[number];
+export type Outcome = 'met' | 'not met' | 'inconclusive';
+
+/** A ratio of medians over rounds with its bootstrap 95% interval. */
+export interface Ratio {
+  ratio: number;
+  low: number;
+  high: number;
+}
+export interface GoalVerdict {
+  /** rtbench ÷ minimal */
+  ratio: Ratio;
+  /** minimal ÷ minimal (A/A), the same percentile */
+  aa: Ratio;
+  /** the largest ratio within the goal */
+  bound: number;
+  /** the A/A interval's widest distance from 1, in percent */
+  noiseFloorPct: number;
+  outcome: Outcome;
+  /** the verdict in words, as BENCHMARKS.md shows it */
+  text: string;
+}
+
+/** The goal as a ratio: p50, p90 ≤ max(1.10, 1 + 50 µs ÷ the minimal client's median); p99 ≤ 1.25. */
+export function goalBound(p: Pct, minimalMedianMs: number): number {
+  return p === 'p99' ? 1.25 : Math.max(1.1, 1 + 0.05 / minimalMedianMs);
+}
+
+export const ratioOf = (a: number[], b: number[]): Ratio => bootstrapRatioCI(a, b);
+
+export function verdictFor(p: Pct, minimal: number[], minimal2: number[], rtbench: number[]): GoalVerdict {
+  const ratio = ratioOf(minimal, rtbench);
+  const aa = ratioOf(minimal, minimal2);
+  const bound = goalBound(p, median(minimal));
+  const noiseFloorPct = Math.max(aa.high - 1, 1 - aa.low) * 100;
+  const outcome: Outcome = ratio.low > bound ? 'not met' : ratio.high <= bound && aa.high <= bound ? 'met' : 'inconclusive';
+  const text = outcome === 'inconclusive' ? `inconclusive on this machine (noise floor ±${noiseFloorPct.toFixed(0)}%, see A/A)` : outcome;
+  return { ratio, aa, bound, noiseFloorPct, outcome, text };
+}
+
+/** Per-round samples of the three clients at one rate → one verdict per percentile. */
+export function verdicts(s: { minimal: Array<Record<Pct, number>>; 'minimal-again': Array<Record<Pct, number>>; rtbench: Array<Record<Pct, number>> }): Record<Pct, GoalVerdict> {
+  const col = (xs: Array<Record<Pct, number>>, p: Pct): number[] => xs.map((x) => x[p]);
+  const one = (p: Pct): GoalVerdict => verdictFor(p, col(s.minimal, p), col(s['minimal-again'], p), col(s.rtbench, p));
+  return { p50: one('p50'), p90: one('p90'), p99: one('p99') };
+}
+
+/** The verdict of a rate (or a run): not met if any goal is not met, met if all are, else inconclusive. */
+export function overall(outcomes: Outcome[]): Outcome {
+  return outcomes.includes('not met') ? 'not met' : outcomes.every((o) => o === 'met') ? 'met' : 'inconclusive';
+}
+
+export const fmtRatio = (r: Ratio): string => `${r.ratio.toFixed(2)} [${r.low.toFixed(2)}–${r.high.toFixed(2)}]`;

@@ -1,0 +1,83 @@
+/** The harness-overhead benchmark says only what its intervals back (bench/overhead/verdict.ts, report.ts). */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { goalBound, verdictFor, verdicts } from '../../bench/overhead/verdict.ts';
+import { overheadFigures, overheadSection, type OverheadResult } from '../../bench/overhead/report.ts';
+
+/** Per-round values around `centre`, spread ±`spread` (fraction), deterministic. */
+const rounds = (centre: number, spread: number, n = 6): number[] => Array.from({ length: n }, (_, i) => centre * (1 + spread * (((i * 7) % n) / (n - 1) - 0.5) * 2));
+
+test('goal bound: 10% or 50 µs at p50/p90, whichever is larger; 25% at p99', () => {
+  assert.equal(goalBound('p50', 2), 1.1);
+  assert.equal(goalBound('p90', 0.25), 1.2);
+  assert.equal(goalBound('p99', 0.25), 1.25);
+});
+
+test('a tight run within the goal is met; one clearly beyond it is not met', () => {
+  const met = verdictFor('p50', rounds(1, 0.02), rounds(1, 0.02), rounds(1.02, 0.02));
+  assert.equal(met.outcome, 'met');
+  assert.ok(met.ratio.high <= 1.1 && met.ratio.low <= met.ratio.ratio);
+  const missed = verdictFor('p99', rounds(1, 0.02), rounds(1, 0.02), rounds(2, 0.02));
+  assert.equal(missed.outcome, 'not met');
+  assert.ok(missed.ratio.low > 1.25);
+});
+
+test('an interval that straddles the goal is inconclusive, with the A/A noise floor in its words', () => {
+  const v = verdictFor('p90', rounds(1, 0.6), rounds(1, 0.6), rounds(1, 0.6));
+  assert.equal(v.outcome, 'inconclusive');
+  assert.match(v.text, /^inconclusive on this machine \(noise floor ±\d+%, see A\/A\)$/);
+  assert.ok(v.noiseFloorPct > 10, `${v.noiseFloorPct}`);
+});
+
+test('a ratio far below 1 is no PASS when the A/A pair shows the noise reaches past the goal', () => {
+  // rtbench's rounds happen to be quiet, but the minimal client against itself spans 0.5–2×
+  const v = verdictFor('p99', rounds(10, 0.05), [5, 20, 6, 18, 7, 16], rounds(5, 0.05));
+  assert.ok(v.ratio.high <= 1.25, 'the rtbench interval alone is within the goal');
+  assert.ok(v.aa.high > 1.25);
+  assert.equal(v.outcome, 'inconclusive');
+});
+
+function result(minimal: number[], again: number[], rt: number[]): OverheadResult {
+  const samples = (xs: number[]): Array<{ count: number; p50: number; p90: number; p99: number; load1: number }> => xs.map((x) => ({ count: 1200, p50: x, p90: 2 * x, p99: 4 * x, load1: 3.5 }));
+  const s = { minimal: samples(minimal), 'minimal-again': samples(again), rtbench: samples(rt) };
+  const d = { count: 1200, p50: 1, p90: 2, p99: 4 };
+  return {
+    date: '2026-12-02T02:30:00.000Z',
+    environment: { loadAverage: { before: [3.1], after: [3.9] } },
+    config: { rates: [200], intervalMs: 100, seconds: 6, rounds: 6, count: 60, variants: ['minimal', 'rtbench', 'minimal-again'] },
+    elapsedS: 430,
+    results: [{ rate: 200, clients: 20, medians: { minimal: d, 'minimal-again': d, rtbench: { ...d, generators: 1 } }, samples: s, verdicts: verdicts(s) }],
+  };
+}
+
+test('the summary rows: PASS only for a decided goal, the inconclusive ones say so, and the A/A row is information', () => {
+  const noisy = overheadFigures(result(rounds(1, 0.6), rounds(1, 0.6), rounds(0.7, 0.6)));
+  assert.equal(noisy.length, 4);
+  for (const f of noisy.slice(0, 3)) {
+    assert.equal(f.met, null);
+    assert.match(f.verdictText ?? '', /^inconclusive \(noise floor ±\d+%, see A\/A\)$/);
+    assert.match(f.value, /^\d\.\d\d \[\d\.\d\d–\d+\.\d\d\]$/);
+  }
+  assert.match(noisy[3]!.figure, /^A\/A/);
+  assert.equal(noisy[3]!.met, null);
+  assert.equal(noisy[3]!.goal.startsWith('('), true);
+  const tight = overheadFigures(result(rounds(1, 0.01), rounds(1, 0.01), rounds(1, 0.01)));
+  assert.deepEqual(tight.slice(0, 3).map((f) => [f.met, f.verdictText]), [[true, 'PASS'], [true, 'PASS'], [true, 'PASS']]);
+});
+
+test('a results file from before the intervals shows no figure (re-run), not a verdict', () => {
+  const old = result(rounds(1, 0.01), rounds(1, 0.01), rounds(1, 0.01));
+  delete old.results[0]!.verdicts;
+  const f = overheadFigures(old);
+  assert.equal(f.length, 1);
+  assert.equal(f[0]!.value, '-');
+  assert.equal(f[0]!.met, null);
+});
+
+test('the section shows each ratio with its interval beside the A/A interval, and the verdict rule', () => {
+  const text = overheadSection(result(rounds(1, 0.6), rounds(1, 0.6), rounds(0.7, 0.6)), '2026-12-02 02:30 UTC', '3.1 → 3.9');
+  assert.match(text, /\| 200 \| p99 \| \*\*\d\.\d\d \[[\d.]+–[\d.]+\]\*\* \| [\d.]+ \[[\d.]+–[\d.]+\] \| ≤ 1\.25 \| inconclusive on this machine/);
+  assert.match(text, /minimal socket\.io-client again \(A\/A\)/);
+  assert.match(text, /load average 3\.1 → 3\.9/);
+  assert.doesNotMatch(text, /PASS/);
+});
