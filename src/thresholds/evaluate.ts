@@ -1,6 +1,6 @@
 import { decode } from '../metrics/histogram.ts';
 import type { RunResult, ThresholdResult } from '../result/types.ts';
-import { CHECKS_FAIL, CHECKS_PASS, checkKey } from '../metrics/names.ts';
+import { CHECKS_FAIL, CHECKS_PASS, checkKey, negativeKey, rejectedKey } from '../metrics/names.ts';
 import { subjectUnit, type Op, type Threshold } from './parse.ts';
 
 const cmp: Record<Op, (a: number, b: number) => boolean> = {
@@ -59,14 +59,34 @@ export function actualValue(t: Threshold, r: Pick<RunResult, 'metrics' | 'counte
 }
 
 /**
+ * Why a latency figure cannot be trusted, or null: samples of a custom trend that were negative
+ * (recorded as 0) or not finite (refused) make its distribution a biased one.
+ */
+export function biasNote(t: Threshold, counters: Record<string, number>): string | null {
+  if (t.parsed.kind !== 'latency') return null;
+  const m = t.parsed.metric;
+  const negative = counters[negativeKey(m)] ?? 0;
+  const rejected = counters[rejectedKey(m)] ?? 0;
+  if (negative + rejected === 0) return null;
+  const parts = [
+    ...(negative ? [`${negative} negative samples recorded as 0 (\`${negativeKey(m)}\`; a server clock ahead of the generator's? subtract a skew margin or time on one clock)`] : []),
+    ...(rejected ? [`${rejected} non-finite samples refused (\`${rejectedKey(m)}\`)`] : []),
+  ];
+  return `biased: ${parts.join(', ')}; fails whatever its value`;
+}
+
+/**
  * Evaluate thresholds on one run's merged result. A threshold whose figure is missing fails
- * (a gate must not pass because nothing was measured). Failed ones come first.
+ * (a gate must not pass because nothing was measured), and so does one on a trend with negative
+ * or refused samples (`biasNote`): a gate must not pass on a biased subset. Failed ones come first.
  */
 export function evaluateThresholds(thresholds: Threshold[], r: Pick<RunResult, 'metrics' | 'counters' | 'workers' | 'durationMs'>): ThresholdResult[] {
   const out = thresholds.map((t): ThresholdResult => {
     const actual = actualValue(t, r);
-    const ok = actual !== null && cmp[t.op](actual, t.value);
-    return { subject: t.subject, condition: t.condition, actual, unit: subjectUnit(t.parsed), ok, abortOnFail: t.abortOnFail, ...(actual === null ? { note: t.subject === 'sessions.failedRate' ? 'no session started in this run' : 'not measured in this run' } : {}) };
+    const bias = biasNote(t, r.counters);
+    const ok = actual !== null && bias === null && cmp[t.op](actual, t.value);
+    const note = actual === null ? (t.subject === 'sessions.failedRate' ? 'no session started in this run' : 'not measured in this run') : bias;
+    return { subject: t.subject, condition: t.condition, actual, unit: subjectUnit(t.parsed), ok, abortOnFail: t.abortOnFail, ...(note ? { note } : {}) };
   });
   return [...out.filter((x) => !x.ok), ...out.filter((x) => x.ok)];
 }

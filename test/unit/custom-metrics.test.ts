@@ -11,7 +11,8 @@ import { evaluateThresholds } from '../../src/thresholds/evaluate.ts';
 import { parseThresholds } from '../../src/thresholds/parse.ts';
 import { customLines, customView, SHOWN_CHECKS } from '../../src/reporters/custom.ts';
 import { renderMarkdown } from '../../src/reporters/markdown.ts';
-import { customProperties, renderJUnit } from '../../src/reporters/junit.ts';
+import { thresholdsTable } from '../../src/reporters/html/sections.ts';
+import { customProperties, renderJUnit, runCases } from '../../src/reporters/junit.ts';
 import { formatSummary } from '../../src/reporters/console-summary.ts';
 import { RESULT_SCHEMA, type RunFile, type RunResult } from '../../src/result/types.ts';
 import { mergeShards } from '../../src/shard/merge.ts';
@@ -106,17 +107,48 @@ test('ctx.metrics: trends go to the recorder histogram under their name, counter
   assert.throws(() => m.record('fanot', 1), /`fanot` is not declared in the scenario's `metrics`; add `metrics: \{ fanot: 'trend' \}`/);
   assert.throws(() => m.count('fanout'), /`fanout` is declared as a trend in `metrics`; use ctx\.metrics\.record\('fanout', ms\)/);
   assert.throws(() => m.record('delivered', 1), /declared as a counter/);
-  assert.throws(() => m.record('fanout', Number.NaN), /finite number of milliseconds ≥ 0/);
-  assert.throws(() => m.record('fanout', -1), /finite number/);
+  assert.throws(() => m.record('fanout', Number.NaN), /ctx\.metrics\.record\('fanout', NaN\): the sample must be a finite number of milliseconds \(counted in `fanout\.rejected`/);
   assert.throws(() => m.count('delivered', Infinity), /finite number ≥ 0/);
   assert.throws(() => m.record('toString', 1), /not declared/); // no prototype names
   const snap = rec.flush(0);
-  assert.deepEqual(snap.counters, { delivered: 5 });
+  assert.deepEqual(snap.counters, { delivered: 5, 'fanout.rejected': 1 });
   const agg = new Aggregator();
   agg.add(snap);
   const fanout = agg.metrics().fanout!;
   assert.equal(fanout.count, 100);
   assert.ok(Math.abs(fanout.p99 - 99) < 0.2, String(fanout.p99));
+});
+
+test('ctx.metrics.record: a negative sample (clock skew) is recorded as 0 and counted; every threshold on its trend fails, named in console, Markdown, JUnit and HTML', () => {
+  const rec = new Recorder(0);
+  const m = new CustomRecorder({ fanout: 'trend', other: 'trend' }, rec);
+  for (let i = 0; i < 100; i++) m.record('fanout', i % 4 === 0 ? -(i + 1) : 3); // 25 negative
+  for (let i = 0; i < 10; i++) m.record('other', 2);
+  assert.throws(() => m.record('fanout', -Infinity), /`fanout\.rejected`/);
+  const snap = rec.flush(0);
+  assert.deepEqual(snap.counters, { 'fanout.negative': 25, 'fanout.rejected': 1 });
+  const agg = new Aggregator();
+  agg.add(snap);
+  const metrics = agg.metrics();
+  assert.equal(metrics.fanout!.count, 100, 'negative samples are kept (as 0), not thrown away');
+  assert.ok(metrics.fanout!.min < 0.01, String(metrics.fanout!.min));
+  const { thresholds } = parseThresholds({ 'fanout.p99': '< 1s', 'fanout.count': '> 0', 'other.p99': '< 1s' }, { fanout: 'trend', other: 'trend' });
+  const r = runWith(metrics, snap.counters);
+  r.thresholds = evaluateThresholds(thresholds, r);
+  const by = Object.fromEntries(r.thresholds.map((t) => [t.subject, t]));
+  assert.equal(by['fanout.p99']!.ok, false, 'a gate must not pass on a biased trend');
+  assert.equal(by['fanout.count']!.ok, false);
+  assert.equal(by['other.p99']!.ok, true);
+  assert.match(by['fanout.p99']!.note!, /biased: 25 negative samples recorded as 0 \(`fanout\.negative`.*1 non-finite samples refused/);
+  const file: RunFile = { schema: RESULT_SCHEMA, scenario: { name: 's', file: 's.ts', options: { metrics: { fanout: 'trend', other: 'trend' } } }, environment: {} as RunFile['environment'], createdAt: '', runs: [r] };
+  const console = formatSummary(file);
+  assert.match(console, /FAIL fanout\.p99 < 1s .*biased: 25 negative/);
+  assert.match(console, /WARN trend fanout: 25 negative samples recorded as 0 \(fanout\.negative\), 1 non-finite samples refused/);
+  assert.doesNotMatch(console, /WARN trend other/);
+  assert.match(renderMarkdown(file), /⚠️ WARN trend fanout: 25 negative/);
+  assert.match(renderMarkdown(file), /❌ \| fanout\.p99 \\< 1s \| .*biased/);
+  assert.match(runCases(file, r).find((c) => c.name.startsWith('fanout.p99'))!.failure!, /fanout\.p99 < 1s failed: measured [\d.]+ \(biased: 25 negative/);
+  assert.match(thresholdsTable(r), /biased: 25 negative samples/);
 });
 
 test('ctx.check: pass/fail counts in all and per name; returns the condition; names are bounded', () => {

@@ -1,6 +1,7 @@
 import { ERROR_MESSAGES_PER_KIND, type RunFile, type RunResult } from '../../result/types.ts';
 import { faultBaseline, faultRows } from '../faults-table.ts';
 import { customView, declaredIn } from '../custom.ts';
+import { shownMessage } from '../../metrics/errors.ts';
 import type { ComparedPair } from './compare-section.ts';
 import { metricUnit, runFigures, soleAckEvent, type LabeledRun } from './data.ts';
 import { esc, htmlTable, ms, num, pct, thresholdValue, withUnit } from './format.ts';
@@ -99,7 +100,7 @@ export function thresholdsTable(r: RunResult): string {
   if (!r.thresholds.length) return '';
   return `<h3>Thresholds</h3>${htmlTable(
     ['', 'threshold', 'measured'],
-    r.thresholds.map((t) => [`<span class="${t.ok ? 'ok' : 'fail'}">${t.ok ? '✔' : '✘'}</span>`, `<code>${esc(t.subject)}</code> ${esc(t.condition)}${t.abortOnFail ? ' <span class="muted">(abortOnFail)</span>' : ''}`, `<span class="${t.ok ? '' : 'fail'}">${esc(thresholdValue(t.subject, t.actual, t.unit))}</span>`]),
+    r.thresholds.map((t) => [`<span class="${t.ok ? 'ok' : 'fail'}">${t.ok ? '✔' : '✘'}</span>`, `<code>${esc(t.subject)}</code> ${esc(t.condition)}${t.abortOnFail ? ' <span class="muted">(abortOnFail)</span>' : ''}`, `<span class="${t.ok ? '' : 'fail'}">${esc(thresholdValue(t.subject, t.actual, t.unit))}</span>${t.note ? `<br><span class="muted">${esc(t.note)}</span>` : ''}`]),
     'num',
   )}`;
 }
@@ -145,7 +146,7 @@ export function customSection(x: LabeledRun): string {
   return parts.join('\n');
 }
 
-/** Errors by kind, each distinct message (normalised, with a raw example) with its count (left-aligned: messages are text). */
+/** Errors by kind, messages grouped by shape (normalised), each group a real message with its shape and count (left-aligned: messages are text). */
 export function errorsTable(r: RunResult): string {
   const entries = Object.entries(r.errors);
   if (!entries.length) return '<h3>Errors</h3><p class="muted">none</p>';
@@ -154,7 +155,7 @@ export function errorsTable(r: RunResult): string {
   for (const [kind, e] of entries.sort((a, b) => b[1].count - a[1].count)) {
     const messages = e.messages;
     if (messages?.length) {
-      for (const m of messages) rows.push([`<code>${esc(kind)}</code>`, num(m.count, 0), pct(total ? m.count / total : null), `<span class="msg">${esc(m.message)}</span>${m.example ? `<br><span class="muted ex">e.g. ${esc(m.example)}</span>` : ''}`]);
+      for (const m of messages) rows.push([`<code>${esc(kind)}</code>`, num(m.count, 0), pct(total ? m.count / total : null), `<span class="msg">${esc(shownMessage(m))}</span>${m.example ? `<br><span class="muted ex">grouped by shape: ${esc(m.message)}</span>` : ''}`]);
       const rest = e.count - messages.reduce((a, m) => a + m.count, 0);
       if (rest > 0) rows.push([`<code>${esc(kind)}</code>`, num(rest, 0), pct(total ? rest / total : null), `<span class="muted">other messages (only the ${ERROR_MESSAGES_PER_KIND} most frequent are kept)</span>`]);
     }
