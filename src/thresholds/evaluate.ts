@@ -77,6 +77,9 @@ export function biasNote(t: Threshold, counters: Record<string, number>): string
   return `biased: ${parts.join(', ')}; fails whatever its value`;
 }
 
+/** The note of a threshold whose figure the run did not have, when there is nothing more to say. */
+export const NOT_MEASURED = 'not measured in this run';
+
 const CHECK_COUNTER = /^check:(.+)\.(?:pass|fail)$/;
 
 /**
@@ -86,7 +89,7 @@ const CHECK_COUNTER = /^check:(.+)\.(?:pass|fail)$/;
 function missingNote(t: Threshold, counters: Record<string, number>): string {
   if (t.subject === 'sessions.failedRate') return 'no session started in this run';
   const p = t.parsed;
-  if (p.kind !== 'checks' || p.check === null) return 'not measured in this run';
+  if (p.kind !== 'checks' || p.check === null) return NOT_MEASURED;
   const ran = new Set<string>();
   for (const k of Object.keys(counters)) {
     const m = CHECK_COUNTER.exec(k);

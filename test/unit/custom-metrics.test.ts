@@ -12,6 +12,7 @@ import { parseThresholds } from '../../src/thresholds/parse.ts';
 import { customLines, customView, SHOWN_CHECKS } from '../../src/reporters/custom.ts';
 import { renderMarkdown } from '../../src/reporters/markdown.ts';
 import { thresholdsTable } from '../../src/reporters/html/sections.ts';
+import { failedGateLine } from '../../src/reporters/verdict-line.ts';
 import { customProperties, renderJUnit, runCases } from '../../src/reporters/junit.ts';
 import { formatSummary } from '../../src/reporters/console-summary.ts';
 import { RESULT_SCHEMA, type RunFile, type RunResult } from '../../src/result/types.ts';
@@ -166,6 +167,7 @@ test('ctx.metrics.record: a negative sample (clock skew) is recorded as 0 and co
   assert.match(renderMarkdown(file), /❌ \| fanout\.p99 \\< 1s \| .*biased/);
   assert.match(runCases(file, r).find((c) => c.name.startsWith('fanout.p99'))!.failure!, /fanout\.p99 < 1s failed: measured [\d.]+ \(biased: 25 negative/);
   assert.match(thresholdsTable(r), /biased: 25 negative samples/);
+  assert.match(failedGateLine(file)!, /fanout\.p99 < 1s \(got [\d.]+ms, biased: 25 negative/);
 });
 
 test('a threshold on a check that never ran fails at the end of the run naming the nearest check that did (checks are known only at run time)', () => {
@@ -185,6 +187,8 @@ test('a threshold on a check that never ran fails at the end of the run naming t
   assert.match(formatSummary(file), /FAIL check:sayok\.failRate < 1% .*no check named `sayok` ran \(did you mean `check:say ok\.failRate`\?\)/);
   const none = runWith({}, {});
   assert.equal(evaluateThresholds(thresholds, none)[0]!.note, 'no check named `sayok` ran: no ctx.check() ran in this run');
+  // under --quiet, the one-line verdict says why too
+  assert.match(failedGateLine(file)!, /check:sayok\.failRate < 1% \(got no value, no check named `sayok` ran \(did you mean `check:say ok\.failRate`\?\)\)/);
 });
 
 test('ctx.check: pass/fail counts in all and per name; returns the condition; names are bounded', () => {
