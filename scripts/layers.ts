@@ -89,6 +89,15 @@ export function longFiles(dirs: string[], max: number): string[] {
 const STATE = /^(?:export\s+)?(?:(?:let|var)\s+([\w$]+)|const\s+([\w$]+)\s*(?::(?!\s*Readonly)[^=]+)?=\s*(?:new\s+(?:Map|Set|WeakMap|WeakSet|Array)\b|\[\s*\]|\{\s*\}))/gm;
 
 /**
+ * State kept on the process itself (a `Symbol.for` key on `process` or `globalThis`) escapes the
+ * module-level check, so it is allowed only where what it mirrors is itself per process, each named
+ * here with the reason.
+ */
+export const PROCESS_STATE: ReadonlyMap<string, string> = new Map([
+  ['src/scenario/compile.ts', "module.register hooks, the require hook and Node's module cache are per process: registering twice would stack the hooks"],
+]);
+
+/**
  * Module-level mutable state, as `file:line: statement`: a top-level `let` or `var`, or a top-level
  * `const` made to be filled later (`new Map/Set/WeakMap/WeakSet/Array(…)`, an empty `[]` or `{}`).
  * Also a top-level `const` written through later, and a `static` field that is not `readonly`.
@@ -108,6 +117,7 @@ export function moduleState(dirs: string[]): string[] {
       const w = write.exec(text.slice(m.index + m[0].length));
       if (w) out.push(`${f}:${lineOf(m.index + m[0].length + w.index)}: ${w[0].trim()} (module-level ${m[1]} written)`);
     }
+    if (!PROCESS_STATE.has(f)) for (const m of text.matchAll(/\bSymbol\.for\(/g)) out.push(`${f}:${lineOf(m.index)}: Symbol.for( (state kept on the process: list it in PROCESS_STATE with why, or pass it down)`);
     for (const m of text.matchAll(/^[ \t]+(?:(?:private|public|protected)\s+)?static\s+(?!readonly\b)(?!async\b)(?!get\b)(?!set\b)([\w$]+)\s*[:=]/gm)) {
       out.push(`${f}:${lineOf(m.index)}: ${m[0].trim()} (static field, not readonly)`);
     }

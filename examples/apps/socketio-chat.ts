@@ -37,6 +37,8 @@ export interface ChatCounters {
   deliveries: number;
   /** Connections by the handshake's `lang` query parameter (absent: `-`). */
   byLang: Record<string, number>;
+  /** Connections by their `key` query parameter (an API key some apps take in the URL), `-` when none. */
+  byKey: Record<string, number>;
 }
 
 export interface ChatApp {
@@ -57,7 +59,7 @@ export interface ChatMessage {
 
 /** Start the app on `port` (0: any free port), bound to `host` (default 127.0.0.1). */
 export async function startChatApp(opts: { port?: number; host?: string } = {}): Promise<ChatApp> {
-  const counters: ChatCounters = { connections: 0, refused: 0, defaultNamespace: 0, disconnects: 0, drops: 0, acks: 0, messages: 0, deliveries: 0, byLang: {} };
+  const counters: ChatCounters = { connections: 0, refused: 0, defaultNamespace: 0, disconnects: 0, drops: 0, acks: 0, messages: 0, deliveries: 0, byLang: {}, byKey: {} };
   const server = http.createServer((req, res) => {
     if (req.url === '/counters') {
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -87,6 +89,8 @@ export async function startChatApp(opts: { port?: number; host?: string } = {}):
     counters.connections++;
     const lang = typeof socket.handshake.query.lang === 'string' ? socket.handshake.query.lang : '-';
     counters.byLang[lang] = (counters.byLang[lang] ?? 0) + 1;
+    const key = typeof socket.handshake.query.key === 'string' ? socket.handshake.query.key : '-';
+    counters.byKey[key] = (counters.byKey[key] ?? 0) + 1;
     socket.on('room:join', (room: unknown, ack?: (r: unknown) => void) => {
       if (typeof room !== 'string' || room === '') return ack?.({ ok: false, error: 'room must be a non-empty string' });
       void socket.join(room);

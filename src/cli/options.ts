@@ -26,7 +26,7 @@ export const runFlags = {
 
 export const serveFlags = {
   topology: { type: 'string', default: 'single', describe: 'Reference topology to serve' },
-  port: { type: 'number', default: 3000, describe: 'Port to listen on (0 = any free port)' },
+  port: { type: 'string', default: '3000', describe: 'Port to listen on (0 = any free port)' },
   host: { type: 'string', default: '127.0.0.1', describe: 'Address to bind (loopback by default; anything else is warned about)' },
   'push-rate': { type: 'number', default: 0, describe: 'Server push events per second to every connected client' },
   'delay-ms': { type: 'number', default: 0, describe: 'Delay every client event by this many ms (single topology): a server with added latency' },

@@ -37,7 +37,8 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const RESERVED_HEADERS: ReadonlySet<string> = new Set(['host', 'connection', 'upgrade', 'sec-websocket-key', 'sec-websocket-version', 'sec-websocket-extensions', 'content-length', 'transfer-encoding']);
 
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v) && !isThenable(v);
+const isThenable = (v: unknown): boolean => v !== null && typeof v === 'object' && typeof (v as { then?: unknown }).then === 'function';
 
 /**
  * Check connect options; returns every problem, each naming `where.<field>` and the fix.
@@ -45,6 +46,7 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null &
  */
 export function connectProblems(v: unknown, where: string, engine: EngineName): string[] {
   if (v === undefined) return [];
+  if (isThenable(v)) return [`\`${where}\` is a Promise: write \`${where}: async (ctx) => ({ … })\` (a function, awaited at each client's first connect), or \`await\` the options before passing them`];
   if (!isPlainObject(v)) return [`\`${where}\` must be an object { namespace?, auth?, query?, headers? } (got ${show(v)})`];
   const problems: string[] = [];
   for (const k of Object.keys(v)) {

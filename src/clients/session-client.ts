@@ -65,7 +65,8 @@ export class SessionClient implements Client {
   }
 
   async connect(options?: ConnectOptions): Promise<void> {
-    if (this.defaults === null) this.defaults = this.opts.connectDefaults?.();
+    // a `connect(ctx)` function, async or not, is awaited once per client (e.g. a login per user)
+    if (this.defaults === null) this.defaults = await this.opts.connectDefaults?.();
     this.connectOptions = mergeConnect(this.defaults, options);
     await this.open('connect');
   }

@@ -28,8 +28,8 @@ export interface SessionClientOptions {
   reconnect?: ReconnectPolicy | null;
   /** Reference clock minus this host's monotonic clock (ms), for timestamps that cross hosts (shards); default 0. */
   clockOffsetMs?: number;
-  /** The scenario's `connect` default for this client (called at the first connect; may throw). */
-  connectDefaults?: () => ConnectOptions | undefined;
+  /** The scenario's `connect` default for this client (called and awaited at the first connect; may throw). */
+  connectDefaults?: () => ConnectOptions | Promise<ConnectOptions> | undefined;
   /** True when the engine carries raw frames (`ws`): `send`, `request`, `onMessage`, `waitForMessage`. */
   rawFrames?: boolean;
   /** A user error's message with its scenario line (for a `match` or an `on()` handler that throws). */

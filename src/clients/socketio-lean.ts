@@ -14,6 +14,7 @@ import {
   type Decoded,
   type Packet,
 } from './lean/parser.ts';
+import { LeanAcks, PendingAck } from './lean/acks.ts';
 import { WsClient, type WsOwner } from './lean/wsclient.ts';
 import { classifyError } from './classify.ts';
 import { withQuery } from './connect-options.ts';
@@ -37,16 +38,6 @@ const JOINING = 2;
 const CONNECTED = 3;
 const CLOSED = 4;
 
-class PendingAck {
-  constructor(
-    readonly resolve: (args: unknown[]) => void,
-    readonly reject: (e: Error) => void,
-    readonly deadline: number,
-    readonly event: string,
-    readonly timeoutMs: number,
-  ) {}
-}
-
 const NO_OPTIONS: LeanOptions = Object.freeze({});
 
 /**
@@ -54,18 +45,14 @@ const NO_OPTIONS: LeanOptions = Object.freeze({});
  * over one WebSocket of its own minimal client (lean/wsclient.ts; no long-polling, no upgrade, no
  * reconnection, one namespace per connection). Per connection it keeps one WebSocket, at most
  * three timers (connect, heartbeat, one ack sweep timer armed at the earliest ack deadline) and a
- * lazily created Map of pending acks. The WebSocket reports to this object's `ws*` methods
- * (`WsOwner`): no listeners or closures per connection.
+ * lazily created Map of pending acks (lean/acks.ts: this class's base). The WebSocket reports to
+ * this object's `ws*` methods (`WsOwner`): no listeners or closures per connection.
  */
-export class LeanSocketIoTransport implements Transport, WsOwner {
+export class LeanSocketIoTransport extends LeanAcks implements Transport, WsOwner {
   private ws: WsClient | null = null;
   private state = IDLE;
   private readonly nsp: string;
   private readonly nspSuffix: string;
-  private pending: Map<number, PendingAck> | null = null;
-  private nextId = 0;
-  private ackTimer: NodeJS.Timeout | null = null;
-  private ackTimerAt = 0;
   private hbTimer: NodeJS.Timeout | null = null;
   private connectTimer: NodeJS.Timeout | null = null;
   private connectTimeoutMs = 0;
@@ -83,6 +70,7 @@ export class LeanSocketIoTransport implements Transport, WsOwner {
     private readonly opts: TransportOptions,
     private readonly lean: LeanOptions = NO_OPTIONS,
   ) {
+    super();
     this.nsp = lean.namespace ?? opts.connect?.namespace ?? (opts.memo ? opts.memo.get('sio-nsp', opts.target, () => namespaceOf(opts.target)) : namespaceOf(opts.target));
     if (!this.nsp.startsWith('/')) throw new Error(`namespace must start with '/' (got ${JSON.stringify(this.nsp)})`);
     this.nspSuffix = this.nsp === '/' ? '' : `${this.nsp},`;
@@ -267,15 +255,6 @@ export class LeanSocketIoTransport implements Transport, WsOwner {
     this.eventHandler?.(typeof name === 'string' ? name : String(name), args);
   }
 
-  private ack(p: Packet): void {
-    const pending = this.pending;
-    if (pending === null) return;
-    const a = pending.get(p.id);
-    if (a === undefined) return; // unknown or already timed out
-    pending.delete(p.id);
-    a.resolve(p.data as unknown[]);
-  }
-
   /** The callback handed to the session for an event the server emitted with an ack id. */
   private ackFunction(id: number): (...args: unknown[]) => void {
     let sent = false;
@@ -296,28 +275,6 @@ export class LeanSocketIoTransport implements Transport, WsOwner {
       ws.sendText(`4${enc.text}`);
       for (const b of enc.attachments) ws.sendBinary(b);
     }
-  }
-
-  private armAckTimer(deadline: number): void {
-    if (this.ackTimer !== null) clearTimeout(this.ackTimer);
-    this.ackTimerAt = deadline;
-    this.ackTimer = setTimeout(sweepAcks, Math.max(1, Math.ceil(deadline - performance.now())), this);
-  }
-
-  /** @internal Reject the acks past their deadline; re-arm for the earliest remaining one. */
-  sweep(): void {
-    this.ackTimer = null;
-    const pending = this.pending;
-    if (pending === null || this.state !== CONNECTED) return;
-    const now = performance.now();
-    let next = Infinity;
-    for (const [id, a] of pending) {
-      if (a.deadline <= now) {
-        pending.delete(id);
-        a.reject(new ClientOpError('ack_timeout', `no ack for \`${a.event}\` within ${a.timeoutMs}ms`));
-      } else if (a.deadline < next) next = a.deadline;
-    }
-    if (next !== Infinity && this.state === CONNECTED && this.ackTimer === null) this.armAckTimer(next);
   }
 
   /** @internal */
@@ -388,20 +345,9 @@ export class LeanSocketIoTransport implements Transport, WsOwner {
     this.connectTimer = this.hbTimer = this.ackTimer = null;
     this.binPacket = this.binBuffers = null;
   }
-
-  private failPending(reason: string): void {
-    const pending = this.pending;
-    if (pending === null || pending.size === 0) return;
-    this.pending = null;
-    for (const a of pending.values()) a.reject(new ClientOpError('disconnected', `connection closed before the ack of \`${a.event}\`: ${reason}`));
-  }
 }
 
 // ---- shared timer callbacks (no closure per connection) ----------------------------------------
-
-function sweepAcks(t: LeanSocketIoTransport): void {
-  t.sweep();
-}
 
 function onConnectTimeout(t: LeanSocketIoTransport): void {
   t.connectTimedOut();

@@ -170,6 +170,8 @@ export interface TransportOptions {
   connect?: ResolvedConnect;
   /** Per-target values computed once (parsed URLs, TLS context), owned by the caller; absent: computed per connection. */
   memo?: EngineMemo;
+  /** `ws` engine: 'raw' reads no frame as rtbench's reference protocol (every frame reaches `onMessage`/`request`); default 'reference'. */
+  protocol?: 'reference' | 'raw';
 }
 
 /** Error kinds a client operation fails with; they key the result's error table. */

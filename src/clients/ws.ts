@@ -13,7 +13,8 @@ interface Pending {
  * The `ws` engine: a raw WebSocket. By default it speaks the reference app's JSON protocol:
  * events `{"e":name,"a":[...args]}`, acked events add `"id":n`, answered by `{"ack":n,"a":[...]}`.
  * Every other frame (any protocol: JSON-RPC, binary…) goes to the raw handler (`onRaw`), and
- * `sendRaw` sends frames as they are. The URL is the target's path (else the scenario's `path`)
+ * `sendRaw` sends frames as they are. With `protocol: 'raw'` no frame is read as the reference
+ * protocol: an app whose own frames look like `{"e":…,"a":[…]}` gets all of them raw. The URL is the target's path (else the scenario's `path`)
  * with the target's and the connect options' query; the connect options' headers go on the upgrade.
  */
 export class WsTransport implements Transport {
@@ -81,10 +82,12 @@ export class WsTransport implements Transport {
   }
 
   emit(event: string, args: unknown[]): void {
+    this.refuseRaw('emit');
     this.socket?.send(JSON.stringify({ e: event, a: args }));
   }
 
   emitWithAck(event: string, args: unknown[], timeoutMs: number): Promise<unknown[]> {
+    this.refuseRaw('emitWithAck');
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
       const timer = setTimeout(() => {
@@ -118,6 +121,13 @@ export class WsTransport implements Transport {
     this.socket?.close();
   }
 
+  /** With `protocol: 'raw'` the reference protocol's calls are a mistake: say so (a session error) rather than time out. */
+  private refuseRaw(call: string): void {
+    if (this.opts.protocol === 'raw') {
+      throw new TypeError(`client.${call}() speaks rtbench's reference protocol, which \`protocol: 'raw'\` turns off: send your own frames with client.send(data) or client.request(data, match)`);
+    }
+  }
+
   /**
    * A text frame: a reference-protocol event (`{"e":string,"a":[…]}`) or the ack of a pending
    * `emitWithAck` (`{"ack":n,"a":[…]}`) is consumed as such; anything else is raw.
@@ -130,7 +140,7 @@ export class WsTransport implements Transport {
       this.rawHandler?.(text, undefined);
       return;
     }
-    if (msg !== null && typeof msg === 'object') {
+    if (msg !== null && typeof msg === 'object' && this.opts.protocol !== 'raw') {
       const m = msg as { e?: unknown; a?: unknown; ack?: unknown };
       if (Array.isArray(m.a)) {
         if (typeof m.ack === 'number') {

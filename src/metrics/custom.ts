@@ -1,7 +1,7 @@
 import type { MetricsSink } from '../clients/session-client.ts';
 import type { CustomMetrics, MetricDeclarations } from '../scenario/types.ts';
 import { recordMs } from './histogram.ts';
-import { CHECKS_FAIL, CHECKS_PASS, checkKey } from './names.ts';
+import { CHECKS_FAIL, CHECKS_PASS, checkKey, negativeKey, rejectedKey } from './names.ts';
 
 /** Distinct check names one generator accepts (a name built from an id would grow without bound). */
 export const MAX_CHECK_NAMES = 1000;
@@ -31,11 +31,22 @@ export class CustomRecorder implements CustomMetrics {
     }
   }
 
+  /**
+   * One sample of trend `name`. A negative sample (a server's clock a little ahead of the
+   * generator's is normal) is recorded as 0 and counted in `<name>.negative`; a sample that is not
+   * a finite number is counted in `<name>.rejected` and thrown (a session error naming the line).
+   * Either way every threshold on `name` fails: its figure is biased.
+   */
   record(name: string, ms: number): void {
     const rec = this.trends.get(name);
     if (rec === undefined) throw this.misuse(name, 'trend');
-    if (!(ms >= 0 && ms < Infinity)) throw new TypeError(`ctx.metrics.record('${name}', ${String(ms)}): the sample must be a finite number of milliseconds ≥ 0`);
-    rec(ms);
+    if (ms >= 0 && ms < Infinity) return rec(ms);
+    if (ms < 0 && ms > -Infinity) {
+      this.sink.count(negativeKey(name));
+      return rec(0);
+    }
+    this.sink.count(rejectedKey(name));
+    throw new TypeError(`ctx.metrics.record('${name}', ${String(ms)}): the sample must be a finite number of milliseconds (counted in \`${rejectedKey(name)}\`; thresholds on \`${name}\` fail)`);
   }
 
   count(name: string, n = 1): void {

@@ -43,6 +43,11 @@ function normalisePart(text: string): string {
 
 type Entry = NonNullable<ErrorTable[string]['messages']>[number];
 
+/** What a report shows for a group of messages: its raw example (a real message), else the message itself (it had nothing to normalise). */
+export function shownMessage(m: Pick<Entry, 'message' | 'example'>): string {
+  return m.example ?? m.message;
+}
+
 /** Misra–Gries: beyond `TRACKED` messages, take the (TRACKED+1)-th largest count off every message and drop those at zero. */
 function prune(list: Entry[]): Entry[] {
   if (list.length <= ERROR_MESSAGES_TRACKED) return list;

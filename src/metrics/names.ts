@@ -32,6 +32,13 @@ export const CHECKS_PASS = 'checks.pass';
 export const CHECKS_FAIL = 'checks.fail';
 export const checkKey = (name: string, outcome: 'pass' | 'fail'): string => `check:${name}.${outcome}`;
 
+/**
+ * Counter keys of a custom trend's samples that were not taken as given: negative ones (recorded
+ * as 0) and non-finite ones (refused). Any of them makes every threshold on the trend fail.
+ */
+export const negativeKey = (trend: string): string => `${trend}.negative`;
+export const rejectedKey = (trend: string): string => `${trend}.rejected`;
+
 /** Counter keys of a `sessions` mix kind: `session:<kind>.started|completed|failed`. */
 export const kindKey = (kind: string, what: 'started' | 'completed' | 'failed'): string => `session:${kind}.${what}`;
 

@@ -12,7 +12,7 @@ import type { Scenario } from '../scenario/types.ts';
 import { missingUnit, parseDuration } from '../scenario/duration.ts';
 import { engineMismatches } from '../scenario/engines.ts';
 import { withTotalDuration, type ResolvedPhase, type ResolvedScenario } from '../scenario/validate.ts';
-import { checkReachable, describeTarget, parseTarget, type Target } from '../target/target.ts';
+import { checkReachable, describeTarget, externalWsPath, parseTarget, type Target } from '../target/target.ts';
 import { probeSocketIo } from '../target/probe.ts';
 import { peakVus } from '../executors/plan.ts';
 import { checkShardOptions, type ShardPlan } from '../shard/options.ts';
@@ -137,7 +137,9 @@ export async function resolvePlan(scenarioFile: string, o: PlanOptions, warn: (l
   const shardPlan = checkShardOptions(o);
   const target: Target | null = o.target ? await parseTarget(o.target) : null;
   const loaded = await loadScenario(scenarioFile);
-  const scenario = withDuration(loaded.resolved, totalMs);
+  const timed = withDuration(loaded.resolved, totalMs);
+  // against --target, a ws URL's path is the path (default '/'); '/ws' is only the bundled server's
+  const scenario = target && timed.engine === 'ws' ? { ...timed, path: externalWsPath(target, loaded.scenario.path) } : timed;
   hooks.checkScenario?.(scenario);
   if (scenario.requiresTarget && !target) {
     throw new InputError('E_USAGE', `scenario ${scenarioFile} needs an external server (requiresTarget: true)`, { hint: `pass --target ${scenario.engine === 'ws' ? 'ws://127.0.0.1:PORT/PATH' : 'http://127.0.0.1:PORT'}` });

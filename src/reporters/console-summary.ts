@@ -4,6 +4,7 @@ import { table } from './table.ts';
 import { SEQUENCED_EVENTS } from '../metrics/names.ts';
 import { faultsBlock } from './faults-table.ts';
 import { customLines, declaredIn } from './custom.ts';
+import { shownMessage } from '../metrics/errors.ts';
 import type { MetricDeclarations } from '../scenario/types.ts';
 
 const fmt = (ms: number): string => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
@@ -59,15 +60,17 @@ function countersLine(r: RunResult): string {
 function errorsBlock(r: RunResult): string {
   const kinds = Object.entries(r.errors).sort(([, a], [, b]) => b.count - a.count);
   if (kinds.length === 0) return '  errors: 0';
-  const lines = ['  errors:'];
+  // messages are grouped by shape (numbers, ids… as placeholders) and each group shows one raw message
+  const grouped = kinds.some(([, e]) => e.messages?.some((m) => m.example !== undefined));
+  const lines = [grouped ? '  errors (messages grouped by shape, one real message shown each):' : '  errors:'];
   for (const [k, e] of kinds) {
     const messages = e.messages ?? [{ message: e.sample, count: e.count }];
     if (messages.length === 1 && messages[0]!.count === e.count) {
-      lines.push(`    ${k} ×${e.count}: ${messages[0]!.message}`);
+      lines.push(`    ${k} ×${e.count}: ${shownMessage(messages[0]!)}`);
       continue;
     }
     const listed = messages.reduce((a, m) => a + m.count, 0);
-    lines.push(`    ${k} ×${e.count}:`, ...messages.map((m) => `      ×${m.count} ${m.message}`));
+    lines.push(`    ${k} ×${e.count}:`, ...messages.map((m) => `      ×${m.count} ${shownMessage(m)}`));
     if (e.count > listed) lines.push(`      ×${e.count - listed} with other messages (only the 5 most frequent are kept)`);
   }
   return lines.join('\n');

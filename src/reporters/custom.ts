@@ -10,12 +10,15 @@ export interface CustomView {
   counters: Array<{ name: string; count: number; perSecond: number }>;
   /** All checks, and each check by name; null when no check ran. */
   checks: { pass: number; fail: number; byName: Array<{ name: string; pass: number; fail: number }> } | null;
+  /** Trends with samples not taken as given: negative (recorded as 0) or not finite (refused); their thresholds fail. */
+  biased: Array<{ name: string; negative: number; rejected: number }>;
   /** The kinds of a `sessions` mix: counts and the `session:<kind>` duration. */
   kinds: Array<{ name: string; started: number; completed: number; failed: number; duration: MetricSummary | null }>;
 }
 
 const CHECK = /^check:(.+)\.(pass|fail)$/;
 const KIND = /^session:(.+)\.(started|completed|failed)$/;
+const BIAS = /^(.+)\.(negative|rejected)$/;
 
 /** The scenario's metric declarations as written into a result file (`scenario.options.metrics`), or null for older files. */
 export function declaredIn(file: Pick<RunFile, 'scenario'>): MetricDeclarations | null {
@@ -38,7 +41,15 @@ export function customView(r: Pick<RunResult, 'metrics' | 'counters' | 'duration
   const counters: CustomView['counters'] = [];
   const byName = new Map<string, { name: string; pass: number; fail: number }>();
   const kinds = new Map<string, CustomView['kinds'][number]>();
+  const biased = new Map<string, CustomView['biased'][number]>();
   for (const [key, n] of Object.entries(r.counters)) {
+    const bias = BIAS.exec(key);
+    if (bias && n > 0 && isCustom(bias[1]!, 'trend')) {
+      const b = biased.get(bias[1]!) ?? { name: bias[1]!, negative: 0, rejected: 0 };
+      b[bias[2] as 'negative' | 'rejected'] += n;
+      biased.set(b.name, b);
+      continue;
+    }
     const check = CHECK.exec(key);
     const kind = KIND.exec(key);
     if (check) {
@@ -58,8 +69,15 @@ export function customView(r: Pick<RunResult, 'metrics' | 'counters' | 'duration
     counters: counters.sort((a, b) => a.name.localeCompare(b.name)),
     // failing checks first, then by name
     checks: pass + fail > 0 ? { pass, fail, byName: [...byName.values()].sort((a, b) => Number(b.fail > 0) - Number(a.fail > 0) || a.name.localeCompare(b.name)) } : null,
+    biased: [...biased.values()].sort((a, b) => a.name.localeCompare(b.name)),
     kinds: [...kinds.values()],
   };
+}
+
+/** One line on a trend whose samples were not all taken as given (console and Markdown). */
+export function biasText(b: CustomView['biased'][number]): string {
+  const what = [...(b.negative ? [`${b.negative} negative samples recorded as 0 (${b.name}.negative)`] : []), ...(b.rejected ? [`${b.rejected} non-finite samples refused (${b.name}.rejected)`] : [])];
+  return `WARN trend ${b.name}: ${what.join(', ')}: its figures are biased and every threshold on it fails`;
 }
 
 /** Checks listed one by one in the console (the rest are counted in one line). */
@@ -72,6 +90,7 @@ const fmt = (ms: number): string => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.t
 export function customLines(r: Pick<RunResult, 'metrics' | 'counters' | 'durationMs'>, declared: MetricDeclarations | null = null): string[] {
   const v = customView(r, declared);
   const lines: string[] = [];
+  for (const b of v.biased) lines.push(`  ${biasText(b)}`);
   if (v.counters.length) lines.push(`  counters: ${v.counters.map((c) => `${c.name} ${c.count} (${+c.perSecond.toFixed(1)}/s)`).join(', ')}`);
   if (v.checks) {
     lines.push(`  checks: ${v.checks.pass} passed, ${v.checks.fail} failed (${pct(v.checks.fail, v.checks.pass)} failed)`);

@@ -46,7 +46,7 @@ export function runCases(file: RunFile, r: RunResult): JUnitCase[] {
     { classname: cls, name: 'run completed', timeSec: r.durationMs / 1000, ...(r.status === 'completed' ? {} : { failure: r.failure?.message ?? `run ${r.status}${r.abortedBy ? `: ${r.abortedBy}` : ''}` }) },
   ];
   for (const t of r.thresholds) {
-    cases.push({ classname: `${cls}.thresholds`, name: `${t.subject} ${t.condition}${r.thresholdsOnPartialData ? ` (on partial data: run ${r.status})` : ''}`, ...(t.ok ? {} : { failure: `${t.subject} ${t.condition} failed: measured ${t.actual ?? 'nothing'}` }) });
+    cases.push({ classname: `${cls}.thresholds`, name: `${t.subject} ${t.condition}${r.thresholdsOnPartialData ? ` (on partial data: run ${r.status})` : ''}`, ...(t.ok ? {} : { failure: `${t.subject} ${t.condition} failed: measured ${t.actual ?? 'nothing'}${t.note && t.actual !== null ? ` (${t.note})` : ''}` }) });
   }
   return cases;
 }

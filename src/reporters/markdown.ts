@@ -2,7 +2,8 @@ import type { RunFile, RunResult } from '../result/types.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import { saturationLine, sequenceLine, sessionsLine } from './console-summary.ts';
 import type { Reporter } from './types.ts';
-import { customView, declaredIn } from './custom.ts';
+import { biasText, customView, declaredIn } from './custom.ts';
+import { shownMessage } from '../metrics/errors.ts';
 import type { MetricDeclarations } from '../scenario/types.ts';
 
 /** Escape text for a Markdown table cell. */
@@ -21,7 +22,7 @@ function runMarkdown(r: RunResult, declared: MetricDeclarations | null): string[
   if (r.thresholds.length) {
     if (r.thresholdsOnPartialData) lines.push(`Thresholds on partial data (run ${r.status}):`, '');
     lines.push('| | threshold | measured |', '|---|---|---|');
-    for (const t of r.thresholds) lines.push(`| ${t.ok ? '✅' : '❌'} | ${mdEscape(`${t.subject} ${t.condition}`)} | ${t.actual === null ? 'not measured' : +t.actual.toFixed(4)} |`);
+    for (const t of r.thresholds) lines.push(`| ${t.ok ? '✅' : '❌'} | ${mdEscape(`${t.subject} ${t.condition}`)} | ${t.actual === null ? 'not measured' : +t.actual.toFixed(4)}${t.note && t.actual !== null ? ` (${mdEscape(t.note)})` : ''} |`);
     lines.push('');
   }
   lines.push('| metric | count | p50 ms | p99 ms | max ms |', '|---|---:|---:|---:|---:|');
@@ -32,8 +33,8 @@ function runMarkdown(r: RunResult, declared: MetricDeclarations | null): string[
   const seq = sequenceLine(r);
   if (seq) lines.push('', `Sequence: ${mdEscape(seq)}`);
   const errs = Object.entries(r.errors);
-  lines.push('', errs.length ? 'Errors:' : 'Errors: 0');
-  for (const [k, e] of errs) for (const m of e.messages ?? [{ message: e.sample, count: e.count }]) lines.push(`- ${mdEscape(k)} ×${m.count}: ${mdEscape(m.message)}`);
+  lines.push('', errs.length ? 'Errors (messages grouped by shape, one real message shown each):' : 'Errors: 0');
+  for (const [k, e] of errs) for (const m of e.messages ?? [{ message: e.sample, count: e.count }]) lines.push(`- ${mdEscape(k)} ×${m.count}: ${mdEscape(shownMessage(m))}`);
   return [...lines, ''];
 }
 
@@ -41,6 +42,7 @@ function runMarkdown(r: RunResult, declared: MetricDeclarations | null): string[
 function customMarkdown(r: RunResult, declared: MetricDeclarations | null): string[] {
   const v = customView(r, declared);
   const out: string[] = [];
+  for (const b of v.biased) out.push('', `⚠️ ${mdEscape(biasText(b))}`);
   if (v.counters.length) out.push('', `Counters: ${v.counters.map((c) => `${mdEscape(c.name)} ${c.count} (${+c.perSecond.toFixed(1)}/s)`).join(', ')}`);
   if (v.checks) {
     out.push('', '| | check | passed | failed |', '|---|---|---:|---:|', `| ${v.checks.fail ? '❌' : '✅'} | all checks | ${v.checks.pass} | ${v.checks.fail} |`);

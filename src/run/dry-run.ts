@@ -3,6 +3,7 @@ import { forTopology } from '../scenario/engines.ts';
 import type { EngineName, SessionContext } from '../scenario/types.ts';
 import type { ResolvedScenario } from '../scenario/validate.ts';
 import type { Target } from '../target/target.ts';
+import { redactUrls } from '../util/redact.ts';
 import type { Threshold } from '../thresholds/parse.ts';
 
 export interface PlanInfo {
@@ -14,7 +15,7 @@ export interface PlanInfo {
   sourceIps: string[];
   /** The plan's parsed thresholds (the default gate included); null for a shard (`rtbench merge` evaluates them). */
   thresholds: Threshold[] | null;
-  connect: ConnectOptions | ((ctx: SessionContext) => ConnectOptions) | undefined;
+  connect: ConnectOptions | ((ctx: SessionContext) => ConnectOptions | Promise<ConnectOptions>) | undefined;
 }
 
 /** What a caller that plans runs of its own (the capacity search) adds to the text. */
@@ -37,7 +38,10 @@ export function describePlan(p: PlanInfo, extra: PlanExtra = {}): string {
   rows.push(['engine', describeEngines(r, t ? [] : p.topologies)]);
   if (t) {
     rows.push(['target', `${t.shownUrl} → ${t.host}:${t.port}${t.loopback ? ' (loopback)' : ' (remote)'}`]);
-    if (r.engine === 'ws' || r.engine === 'socketcluster') rows.push(['WebSocket', `${t.url.replace(/^http/, 'ws')}${t.pathname || r.path}${t.search}${t.pathname ? ' (path from --target)' : ''}`]);
+    if (r.engine === 'ws' || r.engine === 'socketcluster') {
+      const from = t.pathname ? 'path from --target' : r.engine === 'ws' && r.path === '/' ? 'no path in --target: /' : "the scenario's `path`";
+      rows.push(['WebSocket', `${redactUrls(`${t.url.replace(/^http/, 'ws')}${t.pathname || r.path}${t.search}`)} (${from})`]);
+    }
     else rows.push(['socket.io', `path ${r.path}, namespace ${t.pathname || '/'}${t.pathname ? ' (from --target)' : ''}`]);
   } else rows.push(['target', `the bundled reference server: ${p.topologies.join(', ')} (started on loopback at run time)`]);
   rows.push(['connect', describeConnect(p.connect)]);

@@ -55,10 +55,8 @@ export function resolveCustom(s: Record<string, unknown>, problems: string[]): R
 }
 
 function resolveSessions(s: Record<string, unknown>, problems: string[]): MixEntry[] | null {
-  if (s.session !== undefined && s.sessions !== undefined) {
-    problems.push('`session` and `sessions` are both set: keep exactly one (one `session`, or a weighted mix in `sessions`)');
-    return null;
-  }
+  // both set: said, and `sessions` is still checked, so that every problem is listed at once
+  if (s.session !== undefined && s.sessions !== undefined) problems.push('`session` and `sessions` are both set: keep exactly one (one `session`, or a weighted mix in `sessions`)');
   if (s.sessions === undefined) {
     if (typeof s.session !== 'function') problems.push(`\`session\` must be ${SESSION_FN} (or use \`sessions\` for a weighted mix)`);
     return null;
@@ -90,11 +88,18 @@ function resolveSessions(s: Record<string, unknown>, problems: string[]): MixEnt
   return out;
 }
 
+/** The kind names written in a scenario's `sessions` (valid entries or not), or null without a `sessions` object. */
+export function writtenKinds(s: Record<string, unknown>): string[] | null {
+  return isObject(s.sessions) ? Object.keys(s.sessions) : null;
+}
+
 /**
  * Threshold subjects that name a metric the run cannot have: neither built in nor declared, a
  * counter read as a latency, or a `session:<kind>` the mix does not hold. Refused before any load.
+ * `written`: the kinds as written in `sessions` (`writtenKinds`); a kind written there with a bad
+ * entry is not reported again here (its entry's problems are).
  */
-export function undeclaredSubjects(thresholds: Threshold[], c: Pick<ResolvedCustom, 'metrics' | 'sessions'>): string[] {
+export function undeclaredSubjects(thresholds: Threshold[], c: Pick<ResolvedCustom, 'metrics' | 'sessions'>, written: string[] | null = c.sessions?.map((e) => e.name) ?? null): string[] {
   const problems: string[] = [];
   for (const t of thresholds) {
     if (t.parsed.kind !== 'latency') continue;
@@ -103,8 +108,11 @@ export function undeclaredSubjects(thresholds: Threshold[], c: Pick<ResolvedCust
     if (declared === 'trend') continue;
     if (m.startsWith('session:')) {
       const kind = m.slice('session:'.length);
-      if (!c.sessions) problems.push(`\`thresholds['${t.subject}']\`: \`session:${kind}\` exists only with a \`sessions\` mix; use \`session.${t.subject.slice(m.length + 1)}\` for the single \`session\``);
-      else if (!c.sessions.some((e) => e.name === kind)) problems.push(`\`thresholds['${t.subject}']\`: \`sessions\` has no \`${kind}\` (it has ${c.sessions.map((e) => e.name).join(', ')})`);
+      if (written === null) problems.push(`\`thresholds['${t.subject}']\`: \`session:${kind}\` exists only with a \`sessions\` mix; use \`session.${t.subject.slice(m.length + 1)}\` for the single \`session\``);
+      else if (!written.includes(kind)) {
+        const has = written.length ? `it has ${written.map((n) => `\`${n}\``).join(', ')}${suggestion(kind, written)}` : 'it has no entries';
+        problems.push(`\`thresholds['${t.subject}']\`: \`sessions\` has no \`${kind}\` (${has})`);
+      }
       continue;
     }
     if (isBuiltinTrend(m)) continue;

@@ -127,14 +127,22 @@ export interface Scenario<D = any, M extends MetricDeclarations = MetricDeclarat
   engines?: Partial<Record<TopologyName, EngineName>>;
   /** socket.io-client transports. Default `['websocket']`. */
   transports?: Array<'websocket' | 'polling'>;
-  /** socket.io path (default `/socket.io`) or, for the `ws` engine, the WebSocket path (default `/ws`; a path in `--target` wins). */
+  /** socket.io path (default `/socket.io`) or, for the `ws` engine, the WebSocket path (default `/ws` on the bundled server, `/` against `--target`; a path in `--target` wins). */
   path?: string;
   /**
+   * `ws` engine: how incoming frames are read. `'reference'` (default): frames shaped like rtbench's
+   * own protocol (`{"e":…,"a":[…]}`, acks `{"ack":n,"a":[…]}`) go to `on()`/`emitWithAck`, the rest
+   * to `onMessage`/`request`. `'raw'`: every frame goes to `onMessage`/`request`/`waitForMessage`
+   * (an app whose own frames look like the reference protocol); `emit`/`emitWithAck` are refused.
+   */
+  protocol?: 'reference' | 'raw';
+  /**
    * Default connect options of every client (`client.connect(options)` adds to them): an object,
-   * or a function of the session's ctx, e.g. `(ctx) => ({ auth: { token: \`user-${ctx.id}\` } })`.
+   * or a function of the session's ctx, e.g. `(ctx) => ({ auth: { token: \`user-${ctx.id}\` } })`,
+   * async or not (awaited at each client's first `connect()`: log a user in, then use its token).
    * `{ namespace?, auth?, query?, headers? }`; `namespace` and `auth` are Socket.IO-only.
    */
-  connect?: ConnectOptions | ((ctx: SessionContext<D, M>) => ConnectOptions);
+  connect?: ConnectOptions | ((ctx: SessionContext<D, M>) => ConnectOptions | Promise<ConnectOptions>);
   /** Load phases, run one after the other. */
   phases: Phase[];
   /** The session each client runs (or `sessions`: a weighted mix; exactly one of the two). */

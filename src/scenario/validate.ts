@@ -6,7 +6,7 @@ import { suggestion } from '../shared/suggest.ts';
 import { missingUnit, parseDuration } from './duration.ts';
 import type { EngineName, Scenario, SearchBlock } from './types.ts';
 import { resolveFaults, resolveReconnect, type ReconnectPolicy, type ResolvedFault } from './faults.ts';
-import { resolveCustom, undeclaredSubjects, type ResolvedCustom } from './custom.ts';
+import { resolveCustom, undeclaredSubjects, writtenKinds, type ResolvedCustom } from './custom.ts';
 import { checkSearchBlock } from '../search/options.ts';
 import { checkEngines, DEFAULT_PATHS } from './engines.ts';
 
@@ -34,6 +34,8 @@ export interface ResolvedScenario extends ResolvedCustom {
   engines: Partial<Record<string, EngineName>>;
   transports: Array<'websocket' | 'polling'>;
   path: string;
+  /** `ws` engine: 'reference' (rtbench's JSON events and acks, besides raw frames) or 'raw' (raw frames only). */
+  protocol: 'reference' | 'raw';
   phases: ResolvedPhase[];
   totalMs: number;
   ackTimeoutMs: number;
@@ -61,7 +63,7 @@ const KNOWN_FIELDS: ReadonlySet<string> = new Set([
   'name', 'description', 'topology', 'requiresTarget', 'engine', 'engines', 'transports', 'path', 'phases', 'session',
   'ackTimeout', 'connectTimeout', 'gracefulStop', 'sourceIps', 'generators', 'maxConcurrentPerGenerator',
   'server', 'thresholds', 'faults', 'reconnect', 'peakClients', 'connect', 'search',
-  'sessions', 'metrics', 'setup', 'teardown', 'setupTimeout',
+  'sessions', 'metrics', 'setup', 'teardown', 'setupTimeout', 'protocol',
 ]);
 
 type Problems = string[];
@@ -166,6 +168,9 @@ export function validateScenario(value: unknown, file: string): ResolvedScenario
   if (s.path !== undefined && (typeof s.path !== 'string' || !s.path.startsWith('/'))) {
     problems.push(`\`path\` must be a string starting with '/' (got ${show(s.path)})`);
   }
+  if (s.protocol !== undefined && s.protocol !== 'reference' && s.protocol !== 'raw') {
+    problems.push(`\`protocol\` must be 'reference' (rtbench's JSON events, the default) or 'raw' (your own frames only) (got ${show(s.protocol)})`);
+  } else if (s.protocol === 'raw' && engine !== 'ws') problems.push(`\`protocol: 'raw'\` is for engine 'ws' (got engine '${engine}'): set \`engine: 'ws'\`, or remove \`protocol\``);
   if (typeof s.connect !== 'function') problems.push(...connectProblems(s.connect, 'connect', engine));
   const phases = resolvePhases(s.phases, problems);
   const ackTimeoutMs = durationField(s, 'ackTimeout', 10_000, problems);
@@ -222,7 +227,7 @@ export function validateScenario(value: unknown, file: string): ResolvedScenario
   if (typeof thresholds !== 'object' || thresholds === null || Array.isArray(thresholds)) problems.push('`thresholds` must be an object of subject → condition');
   else {
     const parsed = parseThresholds(thresholds, custom.metrics);
-    problems.push(...parsed.problems, ...undeclaredSubjects(parsed.thresholds, custom));
+    problems.push(...parsed.problems, ...undeclaredSubjects(parsed.thresholds, custom, writtenKinds(s)));
     parsedThresholds = parsed.thresholds;
   }
   if (s.requiresTarget !== undefined && typeof s.requiresTarget !== 'boolean') problems.push('`requiresTarget` must be true or false');
@@ -249,6 +254,7 @@ export function validateScenario(value: unknown, file: string): ResolvedScenario
     engines,
     transports,
     path: (s.path as string | undefined) ?? DEFAULT_PATHS[engine],
+    protocol: s.protocol === 'raw' ? 'raw' : 'reference',
     phases,
     totalMs: last.startMs + last.durationMs,
     ackTimeoutMs,

@@ -2,6 +2,7 @@ import { lookup } from 'node:dns/promises';
 import net from 'node:net';
 import { InputError, RunError } from '../shared/errors.ts';
 import { isLoopbackAddress } from '../generator/source-ips.ts';
+import { redactUrls } from '../util/redact.ts';
 
 /** A checked `--target`: an http(s) URL (ws(s) is taken as http(s)), loopback or not. */
 export interface Target {
@@ -18,7 +19,7 @@ export interface Target {
   search: string;
   /** What the clients connect to: `url` + `pathname` + `search`. */
   connectUrl: string;
-  /** `connectUrl` in the scheme the user wrote (`ws://…` stays `ws://…`): what the console and the result show. */
+  /** `connectUrl` in the scheme the user wrote (`ws://…` stays `ws://…`), token-like query values redacted: what the console and the result show. */
   shownUrl: string;
 }
 
@@ -36,7 +37,7 @@ export async function parseTarget(raw: string, resolve: (host: string) => Promis
   }
   const proto = { 'http:': 'http:', 'https:': 'https:', 'ws:': 'http:', 'wss:': 'https:' }[u.protocol];
   if (!proto) {
-    throw new InputError('E_TARGET_INVALID', `\`--target\` ${raw} has protocol ${u.protocol}`, { hint: 'use http://, https://, ws:// or wss://' });
+    throw new InputError('E_TARGET_INVALID', `\`--target\` ${redactUrls(raw)} has protocol ${u.protocol}`, { hint: 'use http://, https://, ws:// or wss://' });
   }
   if (u.username || u.password) {
     throw new InputError('E_TARGET_INVALID', `\`--target\` ${raw.replace(/\/\/[^@/]*@/, '//***@')} carries credentials in the URL`, {
@@ -63,8 +64,18 @@ export async function parseTarget(raw: string, resolve: (host: string) => Promis
   if (loopback) u.hostname = net.isIP(address) === 6 ? `[${address}]` : address;
   const url = u.origin;
   const connectUrl = `${url}${pathname}${search}`;
-  const shownUrl = given === proto ? connectUrl : connectUrl.replace(/^http/, 'ws');
+  // `?key=…`, `?token=…`: never on the console or in a result (the clients still send them)
+  const shownUrl = redactUrls(given === proto ? connectUrl : connectUrl.replace(/^http/, 'ws'));
   return { url, host: address, port, loopback, pathname, search, connectUrl, shownUrl };
+}
+
+/**
+ * The `ws` engine's WebSocket path against `--target`: the URL's own path; without one, the
+ * scenario's `path` when it sets one, else `/` (what `new WebSocket(url)` opens). `/ws` is the
+ * default of the bundled reference server only.
+ */
+export function externalWsPath(t: Pick<Target, 'pathname'>, scenarioPath: string | undefined): string {
+  return t.pathname || scenarioPath || '/';
 }
 
 /** The one console line stating where the load goes. */

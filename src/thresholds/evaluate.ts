@@ -1,6 +1,7 @@
 import { decode } from '../metrics/histogram.ts';
 import type { RunResult, ThresholdResult } from '../result/types.ts';
-import { CHECKS_FAIL, CHECKS_PASS, checkKey } from '../metrics/names.ts';
+import { CHECKS_FAIL, CHECKS_PASS, checkKey, negativeKey, rejectedKey } from '../metrics/names.ts';
+import { didYouMean } from '../shared/suggest.ts';
 import { subjectUnit, type Op, type Threshold } from './parse.ts';
 
 const cmp: Record<Op, (a: number, b: number) => boolean> = {
@@ -33,6 +34,7 @@ export function actualValue(t: Threshold, r: Pick<RunResult, 'metrics' | 'counte
   if (p.kind === 'checks') {
     const pass = c[p.check === null ? CHECKS_PASS : checkKey(p.check, 'pass')] ?? 0;
     const fail = c[p.check === null ? CHECKS_FAIL : checkKey(p.check, 'fail')] ?? 0;
+    if (p.check !== null && pass + fail === 0) return null; // a check that never ran (a misspelt name?) is not a pass of 0 failures
     if (p.stat === 'passed') return pass;
     if (p.stat === 'failed') return fail;
     if (pass + fail === 0) return null; // a rate of no checks is not a pass
@@ -46,7 +48,7 @@ export function actualValue(t: Threshold, r: Pick<RunResult, 'metrics' | 'counte
     case 'errors.rate':
       return msgs + started > 0 ? (c.errors ?? 0) / (msgs + started) : 0;
     case 'sessions.failedRate':
-      return started > 0 ? (c['sessions.failed'] ?? 0) / started : 0;
+      return started > 0 ? (c['sessions.failed'] ?? 0) / started : null; // a rate of no sessions is not a pass
     case 'throughput':
       return r.durationMs > 0 ? msgs / (r.durationMs / 1000) : 0;
     case 'workers.imbalance':
@@ -59,14 +61,56 @@ export function actualValue(t: Threshold, r: Pick<RunResult, 'metrics' | 'counte
 }
 
 /**
+ * Why a latency figure cannot be trusted, or null: samples of a custom trend that were negative
+ * (recorded as 0) or not finite (refused) make its distribution a biased one.
+ */
+export function biasNote(t: Threshold, counters: Record<string, number>): string | null {
+  if (t.parsed.kind !== 'latency') return null;
+  const m = t.parsed.metric;
+  const negative = counters[negativeKey(m)] ?? 0;
+  const rejected = counters[rejectedKey(m)] ?? 0;
+  if (negative + rejected === 0) return null;
+  const parts = [
+    ...(negative ? [`${negative} negative samples recorded as 0 (\`${negativeKey(m)}\`; a server clock ahead of the generator's? subtract a skew margin or time on one clock)`] : []),
+    ...(rejected ? [`${rejected} non-finite samples refused (\`${rejectedKey(m)}\`)`] : []),
+  ];
+  return `biased: ${parts.join(', ')}; fails whatever its value`;
+}
+
+const CHECK_COUNTER = /^check:(.+)\.(?:pass|fail)$/;
+
+/**
+ * Why a threshold has no figure. Checks are known only once they ran, so a `check:<name>`
+ * subject whose check never ran is told here, with the nearest check name that did run.
+ */
+function missingNote(t: Threshold, counters: Record<string, number>): string {
+  if (t.subject === 'sessions.failedRate') return 'no session started in this run';
+  const p = t.parsed;
+  if (p.kind !== 'checks' || p.check === null) return 'not measured in this run';
+  const ran = new Set<string>();
+  for (const k of Object.keys(counters)) {
+    const m = CHECK_COUNTER.exec(k);
+    if (m) ran.add(m[1]!);
+  }
+  if (ran.size === 0) return `no check named \`${p.check}\` ran: no ctx.check() ran in this run`;
+  const near = didYouMean(p.check, ran);
+  if (near) return `no check named \`${p.check}\` ran (did you mean \`check:${near}.${p.stat}\`?)`;
+  const names = [...ran].sort();
+  return `no check named \`${p.check}\` ran; checks that ran: ${names.slice(0, 5).map((n) => `\`${n}\``).join(', ')}${names.length > 5 ? ` and ${names.length - 5} more` : ''}`;
+}
+
+/**
  * Evaluate thresholds on one run's merged result. A threshold whose figure is missing fails
- * (a gate must not pass because nothing was measured). Failed ones come first.
+ * (a gate must not pass because nothing was measured), and so does one on a trend with negative
+ * or refused samples (`biasNote`): a gate must not pass on a biased subset. Failed ones come first.
  */
 export function evaluateThresholds(thresholds: Threshold[], r: Pick<RunResult, 'metrics' | 'counters' | 'workers' | 'durationMs'>): ThresholdResult[] {
   const out = thresholds.map((t): ThresholdResult => {
     const actual = actualValue(t, r);
-    const ok = actual !== null && cmp[t.op](actual, t.value);
-    return { subject: t.subject, condition: t.condition, actual, unit: subjectUnit(t.parsed), ok, abortOnFail: t.abortOnFail, ...(actual === null ? { note: 'not measured in this run' } : {}) };
+    const bias = biasNote(t, r.counters);
+    const ok = actual !== null && bias === null && cmp[t.op](actual, t.value);
+    const note = actual === null ? missingNote(t, r.counters) : bias;
+    return { subject: t.subject, condition: t.condition, actual, unit: subjectUnit(t.parsed), ok, abortOnFail: t.abortOnFail, ...(note ? { note } : {}) };
   });
   return [...out.filter((x) => !x.ok), ...out.filter((x) => x.ok)];
 }

@@ -45,6 +45,15 @@ test('serve: a port out of range or in use is E_PORT, exit 2, no stack trace', a
   assert.equal(range.code, 2);
   assert.match(range.stderr, /`--port 99999` is not a TCP port \[E_PORT\]/);
   noStack(range.stderr);
+  const word = rtbench('serve', '--port', 'abc');
+  assert.equal(word.code, 2);
+  assert.match(word.stderr, /`--port abc` is not a TCP port \[E_PORT\]/, 'the port as typed, not NaN');
+  // an address that is not this machine's (binding it fails locally: no packet leaves), with port 0 too
+  const foreign = rtbench('serve', '--host', '192.0.2.7', '--port', '0');
+  assert.equal(foreign.code, 2);
+  assert.match(foreign.stderr, /`--host 192\.0\.2\.7` is not an address of this machine/);
+  assert.match(foreign.stderr, /bind an address of this machine/);
+  noStack(foreign.stderr);
   const held = net.createServer();
   await new Promise<void>((resolve) => held.listen(0, '127.0.0.1', resolve));
   try {

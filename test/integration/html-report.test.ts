@@ -127,9 +127,9 @@ test('a run with failed sessions: verdict first, the summary card has its counts
   // errors: a left-aligned table of distinct messages with counts
   const errRows = page.locator('table.errors tbody tr');
   const errRow = errRows.first();
-  // every session's own message counts as one, normalised, with a raw example
+  // every session's own message counts as one group by shape, shown as a real message with its shape below
   assert.equal(await errRows.count(), 1);
-  assert.match(await errRow.innerText(), new RegExp(`session_error\\s+${c['sessions.failed']}\\s+100 %\\s+Error: session <n> failed on purpose [^\\n]*some-fail\\.ts:\\d+:\\d+\\)\\)\\s+e\\.g\\. Error: session \\d+ failed on purpose`));
+  assert.match(await errRow.innerText(), new RegExp(`session_error\\s+${c['sessions.failed']}\\s+100 %\\s+Error: session \\d+ failed on purpose [^\\n]*some-fail\\.ts:\\d+:\\d+\\)\\)\\s+grouped by shape: Error: session <n> failed on purpose`));
   assert.equal(await errRow.locator('td').nth(3).evaluate((td) => getComputedStyle(td).textAlign), 'left');
   const counts = (await errRows.evaluateAll((rows) => rows.map((r) => Number(r.children[1]!.textContent!.replace(/,/g, ''))))).reduce((a, b) => a + b, 0);
   assert.equal(counts, c.errors, 'the rows (distinct messages and the rest) add up to the error count');

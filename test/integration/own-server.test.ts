@@ -3,11 +3,11 @@
  * middleware, and a JSON-RPC 2.0 WebSocket app. rtbench's counts are compared with the apps' own.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { startChatApp } from '../../examples/apps/socketio-chat.ts';
+import { startChatApp, type ChatCounters } from '../../examples/apps/socketio-chat.ts';
 import { startRpcApp } from '../../examples/apps/jsonrpc.ts';
 import { run } from '../../src/run/run.ts';
 import type { RunResult } from '../../src/result/types.ts';
@@ -15,11 +15,12 @@ import { memOutput } from './helpers.ts';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'rtbench-own-'));
 
-async function runAgainst(scenario: string, target: string, duration = '2s'): Promise<{ exitCode: number; r: RunResult; stderr: string; stdout: string }> {
+async function runAgainst(scenario: string, target: string, duration = '2s'): Promise<{ exitCode: number; r: RunResult; stderr: string; stdout: string; out: string }> {
   const stderr = memOutput();
   const stdout = memOutput();
-  const o = await run(scenario, { target, duration, generators: 1, out: tmp(), stdout, stderr });
-  return { exitCode: o.exitCode, r: o.file.runs[0]!, stderr: stderr.text(), stdout: stdout.text() };
+  const out = tmp();
+  const o = await run(scenario, { target, duration, generators: 1, out, stdout, stderr });
+  return { exitCode: o.exitCode, r: o.file.runs[0]!, stderr: stderr.text(), stdout: stdout.text(), out };
 }
 
 /**
@@ -96,20 +97,83 @@ for (const engine of ['socket.io', 'socket.io-lean'] as const) {
   });
 }
 
-test('a refused handshake (wrong token) is a connect_error with the app\'s message, and the run is not green', async () => {
+test('a refused handshake (wrong token) is a connect_error with the app\'s message, and the run fails its gate (exit 99)', async () => {
   const app = await startChatApp();
   try {
-    const { exitCode, r } = await runAgainst('test/fixtures/chat-wrong-token.ts', `${app.url}/chat`, '1s');
+    const { exitCode, r, stdout } = await runAgainst('test/fixtures/chat-wrong-token.ts', `${app.url}/chat`, '1s');
     assert.equal(app.counters.connections, 0);
     assert.ok(app.counters.refused >= 40, `${app.counters.refused} refused`);
-    assert.equal(r.errors.connect_error?.count, app.counters.refused);
-    assert.match(r.errors.connect_error!.sample, /namespace \/chat refused the connection: unauthorized/);
+    assert.deepEqual(Object.keys(r.errors), ['connect_error'], JSON.stringify(r.errors));
+    assert.equal(r.errors.connect_error!.count, app.counters.refused);
+    assert.equal(r.errors.connect_error!.sample, 'namespace /chat refused the connection: unauthorized');
+    assert.deepEqual(r.errors.connect_error!.messages, [{ message: 'namespace /chat refused the connection: unauthorized', count: app.counters.refused }]);
     assert.equal(r.counters['sessions.failed'], r.counters['sessions.started']);
     assert.equal(r.counters['sessions.completed'] ?? 0, 0);
-    assert.notEqual(exitCode, 0);
+    assert.equal(exitCode, 99);
+    const failed = r.thresholds.filter((t) => !t.ok).map((t) => t.subject);
+    assert.ok(failed.includes('sessions.failedRate') && failed.includes('errors.rate'), failed.join(', '));
+    assert.match(stdout, /FAIL sessions\.failedRate < 1%  \(100%\)/);
+    assert.match(stdout, /connect_error ×\d+: namespace \/chat refused the connection: unauthorized/);
   } finally {
     await app.close();
   }
+});
+
+/** Runs test/fixtures/chat-gate.ts (async `connect`, a custom fan-out trend and checks) in `variant`. */
+async function chatGate(variant: 'pass' | 'fail' | 'throw'): Promise<Awaited<ReturnType<typeof runAgainst>> & { app: ChatCounters }> {
+  const app = await startChatApp();
+  process.env.RTBENCH_TEST_GATE = variant;
+  try {
+    // `key` is a token: sent on every handshake, never shown
+    return { ...(await runAgainst('test/fixtures/chat-gate.ts', `${app.url}/chat?key=k1-secret`, '1s')), app: app.counters };
+  } finally {
+    delete process.env.RTBENCH_TEST_GATE;
+    await app.close();
+  }
+}
+
+test('the chat app gated by a custom fan-out trend and a check: passes (exit 0) with an async connect whose auth reaches every handshake', async () => {
+  const { exitCode, r, stdout, stderr, out, app } = await chatGate('pass');
+  assert.equal(app.refused, 0, 'the awaited connect() result (auth + header) reached the middleware');
+  assert.equal(app.connections, 6);
+  assert.deepEqual(r.errors, {});
+  assert.equal(r.counters['sessions.completed'], 6);
+  assert.equal(r.metrics.fanout!.count, app.deliveries);
+  assert.equal(r.counters['check:in my room.pass'], app.deliveries);
+  assert.ok(app.deliveries >= 6 * 5, `${app.deliveries} deliveries`);
+  assert.deepEqual(r.thresholds.filter((t) => !t.ok), []);
+  assert.equal(exitCode, 0, stdout);
+  assert.match(stdout, /ok {3}fanout\.p99 < 60s/);
+  assert.deepEqual(app.byKey, { 'k1-secret': 6 }, 'the query token reached every handshake');
+  // …and appears nowhere rtbench shows: console, result, report
+  assert.doesNotMatch(stdout + stderr, /k1-secret/);
+  assert.match(stderr, /target http:\/\/127\.0\.0\.1:\d+\/chat\?key=REDACTED resolves to/);
+  assert.equal(r.target.replace(/:\d+\//, ':P/'), 'http://127.0.0.1:P/chat?key=REDACTED');
+  for (const f of ['result.json', 'report.html']) assert.doesNotMatch(readFileSync(join(out, f), 'utf8'), /k1-secret/, f);
+});
+
+test('the chat app gated by a custom fan-out trend and a check: fails (exit 99) naming the failed thresholds', async () => {
+  const { exitCode, r, stdout, app } = await chatGate('fail');
+  assert.equal(app.refused, 0);
+  assert.deepEqual(r.errors, {});
+  assert.equal(exitCode, 99);
+  assert.deepEqual(r.thresholds.filter((t) => !t.ok).map((t) => t.subject).sort(), ['check:sent by me.failRate', 'fanout.count']);
+  assert.equal(r.thresholds.find((t) => t.subject === 'fanout.count')!.actual, app.deliveries);
+  assert.ok((r.counters['check:sent by me.fail'] ?? 0) > 0);
+  assert.match(stdout, /FAIL fanout\.count > 1000000/);
+  assert.match(stdout, /FAIL check:sent by me\.failRate == 0/);
+});
+
+test('an async connect that rejects is a session_error naming its line; no handshake is made', async () => {
+  const { exitCode, r, app } = await chatGate('throw');
+  assert.equal(app.connections + app.refused, 0);
+  assert.deepEqual(Object.keys(r.errors), ['session_error']);
+  // a failed session ends at once and its VU starts another: every one failed at its connect()
+  assert.ok(r.counters['sessions.started']! >= 6);
+  assert.equal(r.counters['sessions.failed'], r.counters['sessions.started']);
+  assert.equal(r.errors.session_error!.count, r.counters['sessions.started']);
+  assert.match(r.errors.session_error!.sample, /login of user\d+ failed.*chat-gate\.ts:17/);
+  assert.equal(exitCode, 99);
 });
 
 test('ws engine: the JSON-RPC example (query token + x-tenant header) matches the app\'s own counts', async () => {

@@ -185,6 +185,7 @@ test('long-polling: without stickiness the handshake fails (HTTP 400 Session ID 
 test('router:2x3: frontends share clients, backends serve RPCs, broadcasts cross frontends, a killed router is restarted', async () => {
   const server = await startReferenceServer({ topology: 'router:2x3', timeoutMs: 30_000 });
   const conns: Conn[] = [];
+  let live: number[] = [];
   try {
     for (const ip of ips(4)) conns.push(await connect(server.url, ip));
     assert.deepEqual([...new Set(conns.map((c) => c.worker))].sort(), ['router-fe#0', 'router-fe#1']);
@@ -209,7 +210,11 @@ test('router:2x3: frontends share clients, backends serve RPCs, broadcasts cross
     assert.equal(echoed, 'back', 'RPCs flow again through the new router');
   } finally {
     for (const c of conns) c.s.disconnect();
+    live = await server.livePids().catch(() => []);
     await server.stop();
   }
-  for (const pid of [server.pid, ...server.pids]) assert.ok(!alive(pid), `pid ${pid} still alive after stop()`);
+  // the restarted router is among the processes running at stop, and it is gone too
+  const replacements = live.filter((pid) => !server.pids.includes(pid));
+  assert.ok(replacements.length >= 1, `the new router is reported live: ${live.join(', ')}`);
+  for (const pid of [server.pid, ...server.pids, ...live]) assert.ok(!alive(pid), `pid ${pid} still alive after stop()`);
 });

@@ -17,6 +17,13 @@ test('connect options: unknown keys and a namespace without / are errors naming 
   assert.match(connectProblems('x', 'connect', 'ws')[0]!, /must be an object \{ namespace\?, auth\?, query\?, headers\? \}/);
 });
 
+test('a Promise as connect options is refused with the fix (an async function), not taken as {}', () => {
+  const p = connectProblems(Promise.resolve({ auth: { token: 't' } }), 'connect', 'socket.io');
+  assert.equal(p.length, 1);
+  assert.match(p[0]!, /`connect` is a Promise: write `connect: async \(ctx\) => \(\{ … \}\)`/);
+  assert.throws(() => resolveConnect(Promise.resolve({}) as never, targetParts('http://127.0.0.1:1/chat'), 'socket.io'), /is a Promise/);
+});
+
 test("a scenario's static `connect` is checked with every other field", () => {
   const base = { name: 'x', phases: [{ duration: '1s', vus: 1 }], session: async () => {} };
   assert.throws(

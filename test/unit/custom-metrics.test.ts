@@ -11,7 +11,8 @@ import { evaluateThresholds } from '../../src/thresholds/evaluate.ts';
 import { parseThresholds } from '../../src/thresholds/parse.ts';
 import { customLines, customView, SHOWN_CHECKS } from '../../src/reporters/custom.ts';
 import { renderMarkdown } from '../../src/reporters/markdown.ts';
-import { customProperties, renderJUnit } from '../../src/reporters/junit.ts';
+import { thresholdsTable } from '../../src/reporters/html/sections.ts';
+import { customProperties, renderJUnit, runCases } from '../../src/reporters/junit.ts';
 import { formatSummary } from '../../src/reporters/console-summary.ts';
 import { RESULT_SCHEMA, type RunFile, type RunResult } from '../../src/result/types.ts';
 import { mergeShards } from '../../src/shard/merge.ts';
@@ -84,8 +85,25 @@ test('sessions: exactly one of `session` and `sessions`; weights are whole numbe
   assert.match(bad.join('\n'), /`sessions\.b\.session` must be an async function/);
   assert.match(bad.join('\n'), /`sessions\.c\.share` is not a field of a mix entry/);
   assert.match(bad.join('\n'), /`sessions\['no good'\]`: a session name is letters, digits, _ and -/);
-  assert.match(bad.join('\n'), /`sessions` has no `z` \(it has b, c\)/);
+  assert.match(bad.join('\n'), /`sessions` has no `z` \(it has `a`, `b`, `c`, `no good`/);
   assert.match(problems({ session: undefined, sessions: {} })[0]!, /`sessions` must be a non-empty object/);
+});
+
+test('sessions: every problem at once, also with `session` set beside it; a threshold on a kind lists the kinds as written, even when none is valid', () => {
+  const listen = async (): Promise<void> => {};
+  // both set: the clash, and each bad entry of `sessions`
+  const both = problems({ sessions: { a: { weight: 0, session: listen }, b: { weight: 1 } } });
+  assert.equal(both.length, 3, both.join('\n'));
+  assert.match(both[0]!, /`session` and `sessions` are both set/);
+  assert.match(both.join('\n'), /`sessions\.a\.weight` must be a whole number/);
+  assert.match(both.join('\n'), /`sessions\.b\.session` must be an async function/);
+  // every entry invalid: a threshold on a kind written there is not reported again; on another kind it names them (with a near one)
+  const invalid = problems({ session: undefined, sessions: { sender: { weight: 0, session: listen }, listener: { weight: 1, session: 3 } }, thresholds: { 'session:sender.p99': '< 1s', 'session:e.p99': '< 1s', 'session:sendr.p99': '< 1s' } });
+  assert.equal(invalid.length, 4, invalid.join('\n'));
+  assert.ok(!invalid.some((p) => p.includes("'session:sender.p99'")), invalid.join('\n'));
+  assert.match(invalid.join('\n'), /`thresholds\['session:e\.p99'\]`: `sessions` has no `e` \(it has `sender`, `listener`\)/);
+  assert.match(invalid.join('\n'), /`sessions` has no `sendr` \(it has `sender`, `listener` \(did you mean `sender`\?\)\)/);
+  assert.doesNotMatch(invalid.join('\n'), /it has \)/);
 });
 
 test('setup/teardown fields: functions only; setupTimeout a duration', () => {
@@ -106,17 +124,67 @@ test('ctx.metrics: trends go to the recorder histogram under their name, counter
   assert.throws(() => m.record('fanot', 1), /`fanot` is not declared in the scenario's `metrics`; add `metrics: \{ fanot: 'trend' \}`/);
   assert.throws(() => m.count('fanout'), /`fanout` is declared as a trend in `metrics`; use ctx\.metrics\.record\('fanout', ms\)/);
   assert.throws(() => m.record('delivered', 1), /declared as a counter/);
-  assert.throws(() => m.record('fanout', Number.NaN), /finite number of milliseconds ≥ 0/);
-  assert.throws(() => m.record('fanout', -1), /finite number/);
+  assert.throws(() => m.record('fanout', Number.NaN), /ctx\.metrics\.record\('fanout', NaN\): the sample must be a finite number of milliseconds \(counted in `fanout\.rejected`/);
   assert.throws(() => m.count('delivered', Infinity), /finite number ≥ 0/);
   assert.throws(() => m.record('toString', 1), /not declared/); // no prototype names
   const snap = rec.flush(0);
-  assert.deepEqual(snap.counters, { delivered: 5 });
+  assert.deepEqual(snap.counters, { delivered: 5, 'fanout.rejected': 1 });
   const agg = new Aggregator();
   agg.add(snap);
   const fanout = agg.metrics().fanout!;
   assert.equal(fanout.count, 100);
   assert.ok(Math.abs(fanout.p99 - 99) < 0.2, String(fanout.p99));
+});
+
+test('ctx.metrics.record: a negative sample (clock skew) is recorded as 0 and counted; every threshold on its trend fails, named in console, Markdown, JUnit and HTML', () => {
+  const rec = new Recorder(0);
+  const m = new CustomRecorder({ fanout: 'trend', other: 'trend' }, rec);
+  for (let i = 0; i < 100; i++) m.record('fanout', i % 4 === 0 ? -(i + 1) : 3); // 25 negative
+  for (let i = 0; i < 10; i++) m.record('other', 2);
+  assert.throws(() => m.record('fanout', -Infinity), /`fanout\.rejected`/);
+  const snap = rec.flush(0);
+  assert.deepEqual(snap.counters, { 'fanout.negative': 25, 'fanout.rejected': 1 });
+  const agg = new Aggregator();
+  agg.add(snap);
+  const metrics = agg.metrics();
+  assert.equal(metrics.fanout!.count, 100, 'negative samples are kept (as 0), not thrown away');
+  assert.ok(metrics.fanout!.min < 0.01, String(metrics.fanout!.min));
+  const { thresholds } = parseThresholds({ 'fanout.p99': '< 1s', 'fanout.count': '> 0', 'other.p99': '< 1s' }, { fanout: 'trend', other: 'trend' });
+  const r = runWith(metrics, snap.counters);
+  r.thresholds = evaluateThresholds(thresholds, r);
+  const by = Object.fromEntries(r.thresholds.map((t) => [t.subject, t]));
+  assert.equal(by['fanout.p99']!.ok, false, 'a gate must not pass on a biased trend');
+  assert.equal(by['fanout.count']!.ok, false);
+  assert.equal(by['other.p99']!.ok, true);
+  assert.match(by['fanout.p99']!.note!, /biased: 25 negative samples recorded as 0 \(`fanout\.negative`.*1 non-finite samples refused/);
+  const file: RunFile = { schema: RESULT_SCHEMA, scenario: { name: 's', file: 's.ts', options: { metrics: { fanout: 'trend', other: 'trend' } } }, environment: {} as RunFile['environment'], createdAt: '', runs: [r] };
+  const console = formatSummary(file);
+  assert.match(console, /FAIL fanout\.p99 < 1s .*biased: 25 negative/);
+  assert.match(console, /WARN trend fanout: 25 negative samples recorded as 0 \(fanout\.negative\), 1 non-finite samples refused/);
+  assert.doesNotMatch(console, /WARN trend other/);
+  assert.match(renderMarkdown(file), /⚠️ WARN trend fanout: 25 negative/);
+  assert.match(renderMarkdown(file), /❌ \| fanout\.p99 \\< 1s \| .*biased/);
+  assert.match(runCases(file, r).find((c) => c.name.startsWith('fanout.p99'))!.failure!, /fanout\.p99 < 1s failed: measured [\d.]+ \(biased: 25 negative/);
+  assert.match(thresholdsTable(r), /biased: 25 negative samples/);
+});
+
+test('a threshold on a check that never ran fails at the end of the run naming the nearest check that did (checks are known only at run time)', () => {
+  const counters = { 'checks.pass': 9, 'checks.fail': 1, 'check:say ok.pass': 9, 'check:say ok.fail': 1, 'check:joined.pass': 3 };
+  const { thresholds } = parseThresholds({ 'check:sayok.failRate': '< 1%', 'check:sayok.failed': '== 0', 'check:zzzz.passed': '> 0', 'check:say ok.failed': '<= 1' });
+  const r = runWith({}, counters);
+  r.thresholds = evaluateThresholds(thresholds, r);
+  const by = Object.fromEntries(r.thresholds.map((t) => [t.subject, t]));
+  assert.equal(by['check:sayok.failRate']!.ok, false);
+  assert.equal(by['check:sayok.failRate']!.note, 'no check named `sayok` ran (did you mean `check:say ok.failRate`?)');
+  assert.equal(by['check:sayok.failed']!.ok, false, 'zero failures of a check that never ran is not a pass');
+  assert.equal(by['check:sayok.failed']!.actual, null);
+  assert.match(by['check:sayok.failed']!.note!, /did you mean `check:say ok\.failed`/);
+  assert.equal(by['check:zzzz.passed']!.note, 'no check named `zzzz` ran; checks that ran: `joined`, `say ok`');
+  assert.equal(by['check:say ok.failed']!.ok, true);
+  const file: RunFile = { schema: RESULT_SCHEMA, scenario: { name: 's', file: 's.ts', options: {} }, environment: {} as RunFile['environment'], createdAt: '', runs: [r] };
+  assert.match(formatSummary(file), /FAIL check:sayok\.failRate < 1% .*no check named `sayok` ran \(did you mean `check:say ok\.failRate`\?\)/);
+  const none = runWith({}, {});
+  assert.equal(evaluateThresholds(thresholds, none)[0]!.note, 'no check named `sayok` ran: no ctx.check() ran in this run');
 });
 
 test('ctx.check: pass/fail counts in all and per name; returns the condition; names are bounded', () => {
@@ -233,6 +301,8 @@ test('custom trends, counters and checks merge exactly across shards, and thresh
       m.count('delivered');
       m.check('fast', v < 30);
     }
+    rec.count('sessions.started', 10);
+    rec.count('sessions.completed', 10);
     const agg = new Aggregator();
     agg.add(rec.flush(0));
     const run = { ...runWith(agg.metrics(), agg.counters(), 1000), seconds: agg.seconds() };

@@ -89,3 +89,34 @@ test('a source location in a message is kept whole: another line is another erro
   assert.equal(normaliseMessage('Error: session 3 failed (Object.session (/work/x-1/test/fixtures/some-fail.ts:15:33))'), 'Error: session <n> failed (Object.session (/work/x-1/test/fixtures/some-fail.ts:15:33))');
   assert.equal(normaliseMessage('boom 12 at file:///app/lib/chat.mjs:7'), 'boom <n> at file:///app/lib/chat.mjs:7');
 });
+
+test('reports show a real message for each group, never the normalised shape alone; a merge across generators, rounds and shards keeps one', async () => {
+  const { formatSummary } = await import('../../src/reporters/console-summary.ts');
+  const { renderMarkdown } = await import('../../src/reporters/markdown.ts');
+  const { errorsTable } = await import('../../src/reporters/html/sections.ts');
+  const gens: ErrorTable[] = [{}, {}];
+  for (let i = 0; i < 10; i++) addError(gens[i % 2]!, 'request_timeout', `no reply to request never within ${5000 + i}ms`);
+  addError(gens[1]!, 'request_timeout', 'socket hang up');
+  // generators → a round, rounds → shards → the merged result, each through the written (sorted) form
+  const round: ErrorTable = {};
+  for (const g of gens) addErrorTable(round, sortedErrors(g));
+  const merged: ErrorTable = {};
+  addErrorTable(merged, sortedErrors(round));
+  addErrorTable(merged, sortedErrors(JSON.parse(JSON.stringify(round)) as ErrorTable));
+  const e = sortedErrors(merged).request_timeout!;
+  assert.equal(e.count, 22);
+  assert.match(e.sample, /^no reply to request never within 50\d\dms$/);
+  assert.equal(e.messages![0]!.message, 'no reply to request never within <n>ms');
+  assert.match(e.messages![0]!.example!, /^no reply to request never within 50\d\dms$/);
+  const run = {
+    topology: 'single', target: 'http://127.0.0.1:1', engine: 'ws', status: 'completed', startedAt: '', durationMs: 1000, metrics: {}, counters: { errors: 22 }, errors: { request_timeout: e },
+    workers: { connections: {}, unidentified: 0, maxOverMean: null, cv: null, maxShare: null, chiSquare: null, stickiness: null },
+    timeseries: [], thresholds: [], generator: { processes: [], saturation: { saturated: false, reasons: [] } },
+  };
+  const file = { schema: 'rtbench.result/v1', scenario: { name: 's', file: 's.ts', options: {} }, environment: {}, createdAt: '', runs: [run] } as never;
+  const text = formatSummary(file);
+  assert.match(text, /errors \(messages grouped by shape, one real message shown each\):\n {4}request_timeout ×22:\n {6}×20 no reply to request never within 50\d\dms\n {6}×2 socket hang up/);
+  assert.doesNotMatch(text, /<n>/);
+  assert.match(renderMarkdown(file), /Errors \(messages grouped by shape, one real message shown each\):\n- request\\_timeout ×20: no reply to request never within 50\d\dms/);
+  assert.match(errorsTable(run as never), /<span class="msg">no reply to request never within 50\d\dms<\/span><br><span class="muted ex">grouped by shape: no reply to request never within &lt;n&gt;ms<\/span>/);
+});

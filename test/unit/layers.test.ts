@@ -24,10 +24,8 @@ test('layers: the checks catch what they look for (a planted cycle and cross-imp
   assert.deepEqual(forbiddenImports(planted).sort(), ['reference-server/x.ts imports src/run/run.ts (only src/shared/ is allowed)', 'src/b.ts imports reference-server/start.ts (only reference-server/index.ts is allowed)']);
 });
 
-test('layers: source files stay under ~400 lines (a few known exceptions, listed)', () => {
-  // the lean engine's WebSocket client and its engine are long by nature (a protocol each), kept whole on purpose;
-  const allowed = new Set(['src/clients/lean/wsclient.ts', 'src/clients/socketio-lean.ts']);
-  assert.deepEqual(longFiles(['src', 'reference-server'], 450).filter((f) => !allowed.has(f.split(':')[0]!)), []);
+test('layers: source files stay under 400 lines (no exceptions)', () => {
+  assert.deepEqual(longFiles(['src', 'reference-server'], 400), []);
 });
 
 test('layers: no module-level mutable state in src/ and reference-server/ (no top-level let/var, no top-level Map/Set/[]/{} to fill later)', () => {

@@ -142,6 +142,9 @@ test('default gate: sessions.failedRate < 1% unless the scenario changes it or t
   const lines = formatSummary(fileOf(r)).split('\n');
   assert.match(lines[2]!, /sessions: 40 started, 13 completed, 27 failed \(67\.5%\)/);
   assert.match(renderMarkdown(fileOf(r)).split('\n')[4]!, /sessions: 40 started, 13 completed, 27 failed/);
+  // a run in which no session started measured nothing: the default gate does not pass on 0 of 0
+  const none = buildRunResult(new Aggregator(), { ...round('completed', []), topology: 's', engine: 'e' }, gateThresholds({}));
+  assert.deepEqual(none.thresholds.map((t) => [t.subject, t.ok, t.actual, t.note]), [['sessions.failedRate', false, null, 'no session started in this run']]);
 });
 
 test('zero counts are shown as 0: sequence gaps when broadcasts arrived, errors', () => {

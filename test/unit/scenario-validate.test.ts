@@ -42,6 +42,23 @@ test('the ws engine defaults to path /ws', () => {
   assert.equal(r.path, '/ws');
 });
 
+test("`protocol`: 'reference' by default, 'raw' for the ws engine only; anything else named with the fix", () => {
+  const base = { name: 'w', engine: 'ws', phases: [{ duration: '1s', vus: 1 }], session };
+  assert.equal(validateScenario(base, 'x.ts').protocol, 'reference');
+  assert.equal(validateScenario({ ...base, protocol: 'raw' }, 'x.ts').protocol, 'raw');
+  const problems = (fields: Record<string, unknown>): string[] => {
+    try {
+      validateScenario({ ...base, ...fields }, 'x.ts');
+    } catch (e) {
+      assert.ok(e instanceof InputError);
+      return [...e.details];
+    }
+    return [];
+  };
+  assert.match(problems({ protocol: 'json' }).join('\n'), /`protocol` must be 'reference' .* or 'raw' .* \(got "json"\)/);
+  assert.match(problems({ protocol: 'raw', engine: 'socket.io' }).join('\n'), /`protocol: 'raw'` is for engine 'ws' \(got engine 'socket\.io'\): set `engine: 'ws'`/);
+});
+
 test('every problem is reported at once, naming file and fields', () => {
   let err: unknown;
   try {

@@ -174,6 +174,8 @@ test('merge: histograms added (p99 of the union), counters summed, seconds align
       r.count('messages.sent');
     }
     r.record('connect', 1 + t);
+    r.count('sessions.started');
+    r.count('sessions.completed');
     r.worker(t % 2 ? 'w#1' : 'w#0');
   };
   // shard 1 started 2 s after shard 0 (and 0.3 s more: rounds to 2)

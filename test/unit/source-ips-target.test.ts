@@ -62,3 +62,16 @@ test('an unreachable target fails fast, naming the URL', async () => {
   await assert.rejects(checkReachable(t), (e: unknown) => e instanceof RunError && e.code === 'E_TARGET_UNREACHABLE' && e.message.includes(`127.0.0.1:${port}`));
   assert.ok(Date.now() - t0 < 5000);
 });
+
+test('a token in the target query is redacted wherever the target is shown (console line, result, dry run), and still sent', async () => {
+  const t = await parseTarget('ws://localhost:4000/rpc?key=k1&lang=fr&token=t2', async () => '127.0.0.1');
+  assert.equal(t.shownUrl, 'ws://127.0.0.1:4000/rpc?key=REDACTED&lang=fr&token=REDACTED');
+  assert.doesNotMatch(describeTarget(t), /k1|t2/);
+  assert.equal(t.connectUrl, 'http://127.0.0.1:4000/rpc?key=k1&lang=fr&token=t2', 'the clients still send it');
+  const { describePlan } = await import('../../src/run/dry-run.ts');
+  const { validateScenario } = await import('../../src/scenario/validate.ts');
+  const resolved = validateScenario({ name: 'x', engine: 'ws', phases: [{ duration: '1s', vus: 1 }], session: async () => {} }, 'x.ts');
+  const text = describePlan({ scenarioFile: 'x.ts', resolved: { ...resolved, path: '/rpc' }, target: t, topologies: ['external'], generators: 1, sourceIps: ['127.0.0.1'], thresholds: [], connect: undefined });
+  assert.doesNotMatch(text, /k1|t2/);
+  assert.match(text, /WebSocket +ws:\/\/127\.0\.0\.1:4000\/rpc\?key=REDACTED&lang=fr&token=REDACTED \(path from --target\)/);
+});

@@ -19,31 +19,9 @@ export function percentileCurve(hdr: string, count: number): Array<[number, numb
   return pts;
 }
 
-const SECRET_PARAM = /^(token|access_token|auth|authorization|key|api_key|apikey|secret|password|pass|pwd|sig|signature|session|sid)$/i;
+import { redactUrls } from '../../util/redact.ts';
 
-/** Remove credentials and token-like query parameters from URLs found in `s`. */
-export function redactUrls(s: string): string {
-  return s.replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]+/gi, (raw) => {
-    try {
-      const u = new URL(raw);
-      let changed = false;
-      if (u.username || u.password) {
-        u.username = 'REDACTED';
-        u.password = '';
-        changed = true;
-      }
-      for (const k of [...u.searchParams.keys()]) {
-        if (SECRET_PARAM.test(k)) {
-          u.searchParams.set(k, 'REDACTED');
-          changed = true;
-        }
-      }
-      return changed ? u.toString() : raw;
-    } catch {
-      return raw;
-    }
-  });
-}
+export { redactUrls };
 
 /** Deep-copy a JSON value with every string redacted. */
 export function redactDeep<T>(v: T): T {

@@ -1,6 +1,7 @@
 import { ERROR_MESSAGES_PER_KIND, type RunFile, type RunResult } from '../../result/types.ts';
 import { faultBaseline, faultRows } from '../faults-table.ts';
 import { customView, declaredIn } from '../custom.ts';
+import { shownMessage } from '../../metrics/errors.ts';
 import type { ComparedPair } from './compare-section.ts';
 import { metricUnit, runFigures, soleAckEvent, type LabeledRun } from './data.ts';
 import { esc, htmlTable, ms, num, pct, thresholdValue, withUnit } from './format.ts';
@@ -30,7 +31,11 @@ export function checks(r: RunResult): Check[] {
   const sv = sat.verdict ?? (sat.saturated ? 'generator' : 'ok');
   if (sv === 'generator') out.push({ level: 'bad', text: `Generator saturated — its own delay is part of the latencies, so they overstate the server's: ${sat.reasons.join('; ')}` });
   else if (sv === 'host') out.push({ level: 'warn', text: `Host busy — something else on this machine took the CPU; latencies include that wait: ${sat.reasons.join('; ')}` });
-  else out.push({ level: 'good', text: 'generator not saturated, host not busy' });
+  else {
+    // what was measured, not more: the verdict judges the generators; the host's own delay is shown as seen
+    const seen = sat.sentinel ? `; a plain process on this host saw event-loop delay p99 ${num(sat.sentinel.loopDelayP99, 1)} ms` : '';
+    out.push({ level: 'good', text: `generator not saturated (its CPU and event-loop delay within bounds)${seen}` });
+  }
   if (r.crashedGenerators?.length) out.push({ level: 'bad', text: `generator crashed: ${r.crashedGenerators.join('; ')} (its figures up to its last report are included)` });
   if (r.server?.mismatches.length) out.push({ level: 'warn', text: `server and clients disagree: ${r.server.mismatches.join('; ')}` });
   return out;
@@ -95,7 +100,7 @@ export function thresholdsTable(r: RunResult): string {
   if (!r.thresholds.length) return '';
   return `<h3>Thresholds</h3>${htmlTable(
     ['', 'threshold', 'measured'],
-    r.thresholds.map((t) => [`<span class="${t.ok ? 'ok' : 'fail'}">${t.ok ? '✔' : '✘'}</span>`, `<code>${esc(t.subject)}</code> ${esc(t.condition)}${t.abortOnFail ? ' <span class="muted">(abortOnFail)</span>' : ''}`, `<span class="${t.ok ? '' : 'fail'}">${esc(thresholdValue(t.subject, t.actual, t.unit))}</span>`]),
+    r.thresholds.map((t) => [`<span class="${t.ok ? 'ok' : 'fail'}">${t.ok ? '✔' : '✘'}</span>`, `<code>${esc(t.subject)}</code> ${esc(t.condition)}${t.abortOnFail ? ' <span class="muted">(abortOnFail)</span>' : ''}`, `<span class="${t.ok ? '' : 'fail'}">${esc(thresholdValue(t.subject, t.actual, t.unit))}</span>${t.note ? `<br><span class="muted">${esc(t.note)}</span>` : ''}`]),
     'num',
   )}`;
 }
@@ -141,7 +146,7 @@ export function customSection(x: LabeledRun): string {
   return parts.join('\n');
 }
 
-/** Errors by kind, each distinct message (normalised, with a raw example) with its count (left-aligned: messages are text). */
+/** Errors by kind, messages grouped by shape (normalised), each group a real message with its shape and count (left-aligned: messages are text). */
 export function errorsTable(r: RunResult): string {
   const entries = Object.entries(r.errors);
   if (!entries.length) return '<h3>Errors</h3><p class="muted">none</p>';
@@ -150,7 +155,7 @@ export function errorsTable(r: RunResult): string {
   for (const [kind, e] of entries.sort((a, b) => b[1].count - a[1].count)) {
     const messages = e.messages;
     if (messages?.length) {
-      for (const m of messages) rows.push([`<code>${esc(kind)}</code>`, num(m.count, 0), pct(total ? m.count / total : null), `<span class="msg">${esc(m.message)}</span>${m.example ? `<br><span class="muted ex">e.g. ${esc(m.example)}</span>` : ''}`]);
+      for (const m of messages) rows.push([`<code>${esc(kind)}</code>`, num(m.count, 0), pct(total ? m.count / total : null), `<span class="msg">${esc(shownMessage(m))}</span>${m.example ? `<br><span class="muted ex">grouped by shape: ${esc(m.message)}</span>` : ''}`]);
       const rest = e.count - messages.reduce((a, m) => a + m.count, 0);
       if (rest > 0) rows.push([`<code>${esc(kind)}</code>`, num(rest, 0), pct(total ? rest / total : null), `<span class="muted">other messages (only the ${ERROR_MESSAGES_PER_KIND} most frequent are kept)</span>`]);
     }
