@@ -393,7 +393,7 @@ const overhead = renderOnly || 'overhead' in exitCodes ? freshResult<OverheadRes
 const hold = freshResult<HoldResult>('hold-100k', startedMs);
 const figures = [...packageFigures(pkg), ...engineFigures(engine), ...artilleryFigures(artillery), ...coFigures(co), ...overheadFigures(overhead), ...requestFigures(request), customMetricsFigure(customMetrics), liveOutputsFigure(liveOutputs), ...churnFigures(churn), ...holdFigures(hold)];
 
-const w = { bench: Math.max(12, ...figures.map((f) => f.bench.length + 2)), figure: Math.max(...figures.map((f) => f.figure.length)) + 2, value: Math.max(10, ...figures.map((f) => f.value.length)) + 2, goal: 10 };
+const w = { bench: Math.max(12, ...figures.map((f) => f.bench.length + 2)), figure: Math.max(...figures.map((f) => f.figure.length)) + 2, value: Math.max(10, ...figures.map((f) => f.value.length)) + 2, goal: Math.max(10, ...figures.map((f) => f.goal.length + 2)) };
 const table = [
   '',
   `${'benchmark'.padEnd(w.bench)}${'figure'.padEnd(w.figure)}${'measured'.padEnd(w.value)}${'goal'.padEnd(w.goal)}verdict`,

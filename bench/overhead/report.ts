@@ -17,7 +17,7 @@ interface Sample extends Dist {
 type Variant = 'minimal' | 'minimal-again' | 'rtbench' | 'rtbench-2-generators';
 export interface OverheadResult {
   date: string;
-  environment: { loadAverage: { before: number[]; after: number[] } };
+  environment: { cores?: number; loadAverage: { before: number[]; after: number[] } };
   config: { rates: number[]; intervalMs: number; seconds: number; rounds: number; count: number; leadMs?: number; variants?: Variant[] };
   elapsedS?: number;
   results: Array<{
@@ -65,7 +65,7 @@ export function overheadFigures(r: OverheadResult | null): Figure[] {
   });
 }
 
-const ms = (x: number): string => (x >= 10 ? x.toFixed(1) : x.toFixed(2));
+const ms = (x: number): string => (x >= 9.995 ? x.toFixed(1) : x.toFixed(2));
 
 /** The "## Harness overhead" section. */
 export function overheadSection(r: OverheadResult, when: string, load: string): string {
@@ -97,6 +97,10 @@ export function overheadSection(r: OverheadResult, when: string, load: string): 
         return `- ${x.rate.toLocaleString('en-US')}/s with 2 generators, medians ÷ minimal: ${(g.p50 / m.p50).toFixed(2)} / ${(g.p90 / m.p90).toFixed(2)} / ${(g.p99 / m.p99).toFixed(2)} (no interval).`;
       })
     : [];
+  // the highest 1-minute load average seen (before, after each run, after): above the core count, other work shared the cores
+  const loads = [r.environment.loadAverage.before[0] ?? 0, r.environment.loadAverage.after[0] ?? 0, ...r.results.flatMap((x) => Object.values(x.samples).flatMap((xs) => xs.map((d) => d.load1 ?? 0)))];
+  const cores = r.environment.cores ?? 2;
+  const busy = Math.max(...loads) > cores ? ` (up to ${Math.max(...loads).toFixed(1)} during the rounds, above the ${cores} cores: other work shared the machine, and moved every client's figures, the minimal client's too)` : '';
   const minutes = r.elapsedS !== undefined ? `${(r.elapsedS / 60).toFixed(1)} minutes in this run` : `about ${Math.round((c.rates.length * c.rounds * variants.length * (c.seconds + 7)) / 60)} minutes`;
   return `## Harness overhead: rtbench's ack latency against a minimal client
 
@@ -116,7 +120,7 @@ interval's too: a run whose noise floor reaches past the goal cannot tell a pass
 **not met** when its lower end is beyond the goal; otherwise **inconclusive on this machine**.
 Client CPU per ack: the minimal client's process over its schedule; rtbench's generator processes
 over the whole run (their connects and idle lead included), from their per-second CPU samples.
-Run ${when}; load average ${load} (three other engineers' work shared the 2 cores).
+Run ${when}; load average ${load}${busy}.
 
 | emits/s | client | acks | p50 ms | p90 ms | p99 ms | client CPU µs / ack |
 | --- | --- | --- | --- | --- | --- | --- |
