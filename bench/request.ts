@@ -35,7 +35,7 @@ try {
   for (let r = 0; r < ROUNDS; r++) {
     const out = mkdtempSync(join(os.tmpdir(), 'rtbench-req-'));
     try {
-      const o = await run(join(here, 'request', 'scenario.ts'), { target: server.url, generators: 1, quiet: true, out, stdout: silent, stderr: silent });
+      const o = await run(join(here, 'request', 'scenario.ts'), { target: `${server.url}/ws`, generators: 1, quiet: true, out, stdout: silent, stderr: silent });
       const res = o.file.runs[0]!;
       const a = res.metrics['ack:echo'];
       const q = res.metrics['request:echo'];
