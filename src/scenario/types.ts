@@ -53,7 +53,11 @@ type NamesOf<M, K extends MetricKind> = string extends keyof M ? string : { [N i
  * declared as the other kind, throws (counted as `session_error` with its line).
  */
 export interface CustomMetrics<M = MetricDeclarations> {
-  /** Add one sample (ms, ≥ 0) to the trend `name`. */
+  /**
+   * Add one sample (ms) to the trend `name`. A negative one (clock skew) is recorded as 0 and counted
+   * in `<name>.negative`; a non-finite one throws and is counted in `<name>.rejected`. Either makes
+   * every threshold on `name` fail: the trend is biased.
+   */
   record(name: NamesOf<M, 'trend'>, ms: number): void;
   /** Add `n` (default 1, ≥ 0) to the counter `name`. */
   count(name: NamesOf<M, 'counter'>, n?: number): void;
