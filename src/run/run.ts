@@ -183,11 +183,15 @@ export async function runResolved(
   return { file, outDir, exitCode: runs.length === 0 && options.signal?.aborted ? ExitCode.interrupted : exitCodeOf(runs) };
 }
 
-/** One exit code for the whole file: failed run > interrupted > thresholds > ok. */
+/**
+ * One exit code for the whole file: failed run > stopped by an abortOnFail threshold (99) >
+ * interrupted by the user (130: its thresholds are on partial data, marked so) > thresholds > ok.
+ */
 export function exitCodeOf(runs: RunResult[]): ExitCodeValue {
   if (runs.some((r) => r.status === 'failed')) return ExitCode.runFailed;
-  if (runs.some((r) => r.abortedBy || r.thresholds.some((t) => !t.ok))) return ExitCode.thresholdsFailed;
+  if (runs.some((r) => r.abortedBy)) return ExitCode.thresholdsFailed;
   if (runs.some((r) => r.status === 'interrupted')) return ExitCode.interrupted;
+  if (runs.some((r) => r.thresholds.some((t) => !t.ok))) return ExitCode.thresholdsFailed;
   return ExitCode.ok;
 }
 

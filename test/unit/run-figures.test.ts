@@ -225,3 +225,14 @@ test('one round: the fault section is kept as it is (no round column)', () => {
   assert.equal(faults.roundBaselines, undefined);
   assert.doesNotMatch(formatSummary(fileOf(c.result())), /\bround\b/);
 });
+
+test('exit code order: failed > abortOnFail stop > interrupted (thresholds on partial data) > failed threshold > ok', async () => {
+  const { exitCodeOf } = await import('../../src/run/run.ts');
+  const t = (ok: boolean) => ({ subject: 'ack.p99', condition: '< 1ms', actual: ok ? 0.5 : 9, ok, abortOnFail: false });
+  const r = (status: RunResult['status'], ok: boolean, abortedBy?: string): RunResult => ({ status, thresholds: [t(ok)], ...(abortedBy ? { abortedBy } : {}) }) as unknown as RunResult;
+  assert.equal(exitCodeOf([r('completed', true)]), 0);
+  assert.equal(exitCodeOf([r('completed', false)]), 99);
+  assert.equal(exitCodeOf([r('interrupted', false)]), 130, 'a user interrupt with thresholds failing on partial data is an interrupt');
+  assert.equal(exitCodeOf([r('interrupted', false, 'ack.p99 < 1ms')]), 99, 'an abortOnFail stop is the gate failing');
+  assert.equal(exitCodeOf([r('interrupted', true), r('failed', true)]), 1);
+});
