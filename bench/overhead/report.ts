@@ -1,6 +1,6 @@
 /** bench/results/overhead.json, and its figures and section of BENCHMARKS.md (rendered by bench/index.ts). */
 import type { Figure } from '../types.ts';
-import { PERCENTILES, fmtRatio, type GoalVerdict, type Outcome, type Pct } from './verdict.ts';
+import { PERCENTILES, fmtRatio, overall, verdicts, type GoalVerdict, type Outcome, type Pct } from './verdict.ts';
 
 interface Dist {
   count: number;
@@ -37,8 +37,24 @@ const rateText = (rate: number): string => `${rate.toLocaleString('en-US')} acke
 /** The summary table's verdict: PASS / MISS only when the interval decides it. */
 const summaryVerdict = (v: GoalVerdict): string => (v.outcome === 'inconclusive' ? `inconclusive (noise floor ±${v.noiseFloorPct.toFixed(0)}%, see A/A)` : v.outcome === 'met' ? 'PASS' : 'MISS');
 
+/**
+ * The verdicts judged again from the stored per-round samples, by the rule in verdict.ts as it is
+ * now (so `--render` applies a corrected rule to a measured run without measuring it again).
+ */
+export function rejudged(r: OverheadResult): OverheadResult {
+  const results = r.results.map((x) => {
+    const { minimal, rtbench } = x.samples;
+    const again = x.samples['minimal-again'];
+    if (!minimal || !rtbench || !again) return x;
+    const v = verdicts({ minimal, 'minimal-again': again, rtbench });
+    return { ...x, verdicts: v, outcome: overall(PERCENTILES.map((p) => v[p].outcome)) };
+  });
+  return { ...r, results, outcome: overall(results.map((x) => x.outcome ?? 'inconclusive')) };
+}
+
 /** Per rate: one row per goal (rtbench ÷ minimal, with its interval and verdict), and the A/A row (information). */
-export function overheadFigures(r: OverheadResult | null): Figure[] {
+export function overheadFigures(stored: OverheadResult | null): Figure[] {
+  const r = stored && rejudged(stored);
   const current = r?.results.every((x) => x.verdicts);
   if (!r || !current) return [{ bench: 'overhead', figure: 'ack p50 / p90 / p99, rtbench ÷ minimal socket.io-client (bootstrap 95% interval)', value: '-', goal: '≤ 1.10 / 1.10 / 1.25', met: null, ...(r ? { date: r.date } : {}) }];
   return r.results.flatMap((x) => {
@@ -68,7 +84,8 @@ export function overheadFigures(r: OverheadResult | null): Figure[] {
 const ms = (x: number): string => (x >= 9.995 ? x.toFixed(1) : x.toFixed(2));
 
 /** The "## Harness overhead" section. */
-export function overheadSection(r: OverheadResult, when: string, load: string): string {
+export function overheadSection(stored: OverheadResult, when: string, load: string): string {
+  const r = rejudged(stored);
   const c = r.config;
   const label = (v: Variant, d: Dist): string =>
     v === 'minimal' ? 'minimal socket.io-client (own process)' : v === 'minimal-again' ? 'minimal socket.io-client again (A/A)' : v === 'rtbench' ? `rtbench, default (${d.generators ?? '?'} generator${d.generators === 1 ? '' : 's'})` : 'rtbench, 2 generators (one per core)';
@@ -113,8 +130,10 @@ In each of ${c.rounds} rounds (the order rotating) run: a minimal socket.io-clie
 (\`bench/overhead/minimal.ts\`, exact percentiles), \`rtbench run --target\` with its default generator
 count, and the same minimal client a second time: the **A/A** pair, whose ratio would be 1.00 on a
 machine without noise, so its interval is the noise floor of every ratio here, in the same run.
-Each ratio is the median over rounds of one client's percentile ÷ the minimal client's, with a
-bootstrap 95% interval (rounds resampled, \`src/compare/stats.ts\`, as \`rtbench compare\` does).
+The rounds are paired: the three clients of a round run within the same minute, so the machine's
+drift between rounds moves them alike and cancels in the round's own ratio. Each ratio is the
+median over rounds of one client's percentile ÷ the minimal client's in the same round, with a
+bootstrap 95% interval (rounds resampled, seeded).
 Verdict per goal: **met** only when the interval's upper end is within the goal (and the A/A
 interval's too: a run whose noise floor reaches past the goal cannot tell a pass from noise);
 **not met** when its lower end is beyond the goal; otherwise **inconclusive on this machine**.

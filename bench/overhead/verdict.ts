@@ -1,9 +1,11 @@
 /**
  * The harness-overhead verdicts, from per-round percentiles (pure: bench/overhead.ts measures,
- * bench/overhead/report.ts renders). Each ratio is median(rounds of b) ÷ median(rounds of a) with
- * a bootstrap 95% interval (src/compare/stats.ts, the one `rtbench compare` uses). The A/A ratio
- * (the minimal client against a second minimal client, interleaved the same way) is the noise
- * floor of that ratio on this machine in this run.
+ * bench/overhead/report.ts renders). The rounds are paired: each round runs the minimal client,
+ * rtbench and the minimal client again within the same minute, in a rotating order, so the
+ * machine's drift between rounds (which moves every client alike) cancels in each round's own
+ * ratio b_i ÷ a_i. Each ratio is the median of those per-round ratios, with a bootstrap 95%
+ * interval over rounds (seeded). The A/A ratio (the minimal client against a second minimal
+ * client, paired the same way) is the noise floor of that ratio on this machine in this run.
  *
  * Per goal (p50 and p90: ≤ 1.10, or +50 µs over the minimal client's median if that is larger;
  * p99: ≤ 1.25):
@@ -12,7 +14,8 @@
  *    (a run whose own noise floor reaches past the goal cannot tell a pass from noise);
  *  - otherwise "inconclusive on this machine (noise floor ±X%, see A/A)".
  */
-import { bootstrapRatioCI, median } from '../../src/compare/stats.ts';
+import { median } from '../../src/compare/stats.ts';
+import { seededRandom } from '../../src/util/random.ts';
 
 export const PERCENTILES = ['p50', 'p90', 'p99'] as const;
 export type Pct = (typeof PERCENTILES)[number];
@@ -43,7 +46,17 @@ export function goalBound(p: Pct, minimalMedianMs: number): number {
   return p === 'p99' ? 1.25 : Math.max(1.1, 1 + 0.05 / minimalMedianMs);
 }
 
-export const ratioOf = (a: number[], b: number[]): Ratio => bootstrapRatioCI(a, b);
+/** Median of the per-round ratios b_i ÷ a_i, with a bootstrap 95% interval over rounds (resampled with replacement, seeded). */
+export function ratioOf(a: number[], b: number[], iterations = 4000, seed = 7): Ratio {
+  const per = a.flatMap((x, i) => (x > 0 && b[i] !== undefined ? [b[i]! / x] : []));
+  const ratio = median(per);
+  if (per.length < 2) return { ratio, low: ratio, high: ratio };
+  const r = seededRandom(seed);
+  const meds: number[] = [];
+  for (let i = 0; i < iterations; i++) meds.push(median(per.map(() => per[Math.floor(r() * per.length)]!)));
+  meds.sort((x, y) => x - y);
+  return { ratio, low: meds[Math.floor(meds.length * 0.025)]!, high: meds[Math.min(meds.length - 1, Math.floor(meds.length * 0.975))]! };
+}
 
 export function verdictFor(p: Pct, minimal: number[], minimal2: number[], rtbench: number[]): GoalVerdict {
   const ratio = ratioOf(minimal, rtbench);

@@ -6,6 +6,8 @@ import { overheadFigures, overheadSection, type OverheadResult } from '../../ben
 
 /** Per-round values around `centre`, spread ±`spread` (fraction), deterministic. */
 const rounds = (centre: number, spread: number, n = 6): number[] => Array.from({ length: n }, (_, i) => centre * (1 + spread * (((i * 7) % n) / (n - 1) - 0.5) * 2));
+/** The same values in another round order: noise that does not move the clients of a round alike (the rounds are paired). */
+const rotated = (xs: number[], k: number): number[] => [...xs.slice(k), ...xs.slice(0, k)];
 
 test('goal bound: 10% or 50 µs at p50/p90, whichever is larger; 25% at p99', () => {
   assert.equal(goalBound('p50', 2), 1.1);
@@ -23,7 +25,8 @@ test('a tight run within the goal is met; one clearly beyond it is not met', () 
 });
 
 test('an interval that straddles the goal is inconclusive, with the A/A noise floor in its words', () => {
-  const v = verdictFor('p90', rounds(1, 0.6), rounds(1, 0.6), rounds(1, 0.6));
+  const noise = rounds(1, 0.6);
+  const v = verdictFor('p90', noise, rotated(noise, 2), rotated(noise, 4));
   assert.equal(v.outcome, 'inconclusive');
   assert.match(v.text, /^inconclusive on this machine \(noise floor ±\d+%, see A\/A\)$/);
   assert.ok(v.noiseFloorPct > 10, `${v.noiseFloorPct}`);
@@ -51,7 +54,8 @@ function result(minimal: number[], again: number[], rt: number[]): OverheadResul
 }
 
 test('the summary rows: PASS only for a decided goal, the inconclusive ones say so, and the A/A row is information', () => {
-  const noisy = overheadFigures(result(rounds(1, 0.6), rounds(1, 0.6), rounds(0.7, 0.6)));
+  const noise = rounds(1, 0.6);
+  const noisy = overheadFigures(result(noise, rotated(noise, 2), rotated(noise, 4).map((x) => 0.7 * x)));
   assert.equal(noisy.length, 4);
   for (const f of noisy.slice(0, 3)) {
     assert.equal(f.met, null);
@@ -68,6 +72,7 @@ test('the summary rows: PASS only for a decided goal, the inconclusive ones say 
 test('a results file from before the intervals shows no figure (re-run), not a verdict', () => {
   const old = result(rounds(1, 0.01), rounds(1, 0.01), rounds(1, 0.01));
   delete old.results[0]!.verdicts;
+  delete old.results[0]!.samples['minimal-again'];
   const f = overheadFigures(old);
   assert.equal(f.length, 1);
   assert.equal(f[0]!.value, '-');
@@ -75,9 +80,19 @@ test('a results file from before the intervals shows no figure (re-run), not a v
 });
 
 test('the section shows each ratio with its interval beside the A/A interval, and the verdict rule', () => {
-  const text = overheadSection(result(rounds(1, 0.6), rounds(1, 0.6), rounds(0.7, 0.6)), '2026-12-02 02:30 UTC', '3.1 → 3.9');
+  const noise = rounds(1, 0.6);
+  const text = overheadSection(result(noise, rotated(noise, 2), rotated(noise, 4).map((x) => 0.7 * x)), '2026-12-02 02:30 UTC', '3.1 → 3.9');
   assert.match(text, /\| 200 \| p99 \| \*\*\d\.\d\d \[[\d.]+–[\d.]+\]\*\* \| [\d.]+ \[[\d.]+–[\d.]+\] \| ≤ 1\.25 \| inconclusive on this machine/);
   assert.match(text, /minimal socket\.io-client again \(A\/A\)/);
   assert.match(text, /load average 3\.1 → 3\.9/);
   assert.doesNotMatch(text, /PASS/);
+});
+
+test('paired rounds: drift that moves every client of a round alike cancels; a steady excess does not', () => {
+  // the machine got 3× slower over the run, for every client alike; rtbench adds 40% in every round
+  const drift = [1, 1.4, 1.8, 2.2, 2.6, 3];
+  const v = verdictFor('p50', drift, drift.map((x) => x * 1.01), drift.map((x) => x * 1.4));
+  assert.equal(v.outcome, 'not met');
+  assert.ok(Math.abs(v.ratio.ratio - 1.4) < 1e-9 && v.ratio.low > 1.35, `${v.ratio.ratio} [${v.ratio.low}–${v.ratio.high}]`);
+  assert.ok(v.aa.high < 1.02, 'the A/A pair under the same drift stays at 1');
 });
