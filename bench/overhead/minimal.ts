@@ -3,7 +3,7 @@
  * harness. CLIENTS sockets; client c starts at c·(1000/CLIENTS) ms after connecting (the same
  * spread as rtbench's arrivals over one second) and emits one acked `echo` every INTERVAL_MS,
  * COUNT times, on schedule whatever is outstanding (open loop). Each latency is ack time minus
- * scheduled send time: the rule rtbench times by. Prints one JSON line: the exact percentiles.
+ * scheduled send time, or minus the send time when the timer fired early: the rule rtbench times by. Prints one JSON line: the exact percentiles.
  *
  *   node --import tsx bench/overhead/minimal.ts URL CLIENTS INTERVAL_MS COUNT [T0]
  *
@@ -44,7 +44,11 @@ async function main(): Promise<void> {
           let outstanding = 0;
           const at = (): number => t0 + (c * 1000) / CLIENTS + k * INTERVAL_MS;
           const step = (): void => {
-            const scheduled = at();
+            // rtbench's rule (src/clients/session-client.ts, reference()): from the scheduled time
+            // when the timer fired late, from now when it fired early. A Node timer can fire up to
+            // about 1 ms before its time on the hrtime clock (libuv's loop time is cached, in whole
+            // ms): timing those from the later scheduled time would shorten their round trips.
+            const scheduled = Math.min(at(), monoMs());
             outstanding++;
             sock.timeout(10_000).emit('echo', k, (err: Error | null) => {
               if (err) timeouts++;
