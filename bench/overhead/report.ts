@@ -125,7 +125,10 @@ export function overheadSection(stored: OverheadResult, when: string, load: stri
 \`bench/results/overhead.json\`. Does rtbench report the server's latency, or add its own? At each
 rate, rate/10 clients connect, then each sends one acked \`echo\` every ${c.intervalMs} ms for ${c.seconds} s (open loop)
 from one instant T0 on the host's monotonic clock, client k offset by k/(rate/10) s, against one
-reference server (\`single\`, its own process), timed by one rule: ack time − scheduled send time.
+reference server (\`single\`, its own process), timed by one rule: ack time − scheduled send time, or − the send
+time when the timer fired early (a Node timer fires up to ~1.7 ms early on the hrtime clock; until
+2026-12-02 02:40 UTC the minimal client timed those from the later scheduled time, which shortened
+its round trips and made every earlier ratio here too high).
 In each of ${c.rounds} rounds (the order rotating) run: a minimal socket.io-client loop in its own process
 (\`bench/overhead/minimal.ts\`, exact percentiles), \`rtbench run --target\` with its default generator
 count, and the same minimal client a second time: the **A/A** pair, whose ratio would be 1.00 on a
