@@ -16,7 +16,12 @@ async function main(): Promise<void> {
   const fe = new Router();
   const be = new Router();
   const pub = new Publisher();
-  await Promise.all([fe.bind(`tcp://127.0.0.1:${fePort}`), be.bind(`tcp://127.0.0.1:${bePort}`), pub.bind(`tcp://127.0.0.1:${pubPort}`)]);
+  // port 0: any free port (ZeroMQ's `*`), reported in the ready message. The first start binds
+  // that way, so no port is probed, closed and then taken by someone else before the bind; a
+  // restart binds the ports its clients already know.
+  const endpoint = (port: number): string => `tcp://127.0.0.1:${port || '*'}`;
+  await Promise.all([fe.bind(endpoint(fePort)), be.bind(endpoint(bePort)), pub.bind(endpoint(pubPort))]);
+  const bound = (s: { lastEndpoint: string | null }): number => Number(/:(\d+)$/.exec(s.lastEndpoint ?? '')?.[1] ?? 0);
   const toFe = sendQueue(fe);
   const toBe = sendQueue(be);
   const toPub = sendQueue(pub);
@@ -29,7 +34,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => process.exit(0));
   process.on('disconnect', () => process.exit(0));
-  process.send?.({ type: 'ready' });
+  process.send?.({ type: 'ready', ports: { fePort: bound(fe), bePort: bound(be), pubPort: bound(pub) } });
 
   // requests that arrived while no backend was known (e.g. right after a router restart, before
   // the backends' next heartbeat): dealt as soon as one shows up, refused after WAIT_MS

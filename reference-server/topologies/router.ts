@@ -2,7 +2,6 @@ import net from 'node:net';
 import { createContext } from '../app/context.ts';
 import { createAppServer, urlOf } from '../app/server.ts';
 import { startChild, type Child } from '../infra/child.ts';
-import { freePort } from '../infra/free-port.ts';
 import { createBackendHandlers, deliverPublished, type RpcRequest } from '../router/handlers.ts';
 import type { FaultSlot } from '../faults.ts';
 import type { RunningTopology, Topology, TopologySpec, TopologyStartOptions, WorkerStats } from './types.ts';
@@ -56,7 +55,8 @@ export const routerTopology: Topology = {
     const { single, frontends, backends } = parseRouterSpec(opts.spec);
     if (single) return startSingle(opts);
     const { host, port, pushRate, spec } = opts;
-    const [fePort, bePort, pubPort] = [await freePort(), await freePort(), await freePort()];
+    // the router binds any free ports on its first start and reports them; restarts bind the same
+    const ports = { fePort: 0, bePort: 0, pubPort: 0 };
     const children: Array<Child<{ type: string; port?: number }>> = [];
     let stopping = false;
     let restarts = 0;
@@ -87,14 +87,17 @@ export const routerTopology: Topology = {
       readyPid: () => (sv.ready() ? sv.now().proc.pid ?? null : null),
       supervised: true,
     });
-    const brokerSv = supervise(() => startChild<{ type: string }>(brokerUrl, { fePort, bePort, pubPort }), () => restarts++);
+    const brokerSv = supervise(() => startChild<{ type: string; ports?: typeof ports }>(brokerUrl, { ...ports }), () => restarts++);
     const backendSvs: Array<ReturnType<typeof supervise>> = [];
     const stopAll = async (): Promise<void> => {
       stopping = true;
       await Promise.all([brokerSv.now().stop(), ...backendSvs.map((b) => b.now().stop()), ...children.map((c) => c.stop())]);
     };
     try {
-      await brokerSv.now().ready;
+      const first = (await brokerSv.now().ready) as { ports?: typeof ports };
+      if (!first.ports || !first.ports.fePort || !first.ports.bePort || !first.ports.pubPort) throw new Error(`the router reported no ports (${JSON.stringify(first)})`);
+      Object.assign(ports, first.ports);
+      const { fePort, bePort, pubPort } = ports;
       for (let index = 0; index < backends; index++) backendSvs.push(supervise(() => startChild(backendUrl, { index, bePort }), () => backendRespawns++));
       await Promise.all(backendSvs.map((b) => b.now().ready));
       const fes = Array.from({ length: frontends }, (_, index) =>
