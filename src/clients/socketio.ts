@@ -13,6 +13,8 @@ export class SocketIoTransport implements Transport {
   private disconnectHandler: ((reason: string) => void) | null = null;
   private reconnectHandler: ((event: 'reconnected' | 'failed' | 'attempt_error', detail: string) => void) | null = null;
   private closing = false;
+  /** Why the connection last ended (socket.io-client reports it before failing the pending acks). */
+  private lastDisconnect = 'client disconnected';
   private everConnected = false;
   private readonly reconnects: boolean;
   private readonly nsp: string;
@@ -82,6 +84,7 @@ export class SocketIoTransport implements Transport {
       s.on('connect', onConnect);
       s.on('connect_error', onError);
       s.on('disconnect', (reason) => {
+        this.lastDisconnect = this.closing ? 'client disconnected' : reason;
         if (!this.closing) this.disconnectHandler?.(reason);
       });
       s.connect();
@@ -95,7 +98,9 @@ export class SocketIoTransport implements Transport {
   emitWithAck(event: string, args: unknown[], timeoutMs: number): Promise<unknown[]> {
     return new Promise((resolve, reject) => {
       this.socket.timeout(timeoutMs).emit(event, ...args, (err: Error | null, ...reply: unknown[]) => {
-        if (err) reject(new ClientOpError('ack_timeout', `no ack for \`${event}\` within ${timeoutMs}ms`));
+        // socket.io-client fails the pending acks of a closed connection too ("socket has been disconnected"): not a timeout
+        if (err && !this.socket.connected) reject(new ClientOpError('disconnected', `connection closed before the ack of \`${event}\`: ${this.lastDisconnect}`));
+        else if (err) reject(new ClientOpError('ack_timeout', `no ack for \`${event}\` within ${timeoutMs}ms`));
         else resolve(reply);
       });
     });
