@@ -83,9 +83,11 @@ export class SocketIoTransport implements Transport {
       const timer = setTimeout(() => done(new ClientOpError('connect_timeout', `not connected within ${timeoutMs}ms`)), timeoutMs);
       s.on('connect', onConnect);
       s.on('connect_error', onError);
-      s.on('disconnect', (reason) => {
-        this.lastDisconnect = this.closing ? 'client disconnected' : reason;
-        if (!this.closing) this.disconnectHandler?.(reason);
+      s.on('disconnect', (reason, description) => {
+        // a transport error keeps what it was (`transport error: websocket error: Invalid WebSocket frame: …`)
+        const shown = reason === 'transport error' && description instanceof Error ? `${reason}: ${describe(description)}` : reason;
+        this.lastDisconnect = this.closing ? 'client disconnected' : shown;
+        if (!this.closing) this.disconnectHandler?.(shown);
       });
       s.connect();
     });

@@ -63,12 +63,46 @@ function malformed(k: string): Buffer {
   }
 }
 
+/** The number of complete client (masked) frames at the start of `b`, and the bytes they take. */
+function clientFrames(b: Buffer): { frames: number; used: number } {
+  let at = 0;
+  let frames = 0;
+  while (b.length - at >= 2) {
+    let len = b[at + 1]! & 0x7f;
+    let head = 2;
+    if (len === 126) {
+      if (b.length - at < 4) break;
+      len = b.readUInt16BE(at + 2);
+      head = 4;
+    } else if (len === 127) {
+      if (b.length - at < 10) break;
+      len = Number(b.readBigUInt64BE(at + 2));
+      head = 10;
+    }
+    const size = head + 4 + len;
+    if (b.length - at < size) break;
+    at += size;
+    frames++;
+  }
+  return { frames, used: at };
+}
+
+const text = (t: string): Buffer => Buffer.concat([Buffer.from([0x81, t.length]), Buffer.from(t)]);
+
+/**
+ * A WebSocket server written by hand, so it can break the protocol: after the upgrade (and with
+ * `HOSTILE_EIO=1`, Engine.IO's open packet and Socket.IO's CONNECT answer, so a Socket.IO client
+ * gets connected), the client's next frame (its emitWithAck) is answered with a malformed frame.
+ * Plain HTTP requests (a pre-run check's polling GET) get Engine.IO's "Transport unknown" (400).
+ */
 function wsMalformed(k: string): net.Server {
   const frame = malformed(k);
+  const eio = process.env.HOSTILE_EIO === '1';
   return net.createServer((s) => {
     let head = '';
     let upgraded = false;
-    let sent = false;
+    let pending = Buffer.alloc(0);
+    let seen = 0;
     s.on('error', () => {});
     s.on('data', (b: Buffer) => {
       if (!upgraded) {
@@ -76,18 +110,29 @@ function wsMalformed(k: string): net.Server {
         const end = head.indexOf('\r\n\r\n');
         if (end < 0) return;
         const key = /sec-websocket-key:\s*(\S+)/i.exec(head)?.[1];
-        if (!key) return void s.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n');
+        if (!key) {
+          count('http');
+          const body = '{"code":0,"message":"Transport unknown"}';
+          return void s.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
+        }
         const accept = createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
         s.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+        if (eio) s.write(text('0{"sid":"hostile","upgrades":[],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}'));
         upgraded = true;
         count('upgrades');
-        return;
+        b = Buffer.from(head.slice(end + 4), 'latin1');
       }
-      // the client's first frame (its emitWithAck): answer it with the malformed one, once
-      if (!sent) {
-        sent = true;
-        count('malformed');
-        s.write(frame);
+      pending = Buffer.concat([pending, b]);
+      const { frames, used } = clientFrames(pending);
+      pending = pending.subarray(used);
+      for (let i = 0; i < frames; i++) {
+        seen++;
+        // Socket.IO: the first frame is the namespace CONNECT (`40`): answer it; the next is the event
+        if (eio && seen === 1) s.write(text('40{"sid":"hostile-nsp"}'));
+        else if (seen === (eio ? 2 : 1)) {
+          count('malformed');
+          s.write(frame);
+        }
       }
     });
   });
