@@ -179,7 +179,7 @@ function build(): net.Server | http.Server {
         res.writeHead(500, { 'content-type': 'text/plain' }).end('Internal Server Error');
       }).on('upgrade', (_req, s: net.Socket) => {
         count('requests');
-        s.end('HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+        s.end('HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/plain\r\nContent-Length: 21\r\nConnection: close\r\n\r\nInternal Server Error');
       });
     case 'garbage':
       return net.createServer((s) => {
