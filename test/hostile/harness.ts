@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run, type RunOptions } from '../../src/run/run.ts';
 import type { RunFile, RunResult } from '../../src/result/types.ts';
-import type { Output } from '../../src/reporters/types.ts';
+import type { Output } from '../../src/run/reporter.ts';
 
 export interface Hostile {
   url: string;
