@@ -1,6 +1,6 @@
 import type { RunFile, RunResult } from '../result/types.ts';
 import { formatDuration } from '../shared/duration.ts';
-import { table } from './table.ts';
+import { table } from '../util/table.ts';
 import { SEQUENCED_EVENTS } from '../metrics/names.ts';
 import { faultsBlock } from './faults-table.ts';
 import { customLines, declaredIn } from './custom.ts';
