@@ -144,7 +144,7 @@ const la = (x: Load): string => {
   const one = (v: number | number[]): string => (Array.isArray(v) ? v[0]! : v).toFixed(1);
   return typeof x === 'object' && !Array.isArray(x) ? `${one(x.before)} → ${one(x.after)}` : one(x);
 };
-const day = (iso: string): string => iso.slice(0, 16).replace('T', ' ') + ' UTC';
+const day = (iso: string): string => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
 const f1 = (x: number | null): string => (x === null || !Number.isFinite(x) ? '-' : x.toFixed(1));
 const f0 = (x: number | null): string => (x === null || !Number.isFinite(x) ? '-' : x.toFixed(0));
 

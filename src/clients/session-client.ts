@@ -323,6 +323,7 @@ export class SessionClient implements Client {
    * reply counted as received) or a raw request (`request`, and `request:<name>` when named; its
    * reply was counted on arrival).
    */
+  // biome-ignore lint/suspicious/noConfusingVoidType: `op` is an engine call typed Promise<void> when it resolves with nothing
   private async timed<T = unknown[]>(name: string, timeoutMs: number, op: () => Promise<T | void>, kind: 'ack' | 'request' = 'ack'): Promise<T> {
     const intended = this.reference();
     const timeoutKind = kind === 'ack' ? 'ack_timeout' : 'request_timeout';

@@ -4,7 +4,7 @@ import { InputError } from '../shared/errors.ts';
 import { parseThresholds, type Threshold } from '../thresholds/parse.ts';
 import { suggestion } from '../shared/suggest.ts';
 import { missingUnit, parseDuration } from './duration.ts';
-import type { EngineName, Scenario, SearchBlock } from './types.ts';
+import type { EngineName, SearchBlock } from './types.ts';
 import { resolveFaults, resolveReconnect, type ReconnectPolicy, type ResolvedFault } from './faults.ts';
 import { resolveCustom, undeclaredSubjects, writtenKinds, type ResolvedCustom } from './custom.ts';
 import { checkSearchBlock } from '../search/options.ts';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { RedisContainer } from '@testcontainers/redis';
 import { io } from 'socket.io-client';
-import { GenericContainer } from 'testcontainers';
+import type { GenericContainer } from 'testcontainers';
 import { HAPROXY_CONFIG_PATH, HAPROXY_IMAGE } from '../../src/containers/haproxy.ts';
 import { REDIS_IMAGE } from '../../src/containers/redis.ts';
 import { REFERENCE_IMAGE } from '../../src/containers/reference-server.ts';
