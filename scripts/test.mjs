@@ -90,7 +90,11 @@ const version = (node) => spawnSync(node, ['--version'], { encoding: 'utf8' }).s
 const lanes = [];
 const skips = [];
 try {
-  if (all || only('--only-lint')) lanes.push(commandLane('lint (biome ci)', join(ROOT, 'node_modules/.bin/biome'), ['ci', '--error-on-warnings', '.']));
+  if (all || only('--only-lint')) {
+    const lint = commandLane('lint (biome ci)', join(ROOT, 'node_modules/.bin/biome'), ['ci', '--error-on-warnings', ...(process.stdout.isTTY ? [] : ['--colors=off']), '.']);
+    if (lint.failed) lint.note += '; `npm run format` fixes the formatting and the safe lint fixes';
+    lanes.push(lint);
+  }
   if (all || only('--only-unit')) lanes.push(testLane(`unit, node ${process.version}`, process.execPath, testFiles('test/unit')));
   if (all || only('--only-integration')) lanes.push(testLane(`integration, node ${process.version}`, process.execPath, testFiles('test/integration')));
   if (all || only('--only-nodes')) {
