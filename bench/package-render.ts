@@ -25,7 +25,8 @@ const mb = (b: number): string => `${(b / 2 ** 20).toFixed(1)} MB`;
 const warnings = (r: PackageResult): string => [...r.installPlain.installScriptWarnings, ...r.installPlainThenSocketIo.installScriptWarnings].join(', ') || 'none';
 
 export function packageFigures(r: PackageResult | null): PackageFigure[] {
-  if (!r) return [];
+  // a result from before the optional peers (measured with --omit=optional) has none of these figures
+  if (!r?.installPlainThenSocketIo) return [];
   const fig = (figure: string, value: string, goal: string, met: boolean | undefined): PackageFigure => ({ bench: 'package', figure, value: r ? value : '-', goal, met: r ? (met ?? null) : null, ...(r ? { date: r.date } : {}) });
   const g = r?.goals;
   const s = r?.startup;
