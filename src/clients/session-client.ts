@@ -6,6 +6,7 @@ import { RawMessages } from './raw-messages.ts';
 import { engineRecovery, loopRecovery, within } from './recovery.ts';
 import { SequenceCheck, streamOf } from './sequence.ts';
 import type { MetricsSink, SessionClientOptions } from './session-options.ts';
+import { TokenStreams } from './sse-stream.ts';
 import {
   ClientOpError,
   type AckEmitter,
@@ -13,6 +14,8 @@ import {
   type MessageMatch,
   type RawMessage,
   type RequestOptions,
+  type StreamOptions,
+  type StreamResult,
   type Transport,
   type WorkerInfo,
 } from './types.ts';
@@ -51,6 +54,8 @@ export class SessionClient implements Client {
   private defaults: ConnectOptions | undefined | null = null;
   /** Raw frames (`ws` engine), created on first use. */
   private rawMessages: RawMessages | null = null;
+  /** `client.stream()` requests (`sse` engine), created on first use. */
+  private streams: TokenStreams | null = null;
 
   constructor(
     private readonly makeTransport: (connect: ConnectOptions) => Transport,
@@ -114,7 +119,7 @@ export class SessionClient implements Client {
     this.sink.count('disconnects');
     const since = this.sink.sinceFault?.() ?? null;
     if (since !== null) this.sink.record('detect', since);
-    this.sink.error('disconnected', `server closed the connection: ${reason}`);
+    if (!t.cleanEnd?.(reason)) this.sink.error('disconnected', `server closed the connection: ${reason}`);
     // as pending acks: no reply can come on a closed connection
     this.rawMessages?.failAll(() => new ClientOpError('disconnected', `connection closed before a matching message: ${reason}`));
     const policy = this.opts.reconnect;
@@ -160,7 +165,11 @@ export class SessionClient implements Client {
       return;
     }
     this.requireConnected(event);
-    this.transport!.emit(event, args);
+    try {
+      this.transport!.emit(event, args);
+    } catch (e) {
+      this.fail(e, 'session_error');
+    }
     this.sink.count('messages.sent');
   }
 
@@ -258,6 +267,7 @@ export class SessionClient implements Client {
       this.sink.connectedDelta(-1);
     }
     t?.close();
+    this.streams?.close();
     this.rawMessages?.failAll(() => new ClientOpError('disconnected', 'client disconnected while waiting for a message'));
   }
 
@@ -294,6 +304,17 @@ export class SessionClient implements Client {
       this.transport!.sendRaw!(data);
       return reply;
     }, 'request');
+  }
+
+  /** A token stream (src/clients/sse-stream.ts), timed from the intended clock. */
+  async stream(path: string, options: StreamOptions = {}): Promise<StreamResult> {
+    const origin = this.opts.streamOrigin;
+    if (!origin) this.fail(new ClientOpError('session_error', "`client.stream()` reads an HTTP event stream and needs engine 'sse': set `engine: 'sse'` (a Socket.IO or ws connection has no such request)"), 'session_error');
+    if (this.defaults === null) this.defaults = await this.opts.connectDefaults?.();
+    const headers = (): Record<string, string> => ({ ...this.defaults?.headers, ...this.connectOptions?.headers });
+    const { result, doneAt } = await (this.streams ??= new TokenStreams({ origin, localAddress: this.sourceAddress, headers }, this.sink)).run(path, options, this.reference());
+    this.cursor = doneAt;
+    return result;
   }
 
   private raw(): RawMessages {
