@@ -50,7 +50,7 @@ export function starterScenario(target: InitTarget, url: string): string {
  * Starter load test for a ${socketio ? 'Socket.IO' : 'WebSocket (ws)'} server, written by \`rtbench init\`.
  * Start your server, then: npx rtbench run rtbench/smoke.ts --target ${targetUrl(target, url)}
  * ${socketio ? 'A path in --target selects the Socket.IO namespace (`/chat`), as `io(url)` does.' : 'The path of --target is the WebSocket path.'}
- * Thresholds gate the run: rtbench exits 99 when one fails (see README, "Thresholds").
+ * Thresholds gate the run: rtbench exits 99 when one fails (see rtbench's docs/metrics.md, "Thresholds").
  */
 export default defineScenario({
   name: 'smoke',

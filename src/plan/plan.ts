@@ -163,7 +163,7 @@ export async function resolvePlan(scenarioFile: string, o: PlanOptions, warn: (l
     if (mismatch) {
       throw new InputError('E_PROTOCOL_MISMATCH', `scenario ${scenarioFile}: the engine chosen for ${mismatch.problems.length > 1 ? 'some topologies' : 'a topology'} cannot talk to it`, {
         details: mismatch.problems,
-        hint: `set the engine per topology in the scenario: ${mismatch.fix} (README, "engines")`,
+        hint: `set the engine per topology in the scenario: ${mismatch.fix} (docs/scenarios.md, "engines")`,
       });
     }
   }

@@ -242,7 +242,7 @@ export function validateScenario(value: unknown, file: string): ResolvedScenario
   if (problems.length > 0) {
     throw new InputError('E_SCENARIO_INVALID', `scenario ${file} has ${problems.length} problem${problems.length > 1 ? 's' : ''}`, {
       details: problems,
-      hint: 'correct the fields listed above (see "Writing a scenario" in README.md)',
+      hint: 'correct the fields listed above (see docs/scenarios.md, "Writing a scenario")',
     });
   }
   const last = phases[phases.length - 1]!;

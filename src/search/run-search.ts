@@ -71,7 +71,7 @@ export async function runSearch(scenarioFile: string, options: RunOptions = {}):
     checkScenario: (s) => {
       slo = Object.entries(s.thresholds).flatMap(([k, v]) => (v === false ? [] : [`${k} ${typeof v === 'string' ? v : v.condition}`]));
       if (slo.length === 0) problems.unshift(`scenario ${scenarioFile} has no \`thresholds\`: they are the SLO a capacity search holds the rate to; add some, e.g. thresholds: { 'ack.p99': '< 100ms' }`);
-      if (problems.length) throw new InputError('E_USAGE', 'cannot run the capacity search', { details: problems, hint: 'change what the lines above say (README, "Capacity search")' });
+      if (problems.length) throw new InputError('E_USAGE', 'cannot run the capacity search', { details: problems, hint: 'change what the lines above say (docs/capacity-search.md)' });
     },
   });
   const resolved = prepared.plan.scenario;
