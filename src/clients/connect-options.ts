@@ -142,8 +142,8 @@ export function mergeConnect(base: ConnectOptions | undefined, call: ConnectOpti
     auth: call.auth ?? base.auth,
     query: base.query || call.query ? { ...base.query, ...call.query } : undefined,
     headers: base.headers || call.headers ? { ...base.headers, ...call.headers } : undefined,
-    parser: call.parser ?? base.parser,
-    path: call.path ?? base.path,
+    ...((call.parser ?? base.parser) !== undefined ? { parser: call.parser ?? base.parser } : {}),
+    ...((call.path ?? base.path) !== undefined ? { path: call.path ?? base.path } : {}),
   };
 }
 

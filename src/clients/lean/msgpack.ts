@@ -32,7 +32,7 @@ export function msgpackCodec(): MsgpackCodec {
   ext.register({
     type: 0,
     encode: () => null, // sent as `bin` (the server reads a Buffer): notepack.io 2 reads a short extension 0 as something else
-    decode: (d: Uint8Array) => (d.length === 1 && d[0] === 0 ? undefined : d.slice().buffer),
+    decode: (d: Uint8Array) => (d.length === 1 && d[0] === 0 ? undefined : new Uint8Array(d).buffer), // a copy: `d` may be a view into a pooled Buffer
   });
   const encoder = new Encoder({ extensionCodec: ext, ignoreUndefined: true });
   const decoder = new Decoder({ extensionCodec: ext });
