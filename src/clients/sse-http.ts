@@ -119,7 +119,7 @@ export function openSse(r: SseRequest, reader: SseReader): { answer: Promise<Sse
       res.on('data', (chunk: string) => parser.feed(chunk));
       res.on('end', () => end(true, 'the server ended the stream'));
       res.on('close', () => end(res.complete, res.complete ? 'the server ended the stream' : 'the connection broke before the stream ended'));
-      res.on('error', (e) => end(false, `connection error: ${(e as NodeJS.ErrnoException).code ?? e.message}`));
+      res.on('error', (e) => end(false, `the connection broke before the stream ended (${(e as NodeJS.ErrnoException).code ?? e.message})`));
       resolve({ status, refusal: null });
     });
     if (r.body !== undefined) req.end(r.body);
