@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { ExitCode, InputError } from '../shared/errors.ts';
-import type { Output } from '../reporters/types.ts';
+import type { Output } from '../run/reporter.ts';
 
 /** What `rtbench init` writes a starter for: a Socket.IO server, or a plain WebSocket (`ws`) one. */
 export type InitTarget = 'socket.io' | 'ws';

@@ -20,7 +20,7 @@ import { prepareShardRun, runSourceIps, type ShardRun } from '../shard/run-shard
 import { generatorSlot, type ShardSpec } from '../shard/split.ts';
 import type { Threshold } from '../thresholds/parse.ts';
 import { machineLimits, planCapacity } from './capacity.ts';
-import { withDefaultGate } from './gate.ts';
+import { withDefaultGate } from '../thresholds/gate.ts';
 import { defaultGenerators } from './generators.ts';
 
 /** The flags of a run that shape its plan (a subset of `RunOptions`). */

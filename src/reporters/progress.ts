@@ -1,5 +1,5 @@
 import { formatDuration } from '../scenario/duration.ts';
-import type { Output, ProgressTick, Reporter, RunStartInfo } from './types.ts';
+import type { Output, ProgressTick, Reporter, RunStartInfo } from '../run/reporter.ts';
 
 /** The round trips a progress line can show. */
 type Shown = 'ack' | 'request' | 'sse:first';

@@ -8,7 +8,7 @@ import { missingUnit, parseDuration } from './duration.ts';
 import type { EngineName, Scenario, SearchBlock } from './types.ts';
 import { resolveFaults, resolveReconnect, type ReconnectPolicy, type ResolvedFault } from './faults.ts';
 import { resolveCustom, undeclaredSubjects, writtenKinds, type ResolvedCustom } from './custom.ts';
-import { checkSearchBlock } from '../search/options.ts';
+import { checkSearchBlock } from './search-block.ts';
 import { checkEngines, DEFAULT_PATHS } from './engines.ts';
 
 /** One load phase with its times resolved (ms from the run start). */

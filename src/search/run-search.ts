@@ -12,7 +12,7 @@ import { RESULT_SCHEMA, type RunFile, type RunResult, type SearchOptions, type S
 import { htmlReporter } from '../reporters/html/index.ts';
 import { jsonReporter } from '../reporters/json.ts';
 import { formatSearch } from '../reporters/search-table.ts';
-import type { Output } from '../reporters/types.ts';
+import type { Output } from '../run/reporter.ts';
 import { resolvePlan } from '../plan/plan.ts';
 import { runResolved, type RunOptions } from '../run/run.ts';
 import { missingUnit, parseDuration } from '../scenario/duration.ts';
