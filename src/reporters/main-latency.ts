@@ -1,5 +1,5 @@
 import type { MetricSummary, RunResult } from '../result/types.ts';
-import type { MetricDeclarations } from '../scenario/types.ts';
+import type { MetricDeclarations } from '../metrics/declared.ts';
 import { customView } from './custom.ts';
 
 /** Built-in round trips, in the order a run's headline takes them: Socket.IO acks, raw-frame requests, time to first event of token streams. */

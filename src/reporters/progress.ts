@@ -1,4 +1,4 @@
-import { formatDuration } from '../scenario/duration.ts';
+import { formatDuration } from '../shared/duration.ts';
 import type { Output, ProgressTick, Reporter, RunStartInfo } from '../run/reporter.ts';
 
 /** The round trips a progress line can show. */

@@ -2,7 +2,7 @@ import { decode } from '../../metrics/histogram.ts';
 import { basename, dirname } from 'node:path';
 import { roundFigures } from '../../result/rounds.ts';
 import type { RunFile, RunResult } from '../../result/types.ts';
-import type { MetricDeclarations } from '../../scenario/types.ts';
+import type { MetricDeclarations } from '../../metrics/declared.ts';
 import { declaredIn } from '../custom.ts';
 import { mainLatency } from '../main-latency.ts';
 
