@@ -91,7 +91,8 @@ export class SocketIoTransport implements Transport {
       const silent = (closed: string | null): string => noConnectReply({ nsp: this.nsp, parser: this.parser, closed, timeoutMs });
       const timer = setTimeout(() => done(new ClientOpError('connect_timeout', this.engineOpen ? silent(null) : `not connected within ${timeoutMs}ms`)), timeoutMs);
       const onEngineClose = (reason: string): void => {
-        if (this.engineOpen && !s.connected) done(new ClientOpError('connect_error', silent(reason)));
+        // 'forced close' is the client's own (a refused namespace's CONNECT_ERROR closes the manager before its connect_error)
+        if (this.engineOpen && !s.connected && reason !== 'forced close') done(new ClientOpError('connect_error', silent(reason)));
       };
       this.socket.io.once('close', onEngineClose);
       s.on('connect', onConnect);
