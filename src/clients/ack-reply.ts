@@ -1,4 +1,4 @@
-import type { MetricsSink } from './session-options.ts';
+import type { MetricsSink } from '../metrics/sink.ts';
 import { ClientOpError } from './types.ts';
 
 /** An ack's first argument; a lone `{ error }` is the server's refusal: a counted `server_error`, thrown. */

@@ -65,9 +65,10 @@ function alive(proc: ChildProcess): boolean {
 }
 
 /**
- * `RTBENCH_CPU_PROF_DIR=dir`: each generator writes a V8 CPU profile there (README, "Generators,
- * source addresses and health"). `RTBENCH_GENERATOR_NODE_ARGS='--trace-gc …'`: more Node flags for
- * the generator processes only (diagnostics; their output comes back as the generators' lines).
+ * `RTBENCH_CPU_PROF_DIR=dir`: each generator writes a V8 CPU profile there (docs/timing.md,
+ * "Generators, source addresses and health"). `RTBENCH_GENERATOR_NODE_ARGS='--trace-gc …'`: more
+ * Node flags for the generator processes only (diagnostics; their output comes back as the
+ * generators' lines).
  */
 function profileArgs(): string[] {
   const dir = process.env.RTBENCH_CPU_PROF_DIR;
