@@ -127,7 +127,7 @@ async function rtbench(url: string, clients: number, engine: Engine, generators?
     const ack = r.metrics[metric];
     if (!ack) throw new Error(`rtbench recorded no ${metric} (status ${r.status})`);
     const g = r.generator.processes;
-    const late = r.counters['late_start'] ?? 0;
+    const late = r.counters.late_start ?? 0;
     if (late > 0) throw new Error(`rtbench: ${late} of ${clients} clients connected after the schedule's start: raise RTBENCH_OH_LEAD_MS`);
     return {
       count: ack.count,

@@ -210,6 +210,7 @@ export class LoadRunner {
         reconnect: resolved.reconnect,
         clockOffsetMs: this.o.plan.clockOffsetMs,
         rawFrames: resolved.engine === 'ws',
+        ...(resolved.engine === 'sse' ? { streamOrigin: this.target.origin } : {}),
         describeError: this.describe,
         ...(defaults === undefined ? {} : { connectDefaults: () => (typeof defaults === 'function' ? defaults(ctx) : defaults) }),
       },

@@ -1,4 +1,5 @@
-import type { CustomMetrics, SessionContext } from '../scenario/types.ts';
+import type { CustomMetrics } from '../metrics/declared.ts';
+import type { SessionContext } from '../scenario/types.ts';
 
 /**
  * One session's `ctx`. A class, not an object literal: a literal with a `get stopping()` accessor
