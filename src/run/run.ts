@@ -1,7 +1,8 @@
 import { basename, join } from 'node:path';
 import { ExitCode, type ExitCodeValue } from '../shared/errors.ts';
 import { environment } from '../result/environment.ts';
-import { RESULT_SCHEMA, type RunFile, type RunResult } from '../result/types.ts';
+import type { RunFile, RunResult } from '../result/types.ts';
+import { runFile } from '../result/run-file.ts';
 import { RunCollector } from '../collect/collector.ts';
 import { jsonReporter } from '../reporters/json.ts';
 import { htmlReporter } from '../reporters/html/index.ts';
@@ -17,7 +18,7 @@ import { RunStream } from './stream.ts';
 import { describePlan } from './dry-run.ts';
 import { lifecycleOf, sharedLifecycle } from '../scenario/setup.ts';
 import { forTopology } from '../scenario/engines.ts';
-import { recordedOptions } from '../scenario/validate.ts';
+import { recordedScenario } from '../scenario/validate.ts';
 import { createOutputs, parseOutputs } from '../outputs/index.ts';
 
 /** Options of `run()`; the CLI flags map onto these one to one. */
@@ -121,7 +122,7 @@ export async function runResolved(
   if (options.dryRun) {
     const { scenario: resolved, target, topologies, generators, sourceIps } = plan;
     stdout.write(describePlan({ scenarioFile, resolved, target, topologies, generators, sourceIps, thresholds: plan.shard ? null : plan.thresholds, connect: module.connect }));
-    const file: RunFile = { schema: RESULT_SCHEMA, scenario: { name: resolved.name, file: scenarioFile, options: recordedOptions(resolved) }, environment: await environment(), createdAt: new Date().toISOString(), runs: [] };
+    const file = runFile(recordedScenario(resolved, scenarioFile), await environment(), []);
     return { file, outDir: '', exitCode: ExitCode.ok };
   }
   const startServer = options.runtime === 'containers' && !plan.target ? await (await import('../containers/index.ts')).containerServerStarter(plan.topologies, plan.scenario.server.pushRate) : undefined;
@@ -170,14 +171,7 @@ export async function runResolved(
     if (plan.repeat === 1 && !collectorOf) stream.runEnd(result); // with rounds, each round's end was reported (src/run/round.ts)
     runs.push(result);
   }
-  const file: RunFile = {
-    schema: RESULT_SCHEMA,
-    scenario: { name: plan.scenario.name, file: scenarioFile, options: recordedOptions(plan.scenario) },
-    environment: await environment(),
-    createdAt: new Date().toISOString(),
-    runs,
-    ...(shardRun?.info() ? { shard: shardRun.info()! } : {}),
-  };
+  const file = runFile(recordedScenario(plan.scenario, scenarioFile), await environment(), runs, shardRun?.info() ? { shard: shardRun.info()! } : {});
   await stream.end(file, { outDir });
   // interrupted before any load started: nothing was measured, and that is not a pass
   return { file, outDir, exitCode: runs.length === 0 && options.signal?.aborted ? ExitCode.interrupted : exitCodeOf(runs) };

@@ -5,6 +5,7 @@ import { parseThresholds, type Threshold } from '../thresholds/parse.ts';
 import { suggestion } from '../shared/suggest.ts';
 import { missingUnit, parseDuration } from '../shared/duration.ts';
 import type { Scenario, SearchBlock } from './types.ts';
+import type { RunFile } from '../result/types.ts';
 import type { EngineName } from '../clients/engine-name.ts';
 import { resolveFaults, resolveReconnect, type ReconnectPolicy, type ResolvedFault } from './faults.ts';
 import { resolveCustom, undeclaredSubjects, writtenKinds, type ResolvedCustom } from './custom.ts';
@@ -275,10 +276,13 @@ export function validateScenario(value: unknown, file: string): ResolvedScenario
   };
 }
 
-/** The options as a result file records them: `thresholds` as written, without their parsed form (derived, and noise in the report's options table). */
-export function recordedOptions(s: ResolvedScenario): Omit<ResolvedScenario, 'parsedThresholds'> {
+/**
+ * The scenario as a result file records it: its name, its file, and its options with `thresholds`
+ * as written, without their parsed form (derived, and noise in the report's options table).
+ */
+export function recordedScenario(s: ResolvedScenario, file: string): RunFile['scenario'] {
   const { parsedThresholds: _parsed, ...options } = s;
-  return options;
+  return { name: s.name, file, options };
 }
 
 /** Scale every phase so the whole run lasts `totalMs` (the `--duration` override). */
