@@ -4,12 +4,7 @@ import { environment } from '../result/environment.ts';
 import type { RunFile, RunResult } from '../result/types.ts';
 import { runFile } from '../result/run-file.ts';
 import { RunCollector } from '../collect/collector.ts';
-import { jsonReporter } from '../reporters/json.ts';
-import { htmlReporter } from '../reporters/html/index.ts';
-import { junitReporter } from '../reporters/junit.ts';
-import { markdownReporter } from '../reporters/markdown.ts';
-import { progressReporter } from '../reporters/progress.ts';
-import { summaryReporter } from '../reporters/summary.ts';
+import { reportersFor } from '../reporters/registry.ts';
 import type { Output, Reporter } from './reporter.ts';
 import { resolvePlan, type ResolvedRun } from '../plan/plan.ts';
 import { runRound } from './round.ts';
@@ -129,17 +124,7 @@ export async function runResolved(
   for (const n of plan.notes) warn(`rtbench: ${n}`);
 
   const outDir = options.out ?? join('reports', `${slug(plan.scenario.name)}-${timestamp()}`);
-  const reporters = [...(options.reporters ?? [
-    ...(options.quiet ? [] : [progressReporter(stdout), summaryReporter(stdout)]),
-    jsonReporter((p) => {
-      if (!options.quiet) stdout.write(`result: ${p}\n`);
-    }),
-    htmlReporter((p) => {
-      if (!options.quiet) stdout.write(`report: ${p}\n`);
-    }),
-    ...(options.junit ? [junitReporter(options.junit)] : []),
-    ...(options.summaryMd ? [markdownReporter(options.summaryMd)] : []),
-  ]), ...createOutputs(outputSpecs, { scenario: plan.scenario.name, runId: basename(outDir), warn, info: (l) => (options.quiet ? undefined : stdout.write(l)) })];
+  const reporters = [...(options.reporters ?? reportersFor(['progress', 'summary', 'json', 'html', 'junit', 'markdown'], { out: stdout, quiet: options.quiet, junit: options.junit, summaryMd: options.summaryMd })), ...createOutputs(outputSpecs, { scenario: plan.scenario.name, runId: basename(outDir), warn, info: (l) => (options.quiet ? undefined : stdout.write(l)) })];
   const stream = new RunStream(reporters);
   // the user's own server is set up once for all rounds; an embedded reference server per round (each round starts its own)
   const ownLifecycle = lifecycleOf(module, scenarioFile, plan.scenario.setupTimeoutMs);

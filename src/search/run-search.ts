@@ -10,8 +10,7 @@ import { join } from 'node:path';
 import { environment } from '../result/environment.ts';
 import type { RunFile, RunResult, SearchOptions, SearchResult, SearchStep } from '../result/types.ts';
 import { runFile } from '../result/run-file.ts';
-import { htmlReporter } from '../reporters/html/index.ts';
-import { jsonReporter } from '../reporters/json.ts';
+import { reportersFor } from '../reporters/registry.ts';
 import { formatSearch } from '../reporters/search-table.ts';
 import type { Output } from '../run/reporter.ts';
 import { resolvePlan } from '../plan/plan.ts';
@@ -113,8 +112,7 @@ export async function runSearch(scenarioFile: string, options: RunOptions = {}):
   }
   const best = (s: SearchResult): RunResult | undefined => ([...s.steps].reverse().find((st) => st.passed && st.rate === s.maxRate) ?? s.steps[s.steps.length - 1])?.result;
   const file = runFile(recordedScenario(resolved, scenarioFile), await environment(), searches.flatMap((s) => best(s) ?? []), { search: searches });
-  const write = (what: string) => (p: string): void => void (options.quiet || stdout.write(`${what}: ${p}\n`));
-  for (const r of options.reporters ?? [jsonReporter(write('result')), htmlReporter(write('report'))]) await r.onEnd?.(file, { outDir });
+  for (const r of options.reporters ?? reportersFor(['json', 'html'], { out: stdout, quiet: options.quiet })) await r.onEnd?.(file, { outDir });
   return { file, outDir, exitCode: exitCodeOf(searches, options.signal?.aborted === true), searches };
 }
 
