@@ -1,4 +1,3 @@
-import { didYouMean } from '../../src/shared/suggest.ts';
 import { availableParallelism } from 'node:os';
 import { urlOf } from '../app/server.ts';
 import { setupAdapterPrimary } from '../cluster/adapter.ts';
@@ -6,6 +5,7 @@ import { createSlotPool } from '../cluster/primary.ts';
 import { freePort } from '../infra/free-port.ts';
 import { startSupervisedHaproxy } from '../lb/haproxy.ts';
 import { startStickyMaster, type Route } from '../sticky/master.ts';
+import { countAndWordProblems } from './spec-parts.ts';
 import type { Topology, TopologySpec } from './types.ts';
 
 const FIXES = ['none', 'proxy', 'xff'] as const;
@@ -28,11 +28,7 @@ export const lbStickyTopology: Topology = {
   summary: 'HAProxy in front of one sticky master (collapse), or fixed with PROXY protocol / X-Forwarded-For',
   check(spec) {
     const { workers, fix } = parseLbStickySpec(spec);
-    const problems: string[] = [];
-    if (!Number.isInteger(workers) || workers < 1 || workers > 64) problems.push(`worker count must be 1..64 (got ${spec.params[0]}): e.g. \`lb-sticky:2\``);
-    if (!(FIXES as readonly string[]).includes(fix)) problems.push(`fix must be one of ${FIXES.join(', ')} (got ${fix}): ${((near) => (near ? `did you mean \`lb-sticky:${spec.params[0]}:${near}\`?` : 'e.g. `lb-sticky:2:proxy`'))(didYouMean(fix, FIXES))}`);
-    if (spec.params.length > 2) problems.push('expected lb-sticky:N[:none|proxy|xff], e.g. `lb-sticky:2:proxy`');
-    return problems;
+    return countAndWordProblems(spec, { what: 'worker', n: workers }, { what: 'fix', value: fix, allowed: FIXES }, 'lb-sticky:2:proxy');
   },
   async start({ host, port, pushRate, spec }) {
     const { workers, fix } = parseLbStickySpec(spec);

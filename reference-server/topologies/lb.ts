@@ -1,9 +1,9 @@
-import { didYouMean } from '../../src/shared/suggest.ts';
 import { availableParallelism } from 'node:os';
 import { urlOf } from '../app/server.ts';
 import { freePort } from '../infra/free-port.ts';
 import { startSupervisedHaproxy, type Balance } from '../lb/haproxy.ts';
 import { startNodes } from '../lb/nodes.ts';
+import { countAndWordProblems } from './spec-parts.ts';
 import type { Topology, TopologySpec } from './types.ts';
 
 const isAlive = (pid: number): boolean => {
@@ -33,11 +33,7 @@ export const lbTopology: Topology = {
   summary: 'HAProxy (roundrobin, source or cookie) in front of N single-process nodes',
   check(spec) {
     const { nodes, balance } = parseLbSpec(spec);
-    const problems: string[] = [];
-    if (!Number.isInteger(nodes) || nodes < 1 || nodes > 64) problems.push(`node count must be 1..64 (got ${spec.params[0]}): e.g. \`lb:2\``);
-    if (!BALANCES.includes(balance)) problems.push(`balance must be one of ${BALANCES.join(', ')} (got ${balance}): ${((near) => (near ? `did you mean \`lb:${spec.params[0]}:${near}\`?` : 'e.g. `lb:2:cookie`'))(didYouMean(balance, BALANCES))}`);
-    if (spec.params.length > 2) problems.push('expected lb:N[:roundrobin|source|cookie], e.g. `lb:2:cookie`');
-    return problems;
+    return countAndWordProblems(spec, { what: 'node', n: nodes }, { what: 'balance', value: balance, allowed: BALANCES }, 'lb:2:cookie');
   },
   async start({ host, port, pushRate, spec }) {
     const { nodes, balance } = parseLbSpec(spec);

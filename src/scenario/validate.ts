@@ -6,7 +6,7 @@ import { suggestion } from '../shared/suggest.ts';
 import { missingUnit, parseDuration } from '../shared/duration.ts';
 import type { Scenario, SearchBlock } from './types.ts';
 import type { RunFile } from '../result/types.ts';
-import type { EngineName } from '../clients/engine-name.ts';
+import { ENGINE_NAMES, type EngineName } from '../clients/engine-name.ts';
 import { resolveFaults, resolveReconnect, type ReconnectPolicy, type ResolvedFault } from './faults.ts';
 import { resolveCustom, undeclaredSubjects, writtenKinds, type ResolvedCustom } from './custom.ts';
 import { checkSearchBlock } from './search-block.ts';
@@ -60,7 +60,6 @@ export interface ResolvedScenario extends ResolvedCustom {
   search: SearchBlock | null;
 }
 
-const ENGINES: readonly EngineName[] = ['socket.io', 'socket.io-lean', 'ws', 'socketcluster'];
 const KNOWN_FIELDS: ReadonlySet<string> = new Set([
   'name', 'description', 'topology', 'requiresTarget', 'engine', 'engines', 'transports', 'path', 'phases', 'session',
   'ackTimeout', 'connectTimeout', 'gracefulStop', 'sourceIps', 'generators', 'maxConcurrentPerGenerator',
@@ -159,7 +158,7 @@ export function validateScenario(value: unknown, file: string): ResolvedScenario
     } else topologies = list as string[];
   }
   const engine = (s.engine ?? 'socket.io') as EngineName;
-  if (!ENGINES.includes(engine)) problems.push(`\`engine\` must be one of ${ENGINES.map((e) => `'${e}'`).join(', ')} (got ${show(s.engine)})`);
+  if (!ENGINE_NAMES.includes(engine)) problems.push(`\`engine\` must be one of ${ENGINE_NAMES.map((e) => `'${e}'`).join(', ')} (got ${show(s.engine)})`);
   const engines = checkEngines(s.engines, problems);
   const transports = (s.transports ?? ['websocket']) as Array<'websocket' | 'polling'>;
   if (!Array.isArray(transports) || transports.length === 0 || !transports.every((t) => t === 'websocket' || t === 'polling')) {
