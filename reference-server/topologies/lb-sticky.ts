@@ -1,11 +1,9 @@
-import { availableParallelism } from 'node:os';
 import { urlOf } from '../app/server.ts';
 import { setupAdapterPrimary } from '../cluster/adapter.ts';
 import { createSlotPool } from '../cluster/primary.ts';
-import { freePort } from '../infra/free-port.ts';
-import { startSupervisedHaproxy } from '../lb/haproxy.ts';
+import { haproxyInFront } from '../lb/haproxy.ts';
 import { startStickyMaster, type Route } from '../sticky/master.ts';
-import { countAndWordProblems } from './spec-parts.ts';
+import { countAndWord, countAndWordProblems } from './spec-parts.ts';
 import type { Topology, TopologySpec } from './types.ts';
 
 const FIXES = ['none', 'proxy', 'xff'] as const;
@@ -13,8 +11,8 @@ type Fix = (typeof FIXES)[number];
 
 /** `lb-sticky:N[:none|proxy|xff]`. */
 export function parseLbStickySpec(spec: TopologySpec): { workers: number; fix: Fix } {
-  const [n, fix = 'none'] = spec.params;
-  return { workers: n ? Number(n) : availableParallelism(), fix: fix as Fix };
+  const { n, word } = countAndWord(spec, 'none');
+  return { workers: n, fix: word as Fix };
 }
 
 /**
@@ -37,23 +35,13 @@ export const lbStickyTopology: Topology = {
     await pool.start();
     const route: Route = fix === 'none' ? { kind: 'hash', hash: 'default' } : { kind: fix };
     const master = await startStickyMaster({ host, port: 0, pool, route });
-    const listenPort = port || (await freePort(host));
-    let proxy;
-    try {
-      proxy = await startSupervisedHaproxy({
-        host,
-        port: listenPort,
-        backends: [{ name: 'sticky_master', host, port: master.port }],
-        balance: 'roundrobin',
-        mode: fix === 'xff' ? 'http' : 'tcp',
-        sendProxy: fix === 'proxy',
-        forwardFor: fix === 'xff',
-      });
-    } catch (e) {
-      await master.close();
-      await pool.stop();
-      throw e;
-    }
+    const { proxy, port: listenPort } = await haproxyInFront(
+      { host, port, backends: [{ name: 'sticky_master', host, port: master.port }], balance: 'roundrobin', mode: fix === 'xff' ? 'http' : 'tcp', sendProxy: fix === 'proxy', forwardFor: fix === 'xff' },
+      async () => {
+        await master.close();
+        await pool.stop();
+      },
+    );
     return {
       url: urlOf(host, listenPort),
       pids: [process.pid, proxy.pid, ...pool.pids()],

@@ -1,9 +1,7 @@
-import { availableParallelism } from 'node:os';
 import { urlOf } from '../app/server.ts';
-import { freePort } from '../infra/free-port.ts';
-import { startSupervisedHaproxy, type Balance } from '../lb/haproxy.ts';
+import { haproxyInFront, type Balance } from '../lb/haproxy.ts';
 import { startNodes } from '../lb/nodes.ts';
-import { countAndWordProblems } from './spec-parts.ts';
+import { countAndWord, countAndWordProblems } from './spec-parts.ts';
 import type { Topology, TopologySpec } from './types.ts';
 
 const isAlive = (pid: number): boolean => {
@@ -19,8 +17,8 @@ const BALANCES: readonly Balance[] = ['roundrobin', 'source', 'cookie'];
 
 /** `lb:N[:roundrobin|source|cookie]`. */
 export function parseLbSpec(spec: TopologySpec): { nodes: number; balance: Balance } {
-  const [n, balance = 'roundrobin'] = spec.params;
-  return { nodes: n ? Number(n) : availableParallelism(), balance: balance as Balance };
+  const { n, word } = countAndWord(spec, 'roundrobin');
+  return { nodes: n, balance: word as Balance };
 }
 
 /**
@@ -38,20 +36,10 @@ export const lbTopology: Topology = {
   async start({ host, port, pushRate, spec }) {
     const { nodes, balance } = parseLbSpec(spec);
     const set = await startNodes(nodes, spec.raw, pushRate, host);
-    const listenPort = port || (await freePort(host));
-    let proxy;
-    try {
-      proxy = await startSupervisedHaproxy({
-        host,
-        port: listenPort,
-        backends: set.nodes.map((n) => ({ name: `n${n.index}`, host, port: n.port })),
-        balance,
-        mode: balance === 'cookie' ? 'http' : 'tcp',
-      });
-    } catch (e) {
-      await set.stop();
-      throw e;
-    }
+    const { proxy, port: listenPort } = await haproxyInFront(
+      { host, port, backends: set.nodes.map((n) => ({ name: `n${n.index}`, host, port: n.port })), balance, mode: balance === 'cookie' ? 'http' : 'tcp' },
+      () => set.stop(),
+    );
     return {
       url: urlOf(host, listenPort),
       pids: [process.pid, proxy.pid, ...set.nodes.map((n) => n.pid)],

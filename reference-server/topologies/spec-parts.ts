@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { didYouMean } from '../../src/shared/suggest.ts';
 import type { TopologySpec } from './types.ts';
 
@@ -52,6 +53,12 @@ export function twoOptionalProblems(spec: TopologySpec, a: SpecSlot, b: SpecSlot
 export function workerCountProblems(spec: TopologySpec, workers: number, example: string): string[] {
   if (Number.isInteger(workers) && workers >= 1 && workers <= 64) return [];
   return [`worker count must be a whole number from 1 to 64 (got ${spec.params[0]}): e.g. \`${example}\``];
+}
+
+/** A `name:N[:word]` spec: the count (left out: the core count) and the word (left out: `dflt`). */
+export function countAndWord(spec: TopologySpec, dflt: string): { n: number; word: string } {
+  const [n, word = dflt] = spec.params;
+  return { n: n ? Number(n) : availableParallelism(), word };
 }
 
 /**
