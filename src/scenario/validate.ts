@@ -4,7 +4,7 @@ import { InputError } from '../shared/errors.ts';
 import { parseThresholds, type Threshold } from '../thresholds/parse.ts';
 import { suggestion } from '../shared/suggest.ts';
 import { missingUnit, parseDuration } from '../shared/duration.ts';
-import type { Scenario, SearchBlock } from './types.ts';
+import type { SearchBlock } from './types.ts';
 import type { RunFile } from '../result/types.ts';
 import { ENGINE_NAMES, type EngineName } from '../clients/engine-name.ts';
 import { resolveFaults, resolveReconnect, type ReconnectPolicy, type ResolvedFault } from './faults.ts';
