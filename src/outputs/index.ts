@@ -54,5 +54,5 @@ export function createOutputs(specs: readonly OutputSpec[], o: { scenario: strin
   if (!specs.length) return [];
   const labels = { scenario: o.scenario, run_id: o.runId };
   for (const s of specs) if (s.kind === 'prometheus') o.info(`prometheus output: remote write to ${s.display}${s.auth ? ` (${s.auth})` : ''}\n`);
-  return [liveOutput(specs.map((s) => (s.kind === 'json' ? jsonLinesSink({ file: s.file, labels, info: o.info }) : prometheusSink({ target: s, labels, warn: o.warn, info: o.info }))))];
+  return [liveOutput(specs.map((s) => (s.kind === 'json' ? jsonLinesSink({ file: s.file, labels, info: o.info, warn: o.warn }) : prometheusSink({ target: s, labels, warn: o.warn, info: o.info }))))];
 }

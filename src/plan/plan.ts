@@ -113,6 +113,8 @@ export async function planScenario(scenarioFile: string, o: Pick<PlanOptions, 'd
 export interface PlanHooks {
   /** Called once the scenario is validated, before the target is checked: throw `InputError` to refuse it. */
   checkScenario?: (scenario: ResolvedScenario) => void;
+  /** Called (not in a dry run) once the plan is checked, before the first connection to anything: e.g. probing the output paths. */
+  beforeConnect?: (scenario: ResolvedScenario) => Promise<void>;
 }
 
 /** A resolved run: its plan, a shard's hooks, the scenario module (its functions), and the plan with other phases. */
@@ -166,6 +168,7 @@ export async function resolvePlan(scenarioFile: string, o: PlanOptions, warn: (l
   }
   const addressesExplicit = loaded.scenario.sourceIps !== undefined;
   const sized = sizeCapacity(scenarioFile, scenario, o, addressesExplicit, shardPlan, target);
+  if (!o.dryRun) await hooks.beforeConnect?.(scenario);
   if (target) warn(describeTarget(target));
   if (target && !o.dryRun) await checkReachable(target);
   if (target && !o.dryRun && (scenario.engine === 'socket.io' || scenario.engine === 'socket.io-lean')) await probeSocketIo(target, scenario.path);

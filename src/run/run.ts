@@ -19,6 +19,7 @@ import { lifecycleOf, sharedLifecycle } from '../scenario/setup.ts';
 import { forTopology } from '../scenario/engines.ts';
 import { recordedOptions } from '../scenario/validate.ts';
 import { createOutputs, parseOutputs } from '../outputs/index.ts';
+import { checkRunOutputs } from './output-check.ts';
 
 /** Options of `run()`; the CLI flags map onto these one to one. */
 export interface RunOptions {
@@ -77,6 +78,9 @@ function timestamp(d = new Date()): string {
   return d.toISOString().replace(/[:]/g, '').replace(/\..+$/, '');
 }
 
+/** `reports/<scenario>-<timestamp>`: where a run writes when `--out` is not given. */
+export const defaultOutDir = (scenarioName: string): string => join('reports', `${slug(scenarioName)}-${timestamp()}`);
+
 const stdio = (s: NodeJS.WriteStream): Output => ({ write: (t) => void s.write(t), isTTY: Boolean(s.isTTY) });
 
 /**
@@ -92,8 +96,15 @@ export async function run(scenarioFile: string, options: RunOptions = {}, given?
   // the first generator starts now (unless the CLI started it already), alongside the plan (time to
   // first connection); killed if unused
   const own = given === undefined && !options.dryRun ? new SpareGenerator(scenarioFile) : null;
+  let out = options.out;
+  // every output path is made and probed before the first connection: a bad one costs seconds, not a run
+  const beforeConnect = async (scenario: { name: string }): Promise<void> => {
+    out ??= defaultOutDir(scenario.name);
+    await checkRunOutputs(options, out, parseOutputs(options.outputs ?? []));
+  };
   try {
-    return await runResolved(await resolvePlan(scenarioFile, options, (line) => stderr.write(`${line}\n`)), options, undefined, given ?? own);
+    const resolved = await resolvePlan(scenarioFile, options, (line) => stderr.write(`${line}\n`), { beforeConnect });
+    return await runResolved(resolved, out === undefined ? options : { ...options, out }, undefined, given ?? own);
   } finally {
     own?.close();
   }
@@ -127,7 +138,7 @@ export async function runResolved(
   const startServer = options.runtime === 'containers' && !plan.target ? await (await import('../containers/index.ts')).containerServerStarter(plan.topologies, plan.scenario.server.pushRate) : undefined;
   for (const n of plan.notes) warn(`rtbench: ${n}`);
 
-  const outDir = options.out ?? join('reports', `${slug(plan.scenario.name)}-${timestamp()}`);
+  const outDir = options.out ?? defaultOutDir(plan.scenario.name);
   const reporters = [...(options.reporters ?? [
     ...(options.quiet ? [] : [progressReporter(stdout), summaryReporter(stdout)]),
     jsonReporter((p) => {
@@ -178,7 +189,10 @@ export async function runResolved(
     runs,
     ...(shardRun?.info() ? { shard: shardRun.info()! } : {}),
   };
-  await stream.end(file, { outDir });
+  // each output alone (result.json first): one that cannot be written is named with its fix, the run exits 1
+  const writeFailures = await stream.end(file, { outDir });
+  for (const e of writeFailures) warn(e.format());
+  if (writeFailures.length) return { file, outDir, exitCode: ExitCode.runFailed };
   // interrupted before any load started: nothing was measured, and that is not a pass
   return { file, outDir, exitCode: runs.length === 0 && options.signal?.aborted ? ExitCode.interrupted : exitCodeOf(runs) };
 }
