@@ -34,6 +34,7 @@ export async function runCommand(scenario: string, args: Partial<Record<keyof Ru
       runtime: args.runtime as 'processes' | 'containers' | undefined,
       onGeneratorCrash: (args as Record<string, unknown>)['on-generator-crash'] as 'fail' | 'continue' | undefined,
       outputs: (args as Record<string, unknown>).output as string[] | undefined,
+      showQuery: (args as Record<string, unknown>)['show-query'] as string | undefined,
       signal: ac.signal,
       stdout: io.stdout,
       stderr: io.stderr,

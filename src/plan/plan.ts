@@ -22,6 +22,7 @@ import type { Threshold } from '../thresholds/parse.ts';
 import { machineLimits, planCapacity } from './capacity.ts';
 import { withDefaultGate } from './gate.ts';
 import { defaultGenerators } from './generators.ts';
+import { showQueryNames } from '../util/redact.ts';
 
 /** The flags of a run that shape its plan (a subset of `RunOptions`). */
 export interface PlanOptions {
@@ -33,6 +34,8 @@ export interface PlanOptions {
   shard?: string;
   startAt?: string;
   onGeneratorCrash?: 'fail' | 'continue';
+  /** Query parameters safe to show (`--show-query a,b`): every other query value is redacted wherever a URL is shown or stored. */
+  showQuery?: string | readonly string[];
   /** Plan only: no reachability check, no probe, no clock estimate. */
   dryRun?: boolean;
 }
@@ -60,6 +63,8 @@ export interface RunPlan {
   /** Reference monotonic clock minus this host's (ms); 0 unless a shard on another host estimated it. */
   clockOffsetMs: number;
   onGeneratorCrash: 'fail' | 'continue';
+  /** Query parameters shown in clear (`--show-query`); every other query value is redacted where shown or stored. */
+  showQuery: string[];
   /** What rtbench decided on its own (printed before the load). */
   notes: string[];
 }
@@ -137,7 +142,8 @@ export interface ResolvedRun {
 export async function resolvePlan(scenarioFile: string, o: PlanOptions, warn: (line: string) => void, hooks: PlanHooks = {}): Promise<ResolvedRun> {
   const { totalMs } = checkOptions(o);
   const shardPlan = checkShardOptions(o);
-  const target: Target | null = o.target ? await parseTarget(o.target) : null;
+  const showQuery = showQueryNames(o.showQuery);
+  const target: Target | null = o.target ? await parseTarget(o.target, undefined, showQuery) : null;
   const loaded = await loadScenario(scenarioFile);
   const timed = withDuration(loaded.resolved, totalMs);
   // against --target, a ws URL's path is the path (default '/'); '/ws' is only the bundled server's
@@ -188,6 +194,7 @@ export async function resolvePlan(scenarioFile: string, o: PlanOptions, warn: (l
     shard: shardPlan.shard,
     clockOffsetMs: shardRun?.hooks.clockMonoOffsetMs ?? 0,
     onGeneratorCrash: o.onGeneratorCrash ?? 'fail',
+    showQuery: [...showQuery],
     notes: sized.notes,
   };
   const withPhases = (phases: ResolvedPhase[]): RunPlan => {

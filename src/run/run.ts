@@ -61,6 +61,8 @@ export interface RunOptions {
   stderr?: Output;
   /** A generator process that crashes: `fail` the run (default, exit 1) or `continue` with a loud warning. */
   onGeneratorCrash?: 'fail' | 'continue';
+  /** Query parameters safe to show (`'a,b'` or `['a', 'b']`): every other query value is REDACTED wherever a URL or connect option is shown or stored. */
+  showQuery?: string | readonly string[];
 }
 
 /** What `run()` gives back. */
@@ -131,7 +133,7 @@ export async function runResolved(
   const outputSpecs = parseOutputs(options.outputs ?? []);
   if (options.dryRun) {
     const { scenario: resolved, target, topologies, generators, sourceIps } = plan;
-    stdout.write(describePlan({ scenarioFile, resolved, target, topologies, generators, sourceIps, thresholds: plan.shard ? null : plan.thresholds, connect: module.connect }));
+    stdout.write(describePlan({ scenarioFile, resolved, target, topologies, generators, sourceIps, thresholds: plan.shard ? null : plan.thresholds, connect: module.connect, showQuery: new Set(plan.showQuery) }));
     const file: RunFile = { schema: RESULT_SCHEMA, scenario: { name: resolved.name, file: scenarioFile, options: recordedOptions(resolved) }, environment: await environment(), createdAt: new Date().toISOString(), runs: [] };
     return { file, outDir: '', exitCode: ExitCode.ok };
   }
@@ -188,6 +190,7 @@ export async function runResolved(
     createdAt: new Date().toISOString(),
     runs,
     ...(shardRun?.info() ? { shard: shardRun.info()! } : {}),
+    ...(plan.showQuery.length ? { showQuery: plan.showQuery } : {}),
   };
   // each output alone (result.json first): one that cannot be written is named with its fix, the run exits 1
   const writeFailures = await stream.end(file, { outDir });

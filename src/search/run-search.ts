@@ -92,7 +92,7 @@ export async function runSearch(scenarioFile: string, options: RunOptions = {}):
     const first = prepared.withPhases([{ ...stepPhase(o.fromRate, o.stepMs), name: `the first step, at ${o.fromRate}/s` }]);
     stdout.write(
       describePlan(
-        { scenarioFile, resolved: first.scenario, target: plan.target, topologies: plan.topologies, generators: first.generators, sourceIps: first.sourceIps, thresholds: plan.thresholds, connect: prepared.module.connect },
+        { scenarioFile, resolved: first.scenario, target: plan.target, topologies: plan.topologies, generators: first.generators, sourceIps: first.sourceIps, thresholds: plan.thresholds, connect: prepared.module.connect, showQuery: new Set(plan.showQuery) },
         { title: 'dry run: capacity search planned, nothing connected or started', durationLabel: 'each step', rows: searchRows(o, plan.topologies) },
       ),
     );
@@ -128,6 +128,7 @@ export async function runSearch(scenarioFile: string, options: RunOptions = {}):
     createdAt: new Date().toISOString(),
     runs: searches.flatMap((s) => best(s) ?? []),
     search: searches,
+    ...(prepared.plan.showQuery.length ? { showQuery: prepared.plan.showQuery } : {}),
   };
   const write = (what: string) => (p: string): void => void (options.quiet || stdout.write(`${what}: ${p}\n`));
   const writeFailures = await endReporters(options.reporters ?? [jsonReporter(write('result')), htmlReporter(write('report'))], file, { outDir });
