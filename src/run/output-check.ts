@@ -5,7 +5,7 @@
  */
 import { isRtbenchError, type RtbenchError } from '../shared/errors.ts';
 import type { RunFile } from '../result/types.ts';
-import type { Reporter } from '../reporters/types.ts';
+import type { Reporter } from './reporter.ts';
 import { outputWriteError, probeOutputPaths, type OutputPath } from '../util/output-paths.ts';
 import type { OutputSpec } from '../outputs/index.ts';
 
