@@ -1,5 +1,5 @@
 import type { Counters, ErrorTable, MetricSummary, SecondRecord, SecondTrend, TimeseriesPoint, WorkerDistribution } from '../result/types.ts';
-import type { MetricDeclarations } from '../scenario/types.ts';
+import type { MetricDeclarations } from './declared.ts';
 import { CHECKS_FAIL, CHECKS_PASS } from './names.ts';
 import { distribution } from './distribution.ts';
 import { addErrorTable, sortedErrors } from './errors.ts';

@@ -9,7 +9,7 @@ import os from 'node:os';
 import { InputError } from '../shared/errors.ts';
 import { loadScenario } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/types.ts';
-import { missingUnit, parseDuration } from '../scenario/duration.ts';
+import { missingUnit, parseDuration } from '../shared/duration.ts';
 import { engineMismatches } from '../scenario/engines.ts';
 import { withTotalDuration, type ResolvedPhase, type ResolvedScenario } from '../scenario/validate.ts';
 import { checkReachable, describeTarget, externalWsPath, parseTarget, type Target } from '../target/target.ts';

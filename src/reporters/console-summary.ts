@@ -1,12 +1,12 @@
 import type { RunFile, RunResult } from '../result/types.ts';
-import { formatDuration } from '../scenario/duration.ts';
-import { table } from './table.ts';
+import { formatDuration } from '../shared/duration.ts';
+import { table } from '../util/table.ts';
 import { SEQUENCED_EVENTS } from '../metrics/names.ts';
 import { faultsBlock } from './faults-table.ts';
 import { customLines, declaredIn } from './custom.ts';
 import { shownMessage } from '../metrics/errors.ts';
 import { redactUrls } from '../util/redact.ts';
-import type { MetricDeclarations } from '../scenario/types.ts';
+import type { MetricDeclarations } from '../metrics/declared.ts';
 
 const fmt = (ms: number): string => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
 

@@ -1,6 +1,6 @@
 import { isBuiltinTrend, isReservedName } from '../metrics/names.ts';
 import type { MetricSummary, RunFile, RunResult } from '../result/types.ts';
-import type { MetricDeclarations } from '../scenario/types.ts';
+import type { MetricDeclarations } from '../metrics/declared.ts';
 
 /** A run's custom figures (issue 12, parts 3 and 5), read back from its metrics and counters. */
 export interface CustomView {

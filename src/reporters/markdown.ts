@@ -4,7 +4,7 @@ import { saturationLine, sequenceLine, sessionsLine } from './console-summary.ts
 import type { Reporter } from '../run/reporter.ts';
 import { biasText, customView, declaredIn } from './custom.ts';
 import { shownMessage } from '../metrics/errors.ts';
-import type { MetricDeclarations } from '../scenario/types.ts';
+import type { MetricDeclarations } from '../metrics/declared.ts';
 
 /** Escape text for a Markdown table cell. */
 export function mdEscape(s: string): string {

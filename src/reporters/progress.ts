@@ -1,4 +1,4 @@
-import { formatDuration } from '../scenario/duration.ts';
+import { formatDuration } from '../shared/duration.ts';
 import type { Output, ProgressTick, Reporter, RunStartInfo } from '../run/reporter.ts';
 
 /** `latency` names the round trip shown: Socket.IO acks, or raw-frame `request()`s (a run that makes requests and no acks). */

@@ -17,7 +17,7 @@ import { resolvePlan } from '../plan/plan.ts';
 import { runResolved, type RunOptions } from '../run/run.ts';
 import { checkRunOutputs, endReporters } from '../run/output-check.ts';
 import { parseOutputs } from '../outputs/index.ts';
-import { missingUnit, parseDuration } from '../scenario/duration.ts';
+import { missingUnit, parseDuration } from '../shared/duration.ts';
 import { describePlan } from '../run/dry-run.ts';
 import { recordedOptions, type ResolvedPhase, type ResolvedScenario } from '../scenario/validate.ts';
 import { ExitCode, InputError, type ExitCodeValue } from '../shared/errors.ts';

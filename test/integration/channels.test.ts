@@ -4,7 +4,7 @@ import { startReferenceServer, type ServerHandle } from '../../reference-server/
 import { loadEngine, type EngineFactory } from '../../src/clients/index.ts';
 import { SessionClient } from '../../src/clients/session-client.ts';
 import type { MetricsSink } from '../../src/metrics/sink.ts';
-import type { EngineName } from '../../src/scenario/types.ts';
+import type { EngineName } from '../../src/clients/engine-name.ts';
 import { monoMs } from '../../src/shared/clock.ts';
 import { alive } from './helpers.ts';
 
