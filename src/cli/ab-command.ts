@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { runAb } from './ab.ts';
 import { parseTolerances } from '../compare/compare.ts';
 import { renderJUnit } from '../reporters/junit.ts';
-import { writeFileAtomic } from '../util/atomic-write.ts';
+import { writeFileAtomic } from '../shared/atomic-write.ts';
 import { compareCases, compareMarkdown } from './compare-command.ts';
 import type { CliIO } from './io.ts';
 import { redactUrls } from '../util/redact.ts';

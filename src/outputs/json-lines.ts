@@ -1,5 +1,5 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { outputWriteError } from '../util/output-paths.ts';
+import { outputWriteError } from '../shared/output-paths.ts';
 import type { LiveSink } from './sample.ts';
 
 /**

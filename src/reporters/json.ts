@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { RunFile } from '../result/types.ts';
-import { writeFileAtomic } from '../util/atomic-write.ts';
+import { writeFileAtomic } from '../shared/atomic-write.ts';
 import type { Reporter } from '../run/reporter.ts';
 import { redactDeep, showQueryNames } from '../util/redact.ts';
 

@@ -1,27 +1,26 @@
 /**
  * A run's output paths (`--out`, `--junit`, `--summary-md`, `--output json=`), probed before the
- * first connection (src/util/output-paths.ts), and the end-of-run writes, each of which may fail
+ * first connection (src/shared/output-paths.ts), and the end-of-run writes, each of which may fail
  * alone: the others are still written, in order (result.json first), and each failure is named.
  */
 import { isRtbenchError, type RtbenchError } from '../shared/errors.ts';
 import type { RunFile } from '../result/types.ts';
 import type { Reporter } from './reporter.ts';
-import { outputWriteError, probeOutputPaths, type OutputPath } from '../util/output-paths.ts';
-import type { OutputSpec } from '../outputs/index.ts';
+import { outputWriteError, probeOutputPaths, type OutputPath } from '../shared/output-paths.ts';
 
 /** Every path a run writes to, with the flag that named it. */
-export function runOutputPaths(o: { junit?: string | undefined; summaryMd?: string | undefined }, outDir: string, outputs: readonly OutputSpec[]): OutputPath[] {
+export function runOutputPaths(o: { junit?: string | undefined; summaryMd?: string | undefined }, outDir: string, jsonFiles: readonly string[]): OutputPath[] {
   return [
     { flag: '--out', path: outDir, folder: true },
     ...(o.junit ? [{ flag: '--junit', path: o.junit }] : []),
     ...(o.summaryMd ? [{ flag: '--summary-md', path: o.summaryMd }] : []),
-    ...outputs.flatMap((s) => (s.kind === 'json' ? [{ flag: '--output json=', path: s.file }] : [])),
+    ...jsonFiles.map((path) => ({ flag: '--output json=', path })),
   ];
 }
 
-/** Create and probe a run's output paths: `E_OUTPUT` (exit 2) listing every one that cannot be written. */
-export function checkRunOutputs(o: { junit?: string | undefined; summaryMd?: string | undefined }, outDir: string, outputs: readonly OutputSpec[]): Promise<void> {
-  return probeOutputPaths(runOutputPaths(o, outDir, outputs));
+/** Create and probe a run's output paths (`jsonFiles`: of `--output json=`): `E_OUTPUT` (exit 2) listing every one that cannot be written. */
+export function checkRunOutputs(o: { junit?: string | undefined; summaryMd?: string | undefined }, outDir: string, jsonFiles: readonly string[]): Promise<void> {
+  return probeOutputPaths(runOutputPaths(o, outDir, jsonFiles));
 }
 
 /**

@@ -18,7 +18,7 @@ import { describePlan } from './dry-run.ts';
 import { lifecycleOf, sharedLifecycle } from '../scenario/setup.ts';
 import { forTopology } from '../scenario/engines.ts';
 import { recordedOptions } from '../scenario/validate.ts';
-import { createOutputs, parseOutputs } from '../outputs/index.ts';
+import { createOutputs, jsonFilesOf, parseOutputs } from '../outputs/index.ts';
 import { checkRunOutputs } from './output-check.ts';
 
 /** Options of `run()`; the CLI flags map onto these one to one. */
@@ -102,7 +102,7 @@ export async function run(scenarioFile: string, options: RunOptions = {}, given?
   // every output path is made and probed before the first connection: a bad one costs seconds, not a run
   const beforeConnect = async (scenario: { name: string }): Promise<void> => {
     out ??= defaultOutDir(scenario.name);
-    await checkRunOutputs(options, out, parseOutputs(options.outputs ?? []));
+    await checkRunOutputs(options, out, jsonFilesOf(parseOutputs(options.outputs ?? [])));
   };
   try {
     const resolved = await resolvePlan(scenarioFile, options, (line) => stderr.write(`${line}\n`), { beforeConnect });

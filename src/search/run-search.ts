@@ -16,7 +16,7 @@ import type { Output } from '../run/reporter.ts';
 import { resolvePlan } from '../plan/plan.ts';
 import { runResolved, type RunOptions } from '../run/run.ts';
 import { checkRunOutputs, endReporters } from '../run/output-check.ts';
-import { parseOutputs } from '../outputs/index.ts';
+import { jsonFilesOf, parseOutputs } from '../outputs/index.ts';
 import { missingUnit, parseDuration } from '../shared/duration.ts';
 import { describePlan } from '../run/dry-run.ts';
 import { recordedOptions, type ResolvedPhase, type ResolvedScenario } from '../scenario/validate.ts';
@@ -81,7 +81,7 @@ export async function runSearch(scenarioFile: string, options: RunOptions = {}):
     // the output folder is made and probed before the first step connects
     beforeConnect: async (s) => {
       outDir = options.out ?? searchOutDir(s.name);
-      await checkRunOutputs({}, outDir, parseOutputs(options.outputs ?? []));
+      await checkRunOutputs({}, outDir, jsonFilesOf(parseOutputs(options.outputs ?? [])));
     },
   });
   const resolved = prepared.plan.scenario;

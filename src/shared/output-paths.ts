@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { InputError, RunError, type RtbenchError } from '../shared/errors.ts';
+import { InputError, RunError, type RtbenchError } from './errors.ts';
 
 /** How long making one folder (with its parents) may take: a hung network mount fails in seconds, not minutes. */
 export const MKDIR_TIMEOUT_MS = 5000;
