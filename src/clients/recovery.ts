@@ -16,7 +16,11 @@ export function engineRecovery(t: Transport, sink: RecoverySink, closed: () => b
         const err = classifyError(detail);
         sink.count('recovery.attemptErrors');
         if (err.kind === 'session_unknown') sink.error(err.kind, err.message);
-      } else resolve(event === 'reconnected' && !closed());
+      } else {
+        // engines that know whether the new connection resumed the old one (sse: a Last-Event-ID was sent) say so in `detail`
+        if (event === 'reconnected' && (detail === 'resumed' || detail === 'fresh') && !closed()) sink.count(`recovery.${detail}`);
+        resolve(event === 'reconnected' && !closed());
+      }
     });
   });
 }

@@ -10,6 +10,7 @@ import type { SessionCore } from './session-core.ts';
 import type { SessionClientOptions } from './session-options.ts';
 import { RawCalls } from './session-raw.ts';
 import { SocketIoCalls } from './session-socketio.ts';
+import { TokenStreams } from './sse-stream.ts';
 import {
   ClientOpError,
   type AckEmitter,
@@ -17,6 +18,8 @@ import {
   type MessageMatch,
   type RawMessage,
   type RequestOptions,
+  type StreamOptions,
+  type StreamResult,
   type Transport,
   type WorkerInfo,
 } from './types.ts';
@@ -54,6 +57,8 @@ export class SessionClient implements Client {
   private readonly io: SocketIoCalls;
   private readonly pubsub: ChannelCalls;
   private readonly frames: RawCalls;
+  /** `client.stream()` requests (`sse` engine), created on first use. */
+  private streams: TokenStreams | null = null;
 
   constructor(
     private readonly makeTransport: (connect: ConnectOptions) => Transport,
@@ -131,7 +136,7 @@ export class SessionClient implements Client {
     this.sink.count('disconnects');
     const since = this.sink.sinceFault?.() ?? null;
     if (since !== null) this.sink.record('detect', since);
-    this.sink.error('disconnected', `server closed the connection: ${reason}`);
+    if (!t.cleanEnd?.(reason)) this.sink.error('disconnected', `server closed the connection: ${reason}`);
     // as pending acks: no reply can come on a closed connection
     this.frames.failAll(() => new ClientOpError('disconnected', `connection closed before a matching message: ${reason}`));
     const policy = this.opts.reconnect;
@@ -248,6 +253,7 @@ export class SessionClient implements Client {
       this.sink.connectedDelta(-1);
     }
     t?.close();
+    this.streams?.close();
     this.frames.failAll(() => new ClientOpError('disconnected', 'client disconnected while waiting for a message'));
   }
 
@@ -265,6 +271,17 @@ export class SessionClient implements Client {
 
   request(data: string | Uint8Array, match: MessageMatch, options?: RequestOptions): Promise<RawMessage> {
     return this.frames.request(data, match, options);
+  }
+
+  /** A token stream (src/clients/sse-stream.ts), timed from the intended clock. */
+  async stream(path: string, options: StreamOptions = {}): Promise<StreamResult> {
+    const origin = this.opts.streamOrigin;
+    if (!origin) this.fail(new ClientOpError('session_error', "`client.stream()` reads an HTTP event stream and needs engine 'sse': set `engine: 'sse'` (a Socket.IO or ws connection has no such request)"), 'session_error');
+    if (this.defaults === null) this.defaults = await this.opts.connectDefaults?.();
+    const headers = (): Record<string, string> => ({ ...this.defaults?.headers, ...this.connectOptions?.headers });
+    const { result, doneAt } = await (this.streams ??= new TokenStreams({ origin, localAddress: this.sourceAddress, headers }, this.sink)).run(path, options, this.reference());
+    this.cursor = doneAt;
+    return result;
   }
 
   private async ack<T>(event: string, args: unknown[], timeoutMs: number): Promise<T> {

@@ -202,6 +202,7 @@ export class LoadRunner {
         reconnect: resolved.reconnect,
         clockOffsetMs: this.o.plan.clockOffsetMs,
         rawFrames: resolved.engine === 'ws',
+        ...(resolved.engine === 'sse' ? { streamOrigin: this.target.origin } : {}),
         describeError: (e) => describeUserError(e, resolved.file),
         ...(defaults === undefined ? {} : { connectDefaults: () => (typeof defaults === 'function' ? defaults(ctx) : defaults) }),
       },

@@ -149,6 +149,9 @@ export async function resolvePlan(scenarioFile: string, o: PlanOptions, warn: (l
   // against --target, a ws URL's path is the path (default '/'); '/ws' is only the bundled server's
   const scenario = target && timed.engine === 'ws' ? { ...timed, path: externalWsPath(target, loaded.scenario.path) } : timed;
   hooks.checkScenario?.(scenario);
+  if (!target && (scenario.engine === 'sse' || Object.values(scenario.engines).includes('sse'))) {
+    throw new InputError('E_USAGE', `scenario ${scenarioFile} uses engine 'sse', and the bundled reference server serves no Server-Sent Events`, { hint: 'pass --target http://127.0.0.1:PORT/EVENTS-PATH (your server), e.g. the example in examples/apps/sse-feed.ts' });
+  }
   if (scenario.requiresTarget && !target) {
     throw new InputError('E_USAGE', `scenario ${scenarioFile} needs an external server (requiresTarget: true)`, { hint: `pass --target ${scenario.engine === 'ws' ? 'ws://127.0.0.1:PORT/PATH' : 'http://127.0.0.1:PORT'}` });
   }

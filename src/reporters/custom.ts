@@ -100,7 +100,7 @@ export function customLines(r: Pick<RunResult, 'metrics' | 'counters' | 'duratio
   if (v.kinds.length) {
     lines.push('  sessions by kind:');
     for (const k of v.kinds) {
-      const d = k.duration && k.duration.count ? `, duration p50 ${fmt(k.duration.p50)}ms p99 ${fmt(k.duration.p99)}ms` : '';
+      const d = k.duration?.count ? `, duration p50 ${fmt(k.duration.p50)}ms p99 ${fmt(k.duration.p99)}ms` : '';
       lines.push(`    ${k.name}: ${k.started} started, ${k.completed} completed, ${k.failed} failed${d}`);
     }
   }

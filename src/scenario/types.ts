@@ -75,6 +75,7 @@ export interface SessionKind<D = unknown, M = MetricDeclarations> {
 }
 
 /** A scenario, as written by users with `defineScenario`. `D` is what `setup()` returns; `M` the `metrics` declared. */
+// biome-ignore lint/suspicious/noExplicitAny: `D` defaults to any so that a scenario without setup() accepts any `data` shape
 export interface Scenario<D = any, M extends MetricDeclarations = MetricDeclarations> {
   /** Shown in reports; also names the default output folder. */
   name: string;

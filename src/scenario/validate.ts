@@ -1,10 +1,11 @@
 import { connectProblems } from '../clients/connect-options.ts';
+import { ENGINE_NAMES } from '../clients/engine-name.ts';
 import { show } from '../util/show.ts';
 import { InputError } from '../shared/errors.ts';
 import { parseThresholds, type Threshold } from '../thresholds/parse.ts';
 import { suggestion } from '../shared/suggest.ts';
 import { missingUnit, parseDuration } from '../shared/duration.ts';
-import type { Scenario, SearchBlock } from './types.ts';
+import type { SearchBlock } from './types.ts';
 import type { EngineName } from '../clients/engine-name.ts';
 import { resolveFaults, resolveReconnect, type ReconnectPolicy, type ResolvedFault } from './faults.ts';
 import { resolveCustom, undeclaredSubjects, writtenKinds, type ResolvedCustom } from './custom.ts';
@@ -59,7 +60,7 @@ export interface ResolvedScenario extends ResolvedCustom {
   search: SearchBlock | null;
 }
 
-const ENGINES: readonly EngineName[] = ['socket.io', 'socket.io-lean', 'ws', 'socketcluster'];
+const ENGINES: readonly EngineName[] = ENGINE_NAMES;
 const KNOWN_FIELDS: ReadonlySet<string> = new Set([
   'name', 'description', 'topology', 'requiresTarget', 'engine', 'engines', 'transports', 'path', 'phases', 'session',
   'ackTimeout', 'connectTimeout', 'gracefulStop', 'sourceIps', 'generators', 'maxConcurrentPerGenerator',
@@ -163,7 +164,7 @@ export function validateScenario(value: unknown, file: string): ResolvedScenario
   const transports = (s.transports ?? ['websocket']) as Array<'websocket' | 'polling'>;
   if (!Array.isArray(transports) || transports.length === 0 || !transports.every((t) => t === 'websocket' || t === 'polling')) {
     problems.push(`\`transports\` must be a non-empty array of 'websocket' and/or 'polling' (got ${show(s.transports)})`);
-  } else if ((engine === 'socket.io-lean' || engine === 'socketcluster') && transports.includes('polling')) {
+  } else if ((engine === 'socket.io-lean' || engine === 'socketcluster' || engine === 'sse') && transports.includes('polling')) {
     problems.push(`\`transports\` must be ['websocket'] with engine '${engine}', which has no long-polling (got ${show(s.transports)}); use engine 'socket.io' for 'polling'`);
   }
   if (s.path !== undefined && (typeof s.path !== 'string' || !s.path.startsWith('/'))) {
@@ -234,7 +235,8 @@ export function validateScenario(value: unknown, file: string): ResolvedScenario
   if (s.requiresTarget !== undefined && typeof s.requiresTarget !== 'boolean') problems.push('`requiresTarget` must be true or false');
   const faults = resolveFaults(s.faults, problems);
   const search = checkSearchBlock(s.search, problems);
-  const reconnect = resolveReconnect(s.reconnect, faults.length > 0, problems);
+  // an `sse` client reconnects as browsers' EventSource does, unless `reconnect: false`
+  const reconnect = resolveReconnect(s.reconnect, faults.length > 0 || engine === 'sse', problems);
   const end = phases.length ? phases[phases.length - 1]!.startMs + phases[phases.length - 1]!.durationMs : Infinity;
   for (const f of faults) if (f.atMs >= end) problems.push(`fault \`${f.label}\` is at ${f.atMs}ms, after the last phase ends (${end}ms): move \`at\` earlier`);
 
