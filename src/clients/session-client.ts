@@ -2,6 +2,7 @@ import type { MetricsSink } from '../metrics/sink.ts';
 import { monoMs, sleepUntil } from '../shared/clock.ts';
 import { mergeConnect, type ConnectOptions } from './connect-options.ts';
 import { EventHandlers } from './handlers.ts';
+import { ackReply, settled } from './ack-reply.ts';
 import { openLoop } from './open-loop.ts';
 import { engineRecovery, loopRecovery, within } from './recovery.ts';
 import { SequenceCheck, streamOf } from './sequence.ts';
@@ -42,7 +43,8 @@ export class SessionClient implements Client {
   worker: WorkerInfo | null = null;
   connected = false;
   private cursor: number;
-  private readonly handlers: EventHandlers;
+  /** The scenario's `on()` handlers, created on first use (as the calls below: an idle client holds none of them). */
+  private handlers: EventHandlers | null = null;
   private lastSeq: SequenceCheck | null = null;
   private transport: Transport | null = null;
   /** Worker of the previous connection, while reconnecting (stickiness check), and why. */
@@ -54,9 +56,10 @@ export class SessionClient implements Client {
   /** The options of the last `connect()`, reused by `reconnect()` and automatic reconnection. */
   private connectOptions: ConnectOptions | null = null;
   private defaults: ConnectOptions | undefined | null = null;
-  private readonly io: SocketIoCalls;
-  private readonly pubsub: ChannelCalls;
-  private readonly frames: RawCalls;
+  private ioCalls: SocketIoCalls | null = null;
+  private channelCalls: ChannelCalls | null = null;
+  private rawCalls: RawCalls | null = null;
+  private sessionCore: SessionCore | null = null;
   /** `client.stream()` requests (`sse` engine), created on first use. */
   private streams: TokenStreams | null = null;
 
@@ -68,11 +71,22 @@ export class SessionClient implements Client {
     this.id = opts.id;
     this.sourceAddress = opts.sourceAddress;
     this.cursor = opts.intendedStart;
-    // a user's on() handler that throws: a session_error (message and line), not a crashed generator
-    this.handlers = new EventHandlers((e) => sink.error('session_error', opts.describeError?.(e) ?? (e instanceof Error ? `${e.name}: ${e.message}` : String(e))));
-    const core: SessionCore = {
-      sink,
-      opts,
+  }
+
+  private get io(): SocketIoCalls {
+    return (this.ioCalls ??= new SocketIoCalls(this.core()));
+  }
+  private get pubsub(): ChannelCalls {
+    return (this.channelCalls ??= new ChannelCalls(this.core()));
+  }
+  private get frames(): RawCalls {
+    return (this.rawCalls ??= new RawCalls(this.core()));
+  }
+
+  private core(): SessionCore {
+    return (this.sessionCore ??= {
+      sink: this.sink,
+      opts: this.opts,
       transport: () => this.transport,
       reconnecting: () => !this.connected && this.recovering !== null,
       requireConnected: (what) => this.requireConnected(what),
@@ -80,10 +94,7 @@ export class SessionClient implements Client {
       ack: (event, args, timeoutMs) => this.ack(event, args, timeoutMs),
       fail: (e, fallback) => this.fail(e, fallback),
       forgetStreams: (prefix) => this.lastSeq?.forgetPrefix(prefix),
-    };
-    this.io = new SocketIoCalls(core);
-    this.pubsub = new ChannelCalls(core);
-    this.frames = new RawCalls(core);
+    });
   }
 
   async connect(options?: ConnectOptions): Promise<void> {
@@ -122,7 +133,7 @@ export class SessionClient implements Client {
   private wire(t: Transport): Transport {
     this.transport = t;
     t.onEvent((event, args) => this.dispatch(event, args));
-    if (t.listen) for (const event of this.handlers.events()) t.listen(event);
+    if (t.listen && this.handlers) for (const event of this.handlers.events()) t.listen(event);
     t.onDisconnect((reason) => this.lost(t, reason));
     t.onRaw?.((m, json) => this.frames.dispatch(m, json));
     return t;
@@ -138,7 +149,7 @@ export class SessionClient implements Client {
     if (since !== null) this.sink.record('detect', since);
     if (!t.cleanEnd?.(reason)) this.sink.error('disconnected', `server closed the connection: ${reason}`);
     // as pending acks: no reply can come on a closed connection
-    this.frames.failAll(() => new ClientOpError('disconnected', `connection closed before a matching message: ${reason}`));
+    this.rawCalls?.failAll(() => new ClientOpError('disconnected', `connection closed before a matching message: ${reason}`));
     const policy = this.opts.reconnect;
     if (!policy || this.closed) return;
     this.previousWorker = this.worker ? { id: this.worker.id, via: 'recovery' } : null;
@@ -162,8 +173,8 @@ export class SessionClient implements Client {
       this.sink.count('recovered');
       this.lastSeq?.forget('\0push'); // pushes are numbered per connection: a new connection starts a new stream
       this.sink.record('recovery', monoMs() - started);
-      await this.io.rejoin();
-      await this.pubsub.resubscribe();
+      await this.ioCalls?.rejoin();
+      await this.channelCalls?.resubscribe();
       return true;
     });
   }
@@ -181,7 +192,7 @@ export class SessionClient implements Client {
   }
 
   emitWithAck<T = unknown>(event: string, ...args: unknown[]): Promise<T> {
-    return this.io.emitWithAck<T>(event, args);
+    return this.ack<T>(event, args, this.opts.ackTimeoutMs);
   }
 
   timeout(ms: number): AckEmitter {
@@ -189,6 +200,8 @@ export class SessionClient implements Client {
   }
 
   on(event: string, handler: (...args: unknown[]) => void): void {
+    // a user's on() handler that throws: a session_error (message and line), not a crashed generator
+    this.handlers ??= new EventHandlers((e) => this.sink.error('session_error', this.opts.describeError?.(e) ?? (e instanceof Error ? `${e.name}: ${e.message}` : String(e))));
     if (this.handlers.add(event, handler)) this.transport?.listen?.(event);
   }
 
@@ -196,11 +209,11 @@ export class SessionClient implements Client {
     return new Promise((resolve, reject) => {
       const handler = (...args: unknown[]): void => {
         clearTimeout(timer);
-        this.handlers.remove(event, handler);
+        this.handlers?.remove(event, handler);
         resolve(args);
       };
       const timer = setTimeout(() => {
-        this.handlers.remove(event, handler);
+        this.handlers?.remove(event, handler);
         const err = new ClientOpError('wait_timeout', `no \`${event}\` event within ${timeoutMs}ms`);
         this.sink.error(err.kind, err.message);
         reject(err);
@@ -233,10 +246,11 @@ export class SessionClient implements Client {
     return this.pubsub.publish(channel, data);
   }
 
-  async think(ms: number | [number, number]): Promise<void> {
+  /** Not async: a suspended async frame per idle client costs ~0.3 KB (BENCHMARKS.md, 100,000 connections). */
+  think(ms: number | [number, number]): Promise<void> {
     const d = Array.isArray(ms) ? ms[0] + (ms[1] - ms[0]) * this.opts.random() : ms;
     this.cursor += Math.max(0, d);
-    await sleepUntil(this.cursor);
+    return sleepUntil(this.cursor);
   }
 
   /** Open loop from the intended clock (src/clients/open-loop.ts): each iteration is timed from its scheduled time. */
@@ -254,7 +268,7 @@ export class SessionClient implements Client {
     }
     t?.close();
     this.streams?.close();
-    this.frames.failAll(() => new ClientOpError('disconnected', 'client disconnected while waiting for a message'));
+    this.rawCalls?.failAll(() => new ClientOpError('disconnected', 'client disconnected while waiting for a message'));
   }
 
   send(data: string | Uint8Array): void {
@@ -284,43 +298,45 @@ export class SessionClient implements Client {
     return result;
   }
 
-  private async ack<T>(event: string, args: unknown[], timeoutMs: number): Promise<T> {
-    const reply = await this.timed(event, timeoutMs, () => this.transport!.emitWithAck(event, args, timeoutMs));
-    const first = reply[0];
-    if (first && typeof first === 'object' && 'error' in first && Object.keys(first).length === 1) {
-      const err = new ClientOpError('server_error', `server answered \`${event}\` with an error: ${String((first as { error: unknown }).error)}`);
-      this.sink.error(err.kind, err.message);
-      throw err;
-    }
-    return first as T;
+  private ack<T>(event: string, args: unknown[], timeoutMs: number): Promise<T> {
+    return this.timed(event, timeoutMs, () => this.transport!.emitWithAck(event, args, timeoutMs), 'ack', (reply) => ackReply<T>(this.sink, event, reply));
   }
 
   /**
    * One answered operation, timed from the intended clock: an ack (`ack` and `ack:<name>`, the
    * reply counted as received) or a raw request (`request`, and `request:<name>` when named; its
-   * reply was counted on arrival).
+   * reply was counted on arrival); beside it the harness's own share, `harness`: how late it was
+   * written against its intended time. No async frame here (~1 KB of garbage per operation).
    */
-  private async timed<T = unknown[]>(name: string, timeoutMs: number, op: () => Promise<T | void>, kind: 'ack' | 'request' = 'ack'): Promise<T> {
+  private timed<T = unknown[], R = T>(name: string, timeoutMs: number, op: () => Promise<T | void>, kind: 'ack' | 'request' = 'ack', map?: (reply: T) => R): Promise<R> {
     const intended = this.reference();
     const timeoutKind = kind === 'ack' ? 'ack_timeout' : 'request_timeout';
-    if (!this.connected && this.recovering && !(await this.awaitRecovery(timeoutMs))) {
-      this.fail(new ClientOpError(timeoutKind, `no ${kind === 'ack' ? 'ack for' : 'reply to'} \`${name || kind}\`: still reconnecting after ${timeoutMs}ms`), timeoutKind);
+    if (!this.connected && this.recovering) {
+      return this.awaitRecovery(timeoutMs).then((ok) => {
+        if (!ok) this.fail(new ClientOpError(timeoutKind, `no ${kind === 'ack' ? 'ack for' : 'reply to'} \`${name || kind}\`: still reconnecting after ${timeoutMs}ms`), timeoutKind);
+        return this.sendTimed<T, R>(name, intended, op, kind, timeoutKind, map, false);
+      });
     }
+    return settled(() => this.sendTimed<T, R>(name, intended, op, kind, timeoutKind, map));
+  }
+
+  /** `harness`: false after waiting for a reconnection (the server's doing, not the generator's). */
+  private sendTimed<T, R>(name: string, intended: number, op: () => Promise<T | void>, kind: 'ack' | 'request', timeoutKind: ClientOpError['kind'], map?: (reply: T) => R, harness = true): Promise<R> {
     this.requireConnected(name || kind);
     this.sink.count('messages.sent');
-    let reply: T;
-    try {
-      reply = ((await op()) ?? []) as T;
-    } catch (e) {
-      this.fail(e, timeoutKind);
-    }
-    const done = monoMs();
-    const ms = done - intended;
-    this.sink.record(kind, ms);
-    if (name) this.sink.record(`${kind}:${name}`, ms);
-    if (kind === 'ack') this.sink.count('messages.received');
-    this.cursor = done;
-    return reply;
+    const pending = settled(op);
+    // the engine's write is synchronous: now it is written, this late against the intended time
+    if (harness) this.sink.record('harness', monoMs() - intended);
+    return pending.then((reply) => {
+      const done = monoMs();
+      const ms = done - intended;
+      this.sink.record(kind, ms);
+      if (name) this.sink.record(kind === 'ack' ? `ack:${name}` : `request:${name}`, ms);
+      if (kind === 'ack') this.sink.count('messages.received');
+      this.cursor = done;
+      const r = (reply ?? []) as T;
+      return map ? map(r) : (r as unknown as R);
+    }, (e: unknown) => this.fail(e, timeoutKind));
   }
 
   /**
@@ -367,6 +383,6 @@ export class SessionClient implements Client {
     } else {
       this.sink.count('messages.received');
     }
-    this.handlers.call(event, args);
+    this.handlers?.call(event, args);
   }
 }

@@ -3,7 +3,7 @@ import { resolveConnect, targetParts, type ConnectOptions, type TargetParts } fr
 import { SessionClient } from '../clients/session-client.ts';
 import type { MetricsSink } from '../metrics/sink.ts';
 import { EngineMemo } from '../clients/memo.ts';
-import { ClientOpError } from '../clients/types.ts';
+import { ClientOpError, type Transport, type TransportOptions } from '../clients/types.ts';
 import { arrivalsFor } from '../executors/arrivals.ts';
 import { idBases } from '../executors/plan.ts';
 import { chainPhaseAt, chainTarget, ownedVus, vuChains } from '../executors/vus.ts';
@@ -16,6 +16,7 @@ import { kindOfClient, mixTable } from '../scenario/mix.ts';
 import { monoMs } from '../shared/clock.ts';
 import { seededRandom } from '../util/random.ts';
 import { describeUserError } from '../scenario/user-error.ts';
+import { RunnerSessionContext } from './session-context.ts';
 
 export { describeUserError };
 
@@ -48,7 +49,8 @@ interface Kind {
  */
 export class LoadRunner {
   private readonly sessions = new Set<SessionClient>();
-  private stopping = false;
+  /** Read by every session's `ctx.stopping` (one object for the run, not a getter closure per session). */
+  private readonly state = { stopping: false };
   private peak = 0;
   private interrupted = false;
   private readonly wakers = new Set<() => void>();
@@ -62,6 +64,10 @@ export class LoadRunner {
   private readonly mix: Uint16Array | null;
   /** Parsed target URLs and the TLS context, shared by this run's connections. */
   private readonly memo = new EngineMemo();
+  /** Engine factories by source address (transportMaker). */
+  private readonly makers = new Map<string, (c: ConnectOptions) => Transport>();
+  /** A user error's message with its scenario line, for every session's client. */
+  private readonly describe: (e: unknown) => string;
 
   constructor(private readonly o: RunnerOptions) {
     this.maxConcurrent = o.plan.scenario.maxConcurrentPerGenerator ?? 18_000;
@@ -69,6 +75,8 @@ export class LoadRunner {
     this.target = targetParts(o.plan.target);
     this.custom = new CustomRecorder(o.plan.scenario.metrics ?? {}, o.sink);
     this.check = (name, condition) => this.custom.check(name, condition);
+    const file = o.plan.scenario.file;
+    this.describe = (e) => describeUserError(e, file);
     this.data = deepFreeze(o.data);
     const mix = o.plan.scenario.sessions ?? null;
     this.kinds = mix
@@ -90,7 +98,7 @@ export class LoadRunner {
     const inflight = new Set<Promise<void>>();
     const phases = this.o.plan.scenario.phases;
     await Promise.all([...phases.filter((p) => p.kind === 'arrivals').map((p) => this.runArrivals(p, inflight)), ...vuChains(phases).map((c) => this.runVus(c, inflight))]);
-    this.stopping = true;
+    this.state.stopping = true;
     const deadline = this.o.startAt + this.o.plan.scenario.totalMs + this.o.plan.scenario.gracefulStopMs;
     await Promise.race([Promise.allSettled([...inflight]), this.sleepOrStop(deadline)]);
     if (this.sessions.size > 0) {
@@ -159,6 +167,23 @@ export class LoadRunner {
     }
   }
 
+  /**
+   * The engine factory of the clients from `sourceAddress`: one per address for the run (not a
+   * closure and an options object per session). Without connect options the engine takes the
+   * namespace and query from the target URL as it is.
+   */
+  private transportMaker(sourceAddress: string): (c: ConnectOptions) => Transport {
+    let make = this.makers.get(sourceAddress);
+    if (!make) {
+      const resolved = this.o.plan.scenario;
+      const engine = this.o.engine;
+      const options: TransportOptions = { target: this.o.plan.target, path: resolved.path, localAddress: sourceAddress, transports: resolved.transports, reconnect: resolved.reconnect, connectTimeoutMs: resolved.connectTimeoutMs, memo: this.memo, protocol: resolved.protocol };
+      make = (c) => engine(hasAny(c) ? { ...options, connect: resolveConnect(c, this.target, resolved.engine) } : options);
+      this.makers.set(sourceAddress, make);
+    }
+    return make;
+  }
+
   private track(set: Set<Promise<void>>, pr: Promise<void>): void {
     set.add(pr);
     void pr.finally(() => set.delete(pr));
@@ -169,28 +194,11 @@ export class LoadRunner {
     const { scenario: resolved, sourceIps } = this.o.plan;
     const sourceAddress = sourceIps[id % sourceIps.length]!;
     const random = seededRandom(id);
-    const engine = this.o.engine;
-    const transportOptions = { target: this.o.plan.target, path: resolved.path, localAddress: sourceAddress, transports: resolved.transports, reconnect: resolved.reconnect, connectTimeoutMs: resolved.connectTimeoutMs, memo: this.memo, protocol: resolved.protocol };
-    const runner = this;
     const kind = this.mix ? this.kinds[kindOfClient(this.mix, id)]! : this.kinds[0]!;
-    const ctx: SessionContext = {
-      id,
-      sourceAddress,
-      phase,
-      generator: this.o.plan.generator,
-      random,
-      get stopping() {
-        return runner.stopping;
-      },
-      data: this.data,
-      metrics: this.custom,
-      check: this.check,
-      ...(kind.name ? { kind: kind.name } : {}),
-    };
+    const ctx: SessionContext = new RunnerSessionContext(id, sourceAddress, phase, this.o.plan.generator, random, this.state, this.data, this.custom, this.check, kind.name);
     const defaults = scenario.connect;
     const client = new SessionClient(
-      // no connect options: the engine takes namespace and query from the target URL as it is
-      (c: ConnectOptions) => engine(hasAny(c) ? { ...transportOptions, connect: resolveConnect(c, this.target, resolved.engine) } : transportOptions),
+      this.transportMaker(sourceAddress),
       sink,
       {
         id,
@@ -203,7 +211,7 @@ export class LoadRunner {
         clockOffsetMs: this.o.plan.clockOffsetMs,
         rawFrames: resolved.engine === 'ws',
         ...(resolved.engine === 'sse' ? { streamOrigin: this.target.origin } : {}),
-        describeError: (e) => describeUserError(e, resolved.file),
+        describeError: this.describe,
         ...(defaults === undefined ? {} : { connectDefaults: () => (typeof defaults === 'function' ? defaults(ctx) : defaults) }),
       },
     );
@@ -243,7 +251,7 @@ export class LoadRunner {
   /** Interrupt (SIGINT, coordinator stop): stop scheduling and close sessions now. */
   interrupt(): void {
     this.interrupted = true;
-    this.stopping = true;
+    this.state.stopping = true;
     for (const wake of [...this.wakers]) wake();
   }
 }

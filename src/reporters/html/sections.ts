@@ -36,6 +36,9 @@ export function checks(r: RunResult): Check[] {
     const seen = sat.sentinel ? `; a plain process on this host saw event-loop delay p99 ${num(sat.sentinel.loopDelayP99, 1)} ms` : '';
     out.push({ level: 'good', text: `generator not saturated (its CPU and event-loop delay within bounds)${seen}` });
   }
+  const h = r.generator.harnessDelay;
+  // beside the verdict: how much of every latency is the generator's own delay
+  if (h && h.count > 0) out.push({ level: h.p99 > 5 ? 'warn' : 'good', text: `harness: latencies include at most ${num(h.p99, 2)} ms (p99) of the generator's own delay (p50 ${num(h.p50, 2)} ms, max ${num(h.max, 1)} ms)` });
   if (r.crashedGenerators?.length) out.push({ level: 'bad', text: `generator crashed: ${r.crashedGenerators.join('; ')} (its figures up to its last report are included)` });
   if (r.server?.mismatches.length) out.push({ level: 'warn', text: `server and clients disagree: ${r.server.mismatches.join('; ')}` });
   return out;
