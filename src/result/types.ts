@@ -304,6 +304,8 @@ export interface RunFile {
   merged?: MergeInfo;
   /** Set by a capacity search (`--find-max`): each topology's steps, every step's whole result, the figure. */
   search?: SearchResult[];
+  /** Query parameters the user named safe to show (`--show-query`); every other query value in URLs here is `REDACTED`. */
+  showQuery?: string[];
 }
 
 // ── capacity search (`rtbench run --find-max`, src/search/) ──
