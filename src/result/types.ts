@@ -306,7 +306,12 @@ export interface RunFile {
   search?: SearchResult[];
   /** Query parameters the user named safe to show (`--show-query`); every other query value in URLs here is `REDACTED`. */
   showQuery?: string[];
+  /** What each live output (`--output`) delivered: a Prometheus endpoint's samples sent and dropped, a JSON file's lines. */
+  outputs?: OutputReport[];
 }
+
+/** One live output's delivery: `where` the file or the endpoint as shown; `sent` samples (lines); `dropped` samples never delivered (Prometheus). */
+export type OutputReport = { kind: 'json' | 'prometheus'; where: string; sent: number; dropped: number };
 
 // ── capacity search (`rtbench run --find-max`, src/search/) ──
 
