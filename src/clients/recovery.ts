@@ -1,4 +1,4 @@
-import { sleep } from '../shared/clock.ts';
+import { monoMs, sleep } from '../shared/clock.ts';
 import { classifyError } from './classify.ts';
 import { ClientOpError, type ReconnectPolicy, type Transport } from './types.ts';
 
@@ -23,12 +23,15 @@ export function engineRecovery(t: Transport, sink: RecoverySink, closed: () => b
 
 /**
  * Engines without their own reconnection: new connections (`attempt()` makes and wires one) with
- * exponential backoff and ±50 % jitter; true once one connected.
+ * exponential backoff and ±50 % jitter; true once one connected. `notBefore` (monotonic ms): a
+ * client offline (a network fault) makes its first attempt when that ends, or after its first
+ * backoff delay if that is later.
  */
-export async function loopRecovery(policy: ReconnectPolicy, o: { random: () => number; connectTimeoutMs: number }, sink: RecoverySink, closed: () => boolean, attempt: () => Transport): Promise<boolean> {
+export async function loopRecovery(policy: ReconnectPolicy, o: { random: () => number; connectTimeoutMs: number }, sink: RecoverySink, closed: () => boolean, attempt: () => Transport, notBefore = 0): Promise<boolean> {
   for (let i = 0; i < policy.attempts && !closed(); i++) {
     const base = Math.min(policy.maxDelayMs, policy.delayMs * 2 ** i);
-    await sleep(base * (0.5 + o.random()));
+    const delay = base * (0.5 + o.random());
+    await sleep(i === 0 ? Math.max(delay, notBefore - monoMs()) : delay);
     if (closed()) return false;
     const t = attempt();
     try {

@@ -3,7 +3,10 @@ import { mergeConnect, type ConnectOptions } from './connect-options.ts';
 import { EventHandlers } from './handlers.ts';
 import { openLoop } from './open-loop.ts';
 import { RawMessages } from './raw-messages.ts';
+import { DeliveryTracker } from './delivery.ts';
+import { applyNetworkFault, type NetworkFaultKind } from './network-fault.ts';
 import { engineRecovery, loopRecovery, within } from './recovery.ts';
+import { RECOVERY_FRESH, RECOVERY_NEVER, RECOVERY_RESUMED } from '../metrics/names.ts';
 import { SequenceCheck, streamOf } from './sequence.ts';
 import type { MetricsSink, SessionClientOptions } from './session-options.ts';
 import {
@@ -12,6 +15,7 @@ import {
   type Client,
   type MessageMatch,
   type RawMessage,
+  type ReconnectInfo,
   type RequestOptions,
   type Transport,
   type WorkerInfo,
@@ -51,6 +55,12 @@ export class SessionClient implements Client {
   private defaults: ConnectOptions | undefined | null = null;
   /** Raw frames (`ws` engine), created on first use. */
   private rawMessages: RawMessages | null = null;
+  /** The scenario's `sequences` checked on this client's messages, or null without any. */
+  private readonly delivery: DeliveryTracker | null;
+  /** `client.onReconnect` handlers. */
+  private reconnectHandlers: Array<(info: ReconnectInfo) => void | Promise<void>> | null = null;
+  /** A network fault took the client offline until this monotonic time: no reconnection attempt before. */
+  private offlineUntil = 0;
 
   constructor(
     private readonly makeTransport: (connect: ConnectOptions) => Transport,
@@ -62,6 +72,7 @@ export class SessionClient implements Client {
     this.cursor = opts.intendedStart;
     // a user's on() handler that throws: a session_error (message and line), not a crashed generator
     this.handlers = new EventHandlers((e) => sink.error('session_error', opts.describeError?.(e) ?? (e instanceof Error ? `${e.name}: ${e.message}` : String(e))));
+    this.delivery = opts.delivery ? new DeliveryTracker(opts.delivery, sink) : null;
   }
 
   async connect(options?: ConnectOptions): Promise<void> {
@@ -77,6 +88,7 @@ export class SessionClient implements Client {
     this.worker = null;
     this.lastSeq = null;
     await this.open('reconnect');
+    this.delivery?.reconnected();
   }
 
   private async open(metric: 'connect' | 'reconnect'): Promise<void> {
@@ -102,7 +114,8 @@ export class SessionClient implements Client {
     t.onEvent((event, args) => this.dispatch(event, args));
     if (t.listen) for (const event of this.handlers.events()) t.listen(event);
     t.onDisconnect((reason) => this.lost(t, reason));
-    t.onRaw?.((m, json) => this.raw().dispatch(m, json));
+    const d = this.delivery;
+    t.onRaw?.(d === null ? (m, json) => this.raw().dispatch(m, json) : (m, json) => (d.onRaw(m, json), this.raw().dispatch(m, json)));
     return t;
   }
 
@@ -119,6 +132,7 @@ export class SessionClient implements Client {
     this.rawMessages?.failAll(() => new ClientOpError('disconnected', `connection closed before a matching message: ${reason}`));
     const policy = this.opts.reconnect;
     if (!policy || this.closed) return;
+    this.delivery?.disconnected();
     this.previousWorker = this.worker ? { id: this.worker.id, via: 'recovery' } : null;
     this.worker = null;
     const started = monoMs();
@@ -126,12 +140,13 @@ export class SessionClient implements Client {
     const closed = (): boolean => this.closed;
     const recovery = engineDoesIt
       ? engineRecovery(t, this.sink, closed)
-      : loopRecovery(policy, this.opts, this.sink, closed, () => this.wire(this.makeTransport(this.connectOptions ?? {})));
+      : loopRecovery(policy, this.opts, this.sink, closed, () => this.wire(this.makeTransport(this.connectOptions ?? {})), this.offlineUntil);
     this.recovering = recovery.then(async (ok) => {
       this.recovering = null;
       if (this.closed) return false;
       if (!ok) {
         this.sink.count('recovery.failed');
+        this.sink.count(RECOVERY_NEVER);
         this.sink.error('reconnect_failed', `gave up reconnecting after ${policy.attempts} attempts (last disconnect: ${reason})`);
         return false;
       }
@@ -140,8 +155,21 @@ export class SessionClient implements Client {
       this.sink.count('recovered');
       this.lastSeq?.forget('\0push'); // pushes are numbered per connection: a new connection starts a new stream
       this.sink.record('recovery', monoMs() - started);
-      for (const room of this.rooms) await this.transport?.emitWithAck('join', [room], this.opts.ackTimeoutMs).catch(() => {});
-      for (const channel of this.channels) await this.resubscribe(channel).catch(() => {});
+      const resumed = this.transport?.resumed === true;
+      this.sink.count(resumed ? RECOVERY_RESUMED : RECOVERY_FRESH);
+      this.delivery?.reconnected();
+      if (!resumed) {
+        // a resumed session kept its rooms on the server (connection-state recovery)
+        for (const room of this.rooms) await this.transport?.emitWithAck('join', [room], this.opts.ackTimeoutMs).catch(() => {});
+        for (const channel of this.channels) await this.resubscribe(channel).catch(() => {});
+      }
+      for (const h of this.reconnectHandlers ?? []) {
+        try {
+          await h({ resumed });
+        } catch (e) {
+          this.sink.error('session_error', `client.onReconnect handler threw: ${this.opts.describeError?.(e) ?? String(e)}`);
+        }
+      }
       return true;
     });
   }
@@ -250,6 +278,7 @@ export class SessionClient implements Client {
   }
 
   async disconnect(): Promise<void> {
+    if (this.recovering !== null && !this.connected && !this.closed) this.sink.count(RECOVERY_NEVER); // ended still disconnected: never came back
     this.closed = true;
     const t = this.transport;
     this.transport = null;
@@ -259,6 +288,28 @@ export class SessionClient implements Client {
     }
     t?.close();
     this.rawMessages?.failAll(() => new ClientOpError('disconnected', 'client disconnected while waiting for a message'));
+  }
+
+  onReconnect(handler: (info: ReconnectInfo) => void | Promise<void>): void {
+    if (typeof handler !== 'function') throw new TypeError('client.onReconnect(handler): the handler must be a function ({ resumed }) => { ... }');
+    (this.reconnectHandlers ??= []).push(handler);
+  }
+
+  /**
+   * A network fault on this client's own connection (src/clients/network-fault.ts): `drop` resets
+   * it (offline for `ms`: no reconnection attempt before), `blackhole` stops reading and writing
+   * for `ms`, `slow` stops reading for `ms`. False when the client has no connection to hit now.
+   */
+  networkFault(kind: NetworkFaultKind, ms: number): boolean {
+    const t = this.transport;
+    const socket = this.connected && t !== null ? t.netSocket?.() ?? null : null;
+    if (socket === null || t === null) return false;
+    if (kind === 'drop' && ms > 0) {
+      this.offlineUntil = monoMs() + ms;
+      t.holdReconnect?.(this.offlineUntil);
+    }
+    applyNetworkFault(socket, kind, ms);
+    return true;
   }
 
   send(data: string | Uint8Array): void {
@@ -390,6 +441,7 @@ export class SessionClient implements Client {
     } else {
       this.sink.count('messages.received');
     }
+    if (this.delivery !== null) this.delivery.onEvent(event, args);
     this.handlers.call(event, args);
   }
 }

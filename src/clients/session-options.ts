@@ -1,5 +1,6 @@
 import type { Histogram } from '../metrics/histogram.ts';
 import type { ConnectOptions } from './connect-options.ts';
+import type { DeliveryPlan } from './delivery.ts';
 import type { ReconnectPolicy } from './types.ts';
 
 /** Where a client reports what it measures (the generator's Recorder satisfies it). */
@@ -34,4 +35,6 @@ export interface SessionClientOptions {
   rawFrames?: boolean;
   /** A user error's message with its scenario line (for a `match` or an `on()` handler that throws). */
   describeError?: (e: unknown) => string;
+  /** The scenario's `sequences`, compiled once per generator (src/clients/delivery.ts), or null. */
+  delivery?: DeliveryPlan | null;
 }

@@ -16,6 +16,8 @@ import {
 } from './lean/parser.ts';
 import { LeanAcks, PendingAck } from './lean/acks.ts';
 import { WsClient, type WsOwner } from './lean/wsclient.ts';
+import { LeanResume } from './lean/resume.ts';
+import type { Socket as NetSocket } from 'node:net';
 import { classifyError } from './classify.ts';
 import { withQuery } from './connect-options.ts';
 import { ClientOpError, type Transport, type TransportOptions } from './types.ts';
@@ -65,6 +67,8 @@ export class LeanSocketIoTransport extends LeanAcks implements Transport, WsOwne
   private disconnectHandler: ((reason: string) => void) | null = null;
   /** The Engine.IO session id, once open. */
   sid = '';
+  /** Connection-state recovery (lean/resume.ts), when the client carries one from connection to connection. */
+  private readonly resume: LeanResume | null;
 
   constructor(
     private readonly opts: TransportOptions,
@@ -74,6 +78,15 @@ export class LeanSocketIoTransport extends LeanAcks implements Transport, WsOwne
     this.nsp = lean.namespace ?? opts.connect?.namespace ?? (opts.memo ? opts.memo.get('sio-nsp', opts.target, () => namespaceOf(opts.target)) : namespaceOf(opts.target));
     if (!this.nsp.startsWith('/')) throw new Error(`namespace must start with '/' (got ${JSON.stringify(this.nsp)})`);
     this.nspSuffix = this.nsp === '/' ? '' : `${this.nsp},`;
+    this.resume = opts.resume ? new LeanResume(opts.resume) : null;
+  }
+
+  get resumed(): boolean {
+    return this.resume?.resumed === true;
+  }
+
+  netSocket(): NetSocket | null {
+    return this.state === CONNECTED ? (this.ws?.tcp ?? null) : null;
   }
 
   /** True while connected to the namespace. */
@@ -193,7 +206,7 @@ export class LeanSocketIoTransport extends LeanAcks implements Transport, WsOwne
     this.sid = typeof hs.sid === 'string' ? hs.sid : '';
     this.hbTimer = setTimeout(onHeartbeatTimeout, pingInterval + pingTimeout, this);
     this.state = JOINING;
-    const auth = this.lean.auth ?? this.opts.connect?.auth;
+    const auth = this.resume === null ? (this.lean.auth ?? this.opts.connect?.auth) : this.resume.auth(this.lean.auth ?? this.opts.connect?.auth);
     this.ws!.sendText(auth === undefined ? `40${this.nspSuffix}` : `40${this.nspSuffix}${JSON.stringify(auth)}`);
   }
 
@@ -213,6 +226,8 @@ export class LeanSocketIoTransport extends LeanAcks implements Transport, WsOwne
       case CONNECT:
         if (this.state === JOINING) {
           this.state = CONNECTED;
+          const early = this.resume?.answer(p.data);
+          if (early) for (const e of early) this.event(e);
           const resolve = this.connectResolve!;
           this.connectResolve = this.connectReject = null;
           clearTimeout(this.connectTimer!);
@@ -248,8 +263,9 @@ export class LeanSocketIoTransport extends LeanAcks implements Transport, WsOwne
   }
 
   private event(p: Packet): void {
-    if (this.state !== CONNECTED) return;
+    if (this.state !== CONNECTED) return void (this.state === JOINING && this.resume?.hold(p));
     const args = p.data as unknown[];
+    if (this.resume !== null) this.resume.seen(args);
     const name = args.shift() as string | number;
     if (p.id >= 0) args.push(this.ackFunction(p.id));
     this.eventHandler?.(typeof name === 'string' ? name : String(name), args);

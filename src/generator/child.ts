@@ -66,6 +66,8 @@ async function main(): Promise<void> {
       if (stopped) runner.interrupt();
     } else if (msg.type === 'fault') {
       recorder?.faultInjected(msg.at);
+    } else if (msg.type === 'network') {
+      runner?.networkFault(msg.fault);
     } else if (msg.type === 'stop') {
       stop();
     }

@@ -3,6 +3,7 @@ import { resolveConnect, targetParts, type ConnectOptions, type TargetParts } fr
 import { SessionClient, type MetricsSink } from '../clients/session-client.ts';
 import { EngineMemo } from '../clients/memo.ts';
 import { ClientOpError } from '../clients/types.ts';
+import { compileDelivery, type DeliveryPlan } from '../clients/delivery.ts';
 import { arrivalsFor } from '../executors/arrivals.ts';
 import { idBases } from '../executors/plan.ts';
 import { chainPhaseAt, chainTarget, ownedVus, vuChains } from '../executors/vus.ts';
@@ -10,7 +11,9 @@ import type { GeneratorPlan } from '../plan/plan.ts';
 import type { ResolvedPhase } from '../scenario/validate.ts';
 import type { Scenario, SessionContext, SessionFn } from '../scenario/types.ts';
 import { CustomRecorder } from '../metrics/custom.ts';
-import { kindKey } from '../metrics/names.ts';
+import { kindKey, NETWORK_HIT } from '../metrics/names.ts';
+import { pickClients } from './network.ts';
+import type { NetworkFaultMessage } from './protocol.ts';
 import { kindOfClient, mixTable } from '../scenario/mix.ts';
 import { monoMs } from '../shared/clock.ts';
 import { seededRandom } from '../util/random.ts';
@@ -61,6 +64,10 @@ export class LoadRunner {
   private readonly mix: Uint16Array | null;
   /** Parsed target URLs and the TLS context, shared by this run's connections. */
   private readonly memo = new EngineMemo();
+  /** The scenario's `sequences`, compiled once for every client, or null. */
+  private readonly delivery: DeliveryPlan | null;
+  /** socket.io-lean with reconnection: each client carries its connection-state recovery from one connection to the next. */
+  private readonly resumes: boolean;
 
   constructor(private readonly o: RunnerOptions) {
     this.maxConcurrent = o.plan.scenario.maxConcurrentPerGenerator ?? 18_000;
@@ -74,6 +81,9 @@ export class LoadRunner {
       ? mix.map((e) => ({ fn: o.scenario.sessions![e.name]!.session as SessionFn, name: e.name, metric: `session:${e.name}`, keys: { started: kindKey(e.name, 'started'), completed: kindKey(e.name, 'completed'), failed: kindKey(e.name, 'failed') } }))
       : [{ fn: o.scenario.session as SessionFn }];
     this.mix = mix ? mixTable(mix.map((e) => e.weight)) : null;
+    const file = o.plan.scenario.file;
+    this.delivery = compileDelivery(o.plan.scenario.sequences ?? [], o.scenario.sequences, o.scenario.parseMessage, o.plan.clockOffsetMs ?? 0, (e) => describeUserError(e, file));
+    this.resumes = o.plan.scenario.reconnect !== null && o.plan.scenario.engine === 'socket.io-lean';
   }
 
   /** Clients currently running a session. */
@@ -169,7 +179,7 @@ export class LoadRunner {
     const sourceAddress = sourceIps[id % sourceIps.length]!;
     const random = seededRandom(id);
     const engine = this.o.engine;
-    const transportOptions = { target: this.o.plan.target, path: resolved.path, localAddress: sourceAddress, transports: resolved.transports, reconnect: resolved.reconnect, connectTimeoutMs: resolved.connectTimeoutMs, memo: this.memo, protocol: resolved.protocol };
+    const transportOptions = { target: this.o.plan.target, path: resolved.path, localAddress: sourceAddress, transports: resolved.transports, reconnect: resolved.reconnect, connectTimeoutMs: resolved.connectTimeoutMs, memo: this.memo, protocol: resolved.protocol, ...(this.resumes ? { resume: { pid: null, offset: null } } : {}) };
     const runner = this;
     const kind = this.mix ? this.kinds[kindOfClient(this.mix, id)]! : this.kinds[0]!;
     const ctx: SessionContext = {
@@ -201,6 +211,7 @@ export class LoadRunner {
         reconnect: resolved.reconnect,
         clockOffsetMs: this.o.plan.clockOffsetMs,
         rawFrames: resolved.engine === 'ws',
+        delivery: this.delivery,
         describeError: (e) => describeUserError(e, resolved.file),
         ...(defaults === undefined ? {} : { connectDefaults: () => (typeof defaults === 'function' ? defaults(ctx) : defaults) }),
       },
@@ -236,6 +247,14 @@ export class LoadRunner {
     } finally {
       if (this.sessions.delete(client)) await client.disconnect();
     }
+  }
+
+  /** A network fault: hit this generator's share of its connected clients (src/generator/network.ts). */
+  networkFault(f: NetworkFaultMessage['fault']): void {
+    const connected = [...this.sessions].filter((c) => c.connected);
+    let hit = 0;
+    for (const c of pickClients(connected, f.clients, f, this.o.plan.generator, this.o.plan.generators)) if (c.networkFault(f.kind, f.ms)) hit++;
+    this.o.sink.count(NETWORK_HIT, hit);
   }
 
   /** Interrupt (SIGINT, coordinator stop): stop scheduling and close sessions now. */

@@ -85,6 +85,7 @@ export async function runRound(o: RoundOptions): Promise<RunResult['status']> {
         topology: o.topology,
         pushRate: scenario.server.pushRate,
         ...(scenario.server.pingIntervalMs ? { pingIntervalMs: scenario.server.pingIntervalMs, pingTimeoutMs: scenario.server.pingTimeoutMs! } : {}),
+        ...(scenario.server.recoveryMs ? { recoveryMs: scenario.server.recoveryMs } : {}),
         ...(scenario.server.maxConnectionsPerWorker ? { maxConnectionsPerWorker: scenario.server.maxConnectionsPerWorker } : {}),
       });
       url = server.url;
@@ -125,7 +126,13 @@ export async function runRound(o: RoundOptions): Promise<RunResult['status']> {
     pool.startAt = monoMs() + lead; // the generators' common start instant; faults are timed from it
     if (faults.length > 0) {
       const p = pool;
-      timeline = new FaultTimeline({ faults, server, onInjected: (at) => p.faultInjected(at), warn: o.warn });
+      timeline = new FaultTimeline({
+        faults,
+        server,
+        onInjected: (at) => p.faultInjected(at),
+        onNetwork: (f, index) => p.networkFault({ index, kind: f.network!, clients: f.clients!, ms: f.network === 'drop' ? (f.offlineMs ?? 0) : (f.forMs ?? 0) }),
+        warn: o.warn,
+      });
       timeline.start(pool.startAt);
     }
     sentinelMonitor.start();
