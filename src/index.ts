@@ -6,8 +6,8 @@
  * their modules when first called, not when this module loads.
  */
 export { defineScenario } from './scenario/types.ts';
-export type { Scenario, Phase, ArrivalPhase, VusPhase, Ramp, Duration, EngineName, SessionContext, SessionFn, SearchBlock } from './scenario/types.ts';
-export type { Client, AckEmitter, WorkerInfo, ConnectOptions, RawMessage, MessageMatch, RequestOptions } from './clients/types.ts';
+export type { Scenario, Phase, ArrivalPhase, VusPhase, Ramp, Duration, EngineName, SessionContext, SessionFn, SearchBlock, Fault, SequenceDecl, SequenceField, MessageParser } from './scenario/types.ts';
+export type { Client, AckEmitter, WorkerInfo, ConnectOptions, RawMessage, MessageMatch, RequestOptions, ReconnectInfo } from './clients/types.ts';
 export { ClientOpError } from './clients/types.ts';
 export type { RunOptions, RunOutcome } from './run/run.ts';
 export type { SearchOutcome } from './search/run-search.ts';

@@ -133,9 +133,10 @@ export function resolveFaults(v: unknown, problems: string[], endMs = Infinity):
     const index = e.index === undefined ? 0 : e.index;
     if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index > 63) problems.push(`\`${f}.index\` must be a whole number from 0 to 63 (got ${show(e.index)})`);
     let forMs: number | null = null;
-    const needsFor = action === 'pause' || (action === 'network' && e.network !== 'drop');
+    const knownKind = action !== 'network' || (NETWORK_KINDS as readonly unknown[]).includes(e.network);
+    const needsFor = action === 'pause' || (action === 'network' && knownKind && e.network !== 'drop');
     if (needsFor) forMs = e.for === undefined ? (problems.push(`\`${f}.for\` is required with ${action === 'pause' ? 'pause (how long the process stays stopped' : `network '${String(e.network)}' (how long it lasts`}, e.g. '5s')`), null) : duration(e.for, `${f}.for`, problems);
-    else if (e.for !== undefined) problems.push(action === 'network' ? `\`${f}.for\` does not go with network 'drop': use \`offline\` (how long the clients stay away)` : `\`${f}.for\` only goes with pause and network faults`);
+    else if (e.for !== undefined && knownKind) problems.push(action === 'network' ? `\`${f}.for\` does not go with network 'drop': use \`offline\` (how long the clients stay away)` : `\`${f}.for\` only goes with pause and network faults`);
     if (e.name !== undefined && typeof e.name !== 'string') problems.push(`\`${f}.name\` must be a string`);
     const on = e.on === undefined ? [] : Array.isArray(e.on) ? e.on : [e.on];
     if (!on.every((t) => typeof t === 'string' && t.length > 0)) problems.push(`\`${f}.on\` must be a topology name or a list of them (got ${show(e.on)})`);
@@ -173,7 +174,7 @@ function resolveNetwork(e: Record<string, unknown>, f: string, problems: string[
   const clients = parseClients(e.clients ?? '100%');
   if (clients === null) problems.push(`\`${f}.clients\` must be a share from '0.1%' to '100%' or a whole number of clients ≥ 1 (got ${show(e.clients)})`);
   let offlineMs = 0;
-  if (e.offline !== undefined) {
+  if (e.offline !== undefined && (NETWORK_KINDS as readonly unknown[]).includes(kind)) {
     if (kind !== 'drop') problems.push(`\`${f}.offline\` only goes with network 'drop' (how long the dropped clients stay away); '${String(kind)}' lasts \`for\``);
     else offlineMs = duration(e.offline, `${f}.offline`, problems) ?? 0;
   }

@@ -129,3 +129,49 @@ test('delivery and recovery thresholds: rates of what was counted; a rate of not
   assert.equal(by['seq:other.lossRate']!.ok, false);
   assert.equal(by['seq:ticks.lossRate']!.unit, 'fraction');
 });
+
+test('network faults: bad input is refused before any load, naming the entry and field; every expands; clients share or count', async () => {
+  const { resolveFaults, parseClients } = await import('../../src/scenario/faults.ts');
+  const problems: string[] = [];
+  resolveFaults(
+    [
+      { at: '1s', network: 'drpo', clients: '10%', offline: '1s' },
+      { at: '2s', network: 'drop', clients: '150%' },
+      { at: '3s', network: 'drop', offline: 2 },
+      { at: '4s', network: 'blackhole', clients: 5 },
+      { at: '5s', network: 'slow', for: '1s', offline: '1s' },
+      { at: '6s', network: 'drop', for: '1s' },
+      { at: '7s', kill: 'worker', clients: 3 },
+    ],
+    problems,
+  );
+  const has = (re: RegExp): void => assert.ok(problems.some((p) => re.test(p)), `${re} in:\n${problems.join('\n')}`);
+  has(/`faults\[0\]\.network` must be one of 'drop', 'blackhole', 'slow' \(did you mean `drop`\?\)/);
+  has(/`faults\[1\]\.clients` must be a share from '0\.1%' to '100%' or a whole number of clients ≥ 1 \(got '150%'\)/);
+  assert.equal(problems.filter((p) => p.startsWith('`faults[0]')).length, 1, 'an unknown kind is one problem, not three');
+  has(/`faults\[2\]\.offline` must be a duration .*: it has no unit; write '2s'/);
+  has(/`faults\[3\]\.for` is required with network 'blackhole'/);
+  has(/`faults\[4\]\.offline` only goes with network 'drop'/);
+  has(/`faults\[5\]\.for` does not go with network 'drop': use `offline`/);
+  has(/`faults\[6\]\.clients` only goes with network faults/);
+  const ok: string[] = [];
+  const out = resolveFaults([{ every: '5s', network: 'drop', clients: '10%', offline: '2s' }, { at: '12s', network: 'drop', clients: 25 }], ok, 21_000);
+  assert.deepEqual(ok, []);
+  assert.deepEqual(out.map((f) => [f.atMs, f.label]), [[5000, 'drop 10% offline 2s @5s'], [10_000, 'drop 10% offline 2s @10s'], [12_000, 'drop 25 clients @12s'], [15_000, 'drop 10% offline 2s @15s'], [20_000, 'drop 10% offline 2s @20s']]);
+  assert.deepEqual([parseClients('100%'), parseClients(3), parseClients('0%'), parseClients(1.5)], [{ share: 1 }, { count: 3 }, null, null]);
+});
+
+test('network faults pick the same clients every run: a share of each generator\'s, or its part of a count', async () => {
+  const { pickClients } = await import('../../src/generator/network.ts');
+  const clients = Array.from({ length: 40 }, (_, i) => ({ id: 1000 - i * 7 }));
+  const a = pickClients(clients, { share: 0.25 }, { index: 2 }, 0, 1).map((c) => c.id);
+  const b = pickClients([...clients].reverse(), { share: 0.25 }, { index: 2 }, 0, 1).map((c) => c.id);
+  assert.equal(a.length, 10);
+  assert.deepEqual(a, b, 'the same clients whatever order they are held in');
+  assert.notDeepEqual(pickClients(clients, { share: 0.25 }, { index: 3 }, 0, 1).map((c) => c.id), a, 'another fault picks others');
+  assert.equal(new Set(a).size, 10);
+  // a count split over 3 generators: 4 + 3 + 3
+  assert.deepEqual([0, 1, 2].map((g) => pickClients(clients, { count: 10 }, { index: 0 }, g, 3).length), [4, 3, 3]);
+  assert.equal(pickClients(clients.slice(0, 2), { count: 10 }, { index: 0 }, 0, 1).length, 2, 'never more than are connected');
+  assert.equal(pickClients(clients, { share: 1 }, { index: 0 }, 0, 1).length, 40);
+});
