@@ -22,7 +22,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunResult, SearchResult } from '../src/result/types.ts';
-import type { Output } from '../src/reporters/types.ts';
+import type { Output } from '../src/run/reporter.ts';
 import { runSearch } from '../src/search/run-search.ts';
 import { environment } from './env.ts';
 import { churnTable, type ChurnResult, type ChurnRow } from './channel-churn/render.ts';

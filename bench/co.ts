@@ -32,7 +32,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { io, type Socket } from 'socket.io-client';
 import { run } from '../src/run/run.ts';
-import type { Output } from '../src/reporters/types.ts';
+import type { Output } from '../src/run/reporter.ts';
 import { startReferenceServer } from '../reference-server/start.ts';
 import type { Dist } from './types.ts';
 import { envInt, environment } from './env.ts';

@@ -26,7 +26,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run } from '../src/run/run.ts';
-import type { Output } from '../src/reporters/types.ts';
+import type { Output } from '../src/run/reporter.ts';
 import { startReferenceServer, type ServerHandle } from '../reference-server/index.ts';
 import { envInt, environment } from './env.ts';
 import { median } from '../src/compare/stats.ts';

@@ -14,7 +14,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startReferenceServer } from '../reference-server/start.ts';
-import type { Output } from '../src/reporters/types.ts';
+import type { Output } from '../src/run/reporter.ts';
 import { run } from '../src/run/run.ts';
 import { envInt, environment } from './env.ts';
 

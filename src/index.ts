@@ -11,7 +11,7 @@ export type { Client, AckEmitter, WorkerInfo, ConnectOptions, RawMessage, Messag
 export { ClientOpError } from './clients/types.ts';
 export type { RunOptions, RunOutcome } from './run/run.ts';
 export type { SearchOutcome } from './search/run-search.ts';
-export type { Reporter, ProgressTick, RunStartInfo, Output } from './reporters/types.ts';
+export type { Reporter, ProgressTick, RunStartInfo, Output } from './run/reporter.ts';
 export { ExitCode, RtbenchError, InputError, RunError } from './shared/errors.ts';
 export type { ErrorCode } from './shared/errors.ts';
 export type { TopologyName } from './shared/topology-names.ts';

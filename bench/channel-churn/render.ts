@@ -216,7 +216,7 @@ export function churnSection(r: ChurnResult): string {
 
 \`node --import tsx bench/channel-churn.ts\` (also \`npm run bench -- --only channel-churn\`; ${r.minutes} min this time) writes
 \`bench/results/channel-churn.json\`. For each topology it runs two capacity searches (\`rtbench run --find-max\`,
-README "Capacity search") of steps of constant session arrival rate: churn ${searchWords(churn)}; publish ${searchWords(pub)}.
+docs/capacity-search.md) of steps of constant session arrival rate: churn ${searchWords(churn)}; publish ${searchWords(pub)}.
 The SocketCluster source document claims **~10K channels created and destroyed per second per process** and
 **~20K messages per second per channel**; it does not say on what machine or how it measured them.
 

@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { Aggregator } from '../../src/metrics/aggregate.ts';
 import { Recorder } from '../../src/metrics/recorder.ts';
 import { createOutputs, parseOutputs } from '../../src/outputs/index.ts';
-import type { ProgressTick, Reporter } from '../../src/reporters/types.ts';
+import type { ProgressTick, Reporter } from '../../src/run/reporter.ts';
 import { seededRandom } from '../../src/util/random.ts';
 import { envInt, environment } from '../env.ts';
 import type { LiveOutputsResult } from './report.ts';

@@ -38,11 +38,11 @@ export function getTopology(spec: TopologySpec): Topology {
   if (!t) {
     const near = didYouMean(spec.name, TOPOLOGY_NAMES);
     throw new InputError('E_UNKNOWN_TOPOLOGY', `unknown topology \`${spec.raw}\``, {
-      hint: `${near ? `did you mean \`${[near, ...spec.params].join(':')}\`? ` : ''}use one of: ${topologyNames().join(', ')} (see README, "The reference server")`,
+      hint: `${near ? `did you mean \`${[near, ...spec.params].join(':')}\`? ` : ''}use one of: ${topologyNames().join(', ')} (see docs/topologies.md)`,
     });
   }
   const problems = t.check?.(spec) ?? [];
-  if (problems.length) throw new InputError('E_UNKNOWN_TOPOLOGY', `invalid topology \`${spec.raw}\``, { details: problems, hint: 'see README, "The reference server"' });
+  if (problems.length) throw new InputError('E_UNKNOWN_TOPOLOGY', `invalid topology \`${spec.raw}\``, { details: problems, hint: 'see docs/topologies.md' });
   // a missing optional package is said here, before anything is started (its children import it)
   for (const pkg of t.optionalPackages?.(spec) ?? []) requireOptional(pkg);
   return t;

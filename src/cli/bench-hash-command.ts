@@ -1,6 +1,6 @@
 import { benchHash, formatBenchHash } from '../bench/hash.ts';
 import { ExitCode, InputError } from '../shared/errors.ts';
-import type { Output } from '../reporters/types.ts';
+import type { Output } from '../run/reporter.ts';
 
 /** `rtbench bench-hash --workers 4 --ips 1000000 [--ipv6] [--json]`. */
 export function benchHashCommand(a: { workers: number; ips: number; ipv6: boolean; json: boolean }, out: Output): number {

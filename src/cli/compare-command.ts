@@ -3,7 +3,7 @@ import { loadResult } from '../compare/load-result.ts';
 import { ExitCode } from '../shared/errors.ts';
 import { renderJUnit, type JUnitCase } from '../reporters/junit.ts';
 import { mdEscape } from '../reporters/markdown.ts';
-import type { Output } from '../reporters/types.ts';
+import type { Output } from '../run/reporter.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import { renderHtml } from '../reporters/html/render.ts';
 

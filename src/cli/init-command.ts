@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { ExitCode, InputError } from '../shared/errors.ts';
-import type { Output } from '../reporters/types.ts';
+import type { Output } from '../run/reporter.ts';
 
 /** What `rtbench init` writes a starter for: a Socket.IO server, or a plain WebSocket (`ws`) one. */
 export type InitTarget = 'socket.io' | 'ws';
@@ -50,7 +50,7 @@ export function starterScenario(target: InitTarget, url: string): string {
  * Starter load test for a ${socketio ? 'Socket.IO' : 'WebSocket (ws)'} server, written by \`rtbench init\`.
  * Start your server, then: npx rtbench run rtbench/smoke.ts --target ${targetUrl(target, url)}
  * ${socketio ? 'A path in --target selects the Socket.IO namespace (`/chat`), as `io(url)` does.' : 'The path of --target is the WebSocket path.'}
- * Thresholds gate the run: rtbench exits 99 when one fails (see README, "Thresholds").
+ * Thresholds gate the run: rtbench exits 99 when one fails (see rtbench's docs/metrics.md, "Thresholds").
  */
 export default defineScenario({
   name: 'smoke',

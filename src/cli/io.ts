@@ -1,4 +1,4 @@
-import type { Output } from '../reporters/types.ts';
+import type { Output } from '../run/reporter.ts';
 
 /** The outside world the CLI touches, injected so whole CLI runs can be tested in-process. */
 export interface CliIO {

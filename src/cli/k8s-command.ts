@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { InputError } from '../shared/errors.ts';
 import { buildManifests, renderManifests } from '../k8s/manifests.ts';
-import type { Output } from '../reporters/types.ts';
+import type { Output } from '../run/reporter.ts';
 import { missingUnit, parseDuration } from '../scenario/duration.ts';
 import { planScenario } from '../plan/plan.ts';
 import { MAX_START_AHEAD_MS } from '../shard/options.ts';

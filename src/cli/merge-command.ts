@@ -8,7 +8,7 @@ import { jsonReporter } from '../reporters/json.ts';
 import { junitReporter } from '../reporters/junit.ts';
 import { markdownReporter } from '../reporters/markdown.ts';
 import { summaryReporter } from '../reporters/summary.ts';
-import type { Output, Reporter } from '../reporters/types.ts';
+import type { Output, Reporter } from '../run/reporter.ts';
 import { exitCodeOf } from '../run/run.ts';
 import { describeMerge, mergeShards, type ShardInput } from '../shard/merge.ts';
 import { extractResultLines } from '../shard/result-line.ts';

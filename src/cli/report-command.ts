@@ -2,7 +2,7 @@ import { parseTolerances } from '../compare/compare.ts';
 import { loadResult } from '../compare/load-result.ts';
 import { ExitCode } from '../shared/errors.ts';
 import { renderHtml } from '../reporters/html/render.ts';
-import type { Output } from '../reporters/types.ts';
+import type { Output } from '../run/reporter.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 
 /** Where `rtbench report` writes when `--out` is not given: beside the first result, never over it. */

@@ -1,4 +1,4 @@
-import type { EngineName } from '../scenario/types.ts';
+import type { EngineName } from './engine-name.ts';
 import type { Transport, TransportOptions } from './types.ts';
 
 /** A transport factory: one engine's client, made for one session. */

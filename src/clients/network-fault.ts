@@ -1,4 +1,6 @@
 import type { Socket } from 'node:net';
+import { monoMs } from '../shared/clock.ts';
+import type { Transport } from './types.ts';
 
 /** What a client-side network fault does to a client's own TCP connection. */
 export type NetworkFaultKind = 'drop' | 'blackhole' | 'slow';
@@ -25,4 +27,21 @@ export function applyNetworkFault(socket: Socket, kind: NetworkFaultKind, ms: nu
     if (kind === 'blackhole') socket.uncork();
     socket.resume();
   }, ms).unref();
+}
+
+/**
+ * A network fault on a client's connection: null when it has no TCP socket to hit (not open,
+ * long-polling); else, for a `drop` with `ms` offline, the monotonic time until which the client
+ * makes no reconnection attempt (an engine that reconnects by itself is told to hold), or 0.
+ */
+export function hitConnection(t: Transport, kind: NetworkFaultKind, ms: number): number | null {
+  const socket = t.netSocket?.() ?? null;
+  if (socket === null) return null;
+  let until = 0;
+  if (kind === 'drop' && ms > 0) {
+    until = monoMs() + ms;
+    t.holdReconnect?.(until);
+  }
+  applyNetworkFault(socket, kind, ms);
+  return until;
 }

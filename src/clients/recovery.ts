@@ -1,6 +1,6 @@
 import { monoMs, sleep } from '../shared/clock.ts';
 import { classifyError } from './classify.ts';
-import { ClientOpError, type ReconnectPolicy, type Transport } from './types.ts';
+import { ClientOpError, type ReconnectInfo, type ReconnectPolicy, type Transport } from './types.ts';
 
 /** Where a reconnection counts its failed attempts. */
 export interface RecoverySink {
@@ -52,4 +52,15 @@ export async function within(recovering: Promise<boolean>, timeoutMs: number): P
   const ok = await Promise.race([recovering, new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)))]);
   clearTimeout(timer);
   return ok;
+}
+
+/** The session's `client.onReconnect` handlers, in turn, after an automatic reconnection; one that throws is a session error. */
+export async function afterReconnect(handlers: Array<(info: ReconnectInfo) => void | Promise<void>> | null, info: ReconnectInfo, sink: RecoverySink, describe?: (e: unknown) => string): Promise<void> {
+  for (const h of handlers ?? []) {
+    try {
+      await h(info);
+    } catch (e) {
+      sink.error('session_error', `client.onReconnect handler threw: ${describe?.(e) ?? String(e)}`);
+    }
+  }
 }

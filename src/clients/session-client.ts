@@ -1,14 +1,18 @@
-import { monoMs, sharedMs, sleepUntil } from '../shared/clock.ts';
+import type { MetricsSink } from '../metrics/sink.ts';
+import { monoMs, sleepUntil } from '../shared/clock.ts';
 import { mergeConnect, type ConnectOptions } from './connect-options.ts';
 import { EventHandlers } from './handlers.ts';
 import { openLoop } from './open-loop.ts';
-import { RawMessages } from './raw-messages.ts';
 import { DeliveryTracker } from './delivery.ts';
-import { applyNetworkFault, type NetworkFaultKind } from './network-fault.ts';
-import { engineRecovery, loopRecovery, within } from './recovery.ts';
+import { hitConnection, type NetworkFaultKind } from './network-fault.ts';
+import { afterReconnect, engineRecovery, loopRecovery, within } from './recovery.ts';
 import { RECOVERY_FRESH, RECOVERY_NEVER, RECOVERY_RESUMED } from '../metrics/names.ts';
 import { SequenceCheck, streamOf } from './sequence.ts';
-import type { MetricsSink, SessionClientOptions } from './session-options.ts';
+import { ChannelCalls } from './session-channels.ts';
+import type { SessionCore } from './session-core.ts';
+import type { SessionClientOptions } from './session-options.ts';
+import { RawCalls } from './session-raw.ts';
+import { SocketIoCalls } from './session-socketio.ts';
 import {
   ClientOpError,
   type AckEmitter,
@@ -21,8 +25,6 @@ import {
   type WorkerInfo,
 } from './types.ts';
 
-export type { MetricsSink, SessionClientOptions } from './session-options.ts';
-
 /**
  * The timed Client API over an engine's Transport.
  *
@@ -30,6 +32,10 @@ export type { MetricsSink, SessionClientOptions } from './session-options.ts';
  * clock, not from when it actually began, so lateness (a stalled server, a saturated generator)
  * is counted. After an operation completes the intended clock moves to its completion time;
  * `think` advances it by the pause; `every` resets it to each iteration's scheduled time.
+ *
+ * This class holds the connection, the intended clock and what arrives; each engine family's
+ * calls live with their family and are handed the same core: Socket.IO's emit, acks and rooms
+ * (session-socketio.ts), channels (session-channels.ts), raw WebSocket frames (session-raw.ts).
  */
 export class SessionClient implements Client {
   readonly id: number;
@@ -42,10 +48,6 @@ export class SessionClient implements Client {
   private transport: Transport | null = null;
   /** Worker of the previous connection, while reconnecting (stickiness check), and why. */
   private previousWorker: { id: string; via: 'reconnect' | 'recovery' } | null = null;
-  /** Rooms joined, rejoined after an automatic reconnection (as applications do). */
-  private readonly rooms = new Set<string>();
-  /** Channels subscribed, resubscribed after an automatic reconnection. */
-  private readonly channels = new Set<string>();
   /** While reconnecting after an unexpected disconnect: resolves true once connected again. */
   private recovering: Promise<boolean> | null = null;
   /** Set by disconnect(): the session is over, stop any reconnection. */
@@ -53,8 +55,9 @@ export class SessionClient implements Client {
   /** The options of the last `connect()`, reused by `reconnect()` and automatic reconnection. */
   private connectOptions: ConnectOptions | null = null;
   private defaults: ConnectOptions | undefined | null = null;
-  /** Raw frames (`ws` engine), created on first use. */
-  private rawMessages: RawMessages | null = null;
+  private readonly io: SocketIoCalls;
+  private readonly pubsub: ChannelCalls;
+  private readonly frames: RawCalls;
   /** The scenario's `sequences` checked on this client's messages, or null without any. */
   private readonly delivery: DeliveryTracker | null;
   /** `client.onReconnect` handlers. */
@@ -73,6 +76,20 @@ export class SessionClient implements Client {
     // a user's on() handler that throws: a session_error (message and line), not a crashed generator
     this.handlers = new EventHandlers((e) => sink.error('session_error', opts.describeError?.(e) ?? (e instanceof Error ? `${e.name}: ${e.message}` : String(e))));
     this.delivery = opts.delivery ? new DeliveryTracker(opts.delivery, sink) : null;
+    const core: SessionCore = {
+      sink,
+      opts,
+      transport: () => this.transport,
+      reconnecting: () => !this.connected && this.recovering !== null,
+      requireConnected: (what) => this.requireConnected(what),
+      timed: (name, timeoutMs, op, kind) => this.timed(name, timeoutMs, op, kind),
+      ack: (event, args, timeoutMs) => this.ack(event, args, timeoutMs),
+      fail: (e, fallback) => this.fail(e, fallback),
+      forgetStreams: (prefix) => this.lastSeq?.forgetPrefix(prefix),
+    };
+    this.io = new SocketIoCalls(core);
+    this.pubsub = new ChannelCalls(core);
+    this.frames = new RawCalls(core);
   }
 
   async connect(options?: ConnectOptions): Promise<void> {
@@ -115,7 +132,7 @@ export class SessionClient implements Client {
     if (t.listen) for (const event of this.handlers.events()) t.listen(event);
     t.onDisconnect((reason) => this.lost(t, reason));
     const d = this.delivery;
-    t.onRaw?.(d === null ? (m, json) => this.raw().dispatch(m, json) : (m, json) => (d.onRaw(m, json), this.raw().dispatch(m, json)));
+    t.onRaw?.(d === null ? (m, json) => this.frames.dispatch(m, json) : (m, json) => (d.onRaw(m, json), this.frames.dispatch(m, json)));
     return t;
   }
 
@@ -129,7 +146,7 @@ export class SessionClient implements Client {
     if (since !== null) this.sink.record('detect', since);
     this.sink.error('disconnected', `server closed the connection: ${reason}`);
     // as pending acks: no reply can come on a closed connection
-    this.rawMessages?.failAll(() => new ClientOpError('disconnected', `connection closed before a matching message: ${reason}`));
+    this.frames.failAll(() => new ClientOpError('disconnected', `connection closed before a matching message: ${reason}`));
     const policy = this.opts.reconnect;
     if (!policy || this.closed) return;
     this.delivery?.disconnected();
@@ -159,17 +176,11 @@ export class SessionClient implements Client {
       this.sink.count(resumed ? RECOVERY_RESUMED : RECOVERY_FRESH);
       this.delivery?.reconnected();
       if (!resumed) {
-        // a resumed session kept its rooms on the server (connection-state recovery)
-        for (const room of this.rooms) await this.transport?.emitWithAck('join', [room], this.opts.ackTimeoutMs).catch(() => {});
-        for (const channel of this.channels) await this.resubscribe(channel).catch(() => {});
+        // a resumed session kept its rooms and channels on the server (connection-state recovery)
+        await this.io.rejoin();
+        await this.pubsub.resubscribe();
       }
-      for (const h of this.reconnectHandlers ?? []) {
-        try {
-          await h({ resumed });
-        } catch (e) {
-          this.sink.error('session_error', `client.onReconnect handler threw: ${this.opts.describeError?.(e) ?? String(e)}`);
-        }
-      }
+      await afterReconnect(this.reconnectHandlers, { resumed }, this.sink, this.opts.describeError);
       return true;
     });
   }
@@ -183,21 +194,15 @@ export class SessionClient implements Client {
   }
 
   emit(event: string, ...args: unknown[]): void {
-    if (!this.connected && this.recovering) {
-      this.sink.count('messages.unsent'); // reconnecting: a fire-and-forget event is lost, as with a volatile emit
-      return;
-    }
-    this.requireConnected(event);
-    this.transport!.emit(event, args);
-    this.sink.count('messages.sent');
+    this.io.emit(event, args);
   }
 
   emitWithAck<T = unknown>(event: string, ...args: unknown[]): Promise<T> {
-    return this.ack<T>(event, args, this.opts.ackTimeoutMs);
+    return this.io.emitWithAck<T>(event, args);
   }
 
   timeout(ms: number): AckEmitter {
-    return { emitWithAck: <T>(event: string, ...args: unknown[]) => this.ack<T>(event, args, ms) };
+    return this.io.timeout(ms);
   }
 
   on(event: string, handler: (...args: unknown[]) => void): void {
@@ -221,49 +226,28 @@ export class SessionClient implements Client {
     });
   }
 
-  async join(room: string): Promise<void> {
-    await this.ack('join', [room], this.opts.ackTimeoutMs);
-    this.rooms.add(room);
+  join(room: string): Promise<void> {
+    return this.io.join(room);
   }
 
-  async leave(room: string): Promise<void> {
-    await this.ack('leave', [room], this.opts.ackTimeoutMs);
-    this.rooms.delete(room);
-    this.lastSeq?.forgetPrefix(`${room}\0`);
+  leave(room: string): Promise<void> {
+    return this.io.leave(room);
   }
 
-  async broadcast(room: string, data?: unknown): Promise<void> {
-    await this.ack('broadcast', [room, { ts: sharedMs(this.opts.clockOffsetMs ?? 0), data }], this.opts.ackTimeoutMs);
+  broadcast(room: string, data?: unknown): Promise<void> {
+    return this.io.broadcast(room, data);
   }
 
-  async subscribe(channel: string): Promise<void> {
-    const ms = this.opts.ackTimeoutMs;
-    if (this.transport?.subscribe) await this.timed('subscribe', ms, () => this.transport!.subscribe!(channel, ms));
-    else await this.ack('subscribe', [channel], ms);
-    this.channels.add(channel);
+  subscribe(channel: string): Promise<void> {
+    return this.pubsub.subscribe(channel);
   }
 
-  async unsubscribe(channel: string): Promise<void> {
-    const ms = this.opts.ackTimeoutMs;
-    if (this.transport?.unsubscribe) await this.timed('unsubscribe', ms, () => this.transport!.unsubscribe!(channel, ms));
-    else await this.ack('unsubscribe', [channel], ms);
-    this.channels.delete(channel);
-    const prefix = `\0ch\0${channel}\0`;
-    this.lastSeq?.forgetPrefix(prefix);
+  unsubscribe(channel: string): Promise<void> {
+    return this.pubsub.unsubscribe(channel);
   }
 
-  async publish(channel: string, data?: unknown): Promise<void> {
-    const ms = this.opts.ackTimeoutMs;
-    const payload = { ts: sharedMs(this.opts.clockOffsetMs ?? 0), data };
-    if (this.transport?.publish) await this.timed('publish', ms, () => this.transport!.publish!(channel, payload, ms));
-    else await this.ack('publish', [channel, payload], ms);
-  }
-
-  /** After an automatic reconnection: subscribe again, untimed. */
-  private async resubscribe(channel: string): Promise<void> {
-    const t = this.transport;
-    if (t?.subscribe) await t.subscribe(channel, this.opts.ackTimeoutMs);
-    else await t?.emitWithAck('subscribe', [channel], this.opts.ackTimeoutMs);
+  publish(channel: string, data?: unknown): Promise<void> {
+    return this.pubsub.publish(channel, data);
   }
 
   async think(ms: number | [number, number]): Promise<void> {
@@ -287,7 +271,7 @@ export class SessionClient implements Client {
       this.sink.connectedDelta(-1);
     }
     t?.close();
-    this.rawMessages?.failAll(() => new ClientOpError('disconnected', 'client disconnected while waiting for a message'));
+    this.frames.failAll(() => new ClientOpError('disconnected', 'client disconnected while waiting for a message'));
   }
 
   onReconnect(handler: (info: ReconnectInfo) => void | Promise<void>): void {
@@ -295,68 +279,28 @@ export class SessionClient implements Client {
     (this.reconnectHandlers ??= []).push(handler);
   }
 
-  /**
-   * A network fault on this client's own connection (src/clients/network-fault.ts): `drop` resets
-   * it (offline for `ms`: no reconnection attempt before), `blackhole` stops reading and writing
-   * for `ms`, `slow` stops reading for `ms`. False when the client has no connection to hit now.
-   */
+  /** A network fault on this client's connection (src/clients/network-fault.ts); false when it has none to hit now. */
   networkFault(kind: NetworkFaultKind, ms: number): boolean {
-    const t = this.transport;
-    const socket = this.connected && t !== null ? t.netSocket?.() ?? null : null;
-    if (socket === null || t === null) return false;
-    if (kind === 'drop' && ms > 0) {
-      this.offlineUntil = monoMs() + ms;
-      t.holdReconnect?.(this.offlineUntil);
-    }
-    applyNetworkFault(socket, kind, ms);
-    return true;
+    const until = this.connected && this.transport !== null ? hitConnection(this.transport, kind, ms) : null;
+    if (until !== null && until > 0) this.offlineUntil = until;
+    return until !== null;
   }
 
   send(data: string | Uint8Array): void {
-    this.requireRaw('send');
-    if (!this.connected && this.recovering) {
-      this.sink.count('messages.unsent');
-      return;
-    }
-    this.requireConnected('send');
-    this.transport!.sendRaw!(data);
-    this.sink.count('messages.sent');
+    this.frames.send(data);
   }
 
   onMessage(handler: (message: RawMessage, json: unknown) => void): void {
-    this.requireRaw('onMessage');
-    this.raw().onMessage(handler);
+    this.frames.onMessage(handler);
   }
 
-  waitForMessage(match: MessageMatch, timeoutMs = this.opts.ackTimeoutMs): Promise<RawMessage> {
-    this.requireRaw('waitForMessage');
-    return this.raw()
-      .wait(match, timeoutMs, () => new ClientOpError('wait_timeout', `no message matched within ${timeoutMs}ms (waitForMessage)`))
-      .catch((e: unknown) => this.fail(e, 'wait_timeout'));
+  waitForMessage(match: MessageMatch, timeoutMs?: number): Promise<RawMessage> {
+    return this.frames.waitForMessage(match, timeoutMs);
   }
 
-  /** Timed as `emitWithAck` is: from the intended clock, to the first message `match` accepts. */
-  request(data: string | Uint8Array, match: MessageMatch, options: RequestOptions = {}): Promise<RawMessage> {
-    this.requireRaw('request');
-    const timeoutMs = options.timeout ?? this.opts.ackTimeoutMs;
-    const label = options.name ? `request \`${options.name}\`` : 'request';
-    return this.timed(options.name ?? '', timeoutMs, () => {
-      const reply = this.raw().wait(match, timeoutMs, () => new ClientOpError('request_timeout', `no reply to ${label} within ${timeoutMs}ms`));
-      this.transport!.sendRaw!(data);
-      return reply;
-    }, 'request');
+  request(data: string | Uint8Array, match: MessageMatch, options?: RequestOptions): Promise<RawMessage> {
+    return this.frames.request(data, match, options);
   }
-
-  private raw(): RawMessages {
-    return (this.rawMessages ??= new RawMessages(this.sink, this.opts.describeError ?? ((e) => (e instanceof Error ? e.message : String(e)))));
-  }
-
-  private requireRaw(call: string): void {
-    if (!this.opts.rawFrames) {
-      this.fail(new ClientOpError('session_error', `\`client.${call}()\` needs engine 'ws' (raw WebSocket frames): with a Socket.IO engine use emit / emitWithAck / on / waitFor`), 'session_error');
-    }
-  }
-
 
   private async ack<T>(event: string, args: unknown[], timeoutMs: number): Promise<T> {
     const reply = await this.timed(event, timeoutMs, () => this.transport!.emitWithAck(event, args, timeoutMs));

@@ -37,7 +37,7 @@ export interface AckEmitter {
 
 /**
  * The client API a session function drives. Every operation is timed from its **intended**
- * start (see README, "Timing"): a session's clock starts at its scheduled arrival time.
+ * start (see docs/timing.md): a session's clock starts at its scheduled arrival time.
  */
 export interface Client extends AckEmitter {
   /** Globally unique id of this client. */

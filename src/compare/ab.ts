@@ -4,12 +4,12 @@ import { ExitCode, InputError, RunError, type ExitCodeValue } from '../shared/er
 import type { RunFile, RunResult } from '../result/types.ts';
 import { resolvePlan } from '../plan/plan.ts';
 import { runResolved, type RunOptions } from '../run/run.ts';
-import type { Output } from '../reporters/types.ts';
+import type { Output } from '../run/reporter.ts';
 import { checkReachable, parseTarget } from '../target/target.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import { compareResults, formatCompare, type CompareRow, type Tolerances } from './compare.ts';
 import { renderHtml } from '../reporters/html/render.ts';
-import { RunCollector } from '../result/collector.ts';
+import { RunCollector } from '../collect/collector.ts';
 
 export interface AbOptions {
   targetA: string;

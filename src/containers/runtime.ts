@@ -9,7 +9,7 @@ import { PACKAGE_ROOT } from '../shared/package-root.ts';
 import { RedisContainer } from '@testcontainers/redis';
 import { GenericContainer, Network, Wait, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
 import { InputError, RunError } from '../shared/errors.ts';
-import { isLoopbackAddress } from '../generator/source-ips.ts';
+import { isLoopbackAddress } from '../shared/net.ts';
 import type { ServerHandle, StartOptions } from '../../reference-server/index.ts';
 import { REFERENCE_IMAGE } from './reference-server.ts';
 import { containerPlan, type ContainerSpec } from './specs.ts';

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import type { FaultOutcome, ServerHandle } from '../../reference-server/index.ts';
 import type { ResolvedFault } from '../scenario/faults.ts';
 import { monoMs } from '../shared/clock.ts';
-import type { FaultReport } from './types.ts';
+import type { FaultReport } from '../result/faults.ts';
 
 const HOOK_TIMEOUT_MS = 60_000;
 

@@ -1,8 +1,7 @@
 import { Aggregator } from '../metrics/aggregate.ts';
 import type { IntervalSnapshot } from '../metrics/snapshot.ts';
 import type { ResolvedFault } from '../scenario/faults.ts';
-import type { Reporter } from '../reporters/types.ts';
-import type { FaultImpact } from './types.ts';
+import type { FaultImpact } from '../result/faults.ts';
 import { NETWORK_HIT, RECOVERY_FRESH, RECOVERY_NEVER, RECOVERY_RESUMED, SEQUENCED_EVENTS } from '../metrics/names.ts';
 
 /**
@@ -10,7 +9,7 @@ import { NETWORK_HIT, RECOVERY_FRESH, RECOVERY_NEVER, RECOVERY_RESUMED, SEQUENCE
  * baseline), then one window per fault until the next fault or the end. Each window is merged
  * with the same Aggregator as the whole run, so its histograms are exact.
  */
-export class FaultWindows implements Reporter {
+export class FaultWindows {
   readonly name = 'fault-windows';
   private readonly baseline = new Aggregator();
   private readonly windows: Aggregator[];

@@ -1,6 +1,7 @@
 import type { EngineFactory } from '../clients/index.ts';
 import { resolveConnect, targetParts, type ConnectOptions, type TargetParts } from '../clients/connect-options.ts';
-import { SessionClient, type MetricsSink } from '../clients/session-client.ts';
+import { SessionClient } from '../clients/session-client.ts';
+import type { MetricsSink } from '../metrics/sink.ts';
 import { EngineMemo } from '../clients/memo.ts';
 import { ClientOpError } from '../clients/types.ts';
 import { compileDelivery, type DeliveryPlan } from '../clients/delivery.ts';

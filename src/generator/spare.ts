@@ -64,7 +64,7 @@ function alive(proc: ChildProcess): boolean {
   return proc.exitCode === null && proc.signalCode === null;
 }
 
-/** `RTBENCH_CPU_PROF_DIR=dir`: each generator writes a V8 CPU profile there (README, "Generators, source addresses and health"). */
+/** `RTBENCH_CPU_PROF_DIR=dir`: each generator writes a V8 CPU profile there (docs/timing.md, "Generators, source addresses and health"). */
 function profileArgs(): string[] {
   const dir = process.env.RTBENCH_CPU_PROF_DIR;
   return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];

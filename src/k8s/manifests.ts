@@ -10,7 +10,7 @@
  * - `rtbench collect` then reads those lines from `kubectl logs` and merges them.
  */
 import { InputError } from '../shared/errors.ts';
-import { isLoopbackAddress } from '../generator/source-ips.ts';
+import { isLoopbackAddress } from '../shared/net.ts';
 import type { V1ConfigMap, V1Job } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 

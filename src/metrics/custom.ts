@@ -1,4 +1,4 @@
-import type { MetricsSink } from '../clients/session-client.ts';
+import type { MetricsSink } from './sink.ts';
 import type { CustomMetrics, MetricDeclarations } from '../scenario/types.ts';
 import { recordMs } from './histogram.ts';
 import { CHECKS_FAIL, CHECKS_PASS, checkKey, negativeKey, rejectedKey } from './names.ts';

@@ -1,6 +1,6 @@
 import type { ErrorTable } from '../result/types.ts';
 import { monoMs } from '../shared/clock.ts';
-import type { MetricsSink } from '../clients/session-client.ts';
+import type { MetricsSink } from './sink.ts';
 import { addError, clip } from './errors.ts';
 import type { HealthSample } from './health.ts';
 import { createFlatHistogram, recordMs, toSparse, type Histogram, type WireHistogram } from './histogram.ts';

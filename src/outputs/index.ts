@@ -1,4 +1,4 @@
-import type { Reporter } from '../reporters/types.ts';
+import type { Reporter } from '../run/reporter.ts';
 import { InputError } from '../shared/errors.ts';
 import { requireOptional } from '../shared/optional.ts';
 import { jsonLinesSink } from './json-lines.ts';

@@ -1,6 +1,6 @@
 import { createFlatHistogram, cumulativeBuckets, decode, mergeWire, type Histogram } from '../metrics/histogram.ts';
 import type { Counters, MetricSummary, RunResult, TimeseriesPoint } from '../result/types.ts';
-import type { ProgressTick, Reporter, RunStartInfo } from '../reporters/types.ts';
+import type { ProgressTick, Reporter, RunStartInfo } from '../run/reporter.ts';
 
 /** Upper bounds (ms) of the latency buckets live outputs export (Prometheus `le`, in seconds there). */
 export const LIVE_BOUNDS_MS: readonly number[] = [0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 30_000, 60_000];

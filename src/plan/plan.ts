@@ -20,7 +20,7 @@ import { prepareShardRun, runSourceIps, type ShardRun } from '../shard/run-shard
 import { generatorSlot, type ShardSpec } from '../shard/split.ts';
 import type { Threshold } from '../thresholds/parse.ts';
 import { machineLimits, planCapacity } from './capacity.ts';
-import { withDefaultGate } from './gate.ts';
+import { withDefaultGate } from '../thresholds/gate.ts';
 import { defaultGenerators } from './generators.ts';
 
 /** The flags of a run that shape its plan (a subset of `RunOptions`). */
@@ -160,7 +160,7 @@ export async function resolvePlan(scenarioFile: string, o: PlanOptions, warn: (l
     if (mismatch) {
       throw new InputError('E_PROTOCOL_MISMATCH', `scenario ${scenarioFile}: the engine chosen for ${mismatch.problems.length > 1 ? 'some topologies' : 'a topology'} cannot talk to it`, {
         details: mismatch.problems,
-        hint: `set the engine per topology in the scenario: ${mismatch.fix} (README, "engines")`,
+        hint: `set the engine per topology in the scenario: ${mismatch.fix} (docs/scenarios.md, "engines")`,
       });
     }
   }

@@ -1,4 +1,4 @@
-import type { FaultSection } from '../faults/types.ts';
+import type { FaultSection } from '../result/faults.ts';
 import { table } from './table.ts';
 
 const ms = (v: number | null | undefined): string => (v === null || v === undefined ? '-' : v >= 100 ? v.toFixed(0) : v.toFixed(1));

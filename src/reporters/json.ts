@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { RunFile } from '../result/types.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
-import type { Reporter } from './types.ts';
+import type { Reporter } from '../run/reporter.ts';
 import { redactDeep } from './html/data.ts';
 
 /** Writes `<out>/result.json` (schema `rtbench.result/v1`), atomically, with credentials and tokens in URLs redacted. */

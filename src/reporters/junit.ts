@@ -1,7 +1,7 @@
 import type { RunFile, RunResult } from '../result/types.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import { sessionsLine } from './console-summary.ts';
-import type { Reporter } from './types.ts';
+import type { Reporter } from '../run/reporter.ts';
 import { customView, declaredIn } from './custom.ts';
 
 /** XML-escape text and attribute values. */

@@ -1,7 +1,7 @@
 import type { RunFile, RunResult } from '../result/types.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import { saturationLine, sequenceLine, sessionsLine } from './console-summary.ts';
-import type { Reporter } from './types.ts';
+import type { Reporter } from '../run/reporter.ts';
 import { biasText, customView, declaredIn } from './custom.ts';
 import { shownMessage } from '../metrics/errors.ts';
 import type { MetricDeclarations } from '../scenario/types.ts';

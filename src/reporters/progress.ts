@@ -1,5 +1,5 @@
 import { formatDuration } from '../scenario/duration.ts';
-import type { Output, ProgressTick, Reporter, RunStartInfo } from './types.ts';
+import type { Output, ProgressTick, Reporter, RunStartInfo } from '../run/reporter.ts';
 
 /** `latency` names the round trip shown: Socket.IO acks, or raw-frame `request()`s (a run that makes requests and no acks). */
 function line(t: ProgressTick, latency: 'ack' | 'request'): string {

@@ -198,7 +198,7 @@ export interface RunResult {
   thresholdsOnPartialData?: boolean;
   /** Set when a threshold with `abortOnFail` stopped the run early. */
   abortedBy?: string;
-  /** The scenario's fault timeline as it happened, with what each fault cost (see src/faults/types.ts). */
+  /** The scenario's fault timeline as it happened, with what each fault cost (see src/result/faults.ts). */
   faults?: FaultSection;
   /** Generator processes that crashed (their figures up to their last report are kept). */
   crashedGenerators?: string[];

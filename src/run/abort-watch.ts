@@ -1,4 +1,4 @@
-import type { Reporter } from '../reporters/types.ts';
+import type { Reporter } from './reporter.ts';
 import { evaluateThresholds } from '../thresholds/evaluate.ts';
 import type { Threshold } from '../thresholds/parse.ts';
 

@@ -3,7 +3,7 @@ import { GeneratorPool } from '../generator/pool.ts';
 import type { SpareGenerator } from '../generator/spare.ts';
 import { waitUntilWall, type ShardHooks } from '../shard/options.ts';
 import { Sentinel } from '../metrics/health.ts';
-import type { RunCollector } from '../result/collector.ts';
+import type { RunCollector } from '../collect/collector.ts';
 import type { GeneratorHealth, HostSentinel, RunResult } from '../result/types.ts';
 import type { RunPlan } from '../plan/plan.ts';
 import type { ServerHandle, ServerStats, StartOptions } from '../../reference-server/index.ts';

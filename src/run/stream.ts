@@ -1,13 +1,13 @@
 /**
  * The one stream of a run. Everything that consumes a run in progress — the collector that
  * builds the result, fault windows, abortOnFail thresholds, the progress line, live outputs and
- * the end-of-run reporters — is a `Reporter` (src/reporters/types.ts) on this stream; nothing is
+ * the end-of-run reporters — is a `Reporter` (src/run/reporter.ts) on this stream; nothing is
  * wired by hand. Generators' snapshots go in as they arrive; a tick comes out once a second.
  */
 import type { Aggregator } from '../metrics/aggregate.ts';
 import type { IntervalSnapshot } from '../metrics/snapshot.ts';
 import type { RunFile, RunResult } from '../result/types.ts';
-import type { ProgressTick, Reporter, RunStartInfo } from '../reporters/types.ts';
+import type { ProgressTick, Reporter, RunStartInfo } from './reporter.ts';
 
 export class RunStream {
   private ticker: NodeJS.Timeout | undefined;

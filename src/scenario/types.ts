@@ -214,7 +214,7 @@ export interface Scenario<D = any, M extends MetricDeclarations = MetricDeclarat
   /**
    * Pass/fail gates evaluated on the merged result: subject → condition, e.g.
    * `{ 'ack.p99': '< 50ms', 'errors.rate': '< 1%', 'workers.imbalance': '< 1.3' }`, or
-   * `{ condition, abortOnFail: true }` to stop the run as soon as it fails. Grammar: README, "Thresholds".
+   * `{ condition, abortOnFail: true }` to stop the run as soon as it fails. Grammar: docs/metrics.md, "Thresholds".
    * Every run is gated by `'sessions.failedRate': '< 1%'` unless this sets another condition for it, or
    * `false` to turn the gate off.
    */
@@ -226,7 +226,7 @@ export interface Scenario<D = any, M extends MetricDeclarations = MetricDeclarat
    */
   /**
    * Capacity search (`rtbench run --find-max`): rates, step length and precision of the search
-   * for the highest arrival rate that holds `thresholds` (README, "Capacity search").
+   * for the highest arrival rate that holds `thresholds` (docs/capacity-search.md).
    */
   search?: SearchBlock;
   faults?: Fault[];

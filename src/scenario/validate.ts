@@ -7,7 +7,7 @@ import { missingUnit, parseDuration } from './duration.ts';
 import type { EngineName, Scenario, SearchBlock } from './types.ts';
 import { resolveFaults, resolveReconnect, type ReconnectPolicy, type ResolvedFault } from './faults.ts';
 import { resolveCustom, undeclaredSubjects, writtenKinds, type ResolvedCustom } from './custom.ts';
-import { checkSearchBlock } from '../search/options.ts';
+import { checkSearchBlock } from './search-block.ts';
 import { checkEngines, DEFAULT_PATHS } from './engines.ts';
 import { resolveSequences, sequenceSubjects, type ResolvedSequence } from './sequences.ts';
 
@@ -251,7 +251,7 @@ export function validateScenario(value: unknown, file: string): ResolvedScenario
   if (problems.length > 0) {
     throw new InputError('E_SCENARIO_INVALID', `scenario ${file} has ${problems.length} problem${problems.length > 1 ? 's' : ''}`, {
       details: problems,
-      hint: 'correct the fields listed above (see "Writing a scenario" in README.md)',
+      hint: 'correct the fields listed above (see docs/scenarios.md, "Writing a scenario")',
     });
   }
   const last = phases[phases.length - 1]!;

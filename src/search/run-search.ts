@@ -12,7 +12,7 @@ import { RESULT_SCHEMA, type RunFile, type RunResult, type SearchOptions, type S
 import { htmlReporter } from '../reporters/html/index.ts';
 import { jsonReporter } from '../reporters/json.ts';
 import { formatSearch } from '../reporters/search-table.ts';
-import type { Output } from '../reporters/types.ts';
+import type { Output } from '../run/reporter.ts';
 import { resolvePlan } from '../plan/plan.ts';
 import { runResolved, type RunOptions } from '../run/run.ts';
 import { missingUnit, parseDuration } from '../scenario/duration.ts';
@@ -71,7 +71,7 @@ export async function runSearch(scenarioFile: string, options: RunOptions = {}):
     checkScenario: (s) => {
       slo = Object.entries(s.thresholds).flatMap(([k, v]) => (v === false ? [] : [`${k} ${typeof v === 'string' ? v : v.condition}`]));
       if (slo.length === 0) problems.unshift(`scenario ${scenarioFile} has no \`thresholds\`: they are the SLO a capacity search holds the rate to; add some, e.g. thresholds: { 'ack.p99': '< 100ms' }`);
-      if (problems.length) throw new InputError('E_USAGE', 'cannot run the capacity search', { details: problems, hint: 'change what the lines above say (README, "Capacity search")' });
+      if (problems.length) throw new InputError('E_USAGE', 'cannot run the capacity search', { details: problems, hint: 'change what the lines above say (docs/capacity-search.md)' });
     },
   });
   const resolved = prepared.plan.scenario;

@@ -9,10 +9,10 @@ import { isDeepStrictEqual } from 'node:util';
 import { InputError } from '../shared/errors.ts';
 import { Aggregator } from '../metrics/aggregate.ts';
 import { fromSummary, type WireHistogram } from '../metrics/histogram.ts';
-import { buildRunResult } from '../result/build.ts';
+import { buildRunResult } from '../collect/build.ts';
 import { RESULT_SCHEMA, type Environment, type MergeInfo, type RunFile, type RunResult } from '../result/types.ts';
 import type { ResolvedScenario } from '../scenario/validate.ts';
-import { gateThresholds } from '../plan/gate.ts';
+import { gateThresholds } from '../thresholds/gate.ts';
 
 /** One shard result and where it came from (a path, or a log line). */
 export interface ShardInput {

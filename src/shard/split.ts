@@ -11,7 +11,7 @@
 import { InputError } from '../shared/errors.ts';
 import { arrivalCount } from '../executors/arrivals.ts';
 import { maxVus } from '../executors/vus.ts';
-import { resolveSourceIps } from '../generator/source-ips.ts';
+import { resolveSourceIps } from '../target/source-ips.ts';
 import type { ResolvedScenario } from '../scenario/validate.ts';
 
 /** One shard: 0-based index of count. */

@@ -1,7 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import net from 'node:net';
 import { InputError, RunError } from '../shared/errors.ts';
-import { isLoopbackAddress } from '../generator/source-ips.ts';
+import { isLoopbackAddress } from '../shared/net.ts';
 import { redactUrls } from '../util/redact.ts';
 
 /** A checked `--target`: an http(s) URL (ws(s) is taken as http(s)), loopback or not. */

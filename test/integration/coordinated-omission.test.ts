@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { run } from '../../src/run/run.ts';
-import type { Reporter } from '../../src/reporters/types.ts';
+import type { Reporter } from '../../src/run/reporter.ts';
 import { startReferenceServer } from '../../reference-server/start.ts';
 import { memOutput } from './helpers.ts';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { run } from '../../src/run/run.ts';
 import { jsonReporter } from '../../src/reporters/json.ts';
-import type { Reporter } from '../../src/reporters/types.ts';
+import type { Reporter } from '../../src/run/reporter.ts';
 import type { RunFile, RunResult } from '../../src/result/types.ts';
 import { alive, memOutput } from './helpers.ts';
 import { startReferenceServer } from '../../reference-server/start.ts';

@@ -1,4 +1,4 @@
-import type { Output } from '../../src/reporters/types.ts';
+import type { Output } from '../../src/run/reporter.ts';
 
 /** An Output that keeps what was written. */
 export function memOutput(): Output & { text: () => string } {

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { FaultWindows } from '../../src/faults/windows.ts';
 import { Aggregator } from '../../src/metrics/aggregate.ts';
 import { Recorder } from '../../src/metrics/recorder.ts';
-import { buildRunResult } from '../../src/result/build.ts';
+import { buildRunResult } from '../../src/collect/build.ts';
 import type { RunFile } from '../../src/result/types.ts';
 import { formatSummary } from '../../src/reporters/console-summary.ts';
 import { renderMarkdown } from '../../src/reporters/markdown.ts';

@@ -4,7 +4,7 @@ import { CustomRecorder, MAX_CHECK_NAMES } from '../../src/metrics/custom.ts';
 import { Recorder } from '../../src/metrics/recorder.ts';
 import { Aggregator } from '../../src/metrics/aggregate.ts';
 import { createHistogram, mergeMetricSummaries, recordMs, summarize } from '../../src/metrics/histogram.ts';
-import { RunCollector } from '../../src/result/collector.ts';
+import { RunCollector } from '../../src/collect/collector.ts';
 import { InputError } from '../../src/shared/errors.ts';
 import { validateScenario } from '../../src/scenario/validate.ts';
 import { evaluateThresholds } from '../../src/thresholds/evaluate.ts';

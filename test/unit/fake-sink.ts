@@ -1,5 +1,5 @@
 /** A MetricsSink for unit tests of the session client: it keeps every sample, counter, error and worker. */
-import type { MetricsSink } from '../../src/clients/session-client.ts';
+import type { MetricsSink } from '../../src/metrics/sink.ts';
 
 export class FakeSink implements MetricsSink {
   samples: Array<[string, number]> = [];

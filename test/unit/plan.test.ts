@@ -6,11 +6,11 @@ import { abortWatcher } from '../../src/run/abort-watch.ts';
 import { RunStream } from '../../src/run/stream.ts';
 import { Aggregator } from '../../src/metrics/aggregate.ts';
 import { Recorder } from '../../src/metrics/recorder.ts';
-import type { Reporter } from '../../src/reporters/types.ts';
+import type { Reporter } from '../../src/run/reporter.ts';
 import type { ResolvedScenario } from '../../src/scenario/validate.ts';
 import { parseThresholds } from '../../src/thresholds/parse.ts';
 import * as clock from '../../src/shared/clock.ts';
-import { gateThresholds, withDefaultGate } from '../../src/plan/gate.ts';
+import { gateThresholds, withDefaultGate } from '../../src/thresholds/gate.ts';
 
 test('the run plan: resolved once, --duration applied, thresholds parsed with the default gate, plain data a generator can receive', async () => {
   const { plan, shardRun } = await resolvePlan('test/fixtures/tiny-echo.ts', { duration: '1s' }, () => {});

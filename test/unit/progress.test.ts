@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { Aggregator } from '../../src/metrics/aggregate.ts';
 import { Recorder } from '../../src/metrics/recorder.ts';
 import { progressReporter } from '../../src/reporters/progress.ts';
-import type { ProgressTick } from '../../src/reporters/types.ts';
+import type { ProgressTick } from '../../src/run/reporter.ts';
 
 test("per second: raw-frame request() latency beside ack's; the progress line shows it when the run makes requests and no acks", () => {
   const rec = new Recorder(0);

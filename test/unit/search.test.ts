@@ -89,7 +89,8 @@ test('a server-limited search with a healthy generator at the failing step says 
 });
 
 test('the `search` block: every problem at once, each naming its field; defaults and --duration as the step', async () => {
-  const { checkSearchBlock, resolveSearchOptions } = await import('../../src/search/options.ts');
+  const { checkSearchBlock } = await import('../../src/scenario/search-block.ts');
+  const { resolveSearchOptions } = await import('../../src/search/options.ts');
   const problems: string[] = [];
   checkSearchBlock({ from: 0, factor: 1, precision: 2, step: '10ms', maxSteps: 1.5, color: 'red' }, problems);
   for (const f of ['search.color', 'search.from', 'search.factor', 'search.precision', 'search.maxSteps', 'search.step']) assert.ok(problems.some((p) => p.includes(`\`${f}\``)), `${f} in ${problems.join(' | ')}`);

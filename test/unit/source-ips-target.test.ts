@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { InputError, RunError } from '../../src/shared/errors.ts';
-import { isLoopbackAddress, resolveSourceIps } from '../../src/generator/source-ips.ts';
+import { isLoopbackAddress } from '../../src/shared/net.ts';
+import { resolveSourceIps } from '../../src/target/source-ips.ts';
 import { checkReachable, describeTarget, parseTarget } from '../../src/target/target.ts';
 import { runSourceIps } from '../../src/shard/run-shard.ts';
 import net from 'node:net';

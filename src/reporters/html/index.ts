@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../util/atomic-write.ts';
-import type { Reporter } from '../types.ts';
+import type { Reporter } from '../../run/reporter.ts';
 import { renderHtml } from './render.ts';
 
 /** Writes `<out>/report.html` for every run. */

@@ -1,5 +1,5 @@
 import type { MetricDeclarations } from '../scenario/types.ts';
-import { parseThreshold, parseThresholds, type Threshold } from '../thresholds/parse.ts';
+import { parseThreshold, parseThresholds, type Threshold } from './parse.ts';
 
 /** The gate every run has unless its scenario overrides it (another condition) or turns it off (`false`). */
 export const DEFAULT_GATE = { 'sessions.failedRate': '< 1%' } as const;

@@ -1,10 +1,9 @@
 import { Aggregator } from '../metrics/aggregate.ts';
 import type { IntervalSnapshot } from '../metrics/snapshot.ts';
-import type { Reporter } from '../reporters/types.ts';
 import type { Threshold } from '../thresholds/parse.ts';
 import { buildRunResult, type ResultParts } from './build.ts';
-import { roundFigures } from './rounds.ts';
-import type { FaultSection, RunResult } from './types.ts';
+import { roundFigures } from '../result/rounds.ts';
+import type { FaultSection, RunResult } from '../result/types.ts';
 import type { MetricDeclarations } from '../scenario/types.ts';
 
 /** What one round adds besides its snapshots. */
@@ -18,7 +17,7 @@ const STATUS_RANK: Record<RunResult['status'], number> = { completed: 0, interru
  * that round's own Aggregator for its per-round figures. `result()` builds the one `RunResult`
  * (saturation, workers and thresholds from all rounds).
  */
-export class RunCollector implements Reporter {
+export class RunCollector {
   readonly name = 'collector';
   private readonly all: Aggregator;
   private current: Aggregator;

@@ -6,8 +6,8 @@ import type { Aggregator } from '../metrics/aggregate.ts';
 import { assessSaturation } from '../metrics/health.ts';
 import { evaluateThresholds } from '../thresholds/evaluate.ts';
 import type { Threshold } from '../thresholds/parse.ts';
-import type { FaultSection } from '../faults/types.ts';
-import type { GeneratorHealth, HostSentinel, RoundFigures, RunResult, ServerView } from './types.ts';
+import type { FaultSection } from '../result/faults.ts';
+import type { GeneratorHealth, HostSentinel, RoundFigures, RunResult, ServerView } from '../result/types.ts';
 
 /** What a result is built from besides the aggregated figures. */
 export interface ResultParts {

@@ -2,8 +2,6 @@ import { isIP } from 'node:net';
 import { InputError } from '../shared/errors.ts';
 import { isLoopbackAddress } from '../shared/net.ts';
 
-export { isLoopbackAddress };
-
 /**
  * The loopback source addresses clients connect from. A count n gives 127.0.0.2 … (n addresses,
  * skipping .0 and .255 of each /24); an IPv6 target can only use ::1. A list is checked to be
