@@ -23,8 +23,9 @@ export interface CompiledSequence {
   seq: Getter;
   key: Getter | null;
   sentAt: Getter | null;
-  /** The trend of delivery latency, `seq:<name>`. */
+  /** The trend of delivery latency, `seq:<name>`, and of the replayed messages alone, `seq:<name>:replay`. */
   trend: string;
+  replayTrend: string;
   keys: Record<SeqCounter, string>;
 }
 
@@ -67,6 +68,7 @@ export function compileDelivery(resolved: ResolvedSequence[], decls: Record<stri
       key: getter(r.key, d?.key),
       sentAt: getter(r.sentAt, d?.sentAt),
       trend: `seq:${r.name}`,
+      replayTrend: `seq:${r.name}:replay`,
       keys: {
         received: seqKey(r.name, 'received'),
         lost: seqKey(r.name, 'lost'),
@@ -103,8 +105,10 @@ const MAX_MISSING = 64;
  * One client's delivery check of the scenario's `sequences`, across all its connections: per
  * sequence and key, `received`, `lost` (numbers skipped between two received ones; a number that
  * arrives later is taken back out), `duplicates`, `outOfOrder` (filled a gap of this connection),
- * `replayed` (arrived while reconnecting, e.g. Socket.IO's recovery burst, or after a reconnection
- * but sent before it, or filled a gap left before it), and with `sentAt` the trend `seq:<name>`.
+ * `replayed` (arrived while reconnecting, i.e. before the reconnection completed, as Socket.IO's
+ * recovery replays the missed events; or filled a gap left before a reconnection), and with
+ * `sentAt` the trends `seq:<name>` and `seq:<name>:replay`. (A sender's stamp does not tell a replay
+ * from a live message: a message relayed through the server is stamped before the server sends it.)
  * Engines call `onEvent`; raw frames go through the scenario's `parseMessage` (`onRaw`);
  * reconnection logic calls `disconnected()` / `reconnected()`.
  */
@@ -113,7 +117,8 @@ export class DeliveryTracker {
   /** Reconnections so far (gaps remember the one they opened in). */
   private epoch = 0;
   private reconnecting = false;
-  private reconnectedAt: number | null = null;
+  /** The age of the message being read (its delivery latency), or null without one. */
+  private age: number | null = null;
 
   constructor(
     private readonly plan: DeliveryPlan,
@@ -149,7 +154,6 @@ export class DeliveryTracker {
   reconnected(): void {
     this.reconnecting = false;
     this.epoch++;
-    this.reconnectedAt = monoMs();
   }
 
   private take(c: CompiledSequence, data: unknown, args: unknown[]): void {
@@ -168,8 +172,9 @@ export class DeliveryTracker {
       return this.tell(`${c.name}:seq`, 'sequence_unreadable', `sequences.${c.name}: a \`${c.event}\` event without a whole-number seq (got ${String(seq).slice(0, 40)}); counted in \`${k.unreadable}\`, not as received`);
     }
     this.sink.count(k.received);
-    let replay = this.reconnecting;
-    if (c.sentAt !== null) replay = this.latency(c, data, args) || replay;
+    const replay = this.reconnecting;
+    this.age = null;
+    if (c.sentAt !== null) this.latency(c, data, args);
     let byKey = this.state.get(c);
     if (byKey === undefined) this.state.set(c, (byKey = new Map()));
     const st = byKey.get(key);
@@ -186,33 +191,37 @@ export class DeliveryTracker {
       const opened = fill(st, seq);
       if (opened === null) return void this.sink.count(k.duplicates);
       this.sink.count(k.lost, -1);
-      if (replay || opened < this.epoch) this.sink.count(k.replayed);
+      if (replay || opened < this.epoch) this.replayed(c);
       else this.sink.count(k.outOfOrder);
       return;
     }
-    if (replay) this.sink.count(k.replayed);
+    if (replay) this.replayed(c);
   }
 
-  /** Record the delivery latency; true when the message was sent before the latest reconnection (a replay). */
-  private latency(c: CompiledSequence, data: unknown, args: unknown[]): boolean {
+  private replayed(c: CompiledSequence): void {
+    this.sink.count(c.keys.replayed);
+    if (this.age !== null) this.sink.record(c.replayTrend, this.age);
+  }
+
+  /** Record the delivery latency (kept in `age` for a replay's own trend). */
+  private latency(c: CompiledSequence, data: unknown, args: unknown[]): void {
     let stamp: unknown;
     try {
       stamp = c.sentAt!(data, args);
     } catch (e) {
       this.sink.count(c.keys.rejected);
-      this.tell(`${c.name}:sentAt`, 'session_error', `sequences.${c.name}.sentAt threw: ${this.plan.describeError(e)}`);
-      return false;
+      return this.tell(`${c.name}:sentAt`, 'session_error', `sequences.${c.name}.sentAt threw: ${this.plan.describeError(e)}`);
     }
-    const now = monoMs();
-    const age = stampAge(typeof stamp === 'number' ? stamp : Number.NaN, now, this.plan.clockOffsetMs, Date.now());
+    const age = stampAge(typeof stamp === 'number' ? stamp : Number.NaN, monoMs(), this.plan.clockOffsetMs, Date.now());
     if ('refused' in age) {
       this.sink.count(c.keys.rejected);
-      this.tell(`${c.name}:clock`, 'clock_domain', `sequences.${c.name}.sentAt: ${age.refused}; counted in \`${c.keys.rejected}\`, thresholds on \`${c.trend}\` fail`);
-      return false;
+      return this.tell(`${c.name}:clock`, 'clock_domain', `sequences.${c.name}.sentAt: ${age.refused}; counted in \`${c.keys.rejected}\`, thresholds on \`${c.trend}\` fail`);
     }
     if (age.ageMs < 0) this.sink.count(c.keys.negative); // a sender's clock ahead of ours: counted apart, never recorded as 0
-    else this.sink.record(c.trend, age.ageMs);
-    return this.reconnectedAt !== null && now - age.ageMs < this.reconnectedAt;
+    else {
+      this.sink.record(c.trend, age.ageMs);
+      this.age = age.ageMs;
+    }
   }
 
   private tell(id: string, kind: string, message: string): void {

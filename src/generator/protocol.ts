@@ -40,6 +40,8 @@ export interface NetworkFaultMessage {
   fault: {
     /** The fault's place in the scenario's `faults` (seeds the choice of clients). */
     index: number;
+    /** When it was planned, ms from the load start (it acts no earlier, and counts in that second). */
+    atMs: number;
     kind: 'drop' | 'blackhole' | 'slow';
     clients: { share: number } | { count: number };
     /** `drop`: offline time; `blackhole` / `slow`: how long it lasts. */

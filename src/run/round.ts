@@ -130,7 +130,7 @@ export async function runRound(o: RoundOptions): Promise<RunResult['status']> {
         faults,
         server,
         onInjected: (at) => p.faultInjected(at),
-        onNetwork: (f, index) => p.networkFault({ index, kind: f.network!, clients: f.clients!, ms: f.network === 'drop' ? (f.offlineMs ?? 0) : (f.forMs ?? 0) }),
+        onNetwork: (f, index) => p.networkFault({ index, atMs: f.atMs, kind: f.network!, clients: f.clients!, ms: f.network === 'drop' ? (f.offlineMs ?? 0) : (f.forMs ?? 0) }),
         warn: o.warn,
       });
       timeline.start(pool.startAt);

@@ -72,7 +72,7 @@ export function sequenceSubjects(thresholds: Threshold[], sequences: ResolvedSeq
   const names = written && typeof written === 'object' ? Object.keys(written) : [];
   for (const t of thresholds) {
     const p = t.parsed;
-    const name = p.kind === 'delivery' ? p.sequence : p.kind === 'latency' && p.metric.startsWith(SEQ_PREFIX) ? p.metric.slice(SEQ_PREFIX.length) : undefined;
+    const name = p.kind === 'delivery' ? p.sequence : p.kind === 'latency' && p.metric.startsWith(SEQ_PREFIX) ? p.metric.slice(SEQ_PREFIX.length).replace(/:replay$/, '') : undefined;
     if (name === undefined) {
       others.push(t);
       continue;
@@ -82,7 +82,7 @@ export function sequenceSubjects(thresholds: Threshold[], sequences: ResolvedSeq
     if (!names.includes(name)) {
       problems.push(`\`thresholds['${t.subject}']\` names the sequence \`${name}\`, which \`sequences\` does not declare${suggestion(name, names)}${names.length ? ` (it has ${names.map((n) => `\`${n}\``).join(', ')})` : ': add sequences: { ' + name + ": { event, seq } }"}`);
     } else if (p.kind === 'latency' && entry && entry.sentAt === null) {
-      problems.push(`\`thresholds['${t.subject}']\`: the delivery latency \`seq:${name}\` needs \`sequences.${name}.sentAt\` (the sender's timestamp)`);
+      problems.push(`\`thresholds['${t.subject}']\`: the delivery latency \`${p.metric}\` needs \`sequences.${name}.sentAt\` (the sender's timestamp)`);
     }
   }
   return { problems, others };

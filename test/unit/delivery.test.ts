@@ -60,6 +60,39 @@ test('sequences: an event without a whole-number seq is unreadable, told once, n
   assert.match(sink.errors[0]![1], /sequences\.ticks: a `tick` event without a whole-number seq/);
 });
 
+test('the delivery latency of replayed messages is kept apart (seq:<name>:replay)', () => {
+  const { t, sink } = tracker({ ticks: { event: 'tick', seq: 'seq', sentAt: 'ts' } });
+  t.onEvent('tick', [{ seq: 1, ts: Date.now() }]);
+  t.disconnected();
+  t.onEvent('tick', [{ seq: 2, ts: Date.now() - 500 }]);
+  t.reconnected();
+  t.onEvent('tick', [{ seq: 3, ts: Date.now() + 10 - 10 }]);
+  assert.equal(sink.of('seq:ticks').length, 3);
+  assert.equal(sink.of('seq:ticks:replay').length, 1);
+  assert.ok(sink.of('seq:ticks:replay')[0]! >= 500);
+  assert.equal(c(sink, 'replayed'), 1);
+});
+
+test('reporters: the delivery table, the recovery line, Markdown, JUnit properties and the HTML section', async () => {
+  const { deliveryLines, deliveryMarkdown, deliveryProperties } = await import('../../src/reporters/delivery.ts');
+  const { deliverySection } = await import('../../src/reporters/html/delivery-section.ts');
+  const m = (p50: number) => ({ count: 10, p50, p90: p50, p99: p50 * 2, p999: p50 * 2, mean: p50, min: 1, max: p50 * 2, hdr: '' });
+  const r = {
+    counters: { 'seq:ticks.received': 999, 'seq:ticks.lost': 1, 'seq:ticks.replayed': 40, disconnects: 20, 'recovery.resumed': 18, 'recovery.fresh': 1, 'recovery.never': 1 },
+    metrics: { 'seq:ticks': m(3), 'seq:ticks:replay': m(300), recovery: m(250) },
+    faults: { baselineAckP99: null, faults: [{ label: 'drop 10% @5s', action: 'network', atMs: 5000, impact: { hit: 20, disconnected: 20, recovered: 19, resumed: 18, fresh: 1, neverReturned: 1, recovery: m(250), seqLost: 1, seqReplayed: 40 } }] },
+  } as never;
+  const text = deliveryLines(r).join('\n');
+  assert.match(text, /ticks +999 +1 +99\.9% +0 +0 +40 +3\.0\/6\.0ms +300\/600ms/);
+  assert.match(text, /recovery: 20 unexpected disconnects; 19 reconnected: 18 resumed \(90%\), 1 fresh; 1 never came back; recovery p50\/p99 250\/500ms/);
+  assert.match(deliveryMarkdown(r, (s) => s).join('\n'), /\| ticks \| 999 \| 1 \| 99\.9% \|/);
+  assert.deepEqual(Object.fromEntries(deliveryProperties(r)), { 'seq:ticks.received': '999', 'seq:ticks.lost': '1', 'seq:ticks.replayed': '40', 'seq:ticks.deliveredRate': '0.999', 'recovery.resumed': '18', 'recovery.fresh': '1', 'recovery.never': '1', 'recovery.resumedRate': '0.9' });
+  const html = deliverySection(r);
+  assert.match(html, /<h3>Delivery and recovery<\/h3>/);
+  assert.match(html, /<td>drop 10% @5s<\/td><td>5 s<\/td><td>20<\/td><td>20<\/td><td>19<\/td><td>18<\/td><td>1<\/td><td>1<\/td><td>250 ms<\/td>/);
+  assert.equal(deliverySection({ counters: {}, metrics: {} } as never), '', 'nothing to show: no section');
+});
+
 test('sentAt: wall-clock and monotonic stamps are converted; a foreign clock is refused, never recorded as 0', () => {
   const { t, sink } = tracker({ ticks: { event: 'tick', seq: 'seq', sentAt: 'ts' } });
   t.onEvent('tick', [{ seq: 1, ts: Date.now() - 30 }]);
