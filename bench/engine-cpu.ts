@@ -25,7 +25,7 @@ import { Server } from 'socket.io';
 import { WebSocketServer } from 'ws';
 import { loadEngine, type EngineFactory } from '../src/clients/index.ts';
 import type { Transport, TransportOptions } from '../src/clients/types.ts';
-import type { EngineName } from '../src/scenario/types.ts';
+import type { EngineName } from '../src/clients/engine-name.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 

@@ -144,7 +144,7 @@ const la = (x: Load): string => {
   const one = (v: number | number[]): string => (Array.isArray(v) ? v[0]! : v).toFixed(1);
   return typeof x === 'object' && !Array.isArray(x) ? `${one(x.before)} → ${one(x.after)}` : one(x);
 };
-const day = (iso: string): string => iso.slice(0, 16).replace('T', ' ') + ' UTC';
+const day = (iso: string): string => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
 const f1 = (x: number | null): string => (x === null || !Number.isFinite(x) ? '-' : x.toFixed(1));
 const f0 = (x: number | null): string => (x === null || !Number.isFinite(x) ? '-' : x.toFixed(0));
 
@@ -430,7 +430,7 @@ if (pkg || engine || artillery || co || overhead || request || customMetrics || 
     { prefix: '## Coordinated omission', text: co ? coSection(co) : null },
     { prefix: '## Harness overhead', text: overhead ? overheadSection(overhead, day(overhead.date), la(overhead.environment.loadAverage)) : null },
     { prefix: '## Raw WebSocket requests', text: request ? requestSection(request) : null },
-    { prefix: '## Package: install size', text: pkg ? packageSection(pkg, day(pkg.date), la(pkg.environment.loadAverage)) : null },
+    { prefix: '## Package: install size', text: pkg?.installPlainThenSocketIo ? packageSection(pkg, day(pkg.date), la(pkg.environment.loadAverage)) : null },
     { prefix: '## Custom metrics', text: customMetrics ? customMetricsSection(customMetrics, day(customMetrics.date), la(customMetrics.environment.loadAverage)) : null },
     { prefix: '## Live outputs', text: liveOutputs ? liveOutputsSection(liveOutputs, day(liveOutputs.date), la(liveOutputs.environment.loadAverage)) : null },
     { prefix: '## Channel churn', text: churn ? churnSection(churn) : null },

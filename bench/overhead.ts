@@ -87,7 +87,7 @@ async function rtbench(url: string, clients: number, generators?: number): Promi
     const ack = r.metrics['ack:echo'];
     if (!ack) throw new Error(`rtbench recorded no ack:echo (status ${r.status})`);
     const g = r.generator.processes;
-    const late = r.counters['late_start'] ?? 0;
+    const late = r.counters.late_start ?? 0;
     if (late > 0) throw new Error(`rtbench: ${late} of ${clients} clients connected after the schedule's start: raise RTBENCH_OH_LEAD_MS`);
     return {
       count: ack.count,

@@ -89,7 +89,7 @@ export async function startReferenceServer(o: StartOptions): Promise<ServerHandl
       void stop();
       reject(new RunError('E_SERVER_START', `reference server \`${o.topology}\` failed to start: ${why}`, {
         details: tail.trim() ? tail.trim().split('\n').slice(-8) : [],
-        hint: 'see the lines above; run `npx rtbench serve --topology ' + o.topology + '` to try it on its own',
+        hint: `see the lines above; run \`npx rtbench serve --topology ${o.topology}\` to try it on its own`,
       }));
     };
     const timer = setTimeout(() => fail(`not ready within ${o.timeoutMs ?? 15_000}ms`), o.timeoutMs ?? 15_000);

@@ -45,7 +45,13 @@ export default defineScenario({
     });
     while (!ctx.stopping) {
       // a broadcast whose connection is cut before its ack is a failed check, not a failed session
-      ctx.check('broadcast acked', await client.broadcast(room, 'x'.repeat(32)).then(() => true, () => false));
+      ctx.check(
+        'broadcast acked',
+        await client.broadcast(room, 'x'.repeat(32)).then(
+          () => true,
+          () => false,
+        ),
+      );
       await client.think(1000);
     }
     await client.disconnect();

@@ -2,9 +2,10 @@
  * The import graph of the TypeScript sources (static, type-only and dynamic imports, and
  * re-exports; comments skipped), and the
  * layering rules checked on it (test/unit/layers.test.ts; `node --import tsx scripts/layers.ts`
- * prints the same). Rules: no import cycles; reference-server/ imports src/ only through
- * src/shared/; src/ reaches the reference server only through reference-server/index.ts; no
- * module-level mutable state (see `moduleState`).
+ * prints the same). Rules: no import cycles; folders keep their ranks (`RANKS`: a folder imports
+ * only folders ranked below it); reference-server/ imports src/ only through src/shared/; src/
+ * reaches the reference server only through reference-server/index.ts; no module-level mutable
+ * state (see `moduleState`).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
@@ -63,6 +64,91 @@ export function findCycles(graph: Map<string, string[]>): string[][] {
   };
   for (const f of [...graph.keys()].sort()) if (!state.has(f)) visit(f);
   return cycles;
+}
+
+/**
+ * The floors of the house, lowest first. A file imports files of its own folder and of folders on
+ * a lower floor, never of a folder on its own floor or above (exceptions below, each with why).
+ * A new folder of src/ gets a floor here (the layers test fails until it has one).
+ */
+export const RANKS: ReadonlyArray<readonly string[]> = [
+  // helpers that know nothing of rtbench: errors, clocks, durations, addresses, text tables
+  ['src/shared', 'src/util', 'src/types'],
+  // the result.json schema (plain types), and the reference server (imports src/shared/ alone)
+  ['src/result', 'reference-server'],
+  // HDR histograms, the one merge path (Aggregator), the sink clients record into, custom metric declarations
+  ['src/metrics'],
+  // engines and the timed session client; threshold grammar, evaluation and the default gate
+  ['src/clients', 'src/thresholds'],
+  // the scenario: its types, loading, validation
+  ['src/scenario'],
+  // what a plan is made of and what stands beside a run: load shapes, the target and source
+  // addresses, fault timeline and windows, the result builder and collector, the comparison of
+  // results; the reference server in containers, Kubernetes manifests, the sticky-hash benchmark
+  ['src/executors', 'src/target', 'src/faults', 'src/collect', 'src/compare', 'src/containers', 'src/k8s', 'src/bench'],
+  // distributed runs: slices of the load, clock offsets, the merge of shard results
+  ['src/shard'],
+  // the run plan: the scenario and flags resolved once
+  ['src/plan'],
+  // generator processes: each runs its share of the plan
+  ['src/generator'],
+  // the run pipeline: rounds, the one stream and its Reporter interface, runResolved
+  ['src/run'],
+  // the stream's consumers: end-of-run reporters, live outputs
+  ['src/reporters', 'src/outputs'],
+  // capacity search: a loop of runs
+  ['src/search'],
+  // the command line (commands over runs: run, ab, compare, merge, report, k8s, serve)
+  ['src/cli'],
+  // the public API's front door
+  ['src/index.ts'],
+];
+
+/** Imports that go up a floor on purpose: `from` and `to` are a file or a folder (prefix), with the reason. */
+export const RANK_EXCEPTIONS: ReadonlyArray<{ from: string; to: string; why: string }> = [
+  { from: 'src/run/run.ts', to: 'src/reporters/', why: '`run()` fills in the default reporters (progress, summary, json, html, junit, markdown) when the caller names none; they implement the stream interface of src/run/reporter.ts' },
+  { from: 'src/run/run.ts', to: 'src/outputs/', why: '`run()` turns `outputs: [...]` specs into live outputs on its stream; they implement the stream interface of src/run/reporter.ts' },
+];
+
+/** The ranked folder a file belongs to (`src/run`, `reference-server`, `src/index.ts`), or null outside src/ and reference-server/. */
+export function folderOf(file: string): string | null {
+  const parts = file.split('/');
+  if (parts[0] === 'reference-server') return 'reference-server';
+  if (parts[0] !== 'src') return null;
+  return parts.length > 2 ? `src/${parts[1]}` : file;
+}
+
+/** Folders (and top files of src/) that have no floor in `RANKS`. */
+export function unrankedFolders(graph: Map<string, string[]>, ranks: ReadonlyArray<readonly string[]> = RANKS): string[] {
+  const ranked = new Set(ranks.flat());
+  return [...new Set([...graph.keys()].map(folderOf).filter((f): f is string => f !== null && !ranked.has(f)))].sort();
+}
+
+/**
+ * Imports of a folder on the importer's floor or above, as `file imports file (floor a → floor b)`,
+ * less the listed exceptions. Also an exception that no import uses any more (it would hide the
+ * next one).
+ */
+export function upwardImports(graph: Map<string, string[]>, ranks: ReadonlyArray<readonly string[]> = RANKS, exceptions = RANK_EXCEPTIONS): string[] {
+  const floor = new Map(ranks.flatMap((folders, i) => folders.map((f) => [f, i] as const)));
+  const used = new Set<number>();
+  const out: string[] = [];
+  for (const [f, deps] of graph) {
+    for (const d of deps) {
+      const a = folderOf(f);
+      const b = folderOf(d);
+      if (a === null || b === null || a === b || !floor.has(a) || !floor.has(b)) continue;
+      if (floor.get(b)! < floor.get(a)!) continue;
+      const k = exceptions.findIndex((e) => f.startsWith(e.from) && d.startsWith(e.to));
+      if (k >= 0) {
+        used.add(k);
+        continue;
+      }
+      out.push(`${f} imports ${d} (${a} is on floor ${floor.get(a)}, ${b} on floor ${floor.get(b)})`);
+    }
+  }
+  exceptions.forEach((e, k) => used.has(k) || out.push(`exception ${e.from} → ${e.to} is not used any more: remove it`));
+  return out.sort();
 }
 
 /** Imports that cross between src/ and reference-server/ other than through their doors. */
@@ -127,8 +213,8 @@ export function moduleState(dirs: string[]): string[] {
 
 if (process.argv[1] && relative(process.argv[1], fileURLToPath(import.meta.url)) === '') {
   const g = importGraph(['src', 'reference-server']);
-  const problems = [...findCycles(g).map((c) => `cycle: ${c.join(' → ')}`), ...forbiddenImports(g), ...moduleState(['src', 'reference-server']).map((m) => `module-level state: ${m}`)];
+  const problems = [...findCycles(g).map((c) => `cycle: ${c.join(' → ')}`), ...forbiddenImports(g), ...upwardImports(g), ...unrankedFolders(g).map((f) => `no floor in RANKS: ${f}`), ...moduleState(['src', 'reference-server']).map((m) => `module-level state: ${m}`)];
   for (const p of problems) console.log(p);
-  console.log(problems.length ? `${problems.length} problem(s)` : `${g.size} files: no cycle, no forbidden import`);
+  console.log(problems.length ? `${problems.length} problem(s)` : `${g.size} files: no cycle, no forbidden import, every folder on its floor`);
   process.exitCode = problems.length ? 1 : 0;
 }

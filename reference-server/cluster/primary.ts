@@ -95,7 +95,7 @@ export function createSlotPool<C = WorkerConfig>(
     faultSlots: () => slots.map((_, i) => ({ pid: () => slots[i]?.process.pid ?? null, readyPid: () => readyPids[i] ?? null, supervised: true })),
     async stats(timeoutMs = 2000) {
       const id = ++statsId;
-      const live = slots.filter((w): w is Worker => w !== null && w.isConnected());
+      const live = slots.filter((w): w is Worker => w?.isConnected() === true);
       const replies = live.map(
         (w) =>
           new Promise<WorkerStats | null>((resolve) => {

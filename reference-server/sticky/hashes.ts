@@ -35,6 +35,7 @@ const INT31_SEED = 0x2a2a2a;
 
 function simpleLoop(ip: string, len: number): number {
   let s = '';
+  // biome-ignore lint/suspicious/noGlobalIsNan: the benchmarked snippet's coercing isNaN on a character is the algorithm (Number.isNaN would keep nothing)
   for (let i = 0; i < ip.length; i++) if (!isNaN(ip[i] as unknown as number)) s += ip[i];
   return Number(s) % len;
 }

@@ -75,7 +75,7 @@ export async function startStickyMaster(o: { host: string; port: number; pool: S
       return;
     }
     const w = o.pool.worker(pick.index);
-    if (!w || !w.isConnected()) {
+    if (!w?.isConnected()) {
       counts.workerDown++;
       socket.destroy();
       return;

@@ -95,7 +95,7 @@ export const routerTopology: Topology = {
     };
     try {
       const first = (await brokerSv.now().ready) as { ports?: typeof ports };
-      if (!first.ports || !first.ports.fePort || !first.ports.bePort || !first.ports.pubPort) throw new Error(`the router reported no ports (${JSON.stringify(first)})`);
+      if (!first.ports?.fePort || !first.ports.bePort || !first.ports.pubPort) throw new Error(`the router reported no ports (${JSON.stringify(first)})`);
       Object.assign(ports, first.ports);
       const { fePort, bePort, pubPort } = ports;
       for (let index = 0; index < backends; index++) backendSvs.push(supervise(() => startChild(backendUrl, { index, bePort }), () => backendRespawns++));

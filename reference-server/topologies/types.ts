@@ -60,7 +60,7 @@ export interface Topology {
   summary: string;
   /** Check params before starting; return problems (empty when fine). */
   check?(spec: TopologySpec): string[];
-  /** Optional packages (package.json `optionalDependencies`) this spec imports when it runs. */
+  /** Optional packages (package.json optional `peerDependencies`) this spec imports when it runs. */
   optionalPackages?(spec: TopologySpec): OptionalPackage[];
   start(opts: TopologyStartOptions): Promise<RunningTopology>;
 }

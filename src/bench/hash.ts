@@ -1,6 +1,6 @@
 import { HASH_NAMES, HASHES, type HashName } from '../../reference-server/index.ts';
 import { chiSquareUniform } from '../metrics/distribution.ts';
-import { table } from '../reporters/table.ts';
+import { table } from '../util/table.ts';
 import { seededRandom } from '../util/random.ts';
 
 /** One hash function's figures on one address set. */

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { runAb } from '../compare/ab.ts';
+import { runAb } from './ab.ts';
 import { parseTolerances } from '../compare/compare.ts';
 import { renderJUnit } from '../reporters/junit.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';

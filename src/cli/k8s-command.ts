@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import { InputError } from '../shared/errors.ts';
 import { buildManifests, renderManifests } from '../k8s/manifests.ts';
 import type { Output } from '../run/reporter.ts';
-import { missingUnit, parseDuration } from '../scenario/duration.ts';
+import { missingUnit, parseDuration } from '../shared/duration.ts';
 import { planScenario } from '../plan/plan.ts';
 import { MAX_START_AHEAD_MS } from '../shard/options.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';

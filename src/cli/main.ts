@@ -1,7 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Argv } from 'yargs';
 import { ExitCode, InputError, isRtbenchError } from '../shared/errors.ts';
-import type { Output } from '../run/reporter.ts';
 import { processIO, type CliIO } from './io.ts';
 import { didYouMean } from '../shared/suggest.ts';
 import { abFlags, benchHashFlags, compareFlags, initFlags, k8sFlags, mergeFlags, reportFlags, runFlags, serveFlags } from './options.ts';

@@ -12,8 +12,22 @@ export interface ConnectOptions {
   auth?: Record<string, unknown>;
   /** Query parameters of the handshake URL (added to any query of `--target`). */
   query?: Record<string, string | number | boolean>;
-  /** Extra HTTP headers of the handshake (the WebSocket upgrade request; socket.io-client's `extraHeaders`). */
+  /** Extra HTTP headers of the handshake (the WebSocket upgrade request; socket.io-client's `extraHeaders`; the `sse` engine's GET). */
   headers?: Record<string, string>;
+  /**
+   * Socket.IO engines: the server's packet parser. `'msgpack'` speaks socket.io-msgpack-parser's
+   * MessagePack; on engine `socket.io` it may also be any socket.io-parser-compatible module the
+   * scenario imports (`{ Encoder, Decoder }`). Default: Socket.IO's own JSON parser.
+   */
+  parser?: 'msgpack' | SocketIoParser;
+  /** `sse` engine: the event stream's path, e.g. `'/events'` (default: the `--target` URL's path, else the scenario's `path`). */
+  path?: string;
+}
+
+/** A socket.io-parser-compatible module, as socket.io-client's `parser` option takes it. */
+export interface SocketIoParser {
+  Encoder: new () => unknown;
+  Decoder: new () => unknown;
 }
 
 /** Connect options resolved against the target: what an engine applies. */
@@ -28,9 +42,13 @@ export interface ResolvedConnect {
   hasQuery: boolean;
   /** True when there are extra headers. */
   hasHeaders: boolean;
+  /** Socket.IO engines: the parser (absent: Socket.IO's JSON parser). */
+  parser?: 'msgpack' | SocketIoParser;
+  /** `sse` engine: the stream's path (absent: the target's path, else the scenario's `path`). */
+  path?: string;
 }
 
-const KEYS = ['namespace', 'auth', 'query', 'headers'] as const;
+const KEYS = ['namespace', 'auth', 'query', 'headers', 'parser', 'path'] as const;
 /** An HTTP header name (RFC 9110 token). */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** Headers the engines set themselves; overriding them would break the handshake. */
@@ -47,12 +65,12 @@ const isThenable = (v: unknown): boolean => v !== null && typeof v === 'object' 
 export function connectProblems(v: unknown, where: string, engine: EngineName): string[] {
   if (v === undefined) return [];
   if (isThenable(v)) return [`\`${where}\` is a Promise: write \`${where}: async (ctx) => ({ … })\` (a function, awaited at each client's first connect), or \`await\` the options before passing them`];
-  if (!isPlainObject(v)) return [`\`${where}\` must be an object { namespace?, auth?, query?, headers? } (got ${show(v)})`];
+  if (!isPlainObject(v)) return [`\`${where}\` must be an object { ${KEYS.map((k) => `${k}?`).join(', ')} } (got ${show(v)})`];
   const problems: string[] = [];
   for (const k of Object.keys(v)) {
     if (!(KEYS as readonly string[]).includes(k)) problems.push(`\`${where}.${k}\` is not a connect option (known: ${KEYS.join(', ')})`);
   }
-  const { namespace, auth, query, headers } = v;
+  const { namespace, auth, query, headers, parser, path } = v;
   const socketIo = engine === 'socket.io' || engine === 'socket.io-lean';
   if (namespace !== undefined) {
     if (!socketIo) problems.push(`\`${where}.namespace\` is a Socket.IO option: with engine '${engine}' put the WebSocket path in --target (ws://host:port/path) or in \`path\``);
@@ -63,6 +81,11 @@ export function connectProblems(v: unknown, where: string, engine: EngineName): 
   if (auth !== undefined) {
     if (!socketIo) problems.push(`\`${where}.auth\` is the Socket.IO handshake payload: with engine '${engine}' send credentials in \`query\` or \`headers\``);
     else if (!isPlainObject(auth)) problems.push(`\`${where}.auth\` must be an object, e.g. { token: 'abc' } (got ${show(auth)})`);
+  }
+  if (parser !== undefined) problems.push(...parserProblems(parser, where, engine));
+  if (path !== undefined) {
+    if (engine !== 'sse') problems.push(`\`${where}.path\` is the event stream's path of engine 'sse': with engine '${engine}' set the scenario's \`path\` or put the path in --target`);
+    else if (typeof path !== 'string' || !path.startsWith('/')) problems.push(`\`${where}.path\` must be a path starting with '/', e.g. '/events' (got ${show(path)})`);
   }
   if (query !== undefined) {
     if (!isPlainObject(query)) problems.push(`\`${where}.query\` must be an object of name → string, e.g. { room: 'a' } (got ${show(query)})`);
@@ -85,6 +108,20 @@ export function connectProblems(v: unknown, where: string, engine: EngineName): 
   return problems;
 }
 
+/** A socket.io-parser-compatible module: `Encoder` and `Decoder` classes (socket.io-msgpack-parser, socket.io-parser, …). */
+export function isParserModule(v: unknown): v is SocketIoParser {
+  return v !== null && typeof v === 'object' && typeof (v as { Encoder?: unknown }).Encoder === 'function' && typeof (v as { Decoder?: unknown }).Decoder === 'function';
+}
+
+function parserProblems(parser: unknown, where: string, engine: EngineName): string[] {
+  if (engine !== 'socket.io' && engine !== 'socket.io-lean') return [`\`${where}.parser\` is a Socket.IO option (the packet parser): engine '${engine}' has none; remove it, or use engine 'socket.io' or 'socket.io-lean'`];
+  if (parser === 'msgpack') return [];
+  if (engine === 'socket.io' && isParserModule(parser)) return [];
+  const module = engine === 'socket.io' ? `, or a socket.io-parser-compatible module the scenario imports (\`import * as parser from '…'\`: an object with Encoder and Decoder classes)` : '';
+  const lean = engine === 'socket.io-lean' && isParserModule(parser) ? `; engine 'socket.io-lean' decodes packets itself and knows only 'msgpack': use engine 'socket.io' for a parser module` : '';
+  return [`\`${where}.parser\` must be 'msgpack' (socket.io-msgpack-parser's MessagePack)${module} (got ${show(parser)})${lean}`];
+}
+
 /** Bad connect options given at run time (`client.connect(opts)` or a `connect(ctx)` function's result). */
 export class ConnectOptionsError extends Error {
   constructor(problems: string[]) {
@@ -105,6 +142,8 @@ export function mergeConnect(base: ConnectOptions | undefined, call: ConnectOpti
     auth: call.auth ?? base.auth,
     query: base.query || call.query ? { ...base.query, ...call.query } : undefined,
     headers: base.headers || call.headers ? { ...base.headers, ...call.headers } : undefined,
+    ...((call.parser ?? base.parser) !== undefined ? { parser: call.parser ?? base.parser } : {}),
+    ...((call.path ?? base.path) !== undefined ? { path: call.path ?? base.path } : {}),
   };
 }
 
@@ -146,6 +185,8 @@ export function resolveConnect(o: ConnectOptions, target: TargetParts, engine: E
     headers,
     hasQuery: Object.keys(query).length > 0,
     hasHeaders: Object.keys(headers).length > 0,
+    ...(o.parser !== undefined ? { parser: o.parser } : {}),
+    ...(o.path !== undefined ? { path: o.path } : {}),
   };
 }
 

@@ -4,6 +4,7 @@
  * A field of an incoming event: a dotted path into the event's first argument (`'seq'`,
  * `'meta.seq'`), or a function of the message (`(data, args) => data.n`).
  */
+// biome-ignore lint/suspicious/noExplicitAny: the event's first argument is the user's own shape, read by their function
 export type SequenceField<T = unknown> = string | ((data: any, args: unknown[]) => T);
 
 /** One numbered stream of the user's own events (`sequences` in a scenario). */
@@ -32,4 +33,3 @@ export interface ResolvedSequence {
   key: ResolvedField | null;
   sentAt: ResolvedField | null;
 }
-

@@ -56,7 +56,13 @@ function getter(f: ResolvedField | null, fn: unknown): Getter | null {
 }
 
 /** Compile the validated `sequences` with the module's functions; null when the scenario declares none. */
-export function compileDelivery(resolved: ResolvedSequence[], decls: Record<string, SequenceDecl> | undefined, parse: MessageParser | undefined, clockOffsetMs: number, describeError: (e: unknown) => string): DeliveryPlan | null {
+export function compileDelivery(
+  resolved: ResolvedSequence[],
+  decls: Record<string, SequenceDecl> | undefined,
+  parse: MessageParser | undefined,
+  clockOffsetMs: number,
+  describeError: (e: unknown) => string,
+): DeliveryPlan | null {
   if (resolved.length === 0) return null;
   const byEvent = new Map<string, CompiledSequence[]>();
   for (const r of resolved) {
@@ -169,7 +175,11 @@ export class DeliveryTracker {
     }
     if (typeof seq !== 'number' || !Number.isSafeInteger(seq)) {
       this.sink.count(k.unreadable);
-      return this.tell(`${c.name}:seq`, 'sequence_unreadable', `sequences.${c.name}: a \`${c.event}\` event without a whole-number seq (got ${String(seq).slice(0, 40)}); counted in \`${k.unreadable}\`, not as received`);
+      return this.tell(
+        `${c.name}:seq`,
+        'sequence_unreadable',
+        `sequences.${c.name}: a \`${c.event}\` event without a whole-number seq (got ${String(seq).slice(0, 40)}); counted in \`${k.unreadable}\`, not as received`,
+      );
     }
     this.sink.count(k.received);
     const replay = this.reconnecting;
@@ -215,9 +225,14 @@ export class DeliveryTracker {
     const age = stampAge(typeof stamp === 'number' ? stamp : Number.NaN, monoMs(), this.plan.clockOffsetMs, Date.now());
     if ('refused' in age) {
       this.sink.count(c.keys.rejected);
-      return this.tell(`${c.name}:clock`, 'clock_domain', `sequences.${c.name}.sentAt: ${age.refused}; counted in \`${c.keys.rejected}\`, thresholds on \`${c.trend}\` fail`);
+      return this.tell(
+        `${c.name}:clock`,
+        'clock_domain',
+        `sequences.${c.name}.sentAt: ${age.refused}; counted in \`${c.keys.rejected}\`, thresholds on \`${c.trend}\` fail`,
+      );
     }
-    if (age.ageMs < 0) this.sink.count(c.keys.negative); // a sender's clock ahead of ours: counted apart, never recorded as 0
+    if (age.ageMs < 0)
+      this.sink.count(c.keys.negative); // a sender's clock ahead of ours: counted apart, never recorded as 0
     else {
       this.sink.record(c.trend, age.ageMs);
       this.age = age.ageMs;

@@ -9,6 +9,7 @@ const LOADERS: Readonly<Record<EngineName, () => Promise<EngineFactory>>> = {
   'socket.io': async () => ((m) => (opts) => new m.SocketIoTransport(opts))(await import('./socketio.ts')),
   'socket.io-lean': async () => ((m) => (opts) => new m.LeanSocketIoTransport(opts))(await import('./socketio-lean.ts')),
   ws: async () => ((m) => (opts) => new m.WsTransport(opts))(await import('./ws.ts')),
+  sse: async () => ((m) => (opts) => new m.SseTransport(opts))(await import('./sse.ts')),
   socketcluster: async () => {
     const m = await import('./socketcluster.ts');
     m.checkClientInternals(); // its unsubscribe uses the client's private step: refuse a client without it, by version
@@ -18,7 +19,7 @@ const LOADERS: Readonly<Record<EngineName, () => Promise<EngineFactory>>> = {
 
 /**
  * An engine's transport factory, loaded on demand: a generator loads only its scenario's engine
- * and that engine's client library, not all four (about 180 ms of start-up).
+ * and that engine's client library, not all five (about 180 ms of start-up).
  */
 export function loadEngine(name: EngineName): Promise<EngineFactory> {
   return LOADERS[name]();

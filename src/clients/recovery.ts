@@ -1,6 +1,8 @@
 import { monoMs, sleep } from '../shared/clock.ts';
 import { classifyError } from './classify.ts';
 import { ClientOpError, type ReconnectInfo, type ReconnectPolicy, type Transport } from './types.ts';
+import { hitConnection, type NetworkFaultKind } from './network-fault.ts';
+import { RECOVERY_FRESH, RECOVERY_RESUMED } from '../metrics/names.ts';
 
 /** Where a reconnection counts its failed attempts. */
 export interface RecoverySink {
@@ -54,13 +56,48 @@ export async function within(recovering: Promise<boolean>, timeoutMs: number): P
   return ok;
 }
 
-/** The session's `client.onReconnect` handlers, in turn, after an automatic reconnection; one that throws is a session error. */
-export async function afterReconnect(handlers: Array<(info: ReconnectInfo) => void | Promise<void>> | null, info: ReconnectInfo, sink: RecoverySink, describe?: (e: unknown) => string): Promise<void> {
-  for (const h of handlers ?? []) {
-    try {
-      await h(info);
-    } catch (e) {
-      sink.error('session_error', `client.onReconnect handler threw: ${describe?.(e) ?? String(e)}`);
+/**
+ * What a client does around its automatic reconnections: a network fault's offline hold (no
+ * attempt before `offlineUntil`), and once connected again: `recovery.resumed` or `recovery.fresh`
+ * (the engine says whether the server resumed the session: Socket.IO connection-state recovery, an
+ * SSE stream resumed with Last-Event-ID), the delivery check told, a fresh session's rooms and
+ * channels joined again (`rejoin`), then the session's `client.onReconnect` handlers in turn (one
+ * that throws is a session error).
+ */
+export class ReconnectSteps {
+  /** A network fault took the client offline until this monotonic time: no reconnection attempt before. */
+  offlineUntil = 0;
+  private handlers: Array<(info: ReconnectInfo) => void | Promise<void>> | null = null;
+
+  constructor(
+    private readonly sink: RecoverySink,
+    private readonly delivery: { reconnected(): void } | null,
+    private readonly describe?: (e: unknown) => string,
+  ) {}
+
+  add(handler: (info: ReconnectInfo) => void | Promise<void>): void {
+    if (typeof handler !== 'function') throw new TypeError('client.onReconnect(handler): the handler must be a function ({ resumed }) => { ... }');
+    (this.handlers ??= []).push(handler);
+  }
+
+  async reconnected(t: Transport | null, rejoin: () => Promise<unknown>): Promise<void> {
+    const resumed = t?.resumed === true;
+    this.sink.count(resumed ? RECOVERY_RESUMED : RECOVERY_FRESH);
+    this.delivery?.reconnected();
+    if (!resumed) await rejoin();
+    for (const h of this.handlers ?? []) {
+      try {
+        await h({ resumed });
+      } catch (e) {
+        this.sink.error('session_error', `client.onReconnect handler threw: ${this.describe?.(e) ?? String(e)}`);
+      }
     }
+  }
+
+  /** A network fault on `t` (null: not connected); false when there was no connection to hit. */
+  hit(t: Transport | null, kind: NetworkFaultKind, ms: number): boolean {
+    const until = t === null ? null : hitConnection(t, kind, ms);
+    if (until !== null && until > 0) this.offlineUntil = until;
+    return until !== null;
   }
 }

@@ -4,15 +4,16 @@ import { mergeConnect, type ConnectOptions } from './connect-options.ts';
 import { EventHandlers } from './handlers.ts';
 import { openLoop } from './open-loop.ts';
 import { DeliveryTracker } from './delivery.ts';
-import { hitConnection, type NetworkFaultKind } from './network-fault.ts';
-import { afterReconnect, engineRecovery, loopRecovery, within } from './recovery.ts';
-import { RECOVERY_FRESH, RECOVERY_NEVER, RECOVERY_RESUMED } from '../metrics/names.ts';
+import type { NetworkFaultKind } from './network-fault.ts';
+import { engineRecovery, loopRecovery, ReconnectSteps, within } from './recovery.ts';
+import { RECOVERY_NEVER } from '../metrics/names.ts';
 import { SequenceCheck, streamOf } from './sequence.ts';
 import { ChannelCalls } from './session-channels.ts';
 import type { SessionCore } from './session-core.ts';
 import type { SessionClientOptions } from './session-options.ts';
 import { RawCalls } from './session-raw.ts';
 import { SocketIoCalls } from './session-socketio.ts';
+import { TokenStreams } from './sse-stream.ts';
 import {
   ClientOpError,
   type AckEmitter,
@@ -21,6 +22,8 @@ import {
   type RawMessage,
   type ReconnectInfo,
   type RequestOptions,
+  type StreamOptions,
+  type StreamResult,
   type Transport,
   type WorkerInfo,
 } from './types.ts';
@@ -60,10 +63,10 @@ export class SessionClient implements Client {
   private readonly frames: RawCalls;
   /** The scenario's `sequences` checked on this client's messages, or null without any. */
   private readonly delivery: DeliveryTracker | null;
-  /** `client.onReconnect` handlers. */
-  private reconnectHandlers: Array<(info: ReconnectInfo) => void | Promise<void>> | null = null;
-  /** A network fault took the client offline until this monotonic time: no reconnection attempt before. */
-  private offlineUntil = 0;
+  /** Offline holds, `onReconnect` handlers and how each reconnection ended (src/clients/recovery.ts). */
+  private readonly steps: ReconnectSteps;
+  /** `client.stream()` requests (`sse` engine), created on first use. */
+  private streams: TokenStreams | null = null;
 
   constructor(
     private readonly makeTransport: (connect: ConnectOptions) => Transport,
@@ -76,6 +79,7 @@ export class SessionClient implements Client {
     // a user's on() handler that throws: a session_error (message and line), not a crashed generator
     this.handlers = new EventHandlers((e) => sink.error('session_error', opts.describeError?.(e) ?? (e instanceof Error ? `${e.name}: ${e.message}` : String(e))));
     this.delivery = opts.delivery ? new DeliveryTracker(opts.delivery, sink) : null;
+    this.steps = new ReconnectSteps(sink, this.delivery, opts.describeError);
     const core: SessionCore = {
       sink,
       opts,
@@ -144,7 +148,7 @@ export class SessionClient implements Client {
     this.sink.count('disconnects');
     const since = this.sink.sinceFault?.() ?? null;
     if (since !== null) this.sink.record('detect', since);
-    this.sink.error('disconnected', `server closed the connection: ${reason}`);
+    if (!t.cleanEnd?.(reason)) this.sink.error('disconnected', `server closed the connection: ${reason}`);
     // as pending acks: no reply can come on a closed connection
     this.frames.failAll(() => new ClientOpError('disconnected', `connection closed before a matching message: ${reason}`));
     const policy = this.opts.reconnect;
@@ -157,7 +161,7 @@ export class SessionClient implements Client {
     const closed = (): boolean => this.closed;
     const recovery = engineDoesIt
       ? engineRecovery(t, this.sink, closed)
-      : loopRecovery(policy, this.opts, this.sink, closed, () => this.wire(this.makeTransport(this.connectOptions ?? {})), this.offlineUntil);
+      : loopRecovery(policy, this.opts, this.sink, closed, () => this.wire(this.makeTransport(this.connectOptions ?? {})), this.steps.offlineUntil);
     this.recovering = recovery.then(async (ok) => {
       this.recovering = null;
       if (this.closed) return false;
@@ -172,15 +176,8 @@ export class SessionClient implements Client {
       this.sink.count('recovered');
       this.lastSeq?.forget('\0push'); // pushes are numbered per connection: a new connection starts a new stream
       this.sink.record('recovery', monoMs() - started);
-      const resumed = this.transport?.resumed === true;
-      this.sink.count(resumed ? RECOVERY_RESUMED : RECOVERY_FRESH);
-      this.delivery?.reconnected();
-      if (!resumed) {
-        // a resumed session kept its rooms and channels on the server (connection-state recovery)
-        await this.io.rejoin();
-        await this.pubsub.resubscribe();
-      }
-      await afterReconnect(this.reconnectHandlers, { resumed }, this.sink, this.opts.describeError);
+      // a resumed session kept its rooms and channels on the server (connection-state recovery); a fresh one joins them again
+      await this.steps.reconnected(this.transport, async () => (await this.io.rejoin(), await this.pubsub.resubscribe()));
       return true;
     });
   }
@@ -271,19 +268,17 @@ export class SessionClient implements Client {
       this.sink.connectedDelta(-1);
     }
     t?.close();
+    this.streams?.close();
     this.frames.failAll(() => new ClientOpError('disconnected', 'client disconnected while waiting for a message'));
   }
 
   onReconnect(handler: (info: ReconnectInfo) => void | Promise<void>): void {
-    if (typeof handler !== 'function') throw new TypeError('client.onReconnect(handler): the handler must be a function ({ resumed }) => { ... }');
-    (this.reconnectHandlers ??= []).push(handler);
+    this.steps.add(handler);
   }
 
   /** A network fault on this client's connection (src/clients/network-fault.ts); false when it has none to hit now. */
   networkFault(kind: NetworkFaultKind, ms: number): boolean {
-    const until = this.connected && this.transport !== null ? hitConnection(this.transport, kind, ms) : null;
-    if (until !== null && until > 0) this.offlineUntil = until;
-    return until !== null;
+    return this.steps.hit(this.connected ? this.transport : null, kind, ms);
   }
 
   send(data: string | Uint8Array): void {
@@ -300,6 +295,17 @@ export class SessionClient implements Client {
 
   request(data: string | Uint8Array, match: MessageMatch, options?: RequestOptions): Promise<RawMessage> {
     return this.frames.request(data, match, options);
+  }
+
+  /** A token stream (src/clients/sse-stream.ts), timed from the intended clock. */
+  async stream(path: string, options: StreamOptions = {}): Promise<StreamResult> {
+    const origin = this.opts.streamOrigin;
+    if (!origin) this.fail(new ClientOpError('session_error', "`client.stream()` reads an HTTP event stream and needs engine 'sse': set `engine: 'sse'` (a Socket.IO or ws connection has no such request)"), 'session_error');
+    if (this.defaults === null) this.defaults = await this.opts.connectDefaults?.();
+    const headers = (): Record<string, string> => ({ ...this.defaults?.headers, ...this.connectOptions?.headers });
+    const { result, doneAt } = await (this.streams ??= new TokenStreams({ origin, localAddress: this.sourceAddress, headers }, this.sink)).run(path, options, this.reference());
+    this.cursor = doneAt;
+    return result;
   }
 
   private async ack<T>(event: string, args: unknown[], timeoutMs: number): Promise<T> {

@@ -19,6 +19,8 @@ export interface SessionClientOptions {
   connectDefaults?: () => ConnectOptions | Promise<ConnectOptions> | undefined;
   /** True when the engine carries raw frames (`ws`): `send`, `request`, `onMessage`, `waitForMessage`. */
   rawFrames?: boolean;
+  /** `sse` engine: the target's origin (`http(s)://host:port`), where `client.stream()` sends its requests. */
+  streamOrigin?: string;
   /** A user error's message with its scenario line (for a `match` or an `on()` handler that throws). */
   describeError?: (e: unknown) => string;
   /** The scenario's `sequences`, compiled once per generator (src/clients/delivery.ts), or null. */

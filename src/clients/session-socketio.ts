@@ -18,7 +18,11 @@ export class SocketIoCalls {
       return;
     }
     this.s.requireConnected(event);
-    this.s.transport()!.emit(event, args);
+    try {
+      this.s.transport()!.emit(event, args);
+    } catch (e) {
+      this.s.fail(e, 'session_error'); // an engine that cannot send (sse) says why, counted
+    }
     this.s.sink.count('messages.sent');
   }
 

@@ -15,8 +15,13 @@ import {
   type Packet,
 } from './lean/parser.ts';
 import { LeanAcks, PendingAck } from './lean/acks.ts';
+import { msgpackCodec, type MsgpackCodec } from './lean/msgpack.ts';
+import { noConnectReply } from './parser-hint.ts';
 import { WsClient, type WsOwner } from './lean/wsclient.ts';
 import { LeanResume } from './lean/resume.ts';
+import { engineUrl, namespaceOf } from './lean/urls.ts';
+
+export { engineUrl } from './lean/urls.ts';
 import type { Socket as NetSocket } from 'node:net';
 import { classifyError } from './classify.ts';
 import { withQuery } from './connect-options.ts';
@@ -69,6 +74,8 @@ export class LeanSocketIoTransport extends LeanAcks implements Transport, WsOwne
   sid = '';
   /** Connection-state recovery (lean/resume.ts), when the client carries one from connection to connection. */
   private readonly resume: LeanResume | null;
+  /** `connect: { parser: 'msgpack' }`: Socket.IO packets as MessagePack binary messages (lean/msgpack.ts); null: the JSON text protocol. */
+  private readonly mp: MsgpackCodec | null;
 
   constructor(
     private readonly opts: TransportOptions,
@@ -78,6 +85,7 @@ export class LeanSocketIoTransport extends LeanAcks implements Transport, WsOwne
     this.nsp = lean.namespace ?? opts.connect?.namespace ?? (opts.memo ? opts.memo.get('sio-nsp', opts.target, () => namespaceOf(opts.target)) : namespaceOf(opts.target));
     if (!this.nsp.startsWith('/')) throw new Error(`namespace must start with '/' (got ${JSON.stringify(this.nsp)})`);
     this.nspSuffix = this.nsp === '/' ? '' : `${this.nsp},`;
+    this.mp = opts.connect?.parser === 'msgpack' ? (opts.memo ? opts.memo.get('msgpack', '', msgpackCodec) : msgpackCodec()) : null;
     this.resume = opts.resume ? new LeanResume(opts.resume) : null;
   }
 
@@ -155,8 +163,11 @@ export class LeanSocketIoTransport extends LeanAcks implements Transport, WsOwne
     const ws = this.ws;
     if (ws === null) return;
     // Socket.IO DISCONNECT (the server sees "client namespace disconnect") and the close frame, in one write
-    if (state === CONNECTED && ws.isOpen) ws.close(`41${this.nspSuffix}`);
-    else ws.terminate();
+    if (state === CONNECTED && ws.isOpen) {
+      if (this.mp === null) return ws.close(`41${this.nspSuffix}`);
+      ws.sendBinary(this.mp.encode(DISCONNECT, this.nsp, -1, undefined));
+      ws.close();
+    } else ws.terminate();
   }
 
   // ---- incoming (WsOwner) ---------------------------------------------------------------------
@@ -169,7 +180,8 @@ export class LeanSocketIoTransport extends LeanAcks implements Transport, WsOwne
     if (this.state === CLOSED) return;
     switch (s.charCodeAt(0)) {
       case 52: // '4' message: a Socket.IO packet
-        if (this.binPacket !== null) this.drop('parse error', 'text packet while waiting for binary attachments');
+        if (this.mp !== null) this.drop('parse error', 'a text Socket.IO packet, and `parser: \'msgpack\'` expects binary ones');
+        else if (this.binPacket !== null) this.drop('parse error', 'text packet while waiting for binary attachments');
         else this.packet(decodePacket(s, 1, this.lean.maxAttachments ?? DEFAULT_MAX_ATTACHMENTS));
         return;
       case 50: // '2' ping → pong (echoing a payload, if any)
@@ -206,8 +218,10 @@ export class LeanSocketIoTransport extends LeanAcks implements Transport, WsOwne
     this.sid = typeof hs.sid === 'string' ? hs.sid : '';
     this.hbTimer = setTimeout(onHeartbeatTimeout, pingInterval + pingTimeout, this);
     this.state = JOINING;
-    const auth = this.resume === null ? (this.lean.auth ?? this.opts.connect?.auth) : this.resume.auth(this.lean.auth ?? this.opts.connect?.auth);
-    this.ws!.sendText(auth === undefined ? `40${this.nspSuffix}` : `40${this.nspSuffix}${JSON.stringify(auth)}`);
+    const own = this.lean.auth ?? this.opts.connect?.auth;
+    const auth = this.resume === null ? own : this.resume.auth(own);
+    if (this.mp !== null) this.ws!.sendBinary(this.mp.encode(CONNECT, this.nsp, -1, auth));
+    else this.ws!.sendText(auth === undefined ? `40${this.nspSuffix}` : `40${this.nspSuffix}${JSON.stringify(auth)}`);
   }
 
   private packet(p: Decoded): void {
@@ -250,6 +264,7 @@ export class LeanSocketIoTransport extends LeanAcks implements Transport, WsOwne
   /** @internal One binary message: an attachment of the pending binary packet. */
   wsBinary(buf: Buffer): void {
     if (this.state === CLOSED) return;
+    if (this.mp !== null) return this.packet(this.mp.decode(buf));
     const p = this.binPacket;
     if (p === null) return this.drop('parse error', 'binary frame without a binary packet');
     const list = this.binBuffers!;
@@ -284,6 +299,7 @@ export class LeanSocketIoTransport extends LeanAcks implements Transport, WsOwne
   // ---- internals ------------------------------------------------------------------------------
 
   private send(type: number, id: number, data: unknown): void {
+    if (this.mp !== null) return this.ws!.sendBinary(this.mp.encode(type, this.nsp, id, data));
     const enc = encodePacket(type, this.nsp, id, data);
     const ws = this.ws!;
     if (typeof enc === 'string') ws.sendText(`4${enc}`);
@@ -296,7 +312,8 @@ export class LeanSocketIoTransport extends LeanAcks implements Transport, WsOwne
   /** @internal */
   connectTimedOut(): void {
     this.connectTimer = null;
-    this.failConnect(new ClientOpError('connect_timeout', `not connected within ${this.connectTimeoutMs}ms`));
+    const silent = this.state === JOINING ? this.noReply(null) : null;
+    this.failConnect(new ClientOpError('connect_timeout', silent ?? `not connected within ${this.connectTimeoutMs}ms`));
   }
 
   /** @internal A connect attempt failed: reject it and drop the socket. */
@@ -317,7 +334,7 @@ export class LeanSocketIoTransport extends LeanAcks implements Transport, WsOwne
   drop(reason: string, detail: string): void {
     if (this.state === CLOSED) return;
     if (this.connectReject !== null) {
-      this.failConnect(new ClientOpError('connect_error', `${reason} during connect: ${detail}`));
+      this.failConnect(new ClientOpError('connect_error', (this.state === JOINING ? this.noReply(`${reason}: ${detail}`) : null) ?? `${reason} during connect: ${detail}`));
       return;
     }
     this.state = CLOSED;
@@ -354,6 +371,11 @@ export class LeanSocketIoTransport extends LeanAcks implements Transport, WsOwne
     this.drop('transport close', `WebSocket closed (${code})`);
   }
 
+  /** Engine.IO answered, Socket.IO did not (src/clients/parser-hint.ts). */
+  private noReply(closed: string | null): string {
+    return noConnectReply({ nsp: this.nsp, parser: this.mp !== null ? 'msgpack' : 'json', closed, timeoutMs: this.connectTimeoutMs });
+  }
+
   private clearTimers(): void {
     if (this.connectTimer !== null) clearTimeout(this.connectTimer);
     if (this.hbTimer !== null) clearTimeout(this.hbTimer);
@@ -371,23 +393,4 @@ function onConnectTimeout(t: LeanSocketIoTransport): void {
 
 function onHeartbeatTimeout(t: LeanSocketIoTransport): void {
   t.drop('ping timeout', 'no Engine.IO ping within pingInterval + pingTimeout');
-}
-
-// ---- target URLs (computed once per target and path through the caller's EngineMemo) -------------
-
-/** `ws://host:port/<path>/?<target query>&EIO=4&transport=websocket`. */
-export function engineUrl(target: string, path: string): string {
-  const u = new URL(target);
-  u.protocol = u.protocol === 'https:' || u.protocol === 'wss:' ? 'wss:' : 'ws:';
-  u.pathname = path.endsWith('/') ? path : `${path}/`;
-  u.searchParams.set('EIO', '4');
-  u.searchParams.set('transport', 'websocket');
-  u.hash = '';
-  return u.toString();
-}
-
-/** The namespace a socket.io-client URL names: its path, `/` when empty. */
-function namespaceOf(target: string): string {
-  const p = new URL(target).pathname;
-  return p === '' ? '/' : p;
 }

@@ -2,7 +2,9 @@ import http from 'node:http';
 import type { Socket as NetSocket } from 'node:net';
 import { monoMs } from '../shared/clock.ts';
 import { io, type Socket } from 'socket.io-client';
+import * as msgpackParser from 'socket.io-msgpack-parser';
 import { classifyError } from './classify.ts';
+import { noConnectReply } from './parser-hint.ts';
 import { ClientOpError, type Transport, type TransportOptions } from './types.ts';
 
 /**
@@ -19,6 +21,9 @@ export class SocketIoTransport implements Transport {
   private readonly reconnects: boolean;
   private readonly nsp: string;
   private readonly delayMs: number;
+  private readonly parser: 'json' | 'msgpack' | 'module';
+  /** True once Engine.IO answered the handshake of the current connection attempt. */
+  private engineOpen = false;
 
   constructor(opts: TransportOptions) {
     const c = opts.connect;
@@ -39,12 +44,15 @@ export class SocketIoTransport implements Transport {
       ...(c?.auth ? { auth: c.auth } : {}),
       ...(c?.hasQuery ? { query: c.query } : {}),
       ...(c?.hasHeaders ? { extraHeaders: c.headers } : {}),
+      ...(c?.parser ? { parser: c.parser === 'msgpack' ? msgpackParser : c.parser } : {}),
       ...(opts.localAddress ? { localAddress: opts.localAddress } : {}),
       // long-polling requests go through an agent bound to the same source address
       ...(opts.transports.includes('polling') ? { agent: new http.Agent({ localAddress: opts.localAddress, keepAlive: true, maxSockets: 2 }) } : {}),
     } as Parameters<typeof io>[1]);
     this.reconnects = !!opts.reconnect;
     this.delayMs = opts.reconnect?.delayMs ?? 0;
+    this.parser = c?.parser === undefined ? 'json' : c.parser === 'msgpack' ? 'msgpack' : 'module';
+    this.socket.io.on('open', () => void (this.engineOpen = true));
     this.nsp = c?.namespace ?? (new URL(opts.target).pathname.replace(/\/+$/, '') || '/');
     this.socket.on('connect', () => {
       if (this.everConnected) this.reconnectHandler?.('reconnected', '');
@@ -96,6 +104,7 @@ export class SocketIoTransport implements Transport {
       const s = this.socket;
       const done = (err?: ClientOpError): void => {
         clearTimeout(timer);
+        this.socket.io.off('close', onEngineClose);
         s.off('connect', onConnect);
         s.off('connect_error', onError);
         if (err) {
@@ -110,7 +119,14 @@ export class SocketIoTransport implements Transport {
         const refusal = (e as { type?: unknown }).type === undefined && e.message !== 'timeout';
         done(new ClientOpError(c.kind, c.kind !== 'connect_error' ? c.message : refusal ? `namespace ${this.nsp} refused the connection: ${e.message}` : describe(e)));
       };
-      const timer = setTimeout(() => done(new ClientOpError('connect_timeout', `not connected within ${timeoutMs}ms`)), timeoutMs);
+      // Engine.IO answered, Socket.IO did not: name the parser option (a mismatch looks exactly so)
+      const silent = (closed: string | null): string => noConnectReply({ nsp: this.nsp, parser: this.parser, closed, timeoutMs });
+      const timer = setTimeout(() => done(new ClientOpError('connect_timeout', this.engineOpen ? silent(null) : `not connected within ${timeoutMs}ms`)), timeoutMs);
+      const onEngineClose = (reason: string): void => {
+        // 'forced close' is the client's own (a refused namespace's CONNECT_ERROR closes the manager before its connect_error)
+        if (this.engineOpen && !s.connected && reason !== 'forced close') done(new ClientOpError('connect_error', silent(reason)));
+      };
+      this.socket.io.once('close', onEngineClose);
       s.on('connect', onConnect);
       s.on('connect_error', onError);
       s.on('disconnect', (reason) => {

@@ -9,8 +9,10 @@ export interface WorkerInfo {
 import type { Socket as NetSocket } from 'node:net';
 import type { ConnectOptions, ResolvedConnect } from './connect-options.ts';
 import type { EngineMemo } from './memo.ts';
+import type { StreamOptions, StreamResult } from './sse-types.ts';
 
 export type { ConnectOptions } from './connect-options.ts';
+export type { StreamOptions, StreamResult, SseEvent } from './sse-types.ts';
 
 /** An incoming WebSocket message: text frames as strings, binary frames as Buffers. */
 export type RawMessage = string | Buffer;
@@ -117,6 +119,12 @@ export interface Client extends AckEmitter {
    * true. Timed as `request` (and `request:<name>`) from the intended clock, as `emitWithAck`.
    */
   request(data: string | Uint8Array, match: MessageMatch, options?: RequestOptions): Promise<RawMessage>;
+  /**
+   * `sse` engine: one HTTP request (to the target's origin) whose `text/event-stream` answer is read
+   * to its end or to the `until` event, e.g. a model's token stream. Timed as `sse:first` (to the
+   * first event), `sse:done` (to the end) and `sse:gap` (between events), from the intended clock.
+   */
+  stream(path: string, options?: StreamOptions): Promise<StreamResult>;
 }
 
 /** What `client.onReconnect` handlers get. */
@@ -161,6 +169,8 @@ export interface Transport {
    * for each failed attempt. Engines without it are reconnected by SessionClient's own loop.
    */
   onReconnect?(handler: (event: 'reconnected' | 'failed' | 'attempt_error', detail: string) => void): void;
+  /** True when the disconnect just reported is the protocol's normal course (an SSE stream the server ended): counted, not an error. */
+  cleanEnd?(reason: string): boolean;
   /** True when, after the disconnect just reported, the engine is reconnecting by itself. */
   willReconnect?(reason: string): boolean;
   /** True when the latest connection resumed the previous session (Socket.IO connection-state recovery). */
@@ -219,7 +229,10 @@ export type ClientErrorKind =
   | 'emfile'
   | 'port_exhaustion'
   | 'tls_error'
-  | 'protocol_mismatch';
+  | 'protocol_mismatch'
+  | 'http_error'
+  | 'stream_cut'
+  | 'stream_timeout';
 
 /** A failed client operation, classified. */
 export class ClientOpError extends Error {

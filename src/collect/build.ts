@@ -51,7 +51,7 @@ export function buildRunResult(agg: Aggregator, p: ResultParts, thresholds: Thre
     counters,
     errors: agg.errors(),
     workers,
-    ...(p.server && p.server.workers.length ? { server: serverView(p.server, workers.connections) } : {}),
+    ...(p.server?.workers.length ? { server: serverView(p.server, workers.connections) } : {}),
     timeseries: agg.timeseries(),
     thresholds: evaluateThresholds(thresholds, { metrics, counters, workers, durationMs: p.durationMs }),
     ...(partial && thresholds.length ? { thresholdsOnPartialData: true } : {}),

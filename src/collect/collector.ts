@@ -4,7 +4,7 @@ import type { Threshold } from '../thresholds/parse.ts';
 import { buildRunResult, type ResultParts } from './build.ts';
 import { roundFigures } from '../result/rounds.ts';
 import type { FaultSection, RunResult } from '../result/types.ts';
-import type { MetricDeclarations } from '../scenario/types.ts';
+import type { MetricDeclarations } from '../metrics/declared.ts';
 
 /** What one round adds besides its snapshots. */
 export type RoundParts = Omit<ResultParts, 'topology' | 'engine' | 'rounds' | 'keepSeconds' | 'knownWorkers'>;

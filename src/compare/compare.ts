@@ -1,6 +1,6 @@
 import { InputError } from '../shared/errors.ts';
 import type { RunFile, RunResult } from '../result/types.ts';
-import { table } from '../reporters/table.ts';
+import { table } from '../util/table.ts';
 import { bootstrapRatioCI, median } from './stats.ts';
 
 export type Stat = 'p50' | 'p90' | 'p99' | 'p999' | 'mean';

@@ -8,7 +8,13 @@ import type { NetworkFaultMessage } from './protocol.ts';
  * with a random seeded by the fault and the generator, over the clients sorted by id: the same
  * run picks the same clients.
  */
-export function pickClients<T extends { id: number }>(connected: T[], sel: NetworkFaultMessage['fault']['clients'], f: { index: number }, generator: number, generators: number): T[] {
+export function pickClients<T extends { id: number }>(
+  connected: T[],
+  sel: NetworkFaultMessage['fault']['clients'],
+  f: { index: number },
+  generator: number,
+  generators: number,
+): T[] {
   const all = [...connected].sort((a, b) => a.id - b.id);
   const want = 'share' in sel ? Math.round(sel.share * all.length) : Math.floor(sel.count / generators) + (generator < sel.count % generators ? 1 : 0);
   const n = Math.min(all.length, want);

@@ -213,6 +213,7 @@ export class LoadRunner {
         clockOffsetMs: this.o.plan.clockOffsetMs,
         rawFrames: resolved.engine === 'ws',
         delivery: this.delivery,
+        ...(resolved.engine === 'sse' ? { streamOrigin: this.target.origin } : {}),
         describeError: (e) => describeUserError(e, resolved.file),
         ...(defaults === undefined ? {} : { connectDefaults: () => (typeof defaults === 'function' ? defaults(ctx) : defaults) }),
       },

@@ -1,5 +1,5 @@
 import type { Counters, ErrorTable, MetricSummary, SecondRecord, SecondTrend, TimeseriesPoint, WorkerDistribution } from '../result/types.ts';
-import type { MetricDeclarations } from '../scenario/types.ts';
+import type { MetricDeclarations } from './declared.ts';
 import { CHECKS_FAIL, CHECKS_PASS } from './names.ts';
 import { distribution } from './distribution.ts';
 import { addErrorTable, sortedErrors } from './errors.ts';
@@ -12,6 +12,8 @@ interface Second {
   connect: Histogram | null;
   /** Raw-frame `request()` round trips (ws engine), as `ack` for Socket.IO acks. */
   request: Histogram | null;
+  /** Token streams' time to first event (`sse:first`, sse engine). */
+  sseFirst: Histogram | null;
   /** Declared custom trend → its histogram of this second. */
   trends: Map<string, Histogram> | null;
   /** generator → connected gauge reported in this second */
@@ -79,6 +81,8 @@ export class Aggregator {
     if (connect) mergeWire((sec.connect ??= createHistogram()), connect);
     const request: WireHistogram | undefined = s.histograms.request;
     if (request) mergeWire((sec.request ??= createHistogram()), request);
+    const sseFirst: WireHistogram | undefined = s.histograms['sse:first'];
+    if (sseFirst) mergeWire((sec.sseFirst ??= createHistogram()), sseFirst);
     for (const name of this.customTrends) {
       const h: WireHistogram | undefined = s.histograms[name];
       if (!h) continue;
@@ -113,6 +117,7 @@ export class Aggregator {
         ...(sec?.ack && sec.ack.totalCount > 0 ? { ack: encode(sec.ack) } : {}),
         ...(sec?.connect && sec.connect.totalCount > 0 ? { connect: encode(sec.connect) } : {}),
         ...(sec?.request && sec.request.totalCount > 0 ? { request: encode(sec.request) } : {}),
+        ...(sec?.sseFirst && sec.sseFirst.totalCount > 0 ? { sseFirst: encode(sec.sseFirst) } : {}),
         ...(sec?.trends ? { trends: encodeTrends(sec.trends) } : {}),
         connected: sumValues(gauges),
       });
@@ -197,7 +202,7 @@ export class Aggregator {
   private second(t: number): Second {
     let s = this.bySecond.get(t);
     if (!s) {
-      s = { counters: {}, ack: null, connect: null, request: null, trends: null, connected: new Map() };
+      s = { counters: {}, ack: null, connect: null, request: null, sseFirst: null, trends: null, connected: new Map() };
       this.bySecond.set(t, s);
     }
     return s;
@@ -231,5 +236,6 @@ function point(t: number, sec: Second | undefined, connected: number): Timeserie
     ackP99: pct(sec?.ack, 99),
     connectP99: pct(sec?.connect, 99),
     ...(sec?.request && sec.request.totalCount > 0 ? { requestP99: pct(sec.request, 99) } : {}),
+    ...(sec?.sseFirst && sec.sseFirst.totalCount > 0 ? { sseFirstP99: pct(sec.sseFirst, 99) } : {}),
   };
 }

@@ -1,5 +1,5 @@
 import type { MetricsSink } from './sink.ts';
-import type { CustomMetrics, MetricDeclarations } from '../scenario/types.ts';
+import type { CustomMetrics, MetricDeclarations } from './declared.ts';
 import { recordMs } from './histogram.ts';
 import { CHECKS_FAIL, CHECKS_PASS, checkKey, negativeKey, rejectedKey } from './names.ts';
 

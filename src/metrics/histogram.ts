@@ -100,7 +100,7 @@ export function fromSummary(m: MetricSummary): WireHistogram {
 /** Record a latency in milliseconds (fractional); out-of-range values clamp instead of throwing. */
 export function recordMs(h: Histogram, ms: number): void {
   const us = Math.round(ms * 1000);
-  h.recordValue(us < LOWEST ? LOWEST : us > HIGHEST ? HIGHEST : us);
+  h.recordValue(us < LOWEST ? LOWEST : Math.min(us, HIGHEST));
 }
 
 /** Compressed base64 (the HdrHistogram interchange format). */

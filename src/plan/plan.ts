@@ -9,7 +9,7 @@ import os from 'node:os';
 import { InputError } from '../shared/errors.ts';
 import { loadScenario } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/types.ts';
-import { missingUnit, parseDuration } from '../scenario/duration.ts';
+import { missingUnit, parseDuration } from '../shared/duration.ts';
 import { engineMismatches } from '../scenario/engines.ts';
 import { withTotalDuration, type ResolvedPhase, type ResolvedScenario } from '../scenario/validate.ts';
 import { checkReachable, describeTarget, externalWsPath, parseTarget, type Target } from '../target/target.ts';
@@ -141,6 +141,9 @@ export async function resolvePlan(scenarioFile: string, o: PlanOptions, warn: (l
   // against --target, a ws URL's path is the path (default '/'); '/ws' is only the bundled server's
   const scenario = target && timed.engine === 'ws' ? { ...timed, path: externalWsPath(target, loaded.scenario.path) } : timed;
   hooks.checkScenario?.(scenario);
+  if (!target && (scenario.engine === 'sse' || Object.values(scenario.engines).includes('sse'))) {
+    throw new InputError('E_USAGE', `scenario ${scenarioFile} uses engine 'sse', and the bundled reference server serves no Server-Sent Events`, { hint: 'pass --target http://127.0.0.1:PORT/EVENTS-PATH (your server), e.g. the example in examples/apps/sse-feed.ts' });
+  }
   if (scenario.requiresTarget && !target) {
     throw new InputError('E_USAGE', `scenario ${scenarioFile} needs an external server (requiresTarget: true)`, { hint: `pass --target ${scenario.engine === 'ws' ? 'ws://127.0.0.1:PORT/PATH' : 'http://127.0.0.1:PORT'}` });
   }

@@ -1,17 +1,19 @@
 import type { RunFile, RunResult } from '../result/types.ts';
-import { formatDuration } from '../scenario/duration.ts';
-import { table } from './table.ts';
+import { formatDuration } from '../shared/duration.ts';
+import { table } from '../util/table.ts';
 import { SEQUENCED_EVENTS } from '../metrics/names.ts';
 import { faultsBlock } from './faults-table.ts';
 import { deliveryLines } from './delivery.ts';
 import { customLines, declaredIn } from './custom.ts';
 import { shownMessage } from '../metrics/errors.ts';
-import type { MetricDeclarations } from '../scenario/types.ts';
+import type { MetricDeclarations } from '../metrics/declared.ts';
+import { mainLatency } from './main-latency.ts';
 
 const fmt = (ms: number): string => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
 
-function metricsTable(r: RunResult): string {
-  const order = (k: string): string => (k === 'connect' ? '0' : k === 'ack' ? '1' : k.startsWith('ack:') ? `2${k}` : k === 'lag' ? `9` : `5${k}`);
+function metricsTable(r: RunResult, main: string | null): string {
+  // the run's main latency first, then connect, the acks, the rest; the generator's lag last
+  const order = (k: string): string => (k === main ? '0' : k === 'connect' ? '1' : k === 'ack' ? '2' : k.startsWith('ack:') ? `3${k}` : k === 'lag' ? `9` : `5${k}`);
   const names = Object.keys(r.metrics).filter((k) => r.metrics[k]!.count > 0).sort((a, b) => order(a).localeCompare(order(b)));
   if (names.length === 0) return '  (no latencies recorded)';
   const rows = [['metric (ms)', 'count', 'p50', 'p90', 'p99', 'p99.9', 'max']];
@@ -123,6 +125,7 @@ function runBlock(r: RunResult, color: boolean, declared: MetricDeclarations | n
   lines.push(bold(`── ${r.topology} · ${r.target} · ${r.engine} · ${formatDuration(r.durationMs)} · ${r.status.toUpperCase()}`));
   const failedSessions = (r.counters['sessions.failed'] ?? 0) > 0;
   lines.push(failedSessions ? red(`  ${sessionsLine(r)}`) : `  ${sessionsLine(r)}`);
+  lines.push(bold(`  ${latencyLine(r, declared)}`));
   const sat = saturationLine(r);
   if (sat) lines.push(red(`  ${sat}`));
   if (r.failure) lines.push(red(`  run failed [${r.failure.code}]: ${r.failure.message}`));
@@ -134,7 +137,7 @@ function runBlock(r: RunResult, color: boolean, declared: MetricDeclarations | n
     for (const t of r.thresholds) lines.push(`    ${t.ok ? 'ok  ' : 'FAIL'} ${t.subject} ${t.condition}  (${formatActual(t.subject, t.actual, t.unit)}${t.note ? `, ${t.note}` : ''})`);
   }
   if (r.crashedGenerators?.length) lines.push(red(`  !!! GENERATOR CRASHED: ${r.crashedGenerators.join('; ')} (its figures up to its last report are included)`));
-  lines.push(metricsTable(r), countersLine(r), ...deliveryLines(r), ...customLines(r, declared), errorsBlock(r), workersBlock(r));
+  lines.push(metricsTable(r, mainLatency(r, declared)?.name ?? null), countersLine(r), ...deliveryLines(r), ...customLines(r, declared), errorsBlock(r), workersBlock(r));
   if (r.faults) lines.push(faultsBlock(r.faults));
   const g = r.generator.processes;
   if (g.length) {
@@ -146,9 +149,19 @@ function runBlock(r: RunResult, color: boolean, declared: MetricDeclarations | n
 const p99 = (r: RunResult, m: string): string => (r.metrics[m]?.count ? fmt(r.metrics[m]!.p99) : '-');
 const num = (x: number | null | undefined, d = 2): string => (x === null || x === undefined ? '-' : String(+x.toFixed(d)));
 
+/** The headline line: the run's main latency (src/reporters/main-latency.ts) with its count, or why there is none. */
+export function latencyLine(r: RunResult, declared: MetricDeclarations | null = null): string {
+  const main = mainLatency(r, declared);
+  if (!main) return 'latency: no round trip timed (no ack, request, token stream or own trend)';
+  const { name, m } = main;
+  return `latency (${name}): p50 ${fmt(m.p50)}ms, p99 ${fmt(m.p99)}ms, max ${fmt(m.max)}ms over ${m.count} samples`;
+}
+
 /** Topologies side by side: latency, throughput, errors and worker distribution, one row each. */
-export function sideBySide(runs: RunResult[]): string {
-  const rows = [['topology', 'status', 'workers', 'conns', 'connect p99', 'ack p99', 'bcast p99', 'msgs/s', 'errors', 'max/mean', 'cv', 'max share', 'chi2 p', 'sticky']];
+export function sideBySide(runs: RunResult[], declared: MetricDeclarations | null = null): string {
+  // the main latency's column is named after the first run's; a run whose own differs says which it shows
+  const head = runs[0] ? mainLatency(runs[0], declared)?.name ?? 'ack' : 'ack';
+  const rows = [['topology', 'status', 'workers', 'conns', 'connect p99', `${head} p99`, 'bcast p99', 'msgs/s', 'errors', 'max/mean', 'cv', 'max share', 'chi2 p', 'sticky']];
   for (const r of runs) {
     const c = r.counters;
     const w = r.workers;
@@ -160,7 +173,7 @@ export function sideBySide(runs: RunResult[]): string {
       String(Object.keys(w.connections).length),
       String(conns),
       p99(r, 'connect'),
-      p99(r, 'ack'),
+      ((own) => (own === head ? p99(r, head) : own === null ? '-' : `${p99(r, own)} (${own})`))(mainLatency(r, declared)?.name ?? null),
       p99(r, 'broadcast'),
       String(rate),
       String(c.errors ?? 0),
@@ -178,6 +191,6 @@ export function sideBySide(runs: RunResult[]): string {
 export function formatSummary(file: RunFile, opts: { color?: boolean } = {}): string {
   const head = `rtbench summary: ${file.scenario.name} (${file.scenario.file})`;
   const blocks = [head, ...file.runs.map((r) => runBlock(r, opts.color ?? false, declaredIn(file)))];
-  if (file.runs.length > 1) blocks.push('── side by side (latencies in ms)', sideBySide(file.runs));
+  if (file.runs.length > 1) blocks.push('── side by side (latencies in ms)', sideBySide(file.runs, declaredIn(file)));
   return blocks.join('\n');
 }

@@ -1,6 +1,6 @@
 import { isBuiltinTrend, isReservedName } from '../metrics/names.ts';
 import type { MetricSummary, RunFile, RunResult } from '../result/types.ts';
-import type { MetricDeclarations } from '../scenario/types.ts';
+import type { MetricDeclarations } from '../metrics/declared.ts';
 
 /** A run's custom figures (issue 12, parts 3 and 5), read back from its metrics and counters. */
 export interface CustomView {
@@ -100,7 +100,7 @@ export function customLines(r: Pick<RunResult, 'metrics' | 'counters' | 'duratio
   if (v.kinds.length) {
     lines.push('  sessions by kind:');
     for (const k of v.kinds) {
-      const d = k.duration && k.duration.count ? `, duration p50 ${fmt(k.duration.p50)}ms p99 ${fmt(k.duration.p99)}ms` : '';
+      const d = k.duration?.count ? `, duration p50 ${fmt(k.duration.p50)}ms p99 ${fmt(k.duration.p99)}ms` : '';
       lines.push(`    ${k.name}: ${k.started} started, ${k.completed} completed, ${k.failed} failed${d}`);
     }
   }

@@ -1,7 +1,7 @@
 import type { MetricSummary } from '../result/metric.ts';
 import type { RunResult } from '../result/types.ts';
 import { RECOVERY_FRESH, RECOVERY_NEVER, RECOVERY_RESUMED, SEQ_PREFIX } from '../metrics/names.ts';
-import { table } from './table.ts';
+import { table } from '../util/table.ts';
 
 /** One `sequences` entry's delivery, from a run's counters and trends. */
 export interface SequenceView {
@@ -61,13 +61,16 @@ export function deliveryView(r: RunResult): { sequences: SequenceView[]; recover
   });
   const [resumed, fresh, never] = [n(RECOVERY_RESUMED), n(RECOVERY_FRESH), n(RECOVERY_NEVER)];
   const all = resumed + fresh + never;
-  const recovery = all + n('disconnects') > 0 ? { disconnects: n('disconnects'), resumed, fresh, never, resumedRate: all > 0 ? resumed / all : null, recovery: r.metrics.recovery ?? null } : null;
+  const recovery =
+    all + n('disconnects') > 0
+      ? { disconnects: n('disconnects'), resumed, fresh, never, resumedRate: all > 0 ? resumed / all : null, recovery: r.metrics.recovery ?? null }
+      : null;
   return { sequences, recovery };
 }
 
 const pct = (v: number | null): string => (v === null ? '-' : `${+(v * 100).toFixed(v > 0.999 && v < 1 ? 3 : 2)}%`);
 const ms = (v: number | undefined): string => (v === undefined ? '-' : v >= 100 ? v.toFixed(0) : v.toFixed(1));
-const p50p99 = (m: MetricSummary | null): string => (m && m.count ? `${ms(m.p50)}/${ms(m.p99)}ms` : '-');
+const p50p99 = (m: MetricSummary | null): string => (m?.count ? `${ms(m.p50)}/${ms(m.p99)}ms` : '-');
 
 /** The recovery sentence: "18 reconnections: 18 resumed (100%), 0 fresh, 0 never came back; recovery p50/p99 310/420ms". */
 export function recoverySentence(v: RecoveryView): string {
@@ -77,7 +80,18 @@ export function recoverySentence(v: RecoveryView): string {
 /** Table rows of the sequences (header first). */
 export function sequenceRows(seqs: SequenceView[]): string[][] {
   const rows = [['sequence', 'received', 'lost', 'delivered', 'dup', 'ooo', 'replayed', 'latency p50/p99', 'replay p50/p99']];
-  for (const s of seqs) rows.push([s.name, String(s.received), String(s.lost), pct(s.delivered), String(s.duplicates), String(s.outOfOrder), String(s.replayed), p50p99(s.latency), p50p99(s.replay)]);
+  for (const s of seqs)
+    rows.push([
+      s.name,
+      String(s.received),
+      String(s.lost),
+      pct(s.delivered),
+      String(s.duplicates),
+      String(s.outOfOrder),
+      String(s.replayed),
+      p50p99(s.latency),
+      p50p99(s.replay),
+    ]);
   return rows;
 }
 
@@ -87,21 +101,27 @@ export function deliveryLines(r: RunResult): string[] {
   const out: string[] = [];
   if (v.sequences.length) {
     out.push('  delivery (your sequences):', table(sequenceRows(v.sequences), '    '));
-    for (const s of v.sequences) if (s.unreadable) out.push(`    ! ${s.name}: ${s.unreadable} events without a readable seq (seq:${s.name}.unreadable), not counted as received`);
+    for (const s of v.sequences)
+      if (s.unreadable) out.push(`    ! ${s.name}: ${s.unreadable} events without a readable seq (seq:${s.name}.unreadable), not counted as received`);
   }
   if (v.recovery) out.push(`  recovery: ${recoverySentence(v.recovery)}`);
   return out;
 }
 
 /** Markdown lines of the same. */
-export function deliveryMarkdown(r: RunResult, escape: (s: string) => string): string[] {
+export function deliveryMarkdown(r: RunResult, esc: (s: string) => string): string[] {
   const v = deliveryView(r);
   const out: string[] = [];
   if (v.sequences.length) {
     const [head, ...rows] = sequenceRows(v.sequences);
-    out.push('', `| ${head!.join(' | ')} |`, `|${head!.map((_, i) => (i ? '---:' : '---')).join('|')}|`, ...rows.map((row) => `| ${row.map(escape).join(' | ')} |`));
+    out.push(
+      '',
+      `| ${head!.join(' | ')} |`,
+      `|${head!.map((_, i) => (i ? '---:' : '---')).join('|')}|`,
+      ...rows.map((row) => `| ${row.map(esc).join(' | ')} |`),
+    );
   }
-  if (v.recovery) out.push('', `Recovery: ${escape(recoverySentence(v.recovery))}`);
+  if (v.recovery) out.push('', `Recovery: ${esc(recoverySentence(v.recovery))}`);
   return out;
 }
 

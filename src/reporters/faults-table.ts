@@ -1,5 +1,5 @@
 import type { FaultSection } from '../result/faults.ts';
-import { table } from './table.ts';
+import { table } from '../util/table.ts';
 
 const ms = (v: number | null | undefined): string => (v === null || v === undefined ? '-' : v >= 100 ? v.toFixed(0) : v.toFixed(1));
 

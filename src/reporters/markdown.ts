@@ -1,11 +1,11 @@
 import type { RunFile, RunResult } from '../result/types.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
-import { saturationLine, sequenceLine, sessionsLine } from './console-summary.ts';
+import { latencyLine, saturationLine, sequenceLine, sessionsLine } from './console-summary.ts';
 import type { Reporter } from '../run/reporter.ts';
 import { biasText, customView, declaredIn } from './custom.ts';
 import { shownMessage } from '../metrics/errors.ts';
 import { deliveryMarkdown } from './delivery.ts';
-import type { MetricDeclarations } from '../scenario/types.ts';
+import type { MetricDeclarations } from '../metrics/declared.ts';
 
 /** Escape text for a Markdown table cell. */
 export function mdEscape(s: string): string {
@@ -17,7 +17,7 @@ const ms = (v: number | undefined): string => (v === undefined ? '–' : v >= 10
 function runMarkdown(r: RunResult, declared: MetricDeclarations | null): string[] {
   const failed = r.thresholds.filter((t) => !t.ok);
   const verdict = r.status !== 'completed' && !r.abortedBy ? `❌ run ${r.status}` : failed.length || r.abortedBy ? `❌ ${failed.length} threshold(s) failed` : '✅ passed';
-  const lines = [`### ${mdEscape(r.topology)} — ${verdict}`, '', mdEscape(sessionsLine(r)), ''];
+  const lines = [`### ${mdEscape(r.topology)} — ${verdict}`, '', mdEscape(sessionsLine(r)), '', `**${mdEscape(latencyLine(r, declared))}**`, ''];
   const sat = saturationLine(r);
   if (sat) lines.push(`> ⚠️ ${mdEscape(sat.replace(/^!!! /, ''))}`, '');
   if (r.thresholds.length) {

@@ -1,9 +1,12 @@
-import { formatDuration } from '../scenario/duration.ts';
+import { formatDuration } from '../shared/duration.ts';
 import type { Output, ProgressTick, Reporter, RunStartInfo } from '../run/reporter.ts';
 
-/** `latency` names the round trip shown: Socket.IO acks, or raw-frame `request()`s (a run that makes requests and no acks). */
-function line(t: ProgressTick, latency: 'ack' | 'request'): string {
-  const v = latency === 'ack' ? t.ackP99 : t.point?.requestP99 ?? null;
+/** The round trips a progress line can show. */
+type Shown = 'ack' | 'request' | 'sse:first';
+
+/** `latency` names the round trip shown: Socket.IO acks, raw-frame `request()`s, or token streams' first event (a run that times those and no acks). */
+function line(t: ProgressTick, latency: Shown): string {
+  const v = latency === 'ack' ? t.ackP99 : latency === 'request' ? t.point?.requestP99 ?? null : t.point?.sseFirstP99 ?? null;
   const p99 = v === null ? '-' : `${v.toFixed(1)}ms`;
   return `${formatDuration(t.elapsedMs)}/${formatDuration(t.totalMs)}  connected ${t.connected}  msgs/s ${t.msgsPerSec}  ${latency} p99 ${p99}  errors ${t.errors}`;
 }
@@ -15,7 +18,7 @@ function line(t: ProgressTick, latency: 'ack' | 'request'): string {
 export function progressReporter(out: Output, plainEverySec = 5): Reporter {
   let lastPlain = -Infinity;
   let dirty = false;
-  let latency: 'ack' | 'request' = 'ack';
+  let latency: Shown = 'ack';
   return {
     name: 'progress',
     onRunStart(info: RunStartInfo) {
@@ -31,6 +34,7 @@ export function progressReporter(out: Output, plainEverySec = 5): Reporter {
     onTick(t: ProgressTick) {
       if (t.ackP99 !== null) latency = 'ack';
       else if (t.point?.requestP99 !== undefined && t.point.requestP99 !== null) latency = 'request';
+      else if (t.point?.sseFirstP99 !== undefined && t.point.sseFirstP99 !== null) latency = 'sse:first';
       if (out.isTTY) {
         out.write(`\r\x1b[2K${line(t, latency)}`);
         dirty = true;

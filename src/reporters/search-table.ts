@@ -1,5 +1,5 @@
 import type { SearchResult, SearchStep } from '../result/types.ts';
-import { table } from './table.ts';
+import { table } from '../util/table.ts';
 
 const fmt = (n: number): string => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
 

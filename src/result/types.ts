@@ -41,6 +41,8 @@ export interface TimeseriesPoint {
   connectP99: number | null;
   /** `request()` latency p99 within this second (ms; ws engine raw frames), present when a request completed. */
   requestP99?: number | null;
+  /** Token streams' time to first event (`sse:first`) p99 within this second (ms; sse engine), present when a stream gave its first event. */
+  sseFirstP99?: number | null;
   /**
    * The scenario's custom metrics within this second (present when it declares any): each
    * declared trend's sample count and percentiles (ms; null without samples), each declared
@@ -69,6 +71,7 @@ export interface SecondRecord {
   ack?: string;
   connect?: string;
   request?: string;
+  sseFirst?: string;
   /** Encoded histograms of this second for each declared custom trend with samples. */
   trends?: Record<string, string>;
   connected: number;

@@ -1,6 +1,7 @@
 import type { ConnectOptions } from '../clients/connect-options.ts';
 import { forTopology } from '../scenario/engines.ts';
-import type { EngineName, SessionContext } from '../scenario/types.ts';
+import type { SessionContext } from '../scenario/types.ts';
+import type { EngineName } from '../clients/engine-name.ts';
 import type { ResolvedScenario } from '../scenario/validate.ts';
 import type { Target } from '../target/target.ts';
 import { redactUrls } from '../util/redact.ts';

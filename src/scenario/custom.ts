@@ -2,9 +2,9 @@ import { BUILTIN_TRENDS, isBuiltinTrend, isReservedName } from '../metrics/names
 import { suggestion } from '../shared/suggest.ts';
 import type { Threshold } from '../thresholds/parse.ts';
 import { show } from '../util/show.ts';
-import { parseDuration } from './duration.ts';
+import { parseDuration } from '../shared/duration.ts';
 import type { MixEntry } from './mix.ts';
-import type { MetricDeclarations } from './types.ts';
+import type { MetricDeclarations } from '../metrics/declared.ts';
 
 /** The user-code fields of a scenario (issue 12, parts 3–5), validated and in serialisable form. */
 export interface ResolvedCustom {

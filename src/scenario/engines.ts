@@ -9,7 +9,7 @@ import { isTopologyName, TOPOLOGY_NAMES, topologyProtocol } from '../shared/topo
 import { show } from '../util/show.ts';
 
 /** Where each engine connects unless the scenario sets `path`. */
-export const DEFAULT_PATHS: Readonly<Record<EngineName, string>> = { 'socket.io': '/socket.io', 'socket.io-lean': '/socket.io', ws: '/ws', socketcluster: '/socketcluster/' };
+export const DEFAULT_PATHS: Readonly<Record<EngineName, string>> = { 'socket.io': '/socket.io', 'socket.io-lean': '/socket.io', ws: '/ws', socketcluster: '/socketcluster/', sse: '/' };
 
 const engineList = ENGINE_NAMES.map((e) => `'${e}'`).join(', ');
 

@@ -1,4 +1,4 @@
-import { missingUnit, parseDuration, type Duration } from './duration.ts';
+import { missingUnit, parseDuration, type Duration } from '../shared/duration.ts';
 
 import { FAULT_ROLES, type FaultRole } from '../shared/faults.ts';
 import { suggestion } from '../shared/suggest.ts';

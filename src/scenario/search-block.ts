@@ -1,4 +1,4 @@
-import { missingUnit, parseDuration } from './duration.ts';
+import { missingUnit, parseDuration } from '../shared/duration.ts';
 import type { SearchBlock } from './types.ts';
 
 /** The fields of a scenario's `search` block (`--find-max`'s options, resolved by src/search/options.ts). */

@@ -9,9 +9,9 @@ export type { Fault, FaultRole, ReconnectOption } from './faults.ts';
 export type { SequenceDecl, SequenceField } from '../clients/delivery-types.ts';
 export type { MessageParser } from '../clients/delivery.ts';
 
-import type { Duration } from './duration.ts';
+import type { Duration } from '../shared/duration.ts';
+import type { CustomMetrics, MetricDeclarations } from '../metrics/declared.ts';
 
-export type { Duration } from './duration.ts';
 
 /** A constant value, or a linear ramp over the phase. */
 export type Ramp = number | { from: number; to: number };
@@ -33,39 +33,6 @@ export interface VusPhase {
 }
 
 export type Phase = ArrivalPhase | VusPhase;
-
-/**
- * Client engines. `socket.io` is socket.io-client v4; `socket.io-lean` is rtbench's own Socket.IO v5
- * client over a WebSocket (WebSocket transport only, low CPU and memory per connection); `ws` is a
- * raw WebSocket speaking the reference app's JSON protocol; `socketcluster` is socketcluster-client v20
- * (the SocketCluster protocol: transmit/invoke, channels).
- */
-export type { EngineName };
-
-/** The kinds of custom metric a scenario may declare in `metrics`. */
-export type MetricKind = 'trend' | 'counter';
-
-/** A scenario's custom metric declarations: name → kind, e.g. `{ fanout: 'trend', delivered: 'counter' }`. */
-export type MetricDeclarations = Record<string, MetricKind>;
-
-/** Names of the declared metrics of one kind. */
-type NamesOf<M, K extends MetricKind> = string extends keyof M ? string : { [N in keyof M]: M[N] extends K ? N : never }[keyof M] & string;
-
-/**
- * `ctx.metrics`: the scenario's declared custom metrics. A trend is an HDR histogram of
- * milliseconds (merged like `ack`); a counter is a sum. A name not declared in `metrics`, or
- * declared as the other kind, throws (counted as `session_error` with its line).
- */
-export interface CustomMetrics<M = MetricDeclarations> {
-  /**
-   * Add one sample (ms) to the trend `name`. A negative one (clock skew) is recorded as 0 and counted
-   * in `<name>.negative`; a non-finite one throws and is counted in `<name>.rejected`. Either makes
-   * every threshold on `name` fail: the trend is biased.
-   */
-  record(name: NamesOf<M, 'trend'>, ms: number): void;
-  /** Add `n` (default 1, ≥ 0) to the counter `name`. */
-  count(name: NamesOf<M, 'counter'>, n?: number): void;
-}
 
 /** What `setup()` and `teardown()` get: the run they belong to. */
 export interface SetupContext {
@@ -112,6 +79,7 @@ export interface SessionKind<D = unknown, M = MetricDeclarations> {
 }
 
 /** A scenario, as written by users with `defineScenario`. `D` is what `setup()` returns; `M` the `metrics` declared. */
+// biome-ignore lint/suspicious/noExplicitAny: `D` defaults to any so that a scenario without setup() accepts any `data` shape
 export interface Scenario<D = any, M extends MetricDeclarations = MetricDeclarations> {
   /** Shown in reports; also names the default output folder. */
   name: string;

@@ -34,11 +34,14 @@ export function userFrame(stack: string, file: string): string | null {
  */
 export function originalFrame(frame: string): string {
   // a scenario imported again in one process (src/scenario/compile.ts) is the same file
-  return frame.replace(/\?rtbench-load=\d+/g, '').replace(/(file:\/\/\/[^\s()]+?):(\d+):(\d+)/, (whole, url: string, line: string, col: string) => {
+  const shown = frame.replace(/\?rtbench-load=\d+/g, '').replace(/(file:\/\/\/[^\s()]+?):(\d+):(\d+)/, (whole, url: string, line: string, col: string) => {
     const entry = findSourceMap(url)?.findEntry(Number(line) - 1, Number(col) - 1) as { originalSource?: string; originalLine?: number; originalColumn?: number } | undefined;
     // no source map (the usual case): the frame's own line, shown as a path, as users type it
     if (entry?.originalSource === undefined || entry.originalLine === undefined || entry.originalColumn === undefined) return `${fileURLToPath(url)}:${line}:${col}`;
     const source = entry.originalSource.startsWith('file:') ? fileURLToPath(entry.originalSource) : entry.originalSource;
     return `${source}:${entry.originalLine + 1}:${entry.originalColumn + 1}`;
   });
+  // what is left of a query on the path: tsx on Node 22+ loads a CommonJS .ts file imported again as
+  // `again.ts%3Frtbench-load=2?rtbench-load=2&tsx-commonjs-virtual-query=1`
+  return shown.replace(/\?(?:[\w.-]+=[^\s&():?]*&?)+(?=:\d+:\d+)/g, '');
 }

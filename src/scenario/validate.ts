@@ -1,10 +1,12 @@
 import { connectProblems } from '../clients/connect-options.ts';
+import { ENGINE_NAMES } from '../clients/engine-name.ts';
 import { show } from '../util/show.ts';
 import { InputError } from '../shared/errors.ts';
 import { parseThresholds, type Threshold } from '../thresholds/parse.ts';
 import { suggestion } from '../shared/suggest.ts';
-import { missingUnit, parseDuration } from './duration.ts';
-import type { EngineName, Scenario, SearchBlock } from './types.ts';
+import { missingUnit, parseDuration } from '../shared/duration.ts';
+import type { SearchBlock } from './types.ts';
+import type { EngineName } from '../clients/engine-name.ts';
 import { resolveFaults, resolveReconnect, type ReconnectPolicy, type ResolvedFault } from './faults.ts';
 import { resolveCustom, undeclaredSubjects, writtenKinds, type ResolvedCustom } from './custom.ts';
 import { checkSearchBlock } from './search-block.ts';
@@ -61,7 +63,7 @@ export interface ResolvedScenario extends ResolvedCustom {
   search: SearchBlock | null;
 }
 
-const ENGINES: readonly EngineName[] = ['socket.io', 'socket.io-lean', 'ws', 'socketcluster'];
+const ENGINES: readonly EngineName[] = ENGINE_NAMES;
 const KNOWN_FIELDS: ReadonlySet<string> = new Set([
   'name', 'description', 'topology', 'requiresTarget', 'engine', 'engines', 'transports', 'path', 'phases', 'session',
   'ackTimeout', 'connectTimeout', 'gracefulStop', 'sourceIps', 'generators', 'maxConcurrentPerGenerator',
@@ -165,7 +167,7 @@ export function validateScenario(value: unknown, file: string): ResolvedScenario
   const transports = (s.transports ?? ['websocket']) as Array<'websocket' | 'polling'>;
   if (!Array.isArray(transports) || transports.length === 0 || !transports.every((t) => t === 'websocket' || t === 'polling')) {
     problems.push(`\`transports\` must be a non-empty array of 'websocket' and/or 'polling' (got ${show(s.transports)})`);
-  } else if ((engine === 'socket.io-lean' || engine === 'socketcluster') && transports.includes('polling')) {
+  } else if ((engine === 'socket.io-lean' || engine === 'socketcluster' || engine === 'sse') && transports.includes('polling')) {
     problems.push(`\`transports\` must be ['websocket'] with engine '${engine}', which has no long-polling (got ${show(s.transports)}); use engine 'socket.io' for 'polling'`);
   }
   if (s.path !== undefined && (typeof s.path !== 'string' || !s.path.startsWith('/'))) {
@@ -244,7 +246,8 @@ export function validateScenario(value: unknown, file: string): ResolvedScenario
   const end = phases.length ? phases[phases.length - 1]!.startMs + phases[phases.length - 1]!.durationMs : Infinity;
   const faults = resolveFaults(s.faults, problems, end);
   const search = checkSearchBlock(s.search, problems);
-  const reconnect = resolveReconnect(s.reconnect, faults.length > 0, problems);
+  // an `sse` client reconnects as browsers' EventSource does, unless `reconnect: false`
+  const reconnect = resolveReconnect(s.reconnect, faults.length > 0 || engine === 'sse', problems);
   if (faults.some((f) => f.action === 'network') && transports.includes('polling')) problems.push("network faults act on the clients' WebSocket connections: use `transports: ['websocket']` (long-polling has no one connection to cut)");
   for (const f of faults) if (f.atMs >= end) problems.push(`fault \`${f.label}\` is at ${f.atMs}ms, after the last phase ends (${end}ms): move \`at\` earlier`);
 

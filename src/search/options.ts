@@ -1,4 +1,4 @@
-import { parseDuration } from '../scenario/duration.ts';
+import { parseDuration } from '../shared/duration.ts';
 import type { SearchBlock } from '../scenario/types.ts';
 import type { SearchOptions } from '../result/types.ts';
 

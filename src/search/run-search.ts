@@ -15,7 +15,7 @@ import { formatSearch } from '../reporters/search-table.ts';
 import type { Output } from '../run/reporter.ts';
 import { resolvePlan } from '../plan/plan.ts';
 import { runResolved, type RunOptions } from '../run/run.ts';
-import { missingUnit, parseDuration } from '../scenario/duration.ts';
+import { missingUnit, parseDuration } from '../shared/duration.ts';
 import { describePlan } from '../run/dry-run.ts';
 import { recordedOptions, type ResolvedPhase, type ResolvedScenario } from '../scenario/validate.ts';
 import { ExitCode, InputError, type ExitCodeValue } from '../shared/errors.ts';

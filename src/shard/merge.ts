@@ -97,6 +97,7 @@ export function mergeShards(inputs: ShardInput[], environment: Environment, crea
       if (sec.ack) h.ack = sec.ack;
       if (sec.connect) h.connect = sec.connect;
       if (sec.request) h.request = sec.request;
+      if (sec.sseFirst) h['sse:first'] = sec.sseFirst;
       for (const [name, enc] of Object.entries(sec.trends ?? {})) h[name] = enc;
       agg.addSecond({ generator: slot, t: sec.t + shift, histograms: h, counters: sec.counters, errors: {}, workers: {}, connected: sec.connected });
     }

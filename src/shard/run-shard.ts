@@ -2,7 +2,6 @@
  * What `run()` does for `--shard` / `--start-at`: the shard's source addresses, its clock
  * estimate, the hooks `runTopology` calls, and the `shard` field of the result.
  */
-import { isLoopbackAddress } from '../shared/net.ts';
 import { resolveSourceIps } from '../target/source-ips.ts';
 import type { ClockEstimate, ShardInfo } from '../result/types.ts';
 import type { Target } from '../target/target.ts';

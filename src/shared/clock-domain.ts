@@ -33,7 +33,8 @@ export function stampAge(stamp: number, monoNow: number, offsetMs: number, wallN
   if (Math.abs(wallNow - stamp) < WINDOW_MS) return { ageMs: wallNow - stamp, clock: 'wall' };
   const shared = monoNow + offsetMs;
   if (shared - stamp > -MONO_AHEAD_MS && shared - stamp < MONO_OLD_MS) return { ageMs: shared - stamp, clock: 'monotonic' };
-  if (Math.abs(wallNow - stamp * 1000) < WINDOW_MS) return { refused: `${stamp} looks like seconds since the epoch: give milliseconds (Date.now()), e.g. sentAt: (m) => m.ts * 1000` };
+  if (Math.abs(wallNow - stamp * 1000) < WINDOW_MS)
+    return { refused: `${stamp} looks like seconds since the epoch: give milliseconds (Date.now()), e.g. sentAt: (m) => m.ts * 1000` };
   return {
     refused: `${stamp} is on neither the wall clock (Date.now(), now ${Math.round(wallNow)}) nor this host's monotonic clock (now ${Math.round(shared)}, stamps up to 5 min old); a performance.now() of another process counts from that process's start: stamp with Date.now()`,
   };

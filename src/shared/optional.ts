@@ -1,8 +1,9 @@
 import { InputError } from './errors.ts';
 
 /**
- * The optional packages (package.json `optionalDependencies`): installed by default, left out by
- * `npm install --omit=optional`, and imported only by the feature that needs them.
+ * The optional packages: package.json `peerDependencies` marked optional in `peerDependenciesMeta`,
+ * so npm installs them only when the user adds them (a later `npm install` of anything else does
+ * not bring them back), and imported only by the feature that needs them.
  */
 export const OPTIONAL_PACKAGES = {
   zeromq: 'the `router` topology (ZeroMQ broker)',
@@ -27,7 +28,7 @@ function isMissing(e: unknown, pkg: string): boolean {
 /** The error for a feature whose optional package is not installed: names it and the command. */
 export function missingPackageError(pkg: OptionalPackage, cause?: unknown): InputError {
   return new InputError('E_MISSING_PACKAGE', `${OPTIONAL_PACKAGES[pkg]} needs the optional package \`${pkg}\`, which is not installed`, {
-    hint: `install it in this project: \`npm install ${pkg}\` (it is left out by \`npm install --omit=optional\`)`,
+    hint: `install it in this project: \`npm install ${pkg}\` (an optional peer dependency of rtbench: npm installs it only when asked)`,
     cause,
   });
 }

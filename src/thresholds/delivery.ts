@@ -24,7 +24,8 @@ export const RECOVERY_STATS = ['resumedRate', 'neverRate', 'resumed', 'fresh', '
 /** `seq:<name>.<stat>` or `recovery.<stat>` as a delivery subject, or null (another kind of subject, e.g. `seq:ticks.p99`, `recovery.p99`). */
 export function parseDeliverySubject(head: string, tail: string): DeliverySubject | null {
   if (head === 'recovery') return (RECOVERY_STATS as readonly string[]).includes(tail) ? { kind: 'delivery', sequence: null, stat: tail } : null;
-  if (head.startsWith(SEQ_PREFIX) && head.length > SEQ_PREFIX.length && (SEQ_STATS as readonly string[]).includes(tail)) return { kind: 'delivery', sequence: head.slice(SEQ_PREFIX.length), stat: tail };
+  if (head.startsWith(SEQ_PREFIX) && head.length > SEQ_PREFIX.length && (SEQ_STATS as readonly string[]).includes(tail))
+    return { kind: 'delivery', sequence: head.slice(SEQ_PREFIX.length), stat: tail };
   return null;
 }
 

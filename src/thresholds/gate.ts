@@ -1,4 +1,4 @@
-import type { MetricDeclarations } from '../scenario/types.ts';
+import type { MetricDeclarations } from '../metrics/declared.ts';
 import { parseThreshold, parseThresholds, type Threshold } from './parse.ts';
 
 /** The gate every run has unless its scenario overrides it (another condition) or turns it off (`false`). */

@@ -1,6 +1,6 @@
-import { parseDuration } from '../scenario/duration.ts';
+import { parseDuration } from '../shared/duration.ts';
 import { suggestion } from '../shared/suggest.ts';
-import type { MetricDeclarations } from '../scenario/types.ts';
+import type { MetricDeclarations } from '../metrics/declared.ts';
 import { isDeliveryRate, parseDeliverySubject, type DeliverySubject } from './delivery.ts';
 
 /**

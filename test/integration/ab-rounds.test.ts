@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Server } from 'socket.io';
-import { runAb } from '../../src/compare/ab.ts';
+import { runAb } from '../../src/cli/ab.ts';
 import { parseTolerances } from '../../src/compare/compare.ts';
 import { memOutput } from './helpers.ts';
 

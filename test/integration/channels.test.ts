@@ -4,7 +4,7 @@ import { startReferenceServer, type ServerHandle } from '../../reference-server/
 import { loadEngine, type EngineFactory } from '../../src/clients/index.ts';
 import { SessionClient } from '../../src/clients/session-client.ts';
 import type { MetricsSink } from '../../src/metrics/sink.ts';
-import type { EngineName } from '../../src/scenario/types.ts';
+import type { EngineName } from '../../src/clients/engine-name.ts';
 import { monoMs } from '../../src/shared/clock.ts';
 import { alive } from './helpers.ts';
 
@@ -25,10 +25,10 @@ function sink(): MetricsSink & { metrics: Map<string, number[]>; counters: Map<s
   };
 }
 
-const PATHS: Record<EngineName, string> = { 'socket.io': '/socket.io', 'socket.io-lean': '/socket.io', ws: '/ws', socketcluster: '/socketcluster/' };
-const engines = Object.fromEntries(await Promise.all((Object.keys(PATHS) as EngineName[]).map(async (e) => [e, await loadEngine(e)] as const))) as Record<EngineName, EngineFactory>;
+const PATHS: Record<Exclude<EngineName, 'sse'>, string> = { 'socket.io': '/socket.io', 'socket.io-lean': '/socket.io', ws: '/ws', socketcluster: '/socketcluster/' }; // pub/sub engines (sse only receives)
+const engines = Object.fromEntries(await Promise.all((Object.keys(PATHS) as Array<keyof typeof PATHS>).map(async (e) => [e, await loadEngine(e)] as const))) as Record<keyof typeof PATHS, EngineFactory>;
 
-function client(engine: EngineName, url: string, id: number, s: MetricsSink): SessionClient {
+function client(engine: keyof typeof PATHS, url: string, id: number, s: MetricsSink): SessionClient {
   const sourceAddress = `127.0.0.${2 + (id % 50)}`;
   return new SessionClient(() => engines[engine]({ target: url, path: PATHS[engine], localAddress: sourceAddress, transports: ['websocket'] }), s, {
     id,
@@ -46,7 +46,7 @@ async function until(cond: () => boolean, ms = 8000): Promise<void> {
 }
 
 /** Connect `n` clients, subscribe all to a channel, publish `k` from one of them; each must get each message exactly once, in order. */
-async function fanOut(engine: EngineName, url: string, n: number, k: number, channel: string): Promise<{ clients: SessionClient[]; s: ReturnType<typeof sink>; got: Map<number, number[]> }> {
+async function fanOut(engine: keyof typeof PATHS, url: string, n: number, k: number, channel: string): Promise<{ clients: SessionClient[]; s: ReturnType<typeof sink>; got: Map<number, number[]> }> {
   const s = sink();
   const clients: SessionClient[] = [];
   const got = new Map<number, number[]>();
@@ -77,7 +77,7 @@ async function fanOut(engine: EngineName, url: string, n: number, k: number, cha
   return { clients, s, got };
 }
 
-async function unsubscribeStops(engine: EngineName, r: Awaited<ReturnType<typeof fanOut>>, channel: string): Promise<void> {
+async function unsubscribeStops(engine: keyof typeof PATHS, r: Awaited<ReturnType<typeof fanOut>>, channel: string): Promise<void> {
   const [a, b] = r.clients;
   await b!.unsubscribe(channel);
   assert.equal(r.s.metrics.get('ack:unsubscribe')?.length, 1, `${engine}: unsubscribe is acked and timed`);

@@ -14,7 +14,12 @@ import type { RunResult } from '../../src/result/types.ts';
 import { memOutput } from './helpers.ts';
 import { startSocketIoWeather, startWsWeather, type WeatherApp } from './weather-app.ts';
 
-async function weather(app: WeatherApp, engine: string, faults: unknown[], env: Record<string, string> = {}): Promise<{ r: RunResult; stderr: string; stdout: string }> {
+async function weather(
+  app: WeatherApp,
+  engine: string,
+  faults: unknown[],
+  env: Record<string, string> = {},
+): Promise<{ r: RunResult; stderr: string; stdout: string }> {
   const keep = { ...process.env };
   Object.assign(process.env, { RTBENCH_TEST_ENGINE: engine, RTBENCH_TEST_FAULTS: JSON.stringify(faults), ...env });
   const stderr = memOutput();
@@ -84,7 +89,10 @@ for (const engine of ['ws', 'ws-raw'] as const) {
       const { r } = await weather(app, engine, DROPS);
       const t = app.truth;
       assert.equal(t.disconnects, 18, JSON.stringify(t.reasons));
-      assert.deepEqual([c(r, 'disconnects'), c(r, 'recovered'), c(r, 'recovery.fresh'), c(r, 'recovery.resumed'), c(r, 'recovery.never')], [18, 18, t.fresh, 0, 0]);
+      assert.deepEqual(
+        [c(r, 'disconnects'), c(r, 'recovered'), c(r, 'recovery.fresh'), c(r, 'recovery.resumed'), c(r, 'recovery.never')],
+        [18, 18, t.fresh, 0, 0],
+      );
       assert.equal(c(r, 'onFresh'), 18);
       const lost = c(r, 'seq:ticks.lost');
       assert.ok(c(r, 'seq:ticks.received') > 12 * 100);

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { runAb } from '../../src/compare/ab.ts';
+import { runAb } from '../../src/cli/ab.ts';
 import { parseTolerances } from '../../src/compare/compare.ts';
 import { run } from '../../src/run/run.ts';
 import { startReferenceServer } from '../../reference-server/start.ts';

@@ -1,16 +1,20 @@
 /**
- * The package as users get it: `npm pack`, then the tarball installed (from the npm cache, --prefer-offline,
- * without the optional packages) into fresh ESM and CommonJS projects; there a `.ts`/`.mts`/`.cts`
+ * The package as users get it: `npm pack`, then the tarball installed by a plain `npm install` (from
+ * the npm cache, --prefer-offline) into fresh ESM and CommonJS projects; there a `.ts`/`.mts`/`.cts`
  * scenario runs through `npx rtbench run` against the embedded server, the programmatic API runs
- * from plain `node` (.mjs) and `require`, and the types resolve for the project's TypeScript.
+ * from plain `node` (.mjs) and `require`, and the types resolve for the project's TypeScript. The heavy
+ * optional parts are optional peer dependencies: neither that install nor a later `npm install
+ * socket.io` brings them. `npm test` runs this file on the machine's Node and on Node 22 and 24
+ * (scripts/test.mjs puts that Node first on PATH, so `npm`, `npx rtbench` and `node` run on it too).
  */
 import assert from 'node:assert/strict';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { dirSizeBytes } from '../../bench/package-size.ts';
+import { OPTIONAL_PACKAGES } from '../../src/shared/optional.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const root = mkdtempSync(join(tmpdir(), 'rtbench-pkg-'));
@@ -41,17 +45,23 @@ export default defineScenario({
 });
 `;
 
-/**
- * A fresh project (`npm init -y` shape) with the tarball installed offline, optional packages left
- * out; npm must print no install-script warning (no package of the install has an install script).
- */
+/** `npm install ARGS` in DIR, plain (optional packages not omitted), offline when the cache has it; npm must print no install-script warning. */
+function npmInstall(dir: string, args: string[], what: string): void {
+  const r = sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', ...args], dir, 180_000);
+  ok(r, `${what} in ${dir}`);
+  assert.doesNotMatch(`${r.stdout}\n${r.stderr}`, /install-scripts|install script/i, `${what} printed no install-script warning (no package of the install has an install script)`);
+}
+
+/** The optional peers found in DIR/node_modules: none, unless the project asked for them. */
+const optionalPeersIn = (dir: string): string[] => Object.keys(OPTIONAL_PACKAGES).filter((p) => existsSync(join(dir, 'node_modules', p, 'package.json')));
+
+/** A fresh project (`npm init -y` shape) with the tarball installed by a plain `npm install`. */
 function project(name: string, type: 'module' | 'commonjs'): string {
   const dir = join(root, name);
   mkdirSync(dir);
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, version: '1.0.0', type, private: true }, null, 2));
-  const r = sh('npm', ['install', '--prefer-offline', '--omit=optional', '--no-audit', '--no-fund', tarball], dir, 180_000);
-  ok(r, `npm install of the tarball in ${name}`);
-  assert.doesNotMatch(`${r.stdout}\n${r.stderr}`, /install-scripts|install script/i, `npm install --omit=optional in ${name} printed no install-script warning`);
+  npmInstall(dir, [tarball], 'npm install of the tarball');
+  assert.deepEqual(optionalPeersIn(dir), [], 'a plain install brings none of the optional peers');
   return dir;
 }
 
@@ -59,7 +69,12 @@ function project(name: string, type: 'module' | 'commonjs'): string {
 function runScenario(dir: string, file: string): { connects: number; sessions: number } {
   const out = join(dir, `out-${file}`);
   ok(sh('npx', ['--no-install', 'rtbench', 'run', file, '--out', out, '--generators', '1', '--quiet'], dir), `npx rtbench run ${file}`);
-  const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as { runs: Array<{ counters: Record<string, number>; metrics: { connect?: { count: number } } }> };
+  const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as {
+    environment: { node: string };
+    runs: Array<{ counters: Record<string, number>; metrics: { connect?: { count: number } } }>;
+  };
+  // the lane's Node (scripts/test.mjs puts it first on PATH) is the one the user's rtbench ran on
+  assert.equal(result.environment.node, process.version, `npx rtbench ran on this test's Node`);
   const r = result.runs[0]!;
   return { connects: r.metrics.connect?.count ?? 0, sessions: r.counters['sessions.completed'] ?? 0 };
 }
@@ -85,7 +100,14 @@ test('package: the tarball holds only what users run', () => {
 test('package: CommonJS project (npm init -y): .ts, .cts and .mts scenarios via npx, require and import', () => {
   const dir = project('cjs-project', 'commonjs');
   const size = dirSizeBytes(join(dir, 'node_modules'));
-  assert.ok(size < 40 * 2 ** 20, `install without optional packages under 40 MB (got ${(size / 2 ** 20).toFixed(1)} MB)`);
+  assert.ok(size < 40 * 2 ** 20, `a plain install of the tarball: under 40 MB (got ${(size / 2 ** 20).toFixed(1)} MB)`);
+  // npm does not remember `--omit`, but optional peers are never installed unasked: a later plain
+  // install of something else (the user's own server library) leaves them out too
+  npmInstall(dir, ['socket.io'], 'a later `npm install socket.io`');
+  assert.deepEqual(optionalPeersIn(dir), [], 'npm install socket.io brings none of the optional peers');
+  const after = dirSizeBytes(join(dir, 'node_modules'));
+  process.stdout.write(`# node_modules: ${(size / 2 ** 20).toFixed(1)} MB after the tarball, ${(after / 2 ** 20).toFixed(1)} MB after npm install socket.io\n`);
+  assert.ok(after < 45 * 2 ** 20, `after npm install socket.io: under 45 MB (got ${(after / 2 ** 20).toFixed(1)} MB)`);
   for (const ext of ['ts', 'cts', 'mts']) {
     writeFileSync(join(dir, `scenario.${ext}`), SCENARIO);
     const r = runScenario(dir, `scenario.${ext}`);

@@ -69,7 +69,8 @@ function base(o: WeatherOptions): { truth: WeatherTruth; seq: Map<string, number
   };
 }
 
-const listen = (server: http.Server): Promise<number> => new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
+const listen = (server: http.Server): Promise<number> =>
+  new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
 
 /** A Socket.IO app with rooms, a per-room ticker and its own truth. */
 export async function startSocketIoWeather(o: WeatherOptions = {}): Promise<WeatherApp> {

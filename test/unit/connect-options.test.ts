@@ -6,7 +6,7 @@ import { InputError } from '../../src/shared/errors.ts';
 
 test('connect options: unknown keys and a namespace without / are errors naming the field and the fix', () => {
   const p = connectProblems({ nsp: '/chat', namespace: 'chat', headers: { 'x-tenant': 'a\r\nx: y', Host: 'h' } }, 'connect', 'socket.io');
-  assert.ok(p.some((m) => m.includes('`connect.nsp` is not a connect option (known: namespace, auth, query, headers)')), p.join('\n'));
+  assert.ok(p.some((m) => m.includes('`connect.nsp` is not a connect option (known: namespace, auth, query, headers, parser, path)')), p.join('\n'));
   assert.ok(p.some((m) => m.includes("`connect.namespace` must start with '/' (got \"chat\"): write e.g. '/chat'")), p.join('\n'));
   assert.ok(p.some((m) => m.includes("`connect.headers['x-tenant']` must be a string without line breaks")), p.join('\n'));
   assert.ok(p.some((m) => m.includes("`connect.headers['Host']` is set by the engine itself")), p.join('\n'));
@@ -14,7 +14,7 @@ test('connect options: unknown keys and a namespace without / are errors naming 
   const ws = connectProblems({ namespace: '/chat', auth: { token: 't' } }, 'connect', 'ws');
   assert.match(ws[0]!, /`connect.namespace` is a Socket.IO option: with engine 'ws' put the WebSocket path in --target/);
   assert.match(ws[1]!, /`connect.auth` is the Socket.IO handshake payload: with engine 'ws' send credentials in `query` or `headers`/);
-  assert.match(connectProblems('x', 'connect', 'ws')[0]!, /must be an object \{ namespace\?, auth\?, query\?, headers\? \}/);
+  assert.match(connectProblems('x', 'connect', 'ws')[0]!, /must be an object \{ namespace\?, auth\?, query\?, headers\?, parser\?, path\? \}/);
 });
 
 test('a Promise as connect options is refused with the fix (an async function), not taken as {}', () => {

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { engineMismatches, forTopology } from '../../src/scenario/engines.ts';
 import { resolvePlan } from '../../src/plan/plan.ts';
 import { validateScenario } from '../../src/scenario/validate.ts';
-import { InputError } from '../../src/shared/errors.ts';
+import type { InputError } from '../../src/shared/errors.ts';
 
 const session = async (): Promise<void> => {};
 const base = { name: 'e', phases: [{ duration: '1s', vus: 1 }], session };

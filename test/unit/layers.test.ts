@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { importGraph, findCycles, forbiddenImports, longFiles, moduleState } from '../../scripts/layers.ts';
+import { importGraph, findCycles, forbiddenImports, longFiles, moduleState, RANKS, RANK_EXCEPTIONS, unrankedFolders, upwardImports } from '../../scripts/layers.ts';
 
 const graph = importGraph(['src', 'reference-server']);
 
@@ -22,6 +22,26 @@ test('layers: the checks catch what they look for (a planted cycle and cross-imp
   planted.set('reference-server/x.ts', ['src/run/run.ts']);
   assert.equal(findCycles(planted).length, findCycles(graph).length + 1);
   assert.deepEqual(forbiddenImports(planted).sort(), ['reference-server/x.ts imports src/run/run.ts (only src/shared/ is allowed)', 'src/b.ts imports reference-server/start.ts (only reference-server/index.ts is allowed)']);
+});
+
+test('layers: every folder of src/ has a floor, and no folder imports one on its floor or above (less the listed exceptions)', () => {
+  assert.deepEqual(unrankedFolders(graph), []);
+  assert.deepEqual(upwardImports(graph), []);
+  for (const e of RANK_EXCEPTIONS) assert.ok(e.why.length > 20, `exception ${e.from} → ${e.to} says why`);
+  assert.ok(RANK_EXCEPTIONS.length <= 2, 'the exceptions do not grow: move the code instead');
+});
+
+test('layers: the rank check catches an import up a floor, one across a floor, an unranked folder and a stale exception', () => {
+  const planted = new Map(graph);
+  planted.set('src/metrics/x.ts', ['src/run/run.ts', 'src/metrics/aggregate.ts']); // up
+  planted.set('src/target/x.ts', ['src/faults/windows.ts']); // across: the same floor
+  planted.set('src/newfolder/x.ts', ['src/shared/errors.ts']);
+  assert.deepEqual(upwardImports(planted), [
+    `src/metrics/x.ts imports src/run/run.ts (src/metrics is on floor ${RANKS.findIndex((r) => r.includes('src/metrics'))}, src/run on floor ${RANKS.findIndex((r) => r.includes('src/run'))})`,
+    `src/target/x.ts imports src/faults/windows.ts (src/target is on floor ${RANKS.findIndex((r) => r.includes('src/target'))}, src/faults on floor ${RANKS.findIndex((r) => r.includes('src/faults'))})`,
+  ]);
+  assert.deepEqual(unrankedFolders(planted), ['src/newfolder']);
+  assert.deepEqual(upwardImports(graph, RANKS, [...RANK_EXCEPTIONS, { from: 'src/shared/', to: 'src/cli/', why: 'planted' }]), ['exception src/shared/ → src/cli/ is not used any more: remove it']);
 });
 
 test('layers: source files stay under 400 lines (no exceptions)', () => {

@@ -4,11 +4,22 @@ import { getTopology, parseTopologySpec } from '../../reference-server/topologie
 import { importOptional, missingPackageError, OPTIONAL_PACKAGES } from '../../src/shared/optional.ts';
 import { isRtbenchError } from '../../src/shared/errors.ts';
 
-test('optional packages: the ones package.json declares optional, each named with its feature', async () => {
+test('optional packages: the ones package.json declares optional peers (and dev dependencies here), each named with its feature', async () => {
   const { readFile } = await import('node:fs/promises');
-  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { optionalDependencies: Record<string, string>; dependencies: Record<string, string> };
-  assert.deepEqual(Object.keys(pkg.optionalDependencies).sort(), Object.keys(OPTIONAL_PACKAGES).sort());
-  for (const name of Object.keys(OPTIONAL_PACKAGES)) assert.ok(!(name in pkg.dependencies), `${name} is not a required dependency`);
+  type Pkg = { dependencies: Record<string, string>; devDependencies: Record<string, string>; optionalDependencies?: Record<string, string> };
+  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as Pkg & {
+    peerDependencies: Record<string, string>;
+    peerDependenciesMeta: Record<string, { optional?: boolean }>;
+  };
+  const names = Object.keys(OPTIONAL_PACKAGES).sort();
+  assert.deepEqual(Object.keys(pkg.peerDependencies).sort(), names);
+  for (const name of names) {
+    assert.equal(pkg.peerDependenciesMeta[name]?.optional, true, `${name} is an optional peer: npm does not install it unasked`);
+    assert.equal(pkg.devDependencies[name], pkg.peerDependencies[name], `${name}: this repository's tests install the range users are told to`);
+    assert.ok(!(name in pkg.dependencies), `${name} is not a required dependency`);
+  }
+  // optionalDependencies would come back with any later plain `npm install` in the user's project
+  assert.equal(pkg.optionalDependencies, undefined, 'no optionalDependencies');
   assert.ok(!('@kubernetes/client-node' in pkg.dependencies), 'the Kubernetes client is not needed to print manifests');
 });
 
@@ -22,7 +33,7 @@ test('optional packages: a missing one is an input error naming the package and 
   const inner = Object.assign(new Error("Cannot find module './build/x.node'"), { code: 'MODULE_NOT_FOUND' });
   await assert.rejects(importOptional('zeromq', () => Promise.reject(inner)), (e: unknown) => e === inner);
   assert.match(missingPackageError('redis').format(), /Redis adapter/);
-  // installed here (the repository installs optional packages): imported as usual
+  // installed here (the repository has them as dev dependencies): imported as usual
   const zmq = await importOptional('zeromq', () => import('zeromq'));
   assert.equal(typeof zmq.Router, 'function');
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { InputError } from '../../src/shared/errors.ts';
-import { missingUnit, parseDuration } from '../../src/scenario/duration.ts';
+import { missingUnit, parseDuration } from '../../src/shared/duration.ts';
 import { validateScenario, withTotalDuration } from '../../src/scenario/validate.ts';
 
 const session = async (): Promise<void> => {};

@@ -25,7 +25,7 @@ test('SpareGenerator: a spare nobody takes is killed by close(); one taken is ha
   writeFileSync(file, "export default { name: 'spare', phases: [], async session() {} };\n");
   const unused = new SpareGenerator(file);
   const proc = unused.take();
-  assert.ok(proc && proc.pid, 'take() hands over the live process');
+  assert.ok(proc?.pid, 'take() hands over the live process');
   assert.equal(unused.take(), null, 'only once');
   const exited = new Promise((resolve) => proc.once('exit', (code, signal) => resolve(signal ?? code)));
   proc.kill('SIGKILL');

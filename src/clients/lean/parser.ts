@@ -110,7 +110,7 @@ export function decodePacket(str: string, start = 0, maxAttachments = DEFAULT_MA
     if (i - from > MAX_DIGITS) return failure('ack id too long');
   }
 
-  let data: unknown = undefined;
+  let data: unknown;
   if (i < len) {
     try {
       data = JSON.parse(str.slice(i));

@@ -164,7 +164,7 @@
     var r = runs[0];
     var names = metricNames();
     if (!names.length) return;
-    var on = names.filter(function (n) { return PRIMARY.indexOf(n) >= 0; });
+    var on = names.filter(function (n) { return PRIMARY.indexOf(n) >= 0 || n === r.main; });
     if (!on.length) on = names.slice(0, 3);
     var unit = r.units[names[0]] || 'ms';
     var series = names.map(function (n, i) {
@@ -197,7 +197,8 @@
       el.setAttribute('data-metric', name);
       el.setAttribute('data-series', String(runs.filter(function (r) { return r.curves[name]; }).length));
     }
-    var first = names.indexOf('ack') >= 0 ? 'ack' : names[0];
+    var main = runs[0].main;
+    var first = main && names.indexOf(main) >= 0 ? main : names.indexOf('ack') >= 0 ? 'ack' : names[0];
     names.forEach(function (n) {
       chips.push(chip(pick, n, '#9ca3af', n === first, function (b) {
         chips.forEach(function (c) { c.classList.remove('on'); c.setAttribute('aria-pressed', 'false'); });
@@ -235,11 +236,17 @@
         { label: 'sent', values: s.sent, color: '#f28e2b', width: 1.5 },
         { label: 'received', values: s.received, color: '#59a14f', width: 1.5 },
       ], 'msgs/s', markers, 'msgs/s');
-      timeChart(mount('ts-latency'), 'Latency within each second', s.t, [
-        { label: 'ack p50', values: s.ackP50, color: '#4e79a7' },
-        { label: 'ack p99', values: s.ackP99, color: '#e15759' },
-        { label: 'connect p99', values: s.connectP99, color: '#b07aa1', dash: [6, 4] },
-      ], 'ms', markers, 'latency');
+      /* every round trip the run timed (acks, requests, token streams' first event), its main latency first, connect dashed */
+      var any = function (v) { return v && v.some(function (x) { return x != null; }); };
+      var lines = [];
+      if (any(s.ackP99)) lines.push({ label: 'ack p50', values: s.ackP50, color: '#4e79a7' }, { label: 'ack p99', values: s.ackP99, color: '#e15759' });
+      if (any(s.requestP99)) lines.push({ label: 'request p99', values: s.requestP99, color: '#f28e2b' });
+      if (any(s.sseFirstP99)) lines.push({ label: 'sse:first p99', values: s.sseFirstP99, color: '#59a14f' });
+      var own = runs[0].main;
+      if (own && own !== 'ack' && own !== 'request' && own !== 'sse:first' && any(s.mainP99)) lines.push({ label: own + ' p99', values: s.mainP99, color: '#76b7b2' });
+      lines.sort(function (a, b) { return (b.label.indexOf((own || 'ack') + ' ') === 0) - (a.label.indexOf((own || 'ack') + ' ') === 0); });
+      lines.push({ label: 'connect p99', values: s.connectP99, color: '#b07aa1', dash: [6, 4] });
+      timeChart(mount('ts-latency'), 'Latency within each second', s.t, lines, 'ms', markers, 'latency');
       timeChart(mount('ts-connections'), 'Connected clients and sessions started', s.t, [
         { label: 'connected', values: s.connected, color: '#4e79a7' },
         { label: 'sessions started /s', values: s.started, color: '#f28e2b', width: 1.5 },
@@ -253,7 +260,8 @@
       timeChart(mount(id), title, t, runs.map(function (r) { return { label: r.label, values: pad(pickFn(r.series), t.length), color: r.color }; }), unit, markers, yLabel);
     }
     over('ts-throughput', 'Throughput: messages sent + received per second', function (s) { return s.sent.map(sumAt(s)); }, 'msgs/s', 'msgs/s');
-    over('ts-latency', 'Ack p99 within each second', function (s) { return s.ackP99; }, 'ms', 'latency');
+    var mainName = runs[0].main || 'ack';
+    over('ts-latency', mainName + ' p99 within each second', function (s) { return s.mainP99 || s.ackP99; }, 'ms', 'latency');
     over('ts-connections', 'Connected clients', function (s) { return s.connected; }, 'clients', 'clients');
     over('ts-errors', 'Errors per second', function (s) { return s.errors; }, 'errors/s', 'errors/s');
   }

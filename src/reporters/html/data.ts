@@ -2,6 +2,9 @@ import { decode } from '../../metrics/histogram.ts';
 import { basename, dirname } from 'node:path';
 import { roundFigures } from '../../result/rounds.ts';
 import type { RunFile, RunResult } from '../../result/types.ts';
+import type { MetricDeclarations } from '../../metrics/declared.ts';
+import { declaredIn } from '../custom.ts';
+import { mainLatency } from '../main-latency.ts';
 
 /** Points of a percentile-distribution plot: x = 1/(1-p) (log axis, as HdrHistogram plotters draw it), y = ms. */
 export function percentileCurve(hdr: string, count: number): Array<[number, number]> {
@@ -90,14 +93,17 @@ export interface RunFigures {
   throughput: number;
   connect: { p50: number; p99: number } | null;
   ack: { p50: number; p99: number } | null;
+  /** The run's main latency (src/reporters/main-latency.ts): `ack`, `request`, `sse:first` or the scenario's own trend. */
+  main: { name: string; p50: number; p99: number } | null;
   workers: number;
   maxOverMean: number | null;
   maxShare: number | null;
   durationS: number;
 }
 
-export function runFigures(r: RunResult): RunFigures {
+export function runFigures(r: RunResult, declared: MetricDeclarations | null = null): RunFigures {
   const c = r.counters;
+  const main = mainLatency(r, declared);
   const rf = roundFigures(r);
   const lat = (name: string): RunFigures['ack'] => (r.metrics[name]?.count ? { p50: r.metrics[name]!.p50, p99: r.metrics[name]!.p99 } : null);
   return {
@@ -111,6 +117,7 @@ export function runFigures(r: RunResult): RunFigures {
     throughput: rf.throughput,
     connect: lat('connect'),
     ack: lat('ack'),
+    main: main ? { name: main.name, p50: main.m.p50, p99: main.m.p99 } : null,
     workers: Object.keys(r.workers.connections).length,
     maxOverMean: r.workers.maxOverMean,
     maxShare: r.workers.maxShare,
@@ -121,6 +128,8 @@ export function runFigures(r: RunResult): RunFigures {
 /** What the page's script draws for one run (no histograms: their curves are precomputed here). */
 export interface ChartRun {
   label: string;
+  /** The run's main latency, drawn first (null: none timed). */
+  main: string | null;
   curves: Record<string, Array<[number, number]>>;
   units: Record<string, string>;
   series: {
@@ -131,6 +140,11 @@ export interface ChartRun {
     ackP50: Array<number | null>;
     ackP99: Array<number | null>;
     connectP99: Array<number | null>;
+    /** Raw-frame requests' and token streams' (`sse:first`) p99 per second: null where none completed. */
+    requestP99: Array<number | null>;
+    sseFirstP99: Array<number | null>;
+    /** The main latency's p99 per second (null where it has no per-second figure: a fan-out latency). */
+    mainP99: Array<number | null> | null;
     connected: number[];
     started: Array<number | null>;
     errors: Array<number | null>;
@@ -242,12 +256,23 @@ export function chartRun(x: LabeledRun): ChartRun {
     for (const k of Object.keys(custom.counters)) custom.counters[k] = rate(custom.counters[k]!);
     if (custom.checks) custom.checks = { passed: rate(custom.checks.passed), failed: rate(custom.checks.failed) };
   }
+  const main = mainLatency(r, declaredIn(x.file))?.name ?? null;
+  const perSec: Record<string, Array<number | null>> = {
+    ack: ts.map((p) => p.ackP99),
+    request: ts.map((p) => p.requestP99 ?? null),
+    'sse:first': ts.map((p) => p.sseFirstP99 ?? null),
+    ...custom?.trendsP99,
+  };
   return {
     label: x.label,
+    main,
     curves,
     units,
     series: {
       t,
+      requestP99: perSec.request!,
+      sseFirstP99: perSec['sse:first']!,
+      mainP99: main === null ? null : perSec[main] ?? null,
       sent: rate(ts.map((p) => p.messagesSent)),
       received: rate(ts.map((p) => p.messagesReceived)),
       ackP50: ts.map((p) => p.ackP50),

@@ -76,13 +76,15 @@ function fig(key: string, label: string, value: string, sub = '', cls = ''): str
 
 /** One summary card: the figures a backend engineer asks for first. */
 export function card(x: LabeledRun, color: string): string {
-  const f = runFigures(x.run);
+  const f = runFigures(x.run, declaredIn(x.file));
   const r = x.run;
   const lat = (v: { p50: number; p99: number } | null): string => (v ? `${ms(v.p50)} <span class="sep">/</span> ${ms(v.p99)}` : '–');
   const imbalance = f.workers > 1 && f.maxOverMean !== null ? `${f.maxOverMean.toFixed(2)}×` : f.workers === 1 ? '1 worker' : '–';
   return `<div class="card" data-run="${esc(x.label)}" style="border-top-color:${color}">
 <div class="card-h"><span class="swatch" style="background:${color}"></span><b>${esc(x.label)}</b> <span class="muted">${esc(r.engine)} · ${esc(r.target)} · ${num(f.durationS, 1)} s${r.rounds && r.rounds.length > 1 ? ` · ${r.rounds.length} rounds` : ''}</span></div>
 <div class="figs">
+${fig(f.main?.name ?? 'ack', `${f.main?.name ?? 'latency'} p50 / p99`, lat(f.main), f.main ? '' : 'no round trip timed', 'wide')}
+${fig('connect', 'connect p50 / p99', lat(f.connect), '', 'wide')}
 ${fig('sessions.started', 'sessions started', num(f.started, 0))}
 ${fig('sessions.completed', 'completed', num(f.completed, 0))}
 ${fig('sessions.failed', 'failed', num(f.failed, 0), f.started ? pct(f.failed / f.started) : '', f.failed ? 'bad' : '')}
@@ -90,8 +92,6 @@ ${fig('errors', 'errors', num(f.errors, 0), `${pct(f.errorRate, 2)} rate`, f.err
 ${fig('messages.sent', 'messages sent', num(f.sent, 0))}
 ${fig('messages.received', 'messages received', num(f.received, 0))}
 ${fig('throughput', 'msgs/s', num(f.throughput, 1), 'sent + received')}
-${fig('connect', 'connect p50 / p99', lat(f.connect), '', 'wide')}
-${fig('ack', 'ack p50 / p99', lat(f.ack), '', 'wide')}
 ${fig('workers', 'worker imbalance', imbalance, f.workers > 1 ? `max/mean of ${f.workers} workers · busiest has ${pct(f.maxShare)}` : '')}
 </div></div>`;
 }

@@ -7,7 +7,7 @@ import { runResolved, type RunOptions } from '../run/run.ts';
 import type { Output } from '../run/reporter.ts';
 import { checkReachable, parseTarget } from '../target/target.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
-import { compareResults, formatCompare, type CompareRow, type Tolerances } from './compare.ts';
+import { compareResults, formatCompare, type CompareRow, type Tolerances } from '../compare/compare.ts';
 import { renderHtml } from '../reporters/html/render.ts';
 import { RunCollector } from '../collect/collector.ts';
 

@@ -1,0 +1,88 @@
+/**
+ * The `sse` engine and `client.stream()` against an SSE app (examples/apps/sse-feed.ts) whose
+ * own counters are the truth: a feed that closes every stream after 1.5 s and honours
+ * Last-Event-ID (nothing lost, resumed streams equal the app's count), token streams whose
+ * `sse:first`/`sse:done` counts equal the app's completions, and failures counted by kind.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { startSseApp } from '../../examples/apps/sse-feed.ts';
+import { run } from '../../src/run/run.ts';
+import { memOutput } from './helpers.ts';
+
+async function runAgainst(scenario: string, target: string | undefined, duration: string) {
+  const stderr = memOutput();
+  const o = await run(scenario, { ...(target ? { target } : {}), duration, generators: 1, out: mkdtempSync(join(tmpdir(), 'rtbench-sse-')), stdout: memOutput(), stderr });
+  return { exitCode: o.exitCode, r: o.file.runs[0]!, stderr: stderr.text() };
+}
+
+test('sse: a feed closed every 1.5 s, resumed with Last-Event-ID: nothing lost, resumed streams equal the app\'s count; token streams counted as the app completed them', async () => {
+  const app = await startSseApp({ tickMs: 50, retryMs: 200, closeAfterMs: 1500, tokenMs: 5 });
+  try {
+    const { exitCode, r } = await runAgainst('test/fixtures/sse-feed.ts', `${app.url}/events`, '1s');
+    const c = app.counters;
+    assert.deepEqual(r.errors, {}, 'a server ending its stream is a disconnect, not an error');
+    assert.equal(exitCode, 0);
+    const sessions = r.counters['sessions.completed']!;
+    assert.equal(sessions, 10, 'one ~3.5 s session per VU');
+    assert.equal(r.counters['sessions.failed'] ?? 0, 0);
+    // every session crossed at least one close: the app saw the resumptions, and rtbench counted the same
+    assert.ok(c.closedByServer >= sessions, `${c.closedByServer} closes`);
+    assert.equal(c.fresh, sessions, 'one fresh stream per session');
+    assert.equal(r.counters['recovery.resumed'], c.resumed);
+    assert.equal(r.counters['recovery.fresh'] ?? 0, 0);
+    assert.equal(r.counters.recovered, c.resumed);
+    assert.equal(r.metrics.recovery!.count, c.resumed);
+    assert.equal(r.counters.disconnects, c.closedByServer, 'each close the app made was a disconnect');
+    assert.equal(r.metrics.connect!.count, c.fresh);
+    // nothing lost, nothing twice: the app replayed what each client missed
+    assert.equal(r.counters.tickGaps ?? 0, 0);
+    assert.equal(r.counters.tickRepeats ?? 0, 0);
+    assert.ok(r.counters.ticks! > sessions * 40, `${r.counters.ticks} ticks`);
+    assert.ok(r.counters.ticks! <= c.ticksSent, 'never more than the app wrote');
+    assert.ok(c.replayed > 0, 'some ticks were written while a client was away, and replayed');
+    assert.equal(r.counters['check:id is the seq.fail'] ?? 0, 0);
+    assert.equal(r.counters['check:first tick parsed.pass'], sessions);
+    // token streams: one sse:first and one sse:done per completion, one gap between consecutive events
+    assert.equal(c.completions, sessions * 3);
+    assert.equal(r.metrics['sse:first']!.count, c.completions);
+    assert.equal(r.metrics['sse:done']!.count, c.completions);
+    assert.equal(r.metrics['sse:gap']!.count, c.completions * 10, '11 events, 10 gaps per stream');
+    assert.equal(r.counters['check:all tokens.pass'], c.completions);
+    assert.ok(r.metrics['sse:done']!.p50 >= r.metrics['sse:first']!.p50);
+  } finally {
+    await app.close();
+  }
+});
+
+test('sse: token-stream failures are counted by kind with samples (HTTP status, stream cut), matching the app', async () => {
+  const app = await startSseApp({ tokenMs: 2 });
+  try {
+    const { r } = await runAgainst('test/fixtures/sse-errors.ts', app.url, '1s');
+    const c = app.counters;
+    const sessions = r.counters['sessions.completed']!;
+    assert.ok(sessions >= 4);
+    assert.equal(r.errors.http_error!.count, c.refused, '503s and 401s');
+    assert.equal(c.refused, sessions * 2);
+    assert.match(r.errors.http_error!.sample, /^POST \/v1\/chat answered HTTP (503|401): \{"error":"(overloaded|missing bearer token)"\}$/);
+    assert.equal(r.errors.stream_cut!.count, c.cut);
+    assert.equal(c.cut, sessions);
+    assert.match(r.errors.stream_cut!.sample, /^POST \/v1\/chat: the connection broke before the stream ended (\(ECONNRESET\) )?\(3 events read\)$/);
+    assert.deepEqual(Object.keys(r.errors).sort(), ['http_error', 'stream_cut']);
+    assert.equal(r.counters['check:read to the end without until.pass'], sessions);
+    assert.equal(r.metrics['sse:done']!.count, c.completions, 'only completed streams are timed to the end');
+    assert.equal(c.completions, sessions);
+  } finally {
+    await app.close();
+  }
+});
+
+test("sse: engine 'sse' without --target is refused before any load (the bundled server serves no SSE)", async () => {
+  await assert.rejects(
+    () => runAgainst('test/fixtures/sse-feed.ts', undefined, '1s'),
+    (e: unknown) => e instanceof Error && /uses engine 'sse', and the bundled reference server serves no Server-Sent Events/.test(e.message),
+  );
+});
