@@ -1,18 +1,21 @@
 /**
- * The minimal client of bench/overhead.ts, in its own process: plain socket.io-client, no
+ * The minimal client of bench/overhead.ts, in its own process: plain socket.io-client (ENGINE
+ * `socket.io`, an acked `echo`) or plain `ws` (ENGINE `ws`: a text frame the server echoes), no
  * harness. CLIENTS sockets; client c starts at c·(1000/CLIENTS) ms after connecting (the same
  * spread as rtbench's arrivals over one second) and emits one acked `echo` every INTERVAL_MS,
  * COUNT times, on schedule whatever is outstanding (open loop). Each latency is ack time minus
  * scheduled send time, or minus the send time when the timer fired early: the rule rtbench times by. Prints one JSON line: the exact percentiles.
  *
- *   node --import tsx bench/overhead/minimal.ts URL CLIENTS INTERVAL_MS COUNT [T0]
+ *   node --import tsx bench/overhead/minimal.ts URL CLIENTS INTERVAL_MS COUNT [T0] [ENGINE]
  *
  * T0 (the host's monotonic ms) starts the schedule there, as rtbench's side does; default: 100 ms
  * after the last connect.
  */
-import { io, type Socket } from 'socket.io-client';
+import { io } from 'socket.io-client';
+import WebSocket from 'ws';
 
-const [url, clientsArg, intervalArg, countArg, t0Arg] = process.argv.slice(2);
+const [url, clientsArg, intervalArg, countArg, t0Arg, engineArg] = process.argv.slice(2);
+const ENGINE = engineArg ?? 'socket.io';
 const CLIENTS = Number(clientsArg);
 const INTERVAL_MS = Number(intervalArg);
 const COUNT = Number(countArg);
@@ -21,16 +24,50 @@ const monoMs = (): number => Number(process.hrtime.bigint() / 1000n) / 1000;
 // the benchmark that started this process is gone (stopped, killed): stop too
 setInterval(() => process.ppid === 1 && process.exit(1), 1000).unref();
 
+/** One connected client: `send(k, done)` sends echo number k; `done(err)` runs on its reply (or timeout). */
+interface Conn {
+  send(k: number, done: (err: Error | null) => void): void;
+  close(): void;
+}
+
+function connectSocketIo(): Promise<Conn> {
+  const s = io(url!, { transports: ['websocket'], reconnection: false, forceNew: true });
+  return new Promise((resolve, reject) => {
+    s.once('connect', () => resolve({ send: (k, done) => void s.timeout(10_000).emit('echo', k, (err: Error | null) => done(err)), close: () => void s.disconnect() }));
+    s.once('connect_error', (e) => reject(e));
+  });
+}
+
+/** Plain `ws`: frame `c:k` out, the same frame back; replies matched by their text (a Map, as any client would). */
+function connectWs(c: number): Promise<Conn> {
+  const ws = new WebSocket(url!.replace(/^http/, 'ws'), { perMessageDeflate: false });
+  const waiting = new Map<string, (err: Error | null) => void>();
+  ws.on('message', (data) => {
+    const key = String(data);
+    const done = waiting.get(key);
+    if (done) {
+      waiting.delete(key);
+      done(null);
+    }
+  });
+  return new Promise((resolve, reject) => {
+    ws.once('open', () =>
+      resolve({
+        send: (k, done) => {
+          const key = `${c}:${k}`;
+          waiting.set(key, done);
+          ws.send(key);
+        },
+        close: () => ws.close(),
+      }),
+    );
+    ws.once('error', (e) => reject(e));
+  });
+}
+
 async function main(): Promise<void> {
-  const sockets: Socket[] = [];
-  for (let c = 0; c < CLIENTS; c++) {
-    const s = io(url!, { transports: ['websocket'], reconnection: false, forceNew: true });
-    await new Promise<void>((resolve, reject) => {
-      s.once('connect', () => resolve());
-      s.once('connect_error', (e) => reject(e));
-    });
-    sockets.push(s);
-  }
+  const sockets: Conn[] = [];
+  for (let c = 0; c < CLIENTS; c++) sockets.push(await (ENGINE === 'ws' ? connectWs(c) : connectSocketIo()));
   const lat: number[] = [];
   let timeouts = 0;
   const t0 = t0Arg ? Number(t0Arg) : monoMs() + 100;
@@ -50,7 +87,7 @@ async function main(): Promise<void> {
             // ms): timing those from the later scheduled time would shorten their round trips.
             const scheduled = Math.min(at(), monoMs());
             outstanding++;
-            sock.timeout(10_000).emit('echo', k, (err: Error | null) => {
+            sock.send(k, (err) => {
               if (err) timeouts++;
               else lat.push(monoMs() - scheduled);
               if (--outstanding === 0 && k >= COUNT) resolve();
@@ -62,7 +99,7 @@ async function main(): Promise<void> {
     ),
   );
   const cpu = process.cpuUsage(cpu0);
-  for (const s of sockets) s.disconnect();
+  for (const s of sockets) s.close();
   lat.sort((a, b) => a - b);
   const q = (p: number): number => lat[Math.min(lat.length - 1, Math.max(0, Math.ceil(p * lat.length) - 1))]!;
   process.stdout.write(`${JSON.stringify({ count: lat.length, timeouts, p50: q(0.5), p90: q(0.9), p99: q(0.99), max: lat.at(-1) ?? null, cpuUsPerAck: (cpu.user + cpu.system) / Math.max(1, lat.length) })}\n`);

@@ -4,7 +4,8 @@
  * times (open loop), from RTBENCH_OH_T0 + k·(1000/CLIENTS) ms on the host's monotonic clock, timed
  * from its scheduled time: the schedule of the benchmark's minimal client, after every connection
  * is up (connects are not what is compared); a client connected after its start counts `late_start`.
- * No `generators`: the default count is measured.
+ * No `generators`: the default count is measured. RTBENCH_OH_ENGINE `ws`: engine `ws`, raw frames
+ * (`client.request()` of a text frame a plain `ws` echo server sends back), as bench/overhead/minimal.ts.
  */
 import { defineScenario } from 'rtbench';
 
@@ -17,11 +18,13 @@ const CLIENTS = num('RTBENCH_OH_CLIENTS', 20);
 const INTERVAL_MS = num('RTBENCH_OH_INTERVAL_MS', 100);
 const COUNT = num('RTBENCH_OH_COUNT', 100);
 const T0 = num('RTBENCH_OH_T0', 0);
+const WS = process.env.RTBENCH_OH_ENGINE === 'ws';
 const monoMs = (): number => Number(process.hrtime.bigint() / 1000n) / 1000;
 
 export default defineScenario({
   name: 'harness overhead',
   requiresTarget: true,
+  ...(WS ? { engine: 'ws' as const, protocol: 'raw' as const, path: '/' } : {}),
   sourceIps: 1,
   phases: [{ duration: '1s', arrivalRate: CLIENTS }],
   gracefulStop: `${Math.ceil(Math.max(0, T0 - monoMs()) + COUNT * INTERVAL_MS + 15_000)}ms`,
@@ -34,7 +37,10 @@ export default defineScenario({
     if (lead > 0) await client.think(lead);
     else ctx.metrics.count('late_start');
     await client.every(INTERVAL_MS, COUNT, async (i) => {
-      await client.emitWithAck('echo', i);
+      if (WS) {
+        const key = `${ctx.id}:${i}`;
+        await client.request(key, (m) => m === key, { name: 'echo' });
+      } else await client.emitWithAck('echo', i);
     });
     await client.disconnect();
   },

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RunError } from '../../src/shared/errors.ts';
-import { waitForPort } from '../infra/free-port.ts';
+import { freePort, waitForPort } from '../infra/free-port.ts';
 import { supervisedSlot, type FaultSlot } from '../faults.ts';
 
 /** What HAProxy balances on. `cookie` inserts a SERVERID cookie (stickiness that survives long-polling). */
@@ -147,4 +147,18 @@ export async function startSupervisedHaproxy(c: HaproxyConfig): Promise<Supervis
       await current?.stop();
     },
   };
+}
+
+/**
+ * A supervised HAProxy in front of what a topology has started already, on `c.port` (0: a free
+ * port): when HAProxy does not start, `undo()` stops what stands behind it and the error goes on.
+ */
+export async function haproxyInFront(c: HaproxyConfig, undo: () => Promise<void>): Promise<{ proxy: SupervisedHaproxy; port: number }> {
+  const port = c.port || (await freePort(c.host));
+  try {
+    return { proxy: await startSupervisedHaproxy({ ...c, port }), port };
+  } catch (e) {
+    await undo();
+    throw e;
+  }
 }

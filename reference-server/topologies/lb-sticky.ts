@@ -1,11 +1,9 @@
-import { didYouMean } from '../../src/shared/suggest.ts';
-import { availableParallelism } from 'node:os';
 import { urlOf } from '../app/server.ts';
 import { setupAdapterPrimary } from '../cluster/adapter.ts';
 import { createSlotPool } from '../cluster/primary.ts';
-import { freePort } from '../infra/free-port.ts';
-import { startSupervisedHaproxy } from '../lb/haproxy.ts';
+import { haproxyInFront } from '../lb/haproxy.ts';
 import { startStickyMaster, type Route } from '../sticky/master.ts';
+import { countAndWord, countAndWordProblems } from './spec-parts.ts';
 import type { Topology, TopologySpec } from './types.ts';
 
 const FIXES = ['none', 'proxy', 'xff'] as const;
@@ -13,8 +11,8 @@ type Fix = (typeof FIXES)[number];
 
 /** `lb-sticky:N[:none|proxy|xff]`. */
 export function parseLbStickySpec(spec: TopologySpec): { workers: number; fix: Fix } {
-  const [n, fix = 'none'] = spec.params;
-  return { workers: n ? Number(n) : availableParallelism(), fix: fix as Fix };
+  const { n, word } = countAndWord(spec, 'none');
+  return { workers: n, fix: word as Fix };
 }
 
 /**
@@ -28,11 +26,7 @@ export const lbStickyTopology: Topology = {
   summary: 'HAProxy in front of one sticky master (collapse), or fixed with PROXY protocol / X-Forwarded-For',
   check(spec) {
     const { workers, fix } = parseLbStickySpec(spec);
-    const problems: string[] = [];
-    if (!Number.isInteger(workers) || workers < 1 || workers > 64) problems.push(`worker count must be 1..64 (got ${spec.params[0]}): e.g. \`lb-sticky:2\``);
-    if (!(FIXES as readonly string[]).includes(fix)) problems.push(`fix must be one of ${FIXES.join(', ')} (got ${fix}): ${((near) => (near ? `did you mean \`lb-sticky:${spec.params[0]}:${near}\`?` : 'e.g. `lb-sticky:2:proxy`'))(didYouMean(fix, FIXES))}`);
-    if (spec.params.length > 2) problems.push('expected lb-sticky:N[:none|proxy|xff], e.g. `lb-sticky:2:proxy`');
-    return problems;
+    return countAndWordProblems(spec, { what: 'worker', n: workers }, { what: 'fix', value: fix, allowed: FIXES }, 'lb-sticky:2:proxy');
   },
   async start({ host, port, pushRate, spec }) {
     const { workers, fix } = parseLbStickySpec(spec);
@@ -41,23 +35,13 @@ export const lbStickyTopology: Topology = {
     await pool.start();
     const route: Route = fix === 'none' ? { kind: 'hash', hash: 'default' } : { kind: fix };
     const master = await startStickyMaster({ host, port: 0, pool, route });
-    const listenPort = port || (await freePort(host));
-    let proxy;
-    try {
-      proxy = await startSupervisedHaproxy({
-        host,
-        port: listenPort,
-        backends: [{ name: 'sticky_master', host, port: master.port }],
-        balance: 'roundrobin',
-        mode: fix === 'xff' ? 'http' : 'tcp',
-        sendProxy: fix === 'proxy',
-        forwardFor: fix === 'xff',
-      });
-    } catch (e) {
-      await master.close();
-      await pool.stop();
-      throw e;
-    }
+    const { proxy, port: listenPort } = await haproxyInFront(
+      { host, port, backends: [{ name: 'sticky_master', host, port: master.port }], balance: 'roundrobin', mode: fix === 'xff' ? 'http' : 'tcp', sendProxy: fix === 'proxy', forwardFor: fix === 'xff' },
+      async () => {
+        await master.close();
+        await pool.stop();
+      },
+    );
     return {
       url: urlOf(host, listenPort),
       pids: [process.pid, proxy.pid, ...pool.pids()],

@@ -1,9 +1,7 @@
-import { didYouMean } from '../../src/shared/suggest.ts';
-import { availableParallelism } from 'node:os';
 import { urlOf } from '../app/server.ts';
-import { freePort } from '../infra/free-port.ts';
-import { startSupervisedHaproxy, type Balance } from '../lb/haproxy.ts';
+import { haproxyInFront, type Balance } from '../lb/haproxy.ts';
 import { startNodes } from '../lb/nodes.ts';
+import { countAndWord, countAndWordProblems } from './spec-parts.ts';
 import type { Topology, TopologySpec } from './types.ts';
 
 const isAlive = (pid: number): boolean => {
@@ -19,8 +17,8 @@ const BALANCES: readonly Balance[] = ['roundrobin', 'source', 'cookie'];
 
 /** `lb:N[:roundrobin|source|cookie]`. */
 export function parseLbSpec(spec: TopologySpec): { nodes: number; balance: Balance } {
-  const [n, balance = 'roundrobin'] = spec.params;
-  return { nodes: n ? Number(n) : availableParallelism(), balance: balance as Balance };
+  const { n, word } = countAndWord(spec, 'roundrobin');
+  return { nodes: n, balance: word as Balance };
 }
 
 /**
@@ -33,29 +31,15 @@ export const lbTopology: Topology = {
   summary: 'HAProxy (roundrobin, source or cookie) in front of N single-process nodes',
   check(spec) {
     const { nodes, balance } = parseLbSpec(spec);
-    const problems: string[] = [];
-    if (!Number.isInteger(nodes) || nodes < 1 || nodes > 64) problems.push(`node count must be 1..64 (got ${spec.params[0]}): e.g. \`lb:2\``);
-    if (!BALANCES.includes(balance)) problems.push(`balance must be one of ${BALANCES.join(', ')} (got ${balance}): ${((near) => (near ? `did you mean \`lb:${spec.params[0]}:${near}\`?` : 'e.g. `lb:2:cookie`'))(didYouMean(balance, BALANCES))}`);
-    if (spec.params.length > 2) problems.push('expected lb:N[:roundrobin|source|cookie], e.g. `lb:2:cookie`');
-    return problems;
+    return countAndWordProblems(spec, { what: 'node', n: nodes }, { what: 'balance', value: balance, allowed: BALANCES }, 'lb:2:cookie');
   },
   async start({ host, port, pushRate, spec }) {
     const { nodes, balance } = parseLbSpec(spec);
     const set = await startNodes(nodes, spec.raw, pushRate, host);
-    const listenPort = port || (await freePort(host));
-    let proxy;
-    try {
-      proxy = await startSupervisedHaproxy({
-        host,
-        port: listenPort,
-        backends: set.nodes.map((n) => ({ name: `n${n.index}`, host, port: n.port })),
-        balance,
-        mode: balance === 'cookie' ? 'http' : 'tcp',
-      });
-    } catch (e) {
-      await set.stop();
-      throw e;
-    }
+    const { proxy, port: listenPort } = await haproxyInFront(
+      { host, port, backends: set.nodes.map((n) => ({ name: `n${n.index}`, host, port: n.port })), balance, mode: balance === 'cookie' ? 'http' : 'tcp' },
+      () => set.stop(),
+    );
     return {
       url: urlOf(host, listenPort),
       pids: [process.pid, proxy.pid, ...set.nodes.map((n) => n.pid)],

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { didYouMean } from '../../src/shared/suggest.ts';
 import type { TopologySpec } from './types.ts';
 
@@ -52,4 +53,26 @@ export function twoOptionalProblems(spec: TopologySpec, a: SpecSlot, b: SpecSlot
 export function workerCountProblems(spec: TopologySpec, workers: number, example: string): string[] {
   if (Number.isInteger(workers) && workers >= 1 && workers <= 64) return [];
   return [`worker count must be a whole number from 1 to 64 (got ${spec.params[0]}): e.g. \`${example}\``];
+}
+
+/** A `name:N[:word]` spec: the count (left out: the core count) and the word (left out: `dflt`). */
+export function countAndWord(spec: TopologySpec, dflt: string): { n: number; word: string } {
+  const [n, word = dflt] = spec.params;
+  return { n: n ? Number(n) : availableParallelism(), word };
+}
+
+/**
+ * The problems of a `name:N[:word]` spec (`lb:2:cookie`, `lb-sticky:2:proxy`): the count (1..64),
+ * the one optional word, nothing after it; each with the fix (a near word when there is one, else
+ * `example`).
+ */
+export function countAndWordProblems(spec: TopologySpec, count: { what: string; n: number }, word: { what: string; value: string; allowed: readonly string[] }, example: string): string[] {
+  const problems: string[] = [];
+  if (!Number.isInteger(count.n) || count.n < 1 || count.n > 64) problems.push(`${count.what} count must be 1..64 (got ${spec.params[0]}): e.g. \`${spec.name}:2\``);
+  if (!word.allowed.includes(word.value)) {
+    const near = didYouMean(word.value, word.allowed);
+    problems.push(`${word.what} must be one of ${word.allowed.join(', ')} (got ${word.value}): ${near ? `did you mean \`${spec.name}:${spec.params[0]}:${near}\`?` : `e.g. \`${example}\``}`);
+  }
+  if (spec.params.length > 2) problems.push(`expected ${spec.name}:N[:${word.allowed.join('|')}], e.g. \`${example}\``);
+  return problems;
 }

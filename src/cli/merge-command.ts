@@ -3,12 +3,8 @@ import { join } from 'node:path';
 import { loadResult } from '../compare/load-result.ts';
 import { environment } from '../result/environment.ts';
 import { InputError } from '../shared/errors.ts';
-import { htmlReporter } from '../reporters/html/index.ts';
-import { jsonReporter } from '../reporters/json.ts';
-import { junitReporter } from '../reporters/junit.ts';
-import { markdownReporter } from '../reporters/markdown.ts';
-import { summaryReporter } from '../reporters/summary.ts';
-import type { Output, Reporter } from '../run/reporter.ts';
+import { reportersFor } from '../reporters/registry.ts';
+import type { Output } from '../run/reporter.ts';
 import { exitCodeOf } from '../run/run.ts';
 import { describeMerge, mergeShards, type ShardInput } from '../shard/merge.ts';
 import { extractResultLines } from '../shard/result-line.ts';
@@ -26,17 +22,7 @@ export interface MergeArgs {
 /** Merge shard inputs, write result.json + report.html (and JUnit/Markdown), return the run's exit code. */
 async function mergeAndReport(inputs: ShardInput[], a: MergeArgs, out: Output): Promise<number> {
   const file = mergeShards(inputs, await environment());
-  const reporters: Reporter[] = [
-    ...(a.quiet ? [] : [summaryReporter(out)]),
-    jsonReporter((p) => {
-      if (!a.quiet) out.write(`result: ${p}\n`);
-    }),
-    htmlReporter((p) => {
-      if (!a.quiet) out.write(`report: ${p}\n`);
-    }),
-    ...(a.junit ? [junitReporter(a.junit)] : []),
-    ...(a.summaryMd ? [markdownReporter(a.summaryMd)] : []),
-  ];
+  const reporters = reportersFor(['summary', 'json', 'html', 'junit', 'markdown'], { out, quiet: a.quiet, junit: a.junit, summaryMd: a.summaryMd });
   if (!a.quiet) out.write(describeMerge(file));
   for (const r of reporters) await r.onEnd?.(file, { outDir: a.out });
   const code = exitCodeOf(file.runs);

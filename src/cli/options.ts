@@ -1,8 +1,10 @@
 import type { Options } from 'yargs';
+import type { RunOptions } from '../run/run.ts';
 
 /**
- * The one declarative table of `rtbench run` flags, keyed by the RunOptions field they set,
- * so flags cannot drift from the programmatic options.
+ * The one declarative table of `rtbench run` flags. `RUN_FLAG_OPTION` below names the RunOptions
+ * field each sets, checked by the compiler against `RunOptions` both ways (types and coverage), and
+ * `runOptionsOf` maps parsed flags through it: flags cannot drift from the programmatic options.
  */
 export const runFlags = {
   target: { type: 'string', describe: 'Drive this server instead of the bundled reference server: any http(s) or ws(s) URL; its path is the Socket.IO namespace (or the ws path)' },
@@ -23,6 +25,47 @@ export const runFlags = {
   'find-max': { type: 'boolean', describe: "Capacity search: raise the arrival rate in steps, then bisect, to the highest rate that holds the scenario's thresholds (its `search` block sets from/factor/precision/step; --duration sets the step)" },
   'on-generator-crash': { type: 'string', choices: ['fail', 'continue'], describe: 'A generator process that crashes: fail the run (default) or continue with a loud warning; its figures are kept either way' },
 } as const satisfies Record<string, Options>;
+
+/** The RunOptions field each `rtbench run` flag sets; null for a flag of the command alone (what it does around the run). */
+export const RUN_FLAG_OPTION = {
+  target: 'target',
+  'dry-run': 'dryRun',
+  duration: 'duration',
+  out: 'out',
+  topology: 'topology',
+  generators: 'generators',
+  repeat: 'repeat',
+  quiet: 'quiet',
+  junit: 'junit',
+  'summary-md': 'summaryMd',
+  shard: 'shard',
+  'start-at': 'startAt',
+  'print-result-line': null,
+  runtime: 'runtime',
+  output: 'outputs',
+  'find-max': null,
+  'on-generator-crash': 'onGeneratorCrash',
+} as const satisfies { readonly [F in keyof typeof runFlags]: keyof RunOptions | null };
+
+/** The value a yargs flag definition parses to. */
+type FlagValue<O> = O extends { choices: ReadonlyArray<infer C> } ? C : O extends { array: true } ? string[] : O extends { type: 'string' } ? string : O extends { type: 'number' } ? number : O extends { type: 'boolean' } ? boolean : never;
+type RunFlag = keyof typeof RUN_FLAG_OPTION;
+/** Flags whose parsed value does not fit the RunOptions field they set (must be none). */
+type MisfitFlags = { [F in RunFlag]: (typeof RUN_FLAG_OPTION)[F] extends keyof RunOptions ? (FlagValue<(typeof runFlags)[F]> extends NonNullable<RunOptions[(typeof RUN_FLAG_OPTION)[F]]> ? never : F) : never }[RunFlag];
+/** RunOptions fields no flag sets, less those only a program can pass (must be none). */
+type UnflaggedOptions = Exclude<keyof RunOptions, (typeof RUN_FLAG_OPTION)[RunFlag] | 'reporters' | 'signal' | 'stdout' | 'stderr'>;
+// compile-time checks: a flag of the wrong type, or a new RunOptions field without a flag, names itself here
+export const RUN_FLAGS_FIT: [MisfitFlags] extends [never] ? true : MisfitFlags = true;
+export const RUN_OPTIONS_FLAGGED: [UnflaggedOptions] extends [never] ? true : UnflaggedOptions = true;
+
+/** The RunOptions that parsed `rtbench run` flags set (switches as booleans, the rest as given or undefined). */
+export function runOptionsOf(args: Readonly<Record<string, unknown>>): RunOptions {
+  const options: Record<string, unknown> = {};
+  for (const [flag, field] of Object.entries(RUN_FLAG_OPTION)) {
+    if (field !== null) options[field] = runFlags[flag as RunFlag].type === 'boolean' ? Boolean(args[flag]) : args[flag];
+  }
+  return options as RunOptions;
+}
 
 export const serveFlags = {
   topology: { type: 'string', default: 'single', describe: 'Reference topology to serve' },

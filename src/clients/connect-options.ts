@@ -134,8 +134,11 @@ export class ConnectOptionsError extends Error {
  * The scenario default and the call's options, field by field: `namespace` and `auth` of the
  * call replace the default's, `query` and `headers` are merged name by name (the call wins).
  */
+/** No connect options: one frozen object for every client that has none (not an empty object each). */
+const NO_CONNECT_OPTIONS: ConnectOptions = Object.freeze({});
+
 export function mergeConnect(base: ConnectOptions | undefined, call: ConnectOptions | undefined): ConnectOptions {
-  if (!call) return base ?? {};
+  if (!call) return base ?? NO_CONNECT_OPTIONS;
   if (!base) return call;
   return {
     namespace: call.namespace ?? base.namespace,

@@ -3,6 +3,7 @@ import { classifyError } from './classify.ts';
 import { ClientOpError, type ReconnectInfo, type ReconnectPolicy, type Transport } from './types.ts';
 import { hitConnection, type NetworkFaultKind } from './network-fault.ts';
 import { RECOVERY_FRESH, RECOVERY_RESUMED } from '../metrics/names.ts';
+import { DeliveryTracker, type DeliveryPlan, type DeliverySink } from './delivery.ts';
 
 /** Where a reconnection counts its failed attempts. */
 export interface RecoverySink {
@@ -57,23 +58,25 @@ export async function within(recovering: Promise<boolean>, timeoutMs: number): P
 }
 
 /**
- * What a client does around its automatic reconnections: a network fault's offline hold (no
- * attempt before `offlineUntil`), and once connected again: `recovery.resumed` or `recovery.fresh`
- * (the engine says whether the server resumed the session: Socket.IO connection-state recovery, an
- * SSE stream resumed with Last-Event-ID), the delivery check told, a fresh session's rooms and
- * channels joined again (`rejoin`), then the session's `client.onReconnect` handlers in turn (one
- * that throws is a session error).
+ * What a client carries across its connections besides the connection itself: the scenario's
+ * `sequences` check (`delivery`), a network fault's offline hold (no reconnection attempt before
+ * `offlineUntil`), and once connected again: `recovery.resumed` or `recovery.fresh` (the engine says
+ * whether the server resumed the session: Socket.IO connection-state recovery, an SSE stream resumed
+ * with Last-Event-ID), the delivery check told, a fresh session's rooms and channels joined again
+ * (`rejoin`), then the session's `client.onReconnect` handlers in turn (one that throws is a session error).
  */
-export class ReconnectSteps {
+export class ClientWeather {
   /** A network fault took the client offline until this monotonic time: no reconnection attempt before. */
   offlineUntil = 0;
+  readonly delivery: DeliveryTracker | null;
   private handlers: Array<(info: ReconnectInfo) => void | Promise<void>> | null = null;
 
   constructor(
-    private readonly sink: RecoverySink,
-    private readonly delivery: { reconnected(): void } | null,
-    private readonly describe?: (e: unknown) => string,
-  ) {}
+    private readonly sink: RecoverySink & DeliverySink,
+    private readonly opts: { delivery?: DeliveryPlan | null; describeError?: (e: unknown) => string },
+  ) {
+    this.delivery = opts.delivery ? new DeliveryTracker(opts.delivery, sink) : null;
+  }
 
   add(handler: (info: ReconnectInfo) => void | Promise<void>): void {
     if (typeof handler !== 'function') throw new TypeError('client.onReconnect(handler): the handler must be a function ({ resumed }) => { ... }');
@@ -84,20 +87,20 @@ export class ReconnectSteps {
     const resumed = t?.resumed === true;
     this.sink.count(resumed ? RECOVERY_RESUMED : RECOVERY_FRESH);
     this.delivery?.reconnected();
-    if (!resumed) await rejoin();
+    if (!resumed) await rejoin(); // a resumed session kept its rooms and channels on the server
     for (const h of this.handlers ?? []) {
       try {
         await h({ resumed });
       } catch (e) {
-        this.sink.error('session_error', `client.onReconnect handler threw: ${this.describe?.(e) ?? String(e)}`);
+        this.sink.error('session_error', `client.onReconnect handler threw: ${this.opts.describeError?.(e) ?? String(e)}`);
       }
     }
   }
+}
 
-  /** A network fault on `t` (null: not connected); false when there was no connection to hit. */
-  hit(t: Transport | null, kind: NetworkFaultKind, ms: number): boolean {
-    const until = t === null ? null : hitConnection(t, kind, ms);
-    if (until !== null && until > 0) this.offlineUntil = until;
-    return until !== null;
-  }
+/** A network fault on `t` (null: not connected); false when there was no connection to hit. A drop's offline time goes to `w`. */
+export function hitClient(t: Transport | null, kind: NetworkFaultKind, ms: number, w: ClientWeather | null): boolean {
+  const until = t === null ? null : hitConnection(t, kind, ms);
+  if (until !== null && until > 0 && w !== null) w.offlineUntil = until;
+  return until !== null;
 }

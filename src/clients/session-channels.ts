@@ -8,7 +8,7 @@ import type { SessionCore } from './session-core.ts';
  */
 export class ChannelCalls {
   /** Channels subscribed, resubscribed after an automatic reconnection. */
-  private readonly channels = new Set<string>();
+  private channels: Set<string> | null = null;
 
   constructor(private readonly s: SessionCore) {}
 
@@ -16,14 +16,14 @@ export class ChannelCalls {
     const ms = this.s.opts.ackTimeoutMs;
     if (this.s.transport()?.subscribe) await this.s.timed('subscribe', ms, () => this.s.transport()!.subscribe!(channel, ms));
     else await this.s.ack('subscribe', [channel], ms);
-    this.channels.add(channel);
+    (this.channels ??= new Set()).add(channel);
   }
 
   async unsubscribe(channel: string): Promise<void> {
     const ms = this.s.opts.ackTimeoutMs;
     if (this.s.transport()?.unsubscribe) await this.s.timed('unsubscribe', ms, () => this.s.transport()!.unsubscribe!(channel, ms));
     else await this.s.ack('unsubscribe', [channel], ms);
-    this.channels.delete(channel);
+    this.channels?.delete(channel);
     this.s.forgetStreams(`\0ch\0${channel}\0`);
   }
 
@@ -36,7 +36,7 @@ export class ChannelCalls {
 
   /** After an automatic reconnection: subscribe to every channel again, untimed. */
   async resubscribe(): Promise<void> {
-    for (const channel of this.channels) await this.again(channel).catch(() => {});
+    for (const channel of this.channels ?? []) await this.again(channel).catch(() => {});
   }
 
   private async again(channel: string): Promise<void> {

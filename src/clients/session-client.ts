@@ -1,13 +1,13 @@
 import type { MetricsSink } from '../metrics/sink.ts';
 import { monoMs, sleepUntil } from '../shared/clock.ts';
 import { mergeConnect, type ConnectOptions } from './connect-options.ts';
-import { EventHandlers } from './handlers.ts';
+import { EventHandlers, waitForEvent } from './handlers.ts';
+import { ackReply, settled } from './ack-reply.ts';
 import { openLoop } from './open-loop.ts';
-import { DeliveryTracker } from './delivery.ts';
 import type { NetworkFaultKind } from './network-fault.ts';
-import { engineRecovery, loopRecovery, ReconnectSteps, within } from './recovery.ts';
+import { ClientWeather, engineRecovery, hitClient, loopRecovery, within } from './recovery.ts';
 import { RECOVERY_NEVER } from '../metrics/names.ts';
-import { SequenceCheck, streamOf } from './sequence.ts';
+import { recordStamped, SequenceCheck, streamOf } from './sequence.ts';
 import { ChannelCalls } from './session-channels.ts';
 import type { SessionCore } from './session-core.ts';
 import type { SessionClientOptions } from './session-options.ts';
@@ -46,7 +46,8 @@ export class SessionClient implements Client {
   worker: WorkerInfo | null = null;
   connected = false;
   private cursor: number;
-  private readonly handlers: EventHandlers;
+  /** The scenario's `on()` handlers, created on first use (as the calls below: an idle client holds none of them). */
+  private handlers: EventHandlers | null = null;
   private lastSeq: SequenceCheck | null = null;
   private transport: Transport | null = null;
   /** Worker of the previous connection, while reconnecting (stickiness check), and why. */
@@ -58,15 +59,14 @@ export class SessionClient implements Client {
   /** The options of the last `connect()`, reused by `reconnect()` and automatic reconnection. */
   private connectOptions: ConnectOptions | null = null;
   private defaults: ConnectOptions | undefined | null = null;
-  private readonly io: SocketIoCalls;
-  private readonly pubsub: ChannelCalls;
-  private readonly frames: RawCalls;
-  /** The scenario's `sequences` checked on this client's messages, or null without any. */
-  private readonly delivery: DeliveryTracker | null;
-  /** Offline holds, `onReconnect` handlers and how each reconnection ended (src/clients/recovery.ts). */
-  private readonly steps: ReconnectSteps;
+  private ioCalls: SocketIoCalls | null = null;
+  private channelCalls: ChannelCalls | null = null;
+  private rawCalls: RawCalls | null = null;
+  private sessionCore: SessionCore | null = null;
   /** `client.stream()` requests (`sse` engine), created on first use. */
   private streams: TokenStreams | null = null;
+  /** The `sequences` check, offline holds and `onReconnect` handlers (src/clients/recovery.ts); null with neither sequences nor reconnection. */
+  private readonly weather: ClientWeather | null;
 
   constructor(
     private readonly makeTransport: (connect: ConnectOptions) => Transport,
@@ -76,13 +76,23 @@ export class SessionClient implements Client {
     this.id = opts.id;
     this.sourceAddress = opts.sourceAddress;
     this.cursor = opts.intendedStart;
-    // a user's on() handler that throws: a session_error (message and line), not a crashed generator
-    this.handlers = new EventHandlers((e) => sink.error('session_error', opts.describeError?.(e) ?? (e instanceof Error ? `${e.name}: ${e.message}` : String(e))));
-    this.delivery = opts.delivery ? new DeliveryTracker(opts.delivery, sink) : null;
-    this.steps = new ReconnectSteps(sink, this.delivery, opts.describeError);
-    const core: SessionCore = {
-      sink,
-      opts,
+    this.weather = opts.delivery || opts.reconnect ? new ClientWeather(sink, opts) : null;
+  }
+
+  private get io(): SocketIoCalls {
+    return (this.ioCalls ??= new SocketIoCalls(this.core()));
+  }
+  private get pubsub(): ChannelCalls {
+    return (this.channelCalls ??= new ChannelCalls(this.core()));
+  }
+  private get frames(): RawCalls {
+    return (this.rawCalls ??= new RawCalls(this.core()));
+  }
+
+  private core(): SessionCore {
+    return (this.sessionCore ??= {
+      sink: this.sink,
+      opts: this.opts,
       transport: () => this.transport,
       reconnecting: () => !this.connected && this.recovering !== null,
       requireConnected: (what) => this.requireConnected(what),
@@ -90,10 +100,7 @@ export class SessionClient implements Client {
       ack: (event, args, timeoutMs) => this.ack(event, args, timeoutMs),
       fail: (e, fallback) => this.fail(e, fallback),
       forgetStreams: (prefix) => this.lastSeq?.forgetPrefix(prefix),
-    };
-    this.io = new SocketIoCalls(core);
-    this.pubsub = new ChannelCalls(core);
-    this.frames = new RawCalls(core);
+    });
   }
 
   async connect(options?: ConnectOptions): Promise<void> {
@@ -109,7 +116,7 @@ export class SessionClient implements Client {
     this.worker = null;
     this.lastSeq = null;
     await this.open('reconnect');
-    this.delivery?.reconnected();
+    this.weather?.delivery?.reconnected();
   }
 
   private async open(metric: 'connect' | 'reconnect'): Promise<void> {
@@ -133,9 +140,9 @@ export class SessionClient implements Client {
   private wire(t: Transport): Transport {
     this.transport = t;
     t.onEvent((event, args) => this.dispatch(event, args));
-    if (t.listen) for (const event of this.handlers.events()) t.listen(event);
+    if (t.listen && this.handlers) for (const event of this.handlers.events()) t.listen(event);
     t.onDisconnect((reason) => this.lost(t, reason));
-    const d = this.delivery;
+    const d = this.weather?.delivery ?? null;
     t.onRaw?.(d === null ? (m, json) => this.frames.dispatch(m, json) : (m, json) => (d.onRaw(m, json), this.frames.dispatch(m, json)));
     return t;
   }
@@ -150,10 +157,10 @@ export class SessionClient implements Client {
     if (since !== null) this.sink.record('detect', since);
     if (!t.cleanEnd?.(reason)) this.sink.error('disconnected', `server closed the connection: ${reason}`);
     // as pending acks: no reply can come on a closed connection
-    this.frames.failAll(() => new ClientOpError('disconnected', `connection closed before a matching message: ${reason}`));
+    this.rawCalls?.failAll(() => new ClientOpError('disconnected', `connection closed before a matching message: ${reason}`));
     const policy = this.opts.reconnect;
     if (!policy || this.closed) return;
-    this.delivery?.disconnected();
+    this.weather?.delivery?.disconnected();
     this.previousWorker = this.worker ? { id: this.worker.id, via: 'recovery' } : null;
     this.worker = null;
     const started = monoMs();
@@ -161,7 +168,7 @@ export class SessionClient implements Client {
     const closed = (): boolean => this.closed;
     const recovery = engineDoesIt
       ? engineRecovery(t, this.sink, closed)
-      : loopRecovery(policy, this.opts, this.sink, closed, () => this.wire(this.makeTransport(this.connectOptions ?? {})), this.steps.offlineUntil);
+      : loopRecovery(policy, this.opts, this.sink, closed, () => this.wire(this.makeTransport(this.connectOptions ?? {})), this.weather?.offlineUntil ?? 0);
     this.recovering = recovery.then(async (ok) => {
       this.recovering = null;
       if (this.closed) return false;
@@ -176,8 +183,7 @@ export class SessionClient implements Client {
       this.sink.count('recovered');
       this.lastSeq?.forget('\0push'); // pushes are numbered per connection: a new connection starts a new stream
       this.sink.record('recovery', monoMs() - started);
-      // a resumed session kept its rooms and channels on the server (connection-state recovery); a fresh one joins them again
-      await this.steps.reconnected(this.transport, async () => (await this.io.rejoin(), await this.pubsub.resubscribe()));
+      await this.weather!.reconnected(this.transport, async () => (await this.ioCalls?.rejoin(), await this.channelCalls?.resubscribe()));
       return true;
     });
   }
@@ -195,7 +201,7 @@ export class SessionClient implements Client {
   }
 
   emitWithAck<T = unknown>(event: string, ...args: unknown[]): Promise<T> {
-    return this.io.emitWithAck<T>(event, args);
+    return this.ack<T>(event, args, this.opts.ackTimeoutMs);
   }
 
   timeout(ms: number): AckEmitter {
@@ -203,24 +209,13 @@ export class SessionClient implements Client {
   }
 
   on(event: string, handler: (...args: unknown[]) => void): void {
+    // a user's on() handler that throws: a session_error (message and line), not a crashed generator
+    this.handlers ??= new EventHandlers((e) => this.sink.error('session_error', this.opts.describeError?.(e) ?? (e instanceof Error ? `${e.name}: ${e.message}` : String(e))));
     if (this.handlers.add(event, handler)) this.transport?.listen?.(event);
   }
 
   waitFor(event: string, timeoutMs = this.opts.ackTimeoutMs): Promise<unknown[]> {
-    return new Promise((resolve, reject) => {
-      const handler = (...args: unknown[]): void => {
-        clearTimeout(timer);
-        this.handlers.remove(event, handler);
-        resolve(args);
-      };
-      const timer = setTimeout(() => {
-        this.handlers.remove(event, handler);
-        const err = new ClientOpError('wait_timeout', `no \`${event}\` event within ${timeoutMs}ms`);
-        this.sink.error(err.kind, err.message);
-        reject(err);
-      }, timeoutMs);
-      this.on(event, handler);
-    });
+    return waitForEvent(event, timeoutMs, (h) => this.on(event, h), (h) => this.handlers?.remove(event, h), (e) => this.sink.error(e.kind, e.message));
   }
 
   join(room: string): Promise<void> {
@@ -247,10 +242,11 @@ export class SessionClient implements Client {
     return this.pubsub.publish(channel, data);
   }
 
-  async think(ms: number | [number, number]): Promise<void> {
+  /** Not async: a suspended async frame per idle client costs ~0.3 KB (BENCHMARKS.md, 100,000 connections). */
+  think(ms: number | [number, number]): Promise<void> {
     const d = Array.isArray(ms) ? ms[0] + (ms[1] - ms[0]) * this.opts.random() : ms;
     this.cursor += Math.max(0, d);
-    await sleepUntil(this.cursor);
+    return sleepUntil(this.cursor);
   }
 
   /** Open loop from the intended clock (src/clients/open-loop.ts): each iteration is timed from its scheduled time. */
@@ -269,16 +265,16 @@ export class SessionClient implements Client {
     }
     t?.close();
     this.streams?.close();
-    this.frames.failAll(() => new ClientOpError('disconnected', 'client disconnected while waiting for a message'));
+    this.rawCalls?.failAll(() => new ClientOpError('disconnected', 'client disconnected while waiting for a message'));
   }
 
   onReconnect(handler: (info: ReconnectInfo) => void | Promise<void>): void {
-    this.steps.add(handler);
+    this.weather?.add(handler); // without reconnection there is none to run it after
   }
 
   /** A network fault on this client's connection (src/clients/network-fault.ts); false when it has none to hit now. */
   networkFault(kind: NetworkFaultKind, ms: number): boolean {
-    return this.steps.hit(this.connected ? this.transport : null, kind, ms);
+    return hitClient(this.connected ? this.transport : null, kind, ms, this.weather);
   }
 
   send(data: string | Uint8Array): void {
@@ -308,43 +304,45 @@ export class SessionClient implements Client {
     return result;
   }
 
-  private async ack<T>(event: string, args: unknown[], timeoutMs: number): Promise<T> {
-    const reply = await this.timed(event, timeoutMs, () => this.transport!.emitWithAck(event, args, timeoutMs));
-    const first = reply[0];
-    if (first && typeof first === 'object' && 'error' in first && Object.keys(first).length === 1) {
-      const err = new ClientOpError('server_error', `server answered \`${event}\` with an error: ${String((first as { error: unknown }).error)}`);
-      this.sink.error(err.kind, err.message);
-      throw err;
-    }
-    return first as T;
+  private ack<T>(event: string, args: unknown[], timeoutMs: number): Promise<T> {
+    return this.timed(event, timeoutMs, () => this.transport!.emitWithAck(event, args, timeoutMs), 'ack', (reply) => ackReply<T>(this.sink, event, reply));
   }
 
   /**
    * One answered operation, timed from the intended clock: an ack (`ack` and `ack:<name>`, the
    * reply counted as received) or a raw request (`request`, and `request:<name>` when named; its
-   * reply was counted on arrival).
+   * reply was counted on arrival); beside it the harness's own share, `harness`: how late it was
+   * written against its intended time. No async frame here (~1 KB of garbage per operation).
    */
-  private async timed<T = unknown[]>(name: string, timeoutMs: number, op: () => Promise<T | void>, kind: 'ack' | 'request' = 'ack'): Promise<T> {
+  private timed<T = unknown[], R = T>(name: string, timeoutMs: number, op: () => Promise<T | void>, kind: 'ack' | 'request' = 'ack', map?: (reply: T) => R): Promise<R> {
     const intended = this.reference();
     const timeoutKind = kind === 'ack' ? 'ack_timeout' : 'request_timeout';
-    if (!this.connected && this.recovering && !(await this.awaitRecovery(timeoutMs))) {
-      this.fail(new ClientOpError(timeoutKind, `no ${kind === 'ack' ? 'ack for' : 'reply to'} \`${name || kind}\`: still reconnecting after ${timeoutMs}ms`), timeoutKind);
+    if (!this.connected && this.recovering) {
+      return this.awaitRecovery(timeoutMs).then((ok) => {
+        if (!ok) this.fail(new ClientOpError(timeoutKind, `no ${kind === 'ack' ? 'ack for' : 'reply to'} \`${name || kind}\`: still reconnecting after ${timeoutMs}ms`), timeoutKind);
+        return this.sendTimed<T, R>(name, intended, op, kind, timeoutKind, map, false);
+      });
     }
+    return settled(() => this.sendTimed<T, R>(name, intended, op, kind, timeoutKind, map));
+  }
+
+  /** `harness`: false after waiting for a reconnection (the server's doing, not the generator's). */
+  private sendTimed<T, R>(name: string, intended: number, op: () => Promise<T | void>, kind: 'ack' | 'request', timeoutKind: ClientOpError['kind'], map?: (reply: T) => R, harness = true): Promise<R> {
     this.requireConnected(name || kind);
     this.sink.count('messages.sent');
-    let reply: T;
-    try {
-      reply = ((await op()) ?? []) as T;
-    } catch (e) {
-      this.fail(e, timeoutKind);
-    }
-    const done = monoMs();
-    const ms = done - intended;
-    this.sink.record(kind, ms);
-    if (name) this.sink.record(`${kind}:${name}`, ms);
-    if (kind === 'ack') this.sink.count('messages.received');
-    this.cursor = done;
-    return reply;
+    const pending = settled(op);
+    // the engine's write is synchronous: now it is written, this late against the intended time
+    if (harness) this.sink.record('harness', monoMs() - intended);
+    return pending.then((reply) => {
+      const done = monoMs();
+      const ms = done - intended;
+      this.sink.record(kind, ms);
+      if (name) this.sink.record(kind === 'ack' ? `ack:${name}` : `request:${name}`, ms);
+      if (kind === 'ack') this.sink.count('messages.received');
+      this.cursor = done;
+      const r = (reply ?? []) as T;
+      return map ? map(r) : (r as unknown as R);
+    }, (e: unknown) => this.fail(e, timeoutKind));
   }
 
   /**
@@ -385,13 +383,13 @@ export class SessionClient implements Client {
     } else if (event === 'broadcast' || event === 'push' || event === 'publish') {
       this.sink.count('messages.received');
       const msg = args[0] as { ts?: unknown; seq?: unknown; room?: unknown; channel?: unknown; origin?: unknown } | undefined;
-      if (msg && typeof msg.ts === 'number') this.sink.record(event, now + (this.opts.clockOffsetMs ?? 0) - msg.ts); // across hosts: on the reference clock
+      if (msg && typeof msg.ts === 'number') recordStamped(this.sink, event, now + (this.opts.clockOffsetMs ?? 0) - msg.ts); // across hosts: on the reference clock
       // a stream is one room's broadcasts (one channel's messages) from one origin worker process (each numbers its own; a respawned worker starts a new stream)
       if (msg && typeof msg.seq === 'number') (this.lastSeq ??= new SequenceCheck(this.sink)).check(streamOf(event, msg), msg.seq, event);
     } else {
       this.sink.count('messages.received');
     }
-    if (this.delivery !== null) this.delivery.onEvent(event, args);
-    this.handlers.call(event, args);
+    if (this.weather?.delivery) this.weather.delivery.onEvent(event, args);
+    this.handlers?.call(event, args);
   }
 }

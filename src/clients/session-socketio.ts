@@ -8,7 +8,7 @@ import type { AckEmitter } from './types.ts';
  */
 export class SocketIoCalls {
   /** Rooms joined, rejoined after an automatic reconnection (as applications do). */
-  private readonly rooms = new Set<string>();
+  private rooms: Set<string> | null = null;
 
   constructor(private readonly s: SessionCore) {}
 
@@ -36,12 +36,12 @@ export class SocketIoCalls {
 
   async join(room: string): Promise<void> {
     await this.s.ack('join', [room], this.s.opts.ackTimeoutMs);
-    this.rooms.add(room);
+    (this.rooms ??= new Set()).add(room);
   }
 
   async leave(room: string): Promise<void> {
     await this.s.ack('leave', [room], this.s.opts.ackTimeoutMs);
-    this.rooms.delete(room);
+    this.rooms?.delete(room);
     this.s.forgetStreams(`${room}\0`);
   }
 
@@ -51,6 +51,6 @@ export class SocketIoCalls {
 
   /** After an automatic reconnection: join every room again, untimed. */
   async rejoin(): Promise<void> {
-    for (const room of this.rooms) await this.s.transport()?.emitWithAck('join', [room], this.s.opts.ackTimeoutMs).catch(() => {});
+    for (const room of this.rooms ?? []) await this.s.transport()?.emitWithAck('join', [room], this.s.opts.ackTimeoutMs).catch(() => {});
   }
 }

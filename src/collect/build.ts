@@ -7,7 +7,7 @@ import { assessSaturation } from '../metrics/health.ts';
 import { evaluateThresholds } from '../thresholds/evaluate.ts';
 import type { Threshold } from '../thresholds/parse.ts';
 import type { FaultSection } from '../result/faults.ts';
-import type { GeneratorHealth, HostSentinel, RoundFigures, RunResult, ServerView } from '../result/types.ts';
+import type { GeneratorHealth, HarnessDelay, HostSentinel, MetricSummary, RoundFigures, RunResult, ServerView } from '../result/types.ts';
 
 /** What a result is built from besides the aggregated figures. */
 export interface ResultParts {
@@ -58,11 +58,20 @@ export function buildRunResult(agg: Aggregator, p: ResultParts, thresholds: Thre
     ...(p.abortedBy ? { abortedBy: p.abortedBy } : {}),
     ...(p.faults ? { faults: p.faults } : {}),
     ...(p.crashed?.length ? { crashedGenerators: p.crashed } : {}),
-    generator: { processes: p.processes, saturation: assessSaturation(p.processes, metrics.lag, p.sentinel ?? null) },
+    generator: {
+      processes: p.processes,
+      ...(metrics.harness ? { harnessDelay: harnessDelay(metrics.harness) } : {}),
+      saturation: assessSaturation(p.processes, metrics.lag, p.sentinel ?? null, undefined, metrics.harness),
+    },
     ...(p.rounds ? { rounds: p.rounds } : {}),
     ...(p.failure ? { failure: p.failure } : {}),
     ...(p.keepSeconds ? { seconds: agg.seconds() } : {}),
   };
+}
+
+/** `generator.harnessDelay`: the `harness` metric's percentiles. */
+function harnessDelay(m: MetricSummary): HarnessDelay {
+  return { count: m.count, p50: m.p50, p90: m.p90, p99: m.p99, max: m.max };
 }
 
 /** The server's own counts beside the clients' view; differences are reported, not hidden. */

@@ -3,7 +3,7 @@ import { resolveConnect, targetParts, type ConnectOptions, type TargetParts } fr
 import { SessionClient } from '../clients/session-client.ts';
 import type { MetricsSink } from '../metrics/sink.ts';
 import { EngineMemo } from '../clients/memo.ts';
-import { ClientOpError } from '../clients/types.ts';
+import { ClientOpError, type ResumeState, type Transport, type TransportOptions } from '../clients/types.ts';
 import { compileDelivery, type DeliveryPlan } from '../clients/delivery.ts';
 import { arrivalsFor } from '../executors/arrivals.ts';
 import { idBases } from '../executors/plan.ts';
@@ -19,6 +19,7 @@ import { kindOfClient, mixTable } from '../scenario/mix.ts';
 import { monoMs } from '../shared/clock.ts';
 import { seededRandom } from '../util/random.ts';
 import { describeUserError } from '../scenario/user-error.ts';
+import { RunnerSessionContext } from './session-context.ts';
 
 export { describeUserError };
 
@@ -51,7 +52,8 @@ interface Kind {
  */
 export class LoadRunner {
   private readonly sessions = new Set<SessionClient>();
-  private stopping = false;
+  /** Read by every session's `ctx.stopping` (one object for the run, not a getter closure per session). */
+  private readonly state = { stopping: false };
   private peak = 0;
   private interrupted = false;
   private readonly wakers = new Set<() => void>();
@@ -65,6 +67,10 @@ export class LoadRunner {
   private readonly mix: Uint16Array | null;
   /** Parsed target URLs and the TLS context, shared by this run's connections. */
   private readonly memo = new EngineMemo();
+  /** Engine factories by source address (transportMaker). */
+  private readonly makers = new Map<string, (c: ConnectOptions) => Transport>();
+  /** A user error's message with its scenario line, for every session's client. */
+  private readonly describe: (e: unknown) => string;
   /** The scenario's `sequences`, compiled once for every client, or null. */
   private readonly delivery: DeliveryPlan | null;
   /** socket.io-lean with reconnection: each client carries its connection-state recovery from one connection to the next. */
@@ -76,14 +82,15 @@ export class LoadRunner {
     this.target = targetParts(o.plan.target);
     this.custom = new CustomRecorder(o.plan.scenario.metrics ?? {}, o.sink);
     this.check = (name, condition) => this.custom.check(name, condition);
+    const file = o.plan.scenario.file;
+    this.describe = (e) => describeUserError(e, file);
     this.data = deepFreeze(o.data);
     const mix = o.plan.scenario.sessions ?? null;
     this.kinds = mix
       ? mix.map((e) => ({ fn: o.scenario.sessions![e.name]!.session as SessionFn, name: e.name, metric: `session:${e.name}`, keys: { started: kindKey(e.name, 'started'), completed: kindKey(e.name, 'completed'), failed: kindKey(e.name, 'failed') } }))
       : [{ fn: o.scenario.session as SessionFn }];
     this.mix = mix ? mixTable(mix.map((e) => e.weight)) : null;
-    const file = o.plan.scenario.file;
-    this.delivery = compileDelivery(o.plan.scenario.sequences ?? [], o.scenario.sequences, o.scenario.parseMessage, o.plan.clockOffsetMs ?? 0, (e) => describeUserError(e, file));
+    this.delivery = compileDelivery(o.plan.scenario.sequences ?? [], o.scenario.sequences, o.scenario.parseMessage, o.plan.clockOffsetMs ?? 0, this.describe);
     this.resumes = o.plan.scenario.reconnect !== null && o.plan.scenario.engine === 'socket.io-lean';
   }
 
@@ -100,7 +107,7 @@ export class LoadRunner {
     const inflight = new Set<Promise<void>>();
     const phases = this.o.plan.scenario.phases;
     await Promise.all([...phases.filter((p) => p.kind === 'arrivals').map((p) => this.runArrivals(p, inflight)), ...vuChains(phases).map((c) => this.runVus(c, inflight))]);
-    this.stopping = true;
+    this.state.stopping = true;
     const deadline = this.o.startAt + this.o.plan.scenario.totalMs + this.o.plan.scenario.gracefulStopMs;
     await Promise.race([Promise.allSettled([...inflight]), this.sleepOrStop(deadline)]);
     if (this.sessions.size > 0) {
@@ -169,6 +176,24 @@ export class LoadRunner {
     }
   }
 
+  /**
+   * The engine factory of the clients from `sourceAddress`: one per address for the run (not a
+   * closure and an options object per session). Without connect options the engine takes the
+   * namespace and query from the target URL as it is. A client that carries its connection-state
+   * recovery (`resume`) gets a factory of its own.
+   */
+  private transportMaker(sourceAddress: string, resume?: ResumeState): (c: ConnectOptions) => Transport {
+    let make = resume ? undefined : this.makers.get(sourceAddress);
+    if (!make) {
+      const resolved = this.o.plan.scenario;
+      const engine = this.o.engine;
+      const options: TransportOptions = { target: this.o.plan.target, path: resolved.path, localAddress: sourceAddress, transports: resolved.transports, reconnect: resolved.reconnect, connectTimeoutMs: resolved.connectTimeoutMs, memo: this.memo, protocol: resolved.protocol, ...(resume ? { resume } : {}) };
+      make = (c) => engine(hasAny(c) ? { ...options, connect: resolveConnect(c, this.target, resolved.engine) } : options);
+      if (!resume) this.makers.set(sourceAddress, make);
+    }
+    return make;
+  }
+
   private track(set: Set<Promise<void>>, pr: Promise<void>): void {
     set.add(pr);
     void pr.finally(() => set.delete(pr));
@@ -179,28 +204,11 @@ export class LoadRunner {
     const { scenario: resolved, sourceIps } = this.o.plan;
     const sourceAddress = sourceIps[id % sourceIps.length]!;
     const random = seededRandom(id);
-    const engine = this.o.engine;
-    const transportOptions = { target: this.o.plan.target, path: resolved.path, localAddress: sourceAddress, transports: resolved.transports, reconnect: resolved.reconnect, connectTimeoutMs: resolved.connectTimeoutMs, memo: this.memo, protocol: resolved.protocol, ...(this.resumes ? { resume: { pid: null, offset: null } } : {}) };
-    const runner = this;
     const kind = this.mix ? this.kinds[kindOfClient(this.mix, id)]! : this.kinds[0]!;
-    const ctx: SessionContext = {
-      id,
-      sourceAddress,
-      phase,
-      generator: this.o.plan.generator,
-      random,
-      get stopping() {
-        return runner.stopping;
-      },
-      data: this.data,
-      metrics: this.custom,
-      check: this.check,
-      ...(kind.name ? { kind: kind.name } : {}),
-    };
+    const ctx: SessionContext = new RunnerSessionContext(id, sourceAddress, phase, this.o.plan.generator, random, this.state, this.data, this.custom, this.check, kind.name);
     const defaults = scenario.connect;
     const client = new SessionClient(
-      // no connect options: the engine takes namespace and query from the target URL as it is
-      (c: ConnectOptions) => engine(hasAny(c) ? { ...transportOptions, connect: resolveConnect(c, this.target, resolved.engine) } : transportOptions),
+      this.transportMaker(sourceAddress, this.resumes ? { pid: null, offset: null } : undefined),
       sink,
       {
         id,
@@ -214,7 +222,7 @@ export class LoadRunner {
         rawFrames: resolved.engine === 'ws',
         delivery: this.delivery,
         ...(resolved.engine === 'sse' ? { streamOrigin: this.target.origin } : {}),
-        describeError: (e) => describeUserError(e, resolved.file),
+        describeError: this.describe,
         ...(defaults === undefined ? {} : { connectDefaults: () => (typeof defaults === 'function' ? defaults(ctx) : defaults) }),
       },
     );
@@ -262,7 +270,7 @@ export class LoadRunner {
   /** Interrupt (SIGINT, coordinator stop): stop scheduling and close sessions now. */
   interrupt(): void {
     this.interrupted = true;
-    this.stopping = true;
+    this.state.stopping = true;
     for (const wake of [...this.wakers]) wake();
   }
 }

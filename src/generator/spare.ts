@@ -64,8 +64,14 @@ function alive(proc: ChildProcess): boolean {
   return proc.exitCode === null && proc.signalCode === null;
 }
 
-/** `RTBENCH_CPU_PROF_DIR=dir`: each generator writes a V8 CPU profile there (docs/timing.md, "Generators, source addresses and health"). */
+/**
+ * `RTBENCH_CPU_PROF_DIR=dir`: each generator writes a V8 CPU profile there (docs/timing.md,
+ * "Generators, source addresses and health"). `RTBENCH_GENERATOR_NODE_ARGS='--trace-gc …'`: more
+ * Node flags for the generator processes only (diagnostics; their output comes back as the
+ * generators' lines).
+ */
 function profileArgs(): string[] {
   const dir = process.env.RTBENCH_CPU_PROF_DIR;
-  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+  const extra = (process.env.RTBENCH_GENERATOR_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  return [...(dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []), ...extra];
 }

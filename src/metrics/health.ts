@@ -15,8 +15,8 @@ export interface HealthSample {
 }
 
 /** When a generator's numbers say the harness, not the server, limited the measurement. */
-export const DEFAULT_SATURATION_BOUNDS = { cpuPercent: 85, hotShare: 0.2, loopDelayP99Ms: 50, lagP99Ms: 50 } as const;
-export type SaturationBounds = { cpuPercent: number; hotShare: number; loopDelayP99Ms: number; lagP99Ms: number };
+export const DEFAULT_SATURATION_BOUNDS = { cpuPercent: 85, hotShare: 0.2, loopDelayP99Ms: 50, lagP99Ms: 50, harnessP99Ms: 20 } as const;
+export type SaturationBounds = { cpuPercent: number; hotShare: number; loopDelayP99Ms: number; lagP99Ms: number; harnessP99Ms?: number };
 
 /** Samples CPU, event-loop delay, GC pauses and RSS of the current process, per interval. */
 export class HealthMonitor {
@@ -117,9 +117,10 @@ export const SENTINEL_MARGIN_MS = 10;
  * whole host busy? A generator whose CPU is hot is saturated. A generator whose event-loop delay
  * is high is saturated only when its delay is well above the sentinel's (a plain process on the
  * same host, the coordinator): when both were delayed alike, other work on the host took the CPU.
- * Sessions that started late are attributed the same way.
+ * Sessions that started late, and operations written late (`harness`: the generator's own delay
+ * per operation, p99 above `harnessP99Ms`), are attributed the same way.
  */
-export function assessSaturation(processes: GeneratorHealth[], lag?: MetricSummary, sentinel: HostSentinel | null = null, bounds: SaturationBounds = DEFAULT_SATURATION_BOUNDS): Saturation {
+export function assessSaturation(processes: GeneratorHealth[], lag?: MetricSummary, sentinel: HostSentinel | null = null, bounds: SaturationBounds = DEFAULT_SATURATION_BOUNDS, harness?: MetricSummary): Saturation {
   const own: string[] = [];
   const host: string[] = [];
   const wellAbove = (ms: number): boolean => sentinel === null || ms > SENTINEL_FACTOR * sentinel.loopDelayP99 + SENTINEL_MARGIN_MS;
@@ -136,6 +137,11 @@ export function assessSaturation(processes: GeneratorHealth[], lag?: MetricSumma
   if (lag && lag.count > 0 && lag.p99 > bounds.lagP99Ms) {
     const line = `sessions started late: schedule lag p99 ${lag.p99}ms (bound ${bounds.lagP99Ms}ms${seen})`;
     (own.length > 0 || wellAbove(lag.p99) ? own : host).push(line);
+  }
+  const harnessBound = bounds.harnessP99Ms ?? DEFAULT_SATURATION_BOUNDS.harnessP99Ms;
+  if (harness && harness.count > 0 && harness.p99 > harnessBound) {
+    const line = `operations written late by the generator: harness delay p99 ${harness.p99}ms (bound ${harnessBound}ms${seen}): latencies include up to that much of the generator's own delay`;
+    (own.length > 0 || wellAbove(harness.p99) ? own : host).push(line);
   }
   const verdict = own.length ? 'generator' : host.length ? 'host' : 'ok';
   return { saturated: own.length > 0, verdict, reasons: own.length ? own : host, ...(sentinel ? { sentinel } : {}) };

@@ -4,7 +4,7 @@
  */
 
 /** Built-in latency metrics (HDR histograms in `metrics`). */
-export const BUILTIN_TRENDS: readonly string[] = ['connect', 'reconnect', 'ack', 'broadcast', 'push', 'publish', 'session', 'lag', 'detect', 'recovery', 'request', 'sse:first', 'sse:done', 'sse:gap'];
+export const BUILTIN_TRENDS: readonly string[] = ['connect', 'reconnect', 'ack', 'broadcast', 'push', 'publish', 'session', 'lag', 'detect', 'recovery', 'request', 'sse:first', 'sse:done', 'sse:gap', 'harness'];
 
 /** Built-in per-name latency families: `ack:<event>`, `request:<name>`, `session:<kind>`. */
 export const BUILTIN_TREND_PREFIXES: readonly string[] = ['ack:', 'request:', 'session:'];

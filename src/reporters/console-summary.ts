@@ -79,6 +79,16 @@ function errorsBlock(r: RunResult): string {
   return lines.join('\n');
 }
 
+/**
+ * The harness's own share: `harness: latencies include at most X ms (p99) of the generator's own
+ * delay`, from `generator.harnessDelay` (null when no operation was timed).
+ */
+export function harnessLine(r: RunResult): string | null {
+  const h = r.generator.harnessDelay;
+  if (!h || h.count === 0) return null;
+  return `harness: latencies include at most ${fmt(h.p99)} ms (p99) of the generator's own delay (p50 ${fmt(h.p50)} ms, max ${fmt(h.max)} ms: how late operations were written against their intended time)`;
+}
+
 /** The saturation verdict in words that say what was measured. */
 export function saturationLine(r: RunResult): string | null {
   const s = r.generator.saturation;
@@ -128,6 +138,8 @@ function runBlock(r: RunResult, color: boolean, declared: MetricDeclarations | n
   lines.push(bold(`  ${latencyLine(r, declared)}`));
   const sat = saturationLine(r);
   if (sat) lines.push(red(`  ${sat}`));
+  const harness = harnessLine(r);
+  if (harness) lines.push(`  ${harness}`);
   if (r.failure) lines.push(red(`  run failed [${r.failure.code}]: ${r.failure.message}`));
   if (r.abortedBy) lines.push(red(`  stopped early: threshold ${r.abortedBy} (abortOnFail)`));
   if (r.thresholds.length) {

@@ -125,6 +125,15 @@ export interface GeneratorHealth {
   peakClients: number;
 }
 
+/** `runs[i].generator.harnessDelay`: percentiles of the `harness` metric (ms). */
+export interface HarnessDelay {
+  count: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+}
+
 /** The coordinator's own event-loop delay over the load: a plain, nearly idle process on the same host. */
 export interface HostSentinel {
   loopDelayP99: number;
@@ -191,6 +200,13 @@ export interface RunResult {
   timeseries: TimeseriesPoint[];
   generator: {
     processes: GeneratorHealth[];
+    /**
+     * The harness's own share of each operation (ms): how late each timed operation was written
+     * against its intended time, merged as an HDR histogram across generators, rounds and shards
+     * (the `harness` metric). Latencies include at most about this much of the generator's own
+     * delay. Absent when no operation was timed, and in results written before it existed.
+     */
+    harnessDelay?: HarnessDelay;
     saturation: Saturation;
   };
   /** Per-round figures when the run was repeated (`--repeat N`), for noise-aware comparisons. */

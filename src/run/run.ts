@@ -1,14 +1,10 @@
 import { basename, join } from 'node:path';
 import { ExitCode, type ExitCodeValue } from '../shared/errors.ts';
 import { environment } from '../result/environment.ts';
-import { RESULT_SCHEMA, type RunFile, type RunResult } from '../result/types.ts';
+import type { RunFile, RunResult } from '../result/types.ts';
+import { runFile } from '../result/run-file.ts';
 import { RunCollector } from '../collect/collector.ts';
-import { jsonReporter } from '../reporters/json.ts';
-import { htmlReporter } from '../reporters/html/index.ts';
-import { junitReporter } from '../reporters/junit.ts';
-import { markdownReporter } from '../reporters/markdown.ts';
-import { progressReporter } from '../reporters/progress.ts';
-import { summaryReporter } from '../reporters/summary.ts';
+import { reportersFor } from '../reporters/registry.ts';
 import type { Output, Reporter } from './reporter.ts';
 import { resolvePlan, type ResolvedRun } from '../plan/plan.ts';
 import { runRound } from './round.ts';
@@ -17,7 +13,7 @@ import { RunStream } from './stream.ts';
 import { describePlan } from './dry-run.ts';
 import { lifecycleOf, sharedLifecycle } from '../scenario/setup.ts';
 import { forTopology } from '../scenario/engines.ts';
-import { recordedOptions } from '../scenario/validate.ts';
+import { recordedScenario } from '../scenario/validate.ts';
 import { createOutputs, parseOutputs } from '../outputs/index.ts';
 
 /** Options of `run()`; the CLI flags map onto these one to one. */
@@ -121,24 +117,14 @@ export async function runResolved(
   if (options.dryRun) {
     const { scenario: resolved, target, topologies, generators, sourceIps } = plan;
     stdout.write(describePlan({ scenarioFile, resolved, target, topologies, generators, sourceIps, thresholds: plan.shard ? null : plan.thresholds, connect: module.connect }));
-    const file: RunFile = { schema: RESULT_SCHEMA, scenario: { name: resolved.name, file: scenarioFile, options: recordedOptions(resolved) }, environment: await environment(), createdAt: new Date().toISOString(), runs: [] };
+    const file = runFile(recordedScenario(resolved, scenarioFile), await environment(), []);
     return { file, outDir: '', exitCode: ExitCode.ok };
   }
   const startServer = options.runtime === 'containers' && !plan.target ? await (await import('../containers/index.ts')).containerServerStarter(plan.topologies, plan.scenario.server.pushRate) : undefined;
   for (const n of plan.notes) warn(`rtbench: ${n}`);
 
   const outDir = options.out ?? join('reports', `${slug(plan.scenario.name)}-${timestamp()}`);
-  const reporters = [...(options.reporters ?? [
-    ...(options.quiet ? [] : [progressReporter(stdout), summaryReporter(stdout)]),
-    jsonReporter((p) => {
-      if (!options.quiet) stdout.write(`result: ${p}\n`);
-    }),
-    htmlReporter((p) => {
-      if (!options.quiet) stdout.write(`report: ${p}\n`);
-    }),
-    ...(options.junit ? [junitReporter(options.junit)] : []),
-    ...(options.summaryMd ? [markdownReporter(options.summaryMd)] : []),
-  ]), ...createOutputs(outputSpecs, { scenario: plan.scenario.name, runId: basename(outDir), warn, info: (l) => (options.quiet ? undefined : stdout.write(l)) })];
+  const reporters = [...(options.reporters ?? reportersFor(['progress', 'summary', 'json', 'html', 'junit', 'markdown'], { out: stdout, quiet: options.quiet, junit: options.junit, summaryMd: options.summaryMd })), ...createOutputs(outputSpecs, { scenario: plan.scenario.name, runId: basename(outDir), warn, info: (l) => (options.quiet ? undefined : stdout.write(l)) })];
   const stream = new RunStream(reporters);
   // the user's own server is set up once for all rounds; an embedded reference server per round (each round starts its own)
   const ownLifecycle = lifecycleOf(module, scenarioFile, plan.scenario.setupTimeoutMs);
@@ -170,14 +156,7 @@ export async function runResolved(
     if (plan.repeat === 1 && !collectorOf) stream.runEnd(result); // with rounds, each round's end was reported (src/run/round.ts)
     runs.push(result);
   }
-  const file: RunFile = {
-    schema: RESULT_SCHEMA,
-    scenario: { name: plan.scenario.name, file: scenarioFile, options: recordedOptions(plan.scenario) },
-    environment: await environment(),
-    createdAt: new Date().toISOString(),
-    runs,
-    ...(shardRun?.info() ? { shard: shardRun.info()! } : {}),
-  };
+  const file = runFile(recordedScenario(plan.scenario, scenarioFile), await environment(), runs, shardRun?.info() ? { shard: shardRun.info()! } : {});
   await stream.end(file, { outDir });
   // interrupted before any load started: nothing was measured, and that is not a pass
   return { file, outDir, exitCode: runs.length === 0 && options.signal?.aborted ? ExitCode.interrupted : exitCodeOf(runs) };

@@ -1,12 +1,12 @@
 import { connectProblems } from '../clients/connect-options.ts';
-import { ENGINE_NAMES } from '../clients/engine-name.ts';
 import { show } from '../util/show.ts';
 import { InputError } from '../shared/errors.ts';
 import { parseThresholds, type Threshold } from '../thresholds/parse.ts';
 import { suggestion } from '../shared/suggest.ts';
 import { missingUnit, parseDuration } from '../shared/duration.ts';
 import type { SearchBlock } from './types.ts';
-import type { EngineName } from '../clients/engine-name.ts';
+import type { RunFile } from '../result/types.ts';
+import { ENGINE_NAMES, type EngineName } from '../clients/engine-name.ts';
 import { resolveFaults, resolveReconnect, type ReconnectPolicy, type ResolvedFault } from './faults.ts';
 import { resolveCustom, undeclaredSubjects, writtenKinds, type ResolvedCustom } from './custom.ts';
 import { checkSearchBlock } from './search-block.ts';
@@ -63,7 +63,6 @@ export interface ResolvedScenario extends ResolvedCustom {
   search: SearchBlock | null;
 }
 
-const ENGINES: readonly EngineName[] = ENGINE_NAMES;
 const KNOWN_FIELDS: ReadonlySet<string> = new Set([
   'name', 'description', 'topology', 'requiresTarget', 'engine', 'engines', 'transports', 'path', 'phases', 'session',
   'ackTimeout', 'connectTimeout', 'gracefulStop', 'sourceIps', 'generators', 'maxConcurrentPerGenerator',
@@ -162,7 +161,7 @@ export function validateScenario(value: unknown, file: string): ResolvedScenario
     } else topologies = list as string[];
   }
   const engine = (s.engine ?? 'socket.io') as EngineName;
-  if (!ENGINES.includes(engine)) problems.push(`\`engine\` must be one of ${ENGINES.map((e) => `'${e}'`).join(', ')} (got ${show(s.engine)})`);
+  if (!ENGINE_NAMES.includes(engine)) problems.push(`\`engine\` must be one of ${ENGINE_NAMES.map((e) => `'${e}'`).join(', ')} (got ${show(s.engine)})`);
   const engines = checkEngines(s.engines, problems);
   const transports = (s.transports ?? ['websocket']) as Array<'websocket' | 'polling'>;
   if (!Array.isArray(transports) || transports.length === 0 || !transports.every((t) => t === 'websocket' || t === 'polling')) {
@@ -289,10 +288,13 @@ export function validateScenario(value: unknown, file: string): ResolvedScenario
   };
 }
 
-/** The options as a result file records them: `thresholds` as written, without their parsed form (derived, and noise in the report's options table). */
-export function recordedOptions(s: ResolvedScenario): Omit<ResolvedScenario, 'parsedThresholds'> {
+/**
+ * The scenario as a result file records it: its name, its file, and its options with `thresholds`
+ * as written, without their parsed form (derived, and noise in the report's options table).
+ */
+export function recordedScenario(s: ResolvedScenario, file: string): RunFile['scenario'] {
   const { parsedThresholds: _parsed, ...options } = s;
-  return options;
+  return { name: s.name, file, options };
 }
 
 /** Scale every phase so the whole run lasts `totalMs` (the `--duration` override). */

@@ -8,16 +8,16 @@
  */
 import { join } from 'node:path';
 import { environment } from '../result/environment.ts';
-import { RESULT_SCHEMA, type RunFile, type RunResult, type SearchOptions, type SearchResult, type SearchStep } from '../result/types.ts';
-import { htmlReporter } from '../reporters/html/index.ts';
-import { jsonReporter } from '../reporters/json.ts';
+import type { RunFile, RunResult, SearchOptions, SearchResult, SearchStep } from '../result/types.ts';
+import { runFile } from '../result/run-file.ts';
+import { reportersFor } from '../reporters/registry.ts';
 import { formatSearch } from '../reporters/search-table.ts';
 import type { Output } from '../run/reporter.ts';
 import { resolvePlan } from '../plan/plan.ts';
 import { runResolved, type RunOptions } from '../run/run.ts';
 import { missingUnit, parseDuration } from '../shared/duration.ts';
 import { describePlan } from '../run/dry-run.ts';
-import { recordedOptions, type ResolvedPhase, type ResolvedScenario } from '../scenario/validate.ts';
+import { recordedScenario, type ResolvedPhase, type ResolvedScenario } from '../scenario/validate.ts';
 import { ExitCode, InputError, type ExitCodeValue } from '../shared/errors.ts';
 import { resolveSearchOptions } from './options.ts';
 import { findMax } from './search.ts';
@@ -86,7 +86,7 @@ export async function runSearch(scenarioFile: string, options: RunOptions = {}):
         { title: 'dry run: capacity search planned, nothing connected or started', durationLabel: 'each step', rows: searchRows(o, plan.topologies) },
       ),
     );
-    const file: RunFile = { schema: RESULT_SCHEMA, scenario: { name: resolved.name, file: scenarioFile, options: recordedOptions(resolved) }, environment: await environment(), createdAt: new Date().toISOString(), runs: [], search: [] };
+    const file = runFile(recordedScenario(resolved, scenarioFile), await environment(), [], { search: [] });
     return { file, outDir: '', exitCode: ExitCode.ok, searches: [] };
   }
   const outDir = options.out ?? join('reports', `${resolved.name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-find-max-${new Date().toISOString().replace(/[:]/g, '').replace(/\..+$/, '')}`);
@@ -111,16 +111,8 @@ export async function runSearch(scenarioFile: string, options: RunOptions = {}):
     if (!options.quiet) stdout.write(`\n${formatSearch(result)}\n`);
   }
   const best = (s: SearchResult): RunResult | undefined => ([...s.steps].reverse().find((st) => st.passed && st.rate === s.maxRate) ?? s.steps[s.steps.length - 1])?.result;
-  const file: RunFile = {
-    schema: RESULT_SCHEMA,
-    scenario: { name: resolved.name, file: scenarioFile, options: recordedOptions(resolved) },
-    environment: await environment(),
-    createdAt: new Date().toISOString(),
-    runs: searches.flatMap((s) => best(s) ?? []),
-    search: searches,
-  };
-  const write = (what: string) => (p: string): void => void (options.quiet || stdout.write(`${what}: ${p}\n`));
-  for (const r of options.reporters ?? [jsonReporter(write('result')), htmlReporter(write('report'))]) await r.onEnd?.(file, { outDir });
+  const file = runFile(recordedScenario(resolved, scenarioFile), await environment(), searches.flatMap((s) => best(s) ?? []), { search: searches });
+  for (const r of options.reporters ?? reportersFor(['json', 'html'], { out: stdout, quiet: options.quiet })) await r.onEnd?.(file, { outDir });
   return { file, outDir, exitCode: exitCodeOf(searches, options.signal?.aborted === true), searches };
 }
 

@@ -10,7 +10,8 @@ import { InputError } from '../shared/errors.ts';
 import { Aggregator } from '../metrics/aggregate.ts';
 import { fromSummary, type WireHistogram } from '../metrics/histogram.ts';
 import { buildRunResult } from '../collect/build.ts';
-import { RESULT_SCHEMA, type Environment, type MergeInfo, type RunFile, type RunResult } from '../result/types.ts';
+import type { Environment, MergeInfo, RunFile, RunResult } from '../result/types.ts';
+import { runFile } from '../result/run-file.ts';
 import type { ResolvedScenario } from '../scenario/validate.ts';
 import { gateThresholds } from '../thresholds/gate.ts';
 
@@ -144,14 +145,7 @@ export function mergeShards(inputs: ShardInput[], environment: Environment, crea
     fanoutUncertaintyMs,
     notes,
   };
-  return {
-    schema: RESULT_SCHEMA,
-    scenario: { ...shards[0]!.file.scenario },
-    environment,
-    createdAt: createdAt.toISOString(),
-    runs: [merged],
-    merged: info,
-  };
+  return runFile({ ...shards[0]!.file.scenario }, environment, [merged], { merged: info }, createdAt);
 }
 
 /** Lines for the console about the merge: shards, clocks, fan-out uncertainty, notes. */
