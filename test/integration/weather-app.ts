@@ -158,7 +158,8 @@ export async function startWsWeather(o: WeatherOptions = {}): Promise<WeatherApp
     });
     ws.on('close', (code) => {
       if (room) members.get(room)?.delete(ws);
-      if (closing || code === 1000 || code === 1005) return;
+      // a connection that never joined is a reconnection attempt the client gave up as its session ended, not a drop
+      if (closing || code === 1000 || code === 1005 || room === null) return;
       truth.disconnects++;
       truth.reasons[String(code)] = (truth.reasons[String(code)] ?? 0) + 1;
       away.set(client, { room, at: room ? (seq.get(room) ?? 0) : 0 });
