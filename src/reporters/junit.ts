@@ -1,6 +1,6 @@
 import type { RunFile, RunResult } from '../result/types.ts';
 import { deliveryProperties } from './delivery.ts';
-import { writeFileAtomic } from '../util/atomic-write.ts';
+import { writeFileAtomic } from '../shared/atomic-write.ts';
 import { sessionsLine } from './console-summary.ts';
 import type { Reporter } from '../run/reporter.ts';
 import { customView, declaredIn } from './custom.ts';
