@@ -122,6 +122,19 @@ test('sse: a reconnection the server refuses (HTTP 503) ends it, as EventSource 
     const kinds = sink.errors.map(([k]) => k);
     assert.deepEqual(kinds, ['reconnect_failed'], 'the server ending its stream is no error; giving up is');
     assert.equal(c.connected, false);
+    await new Promise((r) => setTimeout(r, 300)); // 6× the retry: a runaway loop would have asked again
+    assert.equal(seen.length, 2, 'no request after the refusal');
+    // a first connect refused (the same server now refuses every GET): a connect_error with the status and body, and nothing more
+    const sink2 = new FakeSink();
+    const c2 = new SessionClient(() => engine({ target: url, path: '/', localAddress: '127.0.0.1', transports: ['websocket'], reconnect: policy, connectTimeoutMs: 2000 }), sink2, {
+      id: 2, sourceAddress: '127.0.0.1', intendedStart: monoMs(), ackTimeoutMs: 2000, connectTimeoutMs: 2000, random: () => 0.5, reconnect: policy,
+    });
+    await assert.rejects(c2.connect(), /GET \/ answered HTTP 503: maintenance/);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(seen.length, 3, 'one GET, no reconnection of a connect that never streamed');
+    assert.deepEqual(sink2.errors.map(([k]) => k), ['connect_error']);
+    assert.equal(sink2.counters.get('disconnects') ?? 0, 0);
+    await c2.disconnect();
   } finally {
     await c.disconnect();
     srv.closeAllConnections();
