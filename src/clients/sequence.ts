@@ -1,3 +1,5 @@
+import { negativeKey } from '../metrics/names.ts';
+
 /** Where the sequence check counts what it finds. */
 export interface SequenceSink {
   count(name: string, n?: number): void;
@@ -38,4 +40,23 @@ export function streamOf(event: string, msg: { room?: unknown; channel?: unknown
   if (event === 'push') return '\0push';
   if (event === 'publish') return `\0ch\0${String(msg.channel)}\0${String(msg.origin ?? '')}`;
   return `${String(msg.room)}\0${String(msg.origin ?? '')}`;
+}
+
+/** Where a server-stamped latency goes. */
+export interface StampedSink extends SequenceSink {
+  record(metric: string, ms: number): void;
+}
+
+/**
+ * One server-stamped latency (`broadcast`, `push`, `publish`: receive time minus the message's `ts`).
+ * A negative one means the stamp is not on rtbench's clock (a server stamping with `Date.now()`,
+ * or a clock ahead): it is recorded as 0 and counted in `<event>.negative`, which flags the trend
+ * as biased (a warning in the summary; every threshold on it fails), as custom trends are.
+ */
+export function recordStamped(sink: StampedSink, event: string, ms: number): void {
+  if (ms < 0) {
+    sink.count(negativeKey(event));
+    ms = 0;
+  }
+  sink.record(event, ms);
 }

@@ -5,7 +5,7 @@ import { EventHandlers } from './handlers.ts';
 import { ackReply, settled } from './ack-reply.ts';
 import { openLoop } from './open-loop.ts';
 import { engineRecovery, loopRecovery, within } from './recovery.ts';
-import { SequenceCheck, streamOf } from './sequence.ts';
+import { recordStamped, SequenceCheck, streamOf } from './sequence.ts';
 import { ChannelCalls } from './session-channels.ts';
 import type { SessionCore } from './session-core.ts';
 import type { SessionClientOptions } from './session-options.ts';
@@ -377,7 +377,7 @@ export class SessionClient implements Client {
     } else if (event === 'broadcast' || event === 'push' || event === 'publish') {
       this.sink.count('messages.received');
       const msg = args[0] as { ts?: unknown; seq?: unknown; room?: unknown; channel?: unknown; origin?: unknown } | undefined;
-      if (msg && typeof msg.ts === 'number') this.sink.record(event, now + (this.opts.clockOffsetMs ?? 0) - msg.ts); // across hosts: on the reference clock
+      if (msg && typeof msg.ts === 'number') recordStamped(this.sink, event, now + (this.opts.clockOffsetMs ?? 0) - msg.ts); // across hosts: on the reference clock
       // a stream is one room's broadcasts (one channel's messages) from one origin worker process (each numbers its own; a respawned worker starts a new stream)
       if (msg && typeof msg.seq === 'number') (this.lastSeq ??= new SequenceCheck(this.sink)).check(streamOf(event, msg), msg.seq, event);
     } else {

@@ -319,13 +319,15 @@ export class LeanSocketIoTransport extends LeanAcks implements Transport, WsOwne
     }
     this.state = CLOSED;
     this.clearTimers();
-    this.failPending(reason);
+    // a protocol or socket error keeps what it was (`transport error: Invalid WebSocket frame: …`)
+    const shown = reason === 'transport error' || reason === 'parse error' ? `${reason}: ${detail}` : reason;
+    this.failPending(shown);
     const ws = this.ws;
     if (ws !== null) {
       if (reason === 'io server disconnect' && ws.isOpen) ws.close();
       else ws.terminate();
     }
-    this.disconnectHandler?.(reason);
+    this.disconnectHandler?.(shown);
   }
 
   /**

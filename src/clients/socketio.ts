@@ -15,6 +15,8 @@ export class SocketIoTransport implements Transport {
   private disconnectHandler: ((reason: string) => void) | null = null;
   private reconnectHandler: ((event: 'reconnected' | 'failed' | 'attempt_error', detail: string) => void) | null = null;
   private closing = false;
+  /** Why the connection last ended (socket.io-client reports it before failing the pending acks). */
+  private lastDisconnect = 'client disconnected';
   private everConnected = false;
   private readonly reconnects: boolean;
   private readonly nsp: string;
@@ -97,8 +99,11 @@ export class SocketIoTransport implements Transport {
       this.socket.io.once('close', onEngineClose);
       s.on('connect', onConnect);
       s.on('connect_error', onError);
-      s.on('disconnect', (reason) => {
-        if (!this.closing) this.disconnectHandler?.(reason);
+      s.on('disconnect', (reason, description) => {
+        // a transport error keeps what it was (`transport error: websocket error: Invalid WebSocket frame: …`)
+        const shown = reason === 'transport error' && description instanceof Error ? `${reason}: ${describe(description)}` : reason;
+        this.lastDisconnect = this.closing ? 'client disconnected' : shown;
+        if (!this.closing) this.disconnectHandler?.(shown);
       });
       s.connect();
     });
@@ -111,7 +116,9 @@ export class SocketIoTransport implements Transport {
   emitWithAck(event: string, args: unknown[], timeoutMs: number): Promise<unknown[]> {
     return new Promise((resolve, reject) => {
       this.socket.timeout(timeoutMs).emit(event, ...args, (err: Error | null, ...reply: unknown[]) => {
-        if (err) reject(new ClientOpError('ack_timeout', `no ack for \`${event}\` within ${timeoutMs}ms`));
+        // socket.io-client fails the pending acks of a closed connection too ("socket has been disconnected"): not a timeout
+        if (err && !this.socket.connected) reject(new ClientOpError('disconnected', `connection closed before the ack of \`${event}\`: ${this.lastDisconnect}`));
+        else if (err) reject(new ClientOpError('ack_timeout', `no ack for \`${event}\` within ${timeoutMs}ms`));
         else resolve(reply);
       });
     });

@@ -96,6 +96,7 @@ export function openSse(r: SseRequest, reader: SseReader): { answer: Promise<Sse
       const status = res.statusCode ?? 0;
       const type = String(res.headers['content-type'] ?? '');
       if (status < 200 || status > 299 || !/^text\/event-stream\b/i.test(type)) {
+        ended = true; // no stream began: the reader hears nothing (the refusal is the answer)
         let body = '';
         res.setEncoding('utf8');
         res.on('data', (d: string) => {
@@ -105,7 +106,6 @@ export function openSse(r: SseRequest, reader: SseReader): { answer: Promise<Sse
           const text = body.trim().slice(0, 200);
           const what = status < 200 || status > 299 ? `HTTP ${status}` : `HTTP ${status} with content-type ${type ? `'${type}'` : 'none'}, not text/event-stream`;
           resolve({ status, refusal: `${r.method} ${r.url.pathname} answered ${what}${text ? `: ${text}` : ''}` });
-          end(true, 'refused');
         };
         res.on('end', refuse);
         res.on('error', refuse);

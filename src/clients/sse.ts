@@ -69,7 +69,8 @@ export class SseTransport implements Transport {
         end: (clean, reason) => {
           if (!live) return;
           live = false;
-          this.ended(clean, reason);
+          // a stream may end in the chunk that opened it: report it once the caller saw connect() resolve (after its microtasks)
+          setImmediate(() => this.ended(clean, reason));
         },
       },
     );

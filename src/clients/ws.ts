@@ -4,6 +4,7 @@ import { withQuery } from './connect-options.ts';
 import { ClientOpError, type RawMessage, type Transport, type TransportOptions } from './types.ts';
 
 interface Pending {
+  event: string;
   resolve: (args: unknown[]) => void;
   reject: (e: Error) => void;
   timer: NodeJS.Timeout;
@@ -25,6 +26,8 @@ export class WsTransport implements Transport {
   private disconnectHandler: ((reason: string) => void) | null = null;
   private rawHandler: ((message: RawMessage, json: unknown) => void) | null = null;
   private closing = false;
+  /** The error that ended an open connection (a protocol error: bad opcode, RSV bits, bad UTF-8…), kept as the reason. */
+  private fault: string | null = null;
 
   constructor(private readonly opts: TransportOptions) {}
 
@@ -64,7 +67,7 @@ export class WsTransport implements Transport {
         });
       });
       ws.on('error', (e) => {
-        if (open) return;
+        if (open) return void (this.fault ??= e.message);
         if (refused !== null) return reject(new ClientOpError('connect_error', refused));
         const k = classifyError(e, /timeout/i.test(e.message) ? 'connect_timeout' : 'connect_error');
         reject(new ClientOpError(k.kind, k.message));
@@ -75,8 +78,9 @@ export class WsTransport implements Transport {
       });
       ws.on('close', (code, reason) => {
         if (!open) reject(new ClientOpError('connect_error', refused ?? `connection closed during the handshake (${code})`));
-        this.failPending(`connection closed (${code})`);
-        if (open && !this.closing) this.disconnectHandler?.(`close ${code}${reason.length ? ` ${String(reason)}` : ''}`);
+        const why = this.fault !== null ? `${this.fault} (close ${code})` : `close ${code}${reason.length ? ` ${String(reason)}` : ''}`;
+        this.failPending(this.closing ? 'client disconnected' : why);
+        if (open && !this.closing) this.disconnectHandler?.(why);
       });
     });
   }
@@ -94,7 +98,7 @@ export class WsTransport implements Transport {
         this.pending.delete(id);
         reject(new ClientOpError('ack_timeout', `no ack for \`${event}\` within ${timeoutMs}ms`));
       }, timeoutMs);
-      this.pending.set(id, { resolve, reject, timer });
+      this.pending.set(id, { event, resolve, reject, timer });
       this.socket?.send(JSON.stringify({ e: event, a: args, id }));
     });
   }
@@ -163,7 +167,7 @@ export class WsTransport implements Transport {
   private failPending(reason: string): void {
     for (const [id, p] of this.pending) {
       clearTimeout(p.timer);
-      p.reject(new ClientOpError('disconnected', reason));
+      p.reject(new ClientOpError('disconnected', `connection closed before the ack of \`${p.event}\`: ${reason}`));
       this.pending.delete(id);
     }
   }

@@ -13,7 +13,7 @@ import { missingUnit, parseDuration } from '../shared/duration.ts';
 import { engineMismatches } from '../scenario/engines.ts';
 import { withTotalDuration, type ResolvedPhase, type ResolvedScenario } from '../scenario/validate.ts';
 import { checkReachable, describeTarget, externalWsPath, parseTarget, type Target } from '../target/target.ts';
-import { probeSocketIo } from '../target/probe.ts';
+import { probeSocketIo, probeWebSocket } from '../target/probe.ts';
 import { peakVus } from '../executors/plan.ts';
 import { checkShardOptions, type ShardPlan } from '../shard/options.ts';
 import { prepareShardRun, runSourceIps, type ShardRun } from '../shard/run-shard.ts';
@@ -172,6 +172,7 @@ export async function resolvePlan(scenarioFile: string, o: PlanOptions, warn: (l
   if (target) warn(describeTarget(target));
   if (target && !o.dryRun) await checkReachable(target);
   if (target && !o.dryRun && (scenario.engine === 'socket.io' || scenario.engine === 'socket.io-lean')) await probeSocketIo(target, scenario.path);
+  if (target && !o.dryRun && (scenario.engine === 'ws' || scenario.engine === 'socketcluster')) await probeWebSocket(target, scenario.path, scenario.engine);
   const shardRun = o.dryRun ? null : await prepareShardRun(shardPlan, target, warn);
   const plan: RunPlan = {
     scenarioFile,

@@ -10,7 +10,7 @@ export interface CustomView {
   counters: Array<{ name: string; count: number; perSecond: number }>;
   /** All checks, and each check by name; null when no check ran. */
   checks: { pass: number; fail: number; byName: Array<{ name: string; pass: number; fail: number }> } | null;
-  /** Trends with samples not taken as given: negative (recorded as 0) or not finite (refused); their thresholds fail. */
+  /** Trends with samples not taken as given: negative (recorded as 0) or not finite (refused); their thresholds fail. Custom trends, and the built-in server-stamped ones (`push`, `broadcast`, `publish`). */
   biased: Array<{ name: string; negative: number; rejected: number }>;
   /** The kinds of a `sessions` mix: counts and the `session:<kind>` duration. */
   kinds: Array<{ name: string; started: number; completed: number; failed: number; duration: MetricSummary | null }>;
@@ -44,7 +44,8 @@ export function customView(r: Pick<RunResult, 'metrics' | 'counters' | 'duration
   const biased = new Map<string, CustomView['biased'][number]>();
   for (const [key, n] of Object.entries(r.counters)) {
     const bias = BIAS.exec(key);
-    if (bias && n > 0 && isCustom(bias[1]!, 'trend')) {
+    // a custom trend's, or a built-in server-stamped one's (`push.negative`: the server's `ts` is not on rtbench's clock)
+    if (bias && n > 0 && (isCustom(bias[1]!, 'trend') || isBuiltinTrend(bias[1]!))) {
       const b = biased.get(bias[1]!) ?? { name: bias[1]!, negative: 0, rejected: 0 };
       b[bias[2] as 'negative' | 'rejected'] += n;
       biased.set(b.name, b);
@@ -77,7 +78,8 @@ export function customView(r: Pick<RunResult, 'metrics' | 'counters' | 'duration
 /** One line on a trend whose samples were not all taken as given (console and Markdown). */
 export function biasText(b: CustomView['biased'][number]): string {
   const what = [...(b.negative ? [`${b.negative} negative samples recorded as 0 (${b.name}.negative)`] : []), ...(b.rejected ? [`${b.rejected} non-finite samples refused (${b.name}.rejected)`] : [])];
-  return `WARN trend ${b.name}: ${what.join(', ')}: its figures are biased and every threshold on it fails`;
+  const why = isBuiltinTrend(b.name) && b.negative ? ` (the server's \`ts\` is not on rtbench's clock: stamp with the host's monotonic clock in ms, in Node Number(process.hrtime.bigint()) / 1e6, not Date.now())` : '';
+  return `WARN trend ${b.name}: ${what.join(', ')}: its figures are biased and every threshold on it fails${why}`;
 }
 
 /** Checks listed one by one in the console (the rest are counted in one line). */

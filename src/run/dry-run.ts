@@ -43,7 +43,12 @@ export function describePlan(p: PlanInfo, extra: PlanExtra = {}): string {
       const from = t.pathname ? 'path from --target' : r.engine === 'ws' && r.path === '/' ? 'no path in --target: /' : "the scenario's `path`";
       rows.push(['WebSocket', `${redactUrls(`${t.url.replace(/^http/, 'ws')}${t.pathname || r.path}${t.search}`)} (${from})`]);
     }
-    else rows.push(['socket.io', `path ${r.path}, namespace ${t.pathname || '/'}${t.pathname ? ' (from --target)' : ''}`]);
+    else if (r.engine === 'sse') {
+      // the event stream's path: connect.path wins at run time (a static one is shown), then the target's, then `path`
+      const own = (p.connect as { path?: unknown } | undefined)?.path;
+      const [path, from] = typeof own === 'string' ? [own, '`connect.path`'] : t.pathname ? [t.pathname, 'path from --target'] : [r.path, "the scenario's `path`"];
+      rows.push(['event stream', `${redactUrls(`${t.url}${path}${t.search}`)} (${from}); client.stream() requests go to ${t.url}`]);
+    } else rows.push(['socket.io', `path ${r.path}, namespace ${t.pathname || '/'}${t.pathname ? ' (from --target)' : ''}`]);
   } else rows.push(['target', `the bundled reference server: ${p.topologies.join(', ')} (started on loopback at run time)`]);
   rows.push(['connect', describeConnect(p.connect)]);
   p.resolved.phases.forEach((ph) => {
@@ -87,6 +92,8 @@ function describeConnect(c: PlanInfo['connect']): string {
   if (c.auth) parts.push(`auth { ${Object.keys(c.auth).join(', ')} }`);
   if (c.query) parts.push(`query ${Object.entries(c.query).map(([k, v]) => `${k}=${String(v)}`).join('&')}`);
   if (c.headers) parts.push(`headers ${Object.keys(c.headers).join(', ')}`);
+  if (c.parser) parts.push(`parser ${c.parser === 'msgpack' ? 'msgpack (socket.io-msgpack-parser)' : 'a module of the scenario'}`);
+  if (c.path) parts.push(`path ${c.path}`);
   return parts.length ? parts.join('; ') : 'none';
 }
 

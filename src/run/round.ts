@@ -5,14 +5,16 @@ import { waitUntilWall, type ShardHooks } from '../shard/options.ts';
 import { Sentinel } from '../metrics/health.ts';
 import type { RunCollector } from '../collect/collector.ts';
 import type { GeneratorHealth, HostSentinel, RunResult } from '../result/types.ts';
+import type { Aggregator } from '../metrics/aggregate.ts';
 import type { RunPlan } from '../plan/plan.ts';
 import type { ServerHandle, ServerStats, StartOptions } from '../../reference-server/index.ts';
 import { FaultTimeline, type FaultRecord } from '../faults/timeline.ts';
 import { FaultWindows } from '../faults/windows.ts';
 import { monoMs } from '../shared/clock.ts';
-import { faultsFor } from '../scenario/faults.ts';
+import { faultsFor, type ResolvedFault } from '../scenario/faults.ts';
 import type { Lifecycle } from '../scenario/setup.ts';
 import { abortWatcher } from './abort-watch.ts';
+import type { Reporter } from './reporter.ts';
 import type { RunStream } from './stream.ts';
 
 export interface RoundOptions {
@@ -44,76 +46,142 @@ export interface RoundOptions {
  * interrupted. The round's facts go to the collector; the result is built there, once.
  */
 export async function runRound(o: RoundOptions): Promise<RunResult['status']> {
-  const { plan } = o;
-  const scenario = plan.scenario;
-  const startedAt = new Date().toISOString();
-  let loadStart = Date.now();
-  const faults = faultsFor(scenario.faults, o.topology);
-  const windows = faults.length ? new FaultWindows(faults) : null;
-  const agg = o.collector.beginRound();
-  let timeline: FaultTimeline | null = null;
-  let faultRecords: FaultRecord[] = [];
-  let crashed: string[] = [];
-  let server: ServerHandle | null = null;
-  let pool: GeneratorPool | null = null;
-  let url = plan.target?.connectUrl ?? '';
-  const state: { status: RunResult['status'] } = { status: 'completed' };
-  let failure: RunResult['failure'];
-  let health: GeneratorHealth[] = [];
-  let serverStats: ServerStats | null = null;
-  let abortedBy: string | null = null;
-  let sentinel: HostSentinel | null = null;
-  const sentinelMonitor = new Sentinel();
+  return new Round(o).run();
+}
+
+/**
+ * A round, as named steps over its state: what it started (stopped at its end, whatever happens)
+ * and what it learned (handed to the collector at its end).
+ */
+class Round {
+  private readonly plan: RunPlan;
+  private readonly startedAt = new Date().toISOString();
+  private readonly faults: ResolvedFault[];
+  private readonly windows: FaultWindows | null;
+  /** The aggregator of this round alone (its progress and abortOnFail read it). */
+  private readonly agg: Aggregator;
+  private readonly sentinelMonitor = new Sentinel();
+  /** The run's stream with this round's own listeners ahead: its collector, fault windows, abortOnFail. */
+  private readonly stream: RunStream;
+  // what the round started
+  private server: ServerHandle | null = null;
+  private pool: GeneratorPool | null = null;
+  private timeline: FaultTimeline | null = null;
   /** setup() ran and returned: teardown() is owed, with its value. */
-  let setupDone: { data: unknown } | null = null;
-  let setupError: unknown = null;
-  const interrupt = (): void => {
-    state.status = 'interrupted';
-    pool?.interrupt();
-  };
-  const abort = abortWatcher(plan.thresholds, (why) => {
-    if (abortedBy) return;
-    abortedBy = why;
-    o.warn(`rtbench: threshold ${why} failed with abortOnFail: stopping the run`);
-    interrupt();
-  });
-  const stream = o.stream.withRound([o.collector, ...(windows ? [windows] : []), ...(abort ? [abort] : [])]);
-  o.signal?.addEventListener('abort', interrupt, { once: true });
-  try {
-    if (!plan.target) {
-      server = await (o.startServer ?? (await import('../../reference-server/index.ts')).startReferenceServer)({
-        topology: o.topology,
-        pushRate: scenario.server.pushRate,
-        ...(scenario.server.pingIntervalMs ? { pingIntervalMs: scenario.server.pingIntervalMs, pingTimeoutMs: scenario.server.pingTimeoutMs! } : {}),
-        ...(scenario.server.maxConnectionsPerWorker ? { maxConnectionsPerWorker: scenario.server.maxConnectionsPerWorker } : {}),
-      });
-      url = server.url;
+  private setupDone: { data: unknown } | null = null;
+  /** setup() failed: no load, and the whole run stops (thrown after the round is cleaned up). */
+  private setupError: unknown = null;
+  // what the round learned
+  private url: string;
+  private loadStart = Date.now();
+  private status: RunResult['status'] = 'completed';
+  private failure: RunResult['failure'];
+  private abortedBy: string | null = null;
+  private health: GeneratorHealth[] = [];
+  private serverStats: ServerStats | null = null;
+  private sentinel: HostSentinel | null = null;
+  private faultRecords: FaultRecord[] = [];
+  private crashed: string[] = [];
+
+  constructor(private readonly o: RoundOptions) {
+    this.plan = o.plan;
+    this.url = o.plan.target?.connectUrl ?? '';
+    this.faults = faultsFor(o.plan.scenario.faults, o.topology);
+    this.windows = this.faults.length ? new FaultWindows(this.faults) : null;
+    this.agg = o.collector.beginRound();
+    const abort: Reporter | null = abortWatcher(o.plan.thresholds, (why) => this.abortOnFail(why));
+    this.stream = o.stream.withRound([o.collector, ...(this.windows ? [this.windows] : []), ...(abort ? [abort] : [])]);
+  }
+
+  async run(): Promise<RunResult['status']> {
+    this.o.signal?.addEventListener('abort', this.interrupt, { once: true });
+    try {
+      await this.startServer();
+      await this.setUp();
+      this.announce();
+      await this.prepareGenerators();
+      await this.startLoad();
+      await this.awaitLoad();
+    } catch (e) {
+      this.failed(e);
+    } finally {
+      await this.stopAll();
     }
-    if (o.lifecycle) setupDone = { data: await o.lifecycle.setup({ target: url, topology: o.topology }, o.signal) };
-    stream.start({
-      scenario: scenario.name,
+    if (this.setupError) throw this.setupError;
+    this.report();
+    return this.status;
+  }
+
+  /** Ctrl-C (the run's signal) or an abortOnFail threshold: the load stops, what was measured is kept. */
+  private readonly interrupt = (): void => {
+    this.status = 'interrupted';
+    this.pool?.interrupt();
+  };
+
+  private abortOnFail(why: string): void {
+    if (this.abortedBy) return;
+    this.abortedBy = why;
+    this.o.warn(`rtbench: threshold ${why} failed with abortOnFail: stopping the run`);
+    this.interrupt();
+  }
+
+  /** The bundled reference topology, unless the plan has a target. */
+  private async startServer(): Promise<void> {
+    if (this.plan.target) return;
+    const { server: s } = this.plan.scenario;
+    const start = this.o.startServer ?? (await import('../../reference-server/index.ts')).startReferenceServer;
+    this.server = await start({
+      topology: this.o.topology,
+      pushRate: s.pushRate,
+      ...(s.pingIntervalMs ? { pingIntervalMs: s.pingIntervalMs, pingTimeoutMs: s.pingTimeoutMs! } : {}),
+      ...(s.maxConnectionsPerWorker ? { maxConnectionsPerWorker: s.maxConnectionsPerWorker } : {}),
+    });
+    this.url = this.server.url;
+  }
+
+  /** The scenario's setup(), before any generator starts; its value goes to every session. */
+  private async setUp(): Promise<void> {
+    if (this.o.lifecycle) this.setupDone = { data: await this.o.lifecycle.setup({ target: this.url, topology: this.o.topology }, this.o.signal) };
+  }
+
+  /** Tell the stream's listeners what runs now. */
+  private announce(): void {
+    const { plan, o } = this;
+    this.stream.start({
+      scenario: plan.scenario.name,
       topology: o.topology,
-      target: plan.target?.shownUrl ?? url, // as the user wrote it (ws:// stays ws://)
-      engine: scenario.engine,
-      totalMs: scenario.totalMs,
+      target: plan.target?.shownUrl ?? this.url, // as the user wrote it (ws:// stays ws://)
+      engine: plan.scenario.engine,
+      totalMs: plan.scenario.totalMs,
       generators: plan.generators,
       sourceIps: plan.sourceIps.length,
       ...(plan.repeat > 1 ? { round: { index: o.round, of: plan.repeat } } : {}),
     });
+  }
+
+  /** Fork the generators (or take the spare) and hand each its share of the plan; none starts yet. */
+  private async prepareGenerators(): Promise<void> {
+    const { plan, o } = this;
     let outputLines = 0;
-    pool = new GeneratorPool({
+    this.pool = new GeneratorPool({
       plan,
-      target: url,
+      target: this.url,
       ...(o.spare ? { spare: o.spare } : {}),
-      ...(setupDone?.data !== undefined ? { data: setupDone.data } : {}),
-      onSnapshot: (s) => stream.snapshot(s),
+      ...(this.setupDone?.data !== undefined ? { data: this.setupDone.data } : {}),
+      onSnapshot: (s) => this.stream.snapshot(s),
       onCrash: (why) => o.warn(`rtbench: WARNING ${why}; its figures up to its last report are kept${plan.onGeneratorCrash === 'continue' ? ', the run goes on (--on-generator-crash continue)' : ''}`),
       onOutput: (line) => {
         if (++outputLines <= 50) o.warn(line);
         else if (outputLines === 51) o.warn('[generators] more output suppressed');
       },
     });
-    await pool.prepare();
+    await this.pool.prepare();
+  }
+
+  /** Start every generator at one instant (a shard's at its `--start-at`); faults, the sentinel and the ticks are timed from it. */
+  private async startLoad(): Promise<void> {
+    const { plan, o } = this;
+    const pool = this.pool!;
     // the generators' common start instant is this far ahead, for `start` to reach every one of them:
     // one generator (and no shards to line up with) needs only a short lead (time to first connection)
     const lead = o.shard || plan.generators > 1 ? 250 : 100;
@@ -121,62 +189,75 @@ export async function runRound(o: RoundOptions): Promise<RunResult['status']> {
     o.shard?.onLoadStart(Date.now() + lead);
     if (o.signal?.aborted) pool.interrupt();
     const begun = Date.now();
-    loadStart = begun;
+    this.loadStart = begun;
     pool.startAt = monoMs() + lead; // the generators' common start instant; faults are timed from it
-    if (faults.length > 0) {
-      const p = pool;
-      timeline = new FaultTimeline({ faults, server, onInjected: (at) => p.faultInjected(at), warn: o.warn });
-      timeline.start(pool.startAt);
+    if (this.faults.length > 0) {
+      this.timeline = new FaultTimeline({ faults: this.faults, server: this.server, onInjected: (at) => pool.faultInjected(at), warn: o.warn });
+      this.timeline.start(pool.startAt);
     }
-    sentinelMonitor.start();
-    stream.startTicks({ topology: o.topology, totalMs: scenario.totalMs, begunMs: begun, agg });
-    const outcome = await pool.run();
-    sentinel = sentinelMonitor.stop();
-    health = outcome.health;
-    faultRecords = (await timeline?.stop()) ?? [];
-    if (server) serverStats = await server.stats();
-    crashed = outcome.failures;
-    if (outcome.failures.length > 0 && state.status !== 'interrupted' && plan.onGeneratorCrash === 'fail') {
-      state.status = 'failed';
-      failure = { code: 'E_GENERATOR', message: `${outcome.failures.join('; ')} (measured figures are kept; --on-generator-crash continue runs on without it)` };
+    this.sentinelMonitor.start();
+    this.stream.startTicks({ topology: o.topology, totalMs: plan.scenario.totalMs, begunMs: begun, agg: this.agg });
+  }
+
+  /** Wait for the load to end; gather the generators' health, the fault records and the server's counts. */
+  private async awaitLoad(): Promise<void> {
+    const outcome = await this.pool!.run();
+    this.sentinel = this.sentinelMonitor.stop();
+    this.health = outcome.health;
+    this.faultRecords = (await this.timeline?.stop()) ?? [];
+    if (this.server) this.serverStats = await this.server.stats();
+    this.crashed = outcome.failures;
+    if (outcome.failures.length > 0 && this.status !== 'interrupted' && this.plan.onGeneratorCrash === 'fail') {
+      this.status = 'failed';
+      this.failure = { code: 'E_GENERATOR', message: `${outcome.failures.join('; ')} (measured figures are kept; --on-generator-crash continue runs on without it)` };
     }
-  } catch (e) {
-    if (isRtbenchError(e) && (e.code === 'E_SETUP' || e.code === 'E_SETUP_DATA')) setupError = e; // no load: the whole run stops (below)
-    if (state.status !== 'interrupted') state.status = 'failed';
-    failure = { code: isRtbenchError(e) ? e.code : 'E_RUN', message: isRtbenchError(e) ? e.format() : String(e) };
-    if (!setupError) o.warn(isRtbenchError(e) ? e.format() : `rtbench: run failed: ${String(e)}`);
-  } finally {
-    stream.stopTicks();
-    sentinelMonitor.stop();
-    if (timeline && faultRecords.length === 0) faultRecords = await timeline.stop();
-    o.signal?.removeEventListener('abort', interrupt);
-    await pool?.kill();
+  }
+
+  /** A step threw: the round failed (unless it was being interrupted), said once. */
+  private failed(e: unknown): void {
+    if (isRtbenchError(e) && (e.code === 'E_SETUP' || e.code === 'E_SETUP_DATA')) this.setupError = e; // no load: the whole run stops (run())
+    if (this.status !== 'interrupted') this.status = 'failed';
+    this.failure = { code: isRtbenchError(e) ? e.code : 'E_RUN', message: isRtbenchError(e) ? e.format() : String(e) };
+    if (!this.setupError) this.o.warn(isRtbenchError(e) ? e.format() : `rtbench: run failed: ${String(e)}`);
+  }
+
+  /** Stop everything the round started, whatever happened: ticks, sentinel, faults, generators, teardown(), server. */
+  private async stopAll(): Promise<void> {
+    const { plan, o } = this;
+    this.stream.stopTicks();
+    this.sentinelMonitor.stop();
+    if (this.timeline && this.faultRecords.length === 0) this.faultRecords = await this.timeline.stop();
+    o.signal?.removeEventListener('abort', this.interrupt);
+    await this.pool?.kill();
     // the run goes on to another round only after a completed one (src/run/run.ts)
-    const last = o.round === plan.repeat - 1 || state.status !== 'completed' || o.signal?.aborted === true;
-    const teardown = setupDone && o.lifecycle ? await o.lifecycle.teardown(setupDone.data, { target: url, topology: o.topology, last }) : null;
+    const last = o.round === plan.repeat - 1 || this.status !== 'completed' || o.signal?.aborted === true;
+    const teardown = this.setupDone && o.lifecycle ? await o.lifecycle.teardown(this.setupDone.data, { target: this.url, topology: o.topology, last }) : null;
     if (teardown) {
       o.warn(`rtbench: ${teardown}`);
-      if (state.status === 'completed') {
-        state.status = 'failed';
-        failure = { code: 'E_TEARDOWN', message: teardown };
+      if (this.status === 'completed') {
+        this.status = 'failed';
+        this.failure = { code: 'E_TEARDOWN', message: teardown };
       }
     }
-    await server?.stop();
+    await this.server?.stop();
   }
-  if (setupError) throw setupError;
-  const roundResult = o.collector.endRound({
-    target: plan.target?.shownUrl ?? url,
-    status: state.status,
-    startedAt,
-    durationMs: Date.now() - loadStart,
-    processes: health,
-    sentinel,
-    server: serverStats,
-    ...(windows && faultRecords.length ? { faults: { faults: faultRecords.map((r, i) => ({ ...r, impact: windows.impact(i) })), baselineAckP99: windows.baselineAckP99() } } : {}),
-    crashed,
-    ...(failure ? { failure } : {}),
-    abortedBy,
-  });
-  if (roundResult) stream.runEnd(roundResult);
-  return state.status;
+
+  /** Hand the round's facts to the collector; with several rounds, this round's own result goes on the stream. */
+  private report(): void {
+    const { windows } = this;
+    const roundResult = this.o.collector.endRound({
+      target: this.plan.target?.shownUrl ?? this.url,
+      status: this.status,
+      startedAt: this.startedAt,
+      durationMs: Date.now() - this.loadStart,
+      processes: this.health,
+      sentinel: this.sentinel,
+      server: this.serverStats,
+      ...(windows && this.faultRecords.length ? { faults: { faults: this.faultRecords.map((r, i) => ({ ...r, impact: windows.impact(i) })), baselineAckP99: windows.baselineAckP99() } } : {}),
+      crashed: this.crashed,
+      ...(this.failure ? { failure: this.failure } : {}),
+      abortedBy: this.abortedBy,
+    });
+    if (roundResult) this.stream.runEnd(roundResult);
+  }
 }

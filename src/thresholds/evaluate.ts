@@ -1,6 +1,6 @@
 import { decode } from '../metrics/histogram.ts';
 import type { RunResult, ThresholdResult } from '../result/types.ts';
-import { CHECKS_FAIL, CHECKS_PASS, checkKey, negativeKey, rejectedKey } from '../metrics/names.ts';
+import { CHECKS_FAIL, CHECKS_PASS, checkKey, isBuiltinTrend, negativeKey, rejectedKey } from '../metrics/names.ts';
 import { didYouMean } from '../shared/suggest.ts';
 import { subjectUnit, type Op, type Threshold } from './parse.ts';
 
@@ -71,7 +71,7 @@ export function biasNote(t: Threshold, counters: Record<string, number>): string
   const rejected = counters[rejectedKey(m)] ?? 0;
   if (negative + rejected === 0) return null;
   const parts = [
-    ...(negative ? [`${negative} negative samples recorded as 0 (\`${negativeKey(m)}\`; a server clock ahead of the generator's? subtract a skew margin or time on one clock)`] : []),
+    ...(negative ? [`${negative} negative samples recorded as 0 (\`${negativeKey(m)}\`; ${isBuiltinTrend(m) ? "the server's `ts` is not on rtbench's monotonic clock: stamped with Date.now()?" : "a server clock ahead of the generator's? subtract a skew margin or time on one clock"})`] : []),
     ...(rejected ? [`${rejected} non-finite samples refused (\`${rejectedKey(m)}\`)`] : []),
   ];
   return `biased: ${parts.join(', ')}; fails whatever its value`;

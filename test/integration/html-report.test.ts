@@ -282,3 +282,31 @@ test('rtbench report A.json B.json (CLI): the same verdicts as rtbench compare, 
   assert.equal(one.stdout, `report: ${bare}.html\n`);
   assert.ok(existsSync(`${bare}.html`));
 });
+
+test("a run without acks headlines its own latency: an SSE run's card and charts lead with sse:first, every trend has a chip", async () => {
+  const { startSseApp } = await import('../../examples/apps/sse-feed.ts');
+  const app = await startSseApp({ tickMs: 50, retryMs: 200, closeAfterMs: 1500, tokenMs: 5 });
+  const out = mkdtempSync(join(tmpdir(), 'rtbench-html-sse-'));
+  try {
+    const outcome = await run('test/fixtures/sse-feed.ts', { target: `${app.url}/events`, out, duration: '1s', generators: 1, stdout: memOutput(), stderr: memOutput() });
+    assert.equal(outcome.exitCode, 0);
+    const r = outcome.file.runs[0]!;
+    const { errors, page } = await open(join(out, 'report.html'));
+    assert.deepEqual(errors, []);
+    // the card: sse:first first, with the run's own p50 / p99; no "ack" figure
+    const first = page.locator('.card .fig').first();
+    assert.equal(await first.getAttribute('data-fig'), 'sse:first');
+    assert.match(await first.innerText(), /sse:first p50 \/ p99/);
+    assert.equal(await page.locator('.card [data-fig="ack"]').count(), 0);
+    const shown = (await first.locator('.v').innerText()).split('/').map((x) => Number.parseFloat(x.replace(/[^\d.]/g, '')));
+    assert.ok(Math.abs(shown[0]! - r.metrics['sse:first']!.p50) <= Math.max(0.1, r.metrics['sse:first']!.p50 * 0.05), `${shown[0]} vs ${r.metrics['sse:first']!.p50}`);
+    // every trend has a chip in the percentile chart; the main one is on
+    const chips = await page.locator('#curve-pick .chip').allInnerTexts();
+    for (const m of ['sse:first', 'sse:done', 'sse:gap', 'recovery', 'connect']) assert.ok(chips.includes(m), `${m} among ${chips.join(', ')}`);
+    assert.equal(await page.locator('#curve-pick .chip.on', { hasText: /^sse:first$/ }).count(), 1);
+    // the latency-over-time chart draws sse:first p99
+    assert.match(await page.locator('#ts-latency').innerText(), /sse:first p99/);
+  } finally {
+    await app.close();
+  }
+});

@@ -19,7 +19,7 @@ async function runAgainst(scenario: string, target: string, duration: string) {
   return { exitCode: o.exitCode, r: o.file.runs[0]!, stderr: stderr.text() };
 }
 
-for (const [engine, scenario] of [['socket.io', 'examples/socketio-msgpack.ts'], ['socket.io-lean', 'test/fixtures/msgpack-lean.ts']] as const) {
+for (const [engine, scenario] of [['socket.io', 'examples/socketio-msgpack.ts'], ['socket.io-lean', 'test/fixtures/msgpack-lean.ts'], ['socket.io (parser module)', 'test/fixtures/msgpack-module.ts']] as const) {
   test(`${engine}: parser 'msgpack' against a socket.io-msgpack-parser app: binary intact, counts equal the app's`, async () => {
     const app = await startMsgpackApp();
     try {
@@ -50,6 +50,7 @@ for (const [engine, scenario] of [['socket.io', 'examples/socketio-msgpack.ts'],
     }
   });
 
+  if (engine === 'socket.io (parser module)') continue;
   test(`${engine}: the same app without \`parser\`: every connect fails within the connect timeout, naming the parser option`, async () => {
     const app = await startMsgpackApp();
     process.env.RTBENCH_TEST_ENGINE = engine;
@@ -71,3 +72,39 @@ for (const [engine, scenario] of [['socket.io', 'examples/socketio-msgpack.ts'],
     }
   });
 }
+
+test('a server that answers the Engine.IO handshake and then stays silent: connect_timeout on both engines, the sample names the parser option', async () => {
+  const { WebSocketServer } = await import('ws');
+  const { loadEngine } = await import('../../src/clients/index.ts');
+  // written for this test: Engine.IO's open packet, then nothing (a CONNECT it cannot read, ignored)
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise<void>((r) => wss.once('listening', () => r()));
+  let frames = 0;
+  wss.on('connection', (ws) => {
+    ws.send('0{"sid":"abc","upgrades":[],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}');
+    ws.on('message', () => void frames++);
+  });
+  const target = `http://127.0.0.1:${(wss.address() as { port: number }).port}`;
+  try {
+    for (const engine of ['socket.io', 'socket.io-lean'] as const) {
+      const t = (await loadEngine(engine))({ target, path: '/socket.io', localAddress: '127.0.0.1', transports: ['websocket'] });
+      t.onEvent(() => {});
+      t.onDisconnect(() => {});
+      const started = Date.now();
+      await assert.rejects(t.connect(1500), (e: unknown) => {
+        const err = e as { kind?: string; message?: string };
+        assert.equal(err.kind, 'connect_timeout', engine);
+        assert.match(err.message!, /^Engine\.IO handshake answered, Socket\.IO CONNECT \(namespace \/\) not: a packet parser mismatch\? set `connect: \{ parser: 'msgpack' \}`/);
+        assert.match(err.message!, /\(no reply within 1500ms\)$/);
+        return true;
+      });
+      const took = Date.now() - started;
+      assert.ok(took >= 1400 && took < 5000, `${engine}: failed after ${took} ms, at its 1.5 s connect timeout`);
+      t.close();
+    }
+    assert.ok(frames >= 2, 'each engine sent its CONNECT');
+  } finally {
+    for (const c of wss.clients) c.terminate();
+    await new Promise<void>((r) => wss.close(() => r()));
+  }
+});

@@ -86,3 +86,58 @@ test("sse: engine 'sse' without --target is refused before any load (the bundled
     (e: unknown) => e instanceof Error && /uses engine 'sse', and the bundled reference server serves no Server-Sent Events/.test(e.message),
   );
 });
+
+test('sse: a reconnection the server refuses (HTTP 503) ends it, as EventSource does: recovery.failed, a reconnect_failed sample; Last-Event-ID was the last id', async () => {
+  const http = await import('node:http');
+  const { SessionClient } = await import('../../src/clients/session-client.ts');
+  const { loadEngine } = await import('../../src/clients/index.ts');
+  const { FakeSink } = await import('../unit/fake-sink.ts');
+  const { monoMs } = await import('../../src/shared/clock.ts');
+  const seen: Array<string | undefined> = [];
+  // written for this test: the first stream sends 2 events (ids 7, 8) and ends; every later GET is refused
+  const srv = http.createServer((req, res) => {
+    seen.push(req.headers['last-event-id'] as string | undefined);
+    if (seen.length > 1) return void res.writeHead(503, { 'content-type': 'text/plain' }).end('maintenance');
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.end('retry: 50\n\nid: 7\nevent: n\ndata: {"k":1}\n\nid: 8\nevent: n\ndata: plain text\n\n');
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(srv.address() as { port: number }).port}`;
+  const engine = await loadEngine('sse');
+  const sink = new FakeSink();
+  const policy = { attempts: 3, delayMs: 10, maxDelayMs: 100 };
+  const c = new SessionClient(() => engine({ target: url, path: '/', localAddress: '127.0.0.1', transports: ['websocket'], reconnect: policy, connectTimeoutMs: 2000 }), sink, {
+    id: 1, sourceAddress: '127.0.0.1', intendedStart: monoMs(), ackTimeoutMs: 2000, connectTimeoutMs: 2000, random: () => 0.5, reconnect: policy,
+  });
+  try {
+    const got: unknown[][] = [];
+    c.on('n', (...a) => void got.push(a));
+    await c.connect();
+    for (let i = 0; i < 100 && !sink.counters.get('recovery.failed'); i++) await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(got, [[{ k: 1 }, '7'], ['plain text', '8']], 'data parsed as JSON when it parses; the id');
+    assert.deepEqual(seen, [undefined, '8'], 'the reconnection sent the last id');
+    assert.equal(sink.counters.get('recovery.failed'), 1);
+    assert.equal(sink.counters.get('disconnects'), 1);
+    assert.equal(sink.counters.get('recovered') ?? 0, 0);
+    const kinds = sink.errors.map(([k]) => k);
+    assert.deepEqual(kinds, ['reconnect_failed'], 'the server ending its stream is no error; giving up is');
+    assert.equal(c.connected, false);
+    await new Promise((r) => setTimeout(r, 300)); // 6× the retry: a runaway loop would have asked again
+    assert.equal(seen.length, 2, 'no request after the refusal');
+    // a first connect refused (the same server now refuses every GET): a connect_error with the status and body, and nothing more
+    const sink2 = new FakeSink();
+    const c2 = new SessionClient(() => engine({ target: url, path: '/', localAddress: '127.0.0.1', transports: ['websocket'], reconnect: policy, connectTimeoutMs: 2000 }), sink2, {
+      id: 2, sourceAddress: '127.0.0.1', intendedStart: monoMs(), ackTimeoutMs: 2000, connectTimeoutMs: 2000, random: () => 0.5, reconnect: policy,
+    });
+    await assert.rejects(c2.connect(), /GET \/ answered HTTP 503: maintenance/);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(seen.length, 3, 'one GET, no reconnection of a connect that never streamed');
+    assert.deepEqual(sink2.errors.map(([k]) => k), ['connect_error']);
+    assert.equal(sink2.counters.get('disconnects') ?? 0, 0);
+    await c2.disconnect();
+  } finally {
+    await c.disconnect();
+    srv.closeAllConnections();
+    await new Promise<void>((r) => srv.close(() => r()));
+  }
+});

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CustomRecorder, MAX_CHECK_NAMES } from '../../src/metrics/custom.ts';
 import { Recorder } from '../../src/metrics/recorder.ts';
+import { recordStamped } from '../../src/clients/sequence.ts';
 import { Aggregator } from '../../src/metrics/aggregate.ts';
 import { createHistogram, mergeMetricSummaries, recordMs, summarize } from '../../src/metrics/histogram.ts';
 import { RunCollector } from '../../src/collect/collector.ts';
@@ -399,4 +400,21 @@ test('console: failing checks first; past 20 checks one line counts the rest', (
   assert.equal(lines[2], '    ok   c00: 1 passed, 0 failed');
   assert.equal(lines.at(-1), '    … and 6 more checks (all in result.json)');
   assert.equal(lines.length, 1 + SHOWN_CHECKS + 1);
+});
+
+test('built-in server-stamped trends: a negative push latency (a Date.now() stamp) is counted in push.negative, recorded as 0, flagged biased everywhere, and fails its thresholds', () => {
+  const rec = new Recorder(0);
+  recordStamped(rec, 'push', -1.7e12); // monotonic now minus a wall-clock stamp
+  recordStamped(rec, 'push', 2.5);
+  const snap = rec.flush(0);
+  assert.deepEqual(snap.counters, { 'push.negative': 1 });
+  const r = runWith({ push: summarize(createHistogram()) }, { 'push.negative': 1 });
+  const v = customView(r, {});
+  assert.deepEqual(v.biased, [{ name: 'push', negative: 1, rejected: 0 }]);
+  const lines = customLines(r, {});
+  assert.match(lines[0]!, /WARN trend push: 1 negative samples recorded as 0 \(push\.negative\): its figures are biased and every threshold on it fails \(the server's `ts` is not on rtbench's clock: .*not Date\.now\(\)\)/);
+  r.metrics.push = { ...r.metrics.push!, count: 2, p99: 2.5 };
+  const [t] = evaluateThresholds(parseThresholds({ 'push.p99': '< 100' }).thresholds, r);
+  assert.equal(t!.ok, false);
+  assert.match(t!.note!, /1 negative samples recorded as 0 .*Date\.now\(\)\?/);
 });

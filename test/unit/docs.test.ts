@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { anchorOf, anchorsOf, brokenLinks } from '../../scripts/docs-links.ts';
 
 const readme = readFileSync('README.md', 'utf8');
@@ -8,6 +8,9 @@ const readme = readFileSync('README.md', 'utf8');
 test('README: at most 400 lines, what a newcomer needs first; the rest lives in docs/ and ARCHITECTURE.md', () => {
   const lines = readme.split('\n').length;
   assert.ok(lines <= 400, `README.md has ${lines} lines: move the new sections into the matching docs/*.md page (see README's Documentation table)`);
+  for (const page of readdirSync('docs').filter((f) => f.endsWith('.md'))) {
+    assert.ok(readme.includes(`](docs/${page})`), `docs/${page} is linked from README's Documentation table (a page nobody can find is not documentation)`);
+  }
   for (const page of ['docs/scenarios.md', 'docs/own-server.md', 'docs/metrics.md', 'docs/reports.md', 'docs/topologies.md', 'docs/faults.md', 'docs/capacity-search.md', 'docs/live-outputs.md', 'docs/distributed.md', 'docs/timing.md', 'ARCHITECTURE.md']) {
     assert.ok(readme.includes(`](${page})`), `README links ${page}`);
   }

@@ -119,3 +119,35 @@ test('SSE data: JSON when it parses, the text otherwise (tokens, [DONE])', () =>
   assert.equal(parseData(''), '');
   assert.equal(parseData('{not json'), '{not json');
 });
+
+test('--dry-run shows the sse event stream URL and where its path came from, and a msgpack parser; nothing connected', async () => {
+  const { run } = await import('../../src/run/run.ts');
+  const { memOutput } = await import('../integration/helpers.ts');
+  const out = memOutput();
+  // TEST-NET-3: never reachable, never tried (a dry run connects to nothing)
+  const o = await run('examples/sse-feed.ts', { target: 'http://203.0.113.9:4150', dryRun: true, generators: 1, stdout: out, stderr: memOutput() });
+  assert.equal(o.exitCode, 0);
+  assert.match(out.text(), /event stream +http:\/\/203\.0\.113\.9:4150\/events \(`connect\.path`\); client\.stream\(\) requests go to http:\/\/203\.0\.113\.9:4150/);
+  assert.match(out.text(), /connect +headers authorization; path \/events/);
+  const mp = memOutput();
+  await run('examples/socketio-msgpack.ts', { target: 'http://203.0.113.9:4140', dryRun: true, generators: 1, stdout: mp, stderr: memOutput() });
+  assert.match(mp.text(), /connect +parser msgpack \(socket\.io-msgpack-parser\)/);
+});
+
+test("client.stream() on a Socket.IO engine, and emit/emitWithAck on engine 'sse', are counted session_errors that say what to use", async () => {
+  const { SessionClient } = await import('../../src/clients/session-client.ts');
+  const { SseTransport } = await import('../../src/clients/sse.ts');
+  const { FakeSink } = await import('./fake-sink.ts');
+  const { monoMs } = await import('../../src/shared/clock.ts');
+  const opts = { id: 1, sourceAddress: '127.0.0.1', intendedStart: monoMs(), ackTimeoutMs: 100, connectTimeoutMs: 100, random: Math.random };
+  const sink = new FakeSink();
+  const sio = new SessionClient(() => assert.fail('no transport is made'), sink, opts);
+  await assert.rejects(sio.stream('/v1/chat', { body: {} }), /`client.stream\(\)` reads an HTTP event stream and needs engine 'sse'/);
+  assert.deepEqual(sink.errors.map(([k]) => k), ['session_error']);
+  // engine sse, "connected" without a network: the transport's sending calls refuse
+  const t = new SseTransport({ target: 'http://127.0.0.1:1', path: '/', localAddress: '127.0.0.1', transports: ['websocket'] });
+  assert.throws(() => t.emit('x'), /client.emit\('x'\): engine 'sse' only receives/);
+  await assert.rejects(t.emitWithAck('x'), /client.emitWithAck\('x'\): engine 'sse' only receives .* send with client.stream/);
+  assert.equal(t.cleanEnd('stream ended by the server'), true);
+  assert.equal(t.cleanEnd('the connection broke before the stream ended'), false);
+});

@@ -1,6 +1,6 @@
 import { ERROR_MESSAGES_PER_KIND, type RunFile, type RunResult } from '../../result/types.ts';
 import { faultBaseline, faultRows } from '../faults-table.ts';
-import { customView, declaredIn } from '../custom.ts';
+import { biasText, customView, declaredIn } from '../custom.ts';
 import { shownMessage } from '../../metrics/errors.ts';
 import type { ComparedPair } from './compare-section.ts';
 import { metricUnit, runFigures, soleAckEvent, type LabeledRun } from './data.ts';
@@ -134,7 +134,7 @@ export function countersTable(r: RunResult): string {
 /** Checks (`ctx.check`) and the kinds of a `sessions` mix, when the scenario has them (custom trends and counters are rows of the tables above). */
 export function customSection(x: LabeledRun): string {
   const v = customView(x.run, declaredIn(x.file));
-  const parts: string[] = [];
+  const parts: string[] = v.biased.map((b) => `<p class="chk warn">⚠ ${esc(biasText(b))}</p>`);
   if (v.checks) {
     const row = (name: string, pass: number, fail: number, all = false): string[] => [`<span class="${fail ? 'fail' : 'ok'}">${fail ? '✘' : '✔'}</span>`, all ? '<b class="l">all checks</b>' : `<code>${esc(name)}</code>`, num(pass, 0), num(fail, 0), pct(pass + fail ? fail / (pass + fail) : null, 2)];
     parts.push(`<h3>Checks</h3>${htmlTable(['', 'check', 'passed', 'failed', 'failed share'], [row('', v.checks.pass, v.checks.fail, true), ...v.checks.byName.map((c) => row(c.name, c.pass, c.fail))], 'num')}`);
