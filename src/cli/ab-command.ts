@@ -2,9 +2,10 @@ import { join } from 'node:path';
 import { runAb } from './ab.ts';
 import { parseTolerances } from '../compare/compare.ts';
 import { renderJUnit } from '../reporters/junit.ts';
-import { writeFileAtomic } from '../util/atomic-write.ts';
+import { writeFileAtomic } from '../shared/atomic-write.ts';
 import { compareCases, compareMarkdown } from './compare-command.ts';
 import type { CliIO } from './io.ts';
+import { redactUrls } from '../util/redact.ts';
 
 export interface AbArgs {
   scenario: string;
@@ -40,6 +41,6 @@ export async function abCommand(a: AbArgs, io: CliIO): Promise<number> {
     stderr: io.stderr,
   });
   if (a.junit) await writeFileAtomic(a.junit, renderJUnit([{ name: `ab ${a.scenario}`, cases: compareCases(rows) }]));
-  if (a.summaryMd) await writeFileAtomic(a.summaryMd, compareMarkdown(`rtbench ab: ${a.scenario} (B ${a.targetB} vs A ${a.targetA})`, rows));
+  if (a.summaryMd) await writeFileAtomic(a.summaryMd, compareMarkdown(`rtbench ab: ${a.scenario} (B ${redactUrls(a.targetB)} vs A ${redactUrls(a.targetA)})`, rows));
   return exitCode;
 }

@@ -6,7 +6,8 @@ import { resolvePlan } from '../plan/plan.ts';
 import { runResolved, type RunOptions } from '../run/run.ts';
 import type { Output } from '../run/reporter.ts';
 import { checkReachable, parseTarget } from '../target/target.ts';
-import { writeFileAtomic } from '../util/atomic-write.ts';
+import { redactUrls } from '../util/redact.ts';
+import { writeFileAtomic } from '../shared/atomic-write.ts';
 import { compareResults, formatCompare, type CompareRow, type Tolerances } from '../compare/compare.ts';
 import { renderHtml } from '../reporters/html/render.ts';
 import { RunCollector } from '../collect/collector.ts';
@@ -110,8 +111,8 @@ export async function runAb(scenario: string, o: AbOptions): Promise<{ rows: Com
   }
   const file = (side: 'a' | 'b'): RunFile => ({ ...last!, runs: [results[side]!] });
   const rows = compareResults(file('a'), file('b'), o.tolerances);
-  o.stdout.write(`rtbench ab: B/A over ${o.rounds} interleaved rounds (A ${o.targetA}, B ${o.targetB})\n${formatCompare(rows, ['A', 'B'])}\n`);
-  await writeFileAtomic(join(o.out, 'ab.json'), `${JSON.stringify({ schema: 'rtbench.ab/v1', scenario, targetA: o.targetA, targetB: o.targetB, rounds: o.rounds, rows, a: results.a!.rounds ?? [], b: results.b!.rounds ?? [] }, null, 2)}\n`);
+  o.stdout.write(`rtbench ab: B/A over ${o.rounds} interleaved rounds (A ${redactUrls(o.targetA)}, B ${redactUrls(o.targetB)})\n${formatCompare(rows, ['A', 'B'])}\n`);
+  await writeFileAtomic(join(o.out, 'ab.json'), `${JSON.stringify({ schema: 'rtbench.ab/v1', scenario, targetA: redactUrls(o.targetA), targetB: redactUrls(o.targetB), rounds: o.rounds, rows, a: results.a!.rounds ?? [], b: results.b!.rounds ?? [] }, null, 2)}\n`);
   if (o.report) {
     await writeFileAtomic(o.report, renderHtml([file('a'), file('b')], { names: ['A', 'B'], tolerances: o.tolerances }));
     o.stdout.write(`report: ${o.report}\n`);

@@ -4,7 +4,7 @@ import { ExitCode } from '../shared/errors.ts';
 import { renderJUnit, type JUnitCase } from '../reporters/junit.ts';
 import { mdEscape } from '../reporters/markdown.ts';
 import type { Output } from '../run/reporter.ts';
-import { writeFileAtomic } from '../util/atomic-write.ts';
+import { writeFileAtomic } from '../shared/atomic-write.ts';
 import { renderHtml } from '../reporters/html/render.ts';
 
 /** JUnit cases: one per compared figure. */

@@ -6,7 +6,7 @@ import type { Output } from '../run/reporter.ts';
 import { missingUnit, parseDuration } from '../shared/duration.ts';
 import { planScenario } from '../plan/plan.ts';
 import { MAX_START_AHEAD_MS } from '../shard/options.ts';
-import { writeFileAtomic } from '../util/atomic-write.ts';
+import { writeFileAtomic } from '../shared/atomic-write.ts';
 
 export interface K8sArgs {
   scenario: string;

@@ -8,7 +8,7 @@ import type { Output } from '../run/reporter.ts';
 import { exitCodeOf } from '../run/run.ts';
 import { describeMerge, mergeShards, type ShardInput } from '../shard/merge.ts';
 import { extractResultLines } from '../shard/result-line.ts';
-import { writeFileAtomic } from '../util/atomic-write.ts';
+import { writeFileAtomic } from '../shared/atomic-write.ts';
 import { ExitCode } from '../shared/errors.ts';
 import { failedGateLine } from '../reporters/verdict-line.ts';
 

@@ -23,6 +23,7 @@ export const runFlags = {
   runtime: { type: 'string', choices: ['processes', 'containers'], describe: 'Run the reference topology as local processes (default) or as containers (Docker via testcontainers)' },
   output: { type: 'string', array: true, describe: 'Stream live metrics once a second while the run goes (repeatable): json=FILE (JSON lines) or prometheus=URL[,header=Name:Value] (remote write to any endpoint; user:password@ in the URL is Basic auth; headers also from RTBENCH_PROMETHEUS_HEADERS)' },
   'find-max': { type: 'boolean', describe: "Capacity search: raise the arrival rate in steps, then bisect, to the highest rate that holds the scenario's thresholds (its `search` block sets from/factor/precision/step; --duration sets the step)" },
+  'show-query': { type: 'string', describe: 'Query parameters safe to show, comma-separated (e.g. room,lang): every other query value of --target and connect.query is REDACTED on the console, in the dry run, result.json and report.html (the clients still send them)' },
   'on-generator-crash': { type: 'string', choices: ['fail', 'continue'], describe: 'A generator process that crashes: fail the run (default) or continue with a loud warning; its figures are kept either way' },
 } as const satisfies Record<string, Options>;
 
@@ -44,6 +45,7 @@ export const RUN_FLAG_OPTION = {
   runtime: 'runtime',
   output: 'outputs',
   'find-max': null,
+  'show-query': 'showQuery',
   'on-generator-crash': 'onGeneratorCrash',
 } as const satisfies { readonly [F in keyof typeof runFlags]: keyof RunOptions | null };
 

@@ -3,7 +3,7 @@ import { loadResult } from '../compare/load-result.ts';
 import { ExitCode } from '../shared/errors.ts';
 import { renderHtml } from '../reporters/html/render.ts';
 import type { Output } from '../run/reporter.ts';
-import { writeFileAtomic } from '../util/atomic-write.ts';
+import { writeFileAtomic } from '../shared/atomic-write.ts';
 
 /** Where `rtbench report` writes when `--out` is not given: beside the first result, never over it. */
 export function reportPath(results: readonly string[], out?: string): string {

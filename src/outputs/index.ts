@@ -54,5 +54,10 @@ export function createOutputs(specs: readonly OutputSpec[], o: { scenario: strin
   if (!specs.length) return [];
   const labels = { scenario: o.scenario, run_id: o.runId };
   for (const s of specs) if (s.kind === 'prometheus') o.info(`prometheus output: remote write to ${s.display}${s.auth ? ` (${s.auth})` : ''}\n`);
-  return [liveOutput(specs.map((s) => (s.kind === 'json' ? jsonLinesSink({ file: s.file, labels, info: o.info }) : prometheusSink({ target: s, labels, warn: o.warn, info: o.info }))))];
+  return [liveOutput(specs.map((s) => (s.kind === 'json' ? jsonLinesSink({ file: s.file, labels, info: o.info, warn: o.warn }) : prometheusSink({ target: s, labels, warn: o.warn, info: o.info }))))];
+}
+
+/** The files of the `json=FILE` outputs (probed with the other output paths before the load). */
+export function jsonFilesOf(specs: readonly OutputSpec[]): string[] {
+  return specs.flatMap((s) => (s.kind === 'json' ? [s.file] : []));
 }

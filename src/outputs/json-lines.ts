@@ -1,5 +1,5 @@
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { outputWriteError } from '../shared/output-paths.ts';
 import type { LiveSink } from './sample.ts';
 
 /**
@@ -7,9 +7,14 @@ import type { LiveSink } from './sample.ts';
  * topology run (`"final": true`), written synchronously so the file is complete up to the last
  * second even when the process is killed. Each line stands alone (`jq -c` friendly).
  */
-export function jsonLinesSink(o: { file: string; labels: { scenario: string; run_id: string }; info: (line: string) => void }): LiveSink {
-  mkdirSync(dirname(o.file), { recursive: true });
-  const fd = openSync(o.file, 'a');
+export function jsonLinesSink(o: { file: string; labels: { scenario: string; run_id: string }; info: (line: string) => void; warn?: (line: string) => void }): LiveSink {
+  // the folder was made and probed before the load (src/run/output-check.ts)
+  let fd: number;
+  try {
+    fd = openSync(o.file, 'a');
+  } catch (e) {
+    throw outputWriteError(o.file, e);
+  }
   let lines = 0;
   let open = true;
   return {
@@ -29,8 +34,15 @@ export function jsonLinesSink(o: { file: string; labels: { scenario: string; run
         errors: s.errors,
         latency: Object.fromEntries(Object.entries(s.latency).map(([k, l]) => [k, { count: l.count, p50: l.p50, p99: l.p99, max: l.max }])),
       };
-      writeSync(fd, `${JSON.stringify(line)}\n`);
-      lines++;
+      try {
+        writeSync(fd, `${JSON.stringify(line)}\n`);
+        lines++;
+      } catch (e) {
+        // a full disk mid-run stops this output, not the run (what is measured still goes to result.json)
+        open = false;
+        closeSync(fd);
+        o.warn?.(`${outputWriteError(o.file, e).format()}\n  (the json output stopped after ${lines} line(s); the run goes on)`);
+      }
     },
     end() {
       if (!open) return;

@@ -22,6 +22,7 @@ import type { Threshold } from '../thresholds/parse.ts';
 import { machineLimits, planCapacity } from './capacity.ts';
 import { withDefaultGate } from '../thresholds/gate.ts';
 import { defaultGenerators } from './generators.ts';
+import { showQueryNames } from '../util/redact.ts';
 
 /** The flags of a run that shape its plan (a subset of `RunOptions`). */
 export interface PlanOptions {
@@ -33,6 +34,8 @@ export interface PlanOptions {
   shard?: string;
   startAt?: string;
   onGeneratorCrash?: 'fail' | 'continue';
+  /** Query parameters safe to show (`--show-query a,b`): every other query value is redacted wherever a URL is shown or stored. */
+  showQuery?: string | readonly string[];
   /** Plan only: no reachability check, no probe, no clock estimate. */
   dryRun?: boolean;
 }
@@ -60,6 +63,8 @@ export interface RunPlan {
   /** Reference monotonic clock minus this host's (ms); 0 unless a shard on another host estimated it. */
   clockOffsetMs: number;
   onGeneratorCrash: 'fail' | 'continue';
+  /** Query parameters shown in clear (`--show-query`); every other query value is redacted where shown or stored. */
+  showQuery: string[];
   /** What rtbench decided on its own (printed before the load). */
   notes: string[];
 }
@@ -113,6 +118,8 @@ export async function planScenario(scenarioFile: string, o: Pick<PlanOptions, 'd
 export interface PlanHooks {
   /** Called once the scenario is validated, before the target is checked: throw `InputError` to refuse it. */
   checkScenario?: (scenario: ResolvedScenario) => void;
+  /** Called (not in a dry run) once the plan is checked, before the first connection to anything: e.g. probing the output paths. */
+  beforeConnect?: (scenario: ResolvedScenario) => Promise<void>;
 }
 
 /** A resolved run: its plan, a shard's hooks, the scenario module (its functions), and the plan with other phases. */
@@ -135,7 +142,8 @@ export interface ResolvedRun {
 export async function resolvePlan(scenarioFile: string, o: PlanOptions, warn: (line: string) => void, hooks: PlanHooks = {}): Promise<ResolvedRun> {
   const { totalMs } = checkOptions(o);
   const shardPlan = checkShardOptions(o);
-  const target: Target | null = o.target ? await parseTarget(o.target) : null;
+  const showQuery = showQueryNames(o.showQuery);
+  const target: Target | null = o.target ? await parseTarget(o.target, undefined, showQuery) : null;
   const loaded = await loadScenario(scenarioFile);
   const timed = withDuration(loaded.resolved, totalMs);
   // against --target, a ws URL's path is the path (default '/'); '/ws' is only the bundled server's
@@ -169,6 +177,7 @@ export async function resolvePlan(scenarioFile: string, o: PlanOptions, warn: (l
   }
   const addressesExplicit = loaded.scenario.sourceIps !== undefined;
   const sized = sizeCapacity(scenarioFile, scenario, o, addressesExplicit, shardPlan, target);
+  if (!o.dryRun) await hooks.beforeConnect?.(scenario);
   if (target) warn(describeTarget(target));
   if (target && !o.dryRun) await checkReachable(target);
   if (target && !o.dryRun && (scenario.engine === 'socket.io' || scenario.engine === 'socket.io-lean')) await probeSocketIo(target, scenario.path);
@@ -189,6 +198,7 @@ export async function resolvePlan(scenarioFile: string, o: PlanOptions, warn: (l
     shard: shardPlan.shard,
     clockOffsetMs: shardRun?.hooks.clockMonoOffsetMs ?? 0,
     onGeneratorCrash: o.onGeneratorCrash ?? 'fail',
+    showQuery: [...showQuery],
     notes: sized.notes,
   };
   const withPhases = (phases: ResolvedPhase[]): RunPlan => {

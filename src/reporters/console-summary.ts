@@ -5,6 +5,7 @@ import { SEQUENCED_EVENTS } from '../metrics/names.ts';
 import { faultsBlock } from './faults-table.ts';
 import { customLines, declaredIn } from './custom.ts';
 import { shownMessage } from '../metrics/errors.ts';
+import { redactUrls } from '../util/redact.ts';
 import type { MetricDeclarations } from '../metrics/declared.ts';
 import { mainLatency } from './main-latency.ts';
 
@@ -68,11 +69,11 @@ function errorsBlock(r: RunResult): string {
   for (const [k, e] of kinds) {
     const messages = e.messages ?? [{ message: e.sample, count: e.count }];
     if (messages.length === 1 && messages[0]!.count === e.count) {
-      lines.push(`    ${k} ×${e.count}: ${shownMessage(messages[0]!)}`);
+      lines.push(`    ${k} ×${e.count}: ${redactUrls(shownMessage(messages[0]!))}`);
       continue;
     }
     const listed = messages.reduce((a, m) => a + m.count, 0);
-    lines.push(`    ${k} ×${e.count}:`, ...messages.map((m) => `      ×${m.count} ${shownMessage(m)}`));
+    lines.push(`    ${k} ×${e.count}:`, ...messages.map((m) => `      ×${m.count} ${redactUrls(shownMessage(m))}`));
     if (e.count > listed) lines.push(`      ×${e.count - listed} with other messages (only the 5 most frequent are kept)`);
   }
   return lines.join('\n');

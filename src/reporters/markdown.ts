@@ -1,5 +1,5 @@
 import type { RunFile, RunResult } from '../result/types.ts';
-import { writeFileAtomic } from '../util/atomic-write.ts';
+import { writeFileAtomic } from '../shared/atomic-write.ts';
 import { latencyLine, saturationLine, sequenceLine, sessionsLine } from './console-summary.ts';
 import type { Reporter } from '../run/reporter.ts';
 import { biasText, customView, declaredIn } from './custom.ts';

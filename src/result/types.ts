@@ -4,6 +4,7 @@
  */
 import type { MetricSummary } from './metric.ts';
 import type { FaultSection } from './faults.ts';
+import type { RunEnd } from './run-end.ts';
 
 export type { MetricSummary };
 export type { FaultImpact, FaultReport, FaultSection } from './faults.ts';
@@ -183,12 +184,14 @@ export interface RoundFigures {
   saturation?: NonNullable<Saturation['verdict']>;
 }
 
-/** One topology run (one entry of `runs`). */
-export interface RunResult {
+/** One topology run (one entry of `runs`): its figures and facts, and how it ended (`status`, `failure`). */
+export type RunResult = RunFacts & RunEnd;
+
+/** A run's figures and facts, all but how it ended. */
+export interface RunFacts {
   topology: string;
   target: string;
   engine: string;
-  status: 'completed' | 'failed' | 'interrupted';
   startedAt: string;
   durationMs: number;
   metrics: Record<string, MetricSummary>;
@@ -221,8 +224,6 @@ export interface RunResult {
   faults?: FaultSection;
   /** Generator processes that crashed (their figures up to their last report are kept). */
   crashedGenerators?: string[];
-  /** Set when status is `failed`. */
-  failure?: { code: string; message: string };
   /** Shard results only: the lossless per-second series that `rtbench merge` aligns by wall clock. */
   seconds?: SecondRecord[];
 }
@@ -303,6 +304,8 @@ export interface RunFile {
   merged?: MergeInfo;
   /** Set by a capacity search (`--find-max`): each topology's steps, every step's whole result, the figure. */
   search?: SearchResult[];
+  /** Query parameters the user named safe to show (`--show-query`); every other query value in URLs here is `REDACTED`. */
+  showQuery?: string[];
 }
 
 // ── capacity search (`rtbench run --find-max`, src/search/) ──

@@ -4,7 +4,7 @@ import type { SessionContext } from '../scenario/types.ts';
 import type { EngineName } from '../clients/engine-name.ts';
 import type { ResolvedScenario } from '../scenario/validate.ts';
 import type { Target } from '../target/target.ts';
-import { redactUrls } from '../util/redact.ts';
+import { redactQueryObject, redactUrls, type ShownQuery } from '../util/redact.ts';
 import type { Threshold } from '../thresholds/parse.ts';
 
 export interface PlanInfo {
@@ -17,6 +17,8 @@ export interface PlanInfo {
   /** The plan's parsed thresholds (the default gate included); null for a shard (`rtbench merge` evaluates them). */
   thresholds: Threshold[] | null;
   connect: ConnectOptions | ((ctx: SessionContext) => ConnectOptions | Promise<ConnectOptions>) | undefined;
+  /** Query parameters shown in clear (`--show-query`); every other query value is printed as REDACTED. */
+  showQuery?: ShownQuery;
 }
 
 /** What a caller that plans runs of its own (the capacity search) adds to the text. */
@@ -30,7 +32,8 @@ export interface PlanExtra {
 
 /**
  * `run --dry-run`: the plan as text (a pure function; nothing is connected or started).
- * Values of `auth` and `headers` are not printed, only their names.
+ * Values of `auth` and `headers` are not printed, only their names; query values (of the target and
+ * of `connect.query`) are REDACTED unless `--show-query` names them.
  */
 export function describePlan(p: PlanInfo, extra: PlanExtra = {}): string {
   const { resolved: r, target: t } = p;
@@ -41,7 +44,7 @@ export function describePlan(p: PlanInfo, extra: PlanExtra = {}): string {
     rows.push(['target', `${t.shownUrl} → ${t.host}:${t.port}${t.loopback ? ' (loopback)' : ' (remote)'}`]);
     if (r.engine === 'ws' || r.engine === 'socketcluster') {
       const from = t.pathname ? 'path from --target' : r.engine === 'ws' && r.path === '/' ? 'no path in --target: /' : "the scenario's `path`";
-      rows.push(['WebSocket', `${redactUrls(`${t.url.replace(/^http/, 'ws')}${t.pathname || r.path}${t.search}`)} (${from})`]);
+      rows.push(['WebSocket', `${redactUrls(`${t.url.replace(/^http/, 'ws')}${t.pathname || r.path}${t.search}`, p.showQuery)} (${from})`]);
     }
     else if (r.engine === 'sse') {
       // the event stream's path: connect.path wins at run time (a static one is shown), then the target's, then `path`
@@ -50,7 +53,7 @@ export function describePlan(p: PlanInfo, extra: PlanExtra = {}): string {
       rows.push(['event stream', `${redactUrls(`${t.url}${path}${t.search}`)} (${from}); client.stream() requests go to ${t.url}`]);
     } else rows.push(['socket.io', `path ${r.path}, namespace ${t.pathname || '/'}${t.pathname ? ' (from --target)' : ''}`]);
   } else rows.push(['target', `the bundled reference server: ${p.topologies.join(', ')} (started on loopback at run time)`]);
-  rows.push(['connect', describeConnect(p.connect)]);
+  rows.push(['connect', describeConnect(p.connect, p.showQuery)]);
   p.resolved.phases.forEach((ph) => {
     const what = ph.kind === 'arrivals' ? 'arrivals/s' : 'VUs';
     const amount = ph.from === ph.to ? `${ph.from}` : `${ph.from} → ${ph.to}`;
@@ -84,13 +87,13 @@ function describeEngines(r: ResolvedScenario, topologies: string[]): string {
   return [...byEngine].map(([e, ts]) => `${one(e)} on ${ts.join(', ')}`).join('; ');
 }
 
-function describeConnect(c: PlanInfo['connect']): string {
+function describeConnect(c: PlanInfo['connect'], show?: ShownQuery): string {
   if (c === undefined) return 'no defaults (client.connect(options) may add some)';
   if (typeof c === 'function') return 'per client: a function of ctx (called at each session\'s first connect)';
   const parts: string[] = [];
   if (c.namespace) parts.push(`namespace ${c.namespace}`);
   if (c.auth) parts.push(`auth { ${Object.keys(c.auth).join(', ')} }`);
-  if (c.query) parts.push(`query ${Object.entries(c.query).map(([k, v]) => `${k}=${String(v)}`).join('&')}`);
+  if (c.query) parts.push(`query ${Object.entries(redactQueryObject(c.query, show)).map(([k, v]) => `${k}=${v}`).join('&')}`);
   if (c.headers) parts.push(`headers ${Object.keys(c.headers).join(', ')}`);
   if (c.parser) parts.push(`parser ${c.parser === 'msgpack' ? 'msgpack (socket.io-msgpack-parser)' : 'a module of the scenario'}`);
   if (c.path) parts.push(`path ${c.path}`);

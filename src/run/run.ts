@@ -14,7 +14,8 @@ import { describePlan } from './dry-run.ts';
 import { lifecycleOf, sharedLifecycle } from '../scenario/setup.ts';
 import { forTopology } from '../scenario/engines.ts';
 import { recordedScenario } from '../scenario/validate.ts';
-import { createOutputs, parseOutputs } from '../outputs/index.ts';
+import { createOutputs, jsonFilesOf, parseOutputs } from '../outputs/index.ts';
+import { checkRunOutputs } from './output-check.ts';
 
 /** Options of `run()`; the CLI flags map onto these one to one. */
 export interface RunOptions {
@@ -56,6 +57,8 @@ export interface RunOptions {
   stderr?: Output;
   /** A generator process that crashes: `fail` the run (default, exit 1) or `continue` with a loud warning. */
   onGeneratorCrash?: 'fail' | 'continue';
+  /** Query parameters safe to show (`'a,b'` or `['a', 'b']`): every other query value is REDACTED wherever a URL or connect option is shown or stored. */
+  showQuery?: string | readonly string[];
 }
 
 /** What `run()` gives back. */
@@ -73,6 +76,9 @@ function timestamp(d = new Date()): string {
   return d.toISOString().replace(/[:]/g, '').replace(/\..+$/, '');
 }
 
+/** `reports/<scenario>-<timestamp>`: where a run writes when `--out` is not given. */
+export const defaultOutDir = (scenarioName: string): string => join('reports', `${slug(scenarioName)}-${timestamp()}`);
+
 const stdio = (s: NodeJS.WriteStream): Output => ({ write: (t) => void s.write(t), isTTY: Boolean(s.isTTY) });
 
 /**
@@ -88,8 +94,15 @@ export async function run(scenarioFile: string, options: RunOptions = {}, given?
   // the first generator starts now (unless the CLI started it already), alongside the plan (time to
   // first connection); killed if unused
   const own = given === undefined && !options.dryRun ? new SpareGenerator(scenarioFile) : null;
+  let out = options.out;
+  // every output path is made and probed before the first connection: a bad one costs seconds, not a run
+  const beforeConnect = async (scenario: { name: string }): Promise<void> => {
+    out ??= defaultOutDir(scenario.name);
+    await checkRunOutputs(options, out, jsonFilesOf(parseOutputs(options.outputs ?? [])));
+  };
   try {
-    return await runResolved(await resolvePlan(scenarioFile, options, (line) => stderr.write(`${line}\n`)), options, undefined, given ?? own);
+    const resolved = await resolvePlan(scenarioFile, options, (line) => stderr.write(`${line}\n`), { beforeConnect });
+    return await runResolved(resolved, out === undefined ? options : { ...options, out }, undefined, given ?? own);
   } finally {
     own?.close();
   }
@@ -116,14 +129,14 @@ export async function runResolved(
   const outputSpecs = parseOutputs(options.outputs ?? []);
   if (options.dryRun) {
     const { scenario: resolved, target, topologies, generators, sourceIps } = plan;
-    stdout.write(describePlan({ scenarioFile, resolved, target, topologies, generators, sourceIps, thresholds: plan.shard ? null : plan.thresholds, connect: module.connect }));
+    stdout.write(describePlan({ scenarioFile, resolved, target, topologies, generators, sourceIps, thresholds: plan.shard ? null : plan.thresholds, connect: module.connect, showQuery: new Set(plan.showQuery) }));
     const file = runFile(recordedScenario(resolved, scenarioFile), await environment(), []);
     return { file, outDir: '', exitCode: ExitCode.ok };
   }
   const startServer = options.runtime === 'containers' && !plan.target ? await (await import('../containers/index.ts')).containerServerStarter(plan.topologies, plan.scenario.server.pushRate) : undefined;
   for (const n of plan.notes) warn(`rtbench: ${n}`);
 
-  const outDir = options.out ?? join('reports', `${slug(plan.scenario.name)}-${timestamp()}`);
+  const outDir = options.out ?? defaultOutDir(plan.scenario.name);
   const reporters = [...(options.reporters ?? reportersFor(['progress', 'summary', 'json', 'html', 'junit', 'markdown'], { out: stdout, quiet: options.quiet, junit: options.junit, summaryMd: options.summaryMd })), ...createOutputs(outputSpecs, { scenario: plan.scenario.name, runId: basename(outDir), warn, info: (l) => (options.quiet ? undefined : stdout.write(l)) })];
   const stream = new RunStream(reporters);
   // the user's own server is set up once for all rounds; an embedded reference server per round (each round starts its own)
@@ -156,8 +169,11 @@ export async function runResolved(
     if (plan.repeat === 1 && !collectorOf) stream.runEnd(result); // with rounds, each round's end was reported (src/run/round.ts)
     runs.push(result);
   }
-  const file = runFile(recordedScenario(plan.scenario, scenarioFile), await environment(), runs, shardRun?.info() ? { shard: shardRun.info()! } : {});
-  await stream.end(file, { outDir });
+  const file = runFile(recordedScenario(plan.scenario, scenarioFile), await environment(), runs, { ...(shardRun?.info() ? { shard: shardRun.info()! } : {}), ...(plan.showQuery.length ? { showQuery: plan.showQuery } : {}) });
+  // each output alone (result.json first): one that cannot be written is named with its fix, the run exits 1
+  const writeFailures = await stream.end(file, { outDir });
+  for (const e of writeFailures) warn(e.format());
+  if (writeFailures.length) return { file, outDir, exitCode: ExitCode.runFailed };
   // interrupted before any load started: nothing was measured, and that is not a pass
   return { file, outDir, exitCode: runs.length === 0 && options.signal?.aborted ? ExitCode.interrupted : exitCodeOf(runs) };
 }

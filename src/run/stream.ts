@@ -8,6 +8,8 @@ import type { Aggregator } from '../metrics/aggregate.ts';
 import type { IntervalSnapshot } from '../metrics/snapshot.ts';
 import type { RunFile, RunResult } from '../result/types.ts';
 import type { ProgressTick, Reporter, RunStartInfo } from './reporter.ts';
+import type { RtbenchError } from '../shared/errors.ts';
+import { endReporters } from './output-check.ts';
 
 export class RunStream {
   private ticker: NodeJS.Timeout | undefined;
@@ -64,7 +66,8 @@ export class RunStream {
     for (const l of this.listeners) l.onRunEnd?.(r);
   }
 
-  async end(file: RunFile, ctx: { outDir: string }): Promise<void> {
-    for (const l of this.listeners) await l.onEnd?.(file, ctx);
+  /** Every listener's end, in order, each alone: a failed write does not stop the others. Returns the failures. */
+  end(file: RunFile, ctx: { outDir: string }): Promise<RtbenchError[]> {
+    return endReporters(this.listeners, file, ctx);
   }
 }

@@ -15,6 +15,8 @@ import { formatSearch } from '../reporters/search-table.ts';
 import type { Output } from '../run/reporter.ts';
 import { resolvePlan } from '../plan/plan.ts';
 import { runResolved, type RunOptions } from '../run/run.ts';
+import { checkRunOutputs, endReporters } from '../run/output-check.ts';
+import { jsonFilesOf, parseOutputs } from '../outputs/index.ts';
 import { missingUnit, parseDuration } from '../shared/duration.ts';
 import { describePlan } from '../run/dry-run.ts';
 import { recordedScenario, type ResolvedPhase, type ResolvedScenario } from '../scenario/validate.ts';
@@ -52,6 +54,8 @@ function searchRows(o: SearchOptions, topologies: string[]): Array<[string, stri
   ];
 }
 
+const searchOutDir = (name: string): string => join('reports', `${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-find-max-${new Date().toISOString().replace(/[:]/g, '').replace(/\..+$/, '')}`);
+
 /** Find the highest arrival rate at which the scenario holds its thresholds, per topology. */
 export async function runSearch(scenarioFile: string, options: RunOptions = {}): Promise<SearchOutcome> {
   const stdout = options.stdout ?? stdio(process.stdout);
@@ -67,11 +71,17 @@ export async function runSearch(scenarioFile: string, options: RunOptions = {}):
   const said = new Set<string>();
   const quietErr: Output = { isTTY: false, write: (t) => void (said.has(t) || (said.add(t), stderr.write(t))) };
   // the run's plan, made once: each step is that plan with one constant-rate phase (`--duration` is the step here)
+  let outDir: string | undefined;
   const prepared = await resolvePlan(scenarioFile, { ...options, duration: undefined, repeat: undefined, shard: undefined }, (line) => quietErr.write(`${line}\n`), {
     checkScenario: (s) => {
       slo = Object.entries(s.thresholds).flatMap(([k, v]) => (v === false ? [] : [`${k} ${typeof v === 'string' ? v : v.condition}`]));
       if (slo.length === 0) problems.unshift(`scenario ${scenarioFile} has no \`thresholds\`: they are the SLO a capacity search holds the rate to; add some, e.g. thresholds: { 'ack.p99': '< 100ms' }`);
       if (problems.length) throw new InputError('E_USAGE', 'cannot run the capacity search', { details: problems, hint: 'change what the lines above say (docs/capacity-search.md)' });
+    },
+    // the output folder is made and probed before the first step connects
+    beforeConnect: async (s) => {
+      outDir = options.out ?? searchOutDir(s.name);
+      await checkRunOutputs({}, outDir, jsonFilesOf(parseOutputs(options.outputs ?? [])));
     },
   });
   const resolved = prepared.plan.scenario;
@@ -82,14 +92,14 @@ export async function runSearch(scenarioFile: string, options: RunOptions = {}):
     const first = prepared.withPhases([{ ...stepPhase(o.fromRate, o.stepMs), name: `the first step, at ${o.fromRate}/s` }]);
     stdout.write(
       describePlan(
-        { scenarioFile, resolved: first.scenario, target: plan.target, topologies: plan.topologies, generators: first.generators, sourceIps: first.sourceIps, thresholds: plan.thresholds, connect: prepared.module.connect },
+        { scenarioFile, resolved: first.scenario, target: plan.target, topologies: plan.topologies, generators: first.generators, sourceIps: first.sourceIps, thresholds: plan.thresholds, connect: prepared.module.connect, showQuery: new Set(plan.showQuery) },
         { title: 'dry run: capacity search planned, nothing connected or started', durationLabel: 'each step', rows: searchRows(o, plan.topologies) },
       ),
     );
     const file = runFile(recordedScenario(resolved, scenarioFile), await environment(), [], { search: [] });
     return { file, outDir: '', exitCode: ExitCode.ok, searches: [] };
   }
-  const outDir = options.out ?? join('reports', `${resolved.name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-find-max-${new Date().toISOString().replace(/[:]/g, '').replace(/\..+$/, '')}`);
+  outDir ??= options.out ?? searchOutDir(resolved.name);
   const searches: SearchResult[] = [];
   for (const topology of prepared.plan.topologies) {
     if (options.signal?.aborted) break;
@@ -111,9 +121,10 @@ export async function runSearch(scenarioFile: string, options: RunOptions = {}):
     if (!options.quiet) stdout.write(`\n${formatSearch(result)}\n`);
   }
   const best = (s: SearchResult): RunResult | undefined => ([...s.steps].reverse().find((st) => st.passed && st.rate === s.maxRate) ?? s.steps[s.steps.length - 1])?.result;
-  const file = runFile(recordedScenario(resolved, scenarioFile), await environment(), searches.flatMap((s) => best(s) ?? []), { search: searches });
-  for (const r of options.reporters ?? reportersFor(['json', 'html'], { out: stdout, quiet: options.quiet })) await r.onEnd?.(file, { outDir });
-  return { file, outDir, exitCode: exitCodeOf(searches, options.signal?.aborted === true), searches };
+  const file = runFile(recordedScenario(resolved, scenarioFile), await environment(), searches.flatMap((s) => best(s) ?? []), { search: searches, ...(prepared.plan.showQuery.length ? { showQuery: prepared.plan.showQuery } : {}) });
+  const writeFailures = await endReporters(options.reporters ?? reportersFor(['json', 'html'], { out: stdout, quiet: options.quiet }), file, { outDir });
+  for (const e of writeFailures) stderr.write(`${e.format()}\n`);
+  return { file, outDir, exitCode: writeFailures.length ? ExitCode.runFailed : exitCodeOf(searches, options.signal?.aborted === true), searches };
 }
 
 /** 0 when each search found a figure; 1 when a step did not complete; 99 when no rate held; 130 when interrupted. */

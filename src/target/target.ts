@@ -2,7 +2,7 @@ import { lookup } from 'node:dns/promises';
 import net from 'node:net';
 import { InputError, RunError } from '../shared/errors.ts';
 import { isLoopbackAddress } from '../shared/net.ts';
-import { redactUrls } from '../util/redact.ts';
+import { redactUrls, type ShownQuery } from '../util/redact.ts';
 
 /** A checked `--target`: an http(s) URL (ws(s) is taken as http(s)), loopback or not. */
 export interface Target {
@@ -19,7 +19,7 @@ export interface Target {
   search: string;
   /** What the clients connect to: `url` + `pathname` + `search`. */
   connectUrl: string;
-  /** `connectUrl` in the scheme the user wrote (`ws://…` stays `ws://…`), token-like query values redacted: what the console and the result show. */
+  /** `connectUrl` in the scheme the user wrote (`ws://…` stays `ws://…`), every query value redacted but those named by `--show-query`: what the console and the result show. */
   shownUrl: string;
 }
 
@@ -28,12 +28,12 @@ export interface Target {
  * connection). Any host is accepted; the path is kept (it selects the Socket.IO namespace, as
  * `io(url)` does, or the `ws` engine's path) and so is the query.
  */
-export async function parseTarget(raw: string, resolve: (host: string) => Promise<string> = async (h) => (await lookup(h)).address): Promise<Target> {
+export async function parseTarget(raw: string, resolve: (host: string) => Promise<string> = async (h) => (await lookup(h)).address, show: ShownQuery = new Set()): Promise<Target> {
   let u: URL;
   try {
     u = new URL(raw);
   } catch {
-    throw new InputError('E_TARGET_INVALID', `\`--target\` is not a URL: ${raw}`, { hint: 'pass e.g. --target http://127.0.0.1:3000' });
+    throw new InputError('E_TARGET_INVALID', `\`--target\` is not a URL: ${redactUrls(raw)}`, { hint: 'pass e.g. --target http://127.0.0.1:3000' });
   }
   const proto = { 'http:': 'http:', 'https:': 'https:', 'ws:': 'http:', 'wss:': 'https:' }[u.protocol];
   if (!proto) {
@@ -64,8 +64,8 @@ export async function parseTarget(raw: string, resolve: (host: string) => Promis
   if (loopback) u.hostname = net.isIP(address) === 6 ? `[${address}]` : address;
   const url = u.origin;
   const connectUrl = `${url}${pathname}${search}`;
-  // `?key=…`, `?token=…`: never on the console or in a result (the clients still send them)
-  const shownUrl = redactUrls(given === proto ? connectUrl : connectUrl.replace(/^http/, 'ws'));
+  // query values (`?jwt=…`, `?X-Amz-Signature=…`): never on the console or in a result unless named safe (the clients still send them)
+  const shownUrl = redactUrls(given === proto ? connectUrl : connectUrl.replace(/^http/, 'ws'), show);
   return { url, host: address, port, loopback, pathname, search, connectUrl, shownUrl };
 }
 

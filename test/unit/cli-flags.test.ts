@@ -27,6 +27,7 @@ test('run flags: parsed flags map onto RunOptions through the table (switches as
     output: ['json=live.jsonl'],
     'find-max': true,
     'on-generator-crash': 'continue',
+    'show-query': 'room,lang',
     scenario: 'scenarios/echo.ts',
     $0: 'rtbench',
   };
@@ -45,6 +46,7 @@ test('run flags: parsed flags map onto RunOptions through the table (switches as
     startAt: '2030-01-01T12:00:00Z',
     runtime: 'containers',
     outputs: ['json=live.jsonl'],
+    showQuery: 'room,lang',
     onGeneratorCrash: 'continue',
   });
   const none = runOptionsOf({});

@@ -18,7 +18,7 @@ test('--dry-run plans, resolves and prints, and opens no connection to the targe
     const o = await run('examples/socketio-chat.ts', { target: `http://127.0.0.1:${port}/chat?v=1`, dryRun: true, generators: 1, stdout, stderr });
     assert.equal(o.exitCode, 0);
     assert.deepEqual(o.file.runs, []);
-    assert.match(stderr.text(), new RegExp(`target http://127\\.0\\.0\\.1:${port}/chat\\?v=1 resolves to 127\\.0\\.0\\.1:${port}\\n`));
+    assert.match(stderr.text(), new RegExp(`target http://127\\.0\\.0\\.1:${port}/chat\\?v=REDACTED resolves to 127\\.0\\.0\\.1:${port}\\n`));
     const plan = stdout.text();
     assert.match(plan, /namespace \/chat \(from --target\)/);
     assert.match(plan, /connect +per client: a function of ctx/);

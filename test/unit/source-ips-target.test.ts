@@ -42,8 +42,8 @@ test('remote targets are accepted (pure: the name lookup is injected, nothing is
   assert.equal(ws.url, 'https://198.51.100.4:8443');
   assert.equal(ws.connectUrl, 'https://198.51.100.4:8443/rpc?v=2');
   // the console states the address in the scheme the user wrote: a ws(s):// target is not shown as http(s)://
-  assert.equal(ws.shownUrl, 'wss://198.51.100.4:8443/rpc?v=2');
-  assert.match(describeTarget(ws), /^rtbench: target wss:\/\/198\.51\.100\.4:8443\/rpc\?v=2 resolves to 198\.51\.100\.4:8443 \(not loopback/);
+  assert.equal(ws.shownUrl, 'wss://198.51.100.4:8443/rpc?v=REDACTED'); // every query value, unless --show-query names it
+  assert.match(describeTarget(ws), /^rtbench: target wss:\/\/198\.51\.100\.4:8443\/rpc\?v=REDACTED resolves to 198\.51\.100\.4:8443 \(not loopback/);
   assert.match(describeTarget(await parseTarget('ws://localhost:4000/ws', async () => '127.0.0.1')), /^rtbench: target ws:\/\/127\.0\.0\.1:4000\/ws resolves to 127\.0\.0\.1:4000$/);
   assert.equal((await parseTarget('http://10.0.0.5:3000')).loopback, false);
   await assert.rejects(parseTarget('http://nowhere.example.test', async () => Promise.reject(new Error('ENOTFOUND'))), (e: unknown) => e instanceof InputError && /does not resolve/.test(e.message));
@@ -64,9 +64,11 @@ test('an unreachable target fails fast, naming the URL', async () => {
   assert.ok(Date.now() - t0 < 5000);
 });
 
-test('a token in the target query is redacted wherever the target is shown (console line, result, dry run), and still sent', async () => {
+test('every query value of the target is redacted wherever the target is shown (console line, result, dry run), and still sent; --show-query names stay', async () => {
   const t = await parseTarget('ws://localhost:4000/rpc?key=k1&lang=fr&token=t2', async () => '127.0.0.1');
-  assert.equal(t.shownUrl, 'ws://127.0.0.1:4000/rpc?key=REDACTED&lang=fr&token=REDACTED');
+  assert.equal(t.shownUrl, 'ws://127.0.0.1:4000/rpc?key=REDACTED&lang=REDACTED&token=REDACTED');
+  const shown = await parseTarget('ws://localhost:4000/rpc?key=k1&lang=fr&token=t2', async () => '127.0.0.1', new Set(['lang']));
+  assert.equal(shown.shownUrl, 'ws://127.0.0.1:4000/rpc?key=REDACTED&lang=fr&token=REDACTED');
   assert.doesNotMatch(describeTarget(t), /k1|t2/);
   assert.equal(t.connectUrl, 'http://127.0.0.1:4000/rpc?key=k1&lang=fr&token=t2', 'the clients still send it');
   const { describePlan } = await import('../../src/run/dry-run.ts');
@@ -74,5 +76,5 @@ test('a token in the target query is redacted wherever the target is shown (cons
   const resolved = validateScenario({ name: 'x', engine: 'ws', phases: [{ duration: '1s', vus: 1 }], session: async () => {} }, 'x.ts');
   const text = describePlan({ scenarioFile: 'x.ts', resolved: { ...resolved, path: '/rpc' }, target: t, topologies: ['external'], generators: 1, sourceIps: ['127.0.0.1'], thresholds: [], connect: undefined });
   assert.doesNotMatch(text, /k1|t2/);
-  assert.match(text, /WebSocket +ws:\/\/127\.0\.0\.1:4000\/rpc\?key=REDACTED&lang=fr&token=REDACTED \(path from --target\)/);
+  assert.match(text, /WebSocket +ws:\/\/127\.0\.0\.1:4000\/rpc\?key=REDACTED&lang=REDACTED&token=REDACTED \(path from --target\)/);
 });

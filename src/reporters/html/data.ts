@@ -22,14 +22,7 @@ export function percentileCurve(hdr: string, count: number): Array<[number, numb
   return pts;
 }
 
-import { redactUrls } from '../../util/redact.ts';
-
-export { redactUrls };
-
-/** Deep-copy a JSON value with every string redacted. */
-export function redactDeep<T>(v: T): T {
-  return JSON.parse(JSON.stringify(v), (_k, x: unknown) => (typeof x === 'string' ? redactUrls(x) : x)) as T;
-}
+export { redactDeep, redactUrls } from '../../util/redact.ts';
 
 /** One run of the report with the name it is shown under. */
 export interface LabeledRun {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../util/atomic-write.ts';
+import { writeFileAtomic } from '../../shared/atomic-write.ts';
 import type { Reporter } from '../../run/reporter.ts';
 import { renderHtml } from './render.ts';
 

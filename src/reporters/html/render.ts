@@ -4,7 +4,8 @@ import { createRequire } from 'node:module';
 import type { Tolerances } from '../../compare/compare.ts';
 import type { RunFile } from '../../result/types.ts';
 import { comparePairs, deltaSection } from './compare-section.ts';
-import { chartRun, customSeries, labelRuns, redactDeep, type LabeledRun } from './data.ts';
+import { chartRun, customSeries, labelRuns, type LabeledRun } from './data.ts';
+import { redactDeep, showQueryNames } from '../../util/redact.ts';
 import { esc, num } from './format.ts';
 import { card, customSection, countersTable, environmentSection, errorsTable, faultsSection, healthTable, metricsTable, thresholdsTable, verdict, workersText } from './sections.ts';
 import { STYLES } from './styles.ts';
@@ -65,7 +66,7 @@ ${healthTable(r)}`;
  * scripts (by hash).
  */
 export function renderHtml(input: RunFile[], opts: HtmlOptions = {}): string {
-  const files = input.map((f) => redactDeep(f));
+  const files = input.map((f) => redactDeep(f, showQueryNames(f.showQuery)));
   const { uplotJs, uplotCss, clientJs } = assets();
   const runs = labelRuns(files, opts.sources, opts.names);
   const colors = runs.map((_, i) => RUN_COLORS[i % RUN_COLORS.length]!);
