@@ -8,13 +8,16 @@ import { evaluateThresholds } from '../thresholds/evaluate.ts';
 import type { Threshold } from '../thresholds/parse.ts';
 import type { FaultSection } from '../result/faults.ts';
 import type { GeneratorHealth, HarnessDelay, HostSentinel, MetricSummary, RoundFigures, RunResult, ServerView } from '../result/types.ts';
+import type { RunEnd } from '../result/run-end.ts';
 
-/** What a result is built from besides the aggregated figures. */
-export interface ResultParts {
+/** What a result is built from besides the aggregated figures: the facts around them, and how the run ended. */
+export type ResultParts = ResultFacts & RunEnd;
+
+/** The facts a result is built from, all but how the run ended. */
+export interface ResultFacts {
   topology: string;
   target: string;
   engine: string;
-  status: RunResult['status'];
   startedAt: string;
   durationMs: number;
   /** Every generator process's health (of every round, of every shard). */
@@ -27,7 +30,6 @@ export interface ResultParts {
   knownWorkers?: string[];
   faults?: FaultSection;
   crashed?: string[];
-  failure?: RunResult['failure'];
   abortedBy?: string | null;
   rounds?: RoundFigures[];
   /** Keep the lossless per-second records (shard results, for `rtbench merge`). */
@@ -44,7 +46,7 @@ export function buildRunResult(agg: Aggregator, p: ResultParts, thresholds: Thre
     topology: p.topology,
     target: p.target,
     engine: p.engine,
-    status: p.status,
+    ...endOf(p),
     startedAt: p.startedAt,
     durationMs: p.durationMs,
     metrics,
@@ -64,7 +66,6 @@ export function buildRunResult(agg: Aggregator, p: ResultParts, thresholds: Thre
       saturation: assessSaturation(p.processes, metrics.lag, p.sentinel ?? null, undefined, metrics.harness),
     },
     ...(p.rounds ? { rounds: p.rounds } : {}),
-    ...(p.failure ? { failure: p.failure } : {}),
     ...(p.keepSeconds ? { seconds: agg.seconds() } : {}),
   };
 }
@@ -82,6 +83,13 @@ export function withLost(c: Record<string, number>): Record<string, number> {
 /** `generator.harnessDelay`: the `harness` metric's percentiles. */
 function harnessDelay(m: MetricSummary): HarnessDelay {
   return { count: m.count, p50: m.p50, p90: m.p90, p99: m.p99, max: m.max };
+}
+
+/** How a run ended, as its result records it: the status, and the failure when there is one. */
+export function endOf(e: RunEnd): RunEnd {
+  if (e.status === 'failed') return { status: 'failed', failure: e.failure };
+  if (e.status === 'interrupted') return e.failure ? { status: 'interrupted', failure: e.failure } : { status: 'interrupted' };
+  return { status: 'completed' };
 }
 
 /** The server's own counts beside the clients' view; differences are reported, not hidden. */

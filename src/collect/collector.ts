@@ -1,13 +1,14 @@
 import { Aggregator } from '../metrics/aggregate.ts';
 import type { IntervalSnapshot } from '../metrics/snapshot.ts';
 import type { Threshold } from '../thresholds/parse.ts';
-import { buildRunResult, type ResultParts } from './build.ts';
+import { buildRunResult, endOf, type ResultFacts, type ResultParts } from './build.ts';
 import { roundFigures } from '../result/rounds.ts';
 import type { FaultSection, RunResult } from '../result/types.ts';
+import type { RunEnd } from '../result/run-end.ts';
 import type { MetricDeclarations } from '../metrics/declared.ts';
 
 /** What one round adds besides its snapshots. */
-export type RoundParts = Omit<ResultParts, 'topology' | 'engine' | 'rounds' | 'keepSeconds' | 'knownWorkers'>;
+export type RoundParts = Omit<ResultFacts, 'topology' | 'engine' | 'rounds' | 'keepSeconds' | 'knownWorkers'> & RunEnd;
 
 const STATUS_RANK: Record<RunResult['status'], number> = { completed: 0, interrupted: 1, failed: 2 };
 
@@ -69,7 +70,7 @@ export class RunCollector {
     const parts: ResultParts = {
       ...base,
       target: last.target,
-      status: worst.status,
+      ...endOf(worst),
       startedAt: rounds[0]!.parts.startedAt,
       durationMs: rounds.reduce((a, r) => a + r.parts.durationMs, 0),
       processes: rounds.flatMap((r) => r.parts.processes),
@@ -77,7 +78,6 @@ export class RunCollector {
       server: serverOfRounds(rounds.map((r) => r.parts.server ?? null)),
       ...faultsOfRounds(rounds.map((r) => r.parts.faults)),
       crashed: rounds.flatMap((r) => r.parts.crashed ?? []),
-      ...(worst.failure ? { failure: worst.failure } : {}),
       abortedBy: rounds.find((r) => r.parts.abortedBy)?.parts.abortedBy ?? null,
       ...(this.meta.keepSeconds ? { keepSeconds: true } : {}),
     };

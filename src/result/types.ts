@@ -4,6 +4,7 @@
  */
 import type { MetricSummary } from './metric.ts';
 import type { FaultSection } from './faults.ts';
+import type { RunEnd } from './run-end.ts';
 
 export type { MetricSummary };
 export type { FaultImpact, FaultReport, FaultSection } from './faults.ts';
@@ -185,12 +186,14 @@ export interface RoundFigures {
   saturation?: NonNullable<Saturation['verdict']>;
 }
 
-/** One topology run (one entry of `runs`). */
-export interface RunResult {
+/** One topology run (one entry of `runs`): its figures and facts, and how it ended (`status`, `failure`). */
+export type RunResult = RunFacts & RunEnd;
+
+/** A run's figures and facts, all but how it ended. */
+export interface RunFacts {
   topology: string;
   target: string;
   engine: string;
-  status: 'completed' | 'failed' | 'interrupted';
   startedAt: string;
   durationMs: number;
   metrics: Record<string, MetricSummary>;
@@ -223,8 +226,6 @@ export interface RunResult {
   faults?: FaultSection;
   /** Generator processes that crashed (their figures up to their last report are kept). */
   crashedGenerators?: string[];
-  /** Set when status is `failed`. */
-  failure?: { code: string; message: string };
   /** Shard results only: the lossless per-second series that `rtbench merge` aligns by wall clock. */
   seconds?: SecondRecord[];
 }

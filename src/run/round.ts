@@ -4,7 +4,8 @@ import type { SpareGenerator } from '../generator/spare.ts';
 import { waitUntilWall, type ShardHooks } from '../shard/options.ts';
 import { Sentinel } from '../metrics/health.ts';
 import type { RunCollector } from '../collect/collector.ts';
-import type { GeneratorHealth, HostSentinel, RunResult } from '../result/types.ts';
+import type { GeneratorHealth, HostSentinel } from '../result/types.ts';
+import type { RunEnd, RunFailure, RunStatus } from '../result/run-end.ts';
 import type { Aggregator } from '../metrics/aggregate.ts';
 import type { RunPlan } from '../plan/plan.ts';
 import type { ServerHandle, ServerStats, StartOptions } from '../../reference-server/index.ts';
@@ -45,7 +46,7 @@ export interface RoundOptions {
  * everything it started. Whatever was measured is kept, also when a generator dies or the run is
  * interrupted. The round's facts go to the collector; the result is built there, once.
  */
-export async function runRound(o: RoundOptions): Promise<RunResult['status']> {
+export async function runRound(o: RoundOptions): Promise<RunStatus> {
   return new Round(o).run();
 }
 
@@ -74,8 +75,8 @@ class Round {
   // what the round learned
   private url: string;
   private loadStart = Date.now();
-  private status: RunResult['status'] = 'completed';
-  private failure: RunResult['failure'];
+  /** How the round ends so far: completed until interrupted or failed. */
+  private end: RunEnd = { status: 'completed' };
   private abortedBy: string | null = null;
   private health: GeneratorHealth[] = [];
   private serverStats: ServerStats | null = null;
@@ -93,7 +94,7 @@ class Round {
     this.stream = o.stream.withRound([o.collector, ...(this.windows ? [this.windows] : []), ...(abort ? [abort] : [])]);
   }
 
-  async run(): Promise<RunResult['status']> {
+  async run(): Promise<RunStatus> {
     this.o.signal?.addEventListener('abort', this.interrupt, { once: true });
     try {
       await this.startServer();
@@ -109,12 +110,12 @@ class Round {
     }
     if (this.setupError) throw this.setupError;
     this.report();
-    return this.status;
+    return this.end.status;
   }
 
   /** Ctrl-C (the run's signal) or an abortOnFail threshold: the load stops, what was measured is kept. */
   private readonly interrupt = (): void => {
-    this.status = 'interrupted';
+    this.end = { status: 'interrupted', ...(this.end.failure ? { failure: this.end.failure } : {}) };
     this.pool?.interrupt();
   };
 
@@ -211,17 +212,20 @@ class Round {
     this.faultRecords = (await this.timeline?.stop()) ?? [];
     if (this.server) this.serverStats = await this.server.stats();
     this.crashed = outcome.failures;
-    if (outcome.failures.length > 0 && this.status !== 'interrupted' && this.plan.onGeneratorCrash === 'fail') {
-      this.status = 'failed';
-      this.failure = { code: 'E_GENERATOR', message: `${outcome.failures.join('; ')} (measured figures are kept; --on-generator-crash continue runs on without it)` };
+    if (outcome.failures.length > 0 && this.end.status !== 'interrupted' && this.plan.onGeneratorCrash === 'fail') {
+      this.fail({ code: 'E_GENERATOR', message: `${outcome.failures.join('; ')} (measured figures are kept; --on-generator-crash continue runs on without it)` });
     }
+  }
+
+  /** The round failed for `failure`; an interrupted round stays interrupted, with it. */
+  private fail(failure: RunFailure): void {
+    this.end = this.end.status === 'interrupted' ? { status: 'interrupted', failure } : { status: 'failed', failure };
   }
 
   /** A step threw: the round failed (unless it was being interrupted), said once. */
   private failed(e: unknown): void {
     if (isRtbenchError(e) && (e.code === 'E_SETUP' || e.code === 'E_SETUP_DATA')) this.setupError = e; // no load: the whole run stops (run())
-    if (this.status !== 'interrupted') this.status = 'failed';
-    this.failure = { code: isRtbenchError(e) ? e.code : 'E_RUN', message: isRtbenchError(e) ? e.format() : String(e) };
+    this.fail({ code: isRtbenchError(e) ? e.code : 'E_RUN', message: isRtbenchError(e) ? e.format() : String(e) });
     if (!this.setupError) this.o.warn(isRtbenchError(e) ? e.format() : `rtbench: run failed: ${String(e)}`);
   }
 
@@ -234,14 +238,11 @@ class Round {
     o.signal?.removeEventListener('abort', this.interrupt);
     await this.pool?.kill();
     // the run goes on to another round only after a completed one (src/run/run.ts)
-    const last = o.round === plan.repeat - 1 || this.status !== 'completed' || o.signal?.aborted === true;
+    const last = o.round === plan.repeat - 1 || this.end.status !== 'completed' || o.signal?.aborted === true;
     const teardown = this.setupDone && o.lifecycle ? await o.lifecycle.teardown(this.setupDone.data, { target: this.url, topology: o.topology, last }) : null;
     if (teardown) {
       o.warn(`rtbench: ${teardown}`);
-      if (this.status === 'completed') {
-        this.status = 'failed';
-        this.failure = { code: 'E_TEARDOWN', message: teardown };
-      }
+      if (this.end.status === 'completed') this.fail({ code: 'E_TEARDOWN', message: teardown });
     }
     await this.server?.stop();
   }
@@ -251,7 +252,7 @@ class Round {
     const { windows } = this;
     const roundResult = this.o.collector.endRound({
       target: this.plan.target?.shownUrl ?? this.url,
-      status: this.status,
+      ...this.end,
       startedAt: this.startedAt,
       durationMs: Date.now() - this.loadStart,
       processes: this.health,
@@ -259,7 +260,6 @@ class Round {
       server: this.serverStats,
       ...(windows && this.faultRecords.length ? { faults: { faults: this.faultRecords.map((r, i) => ({ ...r, impact: windows.impact(i) })), baselineAckP99: windows.baselineAckP99() } } : {}),
       crashed: this.crashed,
-      ...(this.failure ? { failure: this.failure } : {}),
       abortedBy: this.abortedBy,
     });
     if (roundResult) this.stream.runEnd(roundResult);

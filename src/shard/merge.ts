@@ -10,7 +10,8 @@ import { InputError } from '../shared/errors.ts';
 import { Aggregator } from '../metrics/aggregate.ts';
 import { fromSummary, type WireHistogram } from '../metrics/histogram.ts';
 import { buildRunResult } from '../collect/build.ts';
-import type { Environment, MergeInfo, RunFile, RunResult } from '../result/types.ts';
+import type { Environment, MergeInfo, RunFile } from '../result/types.ts';
+import type { RunEnd } from '../result/run-end.ts';
 import { runFile } from '../result/run-file.ts';
 import type { ResolvedScenario } from '../scenario/validate.ts';
 import { gateThresholds } from '../thresholds/gate.ts';
@@ -112,8 +113,14 @@ export function mergeShards(inputs: ShardInput[], environment: Environment, crea
   if (fanoutUncertaintyMs === null) notes.push('some shard has no clock estimate: cross-host fan-out latencies (broadcast, push) may be off by the hosts\' clock difference');
 
   const runs = shards.map((s) => s.file.runs[0]!);
-  const status: RunResult['status'] = runs.some((r) => r.status === 'failed') ? 'failed' : runs.some((r) => r.status === 'interrupted') ? 'interrupted' : 'completed';
   const failures = shards.flatMap((s) => (s.file.runs[0]!.failure ? [`shard ${s.file.shard!.index}: ${s.file.runs[0]!.failure!.message}`] : []));
+  const failure = failures.length ? { code: runs.find((r) => r.failure)!.failure!.code, message: failures.join('; ') } : undefined;
+  // the worst shard's end: failed when one failed, else interrupted when one was, else completed
+  const end: RunEnd = runs.some((r) => r.status === 'failed')
+    ? { status: 'failed', failure: failure ?? { code: 'E_RUN', message: 'a shard failed (its result names no failure)' } }
+    : runs.some((r) => r.status === 'interrupted')
+      ? { status: 'interrupted', ...(failure ? { failure } : {}) }
+      : { status: 'completed' };
   const options = shards[0]!.file.scenario.options as ScenarioOptions;
   const sentinels = runs.flatMap((r) => (r.generator.saturation.sentinel ? [r.generator.saturation.sentinel] : []));
   const first = runs[0]!;
@@ -123,13 +130,12 @@ export function mergeShards(inputs: ShardInput[], environment: Environment, crea
       topology: first.topology,
       target: first.target,
       engine: first.engine,
-      status,
+      ...end,
       startedAt: new Date(base).toISOString(),
       durationMs: Math.max(...shards.map((s, k) => starts[k]! + s.file.runs[0]!.durationMs)) - base,
       processes: runs.flatMap((r) => r.generator.processes),
       sentinel: sentinels.length ? sentinels.reduce((a, b) => (b.loopDelayP99 > a.loopDelayP99 ? b : a)) : null,
       knownWorkers: [...known],
-      ...(failures.length ? { failure: { code: runs.find((r) => r.failure)!.failure!.code, message: failures.join('; ') } } : {}),
     },
     gateThresholds(options.thresholds ?? {}, options.metrics ?? {}),
   );

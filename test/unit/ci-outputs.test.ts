@@ -15,7 +15,7 @@ function fileWith(runs: Array<Partial<RunResult>>): RunFile {
   return {
     schema: 'rtbench.result/v1', scenario: { name: 'a <b> & "c"', file: 'x.ts', options: {} },
     environment: { rtbench: '0', node: 'v20', platform: 'linux', arch: 'x64', cpus: { model: 'x', count: 2 }, memoryGb: 1, hostname: 'h', gitSha: null },
-    createdAt: '', runs: runs.map((r) => ({ ...base, ...r })),
+    createdAt: '', runs: runs.map((r) => ({ ...base, ...r }) as RunResult), // fixtures: `r` sets status and failure together
   };
 }
 

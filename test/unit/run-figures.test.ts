@@ -34,7 +34,7 @@ function second(rec: Recorder, t: number, n: number, ms: number, worker: string)
   return rec.flush(t);
 }
 
-const round = (status: RunResult['status'], processes: GeneratorHealth[]) => ({ target: 'http://127.0.0.1:1', status, startedAt: 'x', durationMs: 2000, processes });
+const round = (status: 'completed' | 'interrupted', processes: GeneratorHealth[]) => ({ target: 'http://127.0.0.1:1', status, startedAt: 'x', durationMs: 2000, processes });
 
 test('--repeat: one result from every round: saturation, workers, time series and thresholds from all rounds, per-round figures kept', () => {
   const c = new RunCollector({ topology: 'single', engine: 'socket.io', rounds: 3, thresholds: parseThresholds({ 'ack.max': '< 10ms', 'workers.imbalance': '< 1.3' }).thresholds });
@@ -169,7 +169,7 @@ function fileOf(r: Partial<RunResult>): RunFile {
   return {
     schema: 'rtbench.result/v1', scenario: { name: 'unit', file: 'u.ts', options: {} },
     environment: { rtbench: '0', node: 'v20', platform: 'linux', arch: 'x64', cpus: { model: 'x', count: 2 }, memoryGb: 1, hostname: 'h', gitSha: null },
-    createdAt: '', runs: [{ ...base, ...r }],
+    createdAt: '', runs: [{ ...base, ...r } as RunResult], // a fixture: `r` may set status and failure together
   };
 }
 
