@@ -42,13 +42,55 @@ function unknownHint(msg: string, argv: string[]): string {
   return found.length ? ` (did you mean: ${found.join(', ')}?)` : '';
 }
 
+/**
+ * `--duration -1s`: yargs would read `-1s` as the short flags `-1` and `-s` ("Unknown arguments: 1, s").
+ * A value that looks like a negative number goes with the flag before it (`--duration=-1s`), so
+ * the flag's own check names it.
+ */
+export function joinNegativeValues(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const next = argv[i + 1];
+    if (/^--[a-z][\w-]*$/.test(a) && next !== undefined && /^-\.?\d/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
+/** The text typed for flag `name` (`--name v` or `--name=v`), for messages about it. */
+function typed(argv: string[], name: string): string {
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === `--${name}`) return argv[i + 1] ?? '';
+    if (argv[i]!.startsWith(`--${name}=`)) return argv[i]!.slice(name.length + 3);
+  }
+  return '';
+}
+
+/** Numeric flags yargs could not read (`--generators abc` is NaN to it): refused naming what was typed. */
+function checkNumbers(args: Record<string, unknown>, argv: string[]): void {
+  for (const [k, v] of Object.entries(args)) {
+    // yargs' camelCase aliases of dashed flags are skipped: the dashed one is reported
+    if (typeof v !== 'number' || !Number.isNaN(v) || /[A-Z]/.test(k) || k.length === 1) continue;
+    throw new InputError('E_USAGE', `\`--${k}\` must be a number (got ${JSON.stringify(typed(argv, k))})`, { hint: `e.g. \`--${k} 2\`; see \`rtbench ${argv[0] ?? ''} --help\`` });
+  }
+}
+
 /** Parse argv and run the command. Returns the exit code (see ExitCode); never calls process.exit. */
-export async function cli(argv: string[], io: CliIO = processIO()): Promise<number> {
+export async function cli(rawArgv: string[], io: CliIO = processIO()): Promise<number> {
+  const argv = joinNegativeValues(rawArgv);
+  // `rtbench --version` / `-V` (alone: a run's own flags come after its command)
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    io.stdout.write(`${await (await import('../result/environment.ts')).rtbenchVersion()}\n`);
+    return ExitCode.ok;
+  }
   let code: number = ExitCode.ok;
   let action: (() => Promise<number>) | null = null;
   const parser = yargs(argv)
     .scriptName('rtbench')
-    .usage('$0 <command> [options]\n\nLoad-test realtime (Socket.IO / WebSocket) servers and the classic ways of scaling them.')
+    .usage('$0 <command> [options]   ($0 --version: the version)\n\nLoad-test realtime (Socket.IO / WebSocket) servers and the classic ways of scaling them.')
     .command(
       'run <scenario>',
       'Run a scenario (.ts) against the bundled reference server or --target',
@@ -146,6 +188,7 @@ export async function cli(argv: string[], io: CliIO = processIO()): Promise<numb
           );
       },
     )
+    .middleware((args) => checkNumbers(args, argv))
     .demandCommand(1, 'name a command: run, init, serve, report, compare, ab, bench-hash, merge, collect or k8s (see --help)')
     .strict()
     .help()

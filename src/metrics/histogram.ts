@@ -130,16 +130,24 @@ interface Indexed {
 const ms = (us: number): number => Math.round(us) / 1000;
 
 /** Percentiles in ms plus the encoded histogram. An empty histogram gives zeros. */
+/**
+ * The value at percentile `q` (µs), never above the recorded maximum: HDR gives a bucket's highest
+ * equivalent value (up to 0.1% above what was recorded), so a p99.9 could exceed the max in a table.
+ */
+export function valueAt(h: Histogram, q: number): number {
+  return Math.min(h.getValueAtPercentile(q), h.maxValue);
+}
+
 export function summarize(h: Histogram): MetricSummary {
   if (h.totalCount === 0) return { count: 0, min: 0, mean: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0, hdr: encode(h) };
   return {
     count: h.totalCount,
     min: ms(h.minNonZeroValue),
-    mean: ms(h.mean),
-    p50: ms(h.getValueAtPercentile(50)),
-    p90: ms(h.getValueAtPercentile(90)),
-    p99: ms(h.getValueAtPercentile(99)),
-    p999: ms(h.getValueAtPercentile(99.9)),
+    mean: ms(Math.min(Math.max(h.mean, h.minNonZeroValue), h.maxValue)),
+    p50: ms(valueAt(h, 50)),
+    p90: ms(valueAt(h, 90)),
+    p99: ms(valueAt(h, 99)),
+    p999: ms(valueAt(h, 99.9)),
     max: ms(h.maxValue),
     hdr: encode(h),
   };

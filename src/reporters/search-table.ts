@@ -7,9 +7,10 @@ const fmt = (n: number): string => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixe
 function cell(step: SearchStep, subject: string): string {
   const t = step.thresholds.find((x) => x.subject === subject);
   if (!t || t.actual === null) return '-';
-  const latency = !/^(errors|sessions|throughput|workers)\./.test(subject) && subject !== 'throughput';
-  const rate = /rate$|failedRate$/.test(subject);
-  return `${rate ? `${fmt(t.actual * 100)}%` : fmt(t.actual)}${latency && !rate ? 'ms' : ''}${t.ok ? '' : ' ✗'}`;
+  // the threshold's own unit (`checks.failRate` is a fraction, not ms); results without one: by its name
+  const unit = t.unit ?? (/rate$|maxShare$/i.test(subject) ? 'fraction' : /^(errors|sessions|throughput|workers)\.|^throughput$|\.count$/.test(subject) ? 'number' : 'ms');
+  const shown = unit === 'fraction' ? `${fmt(t.actual * 100)}%` : unit === 'ms' ? `${fmt(t.actual)}ms` : unit === 'perSecond' ? `${fmt(t.actual)}/s` : fmt(t.actual);
+  return `${shown}${t.ok ? '' : ' ✗'}`;
 }
 
 /** One search as a latency-vs-rate table (one row per step, in the order run) and its verdict. Pure. */

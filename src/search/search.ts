@@ -36,7 +36,7 @@ export async function findMax(topology: string, o: SearchOptions, slo: string[],
         state.stop = 'max-steps';
         return false;
       }
-      const step = toStep(rate, await runStep(rate), retry);
+      const step = toStep(rate, await runStep(rate), retry, o.stepMs);
       steps.push(step);
       onStep(step);
       if (step.passed) return true;
@@ -154,9 +154,12 @@ function beyondHarness(r: RunResult): boolean {
   );
 }
 
-/** The step's verdict and the figures of its table row. */
-export function toStep(rate: number, r: RunResult, retry: boolean): SearchStep {
-  const secs = r.durationMs > 0 ? r.durationMs / 1000 : 1;
+/**
+ * The step's verdict and the figures of its table row. Rates are per second of the step itself
+ * (`stepMs`): its sessions start only then; the drain after it (sessions finishing) is not load offered.
+ */
+export function toStep(rate: number, r: RunResult, retry: boolean, stepMs: number = r.durationMs): SearchStep {
+  const secs = stepMs > 0 ? Math.min(stepMs, r.durationMs > 0 ? r.durationMs : stepMs) / 1000 : 1;
   const c = r.counters as Record<string, number | undefined>;
   const sat = r.generator.saturation as { saturated: boolean; verdict?: 'ok' | 'generator' | 'host' };
   const generator = sat.verdict ?? (sat.saturated ? 'generator' : 'ok');

@@ -22,7 +22,8 @@ export function actualValue(t: Threshold, r: Pick<RunResult, 'metrics' | 'counte
       if (p.stat.percentile === 50) return m.p50;
       if (p.stat.percentile === 90) return m.p90;
       if (p.stat.percentile === 99) return m.p99;
-      return Math.round(decode(m.hdr).getValueAtPercentile(p.stat.percentile)) / 1000;
+      // never above the recorded max (the summary's exact one; HDR gives a bucket's highest equivalent value)
+      return Math.min(Math.round(decode(m.hdr).getValueAtPercentile(p.stat.percentile)) / 1000, m.max);
     }
     return m[p.stat];
   }
