@@ -1,6 +1,7 @@
 import type { EngineFactory } from '../clients/index.ts';
 import { resolveConnect, targetParts, type ConnectOptions, type TargetParts } from '../clients/connect-options.ts';
 import { SessionClient } from '../clients/session-client.ts';
+import type { SessionClientOptions } from '../clients/session-options.ts';
 import type { MetricsSink } from '../metrics/sink.ts';
 import { EngineMemo } from '../clients/memo.ts';
 import { ClientOpError, type Transport, type TransportOptions } from '../clients/types.ts';
@@ -68,6 +69,11 @@ export class LoadRunner {
   private readonly makers = new Map<string, (c: ConnectOptions) => Transport>();
   /** A user error's message with its scenario line, for every session's client. */
   private readonly describe: (e: unknown) => string;
+  /** What every session's client options share (each session's own object has this as its prototype). */
+  private readonly clientOptions: Partial<SessionClientOptions>;
+  /** Sessions started and not yet ended, and who waits for none to be left (graceful stop). */
+  private running = 0;
+  private readonly drainWaiters: Array<() => void> = [];
 
   constructor(private readonly o: RunnerOptions) {
     this.maxConcurrent = o.plan.scenario.maxConcurrentPerGenerator ?? 18_000;
@@ -77,6 +83,16 @@ export class LoadRunner {
     this.check = (name, condition) => this.custom.check(name, condition);
     const file = o.plan.scenario.file;
     this.describe = (e) => describeUserError(e, file);
+    const resolved = o.plan.scenario;
+    this.clientOptions = {
+      ackTimeoutMs: resolved.ackTimeoutMs,
+      connectTimeoutMs: resolved.connectTimeoutMs,
+      reconnect: resolved.reconnect,
+      clockOffsetMs: o.plan.clockOffsetMs,
+      rawFrames: resolved.engine === 'ws',
+      ...(resolved.engine === 'sse' ? { streamOrigin: this.target.origin } : {}),
+      describeError: this.describe,
+    };
     this.data = deepFreeze(o.data);
     const mix = o.plan.scenario.sessions ?? null;
     this.kinds = mix
@@ -97,10 +113,10 @@ export class LoadRunner {
   async run(): Promise<void> {
     const inflight = new Set<Promise<void>>();
     const phases = this.o.plan.scenario.phases;
-    await Promise.all([...phases.filter((p) => p.kind === 'arrivals').map((p) => this.runArrivals(p, inflight)), ...vuChains(phases).map((c) => this.runVus(c, inflight))]);
+    await Promise.all([...phases.filter((p) => p.kind === 'arrivals').map((p) => this.runArrivals(p)), ...vuChains(phases).map((c) => this.runVus(c, inflight))]);
     this.state.stopping = true;
     const deadline = this.o.startAt + this.o.plan.scenario.totalMs + this.o.plan.scenario.gracefulStopMs;
-    await Promise.race([Promise.allSettled([...inflight]), this.sleepOrStop(deadline)]);
+    await Promise.race([Promise.allSettled([...inflight]).then(() => this.drained()), this.sleepOrStop(deadline)]);
     if (this.sessions.size > 0) {
       // out of the set before closing: a session whose call fails because its client closed is interrupted, not failed
       const left = [...this.sessions];
@@ -108,6 +124,11 @@ export class LoadRunner {
       this.o.sink.count('sessions.interrupted', left.length);
       for (const c of left) await c.disconnect();
     }
+  }
+
+  /** Resolves once no session is running (counted, not a promise kept per session: an idle session costs bytes). */
+  private drained(): Promise<void> {
+    return this.running === 0 ? Promise.resolve() : new Promise((resolve) => this.drainWaiters.push(resolve));
   }
 
   /** Sleep until `atMs`, or less if the run is interrupted meanwhile. */
@@ -124,7 +145,7 @@ export class LoadRunner {
     });
   }
 
-  private async runArrivals(p: ResolvedPhase, inflight: Set<Promise<void>>): Promise<void> {
+  private async runArrivals(p: ResolvedPhase): Promise<void> {
     const { startAt } = this.o;
     await this.sleepOrStop(startAt + p.startMs);
     for (const a of arrivalsFor(p, this.o.plan.generator, this.o.plan.generators)) {
@@ -136,7 +157,7 @@ export class LoadRunner {
         this.o.sink.error('dropped_arrival', `generator ${this.o.plan.generator} already holds ${this.sessions.size} sessions (maxConcurrentPerGenerator); arrival not started`);
         continue;
       }
-      this.track(inflight, this.startSession(this.bases[p.index]! + a.k, p.index, intended));
+      void this.startSession(this.bases[p.index]! + a.k, p.index, intended);
     }
   }
 
@@ -189,37 +210,33 @@ export class LoadRunner {
     void pr.finally(() => set.delete(pr));
   }
 
-  private async startSession(id: number, phase: number, intended: number): Promise<void> {
-    const { sink, scenario } = this.o;
-    const { scenario: resolved, sourceIps } = this.o.plan;
-    const sourceAddress = sourceIps[id % sourceIps.length]!;
+  /** A session: set up here (synchronously), driven by `drive` (whose suspended frame an idle session keeps: few locals). */
+  private startSession(id: number, phase: number, intended: number): Promise<void> {
+    const { sink } = this.o;
+    const sourceAddress = this.o.plan.sourceIps[id % this.o.plan.sourceIps.length]!;
     const random = seededRandom(id);
     const kind = this.mix ? this.kinds[kindOfClient(this.mix, id)]! : this.kinds[0]!;
     const ctx: SessionContext = new RunnerSessionContext(id, sourceAddress, phase, this.o.plan.generator, random, this.state, this.data, this.custom, this.check, kind.name);
-    const defaults = scenario.connect;
-    const client = new SessionClient(
-      this.transportMaker(sourceAddress),
-      sink,
-      {
-        id,
-        sourceAddress,
-        intendedStart: intended,
-        ackTimeoutMs: resolved.ackTimeoutMs,
-        connectTimeoutMs: resolved.connectTimeoutMs,
-        random,
-        reconnect: resolved.reconnect,
-        clockOffsetMs: this.o.plan.clockOffsetMs,
-        rawFrames: resolved.engine === 'ws',
-        ...(resolved.engine === 'sse' ? { streamOrigin: this.target.origin } : {}),
-        describeError: this.describe,
-        ...(defaults === undefined ? {} : { connectDefaults: () => (typeof defaults === 'function' ? defaults(ctx) : defaults) }),
-      },
-    );
+    // this session's own options over the run's (a prototype): 4 fields per session, not 11
+    const opts = Object.create(this.clientOptions) as SessionClientOptions;
+    opts.id = id;
+    opts.sourceAddress = sourceAddress;
+    opts.intendedStart = intended;
+    opts.random = random;
+    const defaults = this.o.scenario.connect;
+    if (defaults !== undefined) opts.connectDefaults = () => (typeof defaults === 'function' ? defaults(ctx) : defaults);
+    const client = new SessionClient(this.transportMaker(sourceAddress), sink, opts);
     this.sessions.add(client);
+    this.running++;
     this.peak = Math.max(this.peak, this.sessions.size);
     sink.count('sessions.started');
     if (kind.keys) sink.count(kind.keys.started);
     sink.record('lag', Math.max(0, monoMs() - intended));
+    return this.drive(client, ctx, kind, intended);
+  }
+
+  private async drive(client: SessionClient, ctx: SessionContext, kind: Kind, intended: number): Promise<void> {
+    const { sink } = this.o;
     try {
       await kind.fn(client, ctx);
       if (this.sessions.has(client)) {
@@ -242,9 +259,10 @@ export class LoadRunner {
       }
       sink.count('sessions.failed');
       if (kind.keys) sink.count(kind.keys.failed);
-      if (!(e instanceof ClientOpError)) sink.error('session_error', describeUserError(e, resolved.file));
+      if (!(e instanceof ClientOpError)) sink.error('session_error', this.describe(e));
     } finally {
       if (this.sessions.delete(client)) await client.disconnect();
+      if (--this.running === 0) for (const wake of this.drainWaiters.splice(0)) wake();
     }
   }
 
