@@ -38,6 +38,7 @@ export function sessionsLine(r: RunResult): string {
     `sessions: ${started} started, ${n('sessions.completed')} completed, ${failed} failed (${pctOf(failed, started)})` +
     (n('sessions.interrupted') ? `, ${n('sessions.interrupted')} interrupted` : '') +
     (n('sessions.dropped') ? `, ${n('sessions.dropped')} DROPPED` : '') +
+    (n('sessions.lost') ? `, ${n('sessions.lost')} LOST (on a generator that died)` : '') +
     `; errors: ${errors} (rate ${pctOf(errors, msgs + started)} of sessions + messages)`
   );
 }

@@ -171,7 +171,11 @@ class Round {
       ...(o.spare ? { spare: o.spare } : {}),
       ...(this.setupDone?.data !== undefined ? { data: this.setupDone.data } : {}),
       onSnapshot: (s) => this.stream.snapshot(s),
-      onCrash: (why) => o.warn(`rtbench: WARNING ${why}; its figures up to its last report are kept${plan.onGeneratorCrash === 'continue' ? ', the run goes on (--on-generator-crash continue)' : ''}`),
+      onCrash: (why) => {
+        o.warn(`rtbench: WARNING ${why}; its figures up to its last report are kept${plan.onGeneratorCrash === 'continue' ? ', the run goes on (--on-generator-crash continue)' : ', stopping the run (--on-generator-crash fail)'}`);
+        // `fail`: the run is failed already; the others stop now and flush what they measured (not at the end of the duration)
+        if (plan.onGeneratorCrash === 'fail') this.pool?.interrupt();
+      },
       onOutput: (line) => {
         if (++outputLines <= 50) o.warn(line);
         else if (outputLines === 51) o.warn('[generators] more output suppressed');

@@ -51,7 +51,9 @@ export function actualValue(t: Threshold, r: Pick<RunResult, 'metrics' | 'counte
     case 'errors.rate':
       return msgs + started > 0 ? (c.errors ?? 0) / (msgs + started) : 0;
     case 'sessions.failedRate':
-      return started > 0 ? (c['sessions.failed'] ?? 0) / started : null; // a rate of no sessions is not a pass
+      // every session that did not complete: failed, interrupted (cut off by the stop or the graceful-stop
+      // deadline) or lost (on a generator that died); a rate of no sessions is not a pass
+      return started > 0 ? ((c['sessions.failed'] ?? 0) + (c['sessions.interrupted'] ?? 0) + (c['sessions.lost'] ?? 0)) / started : null;
     case 'throughput':
       return r.durationMs > 0 ? msgs / (r.durationMs / 1000) : 0;
     case 'workers.imbalance':
