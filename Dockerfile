@@ -14,13 +14,19 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts
 
-# Build dist/ with the project's TypeScript, then drop the sources and the dev dependencies.
+# Build dist/ with the project's TypeScript, then drop the sources and the dev dependencies. The
+# optional peers (zeromq, redis and the rest: package.json peerDependencies, also devDependencies
+# here) stay: the image's reference server runs the router and Redis topologies, and its shards the
+# Prometheus output, so they become the image's own dependencies before the prune.
 COPY tsconfig.json tsconfig.build.json ./
 COPY scripts/build.mjs ./scripts/
 COPY bin ./bin
 COPY src ./src
 COPY reference-server ./reference-server
 RUN npm run build && rm -rf src reference-server scripts tsconfig.json tsconfig.build.json \
+  && node -e "const fs = require('fs'); const p = JSON.parse(fs.readFileSync('package.json', 'utf8')); \
+      for (const n of Object.keys(p.peerDependencies)) { p.dependencies[n] = p.devDependencies[n]; delete p.devDependencies[n]; } \
+      fs.writeFileSync('package.json', JSON.stringify(p, null, 2));" \
   && npm prune --omit=dev --ignore-scripts && npm cache clean --force
 COPY scenarios ./scenarios
 RUN chmod 0755 /app/bin/rtbench.js && ln -s /app/bin/rtbench.js /usr/local/bin/rtbench

@@ -1,9 +1,11 @@
 import type { EngineFactory } from '../clients/index.ts';
 import { resolveConnect, targetParts, type ConnectOptions, type TargetParts } from '../clients/connect-options.ts';
 import { SessionClient } from '../clients/session-client.ts';
+import type { SessionClientOptions } from '../clients/session-options.ts';
 import type { MetricsSink } from '../metrics/sink.ts';
 import { EngineMemo } from '../clients/memo.ts';
-import { ClientOpError, type Transport, type TransportOptions } from '../clients/types.ts';
+import { ClientOpError, type ResumeState, type Transport, type TransportOptions } from '../clients/types.ts';
+import { compileDelivery } from '../clients/delivery.ts';
 import { arrivalsFor } from '../executors/arrivals.ts';
 import { idBases } from '../executors/plan.ts';
 import { chainPhaseAt, chainTarget, ownedVus, vuChains } from '../executors/vus.ts';
@@ -11,7 +13,9 @@ import type { GeneratorPlan } from '../plan/plan.ts';
 import type { ResolvedPhase } from '../scenario/validate.ts';
 import type { Scenario, SessionContext, SessionFn } from '../scenario/types.ts';
 import { CustomRecorder } from '../metrics/custom.ts';
-import { kindKey } from '../metrics/names.ts';
+import { kindKey, NETWORK_HIT } from '../metrics/names.ts';
+import { pickClients } from './network.ts';
+import type { NetworkFaultMessage } from './protocol.ts';
 import { kindOfClient, mixTable } from '../scenario/mix.ts';
 import { monoMs } from '../shared/clock.ts';
 import { seededRandom } from '../util/random.ts';
@@ -68,6 +72,13 @@ export class LoadRunner {
   private readonly makers = new Map<string, (c: ConnectOptions) => Transport>();
   /** A user error's message with its scenario line, for every session's client. */
   private readonly describe: (e: unknown) => string;
+  /** What every session's client options share (each session's own object has this as its prototype). */
+  private readonly clientOptions: Partial<SessionClientOptions>;
+  /** socket.io-lean with reconnection: each client carries its connection-state recovery from one connection to the next. */
+  private readonly resumes: boolean;
+  /** Sessions started and not yet ended, and who waits for none to be left (graceful stop). */
+  private running = 0;
+  private readonly drainWaiters: Array<() => void> = [];
 
   constructor(private readonly o: RunnerOptions) {
     this.maxConcurrent = o.plan.scenario.maxConcurrentPerGenerator ?? 18_000;
@@ -77,6 +88,19 @@ export class LoadRunner {
     this.check = (name, condition) => this.custom.check(name, condition);
     const file = o.plan.scenario.file;
     this.describe = (e) => describeUserError(e, file);
+    const resolved = o.plan.scenario;
+    this.clientOptions = {
+      ackTimeoutMs: resolved.ackTimeoutMs,
+      connectTimeoutMs: resolved.connectTimeoutMs,
+      reconnect: resolved.reconnect,
+      clockOffsetMs: o.plan.clockOffsetMs,
+      rawFrames: resolved.engine === 'ws',
+      ...(resolved.engine === 'sse' ? { streamOrigin: this.target.origin } : {}),
+      describeError: this.describe,
+      // the scenario's `sequences`, compiled once for every client
+      delivery: compileDelivery(resolved.sequences ?? [], o.scenario.sequences, o.scenario.parseMessage, o.plan.clockOffsetMs ?? 0, this.describe),
+    };
+    this.resumes = resolved.reconnect !== null && resolved.engine === 'socket.io-lean';
     this.data = deepFreeze(o.data);
     const mix = o.plan.scenario.sessions ?? null;
     this.kinds = mix
@@ -97,10 +121,10 @@ export class LoadRunner {
   async run(): Promise<void> {
     const inflight = new Set<Promise<void>>();
     const phases = this.o.plan.scenario.phases;
-    await Promise.all([...phases.filter((p) => p.kind === 'arrivals').map((p) => this.runArrivals(p, inflight)), ...vuChains(phases).map((c) => this.runVus(c, inflight))]);
+    await Promise.all([...phases.filter((p) => p.kind === 'arrivals').map((p) => this.runArrivals(p)), ...vuChains(phases).map((c) => this.runVus(c, inflight))]);
     this.state.stopping = true;
     const deadline = this.o.startAt + this.o.plan.scenario.totalMs + this.o.plan.scenario.gracefulStopMs;
-    await Promise.race([Promise.allSettled([...inflight]), this.sleepOrStop(deadline)]);
+    await Promise.race([Promise.allSettled([...inflight]).then(() => this.drained()), this.sleepOrStop(deadline)]);
     if (this.sessions.size > 0) {
       // out of the set before closing: a session whose call fails because its client closed is interrupted, not failed
       const left = [...this.sessions];
@@ -108,6 +132,11 @@ export class LoadRunner {
       this.o.sink.count('sessions.interrupted', left.length);
       for (const c of left) await c.disconnect();
     }
+  }
+
+  /** Resolves once no session is running (counted, not a promise kept per session: an idle session costs bytes). */
+  private drained(): Promise<void> {
+    return this.running === 0 ? Promise.resolve() : new Promise((resolve) => this.drainWaiters.push(resolve));
   }
 
   /** Sleep until `atMs`, or less if the run is interrupted meanwhile. */
@@ -124,7 +153,7 @@ export class LoadRunner {
     });
   }
 
-  private async runArrivals(p: ResolvedPhase, inflight: Set<Promise<void>>): Promise<void> {
+  private async runArrivals(p: ResolvedPhase): Promise<void> {
     const { startAt } = this.o;
     await this.sleepOrStop(startAt + p.startMs);
     for (const a of arrivalsFor(p, this.o.plan.generator, this.o.plan.generators)) {
@@ -136,7 +165,7 @@ export class LoadRunner {
         this.o.sink.error('dropped_arrival', `generator ${this.o.plan.generator} already holds ${this.sessions.size} sessions (maxConcurrentPerGenerator); arrival not started`);
         continue;
       }
-      this.track(inflight, this.startSession(this.bases[p.index]! + a.k, p.index, intended));
+      void this.startSession(this.bases[p.index]! + a.k, p.index, intended);
     }
   }
 
@@ -170,16 +199,17 @@ export class LoadRunner {
   /**
    * The engine factory of the clients from `sourceAddress`: one per address for the run (not a
    * closure and an options object per session). Without connect options the engine takes the
-   * namespace and query from the target URL as it is.
+   * namespace and query from the target URL as it is. A client that carries its connection-state
+   * recovery (`resume`) gets a factory of its own.
    */
-  private transportMaker(sourceAddress: string): (c: ConnectOptions) => Transport {
-    let make = this.makers.get(sourceAddress);
+  private transportMaker(sourceAddress: string, resume?: ResumeState): (c: ConnectOptions) => Transport {
+    let make = resume ? undefined : this.makers.get(sourceAddress);
     if (!make) {
       const resolved = this.o.plan.scenario;
       const engine = this.o.engine;
-      const options: TransportOptions = { target: this.o.plan.target, path: resolved.path, localAddress: sourceAddress, transports: resolved.transports, reconnect: resolved.reconnect, connectTimeoutMs: resolved.connectTimeoutMs, memo: this.memo, protocol: resolved.protocol };
+      const options: TransportOptions = { target: this.o.plan.target, path: resolved.path, localAddress: sourceAddress, transports: resolved.transports, reconnect: resolved.reconnect, connectTimeoutMs: resolved.connectTimeoutMs, memo: this.memo, protocol: resolved.protocol, ...(resume ? { resume } : {}) };
       make = (c) => engine(hasAny(c) ? { ...options, connect: resolveConnect(c, this.target, resolved.engine) } : options);
-      this.makers.set(sourceAddress, make);
+      if (!resume) this.makers.set(sourceAddress, make);
     }
     return make;
   }
@@ -189,37 +219,33 @@ export class LoadRunner {
     void pr.finally(() => set.delete(pr));
   }
 
-  private async startSession(id: number, phase: number, intended: number): Promise<void> {
-    const { sink, scenario } = this.o;
-    const { scenario: resolved, sourceIps } = this.o.plan;
-    const sourceAddress = sourceIps[id % sourceIps.length]!;
+  /** A session: set up here (synchronously), driven by `drive` (whose suspended frame an idle session keeps: few locals). */
+  private startSession(id: number, phase: number, intended: number): Promise<void> {
+    const { sink } = this.o;
+    const sourceAddress = this.o.plan.sourceIps[id % this.o.plan.sourceIps.length]!;
     const random = seededRandom(id);
     const kind = this.mix ? this.kinds[kindOfClient(this.mix, id)]! : this.kinds[0]!;
     const ctx: SessionContext = new RunnerSessionContext(id, sourceAddress, phase, this.o.plan.generator, random, this.state, this.data, this.custom, this.check, kind.name);
-    const defaults = scenario.connect;
-    const client = new SessionClient(
-      this.transportMaker(sourceAddress),
-      sink,
-      {
-        id,
-        sourceAddress,
-        intendedStart: intended,
-        ackTimeoutMs: resolved.ackTimeoutMs,
-        connectTimeoutMs: resolved.connectTimeoutMs,
-        random,
-        reconnect: resolved.reconnect,
-        clockOffsetMs: this.o.plan.clockOffsetMs,
-        rawFrames: resolved.engine === 'ws',
-        ...(resolved.engine === 'sse' ? { streamOrigin: this.target.origin } : {}),
-        describeError: this.describe,
-        ...(defaults === undefined ? {} : { connectDefaults: () => (typeof defaults === 'function' ? defaults(ctx) : defaults) }),
-      },
-    );
+    // this session's own options over the run's (a prototype): 4 fields per session, not 11
+    const opts = Object.create(this.clientOptions) as SessionClientOptions;
+    opts.id = id;
+    opts.sourceAddress = sourceAddress;
+    opts.intendedStart = intended;
+    opts.random = random;
+    const defaults = this.o.scenario.connect;
+    if (defaults !== undefined) opts.connectDefaults = () => (typeof defaults === 'function' ? defaults(ctx) : defaults);
+    const client = new SessionClient(this.transportMaker(sourceAddress, this.resumes ? { pid: null, offset: null } : undefined), sink, opts);
     this.sessions.add(client);
+    this.running++;
     this.peak = Math.max(this.peak, this.sessions.size);
     sink.count('sessions.started');
     if (kind.keys) sink.count(kind.keys.started);
     sink.record('lag', Math.max(0, monoMs() - intended));
+    return this.drive(client, ctx, kind, intended);
+  }
+
+  private async drive(client: SessionClient, ctx: SessionContext, kind: Kind, intended: number): Promise<void> {
+    const { sink } = this.o;
     try {
       await kind.fn(client, ctx);
       if (this.sessions.has(client)) {
@@ -242,10 +268,19 @@ export class LoadRunner {
       }
       sink.count('sessions.failed');
       if (kind.keys) sink.count(kind.keys.failed);
-      if (!(e instanceof ClientOpError)) sink.error('session_error', describeUserError(e, resolved.file));
+      if (!(e instanceof ClientOpError)) sink.error('session_error', this.describe(e));
     } finally {
       if (this.sessions.delete(client)) await client.disconnect();
+      if (--this.running === 0) for (const wake of this.drainWaiters.splice(0)) wake();
     }
+  }
+
+  /** A network fault: hit this generator's share of its connected clients (src/generator/network.ts). */
+  networkFault(f: NetworkFaultMessage['fault']): void {
+    const connected = [...this.sessions].filter((c) => c.connected);
+    let hit = 0;
+    for (const c of pickClients(connected, f.clients, f, this.o.plan.generator, this.o.plan.generators)) if (c.networkFault(f.kind, f.ms)) hit++;
+    this.o.sink.count(NETWORK_HIT, hit);
   }
 
   /** Interrupt (SIGINT, coordinator stop): stop scheduling and close sessions now. */

@@ -2,12 +2,20 @@ import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ENGINE_NAMES, type EngineName } from '../clients/engine-name.ts';
+import { liftableFdLimit, liftFdLimit } from '../shared/fd-limit.ts';
 import { forkTs } from '../shared/fork-ts.ts';
 import type { ToGenerator } from './protocol.ts';
 
-/** Fork one generator process (src/generator/child.ts); it waits for `preload` or `init`. */
+/**
+ * Fork one generator process (src/generator/child.ts); it waits for `preload` or `init`. Where the
+ * open-file limit can be lifted (root: src/shared/fd-limit.ts) it is, before the process opens any
+ * socket, so one generator holds what the plan (machineLimits) counted on.
+ */
 export function forkGenerator(): ChildProcess {
-  return forkTs(new URL('./child.ts', import.meta.url), [], { execArgv: profileArgs(), stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'advanced' });
+  const proc = forkTs(new URL('./child.ts', import.meta.url), [], { execArgv: profileArgs(), stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'advanced' });
+  const limit = liftableFdLimit();
+  if (limit !== null && proc.pid !== undefined) liftFdLimit(proc.pid, limit);
+  return proc;
 }
 
 /**

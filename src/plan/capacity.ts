@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { liftableFdLimit } from '../shared/fd-limit.ts';
 
 /** What one machine allows a process: open files, and ephemeral ports per source address. */
 export interface Limits {
@@ -7,13 +8,19 @@ export interface Limits {
   portsPerAddress: number;
 }
 
-/** Read the limits of this machine: `ulimit -Hn` (Node raises its soft limit to the hard one) and the ephemeral port range. */
+/**
+ * Read the limits of this machine: `ulimit -Hn` (Node raises its soft limit to the hard one), or
+ * more when generators get a lifted limit (root: up to `fs.nr_open`, src/shared/fd-limit.ts), and
+ * the ephemeral port range.
+ */
 export function machineLimits(): Limits {
   let fdLimit = 20_000;
   const r = spawnSync('sh', ['-c', 'ulimit -Hn'], { encoding: 'utf8' });
   const n = Number(r.stdout?.trim());
   if (Number.isFinite(n) && n > 0) fdLimit = n;
   else if (r.stdout?.trim() === 'unlimited') fdLimit = 1_048_576;
+  const lifted = liftableFdLimit();
+  if (lifted !== null && lifted > fdLimit) fdLimit = lifted;
   let portsPerAddress = 28_000;
   try {
     const [lo, hi] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);

@@ -141,3 +141,49 @@ test('sse: a reconnection the server refuses (HTTP 503) ends it, as EventSource 
     await new Promise<void>((r) => srv.close(() => r()));
   }
 });
+
+test('sse: a dropped connection (socket destroyed mid-stream) is a disconnected error, and the stream resumes from its Last-Event-ID', async () => {
+  const http = await import('node:http');
+  const { SessionClient } = await import('../../src/clients/session-client.ts');
+  const { loadEngine } = await import('../../src/clients/index.ts');
+  const { FakeSink } = await import('../unit/fake-sink.ts');
+  const { monoMs } = await import('../../src/shared/clock.ts');
+  const seen: Array<string | undefined> = [];
+  // written for this test: ids 1..3 then the socket is destroyed (no end of the response); a resumed GET gets 4..5 and stays open
+  const srv = http.createServer((req, res) => {
+    const last = req.headers['last-event-id'] as string | undefined;
+    seen.push(last);
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    const from = last === undefined ? 1 : Number(last) + 1;
+    const to = last === undefined ? 3 : 5;
+    res.write('retry: 30\n\n');
+    for (let i = from; i <= to; i++) res.write(`id: ${i}\ndata: {"seq":${i}}\n\n`);
+    if (last === undefined) setTimeout(() => res.socket?.destroy(), 50);
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(srv.address() as { port: number }).port}`;
+  const engine = await loadEngine('sse');
+  const sink = new FakeSink();
+  const policy = { attempts: 3, delayMs: 10, maxDelayMs: 100 };
+  const c = new SessionClient(() => engine({ target: url, path: '/', localAddress: '127.0.0.1', transports: ['websocket'], reconnect: policy, connectTimeoutMs: 2000 }), sink, {
+    id: 1, sourceAddress: '127.0.0.1', intendedStart: monoMs(), ackTimeoutMs: 2000, connectTimeoutMs: 2000, random: () => 0.5, reconnect: policy,
+  });
+  try {
+    const seqs: number[] = [];
+    c.on('message', (d) => void seqs.push((d as { seq: number }).seq));
+    await c.connect();
+    for (let i = 0; i < 100 && seqs.length < 5; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(seqs, [1, 2, 3, 4, 5], 'nothing lost, nothing twice: unnamed events are `message`');
+    assert.deepEqual(seen, [undefined, '3']);
+    assert.equal(sink.counters.get('disconnects'), 1);
+    assert.equal(sink.counters.get('recovered'), 1);
+    assert.equal(sink.of('recovery').length, 1);
+    assert.equal(sink.errors.length, 1);
+    assert.match(sink.errors.map(([k, m]) => `${k}: ${m}`)[0]!, /^disconnected: server closed the connection: the connection broke before the stream ended( \(ECONNRESET\))?$/);
+    assert.equal(c.connected, true);
+  } finally {
+    await c.disconnect();
+    srv.closeAllConnections();
+    await new Promise<void>((r) => srv.close(() => r()));
+  }
+});
