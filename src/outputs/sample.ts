@@ -1,5 +1,5 @@
 import { createFlatHistogram, cumulativeBuckets, decode, mergeWire, type Histogram } from '../metrics/histogram.ts';
-import type { Counters, MetricSummary, OutputReport, RunResult, TimeseriesPoint } from '../result/types.ts';
+import type { Counters, MetricSummary, RunFile, RunResult, TimeseriesPoint } from '../result/types.ts';
 import type { ProgressTick, Reporter, RunStartInfo } from '../run/reporter.ts';
 
 /** Upper bounds (ms) of the latency buckets live outputs export (Prometheus `le`, in seconds there). */
@@ -80,6 +80,9 @@ export function sampleFromResult(r: RunResult, round?: number, step?: { rate: nu
     second: r.timeseries[r.timeseries.length - 1] ?? null,
   };
 }
+
+/** What one live output delivered, kept in result.json's `outputs`. */
+export type OutputReport = NonNullable<RunFile['outputs']>[number];
 
 /** What a live output does with the samples: queue or write them (never wait), and finish at the end. */
 export interface LiveSink {
