@@ -124,6 +124,8 @@ export interface GeneratorHealth {
   rssMaxMb: number;
   /** Peak concurrent clients held by this generator. */
   peakClients: number;
+  /** The process died before it finished: these figures are of the per-second reports it sent before. */
+  crashed?: boolean;
 }
 
 /** `runs[i].generator.harnessDelay`: percentiles of the `harness` metric (ms). */
