@@ -141,3 +141,19 @@ test('slow: a client that stops reading makes the server buffer; nothing is lost
     await slowApp.close();
   }
 });
+
+test('socketcluster engine: a drop of every client resets its own TCP connection; all come back fresh and subscribe again', async () => {
+  const stderr = memOutput();
+  const o = await run('test/fixtures/weather-sc.ts', { out: mkdtempSync(join(tmpdir(), 'rtbench-weather-sc-')), stdout: memOutput(), stderr });
+  const r = o.file.runs[0]!;
+  const seen = JSON.stringify(r.counters);
+  assert.equal(r.faults!.faults[0]!.impact.hit, 6, seen);
+  assert.deepEqual(
+    [c(r, 'disconnects'), c(r, 'recovered'), c(r, 'recovery.fresh'), c(r, 'recovery.resumed'), c(r, 'recovery.never'), c(r, 'onFresh')],
+    [6, 6, 6, 0, 0, 6],
+    seen,
+  );
+  assert.ok(c(r, 'seq:news.received') > 0, seen);
+  assert.equal(c(r, 'afterReconnect'), 6, `every client got channel messages again after its reconnection: ${seen}`);
+  assert.equal(r.metrics['seq:news'], undefined, 'no sentAt declared: no delivery-latency trend');
+});

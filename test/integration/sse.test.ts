@@ -44,6 +44,12 @@ test('sse: a feed closed every 1.5 s, resumed with Last-Event-ID: nothing lost, 
     assert.ok(r.counters.ticks! > sessions * 40, `${r.counters.ticks} ticks`);
     assert.ok(r.counters.ticks! <= c.ticksSent, 'never more than the app wrote');
     assert.ok(c.replayed > 0, 'some ticks were written while a client was away, and replayed');
+    // `sequences` on the sse engine: the same ticks, counted by rtbench across the reconnections
+    assert.equal(r.counters['seq:ticks.received'], r.counters.ticks, 'every tick the session saw, sequences saw');
+    assert.equal(r.counters['seq:ticks.lost'] ?? 0, 0);
+    assert.equal(r.counters['seq:ticks.duplicates'] ?? 0, 0);
+    assert.equal(r.counters['seq:ticks.unreadable'] ?? 0, 0);
+    assert.equal(r.metrics['seq:ticks']!.count, r.counters.ticks, 'a delivery latency per tick, from the app\'s Date.now() stamp');
     assert.equal(r.counters['check:id is the seq.fail'] ?? 0, 0);
     assert.equal(r.counters['check:first tick parsed.pass'], sessions);
     // token streams: one sse:first and one sse:done per completion, one gap between consecutive events
