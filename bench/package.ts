@@ -40,7 +40,10 @@ const median = (xs: number[]): number => {
 };
 
 interface Install {
+  /** Bytes of the files (apparent sizes). */
   bytes: number;
+  /** Bytes the folder takes on disk (`du -sk`: whole blocks, directories included). */
+  diskBytes: number;
   packages: number;
   installScriptWarnings: string[];
 }
@@ -52,7 +55,8 @@ function install(name: string, args: string[]): Install & { dir: string } {
   const r = sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', ...args], dir);
   const warnings = r.stderr.split('\n').filter((l) => /install-scripts\s+\S+@\S+ \(/.test(l)).map((l) => l.replace(/^.*install-scripts\s+/, '').trim());
   const listed = spawnSync('npm', ['ls', '--all', '--parseable'], { cwd: dir, encoding: 'utf8', env }).stdout.split('\n').filter(Boolean);
-  return { dir, bytes: dirSizeBytes(join(dir, 'node_modules')), packages: listed.length - 1, installScriptWarnings: warnings };
+  const du = Number(spawnSync('du', ['-sk', join(dir, 'node_modules')], { encoding: 'utf8' }).stdout.split('\t')[0]);
+  return { dir, bytes: dirSizeBytes(join(dir, 'node_modules')), diskBytes: du * 1024, packages: listed.length - 1, installScriptWarnings: warnings };
 }
 
 /** Wall time of a spawned command until it exits, ms. */
@@ -121,9 +125,9 @@ try {
     environment: environment(loadBefore),
     config: { rounds },
     tarball: { files: info[0]!.entryCount, bytes: info[0]!.size, unpackedBytes: info[0]!.unpackedSize },
-    installPlain: { bytes: lean.bytes, packages: lean.packages, installScriptWarnings: lean.installScriptWarnings },
-    installPlainThenSocketIo: { bytes: thenSocketIo.bytes, packages: thenSocketIo.packages, installScriptWarnings: thenSocketIo.installScriptWarnings },
-    installWithOptional: { bytes: full.bytes, packages: full.packages, installScriptWarnings: full.installScriptWarnings },
+    installPlain: { bytes: lean.bytes, diskBytes: lean.diskBytes, packages: lean.packages, installScriptWarnings: lean.installScriptWarnings },
+    installPlainThenSocketIo: { bytes: thenSocketIo.bytes, diskBytes: thenSocketIo.diskBytes, packages: thenSocketIo.packages, installScriptWarnings: thenSocketIo.installScriptWarnings },
+    installWithOptional: { bytes: full.bytes, diskBytes: full.diskBytes, packages: full.packages, installScriptWarnings: full.installScriptWarnings },
     startup: { nodeMs: node, helpMs: help, firstConnectionMs: conn, helpOverNode: help / node, firstConnectionOverNode: conn / node, samples: { nodeMs, helpMs, connMs } },
     goals: {
       installMb: { value: lean.bytes / 2 ** 20, goal: GOALS.installMb, met: lean.bytes / 2 ** 20 < GOALS.installMb },
@@ -143,7 +147,7 @@ try {
   process.stdout.write(
     [
       `tarball: ${result.tarball.files} files, ${mb(result.tarball.bytes)} packed`,
-      `plain install: ${mb(lean.bytes)}, ${lean.packages} packages, install-script warnings: ${lean.installScriptWarnings.join(', ') || 'none'}`,
+      `plain install: ${mb(lean.bytes)} of files (${mb(lean.diskBytes)} on disk), ${lean.packages} packages, install-script warnings: ${lean.installScriptWarnings.join(', ') || 'none'}`,
       `then npm install socket.io: ${mb(thenSocketIo.bytes)}, ${thenSocketIo.packages} packages, install-script warnings: ${thenSocketIo.installScriptWarnings.join(', ') || 'none'}`,
       `install with the optional peers: ${mb(full.bytes)}, ${full.packages} packages`,
       `node -e 0 ${node.toFixed(0)} ms; rtbench --help ${help.toFixed(0)} ms (${(help / node).toFixed(2)}× node); first connection ${conn.toFixed(0)} ms (${(conn / node).toFixed(2)}× node); medians of ${rounds}`,
