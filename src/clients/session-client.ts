@@ -175,7 +175,7 @@ export class SessionClient implements Client {
       if (!ok) {
         this.sink.count('recovery.failed');
         this.sink.count(RECOVERY_NEVER);
-        this.sink.error('reconnect_failed', `gave up reconnecting after ${policy.attempts} attempts (last disconnect: ${reason})`);
+        this.sink.error('reconnect_failed', `gave up reconnecting${engineDoesIt && t.gaveUp ? t.gaveUp : ` after ${policy.attempts} attempts`} (last disconnect: ${reason})`);
         return false;
       }
       this.connected = true;

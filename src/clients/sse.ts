@@ -31,6 +31,8 @@ export class SseTransport implements Transport {
   /** True when the latest successful reconnection sent a `Last-Event-ID`. */
   resumed = false;
   private readonly url: URL;
+  /** Why the reconnection gave up (read by the session client for its `reconnect_failed` sample). */
+  gaveUp: string | undefined = undefined;
 
   constructor(private readonly opts: TransportOptions) {
     const c = opts.connect;
@@ -108,12 +110,16 @@ export class SseTransport implements Transport {
         continue;
       }
       if (this.closing) return this.abort?.();
-      if (refusal !== null) return this.reconnectHandler?.('failed', `${refusal} (EventSource stops reconnecting on such an answer)`);
+      if (refusal !== null) {
+        this.gaveUp = `: ${refusal} (EventSource stops reconnecting on such an answer)`;
+        return this.reconnectHandler?.('failed', this.gaveUp);
+      }
       this.resumed = resumed;
       this.reconnectHandler?.('reconnected', resumed ? 'resumed' : 'fresh');
       return;
     }
-    this.reconnectHandler?.('failed', `no stream after ${policy.attempts} attempts`);
+    this.gaveUp = ` after ${policy.attempts} attempts`;
+    this.reconnectHandler?.('failed', this.gaveUp);
   }
 
   onReconnect(handler: (event: 'reconnected' | 'failed' | 'attempt_error', detail: string) => void): void {

@@ -173,6 +173,8 @@ export interface Transport {
   cleanEnd?(reason: string): boolean;
   /** True when, after the disconnect just reported, the engine is reconnecting by itself. */
   willReconnect?(reason: string): boolean;
+  /** Why an engine that reconnects by itself gave up, appended to "gave up reconnecting" (e.g. `: GET /events answered HTTP 503`), when it knows better than " after N attempts". */
+  readonly gaveUp?: string;
   /** True when the latest connection resumed the previous session (Socket.IO connection-state recovery). */
   readonly resumed?: boolean;
   /** The TCP socket under the connection, for network faults (src/clients/network-fault.ts); null when there is none now. */

@@ -127,6 +127,7 @@ test('sse: a reconnection the server refuses (HTTP 503) ends it, as EventSource 
     assert.equal(sink.counters.get('recovered') ?? 0, 0);
     const kinds = sink.errors.map(([k]) => k);
     assert.deepEqual(kinds, ['reconnect_failed'], 'the server ending its stream is no error; giving up is');
+    assert.match(sink.errors[0]![1], /^gave up reconnecting: GET \/ answered HTTP 503: maintenance \(EventSource stops reconnecting on such an answer\) \(last disconnect: stream ended by the server\)$/);
     assert.equal(c.connected, false);
     await new Promise((r) => setTimeout(r, 300)); // 6× the retry: a runaway loop would have asked again
     assert.equal(seen.length, 2, 'no request after the refusal');
