@@ -3,18 +3,10 @@
  * forks (process.ts), typed on both sides.
  */
 import type { FaultOutcome, FaultRequest } from './faults.ts';
-import type { WorkerStats } from './topologies/types.ts';
+import type { TopologyStartOptions, WorkerStats } from './topologies/types.ts';
 
-/** What the topology process is started with (argv[2], JSON). */
-export interface ServerArgs {
-  topology: string;
-  host: string;
-  port: number;
-  pushRate: number;
-  delayMs?: number;
-  serviceMs?: number;
-  maxConnectionsPerWorker?: number;
-}
+/** What the topology process is started with (argv[2], JSON): a topology's start options, its spec as written. */
+export type ServerArgs = Omit<TopologyStartOptions, 'spec'> & { topology: string };
 
 /** Parent → topology process: stop, or a question answered under the same `id`. */
 export type ToServer = { type: 'stop' } | { type: 'stats'; id: number } | { type: 'pids'; id: number } | { type: 'fault'; id: number; fault: FaultRequest };

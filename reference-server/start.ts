@@ -48,6 +48,8 @@ export interface StartOptions {
   /** Engine.IO heartbeat of every worker (ms); a paused worker is noticed after interval + timeout. Default socket.io's 25 s / 20 s. */
   pingIntervalMs?: number;
   pingTimeoutMs?: number;
+  /** Socket.IO connection-state recovery on every worker: how long a disconnected session is kept (ms); absent or 0: off. */
+  recoveryMs?: number;
   /** Connections a cluster worker holds before it stops accepting (default: 95% of its open-file limit). */
   maxConnectionsPerWorker?: number;
   timeoutMs?: number;
@@ -61,6 +63,7 @@ export async function startReferenceServer(o: StartOptions): Promise<ServerHandl
     ...process.env,
     ...(o.pingIntervalMs ? { RTBENCH_PING_INTERVAL_MS: String(o.pingIntervalMs) } : {}),
     ...(o.pingTimeoutMs ? { RTBENCH_PING_TIMEOUT_MS: String(o.pingTimeoutMs) } : {}),
+    ...(o.recoveryMs ? { RTBENCH_RECOVERY_MS: String(o.recoveryMs) } : {}),
   };
   const child = forkTs(new URL('./process.ts', import.meta.url), [JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env });
   let tail = '';

@@ -1,3 +1,4 @@
+import type { NetworkFaultMessage } from './protocol.ts';
 import type { ChildProcess } from 'node:child_process';
 import { RunError } from '../shared/errors.ts';
 import type { IntervalSnapshot } from '../metrics/snapshot.ts';
@@ -86,6 +87,11 @@ export class GeneratorPool {
   /** Tell every generator that a fault was injected at `at` (monotonic ms). */
   faultInjected(at: number): void {
     for (const g of this.gens) this.send(g, { type: 'fault', at });
+  }
+
+  /** A network fault: each generator hits its share of the clients it holds (src/generator/network.ts). */
+  networkFault(f: NetworkFaultMessage['fault']): void {
+    for (const g of this.gens) this.send(g, { type: 'network', fault: f });
   }
 
   /** Kill every generator still alive (by PID). */

@@ -135,6 +135,7 @@ class Round {
       topology: this.o.topology,
       pushRate: s.pushRate,
       ...(s.pingIntervalMs ? { pingIntervalMs: s.pingIntervalMs, pingTimeoutMs: s.pingTimeoutMs! } : {}),
+      ...(s.recoveryMs ? { recoveryMs: s.recoveryMs } : {}),
       ...(s.maxConnectionsPerWorker ? { maxConnectionsPerWorker: s.maxConnectionsPerWorker } : {}),
     });
     this.url = this.server.url;
@@ -197,7 +198,14 @@ class Round {
     this.loadStart = begun;
     pool.startAt = monoMs() + lead; // the generators' common start instant; faults are timed from it
     if (this.faults.length > 0) {
-      this.timeline = new FaultTimeline({ faults: this.faults, server: this.server, onInjected: (at) => pool.faultInjected(at), warn: o.warn });
+      this.timeline = new FaultTimeline({
+        faults: this.faults,
+        server: this.server,
+        onInjected: (at) => pool.faultInjected(at),
+        // network faults: each generator hits its share of its own clients
+        onNetwork: (f, index) => pool.networkFault({ index, atMs: f.atMs, kind: f.network!, clients: f.clients!, ms: f.network === 'drop' ? (f.offlineMs ?? 0) : (f.forMs ?? 0) }),
+        warn: o.warn,
+      });
       this.timeline.start(pool.startAt);
     }
     this.sentinelMonitor.start();

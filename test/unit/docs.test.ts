@@ -38,3 +38,10 @@ test('docs links: GitHub anchors, and every relative link of README, ARCHITECTUR
   const broken = brokenLinks();
   assert.deepEqual(broken, [], `broken links:\n${broken.join('\n')}`);
 });
+
+test('ARCHITECTURE: its layout names every folder of src/ and reference-server/', () => {
+  const arch = readFileSync('ARCHITECTURE.md', 'utf8');
+  const folders = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => `${dir}/${d.name}/`);
+  const missing = [...folders('src').filter((f) => !arch.includes(f)), ...folders('reference-server').filter((f) => !arch.includes(f.replace('reference-server/', '')))];
+  assert.deepEqual(missing, [], `add these folders to ARCHITECTURE.md's Layout, with what they hold: ${missing.join(', ')}`);
+});

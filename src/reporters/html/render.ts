@@ -7,6 +7,7 @@ import { comparePairs, deltaSection } from './compare-section.ts';
 import { chartRun, customSeries, labelRuns, type LabeledRun } from './data.ts';
 import { redactDeep, showQueryNames } from '../../util/redact.ts';
 import { esc, num } from './format.ts';
+import { deliverySection } from './delivery-section.ts';
 import { card, customSection, countersTable, environmentSection, errorsTable, faultsSection, healthTable, metricsTable, thresholdsTable, verdict, workersText } from './sections.ts';
 import { STYLES } from './styles.ts';
 import { searchSection } from './search-section.ts';
@@ -55,6 +56,7 @@ ${countersTable(r)}
 ${errorsTable(r)}
 <h3>Workers</h3>${workersText(r)}${Object.keys(r.workers.connections).length > 1 ? `<div class="panel"><div class="chart" id="workers-${i}"></div></div>` : ''}
 ${faultsSection(r)}
+${deliverySection(r)}
 ${healthTable(r)}`;
   return `<section class="run" id="run-${i}"><details${open ? ' open' : ''}><summary>${esc(x.label)} <span class="muted">· ${esc(r.status)} · ${num(r.durationMs / 1000, 1)} s</span></summary>${body}</details></section>`;
 }
