@@ -155,7 +155,7 @@ export class SessionClient implements Client {
     this.sink.count('disconnects');
     const since = this.sink.sinceFault?.() ?? null;
     if (since !== null) this.sink.record('detect', since);
-    if (!t.cleanEnd?.(reason)) this.sink.error('disconnected', `server closed the connection: ${reason}`);
+    if (!t.cleanEnd?.(reason)) this.sink.error('disconnected', this.weather?.lostReason(reason) ?? `server closed the connection: ${reason}`);
     // as pending acks: no reply can come on a closed connection
     this.rawCalls?.failAll(() => new ClientOpError('disconnected', `connection closed before a matching message: ${reason}`));
     const policy = this.opts.reconnect;

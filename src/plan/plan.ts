@@ -52,6 +52,8 @@ export interface RunPlan {
   target: Target | null;
   /** Rounds per topology (`--repeat`). */
   repeat: number;
+  /** A capacity-search step (src/search/): its constant arrival rate, carried by live outputs. */
+  step?: { rate: number };
   /** Generator processes (the capacity plan's count). */
   generators: number;
   /** Each process's slot in the whole load (a shard's processes play their share of every shard's slots). */

@@ -308,6 +308,8 @@ export interface RunFile {
   search?: SearchResult[];
   /** Query parameters the user named safe to show (`--show-query`); every other query value in URLs here is `REDACTED`. */
   showQuery?: string[];
+  /** What each live output (`--output`) delivered: `where` the file or endpoint as shown, `sent` samples (JSON: lines), `dropped` samples never delivered. */
+  outputs?: Array<{ kind: 'json' | 'prometheus'; where: string; sent: number; dropped: number }>;
 }
 
 // ── capacity search (`rtbench run --find-max`, src/search/) ──

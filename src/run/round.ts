@@ -158,6 +158,7 @@ class Round {
       generators: plan.generators,
       sourceIps: plan.sourceIps.length,
       ...(plan.repeat > 1 ? { round: { index: o.round, of: plan.repeat } } : {}),
+      ...(plan.step ? { step: plan.step } : {}),
     });
   }
 
