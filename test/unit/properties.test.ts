@@ -30,11 +30,59 @@ function coded(e: unknown, codes: readonly string[]): boolean {
 // ── the threshold grammar ──
 
 const OPS = ['<', '<=', '>', '>=', '=='] as const;
-const SUBJECTS = ['ack.p99', 'ack.p99.9', 'connect.mean', 'sessions.failedRate', 'errors.rate', 'errors.count', 'throughput', 'checks.failRate', 'check:x.passed', 'workers.cv', 'fanout.max', 'ack:chat.p50'];
+const SUBJECTS = [
+  'ack.p99',
+  'ack.p99.9',
+  'connect.mean',
+  'sessions.failedRate',
+  'errors.rate',
+  'errors.count',
+  'throughput',
+  'checks.failRate',
+  'check:x.passed',
+  'workers.cv',
+  'fanout.max',
+  'ack:chat.p50',
+];
 /** Near-grammar text: pieces of real conditions and subjects glued at random, to reach deep into the parser. */
-const nearCondition = fc.array(fc.constantFrom('<', '<=', '>', '=', '==', '!', ' ', '-', '0', '1', '5', '9', '.', 'ms', 's', '%', 'm', 'h', 'e', 'Infinity', 'NaN', '\n', '9'.repeat(400)), { maxLength: 8 }).map((a) => a.join(''));
-const nearSubject = fc.array(fc.constantFrom('ack', 'connect', 'p', '99', '.', '9', 'check:', 'checks', 'sessions', 'failedRate', 'count', 'rate', 'mean', ':', '', 'p0', 'p100', 'p101', ' '), { maxLength: 6 }).map((a) => a.join(''));
-const anySpec = fc.oneof(nearCondition, fc.string(), fc.jsonValue(), fc.record({ condition: fc.oneof(nearCondition, fc.jsonValue()), abortOnFail: fc.jsonValue() }));
+const nearCondition = fc
+  .array(
+    fc.constantFrom('<', '<=', '>', '=', '==', '!', ' ', '-', '0', '1', '5', '9', '.', 'ms', 's', '%', 'm', 'h', 'e', 'Infinity', 'NaN', '\n', '9'.repeat(400)),
+    { maxLength: 8 },
+  )
+  .map((a) => a.join(''));
+const nearSubject = fc
+  .array(
+    fc.constantFrom(
+      'ack',
+      'connect',
+      'p',
+      '99',
+      '.',
+      '9',
+      'check:',
+      'checks',
+      'sessions',
+      'failedRate',
+      'count',
+      'rate',
+      'mean',
+      ':',
+      '',
+      'p0',
+      'p100',
+      'p101',
+      ' ',
+    ),
+    { maxLength: 6 },
+  )
+  .map((a) => a.join(''));
+const anySpec = fc.oneof(
+  nearCondition,
+  fc.string(),
+  fc.jsonValue(),
+  fc.record({ condition: fc.oneof(nearCondition, fc.jsonValue()), abortOnFail: fc.jsonValue() }),
+);
 
 test('threshold grammar: any subject and spec gives a threshold with a finite value, or a message; never a throw', () => {
   fc.assert(
@@ -44,7 +92,12 @@ test('threshold grammar: any subject and spec gives a threshold with a finite va
       assert.ok(Number.isFinite(t.value), `${subject}: ${JSON.stringify(spec)} parsed to value ${t.value}`);
       assert.ok(OPS.includes(t.op));
       // and evaluating it on empty figures never throws
-      evaluateThresholds([t], { metrics: {}, counters: {}, workers: { connections: {}, unidentified: 0, maxOverMean: null, cv: null, maxShare: null, chiSquare: null, stickiness: null }, durationMs: 0 });
+      evaluateThresholds([t], {
+        metrics: {},
+        counters: {},
+        workers: { connections: {}, unidentified: 0, maxOverMean: null, cv: null, maxShare: null, chiSquare: null, stickiness: null },
+        durationMs: 0,
+      });
     }),
     { numRuns: 2000 },
   );
@@ -76,19 +129,27 @@ test('thresholds in a scenario: any value is accepted or refused as E_SCENARIO_I
 
 test('compare --max: any text is tolerances or E_USAGE', () => {
   fc.assert(
-    fc.property(fc.oneof(fc.string(), fc.array(fc.constantFrom('p99', 'p50', 'throughput', '=', '+', '-', '10', '%', ',', '.5', 'x'), { maxLength: 8 }).map((a) => a.join(''))), (spec) => {
-      try {
-        for (const v of Object.values(parseTolerances(spec))) assert.ok(Number.isFinite(v));
-      } catch (e) {
-        coded(e, ['E_USAGE']);
-      }
-    }),
+    fc.property(
+      fc.oneof(
+        fc.string(),
+        fc.array(fc.constantFrom('p99', 'p50', 'throughput', '=', '+', '-', '10', '%', ',', '.5', 'x'), { maxLength: 8 }).map((a) => a.join('')),
+      ),
+      (spec) => {
+        try {
+          for (const v of Object.values(parseTolerances(spec))) assert.ok(Number.isFinite(v));
+        } catch (e) {
+          coded(e, ['E_USAGE']);
+        }
+      },
+    ),
   );
 });
 
 // ── durations ──
 
-const nearDuration = fc.array(fc.constantFrom('1', '0', '5', '.', '-', ' ', 'ms', 's', 'm', 'h', 'd', 'e3', '9'.repeat(330), 'Infinity'), { maxLength: 6 }).map((a) => a.join(''));
+const nearDuration = fc
+  .array(fc.constantFrom('1', '0', '5', '.', '-', ' ', 'ms', 's', 'm', 'h', 'd', 'e3', '9'.repeat(330), 'Infinity'), { maxLength: 6 })
+  .map((a) => a.join(''));
 
 test('durations: any value parses to a finite number of ms ≥ 0, or null; a well-formed one to its value', () => {
   fc.assert(
@@ -145,7 +206,10 @@ function setAt(doc: unknown, path: Array<string | number>, value: unknown, remov
 
 /** What `compare` and `report` do with a file the loader accepted: none of it may throw. */
 function useAccepted(f: RunFile): void {
-  for (const [a, b] of [[VALID, f], [f, VALID]] as const) {
+  for (const [a, b] of [
+    [VALID, f],
+    [f, VALID],
+  ] as const) {
     try {
       formatCompare(compareResults(a, b));
     } catch (e) {
@@ -157,17 +221,22 @@ function useAccepted(f: RunFile): void {
 
 test('result loader: a valid result with any one field edited or removed is used without a crash, or refused as E_RESULT_FILE', () => {
   fc.assert(
-    fc.property(fc.constantFrom(...ALL_PATHS), fc.oneof(fc.jsonValue(), fc.constantFrom(-5, -0.001, 1e308, '12', '', 'abc', null, [], {})), fc.boolean(), (path, value, remove) => {
-      const doc = setAt(VALID, path, value, remove);
-      let f: RunFile;
-      try {
-        f = checkResult(doc, 'edited.json');
-      } catch (e) {
-        coded(e, ['E_RESULT_FILE']);
-        return;
-      }
-      useAccepted(f);
-    }),
+    fc.property(
+      fc.constantFrom(...ALL_PATHS),
+      fc.oneof(fc.jsonValue(), fc.constantFrom(-5, -0.001, 1e308, '12', '', 'abc', null, [], {})),
+      fc.boolean(),
+      (path, value, remove) => {
+        const doc = setAt(VALID, path, value, remove);
+        let f: RunFile;
+        try {
+          f = checkResult(doc, 'edited.json');
+        } catch (e) {
+          coded(e, ['E_RESULT_FILE']);
+          return;
+        }
+        useAccepted(f);
+      },
+    ),
     { numRuns: Number(process.env.RTBENCH_PROPERTY_RUNS ?? 400) },
   );
 });
@@ -209,7 +278,11 @@ test('redaction: every query value of every URL in any text is gone, names kept;
       for (const [k] of u.params) assert.ok(out.includes(`${k}=`), `the name ${k} is kept`);
       assert.equal(redactUrls(out), out, 'redacting twice changes nothing');
       // inside any JSON document too (result.json, the report's data)
-      assert.ok(!JSON.stringify(redactDeep({ a: [text], b: { c: text } })).includes(u.params[0]![1]) || before.includes(u.params[0]![1]) || after.includes(u.params[0]![1]));
+      assert.ok(
+        !JSON.stringify(redactDeep({ a: [text], b: { c: text } })).includes(u.params[0]![1]) ||
+          before.includes(u.params[0]![1]) ||
+          after.includes(u.params[0]![1]),
+      );
     }),
     { numRuns: 1000 },
   );
@@ -227,7 +300,9 @@ test('redaction: --show-query names keep their values, every other value goes', 
 });
 
 test('redaction: arbitrary text (URL-like or not) never throws and is a fixed point after one pass', () => {
-  const urlish = fc.array(fc.constantFrom('http://', 'ws://', 'x://', '@', '?', '&', '=', '#', '/', '%', '%zz', ' ', 'a', 'é', '"', '<', '\n'), { maxLength: 20 }).map((a) => a.join(''));
+  const urlish = fc
+    .array(fc.constantFrom('http://', 'ws://', 'x://', '@', '?', '&', '=', '#', '/', '%', '%zz', ' ', 'a', 'é', '"', '<', '\n'), { maxLength: 20 })
+    .map((a) => a.join(''));
   fc.assert(
     fc.property(fc.oneof(fc.string(), urlish), (s) => {
       const once = redactUrls(s);

@@ -14,7 +14,7 @@ test('result size stays bounded: one hour at 10k msgs/s, the whole result.json a
   const agg = new Aggregator();
   const rec = new Recorder(0);
   let seed = 1;
-  const rnd = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   for (let t = 0; t < 3600; t++) {
     // 10k messages a second are counted; a sample of their latencies (spread like a real run) is recorded
     rec.count('messages.sent', 5000);
@@ -36,7 +36,19 @@ test('result size stays bounded: one hour at 10k msgs/s, the whole result.json a
     if (t % 10 === 0) rec.error('ack_timeout', `no ack for \`echo\` within 10000ms (second ${t})`);
     agg.add(rec.flush(t));
   }
-  const run = buildRunResult(agg, { topology: 'single', target: 'http://127.0.0.1:3000', engine: 'socket.io', status: 'completed', startedAt: new Date(0).toISOString(), durationMs: 3_600_000, processes: [] }, gateThresholds({ 'ack.p99': '< 100ms' }));
+  const run = buildRunResult(
+    agg,
+    {
+      topology: 'single',
+      target: 'http://127.0.0.1:3000',
+      engine: 'socket.io',
+      status: 'completed',
+      startedAt: new Date(0).toISOString(),
+      durationMs: 3_600_000,
+      processes: [],
+    },
+    gateThresholds({ 'ack.p99': '< 100ms' }),
+  );
   const file = runFile({ name: 'one hour', file: 'scenarios/echo.ts', options: {} }, await environment(), [run]);
   const bytes = Buffer.byteLength(`${JSON.stringify(file, null, 2)}\n`); // as src/reporters/json.ts writes it
   const series = Buffer.byteLength(JSON.stringify(run.timeseries, null, 2));
