@@ -68,6 +68,8 @@ export async function within(recovering: Promise<boolean>, timeoutMs: number): P
 export class ClientWeather {
   /** A network fault took the client offline until this monotonic time: no reconnection attempt before. */
   offlineUntil = 0;
+  /** A network fault 'drop' reset the connection and its disconnect has not been seen yet. */
+  dropped = false;
   readonly delivery: DeliveryTracker | null;
   private handlers: Array<(info: ReconnectInfo) => void | Promise<void>> | null = null;
 
@@ -76,6 +78,13 @@ export class ClientWeather {
     private readonly opts: { delivery?: DeliveryPlan | null; describeError?: (e: unknown) => string },
   ) {
     this.delivery = opts.delivery ? new DeliveryTracker(opts.delivery, sink) : null;
+  }
+
+  /** The error text of a disconnect: the server's doing, unless rtbench's own drop reset the connection (once per drop). */
+  lostReason(reason: string): string {
+    if (!this.dropped) return `server closed the connection: ${reason}`;
+    this.dropped = false;
+    return `rtbench's network fault 'drop' reset the connection (the client saw: ${reason})`;
   }
 
   add(handler: (info: ReconnectInfo) => void | Promise<void>): void {
@@ -102,5 +111,6 @@ export class ClientWeather {
 export function hitClient(t: Transport | null, kind: NetworkFaultKind, ms: number, w: ClientWeather | null): boolean {
   const until = t === null ? null : hitConnection(t, kind, ms);
   if (until !== null && until > 0 && w !== null) w.offlineUntil = until;
+  if (until !== null && kind === 'drop' && w !== null) w.dropped = true;
   return until !== null;
 }

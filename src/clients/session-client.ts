@@ -6,7 +6,7 @@ import { ackReply, settled } from './ack-reply.ts';
 import { openLoop } from './open-loop.ts';
 import type { NetworkFaultKind } from './network-fault.ts';
 import { ClientWeather, engineRecovery, hitClient, loopRecovery, within } from './recovery.ts';
-import { RECOVERY_NEVER } from '../metrics/names.ts';
+import { RECOVERY_NEVER, RECOVERY_ONLINE } from '../metrics/names.ts';
 import { recordStamped, SequenceCheck, streamOf } from './sequence.ts';
 import { ChannelCalls } from './session-channels.ts';
 import type { SessionCore } from './session-core.ts';
@@ -155,7 +155,7 @@ export class SessionClient implements Client {
     this.sink.count('disconnects');
     const since = this.sink.sinceFault?.() ?? null;
     if (since !== null) this.sink.record('detect', since);
-    if (!t.cleanEnd?.(reason)) this.sink.error('disconnected', `server closed the connection: ${reason}`);
+    if (!t.cleanEnd?.(reason)) this.sink.error('disconnected', this.weather?.lostReason(reason) ?? `server closed the connection: ${reason}`);
     // as pending acks: no reply can come on a closed connection
     this.rawCalls?.failAll(() => new ClientOpError('disconnected', `connection closed before a matching message: ${reason}`));
     const policy = this.opts.reconnect;
@@ -164,6 +164,7 @@ export class SessionClient implements Client {
     this.previousWorker = this.worker ? { id: this.worker.id, via: 'recovery' } : null;
     this.worker = null;
     const started = monoMs();
+    const offlineUntil = this.weather?.offlineUntil ?? 0; // a network fault's drop: the clock of `recovery:online` starts when the client is back online
     const engineDoesIt = t.onReconnect !== undefined && t.willReconnect?.(reason) === true;
     const closed = (): boolean => this.closed;
     const recovery = engineDoesIt
@@ -182,7 +183,9 @@ export class SessionClient implements Client {
       this.sink.connectedDelta(1);
       this.sink.count('recovered');
       this.lastSeq?.forget('\0push'); // pushes are numbered per connection: a new connection starts a new stream
-      this.sink.record('recovery', monoMs() - started);
+      const now = monoMs();
+      this.sink.record('recovery', now - started);
+      this.sink.record(RECOVERY_ONLINE, now - Math.max(started, offlineUntil));
       await this.weather!.reconnected(this.transport, async () => (await this.ioCalls?.rejoin(), await this.channelCalls?.resubscribe()));
       return true;
     });

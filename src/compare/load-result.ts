@@ -18,13 +18,20 @@ function histogramProblems(file: RunFile): string[] {
         try {
           decode(m.hdr);
         } catch (e) {
-          out.push(`${where}[${i}].metrics${/^[A-Za-z_$][\w$]*$/.test(name) ? `.${name}` : `[${JSON.stringify(name)}]`}.hdr: is not a readable HDR histogram (${(e as Error).message})`);
+          out.push(
+            `${where}[${i}].metrics${/^[A-Za-z_$][\w$]*$/.test(name) ? `.${name}` : `[${JSON.stringify(name)}]`}.hdr: is not a readable HDR histogram (${(e as Error).message})`,
+          );
         }
       }
     });
   };
   check('runs', file.runs);
-  file.search?.forEach((s, i) => check(`search[${i}].steps`, s.steps.map((st) => st.result)));
+  file.search?.forEach((s, i) =>
+    check(
+      `search[${i}].steps`,
+      s.steps.map((st) => st.result),
+    ),
+  );
   return out;
 }
 
@@ -38,7 +45,10 @@ export function checkResult(data: unknown, source: string): RunFile {
   if (problems.length) {
     const listed = problems.slice(0, MAX_LISTED);
     if (problems.length > MAX_LISTED) listed.push(`… and ${problems.length - MAX_LISTED} more`);
-    throw new InputError('E_RESULT_FILE', `${source} is not a valid rtbench result (${problems.length} problem${problems.length > 1 ? 's' : ''})`, { details: listed, hint: HINT });
+    throw new InputError('E_RESULT_FILE', `${source} is not a valid rtbench result (${problems.length} problem${problems.length > 1 ? 's' : ''})`, {
+      details: listed,
+      hint: HINT,
+    });
   }
   return data as RunFile;
 }
@@ -50,7 +60,9 @@ export async function loadResult(path: string): Promise<RunFile> {
     text = await readFile(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError('E_USAGE', code === 'ENOENT' ? `result file not found: ${path}` : `result file ${path} cannot be read (${code ?? String(e)})`, { hint: 'pass a result.json written by `rtbench run`' });
+    throw new InputError('E_USAGE', code === 'ENOENT' ? `result file not found: ${path}` : `result file ${path} cannot be read (${code ?? String(e)})`, {
+      hint: 'pass a result.json written by `rtbench run`',
+    });
   }
   let data: unknown;
   try {

@@ -100,6 +100,12 @@ const round = v.looseObject({
   errorRate: nonneg,
 });
 
+const server = v.looseObject({
+  workers: v.array(v.looseObject({ id: text, pid: v.optional(num), current: nonneg, total: nonneg, messages: v.optional(nonneg) })),
+  counters,
+  mismatches: v.array(text),
+});
+
 const status = v.picklist(['completed', 'interrupted', 'failed'], 'must be completed, interrupted or failed');
 
 const run = v.looseObject({
@@ -114,6 +120,7 @@ const run = v.looseObject({
   counters,
   errors,
   workers,
+  server: v.optional(server),
   timeseries: v.array(point),
   generator,
   rounds: v.optional(v.array(round)),
@@ -142,7 +149,16 @@ const search = v.looseObject({
 export const RunFileSchema = v.looseObject({
   schema: v.literal(RESULT_SCHEMA, `must be "${RESULT_SCHEMA}"`),
   scenario: v.looseObject({ name: text, file: text }),
-  environment: v.looseObject({}),
+  environment: v.looseObject({
+    rtbench: text,
+    node: text,
+    platform: text,
+    arch: text,
+    cpus: v.looseObject({ model: text, count: nonneg }),
+    memoryGb: nonneg,
+    hostname: text,
+    gitSha: v.optional(v.nullable(text)),
+  }),
   createdAt: text,
   runs: v.array(run, 'must be a list of runs'),
   search: v.optional(v.array(search)),

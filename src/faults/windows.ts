@@ -58,6 +58,7 @@ export class FaultWindows {
       duplicated: seq('duplicates'),
       outOfOrder: seq('outOfOrder'),
       ackTimeouts: e.ack_timeout?.count ?? 0,
+      acksCut: e.disconnected?.count ?? 0,
       sessionUnknown: e.session_unknown?.count ?? 0,
       moved: n('recovery.otherWorker'),
       stayed: n('recovery.sameWorker'),

@@ -4,7 +4,7 @@
  */
 
 /** Built-in latency metrics (HDR histograms in `metrics`). */
-export const BUILTIN_TRENDS: readonly string[] = ['connect', 'reconnect', 'ack', 'broadcast', 'push', 'publish', 'session', 'lag', 'detect', 'recovery', 'request', 'sse:first', 'sse:done', 'sse:gap', 'harness'];
+export const BUILTIN_TRENDS: readonly string[] = ['connect', 'reconnect', 'ack', 'broadcast', 'push', 'publish', 'session', 'lag', 'detect', 'recovery', 'recovery:online', 'request', 'sse:first', 'sse:done', 'sse:gap', 'harness'];
 
 /** Built-in per-name latency families: `ack:<event>`, `request:<name>`, `session:<kind>`. */
 export const BUILTIN_TREND_PREFIXES: readonly string[] = ['ack:', 'request:', 'session:'];
@@ -66,6 +66,8 @@ export const seqKey = (name: string, what: SeqCounter): string => `${SEQ_PREFIX}
 export const RECOVERY_RESUMED = 'recovery.resumed';
 export const RECOVERY_FRESH = 'recovery.fresh';
 export const RECOVERY_NEVER = 'recovery.never';
+/** Trend: recovery time from the end of a network fault's `offline` time (from the disconnect when there was none). */
+export const RECOVERY_ONLINE = 'recovery:online';
 
 /** Clients a network fault hit (counted by the generators, per fault window). */
 export const NETWORK_HIT = 'network.hit';

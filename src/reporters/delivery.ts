@@ -1,6 +1,6 @@
 import type { MetricSummary } from '../result/metric.ts';
 import type { RunResult } from '../result/types.ts';
-import { RECOVERY_FRESH, RECOVERY_NEVER, RECOVERY_RESUMED, SEQ_PREFIX } from '../metrics/names.ts';
+import { RECOVERY_FRESH, RECOVERY_NEVER, RECOVERY_ONLINE, RECOVERY_RESUMED, SEQ_PREFIX } from '../metrics/names.ts';
 import { table } from '../util/table.ts';
 
 /** One `sequences` entry's delivery, from a run's counters and trends. */
@@ -29,6 +29,8 @@ export interface RecoveryView {
   resumedRate: number | null;
   /** Disconnect to connected again. */
   recovery: MetricSummary | null;
+  /** Back online (the end of a drop's `offline` time) to connected again: null when no client was held offline (then it equals `recovery`). */
+  online: MetricSummary | null;
 }
 
 const SEQ_COUNTER = /^seq:(.+)\.(received|lost|duplicates|outOfOrder|replayed|unreadable)$/;
@@ -63,9 +65,15 @@ export function deliveryView(r: RunResult): { sequences: SequenceView[]; recover
   const all = resumed + fresh + never;
   const recovery =
     all + n('disconnects') > 0
-      ? { disconnects: n('disconnects'), resumed, fresh, never, resumedRate: all > 0 ? resumed / all : null, recovery: r.metrics.recovery ?? null }
+      ? { disconnects: n('disconnects'), resumed, fresh, never, resumedRate: all > 0 ? resumed / all : null, recovery: r.metrics.recovery ?? null, online: heldOffline(r) }
       : null;
   return { sequences, recovery };
+}
+
+/** `recovery:online` when it differs from `recovery` (some clients were held offline by a drop), else null. */
+function heldOffline(r: RunResult): MetricSummary | null {
+  const [all, online] = [r.metrics.recovery, r.metrics[RECOVERY_ONLINE]];
+  return all && online?.count && online.mean < all.mean ? online : null;
 }
 
 const pct = (v: number | null): string => (v === null ? '-' : `${+(v * 100).toFixed(v > 0.999 && v < 1 ? 3 : 2)}%`);
@@ -74,7 +82,7 @@ const p50p99 = (m: MetricSummary | null): string => (m?.count ? `${ms(m.p50)}/${
 
 /** The recovery sentence: "18 reconnections: 18 resumed (100%), 0 fresh, 0 never came back; recovery p50/p99 310/420ms". */
 export function recoverySentence(v: RecoveryView): string {
-  return `${v.disconnects} unexpected disconnects; ${v.resumed + v.fresh} reconnected: ${v.resumed} resumed (${pct(v.resumedRate)}), ${v.fresh} fresh; ${v.never} never came back; recovery p50/p99 ${p50p99(v.recovery)}`;
+  return `${v.disconnects} unexpected disconnects; ${v.resumed + v.fresh} reconnected: ${v.resumed} resumed (${pct(v.resumedRate)}), ${v.fresh} fresh; ${v.never} never came back; recovery p50/p99 ${p50p99(v.recovery)}${v.online ? ` (back online to connected: ${p50p99(v.online)})` : ''}`;
 }
 
 /** Table rows of the sequences (header first). */

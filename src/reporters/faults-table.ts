@@ -28,7 +28,7 @@ export function faultRows(f: FaultSection): string[][] {
       ...w([String(i.seqLost ?? 0)]),
       String(i.duplicated),
       String(i.outOfOrder),
-      String(i.ackTimeouts),
+      `${i.ackTimeouts}${i.acksCut ? ` (+${i.acksCut} cut)` : ''}`,
       String(i.sessionUnknown),
       i.moved + i.stayed ? `${i.moved}/${i.moved + i.stayed}` : '-',
       i.ackP99 === null ? '-' : `${ms(i.ackP99)}ms`,

@@ -31,6 +31,8 @@ export interface FaultImpact {
   seqReplayed?: number;
   /** Acks not answered within their timeout (sessions never hang on them). */
   ackTimeouts: number;
+  /** Acks and calls cut off by a disconnect before their answer came (error kind `disconnected`). */
+  acksCut?: number;
   /** HTTP 400 "Session ID unknown" (long-polling reaching a worker without the session). */
   sessionUnknown: number;
   /** Reconnected clients that came back to another worker (moved) or the same one (stayed). */

@@ -142,6 +142,10 @@ export function resolveFaults(v: unknown, problems: string[], endMs = Infinity):
     if (!on.every((t) => typeof t === 'string' && t.length > 0)) problems.push(`\`${f}.on\` must be a topology name or a list of them (got ${show(e.on)})`);
     if (atMs === null) return;
     const what = action === 'run' ? `run \`${(command ?? '').slice(0, 40)}\`` : action === 'network' ? networkLabel(net) : `${action} ${role}#${String(index)}`;
+    if (everyMs !== null && everyMs >= 100 && atMs >= endMs) {
+      const at = e.at === undefined ? `its first at one \`every\` in (${atMs / 1000}s)` : `its first at ${show(e.at)}`;
+      return void problems.push(`\`${f}.every\` ${show(e.every)} never fires: ${at} is after the last phase ends (${endMs / 1000}s); use a shorter \`every\` (or an earlier \`at\`), or a longer run`);
+    }
     const times = everyMs !== null && everyMs >= 100 ? occurrences(atMs, everyMs, endMs) : [atMs];
     if (times.length > MAX_EVERY) return void problems.push(`\`${f}.every\` repeats the fault ${times.length} times before the run ends: at most ${MAX_EVERY} (a longer interval)`);
     for (const t of times) {

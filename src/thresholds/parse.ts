@@ -1,4 +1,3 @@
-import { parseDuration } from '../shared/duration.ts';
 import { suggestion } from '../shared/suggest.ts';
 import type { MetricDeclarations } from '../metrics/declared.ts';
 import { isDeliveryRate, parseDeliverySubject, type DeliverySubject } from './delivery.ts';
@@ -102,9 +101,9 @@ export function parseThreshold(subject: string, spec: unknown, metrics: MetricDe
   const m = /^\s*(<=|>=|==|<|>)\s*(-?\d+(?:\.\d+)?)\s*(ms|s|%)?\s*$/.exec(condition);
   if (!m) return `\`thresholds['${s}']\` condition \`${condition}\` must look like '< 50ms', '<= 1%', '> 1000'`;
   const unit = m[3];
-  let value = Number(m[2]);
-  if (unit === 's' || unit === 'ms') value = parseDuration(`${m[2]}${unit}`)!;
-  if (unit === '%') value /= 100;
+  const n = Number(m[2]);
+  const value = unit === 's' ? n * 1000 : unit === '%' ? n / 100 : n;
+  if (!Number.isFinite(value)) return `\`thresholds['${s}']\` condition \`${condition}\`: ${m[2]} is not a finite number`;
   return { subject: s, condition: condition.trim(), parsed, op: m[1] as Op, value, abortOnFail };
 }
 

@@ -94,6 +94,13 @@ for (const engine of ['ws', 'ws-raw'] as const) {
         [18, 18, t.fresh, 0, 0],
       );
       assert.equal(c(r, 'onFresh'), 18);
+      // `recovery` runs from the disconnect, `recovery:online` from the end of the offline time: over
+      // the 18 reconnections they differ by the 6 clients' 300 ms offline, less each one's detection
+      const [rec, online, detect] = [r.metrics.recovery!, r.metrics['recovery:online']!, r.metrics.detect!];
+      assert.ok(online, `a recovery:online trend: ${Object.keys(r.metrics).join(', ')}`);
+      assert.equal(online.count, rec.count);
+      const offlineSum = (rec.mean - online.mean) * rec.count;
+      assert.ok(offlineSum >= 6 * (300 - detect.max) - 18 && offlineSum <= 6 * 300 + 18, `offline time taken out: ${offlineSum} ms for 6 clients 300 ms offline (detect max ${detect.max} ms)`);
       const lost = c(r, 'seq:ticks.lost');
       assert.ok(c(r, 'seq:ticks.received') > 12 * 100);
       assert.ok(lost >= t.missed && lost <= t.missed + t.disconnects, `lost ${lost}, the app sent ${t.missed} to absent clients`);
@@ -132,7 +139,8 @@ test('slow: a client that stops reading makes the server buffer; nothing is lost
     assert.equal(r.faults!.faults[0]!.impact.hit, 1);
     const [quiet, slow] = [control.truth.maxBuffered, slowApp.truth.maxBuffered];
     // the kernel's socket buffers take the first megabytes; then they pile up in the server's own write queue
-    assert.ok(slow >= 4 * 1024 * 1024 && quiet < 1024 * 1024, `server-side buffer: ${slow} bytes with a slow reader, ${quiet} without`);
+    // (how many depends on how many ticks a loaded machine's timer fires in the 2 s: 3.6 MiB seen at load 8)
+    assert.ok(slow >= 1024 * 1024 && quiet * 8 < slow, `server-side buffer: ${slow} bytes with a slow reader, ${quiet} without`);
     assert.equal(c(r, 'disconnects'), 0);
     assert.equal(c(r, 'seq:ticks.lost'), 0);
     assert.ok(r.metrics['seq:ticks']!.max >= 1000, 'ticks held back by the slow reader arrived late');

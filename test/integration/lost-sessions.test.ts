@@ -15,7 +15,10 @@ function runCrash(extra: string[]): { status: number | null; stderr: string; r: 
   const out = mkdtempSync(join(tmpdir(), 'rtbench-lost-'));
   try {
     const t0 = Date.now();
-    const p = spawnSync(process.execPath, ['bin/rtbench.js', 'run', 'test/fixtures/crash-generator.ts', '--out', out, '--quiet', ...extra], { encoding: 'utf8', timeout: 60_000 });
+    const p = spawnSync(process.execPath, ['bin/rtbench.js', 'run', 'test/fixtures/crash-generator.ts', '--out', out, '--quiet', ...extra], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     const ms = Date.now() - t0;
     const file = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as RunFile;
     return { status: p.status, stderr: p.stderr, r: file.runs[0]!, ms };
@@ -26,12 +29,16 @@ function runCrash(extra: string[]): { status: number | null; stderr: string; r: 
 
 const n = (r: RunResult, k: string): number => r.counters[k] ?? 0;
 
-test('--on-generator-crash continue: every started session is counted (lost ones too), the gate fails, the dead generator\'s figures are kept', () => {
+test("--on-generator-crash continue: every started session is counted (lost ones too), the gate fails, the dead generator's figures are kept", () => {
   const { status, r, stderr } = runCrash(['--on-generator-crash', 'continue']);
   assert.equal(r.crashedGenerators?.length, 1, stderr);
   const lost = n(r, 'sessions.lost');
   assert.ok(lost > 0, `sessions the dead generator started and never finished are counted: ${JSON.stringify(r.counters)}`);
-  assert.equal(n(r, 'sessions.started'), n(r, 'sessions.completed') + n(r, 'sessions.failed') + n(r, 'sessions.interrupted') + lost, 'no session is counted nowhere');
+  assert.equal(
+    n(r, 'sessions.started'),
+    n(r, 'sessions.completed') + n(r, 'sessions.failed') + n(r, 'sessions.interrupted') + lost,
+    'no session is counted nowhere',
+  );
   const gate = r.thresholds.find((t) => t.subject === 'sessions.failedRate');
   assert.ok(gate && !gate.ok, `the default gate sees the lost sessions: ${JSON.stringify(gate)}`);
   assert.equal(status, 99, 'a run that lost sessions is not green');

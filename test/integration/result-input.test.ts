@@ -33,14 +33,38 @@ function edited(dir: string, name: string, edit: (f: any) => void): string {
 }
 
 const cases: Array<{ name: string; edit: (f: any) => void; field: RegExp }> = [
-  { name: 'a percentile as a string (was: TypeError r.current.toFixed)', edit: (f) => (f.runs[0].metrics.ack.p99 = '12'), field: /runs\[0\]\.metrics\.ack\.p99: must be a number \(got "12"\)/ },
-  { name: 'a histogram that is not base64 (was: Invalid string. Length must be a multiple of 4)', edit: (f) => (f.runs[0].metrics.ack.hdr = 'abc'), field: /runs\[0\]\.metrics\.ack\.hdr: must be a base64 HDR histogram/ },
-  { name: 'a negative p99 (was: +Infinity% REGRESSION)', edit: (f) => (f.runs[0].metrics.ack.p99 = -5), field: /runs\[0\]\.metrics\.ack\.p99: must not be negative \(got -5\)/ },
-  { name: '`runs` not a list (was: schema "rtbench.result/v1", expected rtbench.result/v1)', edit: (f) => (f.runs = {}), field: /runs: must be a list of runs/ },
-  { name: 'a counter as text', edit: (f) => (f.runs[0].counters['sessions.started'] = 'many'), field: /runs\[0\]\.counters\["sessions\.started"\]: must be a number/ },
+  {
+    name: 'a percentile as a string (was: TypeError r.current.toFixed)',
+    edit: (f) => (f.runs[0].metrics.ack.p99 = '12'),
+    field: /runs\[0\]\.metrics\.ack\.p99: must be a number \(got "12"\)/,
+  },
+  {
+    name: 'a histogram that is not base64 (was: Invalid string. Length must be a multiple of 4)',
+    edit: (f) => (f.runs[0].metrics.ack.hdr = 'abc'),
+    field: /runs\[0\]\.metrics\.ack\.hdr: must be a base64 HDR histogram/,
+  },
+  {
+    name: 'a negative p99 (was: +Infinity% REGRESSION)',
+    edit: (f) => (f.runs[0].metrics.ack.p99 = -5),
+    field: /runs\[0\]\.metrics\.ack\.p99: must not be negative \(got -5\)/,
+  },
+  {
+    name: '`runs` not a list (was: schema "rtbench.result/v1", expected rtbench.result/v1)',
+    edit: (f) => (f.runs = {}),
+    field: /runs: must be a list of runs/,
+  },
+  {
+    name: 'a counter as text',
+    edit: (f) => (f.runs[0].counters['sessions.started'] = 'many'),
+    field: /runs\[0\]\.counters\["sessions\.started"\]: must be a number/,
+  },
   { name: 'a missing status', edit: (f) => delete f.runs[0].status, field: /runs\[0\]\.status: is missing/ },
   { name: 'another schema', edit: (f) => (f.schema = 'rtbench.result/v2'), field: /schema: must be "rtbench\.result\/v1" \(got "rtbench\.result\/v2"\)/ },
-  { name: 'a base64 histogram that does not decode', edit: (f) => (f.runs[0].metrics.ack.hdr = 'AAAAAAAA'), field: /runs\[0\]\.metrics\.ack\.hdr: is not a readable HDR histogram/ },
+  {
+    name: 'a base64 histogram that does not decode',
+    edit: (f) => (f.runs[0].metrics.ack.hdr = 'AAAAAAAA'),
+    field: /runs\[0\]\.metrics\.ack\.hdr: is not a readable HDR histogram/,
+  },
 ];
 
 const dir = mkdtempSync(join(tmpdir(), 'rtbench-result-input-'));
@@ -49,7 +73,11 @@ test.after(() => rmSync(dir, { recursive: true, force: true }));
 for (const c of cases) {
   test(`compare and report refuse ${c.name}: exit 2, the field named, no stack`, () => {
     const bad = edited(dir, 'bad.json', c.edit);
-    for (const args of [['compare', VALID, bad], ['compare', bad, VALID], ['report', bad, '--out', join(dir, 'r.html')]]) {
+    for (const args of [
+      ['compare', VALID, bad],
+      ['compare', bad, VALID],
+      ['report', bad, '--out', join(dir, 'r.html')],
+    ]) {
       const r = rtbench(...args);
       assert.equal(r.code, 2, `${args.join(' ')}: exit 2 expected\n${r.out}\n${r.err}`);
       assert.match(r.err, /bad\.json is not a valid rtbench result|bad\.json/);

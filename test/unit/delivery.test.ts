@@ -303,3 +303,17 @@ test("network faults pick the same clients every run: a share of each generator'
   assert.equal(pickClients(clients.slice(0, 2), { count: 10 }, { index: 0 }, 0, 1).length, 2, 'never more than are connected');
   assert.equal(pickClients(clients, { share: 1 }, { index: 0 }, 0, 1).length, 40);
 });
+
+test('recovery without the offline time: shown beside recovery when a drop kept clients offline', async () => {
+  const { deliveryLines, deliveryMarkdown } = await import('../../src/reporters/delivery.ts');
+  const { deliverySection } = await import('../../src/reporters/html/delivery-section.ts');
+  const m = (p50: number) => ({ count: 10, p50, p90: p50, p99: p50 * 2, p999: p50 * 2, mean: p50, min: 1, max: p50 * 2, hdr: '' });
+  const r = (online: number) =>
+    ({ counters: { disconnects: 10, 'recovery.fresh': 10 }, metrics: { recovery: m(2100), 'recovery:online': m(online) } }) as never;
+  const text = deliveryLines(r(100)).join('\n');
+  assert.match(text, /recovery p50\/p99 2100\/4200ms \(back online to connected: 100\/200ms\)/);
+  assert.match(deliveryMarkdown(r(100), (s) => s).join('\n'), /back online to connected: 100\/200ms/);
+  assert.match(deliverySection(r(100)), /back online to connected p50 100 ms, p99 200 ms/);
+  // no offline time: the two are the same, said once
+  assert.doesNotMatch(deliveryLines(r(2100)).join('\n'), /back online/);
+});

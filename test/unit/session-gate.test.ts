@@ -9,7 +9,12 @@ import { withLost } from '../../src/collect/build.ts';
 import { evaluateThresholds } from '../../src/thresholds/evaluate.ts';
 import { gateThresholds } from '../../src/thresholds/gate.ts';
 
-const figures = (counters: Record<string, number>) => ({ metrics: {}, counters, workers: { connections: {}, maxOverMean: 1, cv: 0, maxShare: 0 } as never, durationMs: 10_000 });
+const figures = (counters: Record<string, number>) => ({
+  metrics: {},
+  counters,
+  workers: { connections: {}, maxOverMean: 1, cv: 0, maxShare: 0 } as never,
+  durationMs: 10_000,
+});
 const gate = (counters: Record<string, number>) => evaluateThresholds(gateThresholds({}), figures(counters)).find((t) => t.subject === 'sessions.failedRate')!;
 
 test('interrupted sessions fail the default gate: 216 of 1,000 is 21.6%, not 0%', () => {

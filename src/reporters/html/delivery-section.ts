@@ -36,7 +36,7 @@ export function deliverySection(r: RunResult): string {
   if (v.recovery) {
     const x = v.recovery;
     parts.push(
-      `<p>${num(x.disconnects, 0)} unexpected disconnects · <b>${num(x.resumed, 0)} resumed</b> (${pct(x.resumedRate)} of reconnections) · ${num(x.fresh, 0)} fresh · <b>${num(x.never, 0)} never came back</b> · recovery p50 ${ms(x.recovery?.p50)}, p99 ${ms(x.recovery?.p99)}, max ${ms(x.recovery?.max)}</p>`,
+      `<p>${num(x.disconnects, 0)} unexpected disconnects · <b>${num(x.resumed, 0)} resumed</b> (${pct(x.resumedRate)} of reconnections) · ${num(x.fresh, 0)} fresh · <b>${num(x.never, 0)} never came back</b> · recovery p50 ${ms(x.recovery?.p50)}, p99 ${ms(x.recovery?.p99)}, max ${ms(x.recovery?.max)}${x.online ? ` (back online to connected p50 ${ms(x.online.p50)}, p99 ${ms(x.online.p99)}: without the drops' offline time)` : ''}</p>`,
     );
   }
   if (faults.length) {

@@ -98,7 +98,7 @@ ${files.map(searchSection).join('\n')}
 <div class="panel"><div class="chips" id="curve-pick" aria-label="${multi ? 'metric shown' : 'metrics shown'}"></div><div class="chart" id="curve"></div></div>
 <h2>Over time</h2>
 <p class="muted">Dashed lines mark phase starts${runs.some((x) => x.run.faults) ? ' and faults (red)' : ''}; hover a chart for its values${multi ? '; the phases are those of the first run' : ''}.</p>
-<div class="grid2"><div class="panel"><div class="chart" id="ts-throughput"></div></div><div class="panel"><div class="chart" id="ts-latency"></div></div><div class="panel"><div class="chart" id="ts-connections"></div></div><div class="panel"><div class="chart" id="ts-errors"></div></div>${multi ? '' : customPanels(runs[0]!.run.timeseries)}</div>
+<div class="grid2"><div class="panel"><div class="chart" id="ts-throughput"></div></div><div class="panel"><div class="chart" id="ts-latency"></div></div><div class="panel"><div class="chart" id="ts-connections"></div></div><div class="panel"><div class="chart" id="ts-errors"></div></div>${multi || !runs[0] ? '' : customPanels(runs[0].run.timeseries)}</div>
 </section>
 <h2>${multi ? 'Each run' : 'Details'}</h2>
 ${runs.map((x, i) => runDetails(x, i, runs.length <= 4)).join('\n')}
