@@ -11,7 +11,7 @@ import type { MetricDeclarations } from '../metrics/declared.ts';
  *              | "errors.rate" | "errors.count" | "sessions.failedRate"
  *              | "throughput" | "workers.imbalance" | "workers.cv" | "workers.maxShare"
  * metric     ::= latency metric name, e.g. connect | ack | ack:<event> | broadcast | push | session
- *              | session:<kind> | reconnect | lag, or a trend declared in the scenario's `metrics`
+ *              | session:<kind> | reconnect | lag | harness, or a trend declared in the scenario's `metrics`
  * counter    ::= a counter declared in the scenario's `metrics` (rate: per second of the run)
  * checks     ::= "checks" | "check:" name          (all checks, or the check `name`)
  * checkStat  ::= "failRate" | "passRate" | "failed" | "passed"
