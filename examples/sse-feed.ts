@@ -12,8 +12,9 @@ interface Tick {
  *
  * Each client opens the live feed (`GET /events`, kept open; the app closes every stream after
  * 5 s, and the client reconnects after the app's `retry:` with `Last-Event-ID`, as browsers do:
- * counted in `recovery` and `recovery.resumed`), checks that the feed's numbering has no gap and
- * no repeat across those reconnections, and records each tick's delivery latency. Meanwhile it
+ * counted in `recovery` and `recovery.resumed`). `sequences` counts the feed's numbering across
+ * those reconnections (`seq:ticks.received`, `.lost`, `.duplicates`) and its delivery latency from
+ * the app's `sentAt` (trend `seq:ticks`); the session also checks it by hand. Meanwhile it
  * asks for 3 token streams (`POST /v1/chat`), each read to its `done` event: timed as `sse:first`
  * (time to first token), `sse:done` and `sse:gap` (between tokens).
  */
@@ -24,9 +25,12 @@ export default defineScenario({
   // the feed's path, and a header sent with the feed's GET and with every client.stream() request
   connect: { path: '/events', headers: { authorization: 'Bearer demo-token' } },
   phases: [{ duration: '20s', vus: 20 }],
-  metrics: { tick: 'trend', ticks: 'counter', 'tickGaps': 'counter', 'tickRepeats': 'counter' },
+  metrics: { tick: 'trend', ticks: 'counter', tickGaps: 'counter', tickRepeats: 'counter' },
+  // the feed's own numbering: each tick's `seq` (one space), stamped by the app with Date.now()
+  sequences: { ticks: { event: 'tick', seq: 'seq', sentAt: 'sentAt' } },
   thresholds: {
     'sse:first.p99': '< 1s',
+    'seq:ticks.lossRate': '== 0%',
     'tickGaps.count': '== 0',
     'tickRepeats.count': '== 0',
     'checks.failRate': '< 0.1%',

@@ -1,23 +1,14 @@
 /**
- * Child-process entry of the embedded reference server. argv[2] is JSON
- * `{ topology, host, port, pushRate }`. Sends `{ type: 'ready', url, pids, workers }` over IPC;
+ * Child-process entry of the embedded reference server. argv[2] is JSON `ServerArgs`; the messages
+ * are typed in ipc.ts. Sends `{ type: 'ready', url, pids, workers }` over IPC;
  * answers `{ type: 'stats' | 'pids' | 'fault', id }`; stops on `{ type: 'stop' }`, SIGTERM/SIGINT, or
  * when the parent goes away.
  */
 import { isRtbenchError } from '../src/shared/errors.ts';
 import { getTopology, parseTopologySpec } from './topologies/index.ts';
 import type { RunningTopology } from './topologies/types.ts';
-import { FaultInjector, type FaultRequest } from './faults.ts';
-
-interface Args {
-  topology: string;
-  host: string;
-  port: number;
-  pushRate: number;
-  delayMs?: number;
-  serviceMs?: number;
-  maxConnectionsPerWorker?: number;
-}
+import { FaultInjector } from './faults.ts';
+import { toParent, type ServerArgs, type ToServer } from './ipc.ts';
 
 /**
  * Every process of the topology running now: this one, those it started with, and whatever its
@@ -43,7 +34,7 @@ function livePids(running: RunningTopology | null): number[] {
 }
 
 async function main(): Promise<void> {
-  const args = JSON.parse(process.argv[2] ?? '{}') as Args;
+  const args = JSON.parse(process.argv[2] ?? '{}') as ServerArgs;
   let running: RunningTopology | null = null;
   let injector: FaultInjector | null = null;
   let stopping = false;
@@ -59,22 +50,21 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop());
   process.on('SIGINT', () => void stop());
   process.on('disconnect', () => void stop());
-  process.on('message', (m: { type?: string; id?: number; fault?: FaultRequest }) => {
+  process.on('message', (m: ToServer) => {
     if (m.type === 'stop') void stop();
-    else if (m.type === 'fault' && m.fault) {
-      const id = m.id;
-      if (!injector) return void process.send?.({ type: 'fault', id, error: 'the server is not running yet' });
+    else if (m.type === 'fault') {
+      const { id } = m;
+      if (!injector) return toParent({ type: 'fault', id, error: 'the server is not running yet' });
       injector.apply(m.fault).then(
-        (outcome) => process.send?.({ type: 'fault', id, outcome }),
-        (e: Error) => process.send?.({ type: 'fault', id, error: e.message }),
+        (outcome) => toParent({ type: 'fault', id, outcome }),
+        (e: Error) => toParent({ type: 'fault', id, error: e.message }),
       );
-    }
-    else if (m.type === 'pids') process.send?.({ type: 'pids', id: m.id, pids: livePids(running) });
+    } else if (m.type === 'pids') toParent({ type: 'pids', id: m.id, pids: livePids(running) });
     else if (m.type === 'stats') {
-      const id = m.id;
+      const { id } = m;
       Promise.all([running?.stats?.() ?? [], running?.counters?.() ?? {}])
         .catch(() => [[], {}] as const)
-        .then(([stats, counters]) => process.send?.({ type: 'stats', id, stats, counters }));
+        .then(([stats, counters]) => toParent({ type: 'stats', id, stats: [...stats], counters }));
     }
   });
   try {
@@ -83,11 +73,11 @@ async function main(): Promise<void> {
     if (stopping) return;
     const r = running;
     injector = new FaultInjector(args.topology, () => r.faultTargets?.() ?? {});
-    process.send?.({ type: 'ready', url: running.url, pids: running.pids, workers: running.workers });
+    toParent({ type: 'ready', url: running.url, pids: running.pids, workers: running.workers });
   } catch (e) {
     const code = isRtbenchError(e) ? e.code : 'E_SERVER_START';
     const message = isRtbenchError(e) ? e.message : e instanceof Error ? e.message : String(e);
-    process.send?.({ type: 'error', code, message }, () => process.exit(1));
+    toParent({ type: 'error', code, message }, () => process.exit(1));
   }
 }
 

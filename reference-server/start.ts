@@ -3,6 +3,7 @@ import { forkTs } from '../src/shared/fork-ts.ts';
 import { getTopology, parseTopologySpec } from './topologies/index.ts';
 import type { WorkerStats } from './topologies/types.ts';
 import type { FaultOutcome, FaultRequest } from './faults.ts';
+import type { Answer, FromServer, ServerArgs, ToServer } from './ipc.ts';
 
 /** A reference server running in a child process. */
 export interface ServerHandle {
@@ -47,6 +48,8 @@ export interface StartOptions {
   /** Engine.IO heartbeat of every worker (ms); a paused worker is noticed after interval + timeout. Default socket.io's 25 s / 20 s. */
   pingIntervalMs?: number;
   pingTimeoutMs?: number;
+  /** Socket.IO connection-state recovery on every worker: how long a disconnected session is kept (ms); absent or 0: off. */
+  recoveryMs?: number;
   /** Connections a cluster worker holds before it stops accepting (default: 95% of its open-file limit). */
   maxConnectionsPerWorker?: number;
   timeoutMs?: number;
@@ -55,11 +58,12 @@ export interface StartOptions {
 /** Start the reference server (any topology) in a child process on loopback; resolves once it is ready. */
 export async function startReferenceServer(o: StartOptions): Promise<ServerHandle> {
   getTopology(parseTopologySpec(o.topology)); // bad names fail here, before anything is forked
-  const args = { topology: o.topology, host: o.host ?? '127.0.0.1', port: o.port ?? 0, pushRate: o.pushRate ?? 0, delayMs: o.delayMs ?? 0, serviceMs: o.serviceMs ?? 0, ...(o.maxConnectionsPerWorker ? { maxConnectionsPerWorker: o.maxConnectionsPerWorker } : {}) };
+  const args: ServerArgs = { topology: o.topology, host: o.host ?? '127.0.0.1', port: o.port ?? 0, pushRate: o.pushRate ?? 0, delayMs: o.delayMs ?? 0, serviceMs: o.serviceMs ?? 0, ...(o.maxConnectionsPerWorker ? { maxConnectionsPerWorker: o.maxConnectionsPerWorker } : {}) };
   const env = {
     ...process.env,
     ...(o.pingIntervalMs ? { RTBENCH_PING_INTERVAL_MS: String(o.pingIntervalMs) } : {}),
     ...(o.pingTimeoutMs ? { RTBENCH_PING_TIMEOUT_MS: String(o.pingTimeoutMs) } : {}),
+    ...(o.recoveryMs ? { RTBENCH_RECOVERY_MS: String(o.recoveryMs) } : {}),
   };
   const child = forkTs(new URL('./process.ts', import.meta.url), [JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env });
   let tail = '';
@@ -69,11 +73,16 @@ export async function startReferenceServer(o: StartOptions): Promise<ServerHandl
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const send = (m: ToServer): void => void child.send(m);
+  const onMessage = (listener: (m: FromServer) => void): (() => void) => {
+    child.on('message', listener);
+    return () => void child.off('message', listener);
+  };
   let stopped: Promise<void> | null = null;
   const stop = (): Promise<void> =>
     (stopped ??= (async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
-      if (child.connected) child.send({ type: 'stop' });
+      if (child.connected) send({ type: 'stop' });
       else child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
       await exited;
@@ -90,53 +99,50 @@ export async function startReferenceServer(o: StartOptions): Promise<ServerHandl
       }));
     };
     const timer = setTimeout(() => fail(`not ready within ${o.timeoutMs ?? 15_000}ms`), o.timeoutMs ?? 15_000);
-    child.on('message', (m: { type?: string; url?: string; pids?: number[]; workers?: number; message?: string }) => {
+    onMessage((m) => {
       if (m.type === 'ready') {
         clearTimeout(timer);
-        resolve({ url: m.url!, pids: m.pids ?? [child.pid!], workers: m.workers ?? 1 });
-      } else if (m.type === 'error') fail(m.message ?? 'unknown error');
+        resolve({ url: m.url, pids: m.pids, workers: m.workers });
+      } else if (m.type === 'error') fail(m.message);
     });
     child.once('exit', (code, signal) => fail(`process exited (${signal ?? `code ${code}`})`));
   });
   let askId = 0;
   /** Ask the topology process a question of `type`; `fallback` when it is gone or does not answer in time. */
-  const ask = <M, T>(type: string, timeoutMs: number, fallback: T, read: (m: M) => T): Promise<T> =>
+  const ask = <K extends 'stats' | 'pids', T>(type: K, timeoutMs: number, fallback: T, read: (m: Answer<K>) => T): Promise<T> =>
     new Promise((resolve) => {
       if (!child.connected) return resolve(fallback);
       const id = ++askId;
-      const onMsg = (m: M & { type?: string; id?: number }): void => {
-        if (m.type === type && m.id === id) done(read(m));
-      };
       const done = (v: T): void => {
         clearTimeout(timer);
-        child.off('message', onMsg);
+        off();
         resolve(v);
       };
+      const off = onMessage((m) => {
+        if (m.type === type && m.id === id) done(read(m as Answer<K>));
+      });
       const timer = setTimeout(() => done(fallback), timeoutMs);
-      child.on('message', onMsg);
-      child.send({ type, id });
+      send({ type, id });
     });
-  const stats = (timeoutMs = 3000): Promise<ServerStats> =>
-    ask<{ stats?: WorkerStats[]; counters?: Record<string, number> }, ServerStats>('stats', timeoutMs, { workers: [], counters: {} }, (m) => ({ workers: m.stats ?? [], counters: m.counters ?? {} }));
-  const livePids = (timeoutMs = 3000): Promise<number[]> => ask<{ pids?: number[] }, number[]>('pids', timeoutMs, [], (m) => m.pids ?? []);
+  const stats = (timeoutMs = 3000): Promise<ServerStats> => ask('stats', timeoutMs, { workers: [], counters: {} }, (m) => ({ workers: m.stats, counters: m.counters }));
+  const livePids = (timeoutMs = 3000): Promise<number[]> => ask('pids', timeoutMs, [], (m) => m.pids);
   let faultId = 0;
   const fault = (req: FaultRequest, timeoutMs = 40_000): Promise<FaultOutcome> =>
     new Promise((resolve, reject) => {
       if (!child.connected) return reject(new Error('the reference server is not running'));
       const id = ++faultId;
-      const onMsg = (m: { type?: string; id?: number; outcome?: FaultOutcome; error?: string }): void => {
+      const off = onMessage((m) => {
         if (m.type !== 'fault' || m.id !== id) return;
         clearTimeout(timer);
-        child.off('message', onMsg);
+        off();
         if (m.outcome) resolve(m.outcome);
-        else reject(new Error(m.error ?? 'fault failed'));
-      };
+        else reject(new Error(m.error));
+      });
       const timer = setTimeout(() => {
-        child.off('message', onMsg);
+        off();
         reject(new Error(`no answer from the reference server within ${timeoutMs}ms`));
       }, timeoutMs);
-      child.on('message', onMsg);
-      child.send({ type: 'fault', id, fault: req });
+      send({ type: 'fault', id, fault: req });
     });
   return { ...ready, pid: child.pid!, topology: o.topology, stats, livePids, fault, stop, output: () => tail };
 }

@@ -84,7 +84,9 @@ export function checkExamples(examples: DocExample[]): ExampleError[] {
         files: names,
       }),
     );
-    const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(dir, 'tsconfig.json'), '--pretty', 'false'], { encoding: 'utf8' });
+    const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(dir, 'tsconfig.json'), '--pretty', 'false'], {
+      encoding: 'utf8',
+    });
     if (tsc.error) throw tsc.error;
     const errors: ExampleError[] = [];
     let last: ExampleError | undefined;
@@ -95,7 +97,8 @@ export function checkExamples(examples: DocExample[]): ExampleError[] {
         const ex = i >= 0 ? checked[i] : undefined;
         last = { where: ex ? `${ex.doc}:${ex.line + Number(m[2]) - 1}:${m[3]}` : `${m[1]}:${m[2]}:${m[3]}`, message: m[4]! };
         errors.push(last);
-      } else if (last && /^\s+\S/.test(raw)) last.message += `\n${raw}`; // a message's continuation lines
+      } else if (last && /^\s+\S/.test(raw))
+        last.message += `\n${raw}`; // a message's continuation lines
       else if (raw.trim()) errors.push((last = { where: 'tsc', message: raw.trim() }));
     }
     if (tsc.status !== 0 && errors.length === 0) errors.push({ where: 'tsc', message: `exited ${tsc.status} without a message` });

@@ -6,10 +6,10 @@
  * their modules when first called, not when this module loads.
  */
 export { defineScenario } from './scenario/types.ts';
-export type { Scenario, Phase, ArrivalPhase, VusPhase, Ramp, SessionContext, SessionFn, SearchBlock } from './scenario/types.ts';
+export type { Scenario, Phase, ArrivalPhase, VusPhase, Ramp, SessionContext, SessionFn, SearchBlock, Fault, SequenceDecl, SequenceField, MessageParser } from './scenario/types.ts';
 export type { Duration } from './shared/duration.ts';
 export type { EngineName } from './clients/engine-name.ts';
-export type { Client, AckEmitter, WorkerInfo, ConnectOptions, RawMessage, MessageMatch, RequestOptions } from './clients/types.ts';
+export type { Client, AckEmitter, WorkerInfo, ConnectOptions, RawMessage, MessageMatch, RequestOptions, ReconnectInfo } from './clients/types.ts';
 export { ClientOpError } from './clients/types.ts';
 export type { RunOptions, RunOutcome } from './run/run.ts';
 export type { SearchOutcome } from './search/run-search.ts';

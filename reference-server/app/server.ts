@@ -32,7 +32,7 @@ export function createAppServer(ctx: AppContext, ioOptions: Partial<ServerOption
   server.on('upgrade', (req, socket, head) => {
     if ((req.url ?? '').split('?')[0] === '/ws') wsApp.handleUpgrade(req, socket, head);
   });
-  io = new Server(server, { maxHttpBufferSize: MAX_MESSAGE_BYTES, destroyUpgrade: false, ...heartbeatFromEnv(), ...ioOptions });
+  io = new Server(server, { maxHttpBufferSize: MAX_MESSAGE_BYTES, destroyUpgrade: false, ...heartbeatFromEnv(), ...recoveryFromEnv(), ...ioOptions });
   attachSocketIoApp(io, ctx, delegate);
   return {
     http: server,
@@ -61,6 +61,16 @@ export function heartbeatFromEnv(env: NodeJS.ProcessEnv = process.env): { pingIn
   const pingInterval = n(env.RTBENCH_PING_INTERVAL_MS);
   const pingTimeout = n(env.RTBENCH_PING_TIMEOUT_MS);
   return { ...(pingInterval ? { pingInterval } : {}), ...(pingTimeout ? { pingTimeout } : {}) };
+}
+
+/**
+ * Socket.IO connection-state recovery (the scenario's `server.recovery`): RTBENCH_RECOVERY_MS, how
+ * long a disconnected session's rooms and missed packets are kept. Off by default, as in socket.io.
+ * Only the in-memory adapter (single, and each worker's own sockets) restores sessions.
+ */
+export function recoveryFromEnv(env: NodeJS.ProcessEnv = process.env): Pick<Partial<ServerOptions>, 'connectionStateRecovery'> {
+  const ms = Number(env.RTBENCH_RECOVERY_MS);
+  return ms > 0 ? { connectionStateRecovery: { maxDisconnectionDuration: ms, skipMiddlewares: true } } : {};
 }
 
 /** Listen on host:port (0 = a free port); resolves with the port. */

@@ -1,4 +1,4 @@
-import { compareResults, formatCompare, parseTolerances, type CompareRow } from '../compare/compare.ts';
+import { compareCaveats, compareResults, formatCompare, parseTolerances, type CompareRow } from '../compare/compare.ts';
 import { loadResult } from '../compare/load-result.ts';
 import { ExitCode } from '../shared/errors.ts';
 import { renderJUnit, type JUnitCase } from '../reporters/junit.ts';
@@ -30,9 +30,10 @@ export async function compareCommand(a: { baseline: string; current: string; max
   const tol = parseTolerances(a.max);
   const [base, cur] = await Promise.all([loadResult(a.baseline), loadResult(a.current)]);
   const rows = compareResults(base, cur, tol, { crossTopology: a.crossTopology ?? false });
-  out.write(`rtbench compare: ${a.baseline} → ${a.current}\n${formatCompare(rows)}\n`);
+  const caveats = compareCaveats(base, cur, { crossTopology: a.crossTopology ?? false });
+  out.write(`rtbench compare: ${a.baseline} → ${a.current}\n${formatCompare(rows)}\n${caveats.map((c) => `  WARN ${c}\n`).join('')}`);
   if (a.junit) await writeFileAtomic(a.junit, renderJUnit([{ name: `compare ${cur.scenario.name}`, cases: compareCases(rows) }]));
-  if (a.summaryMd) await writeFileAtomic(a.summaryMd, compareMarkdown(`rtbench compare: ${cur.scenario.name}`, rows));
+  if (a.summaryMd) await writeFileAtomic(a.summaryMd, `${compareMarkdown(`rtbench compare: ${cur.scenario.name}`, rows)}${caveats.map((c) => `\n⚠️ ${mdEscape(c)}\n`).join('')}`);
   if (a.report) {
     await writeFileAtomic(a.report, renderHtml([base, cur], { sources: [a.baseline, a.current], tolerances: tol }));
     out.write(`report: ${a.report}\n`);

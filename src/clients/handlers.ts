@@ -1,3 +1,5 @@
+import { ClientOpError } from './types.ts';
+
 type Handler = (...args: unknown[]) => void;
 
 /**
@@ -45,4 +47,22 @@ export class EventHandlers {
       }
     }
   }
+}
+
+/** `client.waitFor(event)`: the event's next arguments, or a `wait_timeout` after `timeoutMs` (told through `onTimeout`, then rejected). */
+export function waitForEvent(event: string, timeoutMs: number, on: (h: Handler) => void, off: (h: Handler) => void, onTimeout: (e: ClientOpError) => void): Promise<unknown[]> {
+  return new Promise((resolve, reject) => {
+    const handler = (...args: unknown[]): void => {
+      clearTimeout(timer);
+      off(handler);
+      resolve(args);
+    };
+    const timer = setTimeout(() => {
+      off(handler);
+      const err = new ClientOpError('wait_timeout', `no \`${event}\` event within ${timeoutMs}ms`);
+      onTimeout(err);
+      reject(err);
+    }, timeoutMs);
+    on(handler);
+  });
 }

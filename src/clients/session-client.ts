@@ -1,10 +1,12 @@
 import type { MetricsSink } from '../metrics/sink.ts';
 import { monoMs, sleepUntil } from '../shared/clock.ts';
 import { mergeConnect, type ConnectOptions } from './connect-options.ts';
-import { EventHandlers } from './handlers.ts';
+import { EventHandlers, waitForEvent } from './handlers.ts';
 import { ackReply, settled } from './ack-reply.ts';
 import { openLoop } from './open-loop.ts';
-import { engineRecovery, loopRecovery, within } from './recovery.ts';
+import type { NetworkFaultKind } from './network-fault.ts';
+import { ClientWeather, engineRecovery, hitClient, loopRecovery, within } from './recovery.ts';
+import { RECOVERY_NEVER, RECOVERY_ONLINE } from '../metrics/names.ts';
 import { recordStamped, SequenceCheck, streamOf } from './sequence.ts';
 import { ChannelCalls } from './session-channels.ts';
 import type { SessionCore } from './session-core.ts';
@@ -18,6 +20,7 @@ import {
   type Client,
   type MessageMatch,
   type RawMessage,
+  type ReconnectInfo,
   type RequestOptions,
   type StreamOptions,
   type StreamResult,
@@ -62,6 +65,8 @@ export class SessionClient implements Client {
   private sessionCore: SessionCore | null = null;
   /** `client.stream()` requests (`sse` engine), created on first use. */
   private streams: TokenStreams | null = null;
+  /** The `sequences` check, offline holds and `onReconnect` handlers (src/clients/recovery.ts); null with neither sequences nor reconnection. */
+  private readonly weather: ClientWeather | null;
 
   constructor(
     private readonly makeTransport: (connect: ConnectOptions) => Transport,
@@ -71,6 +76,7 @@ export class SessionClient implements Client {
     this.id = opts.id;
     this.sourceAddress = opts.sourceAddress;
     this.cursor = opts.intendedStart;
+    this.weather = opts.delivery || opts.reconnect ? new ClientWeather(sink, opts) : null;
   }
 
   private get io(): SocketIoCalls {
@@ -110,6 +116,7 @@ export class SessionClient implements Client {
     this.worker = null;
     this.lastSeq = null;
     await this.open('reconnect');
+    this.weather?.delivery?.reconnected();
   }
 
   private async open(metric: 'connect' | 'reconnect'): Promise<void> {
@@ -135,7 +142,8 @@ export class SessionClient implements Client {
     t.onEvent((event, args) => this.dispatch(event, args));
     if (t.listen && this.handlers) for (const event of this.handlers.events()) t.listen(event);
     t.onDisconnect((reason) => this.lost(t, reason));
-    t.onRaw?.((m, json) => this.frames.dispatch(m, json));
+    const d = this.weather?.delivery ?? null;
+    t.onRaw?.(d === null ? (m, json) => this.frames.dispatch(m, json) : (m, json) => (d.onRaw(m, json), this.frames.dispatch(m, json)));
     return t;
   }
 
@@ -147,34 +155,38 @@ export class SessionClient implements Client {
     this.sink.count('disconnects');
     const since = this.sink.sinceFault?.() ?? null;
     if (since !== null) this.sink.record('detect', since);
-    if (!t.cleanEnd?.(reason)) this.sink.error('disconnected', `server closed the connection: ${reason}`);
+    if (!t.cleanEnd?.(reason)) this.sink.error('disconnected', this.weather?.lostReason(reason) ?? `server closed the connection: ${reason}`);
     // as pending acks: no reply can come on a closed connection
     this.rawCalls?.failAll(() => new ClientOpError('disconnected', `connection closed before a matching message: ${reason}`));
     const policy = this.opts.reconnect;
     if (!policy || this.closed) return;
+    this.weather?.delivery?.disconnected();
     this.previousWorker = this.worker ? { id: this.worker.id, via: 'recovery' } : null;
     this.worker = null;
     const started = monoMs();
+    const offlineUntil = this.weather?.offlineUntil ?? 0; // a network fault's drop: the clock of `recovery:online` starts when the client is back online
     const engineDoesIt = t.onReconnect !== undefined && t.willReconnect?.(reason) === true;
     const closed = (): boolean => this.closed;
     const recovery = engineDoesIt
       ? engineRecovery(t, this.sink, closed)
-      : loopRecovery(policy, this.opts, this.sink, closed, () => this.wire(this.makeTransport(this.connectOptions ?? {})));
+      : loopRecovery(policy, this.opts, this.sink, closed, () => this.wire(this.makeTransport(this.connectOptions ?? {})), this.weather?.offlineUntil ?? 0);
     this.recovering = recovery.then(async (ok) => {
       this.recovering = null;
       if (this.closed) return false;
       if (!ok) {
         this.sink.count('recovery.failed');
-        this.sink.error('reconnect_failed', `gave up reconnecting after ${policy.attempts} attempts (last disconnect: ${reason})`);
+        this.sink.count(RECOVERY_NEVER);
+        this.sink.error('reconnect_failed', `gave up reconnecting${engineDoesIt && t.gaveUp ? t.gaveUp : ` after ${policy.attempts} attempts`} (last disconnect: ${reason})`);
         return false;
       }
       this.connected = true;
       this.sink.connectedDelta(1);
       this.sink.count('recovered');
       this.lastSeq?.forget('\0push'); // pushes are numbered per connection: a new connection starts a new stream
-      this.sink.record('recovery', monoMs() - started);
-      await this.ioCalls?.rejoin();
-      await this.channelCalls?.resubscribe();
+      const now = monoMs();
+      this.sink.record('recovery', now - started);
+      this.sink.record(RECOVERY_ONLINE, now - Math.max(started, offlineUntil));
+      await this.weather!.reconnected(this.transport, async () => (await this.ioCalls?.rejoin(), await this.channelCalls?.resubscribe()));
       return true;
     });
   }
@@ -206,20 +218,7 @@ export class SessionClient implements Client {
   }
 
   waitFor(event: string, timeoutMs = this.opts.ackTimeoutMs): Promise<unknown[]> {
-    return new Promise((resolve, reject) => {
-      const handler = (...args: unknown[]): void => {
-        clearTimeout(timer);
-        this.handlers?.remove(event, handler);
-        resolve(args);
-      };
-      const timer = setTimeout(() => {
-        this.handlers?.remove(event, handler);
-        const err = new ClientOpError('wait_timeout', `no \`${event}\` event within ${timeoutMs}ms`);
-        this.sink.error(err.kind, err.message);
-        reject(err);
-      }, timeoutMs);
-      this.on(event, handler);
-    });
+    return waitForEvent(event, timeoutMs, (h) => this.on(event, h), (h) => this.handlers?.remove(event, h), (e) => this.sink.error(e.kind, e.message));
   }
 
   join(room: string): Promise<void> {
@@ -259,6 +258,7 @@ export class SessionClient implements Client {
   }
 
   async disconnect(): Promise<void> {
+    if (this.recovering !== null && !this.connected && !this.closed) this.sink.count(RECOVERY_NEVER); // ended still disconnected: never came back
     this.closed = true;
     const t = this.transport;
     this.transport = null;
@@ -269,6 +269,15 @@ export class SessionClient implements Client {
     t?.close();
     this.streams?.close();
     this.rawCalls?.failAll(() => new ClientOpError('disconnected', 'client disconnected while waiting for a message'));
+  }
+
+  onReconnect(handler: (info: ReconnectInfo) => void | Promise<void>): void {
+    this.weather?.add(handler); // without reconnection there is none to run it after
+  }
+
+  /** A network fault on this client's connection (src/clients/network-fault.ts); false when it has none to hit now. */
+  networkFault(kind: NetworkFaultKind, ms: number): boolean {
+    return hitClient(this.connected ? this.transport : null, kind, ms, this.weather);
   }
 
   send(data: string | Uint8Array): void {
@@ -383,6 +392,7 @@ export class SessionClient implements Client {
     } else {
       this.sink.count('messages.received');
     }
+    if (this.weather?.delivery) this.weather.delivery.onEvent(event, args);
     this.handlers?.call(event, args);
   }
 }

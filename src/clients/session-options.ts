@@ -1,4 +1,5 @@
 import type { ConnectOptions } from './connect-options.ts';
+import type { DeliveryPlan } from './delivery.ts';
 import type { ReconnectPolicy } from './types.ts';
 
 /** What a `SessionClient` is made with (src/clients/session-client.ts). */
@@ -22,4 +23,6 @@ export interface SessionClientOptions {
   streamOrigin?: string;
   /** A user error's message with its scenario line (for a `match` or an `on()` handler that throws). */
   describeError?: (e: unknown) => string;
+  /** The scenario's `sequences`, compiled once per generator (src/clients/delivery.ts), or null. */
+  delivery?: DeliveryPlan | null;
 }

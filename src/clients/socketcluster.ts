@@ -1,3 +1,4 @@
+import type { Socket as NetSocket } from 'node:net';
 import scClient, { type AGChannel, type AGClientSocket } from 'socketcluster-client';
 import { InputError } from '../shared/errors.ts';
 import { classifyError } from './classify.ts';
@@ -89,6 +90,13 @@ export class SocketClusterTransport implements Transport {
     });
     this.listen('welcome');
     this.listen('push');
+  }
+
+  /** The TCP socket under the client's WebSocket (network faults); null when not open. */
+  netSocket(): NetSocket | null {
+    if (!this.open) return null;
+    const t = (this.socket as unknown as { transport?: { socket?: { _socket?: NetSocket | null } } }).transport;
+    return t?.socket?._socket ?? null;
   }
 
   connect(timeoutMs: number): Promise<void> {

@@ -18,6 +18,11 @@ import { LeanAcks, PendingAck } from './lean/acks.ts';
 import { msgpackCodec, type MsgpackCodec } from './lean/msgpack.ts';
 import { noConnectReply } from './parser-hint.ts';
 import { WsClient, type WsOwner } from './lean/wsclient.ts';
+import { LeanResume } from './lean/resume.ts';
+import { engineUrl, namespaceOf } from './lean/urls.ts';
+
+export { engineUrl } from './lean/urls.ts';
+import type { Socket as NetSocket } from 'node:net';
 import { classifyError } from './classify.ts';
 import { withQuery } from './connect-options.ts';
 import { ClientOpError, type Transport, type TransportOptions } from './types.ts';
@@ -67,6 +72,8 @@ export class LeanSocketIoTransport extends LeanAcks implements Transport, WsOwne
   private disconnectHandler: ((reason: string) => void) | null = null;
   /** The Engine.IO session id, once open. */
   sid = '';
+  /** Connection-state recovery (lean/resume.ts), when the client carries one from connection to connection. */
+  private readonly resume: LeanResume | null;
   /** `connect: { parser: 'msgpack' }`: Socket.IO packets as MessagePack binary messages (lean/msgpack.ts); null: the JSON text protocol. */
   private readonly mp: MsgpackCodec | null;
 
@@ -79,6 +86,15 @@ export class LeanSocketIoTransport extends LeanAcks implements Transport, WsOwne
     if (!this.nsp.startsWith('/')) throw new Error(`namespace must start with '/' (got ${JSON.stringify(this.nsp)})`);
     this.nspSuffix = this.nsp === '/' ? '' : `${this.nsp},`;
     this.mp = opts.connect?.parser === 'msgpack' ? (opts.memo ? opts.memo.get('msgpack', '', msgpackCodec) : msgpackCodec()) : null;
+    this.resume = opts.resume ? new LeanResume(opts.resume) : null;
+  }
+
+  get resumed(): boolean {
+    return this.resume?.resumed === true;
+  }
+
+  netSocket(): NetSocket | null {
+    return this.state === CONNECTED ? (this.ws?.tcp ?? null) : null;
   }
 
   /** True while connected to the namespace. */
@@ -202,7 +218,8 @@ export class LeanSocketIoTransport extends LeanAcks implements Transport, WsOwne
     this.sid = typeof hs.sid === 'string' ? hs.sid : '';
     this.hbTimer = setTimeout(onHeartbeatTimeout, pingInterval + pingTimeout, this);
     this.state = JOINING;
-    const auth = this.lean.auth ?? this.opts.connect?.auth;
+    const own = this.lean.auth ?? this.opts.connect?.auth;
+    const auth = this.resume === null ? own : this.resume.auth(own);
     if (this.mp !== null) this.ws!.sendBinary(this.mp.encode(CONNECT, this.nsp, -1, auth));
     else this.ws!.sendText(auth === undefined ? `40${this.nspSuffix}` : `40${this.nspSuffix}${JSON.stringify(auth)}`);
   }
@@ -223,6 +240,8 @@ export class LeanSocketIoTransport extends LeanAcks implements Transport, WsOwne
       case CONNECT:
         if (this.state === JOINING) {
           this.state = CONNECTED;
+          const early = this.resume?.answer(p.data);
+          if (early) for (const e of early) this.event(e);
           const resolve = this.connectResolve!;
           this.connectResolve = this.connectReject = null;
           clearTimeout(this.connectTimer!);
@@ -259,8 +278,9 @@ export class LeanSocketIoTransport extends LeanAcks implements Transport, WsOwne
   }
 
   private event(p: Packet): void {
-    if (this.state !== CONNECTED) return;
+    if (this.state !== CONNECTED) return void (this.state === JOINING && this.resume?.hold(p));
     const args = p.data as unknown[];
+    if (this.resume !== null) this.resume.seen(args);
     const name = args.shift() as string | number;
     if (p.id >= 0) args.push(this.ackFunction(p.id));
     this.eventHandler?.(typeof name === 'string' ? name : String(name), args);
@@ -375,23 +395,4 @@ function onConnectTimeout(t: LeanSocketIoTransport): void {
 
 function onHeartbeatTimeout(t: LeanSocketIoTransport): void {
   t.drop('ping timeout', 'no Engine.IO ping within pingInterval + pingTimeout');
-}
-
-// ---- target URLs (computed once per target and path through the caller's EngineMemo) -------------
-
-/** `ws://host:port/<path>/?<target query>&EIO=4&transport=websocket`. */
-export function engineUrl(target: string, path: string): string {
-  const u = new URL(target);
-  u.protocol = u.protocol === 'https:' || u.protocol === 'wss:' ? 'wss:' : 'ws:';
-  u.pathname = path.endsWith('/') ? path : `${path}/`;
-  u.searchParams.set('EIO', '4');
-  u.searchParams.set('transport', 'websocket');
-  u.hash = '';
-  return u.toString();
-}
-
-/** The namespace a socket.io-client URL names: its path, `/` when empty. */
-function namespaceOf(target: string): string {
-  const p = new URL(target).pathname;
-  return p === '' ? '/' : p;
 }

@@ -1,4 +1,6 @@
 import http from 'node:http';
+import type { Socket as NetSocket } from 'node:net';
+import { monoMs } from '../shared/clock.ts';
 import { io, type Socket } from 'socket.io-client';
 import * as msgpackParser from 'socket.io-msgpack-parser';
 import { classifyError } from './classify.ts';
@@ -20,6 +22,7 @@ export class SocketIoTransport implements Transport {
   private everConnected = false;
   private readonly reconnects: boolean;
   private readonly nsp: string;
+  private readonly delayMs: number;
   private readonly parser: 'json' | 'msgpack' | 'module';
   /** True once Engine.IO answered the handshake of the current connection attempt. */
   private engineOpen = false;
@@ -49,6 +52,7 @@ export class SocketIoTransport implements Transport {
       ...(opts.transports.includes('polling') ? { agent: new http.Agent({ localAddress: opts.localAddress, keepAlive: true, maxSockets: 2 }) } : {}),
     } as Parameters<typeof io>[1]);
     this.reconnects = !!opts.reconnect;
+    this.delayMs = opts.reconnect?.delayMs ?? 0;
     this.parser = c?.parser === undefined ? 'json' : c.parser === 'msgpack' ? 'msgpack' : 'module';
     this.socket.io.on('open', () => void (this.engineOpen = true));
     this.nsp = c?.namespace ?? (new URL(opts.target).pathname.replace(/\/+$/, '') || '/');
@@ -58,6 +62,34 @@ export class SocketIoTransport implements Transport {
     });
     this.socket.io.on('reconnect_error', (e: Error) => this.reconnectHandler?.('attempt_error', describe(e)));
     this.socket.io.on('reconnect_failed', () => this.reconnectHandler?.('failed', 'gave up'));
+  }
+
+  /** socket.io-client's own verdict: the server resumed the session (connection-state recovery). */
+  get resumed(): boolean {
+    return this.socket.recovered === true;
+  }
+
+  /** The TCP socket of the WebSocket transport (engine.io-client over \`ws\`); null on long-polling or when not open. */
+  netSocket(): NetSocket | null {
+    const transport = (this.socket.io as unknown as { engine?: { transport?: { name?: string; ws?: { _socket?: NetSocket | null } } } }).engine?.transport;
+    return transport?.name === 'websocket' ? (transport.ws?._socket ?? null) : null;
+  }
+
+  /**
+   * Offline until \`untilMs\`: the Manager makes its first attempt then (or after its first backoff
+   * delay if later), through its public options: a first delay of that length, without jitter,
+   * restored at the attempt.
+   */
+  holdReconnect(untilMs: number): void {
+    if (!this.reconnects) return;
+    const m = this.socket.io;
+    const wait = Math.max(untilMs - monoMs(), this.delayMs * (0.5 + Math.random()));
+    const delay = m.reconnectionDelay();
+    const max = m.reconnectionDelayMax();
+    const jitter = m.randomizationFactor();
+    m.reconnectionDelay(wait).reconnectionDelayMax(Math.max(max, wait)).randomizationFactor(0);
+    // the Manager's backoff already holds the first delay when reconnect_attempt fires: restore the rest
+    m.once('reconnect_attempt', () => void m.reconnectionDelay(delay).reconnectionDelayMax(max).randomizationFactor(jitter));
   }
 
   onReconnect(handler: (event: 'reconnected' | 'failed' | 'attempt_error', detail: string) => void): void {

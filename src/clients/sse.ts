@@ -15,7 +15,7 @@ import { ClientOpError, type Transport, type TransportOptions } from './types.ts
  * doubles the wait (up to `reconnect.maxDelay`, at least `retry`), and it gives up after
  * `reconnect.attempts` failed attempts in a row, or at once when the server answers with a non-2xx
  * status or another content type (EventSource "fails the connection" then). It reports through
- * `onReconnect`; `lastResumed` tells whether the latest reconnection sent a `Last-Event-ID`.
+ * `onReconnect`; `resumed` (read by the session client: `recovery.resumed` or `recovery.fresh`) tells whether the latest reconnection sent a `Last-Event-ID`.
  * Sending is not part of SSE: `emit`/`emitWithAck` are refused (token streams: `client.stream`).
  */
 export class SseTransport implements Transport {
@@ -29,8 +29,10 @@ export class SseTransport implements Transport {
   private retryMs: number | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
   /** True when the latest successful reconnection sent a `Last-Event-ID`. */
-  lastResumed = false;
+  resumed = false;
   private readonly url: URL;
+  /** Why the reconnection gave up (read by the session client for its `reconnect_failed` sample). */
+  gaveUp: string | undefined = undefined;
 
   constructor(private readonly opts: TransportOptions) {
     const c = opts.connect;
@@ -108,12 +110,16 @@ export class SseTransport implements Transport {
         continue;
       }
       if (this.closing) return this.abort?.();
-      if (refusal !== null) return this.reconnectHandler?.('failed', `${refusal} (EventSource stops reconnecting on such an answer)`);
-      this.lastResumed = resumed;
+      if (refusal !== null) {
+        this.gaveUp = `: ${refusal} (EventSource stops reconnecting on such an answer)`;
+        return this.reconnectHandler?.('failed', this.gaveUp);
+      }
+      this.resumed = resumed;
       this.reconnectHandler?.('reconnected', resumed ? 'resumed' : 'fresh');
       return;
     }
-    this.reconnectHandler?.('failed', `no stream after ${policy.attempts} attempts`);
+    this.gaveUp = ` after ${policy.attempts} attempts`;
+    this.reconnectHandler?.('failed', this.gaveUp);
   }
 
   onReconnect(handler: (event: 'reconnected' | 'failed' | 'attempt_error', detail: string) => void): void {

@@ -6,6 +6,7 @@ export interface WorkerInfo {
   node: string;
 }
 
+import type { Socket as NetSocket } from 'node:net';
 import type { ConnectOptions, ResolvedConnect } from './connect-options.ts';
 import type { EngineMemo } from './memo.ts';
 import type { StreamOptions, StreamResult } from './sse-types.ts';
@@ -100,6 +101,13 @@ export interface Client extends AckEmitter {
   reconnect(): Promise<void>;
   /** Disconnect (idempotent). */
   disconnect(): Promise<void>;
+  /**
+   * Run `handler` after every automatic reconnection (scenario `reconnect`, or `faults`), before the
+   * session's pending calls continue: `resumed` is true when the server resumed the session
+   * (Socket.IO connection-state recovery: rooms and missed messages restored), false for a fresh
+   * session, which typically joins its rooms again here. Awaited; one that throws is a session error.
+   */
+  onReconnect(handler: (info: ReconnectInfo) => void | Promise<void>): void;
   /** `ws` engine: send one raw frame (a string as a text frame, bytes as a binary frame). Counted as `messages.sent`. */
   send(data: string | Uint8Array): void;
   /** `ws` engine: handle every incoming message (also those a `request` or `waitForMessage` consumes). */
@@ -117,6 +125,20 @@ export interface Client extends AckEmitter {
    * first event), `sse:done` (to the end) and `sse:gap` (between events), from the intended clock.
    */
   stream(path: string, options?: StreamOptions): Promise<StreamResult>;
+}
+
+/** What `client.onReconnect` handlers get. */
+export interface ReconnectInfo {
+  /** The server resumed the previous session (Socket.IO connection-state recovery); false: a fresh session. */
+  resumed: boolean;
+}
+
+/** Socket.IO connection-state recovery of one client, carried from one connection to the next (socket.io-lean). */
+export interface ResumeState {
+  /** The private session id the server gave (CONNECT `pid`), or null (recovery off on the server). */
+  pid: string | null;
+  /** The offset of the last event received (its last argument), or null. */
+  offset: string | null;
 }
 
 /** What an engine provides; `SessionClient` builds the timed Client API on top of it. */
@@ -151,6 +173,14 @@ export interface Transport {
   cleanEnd?(reason: string): boolean;
   /** True when, after the disconnect just reported, the engine is reconnecting by itself. */
   willReconnect?(reason: string): boolean;
+  /** Why an engine that reconnects by itself gave up, appended to "gave up reconnecting" (e.g. `: GET /events answered HTTP 503`), when it knows better than " after N attempts". */
+  readonly gaveUp?: string;
+  /** True when the latest connection resumed the previous session (Socket.IO connection-state recovery). */
+  readonly resumed?: boolean;
+  /** The TCP socket under the connection, for network faults (src/clients/network-fault.ts); null when there is none now. */
+  netSocket?(): NetSocket | null;
+  /** Engines that reconnect by themselves: make no attempt before `untilMs` (monotonic ms; the client is offline). */
+  holdReconnect?(untilMs: number): void;
   /** Raw frames (the `ws` engine only): send one. */
   sendRaw?(data: string | Uint8Array): void;
   /** Raw frames (the `ws` engine only): every incoming message the reference protocol did not consume. */
@@ -182,6 +212,8 @@ export interface TransportOptions {
   memo?: EngineMemo;
   /** `ws` engine: 'raw' reads no frame as rtbench's reference protocol (every frame reaches `onMessage`/`request`); default 'reference'. */
   protocol?: 'reference' | 'raw';
+  /** socket.io-lean: the client's connection-state recovery, shared by its successive connections (absent: none asked for). */
+  resume?: ResumeState;
 }
 
 /** Error kinds a client operation fails with; they key the result's error table. */

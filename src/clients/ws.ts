@@ -1,3 +1,4 @@
+import type { Socket as NetSocket } from 'node:net';
 import WebSocket from 'ws';
 import { classifyError } from './classify.ts';
 import { withQuery } from './connect-options.ts';
@@ -105,6 +106,12 @@ export class WsTransport implements Transport {
 
   sendRaw(data: string | Uint8Array): void {
     this.socket?.send(data);
+  }
+
+  /** The TCP socket under the WebSocket (network faults); null before the upgrade or after the close. */
+  netSocket(): NetSocket | null {
+    const ws = this.socket as unknown as { readyState: number; _socket?: NetSocket | null } | null;
+    return ws !== null && ws.readyState === WebSocket.OPEN ? (ws._socket ?? null) : null;
   }
 
   onEvent(handler: (event: string, args: unknown[]) => void): void {

@@ -39,7 +39,7 @@ export interface ResultFacts {
 /** Build a `RunResult`: figures from the aggregator, saturation from every process, thresholds on the whole. */
 export function buildRunResult(agg: Aggregator, p: ResultParts, thresholds: Threshold[]): RunResult {
   const metrics = agg.metrics();
-  const counters = agg.counters();
+  const counters = withLost(agg.counters());
   const workers = agg.workers([...(p.server?.workers.map((w) => w.id) ?? []), ...(p.knownWorkers ?? [])]);
   const partial = p.status !== 'completed';
   return {
@@ -68,6 +68,16 @@ export function buildRunResult(agg: Aggregator, p: ResultParts, thresholds: Thre
     ...(p.rounds ? { rounds: p.rounds } : {}),
     ...(p.keepSeconds ? { seconds: agg.seconds() } : {}),
   };
+}
+
+/**
+ * `sessions.lost`: sessions started that ended in none of completed, failed or interrupted: those a
+ * generator that died had in flight (its last report counted their start, nothing their end).
+ * Every finished run accounts for each session; a lost one fails the default gate.
+ */
+export function withLost(c: Record<string, number>): Record<string, number> {
+  const lost = (c['sessions.started'] ?? 0) - (c['sessions.completed'] ?? 0) - (c['sessions.failed'] ?? 0) - (c['sessions.interrupted'] ?? 0);
+  return lost > 0 ? { ...c, 'sessions.lost': lost } : c;
 }
 
 /** `generator.harnessDelay`: the `harness` metric's percentiles. */

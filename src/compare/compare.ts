@@ -104,6 +104,29 @@ export function compareResults(baseline: RunFile, current: RunFile, tol: Toleran
   return rows;
 }
 
+/**
+ * What makes a comparison of these two results unfair, one line each (empty when none): runs of
+ * different lengths (latency tails and throughput depend on it), and a side whose generator
+ * limited the measurement (its latencies include the generator's own delay).
+ */
+export function compareCaveats(baseline: RunFile, current: RunFile, opts: { crossTopology?: boolean } = {}): string[] {
+  const out: string[] = [];
+  const secs = (ms: number): string => `${+(ms / 1000).toFixed(1)}s`;
+  for (const [base, cur] of pairRuns(baseline, current, opts.crossTopology ?? false)) {
+    const [a, b] = [base.durationMs, cur.durationMs];
+    if (Math.max(a, b) > 0 && Math.abs(a - b) / Math.max(a, b) > 0.1) {
+      out.push(`${cur.topology}: the runs differ in length (baseline ${secs(a)}, current ${secs(b)}): tails and throughput are not like for like; run both with the same --duration`);
+    }
+    for (const [side, r] of [['baseline', base], ['current', cur]] as const) {
+      const sat = r.generator?.saturation;
+      const verdict = sat?.verdict ?? (sat?.saturated ? 'generator' : 'ok');
+      if (verdict === 'generator') out.push(`${cur.topology}: the ${side} run's generator was saturated: its latencies include the generator's own delay (more --generators, or a lighter load)`);
+      else if (verdict === 'host') out.push(`${cur.topology}: the ${side} run's host was busy: its latencies include scheduling delay from other work on the machine`);
+    }
+  }
+  return out;
+}
+
 /** The words a verdict is printed with (console, HTML comparison report). */
 export function verdictWord(v: CompareRow['verdict']): string {
   return v === 'regression' ? 'REGRESSION' : v === 'worse' ? 'worse (within limit)' : v === 'ok' ? 'no clear difference' : v;

@@ -14,6 +14,8 @@ export interface TimelineOptions {
   server: ServerHandle | null;
   /** Told the monotonic time of each injection (generators time client detection from it). */
   onInjected: (at: number) => void;
+  /** Network faults: the generators act on their own clients' sockets (`index`: the fault's place in `faults`). */
+  onNetwork?: (f: ResolvedFault, index: number) => void;
   warn: (line: string) => void;
 }
 
@@ -33,6 +35,7 @@ export class FaultTimeline {
     this.records = o.faults.map((f) => ({
       label: f.label,
       action: f.action,
+      ...(f.network && f.clients ? { network: { kind: f.network, ...f.clients, offlineMs: f.offlineMs ?? 0 } } : {}),
       role: f.role,
       index: f.index,
       command: f.command,
@@ -72,6 +75,13 @@ export class FaultTimeline {
     const at = monoMs();
     r.atMs = Math.round(at - this.begun);
     if (f.action === 'run') return this.runHook(f.command!, r);
+    if (f.action === 'network') {
+      this.o.warn(`rtbench: fault ${f.label}`);
+      this.o.onInjected(at);
+      if (this.o.onNetwork) this.o.onNetwork(f, this.o.faults.indexOf(f));
+      else r.error = 'network faults need the generators (not available here)';
+      return;
+    }
     if (!this.o.server) {
       r.error = `${f.action} ${f.role} needs the bundled reference server (no --target); use { run: '<command>' } against an external target`;
       return this.o.warn(`rtbench: fault \`${f.label}\`: ${r.error}`);

@@ -2,7 +2,7 @@ import { Aggregator } from '../metrics/aggregate.ts';
 import type { IntervalSnapshot } from '../metrics/snapshot.ts';
 import type { ResolvedFault } from '../scenario/faults.ts';
 import type { FaultImpact } from '../result/faults.ts';
-import { SEQUENCED_EVENTS } from '../metrics/names.ts';
+import { NETWORK_HIT, RECOVERY_FRESH, RECOVERY_NEVER, RECOVERY_RESUMED, SEQUENCED_EVENTS } from '../metrics/names.ts';
 
 /**
  * Splits the run's snapshots into windows at each fault's second: before the first fault (the
@@ -45,12 +45,20 @@ export class FaultWindows {
       disconnected: n('disconnects'),
       recovered: n('recovered'),
       recoveryFailed: n('recovery.failed'),
+      resumed: n(RECOVERY_RESUMED),
+      fresh: n(RECOVERY_FRESH),
+      never: n(RECOVERY_NEVER),
+      neverReturned: Math.max(0, n('disconnects') - n('recovered')),
+      hit: n(NETWORK_HIT),
       recovery: m.recovery ?? null,
       detect: m.detect ?? null,
       lost: seq('gaps'),
+      seqLost: ofSeq(c, '.lost'),
+      seqReplayed: ofSeq(c, '.replayed'),
       duplicated: seq('duplicates'),
       outOfOrder: seq('outOfOrder'),
       ackTimeouts: e.ack_timeout?.count ?? 0,
+      acksCut: e.disconnected?.count ?? 0,
       sessionUnknown: e.session_unknown?.count ?? 0,
       moved: n('recovery.otherWorker'),
       stayed: n('recovery.sameWorker'),
@@ -59,4 +67,11 @@ export class FaultWindows {
       ackP99: m.ack?.p99 ?? null,
     };
   }
+}
+
+/** The sum of every `seq:<name><suffix>` counter (the scenario's own sequences). */
+function ofSeq(c: Record<string, number>, suffix: string): number {
+  let n = 0;
+  for (const k in c) if (k.startsWith('seq:') && k.endsWith(suffix)) n += c[k]!;
+  return Math.max(0, n);
 }

@@ -10,7 +10,7 @@ import { loadEngine, type EngineFactory } from '../clients/index.ts';
 import { importScenario } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { monoMs } from '../shared/clock.ts';
-import type { FromGenerator, InitMessage, ToGenerator } from './protocol.ts';
+import type { FromGenerator, InitMessage, NetworkFaultMessage, ToGenerator } from './protocol.ts';
 import { LoadRunner } from './runner.ts';
 
 function send(msg: FromGenerator): Promise<void> {
@@ -26,6 +26,7 @@ async function main(): Promise<void> {
   /** A spare's import of the scenario, begun before `init` (src/generator/spare.ts): init takes it over. */
   let preloaded: { file: string; scenario: Promise<Scenario> } | null = null;
   let runner: LoadRunner | null = null;
+  let load: Load | null = null;
   let recorder: Recorder | null = null;
   /** A stop that came before `start` (the coordinator was interrupted while generators were loading). */
   let stopped = false;
@@ -62,17 +63,26 @@ async function main(): Promise<void> {
       loadEngine(msg.engine).catch(() => undefined);
     } else if (msg.type === 'start' && init && loaded) {
       recorder = new Recorder(init.plan.generator);
-      runner = startLoad(init, loaded, msg.startAt, recorder);
+      load = startLoad(init, loaded, msg.startAt, recorder);
+      runner = load.runner;
       if (stopped) runner.interrupt();
     } else if (msg.type === 'fault') {
       recorder?.faultInjected(msg.at);
+    } else if (msg.type === 'network') {
+      load?.network(msg.fault);
     } else if (msg.type === 'stop') {
       stop();
     }
   });
 }
 
-function startLoad(init: InitMessage, { scenario, engine }: { scenario: Scenario; engine: EngineFactory }, startAt: number, recorder: Recorder): LoadRunner {
+/** A started load: its runner, and network faults acted on at their second. */
+interface Load {
+  runner: LoadRunner;
+  network(f: NetworkFaultMessage['fault']): void;
+}
+
+function startLoad(init: InitMessage, { scenario, engine }: { scenario: Scenario; engine: EngineFactory }, startAt: number, recorder: Recorder): Load {
   const { plan } = init;
   const health = new HealthMonitor();
   const samples: HealthSample[] = [];
@@ -104,6 +114,21 @@ function startLoad(init: InitMessage, { scenario, engine }: { scenario: Scenario
     health.start();
     tick();
   }, begin);
+  /**
+   * A network fault at its planned time (not before, if the message came early), its counts in its
+   * own second: a flush still owed for an earlier second (this loop running late) is made first, so
+   * the fault's window (src/faults/windows.ts) gets them, not the one before.
+   */
+  const network = (f: NetworkFaultMessage['fault']): void => {
+    const wait = startAt + f.atMs - monoMs();
+    if (wait > 0) return void setTimeout(() => network(f), wait + 1);
+    if (timer !== undefined && nextT < Math.floor(f.atMs / 1000)) {
+      clearTimeout(timer);
+      while (nextT < Math.floor(f.atMs / 1000)) void flush(nextT++);
+      tick();
+    }
+    runner.networkFault(f);
+  };
   runner
     .run()
     .catch((e) => recorder.error('generator_error', e instanceof Error ? e.message : String(e)))
@@ -114,7 +139,7 @@ function startLoad(init: InitMessage, { scenario, engine }: { scenario: Scenario
       await send({ type: 'done', health: summarizeHealth(plan.generator, process.pid, samples, runner.peakClients) });
       process.exit(0);
     });
-  return runner;
+  return { runner, network };
 }
 
 void main();

@@ -1,8 +1,10 @@
+import type { NetworkFaultMessage } from './protocol.ts';
 import type { ChildProcess } from 'node:child_process';
 import { RunError } from '../shared/errors.ts';
 import type { IntervalSnapshot } from '../metrics/snapshot.ts';
 import type { GeneratorHealth } from '../result/types.ts';
 import { monoMs } from '../shared/clock.ts';
+import { summarizeHealth, type HealthSample } from '../metrics/health.ts';
 import type { RunPlan } from '../plan/plan.ts';
 import type { FromGenerator, ToGenerator } from './protocol.ts';
 import { forkGenerator, type SpareGenerator } from './spare.ts';
@@ -36,6 +38,8 @@ interface Gen {
   index: number;
   proc: ChildProcess;
   done: GeneratorHealth | null;
+  /** The per-second health samples its snapshots carried: a generator that dies keeps its figures. */
+  samples: HealthSample[];
   exited: Promise<number | null>;
   stderrTail: string[];
 }
@@ -70,7 +74,9 @@ export class GeneratorPool {
     const failures = this.gens
       .filter((g) => g.done === null)
       .map((g) => `generator ${g.index} (pid ${g.proc.pid}) exited before finishing${g.stderrTail.length ? `: ${g.stderrTail.slice(-3).join(' | ')}` : ''}`);
-    return { health: this.gens.flatMap((g) => (g.done ? [g.done] : [])), failures };
+    // a generator that died sends no `done`: its health is summed up from the reports it did send
+    const health = this.gens.map((g) => g.done ?? { ...summarizeHealth(this.o.plan.slots[g.index]?.generator ?? g.index, g.proc.pid ?? 0, g.samples, 0), crashed: true });
+    return { health, failures };
   }
 
   /** Interrupt every generator: they stop the load, flush what they measured and exit. */
@@ -81,6 +87,11 @@ export class GeneratorPool {
   /** Tell every generator that a fault was injected at `at` (monotonic ms). */
   faultInjected(at: number): void {
     for (const g of this.gens) this.send(g, { type: 'fault', at });
+  }
+
+  /** A network fault: each generator hits its share of the clients it holds (src/generator/network.ts). */
+  networkFault(f: NetworkFaultMessage['fault']): void {
+    for (const g of this.gens) this.send(g, { type: 'network', fault: f });
   }
 
   /** Kill every generator still alive (by PID). */
@@ -95,6 +106,7 @@ export class GeneratorPool {
       index,
       proc,
       done: null,
+      samples: [],
       stderrTail: [],
       // 'close' (not 'exit'): fires after the IPC channel is drained, so a last 'done' is never lost
       exited: new Promise((resolve) =>
@@ -116,7 +128,10 @@ export class GeneratorPool {
     proc.stderr?.on('data', lines);
     proc.on('message', (raw) => {
       const msg = raw as FromGenerator;
-      if (msg.type === 'snapshot') this.o.onSnapshot(msg.snapshot);
+      if (msg.type === 'snapshot') {
+        if (msg.snapshot.health) g.samples.push(msg.snapshot.health);
+        this.o.onSnapshot(msg.snapshot);
+      }
       else if (msg.type === 'done') g.done = msg.health;
     });
     const { plan } = this.o;

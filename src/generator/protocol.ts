@@ -34,7 +34,21 @@ export interface PreloadMessage {
   /** The engine the scenario most likely uses (a hint: `init` names the one that runs). */
   engine: EngineName;
 }
-export type ToGenerator = InitMessage | StartMessage | StopMessage | FaultMessage | PreloadMessage;
+/** Coordinator → generator: a client-side network fault; each generator hits its share of its connected clients. */
+export interface NetworkFaultMessage {
+  type: 'network';
+  fault: {
+    /** The fault's place in the scenario's `faults` (seeds the choice of clients). */
+    index: number;
+    /** When it was planned, ms from the load start (it acts no earlier, and counts in that second). */
+    atMs: number;
+    kind: 'drop' | 'blackhole' | 'slow';
+    clients: { share: number } | { count: number };
+    /** `drop`: offline time; `blackhole` / `slow`: how long it lasts. */
+    ms: number;
+  };
+}
+export type ToGenerator = InitMessage | StartMessage | StopMessage | FaultMessage | PreloadMessage | NetworkFaultMessage;
 
 export type FromGenerator =
   | { type: 'ready' }

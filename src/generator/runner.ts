@@ -4,7 +4,8 @@ import { SessionClient } from '../clients/session-client.ts';
 import type { SessionClientOptions } from '../clients/session-options.ts';
 import type { MetricsSink } from '../metrics/sink.ts';
 import { EngineMemo } from '../clients/memo.ts';
-import { ClientOpError, type Transport, type TransportOptions } from '../clients/types.ts';
+import { ClientOpError, type ResumeState, type Transport, type TransportOptions } from '../clients/types.ts';
+import { compileDelivery } from '../clients/delivery.ts';
 import { arrivalsFor } from '../executors/arrivals.ts';
 import { idBases } from '../executors/plan.ts';
 import { chainPhaseAt, chainTarget, ownedVus, vuChains } from '../executors/vus.ts';
@@ -12,7 +13,9 @@ import type { GeneratorPlan } from '../plan/plan.ts';
 import type { ResolvedPhase } from '../scenario/validate.ts';
 import type { Scenario, SessionContext, SessionFn } from '../scenario/types.ts';
 import { CustomRecorder } from '../metrics/custom.ts';
-import { kindKey } from '../metrics/names.ts';
+import { kindKey, NETWORK_HIT } from '../metrics/names.ts';
+import { pickClients } from './network.ts';
+import type { NetworkFaultMessage } from './protocol.ts';
 import { kindOfClient, mixTable } from '../scenario/mix.ts';
 import { monoMs } from '../shared/clock.ts';
 import { seededRandom } from '../util/random.ts';
@@ -71,6 +74,8 @@ export class LoadRunner {
   private readonly describe: (e: unknown) => string;
   /** What every session's client options share (each session's own object has this as its prototype). */
   private readonly clientOptions: Partial<SessionClientOptions>;
+  /** socket.io-lean with reconnection: each client carries its connection-state recovery from one connection to the next. */
+  private readonly resumes: boolean;
   /** Sessions started and not yet ended, and who waits for none to be left (graceful stop). */
   private running = 0;
   private readonly drainWaiters: Array<() => void> = [];
@@ -92,7 +97,10 @@ export class LoadRunner {
       rawFrames: resolved.engine === 'ws',
       ...(resolved.engine === 'sse' ? { streamOrigin: this.target.origin } : {}),
       describeError: this.describe,
+      // the scenario's `sequences`, compiled once for every client
+      delivery: compileDelivery(resolved.sequences ?? [], o.scenario.sequences, o.scenario.parseMessage, o.plan.clockOffsetMs ?? 0, this.describe),
     };
+    this.resumes = resolved.reconnect !== null && resolved.engine === 'socket.io-lean';
     this.data = deepFreeze(o.data);
     const mix = o.plan.scenario.sessions ?? null;
     this.kinds = mix
@@ -191,16 +199,17 @@ export class LoadRunner {
   /**
    * The engine factory of the clients from `sourceAddress`: one per address for the run (not a
    * closure and an options object per session). Without connect options the engine takes the
-   * namespace and query from the target URL as it is.
+   * namespace and query from the target URL as it is. A client that carries its connection-state
+   * recovery (`resume`) gets a factory of its own.
    */
-  private transportMaker(sourceAddress: string): (c: ConnectOptions) => Transport {
-    let make = this.makers.get(sourceAddress);
+  private transportMaker(sourceAddress: string, resume?: ResumeState): (c: ConnectOptions) => Transport {
+    let make = resume ? undefined : this.makers.get(sourceAddress);
     if (!make) {
       const resolved = this.o.plan.scenario;
       const engine = this.o.engine;
-      const options: TransportOptions = { target: this.o.plan.target, path: resolved.path, localAddress: sourceAddress, transports: resolved.transports, reconnect: resolved.reconnect, connectTimeoutMs: resolved.connectTimeoutMs, memo: this.memo, protocol: resolved.protocol };
+      const options: TransportOptions = { target: this.o.plan.target, path: resolved.path, localAddress: sourceAddress, transports: resolved.transports, reconnect: resolved.reconnect, connectTimeoutMs: resolved.connectTimeoutMs, memo: this.memo, protocol: resolved.protocol, ...(resume ? { resume } : {}) };
       make = (c) => engine(hasAny(c) ? { ...options, connect: resolveConnect(c, this.target, resolved.engine) } : options);
-      this.makers.set(sourceAddress, make);
+      if (!resume) this.makers.set(sourceAddress, make);
     }
     return make;
   }
@@ -225,7 +234,7 @@ export class LoadRunner {
     opts.random = random;
     const defaults = this.o.scenario.connect;
     if (defaults !== undefined) opts.connectDefaults = () => (typeof defaults === 'function' ? defaults(ctx) : defaults);
-    const client = new SessionClient(this.transportMaker(sourceAddress), sink, opts);
+    const client = new SessionClient(this.transportMaker(sourceAddress, this.resumes ? { pid: null, offset: null } : undefined), sink, opts);
     this.sessions.add(client);
     this.running++;
     this.peak = Math.max(this.peak, this.sessions.size);
@@ -264,6 +273,14 @@ export class LoadRunner {
       if (this.sessions.delete(client)) await client.disconnect();
       if (--this.running === 0) for (const wake of this.drainWaiters.splice(0)) wake();
     }
+  }
+
+  /** A network fault: hit this generator's share of its connected clients (src/generator/network.ts). */
+  networkFault(f: NetworkFaultMessage['fault']): void {
+    const connected = [...this.sessions].filter((c) => c.connected);
+    let hit = 0;
+    for (const c of pickClients(connected, f.clients, f, this.o.plan.generator, this.o.plan.generators)) if (c.networkFault(f.kind, f.ms)) hit++;
+    this.o.sink.count(NETWORK_HIT, hit);
   }
 
   /** Interrupt (SIGINT, coordinator stop): stop scheduling and close sessions now. */

@@ -4,7 +4,7 @@
  */
 
 /** Built-in latency metrics (HDR histograms in `metrics`). */
-export const BUILTIN_TRENDS: readonly string[] = ['connect', 'reconnect', 'ack', 'broadcast', 'push', 'publish', 'session', 'lag', 'detect', 'recovery', 'request', 'sse:first', 'sse:done', 'sse:gap', 'harness'];
+export const BUILTIN_TRENDS: readonly string[] = ['connect', 'reconnect', 'ack', 'broadcast', 'push', 'publish', 'session', 'lag', 'detect', 'recovery', 'recovery:online', 'request', 'sse:first', 'sse:done', 'sse:gap', 'harness'];
 
 /** Built-in per-name latency families: `ack:<event>`, `request:<name>`, `session:<kind>`. */
 export const BUILTIN_TREND_PREFIXES: readonly string[] = ['ack:', 'request:', 'session:'];
@@ -47,3 +47,27 @@ export const kindKey = (kind: string, what: 'started' | 'completed' | 'failed'):
  * `.outOfOrder` (clients/sequence.ts): room broadcasts, per-connection pushes, channel messages.
  */
 export const SEQUENCED_EVENTS = ['broadcast', 'push', 'publish'] as const;
+
+/**
+ * Counters of a scenario's `sequences` entry `<name>` (src/clients/delivery.ts): `seq:<name>.received`,
+ * `.lost`, `.duplicates`, `.outOfOrder`, `.replayed`; `.unreadable` (an event of the sequence without a
+ * whole-number seq), `.negative` and `.rejected` (`sentAt` stamps ahead of our clock, or on no clock
+ * rtbench knows: left out of the trend `seq:<name>`, whose thresholds then fail).
+ */
+export type SeqCounter = 'received' | 'lost' | 'duplicates' | 'outOfOrder' | 'replayed' | 'unreadable' | 'negative' | 'rejected';
+export const SEQ_PREFIX = 'seq:';
+export const seqKey = (name: string, what: SeqCounter): string => `${SEQ_PREFIX}${name}.${what}`;
+
+/**
+ * How automatic reconnections ended: `recovery.resumed` (the session came back: Socket.IO's
+ * connection-state recovery), `recovery.fresh` (connected again as a new session), `recovery.never`
+ * (gave up, or the session ended still disconnected).
+ */
+export const RECOVERY_RESUMED = 'recovery.resumed';
+export const RECOVERY_FRESH = 'recovery.fresh';
+export const RECOVERY_NEVER = 'recovery.never';
+/** Trend: recovery time from the end of a network fault's `offline` time (from the disconnect when there was none). */
+export const RECOVERY_ONLINE = 'recovery:online';
+
+/** Clients a network fault hit (counted by the generators, per fault window). */
+export const NETWORK_HIT = 'network.hit';

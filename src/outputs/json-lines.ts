@@ -26,6 +26,8 @@ export function jsonLinesSink(o: { file: string; labels: { scenario: string; run
         ...o.labels,
         topology: s.topology,
         ...(s.round === undefined ? {} : { round: s.round }),
+        ...(s.step === undefined ? {} : { step: s.step }),
+        ...(s.scope === undefined ? {} : { scope: s.scope }),
         elapsedMs: Math.round(s.elapsedMs),
         final: s.final,
         connected: s.connected,
@@ -49,6 +51,7 @@ export function jsonLinesSink(o: { file: string; labels: { scenario: string; run
       open = false;
       closeSync(fd);
       o.info(`json output: ${lines} line(s) in ${o.file}\n`);
+      return { kind: 'json', where: o.file, sent: lines, dropped: 0 };
     },
   };
 }

@@ -41,7 +41,7 @@ export function counterName(key: string): string {
 /** One sample as remote-write series (one point each): counters, gauges, and a latency histogram per metric. */
 export function toSeries(s: LiveSample, base: Record<string, string>, timestamp: number): Series[] {
   const out: Series[] = [];
-  const labels = { job: 'rtbench', ...base, topology: s.topology, ...(s.round === undefined ? {} : { round: String(s.round) }) };
+  const labels = { job: 'rtbench', ...base, topology: s.topology, ...(s.round === undefined ? {} : { round: String(s.round) }), ...(s.step === undefined ? {} : { step_rate: String(s.step.rate) }) };
   const add = (name: string, value: number, extra: Record<string, string> = {}): void => {
     if (Number.isFinite(value)) out.push({ labels: { __name__: name, ...labels, ...extra }, samples: [{ value, timestamp }] });
   };
@@ -93,6 +93,7 @@ export function prometheusSink(o: PrometheusOutputOptions): LiveSink {
   const pending: Series[][] = [];
   const st = { pendingSamples: 0, sent: 0, requests: 0, dropped: 0, lastTs: 0, inFlight: null as Promise<void> | null, failures: 0, retryAt: 0, failing: false, silent: false };
   const sampleCount = (sec: Series[]): number => sec.length;
+  let sawRounds = false;
 
   function enqueue(sec: Series[]): void {
     pending.push(sec);
@@ -173,6 +174,9 @@ export function prometheusSink(o: PrometheusOutputOptions): LiveSink {
 
   return {
     sample(s) {
+      // after `--repeat` rounds (each its own `round` series), the closing whole-run line would double every counter
+      if (s.scope === 'run' && sawRounds) return;
+      if (s.round !== undefined) sawRounds = true;
       const ts = Math.max(s.timeMs, st.lastTs + 1); // strictly increasing: Prometheus refuses a second value at one timestamp
       st.lastTs = ts;
       enqueue(toSeries(s, o.labels, ts));
@@ -201,6 +205,7 @@ export function prometheusSink(o: PrometheusOutputOptions): LiveSink {
       pending.length = 0;
       st.pendingSamples = 0;
       o.info(`prometheus: ${st.sent} samples in ${st.requests} request(s) to ${where}${st.dropped ? `; DROPPED ${st.dropped} samples (endpoint unreachable or buffer full)` : ''}\n`);
+      return { kind: 'prometheus', where, sent: st.sent, dropped: st.dropped };
     },
   };
 }

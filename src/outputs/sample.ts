@@ -1,5 +1,5 @@
 import { createFlatHistogram, cumulativeBuckets, decode, mergeWire, type Histogram } from '../metrics/histogram.ts';
-import type { Counters, MetricSummary, RunResult, TimeseriesPoint } from '../result/types.ts';
+import type { Counters, MetricSummary, RunFile, RunResult, TimeseriesPoint } from '../result/types.ts';
 import type { ProgressTick, Reporter, RunStartInfo } from '../run/reporter.ts';
 
 /** Upper bounds (ms) of the latency buckets live outputs export (Prometheus `le`, in seconds there). */
@@ -24,8 +24,15 @@ export interface LiveLatency {
  */
 export interface LiveSample {
   topology: string;
-  /** With `--repeat N`: the round (0-based). */
+  /** With `--repeat N`: the round (0-based); absent on the run's closing line over all rounds. */
   round?: number;
+  /** A capacity-search step: its arrival rate (sessions/s). */
+  step?: { rate: number };
+  /**
+   * What a `final` line covers: `run` (the topology's whole result, equal to `result.json`'s) or
+   * `round` (one `--repeat` round: its counters start from zero). Absent on per-second lines.
+   */
+  scope?: 'run' | 'round';
   /** Wall-clock time of the sample (ms since the epoch). */
   timeMs: number;
   elapsedMs: number;
@@ -57,10 +64,12 @@ function latencies(metrics: Record<string, MetricSummary>): Record<string, LiveL
 }
 
 /** The final figures of a topology run (or round), from its result: what result.json holds, exactly. */
-export function sampleFromResult(r: RunResult, round?: number): LiveSample {
+export function sampleFromResult(r: RunResult, round?: number, step?: { rate: number }): LiveSample {
   return {
     topology: r.topology,
     ...(round === undefined ? {} : { round }),
+    ...(step === undefined ? {} : { step }),
+    scope: round === undefined ? 'run' : 'round',
     timeMs: Date.now(),
     elapsedMs: r.durationMs,
     final: true,
@@ -72,10 +81,14 @@ export function sampleFromResult(r: RunResult, round?: number): LiveSample {
   };
 }
 
+/** What one live output delivered, kept in result.json's `outputs`. */
+export type OutputReport = NonNullable<RunFile['outputs']>[number];
+
 /** What a live output does with the samples: queue or write them (never wait), and finish at the end. */
 export interface LiveSink {
   sample(s: LiveSample): void;
-  end(): void | Promise<void>;
+  /** Flush and close; says what was delivered (kept in result.json's `outputs`). */
+  end(): OutputReport | undefined | Promise<OutputReport | undefined>;
 }
 
 /**
@@ -91,6 +104,7 @@ export function liveOutput(sinks: readonly LiveSink[]): Reporter {
   let counters: Counters = {};
   let errors: Record<string, number> = {};
   let round: number | undefined;
+  let step: { rate: number } | undefined;
   const send = (s: LiveSample): void => {
     for (const k of sinks) k.sample(s);
   };
@@ -101,6 +115,7 @@ export function liveOutput(sinks: readonly LiveSink[]): Reporter {
       counters = {};
       errors = {};
       round = info.round && info.round.of > 1 ? info.round.index : undefined;
+      step = info.step;
     },
     onSnapshot(s) {
       for (const [name, w] of Object.entries(s.histograms)) {
@@ -114,13 +129,21 @@ export function liveOutput(sinks: readonly LiveSink[]): Reporter {
     onTick(t: ProgressTick) {
       const latency: Record<string, LiveLatency> = {};
       for (const [name, h] of totals) if (h.totalCount > 0) latency[name] = fromHistogram(h);
-      send({ topology: t.topology, ...(round === undefined ? {} : { round }), timeMs: Date.now(), elapsedMs: t.elapsedMs, final: false, counters: { ...counters }, errors: { ...errors }, connected: t.connected, latency, second: t.point });
+      send({ topology: t.topology, ...(round === undefined ? {} : { round }), ...(step === undefined ? {} : { step }), timeMs: Date.now(), elapsedMs: t.elapsedMs, final: false, counters: { ...counters }, errors: { ...errors }, connected: t.connected, latency, second: t.point });
     },
     onRunEnd(r) {
-      send(sampleFromResult(r, round));
+      send(sampleFromResult(r, round, step));
     },
-    async onEnd() {
-      for (const k of sinks) await k.end();
+    async onEnd(file) {
+      // with rounds, each round's line was its own: close with each topology's whole result
+      if (round !== undefined) for (const r of file.runs) send(sampleFromResult(r, undefined, step));
+      const reports: OutputReport[] = [];
+      for (const k of sinks) {
+        const rep = await k.end();
+        if (rep) reports.push(rep);
+      }
+      // into result.json (the json reporter writes after the live outputs end: src/run/run.ts)
+      if (reports.length) file.outputs = [...(file.outputs ?? []), ...reports];
     },
   };
 }

@@ -52,6 +52,8 @@ export interface RunPlan {
   target: Target | null;
   /** Rounds per topology (`--repeat`). */
   repeat: number;
+  /** A capacity-search step (src/search/): its constant arrival rate, carried by live outputs. */
+  step?: { rate: number };
   /** Generator processes (the capacity plan's count). */
   generators: number;
   /** Each process's slot in the whole load (a shard's processes play their share of every shard's slots). */
@@ -155,7 +157,7 @@ export async function resolvePlan(scenarioFile: string, o: PlanOptions, warn: (l
   if (scenario.requiresTarget && !target) {
     throw new InputError('E_USAGE', `scenario ${scenarioFile} needs an external server (requiresTarget: true)`, { hint: `pass --target ${scenario.engine === 'ws' ? 'ws://127.0.0.1:PORT/PATH' : 'http://127.0.0.1:PORT'}` });
   }
-  const signals = scenario.faults.filter((f) => f.action !== 'run');
+  const signals = scenario.faults.filter((f) => f.action !== 'run' && f.action !== 'network'); // hooks and network faults work against any server
   if (target && signals.length) {
     throw new InputError('E_SCENARIO_INVALID', `scenario ${scenarioFile}: fault${signals.length > 1 ? 's' : ''} ${signals.map((f) => `\`${f.label}\``).join(', ')} need the bundled reference server, not --target`, {
       hint: "against your own server use hooks: faults: [{ at: '20s', run: 'kill -9 $(cat /run/my-worker.pid)' }], or drop --target",

@@ -3,6 +3,7 @@ import { formatDuration } from '../shared/duration.ts';
 import { table } from '../util/table.ts';
 import { SEQUENCED_EVENTS } from '../metrics/names.ts';
 import { faultsBlock } from './faults-table.ts';
+import { deliveryLines } from './delivery.ts';
 import { customLines, declaredIn } from './custom.ts';
 import { shownMessage } from '../metrics/errors.ts';
 import { redactUrls } from '../util/redact.ts';
@@ -37,6 +38,7 @@ export function sessionsLine(r: RunResult): string {
     `sessions: ${started} started, ${n('sessions.completed')} completed, ${failed} failed (${pctOf(failed, started)})` +
     (n('sessions.interrupted') ? `, ${n('sessions.interrupted')} interrupted` : '') +
     (n('sessions.dropped') ? `, ${n('sessions.dropped')} DROPPED` : '') +
+    (n('sessions.lost') ? `, ${n('sessions.lost')} LOST (on a generator that died)` : '') +
     `; errors: ${errors} (rate ${pctOf(errors, msgs + started)} of sessions + messages)`
   );
 }
@@ -149,7 +151,7 @@ function runBlock(r: RunResult, color: boolean, declared: MetricDeclarations | n
     for (const t of r.thresholds) lines.push(`    ${t.ok ? 'ok  ' : 'FAIL'} ${t.subject} ${t.condition}  (${formatActual(t.subject, t.actual, t.unit)}${t.note ? `, ${t.note}` : ''})`);
   }
   if (r.crashedGenerators?.length) lines.push(red(`  !!! GENERATOR CRASHED: ${r.crashedGenerators.join('; ')} (its figures up to its last report are included)`));
-  lines.push(metricsTable(r, mainLatency(r, declared)?.name ?? null), countersLine(r), ...customLines(r, declared), errorsBlock(r), workersBlock(r));
+  lines.push(metricsTable(r, mainLatency(r, declared)?.name ?? null), countersLine(r), ...deliveryLines(r), ...customLines(r, declared), errorsBlock(r), workersBlock(r));
   if (r.faults) lines.push(faultsBlock(r.faults));
   const g = r.generator.processes;
   if (g.length) {

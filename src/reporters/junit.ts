@@ -1,4 +1,5 @@
 import type { RunFile, RunResult } from '../result/types.ts';
+import { deliveryProperties } from './delivery.ts';
 import { writeFileAtomic } from '../shared/atomic-write.ts';
 import { sessionsLine } from './console-summary.ts';
 import type { Reporter } from '../run/reporter.ts';
@@ -73,7 +74,7 @@ export function junitReporter(path: string): Reporter {
   return {
     name: 'junit',
     async onEnd(file) {
-      await writeFileAtomic(path, renderJUnit(file.runs.map((r) => ({ name: `${file.scenario.name} · ${r.topology}`, cases: runCases(file, r), properties: customProperties(file, r) }))));
+      await writeFileAtomic(path, renderJUnit(file.runs.map((r) => ({ name: `${file.scenario.name} · ${r.topology}`, cases: runCases(file, r), properties: [...customProperties(file, r), ...deliveryProperties(r)] }))));
     },
   };
 }

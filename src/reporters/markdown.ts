@@ -4,6 +4,7 @@ import { latencyLine, saturationLine, sequenceLine, sessionsLine } from './conso
 import type { Reporter } from '../run/reporter.ts';
 import { biasText, customView, declaredIn } from './custom.ts';
 import { shownMessage } from '../metrics/errors.ts';
+import { deliveryMarkdown } from './delivery.ts';
 import type { MetricDeclarations } from '../metrics/declared.ts';
 
 /** Escape text for a Markdown table cell. */
@@ -32,6 +33,7 @@ function runMarkdown(r: RunResult, declared: MetricDeclarations | null): string[
   if (Object.keys(w.connections).length) lines.push('', `Workers: ${Object.entries(w.connections).map(([k, v]) => `${mdEscape(k)} ${v}`).join(', ')} (max/mean ${w.maxOverMean ?? '–'}, cv ${w.cv ?? '–'})`);
   const seq = sequenceLine(r);
   if (seq) lines.push('', `Sequence: ${mdEscape(seq)}`);
+  lines.push(...deliveryMarkdown(r, mdEscape));
   const errs = Object.entries(r.errors);
   lines.push('', errs.length ? 'Errors (messages grouped by shape, one real message shown each):' : 'Errors: 0');
   for (const [k, e] of errs) for (const m of e.messages ?? [{ message: e.sample, count: e.count }]) lines.push(`- ${mdEscape(k)} ×${m.count}: ${mdEscape(shownMessage(m))}`);

@@ -10,6 +10,14 @@ export interface FaultImpact {
   /** Of those, reconnected (engine's own reconnection or rtbench's loop), and given up. */
   recovered: number;
   recoveryFailed: number;
+  /** Reconnections in this window that resumed the session (Socket.IO connection-state recovery) or came back fresh; sessions that never came back (gave up, or ended still away). */
+  resumed?: number;
+  fresh?: number;
+  never?: number;
+  /** Disconnects of this window not followed by a reconnection within it: not back by the window's end. */
+  neverReturned?: number;
+  /** Network faults: the clients the fault hit (connected ones, chosen by the generators). */
+  hit?: number;
   /** Disconnect to connected again (the `recovery` metric of this window). */
   recovery: MetricSummary | null;
   /** Fault injected to the client noticing the disconnect (the `detect` metric; heartbeat-bound for paused processes). */
@@ -18,8 +26,13 @@ export interface FaultImpact {
   lost: number;
   duplicated: number;
   outOfOrder: number;
+  /** The scenario's own `sequences`: numbers lost, and replayed after a reconnection, in this window. */
+  seqLost?: number;
+  seqReplayed?: number;
   /** Acks not answered within their timeout (sessions never hang on them). */
   ackTimeouts: number;
+  /** Acks and calls cut off by a disconnect before their answer came (error kind `disconnected`). */
+  acksCut?: number;
   /** HTTP 400 "Session ID unknown" (long-polling reaching a worker without the session). */
   sessionUnknown: number;
   /** Reconnected clients that came back to another worker (moved) or the same one (stayed). */
@@ -35,7 +48,9 @@ export interface FaultImpact {
 /** One entry of the fault timeline, as it happened. */
 export interface FaultReport {
   label: string;
-  action: 'kill' | 'pause' | 'restart' | 'run';
+  action: 'kill' | 'pause' | 'restart' | 'run' | 'network';
+  /** Network faults: the kind, and `clients` as a share (0–1) or a count; `offlineMs` for drops. */
+  network?: { kind: string; share?: number; count?: number; offlineMs: number };
   role: string | null;
   index: number;
   command: string | null;
@@ -47,7 +62,7 @@ export interface FaultReport {
   newPid: number | null;
   /** Time until the dead piece was replaced (respawn / router restart / Redis or HAProxy back), or null. */
   replacedMs: number | null;
-  /** Pause length (pause only). */
+  /** Pause length (pause), blackhole or slow length (network). */
   forMs: number | null;
   /** `run` hooks: the command's exit code and last output lines. */
   exitCode?: number | null;

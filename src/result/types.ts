@@ -124,6 +124,8 @@ export interface GeneratorHealth {
   rssMaxMb: number;
   /** Peak concurrent clients held by this generator. */
   peakClients: number;
+  /** The process died before it finished: these figures are of the per-second reports it sent before. */
+  crashed?: boolean;
 }
 
 /** `runs[i].generator.harnessDelay`: percentiles of the `harness` metric (ms). */
@@ -306,6 +308,8 @@ export interface RunFile {
   search?: SearchResult[];
   /** Query parameters the user named safe to show (`--show-query`); every other query value in URLs here is `REDACTED`. */
   showQuery?: string[];
+  /** What each live output (`--output`) delivered: `where` the file or endpoint as shown, `sent` samples (JSON: lines), `dropped` samples never delivered. */
+  outputs?: Array<{ kind: 'json' | 'prometheus'; where: string; sent: number; dropped: number }>;
 }
 
 // ── capacity search (`rtbench run --find-max`, src/search/) ──

@@ -19,7 +19,11 @@ export function runOutputPaths(o: { junit?: string | undefined; summaryMd?: stri
 }
 
 /** Create and probe a run's output paths (`jsonFiles`: of `--output json=`): `E_OUTPUT` (exit 2) listing every one that cannot be written. */
-export function checkRunOutputs(o: { junit?: string | undefined; summaryMd?: string | undefined }, outDir: string, jsonFiles: readonly string[]): Promise<void> {
+export function checkRunOutputs(
+  o: { junit?: string | undefined; summaryMd?: string | undefined },
+  outDir: string,
+  jsonFiles: readonly string[],
+): Promise<void> {
   return probeOutputPaths(runOutputPaths(o, outDir, jsonFiles));
 }
 

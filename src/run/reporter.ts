@@ -12,6 +12,8 @@ export interface RunStartInfo {
   sourceIps: number;
   /** With `--repeat N`: this round (0-based) of `of`. */
   round?: { index: number; of: number };
+  /** A capacity-search step: its arrival rate (sessions/s). */
+  step?: { rate: number };
 }
 
 /** One progress tick (about once a second) of the run in progress. */

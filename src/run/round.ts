@@ -135,6 +135,7 @@ class Round {
       topology: this.o.topology,
       pushRate: s.pushRate,
       ...(s.pingIntervalMs ? { pingIntervalMs: s.pingIntervalMs, pingTimeoutMs: s.pingTimeoutMs! } : {}),
+      ...(s.recoveryMs ? { recoveryMs: s.recoveryMs } : {}),
       ...(s.maxConnectionsPerWorker ? { maxConnectionsPerWorker: s.maxConnectionsPerWorker } : {}),
     });
     this.url = this.server.url;
@@ -157,6 +158,7 @@ class Round {
       generators: plan.generators,
       sourceIps: plan.sourceIps.length,
       ...(plan.repeat > 1 ? { round: { index: o.round, of: plan.repeat } } : {}),
+      ...(plan.step ? { step: plan.step } : {}),
     });
   }
 
@@ -170,7 +172,11 @@ class Round {
       ...(o.spare ? { spare: o.spare } : {}),
       ...(this.setupDone?.data !== undefined ? { data: this.setupDone.data } : {}),
       onSnapshot: (s) => this.stream.snapshot(s),
-      onCrash: (why) => o.warn(`rtbench: WARNING ${why}; its figures up to its last report are kept${plan.onGeneratorCrash === 'continue' ? ', the run goes on (--on-generator-crash continue)' : ''}`),
+      onCrash: (why) => {
+        o.warn(`rtbench: WARNING ${why}; its figures up to its last report are kept${plan.onGeneratorCrash === 'continue' ? ', the run goes on (--on-generator-crash continue)' : ', stopping the run (--on-generator-crash fail)'}`);
+        // `fail`: the run is failed already; the others stop now and flush what they measured (not at the end of the duration)
+        if (plan.onGeneratorCrash === 'fail') this.pool?.interrupt();
+      },
       onOutput: (line) => {
         if (++outputLines <= 50) o.warn(line);
         else if (outputLines === 51) o.warn('[generators] more output suppressed');
@@ -193,7 +199,14 @@ class Round {
     this.loadStart = begun;
     pool.startAt = monoMs() + lead; // the generators' common start instant; faults are timed from it
     if (this.faults.length > 0) {
-      this.timeline = new FaultTimeline({ faults: this.faults, server: this.server, onInjected: (at) => pool.faultInjected(at), warn: o.warn });
+      this.timeline = new FaultTimeline({
+        faults: this.faults,
+        server: this.server,
+        onInjected: (at) => pool.faultInjected(at),
+        // network faults: each generator hits its share of its own clients
+        onNetwork: (f, index) => pool.networkFault({ index, atMs: f.atMs, kind: f.network!, clients: f.clients!, ms: f.network === 'drop' ? (f.offlineMs ?? 0) : (f.forMs ?? 0) }),
+        warn: o.warn,
+      });
       this.timeline.start(pool.startAt);
     }
     this.sentinelMonitor.start();

@@ -137,7 +137,10 @@ export async function runResolved(
   for (const n of plan.notes) warn(`rtbench: ${n}`);
 
   const outDir = options.out ?? defaultOutDir(plan.scenario.name);
-  const reporters = [...(options.reporters ?? reportersFor(['progress', 'summary', 'json', 'html', 'junit', 'markdown'], { out: stdout, quiet: options.quiet, junit: options.junit, summaryMd: options.summaryMd })), ...createOutputs(outputSpecs, { scenario: plan.scenario.name, runId: basename(outDir), warn, info: (l) => (options.quiet ? undefined : stdout.write(l)) })];
+  const live = createOutputs(outputSpecs, { scenario: plan.scenario.name, runId: basename(outDir), warn, info: (l) => (options.quiet ? undefined : stdout.write(l)) });
+  const choice = { out: stdout, quiet: options.quiet, junit: options.junit, summaryMd: options.summaryMd };
+  // the live outputs end before result.json is written: what they delivered (Prometheus drops) goes into it
+  const reporters = options.reporters ? [...options.reporters, ...live] : [...reportersFor(['progress', 'summary'], choice), ...live, ...reportersFor(['json', 'html', 'junit', 'markdown'], choice)];
   const stream = new RunStream(reporters);
   // the user's own server is set up once for all rounds; an embedded reference server per round (each round starts its own)
   const ownLifecycle = lifecycleOf(module, scenarioFile, plan.scenario.setupTimeoutMs);

@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import { access } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { InputError } from '../shared/errors.ts';
+import { PACKAGE_ROOT } from '../shared/package-root.ts';
 import { importCompiled } from './compile.ts';
 import type { Scenario } from './types.ts';
 import { userFrame } from './user-error.ts';
@@ -36,7 +38,7 @@ export async function importScenario(file: string): Promise<Scenario> {
     await access(abs);
   } catch {
     throw new InputError('E_SCENARIO_NOT_FOUND', `scenario file not found: ${file}`, {
-      hint: `check the path (resolved to ${abs}); the bundled scenarios are in scenarios/, e.g. scenarios/churn.ts`,
+      hint: `check the path (resolved to ${abs}); ${bundledScenarios()}`,
     });
   }
   let mod: { default?: unknown };
@@ -81,4 +83,17 @@ function describeLoadError(e: unknown, abs: string): string[] {
   const frame = userFrame((e as { stack?: string }).stack ?? '', abs);
   if (frame) first.push(`at ${frame}`);
   return first;
+}
+
+/**
+ * Where to find a scenario to start from: the bundled ones exist in a clone of rtbench (its
+ * scenarios/ folder); an installed package ships none, and `rtbench init` writes a starter one.
+ */
+export function bundledScenarios(root: string = PACKAGE_ROOT): string {
+  const dir = join(root, 'scenarios');
+  if (existsSync(join(dir, 'churn.ts'))) {
+    const shown = relative(process.cwd(), dir) || '.';
+    return `the bundled scenarios are in ${shown.startsWith('..') ? dir : shown}/, e.g. ${join(shown.startsWith('..') ? dir : shown, 'churn.ts')}`;
+  }
+  return '`npx rtbench init` writes a starter scenario (rtbench/smoke.ts) for your server';
 }

@@ -2,8 +2,12 @@ import type { Client, ConnectOptions } from '../clients/types.ts';
 import type { EngineName } from '../clients/engine-name.ts';
 import type { TopologyName } from '../shared/topology-names.ts';
 import type { Fault, ReconnectOption } from './faults.ts';
+import type { MessageParser } from '../clients/delivery.ts';
+import type { SequenceDecl } from '../clients/delivery-types.ts';
 
 export type { Fault, FaultRole, ReconnectOption } from './faults.ts';
+export type { SequenceDecl, SequenceField } from '../clients/delivery-types.ts';
+export type { MessageParser } from '../clients/delivery.ts';
 
 import type { Duration } from '../shared/duration.ts';
 import type { CustomMetrics, MetricDeclarations } from '../metrics/declared.ts';
@@ -168,6 +172,12 @@ export interface Scenario<D = any, M extends MetricDeclarations = MetricDeclarat
      * refuses connections.
      */
     maxConnectionsPerWorker?: number;
+    /**
+     * Socket.IO connection-state recovery on the reference server: `true` (sessions kept 2 minutes,
+     * socket.io's default), or how long, e.g. `'30s'`. A client that comes back in time resumes its
+     * session: rooms kept, missed messages replayed (`recovery.resumed`). Default off, as in socket.io.
+     */
+    recovery?: boolean | Duration;
   };
   /**
    * Pass/fail gates evaluated on the merged result: subject → condition, e.g.
@@ -193,6 +203,19 @@ export interface Scenario<D = any, M extends MetricDeclarations = MetricDeclarat
    * Manager) or rtbench's backoff loop (other engines). Default: on when `faults` is set, else off.
    */
   reconnect?: boolean | ReconnectOption;
+  /**
+   * Delivery counted on your own streams: name → which incoming event carries a sequence number,
+   * e.g. `{ ticks: { event: 'tick', seq: 'seq', key: 'room', sentAt: 'ts' } }` (field paths in the
+   * event's first argument, or functions `(data, args) => value`). Counted per sequence:
+   * `seq:<name>.received`, `.lost`, `.duplicates`, `.outOfOrder`, `.replayed`; with `sentAt`, the
+   * delivery latency trend `seq:<name>`. Thresholds: `'seq:ticks.lossRate': '< 0.1%'`, `'seq:ticks.p99': '< 50ms'`.
+   */
+  sequences?: Record<string, SequenceDecl>;
+  /**
+   * `ws` engine: turn a raw frame into an event that `sequences` can match:
+   * `(message, json) => json?.type === 'tick' ? { event: 'tick', data: json } : null`.
+   */
+  parseMessage?: MessageParser;
 }
 
 /**

@@ -11,6 +11,7 @@ import { resolveFaults, resolveReconnect, type ReconnectPolicy, type ResolvedFau
 import { resolveCustom, undeclaredSubjects, writtenKinds, type ResolvedCustom } from './custom.ts';
 import { checkSearchBlock } from './search-block.ts';
 import { checkEngines, DEFAULT_PATHS } from './engines.ts';
+import { resolveSequences, sequenceSubjects, type ResolvedSequence } from './sequences.ts';
 
 /** One load phase with its times resolved (ms from the run start). */
 export interface ResolvedPhase {
@@ -48,7 +49,7 @@ export interface ResolvedScenario extends ResolvedCustom {
   maxConcurrentPerGenerator: number | null;
   /** Declared peak of concurrent clients (open model), or null. */
   peakClients: number | null;
-  server: { pushRate: number; pingIntervalMs: number | null; pingTimeoutMs: number | null; maxConnectionsPerWorker: number | null };
+  server: { pushRate: number; pingIntervalMs: number | null; pingTimeoutMs: number | null; maxConnectionsPerWorker: number | null; recoveryMs?: number };
   thresholds: Record<string, string | { condition: string; abortOnFail?: boolean } | false>;
   /** `thresholds` parsed, once, here (its problems reported with the others); the plan adds the default gate (src/plan/gate.ts). */
   parsedThresholds: Threshold[];
@@ -56,6 +57,8 @@ export interface ResolvedScenario extends ResolvedCustom {
   faults: ResolvedFault[];
   /** Client reconnection after unexpected disconnects, or null (off). */
   reconnect: ReconnectPolicy | null;
+  /** The `sequences` entries (delivery counted on the user's own streams), in declaration order. */
+  sequences: ResolvedSequence[];
   /** The capacity search block (`--find-max`), as written, or null. */
   search: SearchBlock | null;
 }
@@ -64,7 +67,7 @@ const KNOWN_FIELDS: ReadonlySet<string> = new Set([
   'name', 'description', 'topology', 'requiresTarget', 'engine', 'engines', 'transports', 'path', 'phases', 'session',
   'ackTimeout', 'connectTimeout', 'gracefulStop', 'sourceIps', 'generators', 'maxConcurrentPerGenerator',
   'server', 'thresholds', 'faults', 'reconnect', 'peakClients', 'connect', 'search',
-  'sessions', 'metrics', 'setup', 'teardown', 'setupTimeout', 'protocol',
+  'sessions', 'metrics', 'setup', 'teardown', 'setupTimeout', 'protocol', 'sequences', 'parseMessage',
 ]);
 
 type Problems = string[];
@@ -199,6 +202,7 @@ export function validateScenario(value: unknown, file: string): ResolvedScenario
   let pingIntervalMs: number | null = null;
   let pingTimeoutMs: number | null = null;
   let maxConnectionsPerWorker: number | null = null;
+  let recoveryMs: number | null = null;
   if (s.server !== undefined) {
     const srv = s.server as Record<string, unknown> | null;
     const pr = srv && typeof srv === 'object' ? srv.pushRate : undefined;
@@ -220,23 +224,30 @@ export function validateScenario(value: unknown, file: string): ResolvedScenario
       if (typeof cap === 'number' && Number.isInteger(cap) && cap >= 1 && cap <= 10_000_000) maxConnectionsPerWorker = cap;
       else problems.push(`\`server.maxConnectionsPerWorker\` must be a whole number from 1 to 10000000 (got ${show(cap)})`);
     }
-    const known = ['pushRate', 'heartbeat', 'maxConnectionsPerWorker'];
+    if (srv && typeof srv === 'object' && srv.recovery !== undefined && srv.recovery !== false) {
+      recoveryMs = srv.recovery === true ? 120_000 : parseDuration(srv.recovery);
+      if (recoveryMs === null || recoveryMs <= 0) problems.push(`\`server.recovery\` must be true (2 minutes, socket.io's default), false, or how long a disconnected session is kept, e.g. '30s' (got ${show(srv.recovery)})${missingUnit(srv.recovery)}`);
+    }
+    const known = ['pushRate', 'heartbeat', 'maxConnectionsPerWorker', 'recovery'];
     for (const k of Object.keys(srv ?? {})) if (!known.includes(k)) problems.push(`\`server.${k}\` is not a server option${suggestion(k, known)} (known: ${known.join(', ')})`);
   }
   const thresholds = (s.thresholds ?? {}) as ResolvedScenario['thresholds'];
   let parsedThresholds: Threshold[] = [];
+  const sequences = resolveSequences(s, engine, s.protocol, problems);
   if (typeof thresholds !== 'object' || thresholds === null || Array.isArray(thresholds)) problems.push('`thresholds` must be an object of subject → condition');
   else {
     const parsed = parseThresholds(thresholds, custom.metrics);
-    problems.push(...parsed.problems, ...undeclaredSubjects(parsed.thresholds, custom, writtenKinds(s)));
+    const seq = sequenceSubjects(parsed.thresholds, sequences, s.sequences);
+    problems.push(...parsed.problems, ...seq.problems, ...undeclaredSubjects(seq.others, custom, writtenKinds(s)));
     parsedThresholds = parsed.thresholds;
   }
   if (s.requiresTarget !== undefined && typeof s.requiresTarget !== 'boolean') problems.push('`requiresTarget` must be true or false');
-  const faults = resolveFaults(s.faults, problems);
+  const end = phases.length ? phases[phases.length - 1]!.startMs + phases[phases.length - 1]!.durationMs : Infinity;
+  const faults = resolveFaults(s.faults, problems, end);
   const search = checkSearchBlock(s.search, problems);
   // an `sse` client reconnects as browsers' EventSource does, unless `reconnect: false`
   const reconnect = resolveReconnect(s.reconnect, faults.length > 0 || engine === 'sse', problems);
-  const end = phases.length ? phases[phases.length - 1]!.startMs + phases[phases.length - 1]!.durationMs : Infinity;
+  if (faults.some((f) => f.action === 'network') && transports.includes('polling')) problems.push("network faults act on the clients' WebSocket connections: use `transports: ['websocket']` (long-polling has no one connection to cut)");
   for (const f of faults) if (f.atMs >= end) problems.push(`fault \`${f.label}\` is at ${f.atMs}ms, after the last phase ends (${end}ms): move \`at\` earlier`);
 
   if (problems.length > 0) {
@@ -266,12 +277,13 @@ export function validateScenario(value: unknown, file: string): ResolvedScenario
     generators,
     maxConcurrentPerGenerator,
     peakClients,
-    server: { pushRate, pingIntervalMs, pingTimeoutMs, maxConnectionsPerWorker },
+    server: { pushRate, pingIntervalMs, pingTimeoutMs, maxConnectionsPerWorker, ...(recoveryMs ? { recoveryMs } : {}) },
     thresholds,
     parsedThresholds,
     faults,
     search,
     reconnect,
+    sequences,
     ...custom,
   };
 }

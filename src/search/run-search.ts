@@ -105,7 +105,7 @@ export async function runSearch(scenarioFile: string, options: RunOptions = {}):
     if (options.signal?.aborted) break;
     if (!options.quiet) stdout.write(`rtbench: capacity search of ${resolved.name} on ${topology}: from ${o.fromRate}/s, steps of ${o.stepMs / 1000}s, SLO ${slo.join(', ')}\n`);
     const runStep = async (rate: number): Promise<RunResult> => {
-      const plan = { ...prepared.withPhases([stepPhase(rate, o.stepMs)]), topologies: [topology] };
+      const plan = { ...prepared.withPhases([stepPhase(rate, o.stepMs)]), topologies: [topology], step: { rate } };
       const out = await runResolved({ ...prepared, plan }, { ...options, quiet: true, reporters: [], stdout, stderr: quietErr });
       const r = out.file.runs[0];
       if (!r) throw new InputError('E_USAGE', `step at ${rate}/s produced no run`, { hint: 'check the topology and target' });

@@ -17,7 +17,8 @@ export function parseDuration(value: unknown): number | null {
   const n = Number(m[1]);
   const unit = m[2]!;
   const factor = unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000;
-  return n * factor;
+  const ms = n * factor;
+  return Number.isFinite(ms) ? ms : null; // 400 nines are not a duration
 }
 
 /** For a number, or a string that is a number without a unit, the fix to add to its error (`: add a unit, e.g. '5s'`); else ''. */

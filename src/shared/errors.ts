@@ -36,6 +36,7 @@ export type ErrorCode =
   | 'E_SHARD_MERGE'
   | 'E_COMPARE_TOPOLOGY'
   | 'E_RESULT_LINE'
+  | 'E_RESULT_FILE'
   | 'E_K8S'
   | 'E_CONTAINER_RUNTIME'
   | 'E_MISSING_PACKAGE'

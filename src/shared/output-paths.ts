@@ -115,10 +115,14 @@ export async function probeOutputPaths(paths: readonly OutputPath[]): Promise<vo
     }
   }
   if (problems.length) {
-    throw new InputError('E_OUTPUT', `${problems.length === 1 ? 'an output path' : `${problems.length} output paths`} cannot be written (checked before the load started)`, {
-      details: problems,
-      hint: [...fixes].join('; '),
-    });
+    throw new InputError(
+      'E_OUTPUT',
+      `${problems.length === 1 ? 'an output path' : `${problems.length} output paths`} cannot be written (checked before the load started)`,
+      {
+        details: problems,
+        hint: [...fixes].join('; '),
+      },
+    );
   }
 }
 

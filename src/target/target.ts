@@ -92,7 +92,7 @@ export function checkReachable(t: Target, timeoutMs = 3000): Promise<void> {
       sock.destroy();
       reject(
         new RunError('E_TARGET_UNREACHABLE', `target ${t.url} is unreachable: ${why}`, {
-          hint: `start the server first (e.g. \`npx rtbench serve --topology single --port ${t.port}\`) or check the URL; omit --target to use the bundled reference server`,
+          hint: `is your server running and listening on ${net.isIP(t.host) === 6 ? `[${t.host}]` : t.host}:${t.port}? start it first, or correct the URL; to try rtbench without a server of your own, omit --target (the bundled reference server starts by itself)`,
         }),
       );
     };

@@ -3,6 +3,7 @@ import type { RunResult, ThresholdResult } from '../result/types.ts';
 import { CHECKS_FAIL, CHECKS_PASS, checkKey, isBuiltinTrend, negativeKey, rejectedKey } from '../metrics/names.ts';
 import { didYouMean } from '../shared/suggest.ts';
 import { subjectUnit, type Op, type Threshold } from './parse.ts';
+import { deliveryValue } from './delivery.ts';
 
 const cmp: Record<Op, (a: number, b: number) => boolean> = {
   '<': (a, b) => a < b,
@@ -28,6 +29,7 @@ export function actualValue(t: Threshold, r: Pick<RunResult, 'metrics' | 'counte
     return m[p.stat];
   }
   const c = r.counters;
+  if (p.kind === 'delivery') return deliveryValue(p, c);
   if (p.kind === 'counter') {
     const n = c[p.name] ?? 0;
     return p.stat === 'count' ? n : r.durationMs > 0 ? n / (r.durationMs / 1000) : 0;
@@ -49,7 +51,9 @@ export function actualValue(t: Threshold, r: Pick<RunResult, 'metrics' | 'counte
     case 'errors.rate':
       return msgs + started > 0 ? (c.errors ?? 0) / (msgs + started) : 0;
     case 'sessions.failedRate':
-      return started > 0 ? (c['sessions.failed'] ?? 0) / started : null; // a rate of no sessions is not a pass
+      // every session that did not complete: failed, interrupted (cut off by the stop or the graceful-stop
+      // deadline) or lost (on a generator that died); a rate of no sessions is not a pass
+      return started > 0 ? ((c['sessions.failed'] ?? 0) + (c['sessions.interrupted'] ?? 0) + (c['sessions.lost'] ?? 0)) / started : null;
     case 'throughput':
       return r.durationMs > 0 ? msgs / (r.durationMs / 1000) : 0;
     case 'workers.imbalance':
@@ -71,7 +75,12 @@ export function biasNote(t: Threshold, counters: Record<string, number>): string
   const negative = counters[negativeKey(m)] ?? 0;
   const rejected = counters[rejectedKey(m)] ?? 0;
   if (negative + rejected === 0) return null;
-  const parts = [
+  const parts = m.startsWith('seq:')
+    ? [
+        ...(negative ? [`${negative} sentAt stamps ahead of this clock left out (\`${negativeKey(m)}\`; a sender's clock ahead of the generator's)`] : []),
+        ...(rejected ? [`${rejected} sentAt stamps on no known clock refused (\`${rejectedKey(m)}\`; stamp with Date.now())`] : []),
+      ]
+    : [
     ...(negative ? [`${negative} negative samples recorded as 0 (\`${negativeKey(m)}\`; ${isBuiltinTrend(m) ? "the server's `ts` is not on rtbench's monotonic clock: stamped with Date.now()?" : "a server clock ahead of the generator's? subtract a skew margin or time on one clock"})`] : []),
     ...(rejected ? [`${rejected} non-finite samples refused (\`${rejectedKey(m)}\`)`] : []),
   ];

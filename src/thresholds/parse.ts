@@ -1,6 +1,6 @@
-import { parseDuration } from '../shared/duration.ts';
 import { suggestion } from '../shared/suggest.ts';
 import type { MetricDeclarations } from '../metrics/declared.ts';
+import { isDeliveryRate, parseDeliverySubject, type DeliverySubject } from './delivery.ts';
 
 /**
  * Threshold expressions. A scenario's `thresholds` maps a **subject** to a **condition** (or to
@@ -10,8 +10,10 @@ import type { MetricDeclarations } from '../metrics/declared.ts';
  * subject    ::= metric "." stat | counter "." ("count" | "rate") | checks "." checkStat
  *              | "errors.rate" | "errors.count" | "sessions.failedRate"
  *              | "throughput" | "workers.imbalance" | "workers.cv" | "workers.maxShare"
+ *              | delivery     (seq:<name>.lossRate, recovery.resumedRate, …: src/thresholds/delivery.ts)
  * metric     ::= latency metric name, e.g. connect | ack | ack:<event> | broadcast | push | session
- *              | session:<kind> | reconnect | lag | harness, or a trend declared in the scenario's `metrics`
+ *              | session:<kind> | reconnect | lag | harness | seq:<name> (a `sequences` entry with sentAt),
+ *              or a trend declared in the scenario's `metrics`
  * counter    ::= a counter declared in the scenario's `metrics` (rate: per second of the run)
  * checks     ::= "checks" | "check:" name          (all checks, or the check `name`)
  * checkStat  ::= "failRate" | "passRate" | "failed" | "passed"
@@ -34,6 +36,7 @@ export type Subject =
   | { kind: 'latency'; metric: string; stat: 'mean' | 'min' | 'max' | 'count' | { percentile: number } }
   | { kind: 'counter'; name: string; stat: 'count' | 'rate' }
   | { kind: 'checks'; check: string | null; stat: CheckStat }
+  | DeliverySubject
   | { kind: 'run'; name: 'errors.rate' | 'errors.count' | 'sessions.failedRate' | 'throughput' | 'workers.imbalance' | 'workers.cv' | 'workers.maxShare' };
 
 /** How a subject's figure reads: ms, a fraction (shown as %), a plain number, or a count per second. */
@@ -72,7 +75,9 @@ export function parseThreshold(subject: string, spec: unknown, metrics: MetricDe
   const dot = s.lastIndexOf('.');
   const head = dot > 0 ? s.slice(0, dot) : '';
   const tail = dot > 0 ? s.slice(dot + 1) : '';
+  const delivery = parseDeliverySubject(head, tail);
   if (RUN_SUBJECTS.has(s)) parsed = { kind: 'run', name: s as Extract<Subject, { kind: 'run' }>['name'] };
+  else if (delivery) parsed = delivery;
   else if (head === 'checks' || head.startsWith('check:')) {
     if (!CHECK_STATS.includes(tail as CheckStat)) return `\`thresholds\` subject \`${s}\`: a check's figure is one of ${CHECK_STATS.join(', ')} (e.g. \`checks.failRate\`)`;
     const check = head === 'checks' ? null : head.slice('check:'.length);
@@ -96,9 +101,9 @@ export function parseThreshold(subject: string, spec: unknown, metrics: MetricDe
   const m = /^\s*(<=|>=|==|<|>)\s*(-?\d+(?:\.\d+)?)\s*(ms|s|%)?\s*$/.exec(condition);
   if (!m) return `\`thresholds['${s}']\` condition \`${condition}\` must look like '< 50ms', '<= 1%', '> 1000'`;
   const unit = m[3];
-  let value = Number(m[2]);
-  if (unit === 's' || unit === 'ms') value = parseDuration(`${m[2]}${unit}`)!;
-  if (unit === '%') value /= 100;
+  const n = Number(m[2]);
+  const value = unit === 's' ? n * 1000 : unit === '%' ? n / 100 : n;
+  if (!Number.isFinite(value)) return `\`thresholds['${s}']\` condition \`${condition}\`: ${m[2]} is not a finite number`;
   return { subject: s, condition: condition.trim(), parsed, op: m[1] as Op, value, abortOnFail };
 }
 
@@ -107,6 +112,7 @@ export function subjectUnit(p: Subject): SubjectUnit {
   if (p.kind === 'latency') return p.stat === 'count' ? 'number' : 'ms';
   if (p.kind === 'counter') return p.stat === 'count' ? 'number' : 'perSecond';
   if (p.kind === 'checks') return p.stat === 'failed' || p.stat === 'passed' ? 'number' : 'fraction';
+  if (p.kind === 'delivery') return isDeliveryRate(p) ? 'fraction' : 'number';
   if (p.name === 'errors.count' || p.name.startsWith('workers.') && p.name !== 'workers.maxShare') return 'number';
   return p.name === 'throughput' ? 'perSecond' : 'fraction';
 }

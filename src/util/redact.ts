@@ -42,8 +42,12 @@ export function redactQueryObject(query: Readonly<Record<string, unknown>>, show
   return Object.fromEntries(Object.entries(query).map(([k, v]) => [k, show.has(k) ? String(v) : REDACTED]));
 }
 
-/** A URL with a scheme: userinfo, then the query up to a fragment or the end. */
-const URL_RE = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s"'<>`]+)/gi;
+/**
+ * A URL with a scheme, up to white space or a character a URL cannot hold unescaped (`"`, `<`,
+ * `>`, a backtick). A `'` can be part of a query value, so it does not end the URL: a URL quoted
+ * in single quotes loses its closing quote with its last value, the safe side.
+ */
+const URL_RE = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s"<>`]+)/gi;
 
 /** Remove credentials and every query value (unless shown) from the URLs found in `s`. Never throws. */
 export function redactUrls(s: string, show: ShownQuery = new Set()): string {

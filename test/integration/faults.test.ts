@@ -68,7 +68,8 @@ test('worker SIGSTOP: clients notice through the heartbeat, reconnect after SIGC
   assert.ok(f.impact.detect!.p50 >= 700 && f.impact.detect!.p50 <= 3000, `detect p50 ${f.impact.detect!.p50}`);
   assert.equal(f.impact.recovered, f.impact.disconnected);
   assert.equal(f.impact.moved, 0);
-  assert.ok(f.impact.ackTimeouts > 0, 'acks sent to the stopped worker time out (and no session hangs)');
+  // an ack to the stopped worker either times out or is cut off when the heartbeat closes the connection
+  assert.ok(f.impact.ackTimeouts + (f.impact.acksCut ?? 0) > 0, `acks sent to the stopped worker fail (timed out ${f.impact.ackTimeouts}, cut ${f.impact.acksCut}), and no session hangs`);
   assert.equal(file.runs[0]!.status, 'completed');
 });
 
@@ -87,7 +88,7 @@ test('router SIGKILL: the manager restarts it; requests in it are lost or wait o
   const ackMax = r.metrics.ack!.max;
   console.error(`router kill: lost ${f.impact.lost}, ack timeouts ${f.impact.ackTimeouts}, ack max ${ackMax} ms, replaced in ${f.replacedMs} ms`);
   assert.ok(
-    f.impact.lost + f.impact.ackTimeouts > 0 || ackMax >= f.replacedMs! * 0.8,
+    f.impact.lost + f.impact.ackTimeouts + (f.impact.acksCut ?? 0) > 0 || ackMax >= f.replacedMs! * 0.8,
     `requests of the outage are lost (${f.impact.lost} gaps, ${f.impact.ackTimeouts} ack timeouts) or answered late (ack max ${ackMax} ms, router back in ${f.replacedMs} ms)`,
   );
   // after the restart, requests flow again: acks were answered after the fault

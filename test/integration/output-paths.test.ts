@@ -53,7 +53,11 @@ const bad: Array<{ name: string; args: (tmp: string) => string[]; path: RegExp }
   { name: '--out /etc/hostname/sub (a file as a folder)', args: () => ['--out', '/etc/hostname/sub'], path: /\/etc\/hostname/ },
   { name: '--junit /etc/hostname/x.xml', args: (t) => ['--out', t, '--junit', '/etc/hostname/x.xml'], path: /\/etc\/hostname\/x\.xml/ },
   { name: '--summary-md /etc/hostname/s.md', args: (t) => ['--out', t, '--summary-md', '/etc/hostname/s.md'], path: /\/etc\/hostname\/s\.md/ },
-  { name: '--output json=/etc/hostname/live.jsonl', args: (t) => ['--out', t, '--output', 'json=/etc/hostname/live.jsonl'], path: /\/etc\/hostname\/live\.jsonl/ },
+  {
+    name: '--output json=/etc/hostname/live.jsonl',
+    args: (t) => ['--out', t, '--output', 'json=/etc/hostname/live.jsonl'],
+    path: /\/etc\/hostname\/live\.jsonl/,
+  },
   { name: '--junit naming an existing folder', args: (t) => ['--out', t, '--junit', t], path: /junit/ },
 ];
 
@@ -70,7 +74,11 @@ for (const b of bad) {
       assertNoStack(r.stderr);
       assert.equal(server.connections(), 0, 'no connection was made to the target');
       assert.ok(r.ms < 20_000, `refused within seconds (took ${r.ms} ms)`);
-      assert.deepEqual(readdirSync(tmp).filter((f) => f.includes('.tmp') || f.includes('probe')), [], 'no probe or temp file is left');
+      assert.deepEqual(
+        readdirSync(tmp).filter((f) => f.includes('.tmp') || f.includes('probe')),
+        [],
+        'no probe or temp file is left',
+      );
     } finally {
       rmSync(tmp, { recursive: true, force: true });
       await server.close();
@@ -153,7 +161,10 @@ test('the output folder removed during the load: the write names the path, other
     assert.match(r.stderr, new RegExp(`${out.replace(/[/.]/g, '\\$&')}/result\\.json`));
     assert.match(r.stderr, /fix:/);
     assert.ok(existsSync(md), 'the Markdown summary elsewhere is still written');
-    assert.deepEqual(readdirSync(tmp).filter((f) => f.endsWith('.tmp')), []);
+    assert.deepEqual(
+      readdirSync(tmp).filter((f) => f.endsWith('.tmp')),
+      [],
+    );
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -74,12 +74,16 @@ test('a generator that crashes: its figures are kept; the run fails clearly (def
   assert.equal(r.crashedGenerators!.length, 1);
   const withoutCrash = rtbench(['run', 'test/fixtures/crash-generator.ts', '--out', tmp()], { RTBENCH_NO_CRASH: '1' });
   assert.equal(withoutCrash.status, 0);
-  // generator 1 had started sessions before it died: more than generator 0's half alone
-  assert.ok(r.counters['sessions.started']! > 40, `started ${r.counters['sessions.started']}`);
-  assert.ok(r.metrics['ack:echo']!.count > 40);
+  // generator 1's figures are kept: the sessions it started are counted (those it had in flight as
+  // lost: only it can have any), and its health from the reports it sent (the run now stops promptly
+  // after the crash, so the totals are no longer compared with a full-length run)
+  assert.ok((r.counters['sessions.lost'] ?? 0) > 0, JSON.stringify(r.counters));
+  assert.ok(r.generator.processes.some((p) => p.index === 1 && p.crashed === true));
+  assert.ok(r.metrics['ack:echo']!.count > 0);
 
   const goOn = rtbench(['run', 'test/fixtures/crash-generator.ts', '--out', tmp(), '--on-generator-crash', 'continue']);
-  assert.equal(goOn.status, 0, goOn.stderr);
+  // the sessions the dead generator had in flight are lost, and a lost session is never a green run (exit 99)
+  assert.equal(goOn.status, 99, goOn.stderr);
   assert.match(goOn.stdout, /GENERATOR CRASHED/);
   assert.match(goOn.stderr, /the run goes on/);
 });

@@ -44,6 +44,12 @@ test('sse: a feed closed every 1.5 s, resumed with Last-Event-ID: nothing lost, 
     assert.ok(r.counters.ticks! > sessions * 40, `${r.counters.ticks} ticks`);
     assert.ok(r.counters.ticks! <= c.ticksSent, 'never more than the app wrote');
     assert.ok(c.replayed > 0, 'some ticks were written while a client was away, and replayed');
+    // `sequences` on the sse engine: the same ticks, counted by rtbench across the reconnections
+    assert.equal(r.counters['seq:ticks.received'], r.counters.ticks, 'every tick the session saw, sequences saw');
+    assert.equal(r.counters['seq:ticks.lost'] ?? 0, 0);
+    assert.equal(r.counters['seq:ticks.duplicates'] ?? 0, 0);
+    assert.equal(r.counters['seq:ticks.unreadable'] ?? 0, 0);
+    assert.equal(r.metrics['seq:ticks']!.count, r.counters.ticks, 'a delivery latency per tick, from the app\'s Date.now() stamp');
     assert.equal(r.counters['check:id is the seq.fail'] ?? 0, 0);
     assert.equal(r.counters['check:first tick parsed.pass'], sessions);
     // token streams: one sse:first and one sse:done per completion, one gap between consecutive events
@@ -121,6 +127,7 @@ test('sse: a reconnection the server refuses (HTTP 503) ends it, as EventSource 
     assert.equal(sink.counters.get('recovered') ?? 0, 0);
     const kinds = sink.errors.map(([k]) => k);
     assert.deepEqual(kinds, ['reconnect_failed'], 'the server ending its stream is no error; giving up is');
+    assert.match(sink.errors[0]![1], /^gave up reconnecting: GET \/ answered HTTP 503: maintenance \(EventSource stops reconnecting on such an answer\) \(last disconnect: stream ended by the server\)$/);
     assert.equal(c.connected, false);
     await new Promise((r) => setTimeout(r, 300)); // 6× the retry: a runaway loop would have asked again
     assert.equal(seen.length, 2, 'no request after the refusal');

@@ -40,7 +40,7 @@ test('fault timelines: every problem named by entry and field; sorted; reconnect
   assert.equal(out[2]!.label, 'kill worker#1 @10s');
   assert.ok(problems.some((p) => p.includes('faults[2].at')));
   assert.ok(problems.some((p) => p.includes("faults[2].kill` must be one of 'worker'")));
-  assert.ok(problems.some((p) => p.includes('faults[3]` needs exactly one of kill, pause, restart, run (got kill, restart)')));
+  assert.ok(problems.some((p) => p.includes('faults[3]` needs exactly one of kill, pause, restart, run, network (got kill, restart)')));
   assert.ok(problems.some((p) => p.includes('faults[4].for` is required with pause')));
   assert.ok(problems.some((p) => p.includes('faults[5].run')));
   assert.deepEqual(resolveReconnect(undefined, true, []), { attempts: 20, delayMs: 200, maxDelayMs: 2000 });

@@ -33,7 +33,10 @@ test('docs examples: ts and typescript blocks are extracted with their lines; ot
 
 test('docs examples: every TypeScript example in README.md, ARCHITECTURE.md and docs/*.md type-checks (a wrong one beside them is caught, at its line)', () => {
   const examples = allExamples();
-  assert.ok(examples.some((e) => e.doc === 'README.md' && !e.fragment && e.code.includes("from 'rtbench'")), 'README.md has a checked scenario example');
+  assert.ok(
+    examples.some((e) => e.doc === 'README.md' && !e.fragment && e.code.includes("from 'rtbench'")),
+    'README.md has a checked scenario example',
+  );
   assert.ok(examples.filter((e) => e.doc.startsWith('docs/')).length >= 5, 'docs/ pages have their examples');
   const fragments = examples.filter((e) => e.fragment).map((e) => `${e.doc}:${e.line}`);
   assert.ok(fragments.length <= 2, `examples marked \`fragment\` are not checked, so keep them rare: ${fragments.join(', ')}`);
@@ -54,7 +57,11 @@ test('docs examples: every TypeScript example in README.md, ARCHITECTURE.md and 
   };
   const errors = checkExamples([...examples, rotten]);
   const inDocs = errors.filter((e) => !e.where.startsWith('rotten.md:'));
-  assert.deepEqual(inDocs, [], `documentation examples that do not type-check (fix the doc, or the API):\n${inDocs.map((e) => `${e.where}: ${e.message}`).join('\n')}`);
+  assert.deepEqual(
+    inDocs,
+    [],
+    `documentation examples that do not type-check (fix the doc, or the API):\n${inDocs.map((e) => `${e.where}: ${e.message}`).join('\n')}`,
+  );
   const found = errors.map((e) => `${e.where.split(':').slice(0, 2).join(':')} ${/TS\d+/.exec(e.message)?.[0]}`).sort();
   assert.deepEqual(found, ['rotten.md:13 TS2322', 'rotten.md:14 TS2551'], errors.map((e) => `${e.where}: ${e.message}`).join('\n'));
 });

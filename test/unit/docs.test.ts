@@ -11,7 +11,19 @@ test('README: at most 400 lines, what a newcomer needs first; the rest lives in 
   for (const page of readdirSync('docs').filter((f) => f.endsWith('.md'))) {
     assert.ok(readme.includes(`](docs/${page})`), `docs/${page} is linked from README's Documentation table (a page nobody can find is not documentation)`);
   }
-  for (const page of ['docs/scenarios.md', 'docs/own-server.md', 'docs/metrics.md', 'docs/reports.md', 'docs/topologies.md', 'docs/faults.md', 'docs/capacity-search.md', 'docs/live-outputs.md', 'docs/distributed.md', 'docs/timing.md', 'ARCHITECTURE.md']) {
+  for (const page of [
+    'docs/scenarios.md',
+    'docs/own-server.md',
+    'docs/metrics.md',
+    'docs/reports.md',
+    'docs/topologies.md',
+    'docs/faults.md',
+    'docs/capacity-search.md',
+    'docs/live-outputs.md',
+    'docs/distributed.md',
+    'docs/timing.md',
+    'ARCHITECTURE.md',
+  ]) {
     assert.ok(readme.includes(`](${page})`), `README links ${page}`);
   }
 });
@@ -20,7 +32,9 @@ test('README: the two commands, the second exactly what .ci/run runs', () => {
   assert.match(readme, /^npm install && npx rtbench run scenarios\/churn\.ts\b/m);
   const test = /^(npm install && npm test)\s+# the test suite \(what \.ci\/run runs\)$/m.exec(readme);
   assert.ok(test, 'README gives the test command as `npm install && npm test   # the test suite (what .ci/run runs)`');
-  const ci = readFileSync('.ci/run', 'utf8').split('\n').map((l) => l.trim());
+  const ci = readFileSync('.ci/run', 'utf8')
+    .split('\n')
+    .map((l) => l.trim());
   assert.ok(ci.includes(test[1]!), `.ci/run runs README's test command \`${test[1]}\` as a line of its own`);
 });
 
@@ -37,4 +51,17 @@ test('docs links: GitHub anchors, and every relative link of README, ARCHITECTUR
   ]);
   const broken = brokenLinks();
   assert.deepEqual(broken, [], `broken links:\n${broken.join('\n')}`);
+});
+
+test('ARCHITECTURE: its layout names every folder of src/ and reference-server/', () => {
+  const arch = readFileSync('ARCHITECTURE.md', 'utf8');
+  const folders = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => `${dir}/${d.name}/`);
+  const missing = [
+    ...folders('src').filter((f) => !arch.includes(f)),
+    ...folders('reference-server').filter((f) => !arch.includes(f.replace('reference-server/', ''))),
+  ];
+  assert.deepEqual(missing, [], `add these folders to ARCHITECTURE.md's Layout, with what they hold: ${missing.join(', ')}`);
 });

@@ -94,3 +94,36 @@ test('find-max: sessions/s and msgs/s are per second of the step (not of step pl
   assert.doesNotMatch(row, /0\.00ms/, row);
   assert.match(row, /\s5\.00ms\s/, row);
 });
+
+test('hints fit an installed package: no bundled scenarios there (`rtbench init` instead); an unreachable own server is not told to run `rtbench serve`', async () => {
+  const { bundledScenarios } = await import('../../src/scenario/load.ts');
+  const { checkReachable, parseTarget } = await import('../../src/target/target.ts');
+  const { mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const net = await import('node:net');
+  assert.match(bundledScenarios(), /the bundled scenarios are in scenarios\/, e\.g\. scenarios\/churn\.ts/, 'a clone has them');
+  const installed = mkdtempSync(join(tmpdir(), 'rtbench-pkg-'));
+  assert.equal(bundledScenarios(installed), '`npx rtbench init` writes a starter scenario (rtbench/smoke.ts) for your server');
+  const srv = net.createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as import('node:net').AddressInfo).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  const err = await checkReachable(await parseTarget(`http://127.0.0.1:${port}`)).then(() => null, (e: { hint?: string }) => e);
+  assert.ok(err, 'refused');
+  assert.doesNotMatch(err.hint ?? '', /rtbench serve/);
+  assert.match(err.hint ?? '', new RegExp(`is your server running and listening on 127\\.0\\.0\\.1:${port}\\?`));
+});
+
+test('compare says when the runs differ in length or a generator was saturated (or the host busy)', async () => {
+  const { compareCaveats } = await import('../../src/compare/compare.ts');
+  const run = (durationMs: number, verdict: 'ok' | 'generator' | 'host'): RunResult =>
+    ({ topology: 'single', durationMs, metrics: {}, counters: {}, generator: { processes: [], saturation: { saturated: verdict === 'generator', verdict, reasons: [] } } }) as unknown as RunResult;
+  const file = (r: RunResult) => ({ schema: 'rtbench.result/v1', scenario: { name: 's', file: 's.ts', options: {} }, environment: {}, createdAt: '', runs: [r] }) as unknown as import('../../src/result/types.ts').RunFile;
+  assert.deepEqual(compareCaveats(file(run(10_000, 'ok')), file(run(10_500, 'ok'))), [], 'like for like: nothing to say');
+  assert.deepEqual(compareCaveats(file(run(10_000, 'ok')), file(run(30_000, 'generator'))), [
+    'single: the runs differ in length (baseline 10s, current 30s): tails and throughput are not like for like; run both with the same --duration',
+    "single: the current run's generator was saturated: its latencies include the generator's own delay (more --generators, or a lighter load)",
+  ]);
+  assert.match(compareCaveats(file(run(10_000, 'host')), file(run(10_000, 'ok')))[0]!, /the baseline run's host was busy/);
+});

@@ -107,6 +107,11 @@ export class WsClient extends WsHandshake {
     } else if (s !== CLOSING && s !== CLOSED) this.terminate();
   }
 
+  /** The TCP socket, while the connection is not closed (network faults act on it). */
+  get tcp(): net.Socket | null {
+    return this.state === CLOSED ? null : this.socket;
+  }
+
   /** Destroy the TCP connection now (`wsClose` follows, nothing else). */
   terminate(): void {
     this.reading = false;

@@ -7,6 +7,7 @@ import { comparePairs, deltaSection } from './compare-section.ts';
 import { chartRun, customSeries, labelRuns, type LabeledRun } from './data.ts';
 import { redactDeep, showQueryNames } from '../../util/redact.ts';
 import { esc, num } from './format.ts';
+import { deliverySection } from './delivery-section.ts';
 import { card, customSection, countersTable, environmentSection, errorsTable, faultsSection, healthTable, metricsTable, thresholdsTable, verdict, workersText } from './sections.ts';
 import { STYLES } from './styles.ts';
 import { searchSection } from './search-section.ts';
@@ -55,6 +56,7 @@ ${countersTable(r)}
 ${errorsTable(r)}
 <h3>Workers</h3>${workersText(r)}${Object.keys(r.workers.connections).length > 1 ? `<div class="panel"><div class="chart" id="workers-${i}"></div></div>` : ''}
 ${faultsSection(r)}
+${deliverySection(r)}
 ${healthTable(r)}`;
   return `<section class="run" id="run-${i}"><details${open ? ' open' : ''}><summary>${esc(x.label)} <span class="muted">· ${esc(r.status)} · ${num(r.durationMs / 1000, 1)} s</span></summary>${body}</details></section>`;
 }
@@ -96,7 +98,7 @@ ${files.map(searchSection).join('\n')}
 <div class="panel"><div class="chips" id="curve-pick" aria-label="${multi ? 'metric shown' : 'metrics shown'}"></div><div class="chart" id="curve"></div></div>
 <h2>Over time</h2>
 <p class="muted">Dashed lines mark phase starts${runs.some((x) => x.run.faults) ? ' and faults (red)' : ''}; hover a chart for its values${multi ? '; the phases are those of the first run' : ''}.</p>
-<div class="grid2"><div class="panel"><div class="chart" id="ts-throughput"></div></div><div class="panel"><div class="chart" id="ts-latency"></div></div><div class="panel"><div class="chart" id="ts-connections"></div></div><div class="panel"><div class="chart" id="ts-errors"></div></div>${multi ? '' : customPanels(runs[0]!.run.timeseries)}</div>
+<div class="grid2"><div class="panel"><div class="chart" id="ts-throughput"></div></div><div class="panel"><div class="chart" id="ts-latency"></div></div><div class="panel"><div class="chart" id="ts-connections"></div></div><div class="panel"><div class="chart" id="ts-errors"></div></div>${multi || !runs[0] ? '' : customPanels(runs[0].run.timeseries)}</div>
 </section>
 <h2>${multi ? 'Each run' : 'Details'}</h2>
 ${runs.map((x, i) => runDetails(x, i, runs.length <= 4)).join('\n')}
