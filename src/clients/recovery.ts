@@ -70,6 +70,8 @@ export class ClientWeather {
   offlineUntil = 0;
   /** A network fault 'drop' reset the connection and its disconnect has not been seen yet. */
   dropped = false;
+  /** A network fault 'blackhole' silences the connection until this monotonic time. */
+  silencedUntil = 0;
   readonly delivery: DeliveryTracker | null;
   private handlers: Array<(info: ReconnectInfo) => void | Promise<void>> | null = null;
 
@@ -82,6 +84,7 @@ export class ClientWeather {
 
   /** The error text of a disconnect: the server's doing, unless rtbench's own drop reset the connection (once per drop). */
   lostReason(reason: string): string {
+    if (!this.dropped && monoMs() < this.silencedUntil) return `rtbench's network fault 'blackhole' silenced the connection; the heartbeat noticed (the client saw: ${reason})`;
     if (!this.dropped) return `server closed the connection: ${reason}`;
     this.dropped = false;
     return `rtbench's network fault 'drop' reset the connection (the client saw: ${reason})`;
@@ -112,5 +115,6 @@ export function hitClient(t: Transport | null, kind: NetworkFaultKind, ms: numbe
   const until = t === null ? null : hitConnection(t, kind, ms);
   if (until !== null && until > 0 && w !== null) w.offlineUntil = until;
   if (until !== null && kind === 'drop' && w !== null) w.dropped = true;
+  if (until !== null && kind === 'blackhole' && w !== null) w.silencedUntil = monoMs() + ms;
   return until !== null;
 }

@@ -1,6 +1,6 @@
 import type { RunFile, RunResult } from '../result/types.ts';
 import { writeFileAtomic } from '../shared/atomic-write.ts';
-import { latencyLine, saturationLine, sequenceLine, sessionsLine } from './console-summary.ts';
+import { formatActual, latencyLine, saturationLine, sequenceLine, sessionsLine } from './console-summary.ts';
 import type { Reporter } from '../run/reporter.ts';
 import { biasText, customView, declaredIn } from './custom.ts';
 import { shownMessage } from '../metrics/errors.ts';
@@ -23,7 +23,7 @@ function runMarkdown(r: RunResult, declared: MetricDeclarations | null): string[
   if (r.thresholds.length) {
     if (r.thresholdsOnPartialData) lines.push(`Thresholds on partial data (run ${r.status}):`, '');
     lines.push('| | threshold | measured |', '|---|---|---|');
-    for (const t of r.thresholds) lines.push(`| ${t.ok ? '✅' : '❌'} | ${mdEscape(`${t.subject} ${t.condition}`)} | ${t.actual === null ? 'not measured' : +t.actual.toFixed(4)}${t.note && t.actual !== null ? ` (${mdEscape(t.note)})` : ''} |`);
+    for (const t of r.thresholds) lines.push(`| ${t.ok ? '✅' : '❌'} | ${mdEscape(`${t.subject} ${t.condition}`)} | ${t.actual === null ? 'not measured' : mdEscape(formatActual(t.subject, t.actual, t.unit))}${t.note && t.actual !== null ? ` (${mdEscape(t.note)})` : ''} |`);
     lines.push('');
   }
   lines.push('| metric | count | p50 ms | p99 ms | max ms |', '|---|---:|---:|---:|---:|');

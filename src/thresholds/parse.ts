@@ -1,6 +1,6 @@
 import { suggestion } from '../shared/suggest.ts';
 import type { MetricDeclarations } from '../metrics/declared.ts';
-import { isDeliveryRate, parseDeliverySubject, type DeliverySubject } from './delivery.ts';
+import { isDeliveryRate, parseDeliverySubject, RECOVERY_STATS, SEQ_STATS, type DeliverySubject } from './delivery.ts';
 
 /**
  * Threshold expressions. A scenario's `thresholds` maps a **subject** to a **condition** (or to
@@ -94,7 +94,10 @@ export function parseThreshold(subject: string, spec: unknown, metrics: MetricDe
     if (p999) parsed = { kind: 'latency', metric: p999[1]!, stat: { percentile: Number(`${p999[2]}.${p999[3]}`) } };
     else if (/^p\d+(\.\d+)?$/.test(stat)) parsed = { kind: 'latency', metric, stat: { percentile: Number(stat.slice(1)) } };
     else if (['mean', 'min', 'max', 'count'].includes(stat)) parsed = { kind: 'latency', metric, stat: stat as 'mean' };
-    else return `\`thresholds\` subject \`${s}\`${suggestion(s, RUN_SUBJECTS)} is not one of metric.pNN, metric.mean|min|max|count, ${[...RUN_SUBJECTS].join(', ')}`;
+    else if (head === 'recovery' || head.startsWith('seq:')) {
+      const stats = head === 'recovery' ? RECOVERY_STATS : SEQ_STATS;
+      return `\`thresholds\` subject \`${s}\`: \`${head}\` has no figure \`${stat}\`${suggestion(stat, stats)}: it has ${stats.join(', ')}, or a time such as \`${head}.p99\``;
+    } else return `\`thresholds\` subject \`${s}\`${suggestion(s, RUN_SUBJECTS)} is not one of metric.pNN, metric.mean|min|max|count, ${[...RUN_SUBJECTS].join(', ')}`;
     if (!parsed.metric) return `\`thresholds\` subject \`${s}\` names no metric`;
     if (typeof parsed.stat === 'object' && (parsed.stat.percentile <= 0 || parsed.stat.percentile > 100)) return `\`thresholds\` subject \`${s}\`: percentile must be in (0, 100]`;
   }

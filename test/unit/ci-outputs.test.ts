@@ -46,7 +46,22 @@ test('Markdown summary: verdict per run, thresholds table, escaped names', () =>
   const md = renderMarkdown(fileWith([{ thresholds: [{ subject: 'ack.p99', condition: '< 50ms', actual: 80, ok: false, abortOnFail: false }] }, {}]));
   assert.match(md, /^## rtbench: a \\<b\\> & "c"/);
   assert.match(md, /### single — ❌ 1 threshold\(s\) failed/);
-  assert.match(md, /\| ❌ \| ack.p99 \\< 50ms \| 80 \|/);
+  assert.match(md, /\| ❌ \| ack.p99 \\< 50ms \| 80.0ms \|/);
   assert.match(md, /### single — ✅ passed/);
   assert.match(md, /\| ack:echo \| 5 \| 2.00 \| 4.00 \| 4.00 \|/);
+});
+
+test('Markdown summary: a rate threshold shows its measured figure as a percentage, as the console does (not a bare fraction beside "< 0.1%")', () => {
+  const md = renderMarkdown(
+    fileWith([
+      {
+        thresholds: [
+          { subject: 'seq:ticks.lossRate', condition: '< 0.1%', actual: 0.03607, ok: false, abortOnFail: false },
+          { subject: 'recovery.resumedRate', condition: '> 90%', actual: 1, ok: true, abortOnFail: false },
+        ],
+      },
+    ]),
+  );
+  assert.match(md, /\| ❌ \| seq:ticks.lossRate \\< 0.1% \| 3.607% \|/);
+  assert.match(md, /\| ✅ \| recovery.resumedRate \\> 90% \| 100% \|/);
 });

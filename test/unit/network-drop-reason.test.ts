@@ -35,3 +35,15 @@ test('a slow or blackholed client that then loses its connection is the server c
 test('without a weather (no faults, no reconnect) the reason is unchanged', () => {
   assert.equal(ClientWeather.prototype.lostReason.call({ dropped: false }, 'x'), 'server closed the connection: x');
 });
+
+test("a heartbeat timeout during rtbench's own blackhole says the blackhole caused it; after it lifts, the server is named again", () => {
+  const w = new ClientWeather(sink as never, {});
+  const { t } = fakeTransport();
+  hitClient(t, 'blackhole', 60_000, w);
+  const m = w.lostReason('ping timeout');
+  assert.match(m, /network fault 'blackhole'/);
+  assert.match(m, /ping timeout/);
+  const w2 = new ClientWeather(sink as never, {});
+  hitClient(fakeTransport().t, 'blackhole', 0, w2);
+  assert.equal(w2.lostReason('ping timeout'), 'server closed the connection: ping timeout');
+});
