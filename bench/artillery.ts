@@ -66,9 +66,20 @@ const TICK_HZ = 100; // getconf CLK_TCK on Linux
  * The goal is checked against the flat ramp (Artillery's cost per session without the idle spin);
  * the ratio against the plain `arrivalRate` phase is reported next to it.
  */
-type Tool = 'rtbench socket.io' | 'rtbench socket.io-lean' | 'artillery' | 'artillery flat-ramp' | 'lean engine alone';
-/** `lean engine alone` is the floor: the socket.io-lean engine running the session with no harness (bench/artillery/engine-alone.ts). */
-const TOOLS: Tool[] = ['rtbench socket.io', 'rtbench socket.io-lean', 'artillery', 'artillery flat-ramp', 'lean engine alone'];
+type Tool = 'rtbench socket.io' | 'rtbench socket.io-lean' | 'artillery' | 'artillery flat-ramp' | 'lean engine alone' | 'socket.io-client script';
+/**
+ * `lean engine alone` is the floor: the socket.io-lean engine running the session with no harness
+ * (bench/artillery/engine-alone.ts). `socket.io-client script`: the session as a plain socket.io-client
+ * script in plain Node (bench/artillery/socketio-alone.mjs), the yardstick of the default engine.
+ * RTBENCH_BENCH_ARTILLERY=0 leaves Artillery out (where it cannot be installed).
+ */
+const TOOLS: Tool[] = ['rtbench socket.io', 'rtbench socket.io-lean', ...(process.env.RTBENCH_BENCH_ARTILLERY === '0' ? [] : (['artillery', 'artillery flat-ramp'] as const)), 'lean engine alone', 'socket.io-client script'];
+/**
+ * rtbench runs as the installed package does, from the compiled dist/ (built first: `npm run
+ * build`), so its start-up CPU is a user's; RTBENCH_BENCH_BUILT=0 runs the TypeScript sources
+ * through tsx instead (a checkout's bin/rtbench.js), which adds the loader's compile of rtbench itself.
+ */
+const BUILT = process.env.RTBENCH_BENCH_BUILT !== '0';
 
 // ---- /proc -----------------------------------------------------------------------------------------
 
@@ -260,7 +271,7 @@ async function runRtbench(engine: 'socket.io' | 'socket.io-lean', rate: number, 
   try {
     const m = await measure(
       process.execPath,
-      [join(root, 'bin', 'rtbench.js'), 'run', join(here, 'artillery', 'rtbench-session.ts'), '--target', server.url, '--generators', '1', '--quiet', '--out', out],
+      [BUILT ? join(here, 'artillery', 'rtbench-dist.mjs') : join(root, 'bin', 'rtbench.js'), 'run', join(here, 'artillery', 'rtbench-session.ts'), '--target', server.url, '--generators', '1', '--quiet', '--out', out],
       { ...process.env, RTBENCH_BENCH_ENGINE: engine, RTBENCH_BENCH_RATE: String(rate), RTBENCH_BENCH_SECONDS: String(seconds) },
       server,
       rate * seconds,
@@ -373,11 +384,11 @@ async function runArtillery(rate: number, seconds: number, server: ServerHandle,
   }
 }
 
-/** The engine alone (no harness): the floor under rtbench's figure. */
-async function runEngineAlone(rate: number, seconds: number, server: ServerHandle): Promise<Outcome> {
+/** The engine alone (no harness): the floor under rtbench's figure; or the plain socket.io-client script. */
+async function runEngineAlone(rate: number, seconds: number, server: ServerHandle, plain = false): Promise<Outcome> {
   const m = await measure(
     process.execPath,
-    ['--import', 'tsx', join(here, 'artillery', 'engine-alone.ts'), server.url],
+    plain ? [join(here, 'artillery', 'socketio-alone.mjs'), server.url] : ['--import', 'tsx', join(here, 'artillery', 'engine-alone.ts'), server.url],
     { ...process.env, RTBENCH_BENCH_RATE: String(rate), RTBENCH_BENCH_SECONDS: String(seconds) },
     server,
     rate * seconds,
@@ -390,8 +401,8 @@ async function runEngineAlone(rate: number, seconds: number, server: ServerHandl
 }
 
 const runTool = (tool: Tool, rate: number, seconds: number, server: ServerHandle): Promise<Outcome> =>
-  tool === 'lean engine alone'
-    ? runEngineAlone(rate, seconds, server)
+  tool === 'lean engine alone' || tool === 'socket.io-client script'
+    ? runEngineAlone(rate, seconds, server, tool === 'socket.io-client script')
     : tool === 'artillery' || tool === 'artillery flat-ramp'
       ? runArtillery(rate, seconds, server, tool === 'artillery flat-ramp')
       : runRtbench(tool === 'rtbench socket.io' ? 'socket.io' : 'socket.io-lean', rate, seconds, server);
@@ -409,7 +420,11 @@ const started = performance.now();
 const loadBefore = os.loadavg();
 const server = await startReferenceServer({ topology: 'single' });
 process.stderr.write(`reference server (single) pid ${server.pid} on ${server.url}; ${RATE} sessions/s for ${SECONDS} s per tool, ${ROUNDS} round(s)\n`);
-const rounds: Record<Tool, Outcome[]> = { 'rtbench socket.io': [], 'rtbench socket.io-lean': [], artillery: [], 'artillery flat-ramp': [], 'lean engine alone': [] };
+const rounds: Record<Tool, Outcome[]> = { 'rtbench socket.io': [], 'rtbench socket.io-lean': [], artillery: [], 'artillery flat-ramp': [], 'lean engine alone': [], 'socket.io-client script': [] };
+if (BUILT) {
+  const b = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (b.status !== 0) throw new Error(`npm run build failed (exit ${b.status}): rtbench runs from dist/ here (RTBENCH_BENCH_BUILT=0 runs the sources)`);
+}
 try {
   for (let r = 0; r < ROUNDS; r++) {
     const order = TOOLS.map((_, i) => TOOLS[(i + r) % TOOLS.length]!); // rotate the order between rounds
@@ -484,9 +499,25 @@ const goal = (t: Tool) => ({
   againstArrivalRatePhase: ratio(t, 'artillery'),
   totalCpuRatioAgainstArrivalRatePhase: totalRatio(t, 'artillery'),
 });
+const withArtillery = TOOLS.includes('artillery flat-ramp');
+/**
+ * Issue 19's CPU goals: the default engine's whole run (start-up included) ≤ 1.25× the plain
+ * socket.io-client script's; the harness over the bare engine (socket.io-lean, steady state) ≤ 1.10.
+ */
 const goals = {
-  cpuPerSessionRtbenchSocketIoOverArtillery: goal('rtbench socket.io'),
-  cpuPerSessionRtbenchLeanOverArtillery: goal('rtbench socket.io-lean'),
+  ...(withArtillery ? { cpuPerSessionRtbenchSocketIoOverArtillery: goal('rtbench socket.io'), cpuPerSessionRtbenchLeanOverArtillery: goal('rtbench socket.io-lean') } : {}),
+  totalCpuRtbenchSocketIoOverSocketIoClientScript: {
+    value: totalRatio('rtbench socket.io', 'socket.io-client script'),
+    goal: '<= 1.25',
+    met: totalRatio('rtbench socket.io', 'socket.io-client script') <= 1.25 && complete('rtbench socket.io') && complete('socket.io-client script'),
+    steadyRatio: ratio('rtbench socket.io', 'socket.io-client script'),
+  },
+  cpuPerSessionRtbenchLeanOverLeanEngineAlone: {
+    value: ratio('rtbench socket.io-lean', 'lean engine alone'),
+    goal: '<= 1.10',
+    met: ratio('rtbench socket.io-lean', 'lean engine alone') <= 1.1 && complete('rtbench socket.io-lean') && complete('lean engine alone'),
+    totalCpuRatio: totalRatio('rtbench socket.io-lean', 'lean engine alone'),
+  },
 };
 
 const pad = (s: string, n: number): string => s.padStart(n);
@@ -502,8 +533,10 @@ const lines = [
   '',
   `rtbench: of the µs/session, the coordinator process used ${num(summary['rtbench socket.io'].mainProcessCpuUsPerSession)} (socket.io) and ${num(summary['rtbench socket.io-lean'].mainProcessCpuUsPerSession)} (socket.io-lean), the generator process the rest`,
   `the socket.io-lean engine alone (no harness) used ${num(summary['lean engine alone'].cpuUsPerSession)} µs/session: rtbench's harness adds ${num(summary['rtbench socket.io-lean'].cpuUsPerSession - summary['lean engine alone'].cpuUsPerSession)} µs/session on top of it`,
-  ...(['rtbench socket.io', 'rtbench socket.io-lean'] as const).map((t) => {
-    const g = t === 'rtbench socket.io' ? goals.cpuPerSessionRtbenchSocketIoOverArtillery : goals.cpuPerSessionRtbenchLeanOverArtillery;
+  `rtbench socket.io / socket.io-client script, total CPU with start-up: ${num(goals.totalCpuRtbenchSocketIoOverSocketIoClientScript.value, 3)} (goal ≤ 1.25: ${goals.totalCpuRtbenchSocketIoOverSocketIoClientScript.met ? 'met' : 'NOT met'}); steady state ${num(goals.totalCpuRtbenchSocketIoOverSocketIoClientScript.steadyRatio, 3)}`,
+  `rtbench socket.io-lean / lean engine alone, steady CPU per session: ${num(goals.cpuPerSessionRtbenchLeanOverLeanEngineAlone.value, 3)} (goal ≤ 1.10: ${goals.cpuPerSessionRtbenchLeanOverLeanEngineAlone.met ? 'met' : 'NOT met'}); with start-up ${num(goals.cpuPerSessionRtbenchLeanOverLeanEngineAlone.totalCpuRatio, 3)}`,
+  ...(withArtillery ? (['rtbench socket.io', 'rtbench socket.io-lean'] as const) : []).map((t) => {
+    const g = (t === 'rtbench socket.io' ? goals.cpuPerSessionRtbenchSocketIoOverArtillery : goals.cpuPerSessionRtbenchLeanOverArtillery)!;
     return `${`${t} / artillery flat-ramp:`.padEnd(40)}${num(g.value, 3)} (goal ≤ 1/3: ${g.met ? 'met' : 'NOT met'}); with start-up ${num(g.totalCpuRatio, 3)}; against the plain arrivalRate phase ${num(g.againstArrivalRatePhase, 3)}`;
   }),
   "µs/session: generator CPU (user + system, whole process tree) while 10%→90% of the sessions connected; total: all CPU of the tool's life / sessions",
@@ -517,7 +550,7 @@ process.stdout.write(lines.join('\n'));
 
 const outFile = join(here, 'results', 'artillery.json');
 mkdirSync(dirname(outFile), { recursive: true });
-const artilleryVersion = (JSON.parse(readFileSync(join(here, '.artillery', 'node_modules', 'artillery', 'package.json'), 'utf8')) as { version: string }).version;
+const artilleryVersion = withArtillery ? (JSON.parse(readFileSync(join(here, '.artillery', 'node_modules', 'artillery', 'package.json'), 'utf8')) as { version: string }).version : 'not run';
 writeFileSync(
   outFile,
   `${JSON.stringify(
@@ -525,6 +558,7 @@ writeFileSync(
       schema: 'rtbench.bench.artillery/v1',
       date: new Date().toISOString(),
       command: 'node --import tsx bench/artillery.ts',
+      rtbenchFrom: BUILT ? 'dist/ (compiled, as installed)' : 'TypeScript sources through tsx',
       environment: environment(loadBefore),
       config: { rate: RATE, seconds: SECONDS, rounds: ROUNDS, echoesPerSession: ECHOES, artilleryVersion, server: 'reference single topology, separate process, 127.0.0.1', transports: ['websocket'] },
       summary,

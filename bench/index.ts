@@ -22,6 +22,7 @@ import { churnFigures, churnSection, type ChurnResult } from './channel-churn/re
 import { customMetricsFigure, customMetricsSection, type CustomMetricsResult } from './custom-metrics/report.ts';
 import { liveOutputsFigure, liveOutputsSection, type LiveOutputsResult } from './live-outputs/report.ts';
 import { overheadFigures, overheadSection, type OverheadResult } from './overhead/report.ts';
+import { generatorCapacityFigures, generatorCapacitySection, type GeneratorCapacityResult } from './generator-capacity/report.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -29,7 +30,7 @@ const resultsDir = join(here, 'results');
 const benchmarksMd = join(root, 'BENCHMARKS.md');
 
 interface Bench {
-  name: 'package' | 'engine-cpu' | 'artillery' | 'co' | 'overhead' | 'request' | 'custom-metrics' | 'live-outputs' | 'channel-churn' | 'hold-100k';
+  name: 'package' | 'engine-cpu' | 'artillery' | 'co' | 'overhead' | 'generator-capacity' | 'request' | 'custom-metrics' | 'live-outputs' | 'channel-churn' | 'hold-100k';
   file: string;
   /** upper bound on its run time; it is stopped (by pid) past it */
   timeoutMs: number;
@@ -39,7 +40,8 @@ const BENCHES: Bench[] = [
   { name: 'engine-cpu', file: 'bench/engine-cpu.ts', timeoutMs: 10 * 60_000 },
   { name: 'artillery', file: 'bench/artillery.ts', timeoutMs: 15 * 60_000 },
   { name: 'co', file: 'bench/co.ts', timeoutMs: 8 * 60_000 },
-  { name: 'overhead', file: 'bench/overhead.ts', timeoutMs: 15 * 60_000 },
+  { name: 'overhead', file: 'bench/overhead.ts', timeoutMs: 25 * 60_000 },
+  { name: 'generator-capacity', file: 'bench/generator-capacity.ts', timeoutMs: 10 * 60_000 },
   { name: 'request', file: 'bench/request.ts', timeoutMs: 3 * 60_000 },
   { name: 'custom-metrics', file: 'bench/custom-metrics/run.ts', timeoutMs: 3 * 60_000 },
   { name: 'live-outputs', file: 'bench/live-outputs/run.ts', timeoutMs: 3 * 60_000 },
@@ -94,13 +96,18 @@ interface EngineCpuResult {
   ratios: { cpuLeanOverSocketIoClient: number; userCpuLeanOverSocketIoClient: number; cpuLeanOverWs: number; heapLeanOverSocketIoClient: number };
   goals: { cpuRatioLeanOverSocketIoClient: { value: number; met: boolean }; leanHeapKbPerIdleConn: { value: number; met: boolean } };
 }
-type ArtilleryTool = 'rtbench socket.io' | 'rtbench socket.io-lean' | 'artillery' | 'artillery flat-ramp' | 'lean engine alone';
+type ArtilleryTool = 'rtbench socket.io' | 'rtbench socket.io-lean' | 'artillery' | 'artillery flat-ramp' | 'lean engine alone' | 'socket.io-client script';
 interface ArtilleryResult {
   date: string;
   environment: { loadAverage: { before: number[]; after: number[] } };
   config: { rate: number; seconds: number; rounds: number; echoesPerSession: number; artilleryVersion: string };
   summary: Record<ArtilleryTool, { cpuUsPerSession: number; mainProcessCpuUsPerSession?: number; totalCpuUsPerSession: number; startupCpuS: number | null; serverCpuUsPerSession: number; sessionsScheduled: number; sessionsCompleted: number; sessionsFailed: number; errors: number; ackP99Ms: number | null; accountingOk: boolean; notes: string[] }>;
-  goals: Record<'cpuPerSessionRtbenchSocketIoOverArtillery' | 'cpuPerSessionRtbenchLeanOverArtillery', { value: number; met: boolean; totalCpuRatio: number; againstArrivalRatePhase: number }>;
+  goals: Partial<Record<'cpuPerSessionRtbenchSocketIoOverArtillery' | 'cpuPerSessionRtbenchLeanOverArtillery', { value: number; met: boolean; totalCpuRatio: number; againstArrivalRatePhase: number }>> & {
+    /** issue 19 (absent before 2026-12-08) */
+    totalCpuRtbenchSocketIoOverSocketIoClientScript?: { value: number; met: boolean; steadyRatio: number };
+    cpuPerSessionRtbenchLeanOverLeanEngineAlone?: { value: number; met: boolean; totalCpuRatio: number };
+  };
+  rtbenchFrom?: string;
 }
 interface CoResult {
   date: string;
@@ -160,9 +167,13 @@ function engineFigures(r: EngineCpuResult | null): Figure[] {
 }
 
 function artilleryFigures(r: ArtilleryResult | null): Figure[] {
+  const script = r?.goals.totalCpuRtbenchSocketIoOverSocketIoClientScript;
+  const lean = r?.goals.cpuPerSessionRtbenchLeanOverLeanEngineAlone;
   return dated(r, [
-    { bench: 'artillery', figure: 'generator CPU per session, rtbench socket.io ÷ Artillery 2 (flat ramp)', value: r ? r.goals.cpuPerSessionRtbenchSocketIoOverArtillery.value.toFixed(2) : '-', goal: '≤ 1/3', met: r ? r.goals.cpuPerSessionRtbenchSocketIoOverArtillery.met : null },
-    { bench: 'artillery', figure: 'generator CPU per session, rtbench socket.io-lean ÷ Artillery 2 (flat ramp)', value: r ? r.goals.cpuPerSessionRtbenchLeanOverArtillery.value.toFixed(2) : '-', goal: '≤ 1/3', met: r ? r.goals.cpuPerSessionRtbenchLeanOverArtillery.met : null },
+    { bench: 'artillery', figure: 'total CPU with start-up, rtbench socket.io ÷ plain socket.io-client script', value: script ? script.value.toFixed(2) : '-', goal: '≤ 1.25', met: script ? script.met : null },
+    { bench: 'artillery', figure: 'generator CPU per session, rtbench socket.io-lean ÷ the lean engine alone (the harness)', value: lean ? lean.value.toFixed(2) : '-', goal: '≤ 1.10', met: lean ? lean.met : null },
+    { bench: 'artillery', figure: 'generator CPU per session, rtbench socket.io ÷ Artillery 2 (flat ramp)', value: r?.goals.cpuPerSessionRtbenchSocketIoOverArtillery ? r.goals.cpuPerSessionRtbenchSocketIoOverArtillery.value.toFixed(2) : '-', goal: '≤ 1/3', met: r?.goals.cpuPerSessionRtbenchSocketIoOverArtillery ? r.goals.cpuPerSessionRtbenchSocketIoOverArtillery.met : null },
+    { bench: 'artillery', figure: 'generator CPU per session, rtbench socket.io-lean ÷ Artillery 2 (flat ramp)', value: r?.goals.cpuPerSessionRtbenchLeanOverArtillery ? r.goals.cpuPerSessionRtbenchLeanOverArtillery.value.toFixed(2) : '-', goal: '≤ 1/3', met: r?.goals.cpuPerSessionRtbenchLeanOverArtillery ? r.goals.cpuPerSessionRtbenchLeanOverArtillery.met : null },
   ]);
 }
 
@@ -205,9 +216,9 @@ ${row('raw ws', s.ws)}
 function artillerySection(r: ArtilleryResult): string {
   const s = r.summary;
   // results written before the engine-alone floor was measured lack it
-  const tools = (['rtbench socket.io', 'rtbench socket.io-lean', 'artillery flat-ramp', 'artillery', 'lean engine alone'] as ArtilleryTool[]).filter((t) => s[t] !== undefined);
+  const tools = (['rtbench socket.io', 'rtbench socket.io-lean', 'artillery flat-ramp', 'artillery', 'lean engine alone', 'socket.io-client script'] as ArtilleryTool[]).filter((t) => s[t] !== undefined);
   const label = (t: ArtilleryTool): string =>
-    t === 'lean engine alone' ? 'socket.io-lean engine alone, no harness (floor)' : t === 'artillery' ? `Artillery ${r.config.artilleryVersion}, \`arrivalRate\` phase (busy-waits)` : t === 'artillery flat-ramp' ? `Artillery ${r.config.artilleryVersion}, flat ramp` : t.replace('rtbench ', 'rtbench, engine ');
+    t === 'socket.io-client script' ? 'plain socket.io-client script, plain Node (`bench/artillery/socketio-alone.mjs`)' : t === 'lean engine alone' ? 'socket.io-lean engine alone, no harness (floor)' : t === 'artillery' ? `Artillery ${r.config.artilleryVersion}, \`arrivalRate\` phase (busy-waits)` : t === 'artillery flat-ramp' ? `Artillery ${r.config.artilleryVersion}, flat ramp` : t.replace('rtbench ', 'rtbench, engine ');
   const g = r.goals;
   const warnings = tools.flatMap((t) => [
     ...(s[t].sessionsFailed > 0 || s[t].sessionsCompleted < s[t].sessionsScheduled * 0.99 ? [`- ${label(t)} did not complete every session: ${s[t].sessionsCompleted} of ${s[t].sessionsScheduled}, ${s[t].sessionsFailed} failed.`] : []),
@@ -242,11 +253,10 @@ it), start-up and reports included, ÷ completed sessions. Run ${day(r.date)}; l
 | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${tools.map((t) => `| ${label(t)} | ${f0(s[t].cpuUsPerSession)} | ${f0(s[t].totalCpuUsPerSession)} | ${s[t].startupCpuS === null ? '-' : s[t].startupCpuS.toFixed(1)} | ${s[t].sessionsCompleted} of ${s[t].sessionsScheduled} | ${s[t].sessionsFailed} | ${s[t].errors} | ${f1(s[t].ackP99Ms)} | ${f0(s[t].serverCpuUsPerSession)} |`).join('\n')}
 
-- rtbench (socket.io) ÷ Artillery (flat ramp), CPU per session: **${g.cpuPerSessionRtbenchSocketIoOverArtillery.value.toFixed(2)}** (goal ≤ 1/3: ${g.cpuPerSessionRtbenchSocketIoOverArtillery.met ? 'met' : 'not met'}); with start-up: ${g.cpuPerSessionRtbenchSocketIoOverArtillery.totalCpuRatio.toFixed(2)}; against the busy-waiting \`arrivalRate\` phase: ${g.cpuPerSessionRtbenchSocketIoOverArtillery.againstArrivalRatePhase.toFixed(2)}.
-- rtbench (socket.io-lean) ÷ Artillery (flat ramp), CPU per session: **${g.cpuPerSessionRtbenchLeanOverArtillery.value.toFixed(2)}** (goal ≤ 1/3: ${g.cpuPerSessionRtbenchLeanOverArtillery.met ? 'met' : 'not met'}); with start-up: ${g.cpuPerSessionRtbenchLeanOverArtillery.totalCpuRatio.toFixed(2)}; against the busy-waiting \`arrivalRate\` phase: ${g.cpuPerSessionRtbenchLeanOverArtillery.againstArrivalRatePhase.toFixed(2)}.
+${g.totalCpuRtbenchSocketIoOverSocketIoClientScript ? `- rtbench (socket.io, ${r.rtbenchFrom ?? 'sources'}) ÷ the plain socket.io-client script, all CPU of the run with start-up: **${g.totalCpuRtbenchSocketIoOverSocketIoClientScript.value.toFixed(2)}** (goal ≤ 1.25: ${g.totalCpuRtbenchSocketIoOverSocketIoClientScript.met ? 'met' : 'not met'}); steady state ${g.totalCpuRtbenchSocketIoOverSocketIoClientScript.steadyRatio.toFixed(2)}.\n` : ''}${g.cpuPerSessionRtbenchLeanOverLeanEngineAlone ? `- rtbench (socket.io-lean) ÷ the lean engine alone, steady CPU per session (the harness's cost over the bare engine): **${g.cpuPerSessionRtbenchLeanOverLeanEngineAlone.value.toFixed(2)}** (goal ≤ 1.10: ${g.cpuPerSessionRtbenchLeanOverLeanEngineAlone.met ? 'met' : 'not met'}); with start-up ${g.cpuPerSessionRtbenchLeanOverLeanEngineAlone.totalCpuRatio.toFixed(2)}.\n` : ''}${g.cpuPerSessionRtbenchSocketIoOverArtillery ? `- rtbench (socket.io) ÷ Artillery (flat ramp), CPU per session: **${g.cpuPerSessionRtbenchSocketIoOverArtillery.value.toFixed(2)}** (goal ≤ 1/3: ${g.cpuPerSessionRtbenchSocketIoOverArtillery.met ? 'met' : 'not met'}); with start-up: ${g.cpuPerSessionRtbenchSocketIoOverArtillery.totalCpuRatio.toFixed(2)}; against the busy-waiting \`arrivalRate\` phase: ${g.cpuPerSessionRtbenchSocketIoOverArtillery.againstArrivalRatePhase.toFixed(2)}.\n` : ''}${g.cpuPerSessionRtbenchLeanOverArtillery ? `- rtbench (socket.io-lean) ÷ Artillery (flat ramp), CPU per session: **${g.cpuPerSessionRtbenchLeanOverArtillery.value.toFixed(2)}** (goal ≤ 1/3: ${g.cpuPerSessionRtbenchLeanOverArtillery.met ? 'met' : 'not met'}); with start-up: ${g.cpuPerSessionRtbenchLeanOverArtillery.totalCpuRatio.toFixed(2)}; against the busy-waiting \`arrivalRate\` phase: ${g.cpuPerSessionRtbenchLeanOverArtillery.againstArrivalRatePhase.toFixed(2)}.` : ''}
 - Of rtbench's CPU per session, its coordinator process used ${f0(s['rtbench socket.io'].mainProcessCpuUsPerSession ?? null)} µs (socket.io) and ${f0(s['rtbench socket.io-lean'].mainProcessCpuUsPerSession ?? null)} µs (socket.io-lean);
   the generator process, which runs the clients, the rest.
-${s['lean engine alone'] ? `- The socket.io-lean engine alone, with no harness around it (\`bench/artillery/engine-alone.ts\`: the same session and schedule, no coordinator, generator process, session client or histograms), used ${f0(s['lean engine alone'].cpuUsPerSession)} µs per session: ${(s['lean engine alone'].cpuUsPerSession / s['artillery flat-ramp'].cpuUsPerSession).toFixed(2)} of Artillery's. rtbench's harness adds ${f0(s['rtbench socket.io-lean'].cpuUsPerSession - s['lean engine alone'].cpuUsPerSession)} µs per session on top of the engine.\n` : ''}- Why the 1/3 goal is out of reach here: a V8 CPU profile of rtbench's generator during this session
+${s['lean engine alone'] ? `- The socket.io-lean engine alone, with no harness around it (\`bench/artillery/engine-alone.ts\`: the same session and schedule, no coordinator, generator process, session client or histograms), used ${f0(s['lean engine alone'].cpuUsPerSession)} µs per session${s['artillery flat-ramp'] ? `: ${(s['lean engine alone'].cpuUsPerSession / s['artillery flat-ramp'].cpuUsPerSession).toFixed(2)} of Artillery's` : ''}. rtbench's harness adds ${f0(s['rtbench socket.io-lean'].cpuUsPerSession - s['lean engine alone'].cpuUsPerSession)} µs per session on top of the engine.\n` : ''}- Why the 1/3 goal is out of reach here: a V8 CPU profile of rtbench's generator during this session
   (\`RTBENCH_CPU_PROF_DIR=dir\`, 2026-11-29) puts about half of its CPU in the kernel's socket writes
   (one write per frame, about 13 per session, ~40–50 µs each on this VM's loopback, which also runs the
   receiving side's TCP) plus \`connect\` and \`close\`: costs any client pays, Artillery included.
@@ -389,9 +399,10 @@ const customMetrics = renderOnly || 'custom-metrics' in exitCodes ? freshResult<
 // a missed goal exits 1 with its result written: reported (MISS), not dropped
 const liveOutputs = renderOnly || 'live-outputs' in exitCodes ? freshResult<LiveOutputsResult>('live-outputs', startedMs) : null;
 const overhead = renderOnly || 'overhead' in exitCodes ? freshResult<OverheadResult>('overhead', startedMs) : null;
+const capacity = renderOnly || exitCodes['generator-capacity'] === 0 ? freshResult<GeneratorCapacityResult>('generator-capacity', startedMs) : null;
 // a missed hold goal exits 1 with its result written: the figure is reported (MISS), not dropped
 const hold = freshResult<HoldResult>('hold-100k', startedMs);
-const figures = [...packageFigures(pkg), ...engineFigures(engine), ...artilleryFigures(artillery), ...coFigures(co), ...overheadFigures(overhead), ...requestFigures(request), customMetricsFigure(customMetrics), liveOutputsFigure(liveOutputs), ...churnFigures(churn), ...holdFigures(hold)];
+const figures = [...packageFigures(pkg), ...engineFigures(engine), ...artilleryFigures(artillery), ...coFigures(co), ...overheadFigures(overhead), ...generatorCapacityFigures(capacity), ...requestFigures(request), customMetricsFigure(customMetrics), liveOutputsFigure(liveOutputs), ...churnFigures(churn), ...holdFigures(hold)];
 
 const w = { bench: Math.max(12, ...figures.map((f) => f.bench.length + 2)), figure: Math.max(...figures.map((f) => f.figure.length)) + 2, value: Math.max(10, ...figures.map((f) => f.value.length)) + 2, goal: Math.max(10, ...figures.map((f) => f.goal.length + 2)) };
 const table = [
@@ -407,7 +418,7 @@ const table = [
 ];
 process.stdout.write(table.join('\n'));
 
-if (pkg || engine || artillery || co || overhead || request || customMetrics || liveOutputs || churn || hold) {
+if (pkg || engine || artillery || co || overhead || capacity || request || customMetrics || liveOutputs || churn || hold) {
   const md = existsSync(benchmarksMd) ? readFileSync(benchmarksMd, 'utf8') : '';
   // the summary keeps the figures of benchmarks not run this time from the results files already there
   const anyResult = <T>(name: string): T | null => (existsSync(join(resultsDir, `${name}.json`)) ? (JSON.parse(readFileSync(join(resultsDir, `${name}.json`), 'utf8')) as T) : null);
@@ -417,6 +428,7 @@ if (pkg || engine || artillery || co || overhead || request || customMetrics || 
     ...artilleryFigures(artillery ?? (only && !only.has('artillery') ? anyResult<ArtilleryResult>('artillery') : null)),
     ...coFigures(co ?? (only && !only.has('co') ? anyResult<CoResult>('co') : null)),
     ...overheadFigures(overhead ?? (only && !only.has('overhead') ? anyResult<OverheadResult>('overhead') : null)),
+    ...generatorCapacityFigures(capacity ?? (only && !only.has('generator-capacity') ? anyResult<GeneratorCapacityResult>('generator-capacity') : null)),
     ...requestFigures(request ?? (only && !only.has('request') ? anyResult<RequestResult>('request') : null)),
     customMetricsFigure(customMetrics ?? (only && !only.has('custom-metrics') ? anyResult<CustomMetricsResult>('custom-metrics') : null)),
     liveOutputsFigure(liveOutputs ?? (only && !only.has('live-outputs') ? anyResult<LiveOutputsResult>('live-outputs') : null)),
@@ -429,6 +441,7 @@ if (pkg || engine || artillery || co || overhead || request || customMetrics || 
     { prefix: '## Generator CPU per session', text: artillery ? artillerySection(artillery) : null },
     { prefix: '## Coordinated omission', text: co ? coSection(co) : null },
     { prefix: '## Harness overhead', text: overhead ? overheadSection(overhead, day(overhead.date), la(overhead.environment.loadAverage)) : null },
+    { prefix: '## Honest capacity per generator', text: capacity ? generatorCapacitySection(capacity, day(capacity.date), la(capacity.environment.loadAverage)) : null },
     { prefix: '## Raw WebSocket requests', text: request ? requestSection(request) : null },
     { prefix: '## Package: install size', text: pkg?.installPlainThenSocketIo ? packageSection(pkg, day(pkg.date), la(pkg.environment.loadAverage)) : null },
     { prefix: '## Custom metrics', text: customMetrics ? customMetricsSection(customMetrics, day(customMetrics.date), la(customMetrics.environment.loadAverage)) : null },

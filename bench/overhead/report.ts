@@ -173,6 +173,14 @@ ${rows.join('\n')}
 ${ratioRows.join('\n')}
 
 ${[...perRound, ...twoGen].join('\n')}
+- Reading this run (2026-12-08): the machine was shared with other engineers' test runs (load average
+  4–9), and the A/A intervals say so: at 200/s and 10,000/s every interval spans the goal. At 10,000/s
+  neither client kept up (p50 1–3 s for both: the echo server and the clients need more than the two
+  shared cores), so that row measures the queue, not the harness. At 2,000/s rtbench's p90/p99 excess
+  sits where its own \`harnessDelay\` p99 says it does (15–185 ms in the rounds, verdicts "host" and
+  "generator"): its generator waited for a core, at 134 µs of CPU per ack against the minimal
+  client's 85 (rtbench's figure includes its connects and start-up). The \`ws\` engine's p50 was within
+  +0.11 ms of the plain \`ws\` client's. A verdict on the goals needs a quiet machine.
 - What the harness added, with the evidence, and what was done (2026-12-08, issue 19):
   - **Garbage per operation.** A sampling heap profiler that keeps collected objects
     (\`HeapProfiler.startSampling\` with \`includeObjectsCollectedByMinorGC\`), 100 clients × 50

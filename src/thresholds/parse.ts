@@ -12,7 +12,7 @@ import { isDeliveryRate, parseDeliverySubject, RECOVERY_STATS, SEQ_STATS, type D
  *              | "throughput" | "workers.imbalance" | "workers.cv" | "workers.maxShare"
  *              | delivery     (seq:<name>.lossRate, recovery.resumedRate, …: src/thresholds/delivery.ts)
  * metric     ::= latency metric name, e.g. connect | ack | ack:<event> | broadcast | push | session
- *              | session:<kind> | reconnect | lag | seq:<name> (a `sequences` entry with sentAt),
+ *              | session:<kind> | reconnect | lag | harness | seq:<name> (a `sequences` entry with sentAt),
  *              or a trend declared in the scenario's `metrics`
  * counter    ::= a counter declared in the scenario's `metrics` (rate: per second of the run)
  * checks     ::= "checks" | "check:" name          (all checks, or the check `name`)
