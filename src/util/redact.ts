@@ -60,11 +60,12 @@ export function redactUrls(s: string, show: ShownQuery = new Set()): string {
     if (at >= 0) out = `${REDACTED}@${out.slice(at + 1)}`;
     // a fragment of name=value pairs (`#access_token=…`) is redacted like a query
     const hash = out.indexOf('#');
-    const fragment = hash < 0 ? '' : `#${redactQuery(out.slice(hash + 1), show)}`;
+    // (a `?` is prefixed for redactQuery to strip: a leading `?` of the text itself is part of it)
+    const fragment = hash < 0 ? '' : `#${redactQuery(`?${out.slice(hash + 1)}`, show)}`;
     const beforeHash = hash < 0 ? out : out.slice(0, hash);
     const qi = beforeHash.indexOf('?');
     if (qi < 0) return `${scheme}${beforeHash}${fragment}`;
-    return `${scheme}${beforeHash.slice(0, qi)}?${redactQuery(beforeHash.slice(qi + 1), show)}${fragment}`;
+    return `${scheme}${beforeHash.slice(0, qi)}?${redactQuery(`?${beforeHash.slice(qi + 1)}`, show)}${fragment}`;
   });
 }
 

@@ -308,6 +308,7 @@ test('redaction: arbitrary text (URL-like or not) never throws and is a fixed po
       const once = redactUrls(s);
       assert.equal(redactUrls(once), once);
     }),
-    { numRuns: 2000 },
+    // found by this property: a query or fragment starting with `?` lost one `?` per pass
+    { numRuns: 2000, examples: [['http://#??'], ['http://???']] },
   );
 });
