@@ -73,7 +73,13 @@ type Tool = 'rtbench socket.io' | 'rtbench socket.io-lean' | 'artillery' | 'arti
  * script in plain Node (bench/artillery/socketio-alone.mjs), the yardstick of the default engine.
  * RTBENCH_BENCH_ARTILLERY=0 leaves Artillery out (where it cannot be installed).
  */
-const TOOLS: Tool[] = ['rtbench socket.io', 'rtbench socket.io-lean', ...(process.env.RTBENCH_BENCH_ARTILLERY === '0' ? [] : (['artillery', 'artillery flat-ramp'] as const)), 'lean engine alone', 'socket.io-client script'];
+const TOOLS: Tool[] = [
+  'rtbench socket.io',
+  'rtbench socket.io-lean',
+  ...(process.env.RTBENCH_BENCH_ARTILLERY === '0' ? [] : (['artillery', 'artillery flat-ramp'] as const)),
+  'lean engine alone',
+  'socket.io-client script',
+];
 /**
  * rtbench runs as the installed package does, from the compiled dist/ (built first: `npm run
  * build`), so its start-up CPU is a user's; RTBENCH_BENCH_BUILT=0 runs the TypeScript sources
@@ -94,7 +100,10 @@ interface ProcStat {
 
 /** Fields of /proc/<pid>/stat after the command name: index 0 is field 3 (state). */
 function parseStat(text: string, pid: number): ProcStat {
-  const f = text.slice(text.lastIndexOf(')') + 2).trim().split(' ');
+  const f = text
+    .slice(text.lastIndexOf(')') + 2)
+    .trim()
+    .split(' ');
   return { pid, ppid: Number(f[1]), self: Number(f[11]) + Number(f[12]), children: Number(f[13]) + Number(f[14]) };
 }
 
@@ -187,7 +196,13 @@ function steadyWindow(samples: Sample[], expected: number): Measured['steady'] {
   const b = samples.filter((x) => x.connections <= expected * 0.9).at(-1);
   if (!a || !b || b.connections - a.connections < expected * 0.5) return null;
   const n = b.connections - a.connections;
-  return { cpuUsPerSession: ((b.cpuS - a.cpuS) / n) * 1e6, mainProcessCpuUsPerSession: ((b.mainCpuS - a.mainCpuS) / n) * 1e6, serverCpuUsPerSession: ((b.serverCpuS - a.serverCpuS) / n) * 1e6, sessions: n, seconds: b.t - a.t };
+  return {
+    cpuUsPerSession: ((b.cpuS - a.cpuS) / n) * 1e6,
+    mainProcessCpuUsPerSession: ((b.mainCpuS - a.mainCpuS) / n) * 1e6,
+    serverCpuUsPerSession: ((b.serverCpuS - a.serverCpuS) / n) * 1e6,
+    sessions: n,
+    seconds: b.t - a.t,
+  };
 }
 
 /** Run `cmd args` under the bash wrapper; resolve with its tree's CPU once it exits (bounded by `timeoutMs`). */
@@ -234,7 +249,8 @@ async function measure(cmd: string, args: string[], env: NodeJS.ProcessEnv, serv
     const cpuS = treeCpuS(tree);
     const serverCpuS = serverCpu(server) - serverCpu0;
     const conns = await serverConnections(server);
-    if (conns !== null) samples.push({ t: (performance.now() - t0) / 1000, cpuS, mainCpuS: main ? main.self / TICK_HZ : 0, connections: conns - conns0, serverCpuS });
+    if (conns !== null)
+      samples.push({ t: (performance.now() - t0) / 1000, cpuS, mainCpuS: main ? main.self / TICK_HZ : 0, connections: conns - conns0, serverCpuS });
   }
   const exitCode = await exit;
   clearTimeout(killer);
@@ -271,7 +287,18 @@ async function runRtbench(engine: 'socket.io' | 'socket.io-lean', rate: number, 
   try {
     const m = await measure(
       process.execPath,
-      [BUILT ? join(here, 'artillery', 'rtbench-dist.mjs') : join(root, 'bin', 'rtbench.js'), 'run', join(here, 'artillery', 'rtbench-session.ts'), '--target', server.url, '--generators', '1', '--quiet', '--out', out],
+      [
+        BUILT ? join(here, 'artillery', 'rtbench-dist.mjs') : join(root, 'bin', 'rtbench.js'),
+        'run',
+        join(here, 'artillery', 'rtbench-session.ts'),
+        '--target',
+        server.url,
+        '--generators',
+        '1',
+        '--quiet',
+        '--out',
+        out,
+      ],
       { ...process.env, RTBENCH_BENCH_ENGINE: engine, RTBENCH_BENCH_RATE: String(rate), RTBENCH_BENCH_SECONDS: String(seconds) },
       server,
       rate * seconds,
@@ -279,7 +306,16 @@ async function runRtbench(engine: 'socket.io' | 'socket.io-lean', rate: number, 
     );
     const resultFile = join(out, 'result.json');
     if (!existsSync(resultFile)) throw new Error(`rtbench wrote no result.json (exit ${m.exitCode})\n${m.log.slice(-2000)}`);
-    const r = (JSON.parse(readFileSync(resultFile, 'utf8')) as { runs: Array<{ counters: Record<string, number>; errors: Record<string, { count: number }>; metrics: Record<string, { p99: number }>; generator: { saturation: { saturated: boolean; reasons: string[] } } }> }).runs[0]!;
+    const r = (
+      JSON.parse(readFileSync(resultFile, 'utf8')) as {
+        runs: Array<{
+          counters: Record<string, number>;
+          errors: Record<string, { count: number }>;
+          metrics: Record<string, { p99: number }>;
+          generator: { saturation: { saturated: boolean; reasons: string[] } };
+        }>;
+      }
+    ).runs[0]!;
     const errorKinds = Object.fromEntries(Object.entries(r.errors).map(([k, v]) => [k, v.count]));
     return {
       ...m,
@@ -367,8 +403,13 @@ async function runArtillery(rate: number, seconds: number, server: ServerHandle,
       (seconds + 120) * 1000,
     );
     if (!existsSync(reportFile)) throw new Error(`artillery wrote no report (exit ${m.exitCode})\n${m.log.slice(-2000)}`);
-    const c = (JSON.parse(readFileSync(reportFile, 'utf8')) as { aggregate: { counters: Record<string, number>; summaries?: Record<string, { p99: number }> } }).aggregate;
-    const errorKinds = Object.fromEntries(Object.entries(c.counters).filter(([k]) => k.startsWith('errors.')).map(([k, v]) => [k.slice(7), v]));
+    const c = (JSON.parse(readFileSync(reportFile, 'utf8')) as { aggregate: { counters: Record<string, number>; summaries?: Record<string, { p99: number }> } })
+      .aggregate;
+    const errorKinds = Object.fromEntries(
+      Object.entries(c.counters)
+        .filter(([k]) => k.startsWith('errors.'))
+        .map(([k, v]) => [k.slice(7), v]),
+    );
     const blocked = (m.log.match(/\[no-egress\] blocked/g) ?? []).length;
     return {
       ...m,
@@ -397,7 +438,14 @@ async function runEngineAlone(rate: number, seconds: number, server: ServerHandl
   const line = m.log.split('\n').find((l) => l.startsWith('{"completed"'));
   if (!line) throw new Error(`engine-alone printed no result (exit ${m.exitCode})\n${m.log.slice(-2000)}`);
   const r = JSON.parse(line) as { completed: number; failed: number; errors: Record<string, number>; ackP99Ms: number | null };
-  return { ...m, sessionsCompleted: r.completed, sessionsFailed: r.failed, errors: Object.values(r.errors).reduce((a, b) => a + b, 0), errorKinds: r.errors, ackP99Ms: r.ackP99Ms };
+  return {
+    ...m,
+    sessionsCompleted: r.completed,
+    sessionsFailed: r.failed,
+    errors: Object.values(r.errors).reduce((a, b) => a + b, 0),
+    errorKinds: r.errors,
+    ackP99Ms: r.ackP99Ms,
+  };
 }
 
 const runTool = (tool: Tool, rate: number, seconds: number, server: ServerHandle): Promise<Outcome> =>
@@ -420,7 +468,14 @@ const started = performance.now();
 const loadBefore = os.loadavg();
 const server = await startReferenceServer({ topology: 'single' });
 process.stderr.write(`reference server (single) pid ${server.pid} on ${server.url}; ${RATE} sessions/s for ${SECONDS} s per tool, ${ROUNDS} round(s)\n`);
-const rounds: Record<Tool, Outcome[]> = { 'rtbench socket.io': [], 'rtbench socket.io-lean': [], artillery: [], 'artillery flat-ramp': [], 'lean engine alone': [], 'socket.io-client script': [] };
+const rounds: Record<Tool, Outcome[]> = {
+  'rtbench socket.io': [],
+  'rtbench socket.io-lean': [],
+  artillery: [],
+  'artillery flat-ramp': [],
+  'lean engine alone': [],
+  'socket.io-client script': [],
+};
 if (BUILT) {
   const b = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
   if (b.status !== 0) throw new Error(`npm run build failed (exit ${b.status}): rtbench runs from dist/ here (RTBENCH_BENCH_BUILT=0 runs the sources)`);
@@ -479,7 +534,11 @@ const summary = Object.fromEntries(
         accountingOk: rs.every((o) => o.cpuS >= o.sampledMaxS * 0.98),
         notes: [
           ...new Set(rs.flatMap((o) => [...(o.note && !o.saturated ? [o.note] : []), ...(o.steady ? [] : ['no steady-state window (too few samples)'])])),
-          ...(rs.some((o) => o.saturated) ? [`rtbench flagged its generator as saturated in ${rs.filter((o) => o.saturated).length} of ${rs.length} rounds (event-loop delay or schedule lag over 50 ms: a busy machine)`] : []),
+          ...(rs.some((o) => o.saturated)
+            ? [
+                `rtbench flagged its generator as saturated in ${rs.filter((o) => o.saturated).length} of ${rs.length} rounds (event-loop delay or schedule lag over 50 ms: a busy machine)`,
+              ]
+            : []),
         ],
       },
     ];
@@ -505,7 +564,9 @@ const withArtillery = TOOLS.includes('artillery flat-ramp');
  * socket.io-client script's; the harness over the bare engine (socket.io-lean, steady state) ≤ 1.10.
  */
 const goals = {
-  ...(withArtillery ? { cpuPerSessionRtbenchSocketIoOverArtillery: goal('rtbench socket.io'), cpuPerSessionRtbenchLeanOverArtillery: goal('rtbench socket.io-lean') } : {}),
+  ...(withArtillery
+    ? { cpuPerSessionRtbenchSocketIoOverArtillery: goal('rtbench socket.io'), cpuPerSessionRtbenchLeanOverArtillery: goal('rtbench socket.io-lean') }
+    : {}),
   totalCpuRtbenchSocketIoOverSocketIoClientScript: {
     value: totalRatio('rtbench socket.io', 'socket.io-client script'),
     goal: '<= 1.25',
@@ -541,7 +602,10 @@ const lines = [
   }),
   "µs/session: generator CPU (user + system, whole process tree) while 10%→90% of the sessions connected; total: all CPU of the tool's life / sessions",
   ...TOOLS.filter((t) => !summary[t].accountingOk).map((t) => `WARNING ${t}: a descendant process escaped the CPU accounting (total below a live sample)`),
-  ...TOOLS.filter((t) => !complete(t)).map((t) => `WARNING ${t}: not every session completed (${summary[t].sessionsCompleted} of ${summary[t].sessionsScheduled}, ${summary[t].sessionsFailed} failed; errors ${JSON.stringify(summary[t].errorKinds)})`),
+  ...TOOLS.filter((t) => !complete(t)).map(
+    (t) =>
+      `WARNING ${t}: not every session completed (${summary[t].sessionsCompleted} of ${summary[t].sessionsScheduled}, ${summary[t].sessionsFailed} failed; errors ${JSON.stringify(summary[t].errorKinds)})`,
+  ),
   ...TOOLS.filter((t) => summary[t].notes.length).map((t) => `note ${t}: ${summary[t].notes.join('; ')}`),
   `${((performance.now() - started) / 1000).toFixed(0)} s; load average ${loadBefore[0]!.toFixed(2)} → ${os.loadavg()[0]!.toFixed(2)} on ${os.availableParallelism()} cores`,
   '',
@@ -550,7 +614,9 @@ process.stdout.write(lines.join('\n'));
 
 const outFile = join(here, 'results', 'artillery.json');
 mkdirSync(dirname(outFile), { recursive: true });
-const artilleryVersion = withArtillery ? (JSON.parse(readFileSync(join(here, '.artillery', 'node_modules', 'artillery', 'package.json'), 'utf8')) as { version: string }).version : 'not run';
+const artilleryVersion = withArtillery
+  ? (JSON.parse(readFileSync(join(here, '.artillery', 'node_modules', 'artillery', 'package.json'), 'utf8')) as { version: string }).version
+  : 'not run';
 writeFileSync(
   outFile,
   `${JSON.stringify(
@@ -560,7 +626,15 @@ writeFileSync(
       command: 'node --import tsx bench/artillery.ts',
       rtbenchFrom: BUILT ? 'dist/ (compiled, as installed)' : 'TypeScript sources through tsx',
       environment: environment(loadBefore),
-      config: { rate: RATE, seconds: SECONDS, rounds: ROUNDS, echoesPerSession: ECHOES, artilleryVersion, server: 'reference single topology, separate process, 127.0.0.1', transports: ['websocket'] },
+      config: {
+        rate: RATE,
+        seconds: SECONDS,
+        rounds: ROUNDS,
+        echoesPerSession: ECHOES,
+        artilleryVersion,
+        server: 'reference single topology, separate process, 127.0.0.1',
+        transports: ['websocket'],
+      },
       summary,
       goals,
       runs: Object.fromEntries(TOOLS.map((t) => [t, rounds[t].map(({ log: _log, ...o }) => o)])),

@@ -55,7 +55,17 @@ function best(s: SearchResult): RunResult | null {
 function failedStep(s: SearchResult): ChurnRow['failedStep'] {
   const st = [...s.steps].reverse().find((x) => !x.passed && x.rate === s.failedAt);
   if (!st) return null;
-  return { rate: st.rate, generator: st.generator, beyondHarness: st.beyondHarness, failed: st.thresholds.filter((t) => !t.ok).map((t) => `${t.subject} ${t.actual === null ? 'not measured' : `= ${t.unit === 'fraction' ? `${(t.actual * 100).toFixed(2)}%` : `${Math.round(t.actual * 10) / 10}${t.unit === 'ms' ? ' ms' : ''}`}`}`) };
+  return {
+    rate: st.rate,
+    generator: st.generator,
+    beyondHarness: st.beyondHarness,
+    failed: st.thresholds
+      .filter((t) => !t.ok)
+      .map(
+        (t) =>
+          `${t.subject} ${t.actual === null ? 'not measured' : `= ${t.unit === 'fraction' ? `${(t.actual * 100).toFixed(2)}%` : `${Math.round(t.actual * 10) / 10}${t.unit === 'ms' ? ' ms' : ''}`}`}`,
+      ),
+  };
 }
 
 /**
@@ -103,11 +113,38 @@ interface Mark {
 
 /** What the machine did during one search: seconds, the load average at its start and end, others' CPU. */
 function conditions(at: Mark): Pick<ChurnRow, 'seconds' | 'loadAverage' | 'cpu'> {
-  return { seconds: Math.round((Date.now() - at.t0) / 1000), loadAverage: [at.load0, os.loadavg()[0]!].map((x) => Math.round(x * 10) / 10), cpu: cpuSince(at.cpu, cores) };
+  return {
+    seconds: Math.round((Date.now() - at.t0) / 1000),
+    loadAverage: [at.load0, os.loadavg()[0]!].map((x) => Math.round(x * 10) / 10),
+    cpu: cpuSince(at.cpu, cores),
+  };
 }
 
 function emptyRow(m: (typeof MEASURES)[number], t: (typeof TOPOLOGIES)[number]): Omit<ChurnRow, 'seconds' | 'loadAverage' | 'cpu'> {
-  return { measure: m.measure, topology: t.topology, engine: t.engine, processes: t.processes, extra: t.extra, slo: [], search: null, maxSessionsPerSec: null, perSession: m.perSession, rate: null, perProcess: null, deliveriesPerSec: null, delivery: null, p99: {}, limit: 'run-failed', lowerBound: false, steps: 0, flagged: { generator: 0, host: 0 }, failedAt: null, failedStep: null, generators: null, verdict: '' };
+  return {
+    measure: m.measure,
+    topology: t.topology,
+    engine: t.engine,
+    processes: t.processes,
+    extra: t.extra,
+    slo: [],
+    search: null,
+    maxSessionsPerSec: null,
+    perSession: m.perSession,
+    rate: null,
+    perProcess: null,
+    deliveriesPerSec: null,
+    delivery: null,
+    p99: {},
+    limit: 'run-failed',
+    lowerBound: false,
+    steps: 0,
+    flagged: { generator: 0, host: 0 },
+    failedAt: null,
+    failedStep: null,
+    generators: null,
+    verdict: '',
+  };
 }
 
 /** One capacity search (`m` on `t`), its figure added to `rows`. */
@@ -132,9 +169,23 @@ async function measure(m: (typeof MEASURES)[number], t: (typeof TOPOLOGIES)[numb
     // every publish acked in the step, delivered to every subscriber: delivered ÷ (publishes × subscribers) is 1
     delivery:
       m.measure === 'publish' && r
-        ? { publishes, subscribers: c.subscribers ?? 0, deliveries, ratio: publishes > 0 ? Math.round((deliveries / (publishes * SUBSCRIBERS)) * 10_000) / 10_000 : null, undelivered: c.undelivered ?? 0, gaps: c['publish.gaps'] ?? 0, duplicates: c['publish.duplicates'] ?? 0 }
+        ? {
+            publishes,
+            subscribers: c.subscribers ?? 0,
+            deliveries,
+            ratio: publishes > 0 ? Math.round((deliveries / (publishes * SUBSCRIBERS)) * 10_000) / 10_000 : null,
+            undelivered: c.undelivered ?? 0,
+            gaps: c['publish.gaps'] ?? 0,
+            duplicates: c['publish.duplicates'] ?? 0,
+          }
         : null,
-    p99: r ? Object.fromEntries(Object.entries(r.metrics).filter(([k]) => k === m.op || k === 'ack:unsubscribe' || k === 'publish').map(([k, v]) => [k, Math.round(v.p99 * 10) / 10])) : {},
+    p99: r
+      ? Object.fromEntries(
+          Object.entries(r.metrics)
+            .filter(([k]) => k === m.op || k === 'ack:unsubscribe' || k === 'publish')
+            .map(([k, v]) => [k, Math.round(v.p99 * 10) / 10]),
+        )
+      : {},
     limit: s.limit,
     lowerBound: s.lowerBound,
     steps: s.steps.length,
@@ -146,10 +197,19 @@ async function measure(m: (typeof MEASURES)[number], t: (typeof TOPOLOGIES)[numb
     ...conditions(at),
   });
   const row = rows.at(-1)!;
-  log(`  → ${row.rate ?? '-'} /s (${s.limit}${s.lowerBound ? ', lower bound' : ''}${row.delivery ? `; delivered ${row.delivery.deliveries}/${row.delivery.publishes}×${SUBSCRIBERS}` : ''}) in ${row.seconds} s; others used ${row.cpu.otherCores} cores`);
+  log(
+    `  → ${row.rate ?? '-'} /s (${s.limit}${s.lowerBound ? ', lower bound' : ''}${row.delivery ? `; delivered ${row.delivery.deliveries}/${row.delivery.publishes}×${SUBSCRIBERS}` : ''}) in ${row.seconds} s; others used ${row.cpu.otherCores} cores`,
+  );
 }
 
-const result: ChurnResult = { date: new Date(started).toISOString(), minutes: Math.round((Date.now() - started) / 6000) / 10, environment: environment(loadBefore), subscribers: SUBSCRIBERS, ...(process.env.RTBENCH_NOTE ? { note: process.env.RTBENCH_NOTE } : {}), rows };
+const result: ChurnResult = {
+  date: new Date(started).toISOString(),
+  minutes: Math.round((Date.now() - started) / 6000) / 10,
+  environment: environment(loadBefore),
+  subscribers: SUBSCRIBERS,
+  ...(process.env.RTBENCH_NOTE ? { note: process.env.RTBENCH_NOTE } : {}),
+  rows,
+};
 mkdirSync(join(here, 'results'), { recursive: true });
 writeFileSync(join(here, 'results', 'channel-churn.json'), `${JSON.stringify(result, null, 2)}\n`);
 process.stdout.write(`${churnTable(result)}\nwrote bench/results/channel-churn.json\n`);

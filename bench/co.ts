@@ -46,7 +46,8 @@ const STALL_MS = envInt('RTBENCH_CO_STALL_MS', 1000, 1, 10_000);
 const LEAD_MS = envInt('RTBENCH_CO_LEAD_MS', 12_000, 2000, 60_000); // time for rtbench's generator to start and connect before T0
 type Engine = 'socket.io' | 'socket.io-lean';
 const ENGINES = (process.env.RTBENCH_CO_ENGINES ?? 'socket.io,socket.io-lean').split(',').map((e) => e.trim()) as Engine[];
-for (const e of ENGINES) if (e !== 'socket.io' && e !== 'socket.io-lean') throw new Error(`RTBENCH_CO_ENGINES: unknown engine ${e} (socket.io, socket.io-lean)`);
+for (const e of ENGINES)
+  if (e !== 'socket.io' && e !== 'socket.io-lean') throw new Error(`RTBENCH_CO_ENGINES: unknown engine ${e} (socket.io, socket.io-lean)`);
 const COUNT = Math.floor((SECONDS * 1000) / INTERVAL_MS);
 const STALLS_AT = [0.25, 0.65]; // fractions of the window
 const ACK_TIMEOUT_MS = 15_000;
@@ -57,7 +58,6 @@ const silent: Output = { write: () => {}, isTTY: false };
 
 /** The exact p-quantile (nearest rank) of sorted values. */
 const quantile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
-
 
 /** One measurement: the reference clients and rtbench (`engine`) on one schedule, against a fresh server. */
 async function measure(ENGINE: Engine) {
@@ -84,10 +84,19 @@ async function measure(ENGINE: Engine) {
       RTBENCH_CO_T0: String(T0),
       RTBENCH_CO_ENGINE: ENGINE,
     });
-    process.stderr.write(`server pid ${server.pid} on ${server.url}; ${CLIENTS} + ${CLIENTS} clients × one echo every ${INTERVAL_MS} ms × ${COUNT}, from T0 = now + ${LEAD_MS / 1000} s; stalls of ${STALL_MS} ms at ${STALLS_AT.map((f) => `${(f * SECONDS).toFixed(1)} s`).join(' and ')}\n`);
+    process.stderr.write(
+      `server pid ${server.pid} on ${server.url}; ${CLIENTS} + ${CLIENTS} clients × one echo every ${INTERVAL_MS} ms × ${COUNT}, from T0 = now + ${LEAD_MS / 1000} s; stalls of ${STALL_MS} ms at ${STALLS_AT.map((f) => `${(f * SECONDS).toFixed(1)} s`).join(' and ')}\n`,
+    );
 
     // rtbench, in this process (its generator is a child process); not awaited yet
-    const rtbench = run(join(here, 'co', 'scenario.ts'), { target: server.url, generators: 1, quiet: true, out, stdout: silent, stderr: { write: (t) => void process.stderr.write(t), isTTY: false } });
+    const rtbench = run(join(here, 'co', 'scenario.ts'), {
+      target: server.url,
+      generators: 1,
+      quiet: true,
+      out,
+      stdout: silent,
+      stderr: { write: (t) => void process.stderr.write(t), isTTY: false },
+    });
 
     // the stalls
     const stalls: Array<{ scheduledAt: number; sentAt: number; answeredAt: number }> = [];
@@ -134,11 +143,21 @@ async function measure(ENGINE: Engine) {
     const ack = r.metrics['ack:echo'];
     if (!ack) throw new Error(`rtbench recorded no ack:echo (status ${r.status}${r.failure ? `: ${r.failure.message}` : ''})`);
     const sorted = [...lat].sort((a, b) => a - b);
-    const truth: Dist = { count: sorted.length, p50: quantile(sorted, 0.5), p90: quantile(sorted, 0.9), p99: quantile(sorted, 0.99), p999: quantile(sorted, 0.999), max: sorted.at(-1)! };
+    const truth: Dist = {
+      count: sorted.length,
+      p50: quantile(sorted, 0.5),
+      p90: quantile(sorted, 0.9),
+      p99: quantile(sorted, 0.99),
+      p999: quantile(sorted, 0.999),
+      max: sorted.at(-1)!,
+    };
     // analytic prediction: baseline latency outside the stalls; inside a stall window, its end − s + baseline
     const windows = stalls.map((x) => ({ from: x.sentAt, to: x.answeredAt + STALL_MS })); // the busy loop starts once the answer is out
     const inStall = (t: number): boolean => windows.some((w) => t >= w.from - 5 && t < w.to + 100);
-    const base = sched.map((t, i) => (inStall(t) ? NaN : lat[i]!)).filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
+    const base = sched
+      .map((t, i) => (inStall(t) ? NaN : lat[i]!))
+      .filter((x) => !Number.isNaN(x))
+      .sort((a, b) => a - b);
     const baseline = base.length ? quantile(base, 0.5) : 0;
     const predicted = sched
       .map((t) => {
@@ -149,8 +168,18 @@ async function measure(ENGINE: Engine) {
     const analyticP99 = predicted.length ? quantile(predicted, 0.99) : NaN;
     const ratio = ack.p99 / truth.p99;
     const goal = { value: ratio, goal: 'within ±10% (0.9–1.1)', met: ratio >= 0.9 && ratio <= 1.1 };
-    const rtbenchCounts = { acks: ack.count, expected: CLIENTS * COUNT, sessionsCompleted: r.counters['sessions.completed'] ?? 0, sessionsFailed: r.counters['sessions.failed'] ?? 0, errors: Object.fromEntries(Object.entries(r.errors).map(([k, v]) => [k, v.count])) };
-    const valid = rtbenchCounts.sessionsFailed === 0 && rtbenchCounts.acks >= CLIENTS * COUNT * 0.99 && truth.count >= CLIENTS * COUNT * 0.99 && stalls.length === STALLS_AT.length;
+    const rtbenchCounts = {
+      acks: ack.count,
+      expected: CLIENTS * COUNT,
+      sessionsCompleted: r.counters['sessions.completed'] ?? 0,
+      sessionsFailed: r.counters['sessions.failed'] ?? 0,
+      errors: Object.fromEntries(Object.entries(r.errors).map(([k, v]) => [k, v.count])),
+    };
+    const valid =
+      rtbenchCounts.sessionsFailed === 0 &&
+      rtbenchCounts.acks >= CLIENTS * COUNT * 0.99 &&
+      truth.count >= CLIENTS * COUNT * 0.99 &&
+      stalls.length === STALLS_AT.length;
 
     const f = (x: number): string => x.toFixed(1).padStart(9);
     const lines = [
@@ -162,8 +191,16 @@ async function measure(ENGINE: Engine) {
       `${'analytic (stalls + baseline)'.padEnd(28)}${''.padStart(8)}${''.padStart(9)}${''.padStart(9)}${f(analyticP99)}`,
       '',
       `rtbench p99 / true p99: ${ratio.toFixed(3)} (goal within ±10%: ${goal.met && valid ? 'met' : 'NOT met'})`,
-      ...(valid ? [] : [`WARNING: the run is not complete: rtbench ${rtbenchCounts.acks}/${rtbenchCounts.expected} acks, ${rtbenchCounts.sessionsFailed} failed sessions ${JSON.stringify(rtbenchCounts.errors)}; reference ${truth.count} acks, ${timeouts} timeouts; ${stalls.length} stalls`]),
-      ...(lateSends > COUNT * 0.01 ? [`note: the reference loop sent ${lateSends} of ${COUNT} ticks more than ${INTERVAL_MS} ms late (busy machine); their latency still counts from the schedule`] : []),
+      ...(valid
+        ? []
+        : [
+            `WARNING: the run is not complete: rtbench ${rtbenchCounts.acks}/${rtbenchCounts.expected} acks, ${rtbenchCounts.sessionsFailed} failed sessions ${JSON.stringify(rtbenchCounts.errors)}; reference ${truth.count} acks, ${timeouts} timeouts; ${stalls.length} stalls`,
+          ]),
+      ...(lateSends > COUNT * 0.01
+        ? [
+            `note: the reference loop sent ${lateSends} of ${COUNT} ticks more than ${INTERVAL_MS} ms late (busy machine); their latency still counts from the schedule`,
+          ]
+        : []),
       `stalls answered at ${stalls.map((x) => `${(x.answeredAt / 1000).toFixed(3)} s`).join(', ')} after T0; baseline latency ${baseline.toFixed(2)} ms; ${((performance.now() - started) / 1000).toFixed(0)} s; load average ${loadBefore[0]!.toFixed(2)} → ${os.loadavg()[0]!.toFixed(2)} on ${os.availableParallelism()} cores`,
       '',
     ];
@@ -201,7 +238,17 @@ writeFileSync(
       date: new Date().toISOString(),
       command: 'node --import tsx bench/co.ts',
       environment: environment(loadBefore),
-      config: { clients: CLIENTS, intervalMs: INTERVAL_MS, seconds: SECONDS, echoesPerClient: COUNT, stallMs: STALL_MS, stallsAt: STALLS_AT, engines: ENGINES, leadMs: LEAD_MS, server: 'reference single topology, separate process (a fresh one per engine), 127.0.0.1' },
+      config: {
+        clients: CLIENTS,
+        intervalMs: INTERVAL_MS,
+        seconds: SECONDS,
+        echoesPerClient: COUNT,
+        stallMs: STALL_MS,
+        stallsAt: STALLS_AT,
+        engines: ENGINES,
+        leadMs: LEAD_MS,
+        server: 'reference single topology, separate process (a fresh one per engine), 127.0.0.1',
+      },
       results,
       goals: Object.fromEntries(results.map((x) => [`rtbenchP99OverTrueP99 ${x.engine}`, x.goal])),
     },

@@ -170,7 +170,11 @@ async function heapBench(target: string, idle: number, reps: number, gc: () => v
   };
   // load every engine's code paths once, so the baseline holds them already
   for (const e of ENGINES) await closeAll(await openMany(e, target, 5));
-  const samples: Record<Engine, Array<{ heapKbPerConn: number; retainedAfterCloseKbPerConn: number; connectMs: number }>> = { 'socket.io-lean': [], 'socket.io': [], ws: [] };
+  const samples: Record<Engine, Array<{ heapKbPerConn: number; retainedAfterCloseKbPerConn: number; connectMs: number }>> = {
+    'socket.io-lean': [],
+    'socket.io': [],
+    ws: [],
+  };
   for (let r = 0; r < reps && performance.now() < deadline; r++) {
     for (const e of ENGINES) {
       const h0 = await settledHeap();
@@ -183,7 +187,9 @@ async function heapBench(target: string, idle: number, reps: number, gc: () => v
       const h2 = await settledHeap(); // what closed connections leave behind (a leak shows here)
       samples[e].push({ heapKbPerConn: (h1 - h0) / idle / 1024, retainedAfterCloseKbPerConn: (h2 - h0) / idle / 1024, connectMs });
       const s = samples[e].at(-1)!;
-      process.stderr.write(`  heap rep ${r + 1}/${reps} ${e}: ${s.heapKbPerConn.toFixed(2)} KB/conn open, ${s.retainedAfterCloseKbPerConn.toFixed(2)} KB/conn after close\n`);
+      process.stderr.write(
+        `  heap rep ${r + 1}/${reps} ${e}: ${s.heapKbPerConn.toFixed(2)} KB/conn open, ${s.retainedAfterCloseKbPerConn.toFixed(2)} KB/conn after close\n`,
+      );
     }
   }
   return samples;
@@ -201,7 +207,9 @@ async function main(): Promise<void> {
   const loadBefore = os.loadavg()[0]!;
   const deadline = started + budgetMs;
 
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--server'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--server'], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const stopServer = (): void => {
     if (child.exitCode === null && child.pid) child.kill('SIGTERM');
   };
@@ -272,9 +280,22 @@ async function main(): Promise<void> {
             cores: os.availableParallelism(),
             loadAverage1m: { before: loadBefore, after: os.loadavg()[0] },
           },
-          config: { conns, echoes, rounds, idle, heapReps, payloadBytes: JSON.stringify(payload).length, server: 'socket.io v4 + ws JSON echo, separate process, 127.0.0.1' },
+          config: {
+            conns,
+            echoes,
+            rounds,
+            idle,
+            heapReps,
+            payloadBytes: JSON.stringify(payload).length,
+            server: 'socket.io v4 + ws JSON echo, separate process, 127.0.0.1',
+          },
           summary,
-          ratios: { cpuLeanOverSocketIoClient: ratio, userCpuLeanOverSocketIoClient: userRatio, cpuLeanOverWs: summary['socket.io-lean'].cpuUsPerEcho / summary.ws.cpuUsPerEcho, heapLeanOverSocketIoClient: heapRatio },
+          ratios: {
+            cpuLeanOverSocketIoClient: ratio,
+            userCpuLeanOverSocketIoClient: userRatio,
+            cpuLeanOverWs: summary['socket.io-lean'].cpuUsPerEcho / summary.ws.cpuUsPerEcho,
+            heapLeanOverSocketIoClient: heapRatio,
+          },
           goals,
           samples: { cpu, heap },
         },

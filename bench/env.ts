@@ -9,6 +9,18 @@ export function envInt(name: string, def: number, min: number, max: number): num
 }
 
 /** The machine a results file was measured on, with the load average before and after the run. */
-export function environment(loadBefore: number[]): { node: string; platform: string; cpu: string; cores: number; loadAverage: { before: number[]; after: number[] } } {
-  return { node: process.version, platform: `${os.platform()} ${os.release()}`, cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.availableParallelism(), loadAverage: { before: loadBefore, after: os.loadavg() } };
+export function environment(loadBefore: number[]): {
+  node: string;
+  platform: string;
+  cpu: string;
+  cores: number;
+  loadAverage: { before: number[]; after: number[] };
+} {
+  return {
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    cores: os.availableParallelism(),
+    loadAverage: { before: loadBefore, after: os.loadavg() },
+  };
 }

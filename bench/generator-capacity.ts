@@ -20,7 +20,9 @@ import { envInt, environment } from './env.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const STEPS = (process.env.RTBENCH_GC_STEPS ?? '250,500,1000,2000,4000,8000,16000').split(',').map((x) => Number(x.trim()));
-for (const n of STEPS) if (!Number.isInteger(n) || n < 1 || n > 16_000) throw new Error(`RTBENCH_GC_STEPS: ${n} must be a whole number from 1 to 16000 (one generator's open-file share)`);
+for (const n of STEPS)
+  if (!Number.isInteger(n) || n < 1 || n > 16_000)
+    throw new Error(`RTBENCH_GC_STEPS: ${n} must be a whole number from 1 to 16000 (one generator's open-file share)`);
 const COUNT = envInt('RTBENCH_GC_COUNT', 8, 3, 60);
 
 async function fastServer(): Promise<{ url: string; stop: () => void }> {
@@ -53,10 +55,21 @@ async function main(): Promise<void> {
   for (const clients of STEPS) {
     const server = await fastServer();
     const rampS = Math.max(2, Math.ceil(clients / 1000));
-    Object.assign(process.env, { RTBENCH_GC_CLIENTS: String(clients), RTBENCH_GC_RAMP_S: String(rampS), RTBENCH_GC_COUNT: String(COUNT), RTBENCH_GC_T0: String(monoMs() + rampS * 1000 + 4000) });
+    Object.assign(process.env, {
+      RTBENCH_GC_CLIENTS: String(clients),
+      RTBENCH_GC_RAMP_S: String(rampS),
+      RTBENCH_GC_COUNT: String(COUNT),
+      RTBENCH_GC_T0: String(monoMs() + rampS * 1000 + 4000),
+    });
     const out = mkdtempSync(join(os.tmpdir(), 'rtbench-gc-'));
     try {
-      const o = await run(join(here, 'generator-capacity', 'scenario.ts'), { target: server.url, quiet: true, out, stdout: { write: () => {}, isTTY: false }, stderr: { write: () => {}, isTTY: false } });
+      const o = await run(join(here, 'generator-capacity', 'scenario.ts'), {
+        target: server.url,
+        quiet: true,
+        out,
+        stdout: { write: () => {}, isTTY: false },
+        stderr: { write: () => {}, isTTY: false },
+      });
       const r = o.file.runs[0]!;
       const h = r.generator.harnessDelay;
       const ack = r.metrics['ack:echo'];
@@ -76,7 +89,9 @@ async function main(): Promise<void> {
         load1: os.loadavg()[0]!,
       };
       steps.push(s);
-      process.stderr.write(`generator-capacity: ${clients} clients: harness p50 ${h?.p50 ?? '-'} p99 ${h?.p99 ?? '-'} ms, ack p50 ${ack?.p50 ?? '-'} p99 ${ack?.p99 ?? '-'} ms, ${s.acks}/${s.expected} acks, cpu ${s.generatorCpuMean}%, loop p99 ${s.generatorLoopDelayP99} ms (sentinel ${s.sentinelLoopDelayP99}), ${s.verdict}; load ${s.load1.toFixed(1)}\n`);
+      process.stderr.write(
+        `generator-capacity: ${clients} clients: harness p50 ${h?.p50 ?? '-'} p99 ${h?.p99 ?? '-'} ms, ack p50 ${ack?.p50 ?? '-'} p99 ${ack?.p99 ?? '-'} ms, ${s.acks}/${s.expected} acks, cpu ${s.generatorCpuMean}%, loop p99 ${s.generatorLoopDelayP99} ms (sentinel ${s.sentinelLoopDelayP99}), ${s.verdict}; load ${s.load1.toFixed(1)}\n`,
+      );
     } finally {
       server.stop();
       rmSync(out, { recursive: true, force: true });
@@ -90,10 +105,18 @@ async function main(): Promise<void> {
     }
     return best;
   };
-  const result = { date: new Date().toISOString(), environment: environment(loadBefore), config: { steps: STEPS, emitsPerClientPerSecond: 1, count: COUNT, server: 'plain socket.io echo (bench/overhead/fast-server.mjs)', generators: 1 }, steps, capacity: { harnessP99Under1ms: within(1), harnessP99Under5ms: within(5) } };
+  const result = {
+    date: new Date().toISOString(),
+    environment: environment(loadBefore),
+    config: { steps: STEPS, emitsPerClientPerSecond: 1, count: COUNT, server: 'plain socket.io echo (bench/overhead/fast-server.mjs)', generators: 1 },
+    steps,
+    capacity: { harnessP99Under1ms: within(1), harnessP99Under5ms: within(5) },
+  };
   mkdirSync(join(here, 'results'), { recursive: true });
   writeFileSync(join(here, 'results', 'generator-capacity.json'), `${JSON.stringify(result, null, 2)}\n`);
-  process.stdout.write(`generator capacity (1 acked emit/s per client, one generator): harness p99 < 1 ms up to ${result.capacity.harnessP99Under1ms ?? 'none'} clients; < 5 ms up to ${result.capacity.harnessP99Under5ms ?? 'none'} (load average ${loadBefore[0]!.toFixed(1)} → ${os.loadavg()[0]!.toFixed(1)})\n`);
+  process.stdout.write(
+    `generator capacity (1 acked emit/s per client, one generator): harness p99 < 1 ms up to ${result.capacity.harnessP99Under1ms ?? 'none'} clients; < 5 ms up to ${result.capacity.harnessP99Under5ms ?? 'none'} (load average ${loadBefore[0]!.toFixed(1)} → ${os.loadavg()[0]!.toFixed(1)})\n`,
+  );
 }
 
 void main();

@@ -30,7 +30,18 @@ const resultsDir = join(here, 'results');
 const benchmarksMd = join(root, 'BENCHMARKS.md');
 
 interface Bench {
-  name: 'package' | 'engine-cpu' | 'artillery' | 'co' | 'overhead' | 'generator-capacity' | 'request' | 'custom-metrics' | 'live-outputs' | 'channel-churn' | 'hold-100k';
+  name:
+    | 'package'
+    | 'engine-cpu'
+    | 'artillery'
+    | 'co'
+    | 'overhead'
+    | 'generator-capacity'
+    | 'request'
+    | 'custom-metrics'
+    | 'live-outputs'
+    | 'channel-churn'
+    | 'hold-100k';
   file: string;
   /** upper bound on its run time; it is stopped (by pid) past it */
   timeoutMs: number;
@@ -53,7 +64,10 @@ const BENCHES: Bench[] = [
 function onlyArg(): Set<string> | null {
   const i = process.argv.indexOf('--only');
   if (i < 0) return null;
-  const names = (process.argv[i + 1] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const names = (process.argv[i + 1] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const n of names) if (!BENCHES.some((b) => b.name === n)) throw new Error(`--only: unknown benchmark ${n} (${BENCHES.map((b) => b.name).join(', ')})`);
   return new Set(names);
 }
@@ -92,7 +106,10 @@ interface EngineCpuResult {
   date: string;
   environment: { loadAverage1m: { before: number; after: number } };
   config: { conns: number; echoes: number; rounds: number; idle: number; heapReps: number };
-  summary: Record<'socket.io-lean' | 'socket.io' | 'ws', { cpuUsPerEcho: number; userUsPerEcho: number; echoesPerSec: number; heapKbPerConn: number; retainedAfterCloseKbPerConn: number }>;
+  summary: Record<
+    'socket.io-lean' | 'socket.io' | 'ws',
+    { cpuUsPerEcho: number; userUsPerEcho: number; echoesPerSec: number; heapKbPerConn: number; retainedAfterCloseKbPerConn: number }
+  >;
   ratios: { cpuLeanOverSocketIoClient: number; userCpuLeanOverSocketIoClient: number; cpuLeanOverWs: number; heapLeanOverSocketIoClient: number };
   goals: { cpuRatioLeanOverSocketIoClient: { value: number; met: boolean }; leanHeapKbPerIdleConn: { value: number; met: boolean } };
 }
@@ -101,8 +118,29 @@ interface ArtilleryResult {
   date: string;
   environment: { loadAverage: { before: number[]; after: number[] } };
   config: { rate: number; seconds: number; rounds: number; echoesPerSession: number; artilleryVersion: string };
-  summary: Record<ArtilleryTool, { cpuUsPerSession: number; mainProcessCpuUsPerSession?: number; totalCpuUsPerSession: number; startupCpuS: number | null; serverCpuUsPerSession: number; sessionsScheduled: number; sessionsCompleted: number; sessionsFailed: number; errors: number; ackP99Ms: number | null; accountingOk: boolean; notes: string[] }>;
-  goals: Partial<Record<'cpuPerSessionRtbenchSocketIoOverArtillery' | 'cpuPerSessionRtbenchLeanOverArtillery', { value: number; met: boolean; totalCpuRatio: number; againstArrivalRatePhase: number }>> & {
+  summary: Record<
+    ArtilleryTool,
+    {
+      cpuUsPerSession: number;
+      mainProcessCpuUsPerSession?: number;
+      totalCpuUsPerSession: number;
+      startupCpuS: number | null;
+      serverCpuUsPerSession: number;
+      sessionsScheduled: number;
+      sessionsCompleted: number;
+      sessionsFailed: number;
+      errors: number;
+      ackP99Ms: number | null;
+      accountingOk: boolean;
+      notes: string[];
+    }
+  >;
+  goals: Partial<
+    Record<
+      'cpuPerSessionRtbenchSocketIoOverArtillery' | 'cpuPerSessionRtbenchLeanOverArtillery',
+      { value: number; met: boolean; totalCpuRatio: number; againstArrivalRatePhase: number }
+    >
+  > & {
     /** issue 19 (absent before 2026-12-08) */
     totalCpuRtbenchSocketIoOverSocketIoClientScript?: { value: number; met: boolean; steadyRatio: number };
     cpuPerSessionRtbenchLeanOverLeanEngineAlone?: { value: number; met: boolean; totalCpuRatio: number };
@@ -113,7 +151,14 @@ interface CoResult {
   date: string;
   environment: { loadAverage: { before: number[]; after: number[] } };
   config: { clients: number; intervalMs: number; seconds: number; stallMs: number; stallsAt: number[] };
-  results: Array<{ engine: string; truth: Dist; rtbench: Dist & { sessionsFailed: number }; analytic: { p99: number; baselineMs: number }; valid: boolean; goal: { value: number; met: boolean } }>;
+  results: Array<{
+    engine: string;
+    truth: Dist;
+    rtbench: Dist & { sessionsFailed: number };
+    analytic: { p99: number; baselineMs: number };
+    valid: boolean;
+    goal: { value: number; met: boolean };
+  }>;
 }
 
 /** bench/results/hold-100k.json, as bench/hold-100k/run.ts writes it (its own command; not run by this script). */
@@ -161,8 +206,20 @@ const dated = (r: { date: string } | null, fs: Figure[]): Figure[] => (r ? fs.ma
 
 function engineFigures(r: EngineCpuResult | null): Figure[] {
   return dated(r, [
-    { bench: 'engine-cpu', figure: 'client CPU per acked echo, socket.io-lean ÷ socket.io-client', value: r ? r.ratios.cpuLeanOverSocketIoClient.toFixed(2) : '-', goal: '≤ 0.6', met: r ? r.goals.cpuRatioLeanOverSocketIoClient.met : null },
-    { bench: 'engine-cpu', figure: 'heap per idle connection, socket.io-lean', value: r ? `${r.summary['socket.io-lean'].heapKbPerConn.toFixed(2)} KB` : '-', goal: '≤ 5 KB', met: r ? r.goals.leanHeapKbPerIdleConn.met : null },
+    {
+      bench: 'engine-cpu',
+      figure: 'client CPU per acked echo, socket.io-lean ÷ socket.io-client',
+      value: r ? r.ratios.cpuLeanOverSocketIoClient.toFixed(2) : '-',
+      goal: '≤ 0.6',
+      met: r ? r.goals.cpuRatioLeanOverSocketIoClient.met : null,
+    },
+    {
+      bench: 'engine-cpu',
+      figure: 'heap per idle connection, socket.io-lean',
+      value: r ? `${r.summary['socket.io-lean'].heapKbPerConn.toFixed(2)} KB` : '-',
+      goal: '≤ 5 KB',
+      met: r ? r.goals.leanHeapKbPerIdleConn.met : null,
+    },
   ]);
 }
 
@@ -170,26 +227,62 @@ function artilleryFigures(r: ArtilleryResult | null): Figure[] {
   const script = r?.goals.totalCpuRtbenchSocketIoOverSocketIoClientScript;
   const lean = r?.goals.cpuPerSessionRtbenchLeanOverLeanEngineAlone;
   return dated(r, [
-    { bench: 'artillery', figure: 'total CPU with start-up, rtbench socket.io ÷ plain socket.io-client script', value: script ? script.value.toFixed(2) : '-', goal: '≤ 1.25', met: script ? script.met : null },
-    { bench: 'artillery', figure: 'generator CPU per session, rtbench socket.io-lean ÷ the lean engine alone (the harness)', value: lean ? lean.value.toFixed(2) : '-', goal: '≤ 1.10', met: lean ? lean.met : null },
-    { bench: 'artillery', figure: 'generator CPU per session, rtbench socket.io ÷ Artillery 2 (flat ramp)', value: r?.goals.cpuPerSessionRtbenchSocketIoOverArtillery ? r.goals.cpuPerSessionRtbenchSocketIoOverArtillery.value.toFixed(2) : '-', goal: '≤ 1/3', met: r?.goals.cpuPerSessionRtbenchSocketIoOverArtillery ? r.goals.cpuPerSessionRtbenchSocketIoOverArtillery.met : null },
-    { bench: 'artillery', figure: 'generator CPU per session, rtbench socket.io-lean ÷ Artillery 2 (flat ramp)', value: r?.goals.cpuPerSessionRtbenchLeanOverArtillery ? r.goals.cpuPerSessionRtbenchLeanOverArtillery.value.toFixed(2) : '-', goal: '≤ 1/3', met: r?.goals.cpuPerSessionRtbenchLeanOverArtillery ? r.goals.cpuPerSessionRtbenchLeanOverArtillery.met : null },
+    {
+      bench: 'artillery',
+      figure: 'total CPU with start-up, rtbench socket.io ÷ plain socket.io-client script',
+      value: script ? script.value.toFixed(2) : '-',
+      goal: '≤ 1.25',
+      met: script ? script.met : null,
+    },
+    {
+      bench: 'artillery',
+      figure: 'generator CPU per session, rtbench socket.io-lean ÷ the lean engine alone (the harness)',
+      value: lean ? lean.value.toFixed(2) : '-',
+      goal: '≤ 1.10',
+      met: lean ? lean.met : null,
+    },
+    {
+      bench: 'artillery',
+      figure: 'generator CPU per session, rtbench socket.io ÷ Artillery 2 (flat ramp)',
+      value: r?.goals.cpuPerSessionRtbenchSocketIoOverArtillery ? r.goals.cpuPerSessionRtbenchSocketIoOverArtillery.value.toFixed(2) : '-',
+      goal: '≤ 1/3',
+      met: r?.goals.cpuPerSessionRtbenchSocketIoOverArtillery ? r.goals.cpuPerSessionRtbenchSocketIoOverArtillery.met : null,
+    },
+    {
+      bench: 'artillery',
+      figure: 'generator CPU per session, rtbench socket.io-lean ÷ Artillery 2 (flat ramp)',
+      value: r?.goals.cpuPerSessionRtbenchLeanOverArtillery ? r.goals.cpuPerSessionRtbenchLeanOverArtillery.value.toFixed(2) : '-',
+      goal: '≤ 1/3',
+      met: r?.goals.cpuPerSessionRtbenchLeanOverArtillery ? r.goals.cpuPerSessionRtbenchLeanOverArtillery.met : null,
+    },
   ]);
 }
 
 function coFigures(r: CoResult | null): Figure[] {
   if (!r) return [{ bench: 'co', figure: 'ack p99 under server stalls, rtbench ÷ true', value: '-', goal: '0.9–1.1', met: null }];
-  return dated(r, r.results.map((x) => ({ bench: 'co', figure: `ack p99 under server stalls, rtbench ÷ true (${x.engine})`, value: `${x.goal.value.toFixed(3)} (${f0(x.rtbench.p99)} / ${f0(x.truth.p99)} ms)`, goal: '0.9–1.1', met: x.goal.met })));
+  return dated(
+    r,
+    r.results.map((x) => ({
+      bench: 'co',
+      figure: `ack p99 under server stalls, rtbench ÷ true (${x.engine})`,
+      value: `${x.goal.value.toFixed(3)} (${f0(x.rtbench.p99)} / ${f0(x.truth.p99)} ms)`,
+      goal: '0.9–1.1',
+      met: x.goal.met,
+    })),
+  );
 }
 
 /** Exit code of each benchmark run this time (absent: not run). */
 const exitCodes: Record<string, number | null> = {};
 /** A figure with no goal of ours (its "goal" is a reference in parentheses, e.g. a claim it is set beside) is information. */
-const verdict = (f: Figure): string => (f.verdictText ?? (f.met !== null ? (f.met ? 'PASS' : 'MISS') : f.goal.startsWith('(') && f.value !== '-' ? 'info' : f.bench in exitCodes ? 'MISS (failed)' : 'not run'));
+const verdict = (f: Figure): string =>
+  f.verdictText ??
+  (f.met !== null ? (f.met ? 'PASS' : 'MISS') : f.goal.startsWith('(') && f.value !== '-' ? 'info' : f.bench in exitCodes ? 'MISS (failed)' : 'not run');
 
 function engineSection(r: EngineCpuResult): string {
   const s = r.summary;
-  const row = (name: string, e: EngineCpuResult['summary']['ws']): string => `| ${name} | ${e.cpuUsPerEcho.toFixed(1)} | ${e.userUsPerEcho.toFixed(1)} | ${f0(e.echoesPerSec)} | ${e.heapKbPerConn.toFixed(2)} |`;
+  const row = (name: string, e: EngineCpuResult['summary']['ws']): string =>
+    `| ${name} | ${e.cpuUsPerEcho.toFixed(1)} | ${e.userUsPerEcho.toFixed(1)} | ${f0(e.echoesPerSec)} | ${e.heapKbPerConn.toFixed(2)} |`;
   return `## Client engines: CPU per acked echo and heap per idle connection
 
 \`node --import tsx bench/engine-cpu.ts\` (part of \`npm run bench\`, about 1 minute) writes
@@ -216,12 +309,24 @@ ${row('raw ws', s.ws)}
 function artillerySection(r: ArtilleryResult): string {
   const s = r.summary;
   // results written before the engine-alone floor was measured lack it
-  const tools = (['rtbench socket.io', 'rtbench socket.io-lean', 'artillery flat-ramp', 'artillery', 'lean engine alone', 'socket.io-client script'] as ArtilleryTool[]).filter((t) => s[t] !== undefined);
+  const tools = (
+    ['rtbench socket.io', 'rtbench socket.io-lean', 'artillery flat-ramp', 'artillery', 'lean engine alone', 'socket.io-client script'] as ArtilleryTool[]
+  ).filter((t) => s[t] !== undefined);
   const label = (t: ArtilleryTool): string =>
-    t === 'socket.io-client script' ? 'plain socket.io-client script, plain Node (`bench/artillery/socketio-alone.mjs`)' : t === 'lean engine alone' ? 'socket.io-lean engine alone, no harness (floor)' : t === 'artillery' ? `Artillery ${r.config.artilleryVersion}, \`arrivalRate\` phase (busy-waits)` : t === 'artillery flat-ramp' ? `Artillery ${r.config.artilleryVersion}, flat ramp` : t.replace('rtbench ', 'rtbench, engine ');
+    t === 'socket.io-client script'
+      ? 'plain socket.io-client script, plain Node (`bench/artillery/socketio-alone.mjs`)'
+      : t === 'lean engine alone'
+        ? 'socket.io-lean engine alone, no harness (floor)'
+        : t === 'artillery'
+          ? `Artillery ${r.config.artilleryVersion}, \`arrivalRate\` phase (busy-waits)`
+          : t === 'artillery flat-ramp'
+            ? `Artillery ${r.config.artilleryVersion}, flat ramp`
+            : t.replace('rtbench ', 'rtbench, engine ');
   const g = r.goals;
   const warnings = tools.flatMap((t) => [
-    ...(s[t].sessionsFailed > 0 || s[t].sessionsCompleted < s[t].sessionsScheduled * 0.99 ? [`- ${label(t)} did not complete every session: ${s[t].sessionsCompleted} of ${s[t].sessionsScheduled}, ${s[t].sessionsFailed} failed.`] : []),
+    ...(s[t].sessionsFailed > 0 || s[t].sessionsCompleted < s[t].sessionsScheduled * 0.99
+      ? [`- ${label(t)} did not complete every session: ${s[t].sessionsCompleted} of ${s[t].sessionsScheduled}, ${s[t].sessionsFailed} failed.`]
+      : []),
     ...(s[t].accountingOk ? [] : [`- ${label(t)}: a descendant process escaped the CPU accounting.`]),
     ...s[t].notes.map((n) => `- ${label(t)}: ${n}.`),
   ]);
@@ -356,7 +461,10 @@ function rewrite(md: string, owned: Array<{ prefix: string; text: string | null 
   const isOwned = (h: string): boolean => owned.some((o) => h.startsWith(o.prefix));
   const kept = sections.filter((s) => !isOwned(s.heading));
   const old = (prefix: string): string | null => sections.find((s) => s.heading.startsWith(prefix))?.text ?? null;
-  const mine = owned.map((o) => o.text ?? old(o.prefix)).filter((t): t is string => t !== null).map((t) => `${t.trimEnd()}\n`);
+  const mine = owned
+    .map((o) => o.text ?? old(o.prefix))
+    .filter((t): t is string => t !== null)
+    .map((t) => `${t.trimEnd()}\n`);
   const soak = kept.findIndex((s) => s.heading.startsWith('## Soak'));
   const before = soak < 0 ? kept : kept.slice(0, soak);
   const after = soak < 0 ? [] : kept.slice(soak);
@@ -379,7 +487,12 @@ const renderOnly = process.argv.includes('--render');
 const only = renderOnly ? new Set<string>() : onlyArg();
 const startedMs = renderOnly ? 0 : Date.now();
 const startedIso = new Date(startedMs).toISOString();
-process.stderr.write(`npm run bench: ${machine}; load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}\n`);
+process.stderr.write(
+  `npm run bench: ${machine}; load average ${os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}\n`,
+);
 for (const b of BENCHES) {
   if (only && !only.has(b.name)) continue;
   process.stderr.write(`\n=== ${b.name}: node --import tsx ${b.file}\n`);
@@ -402,17 +515,44 @@ const overhead = renderOnly || 'overhead' in exitCodes ? freshResult<OverheadRes
 const capacity = renderOnly || exitCodes['generator-capacity'] === 0 ? freshResult<GeneratorCapacityResult>('generator-capacity', startedMs) : null;
 // a missed hold goal exits 1 with its result written: the figure is reported (MISS), not dropped
 const hold = freshResult<HoldResult>('hold-100k', startedMs);
-const figures = [...packageFigures(pkg), ...engineFigures(engine), ...artilleryFigures(artillery), ...coFigures(co), ...overheadFigures(overhead), ...generatorCapacityFigures(capacity), ...requestFigures(request), customMetricsFigure(customMetrics), liveOutputsFigure(liveOutputs), ...churnFigures(churn), ...holdFigures(hold)];
+const figures = [
+  ...packageFigures(pkg),
+  ...engineFigures(engine),
+  ...artilleryFigures(artillery),
+  ...coFigures(co),
+  ...overheadFigures(overhead),
+  ...generatorCapacityFigures(capacity),
+  ...requestFigures(request),
+  customMetricsFigure(customMetrics),
+  liveOutputsFigure(liveOutputs),
+  ...churnFigures(churn),
+  ...holdFigures(hold),
+];
 
-const w = { bench: Math.max(12, ...figures.map((f) => f.bench.length + 2)), figure: Math.max(...figures.map((f) => f.figure.length)) + 2, value: Math.max(10, ...figures.map((f) => f.value.length)) + 2, goal: Math.max(10, ...figures.map((f) => f.goal.length + 2)) };
+const w = {
+  bench: Math.max(12, ...figures.map((f) => f.bench.length + 2)),
+  figure: Math.max(...figures.map((f) => f.figure.length)) + 2,
+  value: Math.max(10, ...figures.map((f) => f.value.length)) + 2,
+  goal: Math.max(10, ...figures.map((f) => f.goal.length + 2)),
+};
 const table = [
   '',
   `${'benchmark'.padEnd(w.bench)}${'figure'.padEnd(w.figure)}${'measured'.padEnd(w.value)}${'goal'.padEnd(w.goal)}verdict`,
   ...figures.map((f) => `${f.bench.padEnd(w.bench)}${f.figure.padEnd(w.figure)}${f.value.padEnd(w.value)}${f.goal.padEnd(w.goal)}${verdict(f)}`),
   '',
-  `${machine}; load average now ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}${renderOnly ? "; rendered from bench/results/" : `; ${((Date.now() - startedMs) / 60_000).toFixed(1)} min`}`,
+  `${machine}; load average now ${os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}${renderOnly ? '; rendered from bench/results/' : `; ${((Date.now() - startedMs) / 60_000).toFixed(1)} min`}`,
   ...Object.entries(exitCodes)
-    .filter(([n, c]) => c !== 0 && !(n === 'hold-100k' && hold) && !(n === 'custom-metrics' && customMetrics) && !(n === 'live-outputs' && liveOutputs) && !(n === 'overhead' && overhead))
+    .filter(
+      ([n, c]) =>
+        c !== 0 &&
+        !(n === 'hold-100k' && hold) &&
+        !(n === 'custom-metrics' && customMetrics) &&
+        !(n === 'live-outputs' && liveOutputs) &&
+        !(n === 'overhead' && overhead),
+    )
     .map(([n, c]) => `FAILED: ${n} exited with ${c}; its section of BENCHMARKS.md was left as it was`),
   '',
 ];
@@ -421,7 +561,8 @@ process.stdout.write(table.join('\n'));
 if (pkg || engine || artillery || co || overhead || capacity || request || customMetrics || liveOutputs || churn || hold) {
   const md = existsSync(benchmarksMd) ? readFileSync(benchmarksMd, 'utf8') : '';
   // the summary keeps the figures of benchmarks not run this time from the results files already there
-  const anyResult = <T>(name: string): T | null => (existsSync(join(resultsDir, `${name}.json`)) ? (JSON.parse(readFileSync(join(resultsDir, `${name}.json`), 'utf8')) as T) : null);
+  const anyResult = <T>(name: string): T | null =>
+    existsSync(join(resultsDir, `${name}.json`)) ? (JSON.parse(readFileSync(join(resultsDir, `${name}.json`), 'utf8')) as T) : null;
   const summaryFigures = [
     ...packageFigures(pkg ?? (only && !only.has('package') ? anyResult<PackageResult>('package') : null)),
     ...engineFigures(engine ?? (only && !only.has('engine-cpu') ? anyResult<EngineCpuResult>('engine-cpu') : null)),
@@ -436,15 +577,27 @@ if (pkg || engine || artillery || co || overhead || capacity || request || custo
     ...holdFigures(hold ?? anyResult<HoldResult>('hold-100k')),
   ];
   const next = rewrite(md, [
-    { prefix: '## Goals at a glance', text: summarySection(summaryFigures, renderOnly ? latestDate([pkg, engine, artillery, co, overhead, request, customMetrics, liveOutputs, churn]) ?? startedIso : startedIso) },
+    {
+      prefix: '## Goals at a glance',
+      text: summarySection(
+        summaryFigures,
+        renderOnly ? (latestDate([pkg, engine, artillery, co, overhead, request, customMetrics, liveOutputs, churn]) ?? startedIso) : startedIso,
+      ),
+    },
     { prefix: '## Client engines', text: engine ? engineSection(engine) : null },
     { prefix: '## Generator CPU per session', text: artillery ? artillerySection(artillery) : null },
     { prefix: '## Coordinated omission', text: co ? coSection(co) : null },
     { prefix: '## Harness overhead', text: overhead ? overheadSection(overhead, day(overhead.date), la(overhead.environment.loadAverage)) : null },
-    { prefix: '## Honest capacity per generator', text: capacity ? generatorCapacitySection(capacity, day(capacity.date), la(capacity.environment.loadAverage)) : null },
+    {
+      prefix: '## Honest capacity per generator',
+      text: capacity ? generatorCapacitySection(capacity, day(capacity.date), la(capacity.environment.loadAverage)) : null,
+    },
     { prefix: '## Raw WebSocket requests', text: request ? requestSection(request) : null },
     { prefix: '## Package: install size', text: pkg?.installPlainThenSocketIo ? packageSection(pkg, day(pkg.date), la(pkg.environment.loadAverage)) : null },
-    { prefix: '## Custom metrics', text: customMetrics ? customMetricsSection(customMetrics, day(customMetrics.date), la(customMetrics.environment.loadAverage)) : null },
+    {
+      prefix: '## Custom metrics',
+      text: customMetrics ? customMetricsSection(customMetrics, day(customMetrics.date), la(customMetrics.environment.loadAverage)) : null,
+    },
     { prefix: '## Live outputs', text: liveOutputs ? liveOutputsSection(liveOutputs, day(liveOutputs.date), la(liveOutputs.environment.loadAverage)) : null },
     { prefix: '## Channel churn', text: churn ? churnSection(churn) : null },
   ]);

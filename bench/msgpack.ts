@@ -99,7 +99,8 @@ async function main(): Promise<void> {
           for (let i = 0; i < n; i++) {
             const r = await t.emitWithAck('echo', [{ seq: i, blob }], 10_000);
             const back = r[0] as { seq?: number; blob?: Buffer | string } | undefined;
-            if (back?.seq !== i || (text ? typeof back.blob !== 'string' : !Buffer.isBuffer(back.blob)) || back.blob?.length !== bytes) throw new Error('echo mismatch');
+            if (back?.seq !== i || (text ? typeof back.blob !== 'string' : !Buffer.isBuffer(back.blob)) || back.blob?.length !== bytes)
+              throw new Error('echo mismatch');
           }
         }),
       );
@@ -120,12 +121,26 @@ async function main(): Promise<void> {
       const json = v.replace('msgpack', 'json') as Variant;
       // paired: each round's own ratio (the machine's drift between rounds cancels), then their median and range
       const ratios = samples[v].map((x, i) => x / samples[json][i]!);
-      return { variant: v, cpuUsPerEcho: +median(samples[v]).toFixed(1), vsJson: +median(ratios).toFixed(2), vsJsonRange: [+Math.min(...ratios).toFixed(2), +Math.max(...ratios).toFixed(2)], rounds: samples[v].map((x) => +x.toFixed(1)) };
+      return {
+        variant: v,
+        cpuUsPerEcho: +median(samples[v]).toFixed(1),
+        vsJson: +median(ratios).toFixed(2),
+        vsJsonRange: [+Math.min(...ratios).toFixed(2), +Math.max(...ratios).toFixed(2)],
+        rounds: samples[v].map((x) => +x.toFixed(1)),
+      };
     });
-    console.log(`client CPU per acked echo of { seq, ${text ? `text: ${bytes} chars` : `blob: ${bytes} B`} }: ${conns} connections × ${echoes} echoes, median of ${rounds} interleaved rounds (${os.cpus().length} cores, node ${process.version})`);
-    for (const r of rows) console.log(`  ${r.variant.padEnd(24)} ${String(r.cpuUsPerEcho).padStart(7)} µs   ${r.vsJson.toFixed(2)}× [${r.vsJsonRange.join('–')}] the same engine with JSON (per-round ratios)`);
+    console.log(
+      `client CPU per acked echo of { seq, ${text ? `text: ${bytes} chars` : `blob: ${bytes} B`} }: ${conns} connections × ${echoes} echoes, median of ${rounds} interleaved rounds (${os.cpus().length} cores, node ${process.version})`,
+    );
+    for (const r of rows)
+      console.log(
+        `  ${r.variant.padEnd(24)} ${String(r.cpuUsPerEcho).padStart(7)} µs   ${r.vsJson.toFixed(2)}× [${r.vsJsonRange.join('–')}] the same engine with JSON (per-round ratios)`,
+      );
     mkdirSync(join(here, 'results'), { recursive: true });
-    writeFileSync(join(here, 'results', text ? 'msgpack-text.json' : 'msgpack.json'), `${JSON.stringify({ when: new Date().toISOString(), payload: text ? 'text' : 'binary', conns, echoes, rounds, bytes, cores: os.cpus().length, node: process.version, rows }, null, 2)}\n`);
+    writeFileSync(
+      join(here, 'results', text ? 'msgpack-text.json' : 'msgpack.json'),
+      `${JSON.stringify({ when: new Date().toISOString(), payload: text ? 'text' : 'binary', conns, echoes, rounds, bytes, cores: os.cpus().length, node: process.version, rows }, null, 2)}\n`,
+    );
   } finally {
     child.kill();
   }

@@ -39,14 +39,22 @@ import { PERCENTILES, fmtRatio, overall, verdicts, type Pct } from './overhead/v
 
 const here = dirname(fileURLToPath(import.meta.url));
 const rates = (name: string, def: string): number[] => {
-  const xs = (process.env[name] ?? def).split(',').map((x) => x.trim()).filter(Boolean).map(Number);
-  for (const r of xs) if (!Number.isInteger(r) || r < 10 || r > 20_000 || r % 10 !== 0) throw new Error(`${name}: ${r} must be a multiple of 10 from 10 to 20000`);
+  const xs = (process.env[name] ?? def)
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean)
+    .map(Number);
+  for (const r of xs)
+    if (!Number.isInteger(r) || r < 10 || r > 20_000 || r % 10 !== 0) throw new Error(`${name}: ${r} must be a multiple of 10 from 10 to 20000`);
   return xs;
 };
 const RATES = rates('RTBENCH_OH_RATES', '200,2000,10000');
 const WS_RATES = rates('RTBENCH_OH_WS_RATES', '2000');
 type Engine = 'socket.io' | 'ws';
-const CASES: Array<{ engine: Engine; rate: number }> = [...RATES.map((rate) => ({ engine: 'socket.io' as const, rate })), ...WS_RATES.map((rate) => ({ engine: 'ws' as const, rate }))];
+const CASES: Array<{ engine: Engine; rate: number }> = [
+  ...RATES.map((rate) => ({ engine: 'socket.io' as const, rate })),
+  ...WS_RATES.map((rate) => ({ engine: 'ws' as const, rate })),
+];
 const SERVER = process.env.RTBENCH_OH_SERVER ?? 'fast';
 if (SERVER !== 'fast' && SERVER !== 'single') throw new Error(`RTBENCH_OH_SERVER must be fast or single (got ${SERVER})`);
 const SECONDS = envInt('RTBENCH_OH_SECONDS', 6, 3, 120);
@@ -104,7 +112,11 @@ async function fastServer(engine: Engine): Promise<ServerHandle> {
 
 function minimal(url: string, clients: number, engine: Engine): Promise<Sample> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'overhead', 'minimal.ts'), url, String(clients), String(INTERVAL_MS), String(COUNT), String(monoMs() + LEAD_MS), engine], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(here, 'overhead', 'minimal.ts'), url, String(clients), String(INTERVAL_MS), String(COUNT), String(monoMs() + LEAD_MS), engine],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let out = '';
     child.stdout.on('data', (b: Buffer) => (out += b.toString()));
     const timer = setTimeout(() => child.kill('SIGKILL'), (SECONDS + 60) * 1000 + LEAD_MS);
@@ -118,10 +130,23 @@ function minimal(url: string, clients: number, engine: Engine): Promise<Sample> 
 }
 
 async function rtbench(url: string, clients: number, engine: Engine, generators?: number): Promise<Sample> {
-  Object.assign(process.env, { RTBENCH_OH_CLIENTS: String(clients), RTBENCH_OH_INTERVAL_MS: String(INTERVAL_MS), RTBENCH_OH_COUNT: String(COUNT), RTBENCH_OH_T0: String(monoMs() + LEAD_MS), RTBENCH_OH_ENGINE: engine });
+  Object.assign(process.env, {
+    RTBENCH_OH_CLIENTS: String(clients),
+    RTBENCH_OH_INTERVAL_MS: String(INTERVAL_MS),
+    RTBENCH_OH_COUNT: String(COUNT),
+    RTBENCH_OH_T0: String(monoMs() + LEAD_MS),
+    RTBENCH_OH_ENGINE: engine,
+  });
   const out = mkdtempSync(join(os.tmpdir(), 'rtbench-oh-'));
   try {
-    const outcome = await run(join(here, 'overhead', 'scenario.ts'), { target: url, quiet: true, out, ...(generators ? { generators } : {}), stdout: silent, stderr: { write: (t) => void process.stderr.write(t), isTTY: false } });
+    const outcome = await run(join(here, 'overhead', 'scenario.ts'), {
+      target: url,
+      quiet: true,
+      out,
+      ...(generators ? { generators } : {}),
+      stdout: silent,
+      stderr: { write: (t) => void process.stderr.write(t), isTTY: false },
+    });
     const r = outcome.file.runs[0]!;
     const metric = engine === 'ws' ? 'request:echo' : 'ack:echo';
     const ack = r.metrics[metric];
@@ -140,7 +165,7 @@ async function rtbench(url: string, clients: number, engine: Engine, generators?
       generatorLoopP99: g.length ? Math.max(...g.map((x) => x.loopDelayP99)) : null,
       generatorCpuMean: g.length ? g.reduce((a, x) => a + x.cpuMean, 0) : null,
       // cpuMean is percent of one core over the run's seconds (start-up and lead included)
-      cpuUsPerAck: g.length ? (g.reduce((a, x) => a + x.cpuMean, 0) / 100) * r.durationMs * 1000 / ack.count : null,
+      cpuUsPerAck: g.length ? ((g.reduce((a, x) => a + x.cpuMean, 0) / 100) * r.durationMs * 1000) / ack.count : null,
       harnessDelay: harnessOf(r.generator),
     };
   } finally {
@@ -166,11 +191,18 @@ async function main(): Promise<void> {
       for (let round = 0; round < ROUNDS; round++) {
         const order = VARIANTS.map((_, i) => VARIANTS[(i + round) % VARIANTS.length]!);
         for (const v of order) {
-          const s = v === 'minimal' || v === 'minimal-again' ? await minimal(server.url, clients, engine) : await rtbench(server.url, clients, engine, v === 'rtbench-2-generators' ? 2 : undefined);
+          const s =
+            v === 'minimal' || v === 'minimal-again'
+              ? await minimal(server.url, clients, engine)
+              : await rtbench(server.url, clients, engine, v === 'rtbench-2-generators' ? 2 : undefined);
           s.load1 = os.loadavg()[0]!;
           samples[v]!.push(s);
-          const hd = s.harnessDelay ? `, harness delay p50 ${s.harnessDelay.p50.toFixed(3)} p99 ${s.harnessDelay.p99.toFixed(3)} max ${s.harnessDelay.max.toFixed(1)} ms` : '';
-          process.stderr.write(`overhead: ${engine} ${rate}/s round ${round + 1}/${ROUNDS} ${v}: p50 ${s.p50.toFixed(3)} p90 ${s.p90.toFixed(3)} p99 ${s.p99.toFixed(3)} ms, cpu ${s.cpuUsPerAck?.toFixed(0) ?? '-'} µs/ack (${s.count} acks${s.generators ? `, ${s.generators} generator(s), ${s.saturation}` : ''}${hd}); load ${s.load1.toFixed(1)}\n`);
+          const hd = s.harnessDelay
+            ? `, harness delay p50 ${s.harnessDelay.p50.toFixed(3)} p99 ${s.harnessDelay.p99.toFixed(3)} max ${s.harnessDelay.max.toFixed(1)} ms`
+            : '';
+          process.stderr.write(
+            `overhead: ${engine} ${rate}/s round ${round + 1}/${ROUNDS} ${v}: p50 ${s.p50.toFixed(3)} p90 ${s.p90.toFixed(3)} p99 ${s.p99.toFixed(3)} ms, cpu ${s.cpuUsPerAck?.toFixed(0) ?? '-'} µs/ack (${s.count} acks${s.generators ? `, ${s.generators} generator(s), ${s.saturation}` : ''}${hd}); load ${s.load1.toFixed(1)}\n`,
+          );
         }
       }
     } finally {
@@ -186,12 +218,31 @@ async function main(): Promise<void> {
     });
     const medians = Object.fromEntries(Object.entries(samples).map(([v, xs]) => [v, med(xs)]));
     const v = verdicts({ minimal: samples.minimal!, 'minimal-again': samples['minimal-again']!, rtbench: samples.rtbench! });
-    perRate.push({ engine, server: SERVER === 'fast' || engine === 'ws' ? `fast ${engine} echo` : 'reference single', rate, clients, medians, samples, verdicts: v, outcome: overall(PERCENTILES.map((p) => v[p].outcome)) });
+    perRate.push({
+      engine,
+      server: SERVER === 'fast' || engine === 'ws' ? `fast ${engine} echo` : 'reference single',
+      rate,
+      clients,
+      medians,
+      samples,
+      verdicts: v,
+      outcome: overall(PERCENTILES.map((p) => v[p].outcome)),
+    });
   }
   const result = {
     date: new Date().toISOString(),
     environment: environment(loadBefore),
-    config: { rates: RATES, wsRates: WS_RATES, server: SERVER, intervalMs: INTERVAL_MS, seconds: SECONDS, rounds: ROUNDS, count: COUNT, leadMs: LEAD_MS, variants: VARIANTS },
+    config: {
+      rates: RATES,
+      wsRates: WS_RATES,
+      server: SERVER,
+      intervalMs: INTERVAL_MS,
+      seconds: SECONDS,
+      rounds: ROUNDS,
+      count: COUNT,
+      leadMs: LEAD_MS,
+      variants: VARIANTS,
+    },
     elapsedS: Math.round((performance.now() - started) / 1000),
     results: perRate,
     outcome: overall(perRate.map((x) => x.outcome)),
@@ -199,8 +250,11 @@ async function main(): Promise<void> {
   mkdirSync(join(here, 'results'), { recursive: true });
   writeFileSync(join(here, 'results', 'overhead.json'), `${JSON.stringify(result, null, 2)}\n`);
   for (const x of perRate) {
-    const line = (p: Pct): string => `${p} ${fmtRatio(x.verdicts[p].ratio)} (A/A ${fmtRatio(x.verdicts[p].aa)}, goal ≤ ${x.verdicts[p].bound.toFixed(2)}: ${x.verdicts[p].text})`;
-    process.stdout.write(`${x.engine} ${x.rate} acked emits/s, rtbench ÷ minimal over ${ROUNDS} rounds, bootstrap 95% intervals: ${PERCENTILES.map(line).join('; ')}\n`);
+    const line = (p: Pct): string =>
+      `${p} ${fmtRatio(x.verdicts[p].ratio)} (A/A ${fmtRatio(x.verdicts[p].aa)}, goal ≤ ${x.verdicts[p].bound.toFixed(2)}: ${x.verdicts[p].text})`;
+    process.stdout.write(
+      `${x.engine} ${x.rate} acked emits/s, rtbench ÷ minimal over ${ROUNDS} rounds, bootstrap 95% intervals: ${PERCENTILES.map(line).join('; ')}\n`,
+    );
   }
   process.stdout.write(`overhead: ${result.outcome} (${result.elapsedS} s; load average ${loadBefore[0]!.toFixed(1)} → ${os.loadavg()[0]!.toFixed(1)})\n`);
   process.exitCode = result.outcome === 'not met' ? 1 : 0;

@@ -26,12 +26,20 @@ type PackageFigure = Figure;
 const mb = (b: number): string => `${(b / 2 ** 20).toFixed(1)} MB`;
 /** An install's size: its files' bytes, and what it takes on disk (whole blocks, folders) when measured. */
 const size = (i: Install): string => `${mb(i.bytes)}${i.diskBytes ? ` of files (${mb(i.diskBytes)} on disk)` : ''}`;
-const warnings = (r: PackageResult): string => [...r.installPlain.installScriptWarnings, ...r.installPlainThenSocketIo.installScriptWarnings].join(', ') || 'none';
+const warnings = (r: PackageResult): string =>
+  [...r.installPlain.installScriptWarnings, ...r.installPlainThenSocketIo.installScriptWarnings].join(', ') || 'none';
 
 export function packageFigures(r: PackageResult | null): PackageFigure[] {
   // a result from before the optional peers (measured with --omit=optional) has none of these figures
   if (!r?.installPlainThenSocketIo) return [];
-  const fig = (figure: string, value: string, goal: string, met: boolean | undefined): PackageFigure => ({ bench: 'package', figure, value: r ? value : '-', goal, met: r ? (met ?? null) : null, ...(r ? { date: r.date } : {}) });
+  const fig = (figure: string, value: string, goal: string, met: boolean | undefined): PackageFigure => ({
+    bench: 'package',
+    figure,
+    value: r ? value : '-',
+    goal,
+    met: r ? (met ?? null) : null,
+    ...(r ? { date: r.date } : {}),
+  });
   const g = r?.goals;
   const s = r?.startup;
   return [
@@ -39,7 +47,12 @@ export function packageFigures(r: PackageResult | null): PackageFigure[] {
     fig('then npm install socket.io', `${size(r.installPlainThenSocketIo)}, ${r.installPlainThenSocketIo.packages} packages`, '< 45 MB', g?.thenSocketIoMb.met),
     fig('install-script warnings (plain, then socket.io)', warnings(r), 'none', g?.installScriptWarnings.met),
     fig('rtbench --help (÷ node -e 0)', s ? `${(s.helpMs / 1000).toFixed(2)} s (${s.helpOverNode.toFixed(2)}×)` : '', '< 0.3 s', g?.helpS.met),
-    fig('rtbench run: start → first connection (÷ node -e 0)', s ? `${(s.firstConnectionMs / 1000).toFixed(2)} s (${s.firstConnectionOverNode.toFixed(1)}×)` : '', '< 1.5 s', g?.firstConnectionS.met),
+    fig(
+      'rtbench run: start → first connection (÷ node -e 0)',
+      s ? `${(s.firstConnectionMs / 1000).toFixed(2)} s (${s.firstConnectionOverNode.toFixed(1)}×)` : '',
+      '< 1.5 s',
+      g?.firstConnectionS.met,
+    ),
   ];
 }
 

@@ -53,7 +53,10 @@ function install(name: string, args: string[]): Install & { dir: string } {
   mkdirSync(dir, { recursive: true });
   if (!existsSync(join(dir, 'package.json'))) writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, version: '1.0.0', private: true }));
   const r = sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', ...args], dir);
-  const warnings = r.stderr.split('\n').filter((l) => /install-scripts\s+\S+@\S+ \(/.test(l)).map((l) => l.replace(/^.*install-scripts\s+/, '').trim());
+  const warnings = r.stderr
+    .split('\n')
+    .filter((l) => /install-scripts\s+\S+@\S+ \(/.test(l))
+    .map((l) => l.replace(/^.*install-scripts\s+/, '').trim());
   const listed = spawnSync('npm', ['ls', '--all', '--parseable'], { cwd: dir, encoding: 'utf8', env }).stdout.split('\n').filter(Boolean);
   const du = Number(spawnSync('du', ['-sk', join(dir, 'node_modules')], { encoding: 'utf8' }).stdout.split('\t')[0]);
   return { dir, bytes: dirSizeBytes(join(dir, 'node_modules')), diskBytes: du * 1024, packages: listed.length - 1, installScriptWarnings: warnings };
@@ -78,7 +81,11 @@ function firstConnection(bin: string, dir: string, port: number, io: Server): Pr
       first ??= performance.now() - t0;
     };
     io.on('connection', onConn);
-    const child = spawn(process.execPath, [bin, 'run', 'scenario.ts', '--target', `http://127.0.0.1:${port}`, '--generators', '1', '--quiet', '--out', join(dir, `out-${Date.now()}`)], { cwd: dir, stdio: 'ignore', env });
+    const child = spawn(
+      process.execPath,
+      [bin, 'run', 'scenario.ts', '--target', `http://127.0.0.1:${port}`, '--generators', '1', '--quiet', '--out', join(dir, `out-${Date.now()}`)],
+      { cwd: dir, stdio: 'ignore', env },
+    );
     child.once('error', reject);
     child.once('exit', (code) => {
       io.off('connection', onConn);
@@ -126,9 +133,21 @@ try {
     config: { rounds },
     tarball: { files: info[0]!.entryCount, bytes: info[0]!.size, unpackedBytes: info[0]!.unpackedSize },
     installPlain: { bytes: lean.bytes, diskBytes: lean.diskBytes, packages: lean.packages, installScriptWarnings: lean.installScriptWarnings },
-    installPlainThenSocketIo: { bytes: thenSocketIo.bytes, diskBytes: thenSocketIo.diskBytes, packages: thenSocketIo.packages, installScriptWarnings: thenSocketIo.installScriptWarnings },
+    installPlainThenSocketIo: {
+      bytes: thenSocketIo.bytes,
+      diskBytes: thenSocketIo.diskBytes,
+      packages: thenSocketIo.packages,
+      installScriptWarnings: thenSocketIo.installScriptWarnings,
+    },
     installWithOptional: { bytes: full.bytes, diskBytes: full.diskBytes, packages: full.packages, installScriptWarnings: full.installScriptWarnings },
-    startup: { nodeMs: node, helpMs: help, firstConnectionMs: conn, helpOverNode: help / node, firstConnectionOverNode: conn / node, samples: { nodeMs, helpMs, connMs } },
+    startup: {
+      nodeMs: node,
+      helpMs: help,
+      firstConnectionMs: conn,
+      helpOverNode: help / node,
+      firstConnectionOverNode: conn / node,
+      samples: { nodeMs, helpMs, connMs },
+    },
     goals: {
       installMb: { value: lean.bytes / 2 ** 20, goal: GOALS.installMb, met: lean.bytes / 2 ** 20 < GOALS.installMb },
       thenSocketIoMb: { value: thenSocketIo.bytes / 2 ** 20, goal: GOALS.thenSocketIoMb, met: thenSocketIo.bytes / 2 ** 20 < GOALS.thenSocketIoMb },

@@ -35,7 +35,14 @@ try {
   for (let r = 0; r < ROUNDS; r++) {
     const out = mkdtempSync(join(os.tmpdir(), 'rtbench-req-'));
     try {
-      const o = await run(join(here, 'request', 'scenario.ts'), { target: `${server.url}/ws`, generators: 1, quiet: true, out, stdout: silent, stderr: silent });
+      const o = await run(join(here, 'request', 'scenario.ts'), {
+        target: `${server.url}/ws`,
+        generators: 1,
+        quiet: true,
+        out,
+        stdout: silent,
+        stderr: silent,
+      });
       const res = o.file.runs[0]!;
       const a = res.metrics['ack:echo'];
       const q = res.metrics['request:echo'];
@@ -43,7 +50,10 @@ try {
       const pick = (m: typeof a): Dist => ({ p50: m.p50, p90: m.p90, p99: m.p99, count: m.count });
       const errors = Object.values(res.errors).reduce((n, e) => n + e.count, 0);
       rounds.push({ emitWithAck: pick(a), request: pick(q), errors });
-      for (const [name, m] of [['emitWithAck', a], ['request', q]] as const) {
+      for (const [name, m] of [
+        ['emitWithAck', a],
+        ['request', q],
+      ] as const) {
         process.stderr.write(`run ${r + 1} ${name.padEnd(11)} ${m.count} echoes, p50 ${m.p50.toFixed(2)} p90 ${m.p90.toFixed(2)} p99 ${m.p99.toFixed(2)} ms\n`);
       }
     } finally {
@@ -68,4 +78,6 @@ const result = {
 mkdirSync(join(here, 'results'), { recursive: true });
 const outFile = join(here, 'results', 'request.json');
 writeFileSync(outFile, `${JSON.stringify(result, null, 2)}\n`);
-process.stdout.write(`request ÷ emitWithAck (same runs, median of ${ROUNDS}): p50 ${result.ratios.p50.toFixed(2)}, p90 ${result.ratios.p90.toFixed(2)}, p99 ${result.ratios.p99.toFixed(2)}${complete ? '' : ' (INCOMPLETE: some echoes missing or failed)'}\nresults: ${outFile}\n`);
+process.stdout.write(
+  `request ÷ emitWithAck (same runs, median of ${ROUNDS}): p50 ${result.ratios.p50.toFixed(2)}, p90 ${result.ratios.p90.toFixed(2)}, p99 ${result.ratios.p99.toFixed(2)}${complete ? '' : ' (INCOMPLETE: some echoes missing or failed)'}\nresults: ${outFile}\n`,
+);

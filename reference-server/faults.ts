@@ -62,7 +62,9 @@ export class FaultInjector {
     const slots = this.targets()[req.role];
     if (!slots || slots.length === 0) {
       const roles = Object.keys(this.targets());
-      throw new Error(`topology \`${this.topology}\` has no ${req.role}${roles.length ? ` (it has: ${roles.join(', ')})` : ' fault targets (use a multi-process topology such as cluster or sticky)'}`);
+      throw new Error(
+        `topology \`${this.topology}\` has no ${req.role}${roles.length ? ` (it has: ${roles.join(', ')})` : ' fault targets (use a multi-process topology such as cluster or sticky)'}`,
+      );
     }
     const slot = slots[req.index];
     if (!slot) throw new Error(`topology \`${this.topology}\` has ${slots.length} ${req.role}(s): index ${req.index} is out of range (0..${slots.length - 1})`);
@@ -72,7 +74,10 @@ export class FaultInjector {
     if (req.action === 'pause') {
       process.kill(pid, 'SIGSTOP');
       const forMs = req.forMs ?? 5000;
-      this.paused.set(pid, setTimeout(() => this.resume(pid), forMs));
+      this.paused.set(
+        pid,
+        setTimeout(() => this.resume(pid), forMs),
+      );
       return { pid, injectedAt, replacedMs: null, newPid: null, note: `stopped for ${forMs}ms, then SIGCONT` };
     }
     process.kill(pid, req.action === 'kill' ? 'SIGKILL' : 'SIGTERM');

@@ -69,7 +69,15 @@ async function main(): Promise<void> {
   });
   try {
     const spec = parseTopologySpec(args.topology);
-    running = await getTopology(spec).start({ host: args.host, port: args.port, pushRate: args.pushRate, delayMs: args.delayMs ?? 0, serviceMs: args.serviceMs ?? 0, ...(args.maxConnectionsPerWorker ? { maxConnectionsPerWorker: args.maxConnectionsPerWorker } : {}), spec });
+    running = await getTopology(spec).start({
+      host: args.host,
+      port: args.port,
+      pushRate: args.pushRate,
+      delayMs: args.delayMs ?? 0,
+      serviceMs: args.serviceMs ?? 0,
+      ...(args.maxConnectionsPerWorker ? { maxConnectionsPerWorker: args.maxConnectionsPerWorker } : {}),
+      spec,
+    });
     if (stopping) return;
     const r = running;
     injector = new FaultInjector(args.topology, () => r.faultTargets?.() ?? {});

@@ -58,7 +58,15 @@ export interface StartOptions {
 /** Start the reference server (any topology) in a child process on loopback; resolves once it is ready. */
 export async function startReferenceServer(o: StartOptions): Promise<ServerHandle> {
   getTopology(parseTopologySpec(o.topology)); // bad names fail here, before anything is forked
-  const args: ServerArgs = { topology: o.topology, host: o.host ?? '127.0.0.1', port: o.port ?? 0, pushRate: o.pushRate ?? 0, delayMs: o.delayMs ?? 0, serviceMs: o.serviceMs ?? 0, ...(o.maxConnectionsPerWorker ? { maxConnectionsPerWorker: o.maxConnectionsPerWorker } : {}) };
+  const args: ServerArgs = {
+    topology: o.topology,
+    host: o.host ?? '127.0.0.1',
+    port: o.port ?? 0,
+    pushRate: o.pushRate ?? 0,
+    delayMs: o.delayMs ?? 0,
+    serviceMs: o.serviceMs ?? 0,
+    ...(o.maxConnectionsPerWorker ? { maxConnectionsPerWorker: o.maxConnectionsPerWorker } : {}),
+  };
   const env = {
     ...process.env,
     ...(o.pingIntervalMs ? { RTBENCH_PING_INTERVAL_MS: String(o.pingIntervalMs) } : {}),
@@ -93,10 +101,12 @@ export async function startReferenceServer(o: StartOptions): Promise<ServerHandl
     const fail = (why: string): void => {
       clearTimeout(timer);
       void stop();
-      reject(new RunError('E_SERVER_START', `reference server \`${o.topology}\` failed to start: ${why}`, {
-        details: tail.trim() ? tail.trim().split('\n').slice(-8) : [],
-        hint: `see the lines above; run \`npx rtbench serve --topology ${o.topology}\` to try it on its own`,
-      }));
+      reject(
+        new RunError('E_SERVER_START', `reference server \`${o.topology}\` failed to start: ${why}`, {
+          details: tail.trim() ? tail.trim().split('\n').slice(-8) : [],
+          hint: `see the lines above; run \`npx rtbench serve --topology ${o.topology}\` to try it on its own`,
+        }),
+      );
     };
     const timer = setTimeout(() => fail(`not ready within ${o.timeoutMs ?? 15_000}ms`), o.timeoutMs ?? 15_000);
     onMessage((m) => {
@@ -124,7 +134,8 @@ export async function startReferenceServer(o: StartOptions): Promise<ServerHandl
       const timer = setTimeout(() => done(fallback), timeoutMs);
       send({ type, id });
     });
-  const stats = (timeoutMs = 3000): Promise<ServerStats> => ask('stats', timeoutMs, { workers: [], counters: {} }, (m) => ({ workers: m.stats, counters: m.counters }));
+  const stats = (timeoutMs = 3000): Promise<ServerStats> =>
+    ask('stats', timeoutMs, { workers: [], counters: {} }, (m) => ({ workers: m.stats, counters: m.counters }));
   const livePids = (timeoutMs = 3000): Promise<number[]> => ask('pids', timeoutMs, [], (m) => m.pids);
   let faultId = 0;
   const fault = (req: FaultRequest, timeoutMs = 40_000): Promise<FaultOutcome> =>

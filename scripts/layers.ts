@@ -106,8 +106,16 @@ export const RANKS: ReadonlyArray<readonly string[]> = [
 
 /** Imports that go up a floor on purpose: `from` and `to` are a file or a folder (prefix), with the reason. */
 export const RANK_EXCEPTIONS: ReadonlyArray<{ from: string; to: string; why: string }> = [
-  { from: 'src/run/run.ts', to: 'src/reporters/registry.ts', why: '`run()` fills in the default reporters (progress, summary, json, html, junit, markdown) when the caller names none; they implement the stream interface of src/run/reporter.ts' },
-  { from: 'src/run/run.ts', to: 'src/outputs/', why: '`run()` turns `outputs: [...]` specs into live outputs on its stream; they implement the stream interface of src/run/reporter.ts' },
+  {
+    from: 'src/run/run.ts',
+    to: 'src/reporters/registry.ts',
+    why: '`run()` fills in the default reporters (progress, summary, json, html, junit, markdown) when the caller names none; they implement the stream interface of src/run/reporter.ts',
+  },
+  {
+    from: 'src/run/run.ts',
+    to: 'src/outputs/',
+    why: '`run()` turns `outputs: [...]` specs into live outputs on its stream; they implement the stream interface of src/run/reporter.ts',
+  },
 ];
 
 /** The ranked folder a file belongs to (`src/run`, `reference-server`, `src/index.ts`), or null outside src/ and reference-server/. */
@@ -156,8 +164,10 @@ export function forbiddenImports(graph: Map<string, string[]>): string[] {
   const out: string[] = [];
   for (const [f, deps] of graph) {
     for (const d of deps) {
-      if (f.startsWith('reference-server/') && d.startsWith('src/') && !d.startsWith('src/shared/')) out.push(`${f} imports ${d} (only src/shared/ is allowed)`);
-      if (f.startsWith('src/') && d.startsWith('reference-server/') && d !== 'reference-server/index.ts') out.push(`${f} imports ${d} (only reference-server/index.ts is allowed)`);
+      if (f.startsWith('reference-server/') && d.startsWith('src/') && !d.startsWith('src/shared/'))
+        out.push(`${f} imports ${d} (only src/shared/ is allowed)`);
+      if (f.startsWith('src/') && d.startsWith('reference-server/') && d !== 'reference-server/index.ts')
+        out.push(`${f} imports ${d} (only reference-server/index.ts is allowed)`);
     }
   }
   return out;
@@ -172,7 +182,8 @@ export function longFiles(dirs: string[], max: number): string[] {
 }
 
 /** A top-level `let`/`var`, or a top-level `const` made to be filled later (statements start at column 0, as formatted). */
-const STATE = /^(?:export\s+)?(?:(?:let|var)\s+([\w$]+)|const\s+([\w$]+)\s*(?::(?!\s*Readonly)[^=]+)?=\s*(?:new\s+(?:Map|Set|WeakMap|WeakSet|Array)\b|\[\s*\]|\{\s*\}))/gm;
+const STATE =
+  /^(?:export\s+)?(?:(?:let|var)\s+([\w$]+)|const\s+([\w$]+)\s*(?::(?!\s*Readonly)[^=]+)?=\s*(?:new\s+(?:Map|Set|WeakMap|WeakSet|Array)\b|\[\s*\]|\{\s*\}))/gm;
 
 /**
  * State kept on the process itself (a `Symbol.for` key on `process` or `globalThis`) escapes the
@@ -199,11 +210,15 @@ export function moduleState(dirs: string[]): string[] {
     // a top-level const written through later (`X.a = …`, `X[k]++`, `X.push(…)`), and a static field that is not readonly
     for (const m of text.matchAll(/^(?:export\s+)?const\s+([\w$]+)/gm)) {
       const name = m[1]!.replace(/\$/g, '\\$');
-      const write = new RegExp(`(?<![\\w$.])${name}(?:\\.[\\w$]+|\\[[^\\]]+\\])*(?:\\.[\\w$]+|\\[[^\\]]+\\])\\s*(?:[-+*/]?=(?!=)|\\+\\+|--)|(?<![\\w$.])${name}\\.(?:push|unshift|splice|set|add|delete|clear)\\(`);
+      const write = new RegExp(
+        `(?<![\\w$.])${name}(?:\\.[\\w$]+|\\[[^\\]]+\\])*(?:\\.[\\w$]+|\\[[^\\]]+\\])\\s*(?:[-+*/]?=(?!=)|\\+\\+|--)|(?<![\\w$.])${name}\\.(?:push|unshift|splice|set|add|delete|clear)\\(`,
+      );
       const w = write.exec(text.slice(m.index + m[0].length));
       if (w) out.push(`${f}:${lineOf(m.index + m[0].length + w.index)}: ${w[0].trim()} (module-level ${m[1]} written)`);
     }
-    if (!PROCESS_STATE.has(f)) for (const m of text.matchAll(/\bSymbol\.for\(/g)) out.push(`${f}:${lineOf(m.index)}: Symbol.for( (state kept on the process: list it in PROCESS_STATE with why, or pass it down)`);
+    if (!PROCESS_STATE.has(f))
+      for (const m of text.matchAll(/\bSymbol\.for\(/g))
+        out.push(`${f}:${lineOf(m.index)}: Symbol.for( (state kept on the process: list it in PROCESS_STATE with why, or pass it down)`);
     for (const m of text.matchAll(/^[ \t]+(?:(?:private|public|protected)\s+)?static\s+(?!readonly\b)(?!async\b)(?!get\b)(?!set\b)([\w$]+)\s*[:=]/gm)) {
       out.push(`${f}:${lineOf(m.index)}: ${m[0].trim()} (static field, not readonly)`);
     }
@@ -213,7 +228,13 @@ export function moduleState(dirs: string[]): string[] {
 
 if (process.argv[1] && relative(process.argv[1], fileURLToPath(import.meta.url)) === '') {
   const g = importGraph(['src', 'reference-server']);
-  const problems = [...findCycles(g).map((c) => `cycle: ${c.join(' → ')}`), ...forbiddenImports(g), ...upwardImports(g), ...unrankedFolders(g).map((f) => `no floor in RANKS: ${f}`), ...moduleState(['src', 'reference-server']).map((m) => `module-level state: ${m}`)];
+  const problems = [
+    ...findCycles(g).map((c) => `cycle: ${c.join(' → ')}`),
+    ...forbiddenImports(g),
+    ...upwardImports(g),
+    ...unrankedFolders(g).map((f) => `no floor in RANKS: ${f}`),
+    ...moduleState(['src', 'reference-server']).map((m) => `module-level state: ${m}`),
+  ];
   for (const p of problems) console.log(p);
   console.log(problems.length ? `${problems.length} problem(s)` : `${g.size} files: no cycle, no forbidden import, every folder on its floor`);
   process.exitCode = problems.length ? 1 : 0;

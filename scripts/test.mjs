@@ -46,17 +46,41 @@ function tapCounts(file) {
 function testLane(name, node, files) {
   const tap = join(scratch, `${name.replace(/\W+/g, '-')}.tap`);
   const env = { ...process.env, PATH: [dirname(node), process.env.PATH].join(delimiter) };
-  const args = ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...files];
+  const args = [
+    '--import',
+    'tsx',
+    '--test',
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=tap',
+    `--test-reporter-destination=${tap}`,
+    ...files,
+  ];
   banner(name);
   const t0 = performance.now();
   const r = spawnSync(node, args, { cwd: ROOT, stdio: 'inherit', env });
   const seconds = (performance.now() - t0) / 1000;
   const c = tapCounts(tap);
-  if (!c) return { name, seconds, passed: 0, failed: 1, skipped: 0, note: `the runner gave no summary (exit ${r.status ?? r.signal}${r.error ? `: ${r.error.message}` : ''})` };
+  if (!c)
+    return {
+      name,
+      seconds,
+      passed: 0,
+      failed: 1,
+      skipped: 0,
+      note: `the runner gave no summary (exit ${r.status ?? r.signal}${r.error ? `: ${r.error.message}` : ''})`,
+    };
   const failed = c.failed + c.cancelled;
   // a non-zero exit with nothing failed (a crash after the summary, an unhandled error) still fails the lane
   const crashed = r.status !== 0 && failed === 0;
-  return { name, seconds, passed: c.passed, failed: failed + (crashed ? 1 : 0), skipped: c.skipped + c.todo, note: crashed ? `exit ${r.status ?? r.signal} with no failed test` : '' };
+  return {
+    name,
+    seconds,
+    passed: c.passed,
+    failed: failed + (crashed ? 1 : 0),
+    skipped: c.skipped + c.todo,
+    note: crashed ? `exit ${r.status ?? r.signal} with no failed test` : '',
+  };
 }
 
 /** A command that passes or fails as one check (the linter). */
@@ -65,7 +89,14 @@ function commandLane(name, cmd, args) {
   const t0 = performance.now();
   const r = spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit' });
   const ok = r.status === 0;
-  return { name, seconds: (performance.now() - t0) / 1000, passed: ok ? 1 : 0, failed: ok ? 0 : 1, skipped: 0, note: ok ? '' : `exit ${r.status ?? r.signal}${r.error ? `: ${r.error.message}` : ''}` };
+  return {
+    name,
+    seconds: (performance.now() - t0) / 1000,
+    passed: ok ? 1 : 0,
+    failed: ok ? 0 : 1,
+    skipped: 0,
+    note: ok ? '' : `exit ${r.status ?? r.signal}${r.error ? `: ${r.error.message}` : ''}`,
+  };
 }
 
 function banner(name) {
@@ -82,7 +113,8 @@ function otherNodes() {
   const r = spawnSync(npm, ['install', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: VERSIONS_DIR, stdio: 'inherit' });
   const nodes = OTHER_NODES.map((n) => join(VERSIONS_DIR, 'node_modules', n, 'bin/node'));
   const missing = nodes.filter((n) => !existsSync(n));
-  if (r.status !== 0 || missing.length) return { error: `npm install in test/node-versions failed (exit ${r.status ?? r.signal}); missing: ${missing.join(', ') || 'none'}` };
+  if (r.status !== 0 || missing.length)
+    return { error: `npm install in test/node-versions failed (exit ${r.status ?? r.signal}); missing: ${missing.join(', ') || 'none'}` };
   return { nodes };
 }
 
@@ -91,7 +123,12 @@ const lanes = [];
 const skips = [];
 try {
   if (all || only('--only-lint')) {
-    const lint = commandLane('lint (biome ci)', join(ROOT, 'node_modules/.bin/biome'), ['ci', '--error-on-warnings', ...(process.stdout.isTTY ? [] : ['--colors=off']), '.']);
+    const lint = commandLane('lint (biome ci)', join(ROOT, 'node_modules/.bin/biome'), [
+      'ci',
+      '--error-on-warnings',
+      ...(process.stdout.isTTY ? [] : ['--colors=off']),
+      '.',
+    ]);
     if (lint.failed) lint.note += '; `npm run format` fixes the formatting and the safe lint fixes';
     lanes.push(lint);
   }

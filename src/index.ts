@@ -6,7 +6,20 @@
  * their modules when first called, not when this module loads.
  */
 export { defineScenario } from './scenario/types.ts';
-export type { Scenario, Phase, ArrivalPhase, VusPhase, Ramp, SessionContext, SessionFn, SearchBlock, Fault, SequenceDecl, SequenceField, MessageParser } from './scenario/types.ts';
+export type {
+  Scenario,
+  Phase,
+  ArrivalPhase,
+  VusPhase,
+  Ramp,
+  SessionContext,
+  SessionFn,
+  SearchBlock,
+  Fault,
+  SequenceDecl,
+  SequenceField,
+  MessageParser,
+} from './scenario/types.ts';
 export type { Duration } from './shared/duration.ts';
 export type { EngineName } from './clients/engine-name.ts';
 export type { Client, AckEmitter, WorkerInfo, ConnectOptions, RawMessage, MessageMatch, RequestOptions, ReconnectInfo } from './clients/types.ts';
@@ -18,7 +31,18 @@ export { ExitCode, RtbenchError, InputError, RunError } from './shared/errors.ts
 export type { ErrorCode } from './shared/errors.ts';
 export type { TopologyName } from './shared/topology-names.ts';
 export { RESULT_SCHEMA } from './result/types.ts';
-export type { RunFile, RunResult, MetricSummary, WorkerDistribution, GeneratorHealth, Saturation, TimeseriesPoint, SearchResult, SearchStep, SearchOptions } from './result/types.ts';
+export type {
+  RunFile,
+  RunResult,
+  MetricSummary,
+  WorkerDistribution,
+  GeneratorHealth,
+  Saturation,
+  TimeseriesPoint,
+  SearchResult,
+  SearchStep,
+  SearchOptions,
+} from './result/types.ts';
 export type { ServerHandle, StartOptions } from '../reference-server/index.ts';
 export type { CliIO } from './cli/io.ts';
 

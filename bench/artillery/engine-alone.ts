@@ -26,7 +26,15 @@ const acks: number[] = [];
 const memo = new EngineMemo();
 
 async function session(id: number): Promise<void> {
-  const t = new LeanSocketIoTransport({ target: target!, path: '/socket.io', localAddress: '127.0.0.1', transports: ['websocket'], reconnect: null, connectTimeoutMs: TIMEOUT_MS, memo });
+  const t = new LeanSocketIoTransport({
+    target: target!,
+    path: '/socket.io',
+    localAddress: '127.0.0.1',
+    transports: ['websocket'],
+    reconnect: null,
+    connectTimeoutMs: TIMEOUT_MS,
+    memo,
+  });
   try {
     await t.connect(TIMEOUT_MS);
     for (let i = 0; i < ECHOES; i++) {

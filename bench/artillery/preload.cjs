@@ -30,7 +30,8 @@ try {
 }
 const resolveOriginal = Module._resolveFilename;
 Module._resolveFilename = function resolveFilename(request, parent, ...rest) {
-  if (ts5 && request === 'typescript' && parent && typeof parent.filename === 'string' && parent.filename.includes(`${sep}@typescript-eslint${sep}`)) return ts5;
+  if (ts5 && request === 'typescript' && parent && typeof parent.filename === 'string' && parent.filename.includes(`${sep}@typescript-eslint${sep}`))
+    return ts5;
   return resolveOriginal.call(this, request, parent, ...rest);
 };
 
@@ -49,7 +50,13 @@ Module._load = function load(request, parent, isMain) {
 };
 
 const isLoopback = (host) =>
-  host === undefined || host === null || host === '' || host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host) || /^::ffff:127\./.test(host);
+  host === undefined ||
+  host === null ||
+  host === '' ||
+  host === 'localhost' ||
+  host === '::1' ||
+  /^127\.\d+\.\d+\.\d+$/.test(host) ||
+  /^::ffff:127\./.test(host);
 
 const connectOriginal = net.Socket.prototype.connect;
 net.Socket.prototype.connect = function connect(...args) {
@@ -66,7 +73,8 @@ net.Socket.prototype.connect = function connect(...args) {
   } else {
     host = typeof args[1] === 'string' ? args[1] : undefined;
   }
-  if (!path && !isLoopback(host)) { // like net: a truthy `path` means a local (unix) socket
+  if (!path && !isLoopback(host)) {
+    // like net: a truthy `path` means a local (unix) socket
     process.stderr.write(`[no-egress] blocked a connection to ${String(host)}\n`);
     process.nextTick(() => this.destroy(new Error(`no-egress: connections to ${String(host)} are blocked by the benchmark`)));
     return this;

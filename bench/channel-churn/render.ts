@@ -129,9 +129,12 @@ export function limitedBy(r: ChurnRow): string {
   const what = f ? `${f.rate} sessions/s failed (${f.failed.join(', ') || 'the run did not complete'})` : `${r.failedAt} sessions/s failed`;
   if (r.limit === 'server') {
     if (!f) return `server: ${what}`;
-    return f.generator === 'ok' ? `server: ${what} with ${generatorWords('ok')}` : `server: ${what} with ${generatorWords(f.generator)}, but by more than the harness delay could add`;
+    return f.generator === 'ok'
+      ? `server: ${what} with ${generatorWords('ok')}`
+      : `server: ${what} with ${generatorWords(f.generator)}, but by more than the harness delay could add`;
   }
-  if (r.limit === 'generator' || r.limit === 'host') return `**${r.limit === 'host' ? 'busy host' : 'generator'}**: lower bound; ${what} twice with ${generatorWords(f?.generator ?? (r.limit === 'host' ? 'host' : 'generator'))}`;
+  if (r.limit === 'generator' || r.limit === 'host')
+    return `**${r.limit === 'host' ? 'busy host' : 'generator'}**: lower bound; ${what} twice with ${generatorWords(f?.generator ?? (r.limit === 'host' ? 'host' : 'generator'))}`;
   if (r.limit === 'max-steps') return `step budget ran out (${r.maxSessionsPerSec} sessions/s held${r.failedAt !== null ? `; ${what}` : ''})`;
   if (r.limit === 'rate-cap') return `**rate cap**: lower bound (every step up to ${r.maxSessionsPerSec} sessions/s held)`;
   return r.limit;
@@ -140,7 +143,9 @@ export function limitedBy(r: ChurnRow): string {
 /** The search column: steps, the flagged ones by kind, time, the load and the CPU others took. */
 function searchCell(x: ChurnRow, cores: number): string {
   // results written before these fields existed render without them
-  const flags = [x.flagged?.generator ? `${x.flagged.generator} generator saturated` : '', x.flagged?.host ? `${x.flagged.host} host busy` : ''].filter(Boolean);
+  const flags = [x.flagged?.generator ? `${x.flagged.generator} generator saturated` : '', x.flagged?.host ? `${x.flagged.host} host busy` : ''].filter(
+    Boolean,
+  );
   const others = x.cpu ? `; others ${x.cpu.otherCores} cores (${pct(x.cpu.others)})${x.cpu.otherCores >= BUSY_OTHER_CORES ? ' **machine busy**' : ''}` : '';
   return `${x.steps} steps${flags.length ? ` (flagged: ${flags.join(', ')})` : ''}, ${x.seconds} s, load ${x.loadAverage.join('→')} of ${cores} cores${others}`;
 }
@@ -175,14 +180,24 @@ export function churnFigures(r: ChurnResult | null): ChurnFigure[] {
 
 /** Whether any figure reached a claim, in words. */
 function reproduced(churn: ChurnRow[], pub: ChurnRow[], cores: number): string {
-  const hit = [...churn.filter((x) => (x.perProcess ?? 0) >= CLAIM.churn).map((x) => `${x.topology} (churn)`), ...pub.filter((x) => (x.rate ?? 0) >= CLAIM.publish).map((x) => `${x.topology} (publish)`)];
+  const hit = [
+    ...churn.filter((x) => (x.perProcess ?? 0) >= CLAIM.churn).map((x) => `${x.topology} (churn)`),
+    ...pub.filter((x) => (x.rate ?? 0) >= CLAIM.publish).map((x) => `${x.topology} (publish)`),
+  ];
   return hit.length ? `The claim was reached by ${hit.join(', ')}.` : `Neither claim is reproduced on this ${cores}-core machine.`;
 }
 
 /** The search's options in words (from the rows' own options). */
 function searchWords(xs: ChurnRow[]): string {
   const distinct = [...new Set(xs.flatMap((x) => (x.search ? [JSON.stringify(x.search)] : [])))].map((j) => JSON.parse(j) as ChurnSearchOptions);
-  return distinct.map((o) => `from ${o.from} sessions/s, raised ×${o.factor} while the SLO held, then bisected until within ${Math.round(o.precision * 100)}%; steps of ${o.stepSeconds} s, at most ${o.maxSteps}`).join('; or ') || 'no search completed';
+  return (
+    distinct
+      .map(
+        (o) =>
+          `from ${o.from} sessions/s, raised ×${o.factor} while the SLO held, then bisected until within ${Math.round(o.precision * 100)}%; steps of ${o.stepSeconds} s, at most ${o.maxSteps}`,
+      )
+      .join('; or ') || 'no search completed'
+  );
 }
 
 /** The conditions of the run, as measured. */
@@ -206,12 +221,19 @@ function conditionsWords(r: ChurnResult): string {
 export function churnSection(r: ChurnResult): string {
   const cores = r.environment.cores;
   const row = (x: ChurnRow): string =>
-    `| ${x.topology} | ${x.engine} | ${x.processes}${x.extra ? `, ${x.extra}` : ''} | ${x.maxSessionsPerSec ?? '–'} | **${x.rate ?? '–'}** | ${x.perProcess ?? '–'} | ${x.measure === 'publish' ? `${x.deliveriesPerSec ?? '–'} | ${deliveryCell(x, r.subscribers)} | ` : ''}${Object.entries(x.p99).map(([k, v]) => `${k} ${v}`).join(', ') || '–'} | ${limitedBy(x)} | ${searchCell(x, cores)} |`;
+    `| ${x.topology} | ${x.engine} | ${x.processes}${x.extra ? `, ${x.extra}` : ''} | ${x.maxSessionsPerSec ?? '–'} | **${x.rate ?? '–'}** | ${x.perProcess ?? '–'} | ${x.measure === 'publish' ? `${x.deliveriesPerSec ?? '–'} | ${deliveryCell(x, r.subscribers)} | ` : ''}${
+      Object.entries(x.p99)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ') || '–'
+    } | ${limitedBy(x)} | ${searchCell(x, cores)} |`;
   const churn = r.rows.filter((x) => x.measure === 'churn');
   const pub = r.rows.filter((x) => x.measure === 'publish');
   const sloOf = (xs: ChurnRow[]): string => xs.find((x) => x.slo.length)?.slo.join(', ') ?? '–';
   const ratio = (xs: ChurnRow[], claim: number, per: 'perProcess' | 'rate'): string =>
-    xs.filter((x) => x[per] !== null).map((x) => `${x.topology} ${((x[per]! / claim) * 100).toFixed(1)}%`).join(', ');
+    xs
+      .filter((x) => x[per] !== null)
+      .map((x) => `${x.topology} ${((x[per]! / claim) * 100).toFixed(1)}%`)
+      .join(', ');
   return `## Channel churn and publish rate (SocketCluster's claims)
 
 \`node --import tsx bench/channel-churn.ts\` (also \`npm run bench -- --only channel-churn\`; ${r.minutes} min this time) writes

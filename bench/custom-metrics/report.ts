@@ -9,7 +9,14 @@ export interface CustomMetricsResult {
 }
 
 /** The summary-table row. */
-export function customMetricsFigure(r: CustomMetricsResult | null): { bench: string; figure: string; value: string; goal: string; met: boolean | null; date?: string } {
+export function customMetricsFigure(r: CustomMetricsResult | null): {
+  bench: string;
+  figure: string;
+  value: string;
+  goal: string;
+  met: boolean | null;
+  date?: string;
+} {
   return {
     bench: 'custom-metrics',
     figure: 'cost per call, ctx.metrics.record ÷ a built-in latency sample',

@@ -5,7 +5,19 @@ export interface GeneratorCapacityResult {
   date: string;
   environment: { cores?: number; loadAverage: { before: number[]; after: number[] } };
   config: { steps: number[]; count: number; server: string };
-  steps: Array<{ clients: number; acks: number; expected: number; errors: number; harness: { p50: number; p90: number; p99: number; max: number } | null; ack: { p50: number; p99: number } | null; generatorCpuMean: number | null; generatorLoopDelayP99: number | null; sentinelLoopDelayP99: number | null; verdict: string; load1: number }>;
+  steps: Array<{
+    clients: number;
+    acks: number;
+    expected: number;
+    errors: number;
+    harness: { p50: number; p90: number; p99: number; max: number } | null;
+    ack: { p50: number; p99: number } | null;
+    generatorCpuMean: number | null;
+    generatorLoopDelayP99: number | null;
+    sentinelLoopDelayP99: number | null;
+    verdict: string;
+    load1: number;
+  }>;
   capacity: { harnessP99Under1ms: number | null; harnessP99Under5ms: number | null };
 }
 
@@ -22,7 +34,10 @@ export function generatorCapacityFigures(r: GeneratorCapacityResult | null): Fig
 const ms = (x: number | undefined | null): string => (x === undefined || x === null ? '-' : x >= 9.995 ? x.toFixed(1) : x.toFixed(2));
 
 export function generatorCapacitySection(r: GeneratorCapacityResult, when: string, load: string): string {
-  const rows = r.steps.map((s) => `| ${s.clients.toLocaleString('en-US')} | ${s.acks} of ${s.expected} | ${ms(s.harness?.p50)} | ${ms(s.harness?.p99)} | ${ms(s.harness?.max)} | ${ms(s.ack?.p50)} | ${ms(s.ack?.p99)} | ${s.generatorCpuMean ?? '-'} | ${s.generatorLoopDelayP99 ?? '-'} / ${s.sentinelLoopDelayP99 ?? '-'} | ${s.verdict} | ${s.load1.toFixed(1)} |`);
+  const rows = r.steps.map(
+    (s) =>
+      `| ${s.clients.toLocaleString('en-US')} | ${s.acks} of ${s.expected} | ${ms(s.harness?.p50)} | ${ms(s.harness?.p99)} | ${ms(s.harness?.max)} | ${ms(s.ack?.p50)} | ${ms(s.ack?.p99)} | ${s.generatorCpuMean ?? '-'} | ${s.generatorLoopDelayP99 ?? '-'} / ${s.sentinelLoopDelayP99 ?? '-'} | ${s.verdict} | ${s.load1.toFixed(1)} |`,
+  );
   return `## Honest capacity per generator
 
 \`node --import tsx bench/generator-capacity.ts\` (part of \`npm run bench\`, about 3 minutes) writes

@@ -24,7 +24,7 @@ export default defineScenario({
   metrics: { late_start: 'counter' },
   async session(client, ctx) {
     await client.connect();
-    const lead = T0 + ((ctx.id * 1000) / CLIENTS) - monoMs();
+    const lead = T0 + (ctx.id * 1000) / CLIENTS - monoMs();
     if (lead > 0) await client.think(lead);
     else ctx.metrics.count('late_start');
     await client.every(1000, COUNT, async (i) => {

@@ -56,7 +56,7 @@ try {
   // memory at the plateau (the full count, or 95% of the peak when the full count was not reached)
   const plateau = samples.filter((s) => s.connected >= Math.min(CONNS, peak * 0.95));
   const plateauConns = avg(plateau.map((s) => s.connected));
-    const serverKb = ((avg(plateau.map((s) => s.serverMb)) - idle.serverMb) * 1024) / plateauConns;
+  const serverKb = ((avg(plateau.map((s) => s.serverMb)) - idle.serverMb) * 1024) / plateauConns;
   // generators before their first client: the first sample once all of them run (RSS of an idle generator)
   const genIdle = samples.find((s) => s.generatorsMb > 300 && s.connected === 0)?.generatorsMb ?? samples.find((s) => s.generatorsMb > 0)?.generatorsMb ?? 0;
   const genKb = ((avg(plateau.map((s) => s.generatorsMb)) - genIdle) * 1024) / plateauConns;
@@ -88,9 +88,15 @@ try {
   mkdirSync('bench/results', { recursive: true });
   writeFileSync('bench/results/hold-100k.json', `${JSON.stringify(report, null, 2)}\n`);
   const ok = peak >= CONNS && heldSeconds >= HOLD_S && report.unexplainedDrops === 0;
-  console.log(`hold ${CONNS} connections on cluster:${WORKERS}:${POLICY}, heartbeat ${PING_INTERVAL}/${PING_TIMEOUT} ms (${report.engine}, ${report.generators} generators): ${ok ? 'PASS' : 'MISS'}`);
-  console.log(`  peak connected ${peak}; held at full count ${heldSeconds} s (goal ≥ ${HOLD_S} s); unexplained drops ${report.unexplainedDrops} (goal 0); errors ${JSON.stringify(r.errors)}`);
-  console.log(`  ramp: ${report.rampPerSecond.mean ?? '-'} connections/s on average to full (${rampEnd} s), max ${report.rampPerSecond.max}/s; connect p99 ${report.connectP99Ms} ms`);
+  console.log(
+    `hold ${CONNS} connections on cluster:${WORKERS}:${POLICY}, heartbeat ${PING_INTERVAL}/${PING_TIMEOUT} ms (${report.engine}, ${report.generators} generators): ${ok ? 'PASS' : 'MISS'}`,
+  );
+  console.log(
+    `  peak connected ${peak}; held at full count ${heldSeconds} s (goal ≥ ${HOLD_S} s); unexplained drops ${report.unexplainedDrops} (goal 0); errors ${JSON.stringify(r.errors)}`,
+  );
+  console.log(
+    `  ramp: ${report.rampPerSecond.mean ?? '-'} connections/s on average to full (${rampEnd} s), max ${report.rampPerSecond.max}/s; connect p99 ${report.connectP99Ms} ms`,
+  );
   console.log(`  memory per connection: server ${report.memoryPerConnectionKb.server} KB, generators ${report.memoryPerConnectionKb.generators} KB (RSS)`);
   console.log(`  server: ${JSON.stringify(serverStats.counters)}; workers now ${serverStats.workers.map((w) => `${w.id} ${w.current}`).join(', ')}`);
   if (!ok) console.log(`  server output (last lines):\n${server.output().split('\n').slice(-10).join('\n')}`);

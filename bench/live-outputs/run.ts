@@ -52,7 +52,14 @@ const tick = (): ProgressTick => ({
 });
 
 // the endpoint in its own process: the CPU measured below is the coordinator's alone
-const endpoint = spawn(process.execPath, ['-e', "require('http').createServer((q,s)=>{q.resume();q.on('end',()=>s.writeHead(204).end())}).listen(0,'127.0.0.1',function(){process.stdout.write(this.address().port+'\\n')})"], { stdio: ['ignore', 'pipe', 'inherit'] });
+const endpoint = spawn(
+  process.execPath,
+  [
+    '-e',
+    "require('http').createServer((q,s)=>{q.resume();q.on('end',()=>s.writeHead(204).end())}).listen(0,'127.0.0.1',function(){process.stdout.write(this.address().port+'\\n')})",
+  ],
+  { stdio: ['ignore', 'pipe', 'inherit'] },
+);
 const port = await new Promise<number>((resolve) => endpoint.stdout!.once('data', (b: Buffer) => resolve(Number(b.toString().trim()))));
 const dir = mkdtempSync(join(os.tmpdir(), 'rtbench-bench-lo-'));
 const quiet = { scenario: 'bench', runId: 'bench', warn: () => {}, info: () => {} };
@@ -89,7 +96,18 @@ const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length
 const samples: Record<'figures' | 'json' | 'prometheus', number[]> = { figures: [], json: [], prometheus: [] };
 for (let i = 0; i < 10; i++) for (const r of [figuresOnly, json!, prom!]) await once(r); // warm-up: the JIT, the codec's first load, the first connections
 for (let i = 0; i < rounds; i++) {
-  const order = i % 2 ? ([['prometheus', prom!], ['json', json!], ['figures', figuresOnly]] as const) : ([['figures', figuresOnly], ['json', json!], ['prometheus', prom!]] as const);
+  const order =
+    i % 2
+      ? ([
+          ['prometheus', prom!],
+          ['json', json!],
+          ['figures', figuresOnly],
+        ] as const)
+      : ([
+          ['figures', figuresOnly],
+          ['json', json!],
+          ['prometheus', prom!],
+        ] as const);
   for (const [name, r] of order) samples[name].push(await once(r));
 }
 await json!.onEnd!({} as never, { outDir: dir });
@@ -109,5 +127,7 @@ const result: LiveOutputsResult = {
   goal: { value: worst / 1000, bound: 0.01, met: worst / 1000 <= 0.01 },
 };
 writeFileSync(join(import.meta.dirname, '..', 'results', 'live-outputs.json'), `${JSON.stringify(result, null, 2)}\n`);
-process.stdout.write(`live outputs, CPU ms per tick (mean of ${rounds}): figures() ${msPerTick.figures}, json ${msPerTick.json}, prometheus ${msPerTick.prometheus}; ms per snapshot ${msPerSnapshot} → worst ${(worst / 10).toFixed(2)} % of one core (goal ≤ 1 %)\n`);
+process.stdout.write(
+  `live outputs, CPU ms per tick (mean of ${rounds}): figures() ${msPerTick.figures}, json ${msPerTick.json}, prometheus ${msPerTick.prometheus}; ms per snapshot ${msPerSnapshot} → worst ${(worst / 10).toFixed(2)} % of one core (goal ≤ 1 %)\n`,
+);
 if (!result.goal.met) process.exitCode = 1; // the result is written: reported as a MISS

@@ -17,7 +17,7 @@ const httpServer = http.createServer();
 if (kind === 'socket.io') {
   const io = new Server(httpServer, { transports: ['websocket'], serveClient: false });
   io.on('connection', (socket) => {
-    socket.on("echo", (x, ack) => typeof ack === "function" && ack(x));
+    socket.on('echo', (x, ack) => typeof ack === 'function' && ack(x));
   });
 } else if (kind === 'ws') {
   const wss = new WebSocketServer({ server: httpServer, perMessageDeflate: false });
@@ -28,7 +28,7 @@ if (kind === 'socket.io') {
 }
 httpServer.listen(0, '127.0.0.1', () => {
   const addr = httpServer.address();
-  process.stdout.write(`${JSON.stringify({ port: addr && typeof addr === "object" ? addr.port : 0 })}\n`);
+  process.stdout.write(`${JSON.stringify({ port: addr && typeof addr === 'object' ? addr.port : 0 })}\n`);
 });
 // the benchmark that started this process is gone: stop too
 setInterval(() => process.ppid === 1 && process.exit(1), 1000).unref();

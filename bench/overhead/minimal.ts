@@ -33,7 +33,9 @@ interface Conn {
 function connectSocketIo(): Promise<Conn> {
   const s = io(url!, { transports: ['websocket'], reconnection: false, forceNew: true });
   return new Promise((resolve, reject) => {
-    s.once('connect', () => resolve({ send: (k, done) => void s.timeout(10_000).emit('echo', k, (err: Error | null) => done(err)), close: () => void s.disconnect() }));
+    s.once('connect', () =>
+      resolve({ send: (k, done) => void s.timeout(10_000).emit('echo', k, (err: Error | null) => done(err)), close: () => void s.disconnect() }),
+    );
     s.once('connect_error', (e) => reject(e));
   });
 }
@@ -102,7 +104,9 @@ async function main(): Promise<void> {
   for (const s of sockets) s.close();
   lat.sort((a, b) => a - b);
   const q = (p: number): number => lat[Math.min(lat.length - 1, Math.max(0, Math.ceil(p * lat.length) - 1))]!;
-  process.stdout.write(`${JSON.stringify({ count: lat.length, timeouts, p50: q(0.5), p90: q(0.9), p99: q(0.99), max: lat.at(-1) ?? null, cpuUsPerAck: (cpu.user + cpu.system) / Math.max(1, lat.length) })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ count: lat.length, timeouts, p50: q(0.5), p90: q(0.9), p99: q(0.99), max: lat.at(-1) ?? null, cpuUsPerAck: (cpu.user + cpu.system) / Math.max(1, lat.length) })}\n`,
+  );
 }
 
 main().catch((e) => {

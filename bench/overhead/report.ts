@@ -19,7 +19,17 @@ type Variant = 'minimal' | 'minimal-again' | 'rtbench' | 'rtbench-2-generators';
 export interface OverheadResult {
   date: string;
   environment: { cores?: number; loadAverage: { before: number[]; after: number[] } };
-  config: { rates: number[]; wsRates?: number[]; server?: string; intervalMs: number; seconds: number; rounds: number; count: number; leadMs?: number; variants?: Variant[] };
+  config: {
+    rates: number[];
+    wsRates?: number[];
+    server?: string;
+    intervalMs: number;
+    seconds: number;
+    rounds: number;
+    count: number;
+    leadMs?: number;
+    variants?: Variant[];
+  };
   elapsedS?: number;
   results: Array<{
     /** absent before 2026-12-08: socket.io against the reference `single` server */
@@ -40,7 +50,8 @@ const goalText = (p: Pct): string => (p === 'p50' ? '≤ +50 µs' : p === 'p90' 
 const rateText = (rate: number, engine?: string): string => `${rate.toLocaleString('en-US')} acked ${engine === 'ws' ? 'ws requests' : 'emits'}/s`;
 const clientText = (engine?: string): string => (engine === 'ws' ? 'minimal ws client' : 'minimal socket.io-client');
 /** The summary table's verdict: PASS / MISS only when the interval decides it. */
-const summaryVerdict = (v: GoalVerdict): string => (v.outcome === 'inconclusive' ? `inconclusive (noise floor ±${v.noiseFloorPct.toFixed(0)}%, see A/A)` : v.outcome === 'met' ? 'PASS' : 'MISS');
+const summaryVerdict = (v: GoalVerdict): string =>
+  v.outcome === 'inconclusive' ? `inconclusive (noise floor ±${v.noiseFloorPct.toFixed(0)}%, see A/A)` : v.outcome === 'met' ? 'PASS' : 'MISS';
 
 /**
  * The verdicts judged again from the stored per-round samples, by the rule in verdict.ts as it is
@@ -61,7 +72,17 @@ export function rejudged(r: OverheadResult): OverheadResult {
 export function overheadFigures(stored: OverheadResult | null): Figure[] {
   const r = stored && rejudged(stored);
   const current = r?.results.every((x) => x.verdicts);
-  if (!r || !current) return [{ bench: 'overhead', figure: 'ack p50 / p90 / p99, rtbench ÷ minimal socket.io-client (bootstrap 95% interval)', value: '-', goal: '+50 µs / 1.10 / 1.15', met: null, ...(r ? { date: r.date } : {}) }];
+  if (!r || !current)
+    return [
+      {
+        bench: 'overhead',
+        figure: 'ack p50 / p90 / p99, rtbench ÷ minimal socket.io-client (bootstrap 95% interval)',
+        value: '-',
+        goal: '+50 µs / 1.10 / 1.15',
+        met: null,
+        ...(r ? { date: r.date } : {}),
+      },
+    ];
   return r.results.flatMap((x) => {
     const v = x.verdicts!;
     return [
@@ -94,7 +115,13 @@ export function overheadSection(stored: OverheadResult, when: string, load: stri
   const c = r.config;
   const label = (v: Variant, d: Dist, engine?: string): string => {
     const m = clientText(engine);
-    return v === 'minimal' ? `${m} (own process)` : v === 'minimal-again' ? `${m} again (A/A)` : v === 'rtbench' ? `rtbench${engine === 'ws' ? ' (engine ws)' : ''}, default (${d.generators ?? '?'} generator${d.generators === 1 ? '' : 's'})` : 'rtbench, 2 generators (one per core)';
+    return v === 'minimal'
+      ? `${m} (own process)`
+      : v === 'minimal-again'
+        ? `${m} again (A/A)`
+        : v === 'rtbench'
+          ? `rtbench${engine === 'ws' ? ' (engine ws)' : ''}, default (${d.generators ?? '?'} generator${d.generators === 1 ? '' : 's'})`
+          : 'rtbench, 2 generators (one per core)';
   };
   const variants = (c.variants ?? (Object.keys(r.results[0]?.medians ?? {}) as Variant[])).filter((v) => r.results.every((x) => x.medians[v]));
   const caseText = (x: OverheadResult['results'][number]): string => `${x.rate.toLocaleString('en-US')}${x.engine === 'ws' ? ' (ws)' : ''}`;
@@ -129,11 +156,24 @@ export function overheadSection(stored: OverheadResult, when: string, load: stri
       })
     : [];
   // the highest 1-minute load average seen (before, after each run, after): above the core count, other work shared the cores
-  const loads = [r.environment.loadAverage.before[0] ?? 0, r.environment.loadAverage.after[0] ?? 0, ...r.results.flatMap((x) => Object.values(x.samples).flatMap((xs) => xs.map((d) => d.load1 ?? 0)))];
+  const loads = [
+    r.environment.loadAverage.before[0] ?? 0,
+    r.environment.loadAverage.after[0] ?? 0,
+    ...r.results.flatMap((x) => Object.values(x.samples).flatMap((xs) => xs.map((d) => d.load1 ?? 0))),
+  ];
   const cores = r.environment.cores ?? 2;
-  const busy = Math.max(...loads) > cores ? ` (up to ${Math.max(...loads).toFixed(1)} during the rounds, above the ${cores} cores: other work shared the machine, and moved every client's figures, the minimal client's too)` : '';
-  const minutes = r.elapsedS !== undefined ? `${(r.elapsedS / 60).toFixed(1)} minutes in this run` : `about ${Math.round((c.rates.length * c.rounds * variants.length * (c.seconds + 7)) / 60)} minutes`;
-  const server = c.server === 'single' ? "the reference server (`single`, its own process)" : "the fastest server this benchmark can write (`bench/overhead/fast-server.mjs`: a plain socket.io echo server, or a plain `ws` echo server for the `ws` rows, in its own process; `RTBENCH_OH_SERVER=single` uses the reference server instead, whose own 1.3–2 ms per echo dilutes the harness's share)";
+  const busy =
+    Math.max(...loads) > cores
+      ? ` (up to ${Math.max(...loads).toFixed(1)} during the rounds, above the ${cores} cores: other work shared the machine, and moved every client's figures, the minimal client's too)`
+      : '';
+  const minutes =
+    r.elapsedS !== undefined
+      ? `${(r.elapsedS / 60).toFixed(1)} minutes in this run`
+      : `about ${Math.round((c.rates.length * c.rounds * variants.length * (c.seconds + 7)) / 60)} minutes`;
+  const server =
+    c.server === 'single'
+      ? 'the reference server (`single`, its own process)'
+      : "the fastest server this benchmark can write (`bench/overhead/fast-server.mjs`: a plain socket.io echo server, or a plain `ws` echo server for the `ws` rows, in its own process; `RTBENCH_OH_SERVER=single` uses the reference server instead, whose own 1.3–2 ms per echo dilutes the harness's share)";
   return `## Harness overhead: rtbench's ack latency against a minimal client
 
 \`node --import tsx bench/overhead.ts\` (part of \`npm run bench\`, ${minutes}) writes

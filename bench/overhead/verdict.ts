@@ -71,7 +71,11 @@ export function verdictFor(p: Pct, minimal: number[], minimal2: number[], rtbenc
 }
 
 /** Per-round samples of the three clients at one rate → one verdict per percentile. */
-export function verdicts(s: { minimal: Array<Record<Pct, number>>; 'minimal-again': Array<Record<Pct, number>>; rtbench: Array<Record<Pct, number>> }): Record<Pct, GoalVerdict> {
+export function verdicts(s: {
+  minimal: Array<Record<Pct, number>>;
+  'minimal-again': Array<Record<Pct, number>>;
+  rtbench: Array<Record<Pct, number>>;
+}): Record<Pct, GoalVerdict> {
   const col = (xs: Array<Record<Pct, number>>, p: Pct): number[] => xs.map((x) => x[p]);
   const one = (p: Pct): GoalVerdict => verdictFor(p, col(s.minimal, p), col(s['minimal-again'], p), col(s.rtbench, p));
   return { p50: one('p50'), p90: one('p90'), p99: one('p99') };

@@ -5,7 +5,11 @@ export interface RequestResult {
   date: string;
   environment: { loadAverage: { before: number[]; after: number[] } };
   config: { clients: number; intervalMs: number; count: number; rounds: number };
-  rounds: Array<{ emitWithAck: { p50: number; p90: number; p99: number; count: number }; request: { p50: number; p90: number; p99: number; count: number }; errors: number }>;
+  rounds: Array<{
+    emitWithAck: { p50: number; p90: number; p99: number; count: number };
+    request: { p50: number; p90: number; p99: number; count: number };
+    errors: number;
+  }>;
   ratios: { p50: number; p90: number; p99: number };
   complete: boolean;
   goals: { p50: { value: number; met: boolean }; p99: { value: number; met: boolean } };

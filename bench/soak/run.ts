@@ -57,8 +57,12 @@ try {
   writeFileSync('bench/results/soak.json', `${JSON.stringify(report, null, 2)}\n`);
   const f = (x: number): string => (Number.isFinite(x) ? x.toFixed(1) : '-');
   console.log(`soak ${MINUTES} min against cluster:2: ${report.sessions} sessions, ${report.acks} acks, ack p99 ${report.ackP99} ms, ${report.errors} errors`);
-  console.log(`  generators RSS: minute 2 ${f(report.generator.secondMinuteMb)} MB, last minute ${f(report.generator.lastMinuteMb)} MB, slope ${f(report.generator.slopeMbPerMin)} MB/min`);
-  console.log(`  server RSS:     minute 2 ${f(report.server.secondMinuteMb)} MB, last minute ${f(report.server.lastMinuteMb)} MB, slope ${f(report.server.slopeMbPerMin)} MB/min`);
+  console.log(
+    `  generators RSS: minute 2 ${f(report.generator.secondMinuteMb)} MB, last minute ${f(report.generator.lastMinuteMb)} MB, slope ${f(report.generator.slopeMbPerMin)} MB/min`,
+  );
+  console.log(
+    `  server RSS:     minute 2 ${f(report.server.secondMinuteMb)} MB, last minute ${f(report.server.lastMinuteMb)} MB, slope ${f(report.server.slopeMbPerMin)} MB/min`,
+  );
   console.log('  written: bench/results/soak.json');
 } finally {
   clearInterval(timer);

@@ -54,7 +54,17 @@ interface Rpc {
 
 /** Start the app on `port` (0: any free port), bound to `host` (default 127.0.0.1). */
 export async function startRpcApp(opts: { port?: number; host?: string } = {}): Promise<RpcApp> {
-  const counters: RpcCounters = { connections: 0, refused: 0, disconnects: 0, frames: 0, requests: 0, replies: 0, errors: 0, notificationsIn: 0, notificationsOut: 0 };
+  const counters: RpcCounters = {
+    connections: 0,
+    refused: 0,
+    disconnects: 0,
+    frames: 0,
+    requests: 0,
+    replies: 0,
+    errors: 0,
+    notificationsIn: 0,
+    notificationsOut: 0,
+  };
   const timers = new Set<NodeJS.Timeout>();
   const server = http.createServer((req, res) => {
     if (req.url === '/counters') {
@@ -132,7 +142,8 @@ export async function startRpcApp(opts: { port?: number; host?: string } = {}): 
           return reply(ws, msg.id, { result: params ?? null });
         case 'add': {
           const [a, b] = Array.isArray(params) ? params : [];
-          if (typeof a !== 'number' || typeof b !== 'number') return reply(ws, msg.id, { error: { code: -32602, message: 'Invalid params: add([a, b]) takes two numbers' } });
+          if (typeof a !== 'number' || typeof b !== 'number')
+            return reply(ws, msg.id, { error: { code: -32602, message: 'Invalid params: add([a, b]) takes two numbers' } });
           return reply(ws, msg.id, { result: a + b });
         }
         case 'subscribe':

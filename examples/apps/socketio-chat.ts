@@ -59,7 +59,18 @@ export interface ChatMessage {
 
 /** Start the app on `port` (0: any free port), bound to `host` (default 127.0.0.1). */
 export async function startChatApp(opts: { port?: number; host?: string } = {}): Promise<ChatApp> {
-  const counters: ChatCounters = { connections: 0, refused: 0, defaultNamespace: 0, disconnects: 0, drops: 0, acks: 0, messages: 0, deliveries: 0, byLang: {}, byKey: {} };
+  const counters: ChatCounters = {
+    connections: 0,
+    refused: 0,
+    defaultNamespace: 0,
+    disconnects: 0,
+    drops: 0,
+    acks: 0,
+    messages: 0,
+    deliveries: 0,
+    byLang: {},
+    byKey: {},
+  };
   const server = http.createServer((req, res) => {
     if (req.url === '/counters') {
       res.writeHead(200, { 'content-type': 'application/json' });

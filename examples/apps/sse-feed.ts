@@ -69,7 +69,19 @@ const KEEP = 10_000;
 
 /** Start the app on `port` (0: any free port), bound to `host` (default 127.0.0.1). */
 export async function startSseApp(opts: SseAppOptions = {}): Promise<SseApp> {
-  const counters: SseCounters = { streams: 0, resumed: 0, fresh: 0, closedByServer: 0, ticksSent: 0, replayed: 0, chats: 0, completions: 0, tokensSent: 0, refused: 0, cut: 0 };
+  const counters: SseCounters = {
+    streams: 0,
+    resumed: 0,
+    fresh: 0,
+    closedByServer: 0,
+    ticksSent: 0,
+    replayed: 0,
+    chats: 0,
+    completions: 0,
+    tokensSent: 0,
+    refused: 0,
+    cut: 0,
+  };
   const tickMs = opts.tickMs ?? 100;
   const streams = new Set<http.ServerResponse>();
   const history: string[] = []; // the last KEEP ticks, as written

@@ -31,7 +31,14 @@ export function handleAdmin(ctx: AppContext, rooms: () => number, req: IncomingM
   }
   const route = `${req.method} ${url.pathname.slice(PREFIX.length)}`;
   if (route === 'GET stats') {
-    json(200, { worker: ctx.identity, topology: ctx.topology, connections: { socketio: ctx.stats.socketio, ws: ctx.stats.ws }, totalConnections: ctx.stats.total, messages: ctx.stats.messages, rooms: rooms() });
+    json(200, {
+      worker: ctx.identity,
+      topology: ctx.topology,
+      connections: { socketio: ctx.stats.socketio, ws: ctx.stats.ws },
+      totalConnections: ctx.stats.total,
+      messages: ctx.stats.messages,
+      rooms: rooms(),
+    });
   } else if (route === 'GET health') {
     json(200, { ok: true });
   } else if (route === 'POST stall') {

@@ -44,7 +44,10 @@ export function createWsApp(ctx: AppContext): { handleUpgrade(req: IncomingMessa
       if (!validRoom(room)) return [{ error: 'room must be a non-empty string of at most 200 characters' }];
       const p = (payload && typeof payload === 'object' ? payload : {}) as { ts?: unknown; data?: unknown };
       const seq = nextSeq(ctx, room);
-      const frame = JSON.stringify({ e: 'broadcast', a: [{ room, seq, ts: p.ts, from: c.id, origin: `${ctx.identity.id}@${ctx.identity.pid}`, data: p.data }] });
+      const frame = JSON.stringify({
+        e: 'broadcast',
+        a: [{ room, seq, ts: p.ts, from: c.id, origin: `${ctx.identity.id}@${ctx.identity.pid}`, data: p.data }],
+      });
       for (const m of rooms.get(room) ?? []) if (m.ws.readyState === m.ws.OPEN) m.ws.send(frame);
       return [{ seq, worker: ctx.identity.id }];
     },

@@ -23,11 +23,15 @@ async function main(): Promise<void> {
     // resubscribes when Redis is back (node-redis reconnects by itself).
     let logged = false;
     process.on('unhandledRejection', (e) => {
-      if (!logged) console.error(`[${ctx.identity.id}] Redis adapter error while Redis is unavailable (serving on): ${e instanceof Error ? e.message : String(e)}`);
+      if (!logged)
+        console.error(`[${ctx.identity.id}] Redis adapter error while Redis is unavailable (serving on): ${e instanceof Error ? e.message : String(e)}`);
       logged = true;
     });
     // optional packages, imported only by the Redis adapter (the parent checked they are installed)
-    const [{ createAdapter: redisAdapter }, { createClient }] = await Promise.all([importOptional('@socket.io/redis-adapter', () => import('@socket.io/redis-adapter')), importOptional('redis', () => import('redis'))]);
+    const [{ createAdapter: redisAdapter }, { createClient }] = await Promise.all([
+      importOptional('@socket.io/redis-adapter', () => import('@socket.io/redis-adapter')),
+      importOptional('redis', () => import('redis')),
+    ]);
     const pub = createClient({ url: cfg.redisUrl! });
     const sub = pub.duplicate();
     pub.on('error', () => {});
@@ -43,7 +47,18 @@ async function main(): Promise<void> {
 
   process.on('message', (msg: PrimaryToWorker, handle?: Socket) => {
     if (msg?.type === 'rtbench:stats') {
-      send({ type: 'rtbench:stats', id: msg.id, stats: { id: ctx.identity.id, pid: process.pid, current: ctx.stats.socketio + ctx.stats.ws, total: ctx.stats.total, messages: ctx.stats.messages, ...(gate ? { acceptPauses: gate.pauses } : {}) } });
+      send({
+        type: 'rtbench:stats',
+        id: msg.id,
+        stats: {
+          id: ctx.identity.id,
+          pid: process.pid,
+          current: ctx.stats.socketio + ctx.stats.ws,
+          total: ctx.stats.total,
+          messages: ctx.stats.messages,
+          ...(gate ? { acceptPauses: gate.pauses } : {}),
+        },
+      });
     } else if (msg?.type === 'rtbench:conn' && handle) {
       app.http.emit('connection', handle);
       if (msg.data) handle.emit('data', Buffer.from(msg.data, 'base64'));

@@ -60,7 +60,11 @@ export async function startRedis(bin = process.env.RTBENCH_REDIS_SERVER ?? 'redi
       return current.child.pid!;
     },
     restarts: () => restarts,
-    faultSlot: () => supervisedSlot(() => ({ pid: current.child.exitCode === null && current.child.signalCode === null ? current.child.pid ?? null : null, ready: current.ready })),
+    faultSlot: () =>
+      supervisedSlot(() => ({
+        pid: current.child.exitCode === null && current.child.signalCode === null ? (current.child.pid ?? null) : null,
+        ready: current.ready,
+      })),
     async stop() {
       stopping = true;
       const c = current.child;

@@ -44,9 +44,7 @@ export function renderHaproxyConfig(c: HaproxyConfig): string {
     `  balance ${balance}`,
     ...(c.balance === 'source' ? ['  hash-type map-based'] : []),
     ...(c.balance === 'cookie' ? ['  cookie SERVERID insert indirect nocache'] : []),
-    ...c.backends.map(
-      (b) => `  server ${b.name} ${b.host}:${b.port}${c.balance === 'cookie' ? ` cookie ${b.name}` : ''}${c.sendProxy ? ' send-proxy' : ''}`,
-    ),
+    ...c.backends.map((b) => `  server ${b.name} ${b.host}:${b.port}${c.balance === 'cookie' ? ` cookie ${b.name}` : ''}${c.sendProxy ? ' send-proxy' : ''}`),
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -60,7 +58,10 @@ export interface HaproxyHandle {
 }
 
 /** Start the real `haproxy` (Debian package) in the foreground with a generated config. */
-export async function startHaproxy(c: HaproxyConfig, bin = process.env.RTBENCH_HAPROXY ?? (process.platform === 'linux' ? 'haproxy' : 'haproxy')): Promise<HaproxyHandle> {
+export async function startHaproxy(
+  c: HaproxyConfig,
+  bin = process.env.RTBENCH_HAPROXY ?? (process.platform === 'linux' ? 'haproxy' : 'haproxy'),
+): Promise<HaproxyHandle> {
   const dir = await mkdtemp(join(tmpdir(), 'rtbench-haproxy-'));
   const config = renderHaproxyConfig(c);
   const file = join(dir, 'haproxy.cfg');

@@ -30,7 +30,9 @@ export async function startNodes(count: number, topology: string, pushRate: numb
   try {
     const nodes = await Promise.all(
       Array.from({ length: count }, (_, index) => {
-        const c = forkTs(new URL('./node.ts', import.meta.url), [JSON.stringify({ topology, index, pushRate, host })], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+        const c = forkTs(new URL('./node.ts', import.meta.url), [JSON.stringify({ topology, index, pushRate, host })], {
+          stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        });
         children.push(c);
         return new Promise<{ index: number; port: number; pid: number }>((resolve, reject) => {
           const t = setTimeout(() => reject(new Error(`node ${index} not ready in 15 s`)), 15_000);
@@ -55,7 +57,9 @@ export async function startNodes(count: number, topology: string, pushRate: numb
                 totalConnections: number;
                 messages: number;
               };
-              return [{ id: r.worker.id, pid: r.worker.pid, current: r.connections.socketio + r.connections.ws, total: r.totalConnections, messages: r.messages }];
+              return [
+                { id: r.worker.id, pid: r.worker.pid, current: r.connections.socketio + r.connections.ws, total: r.totalConnections, messages: r.messages },
+              ];
             } catch {
               return [];
             }

@@ -58,8 +58,7 @@ async function main(): Promise<void> {
       if (k === 'hello' || k === 'hb') {
         backends.set(beId!.toString('hex'), { id: beId!, seen: Date.now() });
         while (waiting.length && deal(...waiting[0]!.frames)) waiting.shift();
-      }
-      else if (k === 'bye') backends.delete(beId!.toString('hex'));
+      } else if (k === 'bye') backends.delete(beId!.toString('hex'));
       else if (k === 'pub') toPub(['room', rest[0]!]);
       else if (k === 'rep') toFe([rest[0]!, rest[1]!, rest[2]!]); // [frontend id, request id, reply]
     }

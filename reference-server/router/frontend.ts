@@ -31,19 +31,23 @@ async function main(): Promise<void> {
   const send = sendQueue(dealer);
   const pending = new Map<string, { resolve: (r: unknown[]) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
   let nextId = 0;
-  const app = createAppServer(ctx, {}, {
-    call(method, args, from) {
-      return new Promise((resolve, reject) => {
-        const id = String(++nextId);
-        const timer = setTimeout(() => {
-          pending.delete(id);
-          reject(new Error(`no reply from a backend within ${a.rpcTimeoutMs}ms`));
-        }, a.rpcTimeoutMs);
-        pending.set(id, { resolve, reject, timer });
-        send([id, JSON.stringify({ method, args, from } satisfies RpcRequest)]);
-      });
+  const app = createAppServer(
+    ctx,
+    {},
+    {
+      call(method, args, from) {
+        return new Promise((resolve, reject) => {
+          const id = String(++nextId);
+          const timer = setTimeout(() => {
+            pending.delete(id);
+            reject(new Error(`no reply from a backend within ${a.rpcTimeoutMs}ms`));
+          }, a.rpcTimeoutMs);
+          pending.set(id, { resolve, reject, timer });
+          send([id, JSON.stringify({ method, args, from } satisfies RpcRequest)]);
+        });
+      },
     },
-  });
+  );
   void (async () => {
     for await (const [reqId, reply] of dealer) {
       const p = pending.get(reqId!.toString());

@@ -84,8 +84,11 @@ function onConnection(ctx: AppContext, socket: AGServerSocket): void {
     push(clamp(o.rate, 1, 1000, 10), clamp(o.count, 1, 100_000, 10));
     return { ok: true };
   });
-  void socket.listener('close').once().then(() => {
-    ctx.stats.ws--;
-    for (const stop of stops) stop();
-  });
+  void socket
+    .listener('close')
+    .once()
+    .then(() => {
+      ctx.stats.ws--;
+      for (const stop of stops) stop();
+    });
 }

@@ -72,7 +72,9 @@ export async function startBrokers(count: number, state: StateServer, host = '12
   } catch (e) {
     stopping = true;
     for (const s of slots) s.child.kill('SIGKILL');
-    throw new RunError('E_SERVER_START', `scc-broker did not start: ${(e as Error).message}`, { hint: 'check that the scc-broker package is installed (npm install)' });
+    throw new RunError('E_SERVER_START', `scc-broker did not start: ${(e as Error).message}`, {
+      hint: 'check that the scc-broker package is installed (npm install)',
+    });
   }
   const alive = (s: Running): boolean => s.child.exitCode === null && s.child.signalCode === null;
   return {

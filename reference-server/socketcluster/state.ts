@@ -69,12 +69,15 @@ export async function startStateServer(host = '127.0.0.1'): Promise<StateServer>
           tellWorkers('sccWorkerJoinCluster');
         }
       })();
-      void socket.listener('close').once().then(() => {
-        const m = members.get(socket.id);
-        if (!m) return;
-        members.delete(socket.id);
-        tellWorkers(m.kind === 'scc-broker' ? 'sccBrokerLeaveCluster' : 'sccWorkerLeaveCluster');
-      });
+      void socket
+        .listener('close')
+        .once()
+        .then(() => {
+          const m = members.get(socket.id);
+          if (!m) return;
+          members.delete(socket.id);
+          tellWorkers(m.kind === 'scc-broker' ? 'sccBrokerLeaveCluster' : 'sccWorkerLeaveCluster');
+        });
     }
   })();
   const port = await listenOn(server, host, 0);

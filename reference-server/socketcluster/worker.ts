@@ -48,7 +48,19 @@ async function main(): Promise<void> {
   process.on('message', (msg: PrimaryToWorker) => {
     if (msg?.type !== 'rtbench:stats') return;
     const s = ctx.stats;
-    send({ type: 'rtbench:stats', id: msg.id, stats: { id: ctx.identity.id, pid: process.pid, current: s.socketio + s.ws, total: s.total, messages: s.messages, acceptPauses: gate.pauses, brokerErrors } });
+    send({
+      type: 'rtbench:stats',
+      id: msg.id,
+      stats: {
+        id: ctx.identity.id,
+        pid: process.pid,
+        current: s.socketio + s.ws,
+        total: s.total,
+        messages: s.messages,
+        acceptPauses: gate.pauses,
+        brokerErrors,
+      },
+    });
   });
   await Promise.race([joined, new Promise((_, reject) => setTimeout(() => reject(new Error('no scc-broker list from the state server within 20 s')), 20_000))]);
   const port = await gate.listen(cfg.port);

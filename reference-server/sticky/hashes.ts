@@ -46,7 +46,7 @@ function simpleRegex(ip: string, len: number): number {
 
 function numericReal(ip: string, len: number): number {
   const d = ip.split('.') as Array<string | undefined>;
-  return ((((+d[0]! * 256) + +d[1]!) * 256 + +d[2]!) * 256 + +d[3]!) % len;
+  return (((+d[0]! * 256 + +d[1]!) * 256 + +d[2]!) * 256 + +d[3]!) % len;
 }
 
 function int31(ip: string, len: number): number {

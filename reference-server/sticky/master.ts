@@ -125,7 +125,7 @@ export async function startStickyMaster(o: { host: string; port: number; pool: S
         // first WebSocket frames) into a no-op callback: rare hung connects and lost acks.
         (socket as unknown as { _handle?: { readStop?: () => void } })._handle?.readStop?.();
         socket.pause();
-        const address = p ? p.address : (kind === 'xff' ? forwardedFor(http) : null) ?? socket.remoteAddress ?? '';
+        const address = p ? p.address : ((kind === 'xff' ? forwardedFor(http) : null) ?? socket.remoteAddress ?? '');
         handOff(socket, address, 'default', http);
       };
       socket.on('data', onData);

@@ -36,7 +36,18 @@ export const clusterTopology: Topology = {
     const shared = port || (await freePort(host));
     const pool = createSlotPool(
       workers,
-      (index) => ({ topology: spec.raw, name: 'cluster', index, pushRate, adapter, redisUrl: redis?.url ?? null, mode: 'listen', host, port: shared, maxConnections: maxConnectionsPerWorker ?? null }),
+      (index) => ({
+        topology: spec.raw,
+        name: 'cluster',
+        index,
+        pushRate,
+        adapter,
+        redisUrl: redis?.url ?? null,
+        mode: 'listen',
+        host,
+        port: shared,
+        maxConnections: maxConnectionsPerWorker ?? null,
+      }),
       policy,
     );
     const actual = await pool.start();

@@ -31,12 +31,30 @@ export const lbStickyTopology: Topology = {
   async start({ host, port, pushRate, spec }) {
     const { workers, fix } = parseLbStickySpec(spec);
     await setupAdapterPrimary('cluster');
-    const pool = createSlotPool(workers, (index) => ({ topology: spec.raw, name: 'sticky', index, pushRate, adapter: 'cluster', redisUrl: null, mode: 'handoff', host, port: 0 }));
+    const pool = createSlotPool(workers, (index) => ({
+      topology: spec.raw,
+      name: 'sticky',
+      index,
+      pushRate,
+      adapter: 'cluster',
+      redisUrl: null,
+      mode: 'handoff',
+      host,
+      port: 0,
+    }));
     await pool.start();
     const route: Route = fix === 'none' ? { kind: 'hash', hash: 'default' } : { kind: fix };
     const master = await startStickyMaster({ host, port: 0, pool, route });
     const { proxy, port: listenPort } = await haproxyInFront(
-      { host, port, backends: [{ name: 'sticky_master', host, port: master.port }], balance: 'roundrobin', mode: fix === 'xff' ? 'http' : 'tcp', sendProxy: fix === 'proxy', forwardFor: fix === 'xff' },
+      {
+        host,
+        port,
+        backends: [{ name: 'sticky_master', host, port: master.port }],
+        balance: 'roundrobin',
+        mode: fix === 'xff' ? 'http' : 'tcp',
+        sendProxy: fix === 'proxy',
+        forwardFor: fix === 'xff',
+      },
       async () => {
         await master.close();
         await pool.stop();

@@ -28,7 +28,9 @@ async function startSingle({ host, port, pushRate, spec }: TopologyStartOptions)
     url: urlOf(host, actual),
     pids: [process.pid],
     workers: 1,
-    stats: async () => [{ id: ctx.identity.id, pid: process.pid, current: ctx.stats.socketio + ctx.stats.ws, total: ctx.stats.total, messages: ctx.stats.messages }],
+    stats: async () => [
+      { id: ctx.identity.id, pid: process.pid, current: ctx.stats.socketio + ctx.stats.ws, total: ctx.stats.total, messages: ctx.stats.messages },
+    ],
     stop: () => a.close(),
   };
 }
@@ -46,7 +48,8 @@ export const routerTopology: Topology = {
   check(spec) {
     const { frontends, backends } = parseRouterSpec(spec);
     const problems: string[] = [];
-    if (!(frontends >= 1 && frontends <= 32 && backends >= 1 && backends <= 64)) problems.push(`expected router, router:single or router:FxB with F 1..32 and B 1..64 (got ${spec.raw})`);
+    if (!(frontends >= 1 && frontends <= 32 && backends >= 1 && backends <= 64))
+      problems.push(`expected router, router:single or router:FxB with F 1..32 and B 1..64 (got ${spec.raw})`);
     if (spec.params.length > 1) problems.push('expected router:FxB or router:single');
     return problems;
   },
@@ -68,9 +71,12 @@ export const routerTopology: Topology = {
       let child = start();
       let ready = false;
       const watch = (c: Child<{ type: string }>): void => {
-        c.ready.then(() => {
-          if (child === c) ready = true;
-        }, () => {});
+        c.ready.then(
+          () => {
+            if (child === c) ready = true;
+          },
+          () => {},
+        );
         c.proc.once('exit', () => {
           if (stopping) return;
           onRestart();
@@ -83,11 +89,14 @@ export const routerTopology: Topology = {
       return { now: () => child, ready: () => ready };
     };
     const slotOf = (sv: { now: () => Child<{ type: string }>; ready: () => boolean }): FaultSlot => ({
-      pid: () => (sv.now().proc.exitCode === null && sv.now().proc.signalCode === null ? sv.now().proc.pid ?? null : null),
-      readyPid: () => (sv.ready() ? sv.now().proc.pid ?? null : null),
+      pid: () => (sv.now().proc.exitCode === null && sv.now().proc.signalCode === null ? (sv.now().proc.pid ?? null) : null),
+      readyPid: () => (sv.ready() ? (sv.now().proc.pid ?? null) : null),
       supervised: true,
     });
-    const brokerSv = supervise(() => startChild<{ type: string; ports?: typeof ports }>(brokerUrl, { ...ports }), () => restarts++);
+    const brokerSv = supervise(
+      () => startChild<{ type: string; ports?: typeof ports }>(brokerUrl, { ...ports }),
+      () => restarts++,
+    );
     const backendSvs: Array<ReturnType<typeof supervise>> = [];
     const stopAll = async (): Promise<void> => {
       stopping = true;
@@ -98,15 +107,33 @@ export const routerTopology: Topology = {
       if (!first.ports?.fePort || !first.ports.bePort || !first.ports.pubPort) throw new Error(`the router reported no ports (${JSON.stringify(first)})`);
       Object.assign(ports, first.ports);
       const { fePort, bePort, pubPort } = ports;
-      for (let index = 0; index < backends; index++) backendSvs.push(supervise(() => startChild(backendUrl, { index, bePort }), () => backendRespawns++));
+      for (let index = 0; index < backends; index++)
+        backendSvs.push(
+          supervise(
+            () => startChild(backendUrl, { index, bePort }),
+            () => backendRespawns++,
+          ),
+        );
       await Promise.all(backendSvs.map((b) => b.now().ready));
       const fes = Array.from({ length: frontends }, (_, index) =>
-        startChild<{ type: string; port: number }>(new URL('../router/frontend.ts', import.meta.url), { topology: spec.raw, index, pushRate, host, fePort, pubPort, rpcTimeoutMs: RPC_TIMEOUT_MS }),
+        startChild<{ type: string; port: number }>(new URL('../router/frontend.ts', import.meta.url), {
+          topology: spec.raw,
+          index,
+          pushRate,
+          host,
+          fePort,
+          pubPort,
+          rpcTimeoutMs: RPC_TIMEOUT_MS,
+        }),
       );
       children.push(...fes);
       await Promise.all(children.map((c) => c.ready));
       const fePorts = await Promise.all(fes.map(async (f) => (await f.ready).port));
-      const feSlots: FaultSlot[] = fes.map((f) => ({ pid: () => (f.proc.exitCode === null && f.proc.signalCode === null ? f.proc.pid ?? null : null), readyPid: () => null, supervised: false }));
+      const feSlots: FaultSlot[] = fes.map((f) => ({
+        pid: () => (f.proc.exitCode === null && f.proc.signalCode === null ? (f.proc.pid ?? null) : null),
+        readyPid: () => null,
+        supervised: false,
+      }));
       let next = 0;
       const door = net.createServer((client) => {
         const upstream = net.connect({ host, port: fePorts[next++ % fePorts.length]! });

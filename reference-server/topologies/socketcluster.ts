@@ -37,7 +37,8 @@ export const socketClusterTopology: Topology = {
       const fix = near ? `did you mean \`${['socketcluster', n, near, ...spec.params.slice(2)].join(':')}\`?` : syntax;
       problems.push(`scheduling policy must be rr or none (got ${policy}): ${fix}`);
     }
-    if (!Number.isInteger(brokers) || brokers < 1 || brokers > 16) problems.push(`broker count must be a whole number from 1 to 16 (got ${spec.params[spec.params.length - 1]}): ${syntax}`);
+    if (!Number.isInteger(brokers) || brokers < 1 || brokers > 16)
+      problems.push(`broker count must be a whole number from 1 to 16 (got ${spec.params[spec.params.length - 1]}): ${syntax}`);
     return problems;
   },
   optionalPackages: () => ['scc-broker', 'scc-broker-client'],

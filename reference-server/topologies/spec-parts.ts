@@ -34,7 +34,9 @@ export function twoOptionalProblems(spec: TopologySpec, a: SpecSlot, b: SpecSlot
     const [v] = rest as [string];
     if (a.allowed.includes(v) || b.allowed.includes(v)) return [];
     const near = didYouMean(v, [...a.allowed, ...b.allowed]);
-    return [`\`${v}\` is not a ${a.what} (${a.allowed.join(', ')}) or ${b.what} (${b.allowed.join(', ')}): ${near ? `did you mean \`${write([near])}\`?` : otherwise}`];
+    return [
+      `\`${v}\` is not a ${a.what} (${a.allowed.join(', ')}) or ${b.what} (${b.allowed.join(', ')}): ${near ? `did you mean \`${write([near])}\`?` : otherwise}`,
+    ];
   }
   if (rest.length === 0) return [];
   const [x, y] = rest as [string, string];
@@ -45,7 +47,10 @@ export function twoOptionalProblems(spec: TopologySpec, a: SpecSlot, b: SpecSlot
   const fixX = okX ? x : didYouMean(x, a.allowed);
   const fixY = okY ? y : didYouMean(y, b.allowed);
   const fix = fixX && fixY ? `did you mean \`${write([fixX, fixY])}\`?` : otherwise;
-  const wrong = [...(okX ? [] : [`${a.what} must be ${a.allowed.join(', ')} (got ${x})`]), ...(okY ? [] : [`${b.what} must be ${b.allowed.join(', ')} (got ${y})`])];
+  const wrong = [
+    ...(okX ? [] : [`${a.what} must be ${a.allowed.join(', ')} (got ${x})`]),
+    ...(okY ? [] : [`${b.what} must be ${b.allowed.join(', ')} (got ${y})`]),
+  ];
   return [`${wrong.join('; ')}: ${fix}`];
 }
 
@@ -66,12 +71,20 @@ export function countAndWord(spec: TopologySpec, dflt: string): { n: number; wor
  * the one optional word, nothing after it; each with the fix (a near word when there is one, else
  * `example`).
  */
-export function countAndWordProblems(spec: TopologySpec, count: { what: string; n: number }, word: { what: string; value: string; allowed: readonly string[] }, example: string): string[] {
+export function countAndWordProblems(
+  spec: TopologySpec,
+  count: { what: string; n: number },
+  word: { what: string; value: string; allowed: readonly string[] },
+  example: string,
+): string[] {
   const problems: string[] = [];
-  if (!Number.isInteger(count.n) || count.n < 1 || count.n > 64) problems.push(`${count.what} count must be 1..64 (got ${spec.params[0]}): e.g. \`${spec.name}:2\``);
+  if (!Number.isInteger(count.n) || count.n < 1 || count.n > 64)
+    problems.push(`${count.what} count must be 1..64 (got ${spec.params[0]}): e.g. \`${spec.name}:2\``);
   if (!word.allowed.includes(word.value)) {
     const near = didYouMean(word.value, word.allowed);
-    problems.push(`${word.what} must be one of ${word.allowed.join(', ')} (got ${word.value}): ${near ? `did you mean \`${spec.name}:${spec.params[0]}:${near}\`?` : `e.g. \`${example}\``}`);
+    problems.push(
+      `${word.what} must be one of ${word.allowed.join(', ')} (got ${word.value}): ${near ? `did you mean \`${spec.name}:${spec.params[0]}:${near}\`?` : `e.g. \`${example}\``}`,
+    );
   }
   if (spec.params.length > 2) problems.push(`expected ${spec.name}:N[:${word.allowed.join('|')}], e.g. \`${example}\``);
   return problems;

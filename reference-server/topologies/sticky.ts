@@ -36,7 +36,17 @@ export const stickyTopology: Topology = {
   async start({ host, port, pushRate, spec }) {
     const { workers, route, adapter } = parseStickySpec(spec);
     const { redis } = await setupAdapterPrimary(adapter);
-    const pool = createSlotPool(workers, (index) => ({ topology: spec.raw, name: 'sticky', index, pushRate, adapter, redisUrl: redis?.url ?? null, mode: 'handoff', host, port: 0 }));
+    const pool = createSlotPool(workers, (index) => ({
+      topology: spec.raw,
+      name: 'sticky',
+      index,
+      pushRate,
+      adapter,
+      redisUrl: redis?.url ?? null,
+      mode: 'handoff',
+      host,
+      port: 0,
+    }));
     await pool.start();
     const master = await startStickyMaster({ host, port, pool, route });
     return {

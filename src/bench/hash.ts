@@ -92,7 +92,15 @@ export function formatBenchHash(r: BenchHashResult): string {
     out.push(`\n${set.name}`);
     const rows = [['hash', 'time (ms)', 'scatter', 'invalid', 'chi2', 'p', 'verdict']];
     for (const row of set.rows) {
-      rows.push([row.hash, row.ms.toFixed(1), Object.values(row.scatter).join(' / '), String(row.invalid), row.chiSquare.toFixed(1), row.pValue.toExponential(1), row.uniform ? 'uniform' : 'NOT uniform']);
+      rows.push([
+        row.hash,
+        row.ms.toFixed(1),
+        Object.values(row.scatter).join(' / '),
+        String(row.invalid),
+        row.chiSquare.toFixed(1),
+        row.pValue.toExponential(1),
+        row.uniform ? 'uniform' : 'NOT uniform',
+      ]);
     }
     out.push(table(rows));
   }

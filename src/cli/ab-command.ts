@@ -41,6 +41,7 @@ export async function abCommand(a: AbArgs, io: CliIO): Promise<number> {
     stderr: io.stderr,
   });
   if (a.junit) await writeFileAtomic(a.junit, renderJUnit([{ name: `ab ${a.scenario}`, cases: compareCases(rows) }]));
-  if (a.summaryMd) await writeFileAtomic(a.summaryMd, compareMarkdown(`rtbench ab: ${a.scenario} (B ${redactUrls(a.targetB)} vs A ${redactUrls(a.targetA)})`, rows));
+  if (a.summaryMd)
+    await writeFileAtomic(a.summaryMd, compareMarkdown(`rtbench ab: ${a.scenario} (B ${redactUrls(a.targetB)} vs A ${redactUrls(a.targetA)})`, rows));
   return exitCode;
 }

@@ -86,7 +86,14 @@ export async function runAb(scenario: string, o: AbOptions): Promise<{ rows: Com
     if (o.cmdB) cmds.push(startCommand(o.cmdB, 'B', o.stderr));
     await Promise.all([waitReachable(o.targetA, o.cmdA ? 20_000 : 3000), waitReachable(o.targetB, o.cmdB ? 20_000 : 3000)]);
     // each side's plan is resolved once (scenario loaded and validated, target checked); every round runs it
-    const runOptions = (target: string): RunOptions => ({ target, ...(o.duration ? { duration: o.duration } : {}), ...(o.generators ? { generators: o.generators } : {}), reporters: [], stdout: o.stdout, stderr: o.stderr });
+    const runOptions = (target: string): RunOptions => ({
+      target,
+      ...(o.duration ? { duration: o.duration } : {}),
+      ...(o.generators ? { generators: o.generators } : {}),
+      reporters: [],
+      stdout: o.stdout,
+      stderr: o.stderr,
+    });
     const warn = (line: string): void => o.stderr.write(`${line}\n`);
     const plans = { a: await resolvePlan(scenario, runOptions(o.targetA), warn), b: await resolvePlan(scenario, runOptions(o.targetB), warn) };
     // each side's rounds go into one collector of its own, so its result is built once, by the one
@@ -111,8 +118,13 @@ export async function runAb(scenario: string, o: AbOptions): Promise<{ rows: Com
   }
   const file = (side: 'a' | 'b'): RunFile => ({ ...last!, runs: [results[side]!] });
   const rows = compareResults(file('a'), file('b'), o.tolerances);
-  o.stdout.write(`rtbench ab: B/A over ${o.rounds} interleaved rounds (A ${redactUrls(o.targetA)}, B ${redactUrls(o.targetB)})\n${formatCompare(rows, ['A', 'B'])}\n`);
-  await writeFileAtomic(join(o.out, 'ab.json'), `${JSON.stringify({ schema: 'rtbench.ab/v1', scenario, targetA: redactUrls(o.targetA), targetB: redactUrls(o.targetB), rounds: o.rounds, rows, a: results.a!.rounds ?? [], b: results.b!.rounds ?? [] }, null, 2)}\n`);
+  o.stdout.write(
+    `rtbench ab: B/A over ${o.rounds} interleaved rounds (A ${redactUrls(o.targetA)}, B ${redactUrls(o.targetB)})\n${formatCompare(rows, ['A', 'B'])}\n`,
+  );
+  await writeFileAtomic(
+    join(o.out, 'ab.json'),
+    `${JSON.stringify({ schema: 'rtbench.ab/v1', scenario, targetA: redactUrls(o.targetA), targetB: redactUrls(o.targetB), rounds: o.rounds, rows, a: results.a!.rounds ?? [], b: results.b!.rounds ?? [] }, null, 2)}\n`,
+  );
   if (o.report) {
     await writeFileAtomic(o.report, renderHtml([file('a'), file('b')], { names: ['A', 'B'], tolerances: o.tolerances }));
     o.stdout.write(`report: ${o.report}\n`);

@@ -12,7 +12,11 @@ export function compareCases(rows: CompareRow[]): JUnitCase[] {
   return rows.map((r) => ({
     classname: `rtbench.compare.${r.topology}`,
     name: `${r.subject} within ${((r.limit - 1) * 100).toFixed(0)}%`,
-    ...(r.verdict === 'regression' ? { failure: `${r.subject}: ${r.baseline.toFixed(2)} → ${r.current.toFixed(2)} (${((r.ratio - 1) * 100).toFixed(1)}%)${r.strength === 'weak' ? ' [weak: single rounds]' : ''}` } : {}),
+    ...(r.verdict === 'regression'
+      ? {
+          failure: `${r.subject}: ${r.baseline.toFixed(2)} → ${r.current.toFixed(2)} (${((r.ratio - 1) * 100).toFixed(1)}%)${r.strength === 'weak' ? ' [weak: single rounds]' : ''}`,
+        }
+      : {}),
   }));
 }
 
@@ -20,20 +24,29 @@ export function compareCases(rows: CompareRow[]): JUnitCase[] {
 export function compareMarkdown(title: string, rows: CompareRow[]): string {
   const lines = [`## ${mdEscape(title)}`, '', '| | topology | figure | baseline | current | delta | 95% CI |', '|---|---|---|---:|---:|---:|---|'];
   for (const r of rows) {
-    lines.push(`| ${r.verdict === 'regression' ? '❌' : '✅'} | ${mdEscape(r.topology)} | ${mdEscape(r.subject)} | ${r.baseline.toFixed(2)} | ${r.current.toFixed(2)} | ${((r.ratio - 1) * 100).toFixed(1)}% | ${r.ci ? `${((r.ci.low - 1) * 100).toFixed(1)}%..${((r.ci.high - 1) * 100).toFixed(1)}%` : 'weak (single round)'} |`);
+    lines.push(
+      `| ${r.verdict === 'regression' ? '❌' : '✅'} | ${mdEscape(r.topology)} | ${mdEscape(r.subject)} | ${r.baseline.toFixed(2)} | ${r.current.toFixed(2)} | ${((r.ratio - 1) * 100).toFixed(1)}% | ${r.ci ? `${((r.ci.low - 1) * 100).toFixed(1)}%..${((r.ci.high - 1) * 100).toFixed(1)}%` : 'weak (single round)'} |`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }
 
 /** `rtbench compare <baseline.json> <current.json> [--max ...]`: exit 99 on a regression beyond tolerance. */
-export async function compareCommand(a: { baseline: string; current: string; max?: string; junit?: string; summaryMd?: string; crossTopology?: boolean; report?: string }, out: Output): Promise<number> {
+export async function compareCommand(
+  a: { baseline: string; current: string; max?: string; junit?: string; summaryMd?: string; crossTopology?: boolean; report?: string },
+  out: Output,
+): Promise<number> {
   const tol = parseTolerances(a.max);
   const [base, cur] = await Promise.all([loadResult(a.baseline), loadResult(a.current)]);
   const rows = compareResults(base, cur, tol, { crossTopology: a.crossTopology ?? false });
   const caveats = compareCaveats(base, cur, { crossTopology: a.crossTopology ?? false });
   out.write(`rtbench compare: ${a.baseline} → ${a.current}\n${formatCompare(rows)}\n${caveats.map((c) => `  WARN ${c}\n`).join('')}`);
   if (a.junit) await writeFileAtomic(a.junit, renderJUnit([{ name: `compare ${cur.scenario.name}`, cases: compareCases(rows) }]));
-  if (a.summaryMd) await writeFileAtomic(a.summaryMd, `${compareMarkdown(`rtbench compare: ${cur.scenario.name}`, rows)}${caveats.map((c) => `\n⚠️ ${mdEscape(c)}\n`).join('')}`);
+  if (a.summaryMd)
+    await writeFileAtomic(
+      a.summaryMd,
+      `${compareMarkdown(`rtbench compare: ${cur.scenario.name}`, rows)}${caveats.map((c) => `\n⚠️ ${mdEscape(c)}\n`).join('')}`,
+    );
   if (a.report) {
     await writeFileAtomic(a.report, renderHtml([base, cur], { sources: [a.baseline, a.current], tolerances: tol }));
     out.write(`report: ${a.report}\n`);

@@ -115,7 +115,9 @@ jobs:
  */
 export async function initCommand(a: InitArgs, out: Output): Promise<number> {
   if (!URL.canParse(a.url) || !/^(http|ws)s?:$/.test(new URL(a.url).protocol)) {
-    throw new InputError('E_USAGE', `\`--url ${a.url}\` is not an http:// or ws:// URL`, { hint: 'e.g. --url http://127.0.0.1:3000 (where your server listens in CI)' });
+    throw new InputError('E_USAGE', `\`--url ${a.url}\` is not an http:// or ws:// URL`, {
+      hint: 'e.g. --url http://127.0.0.1:3000 (where your server listens in CI)',
+    });
   }
   const detected = a.target ? null : await detectTarget(a.dir);
   const target = a.target ?? detected ?? 'socket.io';
@@ -134,9 +136,14 @@ export async function initCommand(a: InitArgs, out: Output): Promise<number> {
     await mkdir(dirname(f.path), { recursive: true });
     await writeFile(f.path, f.text, { flag: 'wx' }); // wx: never replaces a file that appeared meanwhile
   }
-  const how = a.target ? 'as asked' : detected ? `detected from package.json` : 'no socket.io or ws dependency found: pass --target ws for a plain WebSocket server';
+  const how = a.target
+    ? 'as asked'
+    : detected
+      ? `detected from package.json`
+      : 'no socket.io or ws dependency found: pass --target ws for a plain WebSocket server';
   out.write(`rtbench init: a ${target} starter (${how})\n${files.map((f) => `  wrote ${rel(f.path)}`).join('\n')}\n`);
   out.write(`next: start your server, then \`npx rtbench run ${rel(files[0]!.path)} --target ${targetUrl(target, a.url)}\`\n`);
-  if (!existsSync(join(a.dir, 'node_modules', 'rtbench'))) out.write('the scenario imports rtbench: add it to this project with `npm install --save-dev rtbench`\n');
+  if (!existsSync(join(a.dir, 'node_modules', 'rtbench')))
+    out.write('the scenario imports rtbench: add it to this project with `npm install --save-dev rtbench`\n');
   return ExitCode.ok;
 }

@@ -33,7 +33,7 @@ function unknownHint(msg: string, argv: string[]): string {
   const m = /^Unknown arguments?: (.+)$/.exec(msg);
   if (!m) return '';
   const command = argv[0] ?? '';
-  const known = COMMANDS.includes(command) ? FLAGS[command] ?? [] : COMMANDS;
+  const known = COMMANDS.includes(command) ? (FLAGS[command] ?? []) : COMMANDS;
   const hints = m[1]!.split(', ').map((u) => {
     const near = didYouMean(u.replace(/^-+/, ''), known);
     return near ? `\`${u}\` → ${COMMANDS.includes(command) ? `--${near}` : near}` : null;
@@ -74,7 +74,9 @@ function checkNumbers(args: Record<string, unknown>, argv: string[]): void {
   for (const [k, v] of Object.entries(args)) {
     // yargs' camelCase aliases of dashed flags are skipped: the dashed one is reported
     if (typeof v !== 'number' || !Number.isNaN(v) || /[A-Z]/.test(k) || k.length === 1) continue;
-    throw new InputError('E_USAGE', `\`--${k}\` must be a number (got ${JSON.stringify(typed(argv, k))})`, { hint: `e.g. \`--${k} 2\`; see \`rtbench ${argv[0] ?? ''} --help\`` });
+    throw new InputError('E_USAGE', `\`--${k}\` must be a number (got ${JSON.stringify(typed(argv, k))})`, {
+      hint: `e.g. \`--${k} 2\`; see \`rtbench ${argv[0] ?? ''} --help\``,
+    });
   }
 }
 
@@ -112,7 +114,11 @@ export async function cli(rawArgv: string[], io: CliIO = processIO()): Promise<n
       'Write a starter scenario (rtbench/smoke.ts) with thresholds and a CI job for your Socket.IO or ws server',
       (y) => y.options(initFlags),
       (args) => {
-        action = async () => (await import('./init-command.ts')).initCommand({ dir: args.dir, url: args.url, ...(args.target ? { target: args.target as 'socket.io' | 'ws' } : {}) }, io.stdout);
+        action = async () =>
+          (await import('./init-command.ts')).initCommand(
+            { dir: args.dir, url: args.url, ...(args.target ? { target: args.target as 'socket.io' | 'ws' } : {}) },
+            io.stdout,
+          );
       },
     )
     .command(
@@ -120,23 +126,49 @@ export async function cli(rawArgv: string[], io: CliIO = processIO()): Promise<n
       'Start the reference server on its own',
       (y) => y.options(serveFlags),
       (args) => {
-        action = async () => (await import('./serve-command.ts')).serveCommand({ topology: args.topology, port: args.port, host: args.host, pushRate: args['push-rate'], delayMs: args['delay-ms'], serviceMs: args['service-ms'], ...(args['max-conns-per-worker'] ? { maxConnectionsPerWorker: args['max-conns-per-worker'] } : {}) }, io);
+        action = async () =>
+          (await import('./serve-command.ts')).serveCommand(
+            {
+              topology: args.topology,
+              port: args.port,
+              host: args.host,
+              pushRate: args['push-rate'],
+              delayMs: args['delay-ms'],
+              serviceMs: args['service-ms'],
+              ...(args['max-conns-per-worker'] ? { maxConnectionsPerWorker: args['max-conns-per-worker'] } : {}),
+            },
+            io,
+          );
       },
     )
     .command(
       'bench-hash',
-      'Reproduce the sticky-master IP-hash benchmark (time and scatter per worker), with rtbench\'s default hash',
+      "Reproduce the sticky-master IP-hash benchmark (time and scatter per worker), with rtbench's default hash",
       (y) => y.options(benchHashFlags),
       (args) => {
-        action = async () => (await import('./bench-hash-command.ts')).benchHashCommand({ workers: args.workers, ips: args.ips, ipv6: args.ipv6, json: args.json }, io.stdout);
+        action = async () =>
+          (await import('./bench-hash-command.ts')).benchHashCommand({ workers: args.workers, ips: args.ips, ipv6: args.ipv6, json: args.json }, io.stdout);
       },
     )
     .command(
       'compare <baseline> <current>',
       'Compare two result.json files; exit 99 on a regression beyond tolerance',
-      (y) => y.positional('baseline', { type: 'string', demandOption: true }).positional('current', { type: 'string', demandOption: true }).options(compareFlags),
+      (y) =>
+        y.positional('baseline', { type: 'string', demandOption: true }).positional('current', { type: 'string', demandOption: true }).options(compareFlags),
       (args) => {
-        action = async () => (await import('./compare-command.ts')).compareCommand({ baseline: args.baseline as string, current: args.current as string, max: args.max, junit: args.junit, summaryMd: args['summary-md'], crossTopology: Boolean(args['cross-topology']), report: args.report }, io.stdout);
+        action = async () =>
+          (await import('./compare-command.ts')).compareCommand(
+            {
+              baseline: args.baseline as string,
+              current: args.current as string,
+              max: args.max,
+              junit: args.junit,
+              summaryMd: args['summary-md'],
+              crossTopology: Boolean(args['cross-topology']),
+              report: args.report,
+            },
+            io.stdout,
+          );
       },
     )
     .command(
@@ -146,7 +178,21 @@ export async function cli(rawArgv: string[], io: CliIO = processIO()): Promise<n
       (args) => {
         action = async () =>
           (await import('./ab-command.ts')).abCommand(
-            { scenario: args.scenario as string, targetA: args['target-a'], targetB: args['target-b'], a: args.a, b: args.b, rounds: args.rounds, duration: args.duration, generators: args.generators, max: args.max, out: args.out, junit: args.junit, summaryMd: args['summary-md'], report: args.report },
+            {
+              scenario: args.scenario as string,
+              targetA: args['target-a'],
+              targetB: args['target-b'],
+              a: args.a,
+              b: args.b,
+              rounds: args.rounds,
+              duration: args.duration,
+              generators: args.generators,
+              max: args.max,
+              out: args.out,
+              junit: args.junit,
+              summaryMd: args['summary-md'],
+              report: args.report,
+            },
             io,
           );
       },
@@ -156,7 +202,8 @@ export async function cli(rawArgv: string[], io: CliIO = processIO()): Promise<n
       'Render the HTML report again from result.json files (several: a comparison)',
       (y) => y.positional('results', { type: 'string', array: true, demandOption: true }).options(reportFlags),
       (args) => {
-        action = async () => (await import('./report-command.ts')).reportCommand({ results: args.results as string[], out: args.out, max: args.max }, io.stdout);
+        action = async () =>
+          (await import('./report-command.ts')).reportCommand({ results: args.results as string[], out: args.out, max: args.max }, io.stdout);
       },
     )
     .command(
@@ -164,7 +211,11 @@ export async function cli(rawArgv: string[], io: CliIO = processIO()): Promise<n
       'Merge shard results (rtbench run --shard i/N) losslessly into one result; exit 99 when a threshold fails',
       (y) => y.positional('files', { type: 'string', array: true, demandOption: true }).options(mergeFlags),
       (args) => {
-        action = async () => (await import('./merge-command.ts')).mergeCommand({ files: args.files as string[], out: args.out, quiet: args.quiet, junit: args.junit, summaryMd: args['summary-md'] }, io.stdout);
+        action = async () =>
+          (await import('./merge-command.ts')).mergeCommand(
+            { files: args.files as string[], out: args.out, quiet: args.quiet, junit: args.junit, summaryMd: args['summary-md'] },
+            io.stdout,
+          );
       },
     )
     .command(
@@ -172,7 +223,11 @@ export async function cli(rawArgv: string[], io: CliIO = processIO()): Promise<n
       'Extract the RTBENCH_RESULT lines of shards from pod logs (files, or - for stdin) and merge them',
       (y) => y.positional('logs', { type: 'string', array: true, demandOption: true }).options(mergeFlags),
       (args) => {
-        action = async () => (await import('./merge-command.ts')).collectCommand({ logs: args.logs as string[], out: args.out, quiet: args.quiet, junit: args.junit, summaryMd: args['summary-md'] }, io.stdout);
+        action = async () =>
+          (await import('./merge-command.ts')).collectCommand(
+            { logs: args.logs as string[], out: args.out, quiet: args.quiet, junit: args.junit, summaryMd: args['summary-md'] },
+            io.stdout,
+          );
       },
     )
     .command(
@@ -182,7 +237,20 @@ export async function cli(rawArgv: string[], io: CliIO = processIO()): Promise<n
       (args) => {
         action = async () =>
           (await import('./k8s-command.ts')).k8sCommand(
-            { scenario: args.scenario as string, shards: args.shards, target: args.target, image: args.image, out: args.out, generators: args.generators, startIn: args['start-in'], duration: args.duration, namespace: args.namespace, name: args.name, memory: args.memory, format: args.format as 'yaml' | 'json' },
+            {
+              scenario: args.scenario as string,
+              shards: args.shards,
+              target: args.target,
+              image: args.image,
+              out: args.out,
+              generators: args.generators,
+              startIn: args['start-in'],
+              duration: args.duration,
+              namespace: args.namespace,
+              name: args.name,
+              memory: args.memory,
+              format: args.format as 'yaml' | 'json',
+            },
             io.stdout,
             io.stderr,
           );
@@ -199,9 +267,13 @@ export async function cli(rawArgv: string[], io: CliIO = processIO()): Promise<n
     .fail((msg, err) => {
       if (err) throw err;
       if (/Not enough non-option arguments/.test(msg) && argv[0] === 'run') {
-        throw new InputError('E_USAGE', '`rtbench run` needs a scenario file', { hint: 'e.g. `npx rtbench run scenarios/churn.ts` (see `rtbench run --help`)' });
+        throw new InputError('E_USAGE', '`rtbench run` needs a scenario file', {
+          hint: 'e.g. `npx rtbench run scenarios/churn.ts` (see `rtbench run --help`)',
+        });
       }
-      throw new InputError('E_USAGE', `${msg}${unknownHint(msg, argv)}`, { hint: `see \`rtbench ${COMMANDS.includes(argv[0] ?? '') ? `${argv[0]} ` : ''}--help\`` });
+      throw new InputError('E_USAGE', `${msg}${unknownHint(msg, argv)}`, {
+        hint: `see \`rtbench ${COMMANDS.includes(argv[0] ?? '') ? `${argv[0]} ` : ''}--help\``,
+      });
     });
   try {
     let helpText = '';

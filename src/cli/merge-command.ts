@@ -46,7 +46,9 @@ async function readSource(source: string): Promise<string> {
   try {
     return await readFile(source, 'utf8');
   } catch {
-    throw new InputError('E_USAGE', `log file not found: ${source}`, { hint: 'pass files with pod logs (e.g. from `kubectl logs -l job-name=JOB --prefix --tail=-1 > logs.txt`), or - for standard input' });
+    throw new InputError('E_USAGE', `log file not found: ${source}`, {
+      hint: 'pass files with pod logs (e.g. from `kubectl logs -l job-name=JOB --prefix --tail=-1 > logs.txt`), or - for standard input',
+    });
   }
 }
 
@@ -57,7 +59,10 @@ async function readSource(source: string): Promise<string> {
 export async function collectCommand(a: MergeArgs & { logs: string[] }, out: Output): Promise<number> {
   // yargs hands `-` over as no argument at all: no files means standard input (unless it is a terminal)
   if (a.logs.length === 0 || a.logs.every((l) => l === '' || l === '-')) {
-    if (process.stdin.isTTY) throw new InputError('E_USAGE', '`rtbench collect` needs log files, or - with the logs on standard input', { hint: 'e.g. `kubectl logs -l job-name=JOB --prefix --tail=-1 | npx rtbench collect - --out DIR`' });
+    if (process.stdin.isTTY)
+      throw new InputError('E_USAGE', '`rtbench collect` needs log files, or - with the logs on standard input', {
+        hint: 'e.g. `kubectl logs -l job-name=JOB --prefix --tail=-1 | npx rtbench collect - --out DIR`',
+      });
     a = { ...a, logs: ['-'] };
   }
   const inputs: ShardInput[] = [];

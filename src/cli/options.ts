@@ -7,12 +7,18 @@ import type { RunOptions } from '../run/run.ts';
  * `runOptionsOf` maps parsed flags through it: flags cannot drift from the programmatic options.
  */
 export const runFlags = {
-  target: { type: 'string', describe: 'Drive this server instead of the bundled reference server: any http(s) or ws(s) URL; its path is the Socket.IO namespace (or the ws path)' },
+  target: {
+    type: 'string',
+    describe: 'Drive this server instead of the bundled reference server: any http(s) or ws(s) URL; its path is the Socket.IO namespace (or the ws path)',
+  },
   'dry-run': { type: 'boolean', describe: 'Plan the run, resolve the target, print both and exit 0 without connecting or starting anything' },
   duration: { type: 'string', describe: "Override the scenario's total duration, phases scaled proportionally (e.g. 30s, 2m)" },
   out: { type: 'string', describe: 'Output folder (default reports/<scenario>-<timestamp>/)' },
-  topology: { type: 'string', describe: 'Reference topology to start (or comma-separated list), instead of the scenario\'s' },
-  generators: { type: 'number', describe: "Generator processes (default: the scenario's, else sized from the load: one per 5,000 clients or 500 arrivals/s, at most one per core)" },
+  topology: { type: 'string', describe: "Reference topology to start (or comma-separated list), instead of the scenario's" },
+  generators: {
+    type: 'number',
+    describe: "Generator processes (default: the scenario's, else sized from the load: one per 5,000 clients or 500 arrivals/s, at most one per core)",
+  },
   repeat: { type: 'number', describe: 'Rounds per topology; per-round figures make `compare` noise-aware (default 1)' },
   quiet: { type: 'boolean', describe: 'No progress line and no summary; errors only' },
   junit: { type: 'string', describe: 'Also write JUnit XML here (one testcase per run and per threshold)' },
@@ -20,11 +26,32 @@ export const runFlags = {
   shard: { type: 'string', describe: 'Run only slice i of N of the load (0-based, e.g. 0/3) and write a shard result for `rtbench merge`; needs --target' },
   'start-at': { type: 'string', describe: 'Wait until this wall-clock time (ISO, e.g. 2030-01-01T12:00:00Z; at most 1 h ahead) to start the load' },
   'print-result-line': { type: 'boolean', describe: 'End stdout with one line RTBENCH_RESULT <base64 gzip JSON> (for `rtbench collect` from pod logs)' },
-  runtime: { type: 'string', choices: ['processes', 'containers'], describe: 'Run the reference topology as local processes (default) or as containers (Docker via testcontainers)' },
-  output: { type: 'string', array: true, describe: 'Stream live metrics once a second while the run goes (repeatable): json=FILE (JSON lines) or prometheus=URL[,header=Name:Value] (remote write to any endpoint; user:password@ in the URL is Basic auth; headers also from RTBENCH_PROMETHEUS_HEADERS)' },
-  'find-max': { type: 'boolean', describe: "Capacity search: raise the arrival rate in steps, then bisect, to the highest rate that holds the scenario's thresholds (its `search` block sets from/factor/precision/step; --duration sets the step)" },
-  'show-query': { type: 'string', describe: 'Query parameters safe to show, comma-separated (e.g. room,lang): every other query value of --target and connect.query is REDACTED on the console, in the dry run, result.json and report.html (the clients still send them)' },
-  'on-generator-crash': { type: 'string', choices: ['fail', 'continue'], describe: 'A generator process that crashes: fail the run (default) or continue with a loud warning; its figures are kept either way' },
+  runtime: {
+    type: 'string',
+    choices: ['processes', 'containers'],
+    describe: 'Run the reference topology as local processes (default) or as containers (Docker via testcontainers)',
+  },
+  output: {
+    type: 'string',
+    array: true,
+    describe:
+      'Stream live metrics once a second while the run goes (repeatable): json=FILE (JSON lines) or prometheus=URL[,header=Name:Value] (remote write to any endpoint; user:password@ in the URL is Basic auth; headers also from RTBENCH_PROMETHEUS_HEADERS)',
+  },
+  'find-max': {
+    type: 'boolean',
+    describe:
+      "Capacity search: raise the arrival rate in steps, then bisect, to the highest rate that holds the scenario's thresholds (its `search` block sets from/factor/precision/step; --duration sets the step)",
+  },
+  'show-query': {
+    type: 'string',
+    describe:
+      'Query parameters safe to show, comma-separated (e.g. room,lang): every other query value of --target and connect.query is REDACTED on the console, in the dry run, result.json and report.html (the clients still send them)',
+  },
+  'on-generator-crash': {
+    type: 'string',
+    choices: ['fail', 'continue'],
+    describe: 'A generator process that crashes: fail the run (default) or continue with a loud warning; its figures are kept either way',
+  },
 } as const satisfies Record<string, Options>;
 
 /** The RunOptions field each `rtbench run` flag sets; null for a flag of the command alone (what it does around the run). */
@@ -50,10 +77,26 @@ export const RUN_FLAG_OPTION = {
 } as const satisfies { readonly [F in keyof typeof runFlags]: keyof RunOptions | null };
 
 /** The value a yargs flag definition parses to. */
-type FlagValue<O> = O extends { choices: ReadonlyArray<infer C> } ? C : O extends { array: true } ? string[] : O extends { type: 'string' } ? string : O extends { type: 'number' } ? number : O extends { type: 'boolean' } ? boolean : never;
+type FlagValue<O> = O extends { choices: ReadonlyArray<infer C> }
+  ? C
+  : O extends { array: true }
+    ? string[]
+    : O extends { type: 'string' }
+      ? string
+      : O extends { type: 'number' }
+        ? number
+        : O extends { type: 'boolean' }
+          ? boolean
+          : never;
 type RunFlag = keyof typeof RUN_FLAG_OPTION;
 /** Flags whose parsed value does not fit the RunOptions field they set (must be none). */
-type MisfitFlags = { [F in RunFlag]: (typeof RUN_FLAG_OPTION)[F] extends keyof RunOptions ? (FlagValue<(typeof runFlags)[F]> extends NonNullable<RunOptions[(typeof RUN_FLAG_OPTION)[F]]> ? never : F) : never }[RunFlag];
+type MisfitFlags = {
+  [F in RunFlag]: (typeof RUN_FLAG_OPTION)[F] extends keyof RunOptions
+    ? FlagValue<(typeof runFlags)[F]> extends NonNullable<RunOptions[(typeof RUN_FLAG_OPTION)[F]]>
+      ? never
+      : F
+    : never;
+}[RunFlag];
 /** RunOptions fields no flag sets, less those only a program can pass (must be none). */
 type UnflaggedOptions = Exclude<keyof RunOptions, (typeof RUN_FLAG_OPTION)[RunFlag] | 'reporters' | 'signal' | 'stdout' | 'stderr'>;
 // compile-time checks: a flag of the wrong type, or a new RunOptions field without a flag, names itself here
@@ -75,8 +118,16 @@ export const serveFlags = {
   host: { type: 'string', default: '127.0.0.1', describe: 'Address to bind (loopback by default; anything else is warned about)' },
   'push-rate': { type: 'number', default: 0, describe: 'Server push events per second to every connected client' },
   'delay-ms': { type: 'number', default: 0, describe: 'Delay every client event by this many ms (single topology): a server with added latency' },
-  'service-ms': { type: 'number', default: 0, describe: 'Serve client events one at a time, this many ms each (single topology): a server whose capacity is exactly 1000/N events per second (to check a capacity search)' },
-  'max-conns-per-worker': { type: 'number', describe: 'Connections a cluster worker holds before it stops accepting and leaves new ones to the others (default: 95% of its open-file limit)' },
+  'service-ms': {
+    type: 'number',
+    default: 0,
+    describe:
+      'Serve client events one at a time, this many ms each (single topology): a server whose capacity is exactly 1000/N events per second (to check a capacity search)',
+  },
+  'max-conns-per-worker': {
+    type: 'number',
+    describe: 'Connections a cluster worker holds before it stops accepting and leaves new ones to the others (default: 95% of its open-file limit)',
+  },
 } as const satisfies Record<string, Options>;
 
 export const benchHashFlags = {

@@ -20,18 +20,34 @@ export function portProblem(host: string, port: number): Promise<InputError | nu
     probe.once('error', (e: NodeJS.ErrnoException) => {
       if (e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN' || e.code === 'EAI_NONAME' || e.code === 'EADDRNOTAVAIL') {
         const why = e.code === 'EADDRNOTAVAIL' ? 'is not an address of this machine' : 'does not resolve to an address';
-        resolve(new InputError('E_PORT', `\`--host ${host}\` ${why}: nothing can listen there`, { hint: 'bind an address of this machine: 127.0.0.1 (the default), ::1, 0.0.0.0 (every interface) or one of its own addresses' }));
+        resolve(
+          new InputError('E_PORT', `\`--host ${host}\` ${why}: nothing can listen there`, {
+            hint: 'bind an address of this machine: 127.0.0.1 (the default), ::1, 0.0.0.0 (every interface) or one of its own addresses',
+          }),
+        );
         return;
       }
-      const why = e.code === 'EADDRINUSE' ? 'is in use by another process' : e.code === 'EACCES' ? 'needs privileges to be bound (ports below 1024)' : `cannot be bound (${e.code ?? e.message})`;
-      resolve(new InputError('E_PORT', `port ${port} on ${host} ${why}`, { hint: `pick another \`--port\` (0 = any free port)${e.code === 'EADDRINUSE' ? ', or stop what holds it' : ''}` }));
+      const why =
+        e.code === 'EADDRINUSE'
+          ? 'is in use by another process'
+          : e.code === 'EACCES'
+            ? 'needs privileges to be bound (ports below 1024)'
+            : `cannot be bound (${e.code ?? e.message})`;
+      resolve(
+        new InputError('E_PORT', `port ${port} on ${host} ${why}`, {
+          hint: `pick another \`--port\` (0 = any free port)${e.code === 'EADDRINUSE' ? ', or stop what holds it' : ''}`,
+        }),
+      );
     });
     probe.listen({ port, host, exclusive: true }, () => probe.close(() => resolve(null)));
   });
 }
 
 /** `rtbench serve`: the reference server in this process until SIGINT/SIGTERM. */
-export async function serveCommand(o: { topology: string; port: string | number; host: string; pushRate: number; delayMs: number; serviceMs?: number; maxConnectionsPerWorker?: number }, io: CliIO): Promise<number> {
+export async function serveCommand(
+  o: { topology: string; port: string | number; host: string; pushRate: number; delayMs: number; serviceMs?: number; maxConnectionsPerWorker?: number },
+  io: CliIO,
+): Promise<number> {
   const port = parsePort(o.port);
   if (port instanceof InputError) throw port;
   const problem = await portProblem(o.host, port);

@@ -28,14 +28,23 @@ export function classifyError(e: unknown, fallback: ClientErrorKind = 'connect_e
     return { kind: 'emfile', message: `${text}: out of file descriptors (EMFILE); raise \`ulimit -n\`, or spread clients over more generators (--generators)` };
   }
   if (code === 'EADDRNOTAVAIL' || code === 'EADDRINUSE') {
-    return { kind: 'port_exhaustion', message: `${text}: no free ephemeral port (${code}); spread clients over more source addresses (scenario \`sourceIps\`)` };
+    return {
+      kind: 'port_exhaustion',
+      message: `${text}: no free ephemeral port (${code}); spread clients over more source addresses (scenario \`sourceIps\`)`,
+    };
   }
   if (code && TLS_CODES.test(code)) {
-    return { kind: 'tls_error', message: `${text}: TLS failed (${code}); use a certificate the client trusts (NODE_EXTRA_CA_CERTS=ca.pem), or a plain http:// target` };
+    return {
+      kind: 'tls_error',
+      message: `${text}: TLS failed (${code}); use a certificate the client trusts (NODE_EXTRA_CA_CERTS=ca.pem), or a plain http:// target`,
+    };
   }
   const status = typeof e === 'object' && e !== null ? (e as { description?: unknown }).description : undefined;
   if (status === 400 || /HTTP 400|Session ID unknown/i.test(text)) {
-    return { kind: 'session_unknown', message: /Session ID unknown/.test(text) ? text : `${text}: HTTP 400 (Engine.IO "Session ID unknown": a request reached a worker without the session)` };
+    return {
+      kind: 'session_unknown',
+      message: /Session ID unknown/.test(text) ? text : `${text}: HTTP 400 (Engine.IO "Session ID unknown": a request reached a worker without the session)`,
+    };
   }
   return { kind: fallback, message: text };
 }

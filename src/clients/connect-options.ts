@@ -52,8 +52,16 @@ const KEYS = ['namespace', 'auth', 'query', 'headers', 'parser', 'path'] as cons
 /** An HTTP header name (RFC 9110 token). */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** Headers the engines set themselves; overriding them would break the handshake. */
-const RESERVED_HEADERS: ReadonlySet<string> = new Set(['host', 'connection', 'upgrade', 'sec-websocket-key', 'sec-websocket-version', 'sec-websocket-extensions', 'content-length', 'transfer-encoding']);
-
+const RESERVED_HEADERS: ReadonlySet<string> = new Set([
+  'host',
+  'connection',
+  'upgrade',
+  'sec-websocket-key',
+  'sec-websocket-version',
+  'sec-websocket-extensions',
+  'content-length',
+  'transfer-encoding',
+]);
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v) && !isThenable(v);
 const isThenable = (v: unknown): boolean => v !== null && typeof v === 'object' && typeof (v as { then?: unknown }).then === 'function';
@@ -64,7 +72,10 @@ const isThenable = (v: unknown): boolean => v !== null && typeof v === 'object' 
  */
 export function connectProblems(v: unknown, where: string, engine: EngineName): string[] {
   if (v === undefined) return [];
-  if (isThenable(v)) return [`\`${where}\` is a Promise: write \`${where}: async (ctx) => ({ … })\` (a function, awaited at each client's first connect), or \`await\` the options before passing them`];
+  if (isThenable(v))
+    return [
+      `\`${where}\` is a Promise: write \`${where}: async (ctx) => ({ … })\` (a function, awaited at each client's first connect), or \`await\` the options before passing them`,
+    ];
   if (!isPlainObject(v)) return [`\`${where}\` must be an object { ${KEYS.map((k) => `${k}?`).join(', ')} } (got ${show(v)})`];
   const problems: string[] = [];
   for (const k of Object.keys(v)) {
@@ -73,9 +84,14 @@ export function connectProblems(v: unknown, where: string, engine: EngineName): 
   const { namespace, auth, query, headers, parser, path } = v;
   const socketIo = engine === 'socket.io' || engine === 'socket.io-lean';
   if (namespace !== undefined) {
-    if (!socketIo) problems.push(`\`${where}.namespace\` is a Socket.IO option: with engine '${engine}' put the WebSocket path in --target (ws://host:port/path) or in \`path\``);
+    if (!socketIo)
+      problems.push(
+        `\`${where}.namespace\` is a Socket.IO option: with engine '${engine}' put the WebSocket path in --target (ws://host:port/path) or in \`path\``,
+      );
     else if (typeof namespace !== 'string' || !namespace.startsWith('/')) {
-      problems.push(`\`${where}.namespace\` must start with '/' (got ${show(namespace)}): write e.g. '/${typeof namespace === 'string' ? namespace.replace(/^\/*/, '') || 'chat' : 'chat'}'`);
+      problems.push(
+        `\`${where}.namespace\` must start with '/' (got ${show(namespace)}): write e.g. '/${typeof namespace === 'string' ? namespace.replace(/^\/*/, '') || 'chat' : 'chat'}'`,
+      );
     }
   }
   if (auth !== undefined) {
@@ -84,19 +100,25 @@ export function connectProblems(v: unknown, where: string, engine: EngineName): 
   }
   if (parser !== undefined) problems.push(...parserProblems(parser, where, engine));
   if (path !== undefined) {
-    if (engine !== 'sse') problems.push(`\`${where}.path\` is the event stream's path of engine 'sse': with engine '${engine}' set the scenario's \`path\` or put the path in --target`);
-    else if (typeof path !== 'string' || !path.startsWith('/')) problems.push(`\`${where}.path\` must be a path starting with '/', e.g. '/events' (got ${show(path)})`);
+    if (engine !== 'sse')
+      problems.push(
+        `\`${where}.path\` is the event stream's path of engine 'sse': with engine '${engine}' set the scenario's \`path\` or put the path in --target`,
+      );
+    else if (typeof path !== 'string' || !path.startsWith('/'))
+      problems.push(`\`${where}.path\` must be a path starting with '/', e.g. '/events' (got ${show(path)})`);
   }
   if (query !== undefined) {
     if (!isPlainObject(query)) problems.push(`\`${where}.query\` must be an object of name → string, e.g. { room: 'a' } (got ${show(query)})`);
     else {
       for (const [k, q] of Object.entries(query)) {
-        if (typeof q !== 'string' && typeof q !== 'number' && typeof q !== 'boolean') problems.push(`\`${where}.query.${k}\` must be a string, number or boolean (got ${show(q)})`);
+        if (typeof q !== 'string' && typeof q !== 'number' && typeof q !== 'boolean')
+          problems.push(`\`${where}.query.${k}\` must be a string, number or boolean (got ${show(q)})`);
       }
     }
   }
   if (headers !== undefined) {
-    if (!isPlainObject(headers)) problems.push(`\`${where}.headers\` must be an object of header name → string, e.g. { 'x-tenant': 'acme' } (got ${show(headers)})`);
+    if (!isPlainObject(headers))
+      problems.push(`\`${where}.headers\` must be an object of header name → string, e.g. { 'x-tenant': 'acme' } (got ${show(headers)})`);
     else {
       for (const [k, h] of Object.entries(headers)) {
         if (!TOKEN.test(k)) problems.push(`\`${where}.headers\` name ${show(k)} is not a valid HTTP header name`);
@@ -110,15 +132,29 @@ export function connectProblems(v: unknown, where: string, engine: EngineName): 
 
 /** A socket.io-parser-compatible module: `Encoder` and `Decoder` classes (socket.io-msgpack-parser, socket.io-parser, …). */
 export function isParserModule(v: unknown): v is SocketIoParser {
-  return v !== null && typeof v === 'object' && typeof (v as { Encoder?: unknown }).Encoder === 'function' && typeof (v as { Decoder?: unknown }).Decoder === 'function';
+  return (
+    v !== null &&
+    typeof v === 'object' &&
+    typeof (v as { Encoder?: unknown }).Encoder === 'function' &&
+    typeof (v as { Decoder?: unknown }).Decoder === 'function'
+  );
 }
 
 function parserProblems(parser: unknown, where: string, engine: EngineName): string[] {
-  if (engine !== 'socket.io' && engine !== 'socket.io-lean') return [`\`${where}.parser\` is a Socket.IO option (the packet parser): engine '${engine}' has none; remove it, or use engine 'socket.io' or 'socket.io-lean'`];
+  if (engine !== 'socket.io' && engine !== 'socket.io-lean')
+    return [
+      `\`${where}.parser\` is a Socket.IO option (the packet parser): engine '${engine}' has none; remove it, or use engine 'socket.io' or 'socket.io-lean'`,
+    ];
   if (parser === 'msgpack') return [];
   if (engine === 'socket.io' && isParserModule(parser)) return [];
-  const module = engine === 'socket.io' ? `, or a socket.io-parser-compatible module the scenario imports (\`import * as parser from '…'\`: an object with Encoder and Decoder classes)` : '';
-  const lean = engine === 'socket.io-lean' && isParserModule(parser) ? `; engine 'socket.io-lean' decodes packets itself and knows only 'msgpack': use engine 'socket.io' for a parser module` : '';
+  const module =
+    engine === 'socket.io'
+      ? `, or a socket.io-parser-compatible module the scenario imports (\`import * as parser from '…'\`: an object with Encoder and Decoder classes)`
+      : '';
+  const lean =
+    engine === 'socket.io-lean' && isParserModule(parser)
+      ? `; engine 'socket.io-lean' decodes packets itself and knows only 'msgpack': use engine 'socket.io' for a parser module`
+      : '';
   return [`\`${where}.parser\` must be 'msgpack' (socket.io-msgpack-parser's MessagePack)${module} (got ${show(parser)})${lean}`];
 }
 

@@ -50,7 +50,13 @@ export class EventHandlers {
 }
 
 /** `client.waitFor(event)`: the event's next arguments, or a `wait_timeout` after `timeoutMs` (told through `onTimeout`, then rejected). */
-export function waitForEvent(event: string, timeoutMs: number, on: (h: Handler) => void, off: (h: Handler) => void, onTimeout: (e: ClientOpError) => void): Promise<unknown[]> {
+export function waitForEvent(
+  event: string,
+  timeoutMs: number,
+  on: (h: Handler) => void,
+  off: (h: Handler) => void,
+  onTimeout: (e: ClientOpError) => void,
+): Promise<unknown[]> {
   return new Promise((resolve, reject) => {
     const handler = (...args: unknown[]): void => {
       clearTimeout(timer);

@@ -30,7 +30,14 @@ export function engineRecovery(t: Transport, sink: RecoverySink, closed: () => b
  * client offline (a network fault) makes its first attempt when that ends, or after its first
  * backoff delay if that is later.
  */
-export async function loopRecovery(policy: ReconnectPolicy, o: { random: () => number; connectTimeoutMs: number }, sink: RecoverySink, closed: () => boolean, attempt: () => Transport, notBefore = 0): Promise<boolean> {
+export async function loopRecovery(
+  policy: ReconnectPolicy,
+  o: { random: () => number; connectTimeoutMs: number },
+  sink: RecoverySink,
+  closed: () => boolean,
+  attempt: () => Transport,
+  notBefore = 0,
+): Promise<boolean> {
   for (let i = 0; i < policy.attempts && !closed(); i++) {
     const base = Math.min(policy.maxDelayMs, policy.delayMs * 2 ** i);
     const delay = base * (0.5 + o.random());
@@ -84,7 +91,8 @@ export class ClientWeather {
 
   /** The error text of a disconnect: the server's doing, unless rtbench's own drop reset the connection (once per drop). */
   lostReason(reason: string): string {
-    if (!this.dropped && monoMs() < this.silencedUntil) return `rtbench's network fault 'blackhole' silenced the connection; the heartbeat noticed (the client saw: ${reason})`;
+    if (!this.dropped && monoMs() < this.silencedUntil)
+      return `rtbench's network fault 'blackhole' silenced the connection; the heartbeat noticed (the client saw: ${reason})`;
     if (!this.dropped) return `server closed the connection: ${reason}`;
     this.dropped = false;
     return `rtbench's network fault 'drop' reset the connection (the client saw: ${reason})`;

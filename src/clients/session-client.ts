@@ -2,10 +2,9 @@ import type { MetricsSink } from '../metrics/sink.ts';
 import { monoMs, sleepUntil } from '../shared/clock.ts';
 import { mergeConnect, type ConnectOptions } from './connect-options.ts';
 import { EventHandlers, waitForEvent } from './handlers.ts';
-import { ackReply, settled } from './ack-reply.ts';
 import { openLoop } from './open-loop.ts';
 import type { NetworkFaultKind } from './network-fault.ts';
-import { ClientWeather, engineRecovery, hitClient, loopRecovery, within } from './recovery.ts';
+import { ClientWeather, engineRecovery, hitClient, loopRecovery } from './recovery.ts';
 import { RECOVERY_NEVER, RECOVERY_ONLINE } from '../metrics/names.ts';
 import { recordStamped, SequenceCheck, streamOf } from './sequence.ts';
 import { ChannelCalls } from './session-channels.ts';
@@ -13,6 +12,7 @@ import type { SessionCore } from './session-core.ts';
 import type { SessionClientOptions } from './session-options.ts';
 import { RawCalls } from './session-raw.ts';
 import { SocketIoCalls } from './session-socketio.ts';
+import { TimedSession } from './session-timing.ts';
 import { TokenStreams } from './sse-stream.ts';
 import {
   ClientOpError,
@@ -40,20 +40,15 @@ import {
  * calls live with their family and are handed the same core: Socket.IO's emit, acks and rooms
  * (session-socketio.ts), channels (session-channels.ts), raw WebSocket frames (session-raw.ts).
  */
-export class SessionClient implements Client {
+export class SessionClient extends TimedSession implements Client {
   readonly id: number;
   readonly sourceAddress: string;
   worker: WorkerInfo | null = null;
-  connected = false;
-  private cursor: number;
   /** The scenario's `on()` handlers, created on first use (as the calls below: an idle client holds none of them). */
   private handlers: EventHandlers | null = null;
   private lastSeq: SequenceCheck | null = null;
-  private transport: Transport | null = null;
   /** Worker of the previous connection, while reconnecting (stickiness check), and why. */
   private previousWorker: { id: string; via: 'reconnect' | 'recovery' } | null = null;
-  /** While reconnecting after an unexpected disconnect: resolves true once connected again. */
-  private recovering: Promise<boolean> | null = null;
   /** Set by disconnect(): the session is over, stop any reconnection. */
   private closed = false;
   /** The options of the last `connect()`, reused by `reconnect()` and automatic reconnection. */
@@ -70,12 +65,12 @@ export class SessionClient implements Client {
 
   constructor(
     private readonly makeTransport: (connect: ConnectOptions) => Transport,
-    private readonly sink: MetricsSink,
-    private readonly opts: SessionClientOptions,
+    sink: MetricsSink,
+    opts: SessionClientOptions,
   ) {
+    super(sink, opts);
     this.id = opts.id;
     this.sourceAddress = opts.sourceAddress;
-    this.cursor = opts.intendedStart;
     this.weather = opts.delivery || opts.reconnect ? new ClientWeather(sink, opts) : null;
   }
 
@@ -176,7 +171,10 @@ export class SessionClient implements Client {
       if (!ok) {
         this.sink.count('recovery.failed');
         this.sink.count(RECOVERY_NEVER);
-        this.sink.error('reconnect_failed', `gave up reconnecting${engineDoesIt && t.gaveUp ? t.gaveUp : ` after ${policy.attempts} attempts`} (last disconnect: ${reason})`);
+        this.sink.error(
+          'reconnect_failed',
+          `gave up reconnecting${engineDoesIt && t.gaveUp ? t.gaveUp : ` after ${policy.attempts} attempts`} (last disconnect: ${reason})`,
+        );
         return false;
       }
       this.connected = true;
@@ -189,14 +187,6 @@ export class SessionClient implements Client {
       await this.weather!.reconnected(this.transport, async () => (await this.ioCalls?.rejoin(), await this.channelCalls?.resubscribe()));
       return true;
     });
-  }
-
-  /** While reconnecting, wait for it (at most `timeoutMs`); true when connected. */
-  private async awaitRecovery(timeoutMs: number): Promise<boolean> {
-    if (this.connected) return true;
-    const r = this.recovering;
-    if (!r) return false;
-    return (await within(r, timeoutMs)) && this.connected;
   }
 
   emit(event: string, ...args: unknown[]): void {
@@ -213,12 +203,20 @@ export class SessionClient implements Client {
 
   on(event: string, handler: (...args: unknown[]) => void): void {
     // a user's on() handler that throws: a session_error (message and line), not a crashed generator
-    this.handlers ??= new EventHandlers((e) => this.sink.error('session_error', this.opts.describeError?.(e) ?? (e instanceof Error ? `${e.name}: ${e.message}` : String(e))));
+    this.handlers ??= new EventHandlers((e) =>
+      this.sink.error('session_error', this.opts.describeError?.(e) ?? (e instanceof Error ? `${e.name}: ${e.message}` : String(e))),
+    );
     if (this.handlers.add(event, handler)) this.transport?.listen?.(event);
   }
 
   waitFor(event: string, timeoutMs = this.opts.ackTimeoutMs): Promise<unknown[]> {
-    return waitForEvent(event, timeoutMs, (h) => this.on(event, h), (h) => this.handlers?.remove(event, h), (e) => this.sink.error(e.kind, e.message));
+    return waitForEvent(
+      event,
+      timeoutMs,
+      (h) => this.on(event, h),
+      (h) => this.handlers?.remove(event, h),
+      (e) => this.sink.error(e.kind, e.message),
+    );
   }
 
   join(room: string): Promise<void> {
@@ -254,7 +252,10 @@ export class SessionClient implements Client {
 
   /** Open loop from the intended clock (src/clients/open-loop.ts): each iteration is timed from its scheduled time. */
   every(intervalMs: number, count: number, fn: (i: number) => Promise<void> | void): Promise<void> {
-    return openLoop({ base: this.cursor, intervalMs, count, startAt: (at) => void (this.cursor = at), capped: () => this.sink.count('every.overlapCapped') }, fn);
+    return openLoop(
+      { base: this.cursor, intervalMs, count, startAt: (at) => void (this.cursor = at), capped: () => this.sink.count('every.overlapCapped') },
+      fn,
+    );
   }
 
   async disconnect(): Promise<void> {
@@ -299,76 +300,23 @@ export class SessionClient implements Client {
   /** A token stream (src/clients/sse-stream.ts), timed from the intended clock. */
   async stream(path: string, options: StreamOptions = {}): Promise<StreamResult> {
     const origin = this.opts.streamOrigin;
-    if (!origin) this.fail(new ClientOpError('session_error', "`client.stream()` reads an HTTP event stream and needs engine 'sse': set `engine: 'sse'` (a Socket.IO or ws connection has no such request)"), 'session_error');
+    if (!origin)
+      this.fail(
+        new ClientOpError(
+          'session_error',
+          "`client.stream()` reads an HTTP event stream and needs engine 'sse': set `engine: 'sse'` (a Socket.IO or ws connection has no such request)",
+        ),
+        'session_error',
+      );
     if (this.defaults === null) this.defaults = await this.opts.connectDefaults?.();
     const headers = (): Record<string, string> => ({ ...this.defaults?.headers, ...this.connectOptions?.headers });
-    const { result, doneAt } = await (this.streams ??= new TokenStreams({ origin, localAddress: this.sourceAddress, headers }, this.sink)).run(path, options, this.reference());
+    const { result, doneAt } = await (this.streams ??= new TokenStreams({ origin, localAddress: this.sourceAddress, headers }, this.sink)).run(
+      path,
+      options,
+      this.reference(),
+    );
     this.cursor = doneAt;
     return result;
-  }
-
-  private ack<T>(event: string, args: unknown[], timeoutMs: number): Promise<T> {
-    return this.timed(event, timeoutMs, () => this.transport!.emitWithAck(event, args, timeoutMs), 'ack', (reply) => ackReply<T>(this.sink, event, reply));
-  }
-
-  /**
-   * One answered operation, timed from the intended clock: an ack (`ack` and `ack:<name>`, the
-   * reply counted as received) or a raw request (`request`, and `request:<name>` when named; its
-   * reply was counted on arrival); beside it the harness's own share, `harness`: how late it was
-   * written against its intended time. No async frame here (~1 KB of garbage per operation).
-   */
-  private timed<T = unknown[], R = T>(name: string, timeoutMs: number, op: () => Promise<T | void>, kind: 'ack' | 'request' = 'ack', map?: (reply: T) => R): Promise<R> {
-    const intended = this.reference();
-    const timeoutKind = kind === 'ack' ? 'ack_timeout' : 'request_timeout';
-    if (!this.connected && this.recovering) {
-      return this.awaitRecovery(timeoutMs).then((ok) => {
-        if (!ok) this.fail(new ClientOpError(timeoutKind, `no ${kind === 'ack' ? 'ack for' : 'reply to'} \`${name || kind}\`: still reconnecting after ${timeoutMs}ms`), timeoutKind);
-        return this.sendTimed<T, R>(name, intended, op, kind, timeoutKind, map, false);
-      });
-    }
-    return settled(() => this.sendTimed<T, R>(name, intended, op, kind, timeoutKind, map));
-  }
-
-  /** `harness`: false after waiting for a reconnection (the server's doing, not the generator's). */
-  private sendTimed<T, R>(name: string, intended: number, op: () => Promise<T | void>, kind: 'ack' | 'request', timeoutKind: ClientOpError['kind'], map?: (reply: T) => R, harness = true): Promise<R> {
-    this.requireConnected(name || kind);
-    this.sink.count('messages.sent');
-    const pending = settled(op);
-    // the engine's write is synchronous: now it is written, this late against the intended time
-    if (harness) this.sink.record('harness', monoMs() - intended);
-    return pending.then((reply) => {
-      const done = monoMs();
-      const ms = done - intended;
-      this.sink.record(kind, ms);
-      if (name) this.sink.record(kind === 'ack' ? `ack:${name}` : `request:${name}`, ms);
-      if (kind === 'ack') this.sink.count('messages.received');
-      this.cursor = done;
-      const r = (reply ?? []) as T;
-      return map ? map(r) : (r as unknown as R);
-    }, (e: unknown) => this.fail(e, timeoutKind));
-  }
-
-  /**
-   * What an operation starting now is timed from: its intended time when it starts late (so the
-   * lateness counts), or now when a timer woke us a little early (so the round trip is never
-   * shortened).
-   */
-  private reference(): number {
-    return Math.min(this.cursor, monoMs());
-  }
-
-  private requireConnected(event: string): void {
-    if (!this.connected) {
-      const err = new ClientOpError('disconnected', `\`${event}\` sent while not connected (call client.connect() first)`);
-      this.sink.error(err.kind, err.message);
-      throw err;
-    }
-  }
-
-  private fail(e: unknown, fallback: ClientOpError['kind']): never {
-    const err = e instanceof ClientOpError ? e : new ClientOpError(fallback, e instanceof Error ? e.message : String(e));
-    this.sink.error(err.kind, err.message);
-    throw err;
   }
 
   private dispatch(event: string, args: unknown[]): void {

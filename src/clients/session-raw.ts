@@ -41,11 +41,16 @@ export class RawCalls {
     this.require('request');
     const timeoutMs = options.timeout ?? this.s.opts.ackTimeoutMs;
     const label = options.name ? `request \`${options.name}\`` : 'request';
-    return this.s.timed(options.name ?? '', timeoutMs, () => {
-      const reply = this.raw().wait(match, timeoutMs, () => new ClientOpError('request_timeout', `no reply to ${label} within ${timeoutMs}ms`));
-      this.s.transport()!.sendRaw!(data);
-      return reply;
-    }, 'request');
+    return this.s.timed(
+      options.name ?? '',
+      timeoutMs,
+      () => {
+        const reply = this.raw().wait(match, timeoutMs, () => new ClientOpError('request_timeout', `no reply to ${label} within ${timeoutMs}ms`));
+        this.s.transport()!.sendRaw!(data);
+        return reply;
+      },
+      'request',
+    );
   }
 
   /** A raw frame arrived on the current transport. */
@@ -64,7 +69,13 @@ export class RawCalls {
 
   private require(call: string): void {
     if (!this.s.opts.rawFrames) {
-      this.s.fail(new ClientOpError('session_error', `\`client.${call}()\` needs engine 'ws' (raw WebSocket frames): with a Socket.IO engine use emit / emitWithAck / on / waitFor`), 'session_error');
+      this.s.fail(
+        new ClientOpError(
+          'session_error',
+          `\`client.${call}()\` needs engine 'ws' (raw WebSocket frames): with a Socket.IO engine use emit / emitWithAck / on / waitFor`,
+        ),
+        'session_error',
+      );
     }
   }
 }

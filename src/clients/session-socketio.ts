@@ -51,6 +51,10 @@ export class SocketIoCalls {
 
   /** After an automatic reconnection: join every room again, untimed. */
   async rejoin(): Promise<void> {
-    for (const room of this.rooms ?? []) await this.s.transport()?.emitWithAck('join', [room], this.s.opts.ackTimeoutMs).catch(() => {});
+    for (const room of this.rooms ?? [])
+      await this.s
+        .transport()
+        ?.emitWithAck('join', [room], this.s.opts.ackTimeoutMs)
+        .catch(() => {});
   }
 }

@@ -29,11 +29,19 @@ export const SC_CLIENT_RANGE = '~20.0.2';
  * uses, and does it work (a channel subscribed on a socket that never connects, then dropped by
  * it, is gone)? Throws `E_PACKAGE_VERSION` naming the installed version and the fix if not.
  */
-export function checkClientInternals(create: (o: { hostname: string; port: number; autoConnect: false }) => unknown = scClient.create, version: string = scClient.version ?? 'unknown'): void {
+export function checkClientInternals(
+  create: (o: { hostname: string; port: number; autoConnect: false }) => unknown = scClient.create,
+  version: string = scClient.version ?? 'unknown',
+): void {
   const probe = create({ hostname: '127.0.0.1', port: 1, autoConnect: false }) as Partial<ChannelInternals> & Partial<AGClientSocket>;
   let works = false;
   try {
-    if (typeof probe._triggerChannelUnsubscribe === 'function' && probe._channelMap && typeof probe._channelMap === 'object' && typeof probe.subscribe === 'function') {
+    if (
+      typeof probe._triggerChannelUnsubscribe === 'function' &&
+      probe._channelMap &&
+      typeof probe._channelMap === 'object' &&
+      typeof probe.subscribe === 'function'
+    ) {
       probe.subscribe('rtbench-probe'); // not connected: nothing is sent
       const entry = probe._channelMap['rtbench-probe'];
       if (entry) probe._triggerChannelUnsubscribe(entry);
@@ -45,9 +53,13 @@ export function checkClientInternals(create: (o: { hostname: string; port: numbe
     if (typeof probe.killAllChannels === 'function') probe.killAllChannels();
   }
   if (works) return;
-  throw new InputError('E_PACKAGE_VERSION', `engine 'socketcluster': socketcluster-client ${version} lacks the private unsubscribe step rtbench uses (\`_channelMap\`, \`_triggerChannelUnsubscribe\`; read from 20.0.x)`, {
-    hint: `install the version rtbench pins: \`npm install socketcluster-client@${SC_CLIENT_RANGE}\``,
-  });
+  throw new InputError(
+    'E_PACKAGE_VERSION',
+    `engine 'socketcluster': socketcluster-client ${version} lacks the private unsubscribe step rtbench uses (\`_channelMap\`, \`_triggerChannelUnsubscribe\`; read from 20.0.x)`,
+    {
+      hint: `install the version rtbench pins: \`npm install socketcluster-client@${SC_CLIENT_RANGE}\``,
+    },
+  );
 }
 
 /**
@@ -120,11 +132,17 @@ export class SocketClusterTransport implements Transport {
           }
         }
       })();
-      void s.listener('connect').once().then(() => {
-        this.open = true;
-        settle();
-      });
-      void s.listener('connectAbort').once().then(({ code, reason }) => settle(new ClientOpError('connect_error', `connection aborted (${code}${reason ? ` ${reason}` : ''})`)));
+      void s
+        .listener('connect')
+        .once()
+        .then(() => {
+          this.open = true;
+          settle();
+        });
+      void s
+        .listener('connectAbort')
+        .once()
+        .then(({ code, reason }) => settle(new ClientOpError('connect_error', `connection aborted (${code}${reason ? ` ${reason}` : ''})`)));
       void (async () => {
         for await (const { code, reason } of s.listener('close')) {
           const wasOpen = this.open;
@@ -158,7 +176,8 @@ export class SocketClusterTransport implements Transport {
       const token = Symbol(channel);
       this.consumers.set(channel, token);
       void (async () => {
-        for await (const data of ch) if (this.consumers.get(channel) === token) this.eventHandler?.('publish', [{ ...(data && typeof data === 'object' ? data : { data }), channel }]);
+        for await (const data of ch)
+          if (this.consumers.get(channel) === token) this.eventHandler?.('publish', [{ ...(data && typeof data === 'object' ? data : { data }), channel }]);
         if (this.consumers.get(channel) === token) this.consumers.delete(channel);
       })();
     }
@@ -166,10 +185,15 @@ export class SocketClusterTransport implements Transport {
     try {
       await Promise.race([
         ch.listener('subscribe').once(),
-        ch.listener('subscribeFail').once().then(({ error }) => {
-          throw new ClientOpError('server_error', `subscribe to \`${channel}\` refused: ${error?.message ?? 'unknown reason'}`);
-        }),
-        new Promise((_, reject) => (timer = setTimeout(() => reject(new ClientOpError('ack_timeout', `no ack for \`subscribe\` within ${timeoutMs}ms`)), timeoutMs))),
+        ch
+          .listener('subscribeFail')
+          .once()
+          .then(({ error }) => {
+            throw new ClientOpError('server_error', `subscribe to \`${channel}\` refused: ${error?.message ?? 'unknown reason'}`);
+          }),
+        new Promise(
+          (_, reject) => (timer = setTimeout(() => reject(new ClientOpError('ack_timeout', `no ack for \`subscribe\` within ${timeoutMs}ms`)), timeoutMs)),
+        ),
       ]);
     } finally {
       clearTimeout(timer);

@@ -13,12 +13,14 @@ import {
   reconstructPacket,
   type Decoded,
   type Packet,
+  parseOpenPacket,
 } from './lean/parser.ts';
 import { LeanAcks, PendingAck } from './lean/acks.ts';
 import { msgpackCodec, type MsgpackCodec } from './lean/msgpack.ts';
 import { noConnectReply } from './parser-hint.ts';
 import { WsClient, type WsOwner } from './lean/wsclient.ts';
 import { LeanResume } from './lean/resume.ts';
+import { CLOSED, CONNECTED, IDLE, JOINING, OPENING } from './lean/states.ts';
 import { engineUrl, namespaceOf } from './lean/urls.ts';
 
 export { engineUrl } from './lean/urls.ts';
@@ -36,14 +38,6 @@ export interface LeanOptions {
   /** Most binary attachments accepted in one incoming packet. Default 10 (as socket.io-parser). */
   maxAttachments?: number;
 }
-
-const IDLE = 0;
-/** WebSocket handshake, then Engine.IO open packet. */
-const OPENING = 1;
-/** Socket.IO CONNECT sent, waiting for the server's CONNECT / CONNECT_ERROR. */
-const JOINING = 2;
-const CONNECTED = 3;
-const CLOSED = 4;
 
 const NO_OPTIONS: LeanOptions = Object.freeze({});
 
@@ -82,7 +76,10 @@ export class LeanSocketIoTransport extends LeanAcks implements Transport, WsOwne
     private readonly lean: LeanOptions = NO_OPTIONS,
   ) {
     super();
-    this.nsp = lean.namespace ?? opts.connect?.namespace ?? (opts.memo ? opts.memo.get('sio-nsp', opts.target, () => namespaceOf(opts.target)) : namespaceOf(opts.target));
+    this.nsp =
+      lean.namespace ??
+      opts.connect?.namespace ??
+      (opts.memo ? opts.memo.get('sio-nsp', opts.target, () => namespaceOf(opts.target)) : namespaceOf(opts.target));
     if (!this.nsp.startsWith('/')) throw new Error(`namespace must start with '/' (got ${JSON.stringify(this.nsp)})`);
     this.nspSuffix = this.nsp === '/' ? '' : `${this.nsp},`;
     this.mp = opts.connect?.parser === 'msgpack' ? (opts.memo ? opts.memo.get('msgpack', '', msgpackCodec) : msgpackCodec()) : null;
@@ -114,7 +111,11 @@ export class LeanSocketIoTransport extends LeanAcks implements Transport, WsOwne
         const c = this.opts.connect;
         const { target, path, memo } = this.opts;
         const url = memo ? memo.get('sio-url', `${path} ${target}`, () => engineUrl(target, path)) : engineUrl(target, path);
-        this.ws = new WsClient(c?.hasQuery ? withQuery(url, c.query) : url, this, { localAddress: this.opts.localAddress, memo, ...(c?.hasHeaders ? { headers: c.headers } : {}) });
+        this.ws = new WsClient(c?.hasQuery ? withQuery(url, c.query) : url, this, {
+          localAddress: this.opts.localAddress,
+          memo,
+          ...(c?.hasHeaders ? { headers: c.headers } : {}),
+        });
       } catch (e) {
         this.failConnect(new ClientOpError('connect_error', e instanceof Error ? e.message : String(e)));
       }
@@ -180,7 +181,7 @@ export class LeanSocketIoTransport extends LeanAcks implements Transport, WsOwne
     if (this.state === CLOSED) return;
     switch (s.charCodeAt(0)) {
       case 52: // '4' message: a Socket.IO packet
-        if (this.mp !== null) this.drop('parse error', 'a text Socket.IO packet, and `parser: \'msgpack\'` expects binary ones');
+        if (this.mp !== null) this.drop('parse error', "a text Socket.IO packet, and `parser: 'msgpack'` expects binary ones");
         else if (this.binPacket !== null) this.drop('parse error', 'text packet while waiting for binary attachments');
         else this.packet(decodePacket(s, 1, this.lean.maxAttachments ?? DEFAULT_MAX_ATTACHMENTS));
         return;
@@ -205,17 +206,10 @@ export class LeanSocketIoTransport extends LeanAcks implements Transport, WsOwne
 
   private open(s: string): void {
     if (this.state !== OPENING) return this.drop('parse error', 'second Engine.IO open packet');
-    let hs: { sid?: unknown; pingInterval?: unknown; pingTimeout?: unknown };
-    try {
-      hs = JSON.parse(s.slice(1)) as typeof hs;
-    } catch {
-      return this.drop('parse error', 'invalid Engine.IO handshake');
-    }
+    const hs = parseOpenPacket(s);
+    if (typeof hs === 'string') return this.drop('parse error', hs);
     const { pingInterval, pingTimeout } = hs;
-    if (typeof pingInterval !== 'number' || typeof pingTimeout !== 'number' || !(pingInterval > 0) || !(pingTimeout >= 0)) {
-      return this.drop('parse error', 'Engine.IO handshake without pingInterval/pingTimeout');
-    }
-    this.sid = typeof hs.sid === 'string' ? hs.sid : '';
+    this.sid = hs.sid;
     this.hbTimer = setTimeout(onHeartbeatTimeout, pingInterval + pingTimeout, this);
     this.state = JOINING;
     const own = this.lean.auth ?? this.opts.connect?.auth;
@@ -334,7 +328,9 @@ export class LeanSocketIoTransport extends LeanAcks implements Transport, WsOwne
   drop(reason: string, detail: string): void {
     if (this.state === CLOSED) return;
     if (this.connectReject !== null) {
-      this.failConnect(new ClientOpError('connect_error', (this.state === JOINING ? this.noReply(`${reason}: ${detail}`) : null) ?? `${reason} during connect: ${detail}`));
+      this.failConnect(
+        new ClientOpError('connect_error', (this.state === JOINING ? this.noReply(`${reason}: ${detail}`) : null) ?? `${reason} during connect: ${detail}`),
+      );
       return;
     }
     this.state = CLOSED;

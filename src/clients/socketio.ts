@@ -40,7 +40,12 @@ export class SocketIoTransport implements Transport {
       reconnection: !!opts.reconnect,
       ...(opts.connectTimeoutMs ? { timeout: opts.connectTimeoutMs } : {}),
       ...(opts.reconnect
-        ? { reconnectionAttempts: opts.reconnect.attempts, reconnectionDelay: opts.reconnect.delayMs, reconnectionDelayMax: opts.reconnect.maxDelayMs, randomizationFactor: 0.5 }
+        ? {
+            reconnectionAttempts: opts.reconnect.attempts,
+            reconnectionDelay: opts.reconnect.delayMs,
+            reconnectionDelayMax: opts.reconnect.maxDelayMs,
+            randomizationFactor: 0.5,
+          }
         : {}),
       autoConnect: false,
       ...(c?.auth ? { auth: c.auth } : {}),
@@ -119,11 +124,19 @@ export class SocketIoTransport implements Transport {
         const c = classifyError(e);
         // a namespace middleware's refusal (`next(new Error('unauthorized'))`): the server's message, as the sample
         const refusal = (e as { type?: unknown }).type === undefined && e.message !== 'timeout';
-        done(new ClientOpError(c.kind, c.kind !== 'connect_error' ? c.message : refusal ? `namespace ${this.nsp} refused the connection: ${e.message}` : describe(e)));
+        done(
+          new ClientOpError(
+            c.kind,
+            c.kind !== 'connect_error' ? c.message : refusal ? `namespace ${this.nsp} refused the connection: ${e.message}` : describe(e),
+          ),
+        );
       };
       // Engine.IO answered, Socket.IO did not: name the parser option (a mismatch looks exactly so)
       const silent = (closed: string | null): string => noConnectReply({ nsp: this.nsp, parser: this.parser, closed, timeoutMs });
-      const timer = setTimeout(() => done(new ClientOpError('connect_timeout', this.engineOpen ? silent(null) : `not connected within ${timeoutMs}ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => done(new ClientOpError('connect_timeout', this.engineOpen ? silent(null) : `not connected within ${timeoutMs}ms`)),
+        timeoutMs,
+      );
       const onEngineClose = (reason: string): void => {
         // 'forced close' is the client's own (a refused namespace's CONNECT_ERROR closes the manager before its connect_error)
         if (this.engineOpen && !s.connected && reason !== 'forced close') done(new ClientOpError('connect_error', silent(reason)));
@@ -149,7 +162,8 @@ export class SocketIoTransport implements Transport {
     return new Promise((resolve, reject) => {
       this.socket.timeout(timeoutMs).emit(event, ...args, (err: Error | null, ...reply: unknown[]) => {
         // socket.io-client fails the pending acks of a closed connection too ("socket has been disconnected"): not a timeout
-        if (err && !this.socket.connected) reject(new ClientOpError('disconnected', `connection closed before the ack of \`${event}\`: ${this.lastDisconnect}`));
+        if (err && !this.socket.connected)
+          reject(new ClientOpError('disconnected', `connection closed before the ack of \`${event}\`: ${this.lastDisconnect}`));
         else if (err) reject(new ClientOpError('ack_timeout', `no ack for \`${event}\` within ${timeoutMs}ms`));
         else resolve(reply);
       });
@@ -182,6 +196,6 @@ function describe(e: Error): string {
   if (status === 400) return `${e.message}: HTTP 400 (Engine.IO "Session ID unknown": a polling request reached a worker without the session)`;
   if (status !== null) return `${e.message}: HTTP ${status}`;
   const cause = (e as { description?: { message?: string; code?: string } }).description;
-  const detail = cause && typeof cause === 'object' ? cause.message ?? cause.code : undefined;
+  const detail = cause && typeof cause === 'object' ? (cause.message ?? cause.code) : undefined;
   return detail ? `${e.message}: ${detail}` : e.message;
 }

@@ -104,7 +104,8 @@ export function openSse(r: SseRequest, reader: SseReader): { answer: Promise<Sse
         });
         const refuse = (): void => {
           const text = body.trim().slice(0, 200);
-          const what = status < 200 || status > 299 ? `HTTP ${status}` : `HTTP ${status} with content-type ${type ? `'${type}'` : 'none'}, not text/event-stream`;
+          const what =
+            status < 200 || status > 299 ? `HTTP ${status}` : `HTTP ${status} with content-type ${type ? `'${type}'` : 'none'}, not text/event-stream`;
           resolve({ status, refusal: `${r.method} ${r.url.pathname} answered ${what}${text ? `: ${text}` : ''}` });
         };
         res.on('end', refuse);

@@ -15,7 +15,6 @@ import { ClientOpError } from './types.ts';
 
 export type { SseEvent, StreamOptions, StreamResult } from './sse-types.ts';
 
-
 /** Where a token stream reports. */
 export interface StreamSink {
   record(metric: string, ms: number): void;
@@ -35,7 +34,11 @@ export class TokenStreams {
   /** Run one stream timed from `intended`; resolves with the result and when it ended (monotonic ms). */
   async run(path: string, options: StreamOptions, intended: number): Promise<{ result: StreamResult; doneAt: number }> {
     const { sink } = this;
-    if (typeof path !== 'string' || !path.startsWith('/')) throw this.fail('session_error', `client.stream(path): path must start with '/', e.g. '/v1/chat' (got ${JSON.stringify(path)}); it is sent to the target's origin`);
+    if (typeof path !== 'string' || !path.startsWith('/'))
+      throw this.fail(
+        'session_error',
+        `client.stream(path): path must start with '/', e.g. '/v1/chat' (got ${JSON.stringify(path)}); it is sent to the target's origin`,
+      );
     const o = options ?? {};
     const headers: Record<string, string> = { ...this.o.headers(), ...o.headers };
     let body: string | Uint8Array | undefined;
@@ -97,8 +100,10 @@ export class TokenStreams {
       r.abort();
       throw this.fail('stream_timeout', `${where}: stream not over within ${timeoutMs}ms (${events.length} events read)`);
     }
-    if (!end.clean) throw this.fail(end.reason.startsWith('an `until`') ? 'session_error' : 'stream_cut', `${where}: ${end.reason} (${events.length} events read)`);
-    if (until !== undefined && end.reason !== 'until') throw this.fail('stream_cut', `${where}: the stream ended before the \`until\` event (${events.length} events read)`);
+    if (!end.clean)
+      throw this.fail(end.reason.startsWith('an `until`') ? 'session_error' : 'stream_cut', `${where}: ${end.reason} (${events.length} events read)`);
+    if (until !== undefined && end.reason !== 'until')
+      throw this.fail('stream_cut', `${where}: the stream ended before the \`until\` event (${events.length} events read)`);
     sink.record('sse:done', end.at - intended);
     return { result: { status: a.status, events }, doneAt: end.at };
   }

@@ -161,5 +161,8 @@ export class SseTransport implements Transport {
 }
 
 function refused(call: string): ClientOpError {
-  return new ClientOpError('session_error', `${call}: engine 'sse' only receives (Server-Sent Events have no way back to the server); send with client.stream(path, { method: 'POST', body }), or use a Socket.IO or ws engine`);
+  return new ClientOpError(
+    'session_error',
+    `${call}: engine 'sse' only receives (Server-Sent Events have no way back to the server); send with client.stream(path, { method: 'POST', body }), or use a Socket.IO or ws engine`,
+  );
 }

@@ -135,7 +135,9 @@ export class WsTransport implements Transport {
   /** With `protocol: 'raw'` the reference protocol's calls are a mistake: say so (a session error) rather than time out. */
   private refuseRaw(call: string): void {
     if (this.opts.protocol === 'raw') {
-      throw new TypeError(`client.${call}() speaks rtbench's reference protocol, which \`protocol: 'raw'\` turns off: send your own frames with client.send(data) or client.request(data, match)`);
+      throw new TypeError(
+        `client.${call}() speaks rtbench's reference protocol, which \`protocol: 'raw'\` turns off: send your own frames with client.send(data) or client.request(data, match)`,
+      );
     }
   }
 

@@ -25,7 +25,9 @@ export class RunCollector {
   private offset = 0;
   private readonly done: Array<{ parts: RoundParts; result: RunResult | null; seconds: { from: number; to: number } }> = [];
 
-  constructor(private readonly meta: { topology: string; engine: string; rounds: number; thresholds: Threshold[]; keepSeconds?: boolean; custom?: MetricDeclarations }) {
+  constructor(
+    private readonly meta: { topology: string; engine: string; rounds: number; thresholds: Threshold[]; keepSeconds?: boolean; custom?: MetricDeclarations },
+  ) {
     this.all = new Aggregator(meta.custom);
     this.current = this.all;
   }
@@ -48,7 +50,8 @@ export class RunCollector {
    * round, null: that round's result is `result()`.
    */
   endRound(parts: RoundParts): RunResult | null {
-    const result = this.meta.rounds > 1 ? buildRunResult(this.current, { topology: this.meta.topology, engine: this.meta.engine, ...parts }, this.meta.thresholds) : null;
+    const result =
+      this.meta.rounds > 1 ? buildRunResult(this.current, { topology: this.meta.topology, engine: this.meta.engine, ...parts }, this.meta.thresholds) : null;
     this.done.push({ parts, result, seconds: { from: this.offset, to: this.all.lastSecond + 1 } });
     return result;
   }

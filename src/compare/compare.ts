@@ -16,7 +16,10 @@ export function parseTolerances(spec: string | undefined): Tolerances {
   if (!spec) return { ...DEFAULT_TOLERANCES };
   const out: Tolerances = {};
   const problems: string[] = [];
-  for (const part of spec.split(',').map((x) => x.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean)) {
     const m = /^(p50|p90|p99|p999|mean|throughput)=([+-]?\d+(?:\.\d+)?)%$/.exec(part);
     if (!m) problems.push(`\`${part}\` is not like p99=+10% or throughput=-5% (keys: ${[...STATS, 'throughput'].join(', ')})`);
     else out[m[1] as Stat] = Number(m[2]) / 100;
@@ -78,14 +81,22 @@ function pairRuns(baseline: RunFile, current: RunFile, crossTopology: boolean): 
   const list = (f: RunFile): string => f.runs.map((r) => `\`${r.topology}\``).join(', ');
   if (!crossTopology || baseline.runs.length !== 1 || current.runs.length !== 1) {
     throw new InputError('E_COMPARE_TOPOLOGY', `the results share no topology: baseline ran ${list(baseline)}, current ran ${list(current)}`, {
-      hint: baseline.runs.length === 1 && current.runs.length === 1 ? 'compare results of the same topology, or pass --cross-topology to pair these two anyway' : 'compare results of the same topology (--cross-topology pairs only single-run results)',
+      hint:
+        baseline.runs.length === 1 && current.runs.length === 1
+          ? 'compare results of the same topology, or pass --cross-topology to pair these two anyway'
+          : 'compare results of the same topology (--cross-topology pairs only single-run results)',
     });
   }
   return [[baseline.runs[0]!, current.runs[0]!]];
 }
 
 /** Compare a current result with a baseline, topology by topology. */
-export function compareResults(baseline: RunFile, current: RunFile, tol: Tolerances = DEFAULT_TOLERANCES, opts: { crossTopology?: boolean } = {}): CompareRow[] {
+export function compareResults(
+  baseline: RunFile,
+  current: RunFile,
+  tol: Tolerances = DEFAULT_TOLERANCES,
+  opts: { crossTopology?: boolean } = {},
+): CompareRow[] {
   const rows: CompareRow[] = [];
   for (const [base, cur] of pairRuns(baseline, current, opts.crossTopology ?? false)) {
     for (const stat of STATS) {
@@ -93,12 +104,32 @@ export function compareResults(baseline: RunFile, current: RunFile, tol: Toleran
       if (t === undefined) continue;
       for (const m of Object.keys(cur.metrics)) {
         if (EXCLUDED.has(m) || m.startsWith('session:') || !base.metrics[m]?.count || !cur.metrics[m]?.count) continue;
-        rows.push(row(cur.topology, `${m}.${stat}`, values(base, (f) => f.metrics[m]?.[stat]), values(cur, (f) => f.metrics[m]?.[stat]), [base.metrics[m]![stat], cur.metrics[m]![stat]], t, true));
+        rows.push(
+          row(
+            cur.topology,
+            `${m}.${stat}`,
+            values(base, (f) => f.metrics[m]?.[stat]),
+            values(cur, (f) => f.metrics[m]?.[stat]),
+            [base.metrics[m]![stat], cur.metrics[m]![stat]],
+            t,
+            true,
+          ),
+        );
       }
     }
     if (tol.throughput !== undefined) {
       const tp = (r: RunResult): number => ((r.counters['messages.sent'] ?? 0) + (r.counters['messages.received'] ?? 0)) / Math.max(0.001, r.durationMs / 1000);
-      rows.push(row(cur.topology, 'throughput', values(base, (f) => f.throughput), values(cur, (f) => f.throughput), [tp(base), tp(cur)], tol.throughput, false));
+      rows.push(
+        row(
+          cur.topology,
+          'throughput',
+          values(base, (f) => f.throughput),
+          values(cur, (f) => f.throughput),
+          [tp(base), tp(cur)],
+          tol.throughput,
+          false,
+        ),
+      );
     }
   }
   return rows;
@@ -115,13 +146,22 @@ export function compareCaveats(baseline: RunFile, current: RunFile, opts: { cros
   for (const [base, cur] of pairRuns(baseline, current, opts.crossTopology ?? false)) {
     const [a, b] = [base.durationMs, cur.durationMs];
     if (Math.max(a, b) > 0 && Math.abs(a - b) / Math.max(a, b) > 0.1) {
-      out.push(`${cur.topology}: the runs differ in length (baseline ${secs(a)}, current ${secs(b)}): tails and throughput are not like for like; run both with the same --duration`);
+      out.push(
+        `${cur.topology}: the runs differ in length (baseline ${secs(a)}, current ${secs(b)}): tails and throughput are not like for like; run both with the same --duration`,
+      );
     }
-    for (const [side, r] of [['baseline', base], ['current', cur]] as const) {
+    for (const [side, r] of [
+      ['baseline', base],
+      ['current', cur],
+    ] as const) {
       const sat = r.generator?.saturation;
       const verdict = sat?.verdict ?? (sat?.saturated ? 'generator' : 'ok');
-      if (verdict === 'generator') out.push(`${cur.topology}: the ${side} run's generator was saturated: its latencies include the generator's own delay (more --generators, or a lighter load)`);
-      else if (verdict === 'host') out.push(`${cur.topology}: the ${side} run's host was busy: its latencies include scheduling delay from other work on the machine`);
+      if (verdict === 'generator')
+        out.push(
+          `${cur.topology}: the ${side} run's generator was saturated: its latencies include the generator's own delay (more --generators, or a lighter load)`,
+        );
+      else if (verdict === 'host')
+        out.push(`${cur.topology}: the ${side} run's host was busy: its latencies include scheduling delay from other work on the machine`);
     }
   }
   return out;
@@ -138,13 +178,24 @@ const pct = (x: number): string => `${x >= 1 ? '+' : ''}${((x - 1) * 100).toFixe
 export function formatCompare(rows: CompareRow[], labels: [string, string] = ['baseline', 'current']): string {
   const t = [['topology', 'figure', labels[0], labels[1], 'delta', '95% CI', 'limit', 'verdict']];
   for (const r of rows) {
-    t.push([r.topology, r.subject, r.baseline.toFixed(2), r.current.toFixed(2), pct(r.ratio), r.ci ? `${pct(r.ci.low)}..${pct(r.ci.high)}` : '-', pct(r.limit), verdictWord(r.verdict)]);
+    t.push([
+      r.topology,
+      r.subject,
+      r.baseline.toFixed(2),
+      r.current.toFixed(2),
+      pct(r.ratio),
+      r.ci ? `${pct(r.ci.low)}..${pct(r.ci.high)}` : '-',
+      pct(r.limit),
+      verdictWord(r.verdict),
+    ]);
   }
   const weak = rows.some((r) => r.strength === 'weak');
   const regressions = rows.filter((r) => r.verdict === 'regression').length;
   return [
     table(t),
-    weak ? '  note: single-round figures: the verdict is WEAK (one run\'s p99 moves by tens of percent on a shared machine); record rounds with `rtbench run --repeat 5` on both sides' : '  verdicts use per-round medians and a 95% bootstrap interval',
+    weak
+      ? "  note: single-round figures: the verdict is WEAK (one run's p99 moves by tens of percent on a shared machine); record rounds with `rtbench run --repeat 5` on both sides"
+      : '  verdicts use per-round medians and a 95% bootstrap interval',
     regressions ? `  ${regressions} regression(s) beyond tolerance` : '  no regression beyond tolerance',
   ].join('\n');
 }

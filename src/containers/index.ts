@@ -15,9 +15,13 @@ export async function containerServerStarter(topologies: string[], pushRate: num
   for (const t of topologies) containerPlan(t, { pushRate, repoRoot: PACKAGE_ROOT });
   // the reference image is built from a clone's sources (Dockerfile, src/, reference-server/), not from the package's dist/
   if (!existsSync(join(PACKAGE_ROOT, 'Dockerfile')) || !existsSync(join(PACKAGE_ROOT, 'src'))) {
-    throw new InputError('E_CONTAINER_RUNTIME', '`--runtime containers` builds the reference server image from a clone of the rtbench repository, and this is the installed package', {
-      hint: 'run it from a clone (git clone, npm install, npx rtbench run … --runtime containers), or drop --runtime to run the topology as local processes',
-    });
+    throw new InputError(
+      'E_CONTAINER_RUNTIME',
+      '`--runtime containers` builds the reference server image from a clone of the rtbench repository, and this is the installed package',
+      {
+        hint: 'run it from a clone (git clone, npm install, npx rtbench run … --runtime containers), or drop --runtime to run the topology as local processes',
+      },
+    );
   }
   // optional packages: said to be missing before anything is started
   requireOptional('testcontainers');

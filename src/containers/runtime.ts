@@ -23,7 +23,11 @@ export function containerRuntimeProblem(timeoutMs = 10_000): Promise<string | nu
     execFile('docker', ['info', '--format', '{{.ServerVersion}}'], { timeout: timeoutMs }, (err, stdout, stderr) => {
       if (!err) return resolve(null);
       const e = err as NodeJS.ErrnoException;
-      resolve(e.code === 'ENOENT' ? 'the `docker` CLI is not installed' : `\`docker info\` failed: ${(stderr || stdout || e.message).trim().split('\n').slice(-1)[0]}`);
+      resolve(
+        e.code === 'ENOENT'
+          ? 'the `docker` CLI is not installed'
+          : `\`docker info\` failed: ${(stderr || stdout || e.message).trim().split('\n').slice(-1)[0]}`,
+      );
     });
   });
 }
@@ -46,7 +50,8 @@ export function redisContainer(spec: ContainerSpec): RedisContainer {
 
 /** The testcontainers object for one spec (the reference image must be built first). */
 export function toTestContainer(spec: ContainerSpec, network?: StartedNetwork): GenericContainer {
-  let c: GenericContainer = spec.role === 'redis' ? redisContainer(spec) : new GenericContainer(spec.image).withExposedPorts(...spec.ports).withNetworkAliases(spec.alias);
+  let c: GenericContainer =
+    spec.role === 'redis' ? redisContainer(spec) : new GenericContainer(spec.image).withExposedPorts(...spec.ports).withNetworkAliases(spec.alias);
   if (spec.entrypoint) c = c.withEntrypoint(spec.entrypoint);
   if (spec.command && spec.role !== 'redis') c = c.withCommand(spec.command);
   if (spec.env) c = c.withEnvironment(spec.env);
@@ -66,7 +71,9 @@ class ImageBuilds {
       .then(() => undefined)
       .catch((e: unknown) => {
         this.built = null;
-        throw new RunError('E_SERVER_START', `building the reference server image from ${spec.build!.dockerfile} failed: ${(e as Error).message}`, { hint: 'try `docker build -t rtbench-reference:local .` to see the whole output' });
+        throw new RunError('E_SERVER_START', `building the reference server image from ${spec.build!.dockerfile} failed: ${(e as Error).message}`, {
+          hint: 'try `docker build -t rtbench-reference:local .` to see the whole output',
+        });
       });
     return this.built;
   }
@@ -112,7 +119,9 @@ export async function startContainerTopology(o: StartOptions): Promise<ServerHan
       // the admin endpoints answer loopback clients only, and we are not on the container's loopback
       stats: async () => ({ workers: [], counters: {} }),
       fault: async () => {
-        throw new InputError('E_CONTAINER_RUNTIME', 'faults are not supported with --runtime containers', { hint: 'run scenarios with faults with the default runtime (local processes)' });
+        throw new InputError('E_CONTAINER_RUNTIME', 'faults are not supported with --runtime containers', {
+          hint: 'run scenarios with faults with the default runtime (local processes)',
+        });
       },
       stop,
     };

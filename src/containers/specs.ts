@@ -30,7 +30,9 @@ export function containerPlan(topology: string, o: { pushRate?: number; repoRoot
   getTopology(spec); // unknown names and bad parameters fail here, listing the known ones
   const pushRate = o.pushRate ?? 0;
   if (!(CONTAINER_TOPOLOGIES as readonly string[]).includes(spec.name)) {
-    throw new InputError('E_CONTAINER_RUNTIME', `topology \`${spec.raw}\` has no container definition`, { hint: `with --runtime containers use one of: ${CONTAINER_TOPOLOGIES.join(', ')}` });
+    throw new InputError('E_CONTAINER_RUNTIME', `topology \`${spec.raw}\` has no container definition`, {
+      hint: `with --runtime containers use one of: ${CONTAINER_TOPOLOGIES.join(', ')}`,
+    });
   }
   if (spec.name === 'lb') {
     const { nodes, balance } = parseLbSpec(spec);

@@ -110,7 +110,12 @@ export class FaultTimeline {
       const child = spawn(command, { shell: true, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
       const out: string[] = [];
       const keep = (b: Buffer): void => {
-        out.push(...b.toString().split('\n').filter((l) => l.trim()));
+        out.push(
+          ...b
+            .toString()
+            .split('\n')
+            .filter((l) => l.trim()),
+        );
         out.splice(0, Math.max(0, out.length - 10));
       };
       child.stdout?.on('data', keep);

@@ -53,7 +53,13 @@ async function main(): Promise<void> {
         })
         .catch(async (e) => {
           const err = isRtbenchError(e) ? e : null;
-          await send({ type: 'fatal', code: err?.code ?? 'E_GENERATOR', message: err?.message ?? String(e), details: [...(err?.details ?? [])], ...(err?.hint ? { hint: err.hint } : {}) });
+          await send({
+            type: 'fatal',
+            code: err?.code ?? 'E_GENERATOR',
+            message: err?.message ?? String(e),
+            details: [...(err?.details ?? [])],
+            ...(err?.hint ? { hint: err.hint } : {}),
+          });
           process.exit(1);
         });
     } else if (msg.type === 'preload') {
@@ -104,10 +110,13 @@ function startLoad(init: InitMessage, { scenario, engine }: { scenario: Scenario
   let timer: NodeJS.Timeout | undefined;
   const tick = (): void => {
     const next = startAt + (nextT + 1) * 1000;
-    timer = setTimeout(() => {
-      void flush(nextT++);
-      tick();
-    }, Math.max(1, next - monoMs()));
+    timer = setTimeout(
+      () => {
+        void flush(nextT++);
+        tick();
+      },
+      Math.max(1, next - monoMs()),
+    );
   };
   const begin = Math.max(0, startAt - monoMs());
   setTimeout(() => {

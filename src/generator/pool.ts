@@ -75,7 +75,9 @@ export class GeneratorPool {
       .filter((g) => g.done === null)
       .map((g) => `generator ${g.index} (pid ${g.proc.pid}) exited before finishing${g.stderrTail.length ? `: ${g.stderrTail.slice(-3).join(' | ')}` : ''}`);
     // a generator that died sends no `done`: its health is summed up from the reports it did send
-    const health = this.gens.map((g) => g.done ?? { ...summarizeHealth(this.o.plan.slots[g.index]?.generator ?? g.index, g.proc.pid ?? 0, g.samples, 0), crashed: true });
+    const health = this.gens.map(
+      (g) => g.done ?? { ...summarizeHealth(this.o.plan.slots[g.index]?.generator ?? g.index, g.proc.pid ?? 0, g.samples, 0), crashed: true },
+    );
     return { health, failures };
   }
 
@@ -131,8 +133,7 @@ export class GeneratorPool {
       if (msg.type === 'snapshot') {
         if (msg.snapshot.health) g.samples.push(msg.snapshot.health);
         this.o.onSnapshot(msg.snapshot);
-      }
-      else if (msg.type === 'done') g.done = msg.health;
+      } else if (msg.type === 'done') g.done = msg.health;
     });
     const { plan } = this.o;
     this.send(g, {
@@ -151,7 +152,8 @@ export class GeneratorPool {
         if (msg.type === 'ready') finish();
         else if (msg.type === 'fatal') fail(msg.message, msg.details, msg.hint);
       };
-      const onExit = (code: number | null): void => fail(`exited with code ${code} while importing the scenario${g.stderrTail.length ? `: ${g.stderrTail.slice(-3).join(' | ')}` : ''}`);
+      const onExit = (code: number | null): void =>
+        fail(`exited with code ${code} while importing the scenario${g.stderrTail.length ? `: ${g.stderrTail.slice(-3).join(' | ')}` : ''}`);
       const finish = (): void => {
         clearTimeout(timer);
         g.proc.off('message', onMsg);
@@ -170,5 +172,4 @@ export class GeneratorPool {
   private send(g: Gen, msg: ToGenerator): void {
     if (g.proc.connected) g.proc.send(msg);
   }
-
 }

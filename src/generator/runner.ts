@@ -104,7 +104,12 @@ export class LoadRunner {
     this.data = deepFreeze(o.data);
     const mix = o.plan.scenario.sessions ?? null;
     this.kinds = mix
-      ? mix.map((e) => ({ fn: o.scenario.sessions![e.name]!.session as SessionFn, name: e.name, metric: `session:${e.name}`, keys: { started: kindKey(e.name, 'started'), completed: kindKey(e.name, 'completed'), failed: kindKey(e.name, 'failed') } }))
+      ? mix.map((e) => ({
+          fn: o.scenario.sessions![e.name]!.session as SessionFn,
+          name: e.name,
+          metric: `session:${e.name}`,
+          keys: { started: kindKey(e.name, 'started'), completed: kindKey(e.name, 'completed'), failed: kindKey(e.name, 'failed') },
+        }))
       : [{ fn: o.scenario.session as SessionFn }];
     this.mix = mix ? mixTable(mix.map((e) => e.weight)) : null;
   }
@@ -121,7 +126,10 @@ export class LoadRunner {
   async run(): Promise<void> {
     const inflight = new Set<Promise<void>>();
     const phases = this.o.plan.scenario.phases;
-    await Promise.all([...phases.filter((p) => p.kind === 'arrivals').map((p) => this.runArrivals(p)), ...vuChains(phases).map((c) => this.runVus(c, inflight))]);
+    await Promise.all([
+      ...phases.filter((p) => p.kind === 'arrivals').map((p) => this.runArrivals(p)),
+      ...vuChains(phases).map((c) => this.runVus(c, inflight)),
+    ]);
     this.state.stopping = true;
     const deadline = this.o.startAt + this.o.plan.scenario.totalMs + this.o.plan.scenario.gracefulStopMs;
     await Promise.race([Promise.allSettled([...inflight]).then(() => this.drained()), this.sleepOrStop(deadline)]);
@@ -162,7 +170,10 @@ export class LoadRunner {
       if (this.interrupted) return;
       if (this.sessions.size >= this.maxConcurrent) {
         this.o.sink.count('sessions.dropped');
-        this.o.sink.error('dropped_arrival', `generator ${this.o.plan.generator} already holds ${this.sessions.size} sessions (maxConcurrentPerGenerator); arrival not started`);
+        this.o.sink.error(
+          'dropped_arrival',
+          `generator ${this.o.plan.generator} already holds ${this.sessions.size} sessions (maxConcurrentPerGenerator); arrival not started`,
+        );
         continue;
       }
       void this.startSession(this.bases[p.index]! + a.k, p.index, intended);
@@ -182,7 +193,10 @@ export class LoadRunner {
       for (const v of ownedVus(target, generator, generators)) {
         if (running.has(v)) continue;
         running.add(v);
-        this.track(inflight, this.vuLoop(chain, v, chainEnd).finally(() => running.delete(v)));
+        this.track(
+          inflight,
+          this.vuLoop(chain, v, chainEnd).finally(() => running.delete(v)),
+        );
       }
       await this.sleepOrStop(Math.min(chainEnd, monoMs() + 100));
     }
@@ -207,7 +221,17 @@ export class LoadRunner {
     if (!make) {
       const resolved = this.o.plan.scenario;
       const engine = this.o.engine;
-      const options: TransportOptions = { target: this.o.plan.target, path: resolved.path, localAddress: sourceAddress, transports: resolved.transports, reconnect: resolved.reconnect, connectTimeoutMs: resolved.connectTimeoutMs, memo: this.memo, protocol: resolved.protocol, ...(resume ? { resume } : {}) };
+      const options: TransportOptions = {
+        target: this.o.plan.target,
+        path: resolved.path,
+        localAddress: sourceAddress,
+        transports: resolved.transports,
+        reconnect: resolved.reconnect,
+        connectTimeoutMs: resolved.connectTimeoutMs,
+        memo: this.memo,
+        protocol: resolved.protocol,
+        ...(resume ? { resume } : {}),
+      };
       make = (c) => engine(hasAny(c) ? { ...options, connect: resolveConnect(c, this.target, resolved.engine) } : options);
       if (!resume) this.makers.set(sourceAddress, make);
     }
@@ -225,7 +249,18 @@ export class LoadRunner {
     const sourceAddress = this.o.plan.sourceIps[id % this.o.plan.sourceIps.length]!;
     const random = seededRandom(id);
     const kind = this.mix ? this.kinds[kindOfClient(this.mix, id)]! : this.kinds[0]!;
-    const ctx: SessionContext = new RunnerSessionContext(id, sourceAddress, phase, this.o.plan.generator, random, this.state, this.data, this.custom, this.check, kind.name);
+    const ctx: SessionContext = new RunnerSessionContext(
+      id,
+      sourceAddress,
+      phase,
+      this.o.plan.generator,
+      random,
+      this.state,
+      this.data,
+      this.custom,
+      this.check,
+      kind.name,
+    );
     // this session's own options over the run's (a prototype): 4 fields per session, not 11
     const opts = Object.create(this.clientOptions) as SessionClientOptions;
     opts.id = id;

@@ -12,7 +12,11 @@ import type { ToGenerator } from './protocol.ts';
  * socket, so one generator holds what the plan (machineLimits) counted on.
  */
 export function forkGenerator(): ChildProcess {
-  const proc = forkTs(new URL('./child.ts', import.meta.url), [], { execArgv: profileArgs(), stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'advanced' });
+  const proc = forkTs(new URL('./child.ts', import.meta.url), [], {
+    execArgv: profileArgs(),
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    serialization: 'advanced',
+  });
   const limit = liftableFdLimit();
   if (limit !== null && proc.pid !== undefined) liftFdLimit(proc.pid, limit);
   return proc;

@@ -47,15 +47,25 @@ export interface K8sManifestOptions {
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 function slug(s: string, max: number): string {
-  return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, max).replace(/-+$/, '') || 'scenario';
+  return (
+    s
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, max)
+      .replace(/-+$/, '') || 'scenario'
+  );
 }
 
 /** Check the options; every problem at once, naming the flag. */
 export function checkK8sOptions(o: Pick<K8sManifestOptions, 'shards' | 'target' | 'image' | 'generators' | 'name' | 'namespace'>): void {
   const problems: string[] = [];
-  if (!Number.isInteger(o.shards) || o.shards < 1 || o.shards > 1000) problems.push(`\`--shards\` must be a whole number from 1 to 1000 (got ${String(o.shards)})`);
-  if (!Number.isInteger(o.generators) || o.generators < 1 || o.generators > 64) problems.push(`\`--generators\` must be a whole number from 1 to 64 (got ${String(o.generators)})`);
-  if (!o.image || /\s/.test(o.image)) problems.push(`\`--image\` must name a container image with rtbench, e.g. registry.example/rtbench:0.1.0 (got ${JSON.stringify(o.image)})`);
+  if (!Number.isInteger(o.shards) || o.shards < 1 || o.shards > 1000)
+    problems.push(`\`--shards\` must be a whole number from 1 to 1000 (got ${String(o.shards)})`);
+  if (!Number.isInteger(o.generators) || o.generators < 1 || o.generators > 64)
+    problems.push(`\`--generators\` must be a whole number from 1 to 64 (got ${String(o.generators)})`);
+  if (!o.image || /\s/.test(o.image))
+    problems.push(`\`--image\` must name a container image with rtbench, e.g. registry.example/rtbench:0.1.0 (got ${JSON.stringify(o.image)})`);
   let url: URL | null = null;
   try {
     url = new URL(o.target);
@@ -66,11 +76,15 @@ export function checkK8sOptions(o: Pick<K8sManifestOptions, 'shards' | 'target' 
     if (!['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol)) problems.push(`\`--target\` must be http(s):// or ws(s):// (got ${url.protocol})`);
     const host = url.hostname.replace(/^\[|\]$/g, '');
     if (host === 'localhost' || isLoopbackAddress(host)) {
-      problems.push(`\`--target\` ${o.target} is a loopback address: inside a pod that is the pod itself. Give the in-cluster URL of the server, e.g. http://chat.default.svc.cluster.local:3000`);
+      problems.push(
+        `\`--target\` ${o.target} is a loopback address: inside a pod that is the pod itself. Give the in-cluster URL of the server, e.g. http://chat.default.svc.cluster.local:3000`,
+      );
     }
   }
-  if (o.name !== undefined && (!DNS_LABEL.test(o.name) || o.name.length > 52)) problems.push(`\`--name\` must be a DNS label of at most 52 characters: lowercase letters, digits and '-' (got ${JSON.stringify(o.name)})`);
-  if (o.namespace !== undefined && (!DNS_LABEL.test(o.namespace) || o.namespace.length > 63)) problems.push(`\`--namespace\` must be a DNS label (got ${JSON.stringify(o.namespace)})`);
+  if (o.name !== undefined && (!DNS_LABEL.test(o.name) || o.name.length > 52))
+    problems.push(`\`--name\` must be a DNS label of at most 52 characters: lowercase letters, digits and '-' (got ${JSON.stringify(o.name)})`);
+  if (o.namespace !== undefined && (!DNS_LABEL.test(o.namespace) || o.namespace.length > 63))
+    problems.push(`\`--namespace\` must be a DNS label (got ${JSON.stringify(o.namespace)})`);
   if (problems.length) throw new InputError('E_K8S', 'invalid k8s options', { details: problems, hint: 'see `rtbench k8s --help` and docs/kubernetes.md' });
 }
 

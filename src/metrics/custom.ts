@@ -46,7 +46,9 @@ export class CustomRecorder implements CustomMetrics {
       return rec(0);
     }
     this.sink.count(rejectedKey(name));
-    throw new TypeError(`ctx.metrics.record('${name}', ${String(ms)}): the sample must be a finite number of milliseconds (counted in \`${rejectedKey(name)}\`; thresholds on \`${name}\` fail)`);
+    throw new TypeError(
+      `ctx.metrics.record('${name}', ${String(ms)}): the sample must be a finite number of milliseconds (counted in \`${rejectedKey(name)}\`; thresholds on \`${name}\` fail)`,
+    );
   }
 
   count(name: string, n = 1): void {
@@ -63,7 +65,9 @@ export class CustomRecorder implements CustomMetrics {
         throw new TypeError(`ctx.check(${JSON.stringify(name)}, …): the name must be a one-line string of 1 to ${MAX_CHECK_NAME_LENGTH} characters`);
       }
       if (this.checks.size >= MAX_CHECK_NAMES) {
-        throw new RangeError(`ctx.check('${name}', …): more than ${MAX_CHECK_NAMES} distinct check names; use a fixed set of names (put ids in the condition, not in the name)`);
+        throw new RangeError(
+          `ctx.check('${name}', …): more than ${MAX_CHECK_NAMES} distinct check names; use a fixed set of names (put ids in the condition, not in the name)`,
+        );
       }
       keys = [checkKey(name, 'pass'), checkKey(name, 'fail')] as const;
       this.checks.set(name, keys);

@@ -2,7 +2,10 @@ import type { WorkerDistribution } from '../result/types.ts';
 
 /** ln Γ(x) (Lanczos). */
 function lnGamma(x: number): number {
-  const g = [676.5203681218851, -1259.1392167224028, 771.3234287776531, -176.6150291621406, 12.507343278686905, -0.13857109526572012, 9.984369578019572e-6, 1.5056327351493116e-7];
+  const g = [
+    676.5203681218851, -1259.1392167224028, 771.3234287776531, -176.6150291621406, 12.507343278686905, -0.13857109526572012, 9.984369578019572e-6,
+    1.5056327351493116e-7,
+  ];
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - lnGamma(1 - x);
   x -= 1;
   let a = 0.9999999999998099;
@@ -70,7 +73,12 @@ export function imbalance(counts: number[]): { maxOverMean: number | null; cv: n
  * no client reached count as 0), imbalance figures, chi-square against uniform, the share on the
  * busiest worker, and stickiness from reconnect counters.
  */
-export function distribution(connections: Record<string, number>, unidentified: number, knownWorkers: string[] = [], reconnect = { same: 0, other: 0 }): WorkerDistribution {
+export function distribution(
+  connections: Record<string, number>,
+  unidentified: number,
+  knownWorkers: string[] = [],
+  reconnect = { same: 0, other: 0 },
+): WorkerDistribution {
   const all: Record<string, number> = {};
   for (const id of knownWorkers) all[id] = 0;
   for (const [id, n] of Object.entries(connections)) all[id] = (all[id] ?? 0) + n;

@@ -38,7 +38,9 @@ function normalisePart(text: string): string {
     .replace(/\b0x[0-9a-f]+\b/gi, '<hex>')
     .replace(/\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{8,}\b/gi, '<hex>')
     .replace(/(?<![\w<])(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[\w-]{10,}(?![\w>])/g, '<id>')
-    .replace(/\b(HTTP|status|code)( |=|: ?)(\d{3})\b|\d+(?:\.\d+)?/gi, (m, word?: string, sep?: string, status?: string) => (word ? `${word}${sep}${status}` : '<n>'));
+    .replace(/\b(HTTP|status|code)( |=|: ?)(\d{3})\b|\d+(?:\.\d+)?/gi, (m, word?: string, sep?: string, status?: string) =>
+      word ? `${word}${sep}${status}` : '<n>',
+    );
 }
 
 type Entry = NonNullable<ErrorTable[string]['messages']>[number];

@@ -84,7 +84,13 @@ export class HealthMonitor {
 }
 
 /** One generator's health over the run, from its per-second samples. */
-export function summarizeHealth(index: number, pid: number, samples: HealthSample[], peakClients: number, bounds: SaturationBounds = DEFAULT_SATURATION_BOUNDS): GeneratorHealth {
+export function summarizeHealth(
+  index: number,
+  pid: number,
+  samples: HealthSample[],
+  peakClients: number,
+  bounds: SaturationBounds = DEFAULT_SATURATION_BOUNDS,
+): GeneratorHealth {
   const n = samples.length || 1;
   const max = (f: (s: HealthSample) => number): number => samples.reduce((m, s) => Math.max(m, f(s)), 0);
   const r = (x: number): number => Math.round(x * 10) / 10;
@@ -100,7 +106,10 @@ export function summarizeHealth(index: number, pid: number, samples: HealthSampl
     gcPauseTotal: r(samples.reduce((a, s) => a + s.gcPauseMs, 0)),
     gcPauseMax: max((s) => s.gcPauseMax),
     rssMaxMb: max((s) => s.rssMb),
-    peakClients: Math.max(peakClients, max((s) => s.clients)),
+    peakClients: Math.max(
+      peakClients,
+      max((s) => s.clients),
+    ),
   };
 }
 
@@ -120,7 +129,13 @@ export const SENTINEL_MARGIN_MS = 10;
  * Sessions that started late, and operations written late (`harness`: the generator's own delay
  * per operation, p99 above `harnessP99Ms`), are attributed the same way.
  */
-export function assessSaturation(processes: GeneratorHealth[], lag?: MetricSummary, sentinel: HostSentinel | null = null, bounds: SaturationBounds = DEFAULT_SATURATION_BOUNDS, harness?: MetricSummary): Saturation {
+export function assessSaturation(
+  processes: GeneratorHealth[],
+  lag?: MetricSummary,
+  sentinel: HostSentinel | null = null,
+  bounds: SaturationBounds = DEFAULT_SATURATION_BOUNDS,
+  harness?: MetricSummary,
+): Saturation {
   const own: string[] = [];
   const host: string[] = [];
   const wellAbove = (ms: number): boolean => sentinel === null || ms > SENTINEL_FACTOR * sentinel.loopDelayP99 + SENTINEL_MARGIN_MS;
@@ -131,7 +146,9 @@ export function assessSaturation(processes: GeneratorHealth[], lag?: MetricSumma
       own.push(`generator ${g.index}: CPU above ${bounds.cpuPercent}% in ${Math.round(g.cpuHotShare * 100)}% of seconds (max ${Math.round(g.cpuMax)}%)`);
     }
     if (g.loopDelayP99 > bounds.loopDelayP99Ms) {
-      (wellAbove(g.loopDelayP99) ? own : host).push(`generator ${g.index}: event-loop delay p99 reached ${g.loopDelayP99}ms (bound ${bounds.loopDelayP99Ms}ms${seen}; its CPU ${Math.round(g.cpuMean)}% on average)`);
+      (wellAbove(g.loopDelayP99) ? own : host).push(
+        `generator ${g.index}: event-loop delay p99 reached ${g.loopDelayP99}ms (bound ${bounds.loopDelayP99Ms}ms${seen}; its CPU ${Math.round(g.cpuMean)}% on average)`,
+      );
     }
   }
   if (lag && lag.count > 0 && lag.p99 > bounds.lagP99Ms) {

@@ -168,7 +168,11 @@ export function mergeMetricSummaries(list: MetricSummary[]): MetricSummary {
  * them). The library's `mean` and `getValueAtPercentile` each walk from the first bucket (and
  * `mean` through an iterator): one walk of the occupied range is several times cheaper.
  */
-export function cumulativeBuckets(h: Histogram, boundsUs: readonly number[], percentiles: readonly number[] = []): { le: number[]; sumUs: number; at: number[] } {
+export function cumulativeBuckets(
+  h: Histogram,
+  boundsUs: readonly number[],
+  percentiles: readonly number[] = [],
+): { le: number[]; sumUs: number; at: number[] } {
   const le = boundsUs.map(() => 0);
   const at = percentiles.map(() => 0);
   if (h.totalCount === 0) return { le, sumUs: 0, at };

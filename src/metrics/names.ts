@@ -4,7 +4,24 @@
  */
 
 /** Built-in latency metrics (HDR histograms in `metrics`). */
-export const BUILTIN_TRENDS: readonly string[] = ['connect', 'reconnect', 'ack', 'broadcast', 'push', 'publish', 'session', 'lag', 'detect', 'recovery', 'recovery:online', 'request', 'sse:first', 'sse:done', 'sse:gap', 'harness'];
+export const BUILTIN_TRENDS: readonly string[] = [
+  'connect',
+  'reconnect',
+  'ack',
+  'broadcast',
+  'push',
+  'publish',
+  'session',
+  'lag',
+  'detect',
+  'recovery',
+  'recovery:online',
+  'request',
+  'sse:first',
+  'sse:done',
+  'sse:gap',
+  'harness',
+];
 
 /** Built-in per-name latency families: `ack:<event>`, `request:<name>`, `session:<kind>`. */
 export const BUILTIN_TREND_PREFIXES: readonly string[] = ['ack:', 'request:', 'session:'];
@@ -14,7 +31,16 @@ export const BUILTIN_TREND_PREFIXES: readonly string[] = ['ack:', 'request:', 's
  * `checks.failRate`, …) and plain built-in counters: a custom metric may not take these names.
  */
 export const RESERVED_NAMES: readonly string[] = [
-  'errors', 'sessions', 'messages', 'disconnects', 'recovered', 'every', 'throughput', 'workers', 'checks', 'check',
+  'errors',
+  'sessions',
+  'messages',
+  'disconnects',
+  'recovered',
+  'every',
+  'throughput',
+  'workers',
+  'checks',
+  'check',
 ];
 
 /** True when `metric` (a threshold subject's metric part) is a latency rtbench records itself. */

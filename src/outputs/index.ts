@@ -50,11 +50,22 @@ export function parseOutputs(specs: readonly string[], env: Readonly<Record<stri
 }
 
 /** The one reporter that streams every output (none without outputs). */
-export function createOutputs(specs: readonly OutputSpec[], o: { scenario: string; runId: string; warn: (line: string) => void; info: (line: string) => void }): Reporter[] {
+export function createOutputs(
+  specs: readonly OutputSpec[],
+  o: { scenario: string; runId: string; warn: (line: string) => void; info: (line: string) => void },
+): Reporter[] {
   if (!specs.length) return [];
   const labels = { scenario: o.scenario, run_id: o.runId };
   for (const s of specs) if (s.kind === 'prometheus') o.info(`prometheus output: remote write to ${s.display}${s.auth ? ` (${s.auth})` : ''}\n`);
-  return [liveOutput(specs.map((s) => (s.kind === 'json' ? jsonLinesSink({ file: s.file, labels, info: o.info, warn: o.warn }) : prometheusSink({ target: s, labels, warn: o.warn, info: o.info }))))];
+  return [
+    liveOutput(
+      specs.map((s) =>
+        s.kind === 'json'
+          ? jsonLinesSink({ file: s.file, labels, info: o.info, warn: o.warn })
+          : prometheusSink({ target: s, labels, warn: o.warn, info: o.info }),
+      ),
+    ),
+  ];
 }
 
 /** The files of the `json=FILE` outputs (probed with the other output paths before the load). */

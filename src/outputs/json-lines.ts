@@ -7,7 +7,12 @@ import type { LiveSink } from './sample.ts';
  * topology run (`"final": true`), written synchronously so the file is complete up to the last
  * second even when the process is killed. Each line stands alone (`jq -c` friendly).
  */
-export function jsonLinesSink(o: { file: string; labels: { scenario: string; run_id: string }; info: (line: string) => void; warn?: (line: string) => void }): LiveSink {
+export function jsonLinesSink(o: {
+  file: string;
+  labels: { scenario: string; run_id: string };
+  info: (line: string) => void;
+  warn?: (line: string) => void;
+}): LiveSink {
   // the folder was made and probed before the load (src/run/output-check.ts)
   let fd: number;
   try {

@@ -41,7 +41,13 @@ export function counterName(key: string): string {
 /** One sample as remote-write series (one point each): counters, gauges, and a latency histogram per metric. */
 export function toSeries(s: LiveSample, base: Record<string, string>, timestamp: number): Series[] {
   const out: Series[] = [];
-  const labels = { job: 'rtbench', ...base, topology: s.topology, ...(s.round === undefined ? {} : { round: String(s.round) }), ...(s.step === undefined ? {} : { step_rate: String(s.step.rate) }) };
+  const labels = {
+    job: 'rtbench',
+    ...base,
+    topology: s.topology,
+    ...(s.round === undefined ? {} : { round: String(s.round) }),
+    ...(s.step === undefined ? {} : { step_rate: String(s.step.rate) }),
+  };
   const add = (name: string, value: number, extra: Record<string, string> = {}): void => {
     if (Number.isFinite(value)) out.push({ labels: { __name__: name, ...labels, ...extra }, samples: [{ value, timestamp }] });
   };
@@ -91,7 +97,18 @@ export function prometheusSink(o: PrometheusOutputOptions): LiveSink {
   const where = o.target.display;
   const stop = new AbortController(); // the end's deadline aborts a request still in flight
   const pending: Series[][] = [];
-  const st = { pendingSamples: 0, sent: 0, requests: 0, dropped: 0, lastTs: 0, inFlight: null as Promise<void> | null, failures: 0, retryAt: 0, failing: false, silent: false };
+  const st = {
+    pendingSamples: 0,
+    sent: 0,
+    requests: 0,
+    dropped: 0,
+    lastTs: 0,
+    inFlight: null as Promise<void> | null,
+    failures: 0,
+    retryAt: 0,
+    failing: false,
+    silent: false,
+  };
   const sampleCount = (sec: Series[]): number => sec.length;
   let sawRounds = false;
 
@@ -115,7 +132,13 @@ export function prometheusSink(o: PrometheusOutputOptions): LiveSink {
       const res = await doFetch(o.target.url, {
         method: 'POST',
         body,
-        headers: { ...o.target.headers, 'Content-Encoding': 'snappy', 'Content-Type': 'application/x-protobuf', 'X-Prometheus-Remote-Write-Version': '0.1.0', 'User-Agent': 'rtbench' },
+        headers: {
+          ...o.target.headers,
+          'Content-Encoding': 'snappy',
+          'Content-Type': 'application/x-protobuf',
+          'X-Prometheus-Remote-Write-Version': '0.1.0',
+          'User-Agent': 'rtbench',
+        },
         signal: ac.signal,
       });
       return { status: res.status, ok: res.ok, text: await res.text().catch(() => '') };
@@ -153,7 +176,14 @@ export function prometheusSink(o: PrometheusOutputOptions): LiveSink {
       })
       .catch((e: unknown) => {
         st.silent = e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError');
-        const why = e instanceof Error ? (e.name === 'TimeoutError' ? `no answer within ${REQUEST_TIMEOUT_MS / 1000} s` : e.name === 'AbortError' ? `no answer within the end's ${FLUSH_DEADLINE_MS / 1000} s` : `${e.message}${e.cause instanceof Error ? ` (${e.cause.message})` : ''}`) : String(e);
+        const why =
+          e instanceof Error
+            ? e.name === 'TimeoutError'
+              ? `no answer within ${REQUEST_TIMEOUT_MS / 1000} s`
+              : e.name === 'AbortError'
+                ? `no answer within the end's ${FLUSH_DEADLINE_MS / 1000} s`
+                : `${e.message}${e.cause instanceof Error ? ` (${e.cause.message})` : ''}`
+            : String(e);
         if ((e as { permanent?: boolean }).permanent) {
           st.dropped += n;
           o.warn(`rtbench: WARNING prometheus output ${where} refused ${n} samples: ${why}`);
@@ -164,7 +194,8 @@ export function prometheusSink(o: PrometheusOutputOptions): LiveSink {
         enqueue([]); // re-apply the bound
         st.failures++;
         st.retryAt = Date.now() + Math.min(10_000, 500 * 2 ** Math.min(st.failures, 5));
-        if (!st.failing) o.warn(`rtbench: WARNING prometheus output ${where}: ${why}; the load goes on, samples are kept (up to ${MAX_PENDING_SAMPLES}) and retried`);
+        if (!st.failing)
+          o.warn(`rtbench: WARNING prometheus output ${where}: ${why}; the load goes on, samples are kept (up to ${MAX_PENDING_SAMPLES}) and retried`);
         st.failing = true;
       })
       .finally(() => {
@@ -204,7 +235,9 @@ export function prometheusSink(o: PrometheusOutputOptions): LiveSink {
       st.dropped += left;
       pending.length = 0;
       st.pendingSamples = 0;
-      o.info(`prometheus: ${st.sent} samples in ${st.requests} request(s) to ${where}${st.dropped ? `; DROPPED ${st.dropped} samples (endpoint unreachable or buffer full)` : ''}\n`);
+      o.info(
+        `prometheus: ${st.sent} samples in ${st.requests} request(s) to ${where}${st.dropped ? `; DROPPED ${st.dropped} samples (endpoint unreachable or buffer full)` : ''}\n`,
+      );
       return { kind: 'prometheus', where, sent: st.sent, dropped: st.dropped };
     },
   };

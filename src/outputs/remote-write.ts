@@ -33,7 +33,10 @@ export interface RemoteWriteCodec {
 
 /** The codec; protobufjs and snappyjs load on first use (a run without this output never loads them). */
 export async function remoteWriteCodec(): Promise<RemoteWriteCodec> {
-  const [{ default: protobuf }, { default: snappy }] = await Promise.all([importOptional('protobufjs', () => import('protobufjs')), importOptional('snappyjs', () => import('snappyjs'))]);
+  const [{ default: protobuf }, { default: snappy }] = await Promise.all([
+    importOptional('protobufjs', () => import('protobufjs')),
+    importOptional('snappyjs', () => import('snappyjs')),
+  ]);
   const WriteRequest = protobuf.Root.fromJSON(SCHEMA).lookupType('prometheus.WriteRequest');
   return {
     encode(series) {

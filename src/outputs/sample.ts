@@ -129,7 +129,19 @@ export function liveOutput(sinks: readonly LiveSink[]): Reporter {
     onTick(t: ProgressTick) {
       const latency: Record<string, LiveLatency> = {};
       for (const [name, h] of totals) if (h.totalCount > 0) latency[name] = fromHistogram(h);
-      send({ topology: t.topology, ...(round === undefined ? {} : { round }), ...(step === undefined ? {} : { step }), timeMs: Date.now(), elapsedMs: t.elapsedMs, final: false, counters: { ...counters }, errors: { ...errors }, connected: t.connected, latency, second: t.point });
+      send({
+        topology: t.topology,
+        ...(round === undefined ? {} : { round }),
+        ...(step === undefined ? {} : { step }),
+        timeMs: Date.now(),
+        elapsedMs: t.elapsedMs,
+        final: false,
+        counters: { ...counters },
+        errors: { ...errors },
+        connected: t.connected,
+        latency,
+        second: t.point,
+      });
     },
     onRunEnd(r) {
       send(sampleFromResult(r, round, step));

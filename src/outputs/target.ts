@@ -87,7 +87,8 @@ export function parsePrometheusTarget(where: string, env: Readonly<Record<string
   const user = u.username ? decodeURIComponent(u.username) : (env.RTBENCH_PROMETHEUS_USERNAME ?? '');
   const password = u.username || u.password ? decodeURIComponent(u.password) : (env.RTBENCH_PROMETHEUS_PASSWORD ?? '');
   const basic = Boolean(user || password);
-  if (basic && headers.has('authorization')) problems.push('both Basic auth (user:password in the URL or RTBENCH_PROMETHEUS_USERNAME) and an Authorization header are given: keep one');
+  if (basic && headers.has('authorization'))
+    problems.push('both Basic auth (user:password in the URL or RTBENCH_PROMETHEUS_USERNAME) and an Authorization header are given: keep one');
   if (problems.length) return { problems };
   if (basic) headers.set('authorization', ['Authorization', `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`]);
   u.username = '';

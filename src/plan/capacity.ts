@@ -76,7 +76,9 @@ export function planCapacity(c: CapacityInput): CapacityPlan {
         `${local} clients over ${generators} generator(s) would pass the ${c.limits.fdLimit} open files a process may hold (\`ulimit -Hn\`): use --generators ${needGen} (or leave it to rtbench), or raise the limit`,
       );
     } else {
-      notes.push(`${local} clients at peak: ${needGen} generator processes (at most ${perGenerator(c.limits)} clients each under the ${c.limits.fdLimit}-file limit)`);
+      notes.push(
+        `${local} clients at peak: ${needGen} generator processes (at most ${perGenerator(c.limits)} clients each under the ${c.limits.fdLimit}-file limit)`,
+      );
       generators = needGen;
     }
   }

@@ -87,9 +87,11 @@ function checkOptions(o: PlanOptions, command = 'run'): { totalMs: number | null
   let totalMs: number | null = null;
   if (o.duration !== undefined) {
     totalMs = parseDuration(o.duration);
-    if (totalMs === null || totalMs <= 0) problems.push(`\`--duration\` must be a positive duration like 30s or 2m (got ${String(o.duration)})${missingUnit(o.duration)}`);
+    if (totalMs === null || totalMs <= 0)
+      problems.push(`\`--duration\` must be a positive duration like 30s or 2m (got ${String(o.duration)})${missingUnit(o.duration)}`);
   }
-  if (o.repeat !== undefined && (!Number.isInteger(o.repeat) || o.repeat < 1 || o.repeat > 100)) problems.push(`\`--repeat\` must be a whole number from 1 to 100 (got ${String(o.repeat)})`);
+  if (o.repeat !== undefined && (!Number.isInteger(o.repeat) || o.repeat < 1 || o.repeat > 100))
+    problems.push(`\`--repeat\` must be a whole number from 1 to 100 (got ${String(o.repeat)})`);
   if (o.generators !== undefined && (!Number.isInteger(o.generators) || o.generators < 1 || o.generators > 256)) {
     problems.push(`\`--generators\` must be a whole number from 1 to 256 (got ${String(o.generators)})`);
   }
@@ -110,7 +112,11 @@ function withDuration(resolved: ResolvedScenario, totalMs: number | null): Resol
  * manifests for shards that plan their own capacity): the file loaded and validated once,
  * `--duration` checked and applied by the same rules as `rtbench run`.
  */
-export async function planScenario(scenarioFile: string, o: Pick<PlanOptions, 'duration'>, command: string): Promise<{ module: Scenario; scenario: ResolvedScenario }> {
+export async function planScenario(
+  scenarioFile: string,
+  o: Pick<PlanOptions, 'duration'>,
+  command: string,
+): Promise<{ module: Scenario; scenario: ResolvedScenario }> {
   const { totalMs } = checkOptions({ duration: o.duration }, command);
   const loaded = await loadScenario(scenarioFile);
   return { module: loaded.scenario, scenario: withDuration(loaded.resolved, totalMs) };
@@ -152,16 +158,24 @@ export async function resolvePlan(scenarioFile: string, o: PlanOptions, warn: (l
   const scenario = target && timed.engine === 'ws' ? { ...timed, path: externalWsPath(target, loaded.scenario.path) } : timed;
   hooks.checkScenario?.(scenario);
   if (!target && (scenario.engine === 'sse' || Object.values(scenario.engines).includes('sse'))) {
-    throw new InputError('E_USAGE', `scenario ${scenarioFile} uses engine 'sse', and the bundled reference server serves no Server-Sent Events`, { hint: 'pass --target http://127.0.0.1:PORT/EVENTS-PATH (your server), e.g. the example in examples/apps/sse-feed.ts' });
+    throw new InputError('E_USAGE', `scenario ${scenarioFile} uses engine 'sse', and the bundled reference server serves no Server-Sent Events`, {
+      hint: 'pass --target http://127.0.0.1:PORT/EVENTS-PATH (your server), e.g. the example in examples/apps/sse-feed.ts',
+    });
   }
   if (scenario.requiresTarget && !target) {
-    throw new InputError('E_USAGE', `scenario ${scenarioFile} needs an external server (requiresTarget: true)`, { hint: `pass --target ${scenario.engine === 'ws' ? 'ws://127.0.0.1:PORT/PATH' : 'http://127.0.0.1:PORT'}` });
+    throw new InputError('E_USAGE', `scenario ${scenarioFile} needs an external server (requiresTarget: true)`, {
+      hint: `pass --target ${scenario.engine === 'ws' ? 'ws://127.0.0.1:PORT/PATH' : 'http://127.0.0.1:PORT'}`,
+    });
   }
   const signals = scenario.faults.filter((f) => f.action !== 'run' && f.action !== 'network'); // hooks and network faults work against any server
   if (target && signals.length) {
-    throw new InputError('E_SCENARIO_INVALID', `scenario ${scenarioFile}: fault${signals.length > 1 ? 's' : ''} ${signals.map((f) => `\`${f.label}\``).join(', ')} need the bundled reference server, not --target`, {
-      hint: "against your own server use hooks: faults: [{ at: '20s', run: 'kill -9 $(cat /run/my-worker.pid)' }], or drop --target",
-    });
+    throw new InputError(
+      'E_SCENARIO_INVALID',
+      `scenario ${scenarioFile}: fault${signals.length > 1 ? 's' : ''} ${signals.map((f) => `\`${f.label}\``).join(', ')} need the bundled reference server, not --target`,
+      {
+        hint: "against your own server use hooks: faults: [{ at: '20s', run: 'kill -9 $(cat /run/my-worker.pid)' }], or drop --target",
+      },
+    );
   }
   const topologies = target ? ['external'] : o.topology ? o.topology.split(',').map((t) => t.trim()) : scenario.topologies;
   if (!target) {
@@ -171,10 +185,14 @@ export async function resolvePlan(scenarioFile: string, o: PlanOptions, warn: (l
     // rtbench knows the bundled server's protocols: an engine that cannot talk to one is refused now, not 100% failed later
     const mismatch = engineMismatches(scenario, topologies);
     if (mismatch) {
-      throw new InputError('E_PROTOCOL_MISMATCH', `scenario ${scenarioFile}: the engine chosen for ${mismatch.problems.length > 1 ? 'some topologies' : 'a topology'} cannot talk to it`, {
-        details: mismatch.problems,
-        hint: `set the engine per topology in the scenario: ${mismatch.fix} (docs/scenarios.md, "engines")`,
-      });
+      throw new InputError(
+        'E_PROTOCOL_MISMATCH',
+        `scenario ${scenarioFile}: the engine chosen for ${mismatch.problems.length > 1 ? 'some topologies' : 'a topology'} cannot talk to it`,
+        {
+          details: mismatch.problems,
+          hint: `set the engine per topology in the scenario: ${mismatch.fix} (docs/scenarios.md, "engines")`,
+        },
+      );
     }
   }
   const addressesExplicit = loaded.scenario.sourceIps !== undefined;
@@ -234,7 +252,10 @@ function sizeCapacity(
     limits: machineLimits(),
   });
   if (capacity.problems.length) {
-    throw new InputError('E_LIMITS', `scenario ${scenarioFile} does not fit this machine's limits`, { details: capacity.problems, hint: 'change what the lines above say, before any load starts' });
+    throw new InputError('E_LIMITS', `scenario ${scenarioFile} does not fit this machine's limits`, {
+      details: capacity.problems,
+      hint: 'change what the lines above say, before any load starts',
+    });
   }
   if (!Array.isArray(scenario.sourceIps) && capacity.addresses > scenario.sourceIps) scenario = { ...scenario, sourceIps: capacity.addresses };
   const sourceIps = runSourceIps(scenario.sourceIps, target, shardPlan);

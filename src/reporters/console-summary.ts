@@ -14,8 +14,11 @@ const fmt = (ms: number): string => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.t
 
 function metricsTable(r: RunResult, main: string | null): string {
   // the run's main latency first, then connect, the acks, the rest; the generator's lag last
-  const order = (k: string): string => (k === main ? '0' : k === 'connect' ? '1' : k === 'ack' ? '2' : k.startsWith('ack:') ? `3${k}` : k === 'lag' ? `9` : `5${k}`);
-  const names = Object.keys(r.metrics).filter((k) => r.metrics[k]!.count > 0).sort((a, b) => order(a).localeCompare(order(b)));
+  const order = (k: string): string =>
+    k === main ? '0' : k === 'connect' ? '1' : k === 'ack' ? '2' : k.startsWith('ack:') ? `3${k}` : k === 'lag' ? `9` : `5${k}`;
+  const names = Object.keys(r.metrics)
+    .filter((k) => r.metrics[k]!.count > 0)
+    .sort((a, b) => order(a).localeCompare(order(b)));
   if (names.length === 0) return '  (no latencies recorded)';
   const rows = [['metric (ms)', 'count', 'p50', 'p90', 'p99', 'p99.9', 'max']];
   for (const n of names) {
@@ -57,7 +60,8 @@ function countersLine(r: RunResult): string {
   const parts = [`messages ${n('messages.sent')} sent, ${n('messages.received')} received`];
   const seconds = r.durationMs / 1000;
   if (seconds > 0) parts.push(`${Math.round((n('messages.sent') + n('messages.received')) / seconds)} msgs/s`);
-  if (n('disconnects') || r.faults) parts.push(`${n('disconnects')} unexpected disconnects, ${n('recovered')} reconnected${n('recovery.failed') ? `, ${n('recovery.failed')} GAVE UP` : ''}`);
+  if (n('disconnects') || r.faults)
+    parts.push(`${n('disconnects')} unexpected disconnects, ${n('recovered')} reconnected${n('recovery.failed') ? `, ${n('recovery.failed')} GAVE UP` : ''}`);
   const seq = sequenceLine(r);
   return `  ${parts.join('; ')}${seq ? `\n  sequence: ${seq}` : ''}`;
 }
@@ -95,8 +99,10 @@ export function harnessLine(r: RunResult): string | null {
 export function saturationLine(r: RunResult): string | null {
   const s = r.generator.saturation;
   const verdict = s.verdict ?? (s.saturated ? 'generator' : 'ok');
-  if (verdict === 'generator') return `!!! GENERATOR SATURATED — the generator's own delay is part of the latencies below, so they overstate the server's: ${s.reasons.join('; ')}`;
-  if (verdict === 'host') return `!!! HOST BUSY — the generators and a plain process on the same host were delayed alike (the server and other processes took the CPU); latencies below include that scheduling delay: ${s.reasons.join('; ')}`;
+  if (verdict === 'generator')
+    return `!!! GENERATOR SATURATED — the generator's own delay is part of the latencies below, so they overstate the server's: ${s.reasons.join('; ')}`;
+  if (verdict === 'host')
+    return `!!! HOST BUSY — the generators and a plain process on the same host were delayed alike (the server and other processes took the CPU); latencies below include that scheduling delay: ${s.reasons.join('; ')}`;
   return null;
 }
 
@@ -112,9 +118,16 @@ function workersBlock(r: RunResult): string {
   const figures = w.maxOverMean === null ? '' : `; max/mean ${w.maxOverMean}, cv ${w.cv}`;
   const chi = w.chiSquare && w.chiSquare.df > 0 ? `, chi-square p ${w.chiSquare.pValue.toExponential(1)}` : '';
   const sticky = w.stickiness === null ? '' : `; stickiness ${Math.round(w.stickiness * 100)}% of reconnects to the same worker`;
-  const killed = r.faults?.faults.some((f) => f.pid !== null && f.action !== 'pause' && f.action !== 'run') ? ' (expected after faults: a killed worker takes its counts with it)' : '';
+  const killed = r.faults?.faults.some((f) => f.pid !== null && f.action !== 'pause' && f.action !== 'run')
+    ? ' (expected after faults: a killed worker takes its counts with it)'
+    : '';
   const mism = r.server?.mismatches.length ? `\n  server/client mismatch${killed}: ${r.server.mismatches.join('; ')}` : '';
-  const srv = r.server && Object.keys(r.server.counters).length ? `\n  server: ${Object.entries(r.server.counters).map(([k, v]) => `${k} ${v}`).join(', ')}` : '';
+  const srv =
+    r.server && Object.keys(r.server.counters).length
+      ? `\n  server: ${Object.entries(r.server.counters)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')}`
+      : '';
   return `  workers: ${list}${figures}${chi}${sticky}${w.unidentified ? `; ${w.unidentified} unidentified` : ''}${mism}${srv}`;
 }
 
@@ -147,15 +160,28 @@ function runBlock(r: RunResult, color: boolean, declared: MetricDeclarations | n
   if (r.thresholds.length) {
     const failed = r.thresholds.filter((t) => !t.ok).length;
     const partial = r.thresholdsOnPartialData ? ` on partial data (run ${r.status})` : '';
-    lines.push(failed ? red(`  THRESHOLDS FAILED${partial}: ${failed} of ${r.thresholds.length}`) : `  thresholds${partial}: all ${r.thresholds.length} passed`);
-    for (const t of r.thresholds) lines.push(`    ${t.ok ? 'ok  ' : 'FAIL'} ${t.subject} ${t.condition}  (${formatActual(t.subject, t.actual, t.unit)}${t.note ? `, ${t.note}` : ''})`);
+    lines.push(
+      failed ? red(`  THRESHOLDS FAILED${partial}: ${failed} of ${r.thresholds.length}`) : `  thresholds${partial}: all ${r.thresholds.length} passed`,
+    );
+    for (const t of r.thresholds)
+      lines.push(`    ${t.ok ? 'ok  ' : 'FAIL'} ${t.subject} ${t.condition}  (${formatActual(t.subject, t.actual, t.unit)}${t.note ? `, ${t.note}` : ''})`);
   }
-  if (r.crashedGenerators?.length) lines.push(red(`  !!! GENERATOR CRASHED: ${r.crashedGenerators.join('; ')} (its figures up to its last report are included)`));
-  lines.push(metricsTable(r, mainLatency(r, declared)?.name ?? null), countersLine(r), ...deliveryLines(r), ...customLines(r, declared), errorsBlock(r), workersBlock(r));
+  if (r.crashedGenerators?.length)
+    lines.push(red(`  !!! GENERATOR CRASHED: ${r.crashedGenerators.join('; ')} (its figures up to its last report are included)`));
+  lines.push(
+    metricsTable(r, mainLatency(r, declared)?.name ?? null),
+    countersLine(r),
+    ...deliveryLines(r),
+    ...customLines(r, declared),
+    errorsBlock(r),
+    workersBlock(r),
+  );
   if (r.faults) lines.push(faultsBlock(r.faults));
   const g = r.generator.processes;
   if (g.length) {
-    lines.push(`  generators: ${g.map((p) => `#${p.index} cpu ${Math.round(p.cpuMean)}% (max ${Math.round(p.cpuMax)}%), loop p99 ${p.loopDelayP99}ms, peak ${p.peakClients} clients, rss ${Math.round(p.rssMaxMb)}MB`).join(' | ')}`);
+    lines.push(
+      `  generators: ${g.map((p) => `#${p.index} cpu ${Math.round(p.cpuMean)}% (max ${Math.round(p.cpuMax)}%), loop p99 ${p.loopDelayP99}ms, peak ${p.peakClients} clients, rss ${Math.round(p.rssMaxMb)}MB`).join(' | ')}`,
+    );
   }
   return lines.join('\n');
 }
@@ -174,8 +200,25 @@ export function latencyLine(r: RunResult, declared: MetricDeclarations | null = 
 /** Topologies side by side: latency, throughput, errors and worker distribution, one row each. */
 export function sideBySide(runs: RunResult[], declared: MetricDeclarations | null = null): string {
   // the main latency's column is named after the first run's; a run whose own differs says which it shows
-  const head = runs[0] ? mainLatency(runs[0], declared)?.name ?? 'ack' : 'ack';
-  const rows = [['topology', 'status', 'workers', 'conns', 'connect p99', `${head} p99`, 'bcast p99', 'msgs/s', 'errors', 'max/mean', 'cv', 'max share', 'chi2 p', 'sticky']];
+  const head = runs[0] ? (mainLatency(runs[0], declared)?.name ?? 'ack') : 'ack';
+  const rows = [
+    [
+      'topology',
+      'status',
+      'workers',
+      'conns',
+      'connect p99',
+      `${head} p99`,
+      'bcast p99',
+      'msgs/s',
+      'errors',
+      'max/mean',
+      'cv',
+      'max share',
+      'chi2 p',
+      'sticky',
+    ],
+  ];
   for (const r of runs) {
     const c = r.counters;
     const w = r.workers;

@@ -69,7 +69,10 @@ export function customView(r: Pick<RunResult, 'metrics' | 'counters' | 'duration
     trends,
     counters: counters.sort((a, b) => a.name.localeCompare(b.name)),
     // failing checks first, then by name
-    checks: pass + fail > 0 ? { pass, fail, byName: [...byName.values()].sort((a, b) => Number(b.fail > 0) - Number(a.fail > 0) || a.name.localeCompare(b.name)) } : null,
+    checks:
+      pass + fail > 0
+        ? { pass, fail, byName: [...byName.values()].sort((a, b) => Number(b.fail > 0) - Number(a.fail > 0) || a.name.localeCompare(b.name)) }
+        : null,
     biased: [...biased.values()].sort((a, b) => a.name.localeCompare(b.name)),
     kinds: [...kinds.values()],
   };
@@ -77,8 +80,14 @@ export function customView(r: Pick<RunResult, 'metrics' | 'counters' | 'duration
 
 /** One line on a trend whose samples were not all taken as given (console and Markdown). */
 export function biasText(b: CustomView['biased'][number]): string {
-  const what = [...(b.negative ? [`${b.negative} negative samples recorded as 0 (${b.name}.negative)`] : []), ...(b.rejected ? [`${b.rejected} non-finite samples refused (${b.name}.rejected)`] : [])];
-  const why = isBuiltinTrend(b.name) && b.negative ? ` (the server's \`ts\` is not on rtbench's clock: stamp with the host's monotonic clock in ms, in Node Number(process.hrtime.bigint()) / 1e6, not Date.now())` : '';
+  const what = [
+    ...(b.negative ? [`${b.negative} negative samples recorded as 0 (${b.name}.negative)`] : []),
+    ...(b.rejected ? [`${b.rejected} non-finite samples refused (${b.name}.rejected)`] : []),
+  ];
+  const why =
+    isBuiltinTrend(b.name) && b.negative
+      ? ` (the server's \`ts\` is not on rtbench's clock: stamp with the host's monotonic clock in ms, in Node Number(process.hrtime.bigint()) / 1e6, not Date.now())`
+      : '';
   return `WARN trend ${b.name}: ${what.join(', ')}: its figures are biased and every threshold on it fails${why}`;
 }
 

@@ -65,7 +65,15 @@ export function deliveryView(r: RunResult): { sequences: SequenceView[]; recover
   const all = resumed + fresh + never;
   const recovery =
     all + n('disconnects') > 0
-      ? { disconnects: n('disconnects'), resumed, fresh, never, resumedRate: all > 0 ? resumed / all : null, recovery: r.metrics.recovery ?? null, online: heldOffline(r) }
+      ? {
+          disconnects: n('disconnects'),
+          resumed,
+          fresh,
+          never,
+          resumedRate: all > 0 ? resumed / all : null,
+          recovery: r.metrics.recovery ?? null,
+          online: heldOffline(r),
+        }
       : null;
   return { sequences, recovery };
 }

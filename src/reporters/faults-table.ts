@@ -8,7 +8,29 @@ export function faultRows(f: FaultSection): string[][] {
   const perRound = f.faults.some((x) => x.round !== undefined);
   // network faults, or reconnections that resumed or came back fresh: who was hit, how they came back, what the user's sequences lost
   const weather = f.faults.some((x) => x.action === 'network' || (x.impact.resumed ?? 0) + (x.impact.fresh ?? 0) + (x.impact.seqLost ?? 0) > 0);
-  const rows = [[...(perRound ? ['round'] : []), 'fault', 'at', ...(weather ? ['hit'] : []), 'pid', 'replaced', 'disconn', 'recovered', ...(weather ? ['resumed/fresh', 'not back'] : []), 'recovery p50/p99', 'detect p50', 'lost', ...(weather ? ['seq lost'] : []), 'dup', 'ooo', 'ack t/o', 'sid 400', 'moved', 'ack p99']];
+  const rows = [
+    [
+      ...(perRound ? ['round'] : []),
+      'fault',
+      'at',
+      ...(weather ? ['hit'] : []),
+      'pid',
+      'replaced',
+      'disconn',
+      'recovered',
+      ...(weather ? ['resumed/fresh', 'not back'] : []),
+      'recovery p50/p99',
+      'detect p50',
+      'lost',
+      ...(weather ? ['seq lost'] : []),
+      'dup',
+      'ooo',
+      'ack t/o',
+      'sid 400',
+      'moved',
+      'ack p99',
+    ],
+  ];
   for (const x of f.faults) {
     const i = x.impact;
     const w = (cells: string[]): string[] => (weather ? cells : []);
@@ -18,7 +40,15 @@ export function faultRows(f: FaultSection): string[][] {
       x.atMs === null ? '-' : `${(x.atMs / 1000).toFixed(1)}s`,
       ...w([x.action === 'network' ? String(i.hit ?? 0) : '-']),
       x.pid === null ? '-' : String(x.pid),
-      x.error ? 'FAILED' : x.replacedMs !== null ? `${ms(x.replacedMs)}ms` : x.action === 'pause' ? 'paused' : x.action === 'network' && x.forMs ? `${x.network?.kind ?? ''} ${ms(x.forMs)}ms` : '-',
+      x.error
+        ? 'FAILED'
+        : x.replacedMs !== null
+          ? `${ms(x.replacedMs)}ms`
+          : x.action === 'pause'
+            ? 'paused'
+            : x.action === 'network' && x.forMs
+              ? `${x.network?.kind ?? ''} ${ms(x.forMs)}ms`
+              : '-',
       String(i.disconnected),
       `${i.recovered}${i.recoveryFailed ? ` (+${i.recoveryFailed} gave up)` : ''}`,
       ...w([`${i.resumed ?? 0}/${i.fresh ?? 0}`, String(i.neverReturned ?? 0)]),

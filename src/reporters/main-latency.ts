@@ -14,11 +14,18 @@ const FAN_OUT = ['broadcast', 'publish', 'push'] as const;
  * notification), else a fan-out latency; null when the run timed none of these (then `connect`
  * is all there is, shown beside it anyway).
  */
-export function mainLatency(r: Pick<RunResult, 'metrics' | 'counters' | 'durationMs'>, declared: MetricDeclarations | null = null): { name: string; m: MetricSummary } | null {
+export function mainLatency(
+  r: Pick<RunResult, 'metrics' | 'counters' | 'durationMs'>,
+  declared: MetricDeclarations | null = null,
+): { name: string; m: MetricSummary } | null {
   const has = (name: string): MetricSummary | null => (r.metrics[name]?.count ? r.metrics[name]! : null);
   for (const name of ROUND_TRIPS) if (has(name)) return { name, m: has(name)! };
   const own = customView(r, declared).trends.filter((t) => ((t.summary as { unit?: unknown }).unit ?? 'ms') === 'ms');
-  const first = declared ? Object.keys(declared).map((n) => own.find((t) => t.name === n)).find((t) => t !== undefined) : own[0];
+  const first = declared
+    ? Object.keys(declared)
+        .map((n) => own.find((t) => t.name === n))
+        .find((t) => t !== undefined)
+    : own[0];
   if (first) return { name: first.name, m: first.summary };
   for (const name of FAN_OUT) if (has(name)) return { name, m: has(name)! };
   return null;

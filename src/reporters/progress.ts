@@ -6,7 +6,7 @@ type Shown = 'ack' | 'request' | 'sse:first';
 
 /** `latency` names the round trip shown: Socket.IO acks, raw-frame `request()`s, or token streams' first event (a run that times those and no acks). */
 function line(t: ProgressTick, latency: Shown): string {
-  const v = latency === 'ack' ? t.ackP99 : latency === 'request' ? t.point?.requestP99 ?? null : t.point?.sseFirstP99 ?? null;
+  const v = latency === 'ack' ? t.ackP99 : latency === 'request' ? (t.point?.requestP99 ?? null) : (t.point?.sseFirstP99 ?? null);
   const p99 = v === null ? '-' : `${v.toFixed(1)}ms`;
   return `${formatDuration(t.elapsedMs)}/${formatDuration(t.totalMs)}  connected ${t.connected}  msgs/s ${t.msgsPerSec}  ${latency} p99 ${p99}  errors ${t.errors}`;
 }

@@ -8,8 +8,10 @@ function cell(step: SearchStep, subject: string): string {
   const t = step.thresholds.find((x) => x.subject === subject);
   if (!t || t.actual === null) return '-';
   // the threshold's own unit (`checks.failRate` is a fraction, not ms); results without one: by its name
-  const unit = t.unit ?? (/rate$|maxShare$/i.test(subject) ? 'fraction' : /^(errors|sessions|throughput|workers)\.|^throughput$|\.count$/.test(subject) ? 'number' : 'ms');
-  const shown = unit === 'fraction' ? `${fmt(t.actual * 100)}%` : unit === 'ms' ? `${fmt(t.actual)}ms` : unit === 'perSecond' ? `${fmt(t.actual)}/s` : fmt(t.actual);
+  const unit =
+    t.unit ?? (/rate$|maxShare$/i.test(subject) ? 'fraction' : /^(errors|sessions|throughput|workers)\.|^throughput$|\.count$/.test(subject) ? 'number' : 'ms');
+  const shown =
+    unit === 'fraction' ? `${fmt(t.actual * 100)}%` : unit === 'ms' ? `${fmt(t.actual)}ms` : unit === 'perSecond' ? `${fmt(t.actual)}/s` : fmt(t.actual);
   return `${shown}${t.ok ? '' : ' ✗'}`;
 }
 
@@ -29,6 +31,7 @@ export function formatSearch(s: SearchResult): string {
     ]);
   });
   const head = `capacity search · ${s.topology} · SLO: ${s.slo.join(', ') || '(none)'} · steps of ${s.options.stepMs / 1000}s, ×${s.options.factor} then bisect to ${s.options.precision * 100}%`;
-  const answer = s.maxRate === null ? 'no rate held the SLO' : `max ${s.lowerBound ? '≥ ' : ''}${fmt(s.maxRate)} sessions/s (${fmt(s.maxMsgsPerSec ?? 0)} msgs/s)`;
+  const answer =
+    s.maxRate === null ? 'no rate held the SLO' : `max ${s.lowerBound ? '≥ ' : ''}${fmt(s.maxRate)} sessions/s (${fmt(s.maxMsgsPerSec ?? 0)} msgs/s)`;
   return `${head}\n${table(rows)}\n  ${s.lowerBound ? '!!! ' : ''}${answer}: ${s.verdict}\n`;
 }

@@ -9,6 +9,13 @@ import { formatActual } from './console-summary.ts';
  * Null when every threshold passed.
  */
 export function failedGateLine(file: RunFile): string | null {
-  const failed = file.runs.flatMap((r) => r.thresholds.filter((t) => !t.ok).map((t) => `${file.runs.length > 1 ? `[${r.topology}] ` : ''}${t.subject} ${t.condition} (got ${formatActual(t.subject, t.actual, t.unit)}${t.note && t.note !== NOT_MEASURED ? `, ${t.note}` : ''})`));
+  const failed = file.runs.flatMap((r) =>
+    r.thresholds
+      .filter((t) => !t.ok)
+      .map(
+        (t) =>
+          `${file.runs.length > 1 ? `[${r.topology}] ` : ''}${t.subject} ${t.condition} (got ${formatActual(t.subject, t.actual, t.unit)}${t.note && t.note !== NOT_MEASURED ? `, ${t.note}` : ''})`,
+      ),
+  );
   return failed.length ? `rtbench: thresholds FAILED for ${file.scenario.name}: ${failed.join('; ')}` : null;
 }

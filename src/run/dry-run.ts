@@ -45,11 +45,11 @@ export function describePlan(p: PlanInfo, extra: PlanExtra = {}): string {
     if (r.engine === 'ws' || r.engine === 'socketcluster') {
       const from = t.pathname ? 'path from --target' : r.engine === 'ws' && r.path === '/' ? 'no path in --target: /' : "the scenario's `path`";
       rows.push(['WebSocket', `${redactUrls(`${t.url.replace(/^http/, 'ws')}${t.pathname || r.path}${t.search}`, p.showQuery)} (${from})`]);
-    }
-    else if (r.engine === 'sse') {
+    } else if (r.engine === 'sse') {
       // the event stream's path: connect.path wins at run time (a static one is shown), then the target's, then `path`
       const own = (p.connect as { path?: unknown } | undefined)?.path;
-      const [path, from] = typeof own === 'string' ? [own, '`connect.path`'] : t.pathname ? [t.pathname, 'path from --target'] : [r.path, "the scenario's `path`"];
+      const [path, from] =
+        typeof own === 'string' ? [own, '`connect.path`'] : t.pathname ? [t.pathname, 'path from --target'] : [r.path, "the scenario's `path`"];
       rows.push(['event stream', `${redactUrls(`${t.url}${path}${t.search}`)} (${from}); client.stream() requests go to ${t.url}`]);
     } else rows.push(['socket.io', `path ${r.path}, namespace ${t.pathname || '/'}${t.pathname ? ' (from --target)' : ''}`]);
   } else rows.push(['target', `the bundled reference server: ${p.topologies.join(', ')} (started on loopback at run time)`]);
@@ -64,10 +64,19 @@ export function describePlan(p: PlanInfo, extra: PlanExtra = {}): string {
   rows.push(['sessions', r.sessions ? `a mix by client id: ${r.sessions.map((e) => `${e.name} ${e.weight}`).join(' : ')}` : 'one session']);
   const declared = Object.entries(r.metrics);
   if (declared.length) rows.push(['metrics', declared.map(([n, k]) => `${n} (${k})`).join(', ')]);
-  if (r.setup || r.teardown) rows.push(['setup', `${[r.setup ? 'setup()' : '', r.teardown ? 'teardown()' : ''].filter(Boolean).join(' and ')} in the coordinator around each load (not in a dry run; timeout ${seconds(r.setupTimeoutMs)})`]);
+  if (r.setup || r.teardown)
+    rows.push([
+      'setup',
+      `${[r.setup ? 'setup()' : '', r.teardown ? 'teardown()' : ''].filter(Boolean).join(' and ')} in the coordinator around each load (not in a dry run; timeout ${seconds(r.setupTimeoutMs)})`,
+    ]);
   rows.push(['generators', `${p.generators}`]);
   const ips = p.sourceIps;
-  rows.push(['source', ips.length === 1 && ips[0] === '' ? "this host's own address (remote target: `sourceIps` is not used)" : `${ips.length} loopback address${ips.length > 1 ? 'es' : ''} (${ips.slice(0, 3).join(', ')}${ips.length > 3 ? ', …' : ''})`]);
+  rows.push([
+    'source',
+    ips.length === 1 && ips[0] === ''
+      ? "this host's own address (remote target: `sourceIps` is not used)"
+      : `${ips.length} loopback address${ips.length > 1 ? 'es' : ''} (${ips.slice(0, 3).join(', ')}${ips.length > 3 ? ', …' : ''})`,
+  ]);
   const th = (p.thresholds ?? []).map((t) => `${t.subject} ${t.condition}`); // the plan's: with the default gate
   rows.push(['thresholds', p.thresholds === null ? 'evaluated by `rtbench merge` on the merged shards' : th.length ? th.join(', ') : 'none']);
   rows.push(...(extra.rows ?? []));
@@ -89,11 +98,16 @@ function describeEngines(r: ResolvedScenario, topologies: string[]): string {
 
 function describeConnect(c: PlanInfo['connect'], show?: ShownQuery): string {
   if (c === undefined) return 'no defaults (client.connect(options) may add some)';
-  if (typeof c === 'function') return 'per client: a function of ctx (called at each session\'s first connect)';
+  if (typeof c === 'function') return "per client: a function of ctx (called at each session's first connect)";
   const parts: string[] = [];
   if (c.namespace) parts.push(`namespace ${c.namespace}`);
   if (c.auth) parts.push(`auth { ${Object.keys(c.auth).join(', ')} }`);
-  if (c.query) parts.push(`query ${Object.entries(redactQueryObject(c.query, show)).map(([k, v]) => `${k}=${v}`).join('&')}`);
+  if (c.query)
+    parts.push(
+      `query ${Object.entries(redactQueryObject(c.query, show))
+        .map(([k, v]) => `${k}=${v}`)
+        .join('&')}`,
+    );
   if (c.headers) parts.push(`headers ${Object.keys(c.headers).join(', ')}`);
   if (c.parser) parts.push(`parser ${c.parser === 'msgpack' ? 'msgpack (socket.io-msgpack-parser)' : 'a module of the scenario'}`);
   if (c.path) parts.push(`path ${c.path}`);

@@ -173,7 +173,9 @@ class Round {
       ...(this.setupDone?.data !== undefined ? { data: this.setupDone.data } : {}),
       onSnapshot: (s) => this.stream.snapshot(s),
       onCrash: (why) => {
-        o.warn(`rtbench: WARNING ${why}; its figures up to its last report are kept${plan.onGeneratorCrash === 'continue' ? ', the run goes on (--on-generator-crash continue)' : ', stopping the run (--on-generator-crash fail)'}`);
+        o.warn(
+          `rtbench: WARNING ${why}; its figures up to its last report are kept${plan.onGeneratorCrash === 'continue' ? ', the run goes on (--on-generator-crash continue)' : ', stopping the run (--on-generator-crash fail)'}`,
+        );
         // `fail`: the run is failed already; the others stop now and flush what they measured (not at the end of the duration)
         if (plan.onGeneratorCrash === 'fail') this.pool?.interrupt();
       },
@@ -204,7 +206,8 @@ class Round {
         server: this.server,
         onInjected: (at) => pool.faultInjected(at),
         // network faults: each generator hits its share of its own clients
-        onNetwork: (f, index) => pool.networkFault({ index, atMs: f.atMs, kind: f.network!, clients: f.clients!, ms: f.network === 'drop' ? (f.offlineMs ?? 0) : (f.forMs ?? 0) }),
+        onNetwork: (f, index) =>
+          pool.networkFault({ index, atMs: f.atMs, kind: f.network!, clients: f.clients!, ms: f.network === 'drop' ? (f.offlineMs ?? 0) : (f.forMs ?? 0) }),
         warn: o.warn,
       });
       this.timeline.start(pool.startAt);
@@ -222,7 +225,10 @@ class Round {
     if (this.server) this.serverStats = await this.server.stats();
     this.crashed = outcome.failures;
     if (outcome.failures.length > 0 && this.end.status !== 'interrupted' && this.plan.onGeneratorCrash === 'fail') {
-      this.fail({ code: 'E_GENERATOR', message: `${outcome.failures.join('; ')} (measured figures are kept; --on-generator-crash continue runs on without it)` });
+      this.fail({
+        code: 'E_GENERATOR',
+        message: `${outcome.failures.join('; ')} (measured figures are kept; --on-generator-crash continue runs on without it)`,
+      });
     }
   }
 
@@ -267,7 +273,9 @@ class Round {
       processes: this.health,
       sentinel: this.sentinel,
       server: this.serverStats,
-      ...(windows && this.faultRecords.length ? { faults: { faults: this.faultRecords.map((r, i) => ({ ...r, impact: windows.impact(i) })), baselineAckP99: windows.baselineAckP99() } } : {}),
+      ...(windows && this.faultRecords.length
+        ? { faults: { faults: this.faultRecords.map((r, i) => ({ ...r, impact: windows.impact(i) })), baselineAckP99: windows.baselineAckP99() } }
+        : {}),
       crashed: this.crashed,
       abortedBy: this.abortedBy,
     });

@@ -69,7 +69,13 @@ export interface RunOutcome {
 }
 
 function slug(s: string): string {
-  return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'scenario';
+  return (
+    s
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 60) || 'scenario'
+  );
 }
 
 function timestamp(d = new Date()): string {
@@ -129,18 +135,40 @@ export async function runResolved(
   const outputSpecs = parseOutputs(options.outputs ?? []);
   if (options.dryRun) {
     const { scenario: resolved, target, topologies, generators, sourceIps } = plan;
-    stdout.write(describePlan({ scenarioFile, resolved, target, topologies, generators, sourceIps, thresholds: plan.shard ? null : plan.thresholds, connect: module.connect, showQuery: new Set(plan.showQuery) }));
+    stdout.write(
+      describePlan({
+        scenarioFile,
+        resolved,
+        target,
+        topologies,
+        generators,
+        sourceIps,
+        thresholds: plan.shard ? null : plan.thresholds,
+        connect: module.connect,
+        showQuery: new Set(plan.showQuery),
+      }),
+    );
     const file = runFile(recordedScenario(resolved, scenarioFile), await environment(), []);
     return { file, outDir: '', exitCode: ExitCode.ok };
   }
-  const startServer = options.runtime === 'containers' && !plan.target ? await (await import('../containers/index.ts')).containerServerStarter(plan.topologies, plan.scenario.server.pushRate) : undefined;
+  const startServer =
+    options.runtime === 'containers' && !plan.target
+      ? await (await import('../containers/index.ts')).containerServerStarter(plan.topologies, plan.scenario.server.pushRate)
+      : undefined;
   for (const n of plan.notes) warn(`rtbench: ${n}`);
 
   const outDir = options.out ?? defaultOutDir(plan.scenario.name);
-  const live = createOutputs(outputSpecs, { scenario: plan.scenario.name, runId: basename(outDir), warn, info: (l) => (options.quiet ? undefined : stdout.write(l)) });
+  const live = createOutputs(outputSpecs, {
+    scenario: plan.scenario.name,
+    runId: basename(outDir),
+    warn,
+    info: (l) => (options.quiet ? undefined : stdout.write(l)),
+  });
   const choice = { out: stdout, quiet: options.quiet, junit: options.junit, summaryMd: options.summaryMd };
   // the live outputs end before result.json is written: what they delivered (Prometheus drops) goes into it
-  const reporters = options.reporters ? [...options.reporters, ...live] : [...reportersFor(['progress', 'summary'], choice), ...live, ...reportersFor(['json', 'html', 'junit', 'markdown'], choice)];
+  const reporters = options.reporters
+    ? [...options.reporters, ...live]
+    : [...reportersFor(['progress', 'summary'], choice), ...live, ...reportersFor(['json', 'html', 'junit', 'markdown'], choice)];
   const stream = new RunStream(reporters);
   // the user's own server is set up once for all rounds; an embedded reference server per round (each round starts its own)
   const ownLifecycle = lifecycleOf(module, scenarioFile, plan.scenario.setupTimeoutMs);
@@ -148,7 +176,16 @@ export async function runResolved(
   const runs: RunResult[] = [];
   for (const topology of plan.topologies) {
     const topologyPlan = { ...plan, scenario: forTopology(plan.scenario, topology) }; // the engine the scenario names for this topology
-    const collector = collectorOf?.(topology) ?? new RunCollector({ topology, engine: topologyPlan.scenario.engine, rounds: plan.repeat, thresholds: plan.thresholds, keepSeconds: plan.shard !== null, custom: plan.scenario.metrics });
+    const collector =
+      collectorOf?.(topology) ??
+      new RunCollector({
+        topology,
+        engine: topologyPlan.scenario.engine,
+        rounds: plan.repeat,
+        thresholds: plan.thresholds,
+        keepSeconds: plan.shard !== null,
+        custom: plan.scenario.metrics,
+      });
     let rounds = 0;
     for (let round = 0; round < plan.repeat && !options.signal?.aborted; round++) {
       const status = await runRound({
@@ -172,7 +209,10 @@ export async function runResolved(
     if (plan.repeat === 1 && !collectorOf) stream.runEnd(result); // with rounds, each round's end was reported (src/run/round.ts)
     runs.push(result);
   }
-  const file = runFile(recordedScenario(plan.scenario, scenarioFile), await environment(), runs, { ...(shardRun?.info() ? { shard: shardRun.info()! } : {}), ...(plan.showQuery.length ? { showQuery: plan.showQuery } : {}) });
+  const file = runFile(recordedScenario(plan.scenario, scenarioFile), await environment(), runs, {
+    ...(shardRun?.info() ? { shard: shardRun.info()! } : {}),
+    ...(plan.showQuery.length ? { showQuery: plan.showQuery } : {}),
+  });
   // each output alone (result.json first): one that cannot be written is named with its fix, the run exits 1
   const writeFailures = await stream.end(file, { outDir });
   for (const e of writeFailures) warn(e.format());
@@ -192,4 +232,3 @@ export function exitCodeOf(runs: RunResult[]): ExitCodeValue {
   if (runs.some((r) => r.thresholds.some((t) => !t.ok))) return ExitCode.thresholdsFailed;
   return ExitCode.ok;
 }
-

@@ -29,12 +29,22 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 export function resolveCustom(s: Record<string, unknown>, problems: string[]): ResolvedCustom {
   const metrics: MetricDeclarations = {};
   if (s.metrics !== undefined) {
-    if (!isObject(s.metrics)) problems.push(`\`metrics\` must be an object of name → 'trend' | 'counter', e.g. { fanout: 'trend', delivered: 'counter' } (got ${show(s.metrics)})`);
+    if (!isObject(s.metrics))
+      problems.push(`\`metrics\` must be an object of name → 'trend' | 'counter', e.g. { fanout: 'trend', delivered: 'counter' } (got ${show(s.metrics)})`);
     else {
       for (const [name, kind] of Object.entries(s.metrics)) {
-        if (!METRIC_NAME.test(name)) problems.push(`\`metrics['${name}']\`: a metric name is letters, digits and _ (not starting with a digit), at most 64 characters: rename it, e.g. \`${name.replace(/[^A-Za-z0-9_]/g, '_').replace(/^(\d)/, '_$1').slice(0, 64) || 'my_metric'}\``);
+        if (!METRIC_NAME.test(name))
+          problems.push(
+            `\`metrics['${name}']\`: a metric name is letters, digits and _ (not starting with a digit), at most 64 characters: rename it, e.g. \`${
+              name
+                .replace(/[^A-Za-z0-9_]/g, '_')
+                .replace(/^(\d)/, '_$1')
+                .slice(0, 64) || 'my_metric'
+            }\``,
+          );
         else if (isReservedName(name)) problems.push(`\`metrics.${name}\` shadows rtbench's built-in \`${name}\`: rename it, e.g. \`my_${name}\``);
-        else if (kind !== 'trend' && kind !== 'counter') problems.push(`\`metrics.${name}\` must be 'trend' (a latency histogram in ms) or 'counter' (got ${show(kind)})`);
+        else if (kind !== 'trend' && kind !== 'counter')
+          problems.push(`\`metrics.${name}\` must be 'trend' (a latency histogram in ms) or 'counter' (got ${show(kind)})`);
         else metrics[name] = kind;
       }
     }
@@ -42,7 +52,11 @@ export function resolveCustom(s: Record<string, unknown>, problems: string[]): R
   const sessions = resolveSessions(s, problems);
   for (const key of ['setup', 'teardown'] as const) {
     if (s[key] !== undefined && typeof s[key] !== 'function') {
-      problems.push(key === 'setup' ? `\`setup\` must be a function (ctx) => data, async or not (got ${show(s.setup)})` : `\`teardown\` must be a function (data, ctx) => { ... }, async or not (got ${show(s.teardown)})`);
+      problems.push(
+        key === 'setup'
+          ? `\`setup\` must be a function (ctx) => data, async or not (got ${show(s.setup)})`
+          : `\`teardown\` must be a function (data, ctx) => { ... }, async or not (got ${show(s.teardown)})`,
+      );
     }
   }
   let setupTimeoutMs = 60_000;
@@ -56,13 +70,16 @@ export function resolveCustom(s: Record<string, unknown>, problems: string[]): R
 
 function resolveSessions(s: Record<string, unknown>, problems: string[]): MixEntry[] | null {
   // both set: said, and `sessions` is still checked, so that every problem is listed at once
-  if (s.session !== undefined && s.sessions !== undefined) problems.push('`session` and `sessions` are both set: keep exactly one (one `session`, or a weighted mix in `sessions`)');
+  if (s.session !== undefined && s.sessions !== undefined)
+    problems.push('`session` and `sessions` are both set: keep exactly one (one `session`, or a weighted mix in `sessions`)');
   if (s.sessions === undefined) {
     if (typeof s.session !== 'function') problems.push(`\`session\` must be ${SESSION_FN} (or use \`sessions\` for a weighted mix)`);
     return null;
   }
   if (!isObject(s.sessions) || Object.keys(s.sessions).length === 0) {
-    problems.push(`\`sessions\` must be a non-empty object of name → { weight, session }, e.g. { listener: { weight: 9, session: listen }, sender: { weight: 1, session: send } } (got ${show(s.sessions)})`);
+    problems.push(
+      `\`sessions\` must be a non-empty object of name → { weight, session }, e.g. { listener: { weight: 9, session: listen }, sender: { weight: 1, session: send } } (got ${show(s.sessions)})`,
+    );
     return null;
   }
   const out: MixEntry[] = [];
@@ -76,7 +93,8 @@ function resolveSessions(s: Record<string, unknown>, problems: string[]): MixEnt
       problems.push(`\`${where}\` must be { weight, session } (got ${show(entry)})`);
       continue;
     }
-    for (const k of Object.keys(entry)) if (k !== 'weight' && k !== 'session') problems.push(`\`${where}.${k}\` is not a field of a mix entry (known: weight, session)`);
+    for (const k of Object.keys(entry))
+      if (k !== 'weight' && k !== 'session') problems.push(`\`${where}.${k}\` is not a field of a mix entry (known: weight, session)`);
     const w = entry.weight;
     const okWeight = typeof w === 'number' && Number.isInteger(w) && w >= 1 && w <= MAX_TOTAL_WEIGHT;
     if (!okWeight) problems.push(`\`${where}.weight\` must be a whole number from 1 to ${MAX_TOTAL_WEIGHT} (got ${show(w)})`);
@@ -84,7 +102,8 @@ function resolveSessions(s: Record<string, unknown>, problems: string[]): MixEnt
     if (okWeight) out.push({ name, weight: w });
   }
   const total = out.reduce((a, e) => a + e.weight, 0);
-  if (total > MAX_TOTAL_WEIGHT) problems.push(`the weights in \`sessions\` add up to ${total}: keep them at most ${MAX_TOTAL_WEIGHT} in total (they are relative: 90/10 is 9/1)`);
+  if (total > MAX_TOTAL_WEIGHT)
+    problems.push(`the weights in \`sessions\` add up to ${total}: keep them at most ${MAX_TOTAL_WEIGHT} in total (they are relative: 90/10 is 9/1)`);
   return out;
 }
 
@@ -99,7 +118,11 @@ export function writtenKinds(s: Record<string, unknown>): string[] | null {
  * `written`: the kinds as written in `sessions` (`writtenKinds`); a kind written there with a bad
  * entry is not reported again here (its entry's problems are).
  */
-export function undeclaredSubjects(thresholds: Threshold[], c: Pick<ResolvedCustom, 'metrics' | 'sessions'>, written: string[] | null = c.sessions?.map((e) => e.name) ?? null): string[] {
+export function undeclaredSubjects(
+  thresholds: Threshold[],
+  c: Pick<ResolvedCustom, 'metrics' | 'sessions'>,
+  written: string[] | null = c.sessions?.map((e) => e.name) ?? null,
+): string[] {
   const problems: string[] = [];
   for (const t of thresholds) {
     if (t.parsed.kind !== 'latency') continue;
@@ -108,7 +131,10 @@ export function undeclaredSubjects(thresholds: Threshold[], c: Pick<ResolvedCust
     if (declared === 'trend') continue;
     if (m.startsWith('session:')) {
       const kind = m.slice('session:'.length);
-      if (written === null) problems.push(`\`thresholds['${t.subject}']\`: \`session:${kind}\` exists only with a \`sessions\` mix; use \`session.${t.subject.slice(m.length + 1)}\` for the single \`session\``);
+      if (written === null)
+        problems.push(
+          `\`thresholds['${t.subject}']\`: \`session:${kind}\` exists only with a \`sessions\` mix; use \`session.${t.subject.slice(m.length + 1)}\` for the single \`session\``,
+        );
       else if (!written.includes(kind)) {
         const has = written.length ? `it has ${written.map((n) => `\`${n}\``).join(', ')}${suggestion(kind, written)}` : 'it has no entries';
         problems.push(`\`thresholds['${t.subject}']\`: \`sessions\` has no \`${kind}\` (${has})`);
@@ -117,7 +143,9 @@ export function undeclaredSubjects(thresholds: Threshold[], c: Pick<ResolvedCust
     }
     if (isBuiltinTrend(m)) continue;
     const near = suggestion(m, [...BUILTIN_TRENDS, ...Object.keys(c.metrics).filter((k) => c.metrics[k] === 'trend')]);
-    problems.push(`\`thresholds['${t.subject}']\` names \`${m}\`${near}, which is neither a built-in metric (connect, ack, ack:<event>, broadcast, push, session, …) nor declared: add \`metrics: { ${m}: 'trend' }\` (or 'counter', read as \`${m}.count\`)`);
+    problems.push(
+      `\`thresholds['${t.subject}']\` names \`${m}\`${near}, which is neither a built-in metric (connect, ack, ack:<event>, broadcast, push, session, …) nor declared: add \`metrics: { ${m}: 'trend' }\` (or 'counter', read as \`${m}.count\`)`,
+    );
   }
   return problems;
 }

@@ -9,7 +9,13 @@ import { isTopologyName, TOPOLOGY_NAMES, topologyProtocol } from '../shared/topo
 import { show } from '../util/show.ts';
 
 /** Where each engine connects unless the scenario sets `path`. */
-export const DEFAULT_PATHS: Readonly<Record<EngineName, string>> = { 'socket.io': '/socket.io', 'socket.io-lean': '/socket.io', ws: '/ws', socketcluster: '/socketcluster/', sse: '/' };
+export const DEFAULT_PATHS: Readonly<Record<EngineName, string>> = {
+  'socket.io': '/socket.io',
+  'socket.io-lean': '/socket.io',
+  ws: '/ws',
+  socketcluster: '/socketcluster/',
+  sse: '/',
+};
 
 const engineList = ENGINE_NAMES.map((e) => `'${e}'`).join(', ');
 
@@ -23,10 +29,14 @@ export function checkEngines(v: unknown, problems: string[]): Partial<Record<str
   for (const [k, e] of Object.entries(v)) {
     if (!isTopologyName(k)) {
       const name = k.split(':')[0]!;
-      const fix = k.includes(':') && isTopologyName(name) ? ` (did you mean \`${name}\`? a key is the topology's name, the part before ':', and covers every \`${name}:…\`)` : suggestion(k, TOPOLOGY_NAMES);
+      const fix =
+        k.includes(':') && isTopologyName(name)
+          ? ` (did you mean \`${name}\`? a key is the topology's name, the part before ':', and covers every \`${name}:…\`)`
+          : suggestion(k, TOPOLOGY_NAMES);
       problems.push(`\`engines.${k}\` names no topology${fix} (known: ${TOPOLOGY_NAMES.join(', ')})`);
     }
-    if (!ENGINE_NAMES.includes(e as EngineName)) problems.push(`\`engines.${k}\` must be one of ${engineList} (got ${show(e)})${typeof e === 'string' ? suggestion(e, ENGINE_NAMES) : ''}`);
+    if (!ENGINE_NAMES.includes(e as EngineName))
+      problems.push(`\`engines.${k}\` must be one of ${engineList} (got ${show(e)})${typeof e === 'string' ? suggestion(e, ENGINE_NAMES) : ''}`);
   }
   return v as Partial<Record<string, EngineName>>;
 }
@@ -62,10 +72,14 @@ export function engineMismatches(s: EngineChoice, topologies: string[]): { probl
     const engine = forTopology(s, t).engine;
     const from = s.engines[name] ? `\`engines.${name}\`` : '`engine`';
     if (topologyProtocol(name) === 'socketcluster' && engine !== 'socketcluster') {
-      problems.push(`topology \`${t}\` speaks SocketCluster's protocol, and engine '${engine}' (from ${from}) does not: every handshake would be refused (HTTP 400)`);
+      problems.push(
+        `topology \`${t}\` speaks SocketCluster's protocol, and engine '${engine}' (from ${from}) does not: every handshake would be refused (HTTP 400)`,
+      );
       fixed[name] = 'socketcluster';
     } else if (topologyProtocol(name) === 'socket.io' && engine === 'socketcluster') {
-      problems.push(`topology \`${t}\` serves Socket.IO (and raw ws on /ws), and engine 'socketcluster' (from ${from}) speaks SocketCluster's protocol: every handshake would be refused`);
+      problems.push(
+        `topology \`${t}\` serves Socket.IO (and raw ws on /ws), and engine 'socketcluster' (from ${from}) speaks SocketCluster's protocol: every handshake would be refused`,
+      );
       fixed[name] = s.engine === 'socketcluster' ? 'socket.io' : s.engine;
     }
   }

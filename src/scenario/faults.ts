@@ -91,7 +91,7 @@ export interface ReconnectPolicy {
   maxDelayMs: number;
 }
 
-const show = (v: unknown): string => (typeof v === 'string' ? `'${v}'` : JSON.stringify(v) ?? String(v));
+const show = (v: unknown): string => (typeof v === 'string' ? `'${v}'` : (JSON.stringify(v) ?? String(v)));
 
 function duration(v: unknown, field: string, problems: string[]): number | null {
   const ms = parseDuration(v);
@@ -111,9 +111,11 @@ export function resolveFaults(v: unknown, problems: string[], endMs = Infinity):
     const f = `faults[${i}]`;
     if (!raw || typeof raw !== 'object') return void problems.push(`\`${f}\` must be an object (got ${show(raw)})`);
     const e = raw as Record<string, unknown>;
-    for (const k of Object.keys(e)) if (!FAULT_FIELDS.includes(k)) problems.push(`\`${f}.${k}\` is not a fault field${suggestion(k, FAULT_FIELDS)} (known: ${FAULT_FIELDS.join(', ')})`);
+    for (const k of Object.keys(e))
+      if (!FAULT_FIELDS.includes(k)) problems.push(`\`${f}.${k}\` is not a fault field${suggestion(k, FAULT_FIELDS)} (known: ${FAULT_FIELDS.join(', ')})`);
     const actions = (['kill', 'pause', 'restart', 'run', 'network'] as const).filter((a) => e[a] !== undefined);
-    if (actions.length !== 1) return void problems.push(`\`${f}\` needs exactly one of kill, pause, restart, run, network (got ${actions.length ? actions.join(', ') : 'none'})`);
+    if (actions.length !== 1)
+      return void problems.push(`\`${f}\` needs exactly one of kill, pause, restart, run, network (got ${actions.length ? actions.join(', ') : 'none'})`);
     const action = actions[0]!;
     const everyMs = e.every === undefined ? null : duration(e.every, `${f}.every`, problems);
     if (everyMs !== null && everyMs < 100) problems.push(`\`${f}.every\` must be at least '100ms' (got ${show(e.every)})`);
@@ -129,14 +131,29 @@ export function resolveFaults(v: unknown, problems: string[], endMs = Infinity):
     } else if (!(FAULT_ROLES as readonly unknown[]).includes(e[action])) {
       problems.push(`\`${f}.${action}\` must be one of ${FAULT_ROLES.map((r) => `'${r}'`).join(', ')} (got ${show(e[action])})`);
     } else role = e[action] as FaultRole;
-    if (action !== 'network') for (const k of ['clients', 'offline'] as const) if (e[k] !== undefined) problems.push(`\`${f}.${k}\` only goes with network faults (\`network: 'drop' | 'blackhole' | 'slow'\`)`);
+    if (action !== 'network')
+      for (const k of ['clients', 'offline'] as const)
+        if (e[k] !== undefined) problems.push(`\`${f}.${k}\` only goes with network faults (\`network: 'drop' | 'blackhole' | 'slow'\`)`);
     const index = e.index === undefined ? 0 : e.index;
-    if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index > 63) problems.push(`\`${f}.index\` must be a whole number from 0 to 63 (got ${show(e.index)})`);
+    if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index > 63)
+      problems.push(`\`${f}.index\` must be a whole number from 0 to 63 (got ${show(e.index)})`);
     let forMs: number | null = null;
     const knownKind = action !== 'network' || (NETWORK_KINDS as readonly unknown[]).includes(e.network);
     const needsFor = action === 'pause' || (action === 'network' && knownKind && e.network !== 'drop');
-    if (needsFor) forMs = e.for === undefined ? (problems.push(`\`${f}.for\` is required with ${action === 'pause' ? 'pause (how long the process stays stopped' : `network '${String(e.network)}' (how long it lasts`}, e.g. '5s')`), null) : duration(e.for, `${f}.for`, problems);
-    else if (e.for !== undefined && knownKind) problems.push(action === 'network' ? `\`${f}.for\` does not go with network 'drop': use \`offline\` (how long the clients stay away)` : `\`${f}.for\` only goes with pause and network faults`);
+    if (needsFor)
+      forMs =
+        e.for === undefined
+          ? (problems.push(
+              `\`${f}.for\` is required with ${action === 'pause' ? 'pause (how long the process stays stopped' : `network '${String(e.network)}' (how long it lasts`}, e.g. '5s')`,
+            ),
+            null)
+          : duration(e.for, `${f}.for`, problems);
+    else if (e.for !== undefined && knownKind)
+      problems.push(
+        action === 'network'
+          ? `\`${f}.for\` does not go with network 'drop': use \`offline\` (how long the clients stay away)`
+          : `\`${f}.for\` only goes with pause and network faults`,
+      );
     if (e.name !== undefined && typeof e.name !== 'string') problems.push(`\`${f}.name\` must be a string`);
     const on = e.on === undefined ? [] : Array.isArray(e.on) ? e.on : [e.on];
     if (!on.every((t) => typeof t === 'string' && t.length > 0)) problems.push(`\`${f}.on\` must be a topology name or a list of them (got ${show(e.on)})`);
@@ -144,10 +161,13 @@ export function resolveFaults(v: unknown, problems: string[], endMs = Infinity):
     const what = action === 'run' ? `run \`${(command ?? '').slice(0, 40)}\`` : action === 'network' ? networkLabel(net) : `${action} ${role}#${String(index)}`;
     if (everyMs !== null && everyMs >= 100 && atMs >= endMs) {
       const at = e.at === undefined ? `its first at one \`every\` in (${atMs / 1000}s)` : `its first at ${show(e.at)}`;
-      return void problems.push(`\`${f}.every\` ${show(e.every)} never fires: ${at} is after the last phase ends (${endMs / 1000}s); use a shorter \`every\` (or an earlier \`at\`), or a longer run`);
+      return void problems.push(
+        `\`${f}.every\` ${show(e.every)} never fires: ${at} is after the last phase ends (${endMs / 1000}s); use a shorter \`every\` (or an earlier \`at\`), or a longer run`,
+      );
     }
     const times = everyMs !== null && everyMs >= 100 ? occurrences(atMs, everyMs, endMs) : [atMs];
-    if (times.length > MAX_EVERY) return void problems.push(`\`${f}.every\` repeats the fault ${times.length} times before the run ends: at most ${MAX_EVERY} (a longer interval)`);
+    if (times.length > MAX_EVERY)
+      return void problems.push(`\`${f}.every\` repeats the fault ${times.length} times before the run ends: at most ${MAX_EVERY} (a longer interval)`);
     for (const t of times) {
       out.push({
         label: typeof e.name === 'string' && e.name ? (times.length > 1 ? `${e.name} @${t / 1000}s` : e.name) : `${what} @${t / 1000}s`,
@@ -174,12 +194,16 @@ function occurrences(first: number, every: number, endMs: number): number[] {
 /** `network`, `clients`, `offline` of a network fault. */
 function resolveNetwork(e: Record<string, unknown>, f: string, problems: string[]): Pick<ResolvedFault, 'network' | 'clients' | 'offlineMs'> {
   const kind = e.network as NetworkKind;
-  if (!(NETWORK_KINDS as readonly unknown[]).includes(kind)) problems.push(`\`${f}.network\` must be one of ${NETWORK_KINDS.map((k) => `'${k}'`).join(', ')}${typeof kind === 'string' ? suggestion(kind, NETWORK_KINDS) : ''} (got ${show(e.network)})`);
+  if (!(NETWORK_KINDS as readonly unknown[]).includes(kind))
+    problems.push(
+      `\`${f}.network\` must be one of ${NETWORK_KINDS.map((k) => `'${k}'`).join(', ')}${typeof kind === 'string' ? suggestion(kind, NETWORK_KINDS) : ''} (got ${show(e.network)})`,
+    );
   const clients = parseClients(e.clients ?? '100%');
   if (clients === null) problems.push(`\`${f}.clients\` must be a share from '0.1%' to '100%' or a whole number of clients ≥ 1 (got ${show(e.clients)})`);
   let offlineMs = 0;
   if (e.offline !== undefined && (NETWORK_KINDS as readonly unknown[]).includes(kind)) {
-    if (kind !== 'drop') problems.push(`\`${f}.offline\` only goes with network 'drop' (how long the dropped clients stay away); '${String(kind)}' lasts \`for\``);
+    if (kind !== 'drop')
+      problems.push(`\`${f}.offline\` only goes with network 'drop' (how long the dropped clients stay away); '${String(kind)}' lasts \`for\``);
     else offlineMs = duration(e.offline, `${f}.offline`, problems) ?? 0;
   }
   return { network: kind, clients: clients ?? { share: 1 }, offlineMs };
@@ -212,7 +236,8 @@ export function resolveReconnect(v: unknown, hasFaults: boolean, problems: strin
   }
   const o = v as Record<string, unknown>;
   const attempts = o.attempts ?? dflt.attempts;
-  if (typeof attempts !== 'number' || !Number.isInteger(attempts) || attempts < 1 || attempts > 1000) problems.push(`\`reconnect.attempts\` must be a whole number from 1 to 1000 (got ${show(o.attempts)})`);
+  if (typeof attempts !== 'number' || !Number.isInteger(attempts) || attempts < 1 || attempts > 1000)
+    problems.push(`\`reconnect.attempts\` must be a whole number from 1 to 1000 (got ${show(o.attempts)})`);
   const delayMs = o.delay === undefined ? dflt.delayMs : duration(o.delay, 'reconnect.delay', problems);
   const maxDelayMs = o.maxDelay === undefined ? dflt.maxDelayMs : duration(o.maxDelay, 'reconnect.maxDelay', problems);
   return { attempts: attempts as number, delayMs: delayMs ?? dflt.delayMs, maxDelayMs: Math.max(maxDelayMs ?? dflt.maxDelayMs, delayMs ?? 0) };

@@ -79,7 +79,10 @@ function cannotResolveRtbench(e: unknown): boolean {
 
 function describeLoadError(e: unknown, abs: string): string[] {
   const err = e as { message?: string };
-  const first = String(err.message ?? e).split('\n').filter((l) => l.trim() && !/^(Require stack:|- )/.test(l.trim())).slice(0, 4);
+  const first = String(err.message ?? e)
+    .split('\n')
+    .filter((l) => l.trim() && !/^(Require stack:|- )/.test(l.trim()))
+    .slice(0, 4);
   const frame = userFrame((e as { stack?: string }).stack ?? '', abs);
   if (frame) first.push(`at ${frame}`);
   return first;

@@ -29,12 +29,18 @@ export function lifecycleOf(scenario: Pick<Scenario, 'setup' | 'teardown'>, file
       const fn = scenario.setup;
       if (!fn) return undefined;
       const outcome = await bounded((ctx) => fn(ctx), site, timeoutMs, signal);
-      if (outcome.kind === 'interrupted') throw new RtbenchError('E_SETUP', `setup() in ${file} was interrupted: no load was started`, { exitCode: ExitCode.interrupted });
+      if (outcome.kind === 'interrupted')
+        throw new RtbenchError('E_SETUP', `setup() in ${file} was interrupted: no load was started`, { exitCode: ExitCode.interrupted });
       if (outcome.kind === 'timeout') {
-        throw new RunError('E_SETUP', `setup() in ${file} did not finish within ${timeoutMs} ms: no load was started`, { hint: 'make setup() finish sooner, or raise `setupTimeout` in the scenario' });
+        throw new RunError('E_SETUP', `setup() in ${file} did not finish within ${timeoutMs} ms: no load was started`, {
+          hint: 'make setup() finish sooner, or raise `setupTimeout` in the scenario',
+        });
       }
       if (outcome.kind === 'threw') {
-        throw new RunError('E_SETUP', `setup() in ${file} failed: no load was started`, { details: [describeUserError(outcome.error, file)], hint: 'fix setup() at the line above (it runs once in the coordinator, before the load)' });
+        throw new RunError('E_SETUP', `setup() in ${file} failed: no load was started`, {
+          details: [describeUserError(outcome.error, file)],
+          hint: 'fix setup() at the line above (it runs once in the coordinator, before the load)',
+        });
       }
       const problem = jsonProblem(outcome.value, 'data');
       if (problem) {
@@ -119,7 +125,8 @@ export function jsonProblem(v: unknown, path: string, seen = new Set<object>()):
     }
   } else {
     const proto = Object.getPrototypeOf(v) as object | null;
-    if (proto !== Object.prototype && proto !== null) return `${path} is a ${(v as object).constructor?.name ?? 'class instance'}, not a plain object${v instanceof Date ? ' (use date.toISOString())' : ''}`;
+    if (proto !== Object.prototype && proto !== null)
+      return `${path} is a ${(v as object).constructor?.name ?? 'class instance'}, not a plain object${v instanceof Date ? ' (use date.toISOString())' : ''}`;
     for (const [k, x] of Object.entries(v)) {
       const p = jsonProblem(x, /^[A-Za-z_$][\w$]*$/.test(k) ? `${path}.${k}` : `${path}[${JSON.stringify(k)}]`, seen);
       if (p) return p;

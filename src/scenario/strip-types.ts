@@ -12,7 +12,9 @@ export function stripTypes(text: string, path: string, commonJs = false): string
   } catch (e) {
     const err = e as { message?: string; loc?: { line: number; column: number } };
     const at = err.loc ? `:${err.loc.line}:${err.loc.column}` : '';
-    const what = String(err.message ?? e).replace(/^Error transforming [^:]*: /, '').replace(/ \(\d+:\d+\)$/, '');
+    const what = String(err.message ?? e)
+      .replace(/^Error transforming [^:]*: /, '')
+      .replace(/ \(\d+:\d+\)$/, '');
     throw new SyntaxError(`${path}${at}: ${what}`);
   }
 }

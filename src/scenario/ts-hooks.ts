@@ -60,7 +60,8 @@ export async function resolve(specifier: string, context: { parentURL?: string; 
   } catch (e) {
     const code = (e as { code?: string }).code;
     const relative = specifier.startsWith('./') || specifier.startsWith('../');
-    if (!relative || !context.parentURL || !ownTypeScript(context.parentURL) || (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'ERR_UNSUPPORTED_DIR_IMPORT')) throw e;
+    if (!relative || !context.parentURL || !ownTypeScript(context.parentURL) || (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'ERR_UNSUPPORTED_DIR_IMPORT'))
+      throw e;
     for (const alt of candidates(specifier)) {
       try {
         return sameLoad(await nextResolve(alt, context), specifier, context.parentURL);
@@ -112,8 +113,7 @@ function commonJsPrologue(code: string, url: string, path: string): string {
   const own = (name: string): boolean => new RegExp(`\\b(?:const|let|var|function|class)\\s+${name}\\b`).test(code);
   // `require('./x.js')` finds `./x.ts`, as TypeScript's own resolution does (src/scenario/compile.ts
   // hooks `.ts` into Node's require, so `./x` and `./x.ts` are found without help)
-  const tsRequire =
-    `const require = ((r) => Object.assign((id) => { try { return r(id); } catch (e) { const m = /^\\.\\.?\\/.*\\.([cm]?)js$/.exec(id); if (!m || e?.code !== 'MODULE_NOT_FOUND') throw e; return r(id.slice(0, -m[1].length - 2) + m[1] + 'ts'); } }, r))(__rtbenchCreateRequire(${JSON.stringify(url)}));`;
+  const tsRequire = `const require = ((r) => Object.assign((id) => { try { return r(id); } catch (e) { const m = /^\\.\\.?\\/.*\\.([cm]?)js$/.exec(id); if (!m || e?.code !== 'MODULE_NOT_FOUND') throw e; return r(id.slice(0, -m[1].length - 2) + m[1] + 'ts'); } }, r))(__rtbenchCreateRequire(${JSON.stringify(url)}));`;
   const head = [
     `import { createRequire as __rtbenchCreateRequire } from 'node:module';`,
     own('require') ? '' : tsRequire,

@@ -12,7 +12,6 @@ export type { MessageParser } from '../clients/delivery.ts';
 import type { Duration } from '../shared/duration.ts';
 import type { CustomMetrics, MetricDeclarations } from '../metrics/declared.ts';
 
-
 /** A constant value, or a linear ramp over the phase. */
 export type Ramp = number | { from: number; to: number };
 

@@ -6,7 +6,7 @@ import { PACKAGE_ROOT } from '../shared/package-root.ts';
 /** A user error's message plus the user's own stack frame (its file and line; see `userFrame`). */
 export function describeUserError(e: unknown, file: string): string {
   const msg = e instanceof Error ? `${e.name}: ${e.message}` : `thrown: ${String(e)}`;
-  const frame = userFrame(e instanceof Error ? e.stack ?? '' : '', file);
+  const frame = userFrame(e instanceof Error ? (e.stack ?? '') : '', file);
   return frame ? `${msg} (${frame})` : msg;
 }
 
@@ -20,7 +20,8 @@ const RTBENCH_CODE = ['src', 'dist', 'reference-server', 'bin'].map((d) => join(
  */
 export function userFrame(stack: string, file: string): string | null {
   const frames = stack.split('\n').filter((l) => /^\s*at /.test(l));
-  const own = (l: string): boolean => /(file:\/\/|\()\//.test(l) && !l.includes('/node_modules/') && !/\(node:|at node:/.test(l) && !RTBENCH_CODE.some((p) => l.includes(p));
+  const own = (l: string): boolean =>
+    /(file:\/\/|\()\//.test(l) && !l.includes('/node_modules/') && !/\(node:|at node:/.test(l) && !RTBENCH_CODE.some((p) => l.includes(p));
   const base = file.split('/').pop() ?? file;
   const frame = frames.find(own) ?? frames.find((l) => l.includes(base));
   return frame ? originalFrame(frame.trim().replace(/^at /, '')) : null;
@@ -35,9 +36,12 @@ export function userFrame(stack: string, file: string): string | null {
 export function originalFrame(frame: string): string {
   // a scenario imported again in one process (src/scenario/compile.ts) is the same file
   const shown = frame.replace(/\?rtbench-load=\d+/g, '').replace(/(file:\/\/\/[^\s()]+?):(\d+):(\d+)/, (whole, url: string, line: string, col: string) => {
-    const entry = findSourceMap(url)?.findEntry(Number(line) - 1, Number(col) - 1) as { originalSource?: string; originalLine?: number; originalColumn?: number } | undefined;
+    const entry = findSourceMap(url)?.findEntry(Number(line) - 1, Number(col) - 1) as
+      | { originalSource?: string; originalLine?: number; originalColumn?: number }
+      | undefined;
     // no source map (the usual case): the frame's own line, shown as a path, as users type it
-    if (entry?.originalSource === undefined || entry.originalLine === undefined || entry.originalColumn === undefined) return `${fileURLToPath(url)}:${line}:${col}`;
+    if (entry?.originalSource === undefined || entry.originalLine === undefined || entry.originalColumn === undefined)
+      return `${fileURLToPath(url)}:${line}:${col}`;
     const source = entry.originalSource.startsWith('file:') ? fileURLToPath(entry.originalSource) : entry.originalSource;
     return `${source}:${entry.originalLine + 1}:${entry.originalColumn + 1}`;
   });

@@ -64,10 +64,37 @@ export interface ResolvedScenario extends ResolvedCustom {
 }
 
 const KNOWN_FIELDS: ReadonlySet<string> = new Set([
-  'name', 'description', 'topology', 'requiresTarget', 'engine', 'engines', 'transports', 'path', 'phases', 'session',
-  'ackTimeout', 'connectTimeout', 'gracefulStop', 'sourceIps', 'generators', 'maxConcurrentPerGenerator',
-  'server', 'thresholds', 'faults', 'reconnect', 'peakClients', 'connect', 'search',
-  'sessions', 'metrics', 'setup', 'teardown', 'setupTimeout', 'protocol', 'sequences', 'parseMessage',
+  'name',
+  'description',
+  'topology',
+  'requiresTarget',
+  'engine',
+  'engines',
+  'transports',
+  'path',
+  'phases',
+  'session',
+  'ackTimeout',
+  'connectTimeout',
+  'gracefulStop',
+  'sourceIps',
+  'generators',
+  'maxConcurrentPerGenerator',
+  'server',
+  'thresholds',
+  'faults',
+  'reconnect',
+  'peakClients',
+  'connect',
+  'search',
+  'sessions',
+  'metrics',
+  'setup',
+  'teardown',
+  'setupTimeout',
+  'protocol',
+  'sequences',
+  'parseMessage',
 ]);
 
 type Problems = string[];
@@ -83,7 +110,6 @@ function checkRamp(v: unknown, field: string, problems: Problems, max: number): 
   return null;
 }
 
-
 function durationField(s: Record<string, unknown>, key: string, dflt: number, problems: Problems): number {
   if (s[key] === undefined) return dflt;
   const ms = parseDuration(s[key]);
@@ -95,7 +121,7 @@ const PHASE_FIELDS = ['name', 'duration', 'arrivalRate', 'vus'];
 
 function resolvePhases(raw: unknown, problems: Problems): ResolvedPhase[] {
   if (!Array.isArray(raw) || raw.length === 0) {
-    problems.push('`phases` must be a non-empty array of phases, e.g. [{ duration: \'10s\', arrivalRate: 20 }]');
+    problems.push("`phases` must be a non-empty array of phases, e.g. [{ duration: '10s', arrivalRate: 20 }]");
     return [];
   }
   const phases: ResolvedPhase[] = [];
@@ -120,9 +146,7 @@ function resolvePhases(raw: unknown, problems: Problems): ResolvedPhase[] {
       problems.push(`\`${where}\` must have exactly one of \`arrivalRate\` (open model) or \`vus\` (closed model)`);
       return;
     }
-    const ramp = hasRate
-      ? checkRamp(ph.arrivalRate, `${where}.arrivalRate`, problems, 100_000)
-      : checkRamp(ph.vus, `${where}.vus`, problems, 1_000_000);
+    const ramp = hasRate ? checkRamp(ph.arrivalRate, `${where}.arrivalRate`, problems, 100_000) : checkRamp(ph.vus, `${where}.vus`, problems, 1_000_000);
     if (!ramp || durationMs === null || durationMs <= 0) return;
     if (hasVus && (!Number.isInteger(ramp.from) || !Number.isInteger(ramp.to))) {
       problems.push(`\`${where}.vus\` must be whole numbers (got ${show(ph.vus)})`);
@@ -167,14 +191,17 @@ export function validateScenario(value: unknown, file: string): ResolvedScenario
   if (!Array.isArray(transports) || transports.length === 0 || !transports.every((t) => t === 'websocket' || t === 'polling')) {
     problems.push(`\`transports\` must be a non-empty array of 'websocket' and/or 'polling' (got ${show(s.transports)})`);
   } else if ((engine === 'socket.io-lean' || engine === 'socketcluster' || engine === 'sse') && transports.includes('polling')) {
-    problems.push(`\`transports\` must be ['websocket'] with engine '${engine}', which has no long-polling (got ${show(s.transports)}); use engine 'socket.io' for 'polling'`);
+    problems.push(
+      `\`transports\` must be ['websocket'] with engine '${engine}', which has no long-polling (got ${show(s.transports)}); use engine 'socket.io' for 'polling'`,
+    );
   }
   if (s.path !== undefined && (typeof s.path !== 'string' || !s.path.startsWith('/'))) {
     problems.push(`\`path\` must be a string starting with '/' (got ${show(s.path)})`);
   }
   if (s.protocol !== undefined && s.protocol !== 'reference' && s.protocol !== 'raw') {
     problems.push(`\`protocol\` must be 'reference' (rtbench's JSON events, the default) or 'raw' (your own frames only) (got ${show(s.protocol)})`);
-  } else if (s.protocol === 'raw' && engine !== 'ws') problems.push(`\`protocol: 'raw'\` is for engine 'ws' (got engine '${engine}'): set \`engine: 'ws'\`, or remove \`protocol\``);
+  } else if (s.protocol === 'raw' && engine !== 'ws')
+    problems.push(`\`protocol: 'raw'\` is for engine 'ws' (got engine '${engine}'): set \`engine: 'ws'\`, or remove \`protocol\``);
   if (typeof s.connect !== 'function') problems.push(...connectProblems(s.connect, 'connect', engine));
   const phases = resolvePhases(s.phases, problems);
   const ackTimeoutMs = durationField(s, 'ackTimeout', 10_000, problems);
@@ -207,7 +234,8 @@ export function validateScenario(value: unknown, file: string): ResolvedScenario
     const srv = s.server as Record<string, unknown> | null;
     const pr = srv && typeof srv === 'object' ? srv.pushRate : undefined;
     if (!srv || typeof srv !== 'object') problems.push('`server` must be an object like { pushRate: 10 }');
-    else if (pr !== undefined && (typeof pr !== 'number' || pr < 0 || pr > 1000)) problems.push(`\`server.pushRate\` must be a number from 0 to 1000 (got ${show(pr)})`);
+    else if (pr !== undefined && (typeof pr !== 'number' || pr < 0 || pr > 1000))
+      problems.push(`\`server.pushRate\` must be a number from 0 to 1000 (got ${show(pr)})`);
     else pushRate = (pr as number | undefined) ?? 0;
     const hb = srv && typeof srv === 'object' ? (srv.heartbeat as Record<string, unknown> | undefined) : undefined;
     if (hb !== undefined) {
@@ -217,7 +245,8 @@ export function validateScenario(value: unknown, file: string): ResolvedScenario
       };
       pingIntervalMs = hb && typeof hb === 'object' ? ms(hb.interval) : null;
       pingTimeoutMs = hb && typeof hb === 'object' ? ms(hb.timeout) : null;
-      if (pingIntervalMs === null || pingTimeoutMs === null) problems.push(`\`server.heartbeat\` must be { interval, timeout } with durations from 100ms to 10m (got ${show(hb)})`);
+      if (pingIntervalMs === null || pingTimeoutMs === null)
+        problems.push(`\`server.heartbeat\` must be { interval, timeout } with durations from 100ms to 10m (got ${show(hb)})`);
     }
     const cap = srv && typeof srv === 'object' ? srv.maxConnectionsPerWorker : undefined;
     if (cap !== undefined) {
@@ -226,15 +255,20 @@ export function validateScenario(value: unknown, file: string): ResolvedScenario
     }
     if (srv && typeof srv === 'object' && srv.recovery !== undefined && srv.recovery !== false) {
       recoveryMs = srv.recovery === true ? 120_000 : parseDuration(srv.recovery);
-      if (recoveryMs === null || recoveryMs <= 0) problems.push(`\`server.recovery\` must be true (2 minutes, socket.io's default), false, or how long a disconnected session is kept, e.g. '30s' (got ${show(srv.recovery)})${missingUnit(srv.recovery)}`);
+      if (recoveryMs === null || recoveryMs <= 0)
+        problems.push(
+          `\`server.recovery\` must be true (2 minutes, socket.io's default), false, or how long a disconnected session is kept, e.g. '30s' (got ${show(srv.recovery)})${missingUnit(srv.recovery)}`,
+        );
     }
     const known = ['pushRate', 'heartbeat', 'maxConnectionsPerWorker', 'recovery'];
-    for (const k of Object.keys(srv ?? {})) if (!known.includes(k)) problems.push(`\`server.${k}\` is not a server option${suggestion(k, known)} (known: ${known.join(', ')})`);
+    for (const k of Object.keys(srv ?? {}))
+      if (!known.includes(k)) problems.push(`\`server.${k}\` is not a server option${suggestion(k, known)} (known: ${known.join(', ')})`);
   }
   const thresholds = (s.thresholds ?? {}) as ResolvedScenario['thresholds'];
   let parsedThresholds: Threshold[] = [];
   const sequences = resolveSequences(s, engine, s.protocol, problems);
-  if (typeof thresholds !== 'object' || thresholds === null || Array.isArray(thresholds)) problems.push('`thresholds` must be an object of subject → condition');
+  if (typeof thresholds !== 'object' || thresholds === null || Array.isArray(thresholds))
+    problems.push('`thresholds` must be an object of subject → condition');
   else {
     const parsed = parseThresholds(thresholds, custom.metrics);
     const seq = sequenceSubjects(parsed.thresholds, sequences, s.sequences);
@@ -247,7 +281,8 @@ export function validateScenario(value: unknown, file: string): ResolvedScenario
   const search = checkSearchBlock(s.search, problems);
   // an `sse` client reconnects as browsers' EventSource does, unless `reconnect: false`
   const reconnect = resolveReconnect(s.reconnect, faults.length > 0 || engine === 'sse', problems);
-  if (faults.some((f) => f.action === 'network') && transports.includes('polling')) problems.push("network faults act on the clients' WebSocket connections: use `transports: ['websocket']` (long-polling has no one connection to cut)");
+  if (faults.some((f) => f.action === 'network') && transports.includes('polling'))
+    problems.push("network faults act on the clients' WebSocket connections: use `transports: ['websocket']` (long-polling has no one connection to cut)");
   for (const f of faults) if (f.atMs >= end) problems.push(`fault \`${f.label}\` is at ${f.atMs}ms, after the last phase ends (${end}ms): move \`at\` earlier`);
 
   if (problems.length > 0) {

@@ -21,12 +21,22 @@ const round2 = (x: number): number => Math.round(x * 100) / 100;
 const MIN_RATE = 0.1;
 
 /** Search one topology; `onStep` hears of every step as it ends. */
-export async function findMax(topology: string, o: SearchOptions, slo: string[], runStep: StepRunner, onStep: (s: SearchStep) => void = () => {}): Promise<SearchResult> {
+export async function findMax(
+  topology: string,
+  o: SearchOptions,
+  slo: string[],
+  runStep: StepRunner,
+  onStep: (s: SearchStep) => void = () => {},
+): Promise<SearchResult> {
   const steps: SearchStep[] = [];
   let lo: number | null = null;
   let hi: number | null = null;
   /** `hiFlag`: the failure at `hi` came with a saturated generator or a busy host (twice), not clearly from the server. */
-  const state: { stop: SearchLimit | null; hiFlag: 'generator' | 'host' | null; lastFlag: 'generator' | 'host' | null } = { stop: null, hiFlag: null, lastFlag: null };
+  const state: { stop: SearchLimit | null; hiFlag: 'generator' | 'host' | null; lastFlag: 'generator' | 'host' | null } = {
+    stop: null,
+    hiFlag: null,
+    lastFlag: null,
+  };
 
   /** Run `rate` (and retry a failure under a saturated generator once); true when it held. */
   const attempt = async (rate: number): Promise<boolean> => {

@@ -30,23 +30,41 @@ type ScenarioOptions = Partial<Pick<ResolvedScenario, 'name' | 'phases' | 'thres
 export function checkShards(inputs: ShardInput[]): ShardInput[] {
   if (inputs.length === 0) throw mergeError('no shard results to merge', 'pass the result.json of every shard (e.g. reports/shard-*/result.json)');
   for (const i of inputs) {
-    if (!i.file.shard) throw mergeError(`${i.source} is not a shard result (it has no \`shard\` field)`, 'write shard results with `rtbench run SCENARIO --target URL --shard i/N`');
-    if (i.file.runs.length !== 1) throw mergeError(`${i.source} holds ${i.file.runs.length} runs; a shard result holds exactly one`, 'pass the result.json files written by `rtbench run --shard`');
+    if (!i.file.shard)
+      throw mergeError(
+        `${i.source} is not a shard result (it has no \`shard\` field)`,
+        'write shard results with `rtbench run SCENARIO --target URL --shard i/N`',
+      );
+    if (i.file.runs.length !== 1)
+      throw mergeError(
+        `${i.source} holds ${i.file.runs.length} runs; a shard result holds exactly one`,
+        'pass the result.json files written by `rtbench run --shard`',
+      );
   }
   const count = inputs[0]!.file.shard!.count;
   const bad = inputs.filter((i) => i.file.shard!.count !== count);
-  if (bad.length) throw mergeError(`the shards come from different splits: ${inputs.map((i) => `${i.source} is ${i.file.shard!.index}/${i.file.shard!.count}`).join(', ')}`, 'merge the shards of one sharded run only');
+  if (bad.length)
+    throw mergeError(
+      `the shards come from different splits: ${inputs.map((i) => `${i.source} is ${i.file.shard!.index}/${i.file.shard!.count}`).join(', ')}`,
+      'merge the shards of one sharded run only',
+    );
   const byIndex = new Map<number, ShardInput>();
   for (const i of inputs) {
     const seen = byIndex.get(i.file.shard!.index);
     if (seen && !isDeepStrictEqual(seen.file, i.file)) {
-      throw mergeError(`shard ${i.file.shard!.index}/${count} appears twice, with different results (${seen.source} and ${i.source})`, 'a pod that was retried leaves two results: keep the one you want and pass it alone');
+      throw mergeError(
+        `shard ${i.file.shard!.index}/${count} appears twice, with different results (${seen.source} and ${i.source})`,
+        'a pod that was retried leaves two results: keep the one you want and pass it alone',
+      );
     }
     byIndex.set(i.file.shard!.index, i);
   }
   const missing = Array.from({ length: count }, (_, k) => k).filter((k) => !byIndex.has(k));
   if (missing.length) {
-    throw mergeError(`shard${missing.length > 1 ? 's' : ''} ${missing.map((k) => `${k}/${count}`).join(', ')} missing: ${byIndex.size} of ${count} given`, 'pass every shard result of the run; a merge of part of the shards would not describe the load you planned');
+    throw mergeError(
+      `shard${missing.length > 1 ? 's' : ''} ${missing.map((k) => `${k}/${count}`).join(', ')} missing: ${byIndex.size} of ${count} given`,
+      'pass every shard result of the run; a merge of part of the shards would not describe the load you planned',
+    );
   }
   const sorted = [...byIndex.values()].sort((a, b) => a.file.shard!.index - b.file.shard!.index);
   const first = sorted[0]!;
@@ -55,7 +73,8 @@ export function checkShards(inputs: ShardInput[]): ShardInput[] {
   for (const s of sorted.slice(1)) {
     const a = opts(first.file);
     const b = opts(s.file);
-    if (first.file.scenario.name !== s.file.scenario.name) diffs.push(`${s.source}: scenario ${JSON.stringify(s.file.scenario.name)}, not ${JSON.stringify(first.file.scenario.name)}`);
+    if (first.file.scenario.name !== s.file.scenario.name)
+      diffs.push(`${s.source}: scenario ${JSON.stringify(s.file.scenario.name)}, not ${JSON.stringify(first.file.scenario.name)}`);
     if (!isDeepStrictEqual(a.phases, b.phases)) diffs.push(`${s.source}: different phases (another --duration or scenario version?)`);
     if (!isDeepStrictEqual(a.thresholds, b.thresholds)) diffs.push(`${s.source}: different thresholds`);
     if (first.file.runs[0]!.target !== s.file.runs[0]!.target) diffs.push(`${s.source}: target ${s.file.runs[0]!.target}, not ${first.file.runs[0]!.target}`);
@@ -104,13 +123,17 @@ export function mergeShards(inputs: ShardInput[], environment: Environment, crea
       agg.addSecond({ generator: slot, t: sec.t + shift, histograms: h, counters: sec.counters, errors: {}, workers: {}, connected: sec.connected });
     }
   });
-  if (!onReference) notes.push('time series aligned by each host\'s own wall clock: not every shard had a clock offset');
+  if (!onReference) notes.push("time series aligned by each host's own wall clock: not every shard had a clock offset");
   const clocks = shards.map((s) => s.file.shard!.clock);
   // shards on the target's own host share its monotonic clock: no uncertainty from them
-  const uncertainties = clocks.map((c) => (c?.sameHost ? 0 : c?.uncertaintyMs ?? null));
+  const uncertainties = clocks.map((c) => (c?.sameHost ? 0 : (c?.uncertaintyMs ?? null)));
   const fanoutUncertaintyMs = uncertainties.every((u): u is number => typeof u === 'number') ? Math.max(...uncertainties) : null;
-  if (clocks.some((c) => c?.method === 'http-date')) notes.push('some shard estimated its clock from the HTTP Date header (1 s resolution): cross-host fan-out latencies (broadcast, push) are only good to about ± the uncertainty');
-  if (fanoutUncertaintyMs === null) notes.push('some shard has no clock estimate: cross-host fan-out latencies (broadcast, push) may be off by the hosts\' clock difference');
+  if (clocks.some((c) => c?.method === 'http-date'))
+    notes.push(
+      'some shard estimated its clock from the HTTP Date header (1 s resolution): cross-host fan-out latencies (broadcast, push) are only good to about ± the uncertainty',
+    );
+  if (fanoutUncertaintyMs === null)
+    notes.push("some shard has no clock estimate: cross-host fan-out latencies (broadcast, push) may be off by the hosts' clock difference");
 
   const runs = shards.map((s) => s.file.runs[0]!);
   const failures = shards.flatMap((s) => (s.file.runs[0]!.failure ? [`shard ${s.file.shard!.index}: ${s.file.runs[0]!.failure!.message}`] : []));
@@ -161,10 +184,17 @@ export function describeMerge(file: RunFile): string {
   const lines = [`merged ${m.shards.length} shard${m.shards.length > 1 ? 's' : ''}:`];
   for (const s of m.shards) {
     const c = s.clock;
-    const clock = !c || c.method === 'none' ? 'no clock estimate' : `clock offset ${c.offsetMs} ms ± ${c.uncertaintyMs} ms (${c.method}${c.sameHost ? '; same host as the target: one monotonic clock, no correction needed' : ''})`;
+    const clock =
+      !c || c.method === 'none'
+        ? 'no clock estimate'
+        : `clock offset ${c.offsetMs} ms ± ${c.uncertaintyMs} ms (${c.method}${c.sameHost ? '; same host as the target: one monotonic clock, no correction needed' : ''})`;
     lines.push(`  shard ${s.index} on ${s.hostname}: ${s.status}, started ${s.startedAt} (+${s.shiftSeconds} s), ${clock}`);
   }
-  lines.push(m.fanoutUncertaintyMs === null ? '  cross-host fan-out latency (broadcast, push): uncertainty unknown' : `  cross-host fan-out latency (broadcast, push): ± ${m.fanoutUncertaintyMs} ms (the largest shard clock uncertainty)`);
+  lines.push(
+    m.fanoutUncertaintyMs === null
+      ? '  cross-host fan-out latency (broadcast, push): uncertainty unknown'
+      : `  cross-host fan-out latency (broadcast, push): ± ${m.fanoutUncertaintyMs} ms (the largest shard clock uncertainty)`,
+  );
   for (const n of m.notes) lines.push(`  note: ${n}`);
   return `${lines.join('\n')}\n`;
 }

@@ -49,10 +49,7 @@ export function parseStartAt(raw: unknown, nowMs = Date.now()): number {
 }
 
 /** Check the shard options together; every problem is an InputError naming the flag. */
-export function checkShardOptions(
-  o: { shard?: string; startAt?: string; target?: string; repeat?: number },
-  nowMs = Date.now(),
-): ShardPlan {
+export function checkShardOptions(o: { shard?: string; startAt?: string; target?: string; repeat?: number }, nowMs = Date.now()): ShardPlan {
   const shard = o.shard !== undefined ? parseShardSpec(o.shard) : null;
   const startAtWallMs = o.startAt !== undefined ? parseStartAt(o.startAt, nowMs) : null;
   if (shard && !o.target) {
@@ -61,7 +58,9 @@ export function checkShardOptions(
     });
   }
   if (shard && o.repeat !== undefined && o.repeat > 1) {
-    throw new InputError('E_SHARD_SPEC', '`--shard` cannot be combined with `--repeat`', { hint: 'repeat the whole sharded run instead, and merge each round on its own' });
+    throw new InputError('E_SHARD_SPEC', '`--shard` cannot be combined with `--repeat`', {
+      hint: 'repeat the whole sharded run instead, and merge each round on its own',
+    });
   }
   return { shard, startAtWallMs };
 }
@@ -87,7 +86,11 @@ export function waitUntilWall(wallMs: number, signal?: AbortSignal): Promise<voi
 }
 
 /** The `shard` field of a shard result. */
-export function shardInfo(spec: ShardSpec, startedAtWallMs: number, clock: ClockEstimate | null): { index: number; count: number; startedAt: string; clockOffsetMs?: number; clock?: ClockEstimate } {
+export function shardInfo(
+  spec: ShardSpec,
+  startedAtWallMs: number,
+  clock: ClockEstimate | null,
+): { index: number; count: number; startedAt: string; clockOffsetMs?: number; clock?: ClockEstimate } {
   return {
     index: spec.index,
     count: spec.count,

@@ -26,7 +26,9 @@ export function decodeResultPayload(payload: string, where: string): RunFile {
   }
   const f = data as Partial<RunFile>;
   if (f.schema !== RESULT_SCHEMA || !Array.isArray(f.runs)) {
-    throw new InputError('E_RESULT_LINE', `${where}: the RTBENCH_RESULT line holds no rtbench result (schema ${JSON.stringify(f.schema)})`, { hint: 'pass logs of `rtbench run --print-result-line`' });
+    throw new InputError('E_RESULT_LINE', `${where}: the RTBENCH_RESULT line holds no rtbench result (schema ${JSON.stringify(f.schema)})`, {
+      hint: 'pass logs of `rtbench run --print-result-line`',
+    });
   }
   return f as RunFile;
 }

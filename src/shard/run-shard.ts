@@ -39,7 +39,9 @@ export async function prepareShardRun(plan: ShardPlan, target: Target | null, wa
     // loopback target: the server shares this host's monotonic clock, so the true offset is 0
     if (target.loopback) clock = { ...clock, sameHost: true };
     const u = clock.uncertaintyMs === null ? 'unknown' : `± ${clock.uncertaintyMs} ms`;
-    warn(`rtbench: shard ${plan.shard.index}/${plan.shard.count}: clock offset to the target ${clock.offsetMs} ms (${u}, ${clock.method})${clock.method === 'rtbench-time' ? '' : `: ${clock.note ?? ''}`}`);
+    warn(
+      `rtbench: shard ${plan.shard.index}/${plan.shard.count}: clock offset to the target ${clock.offsetMs} ms (${u}, ${clock.method})${clock.method === 'rtbench-time' ? '' : `: ${clock.note ?? ''}`}`,
+    );
   }
   let startedAtWallMs: number | null = null;
   const hooks: ShardHooks = {
@@ -50,7 +52,9 @@ export async function prepareShardRun(plan: ShardPlan, target: Target | null, wa
       if (startedAtWallMs === null) {
         startedAtWallMs = wallMs;
         if (plan.startAtWallMs !== null && wallMs - plan.startAtWallMs > 100) {
-          warn(`rtbench: WARNING the load started ${wallMs - plan.startAtWallMs} ms after --start-at (the generators took that long to load the scenario): pick a later --start-at`);
+          warn(
+            `rtbench: WARNING the load started ${wallMs - plan.startAtWallMs} ms after --start-at (the generators took that long to load the scenario): pick a later --start-at`,
+          );
         }
       }
       hooks.startAtWallMs = null; // later rounds or topologies start at once

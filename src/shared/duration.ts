@@ -23,7 +23,8 @@ export function parseDuration(value: unknown): number | null {
 
 /** For a number, or a string that is a number without a unit, the fix to add to its error (`: add a unit, e.g. '5s'`); else ''. */
 export function missingUnit(value: unknown): string {
-  if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return `: it has no unit; write '${value}s' for seconds or '${value}ms' for milliseconds`;
+  if (typeof value === 'number' && Number.isFinite(value) && value >= 0)
+    return `: it has no unit; write '${value}s' for seconds or '${value}ms' for milliseconds`;
   if (typeof value !== 'string' || !/^\s*\d+(\.\d+)?\s*$/.test(value)) return '';
   const n = value.trim();
   return `: it has no unit; write '${n}s' for seconds or '${n}ms' for milliseconds`;

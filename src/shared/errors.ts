@@ -43,7 +43,6 @@ export type ErrorCode =
   | 'E_PACKAGE_VERSION'
   | 'E_PORT'
   | 'E_INIT'
-
   | 'E_SETUP'
   | 'E_SETUP_DATA'
   | 'E_TEARDOWN'

@@ -12,7 +12,7 @@ export const OPTIONAL_PACKAGES = {
   testcontainers: '`--runtime containers`',
   '@testcontainers/redis': '`--runtime containers` with the Redis adapter',
   'scc-broker': 'the `socketcluster` topology (its brokers)',
-  'scc-broker-client': 'the `socketcluster` topology (its workers\' broker client)',
+  'scc-broker-client': "the `socketcluster` topology (its workers' broker client)",
   protobufjs: '`--output prometheus=URL` (remote write)',
   snappyjs: '`--output prometheus=URL` (remote write)',
 } as const;

@@ -21,9 +21,13 @@ export async function probeSocketIo(t: Target, path: string, timeoutMs = 4000): 
   const res = await request(`${t.url}${at}?EIO=4&transport=polling`, timeoutMs);
   if ('failed' in res) return refuse(t, `${at} (the Engine.IO handshake)`, res, timeoutMs);
   if (/^\d+:0\{/.test(res.body) || /^\u0000[\d\u0001-\u0009]+\u00ff0\{/.test(res.body)) {
-    throw new InputError('E_PROTOCOL_MISMATCH', `${t.url} speaks Engine.IO v3 (a Socket.IO v2 server): rtbench's socket.io engines speak Socket.IO v5 / Engine.IO v4`, {
-      hint: 'upgrade the server to socket.io v3 or later (v4 recommended), or use `engine: \'ws\'` for a raw WebSocket endpoint',
-    });
+    throw new InputError(
+      'E_PROTOCOL_MISMATCH',
+      `${t.url} speaks Engine.IO v3 (a Socket.IO v2 server): rtbench's socket.io engines speak Socket.IO v5 / Engine.IO v4`,
+      {
+        hint: "upgrade the server to socket.io v3 or later (v4 recommended), or use `engine: 'ws'` for a raw WebSocket endpoint",
+      },
+    );
   }
   if (res.status === 404) {
     throw new InputError('E_PROTOCOL_MISMATCH', `${t.url} answers 404 at ${at}: no Socket.IO server at that path`, {
@@ -51,9 +55,13 @@ export async function probeWebSocket(t: Target, path: string, engine: string, ti
   if (engine === 'ws' && ('failed' in res || res.status === 400 || res.status === 404)) {
     const sio = await request(`${t.url}/socket.io/?EIO=4&transport=polling`, timeoutMs);
     if (!('failed' in sio) && sio.status === 200 && /^0\{"sid"/.test(sio.body)) {
-      throw new InputError('E_PROTOCOL_MISMATCH', `${t.url} is a Socket.IO server (it answers the Engine.IO handshake at /socket.io/): the \`ws\` engine speaks plain WebSocket, and the upgrade at ${path} was ${'failed' in res ? 'closed without an answer' : `answered HTTP ${res.status}`}`, {
-        hint: "set `engine: 'socket.io'` (or 'socket.io-lean') in the scenario",
-      });
+      throw new InputError(
+        'E_PROTOCOL_MISMATCH',
+        `${t.url} is a Socket.IO server (it answers the Engine.IO handshake at /socket.io/): the \`ws\` engine speaks plain WebSocket, and the upgrade at ${path} was ${'failed' in res ? 'closed without an answer' : `answered HTTP ${res.status}`}`,
+        {
+          hint: "set `engine: 'socket.io'` (or 'socket.io-lean') in the scenario",
+        },
+      );
     }
   }
   if ('failed' in res) return refuse(t, `${path} (a WebSocket upgrade)`, res, timeoutMs);

@@ -28,7 +28,11 @@ export interface Target {
  * connection). Any host is accepted; the path is kept (it selects the Socket.IO namespace, as
  * `io(url)` does, or the `ws` engine's path) and so is the query.
  */
-export async function parseTarget(raw: string, resolve: (host: string) => Promise<string> = async (h) => (await lookup(h)).address, show: ShownQuery = new Set()): Promise<Target> {
+export async function parseTarget(
+  raw: string,
+  resolve: (host: string) => Promise<string> = async (h) => (await lookup(h)).address,
+  show: ShownQuery = new Set(),
+): Promise<Target> {
   let u: URL;
   try {
     u = new URL(raw);
@@ -81,7 +85,7 @@ export function externalWsPath(t: Pick<Target, 'pathname'>, scenarioPath: string
 /** The one console line stating where the load goes. */
 export function describeTarget(t: Target): string {
   const where = `${net.isIP(t.host) === 6 ? `[${t.host}]` : t.host}:${t.port}`;
-  return `rtbench: target ${t.shownUrl} resolves to ${where}${t.loopback ? '' : ' (not loopback: clients connect from this host\'s own address, `sourceIps` is not used)'}`;
+  return `rtbench: target ${t.shownUrl} resolves to ${where}${t.loopback ? '' : " (not loopback: clients connect from this host's own address, `sourceIps` is not used)"}`;
 }
 
 /** Fail fast (≤ `timeoutMs`) when nothing accepts TCP connections at the target. */

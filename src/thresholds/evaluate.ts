@@ -81,9 +81,13 @@ export function biasNote(t: Threshold, counters: Record<string, number>): string
         ...(rejected ? [`${rejected} sentAt stamps on no known clock refused (\`${rejectedKey(m)}\`; stamp with Date.now())`] : []),
       ]
     : [
-    ...(negative ? [`${negative} negative samples recorded as 0 (\`${negativeKey(m)}\`; ${isBuiltinTrend(m) ? "the server's `ts` is not on rtbench's monotonic clock: stamped with Date.now()?" : "a server clock ahead of the generator's? subtract a skew margin or time on one clock"})`] : []),
-    ...(rejected ? [`${rejected} non-finite samples refused (\`${rejectedKey(m)}\`)`] : []),
-  ];
+        ...(negative
+          ? [
+              `${negative} negative samples recorded as 0 (\`${negativeKey(m)}\`; ${isBuiltinTrend(m) ? "the server's `ts` is not on rtbench's monotonic clock: stamped with Date.now()?" : "a server clock ahead of the generator's? subtract a skew margin or time on one clock"})`,
+            ]
+          : []),
+        ...(rejected ? [`${rejected} non-finite samples refused (\`${rejectedKey(m)}\`)`] : []),
+      ];
   return `biased: ${parts.join(', ')}; fails whatever its value`;
 }
 
@@ -109,7 +113,10 @@ function missingNote(t: Threshold, counters: Record<string, number>): string {
   const near = didYouMean(p.check, ran);
   if (near) return `no check named \`${p.check}\` ran (did you mean \`check:${near}.${p.stat}\`?)`;
   const names = [...ran].sort();
-  return `no check named \`${p.check}\` ran; checks that ran: ${names.slice(0, 5).map((n) => `\`${n}\``).join(', ')}${names.length > 5 ? ` and ${names.length - 5} more` : ''}`;
+  return `no check named \`${p.check}\` ran; checks that ran: ${names
+    .slice(0, 5)
+    .map((n) => `\`${n}\``)
+    .join(', ')}${names.length > 5 ? ` and ${names.length - 5} more` : ''}`;
 }
 
 /**

@@ -55,7 +55,15 @@ export interface Threshold {
   abortOnFail: boolean;
 }
 
-const RUN_SUBJECTS: ReadonlySet<string> = new Set(['errors.rate', 'errors.count', 'sessions.failedRate', 'throughput', 'workers.imbalance', 'workers.cv', 'workers.maxShare']);
+const RUN_SUBJECTS: ReadonlySet<string> = new Set([
+  'errors.rate',
+  'errors.count',
+  'sessions.failedRate',
+  'throughput',
+  'workers.imbalance',
+  'workers.cv',
+  'workers.maxShare',
+]);
 
 /**
  * Parse one threshold; returns an error message naming the problem instead of throwing.
@@ -79,12 +87,14 @@ export function parseThreshold(subject: string, spec: unknown, metrics: MetricDe
   if (RUN_SUBJECTS.has(s)) parsed = { kind: 'run', name: s as Extract<Subject, { kind: 'run' }>['name'] };
   else if (delivery) parsed = delivery;
   else if (head === 'checks' || head.startsWith('check:')) {
-    if (!CHECK_STATS.includes(tail as CheckStat)) return `\`thresholds\` subject \`${s}\`: a check's figure is one of ${CHECK_STATS.join(', ')} (e.g. \`checks.failRate\`)`;
+    if (!CHECK_STATS.includes(tail as CheckStat))
+      return `\`thresholds\` subject \`${s}\`: a check's figure is one of ${CHECK_STATS.join(', ')} (e.g. \`checks.failRate\`)`;
     const check = head === 'checks' ? null : head.slice('check:'.length);
     if (check === '') return `\`thresholds\` subject \`${s}\` names no check: write \`check:<name>.${tail}\``;
     parsed = { kind: 'checks', check, stat: tail as CheckStat };
   } else if (Object.hasOwn(metrics, head) && metrics[head] === 'counter') {
-    if (tail !== 'count' && tail !== 'rate') return `\`thresholds\` subject \`${s}\`: \`${head}\` is a counter (in \`metrics\`): use \`${head}.count\` or \`${head}.rate\` (per second)`;
+    if (tail !== 'count' && tail !== 'rate')
+      return `\`thresholds\` subject \`${s}\`: \`${head}\` is a counter (in \`metrics\`): use \`${head}.count\` or \`${head}.rate\` (per second)`;
     parsed = { kind: 'counter', name: head, stat: tail };
   } else {
     const metric = head;
@@ -97,9 +107,11 @@ export function parseThreshold(subject: string, spec: unknown, metrics: MetricDe
     else if (head === 'recovery' || head.startsWith('seq:')) {
       const stats = head === 'recovery' ? RECOVERY_STATS : SEQ_STATS;
       return `\`thresholds\` subject \`${s}\`: \`${head}\` has no figure \`${stat}\`${suggestion(stat, stats)}: it has ${stats.join(', ')}, or a time such as \`${head}.p99\``;
-    } else return `\`thresholds\` subject \`${s}\`${suggestion(s, RUN_SUBJECTS)} is not one of metric.pNN, metric.mean|min|max|count, ${[...RUN_SUBJECTS].join(', ')}`;
+    } else
+      return `\`thresholds\` subject \`${s}\`${suggestion(s, RUN_SUBJECTS)} is not one of metric.pNN, metric.mean|min|max|count, ${[...RUN_SUBJECTS].join(', ')}`;
     if (!parsed.metric) return `\`thresholds\` subject \`${s}\` names no metric`;
-    if (typeof parsed.stat === 'object' && (parsed.stat.percentile <= 0 || parsed.stat.percentile > 100)) return `\`thresholds\` subject \`${s}\`: percentile must be in (0, 100]`;
+    if (typeof parsed.stat === 'object' && (parsed.stat.percentile <= 0 || parsed.stat.percentile > 100))
+      return `\`thresholds\` subject \`${s}\`: percentile must be in (0, 100]`;
   }
   const m = /^\s*(<=|>=|==|<|>)\s*(-?\d+(?:\.\d+)?)\s*(ms|s|%)?\s*$/.exec(condition);
   if (!m) return `\`thresholds['${s}']\` condition \`${condition}\` must look like '< 50ms', '<= 1%', '> 1000'`;
@@ -116,7 +128,7 @@ export function subjectUnit(p: Subject): SubjectUnit {
   if (p.kind === 'counter') return p.stat === 'count' ? 'number' : 'perSecond';
   if (p.kind === 'checks') return p.stat === 'failed' || p.stat === 'passed' ? 'number' : 'fraction';
   if (p.kind === 'delivery') return isDeliveryRate(p) ? 'fraction' : 'number';
-  if (p.name === 'errors.count' || p.name.startsWith('workers.') && p.name !== 'workers.maxShare') return 'number';
+  if (p.name === 'errors.count' || (p.name.startsWith('workers.') && p.name !== 'workers.maxShare')) return 'number';
   return p.name === 'throughput' ? 'perSecond' : 'fraction';
 }
 

@@ -131,7 +131,17 @@ declare module 'scc-broker-client' {
   }
   export function attach(
     broker: unknown,
-    options: { stateServerHost: string; stateServerPort: number; instanceId: string; instancePort?: number; instanceIp?: string; mappingEngine?: 'skeletonRendezvous' | 'simple'; brokerRetryDelay?: number; stateServerReconnectRandomness?: number; pubSubBatchDuration?: number | null },
+    options: {
+      stateServerHost: string;
+      stateServerPort: number;
+      instanceId: string;
+      instancePort?: number;
+      instanceIp?: string;
+      mappingEngine?: 'skeletonRendezvous' | 'simple';
+      brokerRetryDelay?: number;
+      stateServerReconnectRandomness?: number;
+      pubSubBatchDuration?: number | null;
+    },
   ): ClusterBrokerClient;
   const _default: { attach: typeof attach };
   export default _default;

@@ -25,7 +25,11 @@ const HERE = new URL('.', import.meta.url).pathname;
 
 /** Start hostile server `kind` (see server.ts) in its own process; at most 20 s to come up. */
 export function startHostile(kind: string, env: Record<string, string> = {}): Promise<Hostile> {
-  const child: ChildProcess = fork(join(HERE, 'server.ts'), [kind], { execArgv: ['--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child: ChildProcess = fork(join(HERE, 'server.ts'), [kind], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -78,7 +82,14 @@ export async function runAgainst(scenario: string, target: string, env: Record<s
   Object.assign(process.env, env);
   const t0 = performance.now();
   try {
-    const o = await run(join(HERE, 'fixtures', scenario), { target, generators: 1, out: mkdtempSync(join(tmpdir(), 'rtbench-hostile-')), stdout, stderr, ...opts });
+    const o = await run(join(HERE, 'fixtures', scenario), {
+      target,
+      generators: 1,
+      out: mkdtempSync(join(tmpdir(), 'rtbench-hostile-')),
+      stdout,
+      stderr,
+      ...opts,
+    });
     return { exitCode: o.exitCode, file: o.file, r: o.file.runs[0]!, stdout: stdout.text(), stderr: stderr.text(), wallMs: performance.now() - t0 };
   } finally {
     for (const [k, v] of Object.entries(saved)) {
@@ -96,7 +107,9 @@ export function errorsOf(r: RunResult): Record<string, Array<[string, number]>> 
   return Object.fromEntries(
     Object.entries(r.errors).map(([k, e]) => [
       k,
-      (e.messages ?? [{ message: e.sample, count: e.count }]).map((m) => [m.example ?? m.message, m.count] as [string, number]).sort((a, b) => a[0].localeCompare(b[0])),
+      (e.messages ?? [{ message: e.sample, count: e.count }])
+        .map((m) => [m.example ?? m.message, m.count] as [string, number])
+        .sort((a, b) => a[0].localeCompare(b[0])),
     ]),
   );
 }

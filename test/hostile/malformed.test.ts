@@ -33,15 +33,25 @@ for (const engine of ['ws', 'socket.io', 'socket.io-lean'] as const) {
         const errors = errorsOf(r);
         assert.deepEqual(Object.keys(errors), ['disconnected'], JSON.stringify(r.errors));
         const lines = errors.disconnected!;
-        assert.equal(lines.reduce((n, [, c]) => n + c, 0), 2 * started, JSON.stringify(lines));
+        assert.equal(
+          lines.reduce((n, [, c]) => n + c, 0),
+          2 * started,
+          JSON.stringify(lines),
+        );
         for (const [message] of lines) {
           // the lean engine does not check UTF-8 (a cost on every text frame): the bytes then fail as an Engine.IO packet, said so
           const reason = engine === 'socket.io-lean' && kind === 'utf8' ? /parse error: unknown Engine\.IO packet/ : REASON[kind]!;
           assert.match(message, reason, `the protocol error is kept: ${message}`);
           assert.doesNotMatch(message, /^connection closed \(1006\)$/);
         }
-        assert.ok(lines.some(([m]) => m.startsWith('connection closed before the ack of `echo`: ')), JSON.stringify(lines));
-        assert.ok(lines.some(([m]) => m.startsWith('server closed the connection: ')), JSON.stringify(lines));
+        assert.ok(
+          lines.some(([m]) => m.startsWith('connection closed before the ack of `echo`: ')),
+          JSON.stringify(lines),
+        );
+        assert.ok(
+          lines.some(([m]) => m.startsWith('server closed the connection: ')),
+          JSON.stringify(lines),
+        );
         assert.equal(r.counters.disconnects, started);
         assert.equal(r.counters['sessions.failed'], started);
         assert.ok(wallMs < ON_TIME_MS, `run took ${Math.round(wallMs)} ms`);

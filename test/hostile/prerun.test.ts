@@ -54,7 +54,11 @@ test('CLI: a silent server: exit 1 within seconds, the reason on stderr, no stac
   const s = await startHostile('silent');
   try {
     const t0 = performance.now();
-    const child = spawn(process.execPath, ['bin/rtbench.js', 'run', 'test/hostile/fixtures/ack.ts', '--target', s.url, '--out', mkdtempSync(join(tmpdir(), 'rtbench-hostile-'))], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      ['bin/rtbench.js', 'run', 'test/hostile/fixtures/ack.ts', '--target', s.url, '--out', mkdtempSync(join(tmpdir(), 'rtbench-hostile-'))],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stderr = '';
     child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
     const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);

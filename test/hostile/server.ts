@@ -183,14 +183,16 @@ function build(): net.Server | http.Server {
       return h;
     }
     case 'http-500':
-      return http.createServer((req, res) => {
-        count('requests');
-        req.resume();
-        res.writeHead(500, { 'content-type': 'text/plain' }).end('Internal Server Error');
-      }).on('upgrade', (_req, s: net.Socket) => {
-        count('requests');
-        s.end('HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/plain\r\nContent-Length: 21\r\nConnection: close\r\n\r\nInternal Server Error');
-      });
+      return http
+        .createServer((req, res) => {
+          count('requests');
+          req.resume();
+          res.writeHead(500, { 'content-type': 'text/plain' }).end('Internal Server Error');
+        })
+        .on('upgrade', (_req, s: net.Socket) => {
+          count('requests');
+          s.end('HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/plain\r\nContent-Length: 21\r\nConnection: close\r\n\r\nInternal Server Error');
+        });
     case 'garbage':
       return net.createServer((s) => {
         s.on('error', () => {});

@@ -27,17 +27,34 @@ async function echoServer(worker: () => string): Promise<{ url: string; close: (
   return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((resolve) => io.close(() => resolve())) };
 }
 
-test('ab: a worker seen only in a later round of A is in A\'s combined result (workers, time series, rounds from every round)', async () => {
+test("ab: a worker seen only in a later round of A is in A's combined result (workers, time series, rounds from every round)", async () => {
   // A's server answers as worker `early` until A's first round has ended, then as `late`
   let roundsOfA = 0;
   const a = await echoServer(() => (roundsOfA === 0 ? 'early' : 'late'));
   const b = await echoServer(() => 'b');
   const stdout = memOutput();
-  const watch = { write: (t: string) => { if (/round \d+\/\d+ A:/.test(t)) roundsOfA++; stdout.write(t); }, isTTY: false };
+  const watch = {
+    write: (t: string) => {
+      if (/round \d+\/\d+ A:/.test(t)) roundsOfA++;
+      stdout.write(t);
+    },
+    isTTY: false,
+  };
   const out = mkdtempSync(join(tmpdir(), 'rtbench-ab-rounds-'));
   const report = join(out, 'ab.html');
   try {
-    const ab = await runAb('test/fixtures/tiny-echo.ts', { rounds: 3, duration: '1s', generators: 1, tolerances: parseTolerances('p50=+50%'), targetA: a.url, targetB: b.url, out, report, stdout: watch, stderr: memOutput() });
+    const ab = await runAb('test/fixtures/tiny-echo.ts', {
+      rounds: 3,
+      duration: '1s',
+      generators: 1,
+      tolerances: parseTolerances('p50=+50%'),
+      targetA: a.url,
+      targetB: b.url,
+      out,
+      report,
+      stdout: watch,
+      stderr: memOutput(),
+    });
     assert.ok(ab.rows.length > 0, stdout.text());
     assert.equal(roundsOfA, 3);
     // the report embeds both sides' combined results

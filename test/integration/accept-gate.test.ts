@@ -20,7 +20,8 @@ function open(url: string): Promise<WebSocket> {
   });
 }
 
-const closeWs = (ws: WebSocket): Promise<void> => new Promise((resolve) => (ws.readyState === WebSocket.CLOSED ? resolve() : (ws.once('close', () => resolve()), ws.close())));
+const closeWs = (ws: WebSocket): Promise<void> =>
+  new Promise((resolve) => (ws.readyState === WebSocket.CLOSED ? resolve() : (ws.once('close', () => resolve()), ws.close())));
 
 for (const policy of ['none', 'rr'] as const) {
   test(`cluster:2:${policy}: a worker at its connection cap stops accepting, the other takes the load; a full cluster refuses; room again reopens it`, async () => {
@@ -36,7 +37,10 @@ for (const policy of ['none', 'rr'] as const) {
         [cap, cap],
         `both workers full at the cap (the kernel's or the primary's spread alone would not give ${cap}/${cap} every time)`,
       );
-      assert.ok(stats.workers.every((w) => (w.acceptPauses ?? 0) >= 1), 'each worker reports that it paused');
+      assert.ok(
+        stats.workers.every((w) => (w.acceptPauses ?? 0) >= 1),
+        'each worker reports that it paused',
+      );
       // the whole cluster is full: the port refuses at once, rather than queueing or dropping established connections
       await assert.rejects(open(server.url), (e: NodeJS.ErrnoException) => e.code === 'ECONNREFUSED');
       // a slot frees on one worker: it listens again (same port) and takes a new connection
@@ -47,8 +51,14 @@ for (const policy of ['none', 'rr'] as const) {
       assert.ok(extra, 'a new connection is accepted once a worker is below its cap');
       conns.push(extra);
       stats = await server.stats();
-      assert.equal(stats.workers.reduce((a, w) => a + w.current, 0), 2 * cap);
-      assert.ok(conns.every((c) => c.readyState === WebSocket.OPEN), 'no established connection was dropped');
+      assert.equal(
+        stats.workers.reduce((a, w) => a + w.current, 0),
+        2 * cap,
+      );
+      assert.ok(
+        conns.every((c) => c.readyState === WebSocket.OPEN),
+        'no established connection was dropped',
+      );
     } finally {
       await Promise.all(conns.map(closeWs));
       await server.stop();

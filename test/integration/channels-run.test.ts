@@ -45,7 +45,7 @@ test('socketcluster:2 through `run`: both workers serve, channel calls acked and
   assert.deepEqual(Object.keys(w).sort(), ['socketcluster#0', 'socketcluster#1'], JSON.stringify(r.workers));
   assert.ok(w['socketcluster#0']! > 0 && w['socketcluster#1']! > 0, JSON.stringify(w));
   assert.equal(r.workers.unidentified, 0);
-  assert.ok(r.server, 'the workers\' own counts are in the result');
+  assert.ok(r.server, "the workers' own counts are in the result");
   assert.deepEqual(r.server.workers.map((x) => x.id).sort(), ['socketcluster#0', 'socketcluster#1']);
   assert.ok((r.server.counters.respawns ?? 0) >= 1, JSON.stringify(r.server.counters));
 
@@ -64,7 +64,7 @@ test('socketcluster:2 through `run`: both workers serve, channel calls acked and
   assert.equal(f.role, 'worker');
   assert.ok(f.pid && f.newPid && f.newPid !== f.pid, `a new worker replaced the killed one: ${f.pid} → ${f.newPid}`);
   assert.ok(f.replacedMs !== null && f.replacedMs > 0, `replaced in ${f.replacedMs}ms`);
-  assert.ok(f.impact.disconnected > 0, 'the killed worker\'s clients were disconnected');
+  assert.ok(f.impact.disconnected > 0, "the killed worker's clients were disconnected");
   assert.equal(f.impact.recovered, f.impact.disconnected, 'every one reconnected');
   assert.equal(f.impact.recoveryFailed, 0);
   assert.equal(r.counters.recovered, r.counters.disconnects);
@@ -74,7 +74,7 @@ test('socketcluster:2 through `run`: both workers serve, channel calls acked and
   for (const pid of [f.pid!, f.newPid!, ...r.server.workers.map((x) => x.pid)]) assert.ok(!alive(pid), `pid ${pid} still alive after the run`);
 });
 
-test('channel messages lost while a worker was down are the fault window\'s `lost`, in result.json and the console', () => {
+test("channel messages lost while a worker was down are the fault window's `lost`, in result.json and the console", () => {
   const { r, stdout } = run;
   const f = theFault(r);
   const gaps = r.counters['publish.gaps'] ?? 0;
@@ -82,7 +82,9 @@ test('channel messages lost while a worker was down are the fault window\'s `los
   // the clients on the surviving worker publish every 200 ms: their next message after subscribing
   // again skips what was published meanwhile. The window's `lost` is those gaps (there are no
   // broadcasts or pushes here), so it cannot exceed the whole run's.
-  console.error(`socketcluster kill: publish.gaps ${gaps}, window lost ${f.impact.lost}, disconnected ${f.impact.disconnected}, recovery p50 ${f.impact.recovery?.p50} ms`);
+  console.error(
+    `socketcluster kill: publish.gaps ${gaps}, window lost ${f.impact.lost}, disconnected ${f.impact.disconnected}, recovery p50 ${f.impact.recovery?.p50} ms`,
+  );
   assert.ok(f.impact.lost > 0, `channel messages published during the outage are counted as lost (publish.gaps ${gaps})`);
   assert.ok(f.impact.lost <= gaps, `the window's lost ${f.impact.lost} are among the run's publish.gaps ${gaps}`);
   assert.match(stdout, new RegExp(`sequence: publish gaps ${gaps}, duplicates 0, out of order`));

@@ -25,8 +25,15 @@ function sink(): MetricsSink & { metrics: Map<string, number[]>; counters: Map<s
   };
 }
 
-const PATHS: Record<Exclude<EngineName, 'sse'>, string> = { 'socket.io': '/socket.io', 'socket.io-lean': '/socket.io', ws: '/ws', socketcluster: '/socketcluster/' }; // pub/sub engines (sse only receives)
-const engines = Object.fromEntries(await Promise.all((Object.keys(PATHS) as Array<keyof typeof PATHS>).map(async (e) => [e, await loadEngine(e)] as const))) as Record<keyof typeof PATHS, EngineFactory>;
+const PATHS: Record<Exclude<EngineName, 'sse'>, string> = {
+  'socket.io': '/socket.io',
+  'socket.io-lean': '/socket.io',
+  ws: '/ws',
+  socketcluster: '/socketcluster/',
+}; // pub/sub engines (sse only receives)
+const engines = Object.fromEntries(
+  await Promise.all((Object.keys(PATHS) as Array<keyof typeof PATHS>).map(async (e) => [e, await loadEngine(e)] as const)),
+) as Record<keyof typeof PATHS, EngineFactory>;
 
 function client(engine: keyof typeof PATHS, url: string, id: number, s: MetricsSink): SessionClient {
   const sourceAddress = `127.0.0.${2 + (id % 50)}`;
@@ -46,7 +53,13 @@ async function until(cond: () => boolean, ms = 8000): Promise<void> {
 }
 
 /** Connect `n` clients, subscribe all to a channel, publish `k` from one of them; each must get each message exactly once, in order. */
-async function fanOut(engine: keyof typeof PATHS, url: string, n: number, k: number, channel: string): Promise<{ clients: SessionClient[]; s: ReturnType<typeof sink>; got: Map<number, number[]> }> {
+async function fanOut(
+  engine: keyof typeof PATHS,
+  url: string,
+  n: number,
+  k: number,
+  channel: string,
+): Promise<{ clients: SessionClient[]; s: ReturnType<typeof sink>; got: Map<number, number[]> }> {
   const s = sink();
   const clients: SessionClient[] = [];
   const got = new Map<number, number[]>();
@@ -112,7 +125,12 @@ async function stopAndCheck(server: ServerHandle, clients: SessionClient[], repl
 }
 
 test('channel calls on the Socket.IO family, raw ws and SocketCluster against `single`/`socketcluster:1`: subscribe, publish exactly once, unsubscribe', async () => {
-  for (const [engine, topology] of [['socket.io', 'single'], ['socket.io-lean', 'single'], ['ws', 'single'], ['socketcluster', 'socketcluster:1']] as const) {
+  for (const [engine, topology] of [
+    ['socket.io', 'single'],
+    ['socket.io-lean', 'single'],
+    ['ws', 'single'],
+    ['socketcluster', 'socketcluster:1'],
+  ] as const) {
     const server = await startReferenceServer({ topology, timeoutMs: 40_000 });
     let clients: SessionClient[] = [];
     try {
@@ -149,7 +167,11 @@ test('socketcluster:2:rr: workers from socketcluster-server, a cross-worker publ
     for (const c of clients) byWorker.set(c.worker!.id, (byWorker.get(c.worker!.id) ?? 0) + 1);
     assert.deepEqual([...byWorker.keys()].sort(), ['socketcluster#0', 'socketcluster#1'], 'rr deals clients to both workers');
     const stats = await server.stats();
-    assert.equal(stats.workers.reduce((a, w) => a + w.total, 0), 6, 'per-worker counts from the workers themselves');
+    assert.equal(
+      stats.workers.reduce((a, w) => a + w.total, 0),
+      6,
+      'per-worker counts from the workers themselves',
+    );
     assert.deepEqual(stats.workers.map((w) => w.id).sort(), ['socketcluster#0', 'socketcluster#1']);
 
     // the broker dies: the supervisor starts it again on its port; once it has rejoined, channels cross workers again
@@ -164,7 +186,10 @@ test('socketcluster:2:rr: workers from socketcluster-server, a cross-worker publ
       await publisher.publish('scc-news', { n: 1000 + attempt });
       await new Promise((res) => setTimeout(res, 250));
     }
-    assert.ok(farGot.some((n) => n >= 1000), 'after the broker restart, a publish reaches the other worker again');
+    assert.ok(
+      farGot.some((n) => n >= 1000),
+      'after the broker restart, a publish reaches the other worker again',
+    );
 
     // a worker hung for a moment (SIGSTOP, SIGCONT): it serves on afterwards
     const paused = await server.fault({ action: 'pause', role: 'worker', index: 0, forMs: 1000 }, 30_000);
@@ -190,7 +215,10 @@ test('socketcluster:2:rr: workers from socketcluster-server, a cross-worker publ
       seen.add(c.worker!.id);
     }
     assert.ok(seen.has('socketcluster#1'), `the respawned worker serves again: ${[...seen]}`);
-    assert.ok(replacements.every((pid) => !server.pids.includes(pid)), 'the replacements are not among the PIDs at start');
+    assert.ok(
+      replacements.every((pid) => !server.pids.includes(pid)),
+      'the replacements are not among the PIDs at start',
+    );
   } finally {
     await stopAndCheck(server, clients, replacements);
   }

@@ -55,8 +55,14 @@ test('rtbench init: the Socket.IO starter (--target) runs against a server and p
     const out = join(dir, 'out');
     const run = rtbench('run', join(dir, 'rtbench/smoke.ts'), '--target', server.url, '--duration', '2s', '--generators', '1', '--quiet', '--out', out);
     assert.equal(run.code, 0, run.stderr);
-    const file = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as { runs: Array<{ thresholds: Array<{ subject: string; ok: boolean }>; metrics: { connect: { count: number } } }> };
-    assert.deepEqual(file.runs[0]!.thresholds.map((t) => [t.subject, t.ok]).sort(), [['connect.p99', true], ['errors.rate', true], ['sessions.failedRate', true]]);
+    const file = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as {
+      runs: Array<{ thresholds: Array<{ subject: string; ok: boolean }>; metrics: { connect: { count: number } } }>;
+    };
+    assert.deepEqual(file.runs[0]!.thresholds.map((t) => [t.subject, t.ok]).sort(), [
+      ['connect.p99', true],
+      ['errors.rate', true],
+      ['sessions.failedRate', true],
+    ]);
     assert.equal(file.runs[0]!.metrics.connect.count, 40);
     const bad = rtbench('init', '--dir', dir, '--target', 'mqtt');
     assert.equal(bad.code, 2);

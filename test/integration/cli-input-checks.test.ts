@@ -83,10 +83,14 @@ test('--quiet with a failed gate still prints the one-line verdict (exit 99)', (
 });
 
 test('failedGateLine: null when every threshold passed; topologies named when several', () => {
-  const run = (topology: string, ok: boolean): RunFile['runs'][number] => ({ topology, thresholds: [{ subject: 'ack.p99', condition: '< 5ms', actual: 7.25, ok, abortOnFail: false }] }) as unknown as RunFile['runs'][number];
+  const run = (topology: string, ok: boolean): RunFile['runs'][number] =>
+    ({ topology, thresholds: [{ subject: 'ack.p99', condition: '< 5ms', actual: 7.25, ok, abortOnFail: false }] }) as unknown as RunFile['runs'][number];
   const file = (runs: RunFile['runs']): RunFile => ({ scenario: { name: 's' }, runs }) as unknown as RunFile;
   assert.equal(failedGateLine(file([run('single', true)])), null);
-  assert.equal(failedGateLine(file([run('single', true), run('cluster:2', false)])), 'rtbench: thresholds FAILED for s: [cluster:2] ack.p99 < 5ms (got 7.25ms)');
+  assert.equal(
+    failedGateLine(file([run('single', true), run('cluster:2', false)])),
+    'rtbench: thresholds FAILED for s: [cluster:2] ack.p99 < 5ms (got 7.25ms)',
+  );
 });
 
 test('ab writes --junit and --summary-md as compare does', async () => {
@@ -94,7 +98,33 @@ test('ab writes --junit and --summary-md as compare does', async () => {
   const server = await startReferenceServer({ topology: 'single' });
   const out = mkdtempSync(join(tmpdir(), 'rtbench-ab-'));
   try {
-    const r = spawnSync(process.execPath, [BIN, 'ab', 'test/fixtures/tiny-echo.ts', '--target-a', server.url, '--target-b', server.url, '--rounds', '3', '--duration', '1s', '--generators', '1', '--max', 'p99=+500%', '--out', out, '--junit', join(out, 'ab.xml'), '--summary-md', join(out, 'ab.md')], { encoding: 'utf8', timeout: 300_000 });
+    const r = spawnSync(
+      process.execPath,
+      [
+        BIN,
+        'ab',
+        'test/fixtures/tiny-echo.ts',
+        '--target-a',
+        server.url,
+        '--target-b',
+        server.url,
+        '--rounds',
+        '3',
+        '--duration',
+        '1s',
+        '--generators',
+        '1',
+        '--max',
+        'p99=+500%',
+        '--out',
+        out,
+        '--junit',
+        join(out, 'ab.xml'),
+        '--summary-md',
+        join(out, 'ab.md'),
+      ],
+      { encoding: 'utf8', timeout: 300_000 },
+    );
     assert.equal(r.status, 0, r.stderr);
     const xml = readFileSync(join(out, 'ab.xml'), 'utf8');
     assert.match(xml, /<testsuite name="ab test\/fixtures\/tiny-echo\.ts"/);
@@ -108,13 +138,17 @@ test('ab writes --junit and --summary-md as compare does', async () => {
 
 test('help wraps at the terminal width between words', () => {
   for (const columns of [60, 100]) {
-    const r = spawnSync(process.execPath, ['-e', `process.stdout.columns = ${columns}; import(${JSON.stringify(BIN)})`, 'rtbench', '--help'], { encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(process.execPath, ['-e', `process.stdout.columns = ${columns}; import(${JSON.stringify(BIN)})`, 'rtbench', '--help'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     // (node -e: process.argv is [node, 'rtbench', '--help'], as the bin expects)
     const text = r.stdout;
     assert.match(text, /Commands:/, r.stderr);
     for (const line of text.split('\n')) assert.ok(line.length <= columns, `line within ${columns} columns: ${JSON.stringify(line)}`);
     const words = text.replace(/\s+/g, ' ');
-    for (const w of ['scatter', 'reference', 'comparison', 'Kubernetes', 'interleaved']) assert.ok(new RegExp(`\\b${w}\\b`, 'i').test(words), `"${w}" is not cut across lines (${columns} columns)`);
+    for (const w of ['scatter', 'reference', 'comparison', 'Kubernetes', 'interleaved'])
+      assert.ok(new RegExp(`\\b${w}\\b`, 'i').test(words), `"${w}" is not cut across lines (${columns} columns)`);
   }
 });
 
@@ -137,7 +171,10 @@ test('run --find-max --dry-run: the search plan, exit 0; --duration without a un
   assert.doesNotMatch(dry.stderr, /produced no run/);
   const bare = rtbench('run', 'test/fixtures/capacity-echo.ts', '--find-max', '--duration', '5', '--dry-run');
   assert.equal(bare.code, 2);
-  assert.match(bare.stderr, /cannot run the capacity search \[E_USAGE\]\n +- `--duration` .*\(got 5\): it has no unit; write '5s' for seconds or '5ms' for milliseconds/);
+  assert.match(
+    bare.stderr,
+    /cannot run the capacity search \[E_USAGE\]\n +- `--duration` .*\(got 5\): it has no unit; write '5s' for seconds or '5ms' for milliseconds/,
+  );
   noStack(bare.stderr);
 });
 
@@ -147,10 +184,16 @@ test('topology spelling and engine pairing: cluster:2:redis accepted, a Socket.I
   assert.match(redis.stdout, /the bundled reference server: cluster:2:redis/);
   const swapped = rtbench('run', 'test/fixtures/tiny-echo.ts', '--topology', 'cluster:2:redis:rr', '--dry-run');
   assert.equal(swapped.code, 2);
-  assert.match(swapped.stderr, /invalid topology `cluster:2:redis:rr` \[E_UNKNOWN_TOPOLOGY\]\n +- the policy comes before the adapter: did you mean `cluster:2:rr:redis`\?/);
+  assert.match(
+    swapped.stderr,
+    /invalid topology `cluster:2:redis:rr` \[E_UNKNOWN_TOPOLOGY\]\n +- the policy comes before the adapter: did you mean `cluster:2:rr:redis`\?/,
+  );
   const mismatch = rtbench('run', 'test/fixtures/tiny-echo.ts', '--topology', 'socketcluster:2', '--dry-run');
   assert.equal(mismatch.code, 2);
-  assert.match(mismatch.stderr, /\[E_PROTOCOL_MISMATCH\]\n +- topology `socketcluster:2` speaks SocketCluster's protocol, and engine 'socket\.io' \(from `engine`\) does not/);
+  assert.match(
+    mismatch.stderr,
+    /\[E_PROTOCOL_MISMATCH\]\n +- topology `socketcluster:2` speaks SocketCluster's protocol, and engine 'socket\.io' \(from `engine`\) does not/,
+  );
   assert.match(mismatch.stderr, /fix: set the engine per topology in the scenario: engines: \{ socketcluster: 'socketcluster' \}/);
   noStack(mismatch.stderr);
 });

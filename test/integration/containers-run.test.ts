@@ -13,9 +13,13 @@ import { run } from '../../src/run/run.ts';
 
 // The test that starts containers needs a runtime; this machine (and CI here) has none.
 const problem = await containerRuntimeProblem();
-if (problem) console.log(`SKIP containers: no container runtime (${problem}); the container definitions are checked without one in test/unit/containers.test.ts`);
+if (problem)
+  console.log(`SKIP containers: no container runtime (${problem}); the container definitions are checked without one in test/unit/containers.test.ts`);
 
-test('containers: --runtime containers runs tiny-echo against single and lb:2 in containers', { skip: problem ? `no container runtime: ${problem}` : false, timeout: 600_000 }, async () => {
+test('containers: --runtime containers runs tiny-echo against single and lb:2 in containers', {
+  skip: problem ? `no container runtime: ${problem}` : false,
+  timeout: 600_000,
+}, async () => {
   for (const topology of ['single', 'lb:2']) {
     const out = mkdtempSync(join(tmpdir(), 'rtbench-containers-'));
     const outcome = await run('test/fixtures/tiny-echo.ts', { runtime: 'containers', topology, generators: 1, out, quiet: true });

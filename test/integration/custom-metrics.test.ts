@@ -33,14 +33,28 @@ test('a custom fan-out trend, a counter and a check, from two generators: merged
   assert.deepEqual([r.counters['checks.pass'], r.counters['checks.fail'] ?? 0, r.counters['check:fanout under the limit.pass']], [60, 0, 60]);
   assert.ok(r.metrics.fanout!.hdr.length > 10 && r.metrics.fanout!.max >= r.metrics.fanout!.p50);
   assert.deepEqual((file.scenario.options as { metrics: unknown }).metrics, { fanout: 'trend', delivered: 'counter' });
-  assert.deepEqual(r.thresholds.map((t) => [t.subject, t.ok]), [['sessions.failedRate', true], ['fanout.p99', true], ['delivered.count', true], ['checks.failRate', true]]);
+  assert.deepEqual(
+    r.thresholds.map((t) => [t.subject, t.ok]),
+    [
+      ['sessions.failedRate', true],
+      ['fanout.p99', true],
+      ['delivered.count', true],
+      ['checks.failRate', true],
+    ],
+  );
   assert.match(stdout.text(), /ok   checks\.failRate < 1%  \(0%\)/);
   assert.match(stdout.text(), /counters: delivered 60/);
   assert.match(stdout.text(), /\n  fanout +60 /);
   // per second, as ack: the time series adds up to the totals
   const sum = (f: (p: RunResult['timeseries'][number]) => number | undefined): number => r.timeseries.reduce((a, p) => a + (f(p) ?? 0), 0);
-  assert.deepEqual([sum((p) => p.custom?.trends.fanout?.count), sum((p) => p.custom?.counters.delivered), sum((p) => p.checks?.pass), sum((p) => p.checks?.fail)], [60, 60, 60, 0]);
-  assert.ok(r.timeseries.some((p) => (p.custom?.trends.fanout?.p99 ?? -1) >= 0), 'some second has a fan-out p99');
+  assert.deepEqual(
+    [sum((p) => p.custom?.trends.fanout?.count), sum((p) => p.custom?.counters.delivered), sum((p) => p.checks?.pass), sum((p) => p.checks?.fail)],
+    [60, 60, 60, 0],
+  );
+  assert.ok(
+    r.timeseries.some((p) => (p.custom?.trends.fanout?.p99 ?? -1) >= 0),
+    'some second has a fan-out p99',
+  );
   const html = readFileSync(join(out, 'report.html'), 'utf8');
   assert.match(html, /<h3>Checks<\/h3>.*<code>fanout under the limit<\/code>/s);
   assert.match(html, /<code>fanout<\/code><\/td><td>60<\/td>/, 'the custom trend is a row of the histogram table');
@@ -52,7 +66,9 @@ test('the same run with an impossible limit: the custom trend and the check fail
   const out = tmp();
   const junit = join(out, 'junit.xml');
   const md = join(out, 'summary.md');
-  const res = cli(['run', 'test/fixtures/custom-fanout.ts', '--generators', '1', '--out', out, '--junit', junit, '--summary-md', md], { RTBENCH_TEST_FANOUT_LIMIT_MS: '0' });
+  const res = cli(['run', 'test/fixtures/custom-fanout.ts', '--generators', '1', '--out', out, '--junit', junit, '--summary-md', md], {
+    RTBENCH_TEST_FANOUT_LIMIT_MS: '0',
+  });
   assert.equal(res.status, 99, res.stdout + res.stderr);
   assert.match(res.stdout, /FAIL fanout\.p99 < 0ms/);
   assert.match(res.stdout, /FAIL checks\.failRate < 1%  \(100%\)/);
@@ -66,16 +82,32 @@ test('--repeat 2: the combined custom trend, counter and checks are the sums of 
   const rounds: RunResult[] = [];
   const capture: Reporter = { name: 'rounds', onRunEnd: (r) => void rounds.push(r) };
   const out = tmp();
-  const outcome = await run('test/fixtures/custom-fanout.ts', { out, repeat: 2, generators: 1, reporters: [capture, jsonReporter(() => {})], stdout: memOutput(), stderr: memOutput() });
+  const outcome = await run('test/fixtures/custom-fanout.ts', {
+    out,
+    repeat: 2,
+    generators: 1,
+    reporters: [capture, jsonReporter(() => {})],
+    stdout: memOutput(),
+    stderr: memOutput(),
+  });
   assert.equal(outcome.exitCode, 0);
   assert.equal(rounds.length, 2);
   const r = outcome.file.runs[0]!;
   const sum = (f: (x: RunResult) => number): number => rounds.reduce((a, x) => a + f(x), 0);
-  assert.equal(r.metrics.fanout!.count, sum((x) => x.metrics.fanout!.count));
+  assert.equal(
+    r.metrics.fanout!.count,
+    sum((x) => x.metrics.fanout!.count),
+  );
   assert.equal(r.metrics.fanout!.count, 120);
   assert.equal(r.metrics.fanout!.max, Math.max(...rounds.map((x) => x.metrics.fanout!.max)));
-  assert.equal(r.counters.delivered, sum((x) => x.counters.delivered!));
-  assert.equal(r.counters['checks.pass'], sum((x) => x.counters['checks.pass']!));
+  assert.equal(
+    r.counters.delivered,
+    sum((x) => x.counters.delivered!),
+  );
+  assert.equal(
+    r.counters['checks.pass'],
+    sum((x) => x.counters['checks.pass']!),
+  );
   assert.equal(r.rounds!.length, 2);
   assert.ok(r.thresholds.every((t) => t.ok));
 });
@@ -95,7 +127,10 @@ test('setup() data reaches every session of a 3:1 mix; per-kind counts and durat
   const r = file.runs[0]!;
   const c = r.counters;
   // ids 0..19, weights 3:1 → exactly 15 listeners and 5 senders, whichever generator ran them
-  assert.deepEqual([c['session:listener.started'], c['session:listener.completed'], c['session:sender.started'], c['session:sender.completed']], [15, 15, 5, 5]);
+  assert.deepEqual(
+    [c['session:listener.started'], c['session:listener.completed'], c['session:sender.started'], c['session:sender.completed']],
+    [15, 15, 5, 5],
+  );
   assert.equal(c['session:listener.failed'] ?? 0, 0);
   assert.equal(r.metrics['session:listener']!.count, 15);
   assert.equal(r.metrics['session:sender']!.count, 5);
@@ -150,13 +185,22 @@ test('an on() handler that misuses ctx.metrics is a session_error naming the cal
   assert.equal(r.metrics.fanout!.count, 5, 'the session went on after its handler threw');
 });
 
-test('--target with --repeat 3: setup() runs once before the first round and teardown() once after the last; the embedded server has one per round', { timeout: 120_000 }, async () => {
+test('--target with --repeat 3: setup() runs once before the first round and teardown() once after the last; the embedded server has one per round', {
+  timeout: 120_000,
+}, async () => {
   const out = tmp();
   const log = join(out, 'lifecycle.log');
   process.env.RTBENCH_TEST_SETUP_LOG = log;
   const server = await startReferenceServer({ topology: 'single', timeoutMs: 30_000 });
   try {
-    const outcome = await run('test/fixtures/setup-once.ts', { target: server.url, repeat: 3, out: join(out, 'target'), generators: 1, stdout: memOutput(), stderr: memOutput() });
+    const outcome = await run('test/fixtures/setup-once.ts', {
+      target: server.url,
+      repeat: 3,
+      out: join(out, 'target'),
+      generators: 1,
+      stdout: memOutput(),
+      stderr: memOutput(),
+    });
     assert.equal(outcome.exitCode, 0);
     const r = outcome.file.runs[0]!;
     assert.equal(r.rounds?.length, 3);
@@ -164,9 +208,21 @@ test('--target with --repeat 3: setup() runs once before the first round and tea
     assert.deepEqual(readFileSync(log, 'utf8').trim().split('\n'), [`setup ${server.url}`, 'teardown secret-1']);
     // without --target each round starts its own reference server, and sets it up
     writeFileSync(log, '');
-    const embedded = await run('test/fixtures/setup-once.ts', { repeat: 2, out: join(out, 'embedded'), generators: 1, stdout: memOutput(), stderr: memOutput() });
+    const embedded = await run('test/fixtures/setup-once.ts', {
+      repeat: 2,
+      out: join(out, 'embedded'),
+      generators: 1,
+      stdout: memOutput(),
+      stderr: memOutput(),
+    });
     assert.equal(embedded.exitCode, 0);
-    assert.deepEqual(readFileSync(log, 'utf8').trim().split('\n').map((l) => l.split(' ')[0]), ['setup', 'teardown', 'setup', 'teardown']);
+    assert.deepEqual(
+      readFileSync(log, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => l.split(' ')[0]),
+      ['setup', 'teardown', 'setup', 'teardown'],
+    );
   } finally {
     delete process.env.RTBENCH_TEST_SETUP_LOG;
     await server.stop();

@@ -69,7 +69,10 @@ test('worker SIGSTOP: clients notice through the heartbeat, reconnect after SIGC
   assert.equal(f.impact.recovered, f.impact.disconnected);
   assert.equal(f.impact.moved, 0);
   // an ack to the stopped worker either times out or is cut off when the heartbeat closes the connection
-  assert.ok(f.impact.ackTimeouts + (f.impact.acksCut ?? 0) > 0, `acks sent to the stopped worker fail (timed out ${f.impact.ackTimeouts}, cut ${f.impact.acksCut}), and no session hangs`);
+  assert.ok(
+    f.impact.ackTimeouts + (f.impact.acksCut ?? 0) > 0,
+    `acks sent to the stopped worker fail (timed out ${f.impact.ackTimeouts}, cut ${f.impact.acksCut}), and no session hangs`,
+  );
   assert.equal(file.runs[0]!.status, 'completed');
 });
 
@@ -93,7 +96,10 @@ test('router SIGKILL: the manager restarts it; requests in it are lost or wait o
   );
   // after the restart, requests flow again: acks were answered after the fault
   const after = r.timeseries.filter((p) => p.t >= 5 && p.t < 7);
-  assert.ok(after.some((p) => p.ackP99 !== null), 'acks answered again after the router restart');
+  assert.ok(
+    after.some((p) => p.ackP99 !== null),
+    'acks answered again after the router restart',
+  );
 });
 
 test('Redis restart: workers survive, the adapter resubscribes, pub/sub loss is counted', () => {
@@ -107,10 +113,18 @@ test('Redis restart: workers survive, the adapter resubscribes, pub/sub loss is 
   assert.equal(f.impact.disconnected, 0);
   // node-redis queues commands while disconnected: a PUBLISH from the outage is either lost (the subscriber had
   // not resubscribed when the queue flushed: a gap in the sequence) or delivered late, by about the outage
-  console.error(`redis restart: lost ${f.impact.lost}, broadcast max ${r.metrics.broadcast?.max} ms, p99 ${r.metrics.broadcast?.p99} ms, replaced in ${f.replacedMs} ms`);
-  assert.ok(f.impact.lost > 0 || r.metrics.broadcast!.max >= 0.5 * f.replacedMs!, `broadcasts published during the outage are lost (${f.impact.lost} gaps) or late (max ${r.metrics.broadcast!.max} ms, Redis back in ${f.replacedMs} ms)`);
+  console.error(
+    `redis restart: lost ${f.impact.lost}, broadcast max ${r.metrics.broadcast?.max} ms, p99 ${r.metrics.broadcast?.p99} ms, replaced in ${f.replacedMs} ms`,
+  );
+  assert.ok(
+    f.impact.lost > 0 || r.metrics.broadcast!.max >= 0.5 * f.replacedMs!,
+    `broadcasts published during the outage are lost (${f.impact.lost} gaps) or late (max ${r.metrics.broadcast!.max} ms, Redis back in ${f.replacedMs} ms)`,
+  );
   const late = r.timeseries.filter((p) => p.t >= 5 && p.t < 7);
-  assert.ok(late.some((p) => p.messagesReceived > p.messagesSent), 'cross-worker broadcasts flow again afterwards');
+  assert.ok(
+    late.some((p) => p.messagesReceived > p.messagesSent),
+    'cross-worker broadcasts flow again afterwards',
+  );
 });
 
 test('HAProxy SIGKILL (lb:2): the supervisor restarts it on the same port; clients drop and come back through it', () => {
@@ -126,13 +140,19 @@ test('HAProxy SIGKILL (lb:2): the supervisor restarts it on the same port; clien
   assert.equal(f.impact.recoveryFailed, 0);
   assert.ok(f.impact.recovery!.p50 > 0);
   const late = r.timeseries.filter((p) => p.t >= 5 && p.t < 7);
-  assert.ok(late.some((p) => p.ackP99 !== null), 'acks answered again after the restart');
+  assert.ok(
+    late.some((p) => p.ackP99 !== null),
+    'acks answered again after the restart',
+  );
 });
 
 test('faults against --target: signals are refused (exit 2); a run hook runs the user command at its time', async () => {
   const server = await startReferenceServer({ topology: 'single' });
   try {
-    const refused = spawnSync(process.execPath, ['bin/rtbench.js', 'run', 'test/fixtures/fault-kill.ts', '--target', server.url, '--out', tmp()], { encoding: 'utf8', timeout: 30_000 });
+    const refused = spawnSync(process.execPath, ['bin/rtbench.js', 'run', 'test/fixtures/fault-kill.ts', '--target', server.url, '--out', tmp()], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     assert.equal(refused.status, 2);
     assert.match(refused.stderr, /need the bundled reference server, not --target/);
     assert.doesNotMatch(refused.stderr, /\n\s+at /, 'no stack trace');

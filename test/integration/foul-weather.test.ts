@@ -100,7 +100,10 @@ for (const engine of ['ws', 'ws-raw'] as const) {
       assert.ok(online, `a recovery:online trend: ${Object.keys(r.metrics).join(', ')}`);
       assert.equal(online.count, rec.count);
       const offlineSum = (rec.mean - online.mean) * rec.count;
-      assert.ok(offlineSum >= 6 * (300 - detect.max) - 18 && offlineSum <= 6 * 300 + 18, `offline time taken out: ${offlineSum} ms for 6 clients 300 ms offline (detect max ${detect.max} ms)`);
+      assert.ok(
+        offlineSum >= 6 * (300 - detect.max) - 18 && offlineSum <= 6 * 300 + 18,
+        `offline time taken out: ${offlineSum} ms for 6 clients 300 ms offline (detect max ${detect.max} ms)`,
+      );
       const lost = c(r, 'seq:ticks.lost');
       assert.ok(c(r, 'seq:ticks.received') > 12 * 100);
       assert.ok(lost >= t.missed && lost <= t.missed + t.disconnects, `lost ${lost}, the app sent ${t.missed} to absent clients`);

@@ -73,7 +73,17 @@ test('ab plans each side once: the scenario is loaded and validated twice (A, B)
   const g = globalThis as { rtbenchScenarioLoads?: number };
   const before = g.rtbenchScenarioLoads ?? 0;
   try {
-    const ab = await runAb('test/fixtures/counted-loads.ts', { rounds: 3, duration: '1s', generators: 1, tolerances: parseTolerances('p50=+10%'), targetA: a.url, targetB: b.url, out: tmp(), stdout: memOutput(), stderr: memOutput() });
+    const ab = await runAb('test/fixtures/counted-loads.ts', {
+      rounds: 3,
+      duration: '1s',
+      generators: 1,
+      tolerances: parseTolerances('p50=+10%'),
+      targetA: a.url,
+      targetB: b.url,
+      out: tmp(),
+      stdout: memOutput(),
+      stderr: memOutput(),
+    });
     assert.ok(ab.rows.length > 0, 'compared');
     assert.equal((g.rtbenchScenarioLoads ?? 0) - before, 2, 'one plan per side (each round used to load the scenario again)');
   } finally {

@@ -33,8 +33,14 @@ test('a generator made busy on purpose shows a large harness delay, everywhere t
   assert.ok(t && t.actual === h.p99 && t.ok, JSON.stringify(t));
   // the saturation verdict blames the generator (the sentinel, the coordinator, was not busy) or, on a busy host, the host
   assert.notEqual(r.generator.saturation.verdict, 'ok', JSON.stringify(r.generator.saturation));
-  assert.ok(r.generator.saturation.reasons.some((x) => /harness delay p99|event-loop delay/.test(x)), r.generator.saturation.reasons.join('; '));
+  assert.ok(
+    r.generator.saturation.reasons.some((x) => /harness delay p99|event-loop delay/.test(x)),
+    r.generator.saturation.reasons.join('; '),
+  );
   assert.match(stdout.text(), /harness: latencies include at most [\d.]+ ms \(p99\) of the generator's own delay/);
   const html = readFileSync(join(out, 'report.html'), 'utf8');
-  assert.match(html, /harness: latencies include at most [\d.]+ ms \(p99\) of the generator&#39;s own delay|harness: latencies include at most [\d.]+ ms \(p99\) of the generator's own delay/);
+  assert.match(
+    html,
+    /harness: latencies include at most [\d.]+ ms \(p99\) of the generator&#39;s own delay|harness: latencies include at most [\d.]+ ms \(p99\) of the generator's own delay/,
+  );
 });

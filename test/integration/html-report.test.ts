@@ -19,7 +19,16 @@ before(async () => {
   // launch() gives every run a fresh temporary profile (Playwright refuses --user-data-dir here)
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 });
 after(async () => {
@@ -64,7 +73,11 @@ test("custom metrics over time: a chart of each trend's p99 and one of counters 
   const outcome = await run('test/fixtures/custom-fanout.ts', { out, generators: 1, stdout: memOutput(), stderr: memOutput() });
   assert.equal(outcome.exitCode, 0);
   const { errors, page } = await open(join(out, 'report.html'));
-  const legend = (id: string): Promise<string[]> => page.locator(`#${id} .u-legend .u-series th`).allInnerTexts().then((t) => t.slice(1).map((x) => x.trim()));
+  const legend = (id: string): Promise<string[]> =>
+    page
+      .locator(`#${id} .u-legend .u-series th`)
+      .allInnerTexts()
+      .then((t) => t.slice(1).map((x) => x.trim()));
   assert.deepEqual(await legend('ts-custom-trends'), ['fanout p99']);
   assert.deepEqual(await legend('ts-custom-counts'), ['delivered /s', 'checks passed /s', 'checks failed /s']);
   assert.equal(await page.locator('#ts-custom-trends canvas, #ts-custom-counts canvas').count(), 2);
@@ -112,7 +125,8 @@ test('a run with failed sessions: verdict first, the summary card has its counts
   assert.equal(await fig('messages.received'), fmt(c['messages.received']));
   // the derived figures equal result.json's, within the shown rounding
   const shownMs = (t: string): number[] => [...t.matchAll(/([\d.,]+) (m?s)/g)].map((m) => Number(m[1]!.replace(/,/g, '')) * (m[2] === 's' ? 1000 : 1));
-  const near = (shown: number, actual: number, what: string): void => assert.ok(Math.abs(shown - actual) <= Math.max(0.006, Math.abs(actual) * 0.006), `${what}: shown ${shown}, result.json ${actual}`);
+  const near = (shown: number, actual: number, what: string): void =>
+    assert.ok(Math.abs(shown - actual) <= Math.max(0.006, Math.abs(actual) * 0.006), `${what}: shown ${shown}, result.json ${actual}`);
   const [ackP50, ackP99] = shownMs(await fig('ack'));
   near(ackP50!, r.metrics.ack!.p50, 'ack p50');
   near(ackP99!, r.metrics.ack!.p99, 'ack p99');
@@ -129,8 +143,19 @@ test('a run with failed sessions: verdict first, the summary card has its counts
   const errRow = errRows.first();
   // every session's own message counts as one group by shape, shown as a real message with its shape below
   assert.equal(await errRows.count(), 1);
-  assert.match(await errRow.innerText(), new RegExp(`session_error\\s+${c['sessions.failed']}\\s+100 %\\s+Error: session \\d+ failed on purpose [^\\n]*some-fail\\.ts:\\d+:\\d+\\)\\)\\s+grouped by shape: Error: session <n> failed on purpose`));
-  assert.equal(await errRow.locator('td').nth(3).evaluate((td) => getComputedStyle(td).textAlign), 'left');
+  assert.match(
+    await errRow.innerText(),
+    new RegExp(
+      `session_error\\s+${c['sessions.failed']}\\s+100 %\\s+Error: session \\d+ failed on purpose [^\\n]*some-fail\\.ts:\\d+:\\d+\\)\\)\\s+grouped by shape: Error: session <n> failed on purpose`,
+    ),
+  );
+  assert.equal(
+    await errRow
+      .locator('td')
+      .nth(3)
+      .evaluate((td) => getComputedStyle(td).textAlign),
+    'left',
+  );
   const counts = (await errRows.evaluateAll((rows) => rows.map((r) => Number(r.children[1]!.textContent!.replace(/,/g, ''))))).reduce((a, b) => a + b, 0);
   assert.equal(counts, c.errors, 'the rows (distinct messages and the rest) add up to the error count');
   // the environment is a table, not a JSON dump
@@ -139,7 +164,12 @@ test('a run with failed sessions: verdict first, the summary card has its counts
   // legends: names only until the cursor is over a chart, then values with units
   const value = page.locator('#ts-throughput .u-legend .u-series').nth(1).locator('.u-value');
   assert.equal(await value.isVisible(), false, 'no value (no "--") before hover');
-  const after = (): Promise<string> => page.locator('#ts-throughput .u-legend .u-series').nth(1).locator('th').evaluate((th) => getComputedStyle(th, '::after').content);
+  const after = (): Promise<string> =>
+    page
+      .locator('#ts-throughput .u-legend .u-series')
+      .nth(1)
+      .locator('th')
+      .evaluate((th) => getComputedStyle(th, '::after').content);
   assert.equal(await after(), 'none', 'no trailing colon after a name before hover');
   const over = page.locator('#ts-throughput .u-over');
   const box = (await over.boundingBox())!;
@@ -148,15 +178,32 @@ test('a run with failed sessions: verdict first, the summary card has its counts
   assert.match(await value.innerText(), /msgs\/s$/);
   assert.equal(await after(), '":"', 'name: value while hovered');
   // phase markers come from the scenario's phases
-  const data = JSON.parse(await page.locator('#rtbench-data').textContent() ?? '{}') as { runs: Array<{ markers: Array<{ label: string; at: number }>; curves: Record<string, Array<[number, number]>>; series: { t: number[]; sent: Array<number | null> } }> };
-  assert.deepEqual(data.runs[0]!.markers.map((m) => [m.label, m.at]), [['warm', 0], ['load', 1]]);
+  const data = JSON.parse((await page.locator('#rtbench-data').textContent()) ?? '{}') as {
+    runs: Array<{
+      markers: Array<{ label: string; at: number }>;
+      curves: Record<string, Array<[number, number]>>;
+      series: { t: number[]; sent: Array<number | null> };
+    }>;
+  };
+  assert.deepEqual(
+    data.runs[0]!.markers.map((m) => [m.label, m.at]),
+    [
+      ['warm', 0],
+      ['load', 1],
+    ],
+  );
   // the time series' last second: scaled by the part of it that ran, or left out (no dive to 0 at the end)
   const sent = data.runs[0]!.series.sent;
   const lastShare = r.durationMs / 1000 - Math.floor(r.durationMs / 1000);
   const lastPoint = r.timeseries.at(-1)!;
   if (lastPoint.t === Math.floor(r.durationMs / 1000)) {
     if (lastShare >= 0.5) assert.equal(sent.at(-1), lastPoint.messagesSent / lastShare, `last second: ${lastShare} of a second`);
-    else assert.deepEqual([data.runs[0]!.series.t.at(-1), sent.length], [lastPoint.t - 1, r.timeseries.length - 1], `last second (${lastShare} of a second) left out`);
+    else
+      assert.deepEqual(
+        [data.runs[0]!.series.t.at(-1), sent.length],
+        [lastPoint.t - 1, r.timeseries.length - 1],
+        `last second (${lastShare} of a second) left out`,
+      );
   }
   // the percentile axis ends at the data's highest percentile, and p50 is labelled
   const curveMax = Math.max(...Object.values(data.runs[0]!.curves).flatMap((c) => c.map((p) => p[0])));
@@ -174,7 +221,15 @@ test('a run with failed sessions: verdict first, the summary card has its counts
 test('compare --report: two runs overlaid in one set of charts, led by a delta table with bootstrap intervals', async () => {
   const [a, b] = [mkdtempSync(join(tmpdir(), 'rtbench-cmp-a-')), mkdtempSync(join(tmpdir(), 'rtbench-cmp-b-'))];
   await run('test/fixtures/tiny-echo.ts', { out: a, duration: '1s', repeat: 3, generators: 1, stdout: memOutput(), stderr: memOutput() });
-  await run('test/fixtures/tiny-echo.ts', { out: b, duration: '1s', repeat: 3, generators: 1, topology: 'cluster:2', stdout: memOutput(), stderr: memOutput() });
+  await run('test/fixtures/tiny-echo.ts', {
+    out: b,
+    duration: '1s',
+    repeat: 3,
+    generators: 1,
+    topology: 'cluster:2',
+    stdout: memOutput(),
+    stderr: memOutput(),
+  });
   const report = join(b, 'compare.html');
   const stdout = memOutput();
   await compareCommand({ baseline: join(a, 'result.json'), current: join(b, 'result.json'), crossTopology: true, report }, stdout);
@@ -198,7 +253,13 @@ test('compare --report: two runs overlaid in one set of charts, led by a delta t
   assert.equal(await curve.getAttribute('data-metric'), 'connect');
   assert.equal(await curve.locator('canvas').count(), 1, 'redrawn in place');
   // time series overlay the runs too
-  assert.deepEqual(await page.locator('#ts-throughput .u-legend .u-series th').allInnerTexts().then((t) => t.slice(1).map((x) => x.trim())), ['single', 'cluster:2']);
+  assert.deepEqual(
+    await page
+      .locator('#ts-throughput .u-legend .u-series th')
+      .allInnerTexts()
+      .then((t) => t.slice(1).map((x) => x.trim())),
+    ['single', 'cluster:2'],
+  );
   assert.deepEqual(errors, []);
   const shot = join(b, 'compare.png');
   await page.screenshot({ path: shot, fullPage: true });
@@ -248,7 +309,11 @@ test('rtbench report A.json B.json (CLI): the same verdicts as rtbench compare, 
     assert.equal(want['ack.p50'], max.length ? 'REGRESSION' : undefined, 'compare judges p50 only with --max');
     const { errors, page } = await open(html);
     const got = Object.fromEntries(
-      await page.locator('#deltas tbody tr').evaluateAll((rows) => rows.filter((r) => r.querySelector('code')).map((r) => [r.querySelector('code')!.textContent!, r.querySelector('.vd')!.textContent!])),
+      await page
+        .locator('#deltas tbody tr')
+        .evaluateAll((rows) =>
+          rows.filter((r) => r.querySelector('code')).map((r) => [r.querySelector('code')!.textContent!, r.querySelector('.vd')!.textContent!]),
+        ),
     ) as Record<string, string>;
     assert.deepEqual(got, want, 'the report judges every figure as compare does');
     const regressions = Object.values(want).filter((v) => v === 'REGRESSION').length;
@@ -288,7 +353,14 @@ test("a run without acks headlines its own latency: an SSE run's card and charts
   const app = await startSseApp({ tickMs: 50, retryMs: 200, closeAfterMs: 1500, tokenMs: 5 });
   const out = mkdtempSync(join(tmpdir(), 'rtbench-html-sse-'));
   try {
-    const outcome = await run('test/fixtures/sse-feed.ts', { target: `${app.url}/events`, out, duration: '1s', generators: 1, stdout: memOutput(), stderr: memOutput() });
+    const outcome = await run('test/fixtures/sse-feed.ts', {
+      target: `${app.url}/events`,
+      out,
+      duration: '1s',
+      generators: 1,
+      stdout: memOutput(),
+      stderr: memOutput(),
+    });
     assert.equal(outcome.exitCode, 0);
     const r = outcome.file.runs[0]!;
     const { errors, page } = await open(join(out, 'report.html'));
@@ -299,7 +371,10 @@ test("a run without acks headlines its own latency: an SSE run's card and charts
     assert.match(await first.innerText(), /sse:first p50 \/ p99/);
     assert.equal(await page.locator('.card [data-fig="ack"]').count(), 0);
     const shown = (await first.locator('.v').innerText()).split('/').map((x) => Number.parseFloat(x.replace(/[^\d.]/g, '')));
-    assert.ok(Math.abs(shown[0]! - r.metrics['sse:first']!.p50) <= Math.max(0.1, r.metrics['sse:first']!.p50 * 0.05), `${shown[0]} vs ${r.metrics['sse:first']!.p50}`);
+    assert.ok(
+      Math.abs(shown[0]! - r.metrics['sse:first']!.p50) <= Math.max(0.1, r.metrics['sse:first']!.p50 * 0.05),
+      `${shown[0]} vs ${r.metrics['sse:first']!.p50}`,
+    );
     // every trend has a chip in the percentile chart; the main one is on
     const chips = await page.locator('#curve-pick .chip').allInnerTexts();
     for (const m of ['sse:first', 'sse:done', 'sse:gap', 'recovery', 'connect']) assert.ok(chips.includes(m), `${m} among ${chips.join(', ')}`);

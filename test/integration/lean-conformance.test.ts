@@ -254,7 +254,10 @@ describe('events and acks', () => {
     const t = lean(s.url);
     await t.connect(2000);
     const replies = await Promise.all(Array.from({ length: 50 }, (_, i) => t.emitWithAck('later', [i], 2000)));
-    assert.deepEqual(replies, Array.from({ length: 50 }, (_, i) => [i * 10]));
+    assert.deepEqual(
+      replies,
+      Array.from({ length: 50 }, (_, i) => [i * 10]),
+    );
   });
 
   test('binary attachments both directions, nested, in events and in acks', async () => {
@@ -301,7 +304,9 @@ describe('events and acks', () => {
     t.onEvent((e, a) => {
       if (e === 'give') (a[a.length - 1] as (...r: unknown[]) => void)(Buffer.from('bytes'), { b: Buffer.from('nested') });
     });
-    const back = await new Promise<unknown[]>((resolve, reject) => sock.timeout(1000).emit('give', (err: Error | null, ...r: unknown[]) => (err ? reject(err) : resolve(r))));
+    const back = await new Promise<unknown[]>((resolve, reject) =>
+      sock.timeout(1000).emit('give', (err: Error | null, ...r: unknown[]) => (err ? reject(err) : resolve(r))),
+    );
     assert.deepEqual(back[0], Buffer.from('bytes'));
     assert.deepEqual((back[1] as { b: Buffer }).b, Buffer.from('nested'));
   });
@@ -322,7 +327,10 @@ describe('events and acks', () => {
     const short = rejectsWith(t.emitWithAck('silent', [], 100), 'ack_timeout', /within 100ms/).then(() => order.push(`short@${Date.now() - t0}`));
     const slow = rejectsWith(t.emitWithAck('slow', [], 150), 'ack_timeout');
     await Promise.all([long, short, slow]);
-    assert.deepEqual(order.map((o) => o.split('@')[0]), ['short', 'long']);
+    assert.deepEqual(
+      order.map((o) => o.split('@')[0]),
+      ['short', 'long'],
+    );
     const shortAt = Number(order[0]!.split('@')[1]);
     const longAt = Number(order[1]!.split('@')[1]);
     // lower bounds are the deadlines; the upper bounds leave room for a stalled loop on a busy host
@@ -432,7 +440,11 @@ describe('same script, same results: socket.io-lean vs socket.io-client', () => 
         const cb = typeof args[args.length - 1] === 'function' ? (args.pop() as (...r: unknown[]) => void) : null;
         server.push([event, args]);
         if (event === 'echo-me') sock.emit('echoed', ...args);
-        if (cb && event === 'sum') cb((args as number[]).reduce((a, b) => a + b, 0), 'ok');
+        if (cb && event === 'sum')
+          cb(
+            (args as number[]).reduce((a, b) => a + b, 0),
+            'ok',
+          );
         if (cb && event === 'mirror') cb(...args);
         if (event === 'ask-me') {
           sock.timeout(1000).emit('question', 41, (err: Error | null, ...r: unknown[]) => {
@@ -473,7 +485,10 @@ describe('same script, same results: socket.io-lean vs socket.io-client', () => 
     const mine = await script((url) => lean(url));
     assert.ok(ref.client.length >= 8, `reference saw ${ref.client.length} items`);
     // sanity: binary arrived as Buffers with the reference client too
-    const mirror = ref.client.find((c) => (c as unknown[])[0] === 'ack' && Array.isArray((c as unknown[])[1]) && ((c as unknown[][])[1]!.length === 3)) as [string, unknown[]];
+    const mirror = ref.client.find((c) => (c as unknown[])[0] === 'ack' && Array.isArray((c as unknown[])[1]) && (c as unknown[][])[1]!.length === 3) as [
+      string,
+      unknown[],
+    ];
     assert.ok(Buffer.isBuffer(mirror[1][0]));
     assert.deepEqual(mine.client, ref.client);
     assert.deepEqual(mine.server, ref.server);

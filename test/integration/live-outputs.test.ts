@@ -45,7 +45,16 @@ async function startPrometheus(): Promise<{ base: string; proc: ChildProcess; lo
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
     let log = '';
-    const proc = spawn(PROMETHEUS, [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--web.enable-remote-write-receiver'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const proc = spawn(
+      PROMETHEUS,
+      [
+        `--config.file=${join(dir, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${join(dir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        '--web.enable-remote-write-receiver',
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     started.push(proc);
     proc.stderr!.on('data', (b: Buffer) => (log = (log + b.toString()).slice(-20_000)));
     const base = `http://127.0.0.1:${port}`;
@@ -97,7 +106,9 @@ test('--output prometheus=URL: a real Prometheus holds the same counts as result
     const inf = await query(prom.base, `rtbench_latency_seconds_bucket{run_id="${runId}",metric="${metric}",le="+Inf"}`);
     assert.equal(Number(inf[0]?.value[1]), r.metrics[metric]!.count);
     // the buckets are cumulative and reach the count
-    const buckets = (await query(prom.base, `rtbench_latency_seconds_bucket{run_id="${runId}",metric="${metric}"}`)).map((b) => [b.metric.le === '+Inf' ? Infinity : Number(b.metric.le), Number(b.value[1])] as const).sort((a, b) => a[0] - b[0]);
+    const buckets = (await query(prom.base, `rtbench_latency_seconds_bucket{run_id="${runId}",metric="${metric}"}`))
+      .map((b) => [b.metric.le === '+Inf' ? Infinity : Number(b.metric.le), Number(b.value[1])] as const)
+      .sort((a, b) => a[0] - b[0]);
     assert.ok(buckets.length >= 10);
     for (let i = 1; i < buckets.length; i++) assert.ok(buckets[i]![1] >= buckets[i - 1]![1], `cumulative at le=${buckets[i]![0]}`);
   }
@@ -105,11 +116,16 @@ test('--output prometheus=URL: a real Prometheus holds the same counts as result
   const range = await query(prom.base, `count_over_time(rtbench_sessions_started_total${sel}[10m])`);
   assert.ok(Number(range[0]?.value[1]) >= 3, `points of the counter: ${range[0]?.value[1]}`);
   const byKind = await query(prom.base, `rtbench_errors_by_kind_total${sel}`);
-  assert.deepEqual(byKind.map((k) => [k.metric.kind, Number(k.value[1])]), Object.entries(r.errors).map(([k, e]) => [k, e.count]));
+  assert.deepEqual(
+    byKind.map((k) => [k.metric.kind, Number(k.value[1])]),
+    Object.entries(r.errors).map(([k, e]) => [k, e.count]),
+  );
   const finished = await query(prom.base, `rtbench_run_finished${sel}`);
   assert.equal(finished.length, 1);
   // the example Grafana dashboard's queries parse and find these series
-  const dash = JSON.parse(readFileSync('examples/grafana/rtbench-dashboard.json', 'utf8')) as { panels: Array<{ title: string; targets: Array<{ expr: string }> }> };
+  const dash = JSON.parse(readFileSync('examples/grafana/rtbench-dashboard.json', 'utf8')) as {
+    panels: Array<{ title: string; targets: Array<{ expr: string }> }>;
+  };
   const fill = (e: string): string => e.replace(/\$__rate_interval/g, '1m').replace(/\$(scenario|topology|run_id|metric)/g, '.*');
   for (const p of dash.panels) {
     for (const t of p.targets) {
@@ -125,9 +141,21 @@ test('--output json=FILE: one line a second, flushed, the final line equals resu
   const out = mkdtempSync(join(tmpdir(), 'rtbench-jsonl-'));
   dirs.push(out);
   const file = join(out, 'live', 'metrics.jsonl');
-  const outcome = await run('test/fixtures/tiny-echo.ts', { out, duration: '3s', generators: 1, outputs: [`json=${file}`], stdout: memOutput(), stderr: memOutput() });
+  const outcome = await run('test/fixtures/tiny-echo.ts', {
+    out,
+    duration: '3s',
+    generators: 1,
+    outputs: [`json=${file}`],
+    stdout: memOutput(),
+    stderr: memOutput(),
+  });
   assert.equal(outcome.exitCode, 0);
-  const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; run_id: string; counters: Record<string, number>; latency: Record<string, { count: number }>; elapsedMs: number });
+  const lines = readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map(
+      (l) => JSON.parse(l) as { type: string; run_id: string; counters: Record<string, number>; latency: Record<string, { count: number }>; elapsedMs: number },
+    );
   assert.ok(lines.length >= 3, `lines: ${lines.length}`);
   assert.ok(lines.slice(0, -1).every((l) => l.type === 'second'));
   const final = lines[lines.length - 1]!;
@@ -145,7 +173,11 @@ test('--output json=FILE is readable after the process is SIGKILLed mid-run', { 
   dirs.push(out);
   const file = join(out, 'live.jsonl');
   // its own process group: the coordinator and its generators are killed together, by the group's PID
-  const child = spawn(process.execPath, ['bin/rtbench.js', 'run', 'test/fixtures/tiny-echo.ts', '--duration', '20s', '--generators', '1', '--quiet', '--out', out, '--output', `json=${file}`], { detached: true, stdio: 'ignore' });
+  const child = spawn(
+    process.execPath,
+    ['bin/rtbench.js', 'run', 'test/fixtures/tiny-echo.ts', '--duration', '20s', '--generators', '1', '--quiet', '--out', out, '--output', `json=${file}`],
+    { detached: true, stdio: 'ignore' },
+  );
   started.push(child);
   const lines = (): string[] => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : []);
   for (let i = 0; i < 300 && lines().length < 3 && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 100));
@@ -154,7 +186,10 @@ test('--output json=FILE is readable after the process is SIGKILLed mid-run', { 
   await new Promise((r) => child.once('exit', r));
   const got = lines().map((l) => JSON.parse(l) as { type: string; counters: Record<string, number> });
   assert.ok(got.length >= 3);
-  assert.ok(got.every((l) => l.type === 'second'), 'no final line: it was killed');
+  assert.ok(
+    got.every((l) => l.type === 'second'),
+    'no final line: it was killed',
+  );
   assert.ok((got[got.length - 1]!.counters['sessions.started'] ?? 0) > 0, 'the last line before the kill has the counts so far');
   assert.ok(!existsSync(join(out, 'result.json')), 'killed before result.json');
 });
@@ -165,7 +200,14 @@ test('an unreachable prometheus endpoint never stops the load: warned, and the d
   dirs.push(out);
   const stdout = memOutput();
   const stderr = memOutput();
-  const outcome = await run('test/fixtures/tiny-echo.ts', { out, duration: '3s', generators: 1, outputs: [`prometheus=http://127.0.0.1:${port}/api/v1/write`], stdout, stderr });
+  const outcome = await run('test/fixtures/tiny-echo.ts', {
+    out,
+    duration: '3s',
+    generators: 1,
+    outputs: [`prometheus=http://127.0.0.1:${port}/api/v1/write`],
+    stdout,
+    stderr,
+  });
   assert.equal(outcome.exitCode, 0);
   const r = outcome.file.runs[0]!;
   assert.equal(r.status, 'completed');
@@ -177,14 +219,21 @@ test('an unreachable prometheus endpoint never stops the load: warned, and the d
 });
 
 test('--output refuses bad specs, naming each; a non-loopback URL is not refused (its parse is tested without a connection in test/unit/outputs.test.ts)', async () => {
-  await assert.rejects(run('test/fixtures/tiny-echo.ts', { outputs: ['prometheus=ftp://127.0.0.1/w', 'influx=x', 'prometheus=http://127.0.0.1:1/w,header=nocolon'], stdout: memOutput(), stderr: memOutput() }), (e: Error & { code?: string; details?: string[] }) => {
-    assert.equal(e.code, 'E_OUTPUT');
-    assert.equal(e.details?.length, 3, e.details?.join('\n'));
-    assert.match(e.details![0]!, /must be http:\/\/ or https:\/\//);
-    assert.match(e.details![1]!, /influx=/);
-    assert.match(e.details![2]!, /is not Name:Value/);
-    return true;
-  });
+  await assert.rejects(
+    run('test/fixtures/tiny-echo.ts', {
+      outputs: ['prometheus=ftp://127.0.0.1/w', 'influx=x', 'prometheus=http://127.0.0.1:1/w,header=nocolon'],
+      stdout: memOutput(),
+      stderr: memOutput(),
+    }),
+    (e: Error & { code?: string; details?: string[] }) => {
+      assert.equal(e.code, 'E_OUTPUT');
+      assert.equal(e.details?.length, 3, e.details?.join('\n'));
+      assert.match(e.details![0]!, /must be http:\/\/ or https:\/\//);
+      assert.match(e.details![1]!, /influx=/);
+      assert.match(e.details![2]!, /is not Name:Value/);
+      return true;
+    },
+  );
 });
 
 /** A loopback HTTP endpoint that answers 204 and keeps each request's headers. */
@@ -202,15 +251,33 @@ async function recordingEndpoint(): Promise<{ url: string; requests: http.Incomi
   return { url: `127.0.0.1:${port}/api/v1/write`, requests, close: () => new Promise((r) => server.close(() => r())) };
 }
 
-test('rtbench run --output prometheus=http://user:pass@…,header=…: Basic auth and headers reach the endpoint; the password is never printed', { timeout: 90_000 }, async () => {
+test('rtbench run --output prometheus=http://user:pass@…,header=…: Basic auth and headers reach the endpoint; the password is never printed', {
+  timeout: 90_000,
+}, async () => {
   const ep = await recordingEndpoint();
   const out = mkdtempSync(join(tmpdir(), 'rtbench-auth-'));
   dirs.push(out);
   try {
-    const child = spawn(process.execPath, ['bin/rtbench.js', 'run', 'test/fixtures/tiny-echo.ts', '--duration', '2s', '--generators', '1', '--out', out, '--output', `prometheus=http://alice:s3cr%40t@${ep.url},header=X-Scope-OrgID:tenant1`], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, RTBENCH_PROMETHEUS_HEADERS: 'X-Team: load, X-Scope-OrgID: from-env' },
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        'bin/rtbench.js',
+        'run',
+        'test/fixtures/tiny-echo.ts',
+        '--duration',
+        '2s',
+        '--generators',
+        '1',
+        '--out',
+        out,
+        '--output',
+        `prometheus=http://alice:s3cr%40t@${ep.url},header=X-Scope-OrgID:tenant1`,
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, RTBENCH_PROMETHEUS_HEADERS: 'X-Team: load, X-Scope-OrgID: from-env' },
+      },
+    );
     started.push(child);
     let stdout = '';
     let stderr = '';
@@ -227,7 +294,10 @@ test('rtbench run --output prometheus=http://user:pass@…,header=…: Basic aut
     }
     // where the samples go is printed once, credentials left out
     assert.equal((stdout.match(/prometheus output: remote write to /g) ?? []).length, 1, stdout);
-    assert.match(stdout, new RegExp(`prometheus output: remote write to http://${ep.url.replace(/[./]/g, '\\$&')} \\(Basic auth; headers X-Team, X-Scope-OrgID\\)`));
+    assert.match(
+      stdout,
+      new RegExp(`prometheus output: remote write to http://${ep.url.replace(/[./]/g, '\\$&')} \\(Basic auth; headers X-Team, X-Scope-OrgID\\)`),
+    );
     assert.match(stdout, /prometheus: \d+ samples in [1-9]\d* request\(s\)/);
     for (const text of [stdout, stderr, ...readdirSync(out).map((f) => readFileSync(join(out, f), 'utf8'))]) assert.doesNotMatch(text, /s3cr|alice|tenant1/);
   } finally {
@@ -235,7 +305,9 @@ test('rtbench run --output prometheus=http://user:pass@…,header=…: Basic aut
   }
 });
 
-test('a prometheus endpoint that accepts connections and never answers: the run ends within one request timeout, warns once, counts the drop', { timeout: 90_000 }, async () => {
+test('a prometheus endpoint that accepts connections and never answers: the run ends within one request timeout, warns once, counts the drop', {
+  timeout: 90_000,
+}, async () => {
   const sockets = new Set<net.Socket>();
   const silent = net.createServer((s) => {
     sockets.add(s);

@@ -19,7 +19,11 @@ async function runAgainst(scenario: string, target: string, duration: string) {
   return { exitCode: o.exitCode, r: o.file.runs[0]!, stderr: stderr.text() };
 }
 
-for (const [engine, scenario] of [['socket.io', 'examples/socketio-msgpack.ts'], ['socket.io-lean', 'test/fixtures/msgpack-lean.ts'], ['socket.io (parser module)', 'test/fixtures/msgpack-module.ts']] as const) {
+for (const [engine, scenario] of [
+  ['socket.io', 'examples/socketio-msgpack.ts'],
+  ['socket.io-lean', 'test/fixtures/msgpack-lean.ts'],
+  ['socket.io (parser module)', 'test/fixtures/msgpack-module.ts'],
+] as const) {
   test(`${engine}: parser 'msgpack' against a socket.io-msgpack-parser app: binary intact, counts equal the app's`, async () => {
     const app = await startMsgpackApp();
     try {
@@ -94,7 +98,10 @@ test('a server that answers the Engine.IO handshake and then stays silent: conne
       await assert.rejects(t.connect(1500), (e: unknown) => {
         const err = e as { kind?: string; message?: string };
         assert.equal(err.kind, 'connect_timeout', engine);
-        assert.match(err.message!, /^Engine\.IO handshake answered, Socket\.IO CONNECT \(namespace \/\) not: a packet parser mismatch\? set `connect: \{ parser: 'msgpack' \}`/);
+        assert.match(
+          err.message!,
+          /^Engine\.IO handshake answered, Socket\.IO CONNECT \(namespace \/\) not: a packet parser mismatch\? set `connect: \{ parser: 'msgpack' \}`/,
+        );
         assert.match(err.message!, /\(no reply within 1500ms\)$/);
         return true;
       });

@@ -15,7 +15,11 @@ import { memOutput } from './helpers.ts';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'rtbench-own-'));
 
-async function runAgainst(scenario: string, target: string, duration = '2s'): Promise<{ exitCode: number; r: RunResult; stderr: string; stdout: string; out: string }> {
+async function runAgainst(
+  scenario: string,
+  target: string,
+  duration = '2s',
+): Promise<{ exitCode: number; r: RunResult; stderr: string; stdout: string; out: string }> {
   const stderr = memOutput();
   const stdout = memOutput();
   const out = tmp();
@@ -30,11 +34,18 @@ async function runAgainst(scenario: string, target: string, duration = '2s'): Pr
  */
 function assertGateOnCounts(exitCode: number, r: RunResult): void {
   const failed = r.thresholds.filter((t) => !t.ok);
-  assert.deepEqual(failed.filter((t) => t.unit !== 'ms'), [], 'no count or rate threshold failed');
+  assert.deepEqual(
+    failed.filter((t) => t.unit !== 'ms'),
+    [],
+    'no count or rate threshold failed',
+  );
   assert.equal(exitCode, failed.length === 0 ? 0 : 99, JSON.stringify(failed));
 }
 
-for (const [engine, scenario] of [['socket.io', 'examples/socketio-chat.ts'], ['socket.io-lean', 'test/fixtures/chat-lean.ts']] as const) {
+for (const [engine, scenario] of [
+  ['socket.io', 'examples/socketio-chat.ts'],
+  ['socket.io-lean', 'test/fixtures/chat-lean.ts'],
+] as const) {
   test(`${engine}: the chat example through /chat (auth + x-tenant) matches the app's own counts`, async () => {
     const app = await startChatApp();
     try {
@@ -97,7 +108,7 @@ for (const engine of ['socket.io', 'socket.io-lean'] as const) {
   });
 }
 
-test('a refused handshake (wrong token) is a connect_error with the app\'s message, and the run fails its gate (exit 99)', async () => {
+test("a refused handshake (wrong token) is a connect_error with the app's message, and the run fails its gate (exit 99)", async () => {
   const app = await startChatApp();
   try {
     const { exitCode, r, stdout } = await runAgainst('test/fixtures/chat-wrong-token.ts', `${app.url}/chat`, '1s');
@@ -141,7 +152,10 @@ test('the chat app gated by a custom fan-out trend and a check: passes (exit 0) 
   assert.equal(r.metrics.fanout!.count, app.deliveries);
   assert.equal(r.counters['check:in my room.pass'], app.deliveries);
   assert.ok(app.deliveries >= 6 * 5, `${app.deliveries} deliveries`);
-  assert.deepEqual(r.thresholds.filter((t) => !t.ok), []);
+  assert.deepEqual(
+    r.thresholds.filter((t) => !t.ok),
+    [],
+  );
   assert.equal(exitCode, 0, stdout);
   assert.match(stdout, /ok {3}fanout\.p99 < 60s/);
   assert.deepEqual(app.byKey, { 'k1-secret': 6 }, 'the query token reached every handshake');
@@ -157,7 +171,13 @@ test('the chat app gated by a custom fan-out trend and a check: fails (exit 99) 
   assert.equal(app.refused, 0);
   assert.deepEqual(r.errors, {});
   assert.equal(exitCode, 99);
-  assert.deepEqual(r.thresholds.filter((t) => !t.ok).map((t) => t.subject).sort(), ['check:sent by me.failRate', 'fanout.count']);
+  assert.deepEqual(
+    r.thresholds
+      .filter((t) => !t.ok)
+      .map((t) => t.subject)
+      .sort(),
+    ['check:sent by me.failRate', 'fanout.count'],
+  );
   assert.equal(r.thresholds.find((t) => t.subject === 'fanout.count')!.actual, app.deliveries);
   assert.ok((r.counters['check:sent by me.fail'] ?? 0) > 0);
   assert.match(stdout, /FAIL fanout\.count > 1000000/);
@@ -176,7 +196,7 @@ test('an async connect that rejects is a session_error naming its line; no hands
   assert.equal(exitCode, 99);
 });
 
-test('ws engine: the JSON-RPC example (query token + x-tenant header) matches the app\'s own counts', async () => {
+test("ws engine: the JSON-RPC example (query token + x-tenant header) matches the app's own counts", async () => {
   const app = await startRpcApp();
   try {
     const { exitCode, r, stderr, stdout } = await runAgainst('examples/jsonrpc.ts', app.url);
@@ -214,7 +234,7 @@ test('ws engine: the JSON-RPC example (query token + x-tenant header) matches th
   }
 });
 
-test('ws engine: an upgrade refused with 401 is a connect_error carrying the app\'s status and body', async () => {
+test("ws engine: an upgrade refused with 401 is a connect_error carrying the app's status and body", async () => {
   const app = await startRpcApp();
   try {
     const { exitCode, r } = await runAgainst('test/fixtures/rpc-no-tenant.ts', app.url, '1s');

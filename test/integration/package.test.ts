@@ -49,7 +49,11 @@ export default defineScenario({
 function npmInstall(dir: string, args: string[], what: string): void {
   const r = sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', ...args], dir, 180_000);
   ok(r, `${what} in ${dir}`);
-  assert.doesNotMatch(`${r.stdout}\n${r.stderr}`, /install-scripts|install script/i, `${what} printed no install-script warning (no package of the install has an install script)`);
+  assert.doesNotMatch(
+    `${r.stdout}\n${r.stderr}`,
+    /install-scripts|install script/i,
+    `${what} printed no install-script warning (no package of the install has an install script)`,
+  );
 }
 
 /** The optional peers found in DIR/node_modules: none, unless the project asked for them. */
@@ -89,7 +93,17 @@ before(() => {
 after(() => rmSync(root, { recursive: true, force: true }));
 
 test('package: the tarball holds only what users run', () => {
-  for (const must of ['package.json', 'README.md', 'bin/rtbench.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/main.js', 'dist/src/generator/child.js', 'dist/reference-server/process.js', 'dist/src/reporters/html/client.js']) {
+  for (const must of [
+    'package.json',
+    'README.md',
+    'bin/rtbench.js',
+    'dist/src/index.js',
+    'dist/src/index.d.ts',
+    'dist/src/cli/main.js',
+    'dist/src/generator/child.js',
+    'dist/reference-server/process.js',
+    'dist/src/reporters/html/client.js',
+  ]) {
     assert.ok(files.includes(must), `${must} is in the tarball`);
   }
   const stray = files.filter((f) => !/^(package\.json|README\.md|LICENSE|bin\/rtbench\.js|dist\/.+\.(js|d\.ts))$/.test(f));
@@ -120,7 +134,10 @@ test('package: CommonJS project (npm init -y): .ts, .cts and .mts scenarios via 
   writeFileSync(join(dir, 'lib/rate.cts'), 'const rate: number = 5;\nmodule.exports = { rate };\n');
   writeFileSync(
     join(dir, 'helpers.cts'),
-    SCENARIO.replace("import { defineScenario } from 'rtbench';", "const { defineScenario } = require('rtbench');\nconst { ECHO, payload } = require('./lib/events');\nconst { rate } = require('./lib/rate');")
+    SCENARIO.replace(
+      "import { defineScenario } from 'rtbench';",
+      "const { defineScenario } = require('rtbench');\nconst { ECHO, payload } = require('./lib/events');\nconst { rate } = require('./lib/rate');",
+    )
       .replace('arrivalRate: 5', 'arrivalRate: rate')
       .replace("emitWithAck('echo', 1)", 'emitWithAck(ECHO, payload(1))')
       .replace('export default defineScenario', 'module.exports = defineScenario'),
@@ -128,7 +145,10 @@ test('package: CommonJS project (npm init -y): .ts, .cts and .mts scenarios via 
   const helpers = runScenario(dir, 'helpers.cts');
   assert.equal(helpers.connects, 10, 'require of ./lib/events (.ts) and ./lib/rate (.cts)');
   assert.equal(helpers.sessions, 10);
-  writeFileSync(join(dir, 'api.cjs'), "const r = require('rtbench');\nconsole.log(JSON.stringify({ define: typeof r.defineScenario, run: typeof r.run, ok: r.ExitCode.ok, same: r.defineScenario({ name: 'x' }).name }));\n");
+  writeFileSync(
+    join(dir, 'api.cjs'),
+    "const r = require('rtbench');\nconsole.log(JSON.stringify({ define: typeof r.defineScenario, run: typeof r.run, ok: r.ExitCode.ok, same: r.defineScenario({ name: 'x' }).name }));\n",
+  );
   assert.deepEqual(JSON.parse(ok(sh('node', ['api.cjs'], dir), 'require(rtbench)')), { define: 'function', run: 'function', ok: 0, same: 'x' });
   // a scenario outside any project that has rtbench: the error says to install it there
   mkdirSync(join(root, 'elsewhere'));
@@ -155,15 +175,37 @@ test('package: ESM project: .ts scenario via npx, the programmatic API from plai
     join(dir, 'api.mjs'),
     "import { run } from 'rtbench';\nconst quiet = { write() {}, isTTY: false };\nconst o = await run('scenario.ts', { out: 'out-api', generators: 1, quiet: true, stdout: quiet, stderr: quiet });\nconsole.log(JSON.stringify({ exitCode: o.exitCode, connects: o.file.runs[0].metrics.connect.count }));\n",
   );
-  assert.deepEqual(JSON.parse(ok(sh('node', ['api.mjs'], dir), 'node api.mjs').trim().split('\n').pop()!), { exitCode: 0, connects: 10 });
+  assert.deepEqual(
+    JSON.parse(
+      ok(sh('node', ['api.mjs'], dir), 'node api.mjs')
+        .trim()
+        .split('\n')
+        .pop()!,
+    ),
+    { exitCode: 0, connects: 10 },
+  );
   // the `types` export: a TypeScript project (strict, NodeNext, with @types/node as any Node project
   // has; the repository's copy) checks the scenario against it, declaration files included
   const tsconfig = (file: string): string =>
-    JSON.stringify({ compilerOptions: { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', noEmit: true, typeRoots: [join(REPO, 'node_modules/@types')], types: ['node'], skipLibCheck: false }, files: [file] });
+    JSON.stringify({
+      compilerOptions: {
+        strict: true,
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        noEmit: true,
+        typeRoots: [join(REPO, 'node_modules/@types')],
+        types: ['node'],
+        skipLibCheck: false,
+      },
+      files: [file],
+    });
   const tsc = (config: string): SpawnSyncReturns<string> => sh(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', config], dir);
   writeFileSync(join(dir, 'tsconfig.json'), tsconfig('scenario.ts'));
   ok(tsc('tsconfig.json'), 'tsc on the scenario');
-  writeFileSync(join(dir, 'bad.ts'), "import { defineScenario } from 'rtbench';\nexport default defineScenario({ name: 1, phases: [], async session() {} });\n");
+  writeFileSync(
+    join(dir, 'bad.ts'),
+    "import { defineScenario } from 'rtbench';\nexport default defineScenario({ name: 1, phases: [], async session() {} });\n",
+  );
   writeFileSync(join(dir, 'tsconfig.bad.json'), tsconfig('bad.ts'));
   const bad = tsc('tsconfig.bad.json');
   assert.match(bad.stdout, /bad\.ts.*TS2322/, 'a wrong field type is a type error: the types are real');

@@ -44,7 +44,13 @@ test('rooms: broadcast reaches every member with increasing seq and the sender t
   await a.s.emitWithAck('broadcast', 'r1', { ts: 456 });
   await new Promise((r) => setTimeout(r, 100));
   assert.equal(ack1.seq, 1);
-  assert.deepEqual(got.map((m) => [m.seq, m.ts]), [[1, 123], [2, 456]]);
+  assert.deepEqual(
+    got.map((m) => [m.seq, m.ts]),
+    [
+      [1, 123],
+      [2, 456],
+    ],
+  );
   await b.s.emitWithAck('leave', 'r1');
   await a.s.emitWithAck('broadcast', 'r1', { ts: 789 });
   await new Promise((r) => setTimeout(r, 100));

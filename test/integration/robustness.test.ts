@@ -39,7 +39,9 @@ function rtbenchAsync(args: string[]): Promise<{ status: number | null; stdout: 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   test(`${signal} mid-run: load stops, result.json and report.html are written with what was measured, marked interrupted, exit 130`, async () => {
     const out = tmp();
-    const child = spawn(process.execPath, ['bin/rtbench.js', 'run', 'scenarios/echo.ts', '--out', out, '--generators', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['bin/rtbench.js', 'run', 'scenarios/echo.ts', '--out', out, '--generators', '1'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
@@ -93,10 +95,14 @@ test('EMFILE: a generator out of file descriptors reports `emfile` with the ulim
   try {
     const out = tmp();
     // a soft limit of 80 fds for rtbench only: the generator opens a few dozen itself, then its clients run out
-    const r = spawnSync('bash', ['-c', `ulimit -n 80; exec "${process.execPath}" bin/rtbench.js run test/fixtures/hold-fds.ts --target ${server.url} --out ${out} --generators 1`], {
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+    const r = spawnSync(
+      'bash',
+      ['-c', `ulimit -n 80; exec "${process.execPath}" bin/rtbench.js run test/fixtures/hold-fds.ts --target ${server.url} --out ${out} --generators 1`],
+      {
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
     const file = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as RunFile;
     const e = file.runs[0]!.errors.emfile;
     assert.ok(e && e.count > 0, `errors: ${JSON.stringify(file.runs[0]!.errors)} ${r.stderr.slice(-500)}`);
@@ -108,7 +114,11 @@ test('EMFILE: a generator out of file descriptors reports `emfile` with the ulim
 
 test('TLS: a target whose certificate is not trusted fails in seconds naming the URL and the fix', async (t) => {
   const dir = tmp();
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem'), '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem'), '-days', '1', '-subj', '/CN=127.0.0.1'],
+    { stdio: 'ignore' },
+  );
   const server = https.createServer({ key: readFileSync(join(dir, 'k.pem')), cert: readFileSync(join(dir, 'c.pem')) }, (_q, s) => s.end('hi'));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   t.after(() => server.close());

@@ -41,7 +41,7 @@ test('run(): embedded single topology, two generators, merged result on disk', a
   for (const g of r.generator.processes) assert.ok(!alive(g.pid), `generator ${g.pid} still alive`);
 });
 
-test('run(): the ws engine against the reference app\'s /ws flavour, with room broadcasts', async () => {
+test("run(): the ws engine against the reference app's /ws flavour, with room broadcasts", async () => {
   const outcome = await run('test/fixtures/tiny-ws.ts', { out: tmp(), generators: 1, stdout: memOutput(), stderr: memOutput() });
   assert.equal(outcome.exitCode, 0);
   const r = outcome.file.runs[0]!;
@@ -83,7 +83,14 @@ test('interrupting a run keeps what was measured and marks it interrupted', asyn
     },
   };
   const out = tmp();
-  const outcome = await run('scenarios/echo.ts', { out, generators: 1, signal: ac.signal, reporters: [interrupter, jsonReporter()], stdout: memOutput(), stderr: memOutput() });
+  const outcome = await run('scenarios/echo.ts', {
+    out,
+    generators: 1,
+    signal: ac.signal,
+    reporters: [interrupter, jsonReporter()],
+    stdout: memOutput(),
+    stderr: memOutput(),
+  });
   assert.ok(abortedAt > 0);
   assert.ok(Date.now() - abortedAt < 8000, 'stops promptly');
   assert.equal(outcome.exitCode, 130);
@@ -101,7 +108,14 @@ test('an interrupt while the generators are still starting stops the run before 
   const interrupter: Reporter = { name: 'early-interrupter', onRunStart: () => ac.abort() };
   const t0 = Date.now();
   const out = tmp();
-  const outcome = await run('scenarios/echo.ts', { out, generators: 1, signal: ac.signal, reporters: [interrupter, jsonReporter()], stdout: memOutput(), stderr: memOutput() });
+  const outcome = await run('scenarios/echo.ts', {
+    out,
+    generators: 1,
+    signal: ac.signal,
+    reporters: [interrupter, jsonReporter()],
+    stdout: memOutput(),
+    stderr: memOutput(),
+  });
   // echo.ts runs 20 s; an ignored stop would run it to the end
   assert.ok(Date.now() - t0 < 12_000, `stopped after ${Date.now() - t0} ms`);
   assert.equal(outcome.exitCode, 130);
@@ -112,7 +126,10 @@ test('an interrupt while the generators are still starting stops the run before 
 
 test('CLI acceptance: rtbench run scenarios/churn.ts --out DIR exits 0 with connect, ack and broadcast histograms', () => {
   const out = tmp();
-  const r = spawnSync(process.execPath, ['bin/rtbench.js', 'run', 'scenarios/churn.ts', '--out', out, '--duration', '8s'], { encoding: 'utf8', timeout: 90_000 });
+  const r = spawnSync(process.execPath, ['bin/rtbench.js', 'run', 'scenarios/churn.ts', '--out', out, '--duration', '8s'], {
+    encoding: 'utf8',
+    timeout: 90_000,
+  });
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /churn/);
   const file = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as RunFile;
@@ -127,7 +144,15 @@ test('thresholds: evaluated on the merged result, failures listed first, exit 99
   assert.equal(outcome.exitCode, 99);
   const t = outcome.file.runs[0]!.thresholds;
   // the default gate (sessions.failedRate < 1%) comes with every run
-  assert.deepEqual(t.map((x) => [x.subject, x.ok]), [['ack:echo.p95', false], ['broadcast.p99', false], ['sessions.failedRate', true], ['errors.rate', true]]);
+  assert.deepEqual(
+    t.map((x) => [x.subject, x.ok]),
+    [
+      ['ack:echo.p95', false],
+      ['broadcast.p99', false],
+      ['sessions.failedRate', true],
+      ['errors.rate', true],
+    ],
+  );
   assert.match(stdout.text(), /THRESHOLDS FAILED: 2 of 4\n\s+FAIL ack:echo\.p95/);
 });
 

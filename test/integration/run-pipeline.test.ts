@@ -15,7 +15,10 @@ test('closed model: consecutive vus phases carry their VUs over; connected never
   const connected = r.timeseries.map((p) => p.connected);
   assert.ok(Math.max(...connected) >= 15, `the load ran: ${connected.join(' ')}`);
   assert.ok(Math.max(...connected) <= 20 + 2, `connected per second: ${connected.join(' ')} (vus 20, 2 generators)`);
-  assert.ok(r.generator.processes.every((g) => g.peakClients <= 11), `peak per generator: ${r.generator.processes.map((g) => g.peakClients).join(', ')}`);
+  assert.ok(
+    r.generator.processes.every((g) => g.peakClients <= 11),
+    `peak per generator: ${r.generator.processes.map((g) => g.peakClients).join(', ')}`,
+  );
 });
 
 test('27 of 40 sessions fail with two errors: the default gate fails the run (exit 99), both messages are listed with counts, sessions come first', async () => {
@@ -24,8 +27,11 @@ test('27 of 40 sessions fail with two errors: the default gate fails the run (ex
   const r = outcome.file.runs[0]!;
   assert.equal(r.counters['sessions.started'], 40);
   assert.equal(r.counters['sessions.failed'], 27);
-  assert.equal(outcome.exitCode, 99, 'sessions.failedRate < 1% is every run\'s gate');
-  assert.deepEqual(r.thresholds.map((t) => [t.subject, t.ok]), [['sessions.failedRate', false]]);
+  assert.equal(outcome.exitCode, 99, "sessions.failedRate < 1% is every run's gate");
+  assert.deepEqual(
+    r.thresholds.map((t) => [t.subject, t.ok]),
+    [['sessions.failedRate', false]],
+  );
   const messages = r.errors.session_error!.messages!;
   assert.equal(messages.length, 2, JSON.stringify(messages));
   assert.match(messages[0]!.message, /^Error: boom \(.*two-errors\.ts:\d+/);

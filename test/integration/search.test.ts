@@ -29,7 +29,10 @@ test('--find-max against a server whose capacity is known (50 events/s: --servic
     }
     const file = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as RunFile;
     assert.equal(file.search?.[0]?.steps.length, s.steps.length, 'every step in result.json');
-    assert.ok(file.search![0]!.steps.every((st) => st.result.metrics['ack:echo']?.hdr), "each step keeps its whole result (HDR histograms)");
+    assert.ok(
+      file.search![0]!.steps.every((st) => st.result.metrics['ack:echo']?.hdr),
+      'each step keeps its whole result (HDR histograms)',
+    );
     assert.equal(file.runs.length, 1);
     assert.match(readFileSync(join(out, 'report.html'), 'utf8'), /capacity search/i);
     assert.match(stdout.text(), /rate\/s[\s\S]*held[\s\S]*failed/);
@@ -40,7 +43,10 @@ test('--find-max against a server whose capacity is known (50 events/s: --servic
 });
 
 test('--find-max refuses a scenario without thresholds (they are the SLO)', async () => {
-  await assert.rejects(runSearch('test/fixtures/tiny-echo.ts', { target: 'http://127.0.0.1:9', stdout: memOutput(), stderr: memOutput() }), (e: Error & { details?: string[] }) => /no `thresholds`/.test((e.details ?? []).join(' ')));
+  await assert.rejects(
+    runSearch('test/fixtures/tiny-echo.ts', { target: 'http://127.0.0.1:9', stdout: memOutput(), stderr: memOutput() }),
+    (e: Error & { details?: string[] }) => /no `thresholds`/.test((e.details ?? []).join(' ')),
+  );
 });
 
 test('--find-max plans once: the scenario is loaded and validated once for the whole search, each step runs the plan with its own phase', async () => {
@@ -51,7 +57,10 @@ test('--find-max plans once: the scenario is loaded and validated once for the w
     const { searches } = await runSearch('test/fixtures/counted-loads.ts', { target: server.url, stdout: memOutput(), stderr: memOutput(), reporters: [] });
     const steps = searches[0]!.steps;
     assert.ok(steps.length >= 2, `a search of several steps (got ${steps.length})`);
-    assert.deepEqual(steps.slice(0, 2).map((st) => st.rate), [4, 8]);
+    assert.deepEqual(
+      steps.slice(0, 2).map((st) => st.rate),
+      [4, 8],
+    );
     for (const st of steps) {
       assert.ok((st.result.counters['sessions.started'] ?? 0) > 0, `step ${st.rate}/s ran sessions`);
       assert.equal(st.result.counters['sessions.failed'] ?? 0, 0);

@@ -46,7 +46,25 @@ test('3 shard processes against one reference server merge losslessly; threshold
     const startAt = new Date(Math.ceil((Date.now() + 20_000) / 1000) * 1000);
     const shards = await Promise.all(
       [0, 1, 2].map((i) =>
-        rtbench(['run', 'test/fixtures/shard-echo.ts', '--target', server.url, '--shard', `${i}/3`, '--start-at', startAt.toISOString(), '--generators', '1', '--quiet', '--print-result-line', '--out', join(dir, `shard-${i}`)], started),
+        rtbench(
+          [
+            'run',
+            'test/fixtures/shard-echo.ts',
+            '--target',
+            server.url,
+            '--shard',
+            `${i}/3`,
+            '--start-at',
+            startAt.toISOString(),
+            '--generators',
+            '1',
+            '--quiet',
+            '--print-result-line',
+            '--out',
+            join(dir, `shard-${i}`),
+          ],
+          started,
+        ),
       ),
     );
     const files: RunFile[] = [];
@@ -85,10 +103,22 @@ test('3 shard processes against one reference server merge losslessly; threshold
     const m = merged.runs[0]!;
     // counters: the sum of the shards'
     const keys = new Set(files.flatMap((f) => Object.keys(f.runs[0]!.counters)));
-    for (const k of keys) assert.equal(m.counters[k], files.reduce((a, f) => a + (f.runs[0]!.counters[k] ?? 0), 0), `counter ${k}`);
+    for (const k of keys)
+      assert.equal(
+        m.counters[k],
+        files.reduce((a, f) => a + (f.runs[0]!.counters[k] ?? 0), 0),
+        `counter ${k}`,
+      );
     assert.equal(m.counters['sessions.started'], 30);
-    assert.equal(m.timeseries.reduce((a, p) => a + p.sessionsStarted, 0), 30, 'the time series holds every session');
-    assert.equal(m.timeseries.reduce((a, p) => a + p.messagesSent, 0), m.counters['messages.sent']);
+    assert.equal(
+      m.timeseries.reduce((a, p) => a + p.sessionsStarted, 0),
+      30,
+      'the time series holds every session',
+    );
+    assert.equal(
+      m.timeseries.reduce((a, p) => a + p.messagesSent, 0),
+      m.counters['messages.sent'],
+    );
     assert.deepEqual(m.workers.connections, { 'single#0': 30 });
     // histograms: the merge equals adding the shards' decoded histograms here, exactly
     for (const name of ['ack:echo', 'connect', 'session', 'broadcast']) {
@@ -120,7 +150,15 @@ test('3 shard processes against one reference server merge losslessly; threshold
     assert.equal(merged.merged!.fanoutUncertaintyMs, 0);
 
     // the same from pod-style logs: prefixed lines, the result line last
-    const logs = shards.map((s, i) => s.stdout.trim().split('\n').map((l) => `[pod/shard-echo-${i}/rtbench] ${l}`).join('\n')).join('\n');
+    const logs = shards
+      .map((s, i) =>
+        s.stdout
+          .trim()
+          .split('\n')
+          .map((l) => `[pod/shard-echo-${i}/rtbench] ${l}`)
+          .join('\n'),
+      )
+      .join('\n');
     writeFileSync(join(dir, 'pods.log'), `${logs}\n`);
     const collected = await rtbench(['collect', join(dir, 'pods.log'), '--out', join(dir, 'collected'), '--quiet'], started);
     assert.equal(collected.code, 99, collected.stderr);
@@ -146,7 +184,11 @@ test('3 shard processes against one reference server merge losslessly; threshold
 test('--start-at in the past is refused before any load; a shard of a remote target needs no extra flag', async () => {
   const started: ChildProcess[] = [];
   try {
-    const past = await rtbench(['run', 'test/fixtures/shard-echo.ts', '--target', 'http://127.0.0.1:9', '--shard', '0/2', '--start-at', new Date(Date.now() - 60_000).toISOString()], started, 30_000);
+    const past = await rtbench(
+      ['run', 'test/fixtures/shard-echo.ts', '--target', 'http://127.0.0.1:9', '--shard', '0/2', '--start-at', new Date(Date.now() - 60_000).toISOString()],
+      started,
+      30_000,
+    );
     assert.equal(past.code, 2);
     assert.match(past.stderr, /`--start-at` .* in the past \[E_START_AT\]/);
     const ahead = await rtbench(['run', 'test/fixtures/shard-echo.ts', '--start-at', new Date(Date.now() + 2 * 3600_000).toISOString()], started, 30_000);
@@ -158,7 +200,11 @@ test('--start-at in the past is refused before any load; a shard of a remote tar
     assert.match(remote.stdout, /target +http:\/\/192\.0\.2\.1:3000 → 192\.0\.2\.1:3000 \(remote\)/);
     assert.match(remote.stderr, /resolves to 192\.0\.2\.1:3000 \(not loopback/);
     // the flag that once allowed it is gone
-    const old = await rtbench(['run', 'test/fixtures/shard-echo.ts', '--target', 'http://192.0.2.1:3000', '--allow-remote-target', '--dry-run'], started, 30_000);
+    const old = await rtbench(
+      ['run', 'test/fixtures/shard-echo.ts', '--target', 'http://192.0.2.1:3000', '--allow-remote-target', '--dry-run'],
+      started,
+      30_000,
+    );
     assert.equal(old.code, 2);
   } finally {
     for (const c of started) if (c.pid && c.exitCode === null && alive(c.pid)) c.kill('SIGKILL');

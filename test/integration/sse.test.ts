@@ -15,11 +15,18 @@ import { memOutput } from './helpers.ts';
 
 async function runAgainst(scenario: string, target: string | undefined, duration: string) {
   const stderr = memOutput();
-  const o = await run(scenario, { ...(target ? { target } : {}), duration, generators: 1, out: mkdtempSync(join(tmpdir(), 'rtbench-sse-')), stdout: memOutput(), stderr });
+  const o = await run(scenario, {
+    ...(target ? { target } : {}),
+    duration,
+    generators: 1,
+    out: mkdtempSync(join(tmpdir(), 'rtbench-sse-')),
+    stdout: memOutput(),
+    stderr,
+  });
   return { exitCode: o.exitCode, r: o.file.runs[0]!, stderr: stderr.text() };
 }
 
-test('sse: a feed closed every 1.5 s, resumed with Last-Event-ID: nothing lost, resumed streams equal the app\'s count; token streams counted as the app completed them', async () => {
+test("sse: a feed closed every 1.5 s, resumed with Last-Event-ID: nothing lost, resumed streams equal the app's count; token streams counted as the app completed them", async () => {
   const app = await startSseApp({ tickMs: 50, retryMs: 200, closeAfterMs: 1500, tokenMs: 5 });
   try {
     const { exitCode, r } = await runAgainst('test/fixtures/sse-feed.ts', `${app.url}/events`, '1s');
@@ -49,7 +56,7 @@ test('sse: a feed closed every 1.5 s, resumed with Last-Event-ID: nothing lost, 
     assert.equal(r.counters['seq:ticks.lost'] ?? 0, 0);
     assert.equal(r.counters['seq:ticks.duplicates'] ?? 0, 0);
     assert.equal(r.counters['seq:ticks.unreadable'] ?? 0, 0);
-    assert.equal(r.metrics['seq:ticks']!.count, r.counters.ticks, 'a delivery latency per tick, from the app\'s Date.now() stamp');
+    assert.equal(r.metrics['seq:ticks']!.count, r.counters.ticks, "a delivery latency per tick, from the app's Date.now() stamp");
     assert.equal(r.counters['check:id is the seq.fail'] ?? 0, 0);
     assert.equal(r.counters['check:first tick parsed.pass'], sessions);
     // token streams: one sse:first and one sse:done per completion, one gap between consecutive events
@@ -112,34 +119,67 @@ test('sse: a reconnection the server refuses (HTTP 503) ends it, as EventSource 
   const engine = await loadEngine('sse');
   const sink = new FakeSink();
   const policy = { attempts: 3, delayMs: 10, maxDelayMs: 100 };
-  const c = new SessionClient(() => engine({ target: url, path: '/', localAddress: '127.0.0.1', transports: ['websocket'], reconnect: policy, connectTimeoutMs: 2000 }), sink, {
-    id: 1, sourceAddress: '127.0.0.1', intendedStart: monoMs(), ackTimeoutMs: 2000, connectTimeoutMs: 2000, random: () => 0.5, reconnect: policy,
-  });
+  const c = new SessionClient(
+    () => engine({ target: url, path: '/', localAddress: '127.0.0.1', transports: ['websocket'], reconnect: policy, connectTimeoutMs: 2000 }),
+    sink,
+    {
+      id: 1,
+      sourceAddress: '127.0.0.1',
+      intendedStart: monoMs(),
+      ackTimeoutMs: 2000,
+      connectTimeoutMs: 2000,
+      random: () => 0.5,
+      reconnect: policy,
+    },
+  );
   try {
     const got: unknown[][] = [];
     c.on('n', (...a) => void got.push(a));
     await c.connect();
     for (let i = 0; i < 100 && !sink.counters.get('recovery.failed'); i++) await new Promise((r) => setTimeout(r, 20));
-    assert.deepEqual(got, [[{ k: 1 }, '7'], ['plain text', '8']], 'data parsed as JSON when it parses; the id');
+    assert.deepEqual(
+      got,
+      [
+        [{ k: 1 }, '7'],
+        ['plain text', '8'],
+      ],
+      'data parsed as JSON when it parses; the id',
+    );
     assert.deepEqual(seen, [undefined, '8'], 'the reconnection sent the last id');
     assert.equal(sink.counters.get('recovery.failed'), 1);
     assert.equal(sink.counters.get('disconnects'), 1);
     assert.equal(sink.counters.get('recovered') ?? 0, 0);
     const kinds = sink.errors.map(([k]) => k);
     assert.deepEqual(kinds, ['reconnect_failed'], 'the server ending its stream is no error; giving up is');
-    assert.match(sink.errors[0]![1], /^gave up reconnecting: GET \/ answered HTTP 503: maintenance \(EventSource stops reconnecting on such an answer\) \(last disconnect: stream ended by the server\)$/);
+    assert.match(
+      sink.errors[0]![1],
+      /^gave up reconnecting: GET \/ answered HTTP 503: maintenance \(EventSource stops reconnecting on such an answer\) \(last disconnect: stream ended by the server\)$/,
+    );
     assert.equal(c.connected, false);
     await new Promise((r) => setTimeout(r, 300)); // 6× the retry: a runaway loop would have asked again
     assert.equal(seen.length, 2, 'no request after the refusal');
     // a first connect refused (the same server now refuses every GET): a connect_error with the status and body, and nothing more
     const sink2 = new FakeSink();
-    const c2 = new SessionClient(() => engine({ target: url, path: '/', localAddress: '127.0.0.1', transports: ['websocket'], reconnect: policy, connectTimeoutMs: 2000 }), sink2, {
-      id: 2, sourceAddress: '127.0.0.1', intendedStart: monoMs(), ackTimeoutMs: 2000, connectTimeoutMs: 2000, random: () => 0.5, reconnect: policy,
-    });
+    const c2 = new SessionClient(
+      () => engine({ target: url, path: '/', localAddress: '127.0.0.1', transports: ['websocket'], reconnect: policy, connectTimeoutMs: 2000 }),
+      sink2,
+      {
+        id: 2,
+        sourceAddress: '127.0.0.1',
+        intendedStart: monoMs(),
+        ackTimeoutMs: 2000,
+        connectTimeoutMs: 2000,
+        random: () => 0.5,
+        reconnect: policy,
+      },
+    );
     await assert.rejects(c2.connect(), /GET \/ answered HTTP 503: maintenance/);
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(seen.length, 3, 'one GET, no reconnection of a connect that never streamed');
-    assert.deepEqual(sink2.errors.map(([k]) => k), ['connect_error']);
+    assert.deepEqual(
+      sink2.errors.map(([k]) => k),
+      ['connect_error'],
+    );
     assert.equal(sink2.counters.get('disconnects') ?? 0, 0);
     await c2.disconnect();
   } finally {
@@ -172,9 +212,19 @@ test('sse: a dropped connection (socket destroyed mid-stream) is a disconnected 
   const engine = await loadEngine('sse');
   const sink = new FakeSink();
   const policy = { attempts: 3, delayMs: 10, maxDelayMs: 100 };
-  const c = new SessionClient(() => engine({ target: url, path: '/', localAddress: '127.0.0.1', transports: ['websocket'], reconnect: policy, connectTimeoutMs: 2000 }), sink, {
-    id: 1, sourceAddress: '127.0.0.1', intendedStart: monoMs(), ackTimeoutMs: 2000, connectTimeoutMs: 2000, random: () => 0.5, reconnect: policy,
-  });
+  const c = new SessionClient(
+    () => engine({ target: url, path: '/', localAddress: '127.0.0.1', transports: ['websocket'], reconnect: policy, connectTimeoutMs: 2000 }),
+    sink,
+    {
+      id: 1,
+      sourceAddress: '127.0.0.1',
+      intendedStart: monoMs(),
+      ackTimeoutMs: 2000,
+      connectTimeoutMs: 2000,
+      random: () => 0.5,
+      reconnect: policy,
+    },
+  );
   try {
     const seqs: number[] = [];
     c.on('message', (d) => void seqs.push((d as { seq: number }).seq));
@@ -186,7 +236,10 @@ test('sse: a dropped connection (socket destroyed mid-stream) is a disconnected 
     assert.equal(sink.counters.get('recovered'), 1);
     assert.equal(sink.of('recovery').length, 1);
     assert.equal(sink.errors.length, 1);
-    assert.match(sink.errors.map(([k, m]) => `${k}: ${m}`)[0]!, /^disconnected: server closed the connection: the connection broke before the stream ended( \(ECONNRESET\))?$/);
+    assert.match(
+      sink.errors.map(([k, m]) => `${k}: ${m}`)[0]!,
+      /^disconnected: server closed the connection: the connection broke before the stream ended( \(ECONNRESET\))?$/,
+    );
     assert.equal(c.connected, true);
   } finally {
     await c.disconnect();

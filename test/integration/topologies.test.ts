@@ -55,7 +55,10 @@ async function crossWorkerBroadcast(conns: Conn[]): Promise<void> {
   }
   await conns[0]!.s.timeout(3000).emitWithAck('broadcast', 'all', { ts: 1 });
   for (let i = 0; i < 50 && [...got.values()].some((v) => v === 0); i++) await new Promise((r) => setTimeout(r, 40));
-  assert.ok([...got.values()].every((v) => v === 1), `every member on every worker gets the broadcast once: ${[...got.values()]}`);
+  assert.ok(
+    [...got.values()].every((v) => v === 1),
+    `every member on every worker gets the broadcast once: ${[...got.values()]}`,
+  );
 }
 
 test('cluster:3:rr spreads over 3 workers; the cluster adapter broadcasts across them', async () => {
@@ -172,7 +175,12 @@ test('long-polling: without stickiness the handshake fails (HTTP 400 Session ID 
       for (const c of many) assert.equal(await c.s.timeout(3000).emitWithAck('echo', 'poll'), 'poll', topology);
       if (topology.startsWith('sticky')) {
         // the session id names the slot of the worker that holds it, so the primary routes by it alone
-        for (const c of many) assert.equal((c.s.io.engine as unknown as { id: string }).id.split('.')[0], c.worker.split('#')[1], `${c.worker} issued ${(c.s.io.engine as unknown as { id: string }).id}`);
+        for (const c of many)
+          assert.equal(
+            (c.s.io.engine as unknown as { id: string }).id.split('.')[0],
+            c.worker.split('#')[1],
+            `${c.worker} issued ${(c.s.io.engine as unknown as { id: string }).id}`,
+          );
         assert.equal((await server.stats()).counters.sidUnknown, 0, 'no request carried a sid the primary could not route');
       }
       for (const c of many) c.s.disconnect();
@@ -205,7 +213,10 @@ test('router:2x3: frontends share clients, backends serve RPCs, broadcasts cross
     assert.equal(restarts, 1, 'the manager restarted the router');
     let echoed: unknown = null;
     for (let i = 0; i < 10 && echoed === null; i++) {
-      echoed = await conns[1]!.s.timeout(1500).emitWithAck('echo', 'back').catch(() => null);
+      echoed = await conns[1]!.s
+        .timeout(1500)
+        .emitWithAck('echo', 'back')
+        .catch(() => null);
     }
     assert.equal(echoed, 'back', 'RPCs flow again through the new router');
   } finally {

@@ -47,12 +47,24 @@ async function startApp(): Promise<App> {
   return app;
 }
 
-async function runAgainst(target: string, protocol?: 'raw', dryRun = false): Promise<{ exitCode: number; file: Awaited<ReturnType<typeof run>>['file'] | undefined; stderr: string; stdout: string }> {
+async function runAgainst(
+  target: string,
+  protocol?: 'raw',
+  dryRun = false,
+): Promise<{ exitCode: number; file: Awaited<ReturnType<typeof run>>['file'] | undefined; stderr: string; stdout: string }> {
   const stderr = memOutput();
   const stdout = memOutput();
   if (protocol) process.env.RTBENCH_TEST_PROTOCOL = protocol;
   try {
-    const o = await run('test/fixtures/ws-lookalike.ts', { target, duration: '1s', generators: 1, out: mkdtempSync(join(tmpdir(), 'rtbench-wsown-')), stdout, stderr, dryRun });
+    const o = await run('test/fixtures/ws-lookalike.ts', {
+      target,
+      duration: '1s',
+      generators: 1,
+      out: mkdtempSync(join(tmpdir(), 'rtbench-wsown-')),
+      stdout,
+      stderr,
+      dryRun,
+    });
     return { exitCode: o.exitCode, file: o.file, stderr: stderr.text(), stdout: stdout.text() };
   } finally {
     delete process.env.RTBENCH_TEST_PROTOCOL;
@@ -91,14 +103,22 @@ test('the default reference protocol takes such frames as events: request() time
 test('an external ws:// target without a path connects to / (as new WebSocket(url)), with a trailing / too; a path is used as given', async () => {
   const app = await startApp();
   try {
-    for (const [target, path] of [[`ws://127.0.0.1:${app.port}`, '/'], [`ws://127.0.0.1:${app.port}/`, '/'], [`ws://127.0.0.1:${app.port}/custom/`, '/custom']] as const) {
+    for (const [target, path] of [
+      [`ws://127.0.0.1:${app.port}`, '/'],
+      [`ws://127.0.0.1:${app.port}/`, '/'],
+      [`ws://127.0.0.1:${app.port}/custom/`, '/custom'],
+    ] as const) {
       app.paths.length = 0;
       const { exitCode } = await runAgainst(target, 'raw');
       // the pre-run check's one upgrade (closed at once), then the 3 clients'
       assert.deepEqual(app.paths, [path, path, path, path], target);
       assert.equal(exitCode, 0, target);
       const dry = await runAgainst(target, 'raw', true);
-      assert.match(dry.stdout + dry.stderr, new RegExp(`WebSocket +ws://127\\.0\\.0\\.1:${app.port}${path} \\(${path === '/' ? 'no path in --target: /' : 'path from --target'}\\)`), target);
+      assert.match(
+        dry.stdout + dry.stderr,
+        new RegExp(`WebSocket +ws://127\\.0\\.0\\.1:${app.port}${path} \\(${path === '/' ? 'no path in --target: /' : 'path from --target'}\\)`),
+        target,
+      );
     }
   } finally {
     await app.close();

@@ -24,7 +24,7 @@ test('capacity: counts the user set that cannot work are refused with the fix; s
   assert.equal(sharded.generators, 2);
 });
 
-test('capacity: this machine\'s limits are read, not assumed', () => {
+test("capacity: this machine's limits are read, not assumed", () => {
   const l = machineLimits();
   assert.ok(l.fdLimit >= 1024, `fd limit ${l.fdLimit}`);
   assert.ok(l.portsPerAddress > 1000 && l.portsPerAddress <= 65_536);

@@ -35,7 +35,13 @@ function row(over: Partial<ChurnRow> = {}): ChurnRow {
 }
 
 function result(rows: ChurnRow[], loadBefore = 0.3): ChurnResult {
-  return { date: '2026-12-02T01:00:00.000Z', minutes: 10, environment: { node: 'v20', cpu: 'cpu', cores: 2, loadAverage: { before: [loadBefore, 0, 0], after: [3, 0, 0] } }, subscribers: 10, rows };
+  return {
+    date: '2026-12-02T01:00:00.000Z',
+    minutes: 10,
+    environment: { node: 'v20', cpu: 'cpu', cores: 2, loadAverage: { before: [loadBefore, 0, 0], after: [3, 0, 0] } },
+    subscribers: 10,
+    rows,
+  };
 }
 
 test('the limit comes from the step that failed, not from the other steps flagged busy', () => {
@@ -44,7 +50,12 @@ test('the limit comes from the step that failed, not from the other steps flagge
   assert.doesNotMatch(healthy, /busy|flagged/);
   const flagged = limitedBy(row({ failedStep: { rate: 112, generator: 'generator', beyondHarness: true, failed: ['ack:subscribe.p99 = 2000 ms'] } }));
   assert.match(flagged, /generator flagged saturated, but by more than the harness delay/);
-  assert.match(limitedBy(row({ limit: 'host', lowerBound: true, failedStep: { rate: 112, generator: 'host', beyondHarness: false, failed: ['ack:subscribe.p99 = 400 ms'] } })), /busy host\*\*: lower bound; 112 sessions\/s failed .* twice with the host flagged busy/);
+  assert.match(
+    limitedBy(
+      row({ limit: 'host', lowerBound: true, failedStep: { rate: 112, generator: 'host', beyondHarness: false, failed: ['ack:subscribe.p99 = 400 ms'] } }),
+    ),
+    /busy host\*\*: lower bound; 112 sessions\/s failed .* twice with the host flagged busy/,
+  );
 });
 
 test('the search options are the ones run, and flagged steps are counted by kind in the search column', () => {
@@ -69,7 +80,12 @@ test('the conditions say what was measured: busy only when others took CPU or th
 });
 
 test('publish rows show delivery: delivered ÷ (publishes × subscribers), undelivered and gaps', () => {
-  const pub = row({ measure: 'publish', p99: { 'ack:publish': 90, publish: 40 }, deliveriesPerSec: 40_000, delivery: { publishes: 5000, subscribers: 10, deliveries: 45_119, ratio: 0.9024, undelivered: 4881, gaps: 3, duplicates: 0 } });
+  const pub = row({
+    measure: 'publish',
+    p99: { 'ack:publish': 90, publish: 40 },
+    deliveriesPerSec: 40_000,
+    delivery: { publishes: 5000, subscribers: 10, deliveries: 45_119, ratio: 0.9024, undelivered: 4881, gaps: 3, duplicates: 0 },
+  });
   const md = churnSection({ ...result([pub]), note: 'three other engineers ran tests meanwhile' });
   assert.match(md, /\| 40000 \| 90\.24% \(45119 of 5000 × 10; 10 subscribers stayed\); undelivered 4881, gaps 3 \|/);
   assert.match(md, /\*\*Note from whoever ran it:\*\* three other engineers ran tests meanwhile/);

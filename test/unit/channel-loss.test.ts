@@ -40,7 +40,19 @@ test('console and Markdown summaries: the `publish` sequence line whenever chann
   rec.count('publish.gaps', 32);
   rec.count('publish.duplicates', 1);
   agg.add(rec.flush(0));
-  const r = buildRunResult(agg, { target: 'http://127.0.0.1:1', status: 'completed', startedAt: 'x', durationMs: 1000, processes: [], topology: 'socketcluster:2', engine: 'socketcluster' }, []);
+  const r = buildRunResult(
+    agg,
+    {
+      target: 'http://127.0.0.1:1',
+      status: 'completed',
+      startedAt: 'x',
+      durationMs: 1000,
+      processes: [],
+      topology: 'socketcluster:2',
+      engine: 'socketcluster',
+    },
+    [],
+  );
   const file: RunFile = {
     schema: 'rtbench.result/v1',
     scenario: { name: 'unit', file: 'u.ts', options: {} },
@@ -54,5 +66,17 @@ test('console and Markdown summaries: the `publish` sequence line whenever chann
   const rec2 = new Recorder(0);
   rec2.record('publish', 2);
   quiet.add(rec2.flush(0));
-  assert.match(formatSummary({ ...file, runs: [buildRunResult(quiet, { target: 'http://127.0.0.1:1', status: 'completed', startedAt: 'x', durationMs: 1000, processes: [], topology: 's', engine: 'e' }, [])] }), /sequence: publish gaps 0, duplicates 0, out of order 0/);
+  assert.match(
+    formatSummary({
+      ...file,
+      runs: [
+        buildRunResult(
+          quiet,
+          { target: 'http://127.0.0.1:1', status: 'completed', startedAt: 'x', durationMs: 1000, processes: [], topology: 's', engine: 'e' },
+          [],
+        ),
+      ],
+    }),
+    /sequence: publish gaps 0, duplicates 0, out of order 0/,
+  );
 });

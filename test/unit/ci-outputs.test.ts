@@ -7,24 +7,37 @@ import type { RunFile, RunResult } from '../../src/result/types.ts';
 
 function fileWith(runs: Array<Partial<RunResult>>): RunFile {
   const base: RunResult = {
-    topology: 'single', target: 'http://127.0.0.1:1', engine: 'socket.io', status: 'completed', startedAt: '', durationMs: 2000,
+    topology: 'single',
+    target: 'http://127.0.0.1:1',
+    engine: 'socket.io',
+    status: 'completed',
+    startedAt: '',
+    durationMs: 2000,
     metrics: { 'ack:echo': { count: 5, min: 1, mean: 2, p50: 2, p90: 3, p99: 4, p999: 4, max: 4, hdr: '' } },
-    counters: {}, errors: {}, workers: { connections: {}, unidentified: 0, maxOverMean: null, cv: null, maxShare: null, chiSquare: null, stickiness: null },
-    timeseries: [], thresholds: [], generator: { processes: [], saturation: { saturated: false, reasons: [] } },
+    counters: {},
+    errors: {},
+    workers: { connections: {}, unidentified: 0, maxOverMean: null, cv: null, maxShare: null, chiSquare: null, stickiness: null },
+    timeseries: [],
+    thresholds: [],
+    generator: { processes: [], saturation: { saturated: false, reasons: [] } },
   };
   return {
-    schema: 'rtbench.result/v1', scenario: { name: 'a <b> & "c"', file: 'x.ts', options: {} },
+    schema: 'rtbench.result/v1',
+    scenario: { name: 'a <b> & "c"', file: 'x.ts', options: {} },
     environment: { rtbench: '0', node: 'v20', platform: 'linux', arch: 'x64', cpus: { model: 'x', count: 2 }, memoryGb: 1, hostname: 'h', gitSha: null },
-    createdAt: '', runs: runs.map((r) => ({ ...base, ...r }) as RunResult), // fixtures: `r` sets status and failure together
+    createdAt: '',
+    runs: runs.map((r) => ({ ...base, ...r }) as RunResult), // fixtures: `r` sets status and failure together
   };
 }
 
 test('JUnit: valid XML with the right test and failure counts; user strings escaped', () => {
   const file = fileWith([
-    { thresholds: [
-      { subject: 'ack.p99', condition: '< 50ms', actual: 80, ok: false, abortOnFail: false },
-      { subject: 'errors.rate', condition: '< 1%', actual: 0, ok: true, abortOnFail: false },
-    ] },
+    {
+      thresholds: [
+        { subject: 'ack.p99', condition: '< 50ms', actual: 80, ok: false, abortOnFail: false },
+        { subject: 'errors.rate', condition: '< 1%', actual: 0, ok: true, abortOnFail: false },
+      ],
+    },
     { topology: 'cluster:2', status: 'failed', failure: { code: 'E_GENERATOR', message: 'generator 1 died <oops>' } },
   ]);
   const xml = renderJUnit(file.runs.map((r) => ({ name: `${file.scenario.name} · ${r.topology}`, cases: runCases(file, r) })));

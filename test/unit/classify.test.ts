@@ -35,7 +35,15 @@ test('fault timelines: every problem named by entry and field; sorted; reconnect
     problems,
   );
   // entries whose time parsed are kept, in time order (the run is refused anyway while problems remain)
-  assert.deepEqual(out.map((f) => [f.action, f.atMs, f.index]), [['pause', 2000, 0], ['run', 3000, 0], ['kill', 10_000, 1], ['pause', 30_000, 0]]);
+  assert.deepEqual(
+    out.map((f) => [f.action, f.atMs, f.index]),
+    [
+      ['pause', 2000, 0],
+      ['run', 3000, 0],
+      ['kill', 10_000, 1],
+      ['pause', 30_000, 0],
+    ],
+  );
   assert.equal(out[3]!.forMs, 5000);
   assert.equal(out[2]!.label, 'kill worker#1 @10s');
   assert.ok(problems.some((p) => p.includes('faults[2].at')));

@@ -6,11 +6,26 @@ import { InputError } from '../../src/shared/errors.ts';
 
 test('connect options: unknown keys and a namespace without / are errors naming the field and the fix', () => {
   const p = connectProblems({ nsp: '/chat', namespace: 'chat', headers: { 'x-tenant': 'a\r\nx: y', Host: 'h' } }, 'connect', 'socket.io');
-  assert.ok(p.some((m) => m.includes('`connect.nsp` is not a connect option (known: namespace, auth, query, headers, parser, path)')), p.join('\n'));
-  assert.ok(p.some((m) => m.includes("`connect.namespace` must start with '/' (got \"chat\"): write e.g. '/chat'")), p.join('\n'));
-  assert.ok(p.some((m) => m.includes("`connect.headers['x-tenant']` must be a string without line breaks")), p.join('\n'));
-  assert.ok(p.some((m) => m.includes("`connect.headers['Host']` is set by the engine itself")), p.join('\n'));
-  assert.deepEqual(connectProblems({ namespace: '/chat', auth: { token: 't' }, query: { a: 1, b: true }, headers: { 'x-tenant': 'acme' } }, 'connect', 'socket.io-lean'), []);
+  assert.ok(
+    p.some((m) => m.includes('`connect.nsp` is not a connect option (known: namespace, auth, query, headers, parser, path)')),
+    p.join('\n'),
+  );
+  assert.ok(
+    p.some((m) => m.includes("`connect.namespace` must start with '/' (got \"chat\"): write e.g. '/chat'")),
+    p.join('\n'),
+  );
+  assert.ok(
+    p.some((m) => m.includes("`connect.headers['x-tenant']` must be a string without line breaks")),
+    p.join('\n'),
+  );
+  assert.ok(
+    p.some((m) => m.includes("`connect.headers['Host']` is set by the engine itself")),
+    p.join('\n'),
+  );
+  assert.deepEqual(
+    connectProblems({ namespace: '/chat', auth: { token: 't' }, query: { a: 1, b: true }, headers: { 'x-tenant': 'acme' } }, 'connect', 'socket.io-lean'),
+    [],
+  );
   const ws = connectProblems({ namespace: '/chat', auth: { token: 't' } }, 'connect', 'ws');
   assert.match(ws[0]!, /`connect.namespace` is a Socket.IO option: with engine 'ws' put the WebSocket path in --target/);
   assert.match(ws[1]!, /`connect.auth` is the Socket.IO handshake payload: with engine 'ws' send credentials in `query` or `headers`/);
@@ -28,14 +43,21 @@ test("a scenario's static `connect` is checked with every other field", () => {
   const base = { name: 'x', phases: [{ duration: '1s', vus: 1 }], session: async () => {} };
   assert.throws(
     () => validateScenario({ ...base, connect: { namespace: 'chat', token: 'x' } }, 's.ts'),
-    (e: unknown) => e instanceof InputError && e.code === 'E_SCENARIO_INVALID' && e.details.some((d) => d.startsWith("`connect.namespace` must start with '/'")) && e.details.some((d) => d.startsWith('`connect.token` is not a connect option')),
+    (e: unknown) =>
+      e instanceof InputError &&
+      e.code === 'E_SCENARIO_INVALID' &&
+      e.details.some((d) => d.startsWith("`connect.namespace` must start with '/'")) &&
+      e.details.some((d) => d.startsWith('`connect.token` is not a connect option')),
   );
   assert.doesNotThrow(() => validateScenario({ ...base, connect: (ctx: { id: number }) => ({ auth: { token: `t${ctx.id}` } }) }, 's.ts'));
   assert.doesNotThrow(() => validateScenario({ ...base, engine: 'ws', connect: { query: { token: 'x' }, headers: { 'x-tenant': 'a' } } }, 's.ts'));
 });
 
 test('merge: the call replaces namespace and auth, and adds query and headers name by name', () => {
-  const m = mergeConnect({ namespace: '/a', auth: { token: 'd' }, query: { x: '1', y: '1' }, headers: { 'x-tenant': 'acme' } }, { auth: { token: 'c' }, query: { y: '2' }, headers: { authorization: 'Bearer t' } });
+  const m = mergeConnect(
+    { namespace: '/a', auth: { token: 'd' }, query: { x: '1', y: '1' }, headers: { 'x-tenant': 'acme' } },
+    { auth: { token: 'c' }, query: { y: '2' }, headers: { authorization: 'Bearer t' } },
+  );
   assert.deepEqual(m, { namespace: '/a', auth: { token: 'c' }, query: { x: '1', y: '2' }, headers: { 'x-tenant': 'acme', authorization: 'Bearer t' } });
   assert.deepEqual(mergeConnect(undefined, undefined), {});
 });
@@ -56,5 +78,8 @@ test("resolve: the target's path is the default namespace and its query is kept;
   once.headers.cookie = 'x';
   (once.auth as Record<string, unknown>).token = 'changed';
   assert.deepEqual(o, { auth: { token: 'a' }, headers: { 'x-tenant': 'acme' } });
-  assert.throws(() => resolveConnect({ namespace: 'admin' }, t, 'socket.io'), (e: unknown) => e instanceof ConnectOptionsError && /`connect.namespace` must start with '\/'/.test(e.message));
+  assert.throws(
+    () => resolveConnect({ namespace: 'admin' }, t, 'socket.io'),
+    (e: unknown) => e instanceof ConnectOptionsError && /`connect.namespace` must start with '\/'/.test(e.message),
+  );
 });

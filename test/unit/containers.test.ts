@@ -17,7 +17,12 @@ const byRole = (p: ReturnType<typeof containerPlan>, role: ContainerSpec['role']
 
 /** What testcontainers would hand the runtime (its create options), read without a runtime. */
 function createOpts(c: GenericContainer): { Image?: string; Cmd?: string[]; Entrypoint?: string[]; Env?: string[] } & { aliases: string[]; ports: unknown[] } {
-  const raw = c as unknown as { createOpts: { Image?: string; Cmd?: string[]; Entrypoint?: string[] }; environment: Record<string, string>; networkAliases: string[]; exposedPorts: unknown[] };
+  const raw = c as unknown as {
+    createOpts: { Image?: string; Cmd?: string[]; Entrypoint?: string[] };
+    environment: Record<string, string>;
+    networkAliases: string[];
+    exposedPorts: unknown[];
+  };
   return { ...raw.createOpts, Env: Object.entries(raw.environment).map(([k, v]) => `${k}=${v}`), aliases: raw.networkAliases, ports: raw.exposedPorts };
 }
 
@@ -62,7 +67,10 @@ test('containers: the redis adapter variants add a Redis container (@testcontain
 test('containers: lb is N node containers behind an HAProxy container, with the config the local lb renders', () => {
   const p = plan('lb:3:source');
   const nodes = byRole(p, 'node');
-  assert.deepEqual(nodes.map((n) => n.alias), ['node0', 'node1', 'node2']);
+  assert.deepEqual(
+    nodes.map((n) => n.alias),
+    ['node0', 'node1', 'node2'],
+  );
   for (const [i, n] of nodes.entries()) {
     assert.equal(n.image, REFERENCE_IMAGE);
     assert.deepEqual(n.entrypoint, ['node', '/app/dist/reference-server/container-node.js']);
@@ -90,12 +98,22 @@ test('containers: lb is N node containers behind an HAProxy container, with the 
 });
 
 test('containers: unknown topologies are input errors, before any runtime is asked', () => {
-  assert.throws(() => plan('nope:1'), (e: Error & { code?: string }) => e.code === 'E_UNKNOWN_TOPOLOGY');
-  assert.throws(() => plan('lb:0'), (e: Error & { code?: string; details?: string[] }) => e.code === 'E_UNKNOWN_TOPOLOGY' && /node count must be 1\.\.64/.test((e.details ?? []).join()));
+  assert.throws(
+    () => plan('nope:1'),
+    (e: Error & { code?: string }) => e.code === 'E_UNKNOWN_TOPOLOGY',
+  );
+  assert.throws(
+    () => plan('lb:0'),
+    (e: Error & { code?: string; details?: string[] }) => e.code === 'E_UNKNOWN_TOPOLOGY' && /node count must be 1\.\.64/.test((e.details ?? []).join()),
+  );
 });
 
 test('containers: the lb node entry (what a node container runs) serves the app as lb#<index>', async () => {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'reference-server/container-node.ts', JSON.stringify({ topology: 'lb:2', index: 1, pushRate: 0, host: '127.0.0.1', port: 0 })], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'reference-server/container-node.ts', JSON.stringify({ topology: 'lb:2', index: 1, pushRate: 0, host: '127.0.0.1', port: 0 })],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   try {
     const port = await new Promise<number>((resolve, reject) => {
       let out = '';

@@ -50,11 +50,32 @@ test('metrics: declarations resolve; a bad kind, a bad name and a built-in name 
 });
 
 test('thresholds: subjects naming an undeclared metric are refused before any load; declared ones and built-ins pass', () => {
-  const ok = validateScenario({ ...base, metrics: { fanout: 'trend', delivered: 'counter' }, thresholds: { 'fanout.p99': '< 100ms', 'delivered.count': '> 0', 'delivered.rate': '>= 1', 'checks.failRate': '< 1%', 'check:reply ok.failed': '== 0', 'ack:echo.p99': '< 1s', 'broadcast.max': '< 1s' } }, 'x.ts');
+  const ok = validateScenario(
+    {
+      ...base,
+      metrics: { fanout: 'trend', delivered: 'counter' },
+      thresholds: {
+        'fanout.p99': '< 100ms',
+        'delivered.count': '> 0',
+        'delivered.rate': '>= 1',
+        'checks.failRate': '< 1%',
+        'check:reply ok.failed': '== 0',
+        'ack:echo.p99': '< 1s',
+        'broadcast.max': '< 1s',
+      },
+    },
+    'x.ts',
+  );
   assert.equal(Object.keys(ok.thresholds).length, 7);
-  const p = problems({ metrics: { delivered: 'counter' }, thresholds: { 'fanout.p99': '< 100ms', 'delivered.p99': '< 1ms', 'checks.ratio': '< 1', 'session:sender.p99': '< 1s' } });
+  const p = problems({
+    metrics: { delivered: 'counter' },
+    thresholds: { 'fanout.p99': '< 100ms', 'delivered.p99': '< 1ms', 'checks.ratio': '< 1', 'session:sender.p99': '< 1s' },
+  });
   assert.equal(p.length, 4, p.join('\n'));
-  assert.match(p.find((x) => x.includes('fanout'))!, /`thresholds\['fanout\.p99'\]` names `fanout`, which is neither a built-in metric .* nor declared: add `metrics: \{ fanout: 'trend' \}`/);
+  assert.match(
+    p.find((x) => x.includes('fanout'))!,
+    /`thresholds\['fanout\.p99'\]` names `fanout`, which is neither a built-in metric .* nor declared: add `metrics: \{ fanout: 'trend' \}`/,
+  );
   assert.match(p.find((x) => x.includes('delivered'))!, /`delivered` is a counter .*use `delivered\.count` or `delivered\.rate`/);
   assert.match(p.find((x) => x.includes('checks.ratio'))!, /one of failRate, passRate, failed, passed/);
   assert.match(p.find((x) => x.includes('session:sender'))!, /exists only with a `sessions` mix/);
@@ -62,8 +83,14 @@ test('thresholds: subjects naming an undeclared metric are refused before any lo
 
 test('sessions: exactly one of `session` and `sessions`; weights are whole numbers; every problem named', () => {
   const listen = async (): Promise<void> => {};
-  const r = validateScenario({ name: 'm', phases: base.phases, sessions: { listener: { weight: 9, session: listen }, sender: { weight: 1, session: listen } } }, 'x.ts');
-  assert.deepEqual(r.sessions, [{ name: 'listener', weight: 9 }, { name: 'sender', weight: 1 }]);
+  const r = validateScenario(
+    { name: 'm', phases: base.phases, sessions: { listener: { weight: 9, session: listen }, sender: { weight: 1, session: listen } } },
+    'x.ts',
+  );
+  assert.deepEqual(r.sessions, [
+    { name: 'listener', weight: 9 },
+    { name: 'sender', weight: 1 },
+  ]);
   assert.match(problems({ sessions: { a: { weight: 1, session: listen } } })[0]!, /`session` and `sessions` are both set: keep exactly one/);
   const none = (() => {
     try {
@@ -76,7 +103,20 @@ test('sessions: exactly one of `session` and `sessions`; weights are whole numbe
   assert.match(none.join('\n'), /`session` must be an async function .* \(or use `sessions` for a weighted mix\)/);
   const bad = (() => {
     try {
-      validateScenario({ name: 'm', phases: base.phases, sessions: { a: { weight: 0.5, session: listen }, b: { weight: 2 }, c: { weight: 1, session: listen, share: 3 }, 'no good': { weight: 1, session: listen } }, thresholds: { 'session:z.p99': '< 1s' } }, 'x.ts');
+      validateScenario(
+        {
+          name: 'm',
+          phases: base.phases,
+          sessions: {
+            a: { weight: 0.5, session: listen },
+            b: { weight: 2 },
+            c: { weight: 1, session: listen, share: 3 },
+            'no good': { weight: 1, session: listen },
+          },
+          thresholds: { 'session:z.p99': '< 1s' },
+        },
+        'x.ts',
+      );
     } catch (e) {
       return (e as InputError).details;
     }
@@ -100,7 +140,11 @@ test('sessions: every problem at once, also with `session` set beside it; a thre
   assert.match(both.join('\n'), /`sessions\.a\.weight` must be a whole number/);
   assert.match(both.join('\n'), /`sessions\.b\.session` must be an async function/);
   // every entry invalid: a threshold on a kind written there is not reported again; on another kind it names them (with a near one)
-  const invalid = problems({ session: undefined, sessions: { sender: { weight: 0, session: listen }, listener: { weight: 1, session: 3 } }, thresholds: { 'session:sender.p99': '< 1s', 'session:e.p99': '< 1s', 'session:sendr.p99': '< 1s' } });
+  const invalid = problems({
+    session: undefined,
+    sessions: { sender: { weight: 0, session: listen }, listener: { weight: 1, session: 3 } },
+    thresholds: { 'session:sender.p99': '< 1s', 'session:e.p99': '< 1s', 'session:sendr.p99': '< 1s' },
+  });
   assert.equal(invalid.length, 4, invalid.join('\n'));
   assert.ok(!invalid.some((p) => p.includes("'session:sender.p99'")), invalid.join('\n'));
   assert.match(invalid.join('\n'), /`thresholds\['session:e\.p99'\]`: `sessions` has no `e` \(it has `sender`, `listener`\)/);
@@ -126,7 +170,10 @@ test('ctx.metrics: trends go to the recorder histogram under their name, counter
   assert.throws(() => m.record('fanot', 1), /`fanot` is not declared in the scenario's `metrics`; add `metrics: \{ fanot: 'trend' \}`/);
   assert.throws(() => m.count('fanout'), /`fanout` is declared as a trend in `metrics`; use ctx\.metrics\.record\('fanout', ms\)/);
   assert.throws(() => m.record('delivered', 1), /declared as a counter/);
-  assert.throws(() => m.record('fanout', Number.NaN), /ctx\.metrics\.record\('fanout', NaN\): the sample must be a finite number of milliseconds \(counted in `fanout\.rejected`/);
+  assert.throws(
+    () => m.record('fanout', Number.NaN),
+    /ctx\.metrics\.record\('fanout', NaN\): the sample must be a finite number of milliseconds \(counted in `fanout\.rejected`/,
+  );
   assert.throws(() => m.count('delivered', Infinity), /finite number ≥ 0/);
   assert.throws(() => m.record('toString', 1), /not declared/); // no prototype names
   const snap = rec.flush(0);
@@ -159,7 +206,13 @@ test('ctx.metrics.record: a negative sample (clock skew) is recorded as 0 and co
   assert.equal(by['fanout.count']!.ok, false);
   assert.equal(by['other.p99']!.ok, true);
   assert.match(by['fanout.p99']!.note!, /biased: 25 negative samples recorded as 0 \(`fanout\.negative`.*1 non-finite samples refused/);
-  const file: RunFile = { schema: RESULT_SCHEMA, scenario: { name: 's', file: 's.ts', options: { metrics: { fanout: 'trend', other: 'trend' } } }, environment: {} as RunFile['environment'], createdAt: '', runs: [r] };
+  const file: RunFile = {
+    schema: RESULT_SCHEMA,
+    scenario: { name: 's', file: 's.ts', options: { metrics: { fanout: 'trend', other: 'trend' } } },
+    environment: {} as RunFile['environment'],
+    createdAt: '',
+    runs: [r],
+  };
   const console = formatSummary(file);
   assert.match(console, /FAIL fanout\.p99 < 1s .*biased: 25 negative/);
   assert.match(console, /WARN trend fanout: 25 negative samples recorded as 0 \(fanout\.negative\), 1 non-finite samples refused/);
@@ -173,7 +226,12 @@ test('ctx.metrics.record: a negative sample (clock skew) is recorded as 0 and co
 
 test('a threshold on a check that never ran fails at the end of the run naming the nearest check that did (checks are known only at run time)', () => {
   const counters = { 'checks.pass': 9, 'checks.fail': 1, 'check:say ok.pass': 9, 'check:say ok.fail': 1, 'check:joined.pass': 3 };
-  const { thresholds } = parseThresholds({ 'check:sayok.failRate': '< 1%', 'check:sayok.failed': '== 0', 'check:zzzz.passed': '> 0', 'check:say ok.failed': '<= 1' });
+  const { thresholds } = parseThresholds({
+    'check:sayok.failRate': '< 1%',
+    'check:sayok.failed': '== 0',
+    'check:zzzz.passed': '> 0',
+    'check:say ok.failed': '<= 1',
+  });
   const r = runWith({}, counters);
   r.thresholds = evaluateThresholds(thresholds, r);
   const by = Object.fromEntries(r.thresholds.map((t) => [t.subject, t]));
@@ -184,7 +242,13 @@ test('a threshold on a check that never ran fails at the end of the run naming t
   assert.match(by['check:sayok.failed']!.note!, /did you mean `check:say ok\.failed`/);
   assert.equal(by['check:zzzz.passed']!.note, 'no check named `zzzz` ran; checks that ran: `joined`, `say ok`');
   assert.equal(by['check:say ok.failed']!.ok, true);
-  const file: RunFile = { schema: RESULT_SCHEMA, scenario: { name: 's', file: 's.ts', options: {} }, environment: {} as RunFile['environment'], createdAt: '', runs: [r] };
+  const file: RunFile = {
+    schema: RESULT_SCHEMA,
+    scenario: { name: 's', file: 's.ts', options: {} },
+    environment: {} as RunFile['environment'],
+    createdAt: '',
+    runs: [r],
+  };
   assert.match(formatSummary(file), /FAIL check:sayok\.failRate < 1% .*no check named `sayok` ran \(did you mean `check:say ok\.failRate`\?\)/);
   const none = runWith({}, {});
   assert.equal(evaluateThresholds(thresholds, none)[0]!.note, 'no check named `sayok` ran: no ctx.check() ran in this run');
@@ -208,9 +272,19 @@ test('ctx.check: pass/fail counts in all and per name; returns the condition; na
 
 function runWith(metrics: RunResult['metrics'], counters: RunResult['counters'], durationMs = 10_000): RunResult {
   return {
-    topology: 'single', target: 'http://127.0.0.1:1', engine: 'socket.io', status: 'completed', startedAt: '', durationMs, metrics, counters, errors: {},
+    topology: 'single',
+    target: 'http://127.0.0.1:1',
+    engine: 'socket.io',
+    status: 'completed',
+    startedAt: '',
+    durationMs,
+    metrics,
+    counters,
+    errors: {},
     workers: { connections: {}, unidentified: 0, maxOverMean: null, cv: null, maxShare: null, chiSquare: null, stickiness: null },
-    timeseries: [], thresholds: [], generator: { processes: [], saturation: { saturated: false, reasons: [] } },
+    timeseries: [],
+    thresholds: [],
+    generator: { processes: [], saturation: { saturated: false, reasons: [] } },
   };
 }
 
@@ -219,7 +293,19 @@ test('thresholds on custom figures: trend percentiles, counter count and rate, c
   for (let i = 1; i <= 100; i++) recordMs(h, i);
   const r = runWith({ fanout: summarize(h) }, { delivered: 50, 'checks.pass': 99, 'checks.fail': 1, 'check:a.pass': 99, 'check:b.fail': 1 });
   const declared = { fanout: 'trend', delivered: 'counter' } as const;
-  const { thresholds, problems: p } = parseThresholds({ 'fanout.p99': '< 100ms', 'delivered.count': '> 0', 'delivered.rate': '>= 5', 'checks.failRate': '< 1%', 'check:a.failRate': '== 0', 'check:b.passed': '> 0', 'check:never.failRate': '< 1%', 'checks.passed': '== 99' }, declared);
+  const { thresholds, problems: p } = parseThresholds(
+    {
+      'fanout.p99': '< 100ms',
+      'delivered.count': '> 0',
+      'delivered.rate': '>= 5',
+      'checks.failRate': '< 1%',
+      'check:a.failRate': '== 0',
+      'check:b.passed': '> 0',
+      'check:never.failRate': '< 1%',
+      'checks.passed': '== 99',
+    },
+    declared,
+  );
   assert.deepEqual(p, []);
   const by = Object.fromEntries(evaluateThresholds(thresholds, r).map((t) => [t.subject, t]));
   assert.equal(by['fanout.p99']!.ok, true);
@@ -245,7 +331,8 @@ test('custom trends merge exactly across --repeat rounds: counts are the sum, p9
       rec.record('fanout', i * k);
       recordMs(h, i * k);
     }
-    for (const [name, n] of Object.entries({ delivered: 10 * k, 'checks.pass': 5 * k, 'checks.fail': k, 'check:x.pass': 5 * k, 'check:x.fail': k })) rec.count(name, n);
+    for (const [name, n] of Object.entries({ delivered: 10 * k, 'checks.pass': 5 * k, 'checks.fail': k, 'check:x.pass': 5 * k, 'check:x.fail': k }))
+      rec.count(name, n);
     collector.beginRound();
     collector.onSnapshot(rec.flush(0));
     collector.endRound({ target: 'http://127.0.0.1:1', status: 'completed', startedAt: '', durationMs: 1000, processes: [] });
@@ -265,16 +352,50 @@ test('reporters: console, Markdown, JUnit and the custom view show counters, che
   for (let i = 1; i <= 10; i++) recordMs(h, i);
   const r = runWith(
     { fanout: summarize(h), 'session:listener': summarize(h), ack: summarize(h) },
-    { delivered: 7, disconnects: 1, 'checks.pass': 3, 'checks.fail': 1, 'check:got it.pass': 3, 'check:got it.fail': 1, 'session:listener.started': 9, 'session:listener.completed': 8, 'session:listener.failed': 1, 'session:sender.started': 1, 'session:sender.completed': 1 },
+    {
+      delivered: 7,
+      disconnects: 1,
+      'checks.pass': 3,
+      'checks.fail': 1,
+      'check:got it.pass': 3,
+      'check:got it.fail': 1,
+      'session:listener.started': 9,
+      'session:listener.completed': 8,
+      'session:listener.failed': 1,
+      'session:sender.started': 1,
+      'session:sender.completed': 1,
+    },
   );
   r.thresholds = evaluateThresholds(parseThresholds({ 'checks.failRate': '< 1%' }).thresholds, r);
-  const file: RunFile = { schema: 'rtbench.result/v1', scenario: { name: 'mix', file: 'x.ts', options: { metrics: { fanout: 'trend', delivered: 'counter' } } }, environment: {} as RunFile['environment'], createdAt: '', runs: [r] };
+  const file: RunFile = {
+    schema: 'rtbench.result/v1',
+    scenario: { name: 'mix', file: 'x.ts', options: { metrics: { fanout: 'trend', delivered: 'counter' } } },
+    environment: {} as RunFile['environment'],
+    createdAt: '',
+    runs: [r],
+  };
   const v = customView(r, { fanout: 'trend', delivered: 'counter' });
-  assert.deepEqual(v.trends.map((t) => t.name), ['fanout']);
-  assert.deepEqual(v.counters.map((c) => [c.name, c.count]), [['delivered', 7]]);
+  assert.deepEqual(
+    v.trends.map((t) => t.name),
+    ['fanout'],
+  );
+  assert.deepEqual(
+    v.counters.map((c) => [c.name, c.count]),
+    [['delivered', 7]],
+  );
   assert.deepEqual(v.checks, { pass: 3, fail: 1, byName: [{ name: 'got it', pass: 3, fail: 1 }] });
-  assert.deepEqual(v.kinds.map((k) => [k.name, k.started, k.completed, k.failed, k.duration?.count ?? 0]), [['listener', 9, 8, 1, 10], ['sender', 1, 1, 0, 0]]);
-  assert.deepEqual(customView(r).counters.map((c) => c.name), ['delivered'], 'without declarations, built-in counters are not taken for custom ones');
+  assert.deepEqual(
+    v.kinds.map((k) => [k.name, k.started, k.completed, k.failed, k.duration?.count ?? 0]),
+    [
+      ['listener', 9, 8, 1, 10],
+      ['sender', 1, 1, 0, 0],
+    ],
+  );
+  assert.deepEqual(
+    customView(r).counters.map((c) => c.name),
+    ['delivered'],
+    'without declarations, built-in counters are not taken for custom ones',
+  );
   const text = formatSummary(file);
   assert.match(text, /FAIL checks\.failRate < 1%  \(25%\)/);
   assert.match(text, /counters: delivered 7 \(0\.7\/s\)/);
@@ -313,15 +434,39 @@ test('custom trends, counters and checks merge exactly across shards, and thresh
     const run = { ...runWith(agg.metrics(), agg.counters(), 1000), seconds: agg.seconds() };
     return {
       schema: RESULT_SCHEMA,
-      scenario: { name: 'u', file: 'u.ts', options: { name: 'u', phases: [], metrics: declared, thresholds: { 'fanout.count': '== 1200', 'delivered.count': '== 1200', 'checks.failRate': '< 60%', 'fanout.p50': '< 10ms' } } },
-      environment: { rtbench: '0', node: 'v20', platform: 'linux', arch: 'x64', cpus: { model: 'x', count: 2 }, memoryGb: 1, hostname: `h${index}`, gitSha: null },
+      scenario: {
+        name: 'u',
+        file: 'u.ts',
+        options: {
+          name: 'u',
+          phases: [],
+          metrics: declared,
+          thresholds: { 'fanout.count': '== 1200', 'delivered.count': '== 1200', 'checks.failRate': '< 60%', 'fanout.p50': '< 10ms' },
+        },
+      },
+      environment: {
+        rtbench: '0',
+        node: 'v20',
+        platform: 'linux',
+        arch: 'x64',
+        cpus: { model: 'x', count: 2 },
+        memoryGb: 1,
+        hostname: `h${index}`,
+        gitSha: null,
+      },
       createdAt: '2030-01-01T12:00:00.000Z',
       runs: [run],
       shard: { index, count: 2, startedAt: '2030-01-01T12:00:00.000Z' },
     };
   };
   const [a, b] = [shard(0), shard(1)];
-  const merged = mergeShards([{ file: a, source: 'a' }, { file: b, source: 'b' }], a.environment).runs[0]!;
+  const merged = mergeShards(
+    [
+      { file: a, source: 'a' },
+      { file: b, source: 'b' },
+    ],
+    a.environment,
+  ).runs[0]!;
   const one = new Recorder(0);
   for (const v of samples.flat()) one.record('fanout', v);
   const agg = new Aggregator();
@@ -330,7 +475,16 @@ test('custom trends, counters and checks merge exactly across shards, and thresh
   assert.equal(merged.counters.delivered, 1200);
   const failed = samples[1]!.filter((v) => v >= 30).length;
   assert.deepEqual([merged.counters['checks.pass'], merged.counters['checks.fail']], [1200 - failed, failed]);
-  assert.deepEqual(merged.thresholds.map((t) => [t.subject, t.ok]), [['fanout.p50', false], ['sessions.failedRate', true], ['fanout.count', true], ['delivered.count', true], ['checks.failRate', true]]);
+  assert.deepEqual(
+    merged.thresholds.map((t) => [t.subject, t.ok]),
+    [
+      ['fanout.p50', false],
+      ['sessions.failedRate', true],
+      ['fanout.count', true],
+      ['delivered.count', true],
+      ['checks.failRate', true],
+    ],
+  );
 });
 
 test('the per-second time series carries custom trends, counters and checks, as it does ack; a shard merge rebuilds it exactly', () => {
@@ -357,7 +511,11 @@ test('the per-second time series carries custom trends, counters and checks, as 
     const expected = createHistogram();
     for (const v of second(t)) recordMs(expected, v);
     const p = points[t]!;
-    assert.deepEqual(p.custom?.trends.fanout, { count: 30, p50: Math.round(expected.getValueAtPercentile(50)) / 1000, p99: Math.round(expected.getValueAtPercentile(99)) / 1000 });
+    assert.deepEqual(p.custom?.trends.fanout, {
+      count: 30,
+      p50: Math.round(expected.getValueAtPercentile(50)) / 1000,
+      p99: Math.round(expected.getValueAtPercentile(99)) / 1000,
+    });
     assert.deepEqual(p.custom?.counters, { delivered: 60 });
     assert.deepEqual(p.checks, { pass: 10, fail: 20 });
   }
@@ -380,15 +538,33 @@ test('the per-second time series carries custom trends, counters and checks, as 
     return {
       schema: RESULT_SCHEMA,
       scenario: { name: 'u', file: 'u.ts', options: { name: 'u', phases: [], metrics: declared, thresholds: {} } },
-      environment: { rtbench: '0', node: 'v20', platform: 'linux', arch: 'x64', cpus: { model: 'x', count: 2 }, memoryGb: 1, hostname: `h${index}`, gitSha: null },
+      environment: {
+        rtbench: '0',
+        node: 'v20',
+        platform: 'linux',
+        arch: 'x64',
+        cpus: { model: 'x', count: 2 },
+        memoryGb: 1,
+        hostname: `h${index}`,
+        gitSha: null,
+      },
       createdAt: '2030-01-01T12:00:00.000Z',
       runs: [{ ...runWith(a.metrics(), a.counters(), 2000), seconds: a.seconds() }],
       shard: { index, count: 2, startedAt: '2030-01-01T12:00:00.000Z' },
     };
   };
   const [a, b] = [shard(0), shard(1)];
-  const merged = mergeShards([{ file: a, source: 'a' }, { file: b, source: 'b' }], a.environment).runs[0]!;
-  assert.deepEqual(merged.timeseries.map((p) => [p.custom, p.checks]), points.map((p) => [p.custom, p.checks]));
+  const merged = mergeShards(
+    [
+      { file: a, source: 'a' },
+      { file: b, source: 'b' },
+    ],
+    a.environment,
+  ).runs[0]!;
+  assert.deepEqual(
+    merged.timeseries.map((p) => [p.custom, p.checks]),
+    points.map((p) => [p.custom, p.checks]),
+  );
 });
 
 test('console: failing checks first; past 20 checks one line counts the rest', () => {
@@ -412,7 +588,10 @@ test('built-in server-stamped trends: a negative push latency (a Date.now() stam
   const v = customView(r, {});
   assert.deepEqual(v.biased, [{ name: 'push', negative: 1, rejected: 0 }]);
   const lines = customLines(r, {});
-  assert.match(lines[0]!, /WARN trend push: 1 negative samples recorded as 0 \(push\.negative\): its figures are biased and every threshold on it fails \(the server's `ts` is not on rtbench's clock: .*not Date\.now\(\)\)/);
+  assert.match(
+    lines[0]!,
+    /WARN trend push: 1 negative samples recorded as 0 \(push\.negative\): its figures are biased and every threshold on it fails \(the server's `ts` is not on rtbench's clock: .*not Date\.now\(\)\)/,
+  );
   r.metrics.push = { ...r.metrics.push!, count: 2, p99: 2.5 };
   const [t] = evaluateThresholds(parseThresholds({ 'push.p99': '< 100' }).thresholds, r);
   assert.equal(t!.ok, false);

@@ -47,7 +47,7 @@ test('a scenario that needs a target says which URL to pass: ws:// for the ws en
   assert.equal(await hint('examples/socketio-chat.ts'), 'E_USAGE pass --target http://127.0.0.1:PORT');
 });
 
-test('--dry-run prints the plan\'s thresholds (default gate included); a shard\'s are left to `rtbench merge`', async () => {
+test("--dry-run prints the plan's thresholds (default gate included); a shard's are left to `rtbench merge`", async () => {
   const whole = memOutput();
   await run('test/fixtures/tiny-echo.ts', { dryRun: true, generators: 1, stdout: whole, stderr: memOutput() });
   assert.match(whole.text(), /thresholds +sessions\.failedRate < 1%\n/);

@@ -38,7 +38,10 @@ test('the most frequent messages are kept, not the first ones: a frequent messag
   const kept = sortedErrors(t).session_error!;
   assert.equal(kept.count, 109);
   assert.equal(kept.messages!.length, ERROR_MESSAGES_PER_KIND);
-  assert.deepEqual(kept.messages!.slice(0, 2), [{ message: 'frequent failure', count: 100 }, { message: 'second most', count: 3 }]);
+  assert.deepEqual(kept.messages!.slice(0, 2), [
+    { message: 'frequent failure', count: 100 },
+    { message: 'second most', count: 3 },
+  ]);
   assert.equal(kept.count - kept.messages!.reduce((a, m) => a + m.count, 0), 3, 'the other messages are counted, not listed');
 });
 
@@ -63,7 +66,8 @@ test('bounded: 20,000 distinct messages keep at most ERROR_MESSAGES_TRACKED per 
 
 test('mergeable: tables of several generators, rounds and shards merge to the counts of one table', () => {
   const events: Array<[string, string]> = [];
-  for (let i = 0; i < 3000; i++) events.push(['ack_timeout', `ack ${i} timed out`], ...(i % 3 ? [] : ([['connect_error', `refused by ${word(i % 7)}`]] as Array<[string, string]>)));
+  for (let i = 0; i < 3000; i++)
+    events.push(['ack_timeout', `ack ${i} timed out`], ...(i % 3 ? [] : ([['connect_error', `refused by ${word(i % 7)}`]] as Array<[string, string]>)));
   const one: ErrorTable = {};
   for (const [k, m] of events) addError(one, k, m);
   // two shards, each counting every other event, merged from their trimmed results (as `rtbench merge` does)
@@ -76,7 +80,11 @@ test('mergeable: tables of several generators, rounds and shards merge to the co
   assert.deepEqual(Object.keys(b).sort(), Object.keys(a).sort());
   for (const k of Object.keys(a)) {
     assert.equal(b[k]!.count, a[k]!.count);
-    assert.deepEqual(b[k]!.messages!.map((m) => [m.message, m.count]), a[k]!.messages!.map((m) => [m.message, m.count]), k);
+    assert.deepEqual(
+      b[k]!.messages!.map((m) => [m.message, m.count]),
+      a[k]!.messages!.map((m) => [m.message, m.count]),
+      k,
+    );
   }
   // a result written before messages were kept (no `messages`) still merges
   const old: ErrorTable = { connect_error: { count: 4, sample: 'refused by 10.0.0.1' } };
@@ -86,7 +94,10 @@ test('mergeable: tables of several generators, rounds and shards merge to the co
 });
 
 test('a source location in a message is kept whole: another line is another error', () => {
-  assert.equal(normaliseMessage('Error: session 3 failed (Object.session (/work/x-1/test/fixtures/some-fail.ts:15:33))'), 'Error: session <n> failed (Object.session (/work/x-1/test/fixtures/some-fail.ts:15:33))');
+  assert.equal(
+    normaliseMessage('Error: session 3 failed (Object.session (/work/x-1/test/fixtures/some-fail.ts:15:33))'),
+    'Error: session <n> failed (Object.session (/work/x-1/test/fixtures/some-fail.ts:15:33))',
+  );
   assert.equal(normaliseMessage('boom 12 at file:///app/lib/chat.mjs:7'), 'boom <n> at file:///app/lib/chat.mjs:7');
 });
 
@@ -109,14 +120,33 @@ test('reports show a real message for each group, never the normalised shape alo
   assert.equal(e.messages![0]!.message, 'no reply to request never within <n>ms');
   assert.match(e.messages![0]!.example!, /^no reply to request never within 50\d\dms$/);
   const run = {
-    topology: 'single', target: 'http://127.0.0.1:1', engine: 'ws', status: 'completed', startedAt: '', durationMs: 1000, metrics: {}, counters: { errors: 22 }, errors: { request_timeout: e },
+    topology: 'single',
+    target: 'http://127.0.0.1:1',
+    engine: 'ws',
+    status: 'completed',
+    startedAt: '',
+    durationMs: 1000,
+    metrics: {},
+    counters: { errors: 22 },
+    errors: { request_timeout: e },
     workers: { connections: {}, unidentified: 0, maxOverMean: null, cv: null, maxShare: null, chiSquare: null, stickiness: null },
-    timeseries: [], thresholds: [], generator: { processes: [], saturation: { saturated: false, reasons: [] } },
+    timeseries: [],
+    thresholds: [],
+    generator: { processes: [], saturation: { saturated: false, reasons: [] } },
   };
   const file = { schema: 'rtbench.result/v1', scenario: { name: 's', file: 's.ts', options: {} }, environment: {}, createdAt: '', runs: [run] } as never;
   const text = formatSummary(file);
-  assert.match(text, /errors \(messages grouped by shape, one real message shown each\):\n {4}request_timeout ×22:\n {6}×20 no reply to request never within 50\d\dms\n {6}×2 socket hang up/);
+  assert.match(
+    text,
+    /errors \(messages grouped by shape, one real message shown each\):\n {4}request_timeout ×22:\n {6}×20 no reply to request never within 50\d\dms\n {6}×2 socket hang up/,
+  );
   assert.doesNotMatch(text, /<n>/);
-  assert.match(renderMarkdown(file), /Errors \(messages grouped by shape, one real message shown each\):\n- request\\_timeout ×20: no reply to request never within 50\d\dms/);
-  assert.match(errorsTable(run as never), /<span class="msg">no reply to request never within 50\d\dms<\/span><br><span class="muted ex">grouped by shape: no reply to request never within &lt;n&gt;ms<\/span>/);
+  assert.match(
+    renderMarkdown(file),
+    /Errors \(messages grouped by shape, one real message shown each\):\n- request\\_timeout ×20: no reply to request never within 50\d\dms/,
+  );
+  assert.match(
+    errorsTable(run as never),
+    /<span class="msg">no reply to request never within 50\d\dms<\/span><br><span class="muted ex">grouped by shape: no reply to request never within &lt;n&gt;ms<\/span>/,
+  );
 });

@@ -5,7 +5,16 @@ import { idBases, peakVus } from '../../src/executors/plan.ts';
 import { ownedVus, vuTarget } from '../../src/executors/vus.ts';
 import type { ResolvedPhase, ResolvedScenario } from '../../src/scenario/validate.ts';
 
-const phase = (over: Partial<ResolvedPhase>): ResolvedPhase => ({ index: 0, name: 'p', kind: 'arrivals', startMs: 0, durationMs: 10_000, from: 10, to: 10, ...over });
+const phase = (over: Partial<ResolvedPhase>): ResolvedPhase => ({
+  index: 0,
+  name: 'p',
+  kind: 'arrivals',
+  startMs: 0,
+  durationMs: 10_000,
+  from: 10,
+  to: 10,
+  ...over,
+});
 
 test('constant rate: count and evenly spaced intended times', () => {
   const p = phase({});
@@ -51,6 +60,8 @@ test('client ids do not overlap across phases', () => {
 });
 
 test('peakVus: the largest VU count of the closed-model phases', () => {
-  const s = { phases: [phase({}), phase({ index: 1, kind: 'vus', from: 3, to: 800 }), phase({ index: 2, kind: 'vus', from: 50, to: 50 })] } as unknown as ResolvedScenario;
+  const s = {
+    phases: [phase({}), phase({ index: 1, kind: 'vus', from: 3, to: 800 }), phase({ index: 2, kind: 'vus', from: 50, to: 50 })],
+  } as unknown as ResolvedScenario;
   assert.equal(peakVus(s), 800);
 });

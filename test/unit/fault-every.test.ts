@@ -17,5 +17,8 @@ test('an `every` that fits repeats until the run ends', () => {
   const problems: string[] = [];
   const out = resolveFaults([{ every: '4s', network: 'drop', clients: '10%', offline: '2s' }], problems, 12_000);
   assert.deepEqual(problems, []);
-  assert.deepEqual(out.map((f) => f.atMs), [4000, 8000]);
+  assert.deepEqual(
+    out.map((f) => f.atMs),
+    [4000, 8000],
+  );
 });

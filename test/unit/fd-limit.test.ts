@@ -13,12 +13,16 @@ import { liftableFdLimit } from '../../src/shared/fd-limit.ts';
 
 const softLimit = (pid: number): number => Number(/^Max open files\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/limits`, 'utf8'))![1]);
 
-test('a forked generator holds the open-file limit the plan sized generators by', { skip: process.platform !== 'linux' ? 'reads /proc (Linux only)' : false }, async () => {
+test('a forked generator holds the open-file limit the plan sized generators by', {
+  skip: process.platform !== 'linux' ? 'reads /proc (Linux only)' : false,
+}, async () => {
   const lifted = liftableFdLimit();
   const plan = machineLimits().fdLimit;
   const hard = Number(spawnSync('sh', ['-c', 'ulimit -Hn'], { encoding: 'utf8' }).stdout.trim());
   if (lifted === null) {
-    process.stdout.write(`# the open-file limit cannot be lifted here (not root, or root without CAP_SYS_RESOURCE, or no prlimit): generators keep ulimit -Hn = ${hard}\n`);
+    process.stdout.write(
+      `# the open-file limit cannot be lifted here (not root, or root without CAP_SYS_RESOURCE, or no prlimit): generators keep ulimit -Hn = ${hard}\n`,
+    );
     assert.equal(plan, hard);
   } else assert.equal(plan, lifted);
   const g = forkGenerator();

@@ -25,7 +25,14 @@ class InstantTransport implements Transport {
 test('one harness sample per timed operation, never more than the latency it is part of; a busy loop shows in it', async () => {
   const sink = new FakeSink();
   const t = new InstantTransport();
-  const c = new SessionClient(() => t, sink, { id: 1, sourceAddress: '127.0.0.1', intendedStart: monoMs(), ackTimeoutMs: 1000, connectTimeoutMs: 1000, random: () => 0.5 });
+  const c = new SessionClient(() => t, sink, {
+    id: 1,
+    sourceAddress: '127.0.0.1',
+    intendedStart: monoMs(),
+    ackTimeoutMs: 1000,
+    connectTimeoutMs: 1000,
+    random: () => 0.5,
+  });
   await c.connect();
   // the loop is held 40 ms (measured here) while iterations fall due every 5 ms
   let blocked = 0;
@@ -64,7 +71,13 @@ test('saturation: operations written late blame the generator, unless a plain pr
 });
 
 test('the console line and the threshold subject', () => {
-  const r = { generator: { processes: [], harnessDelay: { count: 10, p50: 0.05, p90: 0.2, p99: 1.25, max: 3 }, saturation: { saturated: false, verdict: 'ok', reasons: [] } } } as unknown as RunResult;
+  const r = {
+    generator: {
+      processes: [],
+      harnessDelay: { count: 10, p50: 0.05, p90: 0.2, p99: 1.25, max: 3 },
+      saturation: { saturated: false, verdict: 'ok', reasons: [] },
+    },
+  } as unknown as RunResult;
   assert.match(harnessLine(r)!, /^harness: latencies include at most 1\.25 ms \(p99\) of the generator's own delay/);
   assert.equal(harnessLine({ generator: { processes: [], saturation: { saturated: false, reasons: [] } } } as unknown as RunResult), null);
   const th = parseThreshold('harness.p99', '< 1ms');

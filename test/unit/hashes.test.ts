@@ -58,10 +58,17 @@ test('default hash on the 64 loopback addresses rtbench clients use: max/mean â‰
   assert.ok(imbalance(counts).maxOverMean! <= 1.5, String(counts));
 });
 
-test('benchHash covers every hash and set; the seed functions\' IPv6 failure shows', () => {
+test("benchHash covers every hash and set; the seed functions' IPv6 failure shows", () => {
   const r = benchHash({ workers: 4, ips: 20_000, ipv6: true });
-  assert.deepEqual(r.sets.map((s) => s.name), ['ipv4', 'ipv4-mapped', 'ipv6']);
-  for (const s of r.sets) assert.deepEqual(s.rows.map((x) => x.hash), ['default', 'simple_loop', 'simple_regex', 'numeric_real', 'int31']);
+  assert.deepEqual(
+    r.sets.map((s) => s.name),
+    ['ipv4', 'ipv4-mapped', 'ipv6'],
+  );
+  for (const s of r.sets)
+    assert.deepEqual(
+      s.rows.map((x) => x.hash),
+      ['default', 'simple_loop', 'simple_regex', 'numeric_real', 'int31'],
+    );
   const v6 = r.sets[2]!.rows;
   assert.ok(v6.find((x) => x.hash === 'default')!.uniform);
   for (const h of ['simple_loop', 'simple_regex', 'numeric_real', 'int31']) assert.equal(v6.find((x) => x.hash === h)!.uniform, false, h);

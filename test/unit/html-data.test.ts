@@ -12,7 +12,13 @@ test("a run's partial last second is scaled by its real length, or left out unde
   assert.ok(Math.abs(scaled[3]! - 10 / 0.8) < 1e-9, `0.8 s: ${scaled[3]} per second`);
   assert.deepEqual(perSecond([5, 5, 5], [0, 1, 2], secondShares({ durationMs: 3000 } as RunResult)), [5, 5, 5], 'whole seconds stay');
   // rounds lie end to end: each round's last second is partial
-  const rounds = { durationMs: 6500, rounds: [{ seconds: { from: 0, to: 4 }, durationMs: 3200 }, { seconds: { from: 4, to: 8 }, durationMs: 3700 }] } as unknown as RunResult;
+  const rounds = {
+    durationMs: 6500,
+    rounds: [
+      { seconds: { from: 0, to: 4 }, durationMs: 3200 },
+      { seconds: { from: 4, to: 8 }, durationMs: 3700 },
+    ],
+  } as unknown as RunResult;
   const got = perSecond([9, 9, 9, 3, 9, 9, 9, 7], [0, 1, 2, 3, 4, 5, 6, 7], secondShares(rounds));
   assert.deepEqual(got.slice(0, 7), [9, 9, 9, null, 9, 9, 9]);
   assert.ok(Math.abs(got[7]! - 10) < 1e-9);

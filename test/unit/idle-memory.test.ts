@@ -45,7 +45,13 @@ test(`an idle session keeps at most ${BUDGET_BYTES} bytes of harness heap in its
   const { module, scenario } = await planScenario('test/fixtures/idle-hold.ts', {}, 'run');
   const recorder = new Recorder(0);
   const startAt = monoMs() + 200;
-  const runner = new LoadRunner({ scenario: module, engine: () => new NoSocket(), plan: { scenario, generator: 0, generators: 1, target: 'http://127.0.0.1:9', sourceIps: ['127.0.0.1'], clockOffsetMs: 0 }, sink: recorder, startAt });
+  const runner = new LoadRunner({
+    scenario: module,
+    engine: () => new NoSocket(),
+    plan: { scenario, generator: 0, generators: 1, target: 'http://127.0.0.1:9', sourceIps: ['127.0.0.1'], clockOffsetMs: 0 },
+    sink: recorder,
+    startAt,
+  });
   // warm up: the modules, the recorder's histograms and the runner's structures exist before the baseline
   recorder.record('connect', 1);
   recorder.record('lag', 1);
@@ -58,6 +64,9 @@ test(`an idle session keeps at most ${BUDGET_BYTES} bytes of harness heap in its
   runner.interrupt();
   await done;
   assert.ok(perSession > 0, `heap per idle session ${perSession.toFixed(0)} B`);
-  assert.ok(perSession <= BUDGET_BYTES, `an idle session keeps ${perSession.toFixed(0)} B of harness heap, over the ${BUDGET_BYTES} B budget: something new is held per client (per-client state, timers, closures); find it with a heap snapshot diff (BENCHMARKS.md, 100,000 connections)`);
+  assert.ok(
+    perSession <= BUDGET_BYTES,
+    `an idle session keeps ${perSession.toFixed(0)} B of harness heap, over the ${BUDGET_BYTES} B budget: something new is held per client (per-client state, timers, closures); find it with a heap snapshot diff (BENCHMARKS.md, 100,000 connections)`,
+  );
   process.stdout.write(`# harness heap per idle session: ${perSession.toFixed(0)} B (budget ${BUDGET_BYTES} B)\n`);
 });

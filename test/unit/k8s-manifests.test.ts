@@ -11,7 +11,8 @@ import { checkShardOptions } from '../../src/shard/options.ts';
 
 const base = (over: Partial<K8sManifestOptions> = {}): K8sManifestOptions => ({
   scenarioFile: 'chat.ts',
-  scenarioText: "import { defineScenario } from 'rtbench';\nexport default defineScenario({ name: 'chat', phases: [{ duration: '30s', arrivalRate: 100 }], async session() {} });\n",
+  scenarioText:
+    "import { defineScenario } from 'rtbench';\nexport default defineScenario({ name: 'chat', phases: [{ duration: '30s', arrivalRate: 100 }], async session() {} });\n",
   scenarioName: 'My Chat!',
   totalMs: 30_000,
   gracefulStopMs: 10_000,
@@ -75,7 +76,8 @@ test('k8s: a ConfigMap and an Indexed Job, parsed back into the typed models', a
   assert.match(job.metadata!.name!, /^rtbench-my-chat-\d{6}$/);
   // nothing the typed model does not know: a round trip through it changes nothing
   // (the typed model drops fields it does not know; the text is printed by the `yaml` package)
-  for (const doc of text.split(/^---\n/m)) assert.deepEqual(parseYaml(dumpYaml(loadYaml(doc), { lineWidth: -1 }), { version: '1.1' }), parseYaml(doc, { version: '1.1' }));
+  for (const doc of text.split(/^---\n/m))
+    assert.deepEqual(parseYaml(dumpYaml(loadYaml(doc), { lineWidth: -1 }), { version: '1.1' }), parseYaml(doc, { version: '1.1' }));
   // the args a pod runs pass the shard checks (there: inside Kubernetes, index substituted)
   const plan = checkShardOptions({ shard: flag('--shard')!.replace('$(JOB_COMPLETION_INDEX)', '3'), startAt: flag('--start-at'), target: flag('--target') });
   assert.deepEqual(plan.shard, { index: 3, count: 4 });
@@ -83,11 +85,23 @@ test('k8s: a ConfigMap and an Indexed Job, parsed back into the typed models', a
 
 test('k8s: JSON List output; namespace and duration are passed on', async () => {
   const text = await renderManifests(buildManifests(base({ namespace: 'load', duration: '1m', name: 'rt-1' })), 'json');
-  const list = JSON.parse(text) as { kind: string; items: Array<{ kind: string; metadata: { namespace: string; name: string }; spec?: { template: { spec: { containers: Array<{ args: string[] }> } } } }> };
+  const list = JSON.parse(text) as {
+    kind: string;
+    items: Array<{ kind: string; metadata: { namespace: string; name: string }; spec?: { template: { spec: { containers: Array<{ args: string[] }> } } } }>;
+  };
   assert.equal(list.kind, 'List');
-  assert.deepEqual(list.items.map((i) => i.kind), ['ConfigMap', 'Job']);
-  assert.deepEqual(list.items.map((i) => i.metadata.namespace), ['load', 'load']);
-  assert.deepEqual(list.items.map((i) => i.metadata.name), ['rt-1-scenario', 'rt-1']);
+  assert.deepEqual(
+    list.items.map((i) => i.kind),
+    ['ConfigMap', 'Job'],
+  );
+  assert.deepEqual(
+    list.items.map((i) => i.metadata.namespace),
+    ['load', 'load'],
+  );
+  assert.deepEqual(
+    list.items.map((i) => i.metadata.name),
+    ['rt-1-scenario', 'rt-1'],
+  );
   const args = list.items[1]!.spec!.template.spec.containers[0]!.args;
   assert.equal(args[args.indexOf('--duration') + 1], '1m');
   assert.ok(loadYaml(JSON.stringify(list.items[1])) instanceof V1Job);
@@ -95,7 +109,10 @@ test('k8s: JSON List output; namespace and duration are passed on', async () => 
 
 test('k8s: bad options are refused, naming the flag (a loopback target would point each pod at itself)', () => {
   const refused = (over: Partial<K8sManifestOptions>, re: RegExp): void =>
-    assert.throws(() => buildManifests(base(over)), (e: Error & { code?: string; details?: string[] }) => e.code === 'E_K8S' && re.test((e.details ?? []).join('\n')));
+    assert.throws(
+      () => buildManifests(base(over)),
+      (e: Error & { code?: string; details?: string[] }) => e.code === 'E_K8S' && re.test((e.details ?? []).join('\n')),
+    );
   refused({ target: 'http://127.0.0.1:3000' }, /`--target` .* loopback/);
   refused({ target: 'http://localhost:3000' }, /`--target` .* loopback/);
   refused({ target: 'not a url' }, /`--target` is not a URL/);
@@ -107,7 +124,23 @@ test('k8s: bad options are refused, naming the flag (a loopback target would poi
 test('rtbench k8s CLI: validates the scenario, writes DIR/<job>.yaml and says what to run next', async () => {
   const out = mkdtempSync(join(tmpdir(), 'rtbench-k8s-'));
   const a = io();
-  const code = await cli(['k8s', 'test/fixtures/tiny-echo.ts', '--shards', '3', '--target', 'http://echo.test.svc:3000', '--image', 'rtbench:dev', '--out', out, '--start-in', '90s'], a);
+  const code = await cli(
+    [
+      'k8s',
+      'test/fixtures/tiny-echo.ts',
+      '--shards',
+      '3',
+      '--target',
+      'http://echo.test.svc:3000',
+      '--image',
+      'rtbench:dev',
+      '--out',
+      out,
+      '--start-in',
+      '90s',
+    ],
+    a,
+  );
   assert.equal(code, 0, a.err());
   const path = /manifests: (\S+)/.exec(a.out())![1]!;
   const [cm, job] = loadAllYaml(readFileSync(path, 'utf8')) as [V1ConfigMap, V1Job];
@@ -125,19 +158,29 @@ test('rtbench k8s CLI: validates the scenario, writes DIR/<job>.yaml and says wh
   assert.match(lead.err(), /`--start-in`.*\[E_START_AT\]/);
 });
 
-test('k8s: the scenario and --duration go through the run plan\'s rules (phases scaled; a bad value refused as `run` refuses it)', async () => {
+test("k8s: the scenario and --duration go through the run plan's rules (phases scaled; a bad value refused as `run` refuses it)", async () => {
   const { k8sCommand } = await import('../../src/cli/k8s-command.ts');
   const sink = (): { write: (t: string) => void; isTTY: boolean; text: () => string } => {
     let s = '';
     return { write: (t) => void (s += t), isTTY: false, text: () => s };
   };
-  const args = { scenario: 'test/fixtures/tiny-echo.ts', shards: 2, target: 'http://10.0.0.5:3000', image: 'rtbench:1', generators: 1, startIn: '2m', format: 'json' as const };
+  const args = {
+    scenario: 'test/fixtures/tiny-echo.ts',
+    shards: 2,
+    target: 'http://10.0.0.5:3000',
+    image: 'rtbench:1',
+    generators: 1,
+    startIn: '2m',
+    format: 'json' as const,
+  };
   const out = sink();
   assert.equal(await k8sCommand({ ...args, duration: '1m' }, out, sink()), 0);
   const job = (JSON.parse(out.text()) as { items: Array<{ kind: string; spec?: { activeDeadlineSeconds?: number } }> }).items.find((i) => i.kind === 'Job')!;
   const plain = sink();
   await k8sCommand(args, plain, sink());
-  const plainJob = (JSON.parse(plain.text()) as { items: Array<{ kind: string; spec?: { activeDeadlineSeconds?: number } }> }).items.find((i) => i.kind === 'Job')!;
+  const plainJob = (JSON.parse(plain.text()) as { items: Array<{ kind: string; spec?: { activeDeadlineSeconds?: number } }> }).items.find(
+    (i) => i.kind === 'Job',
+  )!;
   assert.equal(job.spec!.activeDeadlineSeconds! - plainJob.spec!.activeDeadlineSeconds!, 60 - 2, 'the 2 s scenario scaled to 1 m');
   await assert.rejects(k8sCommand({ ...args, duration: '30' }, sink(), sink()), (e: Error & { details?: string[]; hint?: string }) => {
     assert.match((e.details ?? []).join(' '), /`--duration` must be a positive duration like 30s or 2m \(got 30\)/);

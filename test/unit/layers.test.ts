@@ -2,13 +2,26 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { importGraph, findCycles, forbiddenImports, longFiles, moduleState, RANKS, RANK_EXCEPTIONS, unrankedFolders, upwardImports } from '../../scripts/layers.ts';
+import {
+  importGraph,
+  findCycles,
+  forbiddenImports,
+  longFiles,
+  moduleState,
+  RANKS,
+  RANK_EXCEPTIONS,
+  unrankedFolders,
+  upwardImports,
+} from '../../scripts/layers.ts';
 
 const graph = importGraph(['src', 'reference-server']);
 
 test('layers: no import cycles in src/ and reference-server/ (type-only imports included)', () => {
   const cycles = findCycles(graph);
-  assert.deepEqual(cycles.map((c) => c.join(' → ')), []);
+  assert.deepEqual(
+    cycles.map((c) => c.join(' → ')),
+    [],
+  );
 });
 
 test('layers: reference-server/ imports src/ only through src/shared/, src/ reaches it only through reference-server/index.ts', () => {
@@ -21,7 +34,10 @@ test('layers: the checks catch what they look for (a planted cycle and cross-imp
   planted.set('src/b.ts', ['src/a.ts', 'reference-server/start.ts']);
   planted.set('reference-server/x.ts', ['src/run/run.ts']);
   assert.equal(findCycles(planted).length, findCycles(graph).length + 1);
-  assert.deepEqual(forbiddenImports(planted).sort(), ['reference-server/x.ts imports src/run/run.ts (only src/shared/ is allowed)', 'src/b.ts imports reference-server/start.ts (only reference-server/index.ts is allowed)']);
+  assert.deepEqual(forbiddenImports(planted).sort(), [
+    'reference-server/x.ts imports src/run/run.ts (only src/shared/ is allowed)',
+    'src/b.ts imports reference-server/start.ts (only reference-server/index.ts is allowed)',
+  ]);
 });
 
 test('layers: every folder of src/ has a floor, and no folder imports one on its floor or above (less the listed exceptions)', () => {
@@ -41,7 +57,9 @@ test('layers: the rank check catches an import up a floor, one across a floor, a
     `src/target/x.ts imports src/faults/windows.ts (src/target is on floor ${RANKS.findIndex((r) => r.includes('src/target'))}, src/faults on floor ${RANKS.findIndex((r) => r.includes('src/faults'))})`,
   ]);
   assert.deepEqual(unrankedFolders(planted), ['src/newfolder']);
-  assert.deepEqual(upwardImports(graph, RANKS, [...RANK_EXCEPTIONS, { from: 'src/shared/', to: 'src/cli/', why: 'planted' }]), ['exception src/shared/ → src/cli/ is not used any more: remove it']);
+  assert.deepEqual(upwardImports(graph, RANKS, [...RANK_EXCEPTIONS, { from: 'src/shared/', to: 'src/cli/', why: 'planted' }]), [
+    'exception src/shared/ → src/cli/ is not used any more: remove it',
+  ]);
 });
 
 test('layers: source files stay under 400 lines (no exceptions)', () => {
@@ -52,7 +70,10 @@ test('layers: no module-level mutable state in src/ and reference-server/ (no to
   // owned objects instead: the lean engine's per-target values live in an EngineMemo per generator run,
   // the container runtime's image build in an ImageBuilds per topology start. Nothing is allowed here.
   const allowed = new Set<string>();
-  assert.deepEqual(moduleState(['src', 'reference-server']).filter((m) => !allowed.has(m.replace(/:\d+:.*/, ''))), []);
+  assert.deepEqual(
+    moduleState(['src', 'reference-server']).filter((m) => !allowed.has(m.replace(/:\d+:.*/, ''))),
+    [],
+  );
 });
 
 test('layers: the module-state check catches a top-level let, var, container, a const written through, a mutable static; not lookup tables or locals', () => {
@@ -67,7 +88,7 @@ test('layers: the module-state check catches a top-level let, var, container, a 
         'const d = new Map<string, number>();',
         'const e: number[] = [];',
         'const f = {};',
-        'const g: ReadonlySet<string> = new Set([\'x\']);',
+        "const g: ReadonlySet<string> = new Set(['x']);",
         'const h = [1, 2];',
         '/*',
         'let inComment = 1;',
@@ -84,7 +105,7 @@ test('layers: the module-state check catches a top-level let, var, container, a 
         'const read = table.a === 1 && h[0] === 1;',
         'class C {',
         '  static made = 0;',
-        '  static readonly NAME = \'c\';',
+        "  static readonly NAME = 'c';",
         '  static of(): C { return new C(); }',
         '}',
       ].join('\n'),

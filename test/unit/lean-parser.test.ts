@@ -56,10 +56,7 @@ describe('lean parser: encoding', () => {
     const b = new Uint8Array([1, 2, 3]);
     const c = new ArrayBuffer(4);
     const e = binary(encodePacket(EVENT, '/', 3, ['up', { f: a, list: [b, 1, { deep: c }] }]));
-    assert.equal(
-      e.text,
-      '53-3["up",{"f":{"_placeholder":true,"num":0},"list":[{"_placeholder":true,"num":1},1,{"deep":{"_placeholder":true,"num":2}}]}]',
-    );
+    assert.equal(e.text, '53-3["up",{"f":{"_placeholder":true,"num":0},"list":[{"_placeholder":true,"num":1},1,{"deep":{"_placeholder":true,"num":2}}]}]');
     assert.equal(e.attachments.length, 3);
     assert.equal(e.attachments[0], a);
     assert.equal(e.attachments[1], b);
@@ -138,7 +135,12 @@ describe('lean parser: decoding', () => {
     assert.equal(head.attachments, 3);
     assert.equal(head.nsp, '/files');
     assert.equal(head.id, 8);
-    const full = ok(reconstructPacket(head, e.attachments.map((b) => Buffer.from(b as Uint8Array))));
+    const full = ok(
+      reconstructPacket(
+        head,
+        e.attachments.map((b) => Buffer.from(b as Uint8Array)),
+      ),
+    );
     assert.equal(full.type, EVENT);
     assert.deepEqual(full.data, args);
 
@@ -220,7 +222,7 @@ describe('lean parser: decoding', () => {
 
   test('random garbage never throws (seeded fuzz over the header alphabet)', () => {
     let seed = 12345;
-    const rnd = (): number => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const rnd = (): number => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
     const alphabet = '0123456789-/,[]{}"_:abcnum\\ ';
     let accepted = 0;
     for (let n = 0; n < 5000; n++) {

@@ -145,7 +145,10 @@ async function rawServer(t: TestContext, script: (c: RawConn) => unknown): Promi
   return `ws://127.0.0.1:${(srv.address() as net.AddressInfo).port}/`;
 }
 
-const acceptOf = (key: string): string => createHash('sha1').update(key + GUID).digest('base64');
+const acceptOf = (key: string): string =>
+  createHash('sha1')
+    .update(key + GUID)
+    .digest('base64');
 
 function response101(key: string, extra = ''): string {
   return `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${acceptOf(key)}\r\n${extra}\r\n`;
@@ -248,7 +251,10 @@ describe('lean wsclient against a ws server', () => {
     ws.sendBinary(new Uint8Array([1, 2, 3]).buffer);
     ws.sendBinary(new Uint16Array([0x0102, 0x0304]).subarray(1));
     await until(() => rec.texts.length === 2 && rec.binaries.length === 3, 'echoes');
-    assert.deepEqual(got.map((g) => g.isBinary), [false, false, true, true, true]);
+    assert.deepEqual(
+      got.map((g) => g.isBinary),
+      [false, false, true, true, true],
+    );
     assert.equal(got[0]!.data.toString(), small);
     assert.equal(got[1]!.data.toString(), mid);
     assert.ok(got[2]!.data.equals(big));
@@ -360,7 +366,10 @@ describe('lean wsclient against a ws server', () => {
       await until(() => rec.closed, 'client closed');
       assert.equal(rec.texts.length, 1);
       assert.equal(rec.binaries.length, 0);
-      assert.deepEqual(rec.errors.map((e) => e.code), ['WS_ERR_UNSUPPORTED_MESSAGE_LENGTH']);
+      assert.deepEqual(
+        rec.errors.map((e) => e.code),
+        ['WS_ERR_UNSUPPORTED_MESSAGE_LENGTH'],
+      );
       assert.equal(await closed, 1009);
     }
   });
@@ -441,7 +450,10 @@ describe('lean wsclient against scripted TCP servers', () => {
     });
     const b = client(t, url2);
     await until(() => b.rec.texts.length === 200, '200 messages');
-    assert.deepEqual(b.rec.texts, Array.from({ length: 200 }, (_, i) => `m${i}`));
+    assert.deepEqual(
+      b.rec.texts,
+      Array.from({ length: 200 }, (_, i) => `m${i}`),
+    );
   });
 
   test('client frames are masked with a fresh mask per frame', async (t) => {
@@ -554,14 +566,29 @@ describe('lean wsclient against scripted TCP servers', () => {
     let conn: RawConn | null = null;
     const url = await rawServer(t, (c) => {
       conn = c;
-      c.sock.write(Buffer.concat([Buffer.from(response101(c.key), 'latin1'), serverFrame(1, 'ok'), serverFrame(1, 'masked', { maskKey: Buffer.from([1, 2, 3, 4]) }), serverFrame(1, 'after')]));
+      c.sock.write(
+        Buffer.concat([
+          Buffer.from(response101(c.key), 'latin1'),
+          serverFrame(1, 'ok'),
+          serverFrame(1, 'masked', { maskKey: Buffer.from([1, 2, 3, 4]) }),
+          serverFrame(1, 'after'),
+        ]),
+      );
     });
     const { rec } = client(t, url);
     await until(() => rec.closed, 'closed');
     assert.deepEqual(rec.texts, ['ok']);
-    assert.deepEqual(rec.errors.map((e) => e.code), ['WS_ERR_UNEXPECTED_MASK']);
+    assert.deepEqual(
+      rec.errors.map((e) => e.code),
+      ['WS_ERR_UNEXPECTED_MASK'],
+    );
     await until(() => clientFrames(all(conn!)).some((f) => f.op === 8), 'a close frame');
-    assert.equal(clientFrames(all(conn!)).find((f) => f.op === 8)!.payload.readUInt16BE(0), 1002);
+    assert.equal(
+      clientFrames(all(conn!))
+        .find((f) => f.op === 8)!
+        .payload.readUInt16BE(0),
+      1002,
+    );
   });
 
   test('reserved bits, unknown opcodes, bad control frames and bad continuations are protocol errors (1002)', async (t) => {
@@ -584,10 +611,20 @@ describe('lean wsclient against scripted TCP servers', () => {
       });
       const { rec } = client(t, url);
       await until(() => rec.closed, `${name}: closed`);
-      assert.deepEqual(rec.errors.map((e) => e.code), [code], name);
+      assert.deepEqual(
+        rec.errors.map((e) => e.code),
+        [code],
+        name,
+      );
       assert.deepEqual(rec.texts, [], name);
       await until(() => clientFrames(all(conn!)).some((f) => f.op === 8), `${name}: close frame`);
-      assert.equal(clientFrames(all(conn!)).find((f) => f.op === 8)!.payload.readUInt16BE(0), 1002, name);
+      assert.equal(
+        clientFrames(all(conn!))
+          .find((f) => f.op === 8)!
+          .payload.readUInt16BE(0),
+        1002,
+        name,
+      );
     }
   });
 
@@ -600,9 +637,17 @@ describe('lean wsclient against scripted TCP servers', () => {
     });
     const { rec } = client(t, url);
     await until(() => rec.closed, 'closed');
-    assert.deepEqual(rec.errors.map((e) => e.code), ['WS_ERR_UNSUPPORTED_MESSAGE_LENGTH']);
+    assert.deepEqual(
+      rec.errors.map((e) => e.code),
+      ['WS_ERR_UNSUPPORTED_MESSAGE_LENGTH'],
+    );
     await until(() => clientFrames(all(conn!)).some((f) => f.op === 8), 'close frame');
-    assert.equal(clientFrames(all(conn!)).find((f) => f.op === 8)!.payload.readUInt16BE(0), 1009);
+    assert.equal(
+      clientFrames(all(conn!))
+        .find((f) => f.op === 8)!
+        .payload.readUInt16BE(0),
+      1009,
+    );
   });
 
   test('close handshake with a raw server: close frame 1000, answered, then the server closes TCP', async (t) => {
@@ -674,7 +719,11 @@ describe('lean wsclient against scripted TCP servers', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rtbench-wsclient-'));
     t.after(() => rmSync(dir, { recursive: true, force: true }));
     const subj = ['-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'];
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem'), '-days', '1', ...subj], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem'), '-days', '1', ...subj],
+      { stdio: 'ignore' },
+    );
     const server = https.createServer({ key: readFileSync(join(dir, 'k.pem')), cert: readFileSync(join(dir, 'c.pem')) });
     const wss = new WebSocketServer({ server, perMessageDeflate: false });
     const closes: number[] = [];
@@ -733,7 +782,11 @@ const ws = new WsClient(process.argv[2], {
   test('wss: an untrusted certificate fails with a TLS error code that classify.ts recognises', async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'rtbench-wsclient-'));
     t.after(() => rmSync(dir, { recursive: true, force: true }));
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem'), '-days', '1', '-subj', '/CN=localhost'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem'), '-days', '1', '-subj', '/CN=localhost'],
+      { stdio: 'ignore' },
+    );
     const server = https.createServer({ key: readFileSync(join(dir, 'k.pem')), cert: readFileSync(join(dir, 'c.pem')) });
     const sockets = new Set<net.Socket>();
     server.on('connection', (s: net.Socket) => {

@@ -12,7 +12,19 @@ import type { RunFile, RunResult } from '../../src/result/types.ts';
 
 const m = (p50: number, p99: number, count = 10) => ({ count, min: p50, mean: p50, p50, p90: p99, p99, p999: p99, max: p99 * 2, hdr: '' });
 const run = (metrics: Record<string, ReturnType<typeof m>>, extra: Partial<RunResult> = {}): RunResult =>
-  ({ topology: 'external', status: 'completed', metrics, counters: {}, durationMs: 1000, timeseries: [], workers: { connections: {}, maxOverMean: null, cv: null, maxShare: null, chiSquare: null, stickiness: null }, generator: { saturation: { saturated: false, reasons: [] }, processes: [] }, errors: {}, thresholds: [], ...extra }) as unknown as RunResult;
+  ({
+    topology: 'external',
+    status: 'completed',
+    metrics,
+    counters: {},
+    durationMs: 1000,
+    timeseries: [],
+    workers: { connections: {}, maxOverMean: null, cv: null, maxShare: null, chiSquare: null, stickiness: null },
+    generator: { saturation: { saturated: false, reasons: [] }, processes: [] },
+    errors: {},
+    thresholds: [],
+    ...extra,
+  }) as unknown as RunResult;
 
 test('main latency: ack, then request, then sse:first, then the first declared trend, then fan-out; none → null', () => {
   assert.equal(mainLatency(run({ connect: m(1, 2), ack: m(2, 3), request: m(3, 4) }))!.name, 'ack');
@@ -32,11 +44,23 @@ test('the console and Markdown lead with it; side by side names its column after
   assert.match(latencyLine(run({ connect: m(1, 2) })), /^latency: no round trip timed/);
   const rows = sideBySide([run({ 'sse:first': m(5, 6) }), run({ 'sse:first': m(5, 9), ack: m(1, 2) }, { topology: 'b' } as Partial<RunResult>)]).split('\n');
   assert.match(rows[0]!, /sse:first p99/);
-  assert.match(rows.at(-1)!, /2\.00 \(ack\)/, "a run whose main latency differs says which it shows");
+  assert.match(rows.at(-1)!, /2\.00 \(ack\)/, 'a run whose main latency differs says which it shows');
 });
 
 test("the report's card and charts: the main latency first, its per-second p99, request and sse:first per second", () => {
-  const ts = [0, 1].map((t) => ({ t, connected: 1, sessionsStarted: 1, messagesSent: 1, messagesReceived: 1, errors: 0, ackP50: null, ackP99: null, connectP99: 1, requestP99: t === 0 ? 3 : null, sseFirstP99: 5 }));
+  const ts = [0, 1].map((t) => ({
+    t,
+    connected: 1,
+    sessionsStarted: 1,
+    messagesSent: 1,
+    messagesReceived: 1,
+    errors: 0,
+    ackP50: null,
+    ackP99: null,
+    connectP99: 1,
+    requestP99: t === 0 ? 3 : null,
+    sseFirstP99: 5,
+  }));
   const r = run({ connect: m(1, 2), request: m(3, 4) }, { timeseries: ts, durationMs: 2000 } as Partial<RunResult>);
   const f = runFigures(r);
   assert.deepEqual(f.main, { name: 'request', p50: 3, p99: 4 });

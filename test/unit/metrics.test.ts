@@ -88,7 +88,16 @@ test('flush hands over deltas only: counters, errors with their first sample, wo
   const s1 = r.flush(0);
   assert.equal(s1.generator, 4);
   assert.deepEqual(s1.counters, { 'messages.sent': 3, errors: 2 });
-  assert.deepEqual(s1.errors, { ack_timeout: { count: 2, sample: 'first', messages: [{ message: 'first', count: 1 }, { message: 'second', count: 1 }] } });
+  assert.deepEqual(s1.errors, {
+    ack_timeout: {
+      count: 2,
+      sample: 'first',
+      messages: [
+        { message: 'first', count: 1 },
+        { message: 'second', count: 1 },
+      ],
+    },
+  });
   assert.deepEqual(s1.workers, { 'w#1': 1 });
   const s2 = r.flush(1);
   assert.deepEqual(s2.counters, {});
@@ -113,7 +122,10 @@ test('timeseries: per-second counts, percentiles, connected summed with carry-fo
   ag.add(g1.flush(2)); // g0 sends nothing in seconds 1 and 2
   const ts = ag.timeseries();
   assert.equal(ts.length, 3);
-  assert.deepEqual(ts.map((p) => p.connected), [3, 3, 4]);
+  assert.deepEqual(
+    ts.map((p) => p.connected),
+    [3, 3, 4],
+  );
   assert.equal(ts[0]!.messagesSent, 5);
   assert.ok(Math.abs(ts[0]!.ackP99! - 10) < 0.02, String(ts[0]!.ackP99)); // HDR: 3 significant digits
   assert.equal(ts[1]!.ackP99, null);

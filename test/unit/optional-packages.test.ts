@@ -34,7 +34,10 @@ test('optional packages: a missing one is an input error naming the package and 
   );
   // a different module missing inside the package is not mistaken for the package itself
   const inner = Object.assign(new Error("Cannot find module './build/x.node'"), { code: 'MODULE_NOT_FOUND' });
-  await assert.rejects(importOptional('zeromq', () => Promise.reject(inner)), (e: unknown) => e === inner);
+  await assert.rejects(
+    importOptional('zeromq', () => Promise.reject(inner)),
+    (e: unknown) => e === inner,
+  );
   assert.match(missingPackageError('redis').format(), /Redis adapter/);
   // installed here (the repository has them as dev dependencies): imported as usual
   const zmq = await importOptional('zeromq', () => import('zeromq'));

@@ -27,7 +27,11 @@ test('cumulativeBuckets: values at or below each bound, ending at the total; the
   for (const v of values) recordMs(h, v);
   const { le, sumUs, at } = cumulativeBuckets(h, [500, 1000, 5000, 50_000, 500_000, 5_000_000], [0, 50, 90, 99, 100]);
   assert.deepEqual(le, [1, 3, 4, 5, 6, 7]);
-  assert.deepEqual(at, [0, 50, 90, 99, 100].map((p) => h.getValueAtPercentile(p)).map((v, i) => (i === 0 ? h.getValueAtPercentile(0.0001) : v)), 'the percentiles getValueAtPercentile gives');
+  assert.deepEqual(
+    at,
+    [0, 50, 90, 99, 100].map((p) => h.getValueAtPercentile(p)).map((v, i) => (i === 0 ? h.getValueAtPercentile(0.0001) : v)),
+    'the percentiles getValueAtPercentile gives',
+  );
   const exact = values.reduce((a, b) => a + b, 0) * 1000;
   assert.ok(Math.abs(sumUs - exact) / exact < 0.002, `sum ${sumUs} vs ${exact}`);
   assert.deepEqual(cumulativeBuckets(createFlatHistogram(), [1, 2]), { le: [0, 0], sumUs: 0, at: [] });
@@ -46,8 +50,21 @@ test('remote write: protobuf + snappy round trip; labels sorted; counters named 
   assert.equal(back.filter((s) => s.labels.__name__ === 'rtbench_latency_seconds_bucket').length, LIVE_BOUNDS_MS.length + 1);
   assert.equal(counterName('reconnect.sameWorker'), 'rtbench_reconnect_sameWorker_total');
   // a custom trend within the last second, as ack's p99 (a trend without samples that second is left out)
-  const custom = toSeries({ ...sample(2), second: { ...sample(2).second!, custom: { trends: { fanout: { count: 4, p50: 10, p99: 250 }, idle: { count: 0, p50: null, p99: null } }, counters: { delivered: 4 } } } }, { scenario: 'chat', run_id: 'r1' }, 0);
-  assert.deepEqual(custom.filter((s) => s.labels.__name__ === 'rtbench_trend_p99_seconds').map((s) => [s.labels.metric, s.samples[0]!.value]), [['fanout', 0.25]]);
+  const custom = toSeries(
+    {
+      ...sample(2),
+      second: {
+        ...sample(2).second!,
+        custom: { trends: { fanout: { count: 4, p50: 10, p99: 250 }, idle: { count: 0, p50: null, p99: null } }, counters: { delivered: 4 } },
+      },
+    },
+    { scenario: 'chat', run_id: 'r1' },
+    0,
+  );
+  assert.deepEqual(
+    custom.filter((s) => s.labels.__name__ === 'rtbench_trend_p99_seconds').map((s) => [s.labels.metric, s.samples[0]!.value]),
+    [['fanout', 0.25]],
+  );
   assert.equal(counterName('custom-metric:x'), 'rtbench_custom_metric_x_total');
 });
 
@@ -118,20 +135,32 @@ test('--output prometheus=URL: any http(s) host is accepted by a pure parse (not
   assert.deepEqual(got.problems, []);
   assert.deepEqual(
     got.outputs.map((o) => (o.kind === 'prometheus' ? [o.url, o.display, o.auth, o.headers] : [o.file])),
-    [['https://mimir.example.com/api/v1/push', 'https://mimir.example.com/api/v1/push', '', {}], ['http://10.1.2.3:9090/api/v1/write', 'http://10.1.2.3:9090/api/v1/write', '', {}], ['live.jsonl']],
+    [
+      ['https://mimir.example.com/api/v1/push', 'https://mimir.example.com/api/v1/push', '', {}],
+      ['http://10.1.2.3:9090/api/v1/write', 'http://10.1.2.3:9090/api/v1/write', '', {}],
+      ['live.jsonl'],
+    ],
   );
 });
 
 test('prometheus target: URL userinfo becomes Basic auth, never shown; headers from the spec and RTBENCH_PROMETHEUS_HEADERS', () => {
-  const t = parsePrometheusTarget('https://42%40team:s3cr%3At@mimir.example.com/api/v1/push?token=abc,header=X-Scope-OrgID:tenant1', { RTBENCH_PROMETHEUS_HEADERS: 'X-Scope-OrgID: from-env, X-Extra: a:b:c' });
+  const t = parsePrometheusTarget('https://42%40team:s3cr%3At@mimir.example.com/api/v1/push?token=abc,header=X-Scope-OrgID:tenant1', {
+    RTBENCH_PROMETHEUS_HEADERS: 'X-Scope-OrgID: from-env, X-Extra: a:b:c',
+  });
   assert.ok(!('problems' in t), JSON.stringify(t));
   assert.equal(t.url, 'https://mimir.example.com/api/v1/push?token=abc', 'no userinfo in the URL fetched');
-  assert.deepEqual(t.headers, { 'X-Scope-OrgID': 'tenant1', 'X-Extra': 'a:b:c', Authorization: `Basic ${Buffer.from('42@team:s3cr:t').toString('base64')}` }, 'the spec header wins over the environment');
+  assert.deepEqual(
+    t.headers,
+    { 'X-Scope-OrgID': 'tenant1', 'X-Extra': 'a:b:c', Authorization: `Basic ${Buffer.from('42@team:s3cr:t').toString('base64')}` },
+    'the spec header wins over the environment',
+  );
   assert.equal(t.display, 'https://mimir.example.com/api/v1/push?token=…');
   assert.equal(t.auth, 'Basic auth; headers X-Scope-OrgID, X-Extra');
   assert.doesNotMatch(`${t.display} ${t.auth}`, /s3cr|team|abc|tenant1/);
 
-  const bearer = parsePrometheusTarget('https://prom.example.net/api/v1/write', { RTBENCH_PROMETHEUS_HEADERS: 'Authorization: Bearer eyJ.x,y\nX-Scope-OrgID: t2' });
+  const bearer = parsePrometheusTarget('https://prom.example.net/api/v1/write', {
+    RTBENCH_PROMETHEUS_HEADERS: 'Authorization: Bearer eyJ.x,y\nX-Scope-OrgID: t2',
+  });
   assert.ok(!('problems' in bearer));
   assert.deepEqual(bearer.headers, { Authorization: 'Bearer eyJ.x,y', 'X-Scope-OrgID': 't2' }, 'a comma not followed by Name: stays in the value');
   assert.equal(bearer.auth, 'headers Authorization, X-Scope-OrgID');
@@ -142,7 +171,9 @@ test('prometheus target: URL userinfo becomes Basic auth, never shown; headers f
 });
 
 test('prometheus target: every problem at once, without echoing secrets', () => {
-  const t = parsePrometheusTarget('ftp://u:hidden@x.example/w,header=Bad Name:1,header=Content-Type:text/plain,foo=1', { RTBENCH_PROMETHEUS_HEADERS: 'Authorization: Bearer hidden2' });
+  const t = parsePrometheusTarget('ftp://u:hidden@x.example/w,header=Bad Name:1,header=Content-Type:text/plain,foo=1', {
+    RTBENCH_PROMETHEUS_HEADERS: 'Authorization: Bearer hidden2',
+  });
   assert.ok('problems' in t);
   assert.equal(t.problems.length, 5, t.problems.join('\n'));
   assert.match(t.problems[0]!, /must be http:\/\/ or https:\/\//);

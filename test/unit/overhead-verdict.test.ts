@@ -5,7 +5,8 @@ import { goalBound, verdictFor, verdicts } from '../../bench/overhead/verdict.ts
 import { overheadFigures, overheadSection, type OverheadResult } from '../../bench/overhead/report.ts';
 
 /** Per-round values around `centre`, spread ±`spread` (fraction), deterministic. */
-const rounds = (centre: number, spread: number, n = 6): number[] => Array.from({ length: n }, (_, i) => centre * (1 + spread * (((i * 7) % n) / (n - 1) - 0.5) * 2));
+const rounds = (centre: number, spread: number, n = 6): number[] =>
+  Array.from({ length: n }, (_, i) => centre * (1 + spread * (((i * 7) % n) / (n - 1) - 0.5) * 2));
 /** The same values in another round order: noise that does not move the clients of a round alike (the rounds are paired). */
 const rotated = (xs: number[], k: number): number[] => [...xs.slice(k), ...xs.slice(0, k)];
 
@@ -43,7 +44,8 @@ test('a ratio far below 1 is no PASS when the A/A pair shows the noise reaches p
 });
 
 function result(minimal: number[], again: number[], rt: number[]): OverheadResult {
-  const samples = (xs: number[]): Array<{ count: number; p50: number; p90: number; p99: number; load1: number }> => xs.map((x) => ({ count: 1200, p50: x, p90: 2 * x, p99: 4 * x, load1: 3.5 }));
+  const samples = (xs: number[]): Array<{ count: number; p50: number; p90: number; p99: number; load1: number }> =>
+    xs.map((x) => ({ count: 1200, p50: x, p90: 2 * x, p99: 4 * x, load1: 3.5 }));
   const s = { minimal: samples(minimal), 'minimal-again': samples(again), rtbench: samples(rt) };
   const d = { count: 1200, p50: 1, p90: 2, p99: 4 };
   return {
@@ -57,7 +59,13 @@ function result(minimal: number[], again: number[], rt: number[]): OverheadResul
 
 test('the summary rows: PASS only for a decided goal, the inconclusive ones say so, and the A/A row is information', () => {
   const noise = rounds(1, 0.6);
-  const noisy = overheadFigures(result(noise, rotated(noise, 2), rotated(noise, 4).map((x) => 0.7 * x)));
+  const noisy = overheadFigures(
+    result(
+      noise,
+      rotated(noise, 2),
+      rotated(noise, 4).map((x) => 0.7 * x),
+    ),
+  );
   assert.equal(noisy.length, 4);
   for (const f of noisy.slice(0, 3)) {
     assert.equal(f.met, null);
@@ -68,7 +76,14 @@ test('the summary rows: PASS only for a decided goal, the inconclusive ones say 
   assert.equal(noisy[3]!.met, null);
   assert.equal(noisy[3]!.goal.startsWith('('), true);
   const tight = overheadFigures(result(rounds(1, 0.01), rounds(1, 0.01), rounds(1, 0.01)));
-  assert.deepEqual(tight.slice(0, 3).map((f) => [f.met, f.verdictText]), [[true, 'PASS'], [true, 'PASS'], [true, 'PASS']]);
+  assert.deepEqual(
+    tight.slice(0, 3).map((f) => [f.met, f.verdictText]),
+    [
+      [true, 'PASS'],
+      [true, 'PASS'],
+      [true, 'PASS'],
+    ],
+  );
 });
 
 test('a results file from before the intervals shows no figure (re-run), not a verdict', () => {
@@ -83,7 +98,15 @@ test('a results file from before the intervals shows no figure (re-run), not a v
 
 test('the section shows each ratio with its interval beside the A/A interval, and the verdict rule', () => {
   const noise = rounds(1, 0.6);
-  const text = overheadSection(result(noise, rotated(noise, 2), rotated(noise, 4).map((x) => 0.7 * x)), '2026-12-02 02:30 UTC', '3.1 → 3.9');
+  const text = overheadSection(
+    result(
+      noise,
+      rotated(noise, 2),
+      rotated(noise, 4).map((x) => 0.7 * x),
+    ),
+    '2026-12-02 02:30 UTC',
+    '3.1 → 3.9',
+  );
   assert.match(text, /\| 200 \| p99 \| \*\*\d\.\d\d \[[\d.]+–[\d.]+\]\*\* \| [\d.]+ \[[\d.]+–[\d.]+\] \| ≤ 1\.15 \| inconclusive on this machine/);
   assert.match(text, /minimal socket\.io-client again \(A\/A\)/);
   assert.match(text, /load average 3\.1 → 3\.9/);
@@ -93,7 +116,12 @@ test('the section shows each ratio with its interval beside the A/A interval, an
 test('paired rounds: drift that moves every client of a round alike cancels; a steady excess does not', () => {
   // the machine got 3× slower over the run, for every client alike; rtbench adds 40% in every round
   const drift = [1, 1.4, 1.8, 2.2, 2.6, 3];
-  const v = verdictFor('p50', drift, drift.map((x) => x * 1.01), drift.map((x) => x * 1.4));
+  const v = verdictFor(
+    'p50',
+    drift,
+    drift.map((x) => x * 1.01),
+    drift.map((x) => x * 1.4),
+  );
   assert.equal(v.outcome, 'not met');
   assert.ok(Math.abs(v.ratio.ratio - 1.4) < 1e-9 && v.ratio.low > 1.35, `${v.ratio.ratio} [${v.ratio.low}–${v.ratio.high}]`);
   assert.ok(v.aa.high < 1.02, 'the A/A pair under the same drift stays at 1');

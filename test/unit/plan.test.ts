@@ -17,7 +17,10 @@ test('the run plan: resolved once, --duration applied, thresholds parsed with th
   assert.equal(shardRun, null);
   assert.equal(plan.scenario.totalMs, 1000);
   assert.equal(plan.scenario.phases[0]!.durationMs, 1000, 'phases scaled to --duration in the plan, not again in each generator');
-  assert.deepEqual(plan.thresholds.map((t) => `${t.subject} ${t.condition}`), ['sessions.failedRate < 1%']);
+  assert.deepEqual(
+    plan.thresholds.map((t) => `${t.subject} ${t.condition}`),
+    ['sessions.failedRate < 1%'],
+  );
   assert.deepEqual(plan.topologies, ['single']);
   assert.equal(plan.generators, 1, '10 arrivals/s need one generator, whatever the cores');
   assert.equal(plan.clockOffsetMs, 0);
@@ -44,7 +47,8 @@ test('the default gate on parsed thresholds: kept, overridden in its place, or t
 });
 
 test('default generator count: sized from the load, at most one per core', () => {
-  const s = (phases: Array<Partial<ResolvedScenario['phases'][number]>>, peakClients: number | null = null): ResolvedScenario => ({ phases, peakClients }) as unknown as ResolvedScenario;
+  const s = (phases: Array<Partial<ResolvedScenario['phases'][number]>>, peakClients: number | null = null): ResolvedScenario =>
+    ({ phases, peakClients }) as unknown as ResolvedScenario;
   assert.equal(defaultGenerators(s([{ kind: 'arrivals', from: 20, to: 20 }]), 8), 1);
   assert.equal(defaultGenerators(s([{ kind: 'arrivals', from: 0, to: 1800 }]), 8), 4);
   assert.equal(defaultGenerators(s([{ kind: 'vus', from: 0, to: 12_000 }]), 8), 3);
@@ -61,7 +65,9 @@ test('no module-level clock offset: shared-clock time takes the offset from the 
 test('one stream: abortOnFail reads the figures of the run so far from the tick, and fires once', async () => {
   const agg = new Aggregator();
   const fired: string[] = [];
-  const watch = abortWatcher(parseThresholds({ 'ack.max': { condition: '< 5ms', abortOnFail: true }, 'ack.p50': '< 1ms' }).thresholds, (why) => fired.push(why))!;
+  const watch = abortWatcher(parseThresholds({ 'ack.max': { condition: '< 5ms', abortOnFail: true }, 'ack.p50': '< 1ms' }).thresholds, (why) =>
+    fired.push(why),
+  )!;
   const seen: number[] = [];
   const feeder: Reporter = { name: 'feed', onSnapshot: (s) => agg.add(s) };
   const counter: Reporter = { name: 'count', onSnapshot: (s) => seen.push(s.t) };
@@ -76,5 +82,9 @@ test('one stream: abortOnFail reads the figures of the run so far from the tick,
   stream.stopTicks();
   assert.equal(fired.length, 1);
   assert.match(fired[0]!, /^ack\.max < 5ms \(was 20/);
-  assert.equal(abortWatcher(parseThresholds({ 'ack.p50': '< 1ms' }).thresholds, () => {}), null, 'no abortOnFail: no watcher, no mid-run merge');
+  assert.equal(
+    abortWatcher(parseThresholds({ 'ack.p50': '< 1ms' }).thresholds, () => {}),
+    null,
+    'no abortOnFail: no watcher, no mid-run merge',
+  );
 });

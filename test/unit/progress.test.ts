@@ -19,7 +19,17 @@ test("per second: raw-frame request() latency beside ack's; the progress line sh
 
   let text = '';
   const p = progressReporter({ write: (t) => void (text += t), isTTY: false }, 0);
-  const tick = (point: ProgressTick['point'], ackP99: number | null): ProgressTick => ({ topology: 'external', elapsedMs: 1000, totalMs: 5000, connected: 3, msgsPerSec: 10, ackP99, errors: 0, point, figures: () => ({ metrics: {}, counters: {}, workers: agg.workers(), durationMs: 1000 }) });
+  const tick = (point: ProgressTick['point'], ackP99: number | null): ProgressTick => ({
+    topology: 'external',
+    elapsedMs: 1000,
+    totalMs: 5000,
+    connected: 3,
+    msgsPerSec: 10,
+    ackP99,
+    errors: 0,
+    point,
+    figures: () => ({ metrics: {}, counters: {}, workers: agg.workers(), durationMs: 1000 }),
+  });
   p.onRunStart!({ scenario: 's', topology: 'external', target: 'ws://127.0.0.1:1/rpc', engine: 'ws', totalMs: 5000, generators: 1, sourceIps: 1 });
   p.onTick!(tick(first!, null));
   p.onTick!(tick(quiet!, null));

@@ -29,17 +29,31 @@ test("connect.parser: 'msgpack' on both Socket.IO engines, a module on engine so
   assert.deepEqual(connectProblems({ parser: msgpackParser }, 'connect', 'socket.io'), []);
   const protobuf = connectProblems({ parser: 'protobuf' }, 'connect', 'socket.io');
   assert.equal(protobuf.length, 1);
-  assert.match(protobuf[0]!, /^`connect.parser` must be 'msgpack' \(socket.io-msgpack-parser's MessagePack\), or a socket.io-parser-compatible module .* \(got "protobuf"\)$/);
-  assert.match(connectProblems({ parser: msgpackParser }, 'connect', 'socket.io-lean')[0]!, /engine 'socket.io-lean' decodes packets itself and knows only 'msgpack': use engine 'socket.io' for a parser module/);
+  assert.match(
+    protobuf[0]!,
+    /^`connect.parser` must be 'msgpack' \(socket.io-msgpack-parser's MessagePack\), or a socket.io-parser-compatible module .* \(got "protobuf"\)$/,
+  );
+  assert.match(
+    connectProblems({ parser: msgpackParser }, 'connect', 'socket.io-lean')[0]!,
+    /engine 'socket.io-lean' decodes packets itself and knows only 'msgpack': use engine 'socket.io' for a parser module/,
+  );
   assert.match(connectProblems({ parser: { Encoder: 1 } }, 'connect', 'socket.io')[0]!, /must be 'msgpack'/);
-  assert.match(connectProblems({ parser: 'msgpack' }, 'connect', 'ws')[0]!, /`connect.parser` is a Socket.IO option \(the packet parser\): engine 'ws' has none/);
+  assert.match(
+    connectProblems({ parser: 'msgpack' }, 'connect', 'ws')[0]!,
+    /`connect.parser` is a Socket.IO option \(the packet parser\): engine 'ws' has none/,
+  );
   assert.match(connectProblems({ parser: 'msgpack' }, 'connect', 'sse')[0]!, /engine 'sse' has none/);
   // before any load: a scenario with parser 'protobuf' is refused with the field named
-  assert.ok(details(() => validateScenario({ ...base, connect: { parser: 'protobuf' } }, 's.ts')).some((d) => d.startsWith("`connect.parser` must be 'msgpack'")));
+  assert.ok(
+    details(() => validateScenario({ ...base, connect: { parser: 'protobuf' } }, 's.ts')).some((d) => d.startsWith("`connect.parser` must be 'msgpack'")),
+  );
   // resolved and merged: the call's parser wins
   assert.equal(mergeConnect({ parser: 'msgpack' }, { query: { a: 1 } }).parser, 'msgpack');
   assert.equal(resolveConnect({ parser: 'msgpack' }, targetParts('http://127.0.0.1:1'), 'socket.io-lean').parser, 'msgpack');
-  assert.throws(() => resolveConnect({ parser: 'protobuf' as never }, targetParts('http://127.0.0.1:1'), 'socket.io-lean'), /`connect.parser` must be 'msgpack'/);
+  assert.throws(
+    () => resolveConnect({ parser: 'protobuf' as never }, targetParts('http://127.0.0.1:1'), 'socket.io-lean'),
+    /`connect.parser` must be 'msgpack'/,
+  );
 });
 
 test("engine 'sse': connect.path (sse only, starts with /), no long-polling, reconnects by default as EventSource", () => {
@@ -53,13 +67,20 @@ test("engine 'sse': connect.path (sse only, starts with /), no long-polling, rec
   assert.equal(validateScenario({ ...base, engine: 'sse', reconnect: false }, 's.ts').reconnect, null);
   assert.equal(validateScenario({ ...base, engine: 'ws' }, 's.ts').reconnect, null, 'other engines: off by default, as before');
   assert.ok(details(() => validateScenario({ ...base, engine: 'sse', transports: ['polling'] }, 's.ts')).some((d) => d.includes("with engine 'sse'")));
-  assert.ok(details(() => validateScenario({ ...base, engine: 'sse', protocol: 'raw' }, 's.ts')).some((d) => d.includes("`protocol: 'raw'` is for engine 'ws'")));
+  assert.ok(
+    details(() => validateScenario({ ...base, engine: 'sse', protocol: 'raw' }, 's.ts')).some((d) => d.includes("`protocol: 'raw'` is for engine 'ws'")),
+  );
 });
 
 test("lean MessagePack codec speaks socket.io-msgpack-parser's format both ways (binary as Buffers, undefined, nested)", () => {
   const c = msgpackCodec();
   const enc = new msgpackParser.Encoder();
-  const [bytes] = enc.encode({ type: 2, nsp: '/chat', data: ['echo', Buffer.from([1, 2, 3]), { u: undefined, n: null, ab: new Uint8Array([9, 8]).buffer, d: 1.5, list: [Buffer.from('hi')] }], id: 7 }) as unknown as [Uint8Array];
+  const [bytes] = enc.encode({
+    type: 2,
+    nsp: '/chat',
+    data: ['echo', Buffer.from([1, 2, 3]), { u: undefined, n: null, ab: new Uint8Array([9, 8]).buffer, d: 1.5, list: [Buffer.from('hi')] }],
+    id: 7,
+  }) as unknown as [Uint8Array];
   const p = c.decode(bytes);
   assert.ok(p.type !== -1);
   assert.equal(p.type, 2);
@@ -127,7 +148,10 @@ test('--dry-run shows the sse event stream URL and where its path came from, and
   // TEST-NET-3: never reachable, never tried (a dry run connects to nothing)
   const o = await run('examples/sse-feed.ts', { target: 'http://203.0.113.9:4150', dryRun: true, generators: 1, stdout: out, stderr: memOutput() });
   assert.equal(o.exitCode, 0);
-  assert.match(out.text(), /event stream +http:\/\/203\.0\.113\.9:4150\/events \(`connect\.path`\); client\.stream\(\) requests go to http:\/\/203\.0\.113\.9:4150/);
+  assert.match(
+    out.text(),
+    /event stream +http:\/\/203\.0\.113\.9:4150\/events \(`connect\.path`\); client\.stream\(\) requests go to http:\/\/203\.0\.113\.9:4150/,
+  );
   assert.match(out.text(), /connect +headers authorization; path \/events/);
   const mp = memOutput();
   await run('examples/socketio-msgpack.ts', { target: 'http://203.0.113.9:4140', dryRun: true, generators: 1, stdout: mp, stderr: memOutput() });
@@ -143,7 +167,10 @@ test("client.stream() on a Socket.IO engine, and emit/emitWithAck on engine 'sse
   const sink = new FakeSink();
   const sio = new SessionClient(() => assert.fail('no transport is made'), sink, opts);
   await assert.rejects(sio.stream('/v1/chat', { body: {} }), /`client.stream\(\)` reads an HTTP event stream and needs engine 'sse'/);
-  assert.deepEqual(sink.errors.map(([k]) => k), ['session_error']);
+  assert.deepEqual(
+    sink.errors.map(([k]) => k),
+    ['session_error'],
+  );
   // engine sse, "connected" without a network: the transport's sending calls refuse
   const t = new SseTransport({ target: 'http://127.0.0.1:1', path: '/', localAddress: '127.0.0.1', transports: ['websocket'] });
   assert.throws(() => t.emit('x'), /client.emit\('x'\): engine 'sse' only receives/);

@@ -21,7 +21,19 @@ import { InputError } from '../../src/shared/errors.ts';
 import { parseThresholds } from '../../src/thresholds/parse.ts';
 
 const health = (index: number, o: Partial<GeneratorHealth> = {}): GeneratorHealth => ({
-  index, pid: 1, cpuMean: 10, cpuMax: 20, cpuHotShare: 0, cpuHotSeconds: 0, loopDelayP99: 5, loopDelayMax: 8, gcPauseTotal: 0, gcPauseMax: 0, rssMaxMb: 50, peakClients: 10, ...o,
+  index,
+  pid: 1,
+  cpuMean: 10,
+  cpuMax: 20,
+  cpuHotShare: 0,
+  cpuHotSeconds: 0,
+  loopDelayP99: 5,
+  loopDelayMax: 8,
+  gcPauseTotal: 0,
+  gcPauseMax: 0,
+  rssMaxMb: 50,
+  peakClients: 10,
+  ...o,
 });
 
 /** One generator's second `t`: `n` acks of `ms`, a connect to `worker`, sessions started. */
@@ -34,10 +46,21 @@ function second(rec: Recorder, t: number, n: number, ms: number, worker: string)
   return rec.flush(t);
 }
 
-const round = (status: 'completed' | 'interrupted', processes: GeneratorHealth[]) => ({ target: 'http://127.0.0.1:1', status, startedAt: 'x', durationMs: 2000, processes });
+const round = (status: 'completed' | 'interrupted', processes: GeneratorHealth[]) => ({
+  target: 'http://127.0.0.1:1',
+  status,
+  startedAt: 'x',
+  durationMs: 2000,
+  processes,
+});
 
 test('--repeat: one result from every round: saturation, workers, time series and thresholds from all rounds, per-round figures kept', () => {
-  const c = new RunCollector({ topology: 'single', engine: 'socket.io', rounds: 3, thresholds: parseThresholds({ 'ack.max': '< 10ms', 'workers.imbalance': '< 1.3' }).thresholds });
+  const c = new RunCollector({
+    topology: 'single',
+    engine: 'socket.io',
+    rounds: 3,
+    thresholds: parseThresholds({ 'ack.max': '< 10ms', 'workers.imbalance': '< 1.3' }).thresholds,
+  });
   const rec = new Recorder(0);
   const plan = [
     { ms: 1, worker: 'w#0', processes: [health(0)] },
@@ -52,29 +75,53 @@ test('--repeat: one result from every round: saturation, workers, time series an
   }
   const result = c.result();
   assert.equal(result.generator.saturation.saturated, true, 'round 3 was saturated: so is the run');
-  assert.equal(result.generator.processes.length, 3, 'every round\'s generator health');
+  assert.equal(result.generator.processes.length, 3, "every round's generator health");
   assert.deepEqual(result.workers.connections, { 'w#0': 2, 'w#1': 4 }, 'workers from every round');
   assert.equal(result.timeseries.length, 6, 'the time series holds every round, end to end');
-  assert.deepEqual(result.timeseries.map((p) => Math.round(p.ackP50!)), [1, 1, 2, 2, 40, 40]);
-  assert.deepEqual(result.rounds!.map((r) => [Math.round(r.metrics.ack!.p50), r.seconds, r.saturation]), [
-    [1, { from: 0, to: 2 }, 'ok'],
-    [2, { from: 2, to: 4 }, 'ok'],
-    [40, { from: 4, to: 6 }, 'generator'],
-  ]);
+  assert.deepEqual(
+    result.timeseries.map((p) => Math.round(p.ackP50!)),
+    [1, 1, 2, 2, 40, 40],
+  );
+  assert.deepEqual(
+    result.rounds!.map((r) => [Math.round(r.metrics.ack!.p50), r.seconds, r.saturation]),
+    [
+      [1, { from: 0, to: 2 }, 'ok'],
+      [2, { from: 2, to: 4 }, 'ok'],
+      [40, { from: 4, to: 6 }, 'generator'],
+    ],
+  );
   assert.equal(result.metrics.ack!.count, 60);
-  assert.deepEqual(result.thresholds.map((t) => [t.subject, t.ok]), [['ack.max', false], ['workers.imbalance', false]], 'thresholds judge all rounds (round 3\'s 40 ms acks, the uneven workers)');
+  assert.deepEqual(
+    result.thresholds.map((t) => [t.subject, t.ok]),
+    [
+      ['ack.max', false],
+      ['workers.imbalance', false],
+    ],
+    "thresholds judge all rounds (round 3's 40 ms acks, the uneven workers)",
+  );
   assert.equal(result.durationMs, 6000);
   assert.deepEqual(result.server!.mismatches, [], 'the servers of every round against the clients of every round');
   assert.equal(result.server!.counters.accepted, 6);
 });
 
 test('closed model: consecutive vus phases are one chain; VUs carry over and keep their ids', () => {
-  const ph = (index: number, kind: 'vus' | 'arrivals', startMs: number, from: number, to: number): ResolvedPhase => ({ index, name: `p${index}`, kind, startMs, durationMs: 4000, from, to });
+  const ph = (index: number, kind: 'vus' | 'arrivals', startMs: number, from: number, to: number): ResolvedPhase => ({
+    index,
+    name: `p${index}`,
+    kind,
+    startMs,
+    durationMs: 4000,
+    from,
+    to,
+  });
   const phases = [ph(0, 'vus', 0, 0, 200), ph(1, 'vus', 4000, 200, 200), ph(2, 'arrivals', 8000, 5, 5), ph(3, 'vus', 12000, 20, 20)];
   const chains = vuChains(phases);
-  assert.deepEqual(chains.map((c) => c.map((p) => p.index)), [[0, 1], [3]]);
+  assert.deepEqual(
+    chains.map((c) => c.map((p) => p.index)),
+    [[0, 1], [3]],
+  );
   assert.equal(chainTarget(chains[0]!, 2000), 100);
-  assert.equal(chainTarget(chains[0]!, 5000), 200, 'in phase 2 the target is phase 2\'s, not phase 1\'s plus phase 2\'s');
+  assert.equal(chainTarget(chains[0]!, 5000), 200, "in phase 2 the target is phase 2's, not phase 1's plus phase 2's");
   assert.deepEqual(idBases(phases), [0, 0, 200, 220], 'VU v keeps one id across the chain');
 });
 
@@ -90,7 +137,10 @@ test('errors: up to 5 distinct messages per kind, each with its count, merged ac
   agg.add(b.flush(0));
   const e = agg.errors();
   assert.equal(e.session_error!.count, 27);
-  assert.deepEqual(e.session_error!.messages, [{ message: 'Error: boom', count: 20 }, { message: "TypeError: Cannot read properties of null (reading 'x')", count: 7 }]);
+  assert.deepEqual(e.session_error!.messages, [
+    { message: 'Error: boom', count: 20 },
+    { message: "TypeError: Cannot read properties of null (reading 'x')", count: 7 },
+  ]);
   assert.equal(e.connect_error!.count, 6);
   assert.equal(e.connect_error!.messages!.length, 5, 'the 6th distinct message is counted, not listed');
   const text = formatSummary(fileOf({ errors: e }));
@@ -108,7 +158,11 @@ test('saturation: "generator" when its own CPU or loop delay stands out, "host b
   const lag = { count: 100, min: 0, mean: 30, p50: 20, p90: 50, p99: 180, p999: 200, max: 200, hdr: '' };
   assert.equal(assessSaturation([health(0)], lag, { loopDelayP99: 150, loopDelayMax: 400 }).verdict, 'host');
   assert.equal(assessSaturation([health(0)]).verdict, 'ok');
-  const busy = buildRunResult(new Aggregator(), { ...round('completed', [laggy]), topology: 's', engine: 'e', sentinel: { loopDelayP99: 110, loopDelayMax: 300 } }, []);
+  const busy = buildRunResult(
+    new Aggregator(),
+    { ...round('completed', [laggy]), topology: 's', engine: 'e', sentinel: { loopDelayP99: 110, loopDelayMax: 300 } },
+    [],
+  );
   const text = formatSummary(fileOf(busy));
   assert.match(text, /HOST BUSY — the generators and a plain process on the same host were delayed alike/);
   assert.doesNotMatch(text, /GENERATOR SATURATED|describe the load generator/);
@@ -126,10 +180,19 @@ test('thresholds on an interrupted run are marked "on partial data" in the resul
 });
 
 test('default gate: sessions.failedRate < 1% unless the scenario changes it or turns it off; sessions come first', () => {
-  assert.deepEqual(gateThresholds({}).map((t) => `${t.subject} ${t.condition}`), ['sessions.failedRate < 1%']);
-  assert.deepEqual(gateThresholds({ 'sessions.failedRate': '< 50%', 'ack.p99': '< 5ms' }).map((t) => `${t.subject} ${t.condition}`), ['sessions.failedRate < 50%', 'ack.p99 < 5ms']);
+  assert.deepEqual(
+    gateThresholds({}).map((t) => `${t.subject} ${t.condition}`),
+    ['sessions.failedRate < 1%'],
+  );
+  assert.deepEqual(
+    gateThresholds({ 'sessions.failedRate': '< 50%', 'ack.p99': '< 5ms' }).map((t) => `${t.subject} ${t.condition}`),
+    ['sessions.failedRate < 50%', 'ack.p99 < 5ms'],
+  );
   assert.deepEqual(gateThresholds({ 'sessions.failedRate': false }), []);
-  const v = validateScenario({ name: 'x', phases: [{ duration: '1s', vus: 1 }], session: async () => {}, thresholds: { 'sessions.failedRate': false } }, 'x.ts');
+  const v = validateScenario(
+    { name: 'x', phases: [{ duration: '1s', vus: 1 }], session: async () => {}, thresholds: { 'sessions.failedRate': false } },
+    'x.ts',
+  );
   assert.equal(v.thresholds['sessions.failedRate'], false);
   const agg = new Aggregator();
   const rec = new Recorder(0);
@@ -138,13 +201,19 @@ test('default gate: sessions.failedRate < 1% unless the scenario changes it or t
   rec.count('sessions.failed', 27);
   agg.add(rec.flush(0));
   const r = buildRunResult(agg, { ...round('completed', []), topology: 's', engine: 'e' }, gateThresholds({}));
-  assert.deepEqual(r.thresholds.map((t) => [t.subject, t.ok]), [['sessions.failedRate', false]]);
+  assert.deepEqual(
+    r.thresholds.map((t) => [t.subject, t.ok]),
+    [['sessions.failedRate', false]],
+  );
   const lines = formatSummary(fileOf(r)).split('\n');
   assert.match(lines[2]!, /sessions: 40 started, 13 completed, 27 failed \(67\.5%\)/);
   assert.match(renderMarkdown(fileOf(r)).split('\n')[4]!, /sessions: 40 started, 13 completed, 27 failed/);
   // a run in which no session started measured nothing: the default gate does not pass on 0 of 0
   const none = buildRunResult(new Aggregator(), { ...round('completed', []), topology: 's', engine: 'e' }, gateThresholds({}));
-  assert.deepEqual(none.thresholds.map((t) => [t.subject, t.ok, t.actual, t.note]), [['sessions.failedRate', false, null, 'no session started in this run']]);
+  assert.deepEqual(
+    none.thresholds.map((t) => [t.subject, t.ok, t.actual, t.note]),
+    [['sessions.failedRate', false, null, 'no session started in this run']],
+  );
 });
 
 test('zero counts are shown as 0: sequence gaps when broadcasts arrived, errors', () => {
@@ -158,8 +227,13 @@ test('zero counts are shown as 0: sequence gaps when broadcasts arrived, errors'
 });
 
 test('compare refuses to pair different topologies unless asked', () => {
-  const file = (topology: string): RunFile => fileOf({ topology, metrics: { ack: { count: 1, min: 1, mean: 1, p50: 1, p90: 1, p99: 1, p999: 1, max: 1, hdr: '' } } });
-  assert.throws(() => compareResults(file('single'), file('external')), (e: unknown) => e instanceof InputError && e.code === 'E_COMPARE_TOPOLOGY' && /`single`.*`external`/.test(e.message) && /--cross-topology/.test(e.hint ?? ''));
+  const file = (topology: string): RunFile =>
+    fileOf({ topology, metrics: { ack: { count: 1, min: 1, mean: 1, p50: 1, p90: 1, p99: 1, p999: 1, max: 1, hdr: '' } } });
+  assert.throws(
+    () => compareResults(file('single'), file('external')),
+    (e: unknown) =>
+      e instanceof InputError && e.code === 'E_COMPARE_TOPOLOGY' && /`single`.*`external`/.test(e.message) && /--cross-topology/.test(e.hint ?? ''),
+  );
   assert.ok(compareResults(file('single'), file('external'), undefined, { crossTopology: true }).length > 0);
   assert.ok(compareResults(file('single'), file('single')).length > 0);
 });
@@ -167,18 +241,47 @@ test('compare refuses to pair different topologies unless asked', () => {
 function fileOf(r: Partial<RunResult>): RunFile {
   const base = buildRunResult(new Aggregator(), { ...round('completed', []), topology: 'single', engine: 'socket.io' }, []);
   return {
-    schema: 'rtbench.result/v1', scenario: { name: 'unit', file: 'u.ts', options: {} },
+    schema: 'rtbench.result/v1',
+    scenario: { name: 'unit', file: 'u.ts', options: {} },
     environment: { rtbench: '0', node: 'v20', platform: 'linux', arch: 'x64', cpus: { model: 'x', count: 2 }, memoryGb: 1, hostname: 'h', gitSha: null },
-    createdAt: '', runs: [{ ...base, ...r } as RunResult], // a fixture: `r` may set status and failure together
+    createdAt: '',
+    runs: [{ ...base, ...r } as RunResult], // a fixture: `r` may set status and failure together
   };
 }
 
 const fault = (label: string, atMs: number, pid: number, disconnected: number): FaultReport => ({
-  label, action: 'kill', role: 'worker', index: 0, command: null, plannedMs: atMs, atMs, pid, newPid: pid + 1, replacedMs: 120, forMs: null,
-  impact: { window: { fromS: atMs / 1000, toS: 4 }, disconnected, recovered: disconnected, recoveryFailed: 0, recovery: null, detect: null, lost: 0, duplicated: 0, outOfOrder: 0, ackTimeouts: 0, sessionUnknown: 0, moved: 0, stayed: 0, unsent: 0, errors: 0, ackP99: 3 },
+  label,
+  action: 'kill',
+  role: 'worker',
+  index: 0,
+  command: null,
+  plannedMs: atMs,
+  atMs,
+  pid,
+  newPid: pid + 1,
+  replacedMs: 120,
+  forMs: null,
+  impact: {
+    window: { fromS: atMs / 1000, toS: 4 },
+    disconnected,
+    recovered: disconnected,
+    recoveryFailed: 0,
+    recovery: null,
+    detect: null,
+    lost: 0,
+    duplicated: 0,
+    outOfOrder: 0,
+    ackTimeouts: 0,
+    sessionUnknown: 0,
+    moved: 0,
+    stayed: 0,
+    unsent: 0,
+    errors: 0,
+    ackP99: 3,
+  },
 });
 
-test('--repeat: every round\'s fault records are kept, per round, and the faults table shows them by round', () => {
+test("--repeat: every round's fault records are kept, per round, and the faults table shows them by round", () => {
   const c = new RunCollector({ topology: 'cluster:2', engine: 'socket.io', rounds: 3, thresholds: [] });
   const rec = new Recorder(0);
   const sections: Array<FaultSection | undefined> = [
@@ -193,11 +296,14 @@ test('--repeat: every round\'s fault records are kept, per round, and the faults
     c.endRound({ ...round('completed', [health(0)]), ...(f ? { faults: f } : {}) });
   }
   const faults = c.result().faults!;
-  assert.deepEqual(faults.faults.map((x) => [x.round, x.label, x.pid, x.impact.disconnected]), [
-    [1, 'kill worker 0', 100, 5],
-    [3, 'kill worker 0', 300, 7],
-    [3, 'kill worker 1', 301, 2],
-  ]);
+  assert.deepEqual(
+    faults.faults.map((x) => [x.round, x.label, x.pid, x.impact.disconnected]),
+    [
+      [1, 'kill worker 0', 100, 5],
+      [3, 'kill worker 0', 300, 7],
+      [3, 'kill worker 1', 301, 2],
+    ],
+  );
   assert.deepEqual(faults.roundBaselines, [1.5, null, 2.5]);
   const text = formatSummary(fileOf(c.result()));
   assert.match(text, /ack p99 before the first: round 1 1\.5ms, round 2 -, round 3 2\.5ms/);
@@ -211,7 +317,10 @@ test('--repeat: every round\'s fault records are kept, per round, and the faults
   assert.match(html, /round 1 1\.5ms, round 2 -, round 3 2\.5ms/);
   // the chart's fault markers sit in their round's seconds (rounds lie end to end: 0-2, 2-4, 4-6)
   const markers = chartRun({ label: 'x', run: c.result(), file: fileOf(c.result()), fileIndex: 0 }).markers.filter((m) => m.kind === 'fault');
-  assert.deepEqual(markers.map((m) => m.at), [1, 5.1, 6]);
+  assert.deepEqual(
+    markers.map((m) => m.at),
+    [1, 5.1, 6],
+  );
 });
 
 test('one round: the fault section is kept as it is (no round column)', () => {
@@ -229,7 +338,8 @@ test('one round: the fault section is kept as it is (no round column)', () => {
 test('exit code order: failed > abortOnFail stop > interrupted (thresholds on partial data) > failed threshold > ok', async () => {
   const { exitCodeOf } = await import('../../src/run/run.ts');
   const t = (ok: boolean) => ({ subject: 'ack.p99', condition: '< 1ms', actual: ok ? 0.5 : 9, ok, abortOnFail: false });
-  const r = (status: RunResult['status'], ok: boolean, abortedBy?: string): RunResult => ({ status, thresholds: [t(ok)], ...(abortedBy ? { abortedBy } : {}) }) as unknown as RunResult;
+  const r = (status: RunResult['status'], ok: boolean, abortedBy?: string): RunResult =>
+    ({ status, thresholds: [t(ok)], ...(abortedBy ? { abortedBy } : {}) }) as unknown as RunResult;
   assert.equal(exitCodeOf([r('completed', true)]), 0);
   assert.equal(exitCodeOf([r('completed', false)]), 99);
   assert.equal(exitCodeOf([r('interrupted', false)]), 130, 'a user interrupt with thresholds failing on partial data is an interrupt');

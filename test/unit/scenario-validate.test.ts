@@ -23,7 +23,14 @@ test('parseDuration accepts unit strings, refuses bare numbers with the fix, rej
 
 test('a valid scenario resolves phases back to back with defaults', () => {
   const r = validateScenario(
-    { name: ' demo ', phases: [{ duration: '10s', arrivalRate: 5 }, { duration: '5s', vus: { from: 0, to: 10 } }], session },
+    {
+      name: ' demo ',
+      phases: [
+        { duration: '10s', arrivalRate: 5 },
+        { duration: '5s', vus: { from: 0, to: 10 } },
+      ],
+      session,
+    },
     'x.ts',
   );
   assert.equal(r.name, 'demo');
@@ -56,13 +63,28 @@ test("`protocol`: 'reference' by default, 'raw' for the ws engine only; anything
     return [];
   };
   assert.match(problems({ protocol: 'json' }).join('\n'), /`protocol` must be 'reference' .* or 'raw' .* \(got "json"\)/);
-  assert.match(problems({ protocol: 'raw', engine: 'socket.io' }).join('\n'), /`protocol: 'raw'` is for engine 'ws' \(got engine 'socket\.io'\): set `engine: 'ws'`/);
+  assert.match(
+    problems({ protocol: 'raw', engine: 'socket.io' }).join('\n'),
+    /`protocol: 'raw'` is for engine 'ws' \(got engine 'socket\.io'\): set `engine: 'ws'`/,
+  );
 });
 
 test('every problem is reported at once, naming file and fields', () => {
   let err: unknown;
   try {
-    validateScenario({ name: '', engine: 'mqtt', phases: [{ duration: 'soon', arrivalRate: 5 }, { duration: '1s', arrivalRate: 1, vus: 2 }], session: 3, extra: 1 }, 'bad.ts');
+    validateScenario(
+      {
+        name: '',
+        engine: 'mqtt',
+        phases: [
+          { duration: 'soon', arrivalRate: 5 },
+          { duration: '1s', arrivalRate: 1, vus: 2 },
+        ],
+        session: 3,
+        extra: 1,
+      },
+      'bad.ts',
+    );
   } catch (e) {
     err = e;
   }
@@ -83,11 +105,24 @@ test('vus must be whole numbers and rates bounded', () => {
 });
 
 test('a missing default export is named with its fix', () => {
-  assert.throws(() => validateScenario(undefined, 'none.ts'), (e: unknown) => e instanceof InputError && /defineScenario/.test(e.hint ?? ''));
+  assert.throws(
+    () => validateScenario(undefined, 'none.ts'),
+    (e: unknown) => e instanceof InputError && /defineScenario/.test(e.hint ?? ''),
+  );
 });
 
 test('--duration scales every phase proportionally', () => {
-  const r = validateScenario({ name: 'a', phases: [{ duration: '10s', arrivalRate: 1 }, { duration: '30s', vus: 2 }], session }, 'a.ts');
+  const r = validateScenario(
+    {
+      name: 'a',
+      phases: [
+        { duration: '10s', arrivalRate: 1 },
+        { duration: '30s', vus: 2 },
+      ],
+      session,
+    },
+    'a.ts',
+  );
   const s = withTotalDuration(r, 4000);
   assert.equal(s.totalMs, 4000);
   assert.equal(s.phases[0]!.durationMs, 1000);
@@ -117,7 +152,13 @@ test('did you mean, below the top level: a phase field, a fault field, a run sub
   let err: unknown;
   try {
     validateScenario(
-      { name: 'a', phases: [{ duration: '5s', arrivalrate: 5 }], faults: [{ at: '2s', kil: 'worker' }], thresholds: { 'sessions.failedrate': '< 1%' }, session },
+      {
+        name: 'a',
+        phases: [{ duration: '5s', arrivalrate: 5 }],
+        faults: [{ at: '2s', kil: 'worker' }],
+        thresholds: { 'sessions.failedrate': '< 1%' },
+        session,
+      },
       'nested.ts',
     );
   } catch (e) {

@@ -33,7 +33,10 @@ test('--find-max refuses a --duration it cannot read, with the missing-unit fix,
       () => 'accepted',
       (e: InputError) => `${e.code} ${e.details.join(' | ')}`,
     );
-  assert.equal(await refused('5'), "E_USAGE `--duration` sets the length of each search step: a duration like 10s (got 5): it has no unit; write '5s' for seconds or '5ms' for milliseconds");
+  assert.equal(
+    await refused('5'),
+    "E_USAGE `--duration` sets the length of each search step: a duration like 10s (got 5): it has no unit; write '5s' for seconds or '5ms' for milliseconds",
+  );
   assert.equal(await refused('abc'), 'E_USAGE `--duration` sets the length of each search step: a duration like 10s (got abc)');
   assert.equal(await refused('500ms'), 'E_USAGE `--duration` sets the length of each search step: at least 1s (got 500ms)');
   assert.equal(await refused('2s'), 'accepted');

@@ -34,8 +34,27 @@ test('raises ×factor while steps hold, then bisects to within `precision` of th
 });
 
 test('a failure under a saturated generator is retried once; the search stays below it and its figure is a lower bound', async () => {
-  const r = await findMax('single', { ...OPTS, precision: 0.1 }, [], async (rate) => (rate <= 40 ? fakeRun(rate, true) : fakeRun(rate, false, 'generator', 1990)));
-  assert.deepEqual(r.steps.map((s) => [s.rate, s.retry]), [[10, false], [20, false], [40, false], [80, false], [80, true], [60, false], [60, true], [50, false], [50, true], [45, false], [45, true], [42.5, false], [42.5, true]]);
+  const r = await findMax('single', { ...OPTS, precision: 0.1 }, [], async (rate) =>
+    rate <= 40 ? fakeRun(rate, true) : fakeRun(rate, false, 'generator', 1990),
+  );
+  assert.deepEqual(
+    r.steps.map((s) => [s.rate, s.retry]),
+    [
+      [10, false],
+      [20, false],
+      [40, false],
+      [80, false],
+      [80, true],
+      [60, false],
+      [60, true],
+      [50, false],
+      [50, true],
+      [45, false],
+      [45, true],
+      [42.5, false],
+      [42.5, true],
+    ],
+  );
   assert.equal(r.limit, 'generator');
   assert.equal(r.lowerBound, true);
   assert.equal(r.maxRate, 40);
@@ -57,10 +76,16 @@ test('a saturated failure that is clean on its retry counts as the server failin
 
 test('the first rate fails: goes down by the factor; every step holds up to the cap: a lower bound', async () => {
   const down = await findMax('single', OPTS, [], async (rate) => fakeRun(rate, rate <= 3));
-  assert.deepEqual(down.steps.slice(0, 3).map((s) => s.rate), [10, 5, 2.5]);
+  assert.deepEqual(
+    down.steps.slice(0, 3).map((s) => s.rate),
+    [10, 5, 2.5],
+  );
   assert.ok(down.maxRate! <= 3 && down.maxRate! >= 3 / 1.05, `found ${down.maxRate}`);
   const capped = await findMax('single', { ...OPTS, maxRate: 100 }, [], async (rate) => fakeRun(rate, true));
-  assert.deepEqual(capped.steps.map((s) => s.rate), [10, 20, 40, 80, 100]);
+  assert.deepEqual(
+    capped.steps.map((s) => s.rate),
+    [10, 20, 40, 80, 100],
+  );
   assert.equal(capped.limit, 'rate-cap');
   assert.equal(capped.lowerBound, true);
   const never = await findMax('single', OPTS, [], async (rate) => fakeRun(rate, false));
@@ -72,7 +97,9 @@ test('the first rate fails: goes down by the factor; every step holds up to the 
 });
 
 test("a saturated step that missed its latency limit by far more than the generator's own delay is the server's failure (no retry)", async () => {
-  const r = await findMax('single', { ...OPTS, precision: 0.3 }, [], async (rate) => (rate <= 50 ? fakeRun(rate, true, 'generator') : fakeRun(rate, false, 'generator', 100)));
+  const r = await findMax('single', { ...OPTS, precision: 0.3 }, [], async (rate) =>
+    rate <= 50 ? fakeRun(rate, true, 'generator') : fakeRun(rate, false, 'generator', 100),
+  );
   assert.ok(r.steps.every((s) => !s.retry));
   assert.ok(r.steps.filter((s) => !s.passed).every((s) => s.beyondHarness));
   assert.equal(r.limit, 'server');
@@ -93,18 +120,31 @@ test('the `search` block: every problem at once, each naming its field; defaults
   const { resolveSearchOptions } = await import('../../src/search/options.ts');
   const problems: string[] = [];
   checkSearchBlock({ from: 0, factor: 1, precision: 2, step: '10ms', maxSteps: 1.5, color: 'red' }, problems);
-  for (const f of ['search.color', 'search.from', 'search.factor', 'search.precision', 'search.maxSteps', 'search.step']) assert.ok(problems.some((p) => p.includes(`\`${f}\``)), `${f} in ${problems.join(' | ')}`);
+  for (const f of ['search.color', 'search.from', 'search.factor', 'search.precision', 'search.maxSteps', 'search.step'])
+    assert.ok(
+      problems.some((p) => p.includes(`\`${f}\``)),
+      `${f} in ${problems.join(' | ')}`,
+    );
   const ok: string[] = [];
   const block = checkSearchBlock({ from: 50, step: '4s' }, ok);
   assert.deepEqual(ok, []);
-  assert.deepEqual(resolveSearchOptions(block, { fromRate: 7 }, null), { fromRate: 50, maxRate: 100_000, factor: 2, precision: 0.05, stepMs: 4000, maxSteps: 16 });
+  assert.deepEqual(resolveSearchOptions(block, { fromRate: 7 }, null), {
+    fromRate: 50,
+    maxRate: 100_000,
+    factor: 2,
+    precision: 0.05,
+    stepMs: 4000,
+    maxSteps: 16,
+  });
   assert.equal(resolveSearchOptions(null, { fromRate: 7 }, 9000).stepMs, 9000);
   assert.equal(resolveSearchOptions(null, { fromRate: 7 }, null).fromRate, 7);
 });
 
 test('the console table: one row per step with each threshold, the generator verdict and the answer', async () => {
   const { formatSearch } = await import('../../src/reporters/search-table.ts');
-  const r = await findMax('single', { ...OPTS, precision: 0.3 }, ['ack.p99 < 100ms'], async (rate) => fakeRun(rate, rate <= 50, rate > 50 ? 'host' : 'ok', 1990));
+  const r = await findMax('single', { ...OPTS, precision: 0.3 }, ['ack.p99 < 100ms'], async (rate) =>
+    fakeRun(rate, rate <= 50, rate > 50 ? 'host' : 'ok', 1990),
+  );
   const text = formatSearch(r);
   assert.match(text, /SLO: ack\.p99 < 100ms/);
   assert.equal(text.split('\n').filter((l) => /^\s+\d+( \(retry\))?\s/.test(l)).length, r.steps.length);

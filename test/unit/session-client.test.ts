@@ -66,7 +66,9 @@ test('every(): an iteration that starts late is timed from its schedule', async 
   // every ack is timed from its slot on the schedule (base + 20 ms × i), however late it started:
   // the base is where iteration 0 was timed from
   const base = done[0]! - acks[0]!;
-  acks.forEach((ms, i) => assert.ok(Math.abs(ms - (done[i]! - (base + 20 * i))) < 3, `ack ${i}: ${ms.toFixed(1)} ms, ${(done[i]! - (base + 20 * i)).toFixed(1)} ms after its slot`));
+  acks.forEach((ms, i) =>
+    assert.ok(Math.abs(ms - (done[i]! - (base + 20 * i))) < 3, `ack ${i}: ${ms.toFixed(1)} ms, ${(done[i]! - (base + 20 * i)).toFixed(1)} ms after its slot`),
+  );
   assert.ok(started[3]! >= 95, `iteration 3 started at ${started[3]}`);
   // iteration 3 was due at +60ms but could only start at ~+100ms: its latency includes the ~40 ms wait
   assert.ok(acks[3]! >= 35, `late one should carry lateness, got ${acks[3]}`);
@@ -94,7 +96,9 @@ test('every(): open loop, iterations due during a server stall are sent on sched
   const acks = sink.of('ack:echo');
   assert.equal(acks.length, 30);
   assert.equal(t.sent.length, 30);
-  t.sent.forEach((at, i) => assert.ok(at - t0 < 590, `iteration ${i} (due at +${i * 10}) sent at +${(at - t0).toFixed(1)} ms, after the stall: queued behind it`));
+  t.sent.forEach((at, i) =>
+    assert.ok(at - t0 < 590, `iteration ${i} (due at +${i * 10}) sent at +${(at - t0).toFixed(1)} ms, after the stall: queued behind it`),
+  );
   // each ack is timed from its schedule: the first carries the whole stall, the last about 600 - 290 ms of it
   const first = acks.reduce((a, b) => Math.max(a, b), 0);
   const last = acks.reduce((a, b) => Math.min(a, b), Infinity);
@@ -142,9 +146,18 @@ test('ack timeouts and connect errors are classified and counted', async () => {
   const bad = make(monoMs());
   bad.t.failConnect = true;
   await assert.rejects(bad.c.connect(), (e: unknown) => e instanceof ClientOpError && e.kind === 'connect_error');
-  assert.deepEqual(sink.errors.map(([k]) => k), ['ack_timeout']);
-  assert.deepEqual(bad.sink.errors.map(([k]) => k), ['connect_error']);
-  assert.throws(() => bad.c.emit('x'), (e: unknown) => e instanceof ClientOpError && e.kind === 'disconnected');
+  assert.deepEqual(
+    sink.errors.map(([k]) => k),
+    ['ack_timeout'],
+  );
+  assert.deepEqual(
+    bad.sink.errors.map(([k]) => k),
+    ['connect_error'],
+  );
+  assert.throws(
+    () => bad.c.emit('x'),
+    (e: unknown) => e instanceof ClientOpError && e.kind === 'disconnected',
+  );
 });
 
 test('welcome identifies the worker once; broadcasts record fan-out latency and sequence gaps', async () => {
@@ -179,11 +192,15 @@ test('server error acks reject with server_error', async () => {
 test('reconnect(): times `reconnect`, opens a new transport and records whether the worker stayed', async () => {
   const sink = new FakeSink();
   const made: FakeTransport[] = [];
-  const c = new SessionClient(() => {
-    const t = new FakeTransport();
-    made.push(t);
-    return t;
-  }, sink, { id: 1, sourceAddress: '127.0.0.2', intendedStart: monoMs(), ackTimeoutMs: 200, connectTimeoutMs: 200, random: () => 0.5 });
+  const c = new SessionClient(
+    () => {
+      const t = new FakeTransport();
+      made.push(t);
+      return t;
+    },
+    sink,
+    { id: 1, sourceAddress: '127.0.0.2', intendedStart: monoMs(), ackTimeoutMs: 200, connectTimeoutMs: 200, random: () => 0.5 },
+  );
   await c.connect();
   made[0]!.handler('welcome', [{ worker: { id: 'sticky#2', index: 2, pid: 1, node: 'h' } }]);
   await c.reconnect();
@@ -215,12 +232,20 @@ test('on() handlers: one that throws is reported (a session_error) and the other
   const thrown: unknown[] = [];
   const h = new EventHandlers((e) => thrown.push(e));
   const seen: string[] = [];
-  assert.equal(h.add('m', () => { throw new Error('bad handler'); }), true);
+  assert.equal(
+    h.add('m', () => {
+      throw new Error('bad handler');
+    }),
+    true,
+  );
   const second = (x: unknown): void => void seen.push(String(x));
   assert.equal(h.add('m', second), false);
   h.call('m', ['a']);
   assert.deepEqual(seen, ['a']);
-  assert.deepEqual(thrown.map((e) => (e as Error).message), ['bad handler']);
+  assert.deepEqual(
+    thrown.map((e) => (e as Error).message),
+    ['bad handler'],
+  );
   h.remove('m', second);
   h.call('m', ['b']);
   assert.deepEqual(seen, ['a']);

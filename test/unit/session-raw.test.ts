@@ -59,7 +59,17 @@ function make(intendedStart = monoMs(), extra: Partial<ConstructorParameters<typ
       return t;
     },
     sink,
-    { id: 1, sourceAddress: '127.0.0.2', intendedStart, ackTimeoutMs: 300, connectTimeoutMs: 300, random: () => 0.5, rawFrames: true, describeError: (e) => describeUserError(e, 'session-raw.test.ts'), ...extra },
+    {
+      id: 1,
+      sourceAddress: '127.0.0.2',
+      intendedStart,
+      ackTimeoutMs: 300,
+      connectTimeoutMs: 300,
+      random: () => 0.5,
+      rawFrames: true,
+      describeError: (e) => describeUserError(e, 'session-raw.test.ts'),
+      ...extra,
+    },
   );
   return { c, sink, made };
 }
@@ -115,9 +125,18 @@ test('waitForMessage / request time out as wait_timeout / request_timeout, count
   const { c, sink, made } = make();
   await c.connect();
   made[0]!.delayMs = 10_000;
-  await assert.rejects(c.waitForMessage(() => false, 30), (e: unknown) => e instanceof ClientOpError && e.kind === 'wait_timeout');
-  await assert.rejects(c.request(JSON.stringify({ id: 1 }), byId(1), { name: 'slow', timeout: 30 }), (e: unknown) => e instanceof ClientOpError && e.kind === 'request_timeout' && /request `slow`/.test(e.message));
-  assert.deepEqual(sink.errors.map(([k]) => k), ['wait_timeout', 'request_timeout']);
+  await assert.rejects(
+    c.waitForMessage(() => false, 30),
+    (e: unknown) => e instanceof ClientOpError && e.kind === 'wait_timeout',
+  );
+  await assert.rejects(
+    c.request(JSON.stringify({ id: 1 }), byId(1), { name: 'slow', timeout: 30 }),
+    (e: unknown) => e instanceof ClientOpError && e.kind === 'request_timeout' && /request `slow`/.test(e.message),
+  );
+  assert.deepEqual(
+    sink.errors.map(([k]) => k),
+    ['wait_timeout', 'request_timeout'],
+  );
   assert.equal(sink.of('request').length, 0);
 });
 

@@ -22,7 +22,7 @@ async function rejection(p: Promise<unknown>): Promise<Error & { code?: string; 
   assert.fail('expected a rejection');
 }
 
-test('setup(): its value comes back as a JSON copy, with the run\'s target and topology in ctx', async () => {
+test("setup(): its value comes back as a JSON copy, with the run's target and topology in ctx", async () => {
   const seen: unknown[] = [];
   const value = { users: [{ name: 'ann', token: 't1' }], n: 2 };
   const lc = lifecycleOf({ setup: (ctx) => (seen.push(ctx.target, ctx.topology, ctx.signal.aborted), value) }, here, 1000);
@@ -36,17 +36,31 @@ test('setup(): its value comes back as a JSON copy, with the run\'s target and t
 
 test('a setup() that throws: E_SETUP, exit 1, naming the scenario file and the line', async () => {
   const e = await rejection(
-    lifecycleOf({
-      async setup() {
-        throw new Error('login refused');
+    lifecycleOf(
+      {
+        async setup() {
+          throw new Error('login refused');
+        },
       },
-    }, here, 1000).setup(site),
+      here,
+      1000,
+    ).setup(site),
   );
   assert.ok(isRtbenchError(e));
   assert.deepEqual([e.code, e.exitCode], ['E_SETUP', 1]);
   assert.match(e.message, /setup\(\) in .*setup-mix\.test\.ts failed: no load was started/);
   assert.match(e.details![0]!, /Error: login refused \(.*setup-mix\.test\.ts:\d+:\d+\)/);
-  const thrown = await rejection(lifecycleOf({ setup: () => { throw 'a string'; } }, here, 1000).setup(site));
+  const thrown = await rejection(
+    lifecycleOf(
+      {
+        setup: () => {
+          throw 'a string';
+        },
+      },
+      here,
+      1000,
+    ).setup(site),
+  );
   assert.match(thrown.details![0]!, /thrown: a string/);
 });
 
@@ -93,17 +107,21 @@ test('teardown(): gets the data; a failure is reported (file and line), not thro
   const got: unknown[] = [];
   assert.equal(await lifecycleOf({ teardown: (d, ctx) => void got.push(d, ctx.topology) }, here, 1000).teardown({ a: 1 }, site), null);
   assert.deepEqual(got, [{ a: 1 }, 'single']);
-  const msg = await lifecycleOf({
-    teardown() {
-      throw new TypeError('room gone');
+  const msg = await lifecycleOf(
+    {
+      teardown() {
+        throw new TypeError('room gone');
+      },
     },
-  }, here, 1000).teardown(null, site);
+    here,
+    1000,
+  ).teardown(null, site);
   assert.match(msg!, /teardown\(\) in .*setup-mix\.test\.ts failed: TypeError: room gone \(.*setup-mix\.test\.ts:\d+/);
   assert.match((await lifecycleOf({ teardown: () => new Promise(() => {}) }, here, 30).teardown(null, site))!, /did not finish within 30 ms/);
   assert.equal(await lifecycleOf({}, here, 10).teardown(null, site), null);
 });
 
-test('mix: each period holds every kind exactly weight times, interleaved; a client\'s kind depends on its id only', () => {
+test("mix: each period holds every kind exactly weight times, interleaved; a client's kind depends on its id only", () => {
   const t = mixTable([9, 1]);
   assert.equal(t.length, 10);
   assert.equal(t.filter((k) => k === 1).length, 1);
@@ -129,6 +147,9 @@ test('--dry-run names the mix and setup/teardown, and runs neither', async () =>
   } finally {
     delete process.env.RTBENCH_TEST_TEARDOWN_FILE;
   }
-  assert.match(chunks.join(''), /sessions +a mix by client id: listener 3 : sender 1\n +setup +setup\(\) and teardown\(\) in the coordinator around each load \(not in a dry run; timeout 60s\)/);
+  assert.match(
+    chunks.join(''),
+    /sessions +a mix by client id: listener 3 : sender 1\n +setup +setup\(\) and teardown\(\) in the coordinator around each load \(not in a dry run; timeout 60s\)/,
+  );
   assert.ok(!existsSync(trace), 'teardown did not run');
 });

@@ -16,7 +16,15 @@ import { decodeResultPayload, encodeResultLine, extractResultLines, RESULT_LINE_
 import { generatorSlot, parseShardSpec, shardShare, shardSourceIps, sliceCount } from '../../src/shard/split.ts';
 import { seededRandom } from '../../src/util/random.ts';
 
-const phase = (index: number, kind: 'arrivals' | 'vus', from: number, to: number, startMs: number, durationMs: number): ResolvedPhase => ({ index, name: `p${index}`, kind, startMs, durationMs, from, to });
+const phase = (index: number, kind: 'arrivals' | 'vus', from: number, to: number, startMs: number, durationMs: number): ResolvedPhase => ({
+  index,
+  name: `p${index}`,
+  kind,
+  startMs,
+  durationMs,
+  from,
+  to,
+});
 const PHASES = [phase(0, 'arrivals', 10, 90, 0, 10_000), phase(1, 'arrivals', 37, 37, 10_000, 7_000), phase(2, 'vus', 0, 53, 17_000, 5_000)];
 
 /** Every (phase, arrival k) that shard `i` of `n` runs with `g` generators, as the generator runner enumerates them. */
@@ -33,7 +41,11 @@ test('--shard i/N: parsed 0-based; bad specs name the flag', () => {
   assert.deepEqual(parseShardSpec('2/3'), { index: 2, count: 3 });
   assert.deepEqual(parseShardSpec(' 0 / 1 '), { index: 0, count: 1 });
   for (const bad of ['3/3', '1', 'a/3', '-1/3', '0/0', '1/1001']) {
-    assert.throws(() => parseShardSpec(bad), (e: Error & { code?: string }) => e.code === 'E_SHARD_SPEC' && /`--shard`/.test(e.message), bad);
+    assert.throws(
+      () => parseShardSpec(bad),
+      (e: Error & { code?: string }) => e.code === 'E_SHARD_SPEC' && /`--shard`/.test(e.message),
+      bad,
+    );
   }
 });
 
@@ -43,9 +55,16 @@ test('arrivals: the shards (with different generator counts) partition the sched
     const gens = [1, 3, 2]; // shards need not run the same number of generators
     const parts = [0, 1, 2].map((i) => shardArrivals(p, i, 3, gens[i]!));
     const all = parts.flat().sort((a, b) => a - b);
-    assert.deepEqual(all, Array.from({ length: total }, (_, k) => k), `phase ${p.index}: union = schedule, no duplicates`);
+    assert.deepEqual(
+      all,
+      Array.from({ length: total }, (_, k) => k),
+      `phase ${p.index}: union = schedule, no duplicates`,
+    );
     for (const [i, part] of parts.entries()) {
-      assert.ok(part.every((k) => k % 3 === i), `shard ${i} holds arrivals k ≡ ${i} (mod 3)`);
+      assert.ok(
+        part.every((k) => k % 3 === i),
+        `shard ${i} holds arrivals k ≡ ${i} (mod 3)`,
+      );
       assert.equal(part.length, sliceCount(total, { index: i, count: 3 }));
       assert.ok(Math.abs(part.length - total / 3) <= 1, 'each shard carries a third of the rate');
     }
@@ -81,7 +100,10 @@ test('client ids are disjoint across shards (phase base + k or v)', () => {
       }
     }
   }
-  assert.equal(seen.size, PHASES.filter((x) => x.kind === 'arrivals').reduce((a, p) => a + arrivalCount(p), 0));
+  assert.equal(
+    seen.size,
+    PHASES.filter((x) => x.kind === 'arrivals').reduce((a, p) => a + arrivalCount(p), 0),
+  );
 });
 
 test('source addresses: each shard gets its own, disjoint from the others', () => {
@@ -91,7 +113,10 @@ test('source addresses: each shard gets its own, disjoint from the others', () =
   assert.equal(byCount[0]![0], '127.0.0.2');
   const list = ['127.0.0.2', '127.0.0.3', '127.0.0.4', '127.0.0.5', '127.0.0.6'];
   const byList = [0, 1].map((i) => shardSourceIps(list, '127.0.0.1', { index: i, count: 2 }));
-  assert.deepEqual(byList, [['127.0.0.2', '127.0.0.4', '127.0.0.6'], ['127.0.0.3', '127.0.0.5']]);
+  assert.deepEqual(byList, [
+    ['127.0.0.2', '127.0.0.4', '127.0.0.6'],
+    ['127.0.0.3', '127.0.0.5'],
+  ]);
   assert.throws(() => shardSourceIps(['127.0.0.2'], '127.0.0.1', { index: 0, count: 2 }), /fewer than the 2 shards/);
   assert.deepEqual(shardSourceIps(8, '::1', { index: 1, count: 2 }), ['::1']);
 });
@@ -99,13 +124,25 @@ test('source addresses: each shard gets its own, disjoint from the others', () =
 test('shardShare: what one shard carries of each phase', () => {
   const s = { phases: PHASES } as ResolvedScenario;
   const share = shardShare(s, { index: 1, count: 4 });
-  assert.deepEqual(share.map((x) => [x.kind, x.total, x.shard]), [['arrivals', arrivalCount(PHASES[0]!), Math.floor((arrivalCount(PHASES[0]!) - 2) / 4) + 1], ['arrivals', 259, 65], ['vus', 53, 13]]);
+  assert.deepEqual(
+    share.map((x) => [x.kind, x.total, x.shard]),
+    [
+      ['arrivals', arrivalCount(PHASES[0]!), Math.floor((arrivalCount(PHASES[0]!) - 2) / 4) + 1],
+      ['arrivals', 259, 65],
+      ['vus', 53, 13],
+    ],
+  );
 });
 
 test('--start-at: ISO only, not in the past, at most 1 h ahead; each refusal names the flag', () => {
   const now = Date.parse('2030-01-01T12:00:00Z');
   assert.equal(parseStartAt('2030-01-01T12:02:00Z', now), now + 120_000);
-  const refused = (raw: string, re: RegExp): void => assert.throws(() => parseStartAt(raw, now), (e: Error & { code?: string }) => e.code === 'E_START_AT' && /`--start-at`/.test(e.message) && re.test(e.message), raw);
+  const refused = (raw: string, re: RegExp): void =>
+    assert.throws(
+      () => parseStartAt(raw, now),
+      (e: Error & { code?: string }) => e.code === 'E_START_AT' && /`--start-at`/.test(e.message) && re.test(e.message),
+      raw,
+    );
   refused('2030-01-01T11:59:00Z', /in the past/);
   refused('2030-01-01T13:00:01Z', /more than the 60 min allowed/);
   refused('tomorrow', /ISO date-time/);
@@ -121,8 +158,14 @@ test('shard options: --shard needs --target and no --repeat; a remote target nee
     }
     return undefined;
   };
-  assert.equal(code(() => checkShardOptions({ shard: '0/2' })), 'E_SHARD_SPEC');
-  assert.equal(code(() => checkShardOptions({ shard: '0/2', target: 'http://127.0.0.1:1', repeat: 3 })), 'E_SHARD_SPEC');
+  assert.equal(
+    code(() => checkShardOptions({ shard: '0/2' })),
+    'E_SHARD_SPEC',
+  );
+  assert.equal(
+    code(() => checkShardOptions({ shard: '0/2', target: 'http://127.0.0.1:1', repeat: 3 })),
+    'E_SHARD_SPEC',
+  );
   // any target is accepted, as for a plain run (checked here as a pure function: nothing is sent)
   assert.deepEqual(checkShardOptions({ shard: '0/2', target: 'http://x:1' }), { shard: { index: 0, count: 2 }, startAtWallMs: null });
   assert.deepEqual(checkShardOptions({ shard: '1/2', target: 'http://127.0.0.1:1' }).shard, { index: 1, count: 2 });
@@ -156,10 +199,25 @@ function shardFile(index: number, count: number, startedAt: string, fill: (r: Re
   return {
     schema: RESULT_SCHEMA,
     scenario: { name: 'unit', file: 'unit.ts', options: { name: 'unit', phases: [], thresholds: { 'ack.count': '>= 3000', 'ack.p99': '< 1ms' } } },
-    environment: { rtbench: '0', node: 'v20', platform: 'linux', arch: 'x64', cpus: { model: 'x', count: 2 }, memoryGb: 1, hostname: `host${index}`, gitSha: null },
+    environment: {
+      rtbench: '0',
+      node: 'v20',
+      platform: 'linux',
+      arch: 'x64',
+      cpus: { model: 'x', count: 2 },
+      memoryGb: 1,
+      hostname: `host${index}`,
+      gitSha: null,
+    },
     createdAt: startedAt,
     runs: [run],
-    shard: { index, count, startedAt, clockOffsetMs: 0, clock: { method: 'rtbench-time', offsetMs: 0, monoOffsetMs: 0, uncertaintyMs: 0.2 * (index + 1), samples: 16, minRttMs: 0.4 * (index + 1) } },
+    shard: {
+      index,
+      count,
+      startedAt,
+      clockOffsetMs: 0,
+      clock: { method: 'rtbench-time', offsetMs: 0, monoOffsetMs: 0, uncertaintyMs: 0.2 * (index + 1), samples: 16, minRttMs: 0.4 * (index + 1) },
+    },
   };
 }
 
@@ -182,7 +240,13 @@ test('merge: histograms added (p99 of the union), counters summed, seconds align
   const a = shardFile(0, 2, '2030-01-01T12:00:00.000Z', fill, 3);
   const b = shardFile(1, 2, '2030-01-01T12:00:02.300Z', fill, 3);
   const env = a.environment;
-  const merged = mergeShards([{ file: b, source: 'b' }, { file: a, source: 'a' }], env);
+  const merged = mergeShards(
+    [
+      { file: b, source: 'b' },
+      { file: a, source: 'a' },
+    ],
+    env,
+  );
   const m = merged.runs[0]!;
   const single = new Aggregator();
   const one = new Recorder(0);
@@ -192,17 +256,63 @@ test('merge: histograms added (p99 of the union), counters summed, seconds align
   for (const k of ['count', 'min', 'mean', 'p50', 'p90', 'p99', 'p999', 'max'] as const) assert.equal(m.metrics.ack![k], u[k], k);
   assert.equal(m.counters['messages.sent'], 3000);
   assert.deepEqual(m.workers.connections, { 'w#0': 4, 'w#1': 2 });
-  assert.deepEqual(m.timeseries.map((p) => p.messagesSent), [500, 500, 1000, 500, 500], 'shard 1 shifted by 2 s');
-  assert.deepEqual(merged.merged!.shards.map((s) => s.shiftSeconds), [0, 2]);
+  assert.deepEqual(
+    m.timeseries.map((p) => p.messagesSent),
+    [500, 500, 1000, 500, 500],
+    'shard 1 shifted by 2 s',
+  );
+  assert.deepEqual(
+    merged.merged!.shards.map((s) => s.shiftSeconds),
+    [0, 2],
+  );
   assert.equal(merged.merged!.fanoutUncertaintyMs, 0.4, 'the largest shard clock uncertainty');
   const sameHost = (f: RunFile): RunFile => ({ ...f, shard: { ...f.shard!, clock: { ...f.shard!.clock!, sameHost: true } } });
-  assert.equal(mergeShards([{ file: sameHost(a), source: 'a' }, { file: sameHost(b), source: 'b' }], env).merged!.fanoutUncertaintyMs, 0, 'one host, one monotonic clock');
-  assert.equal(mergeShards([{ file: a, source: 'a' }, { file: { ...b, shard: { ...b.shard!, clock: undefined, clockOffsetMs: undefined } }, source: 'b' }], env).merged!.fanoutUncertaintyMs, null, 'unknown when a shard has no estimate');
+  assert.equal(
+    mergeShards(
+      [
+        { file: sameHost(a), source: 'a' },
+        { file: sameHost(b), source: 'b' },
+      ],
+      env,
+    ).merged!.fanoutUncertaintyMs,
+    0,
+    'one host, one monotonic clock',
+  );
+  assert.equal(
+    mergeShards(
+      [
+        { file: a, source: 'a' },
+        { file: { ...b, shard: { ...b.shard!, clock: undefined, clockOffsetMs: undefined } }, source: 'b' },
+      ],
+      env,
+    ).merged!.fanoutUncertaintyMs,
+    null,
+    'unknown when a shard has no estimate',
+  );
   assert.equal(m.durationMs, 5300);
-  assert.deepEqual(m.thresholds.map((t) => [t.subject, t.ok]), [['ack.p99', false], ['sessions.failedRate', true], ['ack.count', true]], 'the default gate is evaluated on the merge too');
+  assert.deepEqual(
+    m.thresholds.map((t) => [t.subject, t.ok]),
+    [
+      ['ack.p99', false],
+      ['sessions.failedRate', true],
+      ['ack.count', true],
+    ],
+    'the default gate is evaluated on the merge too',
+  );
   // refused: a shard twice with other figures, a shard missing, a plain result
   assert.throws(() => mergeShards([{ file: a, source: 'a' }], env), /shard 1\/2 missing/);
-  assert.throws(() => mergeShards([{ file: a, source: 'a' }, { file: shardFile(0, 2, '2030-01-01T12:00:00.000Z', fill, 1), source: 'a2' }, { file: b, source: 'b' }], env), /appears twice/);
+  assert.throws(
+    () =>
+      mergeShards(
+        [
+          { file: a, source: 'a' },
+          { file: shardFile(0, 2, '2030-01-01T12:00:00.000Z', fill, 1), source: 'a2' },
+          { file: b, source: 'b' },
+        ],
+        env,
+      ),
+    /appears twice/,
+  );
   const plain = { ...a, shard: undefined };
   assert.throws(() => mergeShards([{ file: plain, source: 'plain.json' }], env), /plain\.json is not a shard result/);
 });
@@ -217,7 +327,10 @@ test('result line: one line, gzip+base64, found behind kubectl --prefix; a cut l
   assert.equal(found.length, 1);
   assert.deepEqual(found[0]!.file, JSON.parse(JSON.stringify(f)));
   assert.equal(found[0]!.where, 'logs.txt:2');
-  assert.throws(() => decodeResultPayload(line.slice(RESULT_LINE_MARK.length, 200), 'x'), (e: Error & { code?: string }) => e.code === 'E_RESULT_LINE');
+  assert.throws(
+    () => decodeResultPayload(line.slice(RESULT_LINE_MARK.length, 200), 'x'),
+    (e: Error & { code?: string }) => e.code === 'E_RESULT_LINE',
+  );
 });
 
 test('clock: NTP-style against /__rtbench/time; HTTP Date fallback says so; nothing answering gives none', async () => {

@@ -57,7 +57,7 @@ test('scenario values JSON cannot spell show as written: Infinity, NaN (not null
   assert.equal(show('x'), '"x"');
 });
 
-test('no percentile above the recorded max (HDR gives a bucket\'s highest equivalent value), also in thresholds', () => {
+test("no percentile above the recorded max (HDR gives a bucket's highest equivalent value), also in thresholds", () => {
   const h = createHistogram();
   recordMs(h, 1234.567);
   const s = summarize(h);
@@ -85,7 +85,12 @@ function stepRun(rate: number): RunResult {
 }
 
 test('find-max: sessions/s and msgs/s are per second of the step (not of step plus drain); checks.failRate shows as a percentage', async () => {
-  const r = await findMax('single', { fromRate: 10, maxRate: 10, factor: 2, precision: 0.05, stepMs: 5000, maxSteps: 1 }, ['ack.p99 < 100ms', 'checks.failRate < 1%'], async (rate) => stepRun(rate));
+  const r = await findMax(
+    'single',
+    { fromRate: 10, maxRate: 10, factor: 2, precision: 0.05, stepMs: 5000, maxSteps: 1 },
+    ['ack.p99 < 100ms', 'checks.failRate < 1%'],
+    async (rate) => stepRun(rate),
+  );
   assert.equal(r.steps[0]!.sessionsPerSec, 10);
   assert.equal(r.steps[0]!.msgsPerSec, 20);
   const text = formatSearch(r);
@@ -109,7 +114,10 @@ test('hints fit an installed package: no bundled scenarios there (`rtbench init`
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
   const port = (srv.address() as import('node:net').AddressInfo).port;
   await new Promise<void>((r) => srv.close(() => r()));
-  const err = await checkReachable(await parseTarget(`http://127.0.0.1:${port}`)).then(() => null, (e: { hint?: string }) => e);
+  const err = await checkReachable(await parseTarget(`http://127.0.0.1:${port}`)).then(
+    () => null,
+    (e: { hint?: string }) => e,
+  );
   assert.ok(err, 'refused');
   assert.doesNotMatch(err.hint ?? '', /rtbench serve/);
   assert.match(err.hint ?? '', new RegExp(`is your server running and listening on 127\\.0\\.0\\.1:${port}\\?`));
@@ -118,8 +126,21 @@ test('hints fit an installed package: no bundled scenarios there (`rtbench init`
 test('compare says when the runs differ in length or a generator was saturated (or the host busy)', async () => {
   const { compareCaveats } = await import('../../src/compare/compare.ts');
   const run = (durationMs: number, verdict: 'ok' | 'generator' | 'host'): RunResult =>
-    ({ topology: 'single', durationMs, metrics: {}, counters: {}, generator: { processes: [], saturation: { saturated: verdict === 'generator', verdict, reasons: [] } } }) as unknown as RunResult;
-  const file = (r: RunResult) => ({ schema: 'rtbench.result/v1', scenario: { name: 's', file: 's.ts', options: {} }, environment: {}, createdAt: '', runs: [r] }) as unknown as import('../../src/result/types.ts').RunFile;
+    ({
+      topology: 'single',
+      durationMs,
+      metrics: {},
+      counters: {},
+      generator: { processes: [], saturation: { saturated: verdict === 'generator', verdict, reasons: [] } },
+    }) as unknown as RunResult;
+  const file = (r: RunResult) =>
+    ({
+      schema: 'rtbench.result/v1',
+      scenario: { name: 's', file: 's.ts', options: {} },
+      environment: {},
+      createdAt: '',
+      runs: [r],
+    }) as unknown as import('../../src/result/types.ts').RunFile;
   assert.deepEqual(compareCaveats(file(run(10_000, 'ok')), file(run(10_500, 'ok'))), [], 'like for like: nothing to say');
   assert.deepEqual(compareCaveats(file(run(10_000, 'ok')), file(run(30_000, 'generator'))), [
     'single: the runs differ in length (baseline 10s, current 30s): tails and throughput are not like for like; run both with the same --duration',

@@ -30,11 +30,19 @@ test('a client without the private step, or whose step does not drop the channel
   };
   const bare = refused({ subscribe() {} }, '21.0.0');
   assert.equal(bare.code, 'E_PACKAGE_VERSION');
-  assert.match(bare.message, /engine 'socketcluster': socketcluster-client 21\.0\.0 lacks the private unsubscribe step .*`_channelMap`, `_triggerChannelUnsubscribe`/);
+  assert.match(
+    bare.message,
+    /engine 'socketcluster': socketcluster-client 21\.0\.0 lacks the private unsubscribe step .*`_channelMap`, `_triggerChannelUnsubscribe`/,
+  );
   assert.equal(bare.hint, 'install the version rtbench pins: `npm install socketcluster-client@~20.0.2`');
   // present, but a no-op: the channel would stay "subscribed" in the client
   const channelMap: Record<string, unknown> = {};
-  const noop = { _channelMap: channelMap, _triggerChannelUnsubscribe() {}, subscribe: (name: string) => void (channelMap[name] = { name }), killAllChannels() {} };
+  const noop = {
+    _channelMap: channelMap,
+    _triggerChannelUnsubscribe() {},
+    subscribe: (name: string) => void (channelMap[name] = { name }),
+    killAllChannels() {},
+  };
   assert.equal(refused(noop, '20.9.0').code, 'E_PACKAGE_VERSION');
   // and one that does drop it passes
   const working = { ...noop, _triggerChannelUnsubscribe: (c: { name: string }) => void delete channelMap[c.name] };

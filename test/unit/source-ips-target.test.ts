@@ -19,11 +19,23 @@ test('source addresses: a count gives distinct 127.x addresses, skipping .0 and 
   assert.equal(ips[0], '127.0.0.2');
   assert.ok(!ips.some((ip) => ip.endsWith('.0') || ip.endsWith('.255')));
   assert.deepEqual(resolveSourceIps(16, '::1'), ['::1']);
-  assert.throws(() => resolveSourceIps(['127.0.0.2', '10.1.1.1'], '127.0.0.1'), (e: unknown) => e instanceof InputError && /10\.1\.1\.1/.test(e.message));
+  assert.throws(
+    () => resolveSourceIps(['127.0.0.2', '10.1.1.1'], '127.0.0.1'),
+    (e: unknown) => e instanceof InputError && /10\.1\.1\.1/.test(e.message),
+  );
 });
 
 test('targets: loopback URLs connect to the address, keeping path and query', async () => {
-  assert.deepEqual(await parseTarget('http://127.0.0.1:3000'), { url: 'http://127.0.0.1:3000', host: '127.0.0.1', port: 3000, loopback: true, pathname: '', search: '', connectUrl: 'http://127.0.0.1:3000', shownUrl: 'http://127.0.0.1:3000' });
+  assert.deepEqual(await parseTarget('http://127.0.0.1:3000'), {
+    url: 'http://127.0.0.1:3000',
+    host: '127.0.0.1',
+    port: 3000,
+    loopback: true,
+    pathname: '',
+    search: '',
+    connectUrl: 'http://127.0.0.1:3000',
+    shownUrl: 'http://127.0.0.1:3000',
+  });
   assert.equal((await parseTarget('ws://localhost:4000/ws')).port, 4000);
   assert.equal((await parseTarget('http://[::1]:5000')).url, 'http://[::1]:5000');
   const chat = await parseTarget('http://127.0.0.1:4120/chat/?tenant=acme');
@@ -31,12 +43,26 @@ test('targets: loopback URLs connect to the address, keeping path and query', as
   assert.equal(chat.connectUrl, 'http://127.0.0.1:4120/chat?tenant=acme');
   await assert.rejects(parseTarget('not a url'), (e: unknown) => e instanceof InputError && e.code === 'E_TARGET_INVALID');
   await assert.rejects(parseTarget('ftp://127.0.0.1'), (e: unknown) => e instanceof InputError && e.code === 'E_TARGET_INVALID');
-  await assert.rejects(parseTarget('http://user:pw@127.0.0.1:3000'), (e: unknown) => e instanceof InputError && e.code === 'E_TARGET_INVALID' && !e.message.includes('pw') && /connect: \{ auth/.test(e.hint ?? ''));
+  await assert.rejects(
+    parseTarget('http://user:pw@127.0.0.1:3000'),
+    (e: unknown) => e instanceof InputError && e.code === 'E_TARGET_INVALID' && !e.message.includes('pw') && /connect: \{ auth/.test(e.hint ?? ''),
+  );
 });
 
 test('remote targets are accepted (pure: the name lookup is injected, nothing is connected)', async () => {
-  const t = await parseTarget('https://chat.example.test/chat', async (h) => (h === 'chat.example.test' ? '203.0.113.7' : Promise.reject(new Error('no such host'))));
-  assert.deepEqual(t, { url: 'https://chat.example.test', host: '203.0.113.7', port: 443, loopback: false, pathname: '/chat', search: '', connectUrl: 'https://chat.example.test/chat', shownUrl: 'https://chat.example.test/chat' });
+  const t = await parseTarget('https://chat.example.test/chat', async (h) =>
+    h === 'chat.example.test' ? '203.0.113.7' : Promise.reject(new Error('no such host')),
+  );
+  assert.deepEqual(t, {
+    url: 'https://chat.example.test',
+    host: '203.0.113.7',
+    port: 443,
+    loopback: false,
+    pathname: '/chat',
+    search: '',
+    connectUrl: 'https://chat.example.test/chat',
+    shownUrl: 'https://chat.example.test/chat',
+  });
   assert.match(describeTarget(t), /target https:\/\/chat\.example\.test\/chat resolves to 203\.0\.113\.7:443 \(not loopback/);
   const ws = await parseTarget('wss://198.51.100.4:8443/rpc?v=2');
   assert.equal(ws.url, 'https://198.51.100.4:8443');
@@ -44,9 +70,15 @@ test('remote targets are accepted (pure: the name lookup is injected, nothing is
   // the console states the address in the scheme the user wrote: a ws(s):// target is not shown as http(s)://
   assert.equal(ws.shownUrl, 'wss://198.51.100.4:8443/rpc?v=REDACTED'); // every query value, unless --show-query names it
   assert.match(describeTarget(ws), /^rtbench: target wss:\/\/198\.51\.100\.4:8443\/rpc\?v=REDACTED resolves to 198\.51\.100\.4:8443 \(not loopback/);
-  assert.match(describeTarget(await parseTarget('ws://localhost:4000/ws', async () => '127.0.0.1')), /^rtbench: target ws:\/\/127\.0\.0\.1:4000\/ws resolves to 127\.0\.0\.1:4000$/);
+  assert.match(
+    describeTarget(await parseTarget('ws://localhost:4000/ws', async () => '127.0.0.1')),
+    /^rtbench: target ws:\/\/127\.0\.0\.1:4000\/ws resolves to 127\.0\.0\.1:4000$/,
+  );
   assert.equal((await parseTarget('http://10.0.0.5:3000')).loopback, false);
-  await assert.rejects(parseTarget('http://nowhere.example.test', async () => Promise.reject(new Error('ENOTFOUND'))), (e: unknown) => e instanceof InputError && /does not resolve/.test(e.message));
+  await assert.rejects(
+    parseTarget('http://nowhere.example.test', async () => Promise.reject(new Error('ENOTFOUND'))),
+    (e: unknown) => e instanceof InputError && /does not resolve/.test(e.message),
+  );
   // sourceIps spreads loopback targets only: a remote one binds no source address
   const plan = { shard: null, startAtWallMs: null };
   assert.deepEqual(runSourceIps(4, t, plan), ['']);
@@ -60,7 +92,10 @@ test('an unreachable target fails fast, naming the URL', async () => {
   await new Promise<void>((r) => srv.close(() => r()));
   const t0 = Date.now();
   const t = await parseTarget(`http://127.0.0.1:${port}`);
-  await assert.rejects(checkReachable(t), (e: unknown) => e instanceof RunError && e.code === 'E_TARGET_UNREACHABLE' && e.message.includes(`127.0.0.1:${port}`));
+  await assert.rejects(
+    checkReachable(t),
+    (e: unknown) => e instanceof RunError && e.code === 'E_TARGET_UNREACHABLE' && e.message.includes(`127.0.0.1:${port}`),
+  );
   assert.ok(Date.now() - t0 < 5000);
 });
 
@@ -74,7 +109,16 @@ test('every query value of the target is redacted wherever the target is shown (
   const { describePlan } = await import('../../src/run/dry-run.ts');
   const { validateScenario } = await import('../../src/scenario/validate.ts');
   const resolved = validateScenario({ name: 'x', engine: 'ws', phases: [{ duration: '1s', vus: 1 }], session: async () => {} }, 'x.ts');
-  const text = describePlan({ scenarioFile: 'x.ts', resolved: { ...resolved, path: '/rpc' }, target: t, topologies: ['external'], generators: 1, sourceIps: ['127.0.0.1'], thresholds: [], connect: undefined });
+  const text = describePlan({
+    scenarioFile: 'x.ts',
+    resolved: { ...resolved, path: '/rpc' },
+    target: t,
+    topologies: ['external'],
+    generators: 1,
+    sourceIps: ['127.0.0.1'],
+    thresholds: [],
+    connect: undefined,
+  });
   assert.doesNotMatch(text, /k1|t2/);
   assert.match(text, /WebSocket +ws:\/\/127\.0\.0\.1:4000\/rpc\?key=REDACTED&lang=REDACTED&token=REDACTED \(path from --target\)/);
 });

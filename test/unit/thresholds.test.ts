@@ -35,7 +35,15 @@ function run(): Parameters<typeof evaluateThresholds>[1] {
 }
 
 test('evaluate: figures from the merged result; failed first; a missing metric fails', () => {
-  const ts = parseThresholds({ 'ack.p95': '< 90ms', 'ack.p50': '<= 51ms', 'errors.rate': '< 1%', 'sessions.failedRate': '<= 10%', throughput: '>= 9', 'workers.imbalance': '< 1.3', 'push.p99': '< 5ms' }).thresholds;
+  const ts = parseThresholds({
+    'ack.p95': '< 90ms',
+    'ack.p50': '<= 51ms',
+    'errors.rate': '< 1%',
+    'sessions.failedRate': '<= 10%',
+    throughput: '>= 9',
+    'workers.imbalance': '< 1.3',
+    'push.p99': '< 5ms',
+  }).thresholds;
   const r = evaluateThresholds(ts, run());
   const by = Object.fromEntries(r.map((x) => [x.subject, x]));
   assert.ok(Math.abs(by['ack.p95']!.actual! - 95) < 0.2);
@@ -47,5 +55,8 @@ test('evaluate: figures from the merged result; failed first; a missing metric f
   assert.equal(by['workers.imbalance']!.ok, false);
   assert.equal(by['push.p99']!.ok, false);
   assert.equal(by['push.p99']!.actual, null);
-  assert.deepEqual(r.map((x) => x.ok), [false, false, false, false, true, true, true]);
+  assert.deepEqual(
+    r.map((x) => x.ok),
+    [false, false, false, false, true, true, true],
+  );
 });

@@ -52,13 +52,15 @@ export function msgpackCodec(): MsgpackCodec {
   };
 }
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array) && !(v instanceof ArrayBuffer);
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array) && !(v instanceof ArrayBuffer);
 
 /** socket.io-msgpack-parser's `checkPacket`, plus the reserved event names, then bin → Buffer. */
 function check(v: unknown): Decoded {
   if (!isPlainObject(v)) return { type: -1, error: 'MessagePack packet is not a map' };
   const { type, nsp, data, id } = v;
-  if (typeof type !== 'number' || !Number.isInteger(type) || type < CONNECT || type > CONNECT_ERROR) return { type: -1, error: `invalid packet type ${JSON.stringify(type)}` };
+  if (typeof type !== 'number' || !Number.isInteger(type) || type < CONNECT || type > CONNECT_ERROR)
+    return { type: -1, error: `invalid packet type ${JSON.stringify(type)}` };
   if (typeof nsp !== 'string') return { type: -1, error: 'invalid namespace' };
   if (id !== undefined && (typeof id !== 'number' || !Number.isInteger(id) || id < 0)) return { type: -1, error: 'invalid packet id' };
   let ok: boolean;

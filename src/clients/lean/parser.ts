@@ -183,3 +183,18 @@ export function reconstructPacket(p: Packet, buffers: readonly unknown[]): Decod
   if (!r.ok) return failure('illegal attachments');
   return { type: (p.type - 3) as PacketType, nsp: p.nsp, id: p.id, attachments: 0, data: r.data };
 }
+
+/** The Engine.IO open packet (`0{"sid":…,"pingInterval":…,"pingTimeout":…}`), or why it is not one. */
+export function parseOpenPacket(s: string): { sid: string; pingInterval: number; pingTimeout: number } | string {
+  let hs: { sid?: unknown; pingInterval?: unknown; pingTimeout?: unknown };
+  try {
+    hs = JSON.parse(s.slice(1)) as typeof hs;
+  } catch {
+    return 'invalid Engine.IO handshake';
+  }
+  const { pingInterval, pingTimeout } = hs;
+  if (typeof pingInterval !== 'number' || typeof pingTimeout !== 'number' || !(pingInterval > 0) || !(pingTimeout >= 0)) {
+    return 'Engine.IO handshake without pingInterval/pingTimeout';
+  }
+  return { sid: typeof hs.sid === 'string' ? hs.sid : '', pingInterval, pingTimeout };
+}

@@ -177,7 +177,11 @@ export abstract class WsFrames {
         if ((b1 & 0x7f) > 125) return this.fail(1002, 'Invalid WebSocket frame: invalid payload length', 'WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH');
       } else if (op > OP_BINARY) return this.fail(1002, `Invalid WebSocket frame: invalid opcode ${op}`, 'WS_ERR_INVALID_OPCODE');
       else if (op === OP_CONT ? this.msgOp === 0 : this.msgOp !== 0) {
-        return this.fail(1002, `Invalid WebSocket frame: ${op === OP_CONT ? 'continuation without a message' : 'a new message inside a fragmented one'}`, 'WS_ERR_INVALID_OPCODE');
+        return this.fail(
+          1002,
+          `Invalid WebSocket frame: ${op === OP_CONT ? 'continuation without a message' : 'a new message inside a fragmented one'}`,
+          'WS_ERR_INVALID_OPCODE',
+        );
       }
       let len = b1 & 0x7f;
       let hl = 2;

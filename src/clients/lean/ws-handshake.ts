@@ -133,8 +133,10 @@ export abstract class WsHandshake extends WsFrames {
     }
     if (header(lower, lower, '\r\nupgrade:') !== 'websocket') return this.fail(null, 'Invalid Upgrade header', 'WS_ERR_INVALID_RESPONSE');
     if (!header(lower, lower, '\r\nconnection:')?.includes('upgrade')) return this.fail(null, 'Invalid Connection header', 'WS_ERR_INVALID_RESPONSE');
-    if (header(head, lower, '\r\nsec-websocket-accept:') !== sha1Base64(this.key + GUID)) return this.fail(null, 'Invalid Sec-WebSocket-Accept header', 'WS_ERR_INVALID_RESPONSE');
-    if (lower.includes('\r\nsec-websocket-extensions:')) return this.fail(null, 'Server sent a Sec-WebSocket-Extensions header but no extension was requested', 'WS_ERR_INVALID_RESPONSE');
+    if (header(head, lower, '\r\nsec-websocket-accept:') !== sha1Base64(this.key + GUID))
+      return this.fail(null, 'Invalid Sec-WebSocket-Accept header', 'WS_ERR_INVALID_RESPONSE');
+    if (lower.includes('\r\nsec-websocket-extensions:'))
+      return this.fail(null, 'Server sent a Sec-WebSocket-Extensions header but no extension was requested', 'WS_ERR_INVALID_RESPONSE');
     if (lower.includes('\r\nsec-websocket-protocol:')) return this.fail(null, 'Server sent a subprotocol but none was requested', 'WS_ERR_INVALID_RESPONSE');
     this.key = '';
     this.bodyLen = -1;

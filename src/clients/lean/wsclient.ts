@@ -76,7 +76,14 @@ export class WsClient extends WsHandshake {
       // the TLS context for wss (default CAs, including NODE_EXTRA_CA_CERTS), created once per memo
       const tlsContext = memo ? memo.get('tls', '', () => tls.createSecureContext()) : tls.createSecureContext();
       // (tls.connect passes localAddress and allowHalfOpen on; its option type does not list them)
-      const o: tls.ConnectionOptions & { localAddress?: string; allowHalfOpen?: boolean } = { host: t.host, port: t.port, localAddress, servername: t.servername, secureContext: tlsContext, allowHalfOpen: true };
+      const o: tls.ConnectionOptions & { localAddress?: string; allowHalfOpen?: boolean } = {
+        host: t.host,
+        port: t.port,
+        localAddress,
+        servername: t.servername,
+        secureContext: tlsContext,
+        allowHalfOpen: true,
+      };
       socket = tls.connect(o) as unknown as OwnedSocket;
       socket.setNoDelay(true);
       socket.on('secureConnect', onSocketConnect);

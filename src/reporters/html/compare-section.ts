@@ -67,7 +67,15 @@ export function deltaSection(pairs: ComparedPair[]): string {
       `<span class="muted">${delta(r.limit)}</span>`,
       `<span class="vd ${r.verdict}">${esc(verdictWord(r.verdict))}</span>`,
     ]);
-    body.push(['sessions failed', `${num(fb.failed, 0)} (${pct(fb.started ? fb.failed / fb.started : 0)})`, `${num(fc.failed, 0)} (${pct(fc.started ? fc.failed / fc.started : 0)})`, '', '', '', '']);
+    body.push([
+      'sessions failed',
+      `${num(fb.failed, 0)} (${pct(fb.started ? fb.failed / fb.started : 0)})`,
+      `${num(fc.failed, 0)} (${pct(fc.started ? fc.failed / fc.started : 0)})`,
+      '',
+      '',
+      '',
+      '',
+    ]);
     body.push(['error rate', pct(fb.errorRate, 2), pct(fc.errorRate, 2), '', '', '', '']);
     const weak = rows.some((r) => r.strength === 'weak');
     return `<h3>${esc(cur.label)} <span class="muted">vs</span> ${esc(base.label)}</h3>

@@ -64,7 +64,9 @@ export function labelRuns(files: RunFile[], sources: string[] = [], names: strin
     (x) => x.file.createdAt,
   ];
   const distinct = (k: (typeof keys)[number]): boolean => all.every((x) => k(x) !== '') && new Set(all.map(k)).size === all.length;
-  const key = keys.find(distinct) ?? ((x: (typeof all)[number]) => [sources[x.fileIndex] ? sourceName(sources[x.fileIndex]!) : `#${x.fileIndex + 1}`, x.run.topology].join(' · '));
+  const key =
+    keys.find(distinct) ??
+    ((x: (typeof all)[number]) => [sources[x.fileIndex] ? sourceName(sources[x.fileIndex]!) : `#${x.fileIndex + 1}`, x.run.topology].join(' · '));
   return all.map((x) => {
     const name = names[x.fileIndex];
     const k = all.length > 1 ? key(x) : x.run.topology;
@@ -159,7 +161,9 @@ export interface CustomSeries {
 /** The custom series of a time series, or undefined when no second has custom metrics or checks. */
 export function customSeries(ts: RunResult['timeseries']): CustomSeries | undefined {
   if (!ts.some((p) => p.custom || p.checks)) return undefined;
-  const names = (pick: (p: RunResult['timeseries'][number]) => Record<string, unknown> | undefined): string[] => [...new Set(ts.flatMap((p) => Object.keys(pick(p) ?? {})))];
+  const names = (pick: (p: RunResult['timeseries'][number]) => Record<string, unknown> | undefined): string[] => [
+    ...new Set(ts.flatMap((p) => Object.keys(pick(p) ?? {}))),
+  ];
   const trendsP99: CustomSeries['trendsP99'] = {};
   for (const n of names((p) => p.custom?.trends)) trendsP99[n] = ts.map((p) => p.custom?.trends[n]?.p99 ?? null);
   const counters: CustomSeries['counters'] = {};
@@ -195,10 +199,14 @@ function markers(file: RunFile, r: RunResult): ChartRun['markers'] {
   starts.forEach((from, i) => {
     if (starts.length > 1) out.push({ at: from, label: `round ${i + 1}`, kind: 'phase' });
     if (!Array.isArray(phases) || phases.length < 2) return;
-    for (const p of phases) if (typeof p.startMs === 'number' && (starts.length === 1 || p.startMs > 0)) out.push({ at: from + p.startMs / 1000, label: p.name ?? `phase ${(p.index ?? 0) + 1}`, kind: 'phase' });
+    for (const p of phases)
+      if (typeof p.startMs === 'number' && (starts.length === 1 || p.startMs > 0))
+        out.push({ at: from + p.startMs / 1000, label: p.name ?? `phase ${(p.index ?? 0) + 1}`, kind: 'phase' });
   });
   // a fault's atMs counts from its round's start
-  for (const f of r.faults?.faults ?? []) if (f.atMs !== null) out.push({ at: (f.round !== undefined && starts.length > 1 ? (starts[f.round - 1] ?? 0) : 0) + f.atMs / 1000, label: f.label, kind: 'fault' });
+  for (const f of r.faults?.faults ?? [])
+    if (f.atMs !== null)
+      out.push({ at: (f.round !== undefined && starts.length > 1 ? (starts[f.round - 1] ?? 0) : 0) + f.atMs / 1000, label: f.label, kind: 'fault' });
   return out;
 }
 
@@ -207,7 +215,10 @@ function markers(file: RunFile, r: RunResult): ChartRun['markers'] {
  * with `--repeat`) is partial, e.g. 0.24 of a second for a 3.24 s run; the others are whole.
  */
 export function secondShares(r: RunResult): Map<number, number> {
-  const segments = r.rounds && r.rounds.length > 0 && r.rounds.every((x) => x.seconds) ? r.rounds.map((x) => ({ from: x.seconds!.from, ms: x.durationMs ?? (x.seconds!.to - x.seconds!.from) * 1000 })) : [{ from: 0, ms: r.durationMs }];
+  const segments =
+    r.rounds && r.rounds.length > 0 && r.rounds.every((x) => x.seconds)
+      ? r.rounds.map((x) => ({ from: x.seconds!.from, ms: x.durationMs ?? (x.seconds!.to - x.seconds!.from) * 1000 }))
+      : [{ from: 0, ms: r.durationMs }];
   const out = new Map<number, number>();
   for (const { from, ms } of segments) {
     const whole = Math.floor(ms / 1000);
@@ -265,7 +276,7 @@ export function chartRun(x: LabeledRun): ChartRun {
       t,
       requestP99: perSec.request!,
       sseFirstP99: perSec['sse:first']!,
-      mainP99: main === null ? null : perSec[main] ?? null,
+      mainP99: main === null ? null : (perSec[main] ?? null),
       sent: rate(ts.map((p) => p.messagesSent)),
       received: rate(ts.map((p) => p.messagesReceived)),
       ackP50: ts.map((p) => p.ackP50),

@@ -8,7 +8,19 @@ import { chartRun, customSeries, labelRuns, type LabeledRun } from './data.ts';
 import { redactDeep, showQueryNames } from '../../util/redact.ts';
 import { esc, num } from './format.ts';
 import { deliverySection } from './delivery-section.ts';
-import { card, customSection, countersTable, environmentSection, errorsTable, faultsSection, healthTable, metricsTable, thresholdsTable, verdict, workersText } from './sections.ts';
+import {
+  card,
+  customSection,
+  countersTable,
+  environmentSection,
+  errorsTable,
+  faultsSection,
+  healthTable,
+  metricsTable,
+  thresholdsTable,
+  verdict,
+  workersText,
+} from './sections.ts';
 import { STYLES } from './styles.ts';
 import { searchSection } from './search-section.ts';
 
@@ -79,7 +91,9 @@ export function renderHtml(input: RunFile[], opts: HtmlOptions = {}): string {
   const pairs = multi ? comparePairs(runs, files, opts.tolerances) : [];
   const names = [...new Set(files.map((f) => f.scenario.name))];
   const title = multi ? `rtbench comparison: ${runs.map((x) => x.label).join(' vs ')}` : `rtbench: ${files[0]?.scenario.name ?? ''}`;
-  const sub = multi ? `${names.map(esc).join(', ')} · ${files.length} result file${files.length > 1 ? 's' : ''}` : `${esc(files[0]?.scenario.file ?? '')} · ${esc(files[0]?.createdAt ?? '')}`;
+  const sub = multi
+    ? `${names.map(esc).join(', ')} · ${files.length} result file${files.length > 1 ? 's' : ''}`
+    : `${esc(files[0]?.scenario.file ?? '')} · ${esc(files[0]?.createdAt ?? '')}`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${esc(csp)}">
@@ -102,7 +116,10 @@ ${files.map(searchSection).join('\n')}
 </section>
 <h2>${multi ? 'Each run' : 'Details'}</h2>
 ${runs.map((x, i) => runDetails(x, i, runs.length <= 4)).join('\n')}
-${environmentSection(files, files.map((_, i) => runs.find((x) => x.fileIndex === i)?.label ?? `#${i + 1}`))}
+${environmentSection(
+  files,
+  files.map((_, i) => runs.find((x) => x.fileIndex === i)?.label ?? `#${i + 1}`),
+)}
 </main>
 <script type="application/json" id="rtbench-data">${data}</script>
 <script>${uplotJs}</script>

@@ -16,11 +16,21 @@ interface Check {
 export function checks(r: RunResult): Check[] {
   const f = runFigures(r);
   const out: Check[] = [];
-  if (r.status !== 'completed') out.push({ level: 'bad', text: `Run ${r.status}${r.failure ? `: ${r.failure.message}` : ''}${r.abortedBy ? ` — stopped by threshold ${r.abortedBy}` : ''}` });
+  if (r.status !== 'completed')
+    out.push({
+      level: 'bad',
+      text: `Run ${r.status}${r.failure ? `: ${r.failure.message}` : ''}${r.abortedBy ? ` — stopped by threshold ${r.abortedBy}` : ''}`,
+    });
   const failedT = r.thresholds.filter((t) => !t.ok);
   const partial = r.thresholdsOnPartialData ? ` (on partial data: run ${r.status})` : '';
-  if (r.thresholds.length) out.push(failedT.length ? { level: 'bad', text: `${failedT.length} of ${r.thresholds.length} thresholds failed${partial}` } : { level: partial ? 'warn' : 'good', text: `all ${r.thresholds.length} thresholds passed${partial}` });
-  if (f.failed > 0) out.push({ level: 'bad', text: `${num(f.failed, 0)} of ${num(f.started, 0)} sessions failed (${pct(f.started ? f.failed / f.started : 0)})` });
+  if (r.thresholds.length)
+    out.push(
+      failedT.length
+        ? { level: 'bad', text: `${failedT.length} of ${r.thresholds.length} thresholds failed${partial}` }
+        : { level: partial ? 'warn' : 'good', text: `all ${r.thresholds.length} thresholds passed${partial}` },
+    );
+  if (f.failed > 0)
+    out.push({ level: 'bad', text: `${num(f.failed, 0)} of ${num(f.started, 0)} sessions failed (${pct(f.started ? f.failed / f.started : 0)})` });
   else if (f.started > 0) out.push({ level: 'good', text: `${num(f.completed, 0)} of ${num(f.started, 0)} sessions completed, none failed` });
   const cPass = r.counters['checks.pass'] ?? 0;
   const cFail = r.counters['checks.fail'] ?? 0;
@@ -29,8 +39,10 @@ export function checks(r: RunResult): Check[] {
   if (f.errors > 0) out.push({ level: 'warn', text: `${num(f.errors, 0)} errors (${pct(f.errorRate, 2)} of messages and sessions)` });
   const sat = r.generator.saturation;
   const sv = sat.verdict ?? (sat.saturated ? 'generator' : 'ok');
-  if (sv === 'generator') out.push({ level: 'bad', text: `Generator saturated — its own delay is part of the latencies, so they overstate the server's: ${sat.reasons.join('; ')}` });
-  else if (sv === 'host') out.push({ level: 'warn', text: `Host busy — something else on this machine took the CPU; latencies include that wait: ${sat.reasons.join('; ')}` });
+  if (sv === 'generator')
+    out.push({ level: 'bad', text: `Generator saturated — its own delay is part of the latencies, so they overstate the server's: ${sat.reasons.join('; ')}` });
+  else if (sv === 'host')
+    out.push({ level: 'warn', text: `Host busy — something else on this machine took the CPU; latencies include that wait: ${sat.reasons.join('; ')}` });
   else {
     // what was measured, not more: the verdict judges the generators; the host's own delay is shown as seen
     const seen = sat.sentinel ? `; a plain process on this host saw event-loop delay p99 ${num(sat.sentinel.loopDelayP99, 1)} ms` : '';
@@ -38,8 +50,13 @@ export function checks(r: RunResult): Check[] {
   }
   const h = r.generator.harnessDelay;
   // beside the verdict: how much of every latency is the generator's own delay
-  if (h && h.count > 0) out.push({ level: h.p99 > 5 ? 'warn' : 'good', text: `harness: latencies include at most ${num(h.p99, 2)} ms (p99) of the generator's own delay (p50 ${num(h.p50, 2)} ms, max ${num(h.max, 1)} ms)` });
-  if (r.crashedGenerators?.length) out.push({ level: 'bad', text: `generator crashed: ${r.crashedGenerators.join('; ')} (its figures up to its last report are included)` });
+  if (h && h.count > 0)
+    out.push({
+      level: h.p99 > 5 ? 'warn' : 'good',
+      text: `harness: latencies include at most ${num(h.p99, 2)} ms (p99) of the generator's own delay (p50 ${num(h.p50, 2)} ms, max ${num(h.max, 1)} ms)`,
+    });
+  if (r.crashedGenerators?.length)
+    out.push({ level: 'bad', text: `generator crashed: ${r.crashedGenerators.join('; ')} (its figures up to its last report are included)` });
   if (r.server?.mismatches.length) out.push({ level: 'warn', text: `server and clients disagree: ${r.server.mismatches.join('; ')}` });
   return out;
 }
@@ -54,9 +71,16 @@ export function deltaChecks(pairs: readonly ComparedPair[], of: LabeledRun): Che
     .map(({ base, rows }) => {
       const reg = rows.filter((r) => r.verdict === 'regression');
       const weak = rows.some((r) => r.strength === 'weak') ? ' (weak: single rounds)' : '';
-      if (reg.length) return { level: 'bad', text: `${reg.length} REGRESSION${reg.length > 1 ? 'S' : ''} vs ${base.label}${weak}: ${reg.map((r) => r.subject).join(', ')}` } as Check;
+      if (reg.length)
+        return {
+          level: 'bad',
+          text: `${reg.length} REGRESSION${reg.length > 1 ? 'S' : ''} vs ${base.label}${weak}: ${reg.map((r) => r.subject).join(', ')}`,
+        } as Check;
       const worse = rows.filter((r) => r.verdict === 'worse').length;
-      return { level: 'good', text: `no regression vs ${base.label} (${rows.length} figures${worse ? `, ${worse} worse within the limit` : ''})${weak}` } as Check;
+      return {
+        level: 'good',
+        text: `no regression vs ${base.label} (${rows.length} figures${worse ? `, ${worse} worse within the limit` : ''})${weak}`,
+      } as Check;
     });
 }
 
@@ -68,7 +92,10 @@ export function verdict(runs: LabeledRun[], pairs: readonly ComparedPair[] = [])
   const bases = [...new Set(pairs.filter((p) => p.rows.some((r) => r.verdict === 'regression')).map((p) => p.base.label))];
   const headline = `${WORD[level]}${regressions ? ` — ${regressions} REGRESSION${regressions > 1 ? 'S' : ''} vs ${bases.join(', ')}` : ''}`;
   const list = per
-    .map(({ x, cs }) => `<div class="checks">${runs.length > 1 ? `<span class="who">${esc(x.label)}</span>` : ''}${cs.map((c) => `<span class="chk ${c.level}">${c.level === 'good' ? '✔' : c.level === 'warn' ? '⚠' : '✘'} ${esc(c.text)}</span>`).join('')}</div>`)
+    .map(
+      ({ x, cs }) =>
+        `<div class="checks">${runs.length > 1 ? `<span class="who">${esc(x.label)}</span>` : ''}${cs.map((c) => `<span class="chk ${c.level}">${c.level === 'good' ? '✔' : c.level === 'warn' ? '⚠' : '✘'} ${esc(c.text)}</span>`).join('')}</div>`,
+    )
     .join('');
   return `<section class="verdict ${level}" id="verdict"><div class="headline">${esc(headline)}</div>${list}</section>`;
 }
@@ -103,7 +130,11 @@ export function thresholdsTable(r: RunResult): string {
   if (!r.thresholds.length) return '';
   return `<h3>Thresholds</h3>${htmlTable(
     ['', 'threshold', 'measured'],
-    r.thresholds.map((t) => [`<span class="${t.ok ? 'ok' : 'fail'}">${t.ok ? '✔' : '✘'}</span>`, `<code>${esc(t.subject)}</code> ${esc(t.condition)}${t.abortOnFail ? ' <span class="muted">(abortOnFail)</span>' : ''}`, `<span class="${t.ok ? '' : 'fail'}">${esc(thresholdValue(t.subject, t.actual, t.unit))}</span>${t.note ? `<br><span class="muted">${esc(t.note)}</span>` : ''}`]),
+    r.thresholds.map((t) => [
+      `<span class="${t.ok ? 'ok' : 'fail'}">${t.ok ? '✔' : '✘'}</span>`,
+      `<code>${esc(t.subject)}</code> ${esc(t.condition)}${t.abortOnFail ? ' <span class="muted">(abortOnFail)</span>' : ''}`,
+      `<span class="${t.ok ? '' : 'fail'}">${esc(thresholdValue(t.subject, t.actual, t.unit))}</span>${t.note ? `<br><span class="muted">${esc(t.note)}</span>` : ''}`,
+    ]),
     'num',
   )}`;
 }
@@ -128,7 +159,11 @@ export function countersTable(r: RunResult): string {
   const rows = Object.entries(r.counters).sort(([a], [b]) => a.localeCompare(b));
   if (!rows.length) return '';
   const perS = r.durationMs > 0 ? r.durationMs / 1000 : 0;
-  return `<h3>Counters</h3>${htmlTable(['counter', 'total', 'per second'], rows.map(([k, v]) => [`<code>${esc(k)}</code>`, num(v, 0), perS ? `${num(v / perS, 1)} /s` : '–']), 'num')}`;
+  return `<h3>Counters</h3>${htmlTable(
+    ['counter', 'total', 'per second'],
+    rows.map(([k, v]) => [`<code>${esc(k)}</code>`, num(v, 0), perS ? `${num(v / perS, 1)} /s` : '–']),
+    'num',
+  )}`;
 }
 
 /** Checks (`ctx.check`) and the kinds of a `sessions` mix, when the scenario has them (custom trends and counters are rows of the tables above). */
@@ -136,15 +171,32 @@ export function customSection(x: LabeledRun): string {
   const v = customView(x.run, declaredIn(x.file));
   const parts: string[] = v.biased.map((b) => `<p class="chk warn">⚠ ${esc(biasText(b))}</p>`);
   if (v.checks) {
-    const row = (name: string, pass: number, fail: number, all = false): string[] => [`<span class="${fail ? 'fail' : 'ok'}">${fail ? '✘' : '✔'}</span>`, all ? '<b class="l">all checks</b>' : `<code>${esc(name)}</code>`, num(pass, 0), num(fail, 0), pct(pass + fail ? fail / (pass + fail) : null, 2)];
-    parts.push(`<h3>Checks</h3>${htmlTable(['', 'check', 'passed', 'failed', 'failed share'], [row('', v.checks.pass, v.checks.fail, true), ...v.checks.byName.map((c) => row(c.name, c.pass, c.fail))], 'num')}`);
+    const row = (name: string, pass: number, fail: number, all = false): string[] => [
+      `<span class="${fail ? 'fail' : 'ok'}">${fail ? '✘' : '✔'}</span>`,
+      all ? '<b class="l">all checks</b>' : `<code>${esc(name)}</code>`,
+      num(pass, 0),
+      num(fail, 0),
+      pct(pass + fail ? fail / (pass + fail) : null, 2),
+    ];
+    parts.push(
+      `<h3>Checks</h3>${htmlTable(['', 'check', 'passed', 'failed', 'failed share'], [row('', v.checks.pass, v.checks.fail, true), ...v.checks.byName.map((c) => row(c.name, c.pass, c.fail))], 'num')}`,
+    );
   }
   if (v.kinds.length) {
-    parts.push(`<h3>Sessions by kind</h3>${htmlTable(
-      ['kind', 'started', 'completed', 'failed', 'duration p50', 'duration p99'],
-      v.kinds.map((k) => [`<code>${esc(k.name)}</code>`, num(k.started, 0), num(k.completed, 0), num(k.failed, 0), ms(k.duration?.count ? k.duration.p50 : null), ms(k.duration?.count ? k.duration.p99 : null)]),
-      'num',
-    )}`);
+    parts.push(
+      `<h3>Sessions by kind</h3>${htmlTable(
+        ['kind', 'started', 'completed', 'failed', 'duration p50', 'duration p99'],
+        v.kinds.map((k) => [
+          `<code>${esc(k.name)}</code>`,
+          num(k.started, 0),
+          num(k.completed, 0),
+          num(k.failed, 0),
+          ms(k.duration?.count ? k.duration.p50 : null),
+          ms(k.duration?.count ? k.duration.p99 : null),
+        ]),
+        'num',
+      )}`,
+    );
   }
   return parts.join('\n');
 }
@@ -158,11 +210,24 @@ export function errorsTable(r: RunResult): string {
   for (const [kind, e] of entries.sort((a, b) => b[1].count - a[1].count)) {
     const messages = e.messages;
     if (messages?.length) {
-      for (const m of messages) rows.push([`<code>${esc(kind)}</code>`, num(m.count, 0), pct(total ? m.count / total : null), `<span class="msg">${esc(shownMessage(m))}</span>${m.example ? `<br><span class="muted ex">grouped by shape: ${esc(m.message)}</span>` : ''}`]);
+      for (const m of messages)
+        rows.push([
+          `<code>${esc(kind)}</code>`,
+          num(m.count, 0),
+          pct(total ? m.count / total : null),
+          `<span class="msg">${esc(shownMessage(m))}</span>${m.example ? `<br><span class="muted ex">grouped by shape: ${esc(m.message)}</span>` : ''}`,
+        ]);
       const rest = e.count - messages.reduce((a, m) => a + m.count, 0);
-      if (rest > 0) rows.push([`<code>${esc(kind)}</code>`, num(rest, 0), pct(total ? rest / total : null), `<span class="muted">other messages (only the ${ERROR_MESSAGES_PER_KIND} most frequent are kept)</span>`]);
+      if (rest > 0)
+        rows.push([
+          `<code>${esc(kind)}</code>`,
+          num(rest, 0),
+          pct(total ? rest / total : null),
+          `<span class="muted">other messages (only the ${ERROR_MESSAGES_PER_KIND} most frequent are kept)</span>`,
+        ]);
     }
-    if (!messages?.length) rows.push([`<code>${esc(kind)}</code>`, num(e.count, 0), pct(total ? e.count / total : null), `<span class="msg">${esc(e.sample)}</span>`]);
+    if (!messages?.length)
+      rows.push([`<code>${esc(kind)}</code>`, num(e.count, 0), pct(total ? e.count / total : null), `<span class="msg">${esc(e.sample)}</span>`]);
   }
   return `<h3>Errors</h3>${htmlTable(['kind', 'count', 'share', 'message'], rows, 'errors')}`;
 }
@@ -172,7 +237,15 @@ export function healthTable(r: RunResult): string {
   if (!gens.length) return '';
   return `<h3>Generator health</h3>${htmlTable(
     ['generator', 'CPU mean / max', 'seconds above 85 %', 'event-loop delay p99 / max', 'GC total / longest', 'RSS max', 'peak clients'],
-    gens.map((g) => [`#${g.index}`, `${num(g.cpuMean, 0)} % / ${num(g.cpuMax, 0)} %`, num(g.cpuHotSeconds, 0), `${ms(g.loopDelayP99)} / ${ms(g.loopDelayMax)}`, `${ms(g.gcPauseTotal)} / ${ms(g.gcPauseMax)}`, `${num(g.rssMaxMb, 0)} MB`, num(g.peakClients, 0)]),
+    gens.map((g) => [
+      `#${g.index}`,
+      `${num(g.cpuMean, 0)} % / ${num(g.cpuMax, 0)} %`,
+      num(g.cpuHotSeconds, 0),
+      `${ms(g.loopDelayP99)} / ${ms(g.loopDelayMax)}`,
+      `${ms(g.gcPauseTotal)} / ${ms(g.gcPauseMax)}`,
+      `${num(g.rssMaxMb, 0)} MB`,
+      num(g.peakClients, 0),
+    ]),
     'num',
   )}`;
 }
@@ -189,9 +262,18 @@ export function workersText(r: RunResult): string {
 export function faultsSection(r: RunResult): string {
   if (!r.faults) return '';
   const [head, ...rows] = faultRows(r.faults);
-  const notes = r.faults.faults.filter((f) => f.error || f.note).map((f) => `<li${f.error ? ' class="fail"' : ''}>${esc(f.round === undefined ? f.label : `round ${f.round} ${f.label}`)}: ${esc(f.error ?? f.note ?? '')}</li>`);
+  const notes = r.faults.faults
+    .filter((f) => f.error || f.note)
+    .map(
+      (f) =>
+        `<li${f.error ? ' class="fail"' : ''}>${esc(f.round === undefined ? f.label : `round ${f.round} ${f.label}`)}: ${esc(f.error ?? f.note ?? '')}</li>`,
+    );
   return `<h3>Faults</h3><p>Each window runs from its fault to the next one. Ack p99 before the first fault: ${esc(faultBaseline(r.faults))}.</p>
-${htmlTable(head!.map(esc), rows.map((row) => row.map(esc)), 'num')}${notes.length ? `<ul>${notes.join('')}</ul>` : ''}`;
+${htmlTable(
+  head!.map(esc),
+  rows.map((row) => row.map(esc)),
+  'num',
+)}${notes.length ? `<ul>${notes.join('')}</ul>` : ''}`;
 }
 
 /** Flatten plain options into `a.b[0].c` → value rows (functions and empty values left out). */
@@ -227,7 +309,11 @@ export function environmentSection(files: RunFile[], labels: string[]): string {
     const opts: Array<[string, string]> = [];
     flatten(f.scenario.options, '', opts);
     return `<div class="env">${files.length > 1 ? `<h3>${esc(labels[i] ?? `#${i + 1}`)}</h3>` : ''}${htmlTable(['', ''], envRows(f), 'kv')}
-<details><summary>Scenario options (${opts.length})</summary>${htmlTable(['option', 'value'], opts.map(([k, v]) => [`<code>${esc(k)}</code>`, `<span class="msg">${esc(v)}</span>`]), 'kv')}</details></div>`;
+<details><summary>Scenario options (${opts.length})</summary>${htmlTable(
+      ['option', 'value'],
+      opts.map(([k, v]) => [`<code>${esc(k)}</code>`, `<span class="msg">${esc(v)}</span>`]),
+      'kv',
+    )}</details></div>`;
   });
   return `<section id="environment"><h2>Environment</h2><div class="envs">${blocks.join('')}</div></section>`;
 }
