@@ -103,10 +103,13 @@ test('package: the tarball holds only what users run', () => {
     'dist/src/generator/child.js',
     'dist/reference-server/process.js',
     'dist/src/reporters/html/client.js',
+    // error hints and README name these pages: an installed user has them
+    'docs/topologies.md',
+    'docs/scenarios.md',
   ]) {
     assert.ok(files.includes(must), `${must} is in the tarball`);
   }
-  const stray = files.filter((f) => !/^(package\.json|README\.md|LICENSE|bin\/rtbench\.js|dist\/.+\.(js|d\.ts))$/.test(f));
+  const stray = files.filter((f) => !/^(package\.json|README\.md|LICENSE|bin\/rtbench\.js|dist\/.+\.(js|d\.ts)|docs\/[\w-]+\.md)$/.test(f));
   assert.deepEqual(stray, [], 'nothing but the compiled package, its bin and docs');
   assert.ok(!files.some((f) => /\.ts$/.test(f) && !f.endsWith('.d.ts')), 'no TypeScript sources');
 });
