@@ -1,3 +1,4 @@
+import type { AppContext } from '../app/context.ts';
 import type { WorkerStats } from '../topologies/types.ts';
 
 /** How a cluster worker takes connections. */
@@ -25,3 +26,13 @@ export type WorkerToPrimary =
   | { type: 'rtbench:listening'; port: number }
   | { type: 'rtbench:stats'; id: number; stats: WorkerStats }
   | { type: 'rtbench:sid'; sid: string; open: boolean };
+
+/** A worker's answer to `rtbench:stats` (cluster and SocketCluster workers): its counts, plus what only it knows. */
+export function statsReply(id: number, ctx: AppContext, extra: Partial<WorkerStats> = {}): WorkerToPrimary {
+  const s = ctx.stats;
+  return {
+    type: 'rtbench:stats',
+    id,
+    stats: { id: ctx.identity.id, pid: process.pid, current: s.socketio + s.ws, total: s.total, messages: s.messages, ...extra },
+  };
+}

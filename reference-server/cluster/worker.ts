@@ -10,7 +10,7 @@ import { importOptional } from '../../src/shared/optional.ts';
 import { createContext } from '../app/context.ts';
 import { AcceptGate, connectionCap } from './accept-gate.ts';
 import { createAppServer } from '../app/server.ts';
-import type { PrimaryToWorker, WorkerConfig, WorkerToPrimary } from './messages.ts';
+import { type PrimaryToWorker, statsReply, type WorkerConfig, type WorkerToPrimary } from './messages.ts';
 
 async function main(): Promise<void> {
   const cfg = JSON.parse(process.env.RTBENCH_WORKER ?? '{}') as WorkerConfig;
@@ -47,18 +47,7 @@ async function main(): Promise<void> {
 
   process.on('message', (msg: PrimaryToWorker, handle?: Socket) => {
     if (msg?.type === 'rtbench:stats') {
-      send({
-        type: 'rtbench:stats',
-        id: msg.id,
-        stats: {
-          id: ctx.identity.id,
-          pid: process.pid,
-          current: ctx.stats.socketio + ctx.stats.ws,
-          total: ctx.stats.total,
-          messages: ctx.stats.messages,
-          ...(gate ? { acceptPauses: gate.pauses } : {}),
-        },
-      });
+      send(statsReply(msg.id, ctx, gate ? { acceptPauses: gate.pauses } : {}));
     } else if (msg?.type === 'rtbench:conn' && handle) {
       app.http.emit('connection', handle);
       if (msg.data) handle.emit('data', Buffer.from(msg.data, 'base64'));

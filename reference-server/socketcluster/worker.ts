@@ -9,7 +9,7 @@ import sccBrokerClient from 'scc-broker-client';
 import { createContext } from '../app/context.ts';
 import { heartbeatFromEnv } from '../app/server.ts';
 import { AcceptGate, connectionCap } from '../cluster/accept-gate.ts';
-import type { PrimaryToWorker, WorkerToPrimary } from '../cluster/messages.ts';
+import { type PrimaryToWorker, statsReply, type WorkerToPrimary } from '../cluster/messages.ts';
 import { createScAppServer } from './app.ts';
 
 /** What the topology passes each worker (RTBENCH_WORKER, JSON). */
@@ -47,20 +47,7 @@ async function main(): Promise<void> {
   const gate = new AcceptGate(app.http, connectionCap(cfg.maxConnections), cfg.host);
   process.on('message', (msg: PrimaryToWorker) => {
     if (msg?.type !== 'rtbench:stats') return;
-    const s = ctx.stats;
-    send({
-      type: 'rtbench:stats',
-      id: msg.id,
-      stats: {
-        id: ctx.identity.id,
-        pid: process.pid,
-        current: s.socketio + s.ws,
-        total: s.total,
-        messages: s.messages,
-        acceptPauses: gate.pauses,
-        brokerErrors,
-      },
-    });
+    send(statsReply(msg.id, ctx, { acceptPauses: gate.pauses, brokerErrors }));
   });
   await Promise.race([joined, new Promise((_, reject) => setTimeout(() => reject(new Error('no scc-broker list from the state server within 20 s')), 20_000))]);
   const port = await gate.listen(cfg.port);
